@@ -1,0 +1,225 @@
+//! The isolate's event loop state: pending host operations, timers and the frozen clock.
+//!
+//! Everything JavaScript waits on lives here, keyed by ids handed out in order, and is polled in
+//! id order; with a deterministic host that makes the order in which events reach JavaScript a
+//! function of the seed alone. The clock JavaScript sees (`Date.now()`) only moves when an event
+//! is delivered: to the host's time for I/O, to the scheduled time for a timer (workerd's
+//! Spectre clamp), so CPU-only work never observes time passing.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use crate::host::{Host, HostFuture, HttpResponse};
+use crate::invocation::{Invocation, InvocationId, IsolateEvent};
+use crate::limits::Limits;
+
+pub type OpId = u64;
+pub type TimerId = u64;
+
+/// What a finished host operation hands back to JavaScript.
+#[derive(Debug)]
+pub enum OpOutcome {
+    Response(HttpResponse),
+    /// Rejects the operation's promise with `new <class>(message)`.
+    Error { class: &'static str, message: String },
+    Undefined,
+}
+
+/// Who waits on an operation when it completes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    /// A promise in JavaScript, settled through `completeOp`.
+    Js,
+    /// `passThroughOnException()`: the origin's response becomes the invocation's response.
+    PassThrough,
+}
+
+pub struct PendingOp {
+    pub invocation: Option<InvocationId>,
+    pub kind: OpKind,
+    pub future: HostFuture<OpOutcome>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerKind {
+    /// `setTimeout` (no repeat) or `setInterval` (repeat every `ms`).
+    Js { repeat_ms: Option<u64> },
+    /// The end of an invocation's `waitUntil` grace period.
+    WaitUntilGrace,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timer {
+    pub invocation: Option<InvocationId>,
+    pub kind: TimerKind,
+}
+
+/// An event ready to be delivered to JavaScript.
+pub enum Wake {
+    Op { id: OpId, kind: OpKind, invocation: Option<InvocationId>, outcome: OpOutcome },
+    Timer { id: TimerId, deadline_ms: u64, timer: Timer },
+}
+
+/// A console line, stamped with the simulated time it was written at.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogLine {
+    pub at_ms: u64,
+    pub level: String,
+    pub message: String,
+    #[serde(skip)]
+    pub invocation: Option<InvocationId>,
+}
+
+pub struct IoState {
+    pub host: Rc<dyn Host>,
+    pub meter: Rc<super::cpu::CpuMeter>,
+    /// The meter's reading when JavaScript was last entered for `current`.
+    pub entry: super::cpu::CpuCounts,
+    /// What `Date.now()` returns: frozen between events.
+    pub clock_ms: u64,
+    /// The invocation whose JavaScript is running (None at top level).
+    pub current: Option<InvocationId>,
+    ops: BTreeMap<OpId, PendingOp>,
+    next_op: OpId,
+    /// (deadline, id) -> timer; the first entry fires next.
+    timers: BTreeMap<(u64, TimerId), Timer>,
+    timer_deadlines: BTreeMap<TimerId, u64>,
+    next_timer: TimerId,
+    sleep: Option<(u64, HostFuture<()>)>,
+    pub events: VecDeque<IsolateEvent>,
+    pub logs: Vec<LogLine>,
+    pub invocations: BTreeMap<InvocationId, Invocation>,
+    pub limits: Limits,
+}
+
+impl IoState {
+    pub fn new(host: Rc<dyn Host>, meter: Rc<super::cpu::CpuMeter>, limits: Limits) -> Self {
+        let clock_ms = host.now_ms();
+        IoState {
+            host,
+            meter,
+            entry: Default::default(),
+            clock_ms,
+            current: None,
+            ops: BTreeMap::new(),
+            next_op: 1,
+            timers: BTreeMap::new(),
+            timer_deadlines: BTreeMap::new(),
+            next_timer: 1,
+            sleep: None,
+            events: VecDeque::new(),
+            logs: Vec::new(),
+            invocations: BTreeMap::new(),
+            limits,
+        }
+    }
+
+    /// Moves the CPU used since JavaScript was entered onto the running invocation's account.
+    pub fn settle_cpu(&mut self) {
+        let now = self.meter.reading();
+        let used = now - self.entry;
+        self.entry = now;
+        if let Some(inv) = self.current.and_then(|id| self.invocations.get_mut(&id)) {
+            inv.cpu = inv.cpu + used;
+        }
+    }
+
+    pub fn add_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
+        let id = self.next_op;
+        self.next_op += 1;
+        self.ops.insert(id, PendingOp { invocation: self.current, kind, future });
+        id
+    }
+
+    /// Arms a timer `delay_ms` after the frozen clock. Timer ids start at 1 and are never 0.
+    pub fn add_timer(&mut self, delay_ms: u64, kind: TimerKind, invocation: Option<InvocationId>) -> TimerId {
+        let id = self.next_timer;
+        self.next_timer += 1;
+        let deadline = self.clock_ms.saturating_add(delay_ms);
+        self.timers.insert((deadline, id), Timer { invocation, kind });
+        self.timer_deadlines.insert(id, deadline);
+        id
+    }
+
+    pub fn clear_timer(&mut self, id: TimerId) -> bool {
+        match self.timer_deadlines.remove(&id) {
+            Some(deadline) => self.timers.remove(&(deadline, id)).is_some(),
+            None => false,
+        }
+    }
+
+    /// Active JavaScript timers (`setTimeout`/`setInterval`), for the 10 000 cap.
+    pub fn js_timer_count(&self) -> usize {
+        self.timers.values().filter(|t| matches!(t.kind, TimerKind::Js { .. })).count()
+    }
+
+    /// Whether anything this invocation owns could still wake JavaScript on its behalf.
+    pub fn has_work_for(&self, invocation: InvocationId) -> bool {
+        self.ops.values().any(|op| op.invocation == Some(invocation))
+            || self
+                .timers
+                .values()
+                .any(|t| t.invocation == Some(invocation) && matches!(t.kind, TimerKind::Js { .. }))
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.ops.is_empty() && self.timers.is_empty()
+    }
+
+    /// Drops every operation and timer of a finished invocation, as workerd cancels an
+    /// IoContext's tasks when it is destroyed.
+    pub fn cancel_invocation(&mut self, invocation: InvocationId) {
+        self.ops.retain(|_, op| op.invocation != Some(invocation));
+        let doomed: Vec<(u64, TimerId)> = self
+            .timers
+            .iter()
+            .filter(|(_, t)| t.invocation == Some(invocation))
+            .map(|(k, _)| *k)
+            .collect();
+        for key in doomed {
+            self.timers.remove(&key);
+            self.timer_deadlines.remove(&key.1);
+        }
+    }
+
+    /// The next ready event, operations first (in id order), then the earliest timer.
+    pub fn poll_wake(&mut self, cx: &mut Context<'_>) -> Poll<Wake> {
+        let mut ready = None;
+        for (id, op) in self.ops.iter_mut() {
+            if let Poll::Ready(outcome) = op.future.as_mut().poll(cx) {
+                ready = Some((*id, outcome));
+                break;
+            }
+        }
+        if let Some((id, outcome)) = ready {
+            if let Some(op) = self.ops.remove(&id) {
+                return Poll::Ready(Wake::Op { id, kind: op.kind, invocation: op.invocation, outcome });
+            }
+        }
+        let Some((&(deadline_ms, id), _)) = self.timers.first_key_value() else {
+            self.sleep = None;
+            return Poll::Pending;
+        };
+        if self.sleep.as_ref().map(|(at, _)| *at) != Some(deadline_ms) {
+            self.sleep = Some((deadline_ms, self.host.sleep_until(deadline_ms)));
+        }
+        let Some((_, sleep)) = self.sleep.as_mut() else { return Poll::Pending };
+        if sleep.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        self.sleep = None;
+        self.timer_deadlines.remove(&id);
+        match self.timers.remove(&(deadline_ms, id)) {
+            Some(timer) => Poll::Ready(Wake::Timer { id, deadline_ms, timer }),
+            None => Poll::Pending,
+        }
+    }
+
+    /// Re-arms an interval after it fired at `deadline_ms`, keeping its id.
+    pub fn rearm_interval(&mut self, id: TimerId, deadline_ms: u64, timer: Timer, every_ms: u64) {
+        let next = deadline_ms.saturating_add(every_ms.max(1));
+        self.timers.insert((next, id), timer);
+        self.timer_deadlines.insert(id, next);
+    }
+}

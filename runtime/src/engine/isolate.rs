@@ -1,0 +1,399 @@
+//! An isolate: one QuickJS runtime and context running one Worker, with its event loop.
+//!
+//! The owner drives it: [`Isolate::start_fetch`] / [`Isolate::start_scheduled`] deliver events,
+//! [`Isolate::next_event`] runs the loop until something happens the owner must know about.
+//! Several invocations may be in flight at once, as on one production isolate.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::future::poll_fn;
+use std::rc::Rc;
+
+use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Value};
+
+use super::allocator::{AllocStats, CountingAllocator};
+use super::cpu::{CpuMeter, ms_to_picos};
+use super::event_loop::{IoState, OpKind, TimerKind, Wake};
+use super::modules::{Bundle, BundleLoader, CLOUDFLARE_WORKERS, ModuleError};
+use super::ops;
+use crate::host::{Host, HttpRequest};
+use crate::invocation::{Invocation, InvocationId, InvocationKind, IsolateEvent, Outcome};
+use crate::limits::Limits;
+use crate::web;
+
+/// Why a Worker could not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Module(#[from] ModuleError),
+    /// Upload validation error 10021.
+    #[error("Script startup exceeded CPU time limit.")]
+    CpuExceeded,
+    #[error(
+        "Script startup was stopped after {0} ms of simulated CPU by edgesim's runaway guard \
+         (production allows 1000 ms); raise it with --runaway-cpu-ms or platform.runaway_cpu_ms"
+    )]
+    RunawayGuard(u64),
+    #[error("Script startup exceeded memory limit.")]
+    MemoryExceeded,
+    #[error("Uncaught {0}")]
+    Uncaught(String),
+    #[error("No event handlers were registered. This script does nothing.")]
+    NoHandlers,
+    #[error("internal: {0}")]
+    Engine(String),
+}
+
+impl From<rquickjs::Error> for StartupError {
+    fn from(e: rquickjs::Error) -> Self {
+        StartupError::Engine(e.to_string())
+    }
+}
+
+/// Callbacks into the JavaScript half of the runtime (web/*.js).
+struct Entrypoints {
+    dispatch_fetch: Persistent<Function<'static>>,
+    dispatch_scheduled: Persistent<Function<'static>>,
+    fire_timer: Persistent<Function<'static>>,
+    complete_op: Persistent<Function<'static>>,
+}
+
+pub struct Isolate {
+    // Field order matters: JavaScript values must be dropped before the context and runtime.
+    entrypoints: Entrypoints,
+    io: Rc<RefCell<IoState>>,
+    meter: Rc<CpuMeter>,
+    alloc: Rc<AllocStats>,
+    next_invocation: InvocationId,
+    condemned: bool,
+    context: Context,
+    /// Owned so the heap outlives every value above; never used directly after startup.
+    _runtime: Runtime,
+}
+
+/// Worker configuration an isolate needs at startup.
+pub struct IsolateConfig {
+    pub bundle: Rc<Bundle>,
+    pub limits: Limits,
+    /// `env` entries that are plain values (`[vars]`), as JSON.
+    pub vars: BTreeMap<String, serde_json::Value>,
+}
+
+impl Isolate {
+    /// Starts an isolate and evaluates the Worker's main module under the startup CPU limit.
+    pub fn start(host: Rc<dyn Host>, config: &IsolateConfig) -> Result<Isolate, StartupError> {
+        let alloc = Rc::new(AllocStats::default());
+        alloc.limit.set(config.limits.memory_bytes);
+        let runtime = Runtime::new_with_alloc(CountingAllocator { stats: alloc.clone() })?;
+        runtime.set_max_stack_size(1024 * 1024);
+        let meter = CpuMeter::new(alloc.clone());
+        let on_interrupt = meter.clone();
+        runtime.set_interrupt_handler(Some(Box::new(move || on_interrupt.on_interrupt())));
+        let failure = Rc::new(RefCell::new(None));
+        let mut builtin = BTreeMap::new();
+        builtin.insert(CLOUDFLARE_WORKERS.to_string(), web::CLOUDFLARE_WORKERS_MODULE);
+        runtime.set_loader(
+            BundleLoader {
+                bundle: config.bundle.clone(),
+                builtin: Rc::new(builtin.clone()),
+                failure: failure.clone(),
+            },
+            BundleLoader { bundle: config.bundle.clone(), builtin: Rc::new(builtin), failure: failure.clone() },
+        );
+        let context = Context::full(&runtime)?;
+        let io = Rc::new(RefCell::new(IoState::new(host, meter.clone(), config.limits.clone())));
+        meter.arm(ms_to_picos(config.limits.effective_startup_cpu_ms()));
+        let cpu_exceeded = if config.limits.runaway_cpu_ms < config.limits.startup_cpu_ms {
+            StartupError::RunawayGuard(config.limits.runaway_cpu_ms)
+        } else {
+            StartupError::CpuExceeded
+        };
+
+        let main = config.bundle.main().to_string();
+        let entrypoints = context.with(|ctx| -> Result<Entrypoints, StartupError> {
+            let ops = ops::install(&ctx, io.clone(), meter.clone())?;
+            let mut options = rquickjs::context::EvalOptions::default();
+            options.filename = Some(web::PRELUDE_FILE_NAME.to_string());
+            options.strict = true;
+            let prelude: Function =
+                ctx.eval_with_options(web::PRELUDE, options).map_err(|e| engine_error(&ctx, e))?;
+            let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
+            let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
+            let set_env: Function = exports.get("setEnv")?;
+            set_env.call::<_, ()>((vars,)).map_err(|e| engine_error(&ctx, e))?;
+
+            let source = config.bundle.runnable(&main)?;
+            let declared = match Module::declare(ctx.clone(), main.as_str(), source.as_bytes()) {
+                Ok(m) => m,
+                Err(e) => return Err(module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter)),
+            };
+            let (module, promise) = match declared.eval() {
+                Ok(v) => v,
+                Err(e) => return Err(module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter)),
+            };
+            while ctx.execute_pending_job() {}
+            if meter.take_tripped() {
+                return Err(cpu_exceeded.clone());
+            }
+            if let Some(Err(e)) = promise.result::<Value>() {
+                return Err(module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter));
+            }
+            let namespace = module.namespace()?;
+            let register: Function = exports.get("registerModule")?;
+            let has_handlers: bool = register.call((namespace,)).map_err(|e| engine_error(&ctx, e))?;
+            if !has_handlers {
+                return Err(StartupError::NoHandlers);
+            }
+            let get = |name: &str| -> Result<Persistent<Function<'static>>, StartupError> {
+                let f: Function = exports.get(name)?;
+                Ok(Persistent::save(&ctx, f))
+            };
+            Ok(Entrypoints {
+                dispatch_fetch: get("dispatchFetch")?,
+                dispatch_scheduled: get("dispatchScheduled")?,
+                fire_timer: get("fireTimer")?,
+                complete_op: get("completeOp")?,
+            })
+        })?;
+        meter.disarm();
+        Ok(Isolate { entrypoints, io, meter, alloc, next_invocation: 1, condemned: false, context, _runtime: runtime })
+    }
+
+    /// True once the isolate hit its memory limit: the owner must start a fresh one.
+    pub fn is_condemned(&self) -> bool {
+        self.condemned
+    }
+
+    /// Bytes the isolate's heap holds now.
+    pub fn memory_used_bytes(&self) -> usize {
+        self.alloc.live.get()
+    }
+
+    /// Allocations and bytes allocated since the isolate started (CPU calibration input).
+    pub fn allocations(&self) -> (u64, u64) {
+        (self.alloc.count.get(), self.alloc.bytes.get())
+    }
+
+    /// Console lines written outside any invocation (at startup).
+    pub fn startup_logs(&self) -> Vec<super::event_loop::LogLine> {
+        self.io.borrow().logs.iter().filter(|l| l.invocation.is_none()).cloned().collect()
+    }
+
+    fn new_invocation(&mut self, kind: InvocationKind) -> InvocationId {
+        let id = self.next_invocation;
+        self.next_invocation += 1;
+        let mut io = self.io.borrow_mut();
+        let limit = ms_to_picos(io.limits.effective_cpu_ms());
+        io.clock_ms = io.clock_ms.max(io.host.now_ms());
+        io.invocations.insert(id, Invocation::new(kind, limit));
+        id
+    }
+
+    /// Delivers an HTTP request to the Worker's `fetch` handler.
+    pub fn start_fetch(&mut self, request: HttpRequest) -> InvocationId {
+        let id = self.new_invocation(InvocationKind::Fetch(request.clone()));
+        let headers: Vec<Vec<String>> =
+            request.headers.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+        self.run_js(Some(id), |ctx, e| {
+            let f = e.dispatch_fetch.clone().restore(ctx)?;
+            let body = rquickjs::TypedArray::<u8>::new(ctx.clone(), request.body.clone())?;
+            f.call::<_, ()>((id as f64, request.method.clone(), request.url.clone(), headers, body))
+        });
+        id
+    }
+
+    /// Delivers a cron tick to the Worker's `scheduled` handler.
+    pub fn start_scheduled(&mut self, cron: &str, scheduled_time_ms: u64) -> InvocationId {
+        let kind = InvocationKind::Scheduled { cron: cron.to_string(), scheduled_time_ms };
+        let id = self.new_invocation(kind);
+        let cron = cron.to_string();
+        self.run_js(Some(id), |ctx, e| {
+            let f = e.dispatch_scheduled.clone().restore(ctx)?;
+            f.call::<_, ()>((id as f64, cron, scheduled_time_ms as f64))
+        });
+        id
+    }
+
+    /// Runs the event loop until an event for the owner is ready; `None` when nothing is left
+    /// that could ever produce one. Cancel-safe: all state lives in the isolate.
+    pub async fn next_event(&mut self) -> Option<IsolateEvent> {
+        loop {
+            if let Some(event) = self.io.borrow_mut().events.pop_front() {
+                return Some(event);
+            }
+            {
+                let mut io = self.io.borrow_mut();
+                io.end_stalled();
+                if !io.events.is_empty() {
+                    continue;
+                }
+                if io.is_idle() {
+                    return None;
+                }
+            }
+            let io = self.io.clone();
+            let wake = poll_fn(|cx| io.borrow_mut().poll_wake(cx)).await;
+            self.deliver(wake);
+        }
+    }
+
+    fn deliver(&mut self, wake: Wake) {
+        match wake {
+            Wake::Op { id, kind, invocation, outcome } => {
+                {
+                    let mut io = self.io.borrow_mut();
+                    let now = io.host.now_ms();
+                    io.clock_ms = io.clock_ms.max(now);
+                }
+                if kind == OpKind::PassThrough {
+                    if let Some(inv) = invocation {
+                        self.io.borrow_mut().pass_through_done(inv, outcome);
+                    }
+                    return;
+                }
+                self.run_js(invocation, |ctx, e| {
+                    let f = e.complete_op.clone().restore(ctx)?;
+                    let (ok, value) = ops::outcome_to_js(ctx, outcome)?;
+                    f.call::<_, ()>((id as f64, ok, value))
+                });
+            }
+            Wake::Timer { id, deadline_ms, timer } => {
+                {
+                    let mut io = self.io.borrow_mut();
+                    io.clock_ms = io.clock_ms.max(deadline_ms);
+                }
+                match timer.kind {
+                    TimerKind::WaitUntilGrace => {
+                        if let Some(inv) = timer.invocation {
+                            self.io.borrow_mut().grace_expired(inv);
+                        }
+                    }
+                    TimerKind::Js { repeat_ms } => {
+                        if let Some(every) = repeat_ms {
+                            self.io.borrow_mut().rearm_interval(id, deadline_ms, timer, every);
+                        }
+                        self.run_js(timer.invocation, |ctx, e| {
+                            let f = e.fire_timer.clone().restore(ctx)?;
+                            f.call::<_, ()>((id as f64, repeat_ms.is_some()))
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs JavaScript on behalf of `invocation`, then its microtasks, charging the CPU used and
+    /// ending the invocation if it ran out of CPU or memory.
+    fn run_js<F>(&mut self, invocation: Option<InvocationId>, call: F)
+    where
+        F: for<'js> FnOnce(&Ctx<'js>, &Entrypoints) -> rquickjs::Result<()>,
+    {
+        if let Some(id) = invocation {
+            let io = self.io.borrow();
+            match io.invocations.get(&id) {
+                Some(inv) => {
+                    self.meter.arm(inv.cpu_limit_ps.saturating_sub(inv.cpu.picos()));
+                }
+                // A finished invocation's leftovers never run.
+                None => return,
+            }
+        }
+        {
+            let mut io = self.io.borrow_mut();
+            io.current = invocation;
+            io.entry = self.meter.reading();
+        }
+        let entrypoints = &self.entrypoints;
+        let out_of_memory = self.context.with(|ctx| {
+            let mut oom = false;
+            if let Err(e) = call(&ctx, entrypoints) {
+                oom |= is_out_of_memory(&ctx, e);
+            }
+            loop {
+                match ctx.execute_pending_job() {
+                    true => continue,
+                    false => break,
+                }
+            }
+            oom
+        });
+        let tripped = self.meter.take_tripped() || self.meter.past_deadline();
+        let out_of_memory = out_of_memory || self.alloc.exceeded.get();
+        self.meter.disarm();
+        let mut io = self.io.borrow_mut();
+        io.settle_cpu();
+        io.current = None;
+        let Some(id) = invocation else { return };
+        if out_of_memory {
+            self.condemned = true;
+            io.exceeded(id, Outcome::ExceededMemory);
+        } else if tripped {
+            io.exceeded(id, Outcome::ExceededCpu);
+        }
+    }
+}
+
+fn is_out_of_memory(ctx: &Ctx<'_>, e: rquickjs::Error) -> bool {
+    match e {
+        rquickjs::Error::Exception => {
+            let text = ops::describe_exception(&ctx.catch());
+            text.contains("out of memory")
+        }
+        rquickjs::Error::Allocation => true,
+        _ => false,
+    }
+}
+
+fn engine_error(ctx: &Ctx<'_>, e: rquickjs::Error) -> StartupError {
+    match e {
+        rquickjs::Error::Exception => StartupError::Engine(ops::describe_exception(&ctx.catch())),
+        other => StartupError::Engine(other.to_string()),
+    }
+}
+
+/// Turns a failure while declaring or evaluating the main module into the user-facing error,
+/// with `file:line:col` where QuickJS knows it.
+fn module_error(
+    ctx: &Ctx<'_>,
+    e: rquickjs::Error,
+    failure: &Rc<RefCell<Option<ModuleError>>>,
+    main: &str,
+    cpu_exceeded: &StartupError,
+    meter: &CpuMeter,
+) -> StartupError {
+    if meter.take_tripped() {
+        return cpu_exceeded.clone();
+    }
+    if let Some(f) = failure.borrow_mut().take() {
+        return StartupError::Module(f);
+    }
+    let exception = match e {
+        rquickjs::Error::Exception => ctx.catch(),
+        other => return StartupError::Engine(other.to_string()),
+    };
+    let text = ops::describe_exception(&exception);
+    if text.contains("out of memory") {
+        return StartupError::MemoryExceeded;
+    }
+    let Some(obj) = exception.as_object() else { return StartupError::Uncaught(text) };
+    let name: String = obj.get("name").unwrap_or_default();
+    if name == "SyntaxError" {
+        let message: String = obj.get("message").unwrap_or_default();
+        let stack: String = obj.get("stack").unwrap_or_default();
+        let (file, line, column) = position_in_stack(&stack).unwrap_or((main.to_string(), 1, 1));
+        return StartupError::Module(ModuleError::At { file, line, column, message: format!("SyntaxError: {message}") });
+    }
+    StartupError::Uncaught(text)
+}
+
+/// The first `file:line:col` of a QuickJS stack trace ("    at file:3:5").
+fn position_in_stack(stack: &str) -> Option<(String, usize, usize)> {
+    let first = stack.lines().find(|l| l.trim_start().starts_with("at "))?;
+    let location = first.trim_start().trim_start_matches("at ").trim();
+    let location = location.rsplit_once('(').map(|(_, l)| l.trim_end_matches(')')).unwrap_or(location);
+    let mut parts = location.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some((file, line, column))
+}

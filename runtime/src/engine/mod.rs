@@ -1,0 +1,11 @@
+//! The JavaScript engine: isolates, modules, the event loop and CPU accounting.
+
+pub mod allocator;
+pub mod cpu;
+pub mod digest;
+pub mod event_loop;
+pub mod isolate;
+pub mod lifecycle;
+pub mod modules;
+pub mod ops;
+pub mod typescript;

@@ -1,0 +1,320 @@
+//! Native functions the JavaScript half of the runtime calls (`ops.*` in web/*.js).
+//!
+//! They do what JavaScript cannot do deterministically or correctly by itself — read the frozen
+//! clock, draw seeded randomness, parse URLs (WHATWG, via `url`), decode text (`encoding_rs`),
+//! hash, start host I/O — and leave argument checking and error classes to the JavaScript side,
+//! which knows workerd's messages.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use base64::Engine as _;
+use rquickjs::{Ctx, Exception, Function, Object, TypedArray, Value};
+
+use super::cpu::CpuMeter;
+use super::event_loop::{IoState, OpKind, OpOutcome, TimerKind};
+use crate::host::HttpRequest;
+use crate::limits::TIMERS_MAX;
+
+type Io = Rc<RefCell<IoState>>;
+
+/// Text workerd throws when a Worker does I/O, sets a timer or draws randomness at top level.
+pub const GLOBAL_SCOPE_DISALLOWED: &str = "Disallowed operation called within global scope. \
+     Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values \
+     are not allowed within global scope. To fix this error, perform this operation within a handler. \
+     https://developers.cloudflare.com/workers/runtime-apis/handlers/";
+
+pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Result<Object<'js>> {
+    let ops = Object::new(ctx.clone())?;
+    macro_rules! op {
+        ($name:literal, $f:expr) => {
+            ops.set($name, Function::new(ctx.clone(), $f)?.with_name($name)?)?;
+        };
+    }
+
+    let i = io.clone();
+    op!("now", move || i.borrow().clock_ms as f64);
+    let i = io.clone();
+    op!("inRequest", move || i.borrow().current.is_some());
+
+    let i = io.clone();
+    op!("randomBytes", move |ctx: Ctx<'js>, n: usize| -> rquickjs::Result<TypedArray<'js, u8>> {
+        require_request(&ctx, &i)?;
+        let mut buf = vec![0u8; n];
+        i.borrow().host.fill_random(&mut buf);
+        TypedArray::new(ctx, buf)
+    });
+    let i = io.clone();
+    op!("seedBytes", move |ctx: Ctx<'js>| -> rquickjs::Result<TypedArray<'js, u8>> {
+        let mut buf = vec![0u8; 16];
+        i.borrow().host.fill_random(&mut buf);
+        TypedArray::new(ctx, buf)
+    });
+
+    let i = io.clone();
+    op!("log", move |level: String, message: String| i.borrow_mut().log(&level, message));
+
+    let i = io.clone();
+    op!("timerSet", move |ctx: Ctx<'js>, delay: f64, repeat: bool| -> rquickjs::Result<f64> {
+        require_request(&ctx, &i)?;
+        let mut io = i.borrow_mut();
+        if io.js_timer_count() >= TIMERS_MAX {
+            return Ok(0.0);
+        }
+        let delay_ms = if delay.is_finite() && delay > 0.0 { delay as u64 } else { 0 };
+        let repeat_ms = repeat.then_some(delay_ms);
+        let current = io.current;
+        Ok(io.add_timer(delay_ms, TimerKind::Js { repeat_ms }, current) as f64)
+    });
+    let i = io.clone();
+    op!("timerClear", move |id: f64| i.borrow_mut().clear_timer(id as u64));
+
+    let m = meter.clone();
+    op!("charge", move |bytes: f64| m.charge_host(bytes.max(0.0) as usize));
+
+    op!("encodeUtf8", move |ctx: Ctx<'js>, s: String| TypedArray::<u8>::new(ctx, s.into_bytes()));
+    op!("encodingName", |label: String| encoding_name(&label));
+    let m = meter.clone();
+    op!("decode", move |name: String, bytes: TypedArray<'js, u8>, fatal: bool, ignore_bom: bool| {
+        let data = copy_bytes(&bytes);
+        m.charge_host(data.len());
+        decode(&name, &data, fatal, ignore_bom)
+    });
+
+    op!("urlParse", |input: String, base: Option<String>| url_parse(&input, base.as_deref()));
+    op!("urlSet", |href: String, part: String, value: String| url_set(&href, &part, &value));
+    op!("formDecode", |s: String| -> Vec<Vec<String>> {
+        url::form_urlencoded::parse(s.as_bytes()).map(|(k, v)| vec![k.into_owned(), v.into_owned()]).collect()
+    });
+    op!("formEncode", |pairs: Vec<Vec<String>>| -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for pair in &pairs {
+            if let [k, v] = pair.as_slice() {
+                out.append_pair(k, v);
+            }
+        }
+        out.finish()
+    });
+
+    op!("atob", |s: String| forgiving_base64_decode(&s).map(|b| b.iter().map(|&c| c as char).collect::<String>()));
+    op!("btoa", |s: String| -> Option<String> {
+        let bytes: Option<Vec<u8>> = s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
+        bytes.map(|b| base64::engine::general_purpose::STANDARD.encode(b))
+    });
+
+    let m = meter.clone();
+    op!("digest", move |ctx: Ctx<'js>, alg: String, data: TypedArray<'js, u8>| -> rquickjs::Result<Option<TypedArray<'js, u8>>> {
+        let data = copy_bytes(&data);
+        m.charge_host(data.len());
+        match super::digest::digest(&alg, &data) {
+            Some(out) => Ok(Some(TypedArray::new(ctx, out)?)),
+            None => Ok(None),
+        }
+    });
+
+    let i = io.clone();
+    op!("fetch", move |ctx: Ctx<'js>, method: String, url: String, headers: Vec<Vec<String>>, body: Option<TypedArray<'js, u8>>| -> rquickjs::Result<f64> {
+        require_request(&ctx, &i)?;
+        let mut io = i.borrow_mut();
+        let limit = io.limits.subrequests_external;
+        if let Some(inv) = io.current.and_then(|id| io.invocations.get_mut(&id)) {
+            inv.subrequests_external += 1;
+            if inv.subrequests_external > limit {
+                return Err(Exception::throw_message(&ctx, "Too many subrequests."));
+            }
+        }
+        let request = HttpRequest {
+            method,
+            url,
+            headers: headers.into_iter().filter_map(|p| match <[String; 2]>::try_from(p) {
+                Ok([k, v]) => Some((k, v)),
+                Err(_) => None,
+            }).collect(),
+            body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
+        };
+        let host = io.host.clone();
+        let id = io.add_op(OpKind::Js, Box::pin(async move {
+            match host.fetch(request).await {
+                Ok(response) => OpOutcome::Response(response),
+                Err(e) => OpOutcome::Error { class: "TypeError", message: e.to_string() },
+            }
+        }));
+        Ok(id as f64)
+    });
+
+    let i = io.clone();
+    op!("respond", move |id: f64, status: u16, status_text: String, headers: Vec<Vec<String>>, body: TypedArray<'js, u8>| {
+        let response = crate::host::HttpResponse {
+            status,
+            status_text,
+            headers: headers.into_iter().filter_map(|p| <[String; 2]>::try_from(p).ok().map(|[k, v]| (k, v))).collect(),
+            body: copy_bytes(&body),
+        };
+        i.borrow_mut().respond(id as u64, Some(response));
+    });
+    let i = io.clone();
+    op!("handlerDone", move |id: f64| i.borrow_mut().respond(id as u64, None));
+    let i = io.clone();
+    op!("fail", move |id: f64, exception: String| i.borrow_mut().fail(id as u64, exception));
+    let i = io.clone();
+    op!("waitUntilAdd", move |id: f64| {
+        if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
+            inv.wait_until_pending += 1;
+        }
+    });
+    let i = io.clone();
+    op!("waitUntilSettled", move |id: f64| i.borrow_mut().wait_until_settled(id as u64));
+    let i = io;
+    op!("passThroughOnException", move |id: f64| {
+        if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
+            inv.pass_through = true;
+        }
+    });
+    Ok(ops)
+}
+
+/// Copies the bytes out of a Uint8Array (empty if its buffer was detached).
+fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
+    // SAFETY: the slice is copied at once, while this thread runs no JavaScript that could
+    // resize or detach the buffer behind it.
+    unsafe { array.as_bytes() }.map(<[u8]>::to_vec).unwrap_or_default()
+}
+
+fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
+    if io.borrow().current.is_none() {
+        return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));
+    }
+    Ok(())
+}
+
+/// `(ok, value)` for `completeOp`: a response is `[status, statusText, headers, body]`, an error
+/// is `[class, message]`.
+pub fn outcome_to_js<'js>(ctx: &Ctx<'js>, outcome: OpOutcome) -> rquickjs::Result<(bool, Value<'js>)> {
+    use rquickjs::IntoJs;
+    Ok(match outcome {
+        OpOutcome::Response(r) => {
+            let headers: Vec<Vec<String>> = r.headers.into_iter().map(|(k, v)| vec![k, v]).collect();
+            let body = TypedArray::<u8>::new(ctx.clone(), r.body)?;
+            let arr = rquickjs::Array::new(ctx.clone())?;
+            arr.set(0, r.status)?;
+            arr.set(1, r.status_text)?;
+            arr.set(2, headers)?;
+            arr.set(3, body)?;
+            (true, arr.into_value())
+        }
+        OpOutcome::Error { class, message } => (false, vec![class.to_string(), message].into_js(ctx)?),
+        OpOutcome::Undefined => (true, Value::new_undefined(ctx.clone())),
+    })
+}
+
+/// `Name: message` plus the stack, the way workerd prints an uncaught exception.
+pub fn describe_exception(value: &Value<'_>) -> String {
+    if let Some(obj) = value.as_object() {
+        let name: Option<String> = obj.get("name").ok();
+        let message: Option<String> = obj.get("message").ok();
+        let stack: Option<String> = obj.get("stack").ok();
+        if let (Some(name), Some(message)) = (name, message) {
+            let head = if message.is_empty() { name } else { format!("{name}: {message}") };
+            return match stack {
+                Some(stack) if !stack.trim().is_empty() => format!("{head}\n{}", stack.trim_end()),
+                _ => head,
+            };
+        }
+    }
+    if let Some(s) = value.as_string().and_then(|s| s.to_string().ok()) {
+        return s;
+    }
+    format!("{value:?}")
+}
+
+fn encoding_name(label: &str) -> Option<String> {
+    let encoding = encoding_rs::Encoding::for_label(label.trim().as_bytes())?;
+    if encoding == encoding_rs::REPLACEMENT {
+        return None;
+    }
+    Some(encoding.name().to_ascii_lowercase())
+}
+
+fn decode(name: &str, data: &[u8], fatal: bool, ignore_bom: bool) -> Option<String> {
+    let encoding = encoding_rs::Encoding::for_label(name.as_bytes())?;
+    let data = if ignore_bom {
+        data
+    } else {
+        match encoding_rs::Encoding::for_bom(data) {
+            Some((bom_encoding, len)) if bom_encoding == encoding => &data[len..],
+            _ => data,
+        }
+    };
+    if fatal {
+        encoding.decode_without_bom_handling_and_without_replacement(data).map(|s| s.into_owned())
+    } else {
+        Some(encoding.decode_without_bom_handling(data).0.into_owned())
+    }
+}
+
+/// The WHATWG "forgiving-base64 decode" (used by `atob`).
+fn forgiving_base64_decode(input: &str) -> Option<Vec<u8>> {
+    let mut s: String = input.chars().filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r')).collect();
+    if s.len() % 4 == 0 {
+        if s.ends_with("==") {
+            s.truncate(s.len() - 2);
+        } else if s.ends_with('=') {
+            s.truncate(s.len() - 1);
+        }
+    }
+    if s.len() % 4 == 1 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/') {
+        return None;
+    }
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    engine.decode(s).ok()
+}
+
+/// URL components in the order web/url.js expects.
+fn url_components(u: &url::Url) -> Vec<String> {
+    use url::quirks as q;
+    vec![
+        q::href(u).to_string(),
+        q::protocol(u).to_string(),
+        q::username(u).to_string(),
+        q::password(u).to_string(),
+        q::host(u).to_string(),
+        q::hostname(u).to_string(),
+        q::port(u).to_string(),
+        q::pathname(u).to_string(),
+        q::search(u).to_string(),
+        q::hash(u).to_string(),
+        q::origin(u),
+    ]
+}
+
+fn url_parse(input: &str, base: Option<&str>) -> Option<Vec<String>> {
+    let parsed = match base {
+        Some(b) => url::Url::parse(b).ok()?.join(input).ok()?,
+        None => url::Url::parse(input).ok()?,
+    };
+    Some(url_components(&parsed))
+}
+
+fn url_set(href: &str, part: &str, value: &str) -> Option<Vec<String>> {
+    use url::quirks as q;
+    let mut u = url::Url::parse(href).ok()?;
+    match part {
+        "href" => q::set_href(&mut u, value).ok()?,
+        "protocol" => drop(q::set_protocol(&mut u, value)),
+        "username" => drop(q::set_username(&mut u, value)),
+        "password" => drop(q::set_password(&mut u, value)),
+        "host" => drop(q::set_host(&mut u, value)),
+        "hostname" => drop(q::set_hostname(&mut u, value)),
+        "port" => drop(q::set_port(&mut u, value)),
+        "pathname" => q::set_pathname(&mut u, value),
+        "search" => q::set_search(&mut u, value),
+        "hash" => q::set_hash(&mut u, value),
+        _ => return None,
+    }
+    Some(url_components(&u))
+}

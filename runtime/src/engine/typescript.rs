@@ -1,0 +1,88 @@
+//! TypeScript entry points and imports, made runnable by stripping types in place.
+//!
+//! Stripping (rather than transpiling) replaces type syntax with whitespace, so every line and
+//! column of the output is the line and column of the user's `.ts` file and stack traces need
+//! no source map. Constructs that carry runtime meaning (`enum`, `namespace`, parameter
+//! properties) are rejected by the stripper, as Node's type stripping rejects them.
+
+use std::sync::{Arc, Mutex};
+
+use swc_common::errors::{DiagnosticBuilder, Emitter, Handler};
+use swc_common::sync::Lrc;
+use swc_common::{FileName, SourceMap};
+use swc_ts_fast_strip::{Mode, Options, operate};
+
+/// A TypeScript construct the stripper could not handle, with its 1-based position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Collects the stripper's diagnostics instead of printing them.
+struct Collect(Arc<Mutex<Vec<(u32, String)>>>);
+
+impl Emitter for Collect {
+    fn emit(&mut self, db: &mut DiagnosticBuilder<'_>) {
+        let lo = db.span.primary_span().map(|s| s.lo.0).unwrap_or(0);
+        if let Ok(mut seen) = self.0.lock() {
+            seen.push((lo, db.message()));
+        }
+    }
+}
+
+/// Returns `source` with its type annotations blanked out.
+pub fn strip_types(file_name: &str, source: &str) -> Result<String, StripError> {
+    let cm: Lrc<SourceMap> = Default::default();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let handler = Handler::with_emitter(true, false, Box::new(Collect(seen.clone())));
+    let file = cm.new_source_file(
+        FileName::Custom(file_name.to_string()).into(),
+        source.to_string(),
+    );
+    let options = Options {
+        module: Some(true),
+        filename: Some(file_name.to_string()),
+        mode: Mode::StripOnly,
+        ..Default::default()
+    };
+    let result = operate(&cm, &handler, source.to_string(), options);
+    let first = seen.lock().ok().and_then(|v| v.first().cloned());
+    match (result, first) {
+        (Ok(out), None) => Ok(out.code),
+        (result, first) => {
+            let (lo, message) = match (first, result) {
+                (Some(d), _) => d,
+                (None, Err(e)) => (file.start_pos.0, e.message),
+                (None, Ok(_)) => unreachable!("handled above"),
+            };
+            let pos = swc_common::BytePos(lo.max(file.start_pos.0));
+            let loc = cm.lookup_char_pos(pos);
+            Err(StripError { line: loc.line, column: loc.col_display + 1, message })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stripping_keeps_every_position() {
+        let ts = "const a: number = 1;\nfunction f(x: string): string { return x; }\nthrow new Error(f('x'));\n";
+        let js = strip_types("a.ts", ts).expect("valid TypeScript");
+        assert_eq!(js.lines().count(), ts.lines().count());
+        for (t, j) in ts.lines().zip(js.lines()) {
+            assert_eq!(t.len(), j.len(), "{t:?} vs {j:?}");
+        }
+        assert!(js.starts_with("const a         = 1;"));
+    }
+
+    #[test]
+    fn enums_are_refused_with_their_position() {
+        let err = strip_types("e.ts", "let x = 1;\nenum Color { Red }\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(err.column, 1);
+    }
+}

@@ -1,0 +1,123 @@
+//! One event delivered to a Worker (a request, a cron tick) and what became of it.
+
+use serde::Serialize;
+
+use crate::engine::cpu::CpuCounts;
+use crate::engine::event_loop::LogLine;
+use crate::host::{HttpRequest, HttpResponse};
+
+pub type InvocationId = u64;
+
+/// How an invocation ended, named as workerd's `EventOutcome` (outcome.capnp).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    Ok,
+    Exception,
+    ExceededCpu,
+    ExceededMemory,
+    Canceled,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Exception => "exception",
+            Outcome::ExceededCpu => "exceededCpu",
+            Outcome::ExceededMemory => "exceededMemory",
+            Outcome::Canceled => "canceled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvocationKind {
+    Fetch(HttpRequest),
+    Scheduled { cron: String, scheduled_time_ms: u64 },
+}
+
+/// Everything known about an invocation after it finished.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InvocationReport {
+    pub id: InvocationId,
+    pub outcome: Outcome,
+    /// Simulated CPU milliseconds (V8-equivalent), see `engine::cpu`.
+    pub cpu_ms: f64,
+    /// The exact counts behind `cpu_ms`.
+    pub cpu: CpuCounts,
+    pub subrequests: u32,
+    pub logs: Vec<LogLine>,
+    /// Uncaught exception text, as workerd logs it.
+    pub exception: Option<String>,
+}
+
+/// What the event loop tells its owner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IsolateEvent {
+    /// The HTTP response of a fetch invocation is ready; work passed to `waitUntil` may go on.
+    Responded { id: InvocationId, response: HttpResponse },
+    /// The invocation is over, including its `waitUntil` work.
+    Finished(InvocationReport),
+}
+
+/// The bookkeeping of an invocation that has not finished.
+#[derive(Debug)]
+pub struct Invocation {
+    pub kind: InvocationKind,
+    pub cpu: CpuCounts,
+    pub cpu_limit_ps: u64,
+    pub subrequests_external: u32,
+    pub subrequests_services: u32,
+    pub responded: bool,
+    pub wait_until_pending: u32,
+    pub pass_through: bool,
+    pub outcome: Outcome,
+    pub exception: Option<String>,
+}
+
+impl Invocation {
+    pub fn new(kind: InvocationKind, cpu_limit_ps: u64) -> Self {
+        Invocation {
+            kind,
+            cpu: CpuCounts::default(),
+            cpu_limit_ps,
+            subrequests_external: 0,
+            subrequests_services: 0,
+            responded: false,
+            wait_until_pending: 0,
+            pass_through: false,
+            outcome: Outcome::Ok,
+            exception: None,
+        }
+    }
+
+    pub fn is_fetch(&self) -> bool {
+        matches!(self.kind, InvocationKind::Fetch(_))
+    }
+}
+
+/// Cloudflare's error page for a Worker failure (`1101` uncaught exception, `1102` resource
+/// limits), as the visitor receives it.
+pub fn error_page(code: u16, host: &str) -> HttpResponse {
+    let (status, title) = match code {
+        1102 => (503, "Worker exceeded resource limits"),
+        _ => (500, "Worker threw exception"),
+    };
+    let status_text = http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+        .to_string();
+    let body = format!(
+        "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head>\n<title>{title} | {host} | Cloudflare</title>\n\
+         <meta charset=\"UTF-8\" />\n</head>\n<body>\n<div id=\"cf-error-details\">\n\
+         <h1>Error {code}</h1>\n<h2>{title}</h2>\n</div>\n</body>\n</html>\n"
+    );
+    HttpResponse {
+        status,
+        status_text,
+        headers: vec![("content-type".to_string(), "text/html; charset=UTF-8".to_string())],
+        body: body.into_bytes(),
+    }
+}

@@ -1,0 +1,16 @@
+//! edgesim-runtime: runs a Cloudflare Worker (module syntax, JS or TS) at one location, with
+//! production semantics — frozen clock, enforced limits, workerd's errors — and nothing that
+//! depends on the machine: time, randomness and I/O all come through [`host::Host`].
+
+pub mod engine;
+pub mod host;
+pub mod invocation;
+pub mod limits;
+pub mod web;
+pub mod worker;
+
+pub use engine::isolate::{Isolate, IsolateConfig, StartupError};
+pub use engine::modules::{Bundle, ModuleError};
+pub use host::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
+pub use invocation::{InvocationId, InvocationReport, IsolateEvent, Outcome};
+pub use limits::{Limits, Plan};

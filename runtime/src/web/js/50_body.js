@@ -1,0 +1,256 @@
+// Blob, and the Body mixin shared by Request and Response, then Request and Response.
+
+const BODY_USED = "Body has already been used. It can only be used once. Use tee() first if you need to read it twice.";
+
+class Blob {
+  #bytes; #type;
+  constructor(parts = [], options = {}) {
+    const chunks = [];
+    for (const p of parts ?? []) {
+      if (p instanceof Blob) chunks.push(p.#bytes);
+      else if (p instanceof ArrayBuffer || ArrayBuffer.isView(p)) chunks.push(toBytes(p, "Blob").slice());
+      else chunks.push(utf8(p));
+    }
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    this.#bytes = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) { this.#bytes.set(c, off); off += c.length; }
+    const t = options?.type === undefined ? "" : String(options.type);
+    this.#type = /^[\x20-\x7e]*$/.test(t) ? t.toLowerCase() : "";
+  }
+  static _bytes(b) { return b.#bytes; }
+  get size() { return this.#bytes.length; }
+  get type() { return this.#type; }
+  slice(start = 0, end = this.#bytes.length, type = "") {
+    const b = new Blob([], { type });
+    b.#bytes = this.#bytes.slice(start, end);
+    return b;
+  }
+  async text() { return fromUtf8(this.#bytes); }
+  async arrayBuffer() { return this.#bytes.slice().buffer; }
+  async bytes() { return this.#bytes.slice(); }
+  stream() { return streamOfBytes(this.#bytes.slice()); }
+  get [Symbol.toStringTag]() { return "Blob"; }
+}
+class File extends Blob {
+  #name; #lastModified;
+  constructor(bits, name, options = {}) {
+    if (arguments.length < 2) throw new TypeError(`Failed to construct 'File': 2 arguments required, but only ${arguments.length} present.`);
+    super(bits, options);
+    this.#name = String(name);
+    this.#lastModified = options?.lastModified === undefined ? ops.now() : Number(options.lastModified);
+  }
+  get name() { return this.#name; }
+  get lastModified() { return this.#lastModified; }
+  get [Symbol.toStringTag]() { return "File"; }
+}
+define(G, "Blob", Blob);
+define(G, "File", File);
+
+/// Turns a BodyInit into `{bytes | stream, contentType}`.
+function extractBody(init) {
+  if (init === null || init === undefined) return { bytes: null, stream: null, contentType: null };
+  if (init instanceof ReadableStream) return { bytes: null, stream: init, contentType: null };
+  if (init instanceof Blob) return { bytes: Blob._bytes(init).slice(), stream: null, contentType: init.type || null };
+  if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { bytes: toBytes(init, "Body").slice(), stream: null, contentType: null };
+  if (init instanceof URLSearchParams) return { bytes: utf8(init.toString()), stream: null, contentType: "application/x-www-form-urlencoded;charset=UTF-8" };
+  return { bytes: utf8(String(init)), stream: null, contentType: "text/plain;charset=UTF-8" };
+}
+
+/// The body state of a Request or Response.
+class BodyState {
+  constructor(extracted) { this.bytes = extracted.bytes; this.stream = extracted.stream; this.used = false; }
+  get isNull() { return this.bytes === null && this.stream === null; }
+  get disturbed() { return this.used || (this.stream !== null && ReadableStream._disturbed(this.stream)); }
+  asStream() {
+    if (this.stream === null && this.bytes !== null) { this.stream = streamOfBytes(this.bytes); this.bytes = null; }
+    return this.stream;
+  }
+  async consume() {
+    if (this.disturbed || (this.stream && this.stream.locked)) throw new TypeError(BODY_USED);
+    this.used = true;
+    if (this.bytes !== null) return this.bytes;
+    if (this.stream === null) return new Uint8Array(0);
+    return readAllBytes(this.stream);
+  }
+  /// Splits the body so a clone can read it too.
+  tee() {
+    if (this.disturbed) throw new TypeError(BODY_USED);
+    if (this.bytes !== null || this.stream === null) return new BodyState({ bytes: this.bytes && this.bytes.slice(), stream: null });
+    const source = this.stream;
+    let buffered = null;
+    const all = () => (buffered ??= readAllBytes(source));
+    this.stream = new ReadableStream({ async start(c) { const b = await all(); if (b.length) c.enqueue(b.slice()); c.close(); } });
+    return new BodyState({ bytes: null, stream: new ReadableStream({ async start(c) { const b = await all(); if (b.length) c.enqueue(b.slice()); c.close(); } }) });
+  }
+}
+
+const bodyMixin = (klass, state) => {
+  Object.defineProperties(klass.prototype, {
+    body: { get() { return state(this).asStream(); }, configurable: true, enumerable: true },
+    bodyUsed: { get() { return state(this).disturbed; }, configurable: true, enumerable: true },
+  });
+  Object.assign(klass.prototype, {
+    async arrayBuffer() { const b = await state(this).consume(); return b.buffer.byteLength === b.length ? b.buffer : b.slice().buffer; },
+    async bytes() { return (await state(this).consume()).slice(); },
+    async text() { return fromUtf8(await state(this).consume()); },
+    async json() { return JSON.parse(fromUtf8(await state(this).consume())); },
+    async blob() { const b = await state(this).consume(); return new Blob([b], { type: this.headers.get("content-type") ?? "" }); },
+  });
+};
+
+const STATUS_TEXT = {
+  100: "Continue", 101: "Switching Protocols", 102: "Processing", 103: "Early Hints", 200: "OK", 201: "Created", 202: "Accepted",
+  203: "Non-Authoritative Information", 204: "No Content", 205: "Reset Content", 206: "Partial Content", 207: "Multi-Status",
+  208: "Already Reported", 226: "IM Used", 300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other",
+  304: "Not Modified", 305: "Use Proxy", 307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request",
+  401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+  406: "Not Acceptable", 407: "Proxy Authentication Required", 408: "Request Timeout", 409: "Conflict", 410: "Gone",
+  411: "Length Required", 412: "Precondition Failed", 413: "Payload Too Large", 414: "URI Too Long",
+  415: "Unsupported Media Type", 416: "Range Not Satisfiable", 417: "Expectation Failed", 418: "I'm a teapot",
+  421: "Misdirected Request", 422: "Unprocessable Entity", 423: "Locked", 424: "Failed Dependency", 425: "Too Early",
+  426: "Upgrade Required", 428: "Precondition Required", 429: "Too Many Requests", 431: "Request Header Fields Too Large",
+  451: "Unavailable For Legal Reasons", 500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
+  503: "Service Unavailable", 504: "Gateway Timeout", 505: "HTTP Version Not Supported", 506: "Variant Also Negotiates",
+  507: "Insufficient Storage", 508: "Loop Detected", 510: "Not Extended", 511: "Network Authentication Required",
+};
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+const KNOWN_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
+
+class Request {
+  #method; #url; #headers; #body; #redirect; #signal; #cf;
+  constructor(input, init = {}) {
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
+    init = init ?? {};
+    let source = null;
+    if (input instanceof Request) {
+      source = input;
+      this.#url = input.#url;
+      this.#method = input.#method;
+      this.#redirect = input.#redirect;
+      this.#cf = input.#cf;
+    } else {
+      const text = String(input);
+      const parts = ops.urlParse(text, null);
+      if (!parts) throw new TypeError(`Invalid URL: ${text}`);
+      this.#url = parts[0];
+      this.#method = "GET";
+      this.#redirect = "follow";
+    }
+    if (init.method !== undefined) {
+      const m = String(init.method);
+      if (!TOKEN.test(m)) throw new TypeError(`Invalid HTTP method string: ${m}`);
+      this.#method = KNOWN_METHODS.has(m.toUpperCase()) ? m.toUpperCase() : m;
+    }
+    if (init.redirect !== undefined) {
+      if (!["follow", "manual", "error"].includes(init.redirect)) throw new TypeError(`Invalid redirect value, must be one of "follow" or "manual" ("error" won't be implemented since it does not make sense at the edge; use "manual" and check the response status code).`);
+      this.#redirect = init.redirect;
+    }
+    if (init.cf !== undefined) this.#cf = init.cf;
+    this.#signal = init.signal ?? source?.signal ?? null;
+    this.#headers = new Headers(init.headers !== undefined ? init.headers : source ? source.#headers : undefined);
+    const hasBody = init.body !== undefined && init.body !== null;
+    if (hasBody && (this.#method === "GET" || this.#method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+    if (hasBody) {
+      const extracted = extractBody(init.body);
+      if (extracted.contentType && !this.#headers.has("content-type")) this.#headers.set("content-type", extracted.contentType);
+      this.#body = new BodyState(extracted);
+    } else if (source && init.body === undefined) {
+      if (source.#body.disturbed) throw new TypeError(BODY_USED);
+      this.#body = new BodyState({ bytes: source.#body.bytes, stream: source.#body.stream });
+      source.#body.used = !source.#body.isNull;
+    } else {
+      this.#body = new BodyState({ bytes: null, stream: null });
+    }
+    if ((this.#method === "GET" || this.#method === "HEAD") && !this.#body.isNull) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+  }
+  static _body(r) { return r.#body; }
+  get method() { return this.#method; }
+  get url() { return this.#url; }
+  get headers() { return this.#headers; }
+  get redirect() { return this.#redirect; }
+  get signal() { return this.#signal; }
+  get cf() { return this.#cf; }
+  get fetcher() { return null; }
+  get integrity() { return ""; }
+  get keepalive() { return false; }
+  get cache() { return undefined; }
+  clone() {
+    const r = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, cf: this.#cf, signal: this.#signal });
+    r.#body = this.#body.tee();
+    return r;
+  }
+  get [Symbol.toStringTag]() { return "Request"; }
+}
+bodyMixin(Request, (r) => Request._body(r));
+
+class Response {
+  #status; #statusText; #headers; #body; #type = "default"; #url = ""; #webSocket = null; #cf;
+  constructor(body = null, init = {}) {
+    init = init ?? {};
+    const status = init.status === undefined ? 200 : Number(init.status);
+    this.#webSocket = init.webSocket ?? null;
+    if (this.#webSocket === null) {
+      if (!(status >= 200 && status <= 599) || !Number.isInteger(status)) throw new RangeError("Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
+    } else if (status !== 101) {
+      throw new RangeError("Responses with a WebSocket must have status code 101.");
+    }
+    if (init.statusText !== undefined && /[\x00-\x1f]/.test(String(init.statusText))) throw new TypeError("Invalid statusText");
+    this.#status = status;
+    this.#statusText = init.statusText === undefined ? STATUS_TEXT[status] ?? "" : String(init.statusText);
+    this.#headers = new Headers(init.headers);
+    this.#cf = init.cf;
+    const extracted = extractBody(body);
+    if (NULL_BODY_STATUS.has(status) && (extracted.stream !== null || (extracted.bytes !== null && extracted.bytes.length > 0))) {
+      throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
+    }
+    if (NULL_BODY_STATUS.has(status)) { extracted.bytes = null; extracted.stream = null; }
+    if (extracted.contentType && !this.#headers.has("content-type")) this.#headers.set("content-type", extracted.contentType);
+    this.#body = new BodyState(extracted);
+  }
+  static _body(r) { return r.#body; }
+  static _setUrl(r, url) { r.#url = url; }
+  static _setType(r, type) { r.#type = type; }
+  static json(data, init = {}) {
+    const text = JSON.stringify(data);
+    if (text === undefined) throw new TypeError("Value is not JSON serializable");
+    const headers = new Headers(init?.headers);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    return new Response(text, { ...init, headers });
+  }
+  static redirect(url, status = 302) {
+    if (!REDIRECT_STATUS.has(status)) throw new RangeError(`${status} is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.`);
+    const parts = ops.urlParse(String(url), null);
+    if (!parts) throw new TypeError(`Unable to parse URL: ${url}`);
+    const r = new Response(null, { status, headers: { location: parts[0] } });
+    Headers._freeze(r.#headers);
+    return r;
+  }
+  static error() {
+    const r = new Response(null, { status: 200 });
+    r.#status = 0; r.#statusText = ""; r.#type = "error";
+    Headers._freeze(r.#headers);
+    return r;
+  }
+  get status() { return this.#status; }
+  get statusText() { return this.#statusText; }
+  get ok() { return this.#status >= 200 && this.#status < 300; }
+  get headers() { return this.#headers; }
+  get type() { return this.#type; }
+  get url() { return this.#url; }
+  get redirected() { return false; }
+  get webSocket() { return this.#webSocket; }
+  get cf() { return this.#cf; }
+  clone() {
+    if (this.#webSocket) throw new TypeError("Cannot clone a response to a WebSocket handshake.");
+    const r = new Response(null, { status: this.#status === 0 ? 200 : this.#status, statusText: this.#statusText, headers: this.#headers, cf: this.#cf });
+    r.#status = this.#status; r.#type = this.#type; r.#url = this.#url;
+    r.#body = this.#body.tee();
+    return r;
+  }
+  get [Symbol.toStringTag]() { return "Response"; }
+}
+bodyMixin(Response, (r) => Response._body(r));
+define(G, "Request", Request);
+define(G, "Response", Response);

@@ -1,0 +1,116 @@
+// fetch() through the host, crypto, and scheduler.
+
+const pendingOps = new Map();
+/// A promise settled when the host finishes operation `id` (see completeOp).
+function awaitOp(id) {
+  const d = deferred();
+  pendingOps.set(id, d);
+  return d.promise;
+}
+function completeOp(id, ok, value) {
+  const d = pendingOps.get(id);
+  if (!d) return;
+  pendingOps.delete(id);
+  if (ok) d.resolve(value);
+  else {
+    const [cls, message] = value;
+    const Ctor = { TypeError, RangeError, Error }[cls];
+    d.reject(Ctor ? new Ctor(message) : domError(cls, message));
+  }
+}
+
+const MAX_REDIRECTS = 20;
+async function fetch(input, init) {
+  let request = new Request(input, init);
+  if (request.signal?.aborted) throw request.signal.reason ?? domError("AbortError", "The operation was aborted.");
+  const urlList = [];
+  for (let hop = 0; ; hop++) {
+    const body = Request._body(request).isNull ? null : await Request._body(request).consume();
+    const pairs = Headers._pairs(request.headers);
+    const [status, statusText, headers, bytes] = await awaitOp(ops.fetch(request.method, request.url, pairs, body));
+    urlList.push(request.url);
+    const location = headers.find(([k]) => k === "location")?.[1];
+    if (REDIRECT_STATUS.has(status) && location !== undefined && request.redirect === "follow") {
+      if (hop + 1 >= MAX_REDIRECTS) throw new TypeError("Too many redirects.");
+      const next = ops.urlParse(location, request.url);
+      if (!next) throw new TypeError(`Invalid redirect URL: ${location}`);
+      const toGet = status === 303 || ((status === 301 || status === 302) && request.method === "POST");
+      request = new Request(next[0], {
+        method: toGet ? "GET" : request.method,
+        headers: request.headers,
+        redirect: request.redirect,
+        body: toGet || body === null ? null : body,
+      });
+      continue;
+    }
+    const response = new Response(NULL_BODY_STATUS.has(status) ? null : bytes, {
+      status: status < 200 ? 200 : status,
+      statusText,
+      headers,
+    });
+    Response._setUrl(response, urlList[urlList.length - 1].replace(/#.*$/, ""));
+    return response;
+  }
+}
+define(G, "fetch", function (input, init) {
+  if (this !== undefined && this !== G) throw new TypeError(ILLEGAL_INVOCATION);
+  try {
+    return fetch(input, init);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+});
+Object.defineProperty(G.fetch, "name", { value: "fetch" });
+
+// ---------- crypto ----------
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
+const DIGESTS = { "SHA-1": "SHA-1", "SHA-256": "SHA-256", "SHA-384": "SHA-384", "SHA-512": "SHA-512", "MD5": "MD5" };
+class SubtleCrypto {
+  digest(algorithm, data) {
+    try {
+      const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
+      if (!DIGESTS[name]) throw domError("NotSupportedError", `Unrecognized or unimplemented digest algorithm requested.`);
+      const out = ops.digest(DIGESTS[name], toBytes(data, "digest' on 'SubtleCrypto").slice());
+      return Promise.resolve(out.buffer);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+  timingSafeEqual(a, b) {
+    const x = toBytes(a, "timingSafeEqual' on 'SubtleCrypto"), y = toBytes(b, "timingSafeEqual' on 'SubtleCrypto");
+    if (x.length !== y.length) throw new TypeError("Input buffers must have the same byte length.");
+    let diff = 0;
+    for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
+    return diff === 0;
+  }
+}
+class Crypto {
+  #subtle = new SubtleCrypto();
+  get subtle() { return this.#subtle; }
+  getRandomValues(view) {
+    if (!INTEGER_ARRAYS.some((T) => view instanceof T)) {
+      throw domError("TypeMismatchError", "ArrayBufferView argument to getRandomValues() must be an integer-typed view.");
+    }
+    if (view.byteLength > 0x10000) {
+      throw domError("QuotaExceededError", `getRandomValues() only accepts buffers of size <= 64K but provided ${view.byteLength} bytes.`);
+    }
+    new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(ops.randomBytes(view.byteLength));
+    return view;
+  }
+  randomUUID() {
+    const b = ops.randomBytes(16);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+}
+define(G, "Crypto", Crypto);
+define(G, "SubtleCrypto", SubtleCrypto);
+define(G, "crypto", new Crypto());
+
+// ---------- scheduler ----------
+class Scheduler {
+  wait(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
+}
+define(G, "scheduler", new Scheduler());

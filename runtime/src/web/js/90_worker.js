@@ -1,0 +1,105 @@
+// The Worker's side of an invocation: env, ExecutionContext, and handler dispatch.
+
+class ExecutionContext {
+  #id;
+  #props;
+  constructor(id, props = {}) { this.#id = id; this.#props = props; }
+  waitUntil(promise) {
+    if (!(this instanceof ExecutionContext) || !(#id in this)) throw new TypeError(ILLEGAL_INVOCATION);
+    const id = this.#id;
+    ops.waitUntilAdd(id);
+    Promise.resolve(promise).then(
+      () => ops.waitUntilSettled(id),
+      (e) => { ops.log("error", `Uncaught (in promise) ${describeError(e)}`); ops.waitUntilSettled(id); },
+    );
+  }
+  passThroughOnException() {
+    if (!(this instanceof ExecutionContext) || !(#id in this)) throw new TypeError(ILLEGAL_INVOCATION);
+    ops.passThroughOnException(this.#id);
+  }
+  get props() { return this.#props; }
+}
+define(G, "ExecutionContext", ExecutionContext);
+
+class WorkerEntrypoint {
+  constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+}
+class DurableObject {
+  constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+}
+class RpcTarget {}
+class WorkflowEntrypoint {
+  constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+}
+
+const workerEnv = {};
+const cloudflareWorkers = { WorkerEntrypoint, DurableObject, RpcTarget, WorkflowEntrypoint, env: workerEnv };
+Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
+
+let defaultExport = null;
+let EntrypointClass = null;
+
+function setEnv(varsJson) {
+  Object.assign(workerEnv, JSON.parse(varsJson));
+}
+
+/// Records the main module's handlers; false when it has none.
+function registerModule(namespace) {
+  const d = namespace.default;
+  if (typeof d === "function" && d.prototype instanceof WorkerEntrypoint) {
+    EntrypointClass = d;
+    return ["fetch", "scheduled", "queue", "tail", "email"].some((h) => typeof d.prototype[h] === "function");
+  }
+  if (d && typeof d === "object") {
+    defaultExport = d;
+    return ["fetch", "scheduled", "queue", "tail", "email", "trace"].some((h) => typeof d[h] === "function") ||
+      Object.values(namespace).some((v) => typeof v === "function" && v.prototype instanceof DurableObject);
+  }
+  return Object.values(namespace).some((v) => typeof v === "function" && (v.prototype instanceof DurableObject || v.prototype instanceof WorkerEntrypoint));
+}
+
+/// Calls handler `name`, returning its result (a promise) or rejecting when it is missing.
+function callHandler(name, arg, ctx) {
+  if (EntrypointClass) {
+    const instance = new EntrypointClass(ctx, workerEnv);
+    if (typeof instance[name] !== "function") throw new Error(`Handler does not export a ${name}() function.`);
+    return instance[name](arg);
+  }
+  if (!defaultExport || typeof defaultExport[name] !== "function") throw new Error(`Handler does not export a ${name}() function.`);
+  return defaultExport[name](arg, workerEnv, ctx);
+}
+
+function dispatchFetch(id, method, url, headers, body) {
+  const ctx = new ExecutionContext(id);
+  let promise;
+  try {
+    const noBody = method === "GET" || method === "HEAD";
+    const request = new Request(url, { method, headers, body: noBody ? null : body });
+    promise = Promise.resolve(callHandler("fetch", request, ctx));
+  } catch (e) {
+    promise = Promise.reject(e);
+  }
+  promise
+    .then(async (response) => {
+      if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+      const state = Response._body(response);
+      const bytes = state.isNull ? new Uint8Array(0) : await state.consume();
+      const pairs = Headers._pairs(response.headers);
+      ops.respond(id, response.status, response.statusText, pairs, bytes);
+    })
+    .catch((e) => ops.fail(id, describeError(e)));
+}
+
+function dispatchScheduled(id, cron, scheduledTime) {
+  const ctx = new ExecutionContext(id);
+  const controller = Object.freeze({ cron, scheduledTime, type: "scheduled", noRetry() {} });
+  let promise;
+  try {
+    promise = Promise.resolve(callHandler("scheduled", controller, ctx));
+  } catch (e) {
+    promise = Promise.reject(e);
+  }
+  promise.then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
+}
+
+return { setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp };

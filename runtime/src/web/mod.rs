@@ -1,0 +1,33 @@
+//! The Web platform as Workers see it, written in JavaScript over native ops (engine/ops.rs).
+//!
+//! The files in js/ are concatenated, in name order, into the body of one function that takes
+//! the ops object and returns the runtime's entry points; nothing they declare leaks into the
+//! Worker's scope except the globals they install on purpose.
+
+/// The file name the prelude's frames carry; they are cut from stack traces users see.
+pub const PRELUDE_FILE_NAME: &str = "edgesim:internal";
+
+/// `(function (ops) { ... })`: evaluated once per isolate, then called with the ops object.
+pub const PRELUDE: &str = concat!(
+    "(function (ops) {\n",
+    include_str!("js/00_core.js"),
+    include_str!("js/10_encoding.js"),
+    include_str!("js/20_url.js"),
+    include_str!("js/30_headers.js"),
+    include_str!("js/40_streams.js"),
+    include_str!("js/50_body.js"),
+    include_str!("js/60_fetch.js"),
+    include_str!("js/90_worker.js"),
+    "\n})"
+);
+
+/// The `cloudflare:workers` module: re-exports the classes the prelude defined.
+pub const CLOUDFLARE_WORKERS_MODULE: &str = r#"
+const cf = globalThis[Symbol.for("edgesim.cloudflare:workers")];
+export const WorkerEntrypoint = cf.WorkerEntrypoint;
+export const DurableObject = cf.DurableObject;
+export const RpcTarget = cf.RpcTarget;
+export const WorkflowEntrypoint = cf.WorkflowEntrypoint;
+export const env = cf.env;
+export default cf;
+"#;

@@ -1,0 +1,269 @@
+//! The user's own `wrangler.toml` / `wrangler.json` / `wrangler.jsonc`.
+//!
+//! Keys edgesim models are typed here; keys it does not model are listed as warnings rather than
+//! silently dropped, so a user knows which parts of their configuration the simulation ignores.
+//! A key with the wrong type is an error naming the file, line and column.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WranglerConfig {
+    pub name: Option<String>,
+    pub main: Option<String>,
+    pub compatibility_date: Option<String>,
+    #[serde(default)]
+    pub compatibility_flags: Vec<String>,
+    #[serde(default)]
+    pub vars: BTreeMap<String, serde_json::Value>,
+    pub limits: Option<LimitsConfig>,
+    #[serde(default)]
+    pub kv_namespaces: Vec<KvNamespaceConfig>,
+    #[serde(default)]
+    pub r2_buckets: Vec<R2BucketConfig>,
+    #[serde(default)]
+    pub d1_databases: Vec<D1DatabaseConfig>,
+    pub durable_objects: Option<DurableObjectsConfig>,
+    #[serde(default)]
+    pub migrations: Vec<MigrationConfig>,
+    pub queues: Option<QueuesConfig>,
+    pub triggers: Option<TriggersConfig>,
+    /// Everything else: reported as unsupported.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, IgnoredAny>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub cpu_ms: Option<u64>,
+    pub subrequests: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct KvNamespaceConfig {
+    pub binding: String,
+    pub id: Option<String>,
+    pub preview_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct R2BucketConfig {
+    pub binding: String,
+    pub bucket_name: Option<String>,
+    pub jurisdiction: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct D1DatabaseConfig {
+    pub binding: String,
+    pub database_name: Option<String>,
+    pub database_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DurableObjectsConfig {
+    #[serde(default)]
+    pub bindings: Vec<DurableObjectBindingConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DurableObjectBindingConfig {
+    pub name: String,
+    pub class_name: String,
+    pub script_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MigrationConfig {
+    pub tag: String,
+    #[serde(default)]
+    pub new_classes: Vec<String>,
+    #[serde(default)]
+    pub new_sqlite_classes: Vec<String>,
+    #[serde(default)]
+    pub deleted_classes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct QueuesConfig {
+    #[serde(default)]
+    pub producers: Vec<QueueProducerConfig>,
+    #[serde(default)]
+    pub consumers: Vec<QueueConsumerConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct QueueProducerConfig {
+    pub binding: String,
+    pub queue: String,
+    pub delivery_delay: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct QueueConsumerConfig {
+    pub queue: String,
+    pub max_batch_size: Option<u32>,
+    pub max_batch_timeout: Option<u32>,
+    pub max_retries: Option<u32>,
+    pub dead_letter_queue: Option<String>,
+    pub retry_delay: Option<u32>,
+    pub max_concurrency: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TriggersConfig {
+    #[serde(default)]
+    pub crons: Vec<String>,
+}
+
+/// Top-level keys wrangler knows that edgesim does not model (deploy-time settings).
+const DEPLOY_ONLY_KEYS: &[&str] = &[
+    "$schema", "account_id", "routes", "route", "workers_dev", "preview_urls", "build", "env",
+    "observability", "placement", "upload_source_maps", "minify", "node_compat", "no_bundle",
+    "rules", "find_additional_modules", "base_dir", "tsconfig", "dev", "logpush", "tail_consumers",
+    "keep_vars", "send_metrics", "assets", "site", "alias", "define", "usage_model", "zone_id",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: cannot read: {message}")]
+    Read { file: String, message: String },
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid { file: String, line: usize, column: usize, message: String },
+    #[error("{file}: {message}")]
+    Semantic { file: String, message: String },
+}
+
+impl WranglerConfig {
+    /// Parses a config by its extension (`.toml`, `.json`, `.jsonc`).
+    pub fn parse(file: &str, text: &str) -> Result<Self, ConfigError> {
+        let invalid = |line: usize, column: usize, message: String| ConfigError::Invalid {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        };
+        let config: WranglerConfig = if file.ends_with(".toml") {
+            toml::from_str(text).map_err(|e| {
+                let (line, column) = e
+                    .span()
+                    .map(|s| crate::engine::modules::line_col(text, s.start))
+                    .unwrap_or((1, 1));
+                invalid(line, column, e.message().to_string())
+            })?
+        } else if file.ends_with(".jsonc") || file.ends_with(".json") {
+            let value = jsonc_parser::parse_to_serde_value(text, &Default::default())
+                .map_err(|e| {
+                    let range = e.range();
+                    let (line, column) = crate::engine::modules::line_col(text, range.start);
+                    invalid(line, column, e.kind().to_string())
+                })?
+                .unwrap_or(serde_json::Value::Object(Default::default()));
+            serde_json::from_value(value).map_err(|e| invalid(1, 1, e.to_string()))?
+        } else {
+            return Err(ConfigError::Semantic {
+                file: file.to_string(),
+                message: "expected a wrangler.toml, wrangler.json or wrangler.jsonc file".into(),
+            });
+        };
+        config.validate(file)?;
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read { file: file.clone(), message: e.to_string() })?;
+        Self::parse(&file, &text)
+    }
+
+    fn validate(&self, file: &str) -> Result<(), ConfigError> {
+        let semantic = |message: String| ConfigError::Semantic { file: file.to_string(), message };
+        if let Some(date) = &self.compatibility_date {
+            let ok = date.len() == 10
+                && date.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+            if !ok {
+                return Err(semantic(format!(
+                    "compatibility_date {date:?} is not a date of the form YYYY-MM-DD"
+                )));
+            }
+        }
+        if let Some(limits) = &self.limits {
+            if limits.cpu_ms == Some(0) {
+                return Err(semantic("limits.cpu_ms must be at least 1".into()));
+            }
+            if let Some(ms) = limits.cpu_ms.filter(|ms| *ms > crate::limits::CPU_MS_MAX) {
+                return Err(semantic(format!(
+                    "limits.cpu_ms of {ms} exceeds the maximum of {}",
+                    crate::limits::CPU_MS_MAX
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Keys present in the file that edgesim does not model.
+    pub fn warnings(&self) -> Vec<String> {
+        self.other
+            .keys()
+            .map(|k| {
+                if DEPLOY_ONLY_KEYS.contains(&k.as_str()) {
+                    format!("{k:?} is a deploy-time setting; edgesim ignores it")
+                } else {
+                    format!("unsupported key {k:?} (ignored)")
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_with_bindings_parses() {
+        let c = WranglerConfig::parse(
+            "wrangler.toml",
+            r#"
+name = "app"
+main = "src/index.ts"
+compatibility_date = "2026-04-20"
+routes = ["example.com/*"]
+[vars]
+GREETING = "hi"
+[limits]
+cpu_ms = 50
+[[kv_namespaces]]
+binding = "KV"
+id = "abc"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.main.as_deref(), Some("src/index.ts"));
+        assert_eq!(c.vars["GREETING"], "hi");
+        assert_eq!(c.limits.unwrap().cpu_ms, Some(50));
+        assert_eq!(c.kv_namespaces[0].binding, "KV");
+        assert_eq!(c.warnings(), vec!["\"routes\" is a deploy-time setting; edgesim ignores it"]);
+    }
+
+    #[test]
+    fn a_wrong_type_names_line_and_column() {
+        let err = WranglerConfig::parse("wrangler.toml", "name = \"a\"\nmain = 5\n").unwrap_err();
+        assert!(err.to_string().starts_with("wrangler.toml:2:8: invalid type"), "{err}");
+    }
+
+    #[test]
+    fn jsonc_allows_comments_and_trailing_commas() {
+        let c = WranglerConfig::parse(
+            "wrangler.jsonc",
+            "{\n // comment\n \"main\": \"index.js\",\n \"vars\": {\"A\": 1,},\n}",
+        )
+        .unwrap();
+        assert_eq!(c.vars["A"], 1);
+    }
+}

@@ -1,0 +1,98 @@
+//! A Worker as the user wrote it: its configuration and its code.
+
+pub mod config;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+pub use config::{ConfigError, WranglerConfig};
+
+use crate::engine::isolate::IsolateConfig;
+use crate::engine::modules::Bundle;
+use crate::limits::{Limits, Plan};
+
+/// The config file names wrangler looks for, in its order of preference.
+pub const CONFIG_FILES: &[&str] = &["wrangler.json", "wrangler.jsonc", "wrangler.toml"];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkerLoadError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}: no wrangler.json, wrangler.jsonc or wrangler.toml in this directory")]
+    NoConfig(String),
+    #[error("{file}: no \"main\" entry point: set `main = \"src/index.js\"`")]
+    NoMain { file: String },
+    #[error("{0}: no such file")]
+    Missing(String),
+}
+
+/// A loaded Worker definition, ready to start isolates from.
+pub struct WorkerDefinition {
+    pub name: String,
+    pub config: WranglerConfig,
+    pub bundle: Rc<Bundle>,
+    /// Where the config (or the script) lives.
+    pub root: PathBuf,
+}
+
+impl WorkerDefinition {
+    /// Loads a Worker from a wrangler config file, a directory holding one, or a bare script
+    /// (`.js`, `.mjs`, `.ts`).
+    pub fn load(path: &Path) -> Result<Self, WorkerLoadError> {
+        if !path.exists() {
+            return Err(WorkerLoadError::Missing(path.display().to_string()));
+        }
+        let config_path = if path.is_dir() {
+            CONFIG_FILES
+                .iter()
+                .map(|f| path.join(f))
+                .find(|p| p.is_file())
+                .ok_or_else(|| WorkerLoadError::NoConfig(path.display().to_string()))?
+        } else {
+            path.to_path_buf()
+        };
+        let file_name = config_path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let root = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        if !file_name.starts_with("wrangler.") {
+            let config = WranglerConfig { main: Some(file_name.clone()), ..Default::default() };
+            let name = file_name.rsplit_once('.').map(|(n, _)| n.to_string()).unwrap_or(file_name.clone());
+            return Ok(WorkerDefinition { name, bundle: Bundle::from_dir(&root, &file_name), config, root });
+        }
+        let config = WranglerConfig::load(&config_path)?;
+        let main = config
+            .main
+            .clone()
+            .ok_or_else(|| WorkerLoadError::NoMain { file: config_path.display().to_string() })?;
+        if !root.join(&main).is_file() {
+            return Err(WorkerLoadError::Missing(root.join(&main).display().to_string()));
+        }
+        let name = config.name.clone().unwrap_or_else(|| "worker".to_string());
+        Ok(WorkerDefinition { name, bundle: Bundle::from_dir(&root, &main), config, root })
+    }
+
+    /// A Worker held in memory: `modules` maps file names to sources, `main` is one of them.
+    pub fn from_sources(config: WranglerConfig, main: &str, modules: &[(&str, &str)]) -> Self {
+        WorkerDefinition {
+            name: config.name.clone().unwrap_or_else(|| "worker".to_string()),
+            bundle: Bundle::from_sources(main, modules),
+            config,
+            root: PathBuf::new(),
+        }
+    }
+
+    /// Limits for `plan`, with the Worker's `[limits]` and any command-line CPU override applied.
+    pub fn limits(&self, plan: Plan, cpu_ms_override: Option<u64>) -> Limits {
+        let limits = self.config.limits.clone().unwrap_or_default();
+        Limits::for_plan(plan).with_overrides(cpu_ms_override.or(limits.cpu_ms), limits.subrequests)
+    }
+
+    pub fn isolate_config(&self, limits: Limits) -> IsolateConfig {
+        IsolateConfig {
+            bundle: self.bundle.clone(),
+            limits,
+            vars: self.config.vars.clone().into_iter().collect::<BTreeMap<_, _>>(),
+        }
+    }
+}

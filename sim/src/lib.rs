@@ -1,0 +1,13 @@
+//! edgesim-sim: the Workers platform around the runtime — colos, network, storage models,
+//! scenarios — under madsim's simulated clock, so a run is a pure function of its seed.
+
+#[cfg(not(madsim))]
+compile_error!(
+    "edgesim-sim must be built with `--cfg madsim`: build from the workspace root (its \
+     .cargo/config.toml sets it), and do not export RUSTFLAGS (it replaces that setting); \
+     or set RUSTFLAGS=\"--cfg madsim\"."
+);
+
+pub mod host;
+pub mod seed;
+pub mod single;

@@ -1,0 +1,80 @@
+//! One request to one Worker at one location: what `edgesim fetch` and most conformance tests
+//! run. The isolate starts cold, serves the request, and runs its `waitUntil` work to the end.
+
+use std::path::Path;
+use std::rc::Rc;
+
+use edgesim_runtime::invocation::InvocationReport;
+use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
+use edgesim_runtime::{HttpRequest, HttpResponse, Isolate, IsolateEvent, Limits, StartupError};
+
+use crate::host::{DEFAULT_EPOCH_MS, OriginFn, SimHost};
+use crate::seed;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SingleError {
+    #[error(transparent)]
+    Load(#[from] WorkerLoadError),
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error("the Worker finished without answering the request")]
+    NoResponse,
+}
+
+/// What one simulated request produced.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub response: HttpResponse,
+    pub report: InvocationReport,
+    /// Simulated milliseconds from the request to its response.
+    pub response_at_ms: u64,
+}
+
+/// Runs `request` against `worker` in a fresh simulation seeded with `seed`; outbound `fetch()`
+/// reaches nothing.
+pub fn fetch_once(worker: &WorkerDefinition, limits: Limits, request: HttpRequest, seed: u64) -> Result<Exchange, SingleError> {
+    fetch_once_with_origins(worker, limits, request, seed, None)
+}
+
+/// As [`fetch_once`], with `origins` answering the Worker's outbound `fetch()` calls.
+pub fn fetch_once_with_origins(
+    worker: &WorkerDefinition,
+    limits: Limits,
+    request: HttpRequest,
+    seed: u64,
+    origins: Option<Rc<OriginFn>>,
+) -> Result<Exchange, SingleError> {
+    let mut config = madsim::Config::default();
+    config.net = Default::default();
+    let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, config);
+    let isolate_config = worker.isolate_config(limits);
+    runtime.block_on(async move {
+        let mut host = SimHost::new(seed::derive(seed, "isolate"), DEFAULT_EPOCH_MS);
+        if let Some(origins) = origins {
+            host = host.with_origins(origins);
+        }
+        let host = Rc::new(host);
+        let start = madsim::time::Instant::now();
+        let mut isolate = Isolate::start(host, &isolate_config)?;
+        let id = isolate.start_fetch(request);
+        let mut response = None;
+        while let Some(event) = isolate.next_event().await {
+            match event {
+                IsolateEvent::Responded { id: rid, response: r } if rid == id => {
+                    response = Some((r, start.elapsed().as_millis() as u64));
+                }
+                IsolateEvent::Finished(report) if report.id == id => {
+                    let (response, response_at_ms) = response.ok_or(SingleError::NoResponse)?;
+                    return Ok(Exchange { response, report, response_at_ms });
+                }
+                _ => {}
+            }
+        }
+        Err(SingleError::NoResponse)
+    })
+}
+
+/// Loads a Worker from a path (config, directory or script).
+pub fn load(path: &Path) -> Result<WorkerDefinition, SingleError> {
+    Ok(WorkerDefinition::load(path)?)
+}
