@@ -5,20 +5,29 @@ use std::rc::Rc;
 
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{HttpRequest, HttpResponse, Limits, Plan};
-pub use edgesim_sim::single::{Exchange, SingleError};
 use edgesim_sim::single::fetch_once_with_origins;
+pub use edgesim_sim::single::{Exchange, SingleError};
 
 /// The seed tests run with unless they are about seeds.
 pub const SEED: u64 = 7;
 
 /// A request builder with sensible defaults (GET https://example.com/).
 pub fn get(url: &str) -> HttpRequest {
-    HttpRequest { method: "GET".into(), url: url.into(), headers: vec![], body: vec![] }
+    HttpRequest {
+        method: "GET".into(),
+        url: url.into(),
+        headers: vec![],
+        body: vec![],
+    }
 }
 
 /// One module Worker named `worker.js`.
 pub fn js(source: &str) -> WorkerDefinition {
-    WorkerDefinition::from_sources(WranglerConfig::default(), "worker.js", &[("worker.js", source)])
+    WorkerDefinition::from_sources(
+        WranglerConfig::default(),
+        "worker.js",
+        &[("worker.js", source)],
+    )
 }
 
 /// A Worker made of several modules; the first is the entry point.
@@ -36,13 +45,22 @@ pub struct Run {
 
 impl Default for Run {
     fn default() -> Self {
-        Run { plan: Plan::Paid, cpu_ms: None, runaway_cpu_ms: None, seed: SEED, origins: None }
+        Run {
+            plan: Plan::Paid,
+            cpu_ms: None,
+            runaway_cpu_ms: None,
+            seed: SEED,
+            origins: None,
+        }
     }
 }
 
 impl Run {
     pub fn free() -> Self {
-        Run { plan: Plan::Free, ..Default::default() }
+        Run {
+            plan: Plan::Free,
+            ..Default::default()
+        }
     }
 
     pub fn limits(&self, worker: &WorkerDefinition) -> Limits {
@@ -53,8 +71,18 @@ impl Run {
         limits
     }
 
-    pub fn fetch(&self, worker: &WorkerDefinition, request: HttpRequest) -> Result<Exchange, SingleError> {
-        fetch_once_with_origins(worker, self.limits(worker), request, self.seed, self.origins.clone())
+    pub fn fetch(
+        &self,
+        worker: &WorkerDefinition,
+        request: HttpRequest,
+    ) -> Result<Exchange, SingleError> {
+        fetch_once_with_origins(
+            worker,
+            self.limits(worker),
+            request,
+            self.seed,
+            self.origins.clone(),
+        )
     }
 }
 

@@ -13,16 +13,24 @@ const BUSY: &str = "export default { fetch(req) {
 
 #[test]
 fn free_plan_cpu_overrun_gives_error_1102_and_exceeded_cpu() {
-    let x = Run::free().fetch(&js(BUSY), get("https://example.com/?n=100000000")).unwrap();
+    let x = Run::free()
+        .fetch(&js(BUSY), get("https://example.com/?n=100000000"))
+        .unwrap();
     assert_eq!(x.response.status, 503);
     assert!(body_text(&x.response).contains("Error 1102"));
     assert_eq!(x.report.outcome, Outcome::ExceededCpu);
-    assert!(x.report.cpu_ms >= 10.0 && x.report.cpu_ms < 10.1, "stopped at {} ms", x.report.cpu_ms);
+    assert!(
+        x.report.cpu_ms >= 10.0 && x.report.cpu_ms < 10.1,
+        "stopped at {} ms",
+        x.report.cpu_ms
+    );
 }
 
 #[test]
 fn free_plan_request_under_ten_ms_of_cpu_succeeds() {
-    let x = Run::free().fetch(&js(BUSY), get("https://example.com/?n=100000")).unwrap();
+    let x = Run::free()
+        .fetch(&js(BUSY), get("https://example.com/?n=100000"))
+        .unwrap();
     assert_eq!(x.response.status, 200);
     assert_eq!(x.report.outcome, Outcome::Ok);
     assert!(x.report.cpu_ms > 0.0 && x.report.cpu_ms < 10.0);
@@ -30,16 +38,28 @@ fn free_plan_request_under_ten_ms_of_cpu_succeeds() {
 
 #[test]
 fn cpu_time_is_the_same_on_every_run() {
-    let a = Run::default().fetch(&js(BUSY), get("https://example.com/?n=300000")).unwrap();
-    let b = Run { seed: 99, ..Default::default() }.fetch(&js(BUSY), get("https://example.com/?n=300000")).unwrap();
+    let a = Run::default()
+        .fetch(&js(BUSY), get("https://example.com/?n=300000"))
+        .unwrap();
+    let b = Run {
+        seed: 99,
+        ..Default::default()
+    }
+    .fetch(&js(BUSY), get("https://example.com/?n=300000"))
+    .unwrap();
     assert_eq!(a.report.cpu, b.report.cpu);
     assert!(a.report.cpu.polls >= 600_000, "{:?}", a.report.cpu);
 }
 
 #[test]
 fn limits_cpu_ms_lowers_the_paid_limit() {
-    let run = Run { cpu_ms: Some(5), ..Default::default() };
-    let x = run.fetch(&js(BUSY), get("https://example.com/?n=100000000")).unwrap();
+    let run = Run {
+        cpu_ms: Some(5),
+        ..Default::default()
+    };
+    let x = run
+        .fetch(&js(BUSY), get("https://example.com/?n=100000000"))
+        .unwrap();
     assert_eq!(x.report.outcome, Outcome::ExceededCpu);
     assert!(x.report.cpu_ms >= 5.0 && x.report.cpu_ms < 5.1);
 }
@@ -47,16 +67,32 @@ fn limits_cpu_ms_lowers_the_paid_limit() {
 #[test]
 fn paid_infinite_loop_is_stopped_by_the_runaway_guard_with_a_log_line() {
     let w = js("export default { fetch() { for (;;) {} } };");
-    let x = Run { runaway_cpu_ms: Some(20), ..Default::default() }.fetch(&w, get("https://example.com/")).unwrap();
+    let x = Run {
+        runaway_cpu_ms: Some(20),
+        ..Default::default()
+    }
+    .fetch(&w, get("https://example.com/"))
+    .unwrap();
     assert_eq!(x.response.status, 503);
     assert_eq!(x.report.outcome, Outcome::ExceededCpu);
-    let warn = &x.report.logs.iter().find(|l| l.level == "warn").expect("a warning").message;
-    assert!(warn.contains("runaway guard") && warn.contains("30000 ms"), "{warn}");
+    let warn = &x
+        .report
+        .logs
+        .iter()
+        .find(|l| l.level == "warn")
+        .expect("a warning")
+        .message;
+    assert!(
+        warn.contains("runaway guard") && warn.contains("30000 ms"),
+        "{warn}"
+    );
 }
 
 #[test]
 fn catching_does_not_escape_the_cpu_limit() {
-    let w = js("export default { fetch() { try { for (;;) {} } catch (e) { return new Response('escaped'); } } };");
+    let w = js(
+        "export default { fetch() { try { for (;;) {} } catch (e) { return new Response('escaped'); } } };",
+    );
     let x = Run::free().fetch(&w, get("https://example.com/")).unwrap();
     assert_eq!(x.report.outcome, Outcome::ExceededCpu);
     assert_eq!(x.response.status, 503);
@@ -64,8 +100,12 @@ fn catching_does_not_escape_the_cpu_limit() {
 
 #[test]
 fn memory_overrun_gives_1102_and_exceeded_memory() {
-    let w = js("export default { fetch() { const a = []; for (;;) a.push(new Array(100000).fill(1)); } };");
-    let x = Run::default().fetch(&w, get("https://example.com/")).unwrap();
+    let w = js(
+        "export default { fetch() { const a = []; for (;;) a.push(new Array(100000).fill(1)); } };",
+    );
+    let x = Run::default()
+        .fetch(&w, get("https://example.com/"))
+        .unwrap();
     assert_eq!(x.response.status, 503);
     assert!(body_text(&x.response).contains("Error 1102"));
     assert_eq!(x.report.outcome, Outcome::ExceededMemory);
@@ -73,15 +113,24 @@ fn memory_overrun_gives_1102_and_exceeded_memory() {
 
 #[test]
 fn caught_out_of_memory_still_ends_the_invocation() {
-    let w = js("export default { fetch() { const a = []; try { for (;;) a.push(new Array(100000).fill(1)); } catch { a.length = 0; return new Response('survived'); } } };");
-    let x = Run::default().fetch(&w, get("https://example.com/")).unwrap();
+    let w = js(
+        "export default { fetch() { const a = []; try { for (;;) a.push(new Array(100000).fill(1)); } catch { a.length = 0; return new Response('survived'); } } };",
+    );
+    let x = Run::default()
+        .fetch(&w, get("https://example.com/"))
+        .unwrap();
     assert_eq!(x.report.outcome, Outcome::ExceededMemory);
 }
 
 #[test]
 fn startup_over_the_cpu_limit_fails_with_10021_text() {
-    let w = js("let x = 0; for (let i = 0; i < 1e12; i++) x++;\nexport default { fetch() { return new Response('x'); } };");
-    let run = Run { runaway_cpu_ms: Some(2_000), ..Default::default() };
+    let w = js(
+        "let x = 0; for (let i = 0; i < 1e12; i++) x++;\nexport default { fetch() { return new Response('x'); } };",
+    );
+    let run = Run {
+        runaway_cpu_ms: Some(2_000),
+        ..Default::default()
+    };
     match run.fetch(&w, get("https://example.com/")) {
         Err(SingleError::Startup(e @ StartupError::CpuExceeded)) => {
             assert_eq!(e.to_string(), "Script startup exceeded CPU time limit.")
@@ -100,7 +149,10 @@ fn free_plan_51st_external_subrequest_throws_too_many_subrequests() {
     let x = Run::free().fetch(&w, get("https://example.com/")).unwrap();
     let errors: Vec<String> = serde_json::from_slice(&x.response.body).unwrap();
     assert_eq!(errors.len(), 51);
-    assert!(errors[..50].iter().all(|e| e == "Network connection lost."), "{errors:?}");
+    assert!(
+        errors[..50].iter().all(|e| e == "Network connection lost."),
+        "{errors:?}"
+    );
     assert_eq!(errors[50], "Too many subrequests.");
     assert_eq!(x.report.subrequests, 51);
 }
@@ -113,13 +165,25 @@ fn the_10001st_active_timeout_throws_quota_exceeded() {
     );
     assert_eq!(
         v,
-        serde_json::json!(["QuotaExceededError", "You have exceeded the number of active timeouts you may set.", true])
+        serde_json::json!([
+            "QuotaExceededError",
+            "You have exceeded the number of active timeouts you may set.",
+            true
+        ])
     );
 }
 
 #[test]
 fn io_at_top_level_is_refused_with_workerds_text() {
-    let w = js("await fetch('https://x.test/');\nexport default { fetch() { return new Response('x'); } };");
-    let err = Run::default().fetch(&w, get("https://example.com/")).err().expect("startup must fail");
-    assert!(err.to_string().contains("Disallowed operation called within global scope"), "{err}");
+    let w = js(
+        "await fetch('https://x.test/');\nexport default { fetch() { return new Response('x'); } };",
+    );
+    let err = Run::default()
+        .fetch(&w, get("https://example.com/"))
+        .expect_err("startup must fail");
+    assert!(
+        err.to_string()
+            .contains("Disallowed operation called within global scope"),
+        "{err}"
+    );
 }

@@ -38,14 +38,21 @@ fn timer_callback_sees_exactly_its_scheduled_time() {
 
 #[test]
 fn date_now_does_not_advance_across_microtasks() {
-    let v = eval_json("const t = Date.now(); await Promise.resolve(); await null; return Date.now() - t;");
+    let v = eval_json(
+        "const t = Date.now(); await Promise.resolve(); await null; return Date.now() - t;",
+    );
     assert_eq!(v, 0);
 }
 
 #[test]
 fn new_date_equals_date_now_and_is_an_integer() {
-    let v = eval_json("return { same: new Date().getTime() === Date.now(), int: Number.isInteger(Date.now()), str: typeof Date() };");
-    assert_eq!(v, serde_json::json!({ "same": true, "int": true, "str": "string" }));
+    let v = eval_json(
+        "return { same: new Date().getTime() === Date.now(), int: Number.isInteger(Date.now()), str: typeof Date() };",
+    );
+    assert_eq!(
+        v,
+        serde_json::json!({ "same": true, "int": true, "str": "string" })
+    );
 }
 
 #[test]
@@ -56,7 +63,10 @@ fn performance_now_equals_date_now_in_a_handler_and_zero_at_top_level() {
         "https://example.com/",
     );
     let v = edgesim_conformance::body_json(&x.response);
-    assert_eq!(v, serde_json::json!({ "top": 0, "inHandler": true, "origin": 0 }));
+    assert_eq!(
+        v,
+        serde_json::json!({ "top": 0, "inHandler": true, "origin": 0 })
+    );
 }
 
 #[test]
@@ -80,6 +90,8 @@ fn cleared_timeout_never_fires() {
 
 #[test]
 fn timer_ids_start_at_one() {
-    let v = eval_json("const a = setTimeout(() => {}, 1); const b = setTimeout(() => {}, 1); return [a, b];");
+    let v = eval_json(
+        "const a = setTimeout(() => {}, 1); const b = setTimeout(() => {}, 1); return [a, b];",
+    );
     assert_eq!(v, serde_json::json!([1, 2]));
 }

@@ -34,7 +34,10 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InvocationKind {
     Fetch(HttpRequest),
-    Scheduled { cron: String, scheduled_time_ms: u64 },
+    Scheduled {
+        cron: String,
+        scheduled_time_ms: u64,
+    },
 }
 
 /// Everything known about an invocation after it finished.
@@ -56,7 +59,10 @@ pub struct InvocationReport {
 #[derive(Debug, Clone, PartialEq)]
 pub enum IsolateEvent {
     /// The HTTP response of a fetch invocation is ready; work passed to `waitUntil` may go on.
-    Responded { id: InvocationId, response: HttpResponse },
+    Responded {
+        id: InvocationId,
+        response: HttpResponse,
+    },
     /// The invocation is over, including its `waitUntil` work.
     Finished(InvocationReport),
 }
@@ -117,7 +123,10 @@ pub fn error_page(code: u16, host: &str) -> HttpResponse {
     HttpResponse {
         status,
         status_text,
-        headers: vec![("content-type".to_string(), "text/html; charset=UTF-8".to_string())],
+        headers: vec![(
+            "content-type".to_string(),
+            "text/html; charset=UTF-8".to_string(),
+        )],
         body: body.into_bytes(),
     }
 }

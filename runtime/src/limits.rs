@@ -18,7 +18,9 @@ impl std::str::FromStr for Plan {
         match s {
             "free" => Ok(Plan::Free),
             "paid" => Ok(Plan::Paid),
-            other => Err(format!("unknown plan {other:?}: expected \"free\" or \"paid\"")),
+            other => Err(format!(
+                "unknown plan {other:?}: expected \"free\" or \"paid\""
+            )),
         }
     }
 }

@@ -41,7 +41,9 @@ impl SimHost {
     }
 
     fn elapsed_ms(&self) -> u64 {
-        madsim::time::Instant::now().duration_since(self.start).as_millis() as u64
+        madsim::time::Instant::now()
+            .duration_since(self.start)
+            .as_millis() as u64
     }
 }
 

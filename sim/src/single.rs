@@ -32,7 +32,12 @@ pub struct Exchange {
 
 /// Runs `request` against `worker` in a fresh simulation seeded with `seed`; outbound `fetch()`
 /// reaches nothing.
-pub fn fetch_once(worker: &WorkerDefinition, limits: Limits, request: HttpRequest, seed: u64) -> Result<Exchange, SingleError> {
+pub fn fetch_once(
+    worker: &WorkerDefinition,
+    limits: Limits,
+    request: HttpRequest,
+    seed: u64,
+) -> Result<Exchange, SingleError> {
     fetch_once_with_origins(worker, limits, request, seed, None)
 }
 
@@ -44,9 +49,7 @@ pub fn fetch_once_with_origins(
     seed: u64,
     origins: Option<Rc<OriginFn>>,
 ) -> Result<Exchange, SingleError> {
-    let mut config = madsim::Config::default();
-    config.net = Default::default();
-    let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, config);
+    let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let isolate_config = worker.isolate_config(limits);
     runtime.block_on(async move {
         let mut host = SimHost::new(seed::derive(seed, "isolate"), DEFAULT_EPOCH_MS);
@@ -60,12 +63,19 @@ pub fn fetch_once_with_origins(
         let mut response = None;
         while let Some(event) = isolate.next_event().await {
             match event {
-                IsolateEvent::Responded { id: rid, response: r } if rid == id => {
+                IsolateEvent::Responded {
+                    id: rid,
+                    response: r,
+                } if rid == id => {
                     response = Some((r, start.elapsed().as_millis() as u64));
                 }
                 IsolateEvent::Finished(report) if report.id == id => {
                     let (response, response_at_ms) = response.ok_or(SingleError::NoResponse)?;
-                    return Ok(Exchange { response, report, response_at_ms });
+                    return Ok(Exchange {
+                        response,
+                        report,
+                        response_at_ms,
+                    });
                 }
                 _ => {}
             }

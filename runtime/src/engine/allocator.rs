@@ -80,14 +80,20 @@ unsafe impl Allocator for CountingAllocator {
 
     unsafe fn realloc(&mut self, ptr: *mut u8, new_size: usize) -> *mut u8 {
         // SAFETY: the caller guarantees `ptr` is null or came from this allocator.
-        let old = if ptr.is_null() { 0 } else { unsafe { RustAllocator::usable_size(ptr) } };
+        let old = if ptr.is_null() {
+            0
+        } else {
+            unsafe { RustAllocator::usable_size(ptr) }
+        };
         if new_size > old && !self.admit(new_size - old) {
             return std::ptr::null_mut();
         }
         // SAFETY: forwarded unchanged.
         let out = unsafe { RustAllocator.realloc(ptr, new_size) };
         if !out.is_null() || new_size == 0 {
-            self.stats.live.set(self.stats.live.get().saturating_sub(old));
+            self.stats
+                .live
+                .set(self.stats.live.get().saturating_sub(old));
             self.held(out);
         }
         out

@@ -151,7 +151,8 @@ impl CpuMeter {
 
     /// Interrupts JavaScript once `budget_ps` more picoseconds have been used.
     pub fn arm(&self, budget_ps: u64) {
-        self.deadline_ps.set(self.reading().picos().saturating_add(budget_ps));
+        self.deadline_ps
+            .set(self.reading().picos().saturating_add(budget_ps));
     }
 
     pub fn disarm(&self) {

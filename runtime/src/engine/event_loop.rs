@@ -22,7 +22,10 @@ pub type TimerId = u64;
 pub enum OpOutcome {
     Response(HttpResponse),
     /// Rejects the operation's promise with `new <class>(message)`.
-    Error { class: &'static str, message: String },
+    Error {
+        class: &'static str,
+        message: String,
+    },
     Undefined,
 }
 
@@ -57,8 +60,17 @@ pub struct Timer {
 
 /// An event ready to be delivered to JavaScript.
 pub enum Wake {
-    Op { id: OpId, kind: OpKind, invocation: Option<InvocationId>, outcome: OpOutcome },
-    Timer { id: TimerId, deadline_ms: u64, timer: Timer },
+    Op {
+        id: OpId,
+        kind: OpKind,
+        invocation: Option<InvocationId>,
+        outcome: OpOutcome,
+    },
+    Timer {
+        id: TimerId,
+        deadline_ms: u64,
+        timer: Timer,
+    },
 }
 
 /// A console line, stamped with the simulated time it was written at.
@@ -128,16 +140,29 @@ impl IoState {
     pub fn add_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
         let id = self.next_op;
         self.next_op += 1;
-        self.ops.insert(id, PendingOp { invocation: self.current, kind, future });
+        self.ops.insert(
+            id,
+            PendingOp {
+                invocation: self.current,
+                kind,
+                future,
+            },
+        );
         id
     }
 
     /// Arms a timer `delay_ms` after the frozen clock. Timer ids start at 1 and are never 0.
-    pub fn add_timer(&mut self, delay_ms: u64, kind: TimerKind, invocation: Option<InvocationId>) -> TimerId {
+    pub fn add_timer(
+        &mut self,
+        delay_ms: u64,
+        kind: TimerKind,
+        invocation: Option<InvocationId>,
+    ) -> TimerId {
         let id = self.next_timer;
         self.next_timer += 1;
         let deadline = self.clock_ms.saturating_add(delay_ms);
-        self.timers.insert((deadline, id), Timer { invocation, kind });
+        self.timers
+            .insert((deadline, id), Timer { invocation, kind });
         self.timer_deadlines.insert(id, deadline);
         id
     }
@@ -151,12 +176,17 @@ impl IoState {
 
     /// Active JavaScript timers (`setTimeout`/`setInterval`), for the 10 000 cap.
     pub fn js_timer_count(&self) -> usize {
-        self.timers.values().filter(|t| matches!(t.kind, TimerKind::Js { .. })).count()
+        self.timers
+            .values()
+            .filter(|t| matches!(t.kind, TimerKind::Js { .. }))
+            .count()
     }
 
     /// Whether anything this invocation owns could still wake JavaScript on its behalf.
     pub fn has_work_for(&self, invocation: InvocationId) -> bool {
-        self.ops.values().any(|op| op.invocation == Some(invocation))
+        self.ops
+            .values()
+            .any(|op| op.invocation == Some(invocation))
             || self
                 .timers
                 .values()
@@ -192,10 +222,15 @@ impl IoState {
                 break;
             }
         }
-        if let Some((id, outcome)) = ready {
-            if let Some(op) = self.ops.remove(&id) {
-                return Poll::Ready(Wake::Op { id, kind: op.kind, invocation: op.invocation, outcome });
-            }
+        if let Some((id, outcome)) = ready
+            && let Some(op) = self.ops.remove(&id)
+        {
+            return Poll::Ready(Wake::Op {
+                id,
+                kind: op.kind,
+                invocation: op.invocation,
+                outcome,
+            });
         }
         let Some((&(deadline_ms, id), _)) = self.timers.first_key_value() else {
             self.sleep = None;
@@ -204,14 +239,20 @@ impl IoState {
         if self.sleep.as_ref().map(|(at, _)| *at) != Some(deadline_ms) {
             self.sleep = Some((deadline_ms, self.host.sleep_until(deadline_ms)));
         }
-        let Some((_, sleep)) = self.sleep.as_mut() else { return Poll::Pending };
+        let Some((_, sleep)) = self.sleep.as_mut() else {
+            return Poll::Pending;
+        };
         if sleep.as_mut().poll(cx).is_pending() {
             return Poll::Pending;
         }
         self.sleep = None;
         self.timer_deadlines.remove(&id);
         match self.timers.remove(&(deadline_ms, id)) {
-            Some(timer) => Poll::Ready(Wake::Timer { id, deadline_ms, timer }),
+            Some(timer) => Poll::Ready(Wake::Timer {
+                id,
+                deadline_ms,
+                timer,
+            }),
             None => Poll::Pending,
         }
     }

@@ -84,24 +84,37 @@ impl Isolate {
     pub fn start(host: Rc<dyn Host>, config: &IsolateConfig) -> Result<Isolate, StartupError> {
         let alloc = Rc::new(AllocStats::default());
         alloc.limit.set(config.limits.memory_bytes);
-        let runtime = Runtime::new_with_alloc(CountingAllocator { stats: alloc.clone() })?;
+        let runtime = Runtime::new_with_alloc(CountingAllocator {
+            stats: alloc.clone(),
+        })?;
         runtime.set_max_stack_size(1024 * 1024);
         let meter = CpuMeter::new(alloc.clone());
         let on_interrupt = meter.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || on_interrupt.on_interrupt())));
         let failure = Rc::new(RefCell::new(None));
         let mut builtin = BTreeMap::new();
-        builtin.insert(CLOUDFLARE_WORKERS.to_string(), web::CLOUDFLARE_WORKERS_MODULE);
+        builtin.insert(
+            CLOUDFLARE_WORKERS.to_string(),
+            web::CLOUDFLARE_WORKERS_MODULE,
+        );
         runtime.set_loader(
             BundleLoader {
                 bundle: config.bundle.clone(),
                 builtin: Rc::new(builtin.clone()),
                 failure: failure.clone(),
             },
-            BundleLoader { bundle: config.bundle.clone(), builtin: Rc::new(builtin), failure: failure.clone() },
+            BundleLoader {
+                bundle: config.bundle.clone(),
+                builtin: Rc::new(builtin),
+                failure: failure.clone(),
+            },
         );
         let context = Context::full(&runtime)?;
-        let io = Rc::new(RefCell::new(IoState::new(host, meter.clone(), config.limits.clone())));
+        let io = Rc::new(RefCell::new(IoState::new(
+            host,
+            meter.clone(),
+            config.limits.clone(),
+        )));
         meter.arm(ms_to_picos(config.limits.effective_startup_cpu_ms()));
         let cpu_exceeded = if config.limits.runaway_cpu_ms < config.limits.startup_cpu_ms {
             StartupError::RunawayGuard(config.limits.runaway_cpu_ms)
@@ -115,32 +128,62 @@ impl Isolate {
             let mut options = rquickjs::context::EvalOptions::default();
             options.filename = Some(web::PRELUDE_FILE_NAME.to_string());
             options.strict = true;
-            let prelude: Function =
-                ctx.eval_with_options(web::PRELUDE, options).map_err(|e| engine_error(&ctx, e))?;
+            let prelude: Function = ctx
+                .eval_with_options(web::PRELUDE, options)
+                .map_err(|e| engine_error(&ctx, e))?;
             let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
             let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
             let set_env: Function = exports.get("setEnv")?;
-            set_env.call::<_, ()>((vars,)).map_err(|e| engine_error(&ctx, e))?;
+            set_env
+                .call::<_, ()>((vars,))
+                .map_err(|e| engine_error(&ctx, e))?;
 
             let source = config.bundle.runnable(&main)?;
             let declared = match Module::declare(ctx.clone(), main.as_str(), source.as_bytes()) {
                 Ok(m) => m,
-                Err(e) => return Err(module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter)),
+                Err(e) => {
+                    return Err(module_error(
+                        &ctx,
+                        e,
+                        &failure,
+                        &main,
+                        &cpu_exceeded,
+                        &meter,
+                    ));
+                }
             };
             let (module, promise) = match declared.eval() {
                 Ok(v) => v,
-                Err(e) => return Err(module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter)),
+                Err(e) => {
+                    return Err(module_error(
+                        &ctx,
+                        e,
+                        &failure,
+                        &main,
+                        &cpu_exceeded,
+                        &meter,
+                    ));
+                }
             };
             while ctx.execute_pending_job() {}
             if meter.take_tripped() {
                 return Err(cpu_exceeded.clone());
             }
             if let Some(Err(e)) = promise.result::<Value>() {
-                return Err(module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter));
+                return Err(module_error(
+                    &ctx,
+                    e,
+                    &failure,
+                    &main,
+                    &cpu_exceeded,
+                    &meter,
+                ));
             }
             let namespace = module.namespace()?;
             let register: Function = exports.get("registerModule")?;
-            let has_handlers: bool = register.call((namespace,)).map_err(|e| engine_error(&ctx, e))?;
+            let has_handlers: bool = register
+                .call((namespace,))
+                .map_err(|e| engine_error(&ctx, e))?;
             if !has_handlers {
                 return Err(StartupError::NoHandlers);
             }
@@ -156,7 +199,16 @@ impl Isolate {
             })
         })?;
         meter.disarm();
-        Ok(Isolate { entrypoints, io, meter, alloc, next_invocation: 1, condemned: false, context, _runtime: runtime })
+        Ok(Isolate {
+            entrypoints,
+            io,
+            meter,
+            alloc,
+            next_invocation: 1,
+            condemned: false,
+            context,
+            _runtime: runtime,
+        })
     }
 
     /// True once the isolate hit its memory limit: the owner must start a fresh one.
@@ -176,7 +228,13 @@ impl Isolate {
 
     /// Console lines written outside any invocation (at startup).
     pub fn startup_logs(&self) -> Vec<super::event_loop::LogLine> {
-        self.io.borrow().logs.iter().filter(|l| l.invocation.is_none()).cloned().collect()
+        self.io
+            .borrow()
+            .logs
+            .iter()
+            .filter(|l| l.invocation.is_none())
+            .cloned()
+            .collect()
     }
 
     fn new_invocation(&mut self, kind: InvocationKind) -> InvocationId {
@@ -192,19 +250,31 @@ impl Isolate {
     /// Delivers an HTTP request to the Worker's `fetch` handler.
     pub fn start_fetch(&mut self, request: HttpRequest) -> InvocationId {
         let id = self.new_invocation(InvocationKind::Fetch(request.clone()));
-        let headers: Vec<Vec<String>> =
-            request.headers.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+        let headers: Vec<Vec<String>> = request
+            .headers
+            .iter()
+            .map(|(k, v)| vec![k.clone(), v.clone()])
+            .collect();
         self.run_js(Some(id), |ctx, e| {
             let f = e.dispatch_fetch.clone().restore(ctx)?;
             let body = rquickjs::TypedArray::<u8>::new(ctx.clone(), request.body.clone())?;
-            f.call::<_, ()>((id as f64, request.method.clone(), request.url.clone(), headers, body))
+            f.call::<_, ()>((
+                id as f64,
+                request.method.clone(),
+                request.url.clone(),
+                headers,
+                body,
+            ))
         });
         id
     }
 
     /// Delivers a cron tick to the Worker's `scheduled` handler.
     pub fn start_scheduled(&mut self, cron: &str, scheduled_time_ms: u64) -> InvocationId {
-        let kind = InvocationKind::Scheduled { cron: cron.to_string(), scheduled_time_ms };
+        let kind = InvocationKind::Scheduled {
+            cron: cron.to_string(),
+            scheduled_time_ms,
+        };
         let id = self.new_invocation(kind);
         let cron = cron.to_string();
         self.run_js(Some(id), |ctx, e| {
@@ -239,7 +309,12 @@ impl Isolate {
 
     fn deliver(&mut self, wake: Wake) {
         match wake {
-            Wake::Op { id, kind, invocation, outcome } => {
+            Wake::Op {
+                id,
+                kind,
+                invocation,
+                outcome,
+            } => {
                 {
                     let mut io = self.io.borrow_mut();
                     let now = io.host.now_ms();
@@ -257,7 +332,11 @@ impl Isolate {
                     f.call::<_, ()>((id as f64, ok, value))
                 });
             }
-            Wake::Timer { id, deadline_ms, timer } => {
+            Wake::Timer {
+                id,
+                deadline_ms,
+                timer,
+            } => {
                 {
                     let mut io = self.io.borrow_mut();
                     io.clock_ms = io.clock_ms.max(deadline_ms);
@@ -270,7 +349,9 @@ impl Isolate {
                     }
                     TimerKind::Js { repeat_ms } => {
                         if let Some(every) = repeat_ms {
-                            self.io.borrow_mut().rearm_interval(id, deadline_ms, timer, every);
+                            self.io
+                                .borrow_mut()
+                                .rearm_interval(id, deadline_ms, timer, every);
                         }
                         self.run_js(timer.invocation, |ctx, e| {
                             let f = e.fire_timer.clone().restore(ctx)?;
@@ -292,7 +373,8 @@ impl Isolate {
             let io = self.io.borrow();
             match io.invocations.get(&id) {
                 Some(inv) => {
-                    self.meter.arm(inv.cpu_limit_ps.saturating_sub(inv.cpu.picos()));
+                    self.meter
+                        .arm(inv.cpu_limit_ps.saturating_sub(inv.cpu.picos()));
                 }
                 // A finished invocation's leftovers never run.
                 None => return,
@@ -309,12 +391,7 @@ impl Isolate {
             if let Err(e) = call(&ctx, entrypoints) {
                 oom |= is_out_of_memory(&ctx, e);
             }
-            loop {
-                match ctx.execute_pending_job() {
-                    true => continue,
-                    false => break,
-                }
-            }
+            while ctx.execute_pending_job() {}
             oom
         });
         let tripped = self.meter.take_tripped() || self.meter.past_deadline();
@@ -375,13 +452,20 @@ fn module_error(
     if text.contains("out of memory") {
         return StartupError::MemoryExceeded;
     }
-    let Some(obj) = exception.as_object() else { return StartupError::Uncaught(text) };
+    let Some(obj) = exception.as_object() else {
+        return StartupError::Uncaught(text);
+    };
     let name: String = obj.get("name").unwrap_or_default();
     if name == "SyntaxError" {
         let message: String = obj.get("message").unwrap_or_default();
         let stack: String = obj.get("stack").unwrap_or_default();
         let (file, line, column) = position_in_stack(&stack).unwrap_or((main.to_string(), 1, 1));
-        return StartupError::Module(ModuleError::At { file, line, column, message: format!("SyntaxError: {message}") });
+        return StartupError::Module(ModuleError::At {
+            file,
+            line,
+            column,
+            message: format!("SyntaxError: {message}"),
+        });
     }
     StartupError::Uncaught(text)
 }
@@ -390,7 +474,10 @@ fn module_error(
 fn position_in_stack(stack: &str) -> Option<(String, usize, usize)> {
     let first = stack.lines().find(|l| l.trim_start().starts_with("at "))?;
     let location = first.trim_start().trim_start_matches("at ").trim();
-    let location = location.rsplit_once('(').map(|(_, l)| l.trim_end_matches(')')).unwrap_or(location);
+    let location = location
+        .rsplit_once('(')
+        .map(|(_, l)| l.trim_end_matches(')'))
+        .unwrap_or(location);
     let mut parts = location.rsplitn(3, ':');
     let column = parts.next()?.parse().ok()?;
     let line = parts.next()?.parse().ok()?;

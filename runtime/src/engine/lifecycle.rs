@@ -33,14 +33,17 @@ impl IoState {
         if self.meter.memory_exceeded() {
             return self.exceeded(id, Outcome::ExceededMemory);
         }
-        let Some(inv) = self.invocations.get_mut(&id) else { return };
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
         if inv.responded {
             return;
         }
         inv.responded = true;
         let pending = inv.wait_until_pending;
         if let Some(response) = response {
-            self.events.push_back(IsolateEvent::Responded { id, response });
+            self.events
+                .push_back(IsolateEvent::Responded { id, response });
         }
         if pending == 0 {
             self.finish(id);
@@ -57,7 +60,9 @@ impl IoState {
         let previous = self.current.replace(id);
         self.log("error", format!("Uncaught {exception}"));
         self.current = previous;
-        let Some(inv) = self.invocations.get_mut(&id) else { return };
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
         if inv.responded {
             return;
         }
@@ -72,7 +77,10 @@ impl IoState {
                     Box::pin(async move {
                         match host.fetch(request).await {
                             Ok(response) => OpOutcome::Response(response),
-                            Err(e) => OpOutcome::Error { class: "TypeError", message: e.to_string() },
+                            Err(e) => OpOutcome::Error {
+                                class: "TypeError",
+                                message: e.to_string(),
+                            },
                         }
                     }),
                 );
@@ -92,7 +100,9 @@ impl IoState {
 
     /// The origin answered a request passed through after an exception.
     pub fn pass_through_done(&mut self, id: InvocationId, outcome: OpOutcome) {
-        let Some(inv) = self.invocations.get_mut(&id) else { return };
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
         inv.outcome = Outcome::Exception;
         let response = match (outcome, &inv.kind) {
             (OpOutcome::Response(r), _) => r,
@@ -114,20 +124,25 @@ impl IoState {
             self.log("warn", message);
             self.current = previous;
         }
-        let Some(inv) = self.invocations.get_mut(&id) else { return };
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
         inv.outcome = outcome;
         if !inv.responded {
             inv.responded = true;
             if let InvocationKind::Fetch(request) = &inv.kind {
                 let page = error_page(1102, &host_of(request));
-                self.events.push_back(IsolateEvent::Responded { id, response: page });
+                self.events
+                    .push_back(IsolateEvent::Responded { id, response: page });
             }
         }
         self.finish(id);
     }
 
     pub fn wait_until_settled(&mut self, id: InvocationId) {
-        let Some(inv) = self.invocations.get_mut(&id) else { return };
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
         inv.wait_until_pending = inv.wait_until_pending.saturating_sub(1);
         if inv.responded && inv.wait_until_pending == 0 {
             self.finish(id);
@@ -160,7 +175,9 @@ impl IoState {
             let previous = self.current.replace(id);
             self.log("error", NEVER_RESPONDS.to_string());
             self.current = previous;
-            let Some(inv) = self.invocations.get_mut(&id) else { continue };
+            let Some(inv) = self.invocations.get_mut(&id) else {
+                continue;
+            };
             inv.outcome = Outcome::Exception;
             inv.exception.get_or_insert(NEVER_RESPONDS.to_string());
             let page = match &inv.kind {
@@ -176,19 +193,27 @@ impl IoState {
         if self.current == Some(id) {
             self.settle_cpu();
         }
-        let Some(inv) = self.invocations.remove(&id) else { return };
+        let Some(inv) = self.invocations.remove(&id) else {
+            return;
+        };
         self.cancel_invocation(id);
-        let logs = self.logs.iter().filter(|l| l.invocation == Some(id)).cloned().collect();
+        let logs = self
+            .logs
+            .iter()
+            .filter(|l| l.invocation == Some(id))
+            .cloned()
+            .collect();
         self.logs.retain(|l| l.invocation != Some(id));
-        self.events.push_back(IsolateEvent::Finished(InvocationReport {
-            id,
-            outcome: inv.outcome,
-            cpu_ms: inv.cpu.millis(),
-            cpu: inv.cpu,
-            subrequests: inv.subrequests_external + inv.subrequests_services,
-            logs,
-            exception: inv.exception,
-        }));
+        self.events
+            .push_back(IsolateEvent::Finished(InvocationReport {
+                id,
+                outcome: inv.outcome,
+                cpu_ms: inv.cpu.millis(),
+                cpu: inv.cpu,
+                subrequests: inv.subrequests_external + inv.subrequests_services,
+                logs,
+                exception: inv.exception,
+            }));
     }
 }
 

@@ -25,7 +25,12 @@ const EXTENSIONS: &[&str] = &["ts", "mts", "js", "mjs", "json"];
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModuleError {
     #[error("{file}:{line}:{column}: {message}")]
-    At { file: String, line: usize, column: usize, message: String },
+    At {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{file}: {message}")]
     File { file: String, message: String },
 }
@@ -53,9 +58,15 @@ impl Bundle {
 
     /// A bundle held entirely in memory: `modules` maps names to sources; `main` is one of them.
     pub fn from_sources(main: &str, modules: &[(&str, &str)]) -> Rc<Self> {
-        let bundle = Bundle { main: normalize(Path::new(main)), ..Default::default() };
+        let bundle = Bundle {
+            main: normalize(Path::new(main)),
+            ..Default::default()
+        };
         for (name, text) in modules {
-            bundle.originals.borrow_mut().insert(normalize(Path::new(name)), Rc::from(*text));
+            bundle
+                .originals
+                .borrow_mut()
+                .insert(normalize(Path::new(name)), Rc::from(*text));
         }
         Rc::new(bundle)
     }
@@ -80,7 +91,9 @@ impl Bundle {
             message: format!("cannot read: {e}"),
         })?;
         let text: Rc<str> = Rc::from(text);
-        self.originals.borrow_mut().insert(name.to_string(), text.clone());
+        self.originals
+            .borrow_mut()
+            .insert(name.to_string(), text.clone());
         Ok(Some(text))
     }
 
@@ -116,7 +129,9 @@ impl Bundle {
         } else {
             original
         };
-        self.sources.borrow_mut().insert(name.to_string(), runnable.clone());
+        self.sources
+            .borrow_mut()
+            .insert(name.to_string(), runnable.clone());
         Ok(runnable)
     }
 
@@ -127,9 +142,17 @@ impl Bundle {
         }
         let not_found = |message: String| {
             let (line, column) = self.position_of(base, specifier);
-            ModuleError::At { file: base.to_string(), line, column, message }
+            ModuleError::At {
+                file: base.to_string(),
+                line,
+                column,
+                message,
+            }
         };
-        if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/')) {
+        if !(specifier.starts_with("./")
+            || specifier.starts_with("../")
+            || specifier.starts_with('/'))
+        {
             return Err(not_found(format!(
                 "Could not resolve \"{specifier}\": only relative imports and \"cloudflare:workers\" are supported"
             )));
@@ -157,7 +180,9 @@ impl Bundle {
 
     /// Line and column (1-based) of the first quoted occurrence of `specifier` in `module`.
     fn position_of(&self, module: &str, specifier: &str) -> (usize, usize) {
-        let Ok(Some(text)) = self.original(module) else { return (1, 1) };
+        let Ok(Some(text)) = self.original(module) else {
+            return (1, 1);
+        };
         let found = ["\"", "'", "`"]
             .iter()
             .filter_map(|q| text.find(&format!("{q}{specifier}{q}")))
@@ -173,7 +198,12 @@ impl Bundle {
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, column)
 }
 
@@ -257,17 +287,30 @@ mod tests {
     fn relative_imports_resolve_with_bundler_extensions() {
         let b = Bundle::from_sources(
             "src/index.ts",
-            &[("src/index.ts", "import './util'"), ("src/util.ts", ""), ("src/lib/index.js", "")],
+            &[
+                ("src/index.ts", "import './util'"),
+                ("src/util.ts", ""),
+                ("src/lib/index.js", ""),
+            ],
         );
         assert_eq!(b.resolve("src/index.ts", "./util").unwrap(), "src/util.ts");
-        assert_eq!(b.resolve("src/index.ts", "./lib").unwrap(), "src/lib/index.js");
-        assert_eq!(b.resolve("src/lib/index.js", "../util.ts").unwrap(), "src/util.ts");
+        assert_eq!(
+            b.resolve("src/index.ts", "./lib").unwrap(),
+            "src/lib/index.js"
+        );
+        assert_eq!(
+            b.resolve("src/lib/index.js", "../util.ts").unwrap(),
+            "src/util.ts"
+        );
     }
 
     #[test]
     fn a_missing_import_names_the_importing_line() {
         let b = Bundle::from_sources("a.js", &[("a.js", "// hi\nimport x from \"./nope.js\";\n")]);
         let err = b.resolve("a.js", "./nope.js").unwrap_err();
-        assert_eq!(err.to_string(), "a.js:2:15: Could not resolve \"./nope.js\"");
+        assert_eq!(
+            err.to_string(),
+            "a.js:2:15: Could not resolve \"./nope.js\""
+        );
     }
 }

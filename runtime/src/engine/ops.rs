@@ -38,53 +38,83 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     op!("inRequest", move || i.borrow().current.is_some());
 
     let i = io.clone();
-    op!("randomBytes", move |ctx: Ctx<'js>, n: usize| -> rquickjs::Result<TypedArray<'js, u8>> {
+    op!("randomBytes", move |ctx: Ctx<'js>,
+                             n: usize|
+          -> rquickjs::Result<
+        TypedArray<'js, u8>,
+    > {
         require_request(&ctx, &i)?;
         let mut buf = vec![0u8; n];
         i.borrow().host.fill_random(&mut buf);
         TypedArray::new(ctx, buf)
     });
     let i = io.clone();
-    op!("seedBytes", move |ctx: Ctx<'js>| -> rquickjs::Result<TypedArray<'js, u8>> {
+    op!("seedBytes", move |ctx: Ctx<'js>| -> rquickjs::Result<
+        TypedArray<'js, u8>,
+    > {
         let mut buf = vec![0u8; 16];
         i.borrow().host.fill_random(&mut buf);
         TypedArray::new(ctx, buf)
     });
 
     let i = io.clone();
-    op!("log", move |level: String, message: String| i.borrow_mut().log(&level, message));
+    op!("log", move |level: String, message: String| i
+        .borrow_mut()
+        .log(&level, message));
 
     let i = io.clone();
-    op!("timerSet", move |ctx: Ctx<'js>, delay: f64, repeat: bool| -> rquickjs::Result<f64> {
+    op!("timerSet", move |ctx: Ctx<'js>,
+                          delay: f64,
+                          repeat: bool|
+          -> rquickjs::Result<f64> {
         require_request(&ctx, &i)?;
         let mut io = i.borrow_mut();
         if io.js_timer_count() >= TIMERS_MAX {
             return Ok(0.0);
         }
-        let delay_ms = if delay.is_finite() && delay > 0.0 { delay as u64 } else { 0 };
+        let delay_ms = if delay.is_finite() && delay > 0.0 {
+            delay as u64
+        } else {
+            0
+        };
         let repeat_ms = repeat.then_some(delay_ms);
         let current = io.current;
         Ok(io.add_timer(delay_ms, TimerKind::Js { repeat_ms }, current) as f64)
     });
     let i = io.clone();
-    op!("timerClear", move |id: f64| i.borrow_mut().clear_timer(id as u64));
+    op!("timerClear", move |id: f64| i
+        .borrow_mut()
+        .clear_timer(id as u64));
 
     let m = meter.clone();
-    op!("charge", move |bytes: f64| m.charge_host(bytes.max(0.0) as usize));
+    op!("charge", move |bytes: f64| m
+        .charge_host(bytes.max(0.0) as usize));
 
-    op!("encodeUtf8", move |ctx: Ctx<'js>, s: String| TypedArray::<u8>::new(ctx, s.into_bytes()));
+    op!("encodeUtf8", move |ctx: Ctx<'js>, s: String| {
+        TypedArray::<u8>::new(ctx, s.into_bytes())
+    });
     op!("encodingName", |label: String| encoding_name(&label));
     let m = meter.clone();
-    op!("decode", move |name: String, bytes: TypedArray<'js, u8>, fatal: bool, ignore_bom: bool| {
+    op!("decode", move |name: String,
+                        bytes: TypedArray<'js, u8>,
+                        fatal: bool,
+                        ignore_bom: bool| {
         let data = copy_bytes(&bytes);
         m.charge_host(data.len());
         decode(&name, &data, fatal, ignore_bom)
     });
 
-    op!("urlParse", |input: String, base: Option<String>| url_parse(&input, base.as_deref()));
-    op!("urlSet", |href: String, part: String, value: String| url_set(&href, &part, &value));
+    op!("urlParse", |input: String, base: Option<String>| url_parse(
+        &input,
+        base.as_deref()
+    ));
+    op!("urlSet", |href: String, part: String, value: String| {
+        url_set(&href, &part, &value)
+    });
     op!("formDecode", |s: String| -> Vec<Vec<String>> {
-        url::form_urlencoded::parse(s.as_bytes()).map(|(k, v)| vec![k.into_owned(), v.into_owned()]).collect()
+        url::form_urlencoded::parse(s.as_bytes())
+            .map(|(k, v)| vec![k.into_owned(), v.into_owned()])
+            .collect()
     });
     op!("formEncode", |pairs: Vec<Vec<String>>| -> String {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
@@ -96,14 +126,20 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         out.finish()
     });
 
-    op!("atob", |s: String| forgiving_base64_decode(&s).map(|b| b.iter().map(|&c| c as char).collect::<String>()));
+    op!("atob", |s: String| forgiving_base64_decode(&s)
+        .map(|b| b.iter().map(|&c| c as char).collect::<String>()));
     op!("btoa", |s: String| -> Option<String> {
         let bytes: Option<Vec<u8>> = s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
         bytes.map(|b| base64::engine::general_purpose::STANDARD.encode(b))
     });
 
     let m = meter.clone();
-    op!("digest", move |ctx: Ctx<'js>, alg: String, data: TypedArray<'js, u8>| -> rquickjs::Result<Option<TypedArray<'js, u8>>> {
+    op!("digest", move |ctx: Ctx<'js>,
+                        alg: String,
+                        data: TypedArray<'js, u8>|
+          -> rquickjs::Result<
+        Option<TypedArray<'js, u8>>,
+    > {
         let data = copy_bytes(&data);
         m.charge_host(data.len());
         match super::digest::digest(&alg, &data) {
@@ -113,7 +149,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     });
 
     let i = io.clone();
-    op!("fetch", move |ctx: Ctx<'js>, method: String, url: String, headers: Vec<Vec<String>>, body: Option<TypedArray<'js, u8>>| -> rquickjs::Result<f64> {
+    op!("fetch", move |ctx: Ctx<'js>,
+                       method: String,
+                       url: String,
+                       headers: Vec<Vec<String>>,
+                       body: Option<TypedArray<'js, u8>>|
+          -> rquickjs::Result<f64> {
         require_request(&ctx, &i)?;
         let mut io = i.borrow_mut();
         let limit = io.limits.subrequests_external;
@@ -126,36 +167,59 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         let request = HttpRequest {
             method,
             url,
-            headers: headers.into_iter().filter_map(|p| match <[String; 2]>::try_from(p) {
-                Ok([k, v]) => Some((k, v)),
-                Err(_) => None,
-            }).collect(),
+            headers: headers
+                .into_iter()
+                .filter_map(|p| match <[String; 2]>::try_from(p) {
+                    Ok([k, v]) => Some((k, v)),
+                    Err(_) => None,
+                })
+                .collect(),
             body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
         };
         let host = io.host.clone();
-        let id = io.add_op(OpKind::Js, Box::pin(async move {
-            match host.fetch(request).await {
-                Ok(response) => OpOutcome::Response(response),
-                Err(e) => OpOutcome::Error { class: "TypeError", message: e.to_string() },
-            }
-        }));
+        let id = io.add_op(
+            OpKind::Js,
+            Box::pin(async move {
+                match host.fetch(request).await {
+                    Ok(response) => OpOutcome::Response(response),
+                    Err(e) => OpOutcome::Error {
+                        class: "TypeError",
+                        message: e.to_string(),
+                    },
+                }
+            }),
+        );
         Ok(id as f64)
     });
 
     let i = io.clone();
-    op!("respond", move |id: f64, status: u16, status_text: String, headers: Vec<Vec<String>>, body: TypedArray<'js, u8>| {
-        let response = crate::host::HttpResponse {
-            status,
-            status_text,
-            headers: headers.into_iter().filter_map(|p| <[String; 2]>::try_from(p).ok().map(|[k, v]| (k, v))).collect(),
-            body: copy_bytes(&body),
-        };
-        i.borrow_mut().respond(id as u64, Some(response));
-    });
+    op!(
+        "respond",
+        move |id: f64,
+              status: u16,
+              status_text: String,
+              headers: Vec<Vec<String>>,
+              body: TypedArray<'js, u8>| {
+            let response = crate::host::HttpResponse {
+                status,
+                status_text,
+                headers: headers
+                    .into_iter()
+                    .filter_map(|p| <[String; 2]>::try_from(p).ok().map(|[k, v]| (k, v)))
+                    .collect(),
+                body: copy_bytes(&body),
+            };
+            i.borrow_mut().respond(id as u64, Some(response));
+        }
+    );
     let i = io.clone();
-    op!("handlerDone", move |id: f64| i.borrow_mut().respond(id as u64, None));
+    op!("handlerDone", move |id: f64| i
+        .borrow_mut()
+        .respond(id as u64, None));
     let i = io.clone();
-    op!("fail", move |id: f64, exception: String| i.borrow_mut().fail(id as u64, exception));
+    op!("fail", move |id: f64, exception: String| i
+        .borrow_mut()
+        .fail(id as u64, exception));
     let i = io.clone();
     op!("waitUntilAdd", move |id: f64| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
@@ -163,7 +227,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         }
     });
     let i = io.clone();
-    op!("waitUntilSettled", move |id: f64| i.borrow_mut().wait_until_settled(id as u64));
+    op!("waitUntilSettled", move |id: f64| i
+        .borrow_mut()
+        .wait_until_settled(id as u64));
     let i = io;
     op!("passThroughOnException", move |id: f64| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
@@ -177,7 +243,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
 fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
     // SAFETY: the slice is copied at once, while this thread runs no JavaScript that could
     // resize or detach the buffer behind it.
-    unsafe { array.as_bytes() }.map(<[u8]>::to_vec).unwrap_or_default()
+    unsafe { array.as_bytes() }
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default()
 }
 
 fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
@@ -189,11 +257,15 @@ fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
 
 /// `(ok, value)` for `completeOp`: a response is `[status, statusText, headers, body]`, an error
 /// is `[class, message]`.
-pub fn outcome_to_js<'js>(ctx: &Ctx<'js>, outcome: OpOutcome) -> rquickjs::Result<(bool, Value<'js>)> {
+pub fn outcome_to_js<'js>(
+    ctx: &Ctx<'js>,
+    outcome: OpOutcome,
+) -> rquickjs::Result<(bool, Value<'js>)> {
     use rquickjs::IntoJs;
     Ok(match outcome {
         OpOutcome::Response(r) => {
-            let headers: Vec<Vec<String>> = r.headers.into_iter().map(|(k, v)| vec![k, v]).collect();
+            let headers: Vec<Vec<String>> =
+                r.headers.into_iter().map(|(k, v)| vec![k, v]).collect();
             let body = TypedArray::<u8>::new(ctx.clone(), r.body)?;
             let arr = rquickjs::Array::new(ctx.clone())?;
             arr.set(0, r.status)?;
@@ -202,7 +274,9 @@ pub fn outcome_to_js<'js>(ctx: &Ctx<'js>, outcome: OpOutcome) -> rquickjs::Resul
             arr.set(3, body)?;
             (true, arr.into_value())
         }
-        OpOutcome::Error { class, message } => (false, vec![class.to_string(), message].into_js(ctx)?),
+        OpOutcome::Error { class, message } => {
+            (false, vec![class.to_string(), message].into_js(ctx)?)
+        }
         OpOutcome::Undefined => (true, Value::new_undefined(ctx.clone())),
     })
 }
@@ -214,7 +288,11 @@ pub fn describe_exception(value: &Value<'_>) -> String {
         let message: Option<String> = obj.get("message").ok();
         let stack: Option<String> = obj.get("stack").ok();
         if let (Some(name), Some(message)) = (name, message) {
-            let head = if message.is_empty() { name } else { format!("{name}: {message}") };
+            let head = if message.is_empty() {
+                name
+            } else {
+                format!("{name}: {message}")
+            };
             return match stack {
                 Some(stack) if !stack.trim().is_empty() => format!("{head}\n{}", stack.trim_end()),
                 _ => head,
@@ -246,7 +324,9 @@ fn decode(name: &str, data: &[u8], fatal: bool, ignore_bom: bool) -> Option<Stri
         }
     };
     if fatal {
-        encoding.decode_without_bom_handling_and_without_replacement(data).map(|s| s.into_owned())
+        encoding
+            .decode_without_bom_handling_and_without_replacement(data)
+            .map(|s| s.into_owned())
     } else {
         Some(encoding.decode_without_bom_handling(data).0.into_owned())
     }
@@ -254,15 +334,22 @@ fn decode(name: &str, data: &[u8], fatal: bool, ignore_bom: bool) -> Option<Stri
 
 /// The WHATWG "forgiving-base64 decode" (used by `atob`).
 fn forgiving_base64_decode(input: &str) -> Option<Vec<u8>> {
-    let mut s: String = input.chars().filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r')).collect();
-    if s.len() % 4 == 0 {
+    let mut s: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r'))
+        .collect();
+    if s.len().is_multiple_of(4) {
         if s.ends_with("==") {
             s.truncate(s.len() - 2);
         } else if s.ends_with('=') {
             s.truncate(s.len() - 1);
         }
     }
-    if s.len() % 4 == 1 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/') {
+    if s.len() % 4 == 1
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/')
+    {
         return None;
     }
     let engine = base64::engine::GeneralPurpose::new(

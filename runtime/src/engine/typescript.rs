@@ -59,7 +59,11 @@ pub fn strip_types(file_name: &str, source: &str) -> Result<String, StripError> 
             };
             let pos = swc_common::BytePos(lo.max(file.start_pos.0));
             let loc = cm.lookup_char_pos(pos);
-            Err(StripError { line: loc.line, column: loc.col_display + 1, message })
+            Err(StripError {
+                line: loc.line,
+                column: loc.col_display + 1,
+                message,
+            })
         }
     }
 }

@@ -122,10 +122,35 @@ pub struct TriggersConfig {
 
 /// Top-level keys wrangler knows that edgesim does not model (deploy-time settings).
 const DEPLOY_ONLY_KEYS: &[&str] = &[
-    "$schema", "account_id", "routes", "route", "workers_dev", "preview_urls", "build", "env",
-    "observability", "placement", "upload_source_maps", "minify", "node_compat", "no_bundle",
-    "rules", "find_additional_modules", "base_dir", "tsconfig", "dev", "logpush", "tail_consumers",
-    "keep_vars", "send_metrics", "assets", "site", "alias", "define", "usage_model", "zone_id",
+    "$schema",
+    "account_id",
+    "routes",
+    "route",
+    "workers_dev",
+    "preview_urls",
+    "build",
+    "env",
+    "observability",
+    "placement",
+    "upload_source_maps",
+    "minify",
+    "node_compat",
+    "no_bundle",
+    "rules",
+    "find_additional_modules",
+    "base_dir",
+    "tsconfig",
+    "dev",
+    "logpush",
+    "tail_consumers",
+    "keep_vars",
+    "send_metrics",
+    "assets",
+    "site",
+    "alias",
+    "define",
+    "usage_model",
+    "zone_id",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -133,7 +158,12 @@ pub enum ConfigError {
     #[error("{file}: cannot read: {message}")]
     Read { file: String, message: String },
     #[error("{file}:{line}:{column}: {message}")]
-    Invalid { file: String, line: usize, column: usize, message: String },
+    Invalid {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{file}: {message}")]
     Semantic { file: String, message: String },
 }
@@ -176,16 +206,27 @@ impl WranglerConfig {
 
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Read { file: file.clone(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
         Self::parse(&file, &text)
     }
 
     fn validate(&self, file: &str) -> Result<(), ConfigError> {
-        let semantic = |message: String| ConfigError::Semantic { file: file.to_string(), message };
+        let semantic = |message: String| ConfigError::Semantic {
+            file: file.to_string(),
+            message,
+        };
         if let Some(date) = &self.compatibility_date {
             let ok = date.len() == 10
-                && date.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+                && date.chars().enumerate().all(|(i, c)| {
+                    if i == 4 || i == 7 {
+                        c == '-'
+                    } else {
+                        c.is_ascii_digit()
+                    }
+                });
             if !ok {
                 return Err(semantic(format!(
                     "compatibility_date {date:?} is not a date of the form YYYY-MM-DD"
@@ -246,15 +287,22 @@ id = "abc"
         .unwrap();
         assert_eq!(c.main.as_deref(), Some("src/index.ts"));
         assert_eq!(c.vars["GREETING"], "hi");
-        assert_eq!(c.limits.unwrap().cpu_ms, Some(50));
+        assert_eq!(c.limits.as_ref().and_then(|l| l.cpu_ms), Some(50));
         assert_eq!(c.kv_namespaces[0].binding, "KV");
-        assert_eq!(c.warnings(), vec!["\"routes\" is a deploy-time setting; edgesim ignores it"]);
+        assert_eq!(
+            c.warnings(),
+            vec!["\"routes\" is a deploy-time setting; edgesim ignores it"]
+        );
     }
 
     #[test]
     fn a_wrong_type_names_line_and_column() {
         let err = WranglerConfig::parse("wrangler.toml", "name = \"a\"\nmain = 5\n").unwrap_err();
-        assert!(err.to_string().starts_with("wrangler.toml:2:8: invalid type"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("wrangler.toml:2:8: invalid type"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -52,24 +52,51 @@ impl WorkerDefinition {
         } else {
             path.to_path_buf()
         };
-        let file_name = config_path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        let root = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        let file_name = config_path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let root = config_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
         if !file_name.starts_with("wrangler.") {
-            let config = WranglerConfig { main: Some(file_name.clone()), ..Default::default() };
-            let name = file_name.rsplit_once('.').map(|(n, _)| n.to_string()).unwrap_or(file_name.clone());
-            return Ok(WorkerDefinition { name, bundle: Bundle::from_dir(&root, &file_name), config, root });
+            let config = WranglerConfig {
+                main: Some(file_name.clone()),
+                ..Default::default()
+            };
+            let name = file_name
+                .rsplit_once('.')
+                .map(|(n, _)| n.to_string())
+                .unwrap_or(file_name.clone());
+            return Ok(WorkerDefinition {
+                name,
+                bundle: Bundle::from_dir(&root, &file_name),
+                config,
+                root,
+            });
         }
         let config = WranglerConfig::load(&config_path)?;
-        let main = config
-            .main
-            .clone()
-            .ok_or_else(|| WorkerLoadError::NoMain { file: config_path.display().to_string() })?;
+        let main = config.main.clone().ok_or_else(|| WorkerLoadError::NoMain {
+            file: config_path.display().to_string(),
+        })?;
         if !root.join(&main).is_file() {
-            return Err(WorkerLoadError::Missing(root.join(&main).display().to_string()));
+            return Err(WorkerLoadError::Missing(
+                root.join(&main).display().to_string(),
+            ));
         }
         let name = config.name.clone().unwrap_or_else(|| "worker".to_string());
-        Ok(WorkerDefinition { name, bundle: Bundle::from_dir(&root, &main), config, root })
+        Ok(WorkerDefinition {
+            name,
+            bundle: Bundle::from_dir(&root, &main),
+            config,
+            root,
+        })
     }
 
     /// A Worker held in memory: `modules` maps file names to sources, `main` is one of them.
@@ -92,7 +119,12 @@ impl WorkerDefinition {
         IsolateConfig {
             bundle: self.bundle.clone(),
             limits,
-            vars: self.config.vars.clone().into_iter().collect::<BTreeMap<_, _>>(),
+            vars: self
+                .config
+                .vars
+                .clone()
+                .into_iter()
+                .collect::<BTreeMap<_, _>>(),
         }
     }
 }

@@ -9,7 +9,11 @@ use edgesim_runtime::{HttpRequest, Plan};
 use edgesim_sim::single;
 
 #[derive(Parser)]
-#[command(name = "edgesim", version, about = "Run Cloudflare Workers on a simulated, replayable platform")]
+#[command(
+    name = "edgesim",
+    version,
+    about = "Run Cloudflare Workers on a simulated, replayable platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -86,11 +90,19 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
     }
     let body = match (&args.data, &args.data_file) {
         (Some(d), _) => d.clone().into_bytes(),
-        (None, Some(f)) => std::fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?,
+        (None, Some(f)) => {
+            std::fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?
+        }
         (None, None) => Vec::new(),
     };
-    let url = url::Url::parse(&args.url).with_context(|| format!("{:?} is not an absolute URL", args.url))?;
-    let request = HttpRequest { method: args.method.to_ascii_uppercase(), url: url.to_string(), headers, body };
+    let url = url::Url::parse(&args.url)
+        .with_context(|| format!("{:?} is not an absolute URL", args.url))?;
+    let request = HttpRequest {
+        method: args.method.to_ascii_uppercase(),
+        url: url.to_string(),
+        headers,
+        body,
+    };
     let mut limits = worker.limits(args.plan, args.cpu_ms);
     if let Some(ms) = args.runaway_cpu_ms {
         limits.runaway_cpu_ms = ms;
