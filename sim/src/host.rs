@@ -24,11 +24,11 @@ pub struct SimHost {
 }
 
 impl SimHost {
-    /// A host whose clock reads `epoch_ms` at the moment it is created.
-    pub fn new(seed: u64, epoch_ms: u64) -> Self {
+    /// A host whose clock reads `epoch_ms` at simulated instant `start` (the run's start).
+    pub fn new(seed: u64, epoch_ms: u64, start: madsim::time::Instant) -> Self {
         SimHost {
             epoch_ms,
-            start: madsim::time::Instant::now(),
+            start,
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
             origins: None,
             origin_rtt_ms: 20,

@@ -9,5 +9,8 @@ compile_error!(
 );
 
 pub mod host;
+pub mod pool;
+pub mod scenario;
 pub mod seed;
 pub mod single;
+pub mod trace;

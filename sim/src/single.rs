@@ -52,12 +52,12 @@ pub fn fetch_once_with_origins(
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let isolate_config = worker.isolate_config(limits);
     runtime.block_on(async move {
-        let mut host = SimHost::new(seed::derive(seed, "isolate"), DEFAULT_EPOCH_MS);
+        let start = madsim::time::Instant::now();
+        let mut host = SimHost::new(seed::derive(seed, "isolate"), DEFAULT_EPOCH_MS, start);
         if let Some(origins) = origins {
             host = host.with_origins(origins);
         }
         let host = Rc::new(host);
-        let start = madsim::time::Instant::now();
         let mut isolate = Isolate::start(host, &isolate_config)?;
         let id = isolate.start_fetch(request);
         let mut response = None;

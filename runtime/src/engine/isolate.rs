@@ -66,6 +66,7 @@ pub struct Isolate {
     alloc: Rc<AllocStats>,
     next_invocation: InvocationId,
     condemned: bool,
+    startup_cpu: super::cpu::CpuCounts,
     context: Context,
     /// Owned so the heap outlives every value above; never used directly after startup.
     _runtime: Runtime,
@@ -115,7 +116,6 @@ impl Isolate {
             meter.clone(),
             config.limits.clone(),
         )));
-        meter.arm(ms_to_picos(config.limits.effective_startup_cpu_ms()));
         let cpu_exceeded = if config.limits.runaway_cpu_ms < config.limits.startup_cpu_ms {
             StartupError::RunawayGuard(config.limits.runaway_cpu_ms)
         } else {
@@ -123,25 +123,58 @@ impl Isolate {
         };
 
         let main = config.bundle.main().to_string();
-        let entrypoints = context.with(|ctx| -> Result<Entrypoints, StartupError> {
-            let ops = ops::install(&ctx, io.clone(), meter.clone())?;
-            let mut options = rquickjs::context::EvalOptions::default();
-            options.filename = Some(web::PRELUDE_FILE_NAME.to_string());
-            options.strict = true;
-            let prelude: Function = ctx
-                .eval_with_options(web::PRELUDE, options)
-                .map_err(|e| engine_error(&ctx, e))?;
-            let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
-            let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
-            let set_env: Function = exports.get("setEnv")?;
-            set_env
-                .call::<_, ()>((vars,))
-                .map_err(|e| engine_error(&ctx, e))?;
+        let (startup_cpu, entrypoints) = context.with(
+            |ctx| -> Result<(super::cpu::CpuCounts, Entrypoints), StartupError> {
+                let ops = ops::install(&ctx, io.clone(), meter.clone())?;
+                let mut options = rquickjs::context::EvalOptions::default();
+                options.filename = Some(web::PRELUDE_FILE_NAME.to_string());
+                options.strict = true;
+                let prelude: Function = ctx
+                    .eval_with_options(web::PRELUDE, options)
+                    .map_err(|e| engine_error(&ctx, e))?;
+                let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
+                let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
+                let set_env: Function = exports.get("setEnv")?;
+                set_env
+                    .call::<_, ()>((vars,))
+                    .map_err(|e| engine_error(&ctx, e))?;
 
-            let source = config.bundle.runnable(&main)?;
-            let declared = match Module::declare(ctx.clone(), main.as_str(), source.as_bytes()) {
-                Ok(m) => m,
-                Err(e) => {
+                // The Worker's startup budget covers its own modules, not the runtime's prelude.
+                meter.arm(ms_to_picos(config.limits.effective_startup_cpu_ms()));
+                let before = meter.reading();
+                let source = config.bundle.runnable(&main)?;
+                let declared = match Module::declare(ctx.clone(), main.as_str(), source.as_bytes())
+                {
+                    Ok(m) => m,
+                    Err(e) => {
+                        return Err(module_error(
+                            &ctx,
+                            e,
+                            &failure,
+                            &main,
+                            &cpu_exceeded,
+                            &meter,
+                        ));
+                    }
+                };
+                let (module, promise) = match declared.eval() {
+                    Ok(v) => v,
+                    Err(e) => {
+                        return Err(module_error(
+                            &ctx,
+                            e,
+                            &failure,
+                            &main,
+                            &cpu_exceeded,
+                            &meter,
+                        ));
+                    }
+                };
+                while ctx.execute_pending_job() {}
+                if meter.take_tripped() {
+                    return Err(cpu_exceeded.clone());
+                }
+                if let Some(Err(e)) = promise.result::<Value>() {
                     return Err(module_error(
                         &ctx,
                         e,
@@ -151,53 +184,29 @@ impl Isolate {
                         &meter,
                     ));
                 }
-            };
-            let (module, promise) = match declared.eval() {
-                Ok(v) => v,
-                Err(e) => {
-                    return Err(module_error(
-                        &ctx,
-                        e,
-                        &failure,
-                        &main,
-                        &cpu_exceeded,
-                        &meter,
-                    ));
+                let namespace = module.namespace()?;
+                let register: Function = exports.get("registerModule")?;
+                let has_handlers: bool = register
+                    .call((namespace,))
+                    .map_err(|e| engine_error(&ctx, e))?;
+                if !has_handlers {
+                    return Err(StartupError::NoHandlers);
                 }
-            };
-            while ctx.execute_pending_job() {}
-            if meter.take_tripped() {
-                return Err(cpu_exceeded.clone());
-            }
-            if let Some(Err(e)) = promise.result::<Value>() {
-                return Err(module_error(
-                    &ctx,
-                    e,
-                    &failure,
-                    &main,
-                    &cpu_exceeded,
-                    &meter,
-                ));
-            }
-            let namespace = module.namespace()?;
-            let register: Function = exports.get("registerModule")?;
-            let has_handlers: bool = register
-                .call((namespace,))
-                .map_err(|e| engine_error(&ctx, e))?;
-            if !has_handlers {
-                return Err(StartupError::NoHandlers);
-            }
-            let get = |name: &str| -> Result<Persistent<Function<'static>>, StartupError> {
-                let f: Function = exports.get(name)?;
-                Ok(Persistent::save(&ctx, f))
-            };
-            Ok(Entrypoints {
-                dispatch_fetch: get("dispatchFetch")?,
-                dispatch_scheduled: get("dispatchScheduled")?,
-                fire_timer: get("fireTimer")?,
-                complete_op: get("completeOp")?,
-            })
-        })?;
+                let get = |name: &str| -> Result<Persistent<Function<'static>>, StartupError> {
+                    let f: Function = exports.get(name)?;
+                    Ok(Persistent::save(&ctx, f))
+                };
+                Ok((
+                    meter.reading() - before,
+                    Entrypoints {
+                        dispatch_fetch: get("dispatchFetch")?,
+                        dispatch_scheduled: get("dispatchScheduled")?,
+                        fire_timer: get("fireTimer")?,
+                        complete_op: get("completeOp")?,
+                    },
+                ))
+            },
+        )?;
         meter.disarm();
         Ok(Isolate {
             entrypoints,
@@ -206,9 +215,15 @@ impl Isolate {
             alloc,
             next_invocation: 1,
             condemned: false,
+            startup_cpu,
             context,
             _runtime: runtime,
         })
+    }
+
+    /// What parsing and evaluating the Worker's modules cost (the CPU part of a cold start).
+    pub fn startup_cpu(&self) -> super::cpu::CpuCounts {
+        self.startup_cpu
     }
 
     /// True once the isolate hit its memory limit: the owner must start a fresh one.

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use edgesim_runtime::{HttpRequest, Plan};
+use edgesim_sim::scenario::run::RunOutput;
+use edgesim_sim::scenario::{LoadedScenario, run as scenario_run};
 use edgesim_sim::single;
 
 #[derive(Parser)]
@@ -23,6 +25,31 @@ struct Cli {
 enum Command {
     /// Send one simulated request to a Worker and print the response like `curl -i`.
     Fetch(FetchArgs),
+    /// Run a scenario from a seed and check its expectations.
+    Run(RunArgs),
+    /// Run a scenario twice with the same seed and compare the trace hashes.
+    Replay(ReplayArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    scenario: PathBuf,
+    /// Overrides the scenario's `seed`.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Write the trace as JSON lines.
+    #[arg(long)]
+    trace: Option<PathBuf>,
+    /// Print one JSON document (requests in traffic order, verdicts, trace hash).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct ReplayArgs {
+    scenario: PathBuf,
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -62,13 +89,36 @@ struct FetchArgs {
     json: bool,
 }
 
+/// `print!` that reports a closed stdout as an error instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Fetch(args) => fetch(args),
+        Command::Run(args) => run(args),
+        Command::Replay(args) => replay(args),
     };
     match result {
         Ok(code) => code,
+        // `edgesim run ... | head` closes the pipe early: that is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
@@ -119,19 +169,113 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
             "outcome": exchange.report.outcome.as_str(),
             "logs": exchange.report.logs,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for line in &exchange.report.logs {
             eprintln!("[{} {}] {}", line.at_ms, line.level, line.message);
         }
-        print!("HTTP/1.1 {} {}\r\n", r.status, r.status_text);
+        out!("HTTP/1.1 {} {}\r\n", r.status, r.status_text);
         for (k, v) in &r.headers {
-            print!("{k}: {v}\r\n");
+            out!("{k}: {v}\r\n");
         }
-        print!("\r\n");
+        out!("\r\n");
         use std::io::Write;
         std::io::stdout().write_all(&r.body)?;
-        println!();
+        outln!();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn load_scenario(path: &std::path::Path, seed: Option<u64>) -> Result<(LoadedScenario, u64)> {
+    let loaded = LoadedScenario::load(path)?;
+    let seed = seed.or(loaded.scenario.seed).unwrap_or(0);
+    Ok((loaded, seed))
+}
+
+fn replay_command(path: &std::path::Path, seed: u64) -> String {
+    format!("edgesim run {} --seed {seed}", path.display())
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let (loaded, seed) = load_scenario(&args.scenario, args.seed)?;
+    let out = scenario_run::run(&loaded, seed)?;
+    if let Some(path) = &args.trace {
+        std::fs::write(path, out.trace.to_jsonl())
+            .with_context(|| format!("{}: cannot write the trace", path.display()))?;
+    }
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&out.to_json())?);
+    } else {
+        print_summary(&out)?;
+    }
+    if out.passed() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "expectations failed; replay with: {}",
+            replay_command(&args.scenario, seed)
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn print_summary(out: &RunOutput) -> Result<()> {
+    outln!("scenario {} (seed {})", out.scenario, out.seed);
+    let mut statuses = std::collections::BTreeMap::new();
+    let mut per_colo: std::collections::BTreeMap<&str, Vec<u64>> = Default::default();
+    for r in &out.requests {
+        let key = r.status.map_or("none".to_string(), |s| s.to_string());
+        *statuses.entry(key).or_insert(0usize) += 1;
+        if let Some(l) = r.latency_ms {
+            per_colo.entry(r.colo.as_str()).or_default().push(l);
+        }
+    }
+    outln!(
+        "requests: {}  statuses: {statuses:?}  cold starts: {}",
+        out.requests.len(),
+        out.cold_starts()
+    );
+    let cpu: Vec<f64> = out.requests.iter().map(|r| r.cpu_ms).collect();
+    if !cpu.is_empty() {
+        let max = cpu.iter().cloned().fold(0.0, f64::max);
+        let mean = cpu.iter().sum::<f64>() / cpu.len() as f64;
+        outln!("cpu per request: mean {mean:.3} ms, max {max:.3} ms");
+    }
+    for (colo, mut lat) in per_colo {
+        lat.sort_unstable();
+        let pct = |p: usize| lat[(lat.len() * p).div_ceil(100).saturating_sub(1)];
+        outln!(
+            "  {colo}: {} responses, latency p50 {} ms, p99 {} ms",
+            lat.len(),
+            pct(50),
+            pct(99)
+        );
+    }
+    for v in &out.verdicts {
+        outln!(
+            "{} {}: {}",
+            if v.ok { "PASS" } else { "FAIL" },
+            v.expectation,
+            v.detail
+        );
+    }
+    outln!("trace hash {}", out.trace.hash());
+    Ok(())
+}
+
+fn replay(args: ReplayArgs) -> Result<ExitCode> {
+    let (loaded, seed) = load_scenario(&args.scenario, args.seed)?;
+    let first = scenario_run::run(&loaded, seed)?.trace.hash();
+    let second = scenario_run::run(&loaded, seed)?.trace.hash();
+    outln!("run 1: {first}\nrun 2: {second}");
+    if first == second {
+        outln!("identical: seed {seed} replays byte for byte");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "the two runs differ: this is a determinism bug in edgesim; please report {}",
+            replay_command(&args.scenario, seed)
+        );
+        Ok(ExitCode::from(1))
+    }
 }

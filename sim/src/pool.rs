@@ -1,0 +1,248 @@
+//! Isolates at a colo: one per (colo, Worker), started on first use (a cold start) and again
+//! after it was discarded. Each runs as a task that takes requests from an inbox, so requests
+//! that arrive together are served concurrently by one isolate, as in production.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use edgesim_runtime::invocation::InvocationReport;
+use edgesim_runtime::worker::WorkerDefinition;
+use edgesim_runtime::{HttpRequest, HttpResponse, InvocationId, Isolate, IsolateEvent, Limits};
+use futures::StreamExt;
+use futures::channel::{mpsc, oneshot};
+use futures::future::{Either, select};
+
+use crate::host::SimHost;
+use crate::seed;
+use crate::trace::{Trace, TraceEvent};
+
+/// Engine start and context creation before module evaluation: the part of a cold start that
+/// is not the Worker's own startup CPU ("an isolate warms up in under 5 ms", semantics.md §8).
+pub const ISOLATE_START_MS: u64 = 2;
+
+pub struct Job {
+    pub id: u64,
+    /// Simulated ms since the run started at which the request reached the colo.
+    pub arrived_ms: u64,
+    pub request: HttpRequest,
+    pub reply: oneshot::Sender<Result<Served, String>>,
+}
+
+/// What the client of one request learns.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub response: HttpResponse,
+    pub responded_at_ms: u64,
+    pub report: InvocationReport,
+    pub cold_start: bool,
+}
+
+/// Everything the isolates of one run share.
+pub struct PoolContext {
+    pub run_seed: u64,
+    pub epoch_ms: u64,
+    pub start: madsim::time::Instant,
+    pub trace: Rc<RefCell<Trace>>,
+}
+
+impl PoolContext {
+    pub fn now_ms(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+}
+
+/// The inboxes of running isolate tasks, by (colo, Worker).
+pub struct Pool {
+    ctx: Rc<PoolContext>,
+    inboxes: BTreeMap<(String, String), mpsc::UnboundedSender<Job>>,
+}
+
+impl Pool {
+    pub fn new(ctx: Rc<PoolContext>) -> Self {
+        Pool {
+            ctx,
+            inboxes: BTreeMap::new(),
+        }
+    }
+
+    /// Sends a job to the isolate of (`colo`, `worker`), starting its task if needed.
+    pub fn send(
+        &mut self,
+        colo: &str,
+        worker: &str,
+        definition: &Rc<WorkerDefinition>,
+        limits: &Limits,
+        job: Job,
+    ) {
+        let key = (colo.to_string(), worker.to_string());
+        let inbox = self.inboxes.entry(key.clone()).or_insert_with(|| {
+            let (tx, rx) = mpsc::unbounded();
+            let task = IsolateTask {
+                ctx: self.ctx.clone(),
+                colo: key.0.clone(),
+                worker: key.1.clone(),
+                definition: definition.clone(),
+                limits: limits.clone(),
+                generation: 0,
+            };
+            madsim::task::spawn_local(task.run(rx));
+            tx
+        });
+        // A closed inbox means the task ended, which only happens when the run is over.
+        let _ = inbox.unbounded_send(job);
+    }
+}
+
+struct IsolateTask {
+    ctx: Rc<PoolContext>,
+    colo: String,
+    worker: String,
+    definition: Rc<WorkerDefinition>,
+    limits: Limits,
+    /// How many isolates this (colo, Worker) has started: seeds each one differently.
+    generation: u64,
+}
+
+struct Waiting {
+    job_id: u64,
+    arrived_ms: u64,
+    reply: oneshot::Sender<Result<Served, String>>,
+    cold_start: bool,
+    response: Option<(HttpResponse, u64)>,
+}
+
+impl IsolateTask {
+    async fn cold_start(&mut self) -> Result<Isolate, String> {
+        self.generation += 1;
+        let component = format!("isolate/{}/{}/{}", self.colo, self.worker, self.generation);
+        let host = SimHost::new(
+            seed::derive(self.ctx.run_seed, &component),
+            self.ctx.epoch_ms,
+            self.ctx.start,
+        );
+        let config = self.definition.isolate_config(self.limits.clone());
+        let isolate = Isolate::start(Rc::new(host), &config)
+            .map_err(|e| format!("worker {:?} failed to start: {e}", self.worker))?;
+        let startup_cpu_ms = isolate.startup_cpu().millis();
+        self.ctx.trace.borrow_mut().push(TraceEvent::ColdStart {
+            at_ms: self.ctx.now_ms(),
+            colo: self.colo.clone(),
+            worker: self.worker.clone(),
+            startup_cpu_ms,
+        });
+        // The cold start takes simulated time: engine start plus the Worker's startup CPU.
+        let cold_ms = ISOLATE_START_MS as f64 + startup_cpu_ms;
+        madsim::time::sleep(Duration::from_micros((cold_ms * 1000.0) as u64)).await;
+        Ok(isolate)
+    }
+
+    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Job>) {
+        let mut isolate: Option<Isolate> = None;
+        let mut waiting: BTreeMap<InvocationId, Waiting> = BTreeMap::new();
+        loop {
+            let next = match isolate.as_mut() {
+                Some(iso) if !waiting.is_empty() => {
+                    match select(inbox.next(), Box::pin(iso.next_event())).await {
+                        Either::Left((job, _)) => Either::Left(job),
+                        Either::Right((event, _)) => Either::Right(event),
+                    }
+                }
+                _ => Either::Left(inbox.next().await),
+            };
+            match next {
+                Either::Left(None) => return,
+                Either::Left(Some(job)) => {
+                    let cold_start = isolate.is_none();
+                    if cold_start {
+                        match self.cold_start().await {
+                            Ok(iso) => isolate = Some(iso),
+                            Err(e) => {
+                                let _ = job.reply.send(Err(e));
+                                continue;
+                            }
+                        }
+                    }
+                    let Some(iso) = isolate.as_mut() else {
+                        continue;
+                    };
+                    let id = iso.start_fetch(job.request);
+                    let arrived_ms = job.arrived_ms;
+                    waiting.insert(
+                        id,
+                        Waiting {
+                            job_id: job.id,
+                            arrived_ms,
+                            reply: job.reply,
+                            cold_start,
+                            response: None,
+                        },
+                    );
+                }
+                Either::Right(None) => {}
+                Either::Right(Some(event)) => self.on_event(event, &mut waiting),
+            }
+            if isolate.as_ref().is_some_and(Isolate::is_condemned) && waiting.is_empty() {
+                isolate = None;
+                self.ctx
+                    .trace
+                    .borrow_mut()
+                    .push(TraceEvent::IsolateDiscarded {
+                        at_ms: self.ctx.now_ms(),
+                        colo: self.colo.clone(),
+                        worker: self.worker.clone(),
+                        reason: "exceededMemory".into(),
+                    });
+            }
+        }
+    }
+
+    fn on_event(&self, event: IsolateEvent, waiting: &mut BTreeMap<InvocationId, Waiting>) {
+        let now = self.ctx.now_ms();
+        match event {
+            IsolateEvent::Responded { id, response } => {
+                if let Some(w) = waiting.get_mut(&id) {
+                    self.ctx.trace.borrow_mut().push(TraceEvent::Response {
+                        at_ms: now,
+                        id: w.job_id,
+                        status: response.status,
+                        latency_ms: now.saturating_sub(w.arrived_ms),
+                    });
+                    w.response = Some((response, now));
+                }
+            }
+            IsolateEvent::Finished(report) => {
+                let Some(w) = waiting.remove(&report.id) else {
+                    return;
+                };
+                let mut trace = self.ctx.trace.borrow_mut();
+                for line in &report.logs {
+                    trace.push(TraceEvent::Log {
+                        at_ms: line.at_ms.saturating_sub(self.ctx.epoch_ms),
+                        id: w.job_id,
+                        level: line.level.clone(),
+                        message: line.message.clone(),
+                    });
+                }
+                trace.push(TraceEvent::Finished {
+                    at_ms: now,
+                    id: w.job_id,
+                    outcome: report.outcome.as_str().to_string(),
+                    cpu_ms: report.cpu_ms,
+                    subrequests: report.subrequests,
+                });
+                let served = match w.response {
+                    Some((response, responded_at_ms)) => Ok(Served {
+                        response,
+                        responded_at_ms,
+                        report,
+                        cold_start: w.cold_start,
+                    }),
+                    None => Err("the Worker finished without answering".to_string()),
+                };
+                let _ = w.reply.send(served);
+            }
+        }
+    }
+}

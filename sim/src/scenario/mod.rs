@@ -1,0 +1,16 @@
+//! Scenarios: the YAML a user writes, and running it.
+
+pub mod duration;
+pub mod model;
+pub mod run;
+
+pub use duration::Duration;
+pub use model::{LoadedScenario, Scenario, ScenarioError};
+
+/// The expectation checkers this version evaluates.
+pub const SUPPORTED_CHECKERS: &[&str] = &[
+    "status_in",
+    "cold_starts_max",
+    "cpu_ms_max",
+    "latency_p99_max",
+];

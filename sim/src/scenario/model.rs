@@ -1,0 +1,317 @@
+//! The scenario file (design.md "Scenario file"), parsed strictly: an unknown key, a bad value
+//! or a reference to a Worker or colo that does not exist is an error naming the file, line and
+//! column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use edgesim_runtime::Plan;
+use serde::Deserialize;
+
+use super::duration::Duration;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: Option<u64>,
+    /// Simulated time bound: the run stops here even if requests are still in flight.
+    pub duration: Option<Duration>,
+    #[serde(default)]
+    pub colos: Vec<ColoSpec>,
+    /// Worker name -> wrangler config path, relative to the scenario file.
+    pub workers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub platform: PlatformSpec,
+    #[serde(default)]
+    pub traffic: Vec<TrafficSpec>,
+    #[serde(default)]
+    pub faults: Vec<serde_norway::Value>,
+    #[serde(default)]
+    pub expect: Vec<ExpectSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ColoSpec {
+    Name(String),
+    Located { name: String, lat: f64, lon: f64 },
+}
+
+impl ColoSpec {
+    pub fn name(&self) -> &str {
+        match self {
+            ColoSpec::Name(n) | ColoSpec::Located { name: n, .. } => n,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformSpec {
+    pub plan: Option<Plan>,
+    /// Overrides every Worker's CPU limit (ms).
+    pub cpu_ms: Option<u64>,
+    /// The simulator's runaway guard (ms of simulated CPU), see `Limits::runaway_cpu_ms`.
+    pub runaway_cpu_ms: Option<u64>,
+    /// Simulated wall-clock time at the start of the run, in ms since the Unix epoch.
+    pub start_time_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficSpec {
+    /// One request at this time...
+    pub at: Option<Duration>,
+    /// ...or one every `every`, from `from` (default 0s) until `until` (default: duration).
+    pub every: Option<Duration>,
+    pub from: Option<Duration>,
+    pub until: Option<Duration>,
+    pub colo: String,
+    pub worker: String,
+    #[serde(default = "get")]
+    pub method: String,
+    /// A path (`/kv/x`, sent to https://<worker>.example.com) or a full URL.
+    pub url: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<String>,
+    pub label: Option<String>,
+}
+
+fn get() -> String {
+    "GET".to_string()
+}
+
+/// One expectation: exactly one checker key, optionally narrowed by `label`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    pub status_in: Option<Vec<u16>>,
+    pub label: Option<String>,
+    pub kv_converges_within: Option<Duration>,
+    pub kv_staleness_max: Option<Duration>,
+    pub linearizable: Option<serde_norway::Value>,
+    pub no_lost_acknowledged_writes: Option<bool>,
+    pub d1_sessions_monotonic: Option<bool>,
+    pub latency_p99_max: Option<Duration>,
+    pub cold_starts_max: Option<u64>,
+    pub cpu_ms_max: Option<f64>,
+    pub queue_delivered_at_least_once: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{file}: cannot read: {message}")]
+    Read { file: String, message: String },
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+/// A parsed and validated scenario, with the directory its relative paths start from.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    pub file: String,
+    pub dir: PathBuf,
+    pub scenario: Scenario,
+}
+
+impl LoadedScenario {
+    pub fn load(path: &Path) -> Result<Self, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Self::parse(&file, &text, dir)
+    }
+
+    pub fn parse(file: &str, text: &str, dir: PathBuf) -> Result<Self, ScenarioError> {
+        let scenario: Scenario = serde_norway::from_str(text).map_err(|e| {
+            let full = e.to_string();
+            // serde_norway appends " at line L column C" when it knows where; the prefix will.
+            let message = full.split(" at line ").next().unwrap_or(&full).to_string();
+            // Errors raised while converting a value (a bad duration) carry no real location:
+            // point at the quoted value instead.
+            let (line, column) = match e.location() {
+                Some(l) if full.contains(" at line ") => (l.line(), l.column()),
+                _ => message
+                    .split('"')
+                    .nth(1)
+                    .map(|value| locate(text, value))
+                    .unwrap_or((1, 1)),
+            };
+            ScenarioError::Invalid {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            }
+        })?;
+        let loaded = LoadedScenario {
+            file: file.to_string(),
+            dir,
+            scenario,
+        };
+        loaded.validate(text)?;
+        Ok(loaded)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), ScenarioError> {
+        let s = &self.scenario;
+        let at = |needle: &str, message: String| {
+            let (line, column) = locate(text, needle);
+            ScenarioError::Invalid {
+                file: self.file.clone(),
+                line,
+                column,
+                message,
+            }
+        };
+        if !s.faults.is_empty() {
+            return Err(at("faults:", "faults are not simulated by this version of edgesim yet (the network and fault model is being built); remove the `faults` block".into()));
+        }
+        let colos: Vec<&str> = s.colos.iter().map(ColoSpec::name).collect();
+        for (i, t) in s.traffic.iter().enumerate() {
+            if !s.workers.contains_key(&t.worker) {
+                let known: Vec<&String> = s.workers.keys().collect();
+                return Err(at(
+                    &t.worker,
+                    format!(
+                        "traffic item {}: unknown worker {:?}; the scenario defines {known:?}",
+                        i + 1,
+                        t.worker
+                    ),
+                ));
+            }
+            if !colos.is_empty() && !colos.contains(&t.colo.as_str()) {
+                return Err(at(
+                    &t.colo,
+                    format!(
+                        "traffic item {}: colo {:?} is not in `colos` {colos:?}",
+                        i + 1,
+                        t.colo
+                    ),
+                ));
+            }
+            match (t.at, t.every) {
+                (Some(_), Some(_)) => {
+                    return Err(at(
+                        &t.worker,
+                        format!(
+                            "traffic item {}: give either `at` or `every`, not both",
+                            i + 1
+                        ),
+                    ));
+                }
+                (None, None) => {
+                    return Err(at(
+                        &t.worker,
+                        format!(
+                            "traffic item {}: needs `at` (one request) or `every` (repeating)",
+                            i + 1
+                        ),
+                    ));
+                }
+                (None, Some(every)) if every.ms == 0 => {
+                    return Err(at(
+                        "every:",
+                        format!("traffic item {}: `every` must be longer than 0ms", i + 1),
+                    ));
+                }
+                (None, Some(_)) if t.until.is_none() && s.duration.is_none() => {
+                    return Err(at(
+                        &t.worker,
+                        format!(
+                            "traffic item {}: a repeating item needs `until`, or the scenario a `duration`",
+                            i + 1
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        for (i, e) in s.expect.iter().enumerate() {
+            let present = [
+                ("status_in", e.status_in.is_some()),
+                ("kv_converges_within", e.kv_converges_within.is_some()),
+                ("kv_staleness_max", e.kv_staleness_max.is_some()),
+                ("linearizable", e.linearizable.is_some()),
+                (
+                    "no_lost_acknowledged_writes",
+                    e.no_lost_acknowledged_writes.is_some(),
+                ),
+                ("d1_sessions_monotonic", e.d1_sessions_monotonic.is_some()),
+                ("latency_p99_max", e.latency_p99_max.is_some()),
+                ("cold_starts_max", e.cold_starts_max.is_some()),
+                ("cpu_ms_max", e.cpu_ms_max.is_some()),
+                (
+                    "queue_delivered_at_least_once",
+                    e.queue_delivered_at_least_once.is_some(),
+                ),
+            ];
+            let keys: Vec<&str> = present
+                .iter()
+                .filter(|(_, p)| *p)
+                .map(|(k, _)| *k)
+                .collect();
+            match keys.as_slice() {
+                [] => {
+                    return Err(at(
+                        "expect:",
+                        format!("expectation {}: names no checker", i + 1),
+                    ));
+                }
+                [one] if !super::SUPPORTED_CHECKERS.contains(one) => {
+                    return Err(at(
+                        one,
+                        format!(
+                            "expectation {}: the `{one}` checker is not available in this version of edgesim yet; supported: {:?}",
+                            i + 1,
+                            super::SUPPORTED_CHECKERS
+                        ),
+                    ));
+                }
+                [_] => {}
+                many => {
+                    return Err(at(
+                        many[1],
+                        format!(
+                            "expectation {}: one checker per item, found {many:?}",
+                            i + 1
+                        ),
+                    ));
+                }
+            }
+            if let Some(label) = &e.label
+                && !s.traffic.iter().any(|t| t.label.as_ref() == Some(label))
+            {
+                return Err(at(
+                    label,
+                    format!("expectation {}: no traffic item has label {label:?}", i + 1),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The directory of Worker `name`'s config.
+    pub fn worker_path(&self, name: &str) -> Option<PathBuf> {
+        self.scenario.workers.get(name).map(|p| self.dir.join(p))
+    }
+}
+
+/// 1-based line and column of the first occurrence of `needle` after the document start, or
+/// (1, 1) when it is not found.
+fn locate(text: &str, needle: &str) -> (usize, usize) {
+    match text.find(needle) {
+        Some(offset) => edgesim_runtime::engine::modules::line_col(text, offset),
+        None => (1, 1),
+    }
+}

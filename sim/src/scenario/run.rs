@@ -1,0 +1,382 @@
+//! Running a scenario: traffic is sent at its simulated times to the isolate of its colo, the
+//! trace records what happened, and the expectations are checked over the results.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration as StdDuration;
+
+use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
+use edgesim_runtime::{HttpRequest, Limits, Plan};
+use futures::channel::oneshot;
+use serde::Serialize;
+
+use super::model::{ExpectSpec, LoadedScenario, TrafficSpec};
+use crate::host::DEFAULT_EPOCH_MS;
+use crate::pool::{Job, Pool, PoolContext, Served};
+use crate::trace::{Trace, TraceEvent};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("worker {name:?}: {source}")]
+    Worker {
+        name: String,
+        source: WorkerLoadError,
+    },
+    #[error("{0}")]
+    Startup(String),
+}
+
+/// One request of the run, as the client saw it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestRecord {
+    pub at_ms: u64,
+    pub colo: String,
+    pub worker: String,
+    pub method: String,
+    pub url: String,
+    pub label: Option<String>,
+    /// `None` when the run's `duration` ended before the response.
+    pub status: Option<u16>,
+    pub headers: serde_json::Map<String, serde_json::Value>,
+    pub body: String,
+    pub latency_ms: Option<u64>,
+    pub cpu_ms: f64,
+    pub cold_start: bool,
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub expectation: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    pub scenario: String,
+    pub seed: u64,
+    pub requests: Vec<RequestRecord>,
+    pub verdicts: Vec<Verdict>,
+    pub trace: Trace,
+}
+
+impl RunOutput {
+    pub fn passed(&self) -> bool {
+        self.verdicts.iter().all(|v| v.ok)
+    }
+
+    pub fn cold_starts(&self) -> usize {
+        self.trace
+            .events
+            .iter()
+            .filter(|e| matches!(e, TraceEvent::ColdStart { .. }))
+            .count()
+    }
+
+    /// The `--json` document: nothing in it depends on wall time.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "requests": self.requests,
+            "cold_starts": self.cold_starts(),
+            "expectations": self.verdicts,
+            "trace_hash": self.trace.hash(),
+        })
+    }
+}
+
+/// A request's place in the output: (send time, traffic item, repetition) and its record.
+type Slot = (u64, usize, usize, RequestRecord);
+
+/// The simulated times (ms from the start) at which a traffic item sends requests.
+fn send_times(t: &TrafficSpec, duration_ms: Option<u64>) -> Vec<u64> {
+    match (t.at, t.every) {
+        (Some(at), _) => vec![at.ms],
+        (None, Some(every)) => {
+            let from = t.from.map_or(0, |d| d.ms);
+            let until = t.until.map(|d| d.ms).or(duration_ms).unwrap_or(from);
+            (0..)
+                .map(|k| from + k * every.ms)
+                .take_while(|at| *at <= until)
+                .collect()
+        }
+        (None, None) => vec![],
+    }
+}
+
+fn request_url(t: &TrafficSpec) -> String {
+    if t.url.starts_with("http://") || t.url.starts_with("https://") {
+        t.url.clone()
+    } else {
+        let path = if t.url.starts_with('/') {
+            t.url.clone()
+        } else {
+            format!("/{}", t.url)
+        };
+        format!("https://{}.example.com{path}", t.worker)
+    }
+}
+
+pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
+    let s = &loaded.scenario;
+    let mut definitions = BTreeMap::new();
+    let mut limits = BTreeMap::new();
+    for name in s.workers.keys() {
+        let path = loaded.worker_path(name).unwrap_or_default();
+        let def = WorkerDefinition::load(&path).map_err(|source| RunError::Worker {
+            name: name.clone(),
+            source,
+        })?;
+        let mut l: Limits = def.limits(s.platform.plan.unwrap_or(Plan::Paid), s.platform.cpu_ms);
+        if let Some(ms) = s.platform.runaway_cpu_ms {
+            l.runaway_cpu_ms = ms;
+        }
+        limits.insert(name.clone(), l);
+        definitions.insert(name.clone(), Rc::new(def));
+    }
+    let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
+    let duration_ms = s.duration.map(|d| d.ms);
+    let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
+    let (records, trace, startup_error) = runtime.block_on(async move {
+        let start = madsim::time::Instant::now();
+        let trace = Rc::new(RefCell::new(Trace::default()));
+        let ctx = Rc::new(PoolContext {
+            run_seed: seed,
+            epoch_ms,
+            start,
+            trace: trace.clone(),
+        });
+        let pool = Rc::new(RefCell::new(Pool::new(ctx)));
+        let records: Rc<RefCell<Vec<Slot>>> = Rc::default();
+        let startup_error: Rc<RefCell<Option<String>>> = Rc::default();
+        let mut clients = Vec::new();
+        let mut next_id = 0u64;
+        for (ti, t) in s.traffic.iter().enumerate() {
+            let def = definitions[&t.worker].clone();
+            let lim = limits[&t.worker].clone();
+            for (k, at_ms) in send_times(t, duration_ms).into_iter().enumerate() {
+                next_id += 1;
+                let id = next_id;
+                let (t, def, lim, pool, trace, records, startup_error) = (
+                    t.clone(),
+                    def.clone(),
+                    lim.clone(),
+                    pool.clone(),
+                    trace.clone(),
+                    records.clone(),
+                    startup_error.clone(),
+                );
+                clients.push(madsim::task::spawn_local(async move {
+                    madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
+                    let url = request_url(&t);
+                    let request = HttpRequest {
+                        method: t.method.to_ascii_uppercase(),
+                        url: url.clone(),
+                        headers: t
+                            .headers
+                            .iter()
+                            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                            .collect(),
+                        body: t.body.clone().unwrap_or_default().into_bytes(),
+                    };
+                    trace.borrow_mut().push(TraceEvent::Request {
+                        at_ms,
+                        id,
+                        colo: t.colo.clone(),
+                        worker: t.worker.clone(),
+                        method: request.method.clone(),
+                        url: url.clone(),
+                    });
+                    let mut record = RequestRecord {
+                        at_ms,
+                        colo: t.colo.clone(),
+                        worker: t.worker.clone(),
+                        method: request.method.clone(),
+                        url,
+                        label: t.label.clone(),
+                        status: None,
+                        headers: Default::default(),
+                        body: String::new(),
+                        latency_ms: None,
+                        cpu_ms: 0.0,
+                        cold_start: false,
+                        outcome: None,
+                    };
+                    let index = records.borrow().len();
+                    records.borrow_mut().push((at_ms, ti, k, record.clone()));
+                    let (reply, answer) = oneshot::channel();
+                    pool.borrow_mut().send(
+                        &t.colo,
+                        &t.worker,
+                        &def,
+                        &lim,
+                        Job {
+                            id,
+                            arrived_ms: at_ms,
+                            request,
+                            reply,
+                        },
+                    );
+                    match answer.await {
+                        Ok(Ok(served)) => fill(&mut record, served),
+                        Ok(Err(e)) => {
+                            startup_error.borrow_mut().get_or_insert(e);
+                        }
+                        Err(_) => {}
+                    }
+                    records.borrow_mut()[index].3 = record;
+                }));
+            }
+        }
+        let all = futures::future::join_all(clients);
+        match duration_ms {
+            Some(ms) => {
+                let _ = madsim::time::timeout(StdDuration::from_millis(ms), all).await;
+            }
+            None => {
+                all.await;
+            }
+        }
+        let records = records.borrow().clone();
+        let trace = trace.borrow().clone();
+        let startup_error = startup_error.borrow().clone();
+        (records, trace, startup_error)
+    });
+    if let Some(e) = startup_error {
+        return Err(RunError::Startup(e));
+    }
+    let mut records = records;
+    records.sort_by_key(|(at, ti, k, _)| (*at, *ti, *k));
+    let requests: Vec<RequestRecord> = records.into_iter().map(|(.., r)| r).collect();
+    let mut trace = trace;
+    let verdicts: Vec<Verdict> = s
+        .expect
+        .iter()
+        .map(|e| check(e, &requests, &trace))
+        .collect();
+    for v in &verdicts {
+        trace.push(TraceEvent::Verdict {
+            expectation: v.expectation.clone(),
+            ok: v.ok,
+            detail: v.detail.clone(),
+        });
+    }
+    Ok(RunOutput {
+        scenario: s.name.clone(),
+        seed,
+        requests,
+        verdicts,
+        trace,
+    })
+}
+
+fn fill(record: &mut RequestRecord, served: Served) {
+    let r = served.response;
+    record.status = Some(r.status);
+    record.headers = r
+        .headers
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    record.body = String::from_utf8_lossy(&r.body).into_owned();
+    record.latency_ms = Some(served.responded_at_ms.saturating_sub(record.at_ms));
+    record.cpu_ms = served.report.cpu_ms;
+    record.cold_start = served.cold_start;
+    record.outcome = Some(served.report.outcome.as_str().to_string());
+}
+
+/// Evaluates one expectation; a failure names the requests that witness it.
+fn check(e: &ExpectSpec, requests: &[RequestRecord], trace: &Trace) -> Verdict {
+    let selected: Vec<&RequestRecord> = requests
+        .iter()
+        .filter(|r| e.label.is_none() || r.label == e.label)
+        .collect();
+    let scope = e
+        .label
+        .as_ref()
+        .map(|l| format!(" (label {l})"))
+        .unwrap_or_default();
+    let describe = |r: &RequestRecord| {
+        format!(
+            "{} {} at {}ms from {} -> {}",
+            r.method,
+            r.url,
+            r.at_ms,
+            r.colo,
+            r.status.map_or("no response".into(), |s| s.to_string())
+        )
+    };
+    if let Some(statuses) = &e.status_in {
+        let bad: Vec<String> = selected
+            .iter()
+            .filter(|r| !r.status.is_some_and(|s| statuses.contains(&s)))
+            .map(|r| describe(r))
+            .collect();
+        return verdict(
+            format!("status_in {statuses:?}{scope}"),
+            &bad,
+            selected.len(),
+        );
+    }
+    if let Some(max) = e.cold_starts_max {
+        let n = trace
+            .events
+            .iter()
+            .filter(|ev| matches!(ev, TraceEvent::ColdStart { .. }))
+            .count() as u64;
+        return Verdict {
+            expectation: format!("cold_starts_max {max}"),
+            ok: n <= max,
+            detail: format!("{n} cold start(s)"),
+        };
+    }
+    if let Some(max) = e.cpu_ms_max {
+        let bad: Vec<String> = selected
+            .iter()
+            .filter(|r| r.cpu_ms > max)
+            .map(|r| format!("{} used {:.3} ms", describe(r), r.cpu_ms))
+            .collect();
+        return verdict(format!("cpu_ms_max {max}{scope}"), &bad, selected.len());
+    }
+    if let Some(max) = e.latency_p99_max {
+        let mut latencies: Vec<u64> = selected
+            .iter()
+            .map(|r| r.latency_ms.unwrap_or(u64::MAX))
+            .collect();
+        latencies.sort_unstable();
+        let p99 = latencies
+            .get((latencies.len() * 99).div_ceil(100).saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        return Verdict {
+            expectation: format!("latency_p99_max {max}{scope}"),
+            ok: p99 <= max.ms,
+            detail: format!("p99 latency {p99} ms over {} request(s)", latencies.len()),
+        };
+    }
+    Verdict {
+        expectation: "unknown".into(),
+        ok: false,
+        detail: "no supported checker".into(),
+    }
+}
+
+fn verdict(expectation: String, bad: &[String], total: usize) -> Verdict {
+    let detail = if bad.is_empty() {
+        format!("{total} request(s) checked")
+    } else {
+        let shown: Vec<&String> = bad.iter().take(5).collect();
+        format!(
+            "{} of {total} request(s) violate it, e.g. {shown:?}",
+            bad.len()
+        )
+    };
+    Verdict {
+        expectation,
+        ok: bad.is_empty(),
+        detail,
+    }
+}

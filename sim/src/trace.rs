@@ -1,0 +1,83 @@
+//! The trace of a run: typed events with simulated timestamps, written as JSON lines, hashed.
+//!
+//! The hash is over the exact bytes of the JSONL, so two runs of the same scenario and seed
+//! must agree on every event, in order, to hash the same — that is what `edgesim replay` checks.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum TraceEvent {
+    Request {
+        at_ms: u64,
+        id: u64,
+        colo: String,
+        worker: String,
+        method: String,
+        url: String,
+    },
+    ColdStart {
+        at_ms: u64,
+        colo: String,
+        worker: String,
+        startup_cpu_ms: f64,
+    },
+    Response {
+        at_ms: u64,
+        id: u64,
+        status: u16,
+        latency_ms: u64,
+    },
+    Finished {
+        at_ms: u64,
+        id: u64,
+        outcome: String,
+        cpu_ms: f64,
+        subrequests: u32,
+    },
+    Log {
+        at_ms: u64,
+        id: u64,
+        level: String,
+        message: String,
+    },
+    IsolateDiscarded {
+        at_ms: u64,
+        colo: String,
+        worker: String,
+        reason: String,
+    },
+    Verdict {
+        expectation: String,
+        ok: bool,
+        detail: String,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    pub events: Vec<TraceEvent>,
+}
+
+impl Trace {
+    pub fn push(&mut self, event: TraceEvent) {
+        self.events.push(event);
+    }
+
+    pub fn to_jsonl(&self) -> String {
+        let mut out = String::new();
+        for e in &self.events {
+            // Serialising these plain structs cannot fail.
+            out.push_str(&serde_json::to_string(e).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// SHA-256 of the JSONL, hex.
+    pub fn hash(&self) -> String {
+        let digest = Sha256::digest(self.to_jsonl().as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

@@ -1,0 +1,132 @@
+//! Bad scenario files are refused with `file:line:col` and what was expected.
+
+use std::path::PathBuf;
+
+use edgesim_sim::scenario::{LoadedScenario, ScenarioError};
+
+fn parse(text: &str) -> Result<LoadedScenario, ScenarioError> {
+    LoadedScenario::parse("s.yaml", text, PathBuf::from("."))
+}
+
+fn error(text: &str) -> String {
+    parse(text)
+        .expect_err("the scenario must be refused")
+        .to_string()
+}
+
+const BASE: &str = "name: t\nworkers:\n  app: w/wrangler.toml\n";
+
+#[test]
+fn a_valid_scenario_parses() {
+    let s = parse(&format!("{BASE}duration: 1m\ntraffic:\n  - {{ every: 1s, colo: LHR, worker: app, url: /x, label: r }}\nexpect:\n  - {{ status_in: [200], label: r }}\n")).unwrap();
+    assert_eq!(s.scenario.traffic[0].every.map(|d| d.ms), Some(1000));
+}
+
+#[test]
+fn an_unknown_top_level_key_is_refused_at_its_line() {
+    let e = error(&format!("{BASE}trafic: []\n"));
+    assert!(
+        e.starts_with("s.yaml:4:1: unknown field `trafic`, expected one of"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_bad_duration_says_which_units_exist() {
+    let e = error(&format!("{BASE}duration: 5 minutes\n"));
+    assert!(
+        e.starts_with(
+            "s.yaml:4:11: invalid duration \"5 minutes\": the unit must be ms, s, m or h"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_worker_is_refused_where_it_is_named() {
+    let e = error(&format!(
+        "{BASE}traffic:\n  - {{ at: 0s, colo: LHR, worker: ghost, url: / }}\n"
+    ));
+    assert_eq!(
+        e,
+        "s.yaml:5:34: traffic item 1: unknown worker \"ghost\"; the scenario defines [\"app\"]"
+    );
+}
+
+#[test]
+fn a_colo_missing_from_colos_is_refused() {
+    let e = error(&format!(
+        "{BASE}colos: [LHR]\ntraffic:\n  - {{ at: 0s, colo: XYZ, worker: app, url: / }}\n"
+    ));
+    assert_eq!(
+        e,
+        "s.yaml:6:21: traffic item 1: colo \"XYZ\" is not in `colos` [\"LHR\"]"
+    );
+}
+
+#[test]
+fn traffic_needs_exactly_one_of_at_and_every() {
+    let e = error(&format!(
+        "{BASE}traffic:\n  - {{ colo: LHR, worker: app, url: / }}\n"
+    ));
+    assert!(
+        e.ends_with("traffic item 1: needs `at` (one request) or `every` (repeating)"),
+        "{e}"
+    );
+    let e = error(&format!(
+        "{BASE}traffic:\n  - {{ at: 1s, every: 1s, colo: LHR, worker: app, url: / }}\n"
+    ));
+    assert!(e.ends_with("give either `at` or `every`, not both"), "{e}");
+}
+
+#[test]
+fn an_expectation_on_an_unknown_label_is_refused() {
+    let e = error(&format!(
+        "{BASE}traffic:\n  - {{ at: 0s, colo: LHR, worker: app, url: / }}\nexpect:\n  - {{ status_in: [200], label: nope }}\n"
+    ));
+    assert!(
+        e.ends_with("expectation 1: no traffic item has label \"nope\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn checkers_not_built_yet_are_refused_by_name() {
+    let e = error(&format!(
+        "{BASE}expect:\n  - {{ kv_converges_within: 90s }}\n"
+    ));
+    assert!(
+        e.contains(
+            "the `kv_converges_within` checker is not available in this version of edgesim yet"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn faults_are_refused_until_the_fault_model_exists() {
+    let e = error(&format!(
+        "{BASE}faults:\n  - {{ at: 30s, crash: colo:FRA, for: 10s }}\n"
+    ));
+    assert!(
+        e.starts_with("s.yaml:4:1: faults are not simulated by this version of edgesim yet"),
+        "{e}"
+    );
+}
+
+#[test]
+fn malformed_yaml_is_refused_with_its_position() {
+    let e = error("name: [unclosed\n");
+    assert!(
+        e.starts_with("s.yaml:2:1:") || e.starts_with("s.yaml:1:"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_read_error() {
+    let e = LoadedScenario::load(std::path::Path::new("no/such.yaml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("no/such.yaml: cannot read:"), "{e}");
+}

@@ -1,0 +1,85 @@
+//! Running shipped scenarios: expectations, determinism, and the JSON summary.
+
+use std::path::Path;
+
+use edgesim_sim::scenario::LoadedScenario;
+use edgesim_sim::scenario::run::run;
+
+fn hello() -> LoadedScenario {
+    LoadedScenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/hello.yaml"))
+        .unwrap()
+}
+
+#[test]
+fn hello_passes_its_expectations_on_its_default_seed() {
+    let s = hello();
+    let out = run(&s, s.scenario.seed.unwrap()).unwrap();
+    assert!(out.passed(), "{:?}", out.verdicts);
+    assert_eq!(out.requests.len(), 10);
+    assert_eq!(out.cold_starts(), 2);
+    let cold: Vec<(&str, u64)> = out
+        .requests
+        .iter()
+        .filter(|r| r.cold_start)
+        .map(|r| (r.colo.as_str(), r.at_ms))
+        .collect();
+    assert_eq!(cold, vec![("LHR", 0), ("SIN", 2000)]);
+}
+
+#[test]
+fn hello_summary_snapshot() {
+    let s = hello();
+    let out = run(&s, 42).unwrap();
+    insta::assert_json_snapshot!(out.to_json());
+}
+
+#[test]
+fn a_planted_violation_fails_with_a_witness() {
+    let mut s = hello();
+    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
+        status_in: Some(vec![404]),
+        label: Some("first".into()),
+        ..Default::default()
+    }];
+    let out = run(&s, 1).unwrap();
+    assert!(!out.passed());
+    assert_eq!(
+        out.verdicts[0].detail,
+        "1 of 1 request(s) violate it, e.g. [\"GET https://app.example.com/?name=London at 0ms from LHR -> 200\"]"
+    );
+}
+
+#[test]
+fn two_hundred_seeds_each_replay_identically_and_differ_from_each_other() {
+    let s = hello();
+    let mut hashes = std::collections::BTreeSet::new();
+    for seed in 0..200 {
+        let a = run(&s, seed).unwrap().trace.hash();
+        let b = run(&s, seed).unwrap().trace.hash();
+        assert_eq!(a, b, "seed {seed} did not replay");
+        hashes.insert(a);
+    }
+    assert_eq!(
+        hashes.len(),
+        200,
+        "different seeds must give different traces"
+    );
+}
+
+#[test]
+fn a_broken_worker_is_a_startup_error_not_a_panic() {
+    let dir = std::env::temp_dir().join(format!("edgesim-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("wrangler.toml"), "main = 'w.js'\n").unwrap();
+    std::fs::write(dir.join("w.js"), "export default { fetch( {\n").unwrap();
+    let text = format!(
+        "name: b\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 0s, colo: LHR, worker: app, url: / }}\n",
+        dir.join("wrangler.toml").display()
+    );
+    let s = LoadedScenario::parse("b.yaml", &text, ".".into()).unwrap();
+    let e = run(&s, 0).unwrap_err().to_string();
+    assert!(
+        e.starts_with("worker \"app\" failed to start: w.js:2:1: SyntaxError"),
+        "{e}"
+    );
+}
