@@ -137,6 +137,24 @@ impl IoState {
         }
     }
 
+    /// Starts an outbound HTTP request through the host; a network failure rejects with the
+    /// `TypeError` workerd gives.
+    pub fn add_fetch_op(&mut self, kind: OpKind, request: crate::host::HttpRequest) -> OpId {
+        let host = self.host.clone();
+        self.add_op(
+            kind,
+            Box::pin(async move {
+                match host.fetch(request).await {
+                    Ok(response) => OpOutcome::Response(response),
+                    Err(e) => OpOutcome::Error {
+                        class: "TypeError",
+                        message: e.to_string(),
+                    },
+                }
+            }),
+        )
+    }
+
     pub fn add_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
         let id = self.next_op;
         self.next_op += 1;

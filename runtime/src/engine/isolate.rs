@@ -143,46 +143,16 @@ impl Isolate {
                 meter.arm(ms_to_picos(config.limits.effective_startup_cpu_ms()));
                 let before = meter.reading();
                 let source = config.bundle.runnable(&main)?;
-                let declared = match Module::declare(ctx.clone(), main.as_str(), source.as_bytes())
-                {
-                    Ok(m) => m,
-                    Err(e) => {
-                        return Err(module_error(
-                            &ctx,
-                            e,
-                            &failure,
-                            &main,
-                            &cpu_exceeded,
-                            &meter,
-                        ));
-                    }
-                };
-                let (module, promise) = match declared.eval() {
-                    Ok(v) => v,
-                    Err(e) => {
-                        return Err(module_error(
-                            &ctx,
-                            e,
-                            &failure,
-                            &main,
-                            &cpu_exceeded,
-                            &meter,
-                        ));
-                    }
-                };
+                let fail = |e| module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter);
+                let declared =
+                    Module::declare(ctx.clone(), main.as_str(), source.as_bytes()).map_err(fail)?;
+                let (module, promise) = declared.eval().map_err(fail)?;
                 while ctx.execute_pending_job() {}
                 if meter.take_tripped() {
                     return Err(cpu_exceeded.clone());
                 }
                 if let Some(Err(e)) = promise.result::<Value>() {
-                    return Err(module_error(
-                        &ctx,
-                        e,
-                        &failure,
-                        &main,
-                        &cpu_exceeded,
-                        &meter,
-                    ));
+                    return Err(fail(e));
                 }
                 let namespace = module.namespace()?;
                 let register: Function = exports.get("registerModule")?;

@@ -70,20 +70,8 @@ impl IoState {
         match &inv.kind {
             InvocationKind::Fetch(request) if inv.pass_through => {
                 let request = request.clone();
-                let host = self.host.clone();
                 let previous = self.current.replace(id);
-                self.add_op(
-                    OpKind::PassThrough,
-                    Box::pin(async move {
-                        match host.fetch(request).await {
-                            Ok(response) => OpOutcome::Response(response),
-                            Err(e) => OpOutcome::Error {
-                                class: "TypeError",
-                                message: e.to_string(),
-                            },
-                        }
-                    }),
-                );
+                self.add_fetch_op(OpKind::PassThrough, request);
                 self.current = previous;
             }
             InvocationKind::Fetch(request) => {

@@ -176,19 +176,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
                 .collect(),
             body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
         };
-        let host = io.host.clone();
-        let id = io.add_op(
-            OpKind::Js,
-            Box::pin(async move {
-                match host.fetch(request).await {
-                    Ok(response) => OpOutcome::Response(response),
-                    Err(e) => OpOutcome::Error {
-                        class: "TypeError",
-                        message: e.to_string(),
-                    },
-                }
-            }),
-        );
+        let id = io.add_fetch_op(OpKind::Js, request);
         Ok(id as f64)
     });
 
