@@ -1,1 +1,58 @@
+//! Fixtures for the criterion benchmarks: a host that needs no simulation (its timers are
+//! ready at once), so a benchmark measures the runtime and nothing around it.
 
+use std::cell::Cell;
+
+use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
+
+/// A fixed clock, counter-based randomness, no network.
+#[derive(Default)]
+pub struct BenchHost {
+    counter: Cell<u64>,
+}
+
+impl Host for BenchHost {
+    fn now_ms(&self) -> u64 {
+        1_767_225_600_000
+    }
+    fn sleep_until(&self, _at_ms: u64) -> HostFuture<()> {
+        Box::pin(std::future::ready(()))
+    }
+    fn fill_random(&self, buf: &mut [u8]) {
+        for b in buf {
+            let n = self.counter.get().wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.counter.set(n);
+            *b = (n >> 56) as u8;
+        }
+    }
+    fn fetch(&self, _request: HttpRequest) -> HostFuture<Result<HttpResponse, FetchError>> {
+        Box::pin(std::future::ready(Err(FetchError::ConnectionLost)))
+    }
+}
+
+/// The 20-line module of the cold-start benchmark.
+pub const TWENTY_LINE_WORKER: &str = r#"
+const ROUTES = new Map([
+  ["/", () => new Response("hello world")],
+  ["/json", () => Response.json({ ok: true, n: 1 })],
+]);
+
+function notFound(url) {
+  return new Response(`no route for ${url.pathname}`, { status: 404 });
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    const route = ROUTES.get(url.pathname);
+    if (!route) return notFound(url);
+    const response = route(request);
+    response.headers.set("x-served-by", "edgesim");
+    return response;
+  },
+};
+"#;
+
+pub fn hello_request() -> HttpRequest {
+    HttpRequest { method: "GET".into(), url: "https://example.com/".into(), headers: vec![], body: vec![] }
+}

@@ -8,8 +8,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::future::poll_fn;
 use std::rc::Rc;
+use std::sync::OnceLock;
 
-use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Value};
+use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Value, WriteOptions};
 
 use super::allocator::{AllocStats, CountingAllocator};
 use super::cpu::{CpuMeter, ms_to_picos};
@@ -20,6 +21,9 @@ use crate::host::{Host, HttpRequest};
 use crate::invocation::{Invocation, InvocationId, InvocationKind, IsolateEvent, Outcome};
 use crate::limits::Limits;
 use crate::web;
+
+/// Allocation volume between two garbage collections.
+const GC_THRESHOLD_BYTES: usize = 4 * 1024 * 1024;
 
 /// Why a Worker could not start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,6 +93,9 @@ impl Isolate {
             stats: alloc.clone(),
         })?;
         runtime.set_max_stack_size(1024 * 1024);
+        // Collect only once a few MiB are allocated: startup allocates ~1 MiB that all stays live,
+        // so collecting earlier only costs time. (GC timing is deterministic either way.)
+        runtime.set_gc_threshold(GC_THRESHOLD_BYTES);
         let meter = CpuMeter::new(alloc.clone());
         let on_interrupt = meter.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || on_interrupt.on_interrupt())));
@@ -126,12 +133,7 @@ impl Isolate {
         let (startup_cpu, entrypoints) = context.with(
             |ctx| -> Result<(super::cpu::CpuCounts, Entrypoints), StartupError> {
                 let ops = ops::install(&ctx, io.clone(), meter.clone())?;
-                let mut options = rquickjs::context::EvalOptions::default();
-                options.filename = Some(web::PRELUDE_FILE_NAME.to_string());
-                options.strict = true;
-                let prelude: Function = ctx
-                    .eval_with_options(web::PRELUDE, options)
-                    .map_err(|e| engine_error(&ctx, e))?;
+                let prelude = load_prelude(&ctx).map_err(|e| engine_error(&ctx, e))?;
                 let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
                 let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
                 let set_env: Function = exports.get("setEnv")?;
@@ -393,6 +395,38 @@ impl Isolate {
             io.exceeded(id, Outcome::ExceededCpu);
         }
     }
+}
+
+/// The prelude module compiled once per process; every isolate loads the bytecode.
+fn prelude_bytecode() -> Result<&'static [u8], String> {
+    static BYTECODE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+    BYTECODE
+        .get_or_init(|| {
+            let runtime = Runtime::new().map_err(|e| e.to_string())?;
+            let context = Context::full(&runtime).map_err(|e| e.to_string())?;
+            context.with(|ctx| {
+                Module::declare(ctx.clone(), web::PRELUDE_FILE_NAME, web::PRELUDE)
+                    .and_then(|m| m.write(WriteOptions { strip_source: true, ..Default::default() }))
+                    .map_err(|e| match e {
+                        rquickjs::Error::Exception => ops::describe_exception(&ctx.catch()),
+                        other => other.to_string(),
+                    })
+            })
+        })
+        .as_deref()
+        .map_err(Clone::clone)
+}
+
+/// Evaluates the prelude module in `ctx` and returns its default export, `function (ops)`.
+fn load_prelude<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Function<'js>> {
+    let bytes = prelude_bytecode()
+        .map_err(|e| rquickjs::Error::new_loading_message(web::PRELUDE_FILE_NAME, e))?;
+    // SAFETY: the bytes were written by `Module::write` of this same QuickJS build, in this
+    // process, and live for the rest of it (QuickJS may keep pointing into them).
+    let declared = unsafe { Module::load(ctx.clone(), bytes) }?;
+    let (module, _promise) = declared.eval()?;
+    while ctx.execute_pending_job() {}
+    module.namespace()?.get("default")
 }
 
 fn is_out_of_memory(ctx: &Ctx<'_>, e: rquickjs::Error) -> bool {

@@ -2,14 +2,16 @@
 //!
 //! The files in js/ are concatenated, in name order, into the body of one function that takes
 //! the ops object and returns the runtime's entry points; nothing they declare leaks into the
-//! Worker's scope except the globals they install on purpose.
+//! Worker's scope except the globals they install on purpose. The function is the default export
+//! of a module that is compiled to bytecode once per process (engine::isolate), so a cold start
+//! does not parse it again.
 
 /// The file name the prelude's frames carry; they are cut from stack traces users see.
 pub const PRELUDE_FILE_NAME: &str = "edgesim:internal";
 
-/// `(function (ops) { ... })`: evaluated once per isolate, then called with the ops object.
+/// `export default function (ops) { ... }`: called once per isolate with the ops object.
 pub const PRELUDE: &str = concat!(
-    "(function (ops) {\n",
+    "export default function (ops) {\n",
     include_str!("js/00_core.js"),
     include_str!("js/10_encoding.js"),
     include_str!("js/20_url.js"),
@@ -18,7 +20,7 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/50_body.js"),
     include_str!("js/60_fetch.js"),
     include_str!("js/90_worker.js"),
-    "\n})"
+    "\n}\n"
 );
 
 /// The `cloudflare:workers` module: re-exports the classes the prelude defined.

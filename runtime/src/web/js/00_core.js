@@ -36,9 +36,17 @@ class DOMException extends Error {
   get message() { return this.#message; }
   get code() { return DOM_CODES[this.#name] ?? 0; }
 }
-for (const [n, c] of Object.entries(DOM_CODES)) {
-  const constName = n.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase().replace(/_ERROR$/, "_ERR");
-  define(DOMException, constName, c);
+const LEGACY_CONSTANTS = {
+  INDEX_SIZE_ERR: 1, DOMSTRING_SIZE_ERR: 2, HIERARCHY_REQUEST_ERR: 3, WRONG_DOCUMENT_ERR: 4,
+  INVALID_CHARACTER_ERR: 5, NO_DATA_ALLOWED_ERR: 6, NO_MODIFICATION_ALLOWED_ERR: 7, NOT_FOUND_ERR: 8,
+  NOT_SUPPORTED_ERR: 9, INUSE_ATTRIBUTE_ERR: 10, INVALID_STATE_ERR: 11, SYNTAX_ERR: 12,
+  INVALID_MODIFICATION_ERR: 13, NAMESPACE_ERR: 14, INVALID_ACCESS_ERR: 15, VALIDATION_ERR: 16,
+  TYPE_MISMATCH_ERR: 17, SECURITY_ERR: 18, NETWORK_ERR: 19, ABORT_ERR: 20, URL_MISMATCH_ERR: 21,
+  QUOTA_EXCEEDED_ERR: 22, TIMEOUT_ERR: 23, INVALID_NODE_TYPE_ERR: 24, DATA_CLONE_ERR: 25,
+};
+for (const name in LEGACY_CONSTANTS) {
+  Object.defineProperty(DOMException, name, { value: LEGACY_CONSTANTS[name], enumerable: true });
+  Object.defineProperty(DOMException.prototype, name, { value: LEGACY_CONSTANTS[name], enumerable: true });
 }
 define(G, "DOMException", DOMException);
 const domError = (name, message) => new DOMException(message, name);

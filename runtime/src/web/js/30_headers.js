@@ -1,7 +1,28 @@
 // Headers: case-insensitive, combined values, set-cookie kept apart, sorted iteration.
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const normalizeValue = (v) => String(v).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+/// Valid header names seen so far -> their lower-case form: a Worker uses a handful of names
+/// over and over, and a regular expression per call is the costliest part of a header write.
+const headerNames = new Map();
+function headerName(name) {
+  const n = String(name);
+  let lower = headerNames.get(n);
+  if (lower === undefined) {
+    if (!TOKEN.test(n)) throw new TypeError("Invalid header name.");
+    lower = n.toLowerCase();
+    if (headerNames.size < 1024) headerNames.set(n, lower);
+  }
+  return lower;
+}
+const isHttpWhitespace = (c) => c === 32 || c === 9 || c === 10 || c === 13;
+function normalizeValue(v) {
+  const s = String(v);
+  if (s.length && (isHttpWhitespace(s.charCodeAt(0)) || isHttpWhitespace(s.charCodeAt(s.length - 1)))) {
+    return s.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+  }
+  return s;
+}
+const isValidValue = (v) => v.indexOf("\n") < 0 && v.indexOf("\r") < 0 && v.indexOf("\0") < 0;
 
 class Headers {
   #list = []; // [lowerName, value] in insertion order
@@ -24,10 +45,9 @@ class Headers {
   static _pairs(h) { return h.#list.map(([k, v]) => [k, v]); }
   #check(name, value) {
     if (this.#immutable) throw new TypeError("Can't modify immutable headers.");
-    const n = String(name);
-    if (!TOKEN.test(n)) throw new TypeError(`Invalid header name.`);
-    if (value !== undefined && /[\0\r\n]/.test(value)) throw new TypeError(`Invalid header value.`);
-    return n.toLowerCase();
+    const n = headerName(name);
+    if (value !== undefined && !isValidValue(value)) throw new TypeError("Invalid header value.");
+    return n;
   }
   append(name, value) {
     value = normalizeValue(value);
@@ -43,8 +63,7 @@ class Headers {
   }
   delete(name) { const n = this.#check(name); this.#list = this.#list.filter(([k]) => k !== n); }
   get(name) {
-    const n = String(name).toLowerCase();
-    if (!TOKEN.test(n)) throw new TypeError(`Invalid header name.`);
+    const n = headerName(name);
     const values = this.#list.filter(([k]) => k === n).map(([, v]) => v);
     return values.length ? values.join(", ") : null;
   }
@@ -55,8 +74,7 @@ class Headers {
   }
   getSetCookie() { return this.#list.filter(([k]) => k === "set-cookie").map(([, v]) => v); }
   has(name) {
-    const n = String(name).toLowerCase();
-    if (!TOKEN.test(n)) throw new TypeError(`Invalid header name.`);
+    const n = headerName(name);
     return this.#list.some(([k]) => k === n);
   }
   *entries() {

@@ -140,8 +140,10 @@ class Request {
     }
     if (init.method !== undefined) {
       const m = String(init.method);
-      if (!TOKEN.test(m)) throw new TypeError(`Invalid HTTP method string: ${m}`);
-      this.#method = KNOWN_METHODS.has(m.toUpperCase()) ? m.toUpperCase() : m;
+      const upper = m.toUpperCase();
+      if (KNOWN_METHODS.has(upper)) this.#method = upper;
+      else if (TOKEN.test(m)) this.#method = m;
+      else throw new TypeError(`Invalid HTTP method string: ${m}`);
     }
     if (init.redirect !== undefined) {
       if (!["follow", "manual", "error"].includes(init.redirect)) throw new TypeError(`Invalid redirect value, must be one of "follow" or "manual" ("error" won't be implemented since it does not make sense at the edge; use "manual" and check the response status code).`);
