@@ -46,7 +46,9 @@ fn cold_start(c: &mut Criterion) {
 fn warm_request(c: &mut Criterion) {
     let mut isolate = start();
     assert_eq!(serve(&mut isolate), 200);
-    c.bench_function("warm_request_hello_world", |b| b.iter(|| serve(&mut isolate)));
+    c.bench_function("warm_request_hello_world", |b| {
+        b.iter(|| serve(&mut isolate))
+    });
 }
 
 criterion_group!(benches, cold_start, warm_request);

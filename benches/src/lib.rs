@@ -20,7 +20,11 @@ impl Host for BenchHost {
     }
     fn fill_random(&self, buf: &mut [u8]) {
         for b in buf {
-            let n = self.counter.get().wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let n = self
+                .counter
+                .get()
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             self.counter.set(n);
             *b = (n >> 56) as u8;
         }
@@ -54,5 +58,10 @@ export default {
 "#;
 
 pub fn hello_request() -> HttpRequest {
-    HttpRequest { method: "GET".into(), url: "https://example.com/".into(), headers: vec![], body: vec![] }
+    HttpRequest {
+        method: "GET".into(),
+        url: "https://example.com/".into(),
+        headers: vec![],
+        body: vec![],
+    }
 }

@@ -406,7 +406,12 @@ fn prelude_bytecode() -> Result<&'static [u8], String> {
             let context = Context::full(&runtime).map_err(|e| e.to_string())?;
             context.with(|ctx| {
                 Module::declare(ctx.clone(), web::PRELUDE_FILE_NAME, web::PRELUDE)
-                    .and_then(|m| m.write(WriteOptions { strip_source: true, ..Default::default() }))
+                    .and_then(|m| {
+                        m.write(WriteOptions {
+                            strip_source: true,
+                            ..Default::default()
+                        })
+                    })
                     .map_err(|e| match e {
                         rquickjs::Error::Exception => ops::describe_exception(&ctx.catch()),
                         other => other.to_string(),
