@@ -371,6 +371,7 @@ impl Isolate {
             let mut io = self.io.borrow_mut();
             io.current = invocation;
             io.entry = self.meter.reading();
+            self.meter.charge_event();
         }
         let entrypoints = &self.entrypoints;
         let out_of_memory = self.context.with(|ctx| {
