@@ -12,6 +12,7 @@ fn config() -> IsolateConfig {
         bundle: Bundle::from_sources("worker.js", &[("worker.js", TWENTY_LINE_WORKER)]),
         limits: Limits::default(),
         vars: Default::default(),
+        bindings: vec![],
     }
 }
 

@@ -3,12 +3,14 @@
 
 use std::cell::Cell;
 
+use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply, LocalKv};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 
 /// A fixed clock, counter-based randomness, no network.
 #[derive(Default)]
 pub struct BenchHost {
     counter: Cell<u64>,
+    kv: LocalKv,
 }
 
 impl Host for BenchHost {
@@ -31,6 +33,13 @@ impl Host for BenchHost {
     }
     fn fetch(&self, _request: HttpRequest) -> HostFuture<Result<HttpResponse, FetchError>> {
         Box::pin(std::future::ready(Err(FetchError::ConnectionLost)))
+    }
+    fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>> {
+        Box::pin(std::future::ready(self.kv.call(
+            namespace,
+            op,
+            self.now_ms(),
+        )))
     }
 }
 

@@ -8,6 +8,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::storage::kv::{KvError, KvOp, KvReply};
+
 /// A boxed future the runtime can store while JavaScript keeps running. Not `Send`: an isolate
 /// lives on one thread, as a V8 isolate does.
 pub type HostFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -58,4 +60,7 @@ pub trait Host {
     fn fill_random(&self, buf: &mut [u8]);
     /// Sends an outbound HTTP request (`fetch()` to the Internet).
     fn fetch(&self, request: HttpRequest) -> HostFuture<Result<HttpResponse, FetchError>>;
+    /// Runs an operation on KV namespace `namespace` (the binding's namespace id), as the KV
+    /// service reached from this location answers it.
+    fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>>;
 }

@@ -2,10 +2,12 @@
 //! production semantics — frozen clock, enforced limits, workerd's errors — and nothing that
 //! depends on the machine: time, randomness and I/O all come through [`host::Host`].
 
+pub mod bindings;
 pub mod engine;
 pub mod host;
 pub mod invocation;
 pub mod limits;
+pub mod storage;
 pub mod web;
 pub mod worker;
 

@@ -45,6 +45,8 @@ pub struct PoolContext {
     pub epoch_ms: u64,
     pub start: madsim::time::Instant,
     pub trace: Rc<RefCell<Trace>>,
+    /// The run's KV namespaces, shared by every isolate.
+    pub kv: Rc<edgesim_runtime::storage::kv::LocalKv>,
 }
 
 impl PoolContext {
@@ -121,7 +123,8 @@ impl IsolateTask {
             seed::derive(self.ctx.run_seed, &component),
             self.ctx.epoch_ms,
             self.ctx.start,
-        );
+        )
+        .with_kv(self.ctx.kv.clone());
         let config = self.definition.isolate_config(self.limits.clone());
         let isolate = Isolate::start(Rc::new(host), &config)
             .map_err(|e| format!("worker {:?} failed to start: {e}", self.worker))?;

@@ -88,3 +88,51 @@ pub fn fetch_once_with_origins(
 pub fn load(path: &Path) -> Result<WorkerDefinition, SingleError> {
     Ok(WorkerDefinition::load(path)?)
 }
+
+/// Runs `requests` one after another (each waits for the previous one's response and its
+/// `waitUntil` work, then `gap_ms` more) against one isolate in one simulation: state the
+/// Worker keeps in KV or in memory carries over, as between requests to one production colo.
+pub fn fetch_sequence(
+    worker: &WorkerDefinition,
+    limits: Limits,
+    requests: Vec<HttpRequest>,
+    gap_ms: u64,
+    seed: u64,
+) -> Result<Vec<Exchange>, SingleError> {
+    let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
+    let isolate_config = worker.isolate_config(limits);
+    runtime.block_on(async move {
+        let start = madsim::time::Instant::now();
+        let host = SimHost::new(seed::derive(seed, "isolate"), DEFAULT_EPOCH_MS, start);
+        let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
+        let mut out = Vec::new();
+        for request in requests {
+            let sent = start.elapsed();
+            let id = isolate.start_fetch(request);
+            let mut response = None;
+            loop {
+                match isolate.next_event().await {
+                    Some(IsolateEvent::Responded {
+                        id: rid,
+                        response: r,
+                    }) if rid == id => {
+                        response = Some((r, (start.elapsed() - sent).as_millis() as u64));
+                    }
+                    Some(IsolateEvent::Finished(report)) if report.id == id => {
+                        let (response, response_at_ms) = response.ok_or(SingleError::NoResponse)?;
+                        out.push(Exchange {
+                            response,
+                            report,
+                            response_at_ms,
+                        });
+                        break;
+                    }
+                    Some(_) => {}
+                    None => return Err(SingleError::NoResponse),
+                }
+            }
+            madsim::time::sleep(std::time::Duration::from_millis(gap_ms)).await;
+        }
+        Ok(out)
+    })
+}

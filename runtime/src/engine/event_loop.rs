@@ -21,6 +21,7 @@ pub type TimerId = u64;
 #[derive(Debug)]
 pub enum OpOutcome {
     Response(HttpResponse),
+    Kv(crate::storage::kv::KvReply),
     /// Rejects the operation's promise with `new <class>(message)`.
     Error {
         class: &'static str,

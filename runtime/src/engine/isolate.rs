@@ -82,6 +82,8 @@ pub struct IsolateConfig {
     pub limits: Limits,
     /// `env` entries that are plain values (`[vars]`), as JSON.
     pub vars: BTreeMap<String, serde_json::Value>,
+    /// `env` entries that are bindings to platform services.
+    pub bindings: Vec<crate::bindings::Binding>,
 }
 
 impl Isolate {
@@ -137,8 +139,10 @@ impl Isolate {
                 let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
                 let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
                 let set_env: Function = exports.get("setEnv")?;
+                let bindings =
+                    serde_json::to_string(&config.bindings).unwrap_or_else(|_| "[]".into());
                 set_env
-                    .call::<_, ()>((vars,))
+                    .call::<_, ()>((vars, bindings))
                     .map_err(|e| engine_error(&ctx, e))?;
 
                 // The Worker's startup budget covers its own modules, not the runtime's prelude.

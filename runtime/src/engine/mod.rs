@@ -5,6 +5,7 @@ pub mod cpu;
 pub mod digest;
 pub mod event_loop;
 pub mod isolate;
+pub mod kv_op;
 pub mod lifecycle;
 pub mod modules;
 pub mod ops;

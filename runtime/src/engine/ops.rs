@@ -181,6 +181,33 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     });
 
     let i = io.clone();
+    op!("kv", move |ctx: Ctx<'js>,
+                    namespace: String,
+                    args: String,
+                    value: Option<TypedArray<'js, u8>>|
+          -> rquickjs::Result<f64> {
+        require_request(&ctx, &i)?;
+        let op = super::kv_op::parse(&args, value.map(|v| copy_bytes(&v)))
+            .map_err(|e| Exception::throw_type(&ctx, &format!("internal: bad KV call: {e}")))?;
+        let mut io = i.borrow_mut();
+        count_service_subrequest(&ctx, &mut io)?;
+        let host = io.host.clone();
+        let id = io.add_op(
+            OpKind::Js,
+            Box::pin(async move {
+                match host.kv(&namespace, op).await {
+                    Ok(reply) => OpOutcome::Kv(reply),
+                    Err(e) => OpOutcome::Error {
+                        class: "Error",
+                        message: e.to_string(),
+                    },
+                }
+            }),
+        );
+        Ok(id as f64)
+    });
+
+    let i = io.clone();
     op!(
         "respond",
         move |id: f64,
@@ -236,6 +263,18 @@ fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// Counts a call to a Cloudflare service (KV, R2, D1, …) against the invocation's limit.
+fn count_service_subrequest(ctx: &Ctx<'_>, io: &mut IoState) -> rquickjs::Result<()> {
+    let limit = io.limits.subrequests_services;
+    if let Some(inv) = io.current.and_then(|id| io.invocations.get_mut(&id)) {
+        inv.subrequests_services += 1;
+        if inv.subrequests_services > limit {
+            return Err(Exception::throw_message(ctx, "Too many subrequests."));
+        }
+    }
+    Ok(())
+}
+
 fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
     if io.borrow().current.is_none() {
         return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));
@@ -262,6 +301,7 @@ pub fn outcome_to_js<'js>(
             arr.set(3, body)?;
             (true, arr.into_value())
         }
+        OpOutcome::Kv(reply) => (true, super::kv_op::reply_to_js(ctx, reply)?),
         OpOutcome::Error { class, message } => {
             (false, vec![class.to_string(), message].into_js(ctx)?)
         }

@@ -13,12 +13,14 @@ pub const PRELUDE_FILE_NAME: &str = "edgesim:internal";
 pub const PRELUDE: &str = concat!(
     "export default function (ops) {\n",
     include_str!("js/00_core.js"),
+    include_str!("js/05_json.js"),
     include_str!("js/10_encoding.js"),
     include_str!("js/20_url.js"),
     include_str!("js/30_headers.js"),
     include_str!("js/40_streams.js"),
     include_str!("js/50_body.js"),
     include_str!("js/60_fetch.js"),
+    include_str!("js/70_kv.js"),
     include_str!("js/90_worker.js"),
     "\n}\n"
 );

@@ -247,18 +247,59 @@ impl WranglerConfig {
         Ok(())
     }
 
-    /// Keys present in the file that edgesim does not model.
+    /// Keys present in the file that edgesim does not model (yet).
     pub fn warnings(&self) -> Vec<String> {
-        self.other
-            .keys()
-            .map(|k| {
-                if DEPLOY_ONLY_KEYS.contains(&k.as_str()) {
-                    format!("{k:?} is a deploy-time setting; edgesim ignores it")
-                } else {
-                    format!("unsupported key {k:?} (ignored)")
-                }
+        let pending: [(&str, Vec<String>); 4] = [
+            (
+                "r2_buckets",
+                self.r2_buckets.iter().map(|b| b.binding.clone()).collect(),
+            ),
+            (
+                "d1_databases",
+                self.d1_databases
+                    .iter()
+                    .map(|b| b.binding.clone())
+                    .collect(),
+            ),
+            (
+                "durable_objects",
+                self.durable_objects
+                    .iter()
+                    .flat_map(|d| d.bindings.iter().map(|b| b.name.clone()))
+                    .collect(),
+            ),
+            (
+                "queues",
+                self.queues
+                    .iter()
+                    .flat_map(|q| q.producers.iter().map(|p| p.binding.clone()))
+                    .collect(),
+            ),
+        ];
+        let mut out: Vec<String> = pending
+            .into_iter()
+            .filter(|(_, names)| !names.is_empty())
+            .map(|(table, names)| {
+                format!(
+                    "{table}: not simulated by this version of edgesim yet; env.{} will be undefined",
+                    names.join(", env.")
+                )
             })
-            .collect()
+            .collect();
+        if self.triggers.as_ref().is_some_and(|t| !t.crons.is_empty()) {
+            out.push(
+                "triggers.crons: cron triggers are not scheduled by this version of edgesim yet"
+                    .into(),
+            );
+        }
+        out.extend(self.other.keys().map(|k| {
+            if DEPLOY_ONLY_KEYS.contains(&k.as_str()) {
+                format!("{k:?} is a deploy-time setting; edgesim ignores it")
+            } else {
+                format!("unsupported key {k:?} (ignored)")
+            }
+        }));
+        out
     }
 }
 

@@ -2,12 +2,12 @@
 
 pub mod config;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 pub use config::{ConfigError, WranglerConfig};
 
+use crate::bindings::Binding;
 use crate::engine::isolate::IsolateConfig;
 use crate::engine::modules::Bundle;
 use crate::limits::{Limits, Plan};
@@ -119,12 +119,20 @@ impl WorkerDefinition {
         IsolateConfig {
             bundle: self.bundle.clone(),
             limits,
-            vars: self
-                .config
-                .vars
-                .clone()
-                .into_iter()
-                .collect::<BTreeMap<_, _>>(),
+            vars: self.config.vars.clone(),
+            bindings: self.bindings(),
         }
+    }
+
+    /// The platform bindings edgesim simulates, from the config's binding tables.
+    pub fn bindings(&self) -> Vec<Binding> {
+        self.config
+            .kv_namespaces
+            .iter()
+            .map(|kv| Binding::Kv {
+                name: kv.binding.clone(),
+                namespace: kv.id.clone().unwrap_or_else(|| kv.binding.clone()),
+            })
+            .collect()
     }
 }

@@ -148,6 +148,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
             epoch_ms,
             start,
             trace: trace.clone(),
+            kv: Rc::default(),
         });
         let pool = Rc::new(RefCell::new(Pool::new(ctx)));
         let records: Rc<RefCell<Vec<Slot>>> = Rc::default();

@@ -39,8 +39,12 @@ Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: clou
 let defaultExport = null;
 let EntrypointClass = null;
 
-function setEnv(varsJson) {
+/// Fills `env`: plain values from `[vars]`, then one object per binding.
+function setEnv(varsJson, bindingsJson) {
   Object.assign(workerEnv, JSON.parse(varsJson));
+  for (const b of JSON.parse(bindingsJson)) {
+    if (b.type === "kv") workerEnv[b.name] = new KvNamespace(b.namespace);
+  }
 }
 
 /// Records the main module's handlers; false when it has none.

@@ -1,0 +1,76 @@
+//! The recorded answers of real workerd (../shared/reference/workerd) and how to compare
+//! edgesim's answers with them.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// `../shared/reference/workerd`, beside the repository.
+pub fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/workerd")
+}
+
+pub fn read(file: &str) -> String {
+    let path = dir().join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the reference recordings live in ../shared)",
+            path.display()
+        )
+    })
+}
+
+/// A recorded result file (`results/<name>.json`).
+pub fn result(name: &str) -> Value {
+    serde_json::from_str(&read(&format!("results/{name}.json")))
+        .unwrap_or_else(|e| panic!("results/{name}.json: {e}"))
+}
+
+/// Replaces what differs by nature between two runs: absolute times in seconds since the epoch
+/// (expirations, and the messages that quote them).
+pub fn normalise(v: &Value) -> Value {
+    match v {
+        Value::Number(n) if n.as_u64().is_some_and(is_epoch_seconds) => {
+            Value::String("<epoch_s>".into())
+        }
+        Value::String(s) => Value::String(
+            s.split(' ')
+                .map(|w| {
+                    let digits = w.trim_end_matches('.');
+                    if digits.len() == 10 && digits.parse::<u64>().is_ok_and(is_epoch_seconds) {
+                        w.replace(digits, "<epoch_s>")
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(normalise).collect()),
+        Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+fn is_epoch_seconds(n: u64) -> bool {
+    (1_700_000_000..2_000_000_000).contains(&n)
+}
+
+/// Probe keys whose (normalised) answers differ: key -> (workerd, edgesim).
+pub fn differences(reference: &Value, ours: &Value) -> BTreeMap<String, (Value, Value)> {
+    let mut out = BTreeMap::new();
+    let Some(entries) = reference.as_object() else {
+        return out;
+    };
+    for (key, expected) in entries {
+        let got = ours.get(key).cloned().unwrap_or(Value::Null);
+        let (e, g) = (normalise(expected), normalise(&got));
+        if e != g {
+            out.insert(key.clone(), (e, g));
+        }
+    }
+    out
+}

@@ -1,0 +1,66 @@
+//! The reference probe (../shared/reference/workerd/worker.mjs) runs unchanged; its `/kv` and
+//! `/kv-errors` answers must equal what workerd answered, except where production differs from
+//! local workerd, each listed here with the reason.
+
+use std::collections::BTreeSet;
+
+use edgesim_conformance::reference::{self, differences};
+use edgesim_conformance::{body_json, get};
+use edgesim_runtime::Plan;
+use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_sim::single::fetch_sequence;
+
+fn probe_worker() -> WorkerDefinition {
+    let config = WranglerConfig::parse(
+        "wrangler.toml",
+        "name = 'probe'\nmain = 'worker.mjs'\ncompatibility_date = '2026-04-20'\n[[kv_namespaces]]\nbinding = 'KV'\nid = 'kv'\n",
+    )
+    .unwrap();
+    let source = reference::read("worker.mjs");
+    WorkerDefinition::from_sources(config, "worker.mjs", &[("worker.mjs", &source)])
+}
+
+/// Production enforces one write per second per key (semantics.md §2.2, KV limits); local
+/// workerd does not. The probe deletes `k1` a few milliseconds after writing it, so production
+/// answers 429 and the key is still there when read back.
+const PRODUCTION_ONLY_KV: &[&str] = &["delete", "get_after_delete"];
+/// The same refused delete leaves `k1` in the namespace, so `/kv-errors` lists 13 keys, not 12.
+const PRODUCTION_ONLY_KV_ERRORS: &[&str] = &["list_limit_0", "list_limit_1000", "list_limit_neg"];
+
+#[test]
+fn reference_probe_kv_answers_match_workerd() {
+    let w = probe_worker();
+    let limits = w.limits(Plan::Paid, None);
+    let out = fetch_sequence(
+        &w,
+        limits,
+        vec![
+            get("http://localhost/kv"),
+            get("http://localhost/kv-errors"),
+        ],
+        50,
+        1,
+    )
+    .unwrap();
+    let cases = [
+        ("kv", &out[0], PRODUCTION_ONLY_KV),
+        ("kv-errors", &out[1], PRODUCTION_ONLY_KV_ERRORS),
+    ];
+    for (name, exchange, allowed) in cases {
+        assert_eq!(exchange.response.status, 200, "{name}");
+        let diffs = differences(&reference::result(name), &body_json(&exchange.response));
+        let differing: BTreeSet<&str> = diffs.keys().map(String::as_str).collect();
+        let allowed: BTreeSet<&str> = allowed.iter().copied().collect();
+        assert_eq!(
+            differing,
+            allowed,
+            "/{name}: unexplained differences from workerd:\n{}",
+            diffs
+                .iter()
+                .filter(|(k, _)| !allowed.contains(k.as_str()))
+                .map(|(k, (e, g))| format!("  {k}\n    workerd: {e}\n    edgesim: {g}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! Single-location storage engines. The simulator wraps them with the multi-colo consistency
+//! models; `edgesim fetch` uses them directly, as one location.
+
+pub mod kv;
