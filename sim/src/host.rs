@@ -1,70 +1,73 @@
-//! The runtime's [`Host`] inside a simulation: madsim's clock, the run's seed, simulated origins.
+//! The runtime's [`Host`] inside a simulation: madsim's clock, the run's seed, the platform's
+//! services as seen from the isolate's colo.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply, LocalKv};
+use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::kv::Source;
+use crate::platform::{KV_CENTRAL, Platform};
+use crate::trace::TraceEvent;
+
 /// 2026-01-01T00:00:00Z: where simulated wall-clock time starts unless a scenario says otherwise.
 pub const DEFAULT_EPOCH_MS: u64 = 1_767_225_600_000;
-
-/// Half the round trip from an isolate to the KV store it reads (the colo's cache) and writes
-/// (the central store). One location for now: the multi-colo model replaces these constants.
-/// Whole milliseconds: madsim's timers fire on millisecond boundaries.
-pub const KV_READ_HALF_RTT_MS: u64 = 1;
-pub const KV_WRITE_HALF_RTT_MS: u64 = 5;
 
 /// Answers outbound `fetch()` calls; `None` means nothing listens at that origin.
 pub type OriginFn = dyn Fn(&HttpRequest) -> Option<HttpResponse>;
 
 pub struct SimHost {
-    epoch_ms: u64,
-    start: madsim::time::Instant,
+    colo: String,
+    platform: Rc<Platform>,
     rng: RefCell<ChaCha8Rng>,
     origins: Option<Rc<OriginFn>>,
-    /// One-way latency to an origin and back, modelled as a constant for now.
+    /// Round trip to an origin, modelled as a constant until origins get places of their own.
     origin_rtt_ms: u64,
-    kv: Rc<LocalKv>,
 }
 
 impl SimHost {
-    /// A host whose clock reads `epoch_ms` at simulated instant `start` (the run's start).
-    pub fn new(seed: u64, epoch_ms: u64, start: madsim::time::Instant) -> Self {
+    /// The host of an isolate at `colo`.
+    pub fn new(seed: u64, colo: &str, platform: Rc<Platform>) -> Self {
         SimHost {
-            epoch_ms,
-            start,
+            colo: colo.to_string(),
+            platform,
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
             origins: None,
             origin_rtt_ms: 20,
-            kv: Rc::default(),
         }
-    }
-
-    /// Shares `kv` with other isolates of the run (they see one another's writes).
-    pub fn with_kv(mut self, kv: Rc<LocalKv>) -> Self {
-        self.kv = kv;
-        self
     }
 
     pub fn with_origins(mut self, origins: Rc<OriginFn>) -> Self {
         self.origins = Some(origins);
         self
     }
+}
 
-    fn elapsed_ms(&self) -> u64 {
-        madsim::time::Instant::now()
-            .duration_since(self.start)
-            .as_millis() as u64
+fn op_name(op: &KvOp) -> (&'static str, String) {
+    match op {
+        KvOp::Get { key, .. } => ("get", key.clone()),
+        KvOp::GetBulk { keys, .. } => ("get_bulk", keys.join(",")),
+        KvOp::Put { key, .. } => ("put", key.clone()),
+        KvOp::Delete { key } => ("delete", key.clone()),
+        KvOp::List { prefix, .. } => ("list", prefix.clone().unwrap_or_default()),
+    }
+}
+
+/// The version a reply carries, for the trace (`None`: not found, or not a single value).
+fn version_seen(reply: &Result<KvReply, KvError>) -> Option<u64> {
+    match reply {
+        Ok(KvReply::Value(Some(e))) => Some(e.version),
+        _ => None,
     }
 }
 
 impl Host for SimHost {
     fn now_ms(&self) -> u64 {
-        self.epoch_ms + self.elapsed_ms()
+        self.platform.now_ms()
     }
 
     fn sleep_until(&self, at_ms: u64) -> HostFuture<()> {
@@ -85,23 +88,49 @@ impl Host for SimHost {
         })
     }
 
+    /// A read is answered by the colo's cache when it is fresh, else by the central store;
+    /// a write always goes to the central store (crate::kv).
     fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>> {
-        let half_rtt = Duration::from_millis(if op.is_write() {
-            KV_WRITE_HALF_RTT_MS
-        } else {
-            KV_READ_HALF_RTT_MS
-        });
-        let kv = self.kv.clone();
+        let platform = self.platform.clone();
+        let colo = self.colo.clone();
         let namespace = namespace.to_string();
-        let (epoch_ms, start) = (self.epoch_ms, self.start);
         Box::pin(async move {
-            madsim::time::sleep(half_rtt).await;
-            let now_ms = epoch_ms
-                + madsim::time::Instant::now()
-                    .duration_since(start)
-                    .as_millis() as u64;
-            let reply = kv.call(&namespace, op, now_ms);
-            madsim::time::sleep(half_rtt).await;
+            let hop = Duration::from_millis(platform.network.one_way_ms(&colo, &colo));
+            let to_central = Duration::from_millis(platform.network.one_way_ms(&colo, KV_CENTRAL));
+            let (name, key) = op_name(&op);
+            madsim::time::sleep(hop).await;
+            let (source, reply) =
+                match platform
+                    .kv
+                    .read_cached(&colo, &namespace, &op, platform.now_ms())
+                {
+                    Some(reply) => (Source::Cache, Ok(reply)),
+                    None => {
+                        madsim::time::sleep(to_central).await;
+                        let reply =
+                            platform
+                                .kv
+                                .at_central(&colo, &namespace, op, platform.now_ms());
+                        madsim::time::sleep(to_central).await;
+                        (Source::Central, reply)
+                    }
+                };
+            madsim::time::sleep(hop).await;
+            platform.record(TraceEvent::Kv {
+                at_ms: platform.elapsed_ms(),
+                colo,
+                namespace,
+                op: name.to_string(),
+                key,
+                source: if source == Source::Cache {
+                    "cache"
+                } else {
+                    "central"
+                }
+                .to_string(),
+                version: version_seen(&reply),
+                ok: reply.is_ok(),
+            });
             reply
         })
     }

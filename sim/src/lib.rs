@@ -9,8 +9,11 @@ compile_error!(
 );
 
 pub mod host;
+pub mod kv;
+pub mod platform;
 pub mod pool;
 pub mod scenario;
 pub mod seed;
 pub mod single;
 pub mod trace;
+pub mod world;

@@ -2,7 +2,6 @@
 //! after it was discarded. Each runs as a task that takes requests from an inbox, so requests
 //! that arrive together are served concurrently by one isolate, as in production.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
@@ -15,6 +14,7 @@ use futures::channel::{mpsc, oneshot};
 use futures::future::{Either, select};
 
 use crate::host::SimHost;
+use crate::platform::Platform;
 use crate::seed;
 use crate::trace::{Trace, TraceEvent};
 
@@ -42,16 +42,17 @@ pub struct Served {
 /// Everything the isolates of one run share.
 pub struct PoolContext {
     pub run_seed: u64,
-    pub epoch_ms: u64,
-    pub start: madsim::time::Instant,
-    pub trace: Rc<RefCell<Trace>>,
-    /// The run's KV namespaces, shared by every isolate.
-    pub kv: Rc<edgesim_runtime::storage::kv::LocalKv>,
+    pub platform: Rc<Platform>,
 }
 
 impl PoolContext {
+    /// Milliseconds since the run started.
     pub fn now_ms(&self) -> u64 {
-        self.start.elapsed().as_millis() as u64
+        self.platform.elapsed_ms()
+    }
+
+    fn trace(&self) -> std::cell::RefMut<'_, Trace> {
+        self.platform.trace.borrow_mut()
     }
 }
 
@@ -121,15 +122,14 @@ impl IsolateTask {
         let component = format!("isolate/{}/{}/{}", self.colo, self.worker, self.generation);
         let host = SimHost::new(
             seed::derive(self.ctx.run_seed, &component),
-            self.ctx.epoch_ms,
-            self.ctx.start,
-        )
-        .with_kv(self.ctx.kv.clone());
+            &self.colo,
+            self.ctx.platform.clone(),
+        );
         let config = self.definition.isolate_config(self.limits.clone());
         let isolate = Isolate::start(Rc::new(host), &config)
             .map_err(|e| format!("worker {:?} failed to start: {e}", self.worker))?;
         let startup_cpu_ms = isolate.startup_cpu().millis();
-        self.ctx.trace.borrow_mut().push(TraceEvent::ColdStart {
+        self.ctx.trace().push(TraceEvent::ColdStart {
             at_ms: self.ctx.now_ms(),
             colo: self.colo.clone(),
             worker: self.worker.clone(),
@@ -188,15 +188,12 @@ impl IsolateTask {
             }
             if isolate.as_ref().is_some_and(Isolate::is_condemned) && waiting.is_empty() {
                 isolate = None;
-                self.ctx
-                    .trace
-                    .borrow_mut()
-                    .push(TraceEvent::IsolateDiscarded {
-                        at_ms: self.ctx.now_ms(),
-                        colo: self.colo.clone(),
-                        worker: self.worker.clone(),
-                        reason: "exceededMemory".into(),
-                    });
+                self.ctx.trace().push(TraceEvent::IsolateDiscarded {
+                    at_ms: self.ctx.now_ms(),
+                    colo: self.colo.clone(),
+                    worker: self.worker.clone(),
+                    reason: "exceededMemory".into(),
+                });
             }
         }
     }
@@ -206,7 +203,7 @@ impl IsolateTask {
         match event {
             IsolateEvent::Responded { id, response } => {
                 if let Some(w) = waiting.get_mut(&id) {
-                    self.ctx.trace.borrow_mut().push(TraceEvent::Response {
+                    self.ctx.trace().push(TraceEvent::Response {
                         at_ms: now,
                         id: w.job_id,
                         status: response.status,
@@ -219,10 +216,10 @@ impl IsolateTask {
                 let Some(w) = waiting.remove(&report.id) else {
                     return;
                 };
-                let mut trace = self.ctx.trace.borrow_mut();
+                let mut trace = self.ctx.trace();
                 for line in &report.logs {
                     trace.push(TraceEvent::Log {
-                        at_ms: line.at_ms.saturating_sub(self.ctx.epoch_ms),
+                        at_ms: line.at_ms.saturating_sub(self.ctx.platform.epoch_ms),
                         id: w.job_id,
                         level: line.level.clone(),
                         message: line.message.clone(),

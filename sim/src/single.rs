@@ -9,6 +9,10 @@ use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
 use edgesim_runtime::{HttpRequest, HttpResponse, Isolate, IsolateEvent, Limits, StartupError};
 
 use crate::host::{DEFAULT_EPOCH_MS, OriginFn, SimHost};
+use crate::platform::Platform;
+
+/// The colo a single request enters at.
+pub const SINGLE_COLO: &str = "LHR";
 use crate::seed;
 
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +57,8 @@ pub fn fetch_once_with_origins(
     let isolate_config = worker.isolate_config(limits);
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let mut host = SimHost::new(seed::derive(seed, "isolate"), DEFAULT_EPOCH_MS, start);
+        let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, SINGLE_COLO));
+        let mut host = SimHost::new(seed::derive(seed, "isolate"), SINGLE_COLO, platform);
         if let Some(origins) = origins {
             host = host.with_origins(origins);
         }
@@ -103,7 +108,8 @@ pub fn fetch_sequence(
     let isolate_config = worker.isolate_config(limits);
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let host = SimHost::new(seed::derive(seed, "isolate"), DEFAULT_EPOCH_MS, start);
+        let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, SINGLE_COLO));
+        let host = SimHost::new(seed::derive(seed, "isolate"), SINGLE_COLO, platform);
         let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
         let mut out = Vec::new();
         for request in requests {

@@ -42,6 +42,18 @@ pub enum TraceEvent {
         level: String,
         message: String,
     },
+    /// A KV call as the isolate at `colo` saw it: answered from the colo's cache or the
+    /// central store, with the version of the value it got (none when not found).
+    Kv {
+        at_ms: u64,
+        colo: String,
+        namespace: String,
+        op: String,
+        key: String,
+        source: String,
+        version: Option<u64>,
+        ok: bool,
+    },
     IsolateDiscarded {
         at_ms: u64,
         colo: String,

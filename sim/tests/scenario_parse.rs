@@ -130,3 +130,37 @@ fn a_missing_file_is_a_read_error() {
         .to_string();
     assert!(e.starts_with("no/such.yaml: cannot read:"), "{e}");
 }
+
+#[test]
+fn an_unknown_colo_code_is_refused_with_known_examples() {
+    let e = error(&format!("{BASE}colos: [LHR, XYZ]\n"));
+    assert!(
+        e.starts_with(
+            "s.yaml:4:14: unknown colo \"XYZ\": use an IATA code edgesim knows (SJC, SFO,"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_colo_given_with_coordinates_needs_no_table_entry() {
+    let s = parse(&format!("{BASE}colos: [{{ name: HOME, lat: 10.0, lon: 20.0 }}]\ntraffic:\n  - {{ at: 0s, colo: HOME, worker: app, url: / }}\n")).unwrap();
+    assert_eq!(s.colos()[0].name, "HOME");
+}
+
+#[test]
+fn traffic_from_an_unknown_colo_without_a_colos_list_is_refused() {
+    let e = error(&format!(
+        "{BASE}traffic:\n  - {{ at: 0s, colo: QQQ, worker: app, url: / }}\n"
+    ));
+    assert!(e.contains("traffic item 1: unknown colo \"QQQ\""), "{e}");
+}
+
+#[test]
+fn an_unknown_kv_knob_is_refused() {
+    let e = error(&format!("{BASE}platform:\n  kv: {{ cache_ttl: 30s }}\n"));
+    assert!(
+        e.contains("unknown field `cache_ttl`, expected one of `cache_ttl_default`"),
+        "{e}"
+    );
+}

@@ -44,6 +44,9 @@ pub struct KvEntry {
     pub metadata: Option<String>,
     /// Absolute expiry, seconds since the Unix epoch.
     pub expiration_s: Option<u64>,
+    /// Which write of the namespace produced this value (1, 2, …): lets a trace say exactly
+    /// which version a reader saw.
+    pub version: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -109,6 +112,7 @@ fn check_key_length(method: &'static str, key: &str) -> Result<(), KvError> {
 pub struct KvStore {
     entries: BTreeMap<String, KvEntry>,
     last_write_ms: BTreeMap<String, u64>,
+    writes: u64,
 }
 
 impl KvStore {
@@ -233,14 +237,14 @@ impl KvStore {
             ));
         }
         self.write_allowed(M, key, now_ms)?;
-        self.entries.insert(
-            key.to_string(),
-            KvEntry {
-                value: put.value,
-                metadata: put.metadata,
-                expiration_s,
-            },
-        );
+        self.writes += 1;
+        let entry = KvEntry {
+            value: put.value,
+            metadata: put.metadata,
+            expiration_s,
+            version: self.writes,
+        };
+        self.entries.insert(key.to_string(), entry);
         Ok(())
     }
 
@@ -248,6 +252,7 @@ impl KvStore {
     pub fn delete(&mut self, key: &str, now_ms: u64) -> Result<(), KvError> {
         check_key_length("DELETE", key)?;
         self.write_allowed("DELETE", key, now_ms)?;
+        self.writes += 1;
         self.entries.remove(key);
         Ok(())
     }

@@ -56,6 +56,20 @@ pub struct PlatformSpec {
     pub runaway_cpu_ms: Option<u64>,
     /// Simulated wall-clock time at the start of the run, in ms since the Unix epoch.
     pub start_time_ms: Option<u64>,
+    #[serde(default)]
+    pub kv: KvSpec,
+}
+
+/// `platform.kv`: the KV model's knobs (crate::kv).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KvSpec {
+    /// How long a colo keeps what it read when `get` gives no `cacheTtl` (default 60s).
+    pub cache_ttl_default: Option<Duration>,
+    /// `usual` (default), `never` or `always`.
+    pub same_colo_read_your_writes: Option<crate::kv::ReadYourWrites>,
+    /// The colo whose position the central store takes (default IAD).
+    pub central: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -177,6 +191,20 @@ impl LoadedScenario {
         if !s.faults.is_empty() {
             return Err(at("faults:", "faults are not simulated by this version of edgesim yet (the network and fault model is being built); remove the `faults` block".into()));
         }
+        for c in &s.colos {
+            if let ColoSpec::Name(name) = c
+                && crate::world::colos::built_in(name).is_none()
+            {
+                let known: Vec<&str> = crate::world::colos::built_in_names().take(8).collect();
+                return Err(at(
+                    name,
+                    format!(
+                        "unknown colo {name:?}: use an IATA code edgesim knows ({}, …) or give {{ name, lat, lon }}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
         let colos: Vec<&str> = s.colos.iter().map(ColoSpec::name).collect();
         for (i, t) in s.traffic.iter().enumerate() {
             if !s.workers.contains_key(&t.worker) {
@@ -195,6 +223,16 @@ impl LoadedScenario {
                     &t.colo,
                     format!(
                         "traffic item {}: colo {:?} is not in `colos` {colos:?}",
+                        i + 1,
+                        t.colo
+                    ),
+                ));
+            }
+            if colos.is_empty() && crate::world::colos::built_in(&t.colo).is_none() {
+                return Err(at(
+                    &t.colo,
+                    format!(
+                        "traffic item {}: unknown colo {:?}: use an IATA code edgesim knows, or list it under `colos` with lat and lon",
                         i + 1,
                         t.colo
                     ),
@@ -299,6 +337,45 @@ impl LoadedScenario {
             }
         }
         Ok(())
+    }
+
+    /// The run's colos: the `colos` list, or else every colo the traffic uses.
+    pub fn colos(&self) -> Vec<crate::world::Colo> {
+        let s = &self.scenario;
+        let mut names: Vec<String> = s.colos.iter().map(|c| c.name().to_string()).collect();
+        if names.is_empty() {
+            for t in &s.traffic {
+                if !names.contains(&t.colo) {
+                    names.push(t.colo.clone());
+                }
+            }
+        }
+        names
+            .iter()
+            .filter_map(|name| match s.colos.iter().find(|c| c.name() == name) {
+                Some(ColoSpec::Located { name, lat, lon }) => Some(crate::world::Colo {
+                    name: name.clone(),
+                    lat: *lat,
+                    lon: *lon,
+                    region: "custom",
+                }),
+                _ => crate::world::colos::built_in(name),
+            })
+            .collect()
+    }
+
+    pub fn kv_config(&self) -> crate::kv::KvConfig {
+        let spec = &self.scenario.platform.kv;
+        let defaults = crate::kv::KvConfig::default();
+        crate::kv::KvConfig {
+            cache_ttl_default_ms: spec
+                .cache_ttl_default
+                .map_or(defaults.cache_ttl_default_ms, |d| d.ms),
+            read_your_writes: spec
+                .same_colo_read_your_writes
+                .unwrap_or(defaults.read_your_writes),
+            central_colo: spec.central.clone().unwrap_or(defaults.central_colo),
+        }
     }
 
     /// The directory of Worker `name`'s config.

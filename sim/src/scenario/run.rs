@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::model::{ExpectSpec, LoadedScenario, TrafficSpec};
 use crate::host::DEFAULT_EPOCH_MS;
+use crate::platform::Platform;
 use crate::pool::{Job, Pool, PoolContext, Served};
 use crate::trace::{Trace, TraceEvent};
 
@@ -140,15 +141,15 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let duration_ms = s.duration.map(|d| d.ms);
     let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
+    let colos = loaded.colos();
+    let kv_config = loaded.kv_config();
     let (records, trace, startup_error) = runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let trace = Rc::new(RefCell::new(Trace::default()));
+        let platform = Rc::new(Platform::new(epoch_ms, start, &colos, kv_config));
+        let trace = platform.trace.clone();
         let ctx = Rc::new(PoolContext {
             run_seed: seed,
-            epoch_ms,
-            start,
-            trace: trace.clone(),
-            kv: Rc::default(),
+            platform,
         });
         let pool = Rc::new(RefCell::new(Pool::new(ctx)));
         let records: Rc<RefCell<Vec<Slot>>> = Rc::default();

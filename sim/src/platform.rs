@@ -1,0 +1,75 @@
+//! What all isolates of a run share: the simulated clock's origin, the network, the KV service,
+//! and the trace that records what happened.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::kv::{KvConfig, KvPlatform};
+use crate::trace::{Trace, TraceEvent};
+use crate::world::{Colo, Network};
+
+/// The network name of the KV central store.
+pub const KV_CENTRAL: &str = "kv-central";
+
+pub struct Platform {
+    pub epoch_ms: u64,
+    pub start: madsim::time::Instant,
+    pub network: Network,
+    pub kv: KvPlatform,
+    pub trace: Rc<RefCell<Trace>>,
+}
+
+impl Platform {
+    /// A platform of `colos`, with the KV central store at `kv.central_colo`'s position (or at
+    /// the first colo's when that colo is not among them or known).
+    pub fn new(epoch_ms: u64, start: madsim::time::Instant, colos: &[Colo], kv: KvConfig) -> Self {
+        let mut network = Network::default();
+        for c in colos {
+            network.add_colo(c);
+        }
+        let central = crate::world::colos::built_in(&kv.central_colo)
+            .or_else(|| colos.iter().find(|c| c.name == kv.central_colo).cloned())
+            .or_else(|| colos.first().cloned());
+        if let Some(c) = central {
+            network.add(KV_CENTRAL, c.lat, c.lon);
+        }
+        Platform {
+            epoch_ms,
+            start,
+            network,
+            kv: KvPlatform::new(kv),
+            trace: Rc::default(),
+        }
+    }
+
+    /// One location, with the KV central store there too: what `edgesim fetch` simulates.
+    pub fn single(epoch_ms: u64, start: madsim::time::Instant, colo: &str) -> Self {
+        let c = crate::world::colos::built_in(colo).unwrap_or(Colo {
+            name: colo.to_string(),
+            lat: 0.0,
+            lon: 0.0,
+            region: "weur",
+        });
+        let kv = KvConfig {
+            central_colo: c.name.clone(),
+            ..Default::default()
+        };
+        Platform::new(epoch_ms, start, &[c], kv)
+    }
+
+    /// Milliseconds since the run started.
+    pub fn elapsed_ms(&self) -> u64 {
+        madsim::time::Instant::now()
+            .duration_since(self.start)
+            .as_millis() as u64
+    }
+
+    /// Milliseconds since the Unix epoch on the simulated clock.
+    pub fn now_ms(&self) -> u64 {
+        self.epoch_ms + self.elapsed_ms()
+    }
+
+    pub fn record(&self, event: TraceEvent) {
+        self.trace.borrow_mut().push(event);
+    }
+}

@@ -1,0 +1,7 @@
+//! The world a run happens in: its colos and the network between them.
+
+pub mod colos;
+pub mod network;
+
+pub use colos::Colo;
+pub use network::Network;
