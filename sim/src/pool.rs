@@ -24,16 +24,27 @@ pub const ISOLATE_START_MS: u64 = 2;
 
 pub struct Job {
     pub id: u64,
-    /// Simulated ms since the run started at which the request reached the colo.
+    /// Simulated ms since the run started at which the event reached the colo.
     pub arrived_ms: u64,
-    pub request: HttpRequest,
+    pub event: Event,
     pub reply: oneshot::Sender<Result<Served, String>>,
+}
+
+/// What is delivered to the Worker.
+pub enum Event {
+    Fetch(HttpRequest),
+    /// A cron trigger firing; `scheduled_time_ms` is the cron time, ms since the epoch.
+    Scheduled {
+        cron: String,
+        scheduled_time_ms: u64,
+    },
 }
 
 /// What the client of one request learns.
 #[derive(Debug, Clone)]
 pub struct Served {
-    pub response: HttpResponse,
+    /// `None` for events that answer nothing (cron triggers).
+    pub response: Option<HttpResponse>,
     pub responded_at_ms: u64,
     pub report: InvocationReport,
     pub cold_start: bool,
@@ -113,6 +124,7 @@ struct Waiting {
     arrived_ms: u64,
     reply: oneshot::Sender<Result<Served, String>>,
     cold_start: bool,
+    expects_response: bool,
     response: Option<(HttpResponse, u64)>,
 }
 
@@ -170,7 +182,13 @@ impl IsolateTask {
                     let Some(iso) = isolate.as_mut() else {
                         continue;
                     };
-                    let id = iso.start_fetch(job.request);
+                    let (id, expects_response) = match job.event {
+                        Event::Fetch(request) => (iso.start_fetch(request), true),
+                        Event::Scheduled {
+                            cron,
+                            scheduled_time_ms,
+                        } => (iso.start_scheduled(&cron, scheduled_time_ms), false),
+                    };
                     let arrived_ms = job.arrived_ms;
                     waiting.insert(
                         id,
@@ -179,6 +197,7 @@ impl IsolateTask {
                             arrived_ms,
                             reply: job.reply,
                             cold_start,
+                            expects_response,
                             response: None,
                         },
                     );
@@ -232,14 +251,20 @@ impl IsolateTask {
                     cpu_ms: report.cpu_ms,
                     subrequests: report.subrequests,
                 });
-                let served = match w.response {
-                    Some((response, responded_at_ms)) => Ok(Served {
-                        response,
+                let served = match (w.response, w.expects_response) {
+                    (Some((response, responded_at_ms)), _) => Ok(Served {
+                        response: Some(response),
                         responded_at_ms,
                         report,
                         cold_start: w.cold_start,
                     }),
-                    None => Err("the Worker finished without answering".to_string()),
+                    (None, false) => Ok(Served {
+                        response: None,
+                        responded_at_ms: now,
+                        report,
+                        cold_start: w.cold_start,
+                    }),
+                    (None, true) => Err("the Worker finished without answering".to_string()),
                 };
                 let _ = w.reply.send(served);
             }

@@ -17,6 +17,14 @@ pub enum TraceEvent {
         method: String,
         url: String,
     },
+    /// A cron trigger fired for `worker` at `colo`.
+    Scheduled {
+        at_ms: u64,
+        id: u64,
+        colo: String,
+        worker: String,
+        cron: String,
+    },
     ColdStart {
         at_ms: u64,
         colo: String,

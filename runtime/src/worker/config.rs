@@ -286,12 +286,7 @@ impl WranglerConfig {
                 )
             })
             .collect();
-        if self.triggers.as_ref().is_some_and(|t| !t.crons.is_empty()) {
-            out.push(
-                "triggers.crons: cron triggers are not scheduled by this version of edgesim yet"
-                    .into(),
-            );
-        }
+
         out.extend(self.other.keys().map(|k| {
             if DEPLOY_ONLY_KEYS.contains(&k.as_str()) {
                 format!("{k:?} is a deploy-time setting; edgesim ignores it")

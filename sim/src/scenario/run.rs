@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::model::{ExpectSpec, LoadedScenario, TrafficSpec};
 use crate::host::DEFAULT_EPOCH_MS;
 use crate::platform::Platform;
-use crate::pool::{Job, Pool, PoolContext, Served};
+use crate::pool::{Event, Job, Pool, PoolContext, Served};
 use crate::trace::{Trace, TraceEvent};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +23,12 @@ pub enum RunError {
     Worker {
         name: String,
         source: WorkerLoadError,
+    },
+    #[error("worker {name:?}: triggers.crons: invalid cron expression {cron:?}: {message}")]
+    Cron {
+        name: String,
+        cron: String,
+        message: String,
     },
     #[error("{0}")]
     Startup(String),
@@ -47,6 +53,20 @@ pub struct RequestRecord {
     pub outcome: Option<String>,
 }
 
+/// A cron trigger's firing, as the run recorded it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduledRecord {
+    pub at_ms: u64,
+    pub colo: String,
+    pub worker: String,
+    pub cron: String,
+    /// `controller.scheduledTime`: the cron time, ms since the epoch.
+    pub scheduled_time_ms: u64,
+    /// `None` when the run ended before the handler did.
+    pub outcome: Option<String>,
+    pub cpu_ms: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
     pub expectation: String,
@@ -59,6 +79,7 @@ pub struct RunOutput {
     pub scenario: String,
     pub seed: u64,
     pub requests: Vec<RequestRecord>,
+    pub scheduled: Vec<ScheduledRecord>,
     pub verdicts: Vec<Verdict>,
     pub trace: Trace,
 }
@@ -82,6 +103,7 @@ impl RunOutput {
             "scenario": self.scenario,
             "seed": self.seed,
             "requests": self.requests,
+            "scheduled": self.scheduled,
             "cold_starts": self.cold_starts(),
             "expectations": self.verdicts,
             "trace_hash": self.trace.hash(),
@@ -143,7 +165,18 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
     let colos = loaded.colos();
     let kv_config = loaded.kv_config();
-    let (records, trace, startup_error) = runtime.block_on(async move {
+    let last_send_ms = s
+        .traffic
+        .iter()
+        .flat_map(|t| send_times(t, duration_ms))
+        .max()
+        .unwrap_or(0);
+    let firings = cron_firings(&definitions, epoch_ms, duration_ms.unwrap_or(last_send_ms))?;
+    let cron_colo = colos
+        .first()
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| "LHR".into());
+    let (records, scheduled, trace, startup_error) = runtime.block_on(async move {
         let start = madsim::time::Instant::now();
         let platform = Rc::new(Platform::new(epoch_ms, start, &colos, kv_config));
         let trace = platform.trace.clone();
@@ -218,7 +251,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                         Job {
                             id,
                             arrived_ms: at_ms,
-                            request,
+                            event: Event::Fetch(request),
                             reply,
                         },
                     );
@@ -233,6 +266,69 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                 }));
             }
         }
+        let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
+        for (at_ms, worker, cron) in firings {
+            next_id += 1;
+            let id = next_id;
+            let (def, lim, pool, trace, scheduled, startup_error, colo) = (
+                definitions[&worker].clone(),
+                limits[&worker].clone(),
+                pool.clone(),
+                trace.clone(),
+                scheduled.clone(),
+                startup_error.clone(),
+                cron_colo.clone(),
+            );
+            clients.push(madsim::task::spawn_local(async move {
+                madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
+                trace.borrow_mut().push(TraceEvent::Scheduled {
+                    at_ms,
+                    id,
+                    colo: colo.clone(),
+                    worker: worker.clone(),
+                    cron: cron.clone(),
+                });
+                let index = scheduled.borrow().len();
+                let scheduled_time_ms = epoch_ms + at_ms;
+                scheduled.borrow_mut().push(ScheduledRecord {
+                    at_ms,
+                    colo: colo.clone(),
+                    worker: worker.clone(),
+                    cron: cron.clone(),
+                    scheduled_time_ms,
+                    outcome: None,
+                    cpu_ms: 0.0,
+                });
+                let (reply, answer) = oneshot::channel();
+                let event = Event::Scheduled {
+                    cron,
+                    scheduled_time_ms,
+                };
+                pool.borrow_mut().send(
+                    &colo,
+                    &worker,
+                    &def,
+                    &lim,
+                    Job {
+                        id,
+                        arrived_ms: at_ms,
+                        event,
+                        reply,
+                    },
+                );
+                match answer.await {
+                    Ok(Ok(served)) => {
+                        let mut records = scheduled.borrow_mut();
+                        records[index].outcome = Some(served.report.outcome.as_str().to_string());
+                        records[index].cpu_ms = served.report.cpu_ms;
+                    }
+                    Ok(Err(e)) => {
+                        startup_error.borrow_mut().get_or_insert(e);
+                    }
+                    Err(_) => {}
+                }
+            }));
+        }
         let all = futures::future::join_all(clients);
         match duration_ms {
             Some(ms) => {
@@ -243,9 +339,10 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
             }
         }
         let records = records.borrow().clone();
+        let scheduled = scheduled.borrow().clone();
         let trace = trace.borrow().clone();
         let startup_error = startup_error.borrow().clone();
-        (records, trace, startup_error)
+        (records, scheduled, trace, startup_error)
     });
     if let Some(e) = startup_error {
         return Err(RunError::Startup(e));
@@ -270,20 +367,56 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         scenario: s.name.clone(),
         seed,
         requests,
+        scheduled,
         verdicts,
         trace,
     })
 }
 
+/// When each Worker's cron triggers fire during the run: (ms after the start, Worker, cron),
+/// in time order. Cron times are UTC, as on the platform; neither a time equal to the start
+/// (the Worker is deployed then) nor one at the end of the run (it could not finish) fires.
+fn cron_firings(
+    definitions: &BTreeMap<String, Rc<WorkerDefinition>>,
+    epoch_ms: u64,
+    until_ms: u64,
+) -> Result<Vec<(u64, String, String)>, RunError> {
+    let mut out = Vec::new();
+    for (name, def) in definitions {
+        for cron in def.config.triggers.iter().flat_map(|t| t.crons.iter()) {
+            let invalid = |message: String| RunError::Cron {
+                name: name.clone(),
+                cron: cron.clone(),
+                message,
+            };
+            let schedule: croner::Cron = cron
+                .parse()
+                .map_err(|e: croner::errors::CronError| invalid(e.to_string()))?;
+            let start = chrono::DateTime::from_timestamp_millis(epoch_ms as i64)
+                .ok_or_else(|| invalid("start time out of range".into()))?;
+            for next in schedule.iter_after(start) {
+                let at_ms = (next.timestamp_millis() as u64).saturating_sub(epoch_ms);
+                if at_ms >= until_ms {
+                    break;
+                }
+                out.push((at_ms, name.clone(), cron.clone()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 fn fill(record: &mut RequestRecord, served: Served) {
-    let r = served.response;
-    record.status = Some(r.status);
-    record.headers = r
-        .headers
-        .into_iter()
-        .map(|(k, v)| (k, serde_json::Value::String(v)))
-        .collect();
-    record.body = String::from_utf8_lossy(&r.body).into_owned();
+    if let Some(r) = served.response {
+        record.status = Some(r.status);
+        record.headers = r
+            .headers
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        record.body = String::from_utf8_lossy(&r.body).into_owned();
+    }
     record.latency_ms = Some(served.responded_at_ms.saturating_sub(record.at_ms));
     record.cpu_ms = served.report.cpu_ms;
     record.cold_start = served.cold_start;
