@@ -197,3 +197,15 @@ fn invalid_header_names_and_values_are_type_errors() {
         "TypeError: Invalid header value."
     );
 }
+
+#[test]
+fn the_incoming_request_carries_its_colo_in_cf() {
+    let w = edgesim_conformance::js("export default { fetch(r) { return Response.json(r.cf); } };");
+    let x = edgesim_conformance::Run::default()
+        .fetch(&w, edgesim_conformance::get("https://example.com/"))
+        .unwrap();
+    assert_eq!(
+        edgesim_conformance::body_json(&x.response),
+        json!({"colo": "LHR"})
+    );
+}

@@ -172,7 +172,10 @@ impl IsolateTask {
                     let cold_start = isolate.is_none();
                     if cold_start {
                         match self.cold_start().await {
-                            Ok(iso) => isolate = Some(iso),
+                            Ok(mut iso) => {
+                                iso.set_colo(&self.colo);
+                                isolate = Some(iso);
+                            }
                             Err(e) => {
                                 let _ = job.reply.send(Err(e));
                                 continue;

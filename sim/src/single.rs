@@ -53,17 +53,30 @@ pub fn fetch_once_with_origins(
     seed: u64,
     origins: Option<Rc<OriginFn>>,
 ) -> Result<Exchange, SingleError> {
+    fetch_once_at(worker, limits, request, seed, origins, SINGLE_COLO)
+}
+
+/// As [`fetch_once_with_origins`], entering at `colo` (`request.cf.colo`).
+pub fn fetch_once_at(
+    worker: &WorkerDefinition,
+    limits: Limits,
+    request: HttpRequest,
+    seed: u64,
+    origins: Option<Rc<OriginFn>>,
+    colo: &str,
+) -> Result<Exchange, SingleError> {
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let isolate_config = worker.isolate_config(limits);
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, SINGLE_COLO));
-        let mut host = SimHost::new(seed::derive(seed, "isolate"), SINGLE_COLO, platform);
+        let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, colo));
+        let mut host = SimHost::new(seed::derive(seed, "isolate"), colo, platform);
         if let Some(origins) = origins {
             host = host.with_origins(origins);
         }
         let host = Rc::new(host);
         let mut isolate = Isolate::start(host, &isolate_config)?;
+        isolate.set_colo(colo);
         let id = isolate.start_fetch(request);
         let mut response = None;
         while let Some(event) = isolate.next_event().await {
@@ -111,6 +124,7 @@ pub fn fetch_sequence(
         let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, SINGLE_COLO));
         let host = SimHost::new(seed::derive(seed, "isolate"), SINGLE_COLO, platform);
         let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
+        isolate.set_colo(SINGLE_COLO);
         let mut out = Vec::new();
         for request in requests {
             let sent = start.elapsed();

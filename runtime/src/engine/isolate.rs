@@ -71,6 +71,8 @@ pub struct Isolate {
     next_invocation: InvocationId,
     condemned: bool,
     startup_cpu: super::cpu::CpuCounts,
+    /// The data centre this isolate runs in: incoming requests carry it as `request.cf.colo`.
+    colo: Option<String>,
     context: Context,
     /// Owned so the heap outlives every value above; never used directly after startup.
     _runtime: Runtime,
@@ -192,9 +194,15 @@ impl Isolate {
             next_invocation: 1,
             condemned: false,
             startup_cpu,
+            colo: None,
             context,
             _runtime: runtime,
         })
+    }
+
+    /// Places the isolate in data centre `colo` (an IATA code).
+    pub fn set_colo(&mut self, colo: &str) {
+        self.colo = Some(colo.to_string());
     }
 
     /// What parsing and evaluating the Worker's modules cost (the CPU part of a cold start).
@@ -241,6 +249,7 @@ impl Isolate {
     /// Delivers an HTTP request to the Worker's `fetch` handler.
     pub fn start_fetch(&mut self, request: HttpRequest) -> InvocationId {
         let id = self.new_invocation(InvocationKind::Fetch(request.clone()));
+        let colo = self.colo.clone();
         let headers: Vec<Vec<String>> = request
             .headers
             .iter()
@@ -253,6 +262,7 @@ impl Isolate {
                 id as f64,
                 request.method.clone(),
                 request.url.clone(),
+                colo.clone(),
                 headers,
                 body,
             ))

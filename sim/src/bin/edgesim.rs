@@ -157,7 +157,8 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
     if let Some(ms) = args.runaway_cpu_ms {
         limits.runaway_cpu_ms = ms;
     }
-    let exchange = single::fetch_once(&worker, limits, request, args.seed)?;
+    let colo = args.colo.to_ascii_uppercase();
+    let exchange = single::fetch_once_at(&worker, limits, request, args.seed, None, &colo)?;
     let r = &exchange.response;
     if args.json {
         let out = serde_json::json!({

@@ -73,12 +73,13 @@ function callHandler(name, arg, ctx) {
   return defaultExport[name](arg, workerEnv, ctx);
 }
 
-function dispatchFetch(id, method, url, headers, body) {
+function dispatchFetch(id, method, url, colo, headers, body) {
   const ctx = new ExecutionContext(id);
   let promise;
   try {
     const noBody = method === "GET" || method === "HEAD";
-    const request = new Request(url, { method, headers, body: noBody ? null : body });
+    const cf = colo === null || colo === undefined ? undefined : { colo };
+    const request = new Request(url, { method, headers, body: noBody ? null : body, cf });
     promise = Promise.resolve(callHandler("fetch", request, ctx));
   } catch (e) {
     promise = Promise.reject(e);
