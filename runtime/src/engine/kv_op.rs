@@ -2,64 +2,15 @@
 //! (already checked there, with workerd's messages), replies go back as plain JS values.
 
 use rquickjs::{Array, Ctx, IntoJs, TypedArray, Value};
-use serde::Deserialize;
 
 use crate::storage::kv::{KvEntry, KvOp, KvReply};
 
-#[derive(Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
-enum Args {
-    Get {
-        key: String,
-        cache_ttl: Option<i64>,
-    },
-    GetBulk {
-        keys: Vec<String>,
-        cache_ttl: Option<i64>,
-    },
-    Put {
-        key: String,
-        metadata: Option<String>,
-        expiration: Option<i64>,
-        expiration_ttl: Option<i64>,
-    },
-    Delete {
-        key: String,
-    },
-    List {
-        prefix: Option<String>,
-        limit: Option<i64>,
-        cursor: Option<String>,
-    },
-}
-
 pub fn parse(args: &str, value: Option<Vec<u8>>) -> Result<KvOp, serde_json::Error> {
-    Ok(match serde_json::from_str(args)? {
-        Args::Get { key, cache_ttl } => KvOp::Get { key, cache_ttl },
-        Args::GetBulk { keys, cache_ttl } => KvOp::GetBulk { keys, cache_ttl },
-        Args::Put {
-            key,
-            metadata,
-            expiration,
-            expiration_ttl,
-        } => KvOp::Put {
-            key,
-            value: value.unwrap_or_default(),
-            metadata,
-            expiration,
-            expiration_ttl,
-        },
-        Args::Delete { key } => KvOp::Delete { key },
-        Args::List {
-            prefix,
-            limit,
-            cursor,
-        } => KvOp::List {
-            prefix,
-            limit,
-            cursor,
-        },
-    })
+    let mut op: KvOp = serde_json::from_str(args)?;
+    if let (KvOp::Put { value: slot, .. }, Some(bytes)) = (&mut op, value) {
+        *slot = bytes;
+    }
+    Ok(op)
 }
 
 /// `[bytes, metadataJson | null]` for a found entry, `null` for a missing one.

@@ -469,8 +469,11 @@ mod tests {
     }
 }
 
-/// A KV operation as it crosses the host boundary, already checked by the binding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A KV operation as it crosses the host boundary, already checked by the binding. It arrives
+/// from JavaScript as JSON (`{"op": "get", "key": …, "cacheTtl": …}`); a put's value comes as
+/// bytes beside it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum KvOp {
     Get {
         key: String,
@@ -482,6 +485,7 @@ pub enum KvOp {
     },
     Put {
         key: String,
+        #[serde(skip)]
         value: Vec<u8>,
         metadata: Option<String>,
         expiration: Option<i64>,
