@@ -29,6 +29,24 @@ enum Command {
     Run(RunArgs),
     /// Run a scenario twice with the same seed and compare the trace hashes.
     Replay(ReplayArgs),
+    /// Run a scenario over many seeds, in parallel, and list the seeds that fail.
+    Sweep(SweepArgs),
+}
+
+#[derive(clap::Args)]
+struct SweepArgs {
+    scenario: PathBuf,
+    /// Seeds to run: A..B (B excluded) or A..=B.
+    #[arg(long)]
+    seeds: String,
+    /// Simulations at a time (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Run only shard I of N (0-based): every N-th seed starting with the I-th.
+    #[arg(long)]
+    shard: Option<String>,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -109,6 +127,7 @@ fn main() -> ExitCode {
         Command::Fetch(args) => fetch(args),
         Command::Run(args) => run(args),
         Command::Replay(args) => replay(args),
+        Command::Sweep(args) => sweep(args),
     };
     match result {
         Ok(code) => code,
@@ -279,4 +298,81 @@ fn replay(args: ReplayArgs) -> Result<ExitCode> {
         );
         Ok(ExitCode::from(1))
     }
+}
+
+fn sweep(args: SweepArgs) -> Result<ExitCode> {
+    use edgesim_sim::scenario::sweep::{SeedOutcome, SeedSet, sweep};
+    use std::io::IsTerminal as _;
+    let loaded = LoadedScenario::load(&args.scenario)?;
+    let seeds = SeedSet::parse(&args.seeds, args.shard.as_deref()).map_err(anyhow::Error::msg)?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\r{done}/{total} seeds");
+        }
+    };
+    let started = std::time::Instant::now();
+    let results = sweep(&loaded, &seeds, jobs, &progress);
+    let elapsed = started.elapsed().as_secs_f64();
+    if show_progress {
+        eprintln!();
+    }
+    let failed: Vec<&(u64, SeedOutcome)> = results
+        .iter()
+        .filter(|(_, o)| !matches!(o, SeedOutcome::Passed))
+        .collect();
+    if let Some((_, SeedOutcome::Error(e))) = failed.first() {
+        anyhow::bail!("{e}");
+    }
+    if args.json {
+        let failures: Vec<serde_json::Value> = failed
+            .iter()
+            .map(|(seed, o)| {
+                let verdicts = match o {
+                    SeedOutcome::Failed(v) => serde_json::to_value(v).unwrap_or_default(),
+                    _ => serde_json::Value::Null,
+                };
+                serde_json::json!({ "seed": seed, "failed": verdicts, "replay": replay_command(&args.scenario, *seed) })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "scenario": loaded.scenario.name,
+            "seeds": results.len(),
+            "passed": results.len() - failed.len(),
+            "failures": failures,
+        });
+        outln!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        outln!(
+            "{} seeds: {} passed, {} failed",
+            results.len(),
+            results.len() - failed.len(),
+            failed.len()
+        );
+        for (seed, outcome) in &failed {
+            if let SeedOutcome::Failed(verdicts) = outcome {
+                let first = verdicts
+                    .first()
+                    .map(|v| format!("{}: {}", v.expectation, v.detail))
+                    .unwrap_or_default();
+                outln!(
+                    "  seed {seed}: {first}\n    replay: {}",
+                    replay_command(&args.scenario, *seed)
+                );
+            }
+        }
+    }
+    // Wall-clock figures go to stderr: stdout stays the same for the same inputs.
+    eprintln!(
+        "{:.0} seeds/s on {jobs} thread(s)",
+        results.len() as f64 / elapsed.max(1e-9)
+    );
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

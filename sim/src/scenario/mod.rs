@@ -3,6 +3,7 @@
 pub mod duration;
 pub mod model;
 pub mod run;
+pub mod sweep;
 
 pub use duration::Duration;
 pub use model::{LoadedScenario, Scenario, ScenarioError};
