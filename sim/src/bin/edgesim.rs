@@ -177,6 +177,12 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
         limits.runaway_cpu_ms = ms;
     }
     let colo = args.colo.to_ascii_uppercase();
+    if edgesim_sim::world::colos::built_in(&colo).is_none() {
+        bail!(
+            "--colo {:?}: not a colo edgesim knows; use an IATA code such as LHR, IAD or SIN",
+            args.colo
+        );
+    }
     let exchange = single::fetch_once_at(&worker, limits, request, args.seed, None, &colo)?;
     let r = &exchange.response;
     if args.json {
