@@ -57,10 +57,11 @@ fn op_name(op: &KvOp) -> (&'static str, String) {
     }
 }
 
-/// The version a reply carries, for the trace (`None`: not found, or not a single value).
+/// The version a reply carries, for the trace: read (`None`: not found) or written.
 fn version_seen(reply: &Result<KvReply, KvError>) -> Option<u64> {
     match reply {
         Ok(KvReply::Value(Some(e))) => Some(e.version),
+        Ok(KvReply::Written { version }) => Some(*version),
         _ => None,
     }
 }
@@ -99,20 +100,21 @@ impl Host for SimHost {
             let to_central = Duration::from_millis(platform.network.one_way_ms(&colo, KV_CENTRAL));
             let (name, key) = op_name(&op);
             madsim::time::sleep(hop).await;
-            let (source, reply) =
+            let (source, central_at_ms, reply) =
                 match platform
                     .kv
                     .read_cached(&colo, &namespace, &op, platform.now_ms())
                 {
-                    Some(reply) => (Source::Cache, Ok(reply)),
+                    Some(reply) => (Source::Cache, None, Ok(reply)),
                     None => {
                         madsim::time::sleep(to_central).await;
+                        let central_at_ms = platform.elapsed_ms();
                         let reply =
                             platform
                                 .kv
                                 .at_central(&colo, &namespace, op, platform.now_ms());
                         madsim::time::sleep(to_central).await;
-                        (Source::Central, reply)
+                        (Source::Central, Some(central_at_ms), reply)
                     }
                 };
             madsim::time::sleep(hop).await;
@@ -129,6 +131,7 @@ impl Host for SimHost {
                 }
                 .to_string(),
                 version: version_seen(&reply),
+                central_at_ms,
                 ok: reply.is_ok(),
             });
             reply

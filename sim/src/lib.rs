@@ -8,6 +8,7 @@ compile_error!(
      or set RUSTFLAGS=\"--cfg madsim\"."
 );
 
+pub mod check;
 pub mod host;
 pub mod kv;
 pub mod platform;

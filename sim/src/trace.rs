@@ -59,7 +59,11 @@ pub enum TraceEvent {
         op: String,
         key: String,
         source: String,
+        /// The version read (none: not found) or written.
         version: Option<u64>,
+        /// When the central store served or applied the call (ms since the start); none when
+        /// the colo's cache answered.
+        central_at_ms: Option<u64>,
         ok: bool,
     },
     IsolateDiscarded {

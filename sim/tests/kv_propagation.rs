@@ -111,3 +111,33 @@ fn kv_trace_records_where_each_read_was_served_and_the_version_seen() {
     assert_eq!(sin_reads[1], ("cache", None));
     assert_eq!(sin_reads[13], ("central", Some(1)));
 }
+
+#[test]
+fn kv_staleness_checker_passes_within_the_cache_ttl_and_names_the_stale_reads_beyond_it() {
+    let mut s = scenario();
+    let out = run(&s, 7).unwrap();
+    let verdict = out
+        .verdicts
+        .iter()
+        .find(|v| v.expectation == "kv_staleness_max 61s")
+        .unwrap();
+    assert!(verdict.ok);
+    assert_eq!(
+        verdict.detail,
+        "55 read(s) checked; the stalest was 58954ms behind"
+    );
+
+    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
+        kv_converges_within: Some(edgesim_sim::scenario::Duration::from_ms(30_000)),
+        ..Default::default()
+    }];
+    let out = run(&s, 7).unwrap();
+    assert!(!out.passed());
+    assert!(
+        out.verdicts[0].detail.starts_with(
+            "7 of 55 read(s) were staler than 30s, e.g. [\"get \\\"greeting\\\" at SIN at 35002ms saw not found, but version 1 was written at 1048ms (33954ms earlier)\""
+        ),
+        "{}",
+        out.verdicts[0].detail
+    );
+}

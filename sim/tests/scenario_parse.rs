@@ -93,12 +93,10 @@ fn an_expectation_on_an_unknown_label_is_refused() {
 #[test]
 fn checkers_not_built_yet_are_refused_by_name() {
     let e = error(&format!(
-        "{BASE}expect:\n  - {{ kv_converges_within: 90s }}\n"
+        "{BASE}expect:\n  - {{ linearizable: {{ durable_object: COUNTER }} }}\n"
     ));
     assert!(
-        e.contains(
-            "the `kv_converges_within` checker is not available in this version of edgesim yet"
-        ),
+        e.contains("the `linearizable` checker is not available in this version of edgesim yet"),
         "{e}"
     );
 }

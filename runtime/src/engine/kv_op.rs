@@ -53,6 +53,6 @@ pub fn reply_to_js<'js>(ctx: &Ctx<'js>, reply: KvReply) -> rquickjs::Result<Valu
             out.set(2, list.cursor)?;
             Ok(out.into_value())
         }
-        KvReply::Done => ().into_js(ctx),
+        KvReply::Written { .. } => ().into_js(ctx),
     }
 }

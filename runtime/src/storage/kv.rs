@@ -169,7 +169,8 @@ impl KvStore {
             .collect())
     }
 
-    pub fn put(&mut self, key: &str, put: KvPut, now_ms: u64) -> Result<(), KvError> {
+    /// Stores `put` under `key`; returns the version the write got.
+    pub fn put(&mut self, key: &str, put: KvPut, now_ms: u64) -> Result<u64, KvError> {
         const M: &str = "PUT";
         check_key_length(M, key)?;
         let now_s = now_ms / 1000;
@@ -245,16 +246,16 @@ impl KvStore {
             version: self.writes,
         };
         self.entries.insert(key.to_string(), entry);
-        Ok(())
+        Ok(self.writes)
     }
 
-    /// Deleting a key that does not exist is a no-op.
-    pub fn delete(&mut self, key: &str, now_ms: u64) -> Result<(), KvError> {
+    /// Deleting a key that does not exist is a no-op (but still a write, with a version).
+    pub fn delete(&mut self, key: &str, now_ms: u64) -> Result<u64, KvError> {
         check_key_length("DELETE", key)?;
         self.write_allowed("DELETE", key, now_ms)?;
         self.writes += 1;
         self.entries.remove(key);
-        Ok(())
+        Ok(self.writes)
     }
 
     /// One write per second per key (semantics.md §2.2): a second write within the second is
@@ -365,7 +366,7 @@ mod tests {
 
     const NOW_MS: u64 = 1_000_000_000_000;
 
-    fn put(store: &mut KvStore, key: &str, value: &str, at_ms: u64) -> Result<(), KvError> {
+    fn put(store: &mut KvStore, key: &str, value: &str, at_ms: u64) -> Result<u64, KvError> {
         store.put(
             key,
             KvPut {
@@ -513,7 +514,10 @@ pub enum KvReply {
     Value(Option<KvEntry>),
     Bulk(Vec<(String, Option<KvEntry>)>),
     List(KvList),
-    Done,
+    /// A put or delete was applied as the namespace's `version`-th write.
+    Written {
+        version: u64,
+    },
 }
 
 /// The namespaces of one location, by namespace id: what a host delegates KV calls to.
@@ -553,8 +557,10 @@ impl LocalKv {
                     },
                     now_ms,
                 )
-                .map(|()| KvReply::Done),
-            KvOp::Delete { key } => store.delete(&key, now_ms).map(|()| KvReply::Done),
+                .map(|version| KvReply::Written { version }),
+            KvOp::Delete { key } => store
+                .delete(&key, now_ms)
+                .map(|version| KvReply::Written { version }),
             KvOp::List {
                 prefix,
                 limit,

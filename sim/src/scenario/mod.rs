@@ -14,4 +14,6 @@ pub const SUPPORTED_CHECKERS: &[&str] = &[
     "cold_starts_max",
     "cpu_ms_max",
     "latency_p99_max",
+    "kv_staleness_max",
+    "kv_converges_within",
 ];

@@ -456,6 +456,32 @@ fn check(e: &ExpectSpec, requests: &[RequestRecord], trace: &Trace) -> Verdict {
             selected.len(),
         );
     }
+    if let Some(bound) = e.kv_staleness_max.or(e.kv_converges_within) {
+        let name = if e.kv_staleness_max.is_some() {
+            "kv_staleness_max"
+        } else {
+            "kv_converges_within"
+        };
+        let report = crate::check::kv_staleness::check(trace, bound.ms);
+        let detail = if report.violations.is_empty() {
+            format!(
+                "{} read(s) checked; the stalest was {}ms behind",
+                report.reads, report.max_staleness_ms
+            )
+        } else {
+            let shown: Vec<&String> = report.violations.iter().take(3).collect();
+            format!(
+                "{} of {} read(s) were staler than {bound}, e.g. {shown:?}",
+                report.violations.len(),
+                report.reads
+            )
+        };
+        return Verdict {
+            expectation: format!("{name} {bound}"),
+            ok: report.violations.is_empty(),
+            detail,
+        };
+    }
     if let Some(max) = e.cold_starts_max {
         let n = trace
             .events

@@ -1,0 +1,3 @@
+//! Invariant checkers over a run's trace.
+
+pub mod kv_staleness;
