@@ -277,3 +277,54 @@ fn fetch_detached_from_global_this_is_an_illegal_invocation() {
             .starts_with("TypeError: Illegal invocation")
     );
 }
+
+#[test]
+fn abort_controller_aborts_its_signal_with_an_abort_error() {
+    let v = eval_json(
+        "const c = new AbortController(); let fired = 0; c.signal.onabort = () => fired++;
+         c.abort(); c.abort();
+         let thrown; try { c.signal.throwIfAborted(); } catch (e) { thrown = [e.name, e.message]; }
+         return [c.signal.aborted, fired, thrown, AbortSignal.abort('why').reason];",
+    );
+    assert_eq!(
+        v,
+        json!([true, 1, ["AbortError", "The operation was aborted"], "why"])
+    );
+}
+
+#[test]
+fn abort_signal_timeout_fires_on_the_simulated_clock() {
+    let v = eval_json(
+        "const t0 = Date.now(); const s = AbortSignal.timeout(25);
+         const reason = await new Promise((r) => s.addEventListener('abort', () => r(s.reason)));
+         return [Date.now() - t0, reason.name, reason.message];",
+    );
+    assert_eq!(
+        v,
+        json!([
+            25,
+            "TimeoutError",
+            "The operation was aborted due to timeout"
+        ])
+    );
+}
+
+#[test]
+fn fetch_rejects_with_the_signals_reason_when_it_aborts_first() {
+    let w = js("export default { async fetch() {
+        const t0 = Date.now();
+        try { await fetch('https://origin.test/c', { signal: AbortSignal.timeout(5) }); return Response.json('completed'); }
+        catch (e) { return Response.json([e.name, Date.now() - t0]); }
+    } };");
+    let x = Run {
+        origins: Some(origin()),
+        ..Default::default()
+    }
+    .fetch(&w, get("https://example.com/"))
+    .unwrap();
+    assert_eq!(body_json(&x.response), json!(["TimeoutError", 5]));
+    assert_eq!(
+        thrown("await fetch('https://a.test/', { signal: AbortSignal.abort() })"),
+        "DOMException: The operation was aborted"
+    );
+}

@@ -15,6 +15,7 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/00_core.js"),
     include_str!("js/05_json.js"),
     include_str!("js/10_encoding.js"),
+    include_str!("js/15_abort.js"),
     include_str!("js/20_url.js"),
     include_str!("js/30_headers.js"),
     include_str!("js/40_streams.js"),

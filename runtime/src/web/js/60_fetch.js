@@ -21,13 +21,14 @@ function completeOp(id, ok, value) {
 
 const MAX_REDIRECTS = 20;
 async function fetch(input, init) {
-  let request = new Request(input, init);
-  if (request.signal?.aborted) throw request.signal.reason ?? domError("AbortError", "The operation was aborted.");
+    let request = new Request(input, init);
+  const signal = request.signal;
+  signal?.throwIfAborted();
   const urlList = [];
   for (let hop = 0; ; hop++) {
     const body = Request._body(request).isNull ? null : await Request._body(request).consume();
     const pairs = Headers._pairs(request.headers);
-    const [status, statusText, headers, bytes] = await awaitOp(ops.fetch(request.method, request.url, pairs, body));
+        const [status, statusText, headers, bytes] = await abortable(awaitOp(ops.fetch(request.method, request.url, pairs, body)), signal);
     urlList.push(request.url);
     const location = headers.find(([k]) => k === "location")?.[1];
     if (REDIRECT_STATUS.has(status) && location !== undefined && request.redirect === "follow") {
@@ -35,11 +36,12 @@ async function fetch(input, init) {
       const next = ops.urlParse(location, request.url);
       if (!next) throw new TypeError(`Invalid redirect URL: ${location}`);
       const toGet = status === 303 || ((status === 301 || status === 302) && request.method === "POST");
-      request = new Request(next[0], {
+            request = new Request(next[0], {
         method: toGet ? "GET" : request.method,
         headers: request.headers,
         redirect: request.redirect,
         body: toGet || body === null ? null : body,
+        signal,
       });
       continue;
     }
