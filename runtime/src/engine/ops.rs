@@ -108,6 +108,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         &input,
         base.as_deref()
     ));
+    op!("urlHref", |input: String, base: Option<String>| url_href(
+        &input,
+        base.as_deref()
+    ));
     op!("urlSet", |href: String, part: String, value: String| {
         url_set(&href, &part, &value)
     });
@@ -407,12 +411,20 @@ fn url_components(u: &url::Url) -> Vec<String> {
     ]
 }
 
+fn parse_url(input: &str, base: Option<&str>) -> Option<url::Url> {
+    match base {
+        Some(b) => url::Url::parse(b).ok()?.join(input).ok(),
+        None => url::Url::parse(input).ok(),
+    }
+}
+
+/// Only the normalised href: what Request and redirects need, without ten more strings.
+fn url_href(input: &str, base: Option<&str>) -> Option<String> {
+    parse_url(input, base).map(String::from)
+}
+
 fn url_parse(input: &str, base: Option<&str>) -> Option<Vec<String>> {
-    let parsed = match base {
-        Some(b) => url::Url::parse(b).ok()?.join(input).ok()?,
-        None => url::Url::parse(input).ok()?,
-    };
-    Some(url_components(&parsed))
+    parse_url(input, base).map(|u| url_components(&u))
 }
 
 fn url_set(href: &str, part: &str, value: &str) -> Option<Vec<String>> {

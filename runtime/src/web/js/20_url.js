@@ -65,7 +65,7 @@ class URL {
     this.#params = new URLSearchParams(parts[8]);
     URLSearchParams._attach(this.#params, this);
   }
-  static canParse(url, base) { return !!ops.urlParse(String(url), base === undefined ? null : String(base)); }
+  static canParse(url, base) { return !!ops.urlHref(String(url), base === undefined ? null : String(base)); }
   static parse(url, base) { try { return new URL(url, base); } catch { return null; } }
   static _setSearchFromParams(u, query) {
     const parts = ops.urlSet(u.#parts[0], "search", query);

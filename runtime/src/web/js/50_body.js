@@ -66,6 +66,12 @@ class BodyState {
     if (this.stream === null && this.bytes !== null) { this.stream = streamOfBytes(this.bytes); this.bytes = null; }
     return this.stream;
   }
+    /// The body's bytes, marking it used, when it is held as bytes; null when it is a stream.
+  takeBytes() {
+    if (this.bytes === null || this.disturbed) return null;
+    this.used = true;
+    return this.bytes;
+  }
   async consume() {
     if (this.disturbed || (this.stream && this.stream.locked)) throw new TypeError(BODY_USED);
     this.used = true;
@@ -132,9 +138,9 @@ class Request {
       this.#cf = input.#cf;
     } else {
       const text = String(input);
-      const parts = ops.urlParse(text, null);
-      if (!parts) throw new TypeError(`Invalid URL: ${text}`);
-      this.#url = parts[0];
+      const href = ops.urlHref(text, null);
+      if (href === null || href === undefined) throw new TypeError(`Invalid URL: ${text}`);
+      this.#url = href;
       this.#method = "GET";
       this.#redirect = "follow";
     }
@@ -223,9 +229,9 @@ class Response {
   }
   static redirect(url, status = 302) {
     if (!REDIRECT_STATUS.has(status)) throw new RangeError(`${status} is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.`);
-    const parts = ops.urlParse(String(url), null);
-    if (!parts) throw new TypeError(`Unable to parse URL: ${url}`);
-    const r = new Response(null, { status, headers: { location: parts[0] } });
+    const href = ops.urlHref(String(url), null);
+    if (href === null || href === undefined) throw new TypeError(`Unable to parse URL: ${url}`);
+    const r = new Response(null, { status, headers: { location: href } });
     Headers._freeze(r.#headers);
     return r;
   }

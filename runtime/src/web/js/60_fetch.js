@@ -33,10 +33,10 @@ async function fetch(input, init) {
     const location = headers.find(([k]) => k === "location")?.[1];
     if (REDIRECT_STATUS.has(status) && location !== undefined && request.redirect === "follow") {
       if (hop + 1 >= MAX_REDIRECTS) throw new TypeError("Too many redirects.");
-      const next = ops.urlParse(location, request.url);
-      if (!next) throw new TypeError(`Invalid redirect URL: ${location}`);
+      const next = ops.urlHref(location, request.url);
+      if (next === null || next === undefined) throw new TypeError(`Invalid redirect URL: ${location}`);
       const toGet = status === 303 || ((status === 301 || status === 302) && request.method === "POST");
-            request = new Request(next[0], {
+            request = new Request(next, {
         method: toGet ? "GET" : request.method,
         headers: request.headers,
         redirect: request.redirect,
