@@ -1,6 +1,7 @@
 //! Helpers shared by the conformance tests: run a Worker given as source text, read what came
 //! back. Every test states one documented claim (its name) and asserts on values.
 
+pub mod claims;
 pub mod reference;
 
 use std::rc::Rc;

@@ -1,0 +1,81 @@
+//! conformance/claims.yaml and the tests stay in step: every claim names tests that exist, and
+//! every conformance and scenario test is claimed by something.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use edgesim_conformance::claims;
+
+/// `<file stem>::<test>` for every `#[test]` in conformance/tests and sim/tests.
+fn tests_on_disk() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for dir in ["conformance/tests", "sim/tests"] {
+        let dir = claims::root().join(dir);
+        for entry in std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+        {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+                continue;
+            }
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut lines = text.lines().map(str::trim);
+            while let Some(line) = lines.next() {
+                if line == "#[test]"
+                    && let Some(f) = lines.next().and_then(|l| l.strip_prefix("fn "))
+                {
+                    out.insert(format!("{stem}::{}", f.split('(').next().unwrap()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_claim_names_tests_that_exist_and_every_test_is_claimed() {
+    let catalog = claims::load(&claims::root().join("conformance/claims.yaml")).unwrap();
+    let on_disk = tests_on_disk();
+    let mut ids = BTreeMap::new();
+    let mut claimed = BTreeSet::new();
+    for c in &catalog.claims {
+        assert!(
+            ids.insert(c.id.clone(), ()).is_none(),
+            "duplicate claim id {}",
+            c.id
+        );
+        assert!(!c.tests.is_empty(), "claim {} names no test", c.id);
+        for t in &c.tests {
+            assert!(
+                on_disk.contains(t),
+                "claim {} names {t}, which is not a test",
+                c.id
+            );
+            claimed.insert(t.clone());
+        }
+    }
+    let unclaimed: Vec<&String> = on_disk
+        .iter()
+        .filter(|t| !claimed.contains(*t) && !t.starts_with("claims_catalog::"))
+        .collect();
+    assert!(
+        unclaimed.is_empty(),
+        "tests no claim names (add them to conformance/claims.yaml): {unclaimed:?}"
+    );
+    assert!(catalog.claims.len() >= 100, "{}", catalog.claims.len());
+}
+
+#[test]
+fn the_report_counts_passes_and_flags_failures() {
+    let catalog = claims::load(&claims::root().join("conformance/claims.yaml")).unwrap();
+    let first = catalog.claims[0].tests[0].clone();
+    let (file, name) = first.split_once("::").unwrap();
+    let output =
+        format!("     Running tests/{file}.rs (target/debug/deps/x)\ntest {name} ... FAILED\n");
+    let results = claims::parse_test_output(&output);
+    assert_eq!(results.get(&first), Some(&false));
+    let report = claims::render(&catalog, &results);
+    assert!(report.contains(&format!("**0 of {} claims pass**", catalog.claims.len())));
+    assert!(report.contains("| FAIL |"));
+}
