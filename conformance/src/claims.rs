@@ -71,7 +71,7 @@ pub fn parse_test_output(output: &str) -> BTreeMap<String, bool> {
 pub fn render(catalog: &Catalog, results: &BTreeMap<String, bool>) -> String {
     let verdict = |c: &Claim| {
         let outcomes: Vec<Option<bool>> = c.tests.iter().map(|t| results.get(t).copied()).collect();
-        if outcomes.iter().any(|o| *o == Some(false)) {
+        if outcomes.contains(&Some(false)) {
             "FAIL"
         } else if outcomes.iter().all(|o| *o == Some(true)) {
             "pass"
