@@ -1,0 +1,148 @@
+//! The edgesim command line: exit codes (0 ok, 1 an expectation failed, 2 bad input), output
+//! that is the same bytes for the same seed, and the replay command printed on failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn edgesim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .output()
+        .expect("the edgesim binary runs")
+}
+
+fn temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edgesim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn fetch_prints_the_response_like_curl_and_exits_0() {
+    let out = edgesim(&[
+        "fetch",
+        "scenarios/workers/hello",
+        "https://example.com/?name=cli",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"message\":\"Hello, cli!\""
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn fetch_json_is_the_same_bytes_for_the_same_seed() {
+    let a = edgesim(&["fetch", "scenarios/workers/hello", "--json", "--seed", "5"]);
+    let b = edgesim(&["fetch", "scenarios/workers/hello", "--json", "--seed", "5"]);
+    let c = edgesim(&["fetch", "scenarios/workers/hello", "--json", "--seed", "6"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert_ne!(a.stdout, c.stdout, "the request id comes from the seed");
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(v["status"], 200);
+    assert_eq!(v["outcome"], "ok");
+}
+
+#[test]
+fn fetch_exits_0_for_a_worker_error_page_and_2_for_a_broken_worker() {
+    let throws = temp(
+        "throws.js",
+        "export default { fetch() { throw new Error('x'); } };",
+    );
+    let out = edgesim(&["fetch", throws.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a 1101 page is still a response"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("HTTP/1.1 500 Internal Server Error"));
+
+    let broken = temp("broken.js", "export default {\n  fetch( {\n");
+    let out = edgesim(&["fetch", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: broken.js:3:1: SyntaxError"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn fetch_refuses_bad_arguments_with_exit_2() {
+    assert_eq!(
+        edgesim(&["fetch", "scenarios/workers/hello", "not a url"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        edgesim(&["fetch", "scenarios/workers/hello", "-H", "no-colon"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(edgesim(&["fetch", "no/such/worker"]).status.code(), Some(2));
+    assert_eq!(
+        edgesim(&["fetch", "scenarios/workers/hello", "--plan", "gold"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn run_exits_1_on_a_failed_expectation_and_prints_the_replay_command() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/hello.yaml"),
+    )
+    .unwrap()
+    .replace("cold_starts_max: 2", "cold_starts_max: 1")
+    .replace(
+        "workers/hello/wrangler.toml",
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../scenarios/workers/hello/wrangler.toml")
+            .display()
+            .to_string(),
+    );
+    let scenario = temp("failing.yaml", &text);
+    let out = edgesim(&["run", scenario.to_str().unwrap(), "--seed", "9"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("FAIL cold_starts_max 1: 2 cold start(s)")
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "replay with: edgesim run {} --seed 9",
+            scenario.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn run_exits_2_on_a_malformed_scenario_with_its_position() {
+    let scenario = temp("bad.yaml", "name: x\nworkers: {}\ndurration: 5m\n");
+    let out = edgesim(&["run", scenario.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.yaml:3:1: unknown field `durration`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn replay_confirms_a_seed_replays_byte_for_byte() {
+    let out = edgesim(&["replay", "scenarios/hello.yaml", "--seed", "3"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("identical: seed 3 replays byte for byte")
+    );
+}
