@@ -77,8 +77,11 @@ pub struct KvSpec {
 pub struct TrafficSpec {
     /// One request at this time...
     pub at: Option<Duration>,
-    /// ...or one every `every`, from `from` (default 0s) until `until` (default: duration).
+    /// ...or one every `every`, from `from` (default 0s) until `until` (default: duration)...
     pub every: Option<Duration>,
+    /// ...or a Poisson process of `rate` requests per unit (`5/s`, `120/m`, `10/h`), drawn from
+    /// the run's seed, over the same `from`..`until` window.
+    pub rate: Option<Rate>,
     pub from: Option<Duration>,
     pub until: Option<Duration>,
     pub colo: String,
@@ -91,6 +94,35 @@ pub struct TrafficSpec {
     pub headers: BTreeMap<String, String>,
     pub body: Option<String>,
     pub label: Option<String>,
+}
+
+/// Requests per millisecond, parsed from `N/s`, `N/m` or `N/h`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub per_ms: f64,
+}
+
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let bad = || {
+            serde::de::Error::custom(format!(
+                "invalid rate \"{text}\": expected a positive number per s, m or h, like 5/s or 120/m"
+            ))
+        };
+        let (n, unit) = text.split_once('/').ok_or_else(bad)?;
+        let n: f64 = n.trim().parse().map_err(|_| bad())?;
+        let ms = match unit.trim() {
+            "s" => 1_000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return Err(bad()),
+        };
+        if !(n.is_finite() && n > 0.0) {
+            return Err(bad());
+        }
+        Ok(Rate { per_ms: n / ms })
+    }
 }
 
 fn get() -> String {
@@ -238,7 +270,25 @@ impl LoadedScenario {
                     ),
                 ));
             }
-            match (t.at, t.every) {
+            if t.rate.is_some() && (t.at.is_some() || t.every.is_some()) {
+                return Err(at(
+                    &t.worker,
+                    format!(
+                        "traffic item {}: give one of `at`, `every` or `rate`",
+                        i + 1
+                    ),
+                ));
+            }
+            if t.rate.is_some() && t.until.is_none() && s.duration.is_none() {
+                return Err(at(
+                    &t.worker,
+                    format!(
+                        "traffic item {}: a `rate` item needs `until`, or the scenario a `duration`",
+                        i + 1
+                    ),
+                ));
+            }
+            match (t.at, t.every.or(t.rate.map(|_| Duration::from_ms(1)))) {
                 (Some(_), Some(_)) => {
                     return Err(at(
                         &t.worker,

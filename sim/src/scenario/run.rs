@@ -115,7 +115,27 @@ impl RunOutput {
 type Slot = (u64, usize, usize, RequestRecord);
 
 /// The simulated times (ms from the start) at which a traffic item sends requests.
-fn send_times(t: &TrafficSpec, duration_ms: Option<u64>) -> Vec<u64> {
+fn send_times(t: &TrafficSpec, duration_ms: Option<u64>, seed: u64, item: usize) -> Vec<u64> {
+    if let Some(rate) = t.rate {
+        // Exponential gaps between arrivals, from a stream of the seed of this item's own.
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(crate::seed::derive(
+            seed,
+            &format!("traffic/{item}"),
+        ));
+        let from = t.from.map_or(0, |d| d.ms) as f64;
+        let until = t.until.map(|d| d.ms).or(duration_ms).unwrap_or(0) as f64;
+        let mut at = from;
+        let mut out = Vec::new();
+        loop {
+            let u: f64 = rng.random_range(f64::EPSILON..1.0);
+            at += -u.ln() / rate.per_ms;
+            if at > until {
+                return out;
+            }
+            out.push(at as u64);
+        }
+    }
     match (t.at, t.every) {
         (Some(at), _) => vec![at.ms],
         (None, Some(every)) => {
@@ -168,7 +188,8 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let last_send_ms = s
         .traffic
         .iter()
-        .flat_map(|t| send_times(t, duration_ms))
+        .enumerate()
+        .flat_map(|(i, t)| send_times(t, duration_ms, seed, i))
         .max()
         .unwrap_or(0);
     let firings = cron_firings(&definitions, epoch_ms, duration_ms.unwrap_or(last_send_ms))?;
@@ -192,7 +213,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         for (ti, t) in s.traffic.iter().enumerate() {
             let def = definitions[&t.worker].clone();
             let lim = limits[&t.worker].clone();
-            for (k, at_ms) in send_times(t, duration_ms).into_iter().enumerate() {
+            for (k, at_ms) in send_times(t, duration_ms, seed, ti).into_iter().enumerate() {
                 next_id += 1;
                 let id = next_id;
                 let (t, def, lim, pool, trace, records, startup_error) = (

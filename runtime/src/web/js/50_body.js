@@ -66,7 +66,7 @@ class BodyState {
     if (this.stream === null && this.bytes !== null) { this.stream = streamOfBytes(this.bytes); this.bytes = null; }
     return this.stream;
   }
-    /// The body's bytes, marking it used, when it is held as bytes; null when it is a stream.
+  /// The body's bytes, marking it used, when it is held as bytes; null when it is a stream.
   takeBytes() {
     if (this.bytes === null || this.disturbed) return null;
     this.used = true;

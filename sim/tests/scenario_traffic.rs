@@ -1,0 +1,56 @@
+//! Traffic generators: Poisson arrivals at a `rate`, drawn from the run's seed.
+
+use std::path::{Path, PathBuf};
+
+use edgesim_sim::scenario::LoadedScenario;
+use edgesim_sim::scenario::run::run;
+
+fn poisson(rate: &str) -> LoadedScenario {
+    let worker =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/workers/hello/wrangler.toml");
+    let text = format!(
+        "name: p\nduration: 1m\nworkers:\n  app: {}\ntraffic:\n  - {{ rate: {rate}, colo: LHR, worker: app, url: / }}\n",
+        worker.display()
+    );
+    LoadedScenario::parse("p.yaml", &text, PathBuf::from(".")).unwrap()
+}
+
+#[test]
+fn a_rate_sends_about_rate_times_window_requests_at_seeded_times() {
+    let s = poisson("10/s");
+    let counts: Vec<usize> = (0..5)
+        .map(|seed| run(&s, seed).unwrap().requests.len())
+        .collect();
+    for n in &counts {
+        assert!((480..=720).contains(n), "{counts:?}");
+    }
+    let mean = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
+    assert!((570.0..=630.0).contains(&mean), "{mean}");
+    let times = |seed| {
+        run(&s, seed)
+            .unwrap()
+            .requests
+            .iter()
+            .map(|r| r.at_ms)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(times(3), times(3));
+    assert_ne!(times(3), times(4));
+    assert!(times(3).windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn rates_are_written_per_second_minute_or_hour() {
+    assert!(run(&poisson("0.5/m"), 1).unwrap().requests.len() <= 5);
+    let e = LoadedScenario::parse("p.yaml", "name: p\nduration: 1m\nworkers: { app: w }\ntraffic:\n  - { rate: 5 per second, colo: LHR, worker: app, url: / }\n", ".".into())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("invalid rate \"5 per second\": expected a positive number per s, m or h, like 5/s or 120/m"), "{e}");
+    let e = LoadedScenario::parse("p.yaml", "name: p\nduration: 1m\nworkers: { app: w }\ntraffic:\n  - { rate: 5/s, at: 1s, colo: LHR, worker: app, url: / }\n", ".".into())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.ends_with("traffic item 1: give one of `at`, `every` or `rate`"),
+        "{e}"
+    );
+}
