@@ -54,6 +54,9 @@ pub struct Served {
 pub struct PoolContext {
     pub run_seed: u64,
     pub platform: Rc<Platform>,
+    /// Evict an isolate that has served nothing for this long (`platform.isolate_idle_timeout`);
+    /// the next request starts a fresh one, cold. None: isolates live for the whole run.
+    pub idle_evict_ms: Option<u64>,
 }
 
 impl PoolContext {
@@ -100,6 +103,7 @@ impl Pool {
                 definition: definition.clone(),
                 limits: limits.clone(),
                 generation: 0,
+                last_active_ms: 0,
             };
             madsim::task::spawn_local(task.run(rx));
             tx
@@ -117,6 +121,8 @@ struct IsolateTask {
     limits: Limits,
     /// How many isolates this (colo, Worker) has started: seeds each one differently.
     generation: u64,
+    /// When the isolate last started or finished an invocation (ms since the run started).
+    last_active_ms: u64,
 }
 
 struct Waiting {
@@ -169,6 +175,18 @@ impl IsolateTask {
             match next {
                 Either::Left(None) => return,
                 Either::Left(Some(job)) => {
+                    let idle_for = self.ctx.now_ms().saturating_sub(self.last_active_ms);
+                    if isolate.is_some()
+                        && waiting.is_empty()
+                        && self
+                            .ctx
+                            .idle_evict_ms
+                            .is_some_and(|limit| idle_for >= limit)
+                    {
+                        isolate = None;
+                        self.discarded("idle");
+                    }
+                    self.last_active_ms = self.ctx.now_ms();
                     let cold_start = isolate.is_none();
                     if cold_start {
                         match self.cold_start().await {
@@ -210,18 +228,23 @@ impl IsolateTask {
             }
             if isolate.as_ref().is_some_and(Isolate::is_condemned) && waiting.is_empty() {
                 isolate = None;
-                self.ctx.trace().push(TraceEvent::IsolateDiscarded {
-                    at_ms: self.ctx.now_ms(),
-                    colo: self.colo.clone(),
-                    worker: self.worker.clone(),
-                    reason: "exceededMemory".into(),
-                });
+                self.discarded("exceededMemory");
             }
         }
     }
 
-    fn on_event(&self, event: IsolateEvent, waiting: &mut BTreeMap<InvocationId, Waiting>) {
+    fn discarded(&self, reason: &str) {
+        self.ctx.trace().push(TraceEvent::IsolateDiscarded {
+            at_ms: self.ctx.now_ms(),
+            colo: self.colo.clone(),
+            worker: self.worker.clone(),
+            reason: reason.to_string(),
+        });
+    }
+
+    fn on_event(&mut self, event: IsolateEvent, waiting: &mut BTreeMap<InvocationId, Waiting>) {
         let now = self.ctx.now_ms();
+        self.last_active_ms = now;
         match event {
             IsolateEvent::Responded { id, response } => {
                 if let Some(w) = waiting.get_mut(&id) {

@@ -58,6 +58,8 @@ pub struct PlatformSpec {
     pub start_time_ms: Option<u64>,
     #[serde(default)]
     pub kv: KvSpec,
+    /// Evict an isolate idle this long; its next request is a cold start (default: never).
+    pub isolate_idle_timeout: Option<Duration>,
 }
 
 /// `platform.kv`: the KV model's knobs (crate::kv).

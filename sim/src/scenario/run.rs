@@ -184,6 +184,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let duration_ms = s.duration.map(|d| d.ms);
     let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
     let colos = loaded.colos();
+    let idle_evict_ms = s.platform.isolate_idle_timeout.map(|d| d.ms);
     let kv_config = loaded.kv_config();
     let last_send_ms = s
         .traffic
@@ -204,6 +205,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         let ctx = Rc::new(PoolContext {
             run_seed: seed,
             platform,
+            idle_evict_ms: idle_evict_ms,
         });
         let pool = Rc::new(RefCell::new(Pool::new(ctx)));
         let records: Rc<RefCell<Vec<Slot>>> = Rc::default();

@@ -1,0 +1,58 @@
+//! Isolates per (colo, Worker): cold on first use, warm after, cold again after eviction.
+
+use std::path::{Path, PathBuf};
+
+use edgesim_sim::scenario::LoadedScenario;
+use edgesim_sim::scenario::run::run;
+use edgesim_sim::trace::TraceEvent;
+
+fn scenario(platform: &str) -> LoadedScenario {
+    let worker =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/workers/hello/wrangler.toml");
+    let text = format!(
+        "name: i\nduration: 2m\n{platform}workers:\n  app: {}\ntraffic:\n{}",
+        worker.display(),
+        ["0s", "10s", "40s", "45s"]
+            .iter()
+            .map(|at| format!("  - {{ at: {at}, colo: LHR, worker: app, url: / }}\n"))
+            .collect::<String>()
+    );
+    LoadedScenario::parse("i.yaml", &text, PathBuf::from(".")).unwrap()
+}
+
+fn cold(out: &edgesim_sim::scenario::run::RunOutput) -> Vec<u64> {
+    out.requests
+        .iter()
+        .filter(|r| r.cold_start)
+        .map(|r| r.at_ms)
+        .collect()
+}
+
+#[test]
+fn an_isolate_serves_later_requests_warm_when_nothing_evicts_it() {
+    let out = run(&scenario(""), 1).unwrap();
+    assert_eq!(cold(&out), vec![0]);
+}
+
+#[test]
+fn an_isolate_idle_past_the_timeout_is_evicted_and_the_next_request_starts_cold() {
+    let out = run(&scenario("platform: { isolate_idle_timeout: 20s }\n"), 1).unwrap();
+    assert_eq!(cold(&out), vec![0, 40_000]);
+    let evictions: Vec<(u64, &str)> = out
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            TraceEvent::IsolateDiscarded { at_ms, reason, .. } => Some((*at_ms, reason.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(evictions, vec![(40_000, "idle")]);
+    let latency = |at| {
+        out.requests
+            .iter()
+            .find(|r| r.at_ms == at)
+            .and_then(|r| r.latency_ms)
+    };
+    assert!(latency(40_000) > latency(45_000), "a cold start costs time");
+}
