@@ -205,7 +205,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         let ctx = Rc::new(PoolContext {
             run_seed: seed,
             platform,
-            idle_evict_ms: idle_evict_ms,
+            idle_evict_ms,
         });
         let pool = Rc::new(RefCell::new(Pool::new(ctx)));
         let records: Rc<RefCell<Vec<Slot>>> = Rc::default();
