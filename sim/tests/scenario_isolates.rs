@@ -56,3 +56,43 @@ fn an_isolate_idle_past_the_timeout_is_evicted_and_the_next_request_starts_cold(
     };
     assert!(latency(40_000) > latency(45_000), "a cold start costs time");
 }
+
+#[test]
+fn a_burst_is_served_concurrently_by_one_isolate_sharing_its_globals() {
+    let dir = std::env::temp_dir().join(format!("edgesim-burst-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("wrangler.toml"), "main = 'w.js'\n").unwrap();
+    std::fs::write(
+        dir.join("w.js"),
+        "let served = 0;\nexport default { async fetch() { const n = ++served; await scheduler.wait(100); return new Response(String(n)); } };",
+    )
+    .unwrap();
+    let text = format!(
+        "name: b\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 1s, count: 5, colo: LHR, worker: app, url: / }}\n",
+        dir.join("wrangler.toml").display()
+    );
+    let out = run(
+        &LoadedScenario::parse("b.yaml", &text, PathBuf::from(".")).unwrap(),
+        1,
+    )
+    .unwrap();
+    let mut bodies: Vec<&str> = out.requests.iter().map(|r| r.body.as_str()).collect();
+    bodies.sort_unstable();
+    assert_eq!(
+        bodies,
+        vec!["1", "2", "3", "4", "5"],
+        "one isolate, one module-level counter"
+    );
+    assert_eq!(out.cold_starts(), 1);
+    // All five waited their 100 ms at the same time: none waited for another to finish.
+    assert!(
+        out.requests
+            .iter()
+            .all(|r| (100..110).contains(&r.latency_ms.unwrap())),
+        "{:?}",
+        out.requests
+            .iter()
+            .map(|r| r.latency_ms)
+            .collect::<Vec<_>>()
+    );
+}

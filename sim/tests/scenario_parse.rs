@@ -162,3 +162,14 @@ fn an_unknown_kv_knob_is_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn a_burst_count_must_be_from_1_to_10000() {
+    let e = error(&format!(
+        "{BASE}traffic:\n  - {{ at: 0s, count: 0, colo: LHR, worker: app, url: / }}\n"
+    ));
+    assert!(
+        e.ends_with("traffic item 1: `count` must be from 1 to 10000"),
+        "{e}"
+    );
+}

@@ -96,6 +96,13 @@ pub struct TrafficSpec {
     pub headers: BTreeMap<String, String>,
     pub body: Option<String>,
     pub label: Option<String>,
+    /// Requests sent together at each time (a burst), all in flight at once.
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Requests per millisecond, parsed from `N/s`, `N/m` or `N/h`.
@@ -270,6 +277,12 @@ impl LoadedScenario {
                         i + 1,
                         t.colo
                     ),
+                ));
+            }
+            if !(1..=10_000).contains(&t.count) {
+                return Err(at(
+                    "count:",
+                    format!("traffic item {}: `count` must be from 1 to 10000", i + 1),
                 ));
             }
             if t.rate.is_some() && (t.at.is_some() || t.every.is_some()) {

@@ -215,7 +215,11 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         for (ti, t) in s.traffic.iter().enumerate() {
             let def = definitions[&t.worker].clone();
             let lim = limits[&t.worker].clone();
-            for (k, at_ms) in send_times(t, duration_ms, seed, ti).into_iter().enumerate() {
+            let times = send_times(t, duration_ms, seed, ti);
+            let burst = times
+                .iter()
+                .flat_map(|at| std::iter::repeat_n(*at, t.count as usize));
+            for (k, at_ms) in burst.enumerate() {
                 next_id += 1;
                 let id = next_id;
                 let (t, def, lim, pool, trace, records, startup_error) = (
