@@ -13,7 +13,7 @@ use edgesim_runtime::storage::kv::{
 use serde::Deserialize;
 
 /// Whether a colo sees its own writes at once (documented as usual, not guaranteed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ReadYourWrites {
     /// The writing colo's cache takes the new value (what production usually does).

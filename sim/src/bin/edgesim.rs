@@ -31,6 +31,18 @@ enum Command {
     Replay(ReplayArgs),
     /// Run a scenario over many seeds, in parallel, and list the seeds that fail.
     Sweep(SweepArgs),
+    /// Reduce a failing seed's traffic to the requests the failure needs; write the scenario.
+    Shrink(ShrinkArgs),
+}
+
+#[derive(clap::Args)]
+struct ShrinkArgs {
+    scenario: PathBuf,
+    #[arg(long)]
+    seed: u64,
+    /// Where to write the shrunk scenario (default: standard output).
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -128,6 +140,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Replay(args) => replay(args),
         Command::Sweep(args) => sweep(args),
+        Command::Shrink(args) => shrink(args),
     };
     match result {
         Ok(code) => code,
@@ -381,4 +394,32 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn shrink(args: ShrinkArgs) -> Result<ExitCode> {
+    use edgesim_sim::scenario::shrink::{shrink, to_yaml};
+    let loaded = LoadedScenario::load(&args.scenario)?;
+    let shrunk = shrink(&loaded, args.seed)?;
+    let yaml = to_yaml(&shrunk.scenario).map_err(anyhow::Error::msg)?;
+    let kept = shrunk.scenario.scenario.traffic.len();
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &yaml)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            eprintln!(
+                "shrunk {} requests to {kept} in {} runs; replay with: {}",
+                shrunk.requests_before,
+                shrunk.runs,
+                replay_command(path, args.seed)
+            );
+        }
+        None => {
+            out!("{yaml}");
+            eprintln!(
+                "shrunk {} requests to {kept} in {} runs",
+                shrunk.requests_before, shrunk.runs
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 pub mod duration;
 pub mod model;
 pub mod run;
+pub mod shrink;
 pub mod sweep;
 
 pub use duration::Duration;

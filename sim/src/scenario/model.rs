@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use edgesim_runtime::Plan;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::duration::Duration;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
@@ -31,7 +31,7 @@ pub struct Scenario {
     pub expect: Vec<ExpectSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum ColoSpec {
     Name(String),
@@ -46,7 +46,7 @@ impl ColoSpec {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformSpec {
     pub plan: Option<Plan>,
@@ -63,7 +63,7 @@ pub struct PlatformSpec {
 }
 
 /// `platform.kv`: the KV model's knobs (crate::kv).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KvSpec {
     /// How long a colo keeps what it read when `get` gives no `cacheTtl` (default 60s).
@@ -74,7 +74,7 @@ pub struct KvSpec {
     pub central: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrafficSpec {
     /// One request at this time...
@@ -111,6 +111,12 @@ pub struct Rate {
     pub per_ms: f64,
 }
 
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}/s", self.per_ms * 1000.0))
+    }
+}
+
 impl<'de> Deserialize<'de> for Rate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
@@ -139,7 +145,7 @@ fn get() -> String {
 }
 
 /// One expectation: exactly one checker key, optionally narrowed by `label`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectSpec {
     pub status_in: Option<Vec<u16>>,

@@ -115,7 +115,12 @@ impl RunOutput {
 type Slot = (u64, usize, usize, RequestRecord);
 
 /// The simulated times (ms from the start) at which a traffic item sends requests.
-fn send_times(t: &TrafficSpec, duration_ms: Option<u64>, seed: u64, item: usize) -> Vec<u64> {
+pub(crate) fn send_times(
+    t: &TrafficSpec,
+    duration_ms: Option<u64>,
+    seed: u64,
+    item: usize,
+) -> Vec<u64> {
     if let Some(rate) = t.rate {
         // Exponential gaps between arrivals, from a stream of the seed of this item's own.
         use rand::{Rng, SeedableRng};
