@@ -2,6 +2,7 @@
 //! reported as `file:line:col: message`.
 
 use edgesim_conformance::{Run, body_text, get, js, modules};
+use edgesim_runtime::diagnostic::Located;
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{ModuleError, Outcome, StartupError};
 use edgesim_sim::single::SingleError;
@@ -128,12 +129,12 @@ fn a_missing_import_is_reported_at_the_import() {
     ));
     assert_eq!(
         e,
-        StartupError::Module(ModuleError::At {
+        StartupError::Module(ModuleError::At(Located {
             file: "worker.js".into(),
             line: 2,
             column: 19,
             message: "Could not resolve \"./nope.js\"".into(),
-        })
+        }))
     );
 }
 

@@ -3,6 +3,7 @@
 //! depends on the machine: time, randomness and I/O all come through [`host::Host`].
 
 pub mod bindings;
+pub mod diagnostic;
 pub mod engine;
 pub mod host;
 pub mod invocation;

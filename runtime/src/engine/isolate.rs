@@ -17,6 +17,7 @@ use super::cpu::{CpuMeter, ms_to_picos};
 use super::event_loop::{IoState, OpKind, TimerKind, Wake};
 use super::modules::{Bundle, BundleLoader, CLOUDFLARE_WORKERS, ModuleError};
 use super::ops;
+use crate::diagnostic::Located;
 use crate::host::{Host, HttpRequest};
 use crate::invocation::{Invocation, InvocationId, InvocationKind, IsolateEvent, Outcome};
 use crate::limits::Limits;
@@ -499,12 +500,12 @@ fn module_error(
         let message: String = obj.get("message").unwrap_or_default();
         let stack: String = obj.get("stack").unwrap_or_default();
         let (file, line, column) = position_in_stack(&stack).unwrap_or((main.to_string(), 1, 1));
-        return StartupError::Module(ModuleError::At {
+        return StartupError::Module(ModuleError::At(Located {
             file,
             line,
             column,
             message: format!("SyntaxError: {message}"),
-        });
+        }));
     }
     StartupError::Uncaught(text)
 }

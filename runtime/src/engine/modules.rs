@@ -14,6 +14,7 @@ use rquickjs::module::Declared;
 use rquickjs::{Ctx, Error, Module};
 
 use super::typescript::strip_types;
+use crate::diagnostic::Located;
 
 /// The built-in module every Worker may import.
 pub const CLOUDFLARE_WORKERS: &str = "cloudflare:workers";
@@ -24,13 +25,8 @@ const EXTENSIONS: &[&str] = &["ts", "mts", "js", "mjs", "json"];
 /// What went wrong while loading the module graph, with the position the user should look at.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModuleError {
-    #[error("{file}:{line}:{column}: {message}")]
-    At {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    #[error(transparent)]
+    At(Located),
     #[error("{file}: {message}")]
     File { file: String, message: String },
 }
@@ -111,20 +107,23 @@ impl Bundle {
             message: "module not found".to_string(),
         })?;
         let runnable: Rc<str> = if name.ends_with(".ts") || name.ends_with(".mts") {
-            Rc::from(strip_types(name, &original).map_err(|e| ModuleError::At {
-                file: name.to_string(),
-                line: e.line,
-                column: e.column,
-                message: e.message,
+            Rc::from(strip_types(name, &original).map_err(|e| {
+                ModuleError::At(Located {
+                    file: name.to_string(),
+                    line: e.line,
+                    column: e.column,
+                    message: e.message,
+                })
             })?)
         } else if name.ends_with(".json") {
-            let value: serde_json::Value =
-                serde_json::from_str(&original).map_err(|e| ModuleError::At {
+            let value: serde_json::Value = serde_json::from_str(&original).map_err(|e| {
+                ModuleError::At(Located {
                     file: name.to_string(),
                     line: e.line(),
                     column: e.column(),
                     message: format!("invalid JSON: {e}"),
-                })?;
+                })
+            })?;
             Rc::from(format!("export default {value};"))
         } else {
             original
@@ -142,12 +141,12 @@ impl Bundle {
         }
         let not_found = |message: String| {
             let (line, column) = self.position_of(base, specifier);
-            ModuleError::At {
+            ModuleError::At(Located {
                 file: base.to_string(),
                 line,
                 column,
                 message,
-            }
+            })
         };
         if !(specifier.starts_with("./")
             || specifier.starts_with("../")

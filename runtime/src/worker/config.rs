@@ -10,6 +10,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+use crate::diagnostic::Located;
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct WranglerConfig {
     pub name: Option<String>,
@@ -157,13 +159,8 @@ const DEPLOY_ONLY_KEYS: &[&str] = &[
 pub enum ConfigError {
     #[error("{file}: cannot read: {message}")]
     Read { file: String, message: String },
-    #[error("{file}:{line}:{column}: {message}")]
-    Invalid {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    #[error(transparent)]
+    Invalid(Located),
     #[error("{file}: {message}")]
     Semantic { file: String, message: String },
 }
@@ -171,11 +168,13 @@ pub enum ConfigError {
 impl WranglerConfig {
     /// Parses a config by its extension (`.toml`, `.json`, `.jsonc`).
     pub fn parse(file: &str, text: &str) -> Result<Self, ConfigError> {
-        let invalid = |line: usize, column: usize, message: String| ConfigError::Invalid {
-            file: file.to_string(),
-            line,
-            column,
-            message,
+        let invalid = |line: usize, column: usize, message: String| {
+            ConfigError::Invalid(Located {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            })
         };
         let config: WranglerConfig = if file.ends_with(".toml") {
             toml::from_str(text).map_err(|e| {

@@ -9,6 +9,7 @@ use edgesim_runtime::Plan;
 use serde::{Deserialize, Serialize};
 
 use super::duration::Duration;
+use edgesim_runtime::diagnostic::Located;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -165,13 +166,8 @@ pub struct ExpectSpec {
 pub enum ScenarioError {
     #[error("{file}: cannot read: {message}")]
     Read { file: String, message: String },
-    #[error("{file}:{line}:{column}: {message}")]
-    Invalid {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    #[error(transparent)]
+    Invalid(Located),
 }
 
 /// A parsed and validated scenario, with the directory its relative paths start from.
@@ -208,12 +204,12 @@ impl LoadedScenario {
                     .map(|value| locate(text, value))
                     .unwrap_or((1, 1)),
             };
-            ScenarioError::Invalid {
+            ScenarioError::Invalid(Located {
                 file: file.to_string(),
                 line,
                 column,
                 message,
-            }
+            })
         })?;
         let loaded = LoadedScenario {
             file: file.to_string(),
@@ -228,12 +224,12 @@ impl LoadedScenario {
         let s = &self.scenario;
         let at = |needle: &str, message: String| {
             let (line, column) = locate(text, needle);
-            ScenarioError::Invalid {
+            ScenarioError::Invalid(Located {
                 file: self.file.clone(),
                 line,
                 column,
                 message,
-            }
+            })
         };
         if !s.faults.is_empty() {
             return Err(at("faults:", "faults are not simulated by this version of edgesim yet (the network and fault model is being built); remove the `faults` block".into()));
