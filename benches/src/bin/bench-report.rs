@@ -6,29 +6,36 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// (criterion id, what it measures, the workerd figure it compares with: (json path, label))
-const ROWS: &[(&str, &str, Option<(&str, &str)>)] = &[
-    (
-        "cold_start_20_line_module",
-        "cold start: fresh isolate + evaluate a 20-line module",
-        Some((
+struct Row {
+    /// The criterion benchmark id.
+    id: &'static str,
+    what: &'static str,
+    /// The workerd figure it is compared with: (key in bench.json, what that figure measures).
+    workerd: Option<(&'static str, &'static str)>,
+}
+
+const ROWS: &[Row] = &[
+    Row {
+        id: "cold_start_20_line_module",
+        what: "cold start: fresh isolate + evaluate a 20-line module",
+        workerd: Some((
             "coldStart_toFirstResponse_ms",
             "miniflare+workerd process start to first response",
         )),
-    ),
-    (
-        "warm_request_hello_world",
-        "warm request: hello-world fetch round trip in process",
-        Some((
+    },
+    Row {
+        id: "warm_request_hello_world",
+        what: "warm request: hello-world fetch round trip in process",
+        workerd: Some((
             "roundTrip_dispatchFetch_ms",
             "miniflare dispatchFetch round trip",
         )),
-    ),
-    (
-        "scenario_hello_one_seed",
-        "scenarios/hello.yaml, one seed (10 requests, 2 cold starts)",
-        None,
-    ),
+    },
+    Row {
+        id: "scenario_hello_one_seed",
+        what: "scenarios/hello.yaml, one seed (10 requests, 2 cold starts)",
+        workerd: None,
+    },
 ];
 
 fn root() -> PathBuf {
@@ -68,7 +75,12 @@ fn main() -> ExitCode {
          | benchmark | edgesim median | workerd | workerd ÷ edgesim |\n|---|---|---|---|\n",
     );
     let mut found = 0;
-    for (id, what, reference) in ROWS {
+    for Row {
+        id,
+        what,
+        workerd: reference,
+    } in ROWS
+    {
         let Some(ns) = median_ns(id) else {
             out.push_str(&format!("| {what} | not measured | | |\n"));
             continue;
