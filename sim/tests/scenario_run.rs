@@ -88,3 +88,28 @@ fn a_broken_worker_is_a_startup_error_not_a_panic() {
         "{e}"
     );
 }
+
+#[test]
+fn cpu_ms_max_catches_a_planted_violation_naming_the_requests() {
+    let mut s = hello();
+    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec { cpu_ms_max: Some(0.001), ..Default::default() }];
+    let out = run(&s, 1).unwrap();
+    assert!(!out.passed());
+    let detail = &out.verdicts[0].detail;
+    assert!(detail.starts_with("10 of 10 request(s) violate it, e.g. [\"GET https://app.example.com/?name=London at 0ms from LHR -> 200 used "), "{detail}");
+}
+
+#[test]
+fn latency_p99_max_catches_a_planted_violation() {
+    let mut s = hello();
+    // The two cold starts take a few milliseconds each; warm requests answer in 0 ms.
+    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
+        latency_p99_max: Some(edgesim_sim::scenario::Duration::from_ms(1)),
+        ..Default::default()
+    }];
+    let out = run(&s, 1).unwrap();
+    assert!(!out.passed());
+    assert!(out.verdicts[0].detail.starts_with("p99 latency "), "{}", out.verdicts[0].detail);
+    s.scenario.expect[0].latency_p99_max = Some(edgesim_sim::scenario::Duration::from_ms(10));
+    assert!(run(&s, 1).unwrap().passed());
+}
