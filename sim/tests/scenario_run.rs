@@ -92,7 +92,10 @@ fn a_broken_worker_is_a_startup_error_not_a_panic() {
 #[test]
 fn cpu_ms_max_catches_a_planted_violation_naming_the_requests() {
     let mut s = hello();
-    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec { cpu_ms_max: Some(0.001), ..Default::default() }];
+    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
+        cpu_ms_max: Some(0.001),
+        ..Default::default()
+    }];
     let out = run(&s, 1).unwrap();
     assert!(!out.passed());
     let detail = &out.verdicts[0].detail;
@@ -109,7 +112,11 @@ fn latency_p99_max_catches_a_planted_violation() {
     }];
     let out = run(&s, 1).unwrap();
     assert!(!out.passed());
-    assert!(out.verdicts[0].detail.starts_with("p99 latency "), "{}", out.verdicts[0].detail);
+    assert!(
+        out.verdicts[0].detail.starts_with("p99 latency "),
+        "{}",
+        out.verdicts[0].detail
+    );
     s.scenario.expect[0].latency_p99_max = Some(edgesim_sim::scenario::Duration::from_ms(10));
     assert!(run(&s, 1).unwrap().passed());
 }
