@@ -97,10 +97,6 @@ impl Invocation {
             exception: None,
         }
     }
-
-    pub fn is_fetch(&self) -> bool {
-        matches!(self.kind, InvocationKind::Fetch(_))
-    }
 }
 
 /// Cloudflare's error page for a Worker failure (`1101` uncaught exception, `1102` resource

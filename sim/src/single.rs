@@ -65,41 +65,8 @@ pub fn fetch_once_at(
     origins: Option<Rc<OriginFn>>,
     colo: &str,
 ) -> Result<Exchange, SingleError> {
-    let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
-    let isolate_config = worker.isolate_config(limits);
-    runtime.block_on(async move {
-        let start = madsim::time::Instant::now();
-        let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, colo));
-        let mut host = SimHost::new(seed::derive(seed, "isolate"), colo, platform);
-        if let Some(origins) = origins {
-            host = host.with_origins(origins);
-        }
-        let host = Rc::new(host);
-        let mut isolate = Isolate::start(host, &isolate_config)?;
-        isolate.set_colo(colo);
-        let id = isolate.start_fetch(request);
-        let mut response = None;
-        while let Some(event) = isolate.next_event().await {
-            match event {
-                IsolateEvent::Responded {
-                    id: rid,
-                    response: r,
-                } if rid == id => {
-                    response = Some((r, start.elapsed().as_millis() as u64));
-                }
-                IsolateEvent::Finished(report) if report.id == id => {
-                    let (response, response_at_ms) = response.ok_or(SingleError::NoResponse)?;
-                    return Ok(Exchange {
-                        response,
-                        report,
-                        response_at_ms,
-                    });
-                }
-                _ => {}
-            }
-        }
-        Err(SingleError::NoResponse)
-    })
+    let mut out = serve_in_turn(worker, limits, vec![request], 0, seed, origins, colo)?;
+    out.pop().ok_or(SingleError::NoResponse)
 }
 
 /// Loads a Worker from a path (config, directory or script).
@@ -117,14 +84,30 @@ pub fn fetch_sequence(
     gap_ms: u64,
     seed: u64,
 ) -> Result<Vec<Exchange>, SingleError> {
+    serve_in_turn(worker, limits, requests, gap_ms, seed, None, SINGLE_COLO)
+}
+
+/// One simulation, one isolate at `colo`, the requests served in turn.
+fn serve_in_turn(
+    worker: &WorkerDefinition,
+    limits: Limits,
+    requests: Vec<HttpRequest>,
+    gap_ms: u64,
+    seed: u64,
+    origins: Option<Rc<OriginFn>>,
+    colo: &str,
+) -> Result<Vec<Exchange>, SingleError> {
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let isolate_config = worker.isolate_config(limits);
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, SINGLE_COLO));
-        let host = SimHost::new(seed::derive(seed, "isolate"), SINGLE_COLO, platform);
+        let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, colo));
+        let mut host = SimHost::new(seed::derive(seed, "isolate"), colo, platform);
+        if let Some(origins) = origins {
+            host = host.with_origins(origins);
+        }
         let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
-        isolate.set_colo(SINGLE_COLO);
+        isolate.set_colo(colo);
         let mut out = Vec::new();
         for request in requests {
             let sent = start.elapsed();

@@ -140,9 +140,15 @@ impl IoState {
 
     /// Starts an outbound HTTP request through the host; a network failure rejects with the
     /// `TypeError` workerd gives.
-    pub fn add_fetch_op(&mut self, kind: OpKind, request: crate::host::HttpRequest) -> OpId {
+    pub fn add_fetch_op(
+        &mut self,
+        invocation: Option<InvocationId>,
+        kind: OpKind,
+        request: crate::host::HttpRequest,
+    ) -> OpId {
         let host = self.host.clone();
-        self.add_op(
+        self.add_op_for(
+            invocation,
             kind,
             Box::pin(async move {
                 match host.fetch(request).await {
@@ -156,13 +162,23 @@ impl IoState {
         )
     }
 
+    /// An operation on behalf of the running invocation.
     pub fn add_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
+        self.add_op_for(self.current, kind, future)
+    }
+
+    pub fn add_op_for(
+        &mut self,
+        invocation: Option<InvocationId>,
+        kind: OpKind,
+        future: HostFuture<OpOutcome>,
+    ) -> OpId {
         let id = self.next_op;
         self.next_op += 1;
         self.ops.insert(
             id,
             PendingOp {
-                invocation: self.current,
+                invocation,
                 kind,
                 future,
             },

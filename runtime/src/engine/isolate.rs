@@ -110,18 +110,13 @@ impl Isolate {
             CLOUDFLARE_WORKERS.to_string(),
             web::CLOUDFLARE_WORKERS_MODULE,
         );
-        runtime.set_loader(
-            BundleLoader {
-                bundle: config.bundle.clone(),
-                builtin: Rc::new(builtin.clone()),
-                failure: failure.clone(),
-            },
-            BundleLoader {
-                bundle: config.bundle.clone(),
-                builtin: Rc::new(builtin),
-                failure: failure.clone(),
-            },
-        );
+        // QuickJS asks one hook to resolve and another to load; both read the same bundle.
+        let loader = BundleLoader {
+            bundle: config.bundle.clone(),
+            builtin: Rc::new(builtin),
+            failure: failure.clone(),
+        };
+        runtime.set_loader(loader.clone(), loader);
         let context = Context::full(&runtime)?;
         let io = Rc::new(RefCell::new(IoState::new(
             host,
@@ -214,27 +209,6 @@ impl Isolate {
     /// True once the isolate hit its memory limit: the owner must start a fresh one.
     pub fn is_condemned(&self) -> bool {
         self.condemned
-    }
-
-    /// Bytes the isolate's heap holds now.
-    pub fn memory_used_bytes(&self) -> usize {
-        self.alloc.live.get()
-    }
-
-    /// Allocations and bytes allocated since the isolate started (CPU calibration input).
-    pub fn allocations(&self) -> (u64, u64) {
-        (self.alloc.count.get(), self.alloc.bytes.get())
-    }
-
-    /// Console lines written outside any invocation (at startup).
-    pub fn startup_logs(&self) -> Vec<super::event_loop::LogLine> {
-        self.io
-            .borrow()
-            .logs
-            .iter()
-            .filter(|l| l.invocation.is_none())
-            .cloned()
-            .collect()
     }
 
     fn new_invocation(&mut self, kind: InvocationKind) -> InvocationId {

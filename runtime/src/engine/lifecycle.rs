@@ -19,12 +19,13 @@ pub const WAIT_UNTIL_CANCELLED: &str = "waitUntil() tasks did not complete withi
 pub const NEVER_RESPONDS: &str = "The script will never generate a response.";
 
 impl IoState {
-    pub fn log(&mut self, level: &str, message: String) {
+    /// Records a console line on behalf of `invocation` (None: written at top level).
+    pub fn log(&mut self, invocation: Option<InvocationId>, level: &str, message: String) {
         self.logs.push(super::event_loop::LogLine {
             at_ms: self.clock_ms,
             level: level.to_string(),
             message,
-            invocation: self.current,
+            invocation,
         });
     }
 
@@ -57,9 +58,7 @@ impl IoState {
         if self.meter.memory_exceeded() {
             return self.exceeded(id, Outcome::ExceededMemory);
         }
-        let previous = self.current.replace(id);
-        self.log("error", format!("Uncaught {exception}"));
-        self.current = previous;
+        self.log(Some(id), "error", format!("Uncaught {exception}"));
         let Some(inv) = self.invocations.get_mut(&id) else {
             return;
         };
@@ -70,9 +69,7 @@ impl IoState {
         match &inv.kind {
             InvocationKind::Fetch(request) if inv.pass_through => {
                 let request = request.clone();
-                let previous = self.current.replace(id);
-                self.add_fetch_op(OpKind::PassThrough, request);
-                self.current = previous;
+                self.add_fetch_op(Some(id), OpKind::PassThrough, request);
             }
             InvocationKind::Fetch(request) => {
                 let page = error_page(1101, &host_of(request));
@@ -103,14 +100,12 @@ impl IoState {
     /// CPU or memory ran out: the invocation ends now, `waitUntil` work included.
     pub fn exceeded(&mut self, id: InvocationId, outcome: Outcome) {
         if outcome == Outcome::ExceededCpu && self.limits.runaway_cpu_ms < self.limits.cpu_ms {
-            let previous = self.current.replace(id);
             let message = format!(
                 "edgesim: stopped after {} ms of simulated CPU by the runaway guard (the production \
                  limit is {} ms); raise it with --runaway-cpu-ms or platform.runaway_cpu_ms",
                 self.limits.runaway_cpu_ms, self.limits.cpu_ms
             );
-            self.log("warn", message);
-            self.current = previous;
+            self.log(Some(id), "warn", message);
         }
         let Some(inv) = self.invocations.get_mut(&id) else {
             return;
@@ -139,9 +134,7 @@ impl IoState {
 
     pub fn grace_expired(&mut self, id: InvocationId) {
         if self.invocations.contains_key(&id) {
-            let previous = self.current.replace(id);
-            self.log("warn", WAIT_UNTIL_CANCELLED.to_string());
-            self.current = previous;
+            self.log(Some(id), "warn", WAIT_UNTIL_CANCELLED.to_string());
             self.finish(id);
         }
     }
@@ -160,9 +153,7 @@ impl IoState {
                 self.finish(id);
                 continue;
             }
-            let previous = self.current.replace(id);
-            self.log("error", NEVER_RESPONDS.to_string());
-            self.current = previous;
+            self.log(Some(id), "error", NEVER_RESPONDS.to_string());
             let Some(inv) = self.invocations.get_mut(&id) else {
                 continue;
             };

@@ -58,9 +58,11 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     });
 
     let i = io.clone();
-    op!("log", move |level: String, message: String| i
-        .borrow_mut()
-        .log(&level, message));
+    op!("log", move |level: String, message: String| {
+        let mut io = i.borrow_mut();
+        let current = io.current;
+        io.log(current, &level, message)
+    });
 
     let i = io.clone();
     op!("timerSet", move |ctx: Ctx<'js>,
@@ -85,10 +87,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     op!("timerClear", move |id: f64| i
         .borrow_mut()
         .clear_timer(id as u64));
-
-    let m = meter.clone();
-    op!("charge", move |bytes: f64| m
-        .charge_host(bytes.max(0.0) as usize));
 
     op!("encodeUtf8", move |ctx: Ctx<'js>, s: String| {
         TypedArray::<u8>::new(ctx, s.into_bytes())
@@ -180,7 +178,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
                 .collect(),
             body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
         };
-        let id = io.add_fetch_op(OpKind::Js, request);
+        let current = io.current;
+        let id = io.add_fetch_op(current, OpKind::Js, request);
         Ok(id as f64)
     });
 

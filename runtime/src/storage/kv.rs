@@ -74,25 +74,8 @@ pub struct KvList {
     pub cursor: Option<String>,
 }
 
-/// Checks done before any request leaves the runtime (workerd kv.c++): the error is a
-/// `TypeError` for empty, `.` and `..` keys, else a 414 for over-long keys.
-pub enum KeyProblem {
-    Type(String),
-    Status(KvError),
-}
-
-pub fn check_key(method: &'static str, key: &str) -> Result<(), KeyProblem> {
-    if key.is_empty() {
-        return Err(KeyProblem::Type("Key name cannot be empty.".into()));
-    }
-    if key == "." || key == ".." {
-        return Err(KeyProblem::Type(format!(
-            "\"{key}\" is not allowed as a key name."
-        )));
-    }
-    check_key_length(method, key).map_err(KeyProblem::Status)
-}
-
+/// The key length check the service makes (the empty, `.` and `..` checks the runtime makes
+/// itself live in web/js/70_kv.js, with their TypeErrors).
 fn check_key_length(method: &'static str, key: &str) -> Result<(), KvError> {
     if key.len() > KEY_BYTES_MAX {
         return Err(KvError::new(
