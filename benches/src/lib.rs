@@ -1,8 +1,13 @@
 //! Fixtures for the criterion benchmarks: a host that needs no simulation (its timers are
 //! ready at once), so a benchmark measures the runtime and nothing around it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 
+use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::storage::durable::{
+    ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
+};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply, LocalKv};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 
@@ -11,6 +16,7 @@ use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 pub struct BenchHost {
     counter: Cell<u64>,
     kv: LocalKv,
+    objects: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
 }
 
 impl Host for BenchHost {
@@ -40,6 +46,21 @@ impl Host for BenchHost {
             op,
             self.now_ms(),
         )))
+    }
+    /// Benchmarks call objects directly, not through stubs.
+    fn call_object(&self, _call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>> {
+        Box::pin(std::future::ready(Err(ObjectCallError::platform(
+            "the benchmark host has no Durable Objects",
+        ))))
+    }
+    fn object_storage(
+        &self,
+        object: &ObjectAddress,
+        op: StorageOp,
+    ) -> HostFuture<Result<StorageReply, StorageError>> {
+        let mut objects = self.objects.borrow_mut();
+        let reply = objects.entry(object.clone()).or_default().apply(op);
+        Box::pin(std::future::ready(Ok(reply)))
     }
 }
 

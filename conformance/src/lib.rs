@@ -8,8 +8,8 @@ use std::rc::Rc;
 
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{HttpRequest, HttpResponse, Limits, Plan};
-use edgesim_sim::single::fetch_once_with_origins;
 pub use edgesim_sim::single::{Exchange, SingleError};
+use edgesim_sim::single::{Serve, serve};
 
 /// The seed tests run with unless they are about seeds.
 pub const SEED: u64 = 7;
@@ -44,6 +44,8 @@ pub struct Run {
     pub runaway_cpu_ms: Option<u64>,
     pub seed: u64,
     pub origins: Option<Rc<edgesim_sim::host::OriginFn>>,
+    /// Prepares the simulated platform before the first request (storage latency, faults).
+    pub setup: Option<Rc<edgesim_sim::single::PlatformSetup>>,
 }
 
 impl Default for Run {
@@ -54,6 +56,7 @@ impl Default for Run {
             runaway_cpu_ms: None,
             seed: SEED,
             origins: None,
+            setup: None,
         }
     }
 }
@@ -79,13 +82,26 @@ impl Run {
         worker: &WorkerDefinition,
         request: HttpRequest,
     ) -> Result<Exchange, SingleError> {
-        fetch_once_with_origins(
-            worker,
-            self.limits(worker),
-            request,
-            self.seed,
-            self.origins.clone(),
-        )
+        self.sequence(worker, vec![request], 0)?
+            .pop()
+            .ok_or(SingleError::NoResponse)
+    }
+
+    /// Serves `requests` in turn, `gap_ms` of simulated time apart, in one simulation.
+    pub fn sequence(
+        &self,
+        worker: &WorkerDefinition,
+        requests: Vec<HttpRequest>,
+        gap_ms: u64,
+    ) -> Result<Vec<Exchange>, SingleError> {
+        let options = Serve {
+            seed: self.seed,
+            origins: self.origins.clone(),
+            gap_ms,
+            setup: self.setup.clone(),
+            ..Default::default()
+        };
+        serve(worker, self.limits(worker), requests, &options)
     }
 }
 
@@ -124,4 +140,44 @@ pub fn thrown(code: &str) -> String {
          catch (e) {{ return `${{e.constructor.name}}: ${{e.message}}`; }}"
     ));
     v.as_str().unwrap_or_default().to_string()
+}
+
+/// A Worker with one Durable Object class `Counter` bound as `env.COUNTER` (SQLite-backed when
+/// `sqlite`): `class_body` is the class body, `fetch_body` the default fetch handler's body, with
+/// `request`, `env`, `ctx` and `stub` (the object named "a") in scope.
+pub fn object_worker(class_body: &str, fetch_body: &str, sqlite: bool) -> WorkerDefinition {
+    let migration = if sqlite {
+        "new_sqlite_classes"
+    } else {
+        "new_classes"
+    };
+    let config = WranglerConfig::parse(
+        "wrangler.toml",
+        &format!(
+            "name = 'app'\nmain = 'w.js'\ncompatibility_date = '2026-04-20'\n\
+             [[durable_objects.bindings]]\nname = 'COUNTER'\nclass_name = 'Counter'\n\
+             [[migrations]]\ntag = 'v1'\n{migration} = ['Counter']\n"
+        ),
+    )
+    .unwrap_or_else(|e| panic!("test config: {e}"));
+    let source = format!(
+        "import {{ DurableObject }} from 'cloudflare:workers';\n\
+         export class Counter extends DurableObject {{\n{class_body}\n}}\n\
+         export default {{ async fetch(request, env, ctx) {{\n\
+         const stub = env.COUNTER.get(env.COUNTER.idFromName('a'));\n{fetch_body}\n}} }};\n"
+    );
+    WorkerDefinition::from_sources(config, "w.js", &[("w.js", &source)])
+}
+
+/// Runs `fetch_body` (which returns a JSON-able value) against [`object_worker`] and returns it.
+pub fn object_json(run: &Run, class_body: &str, fetch_body: &str) -> serde_json::Value {
+    let worker = object_worker(
+        class_body,
+        &format!("return Response.json(await (async () => {{ {fetch_body} }})());"),
+        false,
+    );
+    match run.fetch(&worker, get("https://example.com/")) {
+        Ok(x) => body_json(&x.response),
+        Err(e) => panic!("the Worker did not run: {e}"),
+    }
 }

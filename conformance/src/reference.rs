@@ -34,6 +34,9 @@ pub fn normalise(v: &Value) -> Value {
         Value::Number(n) if n.as_u64().is_some_and(is_epoch_seconds) => {
             Value::String("<epoch_s>".into())
         }
+        Value::Number(n) if n.as_u64().is_some_and(is_epoch_ms) => {
+            Value::String("<epoch_ms>".into())
+        }
         Value::String(s) => Value::String(
             s.split(' ')
                 .map(|w| {
@@ -53,6 +56,10 @@ pub fn normalise(v: &Value) -> Value {
         }
         other => other.clone(),
     }
+}
+
+fn is_epoch_ms(n: u64) -> bool {
+    (1_700_000_000_000..2_000_000_000_000).contains(&n)
 }
 
 fn is_epoch_seconds(n: u64) -> bool {

@@ -3,8 +3,17 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Binding {
     /// `env.<name>` is a KV namespace; `namespace` is its id (shared by Workers that bind it).
     Kv { name: String, namespace: String },
+    /// `env.<name>` is a Durable Object namespace of class `class_name`; `namespace` is
+    /// `<worker>/<class>`, which ids are derived from.
+    DurableObject {
+        name: String,
+        namespace: String,
+        class_name: String,
+        /// Declared in `new_sqlite_classes` (else KV-backed, `new_classes`).
+        sqlite: bool,
+    },
 }

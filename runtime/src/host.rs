@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use crate::storage::kv::{KvError, KvOp, KvReply};
 
 /// A boxed future the runtime can store while JavaScript keeps running. Not `Send`: an isolate
@@ -41,6 +42,68 @@ pub enum FetchError {
     ConnectionLost,
 }
 
+/// A call to a Durable Object through a stub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectCall {
+    pub address: ObjectAddress,
+    /// The name given to `idFromName`, when the id came from one.
+    pub name: Option<String>,
+    pub kind: ObjectCallKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectCallKind {
+    Fetch(HttpRequest),
+    /// A JS RPC call: `args` is the structured-clone encoding of the argument array.
+    Rpc {
+        method: String,
+        args: String,
+    },
+}
+
+/// What a call to a Durable Object produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectReply {
+    Response(HttpResponse),
+    /// An RPC result, structured-clone encoded.
+    Value(String),
+}
+
+/// Why a call to a Durable Object has no reply: the caller's promise rejects with `class`
+/// (`Error`, `TypeError`, …) and `message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{class}: {message}")]
+pub struct ObjectCallError {
+    pub class: String,
+    pub message: String,
+    /// workerd's `.remote`: thrown by the object's own code (or its limits).
+    pub remote: bool,
+    /// workerd's `.overloaded`.
+    pub overloaded: bool,
+}
+
+impl ObjectCallError {
+    /// An error thrown by the object's code, propagated to the caller with its class.
+    pub fn thrown(class: &str, message: &str) -> Self {
+        ObjectCallError {
+            class: class.to_string(),
+            message: message.to_string(),
+            remote: true,
+            overloaded: false,
+        }
+    }
+
+    /// A platform failure (reset, lost connection), as an `Error`.
+    pub fn platform(message: impl Into<String>) -> Self {
+        ObjectCallError {
+            class: "Error".to_string(),
+            message: message.into(),
+            remote: false,
+            overloaded: false,
+        }
+    }
+}
+
 /// Time, randomness and outbound I/O for one isolate.
 pub trait Host {
     /// Milliseconds since the Unix epoch on the host's clock (simulated inside a simulation).
@@ -54,4 +117,12 @@ pub trait Host {
     /// Runs an operation on KV namespace `namespace` (the binding's namespace id), as the KV
     /// service reached from this location answers it.
     fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>>;
+    /// Delivers a call to a Durable Object, wherever it lives, and brings back its answer.
+    fn call_object(&self, call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>>;
+    /// Runs an operation on the durable storage of the object this isolate hosts.
+    fn object_storage(
+        &self,
+        object: &ObjectAddress,
+        op: StorageOp,
+    ) -> HostFuture<Result<StorageReply, StorageError>>;
 }

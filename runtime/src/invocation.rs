@@ -38,6 +38,35 @@ pub enum InvocationKind {
         cron: String,
         scheduled_time_ms: u64,
     },
+    /// `stub.fetch()` delivered to a Durable Object.
+    ObjectFetch(HttpRequest),
+    /// A JS RPC call to a Durable Object; `args` is structured-clone encoded.
+    Rpc {
+        method: String,
+        args: String,
+    },
+    /// A Durable Object's alarm firing (`retry_count` 0 on the first try).
+    Alarm {
+        retry_count: u32,
+        scheduled_time_ms: u64,
+    },
+}
+
+impl InvocationKind {
+    /// Calls to a Durable Object answer their caller with a value or an error, not a page.
+    pub fn is_object_call(&self) -> bool {
+        matches!(
+            self,
+            InvocationKind::ObjectFetch(_) | InvocationKind::Rpc { .. }
+        )
+    }
+}
+
+/// An exception that crosses to the caller of a Durable Object: its class and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrownError {
+    pub class: String,
+    pub message: String,
 }
 
 /// Everything known about an invocation after it finished.
@@ -65,6 +94,14 @@ pub enum IsolateEvent {
     },
     /// The invocation is over, including its `waitUntil` work.
     Finished(InvocationReport),
+    /// A Durable Object call ended with a value (RPC, encoded) or an exception (RPC or fetch).
+    Returned {
+        id: InvocationId,
+        result: Result<String, ThrownError>,
+    },
+    /// The Durable Object this isolate hosts was reset (failed write, timeout, limits): every
+    /// call still waiting fails with `reason`, and the isolate must be discarded.
+    ObjectReset { reason: String },
 }
 
 /// The bookkeeping of an invocation that has not finished.

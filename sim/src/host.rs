@@ -5,11 +5,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::durable_objects::{ObjectService, WorkerUnit};
 use crate::kv::Source;
 use crate::platform::{KV_CENTRAL, Platform};
 use crate::trace::TraceEvent;
@@ -24,9 +27,12 @@ pub struct SimHost {
     colo: String,
     platform: Rc<Platform>,
     rng: RefCell<ChaCha8Rng>,
-    origins: Option<Rc<OriginFn>>,
     /// Round trip to an origin, modelled as a constant until origins get places of their own.
     origin_rtt_ms: u64,
+    /// The Worker the isolate runs: Durable Object calls start objects of its classes.
+    worker: Option<WorkerUnit>,
+    /// The object this isolate hosts, if it hosts one.
+    object: Option<ObjectAddress>,
 }
 
 impl SimHost {
@@ -36,13 +42,19 @@ impl SimHost {
             colo: colo.to_string(),
             platform,
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
-            origins: None,
             origin_rtt_ms: 20,
+            worker: None,
+            object: None,
         }
     }
 
-    pub fn with_origins(mut self, origins: Rc<OriginFn>) -> Self {
-        self.origins = Some(origins);
+    pub fn with_worker(mut self, worker: WorkerUnit) -> Self {
+        self.worker = Some(worker);
+        self
+    }
+
+    pub fn with_object(mut self, address: ObjectAddress) -> Self {
+        self.object = Some(address);
         self
     }
 }
@@ -81,7 +93,12 @@ impl Host for SimHost {
     }
 
     fn fetch(&self, request: HttpRequest) -> HostFuture<Result<HttpResponse, FetchError>> {
-        let answer = self.origins.as_ref().and_then(|o| o(&request));
+        let answer = self
+            .platform
+            .origins
+            .borrow()
+            .as_ref()
+            .and_then(|o| o(&request));
         let rtt = self.origin_rtt_ms;
         Box::pin(async move {
             madsim::time::sleep(Duration::from_millis(rtt)).await;
@@ -136,5 +153,33 @@ impl Host for SimHost {
             });
             reply
         })
+    }
+
+    fn call_object(&self, call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>> {
+        let Some(worker) = self.worker.clone() else {
+            return Box::pin(std::future::ready(Err(ObjectCallError::platform(
+                "edgesim: this isolate was started without its Worker, so it cannot reach \
+                 Durable Objects",
+            ))));
+        };
+        Box::pin(ObjectService::call(
+            self.platform.clone(),
+            self.colo.clone(),
+            worker,
+            call,
+        ))
+    }
+
+    fn object_storage(
+        &self,
+        object: &ObjectAddress,
+        op: StorageOp,
+    ) -> HostFuture<Result<StorageReply, StorageError>> {
+        if self.object.as_ref() != Some(object) {
+            return Box::pin(std::future::ready(Err(StorageError::Internal)));
+        }
+        let platform = self.platform.clone();
+        let object = object.clone();
+        Box::pin(async move { platform.objects.storage(&object, op).await })
     }
 }

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::durable_objects::ObjectService;
 use crate::kv::{KvConfig, KvPlatform};
 use crate::trace::{Trace, TraceEvent};
 use crate::world::{Colo, Network};
@@ -16,13 +17,24 @@ pub struct Platform {
     pub start: madsim::time::Instant,
     pub network: Network,
     pub kv: KvPlatform,
+    pub objects: ObjectService,
     pub trace: Rc<RefCell<Trace>>,
+    /// What answers the Workers' outbound `fetch()` (none: nothing does).
+    pub origins: RefCell<Option<Rc<crate::host::OriginFn>>>,
+    /// The run's seed, from which every component's randomness is derived.
+    pub run_seed: u64,
 }
 
 impl Platform {
     /// A platform of `colos`, with the KV central store at `kv.central_colo`'s position (or at
     /// the first colo's when that colo is not among them or known).
-    pub fn new(epoch_ms: u64, start: madsim::time::Instant, colos: &[Colo], kv: KvConfig) -> Self {
+    pub fn new(
+        run_seed: u64,
+        epoch_ms: u64,
+        start: madsim::time::Instant,
+        colos: &[Colo],
+        kv: KvConfig,
+    ) -> Self {
         let mut network = Network::default();
         for c in colos {
             network.add_colo(c);
@@ -38,12 +50,15 @@ impl Platform {
             start,
             network,
             kv: KvPlatform::new(kv),
+            objects: ObjectService::default(),
             trace: Rc::default(),
+            origins: RefCell::new(None),
+            run_seed,
         }
     }
 
     /// One location, with the KV central store there too: what `edgesim fetch` simulates.
-    pub fn single(epoch_ms: u64, start: madsim::time::Instant, colo: &str) -> Self {
+    pub fn single(run_seed: u64, epoch_ms: u64, start: madsim::time::Instant, colo: &str) -> Self {
         let c = crate::world::colos::built_in(colo).unwrap_or(Colo {
             name: colo.to_string(),
             lat: 0.0,
@@ -54,7 +69,7 @@ impl Platform {
             central_colo: c.name.clone(),
             ..Default::default()
         };
-        Platform::new(epoch_ms, start, &[c], kv)
+        Platform::new(run_seed, epoch_ms, start, &[c], kv)
     }
 
     /// Milliseconds since the run started.

@@ -13,6 +13,7 @@ use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
 use futures::future::{Either, select};
 
+use crate::durable_objects::WorkerUnit;
 use crate::host::SimHost;
 use crate::platform::Platform;
 use crate::seed;
@@ -142,7 +143,11 @@ impl IsolateTask {
             seed::derive(self.ctx.run_seed, &component),
             &self.colo,
             self.ctx.platform.clone(),
-        );
+        )
+        .with_worker(WorkerUnit {
+            definition: self.definition.clone(),
+            limits: self.limits.clone(),
+        });
         let config = self.definition.isolate_config(self.limits.clone());
         let isolate = Isolate::start(Rc::new(host), &config)
             .map_err(|e| format!("worker {:?} failed to start: {e}", self.worker))?;
@@ -257,6 +262,8 @@ impl IsolateTask {
                     w.response = Some((response, now));
                 }
             }
+            // Only isolates that host a Durable Object produce these.
+            IsolateEvent::Returned { .. } | IsolateEvent::ObjectReset { .. } => {}
             IsolateEvent::Finished(report) => {
                 let Some(w) = waiting.remove(&report.id) else {
                     return;

@@ -8,6 +8,7 @@ use edgesim_runtime::invocation::InvocationReport;
 use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
 use edgesim_runtime::{HttpRequest, HttpResponse, Isolate, IsolateEvent, Limits, StartupError};
 
+use crate::durable_objects::WorkerUnit;
 use crate::host::{DEFAULT_EPOCH_MS, OriginFn, SimHost};
 use crate::platform::Platform;
 
@@ -65,7 +66,13 @@ pub fn fetch_once_at(
     origins: Option<Rc<OriginFn>>,
     colo: &str,
 ) -> Result<Exchange, SingleError> {
-    let mut out = serve_in_turn(worker, limits, vec![request], 0, seed, origins, colo)?;
+    let options = Serve {
+        seed,
+        origins,
+        colo: colo.to_string(),
+        ..Default::default()
+    };
+    let mut out = serve(worker, limits, vec![request], &options)?;
     out.pop().ok_or(SingleError::NoResponse)
 }
 
@@ -84,28 +91,72 @@ pub fn fetch_sequence(
     gap_ms: u64,
     seed: u64,
 ) -> Result<Vec<Exchange>, SingleError> {
-    serve_in_turn(worker, limits, requests, gap_ms, seed, None, SINGLE_COLO)
+    let options = Serve {
+        seed,
+        gap_ms,
+        ..Default::default()
+    };
+    serve(worker, limits, requests, &options)
+}
+
+/// Prepares a platform before any request reaches it.
+pub type PlatformSetup = dyn Fn(&Platform);
+
+/// How [`serve`] runs its requests.
+#[derive(Clone)]
+pub struct Serve {
+    pub seed: u64,
+    /// Answers the Worker's outbound `fetch()` calls (none: nothing answers).
+    pub origins: Option<Rc<OriginFn>>,
+    pub colo: String,
+    /// Simulated time between one request's end and the next one.
+    pub gap_ms: u64,
+    /// Called with the platform before the first request: to set storage latency, plan faults.
+    pub setup: Option<Rc<PlatformSetup>>,
+}
+
+impl Default for Serve {
+    fn default() -> Self {
+        Serve {
+            seed: 0,
+            origins: None,
+            colo: SINGLE_COLO.to_string(),
+            gap_ms: 0,
+            setup: None,
+        }
+    }
 }
 
 /// One simulation, one isolate at `colo`, the requests served in turn.
-fn serve_in_turn(
+pub fn serve(
     worker: &WorkerDefinition,
     limits: Limits,
     requests: Vec<HttpRequest>,
-    gap_ms: u64,
-    seed: u64,
-    origins: Option<Rc<OriginFn>>,
-    colo: &str,
+    options: &Serve,
 ) -> Result<Vec<Exchange>, SingleError> {
+    let Serve {
+        seed,
+        origins,
+        colo,
+        gap_ms,
+        setup,
+    } = options.clone();
+    let colo = colo.as_str();
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
-    let isolate_config = worker.isolate_config(limits);
+    let isolate_config = worker.isolate_config(limits.clone());
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let platform = Rc::new(Platform::single(DEFAULT_EPOCH_MS, start, colo));
-        let mut host = SimHost::new(seed::derive(seed, "isolate"), colo, platform);
-        if let Some(origins) = origins {
-            host = host.with_origins(origins);
+        let platform = Rc::new(Platform::single(seed, DEFAULT_EPOCH_MS, start, colo));
+        *platform.origins.borrow_mut() = origins;
+        if let Some(setup) = setup {
+            setup(&platform);
         }
+        let host =
+            SimHost::new(seed::derive(seed, "isolate"), colo, platform).with_worker(WorkerUnit {
+                definition: Rc::new(worker.clone()),
+                limits: limits.clone(),
+            });
+
         let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
         isolate.set_colo(colo);
         let mut out = Vec::new();

@@ -72,6 +72,30 @@ pub enum TraceEvent {
         worker: String,
         reason: String,
     },
+    /// A Durable Object's isolate started (first call, or the first after a reset).
+    ObjectStart {
+        at_ms: u64,
+        colo: String,
+        namespace: String,
+        /// The first 16 hex digits of the object's id.
+        object: String,
+        startup_cpu_ms: f64,
+    },
+    /// A Durable Object was reset: its memory and unconfirmed writes are gone.
+    ObjectReset {
+        at_ms: u64,
+        namespace: String,
+        object: String,
+        reason: String,
+    },
+    /// A Durable Object's alarm handler ran.
+    Alarm {
+        at_ms: u64,
+        namespace: String,
+        object: String,
+        retry_count: u32,
+        outcome: String,
+    },
     Verdict {
         expectation: String,
         ok: bool,

@@ -13,6 +13,7 @@ use std::task::{Context, Poll};
 use crate::host::{Host, HostFuture, HttpResponse};
 use crate::invocation::{Invocation, InvocationId, IsolateEvent};
 use crate::limits::Limits;
+use crate::storage::durable::{StorageError, StorageReply};
 
 pub type OpId = u64;
 pub type TimerId = u64;
@@ -24,10 +25,20 @@ pub enum OpOutcome {
     Kv(crate::storage::kv::KvReply),
     /// Rejects the operation's promise with `new <class>(message)`.
     Error {
-        class: &'static str,
+        class: String,
         message: String,
     },
     Undefined,
+    /// What the durable store answered; turned into one of the values below before JavaScript
+    /// sees it (engine::object).
+    Storage(Result<StorageReply, StorageError>),
+    /// Storage entries in key order: `[[key, bytes], ...]`.
+    Entries(Vec<(String, Vec<u8>)>),
+    Count(u32),
+    /// An alarm time, ms since the epoch, or `null`.
+    Alarm(Option<u64>),
+    /// A structured-clone encoded value (an RPC result).
+    Serialized(String),
 }
 
 /// Who waits on an operation when it completes.
@@ -37,6 +48,12 @@ pub enum OpKind {
     Js,
     /// `passThroughOnException()`: the origin's response becomes the invocation's response.
     PassThrough,
+    /// A Durable Object storage read; its reply fills the object's cache before JavaScript
+    /// gets its answer.
+    StorageRead,
+    /// A Durable Object's buffered writes being committed: nothing in JavaScript waits on it,
+    /// but held outputs do.
+    Commit,
 }
 
 pub struct PendingOp {
@@ -51,6 +68,8 @@ pub enum TimerKind {
     Js { repeat_ms: Option<u64> },
     /// The end of an invocation's `waitUntil` grace period.
     WaitUntilGrace,
+    /// `blockConcurrencyWhile()` at nesting `depth` has run for 30 s.
+    BlockConcurrencyTimeout { depth: usize },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -104,6 +123,8 @@ pub struct IoState {
     pub logs: Vec<LogLine>,
     pub invocations: BTreeMap<InvocationId, Invocation>,
     pub limits: Limits,
+    /// Set when this isolate hosts a Durable Object: its storage cache and gates.
+    pub object: Option<Box<super::object::ObjectIo>>,
 }
 
 impl IoState {
@@ -125,6 +146,7 @@ impl IoState {
             logs: Vec::new(),
             invocations: BTreeMap::new(),
             limits,
+            object: None,
         }
     }
 
@@ -140,26 +162,56 @@ impl IoState {
 
     /// Starts an outbound HTTP request through the host; a network failure rejects with the
     /// `TypeError` workerd gives.
-    pub fn add_fetch_op(
-        &mut self,
-        invocation: Option<InvocationId>,
-        kind: OpKind,
-        request: crate::host::HttpRequest,
-    ) -> OpId {
+    pub fn add_fetch_op(&mut self, kind: OpKind, request: crate::host::HttpRequest) -> OpId {
         let host = self.host.clone();
-        self.add_op_for(
-            invocation,
+        self.add_outgoing_op(
             kind,
             Box::pin(async move {
                 match host.fetch(request).await {
                     Ok(response) => OpOutcome::Response(response),
                     Err(e) => OpOutcome::Error {
-                        class: "TypeError",
+                        class: "TypeError".to_string(),
                         message: e.to_string(),
                     },
                 }
             }),
         )
+    }
+
+    /// An operation that sends something out of the isolate (a subrequest, a KV write, a call
+    /// to another object). Inside a Durable Object it waits behind the output gate.
+    pub fn add_outgoing_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
+        let invocation = self.current;
+        let id = self.alloc_op_id();
+        let op = PendingOp {
+            invocation,
+            kind,
+            future,
+        };
+        match self.object.as_mut() {
+            Some(object) if object.output_gate_closed() => object.defer(id, op),
+            _ => {
+                self.ops.insert(id, op);
+            }
+        }
+        id
+    }
+
+    pub(super) fn alloc_op_id(&mut self) -> OpId {
+        let id = self.next_op;
+        self.next_op += 1;
+        id
+    }
+
+    /// Starts an operation held back earlier, under the id it was given then.
+    pub(super) fn release_op(&mut self, id: OpId, op: PendingOp) {
+        self.ops.insert(id, op);
+    }
+
+    /// The id the next operation will get: ops from here on count as started "inside" a
+    /// `blockConcurrencyWhile()` callback that begins now.
+    pub fn next_ids(&self) -> (OpId, TimerId) {
+        (self.next_op, self.next_timer)
     }
 
     /// An operation on behalf of the running invocation.
@@ -223,19 +275,37 @@ impl IoState {
             .values()
             .any(|op| op.invocation == Some(invocation))
             || self
+                .object
+                .as_ref()
+                .is_some_and(|o| o.has_deferred_for(invocation))
+            || self
                 .timers
                 .values()
                 .any(|t| t.invocation == Some(invocation) && matches!(t.kind, TimerKind::Js { .. }))
     }
 
     pub fn is_idle(&self) -> bool {
-        self.ops.is_empty() && self.timers.is_empty()
+        self.ops.is_empty()
+            && self.timers.is_empty()
+            && self.object.as_ref().is_none_or(|o| o.is_idle())
     }
 
     /// Drops every operation and timer of a finished invocation, as workerd cancels an
     /// IoContext's tasks when it is destroyed.
     pub fn cancel_invocation(&mut self, invocation: InvocationId) {
-        self.ops.retain(|_, op| op.invocation != Some(invocation));
+        let doomed: Vec<OpId> = self
+            .ops
+            .iter()
+            .filter(|(_, op)| op.invocation == Some(invocation) && op.kind != OpKind::Commit)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &doomed {
+            self.ops.remove(id);
+        }
+        if let Some(object) = self.object.as_mut() {
+            object.cancel_deferred(invocation);
+            object.forget_reads(&doomed);
+        }
         let doomed: Vec<(u64, TimerId)> = self
             .timers
             .iter()
@@ -250,8 +320,15 @@ impl IoState {
 
     /// The next ready event, operations first (in id order), then the earliest timer.
     pub fn poll_wake(&mut self, cx: &mut Context<'_>) -> Poll<Wake> {
+        let gate = self.object.as_ref().map(|o| o.input_gate());
         let mut ready = None;
         for (id, op) in self.ops.iter_mut() {
+            if gate
+                .as_ref()
+                .is_some_and(|g| !g.lets_op_through(*id, op.kind))
+            {
+                continue;
+            }
             if let Poll::Ready(outcome) = op.future.as_mut().poll(cx) {
                 ready = Some((*id, outcome));
                 break;
@@ -267,7 +344,11 @@ impl IoState {
                 outcome,
             });
         }
-        let Some((&(deadline_ms, id), _)) = self.timers.first_key_value() else {
+        let next_timer = self.timers.iter().find(|((_, id), t)| {
+            gate.as_ref()
+                .is_none_or(|g| g.lets_timer_through(*id, t.kind))
+        });
+        let Some((&(deadline_ms, id), _)) = next_timer else {
             self.sleep = None;
             return Poll::Pending;
         };

@@ -16,6 +16,7 @@ use super::allocator::{AllocStats, CountingAllocator};
 use super::cpu::{CpuMeter, ms_to_picos};
 use super::event_loop::{IoState, OpKind, TimerKind, Wake};
 use super::modules::{Bundle, BundleLoader, CLOUDFLARE_WORKERS, ModuleError};
+use super::object::{ObjectIo, ObjectSpec};
 use super::ops;
 use crate::diagnostic::Located;
 use crate::host::{Host, HttpRequest};
@@ -61,6 +62,10 @@ struct Entrypoints {
     dispatch_scheduled: Persistent<Function<'static>>,
     fire_timer: Persistent<Function<'static>>,
     complete_op: Persistent<Function<'static>>,
+    host_object: Persistent<Function<'static>>,
+    dispatch_object_fetch: Persistent<Function<'static>>,
+    dispatch_rpc: Persistent<Function<'static>>,
+    dispatch_alarm: Persistent<Function<'static>>,
 }
 
 pub struct Isolate {
@@ -177,6 +182,10 @@ impl Isolate {
                         dispatch_scheduled: get("dispatchScheduled")?,
                         fire_timer: get("fireTimer")?,
                         complete_op: get("completeOp")?,
+                        host_object: get("hostObject")?,
+                        dispatch_object_fetch: get("dispatchObjectFetch")?,
+                        dispatch_rpc: get("dispatchRpc")?,
+                        dispatch_alarm: get("dispatchAlarm")?,
                     },
                 ))
             },
@@ -206,32 +215,111 @@ impl Isolate {
         self.startup_cpu
     }
 
-    /// True once the isolate hit its memory limit: the owner must start a fresh one.
+    /// True once the isolate hit its memory limit, or the object it hosts was reset: the owner
+    /// must start a fresh one.
     pub fn is_condemned(&self) -> bool {
         self.condemned
+            || self
+                .io
+                .borrow()
+                .object
+                .as_ref()
+                .is_some_and(|o| o.broken.is_some())
+    }
+
+    /// Makes this isolate the home of one Durable Object: from now on calls are delivered with
+    /// [`Isolate::enqueue`], behind the object's input gate. Fails when the Worker does not
+    /// export the class.
+    pub fn host_object(&mut self, spec: ObjectSpec) -> Result<(), String> {
+        let class = spec.class_name.clone();
+        let (id, name, sqlite) = (spec.address.id.clone(), spec.name.clone(), spec.sqlite);
+        self.io.borrow_mut().object = Some(Box::new(ObjectIo::new(spec)));
+        let entrypoints = &self.entrypoints;
+        self.context.with(|ctx| {
+            let f = entrypoints
+                .host_object
+                .clone()
+                .restore(&ctx)
+                .map_err(|e| e.to_string())?;
+            f.call::<_, Option<String>>((class, id, name, sqlite))
+                .map_err(|e| engine_error(&ctx, e).to_string())?
+                .map_or(Ok(()), Err)
+        })
+    }
+
+    /// Queues a call to the hosted Durable Object; it is delivered once the input gate opens.
+    pub fn enqueue(&mut self, kind: InvocationKind) -> InvocationId {
+        let id = self.next_invocation;
+        self.next_invocation += 1;
+        if let Some(object) = self.io.borrow_mut().object.as_mut() {
+            object.incoming.push_back((id, kind));
+        }
+        id
+    }
+
+    /// Delivers the next queued object call if the input gate is open; true if it did.
+    fn deliver_incoming(&mut self) -> bool {
+        let next = {
+            let mut io = self.io.borrow_mut();
+            match io.object.as_mut() {
+                Some(object) if object.input_gate_open() => object.incoming.pop_front(),
+                _ => None,
+            }
+        };
+        let Some((id, kind)) = next else {
+            return false;
+        };
+        self.register_invocation(id, kind.clone());
+        match kind {
+            InvocationKind::ObjectFetch(request) => self.dispatch_request(id, &request, true),
+            InvocationKind::Rpc { method, args } => self.run_js(Some(id), |ctx, e| {
+                let f = e.dispatch_rpc.clone().restore(ctx)?;
+                f.call::<_, ()>((id as f64, method, args))
+            }),
+            InvocationKind::Alarm {
+                retry_count,
+                scheduled_time_ms,
+            } => {
+                if let Some(object) = self.io.borrow_mut().object.as_mut() {
+                    object.alarm_started(scheduled_time_ms);
+                }
+                self.run_js(Some(id), |ctx, e| {
+                    let f = e.dispatch_alarm.clone().restore(ctx)?;
+                    f.call::<_, ()>((id as f64, retry_count, scheduled_time_ms as f64))
+                })
+            }
+            InvocationKind::Fetch(_) | InvocationKind::Scheduled { .. } => {}
+        }
+        true
     }
 
     fn new_invocation(&mut self, kind: InvocationKind) -> InvocationId {
         let id = self.next_invocation;
         self.next_invocation += 1;
+        self.register_invocation(id, kind);
+        id
+    }
+
+    /// Opens the books of invocation `id` as its event is delivered: CPU budget, clock.
+    fn register_invocation(&mut self, id: InvocationId, kind: InvocationKind) {
         let mut io = self.io.borrow_mut();
         let limit = ms_to_picos(io.limits.effective_cpu_ms());
         io.clock_ms = io.clock_ms.max(io.host.now_ms());
         io.invocations.insert(id, Invocation::new(kind, limit));
-        id
     }
 
-    /// Delivers an HTTP request to the Worker's `fetch` handler.
-    pub fn start_fetch(&mut self, request: HttpRequest) -> InvocationId {
-        let id = self.new_invocation(InvocationKind::Fetch(request.clone()));
+    /// Hands an HTTP request to JavaScript: the Worker's `fetch` handler, or (`to_object`) the
+    /// hosted Durable Object's.
+    fn dispatch_request(&mut self, id: InvocationId, request: &HttpRequest, to_object: bool) {
         let colo = self.colo.clone();
-        let headers: Vec<Vec<String>> = request
-            .headers
-            .iter()
-            .map(|(k, v)| vec![k.clone(), v.clone()])
-            .collect();
+        let headers = header_pairs(request);
         self.run_js(Some(id), |ctx, e| {
-            let f = e.dispatch_fetch.clone().restore(ctx)?;
+            let entry = if to_object {
+                &e.dispatch_object_fetch
+            } else {
+                &e.dispatch_fetch
+            };
+            let f = entry.clone().restore(ctx)?;
             let body = rquickjs::TypedArray::<u8>::new(ctx.clone(), request.body.clone())?;
             f.call::<_, ()>((
                 id as f64,
@@ -242,6 +330,12 @@ impl Isolate {
                 body,
             ))
         });
+    }
+
+    /// Delivers an HTTP request to the Worker's `fetch` handler.
+    pub fn start_fetch(&mut self, request: HttpRequest) -> InvocationId {
+        let id = self.new_invocation(InvocationKind::Fetch(request.clone()));
+        self.dispatch_request(id, &request, false);
         id
     }
 
@@ -267,13 +361,17 @@ impl Isolate {
             if let Some(event) = self.io.borrow_mut().events.pop_front() {
                 return Some(event);
             }
+            if self.deliver_incoming() {
+                continue;
+            }
             {
                 let mut io = self.io.borrow_mut();
                 io.end_stalled();
                 if !io.events.is_empty() {
                     continue;
                 }
-                if io.is_idle() {
+                let broken = io.object.as_ref().is_some_and(|o| o.broken.is_some());
+                if io.is_idle() || broken {
                     return None;
                 }
             }
@@ -296,12 +394,23 @@ impl Isolate {
                     let now = io.host.now_ms();
                     io.clock_ms = io.clock_ms.max(now);
                 }
-                if kind == OpKind::PassThrough {
-                    if let Some(inv) = invocation {
-                        self.io.borrow_mut().pass_through_done(inv, outcome);
+                let outcome = match kind {
+                    OpKind::PassThrough => {
+                        if let Some(inv) = invocation {
+                            self.io.borrow_mut().pass_through_done(inv, outcome);
+                        }
+                        return;
                     }
-                    return;
-                }
+                    OpKind::Commit => return self.io.borrow_mut().commit_done(outcome),
+                    OpKind::StorageRead => {
+                        let answer = self.io.borrow_mut().storage_read_done(id, outcome);
+                        match answer {
+                            Some(answer) => answer,
+                            None => return,
+                        }
+                    }
+                    OpKind::Js => outcome,
+                };
                 self.run_js(invocation, |ctx, e| {
                     let f = e.complete_op.clone().restore(ctx)?;
                     let (ok, value) = ops::outcome_to_js(ctx, outcome)?;
@@ -318,6 +427,9 @@ impl Isolate {
                     io.clock_ms = io.clock_ms.max(deadline_ms);
                 }
                 match timer.kind {
+                    TimerKind::BlockConcurrencyTimeout { depth } => {
+                        self.io.borrow_mut().block_concurrency_timed_out(depth);
+                    }
                     TimerKind::WaitUntilGrace => {
                         if let Some(inv) = timer.invocation {
                             self.io.borrow_mut().grace_expired(inv);
@@ -377,6 +489,8 @@ impl Isolate {
         let mut io = self.io.borrow_mut();
         io.settle_cpu();
         io.current = None;
+        // Writes made during this turn commit together, now that the turn is over.
+        io.start_flush();
         let Some(id) = invocation else { return };
         if out_of_memory {
             self.condemned = true;
@@ -385,6 +499,14 @@ impl Isolate {
             io.exceeded(id, Outcome::ExceededCpu);
         }
     }
+}
+
+fn header_pairs(request: &HttpRequest) -> Vec<Vec<String>> {
+    request
+        .headers
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect()
 }
 
 /// The prelude module compiled once per process; every isolate loads the bytecode.

@@ -8,7 +8,7 @@
 use super::event_loop::{IoState, OpKind, OpOutcome, TimerKind};
 use crate::host::{HttpRequest, HttpResponse};
 use crate::invocation::{
-    InvocationId, InvocationKind, InvocationReport, IsolateEvent, Outcome, error_page,
+    InvocationId, InvocationKind, InvocationReport, IsolateEvent, Outcome, ThrownError, error_page,
 };
 use crate::limits::WAIT_UNTIL_GRACE_MS;
 
@@ -17,6 +17,10 @@ pub const WAIT_UNTIL_CANCELLED: &str = "waitUntil() tasks did not complete withi
      after invocation end and have been cancelled.";
 /// workerd's text for a handler whose promise can never settle.
 pub const NEVER_RESPONDS: &str = "The script will never generate a response.";
+/// What callers of a Durable Object get when it ran out of CPU (troubleshooting.mdx, as D1's).
+pub const OBJECT_EXCEEDED_CPU: &str = "Durable Object exceeded its CPU time limit and was reset.";
+pub const OBJECT_EXCEEDED_MEMORY: &str =
+    "Durable Object's isolate exceeded its memory limit and was reset.";
 
 impl IoState {
     /// Records a console line on behalf of `invocation` (None: written at top level).
@@ -43,8 +47,7 @@ impl IoState {
         inv.responded = true;
         let pending = inv.wait_until_pending;
         if let Some(response) = response {
-            self.events
-                .push_back(IsolateEvent::Responded { id, response });
+            self.emit(IsolateEvent::Responded { id, response });
         }
         if pending == 0 {
             self.finish(id);
@@ -65,22 +68,58 @@ impl IoState {
         if inv.responded {
             return;
         }
-        inv.exception.get_or_insert(exception);
+        inv.exception.get_or_insert(exception.clone());
         match &inv.kind {
             InvocationKind::Fetch(request) if inv.pass_through => {
                 let request = request.clone();
-                self.add_fetch_op(Some(id), OpKind::PassThrough, request);
+                let running = self.current.replace(id);
+                self.add_fetch_op(OpKind::PassThrough, request);
+                self.current = running;
             }
             InvocationKind::Fetch(request) => {
                 let page = error_page(1101, &host_of(request));
                 inv.outcome = Outcome::Exception;
                 self.respond(id, Some(page));
             }
-            InvocationKind::Scheduled { .. } => {
+            InvocationKind::Scheduled { .. } | InvocationKind::Alarm { .. } => {
                 inv.outcome = Outcome::Exception;
                 self.respond(id, None);
             }
+            InvocationKind::ObjectFetch(_) | InvocationKind::Rpc { .. } => {
+                let message = exception.lines().next().unwrap_or_default().to_string();
+                self.threw(id, "Error".to_string(), message);
+            }
         }
+    }
+
+    /// A Durable Object call threw: the exception goes back to the caller with its class.
+    pub fn threw(&mut self, id: InvocationId, class: String, message: String) {
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
+        if inv.responded {
+            return;
+        }
+        inv.outcome = Outcome::Exception;
+        inv.exception
+            .get_or_insert_with(|| format!("{class}: {message}"));
+        self.emit(IsolateEvent::Returned {
+            id,
+            result: Err(ThrownError { class, message }),
+        });
+        self.respond(id, None);
+    }
+
+    /// A Durable Object RPC method returned (its value structured-clone encoded).
+    pub fn returned(&mut self, id: InvocationId, value: String) {
+        if self.invocations.get(&id).is_none_or(|inv| inv.responded) {
+            return;
+        }
+        self.emit(IsolateEvent::Returned {
+            id,
+            result: Ok(value),
+        });
+        self.respond(id, None);
     }
 
     /// The origin answered a request passed through after an exception.
@@ -92,7 +131,7 @@ impl IoState {
         let response = match (outcome, &inv.kind) {
             (OpOutcome::Response(r), _) => r,
             (_, InvocationKind::Fetch(request)) => error_page(1101, &host_of(request)),
-            (_, InvocationKind::Scheduled { .. }) => return self.respond(id, None),
+            (_, _) => return self.respond(id, None),
         };
         self.respond(id, Some(response));
     }
@@ -111,12 +150,17 @@ impl IoState {
             return;
         };
         inv.outcome = outcome;
-        if !inv.responded {
+        if inv.kind.is_object_call() || matches!(inv.kind, InvocationKind::Alarm { .. }) {
+            let reason = match outcome {
+                Outcome::ExceededMemory => OBJECT_EXCEEDED_MEMORY,
+                _ => OBJECT_EXCEEDED_CPU,
+            };
+            self.break_object(reason.to_string());
+        } else if !inv.responded {
             inv.responded = true;
             if let InvocationKind::Fetch(request) = &inv.kind {
                 let page = error_page(1102, &host_of(request));
-                self.events
-                    .push_back(IsolateEvent::Responded { id, response: page });
+                self.emit(IsolateEvent::Responded { id, response: page });
             }
         }
         self.finish(id);
@@ -161,7 +205,12 @@ impl IoState {
             inv.exception.get_or_insert(NEVER_RESPONDS.to_string());
             let page = match &inv.kind {
                 InvocationKind::Fetch(request) => Some(error_page(1101, &host_of(request))),
-                InvocationKind::Scheduled { .. } => None,
+                InvocationKind::ObjectFetch(_) | InvocationKind::Rpc { .. } => {
+                    self.threw(id, "Error".to_string(), NEVER_RESPONDS.to_string());
+                    self.finish(id);
+                    continue;
+                }
+                _ => None,
             };
             self.respond(id, page);
             self.finish(id);
@@ -183,16 +232,15 @@ impl IoState {
             .cloned()
             .collect();
         self.logs.retain(|l| l.invocation != Some(id));
-        self.events
-            .push_back(IsolateEvent::Finished(InvocationReport {
-                id,
-                outcome: inv.outcome,
-                cpu_ms: inv.cpu.millis(),
-                cpu: inv.cpu,
-                subrequests: inv.subrequests_external + inv.subrequests_services,
-                logs,
-                exception: inv.exception,
-            }));
+        self.emit(IsolateEvent::Finished(InvocationReport {
+            id,
+            outcome: inv.outcome,
+            cpu_ms: inv.cpu.millis(),
+            cpu: inv.cpu,
+            subrequests: inv.subrequests_external + inv.subrequests_services,
+            logs,
+            exception: inv.exception,
+        }));
     }
 }
 

@@ -8,5 +8,7 @@ pub mod isolate;
 pub mod kv_op;
 pub mod lifecycle;
 pub mod modules;
+pub mod object;
+pub mod object_ops;
 pub mod ops;
 pub mod typescript;

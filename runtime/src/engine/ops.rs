@@ -169,17 +169,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         let request = HttpRequest {
             method,
             url,
-            headers: headers
-                .into_iter()
-                .filter_map(|p| match <[String; 2]>::try_from(p) {
-                    Ok([k, v]) => Some((k, v)),
-                    Err(_) => None,
-                })
-                .collect(),
+            headers: pairs(headers),
             body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
         };
-        let current = io.current;
-        let id = io.add_fetch_op(current, OpKind::Js, request);
+        let id = io.add_fetch_op(OpKind::Js, request);
         Ok(id as f64)
     });
 
@@ -195,13 +188,13 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         let mut io = i.borrow_mut();
         count_service_subrequest(&ctx, &mut io)?;
         let host = io.host.clone();
-        let id = io.add_op(
+        let id = io.add_outgoing_op(
             OpKind::Js,
             Box::pin(async move {
                 match host.kv(&namespace, op).await {
                     Ok(reply) => OpOutcome::Kv(reply),
                     Err(e) => OpOutcome::Error {
-                        class: "Error",
+                        class: "Error".to_string(),
                         message: e.to_string(),
                     },
                 }
@@ -221,10 +214,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
             let response = crate::host::HttpResponse {
                 status,
                 status_text,
-                headers: headers
-                    .into_iter()
-                    .filter_map(|p| <[String; 2]>::try_from(p).ok().map(|[k, v]| (k, v)))
-                    .collect(),
+                headers: pairs(headers),
                 body: copy_bytes(&body),
             };
             i.borrow_mut().respond(id as u64, Some(response));
@@ -248,6 +238,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     op!("waitUntilSettled", move |id: f64| i
         .borrow_mut()
         .wait_until_settled(id as u64));
+    super::object_ops::install(ctx, &ops, io.clone())?;
     let i = io;
     op!("passThroughOnException", move |id: f64| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
@@ -257,8 +248,15 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     Ok(ops)
 }
 
+/// `[[name, value], ...]` from JavaScript as header pairs (malformed entries dropped).
+pub(super) fn pairs(list: Vec<Vec<String>>) -> Vec<(String, String)> {
+    list.into_iter()
+        .filter_map(|p| <[String; 2]>::try_from(p).ok().map(|[k, v]| (k, v)))
+        .collect()
+}
+
 /// Copies the bytes out of a Uint8Array (empty if its buffer was detached).
-fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
+pub(super) fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
     // SAFETY: the slice is copied at once, while this thread runs no JavaScript that could
     // resize or detach the buffer behind it.
     unsafe { array.as_bytes() }
@@ -267,7 +265,7 @@ fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
 }
 
 /// Counts a call to a Cloudflare service (KV, R2, D1, …) against the invocation's limit.
-fn count_service_subrequest(ctx: &Ctx<'_>, io: &mut IoState) -> rquickjs::Result<()> {
+pub(super) fn count_service_subrequest(ctx: &Ctx<'_>, io: &mut IoState) -> rquickjs::Result<()> {
     let limit = io.limits.subrequests_services;
     if let Some(inv) = io.current.and_then(|id| io.invocations.get_mut(&id)) {
         inv.subrequests_services += 1;
@@ -305,10 +303,19 @@ pub fn outcome_to_js<'js>(
             (true, arr.into_value())
         }
         OpOutcome::Kv(reply) => (true, super::kv_op::reply_to_js(ctx, reply)?),
-        OpOutcome::Error { class, message } => {
-            (false, vec![class.to_string(), message].into_js(ctx)?)
+        OpOutcome::Error { class, message } => (false, vec![class, message].into_js(ctx)?),
+        OpOutcome::Undefined | OpOutcome::Storage(_) => (true, Value::new_undefined(ctx.clone())),
+        OpOutcome::Entries(entries) => {
+            let list: Vec<Vec<String>> = entries
+                .into_iter()
+                .map(|(k, v)| vec![k, String::from_utf8_lossy(&v).into_owned()])
+                .collect();
+            (true, list.into_js(ctx)?)
         }
-        OpOutcome::Undefined => (true, Value::new_undefined(ctx.clone())),
+        OpOutcome::Count(n) => (true, n.into_js(ctx)?),
+        OpOutcome::Alarm(Some(ms)) => (true, (ms as f64).into_js(ctx)?),
+        OpOutcome::Alarm(None) => (true, Value::new_null(ctx.clone())),
+        OpOutcome::Serialized(text) => (true, text.into_js(ctx)?),
     })
 }
 

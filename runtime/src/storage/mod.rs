@@ -1,4 +1,5 @@
 //! Single-location storage engines. The simulator wraps them with the multi-colo consistency
 //! models; `edgesim fetch` uses them directly, as one location.
 
+pub mod durable;
 pub mod kv;

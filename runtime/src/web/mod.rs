@@ -14,6 +14,7 @@ pub const PRELUDE: &str = concat!(
     "export default function (ops) {\n",
     include_str!("js/00_core.js"),
     include_str!("js/05_json.js"),
+    include_str!("js/06_serialize.js"),
     include_str!("js/10_encoding.js"),
     include_str!("js/15_abort.js"),
     include_str!("js/20_url.js"),
@@ -22,6 +23,7 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/50_body.js"),
     include_str!("js/60_fetch.js"),
     include_str!("js/70_kv.js"),
+    include_str!("js/80_durable_object.js"),
     include_str!("js/90_worker.js"),
     "\n}\n"
 );

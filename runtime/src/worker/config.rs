@@ -261,10 +261,12 @@ impl WranglerConfig {
                     .collect(),
             ),
             (
-                "durable_objects",
+                "durable_objects bound from another Worker (script_name)",
                 self.durable_objects
                     .iter()
-                    .flat_map(|d| d.bindings.iter().map(|b| b.name.clone()))
+                    .flat_map(|d| d.bindings.iter())
+                    .filter(|b| b.script_name.is_some() && b.script_name != self.name)
+                    .map(|b| b.name.clone())
                     .collect(),
             ),
             (

@@ -28,6 +28,7 @@ pub enum WorkerLoadError {
 }
 
 /// A loaded Worker definition, ready to start isolates from.
+#[derive(Debug, Clone)]
 pub struct WorkerDefinition {
     pub name: String,
     pub config: WranglerConfig,
@@ -126,13 +127,41 @@ impl WorkerDefinition {
 
     /// The platform bindings edgesim simulates, from the config's binding tables.
     pub fn bindings(&self) -> Vec<Binding> {
-        self.config
-            .kv_namespaces
+        let kv = self.config.kv_namespaces.iter().map(|kv| Binding::Kv {
+            name: kv.binding.clone(),
+            namespace: kv.id.clone().unwrap_or_else(|| kv.binding.clone()),
+        });
+        let objects = self
+            .config
+            .durable_objects
             .iter()
-            .map(|kv| Binding::Kv {
-                name: kv.binding.clone(),
-                namespace: kv.id.clone().unwrap_or_else(|| kv.binding.clone()),
-            })
-            .collect()
+            .flat_map(|d| d.bindings.iter())
+            .filter(|b| b.script_name.as_ref().is_none_or(|s| *s == self.name))
+            .map(|b| Binding::DurableObject {
+                name: b.name.clone(),
+                namespace: self.object_namespace(&b.class_name),
+                class_name: b.class_name.clone(),
+                sqlite: self.is_sqlite_class(&b.class_name),
+            });
+        kv.chain(objects).collect()
+    }
+
+    /// The namespace key of this Worker's Durable Object class `class_name`.
+    pub fn object_namespace(&self, class_name: &str) -> String {
+        format!("{}/{class_name}", self.name)
+    }
+
+    /// Whether `class_name` is SQLite-backed: declared in a migration's `new_sqlite_classes`.
+    pub fn is_sqlite_class(&self, class_name: &str) -> bool {
+        self.config
+            .migrations
+            .iter()
+            .any(|m| m.new_sqlite_classes.iter().any(|c| c == class_name))
+    }
+
+    /// The class behind namespace key `namespace`, if this Worker defines it.
+    pub fn object_class(&self, namespace: &str) -> Option<String> {
+        let (worker, class) = namespace.split_once('/')?;
+        (worker == self.name).then(|| class.to_string())
     }
 }

@@ -205,7 +205,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         .unwrap_or_else(|| "LHR".into());
     let (records, scheduled, trace, startup_error) = runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let platform = Rc::new(Platform::new(epoch_ms, start, &colos, kv_config));
+        let platform = Rc::new(Platform::new(seed, epoch_ms, start, &colos, kv_config));
         let trace = platform.trace.clone();
         let ctx = Rc::new(PoolContext {
             run_seed: seed,

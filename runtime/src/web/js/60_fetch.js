@@ -14,8 +14,8 @@ function completeOp(id, ok, value) {
   if (ok) d.resolve(value);
   else {
     const [cls, message] = value;
-    const Ctor = { TypeError, RangeError, Error }[cls];
-    d.reject(Ctor ? new Ctor(message) : domError(cls, message));
+    const Ctor = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError }[cls];
+    d.reject(Ctor ? new Ctor(message) : cls in DOM_CODES ? domError(cls, message) : new Error(message));
   }
 }
 

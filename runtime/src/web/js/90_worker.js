@@ -37,6 +37,7 @@ const cloudflareWorkers = { WorkerEntrypoint, DurableObject, RpcTarget, Workflow
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
 
 let defaultExport = null;
+let moduleExports = null;
 let EntrypointClass = null;
 
 /// Fills `env`: plain values from `[vars]`, then one object per binding.
@@ -44,11 +45,13 @@ function setEnv(varsJson, bindingsJson) {
   Object.assign(workerEnv, JSON.parse(varsJson));
   for (const b of JSON.parse(bindingsJson)) {
     if (b.type === "kv") workerEnv[b.name] = new KvNamespace(b.namespace);
+    if (b.type === "durable_object") workerEnv[b.name] = new DurableObjectNamespace(b.namespace);
   }
 }
 
 /// Records the main module's handlers; false when it has none.
 function registerModule(namespace) {
+  moduleExports = namespace;
   const d = namespace.default;
   if (typeof d === "function" && d.prototype instanceof WorkerEntrypoint) {
     EntrypointClass = d;
@@ -108,4 +111,7 @@ function dispatchScheduled(id, cron, scheduledTime) {
   promise.then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
 }
 
-return { setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp };
+return {
+  setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp,
+  hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm,
+};

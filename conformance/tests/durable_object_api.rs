@@ -1,0 +1,133 @@
+//! semantics.md §5: Durable Object namespaces, ids and stubs — one instance per id, `fetch` and
+//! JS RPC through stubs, errors that keep their class across the call.
+
+use edgesim_conformance::{Run, object_json};
+use serde_json::json;
+
+fn caller(class_body: &str, fetch_body: &str) -> serde_json::Value {
+    object_json(&Run::default(), class_body, fetch_body)
+}
+
+#[test]
+fn do_ids_from_the_same_name_are_equal_and_64_hex_digits() {
+    let v = caller(
+        "",
+        "const a = env.COUNTER.idFromName('x'), b = env.COUNTER.idFromName('x');
+         const u = env.COUNTER.newUniqueId();
+         return [a.equals(b), a.toString() === b.toString(), /^[0-9a-f]{64}$/.test(a.toString()),
+                 a.name, u.name ?? null, u.equals(a), /^[0-9a-f]{64}$/.test(u.toString()),
+                 env.COUNTER.idFromString(a.toString()).equals(a)];",
+    );
+    assert_eq!(v, json!([true, true, true, "x", null, false, true, true]));
+}
+
+#[test]
+fn do_id_from_string_rejects_what_is_not_64_hex_digits() {
+    let v = caller(
+        "",
+        "try { env.COUNTER.idFromString('not-hex'); return 'no error'; }
+         catch (e) { return `${e.constructor.name}: ${e.message}`; }",
+    );
+    assert_eq!(
+        v,
+        json!("TypeError: Invalid Durable Object ID: must be 64 hex digits")
+    );
+}
+
+#[test]
+fn do_one_instance_serves_every_stub_of_an_id() {
+    let v = caller(
+        "constructor(ctx, env) { super(ctx, env); this.hits = 0; }
+         async hit() { return ++this.hits; }",
+        "const other = env.COUNTER.getByName('a');
+         return [await stub.hit(), await other.hit(), await env.COUNTER.get(env.COUNTER.idFromName('b')).hit()];",
+    );
+    assert_eq!(v, json!([1, 2, 1]));
+}
+
+#[test]
+fn do_stub_fetch_delivers_the_request_and_returns_the_response() {
+    let v = caller(
+        "async fetch(request) {
+           return new Response(`${request.method} ${new URL(request.url).pathname} ${await request.text()}`,
+             { status: 201, headers: { 'x-from': 'object' } });
+         }",
+        "const r = await stub.fetch('https://do/path', { method: 'POST', body: 'hi' });
+         return [r.status, r.headers.get('x-from'), await r.text()];",
+    );
+    assert_eq!(v, json!([201, "object", "POST /path hi"]));
+}
+
+#[test]
+fn do_rpc_arguments_and_results_are_structured_clones() {
+    let v = caller(
+        "async echo(x) { return { got: x, isMap: x instanceof Map, when: new Date(7) }; }",
+        "const r = await stub.echo(new Map([['k', [1, 2]]]));
+         return [[...r.got], r.isMap, r.when instanceof Date && r.when.getTime()];",
+    );
+    assert_eq!(v, json!([[["k", [1, 2]]], true, 7]));
+}
+
+#[test]
+fn do_rpc_errors_keep_their_class_and_message() {
+    let v = caller(
+        "async bad() { throw new RangeError('out of range'); }",
+        "try { await stub.bad(); return 'no error'; }
+         catch (e) { return [e.constructor.name, e.message]; }",
+    );
+    assert_eq!(v, json!(["RangeError", "out of range"]));
+}
+
+#[test]
+fn do_rpc_to_a_method_the_class_lacks_is_a_type_error() {
+    let v = caller(
+        "",
+        "try { await stub.nothing(); return 'no error'; }
+         catch (e) { return `${e.constructor.name}: ${e.message}`; }",
+    );
+    assert_eq!(
+        v,
+        json!("TypeError: The RPC receiver does not implement the method \"nothing\".")
+    );
+}
+
+#[test]
+fn do_ctx_id_carries_the_name_it_was_made_from() {
+    let v = caller(
+        "async who() { return [this.ctx.id.name, this.ctx.id.toString().length]; }",
+        "return await stub.who();",
+    );
+    assert_eq!(v, json!(["a", 64]));
+}
+
+#[test]
+fn do_classic_state_env_classes_work_too() {
+    let worker_source = "
+        export class Counter {
+          constructor(state, env) { this.state = state; }
+          async fetch() {
+            const n = ((await this.state.storage.get('n')) ?? 0) + 1;
+            await this.state.storage.put('n', n);
+            return new Response(String(n));
+          }
+        }
+        export default { async fetch(request, env) {
+          const stub = env.COUNTER.get(env.COUNTER.idFromName('c'));
+          await stub.fetch('https://do/');
+          return new Response(await (await stub.fetch('https://do/')).text());
+        } };";
+    let config = edgesim_runtime::worker::WranglerConfig::parse(
+        "wrangler.toml",
+        "name = 'app'\nmain = 'w.js'\n[[durable_objects.bindings]]\nname = 'COUNTER'\nclass_name = 'Counter'\n[[migrations]]\ntag = 'v1'\nnew_classes = ['Counter']\n",
+    )
+    .unwrap();
+    let worker = edgesim_runtime::worker::WorkerDefinition::from_sources(
+        config,
+        "w.js",
+        &[("w.js", worker_source)],
+    );
+    let x = Run::default()
+        .fetch(&worker, edgesim_conformance::get("https://example.com/"))
+        .unwrap();
+    assert_eq!(edgesim_conformance::body_text(&x.response), "2");
+}

@@ -1,0 +1,221 @@
+//! Native functions behind Durable Objects (web/js/80_durable_object.js): storage calls that
+//! answer from the object's cache or start a read, writes into the cache, the
+//! `blockConcurrencyWhile` bracket, calls to other objects, and the answers an object call
+//! gives back.
+//!
+//! A storage call returns either `[value]` (answered now, from the cache) or the id of an
+//! operation JavaScript awaits with `awaitOp`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rquickjs::{Ctx, Exception, Function, IntoJs, Object, TypedArray, Value};
+
+use super::event_loop::{IoState, OpKind, OpOutcome};
+use super::object::{ListOptions, StorageAnswer};
+use super::ops::{copy_bytes, count_service_subrequest, outcome_to_js, pairs};
+use crate::host::{HttpRequest, ObjectCall, ObjectCallKind, ObjectReply};
+use crate::storage::durable::ObjectAddress;
+
+type Io = Rc<RefCell<IoState>>;
+
+fn answer<'js>(ctx: &Ctx<'js>, answer: StorageAnswer) -> rquickjs::Result<Value<'js>> {
+    match answer {
+        StorageAnswer::Later(id) => Ok(Value::new_number(ctx.clone(), id as f64)),
+        StorageAnswer::Now(outcome) => {
+            let (_, value) = outcome_to_js(ctx, outcome)?;
+            vec![value].into_js(ctx)
+        }
+    }
+}
+
+pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Result<()> {
+    macro_rules! op {
+        ($name:literal, $f:expr) => {
+            ops.set($name, Function::new(ctx.clone(), $f)?.with_name($name)?)?;
+        };
+    }
+
+    let i = io.clone();
+    op!("storageGet", move |ctx: Ctx<'js>,
+                            keys: Vec<String>,
+                            allow_concurrency: bool|
+          -> rquickjs::Result<Value<'js>> {
+        let a = i.borrow_mut().storage_get(keys, allow_concurrency);
+        answer(&ctx, a)
+    });
+    let i = io.clone();
+    op!(
+        "storagePut",
+        move |entries: Vec<Vec<String>>, allow_unconfirmed: bool| {
+            let entries = entries
+                .into_iter()
+                .filter_map(|p| <[String; 2]>::try_from(p).ok())
+                .map(|[k, v]| (k, v.into_bytes()))
+                .collect();
+            i.borrow_mut().storage_put(entries, allow_unconfirmed);
+        }
+    );
+    let i = io.clone();
+    op!("storageDelete", move |ctx: Ctx<'js>,
+                               keys: Vec<String>,
+                               allow_unconfirmed: bool|
+          -> rquickjs::Result<Value<'js>> {
+        let a = i.borrow_mut().storage_delete(keys, allow_unconfirmed);
+        answer(&ctx, a)
+    });
+    let i = io.clone();
+    op!("storageList", move |ctx: Ctx<'js>,
+                             options: String,
+                             allow_concurrency: bool|
+          -> rquickjs::Result<Value<'js>> {
+        let options: ListOptions = serde_json::from_str(&options).map_err(|e| {
+            Exception::throw_type(&ctx, &format!("internal: bad list options: {e}"))
+        })?;
+        let a = i.borrow_mut().storage_list(options, allow_concurrency);
+        answer(&ctx, a)
+    });
+    let i = io.clone();
+    op!("storageDeleteAll", move || i
+        .borrow_mut()
+        .storage_delete_all());
+    let i = io.clone();
+    op!(
+        "storageGetAlarm",
+        move |ctx: Ctx<'js>| -> rquickjs::Result<Value<'js>> {
+            let a = i.borrow_mut().storage_get_alarm();
+            answer(&ctx, a)
+        }
+    );
+    let i = io.clone();
+    op!("storageSetAlarm", move |at_ms: Option<f64>| {
+        i.borrow_mut()
+            .storage_set_alarm(at_ms.map(|ms| ms.max(0.0) as u64))
+    });
+    let i = io.clone();
+    op!(
+        "storageSync",
+        move |ctx: Ctx<'js>| -> rquickjs::Result<Value<'js>> {
+            let a = i.borrow_mut().storage_sync();
+            answer(&ctx, a)
+        }
+    );
+
+    let i = io.clone();
+    op!(
+        "blockConcurrencyEnter",
+        move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
+            i.borrow_mut()
+                .block_concurrency_enter()
+                .map_err(|e| Exception::throw_message(&ctx, &e))
+        }
+    );
+    let i = io.clone();
+    op!("blockConcurrencyExit", move || i
+        .borrow_mut()
+        .block_concurrency_exit());
+    let i = io.clone();
+    op!("currentInvocation", move || i
+        .borrow()
+        .current
+        .map(|id| id as f64));
+    let i = io.clone();
+    op!("resetObject", move |reason: String| i
+        .borrow_mut()
+        .break_object(reason));
+
+    let i = io.clone();
+    op!("threw", move |id: f64, class: String, message: String| i
+        .borrow_mut()
+        .threw(id as u64, class, message));
+    let i = io.clone();
+    op!("returned", move |id: f64, value: String| i
+        .borrow_mut()
+        .returned(id as u64, value));
+
+    let i = io.clone();
+    op!("objectFetch", move |ctx: Ctx<'js>,
+                             target: Vec<Option<String>>,
+                             method: String,
+                             url: String,
+                             headers: Vec<Vec<String>>,
+                             body: Option<TypedArray<'js, u8>>|
+          -> rquickjs::Result<f64> {
+        let request = HttpRequest {
+            method,
+            url,
+            headers: pairs(headers),
+            body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
+        };
+        let mut target = target.into_iter();
+        let (namespace, id, name) = (target.next(), target.next(), target.next());
+        let (Some(Some(namespace)), Some(Some(id))) = (namespace, id) else {
+            return Err(Exception::throw_type(&ctx, "internal: bad object address"));
+        };
+        call(
+            &ctx,
+            &i,
+            namespace,
+            id,
+            name.flatten(),
+            ObjectCallKind::Fetch(request),
+        )
+    });
+    let i = io;
+    op!("objectRpc", move |ctx: Ctx<'js>,
+                           namespace: String,
+                           id: String,
+                           name: Option<String>,
+                           method: String,
+                           args: String|
+          -> rquickjs::Result<f64> {
+        call(
+            &ctx,
+            &i,
+            namespace,
+            id,
+            name,
+            ObjectCallKind::Rpc { method, args },
+        )
+    });
+    Ok(())
+}
+
+/// Sends a call to a Durable Object through the host (behind this isolate's output gate).
+fn call(
+    ctx: &Ctx<'_>,
+    io: &Io,
+    namespace: String,
+    id: String,
+    name: Option<String>,
+    kind: ObjectCallKind,
+) -> rquickjs::Result<f64> {
+    let mut io = io.borrow_mut();
+    if io.current.is_none() {
+        return Err(Exception::throw_message(
+            ctx,
+            super::ops::GLOBAL_SCOPE_DISALLOWED,
+        ));
+    }
+    count_service_subrequest(ctx, &mut io)?;
+    let host = io.host.clone();
+    let call = ObjectCall {
+        address: ObjectAddress { namespace, id },
+        name,
+        kind,
+    };
+    let id = io.add_outgoing_op(
+        OpKind::Js,
+        Box::pin(async move {
+            match host.call_object(call).await {
+                Ok(ObjectReply::Response(response)) => OpOutcome::Response(response),
+                Ok(ObjectReply::Value(value)) => OpOutcome::Serialized(value),
+                Err(e) => OpOutcome::Error {
+                    class: e.class,
+                    message: e.message,
+                },
+            }
+        }),
+    );
+    Ok(id as f64)
+}

@@ -1,0 +1,109 @@
+// Structured-clone serialisation to text: how values cross into Durable Object storage and
+// between isolates (RPC arguments and results). What structuredClone refuses, this refuses with
+// the same DataCloneError; what it keeps (Map, Set, Date, RegExp, typed arrays, errors, BigInt,
+// undefined, NaN, -0, shared references) survives the round trip. Every object is tagged, so
+// the JSON never needs guessing: {"o":{...}} object, {"a":[...]} array, {"m":[[k,v]...]} Map, ...
+
+const bytesToText = (bytes) => {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  return ops.btoa(s);
+};
+const textToBytes = (text) => {
+  const s = ops.atob(text) ?? "";
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+};
+
+const VIEW_TYPES = {
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
+};
+const ERROR_TYPES = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+
+function encodeValue(v, refs) {
+  switch (typeof v) {
+    case "undefined": return { u: 1 };
+    case "boolean": case "string": return v;
+    case "number":
+      if (Number.isNaN(v)) return { n: "NaN" };
+      if (v === Infinity) return { n: "Infinity" };
+      if (v === -Infinity) return { n: "-Infinity" };
+      if (Object.is(v, -0)) return { n: "-0" };
+      return v;
+    case "bigint": return { big: v.toString() };
+  }
+  if (v === null) return null;
+  if (refs.has(v)) return { ref: refs.get(v) };
+  refs.set(v, refs.size);
+  if (Array.isArray(v)) {
+    const a = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = encodeValue(v[i], refs);
+    return { a };
+  }
+  if (v instanceof OriginalDate) return { d: v.getTime() };
+  if (v instanceof RegExp) return { re: [v.source, v.flags] };
+  if (v instanceof ArrayBuffer) return { ab: bytesToText(new Uint8Array(v)) };
+  if (ArrayBuffer.isView(v)) {
+    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    return { view: v.constructor.name, b: bytesToText(bytes) };
+  }
+  if (v instanceof Map) return { m: [...v].map(([k, x]) => [encodeValue(k, refs), encodeValue(x, refs)]) };
+  if (v instanceof Set) return { s: [...v].map((x) => encodeValue(x, refs)) };
+  if (v instanceof Error) return { e: [v.name, v.message, v.stack === undefined ? null : String(v.stack)] };
+  if (v instanceof Boolean || v instanceof Number || v instanceof String) return { box: encodeValue(v.valueOf(), refs) };
+  const o = {};
+  for (const k of Object.keys(v)) o[k] = encodeValue(v[k], refs);
+  return { o };
+}
+
+function decodeValue(x, refs) {
+  if (x === null || typeof x !== "object") return x;
+  if ("o" in x) {
+    const out = {}; refs.push(out);
+    for (const k of Object.keys(x.o)) out[k] = decodeValue(x.o[k], refs);
+    return out;
+  }
+  if ("a" in x) {
+    const out = new Array(x.a.length); refs.push(out);
+    for (let i = 0; i < x.a.length; i++) out[i] = decodeValue(x.a[i], refs);
+    return out;
+  }
+  if ("u" in x) return undefined;
+  if ("n" in x) return x.n === "-0" ? -0 : Number(x.n);
+  if ("big" in x) return BigInt(x.big);
+  if ("ref" in x) return refs[x.ref];
+  let out;
+  if ("d" in x) out = new OriginalDate(x.d);
+  else if ("re" in x) out = new RegExp(x.re[0], x.re[1]);
+  else if ("ab" in x) out = textToBytes(x.ab).buffer;
+  else if ("view" in x) {
+    const bytes = textToBytes(x.b);
+    const Ctor = VIEW_TYPES[x.view] ?? Uint8Array;
+    out = Ctor === DataView ? new DataView(bytes.buffer) : new Ctor(bytes.buffer, 0, bytes.byteLength / (Ctor.BYTES_PER_ELEMENT ?? 1));
+  } else if ("m" in x) {
+    out = new Map(); refs.push(out);
+    for (const [k, v] of x.m) out.set(decodeValue(k, refs), decodeValue(v, refs));
+    return out;
+  } else if ("s" in x) {
+    out = new Set(); refs.push(out);
+    for (const v of x.s) out.add(decodeValue(v, refs));
+    return out;
+  } else if ("e" in x) {
+    out = new (ERROR_TYPES[x.e[0]] ?? Error)(x.e[1]);
+    if (x.e[2] !== null) define(out, "stack", x.e[2]);
+  } else if ("box" in x) out = Object(decodeValue(x.box, refs));
+  refs.push(out);
+  return out;
+}
+
+/// The text form of `value`; throws DataCloneError for what structuredClone cannot copy.
+function serializeValue(value) {
+  cloneValue(value, new Map());
+  return JSON.stringify(encodeValue(value, new Map()));
+}
+
+function deserializeValue(text) {
+  return decodeValue(JSON.parse(text), []);
+}

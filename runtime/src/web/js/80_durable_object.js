@@ -1,0 +1,361 @@
+// Durable Objects: the namespace binding and stubs a Worker calls through, and, in the isolate
+// that hosts an object, its state, its storage API and the dispatch of calls to it. Gates and
+// the storage cache live in Rust (engine/object.rs); this file checks arguments with workerd's
+// texts (actor-state.c++, actor.c++) and encodes values (06_serialize.js).
+
+const DO_KEY_BYTES_MAX = 2048;
+const DO_VALUE_BYTES_MAX = 128 * 1024;
+/// actor-storage.h: the advertised maximum plus room for the serialiser's own header.
+const DO_VALUE_BYTES_ENFORCED = DO_VALUE_BYTES_MAX + 34;
+const SQL_NOT_ENABLED = "SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly,set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.";
+
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
+class DurableObjectId {
+  #hex; #name;
+  constructor(hexId, name) { this.#hex = hexId; this.#name = name; }
+  toString() { return this.#hex; }
+  equals(other) { return other instanceof DurableObjectId && other.#hex === this.#hex; }
+  get name() { return this.#name; }
+}
+
+class DurableObjectNamespace {
+  #namespace;
+  constructor(namespace) { this.#namespace = namespace; }
+  idFromName(name) {
+    name = String(name);
+    const digest = ops.digest("SHA-256", utf8(`edgesim:durable-object:${this.#namespace}:${name}`));
+    return new DurableObjectId(hex(digest), name);
+  }
+  newUniqueId() {
+    return new DurableObjectId(hex(ops.randomBytes(32)), undefined);
+  }
+  idFromString(id) {
+    id = String(id);
+    if (!/^[0-9a-fA-F]{64}$/.test(id)) throw new TypeError("Invalid Durable Object ID: must be 64 hex digits");
+    return new DurableObjectId(id.toLowerCase(), undefined);
+  }
+  get(id, options) {
+    if (!(id instanceof DurableObjectId)) throw new TypeError("Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.");
+    void options;
+    return makeStub(this.#namespace, id);
+  }
+  getByName(name, options) {
+    return this.get(this.idFromName(name), options);
+  }
+}
+define(G, "DurableObjectNamespace", DurableObjectNamespace);
+define(G, "DurableObjectId", DurableObjectId);
+
+class DurableObjectStub {
+  #target;
+  constructor(namespace, id) { this.#target = [namespace, id.toString(), id.name ?? null]; this.id = id; this.name = id.name; }
+  async fetch(input, init) {
+    const request = new Request(input, init);
+    const state = Request._body(request);
+    const body = state.isNull ? null : await state.consume();
+    const [status, statusText, headers, bytes] = await awaitOp(
+      ops.objectFetch(this.#target, request.method, request.url, Headers._pairs(request.headers), body));
+    const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
+    return new Response(nullBody ? null : bytes, { status, statusText, headers });
+  }
+  static _call(stub, method, args) {
+    const encoded = serializeValue(args);
+    return awaitOp(ops.objectRpc(...stub.#target, method, encoded)).then(deserializeValue);
+  }
+}
+define(G, "DurableObjectStub", DurableObjectStub);
+
+/// A stub answers its own members and turns any other property into an RPC method.
+function makeStub(namespace, id) {
+  const stub = new DurableObjectStub(namespace, id);
+  return new Proxy(stub, {
+    get(target, prop) {
+      if (typeof prop === "symbol" || prop in target) {
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      }
+      if (prop === "then") return undefined;
+      return (...args) => DurableObjectStub._call(target, prop, args);
+    },
+  });
+}
+
+// ---------- inside the object ----------
+
+const keyBytes = (key) => utf8(key).length;
+
+class DurableObjectStorage {
+  #sqlite;
+  constructor(sqlite) { this.#sqlite = sqlite; }
+
+  #checkKey(key) {
+    if (this.#sqlite) return;
+    const size = keyBytes(key);
+    if (size > DO_KEY_BYTES_MAX) throw new RangeError(`Keys cannot be larger than ${DO_KEY_BYTES_MAX} bytes. A key of size ${size} was provided.`);
+  }
+  #encode(value) {
+    if (value === undefined) throw new TypeError("put() called with undefined value.");
+    const text = serializeValue(value);
+    if (!this.#sqlite) {
+      const size = utf8(text).length;
+      if (size > DO_VALUE_BYTES_ENFORCED) throw new RangeError(`Values cannot be larger than ${DO_VALUE_BYTES_MAX} bytes. A value of size ${size} was provided.`);
+    }
+    return text;
+  }
+
+  async get(keys, options = {}) {
+    const many = Array.isArray(keys);
+    const list = many ? keys.map(String) : [String(keys)];
+    const r = ops.storageGet(list, !!options?.allowConcurrency);
+    const entries = typeof r === "number" ? await awaitOp(r) : r[0];
+    if (many) return new Map(entries.map(([k, v]) => [k, deserializeValue(v)]));
+    return entries.length ? deserializeValue(entries[0][1]) : undefined;
+  }
+
+  async put(keyOrEntries, value, options) {
+    let entries, opts;
+    if (keyOrEntries !== null && typeof keyOrEntries === "object") {
+      opts = value ?? {};
+      entries = Object.entries(keyOrEntries).map(([k, v]) => { this.#checkKey(k); return [k, this.#encode(v)]; });
+    } else {
+      opts = options ?? {};
+      const key = String(keyOrEntries);
+      this.#checkKey(key);
+      entries = [[key, this.#encode(value)]];
+    }
+    ops.storagePut(entries, !!opts.allowUnconfirmed);
+  }
+
+  async delete(keys, options = {}) {
+    const many = Array.isArray(keys);
+    const list = many ? keys.map(String) : [String(keys)];
+    const r = ops.storageDelete(list, !!options?.allowUnconfirmed);
+    const count = typeof r === "number" ? await awaitOp(r) : r[0];
+    return many ? count : count > 0;
+  }
+
+  async list(options = {}) {
+    const o = options ?? {};
+    const opts = {};
+    for (const k of ["start", "startAfter", "end", "prefix"]) if (o[k] !== undefined) opts[k] = String(o[k]);
+    if (o.reverse) opts.reverse = true;
+    if (o.limit !== undefined) {
+      const limit = Math.trunc(Number(o.limit));
+      if (!(limit > 0)) throw new TypeError("List limit must be positive.");
+      opts.limit = limit;
+    }
+    const r = ops.storageList(JSON.stringify(opts), !!o.allowConcurrency);
+    const entries = typeof r === "number" ? await awaitOp(r) : r[0];
+    return new Map(entries.map(([k, v]) => [k, deserializeValue(v)]));
+  }
+
+  async deleteAll() { ops.storageDeleteAll(); }
+
+  async getAlarm() {
+    const r = ops.storageGetAlarm();
+    return typeof r === "number" ? await awaitOp(r) : r[0];
+  }
+  async setAlarm(scheduledTime) {
+    const ms = scheduledTime instanceof OriginalDate ? scheduledTime.getTime() : Number(scheduledTime);
+    if (!Number.isFinite(ms)) throw new TypeError("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'Date or number'.");
+    ops.storageSetAlarm(ms);
+  }
+  async deleteAlarm() { ops.storageSetAlarm(null); }
+
+  async sync() {
+    const r = ops.storageSync();
+    if (typeof r === "number") await awaitOp(r);
+  }
+
+  async transaction(closure) {
+    const txn = new DurableObjectTransaction(this);
+    let result;
+    try {
+      result = await closure(txn);
+    } catch (e) {
+      DurableObjectTransaction._end(txn);
+      throw e;
+    }
+    await DurableObjectTransaction._commit(txn);
+    return result;
+  }
+  transactionSync(closure) { return closure(); }
+
+  get sql() { return new SqlStorage(this.#sqlite); }
+}
+define(G, "DurableObjectStorage", DurableObjectStorage);
+
+/// Writes stay in the transaction until it ends; reads see them first. Committed as one batch,
+/// so they reach the store atomically.
+class DurableObjectTransaction {
+  #storage; #writes = new Map(); #done = false; #rolledBack = false;
+  constructor(storage) { this.#storage = storage; }
+  #check() { if (this.#done) throw new Error("Transaction is already committed or rolled back."); }
+  async get(keys, options) {
+    this.#check();
+    const many = Array.isArray(keys);
+    const list = many ? keys.map(String) : [String(keys)];
+    const stored = await this.#storage.get(list, options);
+    const out = new Map();
+    for (const k of [...list].sort()) {
+      const v = this.#writes.has(k) ? this.#writes.get(k) : stored.get(k);
+      if (v !== undefined) out.set(k, structuredClone(v));
+    }
+    return many ? out : out.get(list[0]);
+  }
+  async put(keyOrEntries, value) {
+    this.#check();
+    const entries = keyOrEntries !== null && typeof keyOrEntries === "object" ? Object.entries(keyOrEntries) : [[String(keyOrEntries), value]];
+    for (const [k, v] of entries) {
+      if (v === undefined) throw new TypeError("put() called with undefined value.");
+      this.#writes.set(k, structuredClone(v));
+    }
+  }
+  async delete(keys) {
+    this.#check();
+    const many = Array.isArray(keys);
+    const list = many ? keys.map(String) : [String(keys)];
+    const existing = await this.get(list);
+    for (const k of list) this.#writes.set(k, undefined);
+    return many ? existing.size : existing.size > 0;
+  }
+  async list(options) {
+    this.#check();
+    const stored = await this.#storage.list(options);
+    for (const [k, v] of this.#writes) {
+      if (!stored.has(k)) continue;
+      if (v === undefined) stored.delete(k); else stored.set(k, v);
+    }
+    return stored;
+  }
+  async deleteAll() { throw new Error("Cannot call deleteAll() within a transaction"); }
+  getAlarm(o) { return this.#storage.getAlarm(o); }
+  setAlarm(t) { return this.#storage.setAlarm(t); }
+  deleteAlarm() { return this.#storage.deleteAlarm(); }
+  rollback() { this.#check(); this.#rolledBack = true; this.#writes.clear(); }
+  static _end(txn) { txn.#done = true; }
+  static async _commit(txn) {
+    txn.#done = true;
+    if (txn.#rolledBack) return;
+    const puts = {};
+    const deletes = [];
+    for (const [k, v] of txn.#writes) (v === undefined ? deletes.push(k) : (puts[k] = v));
+    if (Object.keys(puts).length) await txn.#storage.put(puts);
+    if (deletes.length) await txn.#storage.delete(deletes);
+  }
+}
+define(G, "DurableObjectTransaction", DurableObjectTransaction);
+
+/// `ctx.storage.sql`. KV-backed classes refuse it with workerd's text; SQLite-backed classes
+/// are refused too until edgesim runs SQL inside objects (issue 5).
+class SqlStorage {
+  #sqlite;
+  constructor(sqlite) { this.#sqlite = sqlite; }
+  exec(query, ...bindings) {
+    for (const b of bindings) if (typeof b === "bigint") throw new TypeError("Cannot convert a BigInt value to a number");
+    void query;
+    if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
+    throw new Error("edgesim does not run SQL inside Durable Objects yet: ctx.storage.sql.exec() is unavailable.");
+  }
+  get databaseSize() {
+    if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
+    throw new Error("edgesim does not run SQL inside Durable Objects yet: ctx.storage.sql.databaseSize is unavailable.");
+  }
+}
+define(G, "SqlStorage", SqlStorage);
+
+const blockers = new Set();
+class DurableObjectState {
+  #storage;
+  constructor(id, sqlite) { this.id = id; this.#storage = new DurableObjectStorage(sqlite); }
+  get storage() { return this.#storage; }
+  waitUntil(promise) {
+    const id = ops.currentInvocation();
+    if (id === null || id === undefined) return;
+    ops.waitUntilAdd(id);
+    Promise.resolve(promise).then(() => ops.waitUntilSettled(id), () => ops.waitUntilSettled(id));
+  }
+  async blockConcurrencyWhile(callback) {
+    ops.blockConcurrencyEnter();
+    const run = (async () => callback())();
+    blockers.add(run);
+    try {
+      return await run;
+    } catch (e) {
+      ops.resetObject(`${e?.name ?? "Error"}: ${e?.message ?? String(e)}`);
+      throw e;
+    } finally {
+      blockers.delete(run);
+      ops.blockConcurrencyExit();
+    }
+  }
+  abort(reason) {
+    ops.resetObject(reason === undefined ? "Durable Object was aborted." : String(reason));
+  }
+}
+define(G, "DurableObjectState", DurableObjectState);
+
+class AlarmInvocationInfo {
+  constructor(scheduledTime, retryCount) {
+    this.scheduledTime = scheduledTime;
+    this.retryCount = retryCount;
+    this.isRetry = retryCount > 0;
+  }
+}
+
+let hostedObject = null;
+/// Called once when this isolate becomes the home of one object; an error text if it cannot.
+function hostObject(className, idHex, name, sqlite) {
+  const Class = moduleExports?.[className];
+  if (typeof Class !== "function") return `Durable Object class "${className}" is not exported by the Worker's main module.`;
+  hostedObject = { Class, id: new DurableObjectId(idHex, name ?? undefined), sqlite, instance: null };
+  return null;
+}
+
+/// The object's instance, constructed on its first call; then waits out any
+/// blockConcurrencyWhile() the constructor started.
+async function objectInstance() {
+  const o = hostedObject;
+  if (!o.instance) o.instance = new o.Class(new DurableObjectState(o.id, o.sqlite), workerEnv);
+  if (blockers.size) await Promise.allSettled([...blockers]);
+  return o.instance;
+}
+
+const throwBack = (id) => (e) => {
+  if (e !== null && typeof e === "object") ops.threw(id, String(e.name ?? "Error"), String(e.message ?? ""));
+  else ops.threw(id, "Error", String(e));
+};
+
+function dispatchObjectFetch(id, method, url, _colo, headers, body) {
+  (async () => {
+    const instance = await objectInstance();
+    if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
+    const noBody = method === "GET" || method === "HEAD";
+    const response = await instance.fetch(new Request(url, { method, headers, body: noBody ? null : body }));
+    if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+    const state = Response._body(response);
+    const bytes = state.isNull ? new Uint8Array(0) : await state.consume();
+    ops.respond(id, response.status, response.statusText, Headers._pairs(response.headers), bytes);
+  })().catch(throwBack(id));
+}
+
+const RPC_RESERVED = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError", "constructor"]);
+function dispatchRpc(id, method, args) {
+  (async () => {
+    const instance = await objectInstance();
+    if (RPC_RESERVED.has(method) || typeof instance[method] !== "function") {
+      throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
+    }
+    const result = await instance[method](...deserializeValue(args));
+    ops.returned(id, serializeValue(result));
+  })().catch(throwBack(id));
+}
+
+function dispatchAlarm(id, retryCount, scheduledTime) {
+  (async () => {
+    const instance = await objectInstance();
+    if (typeof instance.alarm !== "function") return;
+    await instance.alarm(new AlarmInvocationInfo(scheduledTime, retryCount));
+  })().then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
+}

@@ -1,0 +1,187 @@
+//! Durable Objects on the simulated platform: where each object lives, its durable storage, and
+//! the delivery of calls to it across the network.
+//!
+//! An object is placed in the colo of the first call that reaches it and never moves
+//! (data-location.mdx). Each placed object has one task (task.rs) that owns its isolate: calls
+//! queue in its inbox and the isolate's input gate decides when each one runs. Storage lives
+//! here, outside the isolate, so a reset or an eviction loses memory and unconfirmed writes but
+//! never a confirmed one.
+
+mod task;
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use edgesim_runtime::Limits;
+use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::storage::durable::{
+    ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
+};
+use edgesim_runtime::worker::WorkerDefinition;
+use futures::channel::{mpsc, oneshot};
+
+use crate::platform::Platform;
+pub use task::ObjectJob;
+
+/// How long the object's storage takes to answer, as seen from its isolate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StorageLatency {
+    /// A read the isolate's cache cannot answer.
+    pub read_ms: u64,
+    /// From handing a batch of writes to the store until it is confirmed (replicated).
+    pub commit_ms: u64,
+}
+
+impl Default for StorageLatency {
+    fn default() -> Self {
+        StorageLatency {
+            read_ms: 1,
+            commit_ms: 4,
+        }
+    }
+}
+
+/// The Worker (code and limits) an object's isolate runs.
+#[derive(Clone)]
+pub struct WorkerUnit {
+    pub definition: Rc<WorkerDefinition>,
+    pub limits: Limits,
+}
+
+/// Every Durable Object of a run.
+#[derive(Default)]
+pub struct ObjectService {
+    pub latency: Cell<StorageLatency>,
+    stores: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
+    placements: RefCell<BTreeMap<ObjectAddress, String>>,
+    inboxes: RefCell<BTreeMap<ObjectAddress, mpsc::UnboundedSender<ObjectJob>>>,
+    /// Commits still to fail instead of applying (a storage fault), whichever object makes them.
+    failing_commits: Cell<u32>,
+    /// Commits applied so far, all objects together.
+    commits: Cell<u64>,
+}
+
+impl ObjectService {
+    /// The colo an object lives in, if it was ever reached.
+    pub fn placement(&self, address: &ObjectAddress) -> Option<String> {
+        self.placements.borrow().get(address).cloned()
+    }
+
+    /// A copy of an object's stored state (for checkers and tests).
+    pub fn store(&self, address: &ObjectAddress) -> Option<ObjectStore> {
+        self.stores.borrow().get(address).cloned()
+    }
+
+    /// The stored alarm of `address`, ms since the epoch.
+    pub fn alarm_of(&self, address: &ObjectAddress) -> Option<u64> {
+        self.stores
+            .borrow()
+            .get(address)
+            .and_then(ObjectStore::alarm_ms)
+    }
+
+    /// An alarm starts running: it is no longer set (unless the handler sets it again).
+    pub fn take_alarm(&self, address: &ObjectAddress, scheduled_ms: u64) {
+        let mut stores = self.stores.borrow_mut();
+        if let Some(store) = stores.get_mut(address)
+            && store.alarm_ms() == Some(scheduled_ms)
+        {
+            store.apply(StorageOp::Commit(
+                edgesim_runtime::storage::durable::Commit {
+                    alarm: Some(None),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+
+    /// Makes the next `count` commits fail, as a storage fault.
+    pub fn fail_next_commits(&self, count: u32) {
+        self.failing_commits.set(count);
+    }
+
+    /// How many commits were applied (each one a batch of coalesced writes).
+    pub fn commits(&self) -> u64 {
+        self.commits.get()
+    }
+
+    /// Runs a storage operation for the object's isolate, after the storage latency. A commit
+    /// applies at the end of that latency: an isolate discarded before then never wrote.
+    pub async fn storage(
+        &self,
+        address: &ObjectAddress,
+        op: StorageOp,
+    ) -> Result<StorageReply, StorageError> {
+        let latency = self.latency.get();
+        let is_commit = matches!(op, StorageOp::Commit(_));
+        let ms = if is_commit {
+            latency.commit_ms
+        } else {
+            latency.read_ms
+        };
+        madsim::time::sleep(Duration::from_millis(ms)).await;
+        if is_commit {
+            let failing = self.failing_commits.get();
+            if failing > 0 {
+                self.failing_commits.set(failing - 1);
+                return Err(StorageError::Internal);
+            }
+            self.commits.set(self.commits.get() + 1);
+        }
+        let mut stores = self.stores.borrow_mut();
+        Ok(stores.entry(address.clone()).or_default().apply(op))
+    }
+
+    /// Delivers `call` from an isolate at `from_colo` running `worker`, placing the object on
+    /// first contact, and brings the answer back across the network.
+    pub async fn call(
+        platform: Rc<Platform>,
+        from_colo: String,
+        worker: WorkerUnit,
+        call: ObjectCall,
+    ) -> Result<ObjectReply, ObjectCallError> {
+        let service = &platform.objects;
+        let Some(class_name) = worker.definition.object_class(&call.address.namespace) else {
+            return Err(ObjectCallError::platform(format!(
+                "edgesim: no Worker defines Durable Object namespace {:?}",
+                call.address.namespace
+            )));
+        };
+        let colo = service
+            .placements
+            .borrow_mut()
+            .entry(call.address.clone())
+            .or_insert_with(|| from_colo.clone())
+            .clone();
+        let one_way = Duration::from_millis(platform.network.one_way_ms(&from_colo, &colo));
+        madsim::time::sleep(one_way).await;
+        let (reply, answer) = oneshot::channel();
+        let job = ObjectJob {
+            name: call.name,
+            kind: call.kind,
+            reply,
+        };
+        let inbox = {
+            let mut inboxes = service.inboxes.borrow_mut();
+            inboxes
+                .entry(call.address.clone())
+                .or_insert_with(|| {
+                    task::spawn(
+                        platform.clone(),
+                        call.address.clone(),
+                        class_name,
+                        colo.clone(),
+                        worker,
+                    )
+                })
+                .clone()
+        };
+        let lost = || ObjectCallError::platform("Network connection lost.");
+        inbox.unbounded_send(job).map_err(|_| lost())?;
+        let result = answer.await.map_err(|_| lost())?;
+        madsim::time::sleep(one_way).await;
+        result
+    }
+}

@@ -1,0 +1,353 @@
+//! One placed object: the task that owns its isolate, feeds it calls, answers callers, and runs
+//! its alarm (at least once, retried with backoff from 2 s doubling, up to 6 retries;
+//! semantics.md §5.4).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use edgesim_runtime::engine::object::ObjectSpec;
+use edgesim_runtime::host::{ObjectCallError, ObjectCallKind, ObjectReply};
+use edgesim_runtime::invocation::InvocationKind;
+use edgesim_runtime::storage::durable::ObjectAddress;
+use edgesim_runtime::{InvocationId, Isolate, IsolateEvent, Outcome};
+use futures::channel::{mpsc, oneshot};
+use futures::{FutureExt, StreamExt};
+
+use super::WorkerUnit;
+use crate::host::SimHost;
+use crate::platform::Platform;
+use crate::seed;
+use crate::trace::TraceEvent;
+
+/// alarm-scheduler.h: `ALARM_RETRY_START_SECONDS`, `ALARM_RETRY_MAX_TRIES`, exponent cap.
+const ALARM_RETRY_START_MS: u64 = 2_000;
+const ALARM_RETRIES_MAX: u32 = 6;
+const ALARM_BACKOFF_EXPONENT_MAX: u32 = 9;
+/// The compatibility date from which `deleteAll()` also deletes the alarm.
+const DELETE_ALL_DELETES_ALARM_FROM: &str = "2026-02-24";
+
+/// A call waiting in an object's inbox.
+pub struct ObjectJob {
+    pub name: Option<String>,
+    pub kind: ObjectCallKind,
+    pub reply: oneshot::Sender<Result<ObjectReply, ObjectCallError>>,
+}
+
+type Reply = oneshot::Sender<Result<ObjectReply, ObjectCallError>>;
+
+enum Waiter {
+    /// `None` once answered (the invocation may still run `waitUntil` work).
+    Call(Option<Reply>),
+    Alarm {
+        retry_count: u32,
+        scheduled_ms: u64,
+    },
+}
+
+pub fn spawn(
+    platform: Rc<Platform>,
+    address: ObjectAddress,
+    class_name: String,
+    colo: String,
+    worker: WorkerUnit,
+) -> mpsc::UnboundedSender<ObjectJob> {
+    let (tx, rx) = mpsc::unbounded();
+    let task = ObjectTask {
+        platform,
+        address,
+        class_name,
+        colo,
+        worker,
+        name: None,
+        generation: 0,
+    };
+    madsim::task::spawn_local(task.run(rx));
+    tx
+}
+
+struct ObjectTask {
+    platform: Rc<Platform>,
+    address: ObjectAddress,
+    class_name: String,
+    colo: String,
+    worker: WorkerUnit,
+    name: Option<String>,
+    /// Isolates started for this object so far: seeds each differently.
+    generation: u64,
+}
+
+enum Next {
+    Job(Option<ObjectJob>),
+    Event(Option<IsolateEvent>),
+    Alarm,
+}
+
+/// The next alarm attempt: when (ms since the epoch), which retry, for which scheduled time.
+#[derive(Clone, Copy)]
+struct AlarmAttempt {
+    at_ms: u64,
+    retry_count: u32,
+    scheduled_ms: u64,
+}
+
+impl ObjectTask {
+    fn record(&self, event: TraceEvent) {
+        self.platform.record(event);
+    }
+
+    async fn start_isolate(&mut self) -> Result<Isolate, String> {
+        self.generation += 1;
+        let component = format!(
+            "object/{}/{}/{}",
+            self.address.namespace, self.address.id, self.generation
+        );
+        let host = SimHost::new(
+            seed::derive(self.platform.run_seed, &component),
+            &self.colo,
+            self.platform.clone(),
+        )
+        .with_worker(self.worker.clone())
+        .with_object(self.address.clone());
+        let definition = &self.worker.definition;
+        let config = definition.isolate_config(self.worker.limits.clone());
+        let mut isolate = Isolate::start(Rc::new(host), &config)
+            .map_err(|e| format!("worker {:?} failed to start: {e}", definition.name))?;
+        isolate.set_colo(&self.colo);
+        let compat = definition.config.compatibility_date.clone();
+        isolate.host_object(ObjectSpec {
+            address: self.address.clone(),
+            name: self.name.clone(),
+            class_name: self.class_name.clone(),
+            sqlite: definition.is_sqlite_class(&self.class_name),
+            delete_all_deletes_alarm: compat
+                .is_some_and(|d| d.as_str() >= DELETE_ALL_DELETES_ALARM_FROM),
+        })?;
+        let startup_cpu_ms = isolate.startup_cpu().millis();
+        self.record(TraceEvent::ObjectStart {
+            at_ms: self.platform.elapsed_ms(),
+            colo: self.colo.clone(),
+            namespace: self.address.namespace.clone(),
+            object: short_id(&self.address.id),
+            startup_cpu_ms,
+        });
+        let cold_ms = crate::pool::ISOLATE_START_MS as f64 + startup_cpu_ms;
+        madsim::time::sleep(Duration::from_micros((cold_ms * 1000.0) as u64)).await;
+        Ok(isolate)
+    }
+
+    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<ObjectJob>) {
+        let mut isolate: Option<Isolate> = None;
+        let mut waiting: BTreeMap<InvocationId, Waiter> = BTreeMap::new();
+        let mut alarm_running = false;
+        let mut retry: Option<AlarmAttempt> = None;
+        loop {
+            let next_alarm = if alarm_running {
+                None
+            } else {
+                retry.or_else(|| {
+                    let at_ms = self.platform.objects.alarm_of(&self.address)?;
+                    Some(AlarmAttempt {
+                        at_ms,
+                        retry_count: 0,
+                        scheduled_ms: at_ms,
+                    })
+                })
+            };
+            let busy = !waiting.is_empty();
+            let next = {
+                let now_ms = self.platform.now_ms();
+                let event = async {
+                    match isolate.as_mut() {
+                        Some(iso) if busy => iso.next_event().await,
+                        _ => std::future::pending().await,
+                    }
+                };
+                let alarm = async {
+                    match next_alarm {
+                        Some(a) => {
+                            let wait = a.at_ms.saturating_sub(now_ms);
+                            madsim::time::sleep(Duration::from_millis(wait)).await
+                        }
+                        None => std::future::pending().await,
+                    }
+                };
+                let mut event = Box::pin(event.fuse());
+                let mut alarm = Box::pin(alarm.fuse());
+                futures::select_biased! {
+                    e = event => Next::Event(e),
+                    j = inbox.next() => Next::Job(j),
+                    () = alarm => Next::Alarm,
+                }
+            };
+            match next {
+                Next::Job(None) => return,
+                Next::Job(Some(job)) => {
+                    if self.name.is_none() {
+                        self.name = job.name.clone();
+                    }
+                    let kind = match job.kind {
+                        ObjectCallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
+                        ObjectCallKind::Rpc { method, args } => {
+                            InvocationKind::Rpc { method, args }
+                        }
+                    };
+                    match self.ensure(&mut isolate).await {
+                        Ok(iso) => {
+                            let id = iso.enqueue(kind);
+                            waiting.insert(id, Waiter::Call(Some(job.reply)));
+                        }
+                        Err(e) => {
+                            let _ = job.reply.send(Err(ObjectCallError::platform(e)));
+                        }
+                    }
+                }
+                Next::Alarm => {
+                    let Some(attempt) = next_alarm else { continue };
+                    if retry.take().is_none() {
+                        self.platform
+                            .objects
+                            .take_alarm(&self.address, attempt.scheduled_ms);
+                    }
+                    let kind = InvocationKind::Alarm {
+                        retry_count: attempt.retry_count,
+                        scheduled_time_ms: attempt.scheduled_ms,
+                    };
+                    if let Ok(iso) = self.ensure(&mut isolate).await {
+                        let id = iso.enqueue(kind);
+                        waiting.insert(
+                            id,
+                            Waiter::Alarm {
+                                retry_count: attempt.retry_count,
+                                scheduled_ms: attempt.scheduled_ms,
+                            },
+                        );
+                        alarm_running = true;
+                    }
+                }
+                Next::Event(None) => {}
+                Next::Event(Some(event)) => {
+                    let reset = self.on_event(event, &mut waiting, &mut alarm_running, &mut retry);
+                    if reset {
+                        isolate = None;
+                    }
+                }
+            }
+            if isolate.as_ref().is_some_and(Isolate::is_condemned) && waiting.is_empty() {
+                isolate = None;
+            }
+        }
+    }
+
+    async fn ensure<'a>(
+        &mut self,
+        isolate: &'a mut Option<Isolate>,
+    ) -> Result<&'a mut Isolate, String> {
+        if isolate.is_none() {
+            *isolate = Some(self.start_isolate().await?);
+        }
+        isolate
+            .as_mut()
+            .ok_or_else(|| "the object's isolate is gone".to_string())
+    }
+
+    /// Handles one isolate event; true when the object was reset.
+    fn on_event(
+        &self,
+        event: IsolateEvent,
+        waiting: &mut BTreeMap<InvocationId, Waiter>,
+        alarm_running: &mut bool,
+        retry: &mut Option<AlarmAttempt>,
+    ) -> bool {
+        match event {
+            IsolateEvent::Responded { id, response } => {
+                if let Some(Waiter::Call(reply)) = waiting.get_mut(&id)
+                    && let Some(reply) = reply.take()
+                {
+                    let _ = reply.send(Ok(ObjectReply::Response(response)));
+                }
+            }
+            IsolateEvent::Returned { id, result } => {
+                if let Some(Waiter::Call(reply)) = waiting.get_mut(&id)
+                    && let Some(reply) = reply.take()
+                {
+                    let answer = result
+                        .map(ObjectReply::Value)
+                        .map_err(|e| ObjectCallError::thrown(&e.class, &e.message));
+                    let _ = reply.send(answer);
+                }
+            }
+            IsolateEvent::Finished(report) => match waiting.remove(&report.id) {
+                Some(Waiter::Call(Some(reply))) => {
+                    let _ = reply.send(Err(ObjectCallError::platform(
+                        "The Durable Object finished without answering.",
+                    )));
+                }
+                Some(Waiter::Alarm {
+                    retry_count,
+                    scheduled_ms,
+                }) => {
+                    *alarm_running = false;
+                    self.alarm_done(retry_count, scheduled_ms, report.outcome, retry);
+                }
+                _ => {}
+            },
+            IsolateEvent::ObjectReset { reason } => {
+                self.record(TraceEvent::ObjectReset {
+                    at_ms: self.platform.elapsed_ms(),
+                    namespace: self.address.namespace.clone(),
+                    object: short_id(&self.address.id),
+                    reason: reason.clone(),
+                });
+                for (_, waiter) in std::mem::take(waiting) {
+                    match waiter {
+                        Waiter::Call(Some(reply)) => {
+                            let _ = reply.send(Err(ObjectCallError::platform(reason.clone())));
+                        }
+                        Waiter::Alarm {
+                            retry_count,
+                            scheduled_ms,
+                        } => {
+                            *alarm_running = false;
+                            self.alarm_done(retry_count, scheduled_ms, Outcome::Exception, retry);
+                        }
+                        Waiter::Call(None) => {}
+                    }
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    fn alarm_done(
+        &self,
+        retry_count: u32,
+        scheduled_ms: u64,
+        outcome: Outcome,
+        retry: &mut Option<AlarmAttempt>,
+    ) {
+        self.record(TraceEvent::Alarm {
+            at_ms: self.platform.elapsed_ms(),
+            namespace: self.address.namespace.clone(),
+            object: short_id(&self.address.id),
+            retry_count,
+            outcome: outcome.as_str().to_string(),
+        });
+        *retry = None;
+        if outcome == Outcome::Ok || retry_count >= ALARM_RETRIES_MAX {
+            return;
+        }
+        let backoff_ms = ALARM_RETRY_START_MS << retry_count.min(ALARM_BACKOFF_EXPONENT_MAX);
+        *retry = Some(AlarmAttempt {
+            at_ms: self.platform.now_ms() + backoff_ms,
+            retry_count: retry_count + 1,
+            scheduled_ms,
+        });
+    }
+}
+
+/// The first 16 hex digits of an object id: enough to tell objects apart in a trace.
+fn short_id(id: &str) -> String {
+    id.chars().take(16).collect()
+}
