@@ -9,6 +9,7 @@ use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
 };
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply, LocalKv};
+use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 
 /// A fixed clock, counter-based randomness, no network.
@@ -60,7 +61,18 @@ impl Host for BenchHost {
     ) -> HostFuture<Result<StorageReply, StorageError>> {
         let mut objects = self.objects.borrow_mut();
         let reply = objects.entry(object.clone()).or_default().apply(op);
-        Box::pin(std::future::ready(Ok(reply)))
+        Box::pin(std::future::ready(reply))
+    }
+    fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {
+        let mut objects = self.objects.borrow_mut();
+        if !objects.contains_key(object) {
+            let store = ObjectStore::sqlite(0)?;
+            objects.insert(object.clone(), store);
+        }
+        match objects.get(object) {
+            Some(store) => store.sql(call),
+            None => Err(SqlError("no such object".into())),
+        }
     }
 }
 

@@ -69,6 +69,22 @@ impl Run {
         }
     }
 
+    /// Durable Object storage that answers reads after 1 ms and confirms writes after
+    /// `commit_ms`: long enough for a test to see what waits for a confirmation.
+    pub fn with_commit_ms(commit_ms: u64) -> Self {
+        Run {
+            setup: Some(Rc::new(move |p| {
+                p.objects
+                    .latency
+                    .set(edgesim_sim::durable_objects::StorageLatency {
+                        read_ms: 1,
+                        commit_ms,
+                    })
+            })),
+            ..Default::default()
+        }
+    }
+
     pub fn limits(&self, worker: &WorkerDefinition) -> Limits {
         let mut limits = worker.limits(self.plan, self.cpu_ms);
         if let Some(ms) = self.runaway_cpu_ms {
@@ -171,10 +187,20 @@ pub fn object_worker(class_body: &str, fetch_body: &str, sqlite: bool) -> Worker
 
 /// Runs `fetch_body` (which returns a JSON-able value) against [`object_worker`] and returns it.
 pub fn object_json(run: &Run, class_body: &str, fetch_body: &str) -> serde_json::Value {
+    object_json_with(run, class_body, fetch_body, false)
+}
+
+/// As [`object_json`], with a SQLite-backed class when `sqlite`.
+pub fn object_json_with(
+    run: &Run,
+    class_body: &str,
+    fetch_body: &str,
+    sqlite: bool,
+) -> serde_json::Value {
     let worker = object_worker(
         class_body,
         &format!("return Response.json(await (async () => {{ {fetch_body} }})());"),
-        false,
+        sqlite,
     );
     match run.fetch(&worker, get("https://example.com/")) {
         Ok(x) => body_json(&x.response),

@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use edgesim_conformance::{Run, object_json};
 use edgesim_runtime::HttpResponse;
-use edgesim_sim::durable_objects::StorageLatency;
 use serde_json::json;
 
 /// The counter methods the tests race: `inc` reads then writes with only storage in between;
@@ -89,15 +88,7 @@ fn do_awaited_fetch_between_read_and_write_lets_updates_be_lost() {
 /// the simulated time the object's answer was held.
 #[test]
 fn do_response_is_held_until_its_write_is_confirmed() {
-    let run = Run {
-        setup: Some(Rc::new(|p| {
-            p.objects.latency.set(StorageLatency {
-                read_ms: 1,
-                commit_ms: 40,
-            })
-        })),
-        ..Default::default()
-    };
+    let run = Run::with_commit_ms(40);
     let v = object_json(
         &run,
         r#"

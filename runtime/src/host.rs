@@ -10,6 +10,7 @@ use std::pin::Pin;
 
 use crate::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use crate::storage::kv::{KvError, KvOp, KvReply};
+use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 
 /// A boxed future the runtime can store while JavaScript keeps running. Not `Send`: an isolate
 /// lives on one thread, as a V8 isolate does.
@@ -125,4 +126,7 @@ pub trait Host {
         object: &ObjectAddress,
         op: StorageOp,
     ) -> HostFuture<Result<StorageReply, StorageError>>;
+    /// Runs SQL on the database of the (SQLite-backed) object this isolate hosts. Synchronous,
+    /// as `sql.exec()` is: the database is local to the object.
+    fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError>;
 }

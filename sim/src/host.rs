@@ -8,6 +8,7 @@ use std::time::Duration;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
 use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
+use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -181,5 +182,14 @@ impl Host for SimHost {
         let platform = self.platform.clone();
         let object = object.clone();
         Box::pin(async move { platform.objects.storage(&object, op).await })
+    }
+
+    fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {
+        if self.object.as_ref() != Some(object) {
+            return Err(SqlError(
+                "edgesim: this isolate hosts no such object".to_string(),
+            ));
+        }
+        self.platform.objects.sql(object, call)
     }
 }

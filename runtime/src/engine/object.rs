@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use super::event_loop::{IoState, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind};
 use crate::invocation::{InvocationId, InvocationKind, IsolateEvent};
 use crate::storage::durable::{Commit, ObjectAddress, StorageOp, StorageReply};
+use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 
 /// `blockConcurrencyWhile()` callbacks are cancelled, and the object reset, after this long.
 pub const BLOCK_CONCURRENCY_TIMEOUT_MS: u64 = 30_000;
@@ -399,6 +400,23 @@ impl IoState {
             object.dirty.alarm = Some(at_ms);
             object.bump(true);
         }
+    }
+
+    /// `ctx.storage.sql`: runs at once on the object's database; a statement that changed it
+    /// counts as a write, so what leaves the object afterwards waits for its confirmation.
+    pub fn object_sql(&mut self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
+        let Some(address) = self.object.as_ref().map(|o| o.spec.address.clone()) else {
+            return Err(SqlError("no Durable Object is hosted here".to_string()));
+        };
+        let answer = self.host.object_sql(&address, call)?;
+        if let SqlAnswer::Cursor(cursor) = &answer
+            && cursor.wrote
+            && let Some(object) = self.object_mut()
+        {
+            object.dirty.sql_written = true;
+            object.bump(true);
+        }
+        Ok(answer)
     }
 
     /// `storage.sync()`: resolves once every write made so far is confirmed.

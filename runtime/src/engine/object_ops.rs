@@ -16,6 +16,7 @@ use super::object::{ListOptions, StorageAnswer};
 use super::ops::{copy_bytes, count_service_subrequest, outcome_to_js, pairs};
 use crate::host::{HttpRequest, ObjectCall, ObjectCallKind, ObjectReply};
 use crate::storage::durable::ObjectAddress;
+use crate::storage::sql::{Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
 
 type Io = Rc<RefCell<IoState>>;
 
@@ -125,6 +126,46 @@ pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Resu
         .break_object(reason));
 
     let i = io.clone();
+    op!("sqlExec", move |ctx: Ctx<'js>,
+                         query: String,
+                         bindings: Vec<Value<'js>>|
+          -> rquickjs::Result<Value<'js>> {
+        let bindings = bindings
+            .iter()
+            .map(sql_value_from_js)
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| Exception::throw_type(&ctx, "internal: unconverted SQL binding"))?;
+        let answer = i.borrow_mut().object_sql(SqlCall::Exec { query, bindings });
+        match answer {
+            Ok(SqlAnswer::Cursor(cursor)) => cursor_to_js(&ctx, cursor),
+            Ok(_) => Ok(Value::new_undefined(ctx.clone())),
+            Err(e) => Err(Exception::throw_message(&ctx, &e.0)),
+        }
+    });
+    let i = io.clone();
+    op!("sqlSize", move |ctx: Ctx<'js>| -> rquickjs::Result<f64> {
+        match i.borrow_mut().object_sql(SqlCall::Size) {
+            Ok(SqlAnswer::Size(n)) => Ok(n as f64),
+            Ok(_) => Ok(0.0),
+            Err(e) => Err(Exception::throw_message(&ctx, &e.0)),
+        }
+    });
+    let i = io.clone();
+    op!("sqlSavepoint", move |ctx: Ctx<'js>,
+                              step: String|
+          -> rquickjs::Result<()> {
+        let step = match step.as_str() {
+            "begin" => Savepoint::Begin,
+            "release" => Savepoint::Release,
+            _ => Savepoint::Rollback,
+        };
+        match i.borrow_mut().object_sql(SqlCall::Savepoint(step)) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Exception::throw_message(&ctx, &e.0)),
+        }
+    });
+
+    let i = io.clone();
     op!("threw", move |id: f64, class: String, message: String| i
         .borrow_mut()
         .threw(id as u64, class, message));
@@ -179,6 +220,46 @@ pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Resu
         )
     });
     Ok(())
+}
+
+/// A binding as 80_durable_object.js normalised it: number, string, null or Uint8Array.
+fn sql_value_from_js(value: &Value<'_>) -> Option<SqlValue> {
+    if value.is_null() || value.is_undefined() {
+        return Some(SqlValue::Null);
+    }
+    if let Some(n) = value.as_number() {
+        return Some(SqlValue::Real(n));
+    }
+    if let Some(s) = value.as_string() {
+        return s.to_string().ok().map(SqlValue::Text);
+    }
+    let bytes = TypedArray::<u8>::from_value(value.clone()).ok()?;
+    Some(SqlValue::Blob(copy_bytes(&bytes)))
+}
+
+/// `[columnNames, rows, rowsRead, rowsWritten]`; integers become numbers, blobs ArrayBuffers.
+fn cursor_to_js<'js>(ctx: &Ctx<'js>, cursor: SqlCursor) -> rquickjs::Result<Value<'js>> {
+    let rows = rquickjs::Array::new(ctx.clone())?;
+    for (r, row) in cursor.rows.into_iter().enumerate() {
+        let out = rquickjs::Array::new(ctx.clone())?;
+        for (c, value) in row.into_iter().enumerate() {
+            let v = match value {
+                SqlValue::Null => Value::new_null(ctx.clone()),
+                SqlValue::Integer(i) => Value::new_number(ctx.clone(), i as f64),
+                SqlValue::Real(f) => Value::new_number(ctx.clone(), f),
+                SqlValue::Text(t) => t.into_js(ctx)?,
+                SqlValue::Blob(b) => rquickjs::ArrayBuffer::new(ctx.clone(), b)?.into_value(),
+            };
+            out.set(c, v)?;
+        }
+        rows.set(r, out)?;
+    }
+    let result = rquickjs::Array::new(ctx.clone())?;
+    result.set(0, cursor.columns)?;
+    result.set(1, rows)?;
+    result.set(2, cursor.rows_read as f64)?;
+    result.set(3, cursor.rows_written as f64)?;
+    Ok(result.into_value())
 }
 
 /// Sends a call to a Durable Object through the host (behind this isolate's output gate).

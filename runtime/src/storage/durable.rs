@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use super::sql::{SqlAnswer, SqlCall, SqlDatabase, SqlError};
+
 /// Identifies one object: the namespace (Worker and class) and its 64-hex-digit id.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct ObjectAddress {
@@ -37,11 +39,14 @@ pub struct Commit {
     pub delete_all: bool,
     pub writes: Vec<(String, Option<Vec<u8>>)>,
     pub alarm: Option<Option<u64>>,
+    /// SQL statements changed the database since the last commit: they are applied already,
+    /// but like any write they are confirmed only when this commit is.
+    pub sql_written: bool,
 }
 
 impl Commit {
     pub fn is_empty(&self) -> bool {
-        !self.delete_all && self.writes.is_empty() && self.alarm.is_none()
+        !self.delete_all && self.writes.is_empty() && self.alarm.is_none() && !self.sql_written
     }
 }
 
@@ -64,44 +69,66 @@ pub enum StorageError {
     Timeout,
 }
 
+/// Where an object's key-value entries live: a map (KV-backed classes) or the `_cf_KV` table
+/// of the object's SQLite database (SQLite-backed classes), next to the user's own tables.
+enum Backend {
+    Memory(BTreeMap<String, Vec<u8>>),
+    Sqlite(SqlDatabase),
+}
+
 /// The stored state of one object.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ObjectStore {
-    entries: BTreeMap<String, Vec<u8>>,
+    backend: Backend,
     alarm_ms: Option<u64>,
 }
 
+impl Default for ObjectStore {
+    fn default() -> Self {
+        ObjectStore::memory()
+    }
+}
+
 impl ObjectStore {
-    pub fn apply(&mut self, op: StorageOp) -> StorageReply {
-        match op {
-            StorageOp::Read { keys } => {
-                StorageReply::Values(keys.iter().map(|k| self.entries.get(k).cloned()).collect())
-            }
-            StorageOp::Range { start, end } => {
-                let entries = self
-                    .entries
-                    .iter()
-                    .filter(|(k, _)| start.as_deref().is_none_or(|s| k.as_str() >= s))
-                    .filter(|(k, _)| end.as_deref().is_none_or(|e| k.as_str() < e))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                StorageReply::Entries(entries)
-            }
-            StorageOp::ReadAlarm => StorageReply::Alarm(self.alarm_ms),
-            StorageOp::Commit(commit) => {
-                if commit.delete_all {
-                    self.entries.clear();
-                }
-                for (key, value) in commit.writes {
-                    match value {
-                        Some(v) => self.entries.insert(key, v),
-                        None => self.entries.remove(&key),
-                    };
-                }
-                if let Some(alarm) = commit.alarm {
-                    self.alarm_ms = alarm;
-                }
-                StorageReply::Committed
+    /// The store of a KV-backed class.
+    pub fn memory() -> Self {
+        ObjectStore {
+            backend: Backend::Memory(BTreeMap::new()),
+            alarm_ms: None,
+        }
+    }
+
+    /// The store of a SQLite-backed class; `seed` drives SQLite's `random()`.
+    pub fn sqlite(seed: u64) -> Result<Self, SqlError> {
+        Ok(ObjectStore {
+            backend: Backend::Sqlite(SqlDatabase::open(seed)?),
+            alarm_ms: None,
+        })
+    }
+
+    /// Runs a `ctx.storage.sql` call on the object's database.
+    pub fn sql(&self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.call(call),
+            Backend::Memory(_) => Err(SqlError(
+                "SQL is not enabled for this Durable Object class.".to_string(),
+            )),
+        }
+    }
+
+    pub fn apply(&mut self, op: StorageOp) -> Result<StorageReply, StorageError> {
+        if let StorageOp::ReadAlarm = op {
+            return Ok(StorageReply::Alarm(self.alarm_ms));
+        }
+        if let StorageOp::Commit(Commit {
+            alarm: Some(alarm), ..
+        }) = &op
+        {
+            self.alarm_ms = *alarm;
+        }
+        match &mut self.backend {
+            Backend::Memory(entries) => Ok(apply_to_map(entries, op)),
+            Backend::Sqlite(db) => {
+                apply_to_sqlite(db.internal(), op).map_err(|_| StorageError::Internal)
             }
         }
     }
@@ -110,18 +137,86 @@ impl ObjectStore {
         self.alarm_ms
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
+    /// Sets or clears the alarm outside a commit (the scheduler does, when an alarm starts).
+    pub fn set_alarm(&mut self, at_ms: Option<u64>) {
+        self.alarm_ms = at_ms;
     }
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
+fn in_range(key: &str, start: &Option<String>, end: &Option<String>) -> bool {
+    start.as_deref().is_none_or(|s| key >= s) && end.as_deref().is_none_or(|e| key < e)
+}
 
-    /// Bytes of keys and values stored (what `databaseSize`-style figures are made of).
-    pub fn bytes(&self) -> usize {
-        self.entries.iter().map(|(k, v)| k.len() + v.len()).sum()
+fn apply_to_map(entries: &mut BTreeMap<String, Vec<u8>>, op: StorageOp) -> StorageReply {
+    match op {
+        StorageOp::Read { keys } => {
+            StorageReply::Values(keys.iter().map(|k| entries.get(k).cloned()).collect())
+        }
+        StorageOp::Range { start, end } => StorageReply::Entries(
+            entries
+                .iter()
+                .filter(|(k, _)| in_range(k, &start, &end))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        StorageOp::ReadAlarm => StorageReply::Alarm(None),
+        StorageOp::Commit(commit) => {
+            if commit.delete_all {
+                entries.clear();
+            }
+            for (key, value) in commit.writes {
+                match value {
+                    Some(v) => entries.insert(key, v),
+                    None => entries.remove(&key),
+                };
+            }
+            StorageReply::Committed
+        }
     }
+}
+
+fn apply_to_sqlite(db: &rusqlite::Connection, op: StorageOp) -> rusqlite::Result<StorageReply> {
+    use rusqlite::OptionalExtension;
+    Ok(match op {
+        StorageOp::Read { keys } => {
+            let mut stmt = db.prepare_cached("SELECT value FROM _cf_KV WHERE key = ?1")?;
+            let mut values = Vec::with_capacity(keys.len());
+            for key in &keys {
+                values.push(stmt.query_row([key], |r| r.get(0)).optional()?);
+            }
+            StorageReply::Values(values)
+        }
+        StorageOp::Range { start, end } => {
+            let mut stmt = db.prepare_cached("SELECT key, value FROM _cf_KV ORDER BY key")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+            let mut entries = Vec::new();
+            for row in rows {
+                let (k, v) = row?;
+                if in_range(&k, &start, &end) {
+                    entries.push((k, v));
+                }
+            }
+            StorageReply::Entries(entries)
+        }
+        StorageOp::ReadAlarm => StorageReply::Alarm(None),
+        StorageOp::Commit(commit) => {
+            let tx = db.unchecked_transaction()?;
+            if commit.delete_all {
+                tx.execute("DELETE FROM _cf_KV", [])?;
+            }
+            for (key, value) in &commit.writes {
+                match value {
+                    Some(v) => tx.execute(
+                        "INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)",
+                        rusqlite::params![key, v],
+                    )?,
+                    None => tx.execute("DELETE FROM _cf_KV WHERE key = ?1", [key])?,
+                };
+            }
+            tx.commit()?;
+            StorageReply::Committed
+        }
+    })
 }
 
 #[cfg(test)]
@@ -132,43 +227,52 @@ mod tests {
         (k.to_string(), Some(v.to_vec()))
     }
 
+    fn both() -> [ObjectStore; 2] {
+        [ObjectStore::memory(), ObjectStore::sqlite(1).unwrap()]
+    }
+
     #[test]
     fn commit_applies_delete_all_before_its_writes() {
-        let mut s = ObjectStore::default();
-        s.apply(StorageOp::Commit(Commit {
-            writes: vec![put("a", b"1"), put("b", b"2")],
-            ..Default::default()
-        }));
-        s.apply(StorageOp::Commit(Commit {
-            delete_all: true,
-            writes: vec![put("c", b"3")],
-            alarm: Some(Some(5)),
-        }));
-        let all = s.apply(StorageOp::Range {
-            start: None,
-            end: None,
-        });
-        assert_eq!(
-            all,
-            StorageReply::Entries(vec![("c".into(), b"3".to_vec())])
-        );
-        assert_eq!(s.alarm_ms(), Some(5));
+        for mut s in both() {
+            let first = Commit {
+                writes: vec![put("a", b"1"), put("b", b"2")],
+                ..Default::default()
+            };
+            s.apply(StorageOp::Commit(first)).unwrap();
+            let second = Commit {
+                delete_all: true,
+                writes: vec![put("c", b"3")],
+                alarm: Some(Some(5)),
+                sql_written: false,
+            };
+            s.apply(StorageOp::Commit(second)).unwrap();
+            let all = s.apply(StorageOp::Range {
+                start: None,
+                end: None,
+            });
+            let expected = StorageReply::Entries(vec![("c".into(), b"3".to_vec())]);
+            assert_eq!(all, Ok(expected));
+            assert_eq!(s.alarm_ms(), Some(5));
+        }
     }
 
     #[test]
     fn range_is_start_inclusive_end_exclusive_in_utf8_order() {
-        let mut s = ObjectStore::default();
-        s.apply(StorageOp::Commit(Commit {
-            writes: vec![put("b", b""), put("a", b""), put("é", b""), put("c", b"")],
-            ..Default::default()
-        }));
-        let StorageReply::Entries(e) = s.apply(StorageOp::Range {
-            start: Some("b".into()),
-            end: Some("é".into()),
-        }) else {
-            panic!("range answers entries");
-        };
-        let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["b", "c"]);
+        for mut s in both() {
+            let writes = vec![put("b", b""), put("a", b""), put("é", b""), put("c", b"")];
+            s.apply(StorageOp::Commit(Commit {
+                writes,
+                ..Default::default()
+            }))
+            .unwrap();
+            let Ok(StorageReply::Entries(e)) = s.apply(StorageOp::Range {
+                start: Some("b".into()),
+                end: Some("é".into()),
+            }) else {
+                panic!("range answers entries");
+            };
+            let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
+            assert_eq!(keys, ["b", "c"]);
+        }
     }
 }

@@ -3,3 +3,4 @@
 
 pub mod durable;
 pub mod kv;
+pub mod sql;

@@ -19,6 +19,7 @@ use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
 use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
 };
+use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::worker::WorkerDefinition;
 use futures::channel::{mpsc, oneshot};
 
@@ -69,9 +70,29 @@ impl ObjectService {
         self.placements.borrow().get(address).cloned()
     }
 
-    /// A copy of an object's stored state (for checkers and tests).
-    pub fn store(&self, address: &ObjectAddress) -> Option<ObjectStore> {
-        self.stores.borrow().get(address).cloned()
+    /// Creates the store of `address` on first use: a SQLite database for SQLite-backed classes
+    /// (`seed` drives its `random()`), a map for KV-backed ones.
+    pub fn open(&self, address: &ObjectAddress, sqlite: bool, seed: u64) -> Result<(), String> {
+        let mut stores = self.stores.borrow_mut();
+        if stores.contains_key(address) {
+            return Ok(());
+        }
+        let store = if sqlite {
+            ObjectStore::sqlite(seed)
+                .map_err(|e| format!("cannot open the object's database: {e}"))?
+        } else {
+            ObjectStore::memory()
+        };
+        stores.insert(address.clone(), store);
+        Ok(())
+    }
+
+    /// Runs a `ctx.storage.sql` call on the object's database.
+    pub fn sql(&self, address: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {
+        match self.stores.borrow().get(address) {
+            Some(store) => store.sql(call),
+            None => Err(SqlError("the object's storage is not open".to_string())),
+        }
     }
 
     /// The stored alarm of `address`, ms since the epoch.
@@ -88,12 +109,7 @@ impl ObjectService {
         if let Some(store) = stores.get_mut(address)
             && store.alarm_ms() == Some(scheduled_ms)
         {
-            store.apply(StorageOp::Commit(
-                edgesim_runtime::storage::durable::Commit {
-                    alarm: Some(None),
-                    ..Default::default()
-                },
-            ));
+            store.set_alarm(None);
         }
     }
 
@@ -131,7 +147,7 @@ impl ObjectService {
             self.commits.set(self.commits.get() + 1);
         }
         let mut stores = self.stores.borrow_mut();
-        Ok(stores.entry(address.clone()).or_default().apply(op))
+        stores.entry(address.clone()).or_default().apply(op)
     }
 
     /// Delivers `call` from an isolate at `from_colo` running `worker`, placing the object on

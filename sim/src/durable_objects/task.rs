@@ -110,6 +110,17 @@ impl ObjectTask {
         .with_worker(self.worker.clone())
         .with_object(self.address.clone());
         let definition = &self.worker.definition;
+        let sqlite = definition.is_sqlite_class(&self.class_name);
+        let store_seed = seed::derive(
+            self.platform.run_seed,
+            &format!(
+                "object-store/{}/{}",
+                self.address.namespace, self.address.id
+            ),
+        );
+        self.platform
+            .objects
+            .open(&self.address, sqlite, store_seed)?;
         let config = definition.isolate_config(self.worker.limits.clone());
         let mut isolate = Isolate::start(Rc::new(host), &config)
             .map_err(|e| format!("worker {:?} failed to start: {e}", definition.name))?;
@@ -119,7 +130,7 @@ impl ObjectTask {
             address: self.address.clone(),
             name: self.name.clone(),
             class_name: self.class_name.clone(),
-            sqlite: definition.is_sqlite_class(&self.class_name),
+            sqlite,
             delete_all_deletes_alarm: compat
                 .is_some_and(|d| d.as_str() >= DELETE_ALL_DELETES_ALARM_FROM),
         })?;

@@ -7,6 +7,9 @@ const DO_KEY_BYTES_MAX = 2048;
 const DO_VALUE_BYTES_MAX = 128 * 1024;
 /// actor-storage.h: the advertised maximum plus room for the serialiser's own header.
 const DO_VALUE_BYTES_ENFORCED = DO_VALUE_BYTES_MAX + 34;
+/// limits.mdx: a SQLite-backed object's key and value together (SQLite's row length limit).
+const SQLITE_ENTRY_BYTES_MAX = 2000000;
+const SQLITE_TOO_BIG = "string or blob too big: SQLITE_TOOBIG";
 const SQL_NOT_ENABLED = "SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly,set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.";
 
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -90,14 +93,19 @@ class DurableObjectStorage {
   constructor(sqlite) { this.#sqlite = sqlite; }
 
   #checkKey(key) {
-    if (this.#sqlite) return;
+    if (this.#sqlite) {
+      if (keyBytes(key) > SQLITE_ENTRY_BYTES_MAX) throw new Error(SQLITE_TOO_BIG);
+      return;
+    }
     const size = keyBytes(key);
     if (size > DO_KEY_BYTES_MAX) throw new RangeError(`Keys cannot be larger than ${DO_KEY_BYTES_MAX} bytes. A key of size ${size} was provided.`);
   }
-  #encode(value) {
+  #encode(key, value) {
     if (value === undefined) throw new TypeError("put() called with undefined value.");
     const text = serializeValue(value);
-    if (!this.#sqlite) {
+    if (this.#sqlite) {
+      if (utf8(text).length + keyBytes(key) > SQLITE_ENTRY_BYTES_MAX) throw new Error(SQLITE_TOO_BIG);
+    } else {
       const size = utf8(text).length;
       if (size > DO_VALUE_BYTES_ENFORCED) throw new RangeError(`Values cannot be larger than ${DO_VALUE_BYTES_MAX} bytes. A value of size ${size} was provided.`);
     }
@@ -117,12 +125,12 @@ class DurableObjectStorage {
     let entries, opts;
     if (keyOrEntries !== null && typeof keyOrEntries === "object") {
       opts = value ?? {};
-      entries = Object.entries(keyOrEntries).map(([k, v]) => { this.#checkKey(k); return [k, this.#encode(v)]; });
+      entries = Object.entries(keyOrEntries).map(([k, v]) => { this.#checkKey(k); return [k, this.#encode(k, v)]; });
     } else {
       opts = options ?? {};
       const key = String(keyOrEntries);
       this.#checkKey(key);
-      entries = [[key, this.#encode(value)]];
+      entries = [[key, this.#encode(key, value)]];
     }
     ops.storagePut(entries, !!opts.allowUnconfirmed);
   }
@@ -180,7 +188,18 @@ class DurableObjectStorage {
     await DurableObjectTransaction._commit(txn);
     return result;
   }
-  transactionSync(closure) { return closure(); }
+  transactionSync(closure) {
+    if (!this.#sqlite) return closure();
+    ops.sqlSavepoint("begin");
+    try {
+      const result = closure();
+      ops.sqlSavepoint("release");
+      return result;
+    } catch (e) {
+      ops.sqlSavepoint("rollback");
+      throw e;
+    }
+  }
 
   get sql() { return new SqlStorage(this.#sqlite); }
 }
@@ -247,23 +266,74 @@ class DurableObjectTransaction {
 }
 define(G, "DurableObjectTransaction", DurableObjectTransaction);
 
-/// `ctx.storage.sql`. KV-backed classes refuse it with workerd's text; SQLite-backed classes
-/// are refused too until edgesim runs SQL inside objects (issue 5).
+/// A binding as SQLite takes it: numbers stay numbers (bound as REAL, as workerd binds them),
+/// bytes stay bytes, everything else but null becomes its string.
+function sqlBinding(v) {
+  if (typeof v === "bigint") throw new TypeError("Cannot convert a BigInt value to a number");
+  if (v === undefined || v === null) return null;
+  if (typeof v === "number" || typeof v === "string") return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  return String(v);
+}
+
+/// `ctx.storage.sql`. KV-backed classes refuse it with workerd's text.
 class SqlStorage {
   #sqlite;
   constructor(sqlite) { this.#sqlite = sqlite; }
   exec(query, ...bindings) {
-    for (const b of bindings) if (typeof b === "bigint") throw new TypeError("Cannot convert a BigInt value to a number");
-    void query;
+    const values = bindings.map(sqlBinding);
     if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
-    throw new Error("edgesim does not run SQL inside Durable Objects yet: ctx.storage.sql.exec() is unavailable.");
+    const [columns, rows, rowsRead, rowsWritten] = ops.sqlExec(String(query), values);
+    return new Cursor(columns, rows, rowsRead, rowsWritten);
   }
   get databaseSize() {
     if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
-    throw new Error("edgesim does not run SQL inside Durable Objects yet: ctx.storage.sql.databaseSize is unavailable.");
+    return ops.sqlSize();
   }
 }
 define(G, "SqlStorage", SqlStorage);
+
+/// The rows of one `exec()`, read as objects (`next`, iteration, `toArray`, `one`) or as arrays
+/// (`raw()`), each row once.
+class Cursor {
+  #columns; #rows; #next = 0; #rowsRead; #rowsWritten;
+  constructor(columns, rows, rowsRead, rowsWritten) {
+    this.#columns = columns; this.#rows = rows; this.#rowsRead = rowsRead; this.#rowsWritten = rowsWritten;
+  }
+  get columnNames() { return [...this.#columns]; }
+  get rowsRead() { return this.#rowsRead; }
+  get rowsWritten() { return this.#rowsWritten; }
+  #take() { return this.#next < this.#rows.length ? this.#rows[this.#next++] : undefined; }
+  #object(row) {
+    const o = {};
+    this.#columns.forEach((c, i) => { o[c] = row[i]; });
+    return o;
+  }
+  next() {
+    const row = this.#take();
+    return row === undefined ? { done: true, value: undefined } : { done: false, value: this.#object(row) };
+  }
+  [Symbol.iterator]() { return this; }
+  toArray() { return [...this]; }
+  one() {
+    const left = this.#rows.length - this.#next;
+    if (left === 0) throw new Error("Expected exactly one result from SQL query, but got no results.");
+    if (left > 1) throw new Error("Expected exactly one result from SQL query, but got multiple results.");
+    return this.next().value;
+  }
+  raw() {
+    const cursor = this;
+    const take = () => cursor.#take();
+    const it = {
+      next() { const row = take(); return row === undefined ? { done: true, value: undefined } : { done: false, value: row }; },
+      [Symbol.iterator]() { return it; },
+      toArray() { return [...it]; },
+    };
+    return it;
+  }
+}
+define(G, "SqlCursor", Cursor);
 
 const blockers = new Set();
 class DurableObjectState {

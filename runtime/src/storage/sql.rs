@@ -1,0 +1,407 @@
+//! SQLite as Durable Objects (and, later, D1) expose it: one in-memory database per object,
+//! with workerd's limits, its error texts (`<sqlite message> at offset <n>: SQLITE_<CODE>`),
+//! its refusal of `BEGIN`/`SAVEPOINT`, and its private `_cf_*` tables out of the user's reach.
+//!
+//! Determinism: SQLite's `random()` and `randomblob()` are replaced by functions drawing from
+//! the seed; SQLite's own helper threads are off; its clock is libc's, which madsim controls.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use fallible_iterator::FallibleIterator;
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::limits::Limit;
+use rusqlite::types::ValueRef;
+use rusqlite::{Batch, Connection};
+
+/// limits.mdx, "SQL storage limits".
+pub const BOUND_PARAMETERS_MAX: i32 = 100;
+pub const STATEMENT_BYTES_MAX: i32 = 100_000;
+pub const COLUMNS_MAX: i32 = 100;
+pub const FUNCTION_ARGS_MAX: i32 = 32;
+pub const LIKE_PATTERN_BYTES_MAX: i32 = 50;
+pub const ROW_BYTES_MAX: i32 = 2_000_000;
+
+/// workerd's text for `BEGIN`, `COMMIT` and `SAVEPOINT` in user SQL (sqlite.c++).
+pub const TRANSACTION_REFUSED: &str = "To execute a transaction, please use the \
+     state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN \
+     TRANSACTION or SAVEPOINT statements. The JavaScript API is safer because it will automatically \
+     roll back on exceptions, and because it interacts correctly with Durable Objects' automatic \
+     atomic write coalescing.";
+
+/// A value going into or coming out of SQLite.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// Everything one `exec()` produced (the last statement's rows; counters over all of them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SqlCursor {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<SqlValue>>,
+    /// Approximate: rows returned (workerd counts b-tree rows with a patched SQLite).
+    pub rows_read: u64,
+    /// Rows changed by INSERT, UPDATE and DELETE statements.
+    pub rows_written: u64,
+    /// Some statement was not read-only (DDL included): the output gate must wait for it.
+    pub wrote: bool,
+}
+
+/// A call on an object's database from its isolate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlCall {
+    Exec {
+        query: String,
+        bindings: Vec<SqlValue>,
+    },
+    /// `transactionSync()`: open, release or roll back the savepoint around its callback.
+    Savepoint(Savepoint),
+    /// `sql.databaseSize`.
+    Size,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Savepoint {
+    Begin,
+    Release,
+    Rollback,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlAnswer {
+    Cursor(SqlCursor),
+    Size(u64),
+    Done,
+}
+
+/// A refused or failed statement; the text is what the Worker's `Error` says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SqlError(pub String);
+
+/// Why the authorizer refused the statement being prepared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    Transaction,
+}
+
+pub struct SqlDatabase {
+    conn: Connection,
+    /// While false, user SQL may not touch `_cf_*` tables.
+    trusted: Arc<AtomicBool>,
+    refusal: Arc<Mutex<Option<Refusal>>>,
+}
+
+impl SqlDatabase {
+    /// A fresh in-memory database with workerd's limits; `seed` drives `random()`.
+    pub fn open(seed: u64) -> Result<Self, SqlError> {
+        let conn = Connection::open_in_memory().map_err(|e| SqlError(e.to_string()))?;
+        for (limit, value) in [
+            (Limit::SQLITE_LIMIT_VARIABLE_NUMBER, BOUND_PARAMETERS_MAX),
+            (Limit::SQLITE_LIMIT_SQL_LENGTH, STATEMENT_BYTES_MAX),
+            (Limit::SQLITE_LIMIT_COLUMN, COLUMNS_MAX),
+            (Limit::SQLITE_LIMIT_FUNCTION_ARG, FUNCTION_ARGS_MAX),
+            (
+                Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
+                LIKE_PATTERN_BYTES_MAX,
+            ),
+            (Limit::SQLITE_LIMIT_LENGTH, ROW_BYTES_MAX),
+            (Limit::SQLITE_LIMIT_ATTACHED, 0),
+        ] {
+            let _ = conn.set_limit(limit, value);
+        }
+        let rng = Arc::new(Mutex::new(ChaCha8Rng::seed_from_u64(seed)));
+        let flags = FunctionFlags::SQLITE_UTF8;
+        let r = rng.clone();
+        conn.create_scalar_function("random", 0, flags, move |_| {
+            Ok(r.lock().map(|mut g| g.next_u64() as i64).unwrap_or(0))
+        })
+        .map_err(|e| SqlError(e.to_string()))?;
+        conn.create_scalar_function("randomblob", 1, flags, move |ctx| {
+            let n = ctx
+                .get::<i64>(0)
+                .unwrap_or(1)
+                .clamp(1, ROW_BYTES_MAX as i64) as usize;
+            let mut out = vec![0u8; n];
+            if let Ok(mut g) = rng.lock() {
+                g.fill_bytes(&mut out);
+            }
+            Ok(out)
+        })
+        .map_err(|e| SqlError(e.to_string()))?;
+        conn.execute_batch(
+            "PRAGMA threads = 0;
+             CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+             CREATE TABLE _cf_METADATA (key INTEGER PRIMARY KEY, value BLOB);",
+        )
+        .map_err(|e| SqlError(e.to_string()))?;
+        let trusted = Arc::new(AtomicBool::new(false));
+        let refusal = Arc::new(Mutex::new(None));
+        let (t, r) = (trusted.clone(), refusal.clone());
+        conn.authorizer(Some(move |ctx: AuthContext<'_>| authorize(&t, &r, ctx)));
+        Ok(SqlDatabase {
+            conn,
+            trusted,
+            refusal,
+        })
+    }
+
+    pub fn call(&self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
+        match call {
+            SqlCall::Exec { query, bindings } => {
+                self.exec(&query, &bindings).map(SqlAnswer::Cursor)
+            }
+            SqlCall::Size => Ok(SqlAnswer::Size(self.size_bytes())),
+            SqlCall::Savepoint(step) => {
+                let sql = match step {
+                    Savepoint::Begin => "SAVEPOINT _cf_transaction_sync",
+                    Savepoint::Release => "RELEASE _cf_transaction_sync",
+                    Savepoint::Rollback => {
+                        "ROLLBACK TO _cf_transaction_sync; RELEASE _cf_transaction_sync"
+                    }
+                };
+                self.internal()
+                    .execute_batch(sql)
+                    .map(|()| SqlAnswer::Done)
+                    .map_err(describe)
+            }
+        }
+    }
+
+    /// Runs every statement of `query`; `bindings` go to the last one, whose rows come back.
+    pub fn exec(&self, query: &str, bindings: &[SqlValue]) -> Result<SqlCursor, SqlError> {
+        self.trusted.store(false, Ordering::SeqCst);
+        let result = self.exec_all(query, bindings);
+        if let Ok(mut r) = self.refusal.lock()
+            && r.take() == Some(Refusal::Transaction)
+            && result.is_err()
+        {
+            return Err(SqlError(TRANSACTION_REFUSED.to_string()));
+        }
+        result
+    }
+
+    fn exec_all(&self, query: &str, bindings: &[SqlValue]) -> Result<SqlCursor, SqlError> {
+        let mut batch = Batch::new(&self.conn, query);
+        let mut statements = Vec::new();
+        while let Some(stmt) = batch.next().map_err(describe)? {
+            statements.push(stmt);
+        }
+        let count = statements.len();
+        if count == 0 {
+            return Err(SqlError("SQL code did not contain a statement.".into()));
+        }
+        let mut cursor = SqlCursor::default();
+        for (i, mut stmt) in statements.into_iter().enumerate() {
+            let last = i + 1 == count;
+            let params: &[SqlValue] = if last { bindings } else { &[] };
+            if stmt.parameter_count() != params.len() {
+                return Err(SqlError(
+                    "Wrong number of parameter bindings for SQL query.".into(),
+                ));
+            }
+            for (n, value) in params.iter().enumerate() {
+                bind(&mut stmt, n + 1, value).map_err(describe)?;
+            }
+            let readonly = stmt.readonly();
+            let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+            let mut rows = Vec::new();
+            {
+                let mut raw = stmt.raw_query();
+                while let Some(row) = raw.next().map_err(describe)? {
+                    let mut out = Vec::with_capacity(columns.len());
+                    for c in 0..columns.len() {
+                        out.push(from_ref(row.get_ref(c).map_err(describe)?));
+                    }
+                    rows.push(out);
+                }
+            }
+            cursor.rows_read += rows.len() as u64;
+            if !readonly {
+                cursor.wrote = true;
+                cursor.rows_written += self.conn.changes();
+            }
+            if last {
+                cursor.columns = columns;
+                cursor.rows = rows;
+            }
+        }
+        Ok(cursor)
+    }
+
+    /// Runs trusted SQL of the runtime itself (the KV API's tables).
+    pub fn internal(&self) -> &Connection {
+        self.trusted.store(true, Ordering::SeqCst);
+        &self.conn
+    }
+
+    /// `sql.databaseSize`: pages in use times the page size.
+    pub fn size_bytes(&self) -> u64 {
+        let pages: i64 = self
+            .internal()
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap_or(0);
+        let size: i64 = self
+            .internal()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap_or(0);
+        (pages * size).max(0) as u64
+    }
+}
+
+fn authorize(
+    trusted: &AtomicBool,
+    refusal: &Mutex<Option<Refusal>>,
+    ctx: AuthContext<'_>,
+) -> Authorization {
+    if trusted.load(Ordering::SeqCst) {
+        return Authorization::Allow;
+    }
+    let private = |table: &str| table.starts_with("_cf_");
+    match ctx.action {
+        AuthAction::Transaction { .. } | AuthAction::Savepoint { .. } => {
+            if let Ok(mut r) = refusal.lock() {
+                *r = Some(Refusal::Transaction);
+            }
+            Authorization::Deny
+        }
+        AuthAction::Read { table_name, .. }
+        | AuthAction::Update { table_name, .. }
+        | AuthAction::Insert { table_name }
+        | AuthAction::Delete { table_name }
+        | AuthAction::DropTable { table_name }
+        | AuthAction::AlterTable { table_name, .. }
+            if private(table_name) =>
+        {
+            Authorization::Deny
+        }
+        AuthAction::Attach { .. } | AuthAction::Detach { .. } => Authorization::Deny,
+        _ => Authorization::Allow,
+    }
+}
+
+fn bind(
+    stmt: &mut rusqlite::Statement<'_>,
+    index: usize,
+    value: &SqlValue,
+) -> rusqlite::Result<()> {
+    match value {
+        SqlValue::Null => stmt.raw_bind_parameter(index, rusqlite::types::Null),
+        SqlValue::Integer(i) => stmt.raw_bind_parameter(index, i),
+        SqlValue::Real(f) => stmt.raw_bind_parameter(index, f),
+        SqlValue::Text(s) => stmt.raw_bind_parameter(index, s),
+        SqlValue::Blob(b) => stmt.raw_bind_parameter(index, b),
+    }
+}
+
+fn from_ref(value: ValueRef<'_>) -> SqlValue {
+    match value {
+        ValueRef::Null => SqlValue::Null,
+        ValueRef::Integer(i) => SqlValue::Integer(i),
+        ValueRef::Real(f) => SqlValue::Real(f),
+        ValueRef::Text(t) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => SqlValue::Blob(b.to_vec()),
+    }
+}
+
+/// workerd's form: `<message>[ at offset <n>]: SQLITE_<CODE>`.
+fn describe(e: rusqlite::Error) -> SqlError {
+    match e {
+        rusqlite::Error::SqlInputError {
+            error, msg, offset, ..
+        } => SqlError(format!(
+            "{msg} at offset {offset}: {}",
+            code_name(error.extended_code)
+        )),
+        rusqlite::Error::SqliteFailure(error, msg) => {
+            let msg = msg.unwrap_or_else(|| error.to_string());
+            SqlError(format!("{msg}: {}", code_name(error.extended_code)))
+        }
+        other => SqlError(other.to_string()),
+    }
+}
+
+/// The name of SQLite's primary result code (https://www.sqlite.org/rescode.html).
+fn code_name(extended: i32) -> &'static str {
+    const NAMES: [&str; 29] = [
+        "SQLITE_OK",
+        "SQLITE_ERROR",
+        "SQLITE_INTERNAL",
+        "SQLITE_PERM",
+        "SQLITE_ABORT",
+        "SQLITE_BUSY",
+        "SQLITE_LOCKED",
+        "SQLITE_NOMEM",
+        "SQLITE_READONLY",
+        "SQLITE_INTERRUPT",
+        "SQLITE_IOERR",
+        "SQLITE_CORRUPT",
+        "SQLITE_NOTFOUND",
+        "SQLITE_FULL",
+        "SQLITE_CANTOPEN",
+        "SQLITE_PROTOCOL",
+        "SQLITE_EMPTY",
+        "SQLITE_SCHEMA",
+        "SQLITE_TOOBIG",
+        "SQLITE_CONSTRAINT",
+        "SQLITE_MISMATCH",
+        "SQLITE_MISUSE",
+        "SQLITE_NOLFS",
+        "SQLITE_AUTH",
+        "SQLITE_FORMAT",
+        "SQLITE_RANGE",
+        "SQLITE_NOTADB",
+        "SQLITE_NOTICE",
+        "SQLITE_WARNING",
+    ];
+    NAMES
+        .get((extended & 0xff) as usize)
+        .copied()
+        .unwrap_or("SQLITE_ERROR")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_carry_the_offset_and_the_code_name() {
+        let db = SqlDatabase::open(1).unwrap();
+        assert_eq!(
+            db.exec("SELEC 1", &[]).unwrap_err().0,
+            "near \"SELEC\": syntax error at offset 0: SQLITE_ERROR"
+        );
+    }
+
+    #[test]
+    fn private_tables_are_listed_but_not_readable() {
+        let db = SqlDatabase::open(1).unwrap();
+        let names = db.exec("SELECT name FROM sqlite_master", &[]).unwrap();
+        assert_eq!(names.rows.len(), 2);
+        assert_eq!(
+            db.exec("SELECT * FROM _cf_KV", &[]).unwrap_err().0,
+            "access to _cf_KV.key is prohibited: SQLITE_AUTH"
+        );
+    }
+
+    #[test]
+    fn random_follows_the_seed() {
+        let a = SqlDatabase::open(5)
+            .unwrap()
+            .exec("SELECT random()", &[])
+            .unwrap();
+        let b = SqlDatabase::open(5)
+            .unwrap()
+            .exec("SELECT random()", &[])
+            .unwrap();
+        assert_eq!(a, b);
+    }
+}
