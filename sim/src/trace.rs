@@ -88,6 +88,27 @@ pub enum TraceEvent {
         object: String,
         reason: String,
     },
+    /// A call to a Durable Object left its caller (`from` is the caller's colo). `args` is the
+    /// RPC arguments, structured-clone encoded, or `METHOD url` for `fetch`.
+    ObjectCall {
+        at_ms: u64,
+        call: u64,
+        namespace: String,
+        object: String,
+        from: String,
+        method: String,
+        args: String,
+    },
+    /// The answer to call `call` reached its caller: the RPC value (encoded), `status body`
+    /// for `fetch`, or the error.
+    ObjectReturn {
+        at_ms: u64,
+        call: u64,
+        ok: bool,
+        value: String,
+    },
+    /// A scheduled fault took effect.
+    Fault { at_ms: u64, fault: String },
     /// A Durable Object's alarm handler ran.
     Alarm {
         at_ms: u64,

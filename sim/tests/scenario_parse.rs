@@ -93,21 +93,32 @@ fn an_expectation_on_an_unknown_label_is_refused() {
 #[test]
 fn checkers_not_built_yet_are_refused_by_name() {
     let e = error(&format!(
-        "{BASE}expect:\n  - {{ linearizable: {{ durable_object: COUNTER }} }}\n"
+        "{BASE}expect:\n  - {{ d1_sessions_monotonic: true }}\n"
     ));
     assert!(
-        e.contains("the `linearizable` checker is not available in this version of edgesim yet"),
+        e.contains(
+            "the `d1_sessions_monotonic` checker is not available in this version of edgesim yet"
+        ),
         "{e}"
     );
 }
 
 #[test]
-fn faults_are_refused_until_the_fault_model_exists() {
+fn faults_not_simulated_yet_are_refused_with_their_position() {
     let e = error(&format!(
         "{BASE}faults:\n  - {{ at: 30s, crash: colo:FRA, for: 10s }}\n"
     ));
     assert!(
-        e.starts_with("s.yaml:4:1: faults are not simulated by this version of edgesim yet"),
+        e.starts_with("s.yaml:5:23: fault 1: cannot crash \"colo:FRA\": this version simulates `do-host:<COLO>`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_fault_needs_exactly_one_kind() {
+    let e = error(&format!("{BASE}faults:\n  - {{ at: 30s }}\n"));
+    assert!(
+        e.contains("fault 1: a fault needs exactly one of `crash` or `fail_storage_writes`"),
         "{e}"
     );
 }

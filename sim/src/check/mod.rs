@@ -1,3 +1,4 @@
 //! Invariant checkers over a run's trace.
 
 pub mod kv_staleness;
+pub mod linearizable;

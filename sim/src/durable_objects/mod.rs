@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use edgesim_runtime::Limits;
-use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectCallKind, ObjectReply};
 use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
 };
@@ -24,7 +24,8 @@ use edgesim_runtime::worker::WorkerDefinition;
 use futures::channel::{mpsc, oneshot};
 
 use crate::platform::Platform;
-pub use task::ObjectJob;
+use crate::trace::TraceEvent;
+pub use task::{Inbound, ObjectJob};
 
 /// How long the object's storage takes to answer, as seen from its isolate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +58,11 @@ pub struct ObjectService {
     pub latency: Cell<StorageLatency>,
     stores: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
     placements: RefCell<BTreeMap<ObjectAddress, String>>,
-    inboxes: RefCell<BTreeMap<ObjectAddress, mpsc::UnboundedSender<ObjectJob>>>,
+    inboxes: RefCell<BTreeMap<ObjectAddress, mpsc::UnboundedSender<Inbound>>>,
+    /// Colos whose Durable Object hosts are down, until when (ms since the run started).
+    down_until: RefCell<BTreeMap<String, u64>>,
+    /// Object calls made so far: numbers them in the trace.
+    calls: Cell<u64>,
     /// Commits still to fail instead of applying (a storage fault), whichever object makes them.
     failing_commits: Cell<u32>,
     /// Commits applied so far, all objects together.
@@ -150,10 +155,77 @@ impl ObjectService {
         stores.entry(address.clone()).or_default().apply(op)
     }
 
+    /// The Durable Object hosts at `colo` crash: every object placed there loses its memory
+    /// and unconfirmed writes, calls in flight fail, and calls fail until `for_ms` has passed.
+    /// Objects stay placed at `colo` and restart there on the first call after it.
+    pub fn crash_colo(&self, colo: &str, now_ms: u64, for_ms: u64) {
+        self.down_until
+            .borrow_mut()
+            .insert(colo.to_string(), now_ms + for_ms);
+        let placed: Vec<ObjectAddress> = self
+            .placements
+            .borrow()
+            .iter()
+            .filter(|(_, c)| c.as_str() == colo)
+            .map(|(a, _)| a.clone())
+            .collect();
+        let inboxes = self.inboxes.borrow();
+        for address in placed {
+            if let Some(inbox) = inboxes.get(&address) {
+                let _ = inbox.unbounded_send(Inbound::Crash);
+            }
+        }
+    }
+
+    fn is_down(&self, colo: &str, now_ms: u64) -> bool {
+        self.down_until
+            .borrow()
+            .get(colo)
+            .is_some_and(|until| now_ms < *until)
+    }
+
     /// Delivers `call` from an isolate at `from_colo` running `worker`, placing the object on
-    /// first contact, and brings the answer back across the network.
+    /// first contact, and brings the answer back across the network. The trace records the call
+    /// as its caller saw it: when it left, when the answer came back, and what it was.
     pub async fn call(
         platform: Rc<Platform>,
+        from_colo: String,
+        worker: WorkerUnit,
+        call: ObjectCall,
+    ) -> Result<ObjectReply, ObjectCallError> {
+        let service = &platform.objects;
+        let number = service.calls.get() + 1;
+        service.calls.set(number);
+        let (method, args) = describe_call(&call.kind);
+        platform.record(TraceEvent::ObjectCall {
+            at_ms: platform.elapsed_ms(),
+            call: number,
+            namespace: call.address.namespace.clone(),
+            object: short_id(&call.address.id),
+            from: from_colo.clone(),
+            method,
+            args,
+        });
+        let result = Self::deliver(&platform, from_colo, worker, call).await;
+        let (ok, value) = match &result {
+            Ok(ObjectReply::Value(v)) => (true, v.clone()),
+            Ok(ObjectReply::Response(r)) => (
+                r.status < 400,
+                format!("{} {}", r.status, String::from_utf8_lossy(&r.body)),
+            ),
+            Err(e) => (false, e.to_string()),
+        };
+        platform.record(TraceEvent::ObjectReturn {
+            at_ms: platform.elapsed_ms(),
+            call: number,
+            ok: ok && result.is_ok(),
+            value,
+        });
+        result
+    }
+
+    async fn deliver(
+        platform: &Rc<Platform>,
         from_colo: String,
         worker: WorkerUnit,
         call: ObjectCall,
@@ -172,7 +244,12 @@ impl ObjectService {
             .or_insert_with(|| from_colo.clone())
             .clone();
         let one_way = Duration::from_millis(platform.network.one_way_ms(&from_colo, &colo));
+        let lost = || ObjectCallError::platform(CONNECTION_LOST);
         madsim::time::sleep(one_way).await;
+        if service.is_down(&colo, platform.elapsed_ms()) {
+            madsim::time::sleep(one_way).await;
+            return Err(lost());
+        }
         let (reply, answer) = oneshot::channel();
         let job = ObjectJob {
             name: call.name,
@@ -194,10 +271,30 @@ impl ObjectService {
                 })
                 .clone()
         };
-        let lost = || ObjectCallError::platform("Network connection lost.");
-        inbox.unbounded_send(job).map_err(|_| lost())?;
+        inbox
+            .unbounded_send(Inbound::Job(job))
+            .map_err(|_| lost())?;
         let result = answer.await.map_err(|_| lost())?;
         madsim::time::sleep(one_way).await;
         result
     }
+}
+
+/// What a caller sees when the object's host went away: workerd's retryable disconnect.
+pub const CONNECTION_LOST: &str = "Network connection lost.";
+
+/// The method and arguments of a call, for the trace.
+fn describe_call(kind: &ObjectCallKind) -> (String, String) {
+    match kind {
+        ObjectCallKind::Fetch(request) => (
+            "fetch".to_string(),
+            format!("{} {}", request.method, request.url),
+        ),
+        ObjectCallKind::Rpc { method, args } => (method.clone(), args.clone()),
+    }
+}
+
+/// The first 16 hex digits of an object id: enough to tell objects apart in a trace.
+pub fn short_id(id: &str) -> String {
+    id.chars().take(16).collect()
 }

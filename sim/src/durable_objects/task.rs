@@ -14,7 +14,7 @@ use edgesim_runtime::{InvocationId, Isolate, IsolateEvent, Outcome};
 use futures::channel::{mpsc, oneshot};
 use futures::{FutureExt, StreamExt};
 
-use super::WorkerUnit;
+use super::{WorkerUnit, short_id};
 use crate::host::SimHost;
 use crate::platform::Platform;
 use crate::seed;
@@ -26,6 +26,13 @@ const ALARM_RETRIES_MAX: u32 = 6;
 const ALARM_BACKOFF_EXPONENT_MAX: u32 = 9;
 /// The compatibility date from which `deleteAll()` also deletes the alarm.
 const DELETE_ALL_DELETES_ALARM_FROM: &str = "2026-02-24";
+
+/// What reaches an object's task.
+pub enum Inbound {
+    Job(ObjectJob),
+    /// The host crashed: memory and unconfirmed writes are gone, calls in flight fail.
+    Crash,
+}
 
 /// A call waiting in an object's inbox.
 pub struct ObjectJob {
@@ -51,7 +58,7 @@ pub fn spawn(
     class_name: String,
     colo: String,
     worker: WorkerUnit,
-) -> mpsc::UnboundedSender<ObjectJob> {
+) -> mpsc::UnboundedSender<Inbound> {
     let (tx, rx) = mpsc::unbounded();
     let task = ObjectTask {
         platform,
@@ -78,7 +85,7 @@ struct ObjectTask {
 }
 
 enum Next {
-    Job(Option<ObjectJob>),
+    Job(Option<Inbound>),
     Event(Option<IsolateEvent>),
     Alarm,
 }
@@ -147,7 +154,7 @@ impl ObjectTask {
         Ok(isolate)
     }
 
-    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<ObjectJob>) {
+    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Inbound>) {
         let mut isolate: Option<Isolate> = None;
         let mut waiting: BTreeMap<InvocationId, Waiter> = BTreeMap::new();
         let mut alarm_running = false;
@@ -193,7 +200,19 @@ impl ObjectTask {
             };
             match next {
                 Next::Job(None) => return,
-                Next::Job(Some(job)) => {
+                Next::Job(Some(Inbound::Crash)) => {
+                    if isolate.take().is_some() || !waiting.is_empty() {
+                        self.on_event(
+                            IsolateEvent::ObjectReset {
+                                reason: super::CONNECTION_LOST.to_string(),
+                            },
+                            &mut waiting,
+                            &mut alarm_running,
+                            &mut retry,
+                        );
+                    }
+                }
+                Next::Job(Some(Inbound::Job(job))) => {
                     if self.name.is_none() {
                         self.name = job.name.clone();
                     }
@@ -356,9 +375,4 @@ impl ObjectTask {
             scheduled_ms,
         });
     }
-}
-
-/// The first 16 hex digits of an object id: enough to tell objects apart in a trace.
-fn short_id(id: &str) -> String {
-    id.chars().take(16).collect()
 }

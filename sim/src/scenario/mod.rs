@@ -1,6 +1,7 @@
 //! Scenarios: the YAML a user writes, and running it.
 
 pub mod duration;
+pub mod fault;
 pub mod model;
 pub mod run;
 pub mod shrink;
@@ -17,4 +18,6 @@ pub const SUPPORTED_CHECKERS: &[&str] = &[
     "latency_p99_max",
     "kv_staleness_max",
     "kv_converges_within",
+    "linearizable",
+    "no_lost_acknowledged_writes",
 ];

@@ -27,7 +27,7 @@ pub struct Scenario {
     #[serde(default)]
     pub traffic: Vec<TrafficSpec>,
     #[serde(default)]
-    pub faults: Vec<serde_norway::Value>,
+    pub faults: Vec<super::fault::FaultSpec>,
     #[serde(default)]
     pub expect: Vec<ExpectSpec>,
 }
@@ -153,13 +153,24 @@ pub struct ExpectSpec {
     pub label: Option<String>,
     pub kv_converges_within: Option<Duration>,
     pub kv_staleness_max: Option<Duration>,
-    pub linearizable: Option<serde_norway::Value>,
+    pub linearizable: Option<LinearizableSpec>,
     pub no_lost_acknowledged_writes: Option<bool>,
     pub d1_sessions_monotonic: Option<bool>,
     pub latency_p99_max: Option<Duration>,
     pub cold_starts_max: Option<u64>,
     pub cpu_ms_max: Option<f64>,
     pub queue_delivered_at_least_once: Option<bool>,
+}
+
+/// `linearizable: { durable_object: COUNTER, model: counter }`: the calls to the objects of the
+/// namespace bound as COUNTER, checked against a sequential model (check::linearizable).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinearizableSpec {
+    pub durable_object: String,
+    /// `counter` (default) or `register`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -231,8 +242,12 @@ impl LoadedScenario {
                 message,
             })
         };
-        if !s.faults.is_empty() {
-            return Err(at("faults:", "faults are not simulated by this version of edgesim yet (the network and fault model is being built); remove the `faults` block".into()));
+        let colo_names: Vec<&str> = s.colos.iter().map(ColoSpec::name).collect();
+        for (i, f) in s.faults.iter().enumerate() {
+            if let Err(message) = f.fault(&colo_names) {
+                let needle = f.crash.as_deref().unwrap_or("faults:");
+                return Err(at(needle, format!("fault {}: {message}", i + 1)));
+            }
         }
         for c in &s.colos {
             if let ColoSpec::Name(name) = c
@@ -343,6 +358,17 @@ impl LoadedScenario {
             }
         }
         for (i, e) in s.expect.iter().enumerate() {
+            if let Some(model) = e.linearizable.as_ref().and_then(|l| l.model.as_deref())
+                && crate::check::linearizable::Model::parse(model).is_none()
+            {
+                return Err(at(
+                    model,
+                    format!(
+                        "expectation {}: unknown model {model:?}; use `counter` or `register`",
+                        i + 1
+                    ),
+                ));
+            }
             let present = [
                 ("status_in", e.status_in.is_some()),
                 ("kv_converges_within", e.kv_converges_within.is_some()),

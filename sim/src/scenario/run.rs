@@ -2,7 +2,7 @@
 //! trace records what happened, and the expectations are checked over the results.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::time::Duration as StdDuration;
 
@@ -11,7 +11,8 @@ use edgesim_runtime::{HttpRequest, Limits, Plan};
 use futures::channel::oneshot;
 use serde::Serialize;
 
-use super::model::{ExpectSpec, LoadedScenario, TrafficSpec};
+use super::fault::Fault;
+use super::model::{ExpectSpec, LinearizableSpec, LoadedScenario, TrafficSpec};
 use crate::host::DEFAULT_EPOCH_MS;
 use crate::platform::Platform;
 use crate::pool::{Event, Job, Pool, PoolContext, Served};
@@ -185,6 +186,17 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         limits.insert(name.clone(), l);
         definitions.insert(name.clone(), Rc::new(def));
     }
+    // Binding name -> Durable Object namespace, for the checkers that name a binding.
+    let object_namespaces: BTreeMap<String, String> = definitions
+        .values()
+        .flat_map(|d| d.bindings())
+        .filter_map(|b| match b {
+            edgesim_runtime::bindings::Binding::DurableObject {
+                name, namespace, ..
+            } => Some((name, namespace)),
+            _ => None,
+        })
+        .collect();
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let duration_ms = s.duration.map(|d| d.ms);
     let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
@@ -199,6 +211,12 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         .max()
         .unwrap_or(0);
     let firings = cron_firings(&definitions, epoch_ms, duration_ms.unwrap_or(last_send_ms))?;
+    let colo_names: Vec<&str> = s.colos.iter().map(|c| c.name()).collect();
+    let faults: Vec<(u64, Fault)> = s
+        .faults
+        .iter()
+        .filter_map(|f| f.fault(&colo_names).ok().map(|fault| (f.at.ms, fault)))
+        .collect();
     let cron_colo = colos
         .first()
         .map(|c| c.name.clone())
@@ -209,9 +227,25 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         let trace = platform.trace.clone();
         let ctx = Rc::new(PoolContext {
             run_seed: seed,
-            platform,
+            platform: platform.clone(),
             idle_evict_ms,
         });
+        for (at_ms, fault) in faults {
+            let platform = platform.clone();
+            madsim::task::spawn_local(async move {
+                madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
+                platform.record(TraceEvent::Fault {
+                    at_ms,
+                    fault: fault.describe(),
+                });
+                match fault {
+                    Fault::CrashObjectHosts { colo, for_ms } => {
+                        platform.objects.crash_colo(&colo, at_ms, for_ms)
+                    }
+                    Fault::FailStorageWrites(n) => platform.objects.fail_next_commits(n),
+                }
+            });
+        }
         let pool = Rc::new(RefCell::new(Pool::new(ctx)));
         let records: Rc<RefCell<Vec<Slot>>> = Rc::default();
         let startup_error: Rc<RefCell<Option<String>>> = Rc::default();
@@ -386,7 +420,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let verdicts: Vec<Verdict> = s
         .expect
         .iter()
-        .map(|e| check(e, &requests, &trace))
+        .map(|e| check(e, &requests, &trace, &object_namespaces))
         .collect();
     for v in &verdicts {
         trace.push(TraceEvent::Verdict {
@@ -456,7 +490,12 @@ fn fill(record: &mut RequestRecord, served: Served) {
 }
 
 /// Evaluates one expectation; a failure names the requests that witness it.
-fn check(e: &ExpectSpec, requests: &[RequestRecord], trace: &Trace) -> Verdict {
+fn check(
+    e: &ExpectSpec,
+    requests: &[RequestRecord],
+    trace: &Trace,
+    object_namespaces: &BTreeMap<String, String>,
+) -> Verdict {
     let selected: Vec<&RequestRecord> = requests
         .iter()
         .filter(|r| e.label.is_none() || r.label == e.label)
@@ -514,6 +553,12 @@ fn check(e: &ExpectSpec, requests: &[RequestRecord], trace: &Trace) -> Verdict {
             detail,
         };
     }
+    if let Some(spec) = &e.linearizable {
+        return check_linearizable(spec, trace, object_namespaces);
+    }
+    if e.no_lost_acknowledged_writes == Some(true) {
+        return check_no_lost_writes(trace, object_namespaces);
+    }
     if let Some(max) = e.cold_starts_max {
         let n = trace
             .events
@@ -554,6 +599,86 @@ fn check(e: &ExpectSpec, requests: &[RequestRecord], trace: &Trace) -> Verdict {
         expectation: "unknown".into(),
         ok: false,
         detail: "no supported checker".into(),
+    }
+}
+
+fn check_linearizable(
+    spec: &LinearizableSpec,
+    trace: &Trace,
+    object_namespaces: &BTreeMap<String, String>,
+) -> Verdict {
+    use crate::check::linearizable::{Model, ObjectVerdict, check_object, operations};
+    let model_name = spec.model.as_deref().unwrap_or("counter");
+    let expectation = format!("linearizable {} ({model_name})", spec.durable_object);
+    let (Some(namespace), Some(model)) = (
+        object_namespaces.get(&spec.durable_object),
+        Model::parse(model_name),
+    ) else {
+        return Verdict {
+            expectation,
+            ok: false,
+            detail: format!(
+                "no Worker of the scenario binds a Durable Object namespace as {:?}",
+                spec.durable_object
+            ),
+        };
+    };
+    let objects = operations(trace, namespace, model);
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for (object, ops) in &objects {
+        checked += ops.len();
+        match check_object(ops, model) {
+            ObjectVerdict::Linearizable => {}
+            ObjectVerdict::Violation { ordered, stuck } => problems.push(format!(
+                "object {object}: only {ordered} of {} operation(s) can be ordered; none of these can come next: {stuck:?}",
+                ops.len()
+            )),
+            ObjectVerdict::TooLong(n) => problems.push(format!(
+                "object {object}: {n} operations are more than the checker searches ({})",
+                crate::check::linearizable::OPERATIONS_MAX
+            )),
+        }
+    }
+    Verdict {
+        expectation,
+        ok: problems.is_empty(),
+        detail: if problems.is_empty() {
+            format!(
+                "{checked} operation(s) on {} object(s) are linearizable",
+                objects.len()
+            )
+        } else {
+            problems.join("; ")
+        },
+    }
+}
+
+/// Every counter read sees at least the increments acknowledged before it started, in every
+/// Durable Object namespace of the scenario.
+fn check_no_lost_writes(trace: &Trace, object_namespaces: &BTreeMap<String, String>) -> Verdict {
+    use crate::check::linearizable::{Model, lost_acknowledged_writes, operations};
+    let mut lost = Vec::new();
+    let mut checked = 0;
+    let namespaces: BTreeSet<&String> = object_namespaces.values().collect();
+    for namespace in namespaces {
+        for ops in operations(trace, namespace, Model::Counter).values() {
+            checked += ops.len();
+            lost.extend(lost_acknowledged_writes(ops));
+        }
+    }
+    Verdict {
+        expectation: "no_lost_acknowledged_writes".into(),
+        ok: lost.is_empty(),
+        detail: if lost.is_empty() {
+            format!("{checked} Durable Object operation(s) checked")
+        } else {
+            let shown: Vec<&String> = lost.iter().take(3).collect();
+            format!(
+                "{} read(s) lost acknowledged writes, e.g. {shown:?}",
+                lost.len()
+            )
+        },
     }
 }
 
