@@ -17,6 +17,7 @@ use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 pub struct BenchHost {
     counter: Cell<u64>,
     kv: LocalKv,
+    /// Durable Object stores, all SQLite-backed (the default for new classes).
     objects: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
 }
 
@@ -60,7 +61,16 @@ impl Host for BenchHost {
         op: StorageOp,
     ) -> HostFuture<Result<StorageReply, StorageError>> {
         let mut objects = self.objects.borrow_mut();
-        let reply = objects.entry(object.clone()).or_default().apply(op);
+        if !objects.contains_key(object) {
+            match ObjectStore::sqlite(0) {
+                Ok(store) => objects.insert(object.clone(), store),
+                Err(_) => return Box::pin(std::future::ready(Err(StorageError::Internal))),
+            };
+        }
+        let reply = match objects.get_mut(object) {
+            Some(store) => store.apply(op),
+            None => Err(StorageError::Internal),
+        };
         Box::pin(std::future::ready(reply))
     }
     fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {

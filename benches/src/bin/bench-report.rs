@@ -36,6 +36,31 @@ const ROWS: &[Row] = &[
         what: "scenarios/hello.yaml, one seed (10 requests, 2 cold starts)",
         workerd: None,
     },
+    Row {
+        id: "scenario_do_counter_one_seed",
+        what: "scenarios/do-counter.yaml, one seed (319 requests through a Durable Object, a crash, a failed write, checked for linearizability)",
+        workerd: None,
+    },
+    Row {
+        id: "do_rpc_round_trip",
+        what: "Durable Object: RPC call delivered to a started object and answered",
+        workerd: None,
+    },
+    Row {
+        id: "do_storage_get_put",
+        what: "Durable Object: RPC doing ctx.storage get + put (read-modify-write)",
+        workerd: None,
+    },
+    Row {
+        id: "do_sql_insert",
+        what: "Durable Object: RPC doing one SQL INSERT",
+        workerd: None,
+    },
+    Row {
+        id: "do_sql_indexed_select",
+        what: "Durable Object: RPC doing one indexed SQL SELECT",
+        workerd: None,
+    },
 ];
 
 fn root() -> PathBuf {
