@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response};
 use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
 };
@@ -19,6 +20,7 @@ pub struct BenchHost {
     kv: LocalKv,
     /// Durable Object stores, all SQLite-backed (the default for new classes).
     objects: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
+    d1: RefCell<BTreeMap<String, D1Database>>,
 }
 
 impl Host for BenchHost {
@@ -48,6 +50,33 @@ impl Host for BenchHost {
             op,
             self.now_ms(),
         )))
+    }
+    fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>> {
+        let mut databases = self.d1.borrow_mut();
+        if !databases.contains_key(database) {
+            match D1Database::open(0) {
+                Ok(db) => databases.insert(database.to_string(), db),
+                Err(e) => {
+                    return Box::pin(std::future::ready(Err(D1Error {
+                        prefix: "D1_ERROR",
+                        message: e.to_string(),
+                    })));
+                }
+            };
+        }
+        let answer = match databases.get_mut(database) {
+            Some(db) => db.run(request).map(|reply| D1Response {
+                reply,
+                bookmark: db.bookmark(),
+                served_by_region: "WEUR".into(),
+                served_by_primary: true,
+            }),
+            None => Err(D1Error {
+                prefix: "D1_ERROR",
+                message: "no such database".into(),
+            }),
+        };
+        Box::pin(std::future::ready(answer))
     }
     /// Benchmarks call objects directly, not through stubs.
     fn call_object(&self, _call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>> {

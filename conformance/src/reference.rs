@@ -81,3 +81,28 @@ pub fn differences(reference: &Value, ours: &Value) -> BTreeMap<String, (Value, 
     }
     out
 }
+
+/// Panics unless the keys on which `reference` and `ours` differ are exactly `allowed` (the
+/// differences each test justifies by production's behaviour), showing every other one.
+pub fn assert_differences(name: &str, reference: &Value, ours: &Value, allowed: &[&str]) {
+    let diffs = differences(reference, ours);
+    let differing: Vec<&str> = diffs.keys().map(String::as_str).collect();
+    let mut allowed: Vec<&str> = allowed.to_vec();
+    allowed.sort_unstable();
+    if differing == allowed {
+        return;
+    }
+    let unexplained: Vec<String> = diffs
+        .iter()
+        .filter(|(k, _)| !allowed.contains(&k.as_str()))
+        .map(|(k, (e, g))| format!("  {k}\n    workerd: {e}\n    edgesim: {g}"))
+        .collect();
+    let missing: Vec<&&str> = allowed
+        .iter()
+        .filter(|k| !diffs.contains_key(**k))
+        .collect();
+    panic!(
+        "/{name}: unexplained differences from workerd:\n{}\nexpected differences that did not occur: {missing:?}",
+        unexplained.join("\n")
+    );
+}

@@ -2,9 +2,7 @@
 //! `/kv-errors` answers must equal what workerd answered, except where production differs from
 //! local workerd, each listed here with the reason.
 
-use std::collections::BTreeSet;
-
-use edgesim_conformance::reference::{self, differences};
+use edgesim_conformance::reference::{self, assert_differences};
 use edgesim_conformance::{body_json, get};
 use edgesim_runtime::Plan;
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
@@ -48,19 +46,11 @@ fn reference_probe_kv_answers_match_workerd() {
     ];
     for (name, exchange, allowed) in cases {
         assert_eq!(exchange.response.status, 200, "{name}");
-        let diffs = differences(&reference::result(name), &body_json(&exchange.response));
-        let differing: BTreeSet<&str> = diffs.keys().map(String::as_str).collect();
-        let allowed: BTreeSet<&str> = allowed.iter().copied().collect();
-        assert_eq!(
-            differing,
+        assert_differences(
+            name,
+            &reference::result(name),
+            &body_json(&exchange.response),
             allowed,
-            "/{name}: unexplained differences from workerd:\n{}",
-            diffs
-                .iter()
-                .filter(|(k, _)| !allowed.contains(k.as_str()))
-                .map(|(k, (e, g))| format!("  {k}\n    workerd: {e}\n    edgesim: {g}"))
-                .collect::<Vec<_>>()
-                .join("\n")
         );
     }
 }

@@ -7,6 +7,8 @@ use serde::Serialize;
 pub enum Binding {
     /// `env.<name>` is a KV namespace; `namespace` is its id (shared by Workers that bind it).
     Kv { name: String, namespace: String },
+    /// `env.<name>` is a D1 database; `database` is its id (or name).
+    D1 { name: String, database: String },
     /// `env.<name>` is a Durable Object namespace of class `class_name`; `namespace` is
     /// `<worker>/<class>`, which ids are derived from.
     DurableObject {

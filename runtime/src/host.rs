@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::storage::d1::{D1Error, D1Request, D1Response};
 use crate::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use crate::storage::kv::{KvError, KvOp, KvReply};
 use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
@@ -118,6 +119,8 @@ pub trait Host {
     /// Runs an operation on KV namespace `namespace` (the binding's namespace id), as the KV
     /// service reached from this location answers it.
     fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>>;
+    /// Runs a request on D1 database `database` (the binding's database id).
+    fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>>;
     /// Delivers a call to a Durable Object, wherever it lives, and brings back its answer.
     fn call_object(&self, call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>>;
     /// Runs an operation on the durable storage of the object this isolate hosts.

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response};
 use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
 use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
@@ -13,6 +14,7 @@ use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::d1::D1Service;
 use crate::durable_objects::{ObjectService, WorkerUnit};
 use crate::kv::Source;
 use crate::platform::{KV_CENTRAL, Platform};
@@ -191,5 +193,12 @@ impl Host for SimHost {
             ));
         }
         self.platform.objects.sql(object, call)
+    }
+
+    fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>> {
+        let platform = self.platform.clone();
+        let colo = self.colo.clone();
+        let database = database.to_string();
+        Box::pin(async move { D1Service::query(&platform, &colo, &database, request).await })
     }
 }

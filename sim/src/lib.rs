@@ -9,6 +9,7 @@ compile_error!(
 );
 
 pub mod check;
+pub mod d1;
 pub mod durable_objects;
 pub mod host;
 pub mod kv;

@@ -18,6 +18,7 @@ pub struct Platform {
     pub network: Network,
     pub kv: KvPlatform,
     pub objects: ObjectService,
+    pub d1: crate::d1::D1Service,
     pub trace: Rc<RefCell<Trace>>,
     /// What answers the Workers' outbound `fetch()` (none: nothing does).
     pub origins: RefCell<Option<Rc<crate::host::OriginFn>>>,
@@ -51,6 +52,7 @@ impl Platform {
             network,
             kv: KvPlatform::new(kv),
             objects: ObjectService::default(),
+            d1: Default::default(),
             trace: Rc::default(),
             origins: RefCell::new(None),
             run_seed,

@@ -39,6 +39,7 @@ pub enum OpOutcome {
     Alarm(Option<u64>),
     /// A structured-clone encoded value (an RPC result).
     Serialized(String),
+    D1(crate::storage::d1::D1Response),
 }
 
 /// Who waits on an operation when it completes.

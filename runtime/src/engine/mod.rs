@@ -2,6 +2,7 @@
 
 pub mod allocator;
 pub mod cpu;
+pub mod d1_ops;
 pub mod digest;
 pub mod event_loop;
 pub mod isolate;

@@ -223,7 +223,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Resu
 }
 
 /// A binding as 80_durable_object.js normalised it: number, string, null or Uint8Array.
-fn sql_value_from_js(value: &Value<'_>) -> Option<SqlValue> {
+pub(super) fn sql_value_from_js(value: &Value<'_>) -> Option<SqlValue> {
     if value.is_null() || value.is_undefined() {
         return Some(SqlValue::Null);
     }
@@ -237,11 +237,25 @@ fn sql_value_from_js(value: &Value<'_>) -> Option<SqlValue> {
     Some(SqlValue::Blob(copy_bytes(&bytes)))
 }
 
-/// `[columnNames, rows, rowsRead, rowsWritten]`; integers become numbers, blobs ArrayBuffers.
+/// `[columnNames, rows, rowsRead, rowsWritten]`.
 fn cursor_to_js<'js>(ctx: &Ctx<'js>, cursor: SqlCursor) -> rquickjs::Result<Value<'js>> {
-    let rows = rquickjs::Array::new(ctx.clone())?;
-    for (r, row) in cursor.rows.into_iter().enumerate() {
-        let out = rquickjs::Array::new(ctx.clone())?;
+    let result = rquickjs::Array::new(ctx.clone())?;
+    result.set(0, cursor.columns)?;
+    result.set(1, rows_to_js(ctx, cursor.rows)?)?;
+    result.set(2, cursor.rows_read as f64)?;
+    result.set(3, cursor.rows_written as f64)?;
+    Ok(result.into_value())
+}
+
+/// Rows as arrays; integers become numbers (precision lost past 2^53, as in workerd), blobs
+/// ArrayBuffers.
+pub(super) fn rows_to_js<'js>(
+    ctx: &Ctx<'js>,
+    rows: Vec<Vec<SqlValue>>,
+) -> rquickjs::Result<rquickjs::Array<'js>> {
+    let out = rquickjs::Array::new(ctx.clone())?;
+    for (r, row) in rows.into_iter().enumerate() {
+        let values = rquickjs::Array::new(ctx.clone())?;
         for (c, value) in row.into_iter().enumerate() {
             let v = match value {
                 SqlValue::Null => Value::new_null(ctx.clone()),
@@ -250,16 +264,11 @@ fn cursor_to_js<'js>(ctx: &Ctx<'js>, cursor: SqlCursor) -> rquickjs::Result<Valu
                 SqlValue::Text(t) => t.into_js(ctx)?,
                 SqlValue::Blob(b) => rquickjs::ArrayBuffer::new(ctx.clone(), b)?.into_value(),
             };
-            out.set(c, v)?;
+            values.set(c, v)?;
         }
-        rows.set(r, out)?;
+        out.set(r, values)?;
     }
-    let result = rquickjs::Array::new(ctx.clone())?;
-    result.set(0, cursor.columns)?;
-    result.set(1, rows)?;
-    result.set(2, cursor.rows_read as f64)?;
-    result.set(3, cursor.rows_written as f64)?;
-    Ok(result.into_value())
+    Ok(out)
 }
 
 /// Sends a call to a Durable Object through the host (behind this isolate's output gate).

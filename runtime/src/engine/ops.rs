@@ -239,6 +239,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         .borrow_mut()
         .wait_until_settled(id as u64));
     super::object_ops::install(ctx, &ops, io.clone())?;
+    super::d1_ops::install(ctx, &ops, io.clone())?;
     let i = io;
     op!("passThroughOnException", move |id: f64| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
@@ -316,6 +317,7 @@ pub fn outcome_to_js<'js>(
         OpOutcome::Alarm(Some(ms)) => (true, (ms as f64).into_js(ctx)?),
         OpOutcome::Alarm(None) => (true, Value::new_null(ctx.clone())),
         OpOutcome::Serialized(text) => (true, text.into_js(ctx)?),
+        OpOutcome::D1(response) => (true, super::d1_ops::response_to_js(ctx, response)?),
     })
 }
 

@@ -100,7 +100,7 @@ impl ObjectStore {
     /// The store of a SQLite-backed class; `seed` drives SQLite's `random()`.
     pub fn sqlite(seed: u64) -> Result<Self, SqlError> {
         Ok(ObjectStore {
-            backend: Backend::Sqlite(SqlDatabase::open(seed)?),
+            backend: Backend::Sqlite(SqlDatabase::open(seed, true)?),
             alarm_ms: None,
         })
     }

@@ -32,6 +32,13 @@ pub const TRANSACTION_REFUSED: &str = "To execute a transaction, please use the 
      roll back on exceptions, and because it interacts correctly with Durable Objects' automatic \
      atomic write coalescing.";
 
+/// The KV API's table in a Durable Object's database, ordered by the keys' UTF-8 bytes.
+pub const KV_TABLE: &str = "CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID";
+
+/// workerd's own bookkeeping table (a D1 database gets it with its first write).
+pub const METADATA_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS _cf_METADATA (key INTEGER PRIMARY KEY, value BLOB)";
+
 /// A value going into or coming out of SQLite.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SqlValue {
@@ -53,6 +60,8 @@ pub struct SqlCursor {
     pub rows_written: u64,
     /// Some statement was not read-only (DDL included): the output gate must wait for it.
     pub wrote: bool,
+    /// `last_insert_rowid()` after the last statement.
+    pub last_row_id: i64,
 }
 
 /// A call on an object's database from its isolate.
@@ -101,8 +110,9 @@ pub struct SqlDatabase {
 }
 
 impl SqlDatabase {
-    /// A fresh in-memory database with workerd's limits; `seed` drives `random()`.
-    pub fn open(seed: u64) -> Result<Self, SqlError> {
+    /// A fresh in-memory database with workerd's limits; `seed` drives `random()`. A Durable
+    /// Object's database (`kv_table`) starts with the KV API's `_cf_KV` table and `_cf_METADATA`.
+    pub fn open(seed: u64, kv_table: bool) -> Result<Self, SqlError> {
         let conn = Connection::open_in_memory().map_err(|e| SqlError(e.to_string()))?;
         for (limit, value) in [
             (Limit::SQLITE_LIMIT_VARIABLE_NUMBER, BOUND_PARAMETERS_MAX),
@@ -137,11 +147,16 @@ impl SqlDatabase {
             Ok(out)
         })
         .map_err(|e| SqlError(e.to_string()))?;
-        conn.execute_batch(
-            "PRAGMA threads = 0;
-             CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
-             CREATE TABLE _cf_METADATA (key INTEGER PRIMARY KEY, value BLOB);",
-        )
+        let tables = if kv_table {
+            format!("{KV_TABLE}; {METADATA_TABLE};")
+        } else {
+            String::new()
+        };
+        // Reading the schema once up front keeps the first user statement's error offsets:
+        // a prepare that first has to load the schema reports its errors without them.
+        conn.execute_batch(&format!(
+            "PRAGMA threads = 0; {tables} SELECT count(*) FROM sqlite_master;"
+        ))
         .map_err(|e| SqlError(e.to_string()))?;
         let trusted = Arc::new(AtomicBool::new(false));
         let refusal = Arc::new(Mutex::new(None));
@@ -232,6 +247,7 @@ impl SqlDatabase {
             if last {
                 cursor.columns = columns;
                 cursor.rows = rows;
+                cursor.last_row_id = self.conn.last_insert_rowid();
             }
         }
         Ok(cursor)
@@ -241,6 +257,18 @@ impl SqlDatabase {
     pub fn internal(&self) -> &Connection {
         self.trusted.store(true, Ordering::SeqCst);
         &self.conn
+    }
+
+    /// Runs the runtime's own bookkeeping SQL without disturbing `last_insert_rowid()`, which
+    /// the user's next `meta.last_row_id` reports.
+    pub fn bookkeeping(&self, sql: &str) -> Result<(), SqlError> {
+        let conn = self.internal();
+        let rowid = conn.last_insert_rowid();
+        let result = conn.execute_batch(sql).map_err(describe);
+        // SAFETY: the handle belongs to this open connection, used on this thread only, and
+        // sqlite3_set_last_insert_rowid only stores the value on it.
+        unsafe { rusqlite::ffi::sqlite3_set_last_insert_rowid(conn.handle(), rowid) };
+        result
     }
 
     /// `sql.databaseSize`: pages in use times the page size.
@@ -323,10 +351,32 @@ fn describe(e: rusqlite::Error) -> SqlError {
         )),
         rusqlite::Error::SqliteFailure(error, msg) => {
             let msg = msg.unwrap_or_else(|| error.to_string());
-            SqlError(format!("{msg}: {}", code_name(error.extended_code)))
+            let code = code_name(error.extended_code);
+            match extended_code_name(error.extended_code) {
+                Some(extended) => SqlError(format!("{msg}: {code} (extended: {extended})")),
+                None => SqlError(format!("{msg}: {code}")),
+            }
         }
         other => SqlError(other.to_string()),
     }
+}
+
+/// The name of an extended result code workerd spells out (constraint failures).
+fn extended_code_name(extended: i32) -> Option<&'static str> {
+    Some(match extended {
+        275 => "SQLITE_CONSTRAINT_CHECK",
+        531 => "SQLITE_CONSTRAINT_COMMITHOOK",
+        787 => "SQLITE_CONSTRAINT_FOREIGNKEY",
+        1043 => "SQLITE_CONSTRAINT_FUNCTION",
+        1299 => "SQLITE_CONSTRAINT_NOTNULL",
+        1555 => "SQLITE_CONSTRAINT_PRIMARYKEY",
+        1811 => "SQLITE_CONSTRAINT_TRIGGER",
+        2067 => "SQLITE_CONSTRAINT_UNIQUE",
+        2323 => "SQLITE_CONSTRAINT_VTAB",
+        2579 => "SQLITE_CONSTRAINT_ROWID",
+        3091 => "SQLITE_CONSTRAINT_DATATYPE",
+        _ => return None,
+    })
 }
 
 /// The name of SQLite's primary result code (https://www.sqlite.org/rescode.html).
@@ -374,7 +424,7 @@ mod tests {
 
     #[test]
     fn errors_carry_the_offset_and_the_code_name() {
-        let db = SqlDatabase::open(1).unwrap();
+        let db = SqlDatabase::open(1, true).unwrap();
         assert_eq!(
             db.exec("SELEC 1", &[]).unwrap_err().0,
             "near \"SELEC\": syntax error at offset 0: SQLITE_ERROR"
@@ -383,7 +433,7 @@ mod tests {
 
     #[test]
     fn private_tables_are_listed_but_not_readable() {
-        let db = SqlDatabase::open(1).unwrap();
+        let db = SqlDatabase::open(1, true).unwrap();
         let names = db.exec("SELECT name FROM sqlite_master", &[]).unwrap();
         assert_eq!(names.rows.len(), 2);
         assert_eq!(
@@ -394,11 +444,11 @@ mod tests {
 
     #[test]
     fn random_follows_the_seed() {
-        let a = SqlDatabase::open(5)
+        let a = SqlDatabase::open(5, true)
             .unwrap()
             .exec("SELECT random()", &[])
             .unwrap();
-        let b = SqlDatabase::open(5)
+        let b = SqlDatabase::open(5, true)
             .unwrap()
             .exec("SELECT random()", &[])
             .unwrap();

@@ -248,17 +248,10 @@ impl WranglerConfig {
 
     /// Keys present in the file that edgesim does not model (yet).
     pub fn warnings(&self) -> Vec<String> {
-        let pending: [(&str, Vec<String>); 4] = [
+        let pending: [(&str, Vec<String>); 3] = [
             (
                 "r2_buckets",
                 self.r2_buckets.iter().map(|b| b.binding.clone()).collect(),
-            ),
-            (
-                "d1_databases",
-                self.d1_databases
-                    .iter()
-                    .map(|b| b.binding.clone())
-                    .collect(),
             ),
             (
                 "durable_objects bound from another Worker (script_name)",

@@ -143,7 +143,15 @@ impl WorkerDefinition {
                 class_name: b.class_name.clone(),
                 sqlite: self.is_sqlite_class(&b.class_name),
             });
-        kv.chain(objects).collect()
+        let d1 = self.config.d1_databases.iter().map(|d| Binding::D1 {
+            name: d.binding.clone(),
+            database: d
+                .database_id
+                .clone()
+                .or_else(|| d.database_name.clone())
+                .unwrap_or_else(|| d.binding.clone()),
+        });
+        kv.chain(objects).chain(d1).collect()
     }
 
     /// The namespace key of this Worker's Durable Object class `class_name`.

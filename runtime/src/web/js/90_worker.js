@@ -45,6 +45,7 @@ function setEnv(varsJson, bindingsJson) {
   Object.assign(workerEnv, JSON.parse(varsJson));
   for (const b of JSON.parse(bindingsJson)) {
     if (b.type === "kv") workerEnv[b.name] = new KvNamespace(b.namespace);
+    if (b.type === "d1") workerEnv[b.name] = new D1Database(b.database);
     if (b.type === "durable_object") workerEnv[b.name] = new DurableObjectNamespace(b.namespace);
   }
 }
