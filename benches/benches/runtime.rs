@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use edgesim_benches::{BenchHost, TWENTY_LINE_WORKER, hello_request};
-use edgesim_runtime::{Bundle, Isolate, IsolateConfig, IsolateEvent, Limits};
+use edgesim_runtime::{Bundle, Isolate, IsolateConfig, Limits};
 
 fn config() -> IsolateConfig {
     IsolateConfig {
@@ -23,18 +23,8 @@ fn start() -> Isolate {
     }
 }
 
-/// Serves one request to completion and returns its status.
 fn serve(isolate: &mut Isolate) -> u16 {
-    let id = isolate.start_fetch(hello_request());
-    let mut status = 0;
-    while let Some(event) = futures::executor::block_on(isolate.next_event()) {
-        match event {
-            IsolateEvent::Responded { id: r, response } if r == id => status = response.status,
-            IsolateEvent::Finished(report) if report.id == id => break,
-            _ => {}
-        }
-    }
-    status
+    edgesim_benches::serve(isolate, hello_request()).status
 }
 
 fn cold_start(c: &mut Criterion) {

@@ -146,3 +146,35 @@ pub fn hello_request() -> HttpRequest {
         body: vec![],
     }
 }
+
+/// Serves `request` to completion (its response and any `waitUntil` work) and returns the
+/// response (status 0 and no body if there was none).
+pub fn serve(isolate: &mut edgesim_runtime::Isolate, request: HttpRequest) -> HttpResponse {
+    let id = isolate.start_fetch(request);
+    let mut response = HttpResponse {
+        status: 0,
+        status_text: String::new(),
+        headers: vec![],
+        body: vec![],
+    };
+    while let Some(event) = futures::executor::block_on(isolate.next_event()) {
+        match event {
+            edgesim_runtime::IsolateEvent::Responded { id: r, response: x } if r == id => {
+                response = x;
+            }
+            edgesim_runtime::IsolateEvent::Finished(report) if report.id == id => break,
+            _ => {}
+        }
+    }
+    response
+}
+
+/// `GET https://example.com<path>`.
+pub fn get(path: &str) -> HttpRequest {
+    HttpRequest {
+        method: "GET".into(),
+        url: format!("https://example.com{path}"),
+        headers: vec![],
+        body: vec![],
+    }
+}

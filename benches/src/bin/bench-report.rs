@@ -42,6 +42,21 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "kv_put_get_via_binding",
+        what: "KV put + get through env.KV, as one warm fetch (local store)",
+        workerd: None,
+    },
+    Row {
+        id: "d1_insert_via_binding",
+        what: "D1 INSERT through env.DB, as one warm fetch",
+        workerd: None,
+    },
+    Row {
+        id: "d1_indexed_select_via_binding",
+        what: "D1 indexed SELECT ... first() through env.DB, as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "do_rpc_round_trip",
         what: "Durable Object: RPC call delivered to a started object and answered",
         workerd: None,

@@ -1,0 +1,80 @@
+//! Storage through the JS bindings, in process (BenchHost answers at once): a KV put + get, a
+//! D1 insert and an indexed D1 select, each as one fetch to a started Worker — so each figure
+//! includes a warm request's own cost (see `warm_request_hello_world`).
+
+use std::rc::Rc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use edgesim_benches::{BenchHost, get};
+use edgesim_runtime::bindings::Binding;
+use edgesim_runtime::{Bundle, Isolate, IsolateConfig, Limits};
+
+const STORAGE_WORKER: &str = r#"
+let n = 0;
+export default {
+  async fetch(request, env) {
+    const path = new URL(request.url).pathname;
+    if (path === "/setup") {
+      await env.DB.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, k TEXT, v TEXT);\nCREATE INDEX items_k ON items (k);\nINSERT INTO items (k, v) VALUES ('key1', 'value 1');");
+      return new Response("ok");
+    }
+    if (path === "/kv") {
+      n++;
+      await env.KV.put("k" + n, "value");
+      return new Response(await env.KV.get("k" + n));
+    }
+    if (path === "/d1-insert") {
+      n++;
+      const r = await env.DB.prepare("INSERT INTO items (k, v) VALUES (?, ?)").bind("key" + n, "value").run();
+      return new Response(String(r.meta.last_row_id));
+    }
+    const row = await env.DB.prepare("SELECT v FROM items WHERE k = ?").bind("key1").first();
+    return new Response(row.v);
+  },
+};
+"#;
+
+fn start() -> Isolate {
+    let config = IsolateConfig {
+        bundle: Bundle::from_sources("worker.js", &[("worker.js", STORAGE_WORKER)]),
+        limits: Limits::default(),
+        vars: Default::default(),
+        bindings: vec![
+            Binding::Kv {
+                name: "KV".into(),
+                namespace: "kv".into(),
+            },
+            Binding::D1 {
+                name: "DB".into(),
+                database: "db".into(),
+            },
+        ],
+    };
+    match Isolate::start(Rc::new(BenchHost::default()), &config) {
+        Ok(i) => i,
+        Err(e) => panic!("the benchmark Worker must start: {e}"),
+    }
+}
+
+fn serve(isolate: &mut Isolate, path: &str) -> Vec<u8> {
+    edgesim_benches::serve(isolate, get(path)).body
+}
+
+fn storage(c: &mut Criterion) {
+    let mut isolate = start();
+    assert_eq!(serve(&mut isolate, "/setup"), b"ok");
+    assert_eq!(serve(&mut isolate, "/d1-select"), b"value 1");
+    assert_eq!(serve(&mut isolate, "/kv"), b"value");
+    c.bench_function("kv_put_get_via_binding", |b| {
+        b.iter(|| serve(&mut isolate, "/kv"))
+    });
+    c.bench_function("d1_insert_via_binding", |b| {
+        b.iter(|| serve(&mut isolate, "/d1-insert"))
+    });
+    c.bench_function("d1_indexed_select_via_binding", |b| {
+        b.iter(|| serve(&mut isolate, "/d1-select"))
+    });
+}
+
+criterion_group!(benches, storage);
+criterion_main!(benches);
