@@ -50,6 +50,8 @@ pub struct ObjectCall {
     pub address: ObjectAddress,
     /// The name given to `idFromName`, when the id came from one.
     pub name: Option<String>,
+    /// `get(id, { locationHint })`: where to place the object if this call is its first.
+    pub location_hint: Option<String>,
     pub kind: ObjectCallKind,
 }
 

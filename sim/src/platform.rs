@@ -20,6 +20,8 @@ pub struct Platform {
     pub objects: ObjectService,
     pub d1: crate::d1::D1Service,
     pub trace: Rc<RefCell<Trace>>,
+    /// The colos of the run, with their regions.
+    pub colos: Vec<Colo>,
     /// What answers the Workers' outbound `fetch()` (none: nothing does).
     pub origins: RefCell<Option<Rc<crate::host::OriginFn>>>,
     /// The run's seed, from which every component's randomness is derived.
@@ -55,6 +57,7 @@ impl Platform {
             d1: Default::default(),
             trace: Rc::default(),
             origins: RefCell::new(None),
+            colos: colos.to_vec(),
             run_seed,
         }
     }

@@ -109,6 +109,12 @@ pub enum TraceEvent {
     },
     /// A scheduled fault took effect.
     Fault { at_ms: u64, fault: String },
+    /// A Durable Object's isolate was evicted after sitting idle: memory gone, storage kept.
+    ObjectEvicted {
+        at_ms: u64,
+        namespace: String,
+        object: String,
+    },
     /// A Durable Object's alarm handler ran.
     Alarm {
         at_ms: u64,

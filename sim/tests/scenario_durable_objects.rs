@@ -99,3 +99,66 @@ fn a_counter_that_awaits_between_read_and_write_is_caught_losing_updates() {
     );
     assert!(!verdict("no_lost_acknowledged_writes").ok);
 }
+
+/// A scenario of `colos` whose Worker calls one object, with `get(id, options)`.
+fn placement(colos: &str, options: &str) -> LoadedScenario {
+    let tag: String = format!("{colos}{options}")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("placement-{tag}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("wrangler.toml"),
+        "name = \"place\"\nmain = \"w.js\"\n[[durable_objects.bindings]]\nname = \"OBJ\"\nclass_name = \"Obj\"\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Obj\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("w.js"),
+        format!(
+            "import {{ DurableObject }} from 'cloudflare:workers';
+             export class Obj extends DurableObject {{ ping() {{ return 'pong'; }} }}
+             export default {{ async fetch(request, env) {{
+               const stub = env.OBJ.get(env.OBJ.idFromName('x'), {options});
+               return new Response(await stub.ping());
+             }} }};"
+        ),
+    )
+    .unwrap();
+    let yaml = format!(
+        "name: placement\ncolos: [{colos}]\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 0s, colo: LHR, worker: app, url: / }}\n",
+        dir.join("wrangler.toml").display()
+    );
+    LoadedScenario::parse("placement.yaml", &yaml, dir).unwrap()
+}
+
+fn started_at(s: &LoadedScenario) -> Vec<String> {
+    let out = run(s, 1).unwrap();
+    assert_eq!(out.requests[0].status, Some(200));
+    out.trace
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            TraceEvent::ObjectStart { colo, .. } => Some(colo.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn do_object_is_placed_where_it_is_first_called() {
+    assert_eq!(started_at(&placement("LHR, SIN", "{}")), vec!["LHR"]);
+}
+
+#[test]
+fn do_location_hint_places_a_new_object_in_that_region() {
+    assert_eq!(
+        started_at(&placement("LHR, SIN, SYD", "{ locationHint: 'apac' }")),
+        vec!["SIN"]
+    );
+    // Best effort: no colo of the run is in the region, so the object stays with its caller.
+    assert_eq!(
+        started_at(&placement("LHR, FRA", "{ locationHint: 'apac' }")),
+        vec!["LHR"]
+    );
+}

@@ -188,36 +188,15 @@ pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Resu
             headers: pairs(headers),
             body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
         };
-        let mut target = target.into_iter();
-        let (namespace, id, name) = (target.next(), target.next(), target.next());
-        let (Some(Some(namespace)), Some(Some(id))) = (namespace, id) else {
-            return Err(Exception::throw_type(&ctx, "internal: bad object address"));
-        };
-        call(
-            &ctx,
-            &i,
-            namespace,
-            id,
-            name.flatten(),
-            ObjectCallKind::Fetch(request),
-        )
+        call(&ctx, &i, target, ObjectCallKind::Fetch(request))
     });
     let i = io;
     op!("objectRpc", move |ctx: Ctx<'js>,
-                           namespace: String,
-                           id: String,
-                           name: Option<String>,
+                           target: Vec<Option<String>>,
                            method: String,
                            args: String|
           -> rquickjs::Result<f64> {
-        call(
-            &ctx,
-            &i,
-            namespace,
-            id,
-            name,
-            ObjectCallKind::Rpc { method, args },
-        )
+        call(&ctx, &i, target, ObjectCallKind::Rpc { method, args })
     });
     Ok(())
 }
@@ -272,14 +251,23 @@ pub(super) fn rows_to_js<'js>(
 }
 
 /// Sends a call to a Durable Object through the host (behind this isolate's output gate).
+/// `target` is the stub's `[namespace, id, name, locationHint]`.
 fn call(
     ctx: &Ctx<'_>,
     io: &Io,
-    namespace: String,
-    id: String,
-    name: Option<String>,
+    target: Vec<Option<String>>,
     kind: ObjectCallKind,
 ) -> rquickjs::Result<f64> {
+    let mut target = target.into_iter().chain(std::iter::repeat(None));
+    let (namespace, id, name, location_hint) = (
+        target.next().flatten(),
+        target.next().flatten(),
+        target.next().flatten(),
+        target.next().flatten(),
+    );
+    let (Some(namespace), Some(id)) = (namespace, id) else {
+        return Err(Exception::throw_type(ctx, "internal: bad object address"));
+    };
     let mut io = io.borrow_mut();
     if io.current.is_none() {
         return Err(Exception::throw_message(
@@ -292,6 +280,7 @@ fn call(
     let call = ObjectCall {
         address: ObjectAddress { namespace, id },
         name,
+        location_hint,
         kind,
     };
     let id = io.add_outgoing_op(

@@ -241,7 +241,7 @@ impl ObjectService {
             .placements
             .borrow_mut()
             .entry(call.address.clone())
-            .or_insert_with(|| from_colo.clone())
+            .or_insert_with(|| place(platform, &from_colo, call.location_hint.as_deref()))
             .clone();
         let one_way = Duration::from_millis(platform.network.one_way_ms(&from_colo, &colo));
         let lost = || ObjectCallError::platform(CONNECTION_LOST);
@@ -278,6 +278,25 @@ impl ObjectService {
         madsim::time::sleep(one_way).await;
         result
     }
+}
+
+/// Where a new object goes: the caller's colo, or with a `locationHint` the run's colo of that
+/// region nearest the caller (best effort, as in production: no such colo, the caller's).
+fn place(platform: &Platform, from_colo: &str, hint: Option<&str>) -> String {
+    let Some(region) = hint else {
+        return from_colo.to_string();
+    };
+    platform
+        .colos
+        .iter()
+        .filter(|c| c.region == region)
+        .min_by_key(|c| {
+            (
+                platform.network.one_way_ms(from_colo, &c.name),
+                c.name.clone(),
+            )
+        })
+        .map_or_else(|| from_colo.to_string(), |c| c.name.clone())
 }
 
 /// What a caller sees when the object's host went away: workerd's retryable disconnect.

@@ -24,6 +24,9 @@ use crate::trace::TraceEvent;
 const ALARM_RETRY_START_MS: u64 = 2_000;
 const ALARM_RETRIES_MAX: u32 = 6;
 const ALARM_BACKOFF_EXPONENT_MAX: u32 = 9;
+/// lifecycle.mdx: objects that cannot hibernate are evicted after 70–140 s idle.
+const IDLE_EVICT_MIN_MS: u64 = 70_000;
+const IDLE_EVICT_MAX_MS: u64 = 140_000;
 /// The compatibility date from which `deleteAll()` also deletes the alarm.
 const DELETE_ALL_DELETES_ALARM_FROM: &str = "2026-02-24";
 
@@ -60,6 +63,13 @@ pub fn spawn(
     worker: WorkerUnit,
 ) -> mpsc::UnboundedSender<Inbound> {
     let (tx, rx) = mpsc::unbounded();
+    // lifecycle.mdx: an object that cannot hibernate is evicted after 70–140 s without
+    // events; where in that window is drawn from the seed, once per object.
+    let draw = seed::derive(
+        platform.run_seed,
+        &format!("object-evict/{}/{}", address.namespace, address.id),
+    );
+    let evict_after_ms = IDLE_EVICT_MIN_MS + draw % (IDLE_EVICT_MAX_MS - IDLE_EVICT_MIN_MS + 1);
     let task = ObjectTask {
         platform,
         address,
@@ -68,6 +78,8 @@ pub fn spawn(
         worker,
         name: None,
         generation: 0,
+        evict_after_ms,
+        last_active_ms: 0,
     };
     madsim::task::spawn_local(task.run(rx));
     tx
@@ -82,12 +94,17 @@ struct ObjectTask {
     name: Option<String>,
     /// Isolates started for this object so far: seeds each differently.
     generation: u64,
+    /// Idle this long (ms), the object's isolate is evicted: memory gone, storage kept.
+    evict_after_ms: u64,
+    /// When the object last received a call or finished one (ms since the run started).
+    last_active_ms: u64,
 }
 
 enum Next {
     Job(Option<Inbound>),
     Event(Option<IsolateEvent>),
     Alarm,
+    Evict,
 }
 
 /// The next alarm attempt: when (ms since the epoch), which retry, for which scheduled time.
@@ -173,8 +190,21 @@ impl ObjectTask {
                 })
             };
             let busy = !waiting.is_empty();
+            let evict_at_ms =
+                (isolate.is_some() && !busy).then_some(self.last_active_ms + self.evict_after_ms);
             let next = {
                 let now_ms = self.platform.now_ms();
+                let elapsed_ms = self.platform.elapsed_ms();
+                let evict = async {
+                    match evict_at_ms {
+                        Some(at) => {
+                            let wait = at.saturating_sub(elapsed_ms);
+                            madsim::time::sleep(Duration::from_millis(wait)).await
+                        }
+                        None => std::future::pending().await,
+                    }
+                };
+                let mut evict = Box::pin(evict.fuse());
                 let event = async {
                     match isolate.as_mut() {
                         Some(iso) if busy => iso.next_event().await,
@@ -196,8 +226,12 @@ impl ObjectTask {
                     e = event => Next::Event(e),
                     j = inbox.next() => Next::Job(j),
                     () = alarm => Next::Alarm,
+                    () = evict => Next::Evict,
                 }
             };
+            if !matches!(next, Next::Evict | Next::Event(None)) {
+                self.last_active_ms = self.platform.elapsed_ms();
+            }
             match next {
                 Next::Job(None) => return,
                 Next::Job(Some(Inbound::Crash)) => {
@@ -253,6 +287,15 @@ impl ObjectTask {
                             },
                         );
                         alarm_running = true;
+                    }
+                }
+                Next::Evict => {
+                    if isolate.take().is_some() {
+                        self.record(TraceEvent::ObjectEvicted {
+                            at_ms: self.platform.elapsed_ms(),
+                            namespace: self.address.namespace.clone(),
+                            object: short_id(&self.address.id),
+                        });
                     }
                 }
                 Next::Event(None) => {}

@@ -40,8 +40,8 @@ class DurableObjectNamespace {
   }
   get(id, options) {
     if (!(id instanceof DurableObjectId)) throw new TypeError("Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.");
-    void options;
-    return makeStub(this.#namespace, id);
+    const hint = options?.locationHint;
+    return makeStub(this.#namespace, id, hint === undefined ? undefined : String(hint));
   }
   getByName(name, options) {
     return this.get(this.idFromName(name), options);
@@ -52,7 +52,11 @@ define(G, "DurableObjectId", DurableObjectId);
 
 class DurableObjectStub {
   #target;
-  constructor(namespace, id) { this.#target = [namespace, id.toString(), id.name ?? null]; this.id = id; this.name = id.name; }
+  constructor(namespace, id, locationHint) {
+    this.#target = [namespace, id.toString(), id.name ?? null, locationHint ?? null];
+    this.id = id;
+    this.name = id.name;
+  }
   async fetch(input, init) {
     const request = new Request(input, init);
     const state = Request._body(request);
@@ -64,14 +68,14 @@ class DurableObjectStub {
   }
   static _call(stub, method, args) {
     const encoded = serializeValue(args);
-    return awaitOp(ops.objectRpc(...stub.#target, method, encoded)).then(deserializeValue);
+    return awaitOp(ops.objectRpc(stub.#target, method, encoded)).then(deserializeValue);
   }
 }
 define(G, "DurableObjectStub", DurableObjectStub);
 
 /// A stub answers its own members and turns any other property into an RPC method.
-function makeStub(namespace, id) {
-  const stub = new DurableObjectStub(namespace, id);
+function makeStub(namespace, id, locationHint) {
+  const stub = new DurableObjectStub(namespace, id, locationHint);
   return new Proxy(stub, {
     get(target, prop) {
       if (typeof prop === "symbol" || prop in target) {
