@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::storage::cache::{CacheOp, CacheReply, HttpCache};
 use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response};
 use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
@@ -21,6 +22,7 @@ pub struct BenchHost {
     /// Durable Object stores, all SQLite-backed (the default for new classes).
     objects: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
     d1: RefCell<BTreeMap<String, D1Database>>,
+    cache: RefCell<HttpCache>,
 }
 
 impl Host for BenchHost {
@@ -50,6 +52,10 @@ impl Host for BenchHost {
             op,
             self.now_ms(),
         )))
+    }
+    fn cache(&self, op: CacheOp) -> HostFuture<CacheReply> {
+        let reply = self.cache.borrow_mut().apply(op, self.now_ms());
+        Box::pin(std::future::ready(reply))
     }
     fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>> {
         let mut databases = self.d1.borrow_mut();

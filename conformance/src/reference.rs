@@ -27,8 +27,8 @@ pub fn result(name: &str) -> Value {
         .unwrap_or_else(|e| panic!("results/{name}.json: {e}"))
 }
 
-/// Replaces what differs by nature between two runs: absolute times in seconds since the epoch
-/// (expirations, and the messages that quote them).
+/// Replaces what differs by nature between two runs: absolute times in seconds or milliseconds
+/// since the epoch (expirations, and the messages that quote them), and HTTP dates.
 pub fn normalise(v: &Value) -> Value {
     match v {
         Value::Number(n) if n.as_u64().is_some_and(is_epoch_seconds) => {
@@ -36,6 +36,9 @@ pub fn normalise(v: &Value) -> Value {
         }
         Value::Number(n) if n.as_u64().is_some_and(is_epoch_ms) => {
             Value::String("<epoch_ms>".into())
+        }
+        Value::String(s) if httpdate::parse_http_date(s).is_ok() => {
+            Value::String("<http-date>".into())
         }
         Value::String(s) => Value::String(
             s.split(' ')

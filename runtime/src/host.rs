@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::storage::cache::{CacheOp, CacheReply};
 use crate::storage::d1::{D1Error, D1Request, D1Response};
 use crate::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use crate::storage::kv::{KvError, KvOp, KvReply};
@@ -121,6 +122,8 @@ pub trait Host {
     /// Runs an operation on KV namespace `namespace` (the binding's namespace id), as the KV
     /// service reached from this location answers it.
     fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>>;
+    /// Runs a Cache API operation on the caches of the data centre this isolate runs in.
+    fn cache(&self, op: CacheOp) -> HostFuture<CacheReply>;
     /// Runs a request on D1 database `database` (the binding's database id).
     fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>>;
     /// Delivers a call to a Durable Object, wherever it lives, and brings back its answer.

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
 use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response};
 use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
@@ -200,5 +201,23 @@ impl Host for SimHost {
         let colo = self.colo.clone();
         let database = database.to_string();
         Box::pin(async move { D1Service::query(&platform, &colo, &database, request).await })
+    }
+
+    /// The cache of this isolate's colo, one hop away.
+    fn cache(&self, op: CacheOp) -> HostFuture<CacheReply> {
+        let platform = self.platform.clone();
+        let colo = self.colo.clone();
+        Box::pin(async move {
+            let hop = Duration::from_millis(platform.network.one_way_ms(&colo, &colo));
+            madsim::time::sleep(hop).await;
+            let reply = platform
+                .caches
+                .borrow_mut()
+                .entry(colo)
+                .or_default()
+                .apply(op, platform.now_ms());
+            madsim::time::sleep(hop).await;
+            reply
+        })
     }
 }

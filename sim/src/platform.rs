@@ -19,6 +19,9 @@ pub struct Platform {
     pub kv: KvPlatform,
     pub objects: ObjectService,
     pub d1: crate::d1::D1Service,
+    /// The Cache API's caches, one per colo: not replicated (semantics.md §7).
+    pub caches:
+        RefCell<std::collections::BTreeMap<String, edgesim_runtime::storage::cache::HttpCache>>,
     pub trace: Rc<RefCell<Trace>>,
     /// The colos of the run, with their regions.
     pub colos: Vec<Colo>,
@@ -55,6 +58,7 @@ impl Platform {
             kv: KvPlatform::new(kv),
             objects: ObjectService::default(),
             d1: Default::default(),
+            caches: Default::default(),
             trace: Rc::default(),
             origins: RefCell::new(None),
             colos: colos.to_vec(),

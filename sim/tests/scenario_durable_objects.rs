@@ -2,6 +2,8 @@
 //! write, and the checker's teeth — a counter that awaits a timer between its read and its
 //! write loses updates, and the checker names the calls that prove it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use edgesim_sim::scenario::LoadedScenario;
@@ -102,34 +104,20 @@ fn a_counter_that_awaits_between_read_and_write_is_caught_losing_updates() {
 
 /// A scenario of `colos` whose Worker calls one object, with `get(id, options)`.
 fn placement(colos: &str, options: &str) -> LoadedScenario {
-    let tag: String = format!("{colos}{options}")
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("placement-{tag}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("wrangler.toml"),
-        "name = \"place\"\nmain = \"w.js\"\n[[durable_objects.bindings]]\nname = \"OBJ\"\nclass_name = \"Obj\"\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Obj\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("w.js"),
-        format!(
-            "import {{ DurableObject }} from 'cloudflare:workers';
-             export class Obj extends DurableObject {{ ping() {{ return 'pong'; }} }}
-             export default {{ async fetch(request, env) {{
-               const stub = env.OBJ.get(env.OBJ.idFromName('x'), {options});
-               return new Response(await stub.ping());
-             }} }};"
-        ),
-    )
-    .unwrap();
-    let yaml = format!(
-        "name: placement\ncolos: [{colos}]\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 0s, colo: LHR, worker: app, url: / }}\n",
-        dir.join("wrangler.toml").display()
+    let config = "name = \"place\"\nmain = \"w.js\"\n[[durable_objects.bindings]]\nname = \"OBJ\"\nclass_name = \"Obj\"\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Obj\"]\n";
+    let source = format!(
+        "import {{ DurableObject }} from 'cloudflare:workers';
+         export class Obj extends DurableObject {{ ping() {{ return 'pong'; }} }}
+         export default {{ async fetch(request, env) {{
+           const stub = env.OBJ.get(env.OBJ.idFromName('x'), {options});
+           return new Response(await stub.ping());
+         }} }};"
     );
-    LoadedScenario::parse("placement.yaml", &yaml, dir).unwrap()
+    common::scenario_with_worker(
+        &format!("placement{colos}{options}"),
+        &[("wrangler.toml", config), ("w.js", &source)],
+        &format!("colos: [{colos}]\ntraffic:\n  - {{ at: 0s, colo: LHR, worker: app, url: / }}\n"),
+    )
 }
 
 fn started_at(s: &LoadedScenario) -> Vec<String> {

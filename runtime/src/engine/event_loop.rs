@@ -40,6 +40,7 @@ pub enum OpOutcome {
     /// A structured-clone encoded value (an RPC result).
     Serialized(String),
     D1(crate::storage::d1::D1Response),
+    Cache(crate::storage::cache::CacheReply),
 }
 
 /// Who waits on an operation when it completes.

@@ -15,6 +15,7 @@ use super::cpu::CpuMeter;
 use super::event_loop::{IoState, OpKind, OpOutcome, TimerKind};
 use crate::host::HttpRequest;
 use crate::limits::TIMERS_MAX;
+use crate::storage::cache::{CacheOp, CacheReply};
 
 type Io = Rc<RefCell<IoState>>;
 
@@ -204,6 +205,47 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     });
 
     let i = io.clone();
+    op!("cache", move |ctx: Ctx<'js>,
+                       kind: String,
+                       target: Vec<String>,
+                       headers: Vec<Vec<String>>,
+                       status: u16,
+                       body: Option<TypedArray<'js, u8>>|
+          -> rquickjs::Result<f64> {
+        let [cache, url] = <[String; 2]>::try_from(target)
+            .map_err(|_| Exception::throw_type(&ctx, "internal: bad cache target"))?;
+        let op = match kind.as_str() {
+            "match" => CacheOp::Match {
+                cache,
+                url,
+                headers: pairs(headers),
+            },
+            "put" => CacheOp::Put {
+                cache,
+                url,
+                response: crate::host::HttpResponse {
+                    status,
+                    status_text: String::new(),
+                    headers: pairs(headers),
+                    body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
+                },
+            },
+            _ => CacheOp::Delete { cache, url },
+        };
+        let mut io = i.borrow_mut();
+        if io.current.is_none() {
+            return Err(Exception::throw_message(&ctx, GLOBAL_SCOPE_DISALLOWED));
+        }
+        count_service_subrequest(&ctx, &mut io)?;
+        let host = io.host.clone();
+        let id = io.add_outgoing_op(
+            OpKind::Js,
+            Box::pin(async move { OpOutcome::Cache(host.cache(op).await) }),
+        );
+        Ok(id as f64)
+    });
+
+    let i = io.clone();
     op!(
         "respond",
         move |id: f64,
@@ -318,6 +360,10 @@ pub fn outcome_to_js<'js>(
         OpOutcome::Alarm(None) => (true, Value::new_null(ctx.clone())),
         OpOutcome::Serialized(text) => (true, text.into_js(ctx)?),
         OpOutcome::D1(response) => (true, super::d1_ops::response_to_js(ctx, response)?),
+        OpOutcome::Cache(CacheReply::Match(Some(r))) => outcome_to_js(ctx, OpOutcome::Response(r))?,
+        OpOutcome::Cache(CacheReply::Match(None)) => (true, Value::new_null(ctx.clone())),
+        OpOutcome::Cache(CacheReply::Put(_)) => (true, Value::new_undefined(ctx.clone())),
+        OpOutcome::Cache(CacheReply::Delete(deleted)) => (true, deleted.into_js(ctx)?),
     })
 }
 

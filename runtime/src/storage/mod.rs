@@ -1,6 +1,7 @@
 //! Single-location storage engines. The simulator wraps them with the multi-colo consistency
 //! models; `edgesim fetch` uses them directly, as one location.
 
+pub mod cache;
 pub mod d1;
 pub mod durable;
 pub mod kv;

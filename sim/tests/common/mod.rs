@@ -1,0 +1,24 @@
+//! Helpers shared by the scenario tests.
+
+use std::path::PathBuf;
+
+use edgesim_sim::scenario::LoadedScenario;
+
+/// A scenario whose one Worker `app` is written from `files` (path, contents) into a fresh
+/// directory named `tag`; `body` is the scenario YAML after its `workers:` block.
+pub fn scenario_with_worker(tag: &str, files: &[(&str, &str)], body: &str) -> LoadedScenario {
+    let tag: String = tag.chars().filter(char::is_ascii_alphanumeric).collect();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("worker-{tag}"));
+    for (path, contents) in files {
+        let file = dir.join(path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(file, contents).unwrap();
+    }
+    let yaml = format!(
+        "name: {tag}\nworkers:\n  app: {}\n{body}",
+        dir.join("wrangler.toml").display()
+    );
+    LoadedScenario::parse(&format!("{tag}.yaml"), &yaml, dir).unwrap()
+}
