@@ -11,6 +11,7 @@ use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
 };
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply, LocalKv};
+use edgesim_runtime::storage::queue::{OutgoingMessage, QueueBroker, QueueMetrics};
 use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 
@@ -23,6 +24,7 @@ pub struct BenchHost {
     objects: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
     d1: RefCell<BTreeMap<String, D1Database>>,
     cache: RefCell<HttpCache>,
+    queues: RefCell<BTreeMap<String, QueueBroker>>,
 }
 
 impl Host for BenchHost {
@@ -52,6 +54,19 @@ impl Host for BenchHost {
             op,
             self.now_ms(),
         )))
+    }
+    fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics> {
+        let mut queues = self.queues.borrow_mut();
+        let broker = queues.entry(queue.to_string()).or_default();
+        let ids = (0..messages.len())
+            .map(|_| {
+                let mut id = [0u8; 16];
+                self.fill_random(&mut id);
+                id.iter().map(|b| format!("{b:02x}")).collect()
+            })
+            .collect();
+        broker.send(ids, messages, self.now_ms());
+        Box::pin(std::future::ready(broker.metrics()))
     }
     fn cache(&self, op: CacheOp) -> HostFuture<CacheReply> {
         let reply = self.cache.borrow_mut().apply(op, self.now_ms());

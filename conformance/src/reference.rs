@@ -6,6 +6,22 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+/// The probe Worker (`worker.mjs`), unchanged, with the wrangler binding tables `bindings`
+/// (TOML) as probe.mjs configures them.
+pub fn probe_worker(bindings: &str) -> edgesim_runtime::worker::WorkerDefinition {
+    let toml = format!(
+        "name = 'probe'\nmain = 'worker.mjs'\ncompatibility_date = '2026-04-20'\n{bindings}"
+    );
+    let config = edgesim_runtime::worker::WranglerConfig::parse("wrangler.toml", &toml)
+        .unwrap_or_else(|e| panic!("probe config: {e}"));
+    let source = read("worker.mjs");
+    edgesim_runtime::worker::WorkerDefinition::from_sources(
+        config,
+        "worker.mjs",
+        &[("worker.mjs", &source)],
+    )
+}
+
 /// `../shared/reference/workerd`, beside the repository.
 pub fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/workerd")

@@ -3,17 +3,10 @@
 
 use edgesim_conformance::reference::{self, assert_differences};
 use edgesim_conformance::{Run, body_json, get};
-use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 
 #[test]
 fn reference_probe_cache_answers_match_workerd() {
-    let config = WranglerConfig::parse(
-        "wrangler.toml",
-        "name = 'probe'\nmain = 'worker.mjs'\ncompatibility_date = '2026-04-20'\n",
-    )
-    .unwrap();
-    let source = reference::read("worker.mjs");
-    let w = WorkerDefinition::from_sources(config, "worker.mjs", &[("worker.mjs", &source)]);
+    let w = reference::probe_worker("");
     let x = Run::default()
         .fetch(&w, get("http://localhost/cache"))
         .unwrap();

@@ -5,19 +5,15 @@
 use edgesim_conformance::reference::{self, assert_differences};
 use edgesim_conformance::{body_json, get};
 use edgesim_runtime::Plan;
-use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_sim::single::fetch_sequence;
 use serde_json::Value;
 
 fn probe_worker() -> WorkerDefinition {
-    let config = WranglerConfig::parse(
-        "wrangler.toml",
-        "name = 'probe'\nmain = 'worker.mjs'\ncompatibility_date = '2026-04-20'\n\
+    reference::probe_worker(
+        "\
          [[d1_databases]]\nbinding = 'DB'\ndatabase_name = 'probe'\ndatabase_id = 'd1'\n",
     )
-    .unwrap();
-    let source = reference::read("worker.mjs");
-    WorkerDefinition::from_sources(config, "worker.mjs", &[("worker.mjs", &source)])
 }
 
 /// Drops what differs between any two runs or services: timings, the name of the server, the

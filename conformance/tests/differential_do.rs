@@ -5,22 +5,18 @@
 use edgesim_conformance::reference::{self, assert_differences};
 use edgesim_conformance::{body_json, get};
 use edgesim_runtime::Plan;
-use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_sim::single::fetch_sequence;
 use serde_json::Value;
 
 fn probe_worker() -> WorkerDefinition {
-    let config = WranglerConfig::parse(
-        "wrangler.toml",
-        "name = 'probe'\nmain = 'worker.mjs'\ncompatibility_date = '2026-04-20'\n\
+    reference::probe_worker(
+        "\
          [[kv_namespaces]]\nbinding = 'KV'\nid = 'kv'\n\
          [[durable_objects.bindings]]\nname = 'COUNTER'\nclass_name = 'Counter'\n\
          [[durable_objects.bindings]]\nname = 'KVCOUNTER'\nclass_name = 'KvCounter'\n\
          [[migrations]]\ntag = 'v1'\nnew_sqlite_classes = ['Counter']\nnew_classes = ['KvCounter']\n",
     )
-    .unwrap();
-    let source = reference::read("worker.mjs");
-    WorkerDefinition::from_sources(config, "worker.mjs", &[("worker.mjs", &source)])
 }
 
 /// Production enforces the KV-backed limits of limits.mdx (keys 2 KiB, values 128 KiB);

@@ -5,17 +5,11 @@
 use edgesim_conformance::reference::{self, assert_differences};
 use edgesim_conformance::{body_json, get};
 use edgesim_runtime::Plan;
-use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_sim::single::fetch_sequence;
 
 fn probe_worker() -> WorkerDefinition {
-    let config = WranglerConfig::parse(
-        "wrangler.toml",
-        "name = 'probe'\nmain = 'worker.mjs'\ncompatibility_date = '2026-04-20'\n[[kv_namespaces]]\nbinding = 'KV'\nid = 'kv'\n",
-    )
-    .unwrap();
-    let source = reference::read("worker.mjs");
-    WorkerDefinition::from_sources(config, "worker.mjs", &[("worker.mjs", &source)])
+    reference::probe_worker("[[kv_namespaces]]\nbinding = 'KV'\nid = 'kv'\n")
 }
 
 /// Production enforces one write per second per key (semantics.md §2.2, KV limits); local

@@ -7,6 +7,12 @@ use serde::Serialize;
 pub enum Binding {
     /// `env.<name>` is a KV namespace; `namespace` is its id (shared by Workers that bind it).
     Kv { name: String, namespace: String },
+    /// `env.<name>` is a queue producer for queue `queue`; `delay_s` is its `delivery_delay`.
+    Queue {
+        name: String,
+        queue: String,
+        delay_s: u32,
+    },
     /// `env.<name>` is a D1 database; `database` is its id (or name).
     D1 { name: String, database: String },
     /// `env.<name>` is a Durable Object namespace of class `class_name`; `namespace` is

@@ -12,6 +12,7 @@ use crate::storage::cache::{CacheOp, CacheReply};
 use crate::storage::d1::{D1Error, D1Request, D1Response};
 use crate::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use crate::storage::kv::{KvError, KvOp, KvReply};
+use crate::storage::queue::{OutgoingMessage, QueueMetrics};
 use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 
 /// A boxed future the runtime can store while JavaScript keeps running. Not `Send`: an isolate
@@ -122,6 +123,9 @@ pub trait Host {
     /// Runs an operation on KV namespace `namespace` (the binding's namespace id), as the KV
     /// service reached from this location answers it.
     fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>>;
+    /// Sends messages to queue `queue` (already checked against the limits by the binding) and
+    /// answers its backlog afterwards.
+    fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics>;
     /// Runs a Cache API operation on the caches of the data centre this isolate runs in.
     fn cache(&self, op: CacheOp) -> HostFuture<CacheReply>;
     /// Runs a request on D1 database `database` (the binding's database id).

@@ -45,6 +45,11 @@ pub enum InvocationKind {
         method: String,
         args: String,
     },
+    /// A batch of queue messages for the consumer's `queue` handler (`messages` as JSON).
+    Queue {
+        queue: String,
+        messages: String,
+    },
     /// A Durable Object's alarm firing (`retry_count` 0 on the first try).
     Alarm {
         retry_count: u32,
@@ -82,6 +87,9 @@ pub struct InvocationReport {
     pub logs: Vec<LogLine>,
     /// Uncaught exception text, as workerd logs it.
     pub exception: Option<String>,
+    /// What the handler handed back besides a response: a queue consumer's per-message
+    /// decisions (JSON).
+    pub returned: Option<String>,
 }
 
 /// What the event loop tells its owner.
@@ -117,6 +125,7 @@ pub struct Invocation {
     pub pass_through: bool,
     pub outcome: Outcome,
     pub exception: Option<String>,
+    pub returned: Option<String>,
 }
 
 impl Invocation {
@@ -132,6 +141,7 @@ impl Invocation {
             pass_through: false,
             outcome: Outcome::Ok,
             exception: None,
+            returned: None,
         }
     }
 }

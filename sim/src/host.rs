@@ -10,6 +10,7 @@ use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
 use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response};
 use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
+use edgesim_runtime::storage::queue::{OutgoingMessage, QueueMetrics};
 use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 use rand::{RngCore, SeedableRng};
@@ -19,6 +20,7 @@ use crate::d1::D1Service;
 use crate::durable_objects::{ObjectService, WorkerUnit};
 use crate::kv::Source;
 use crate::platform::{KV_CENTRAL, Platform};
+use crate::queues::QueueService;
 use crate::trace::TraceEvent;
 
 /// 2026-01-01T00:00:00Z: where simulated wall-clock time starts unless a scenario says otherwise.
@@ -219,5 +221,14 @@ impl Host for SimHost {
             madsim::time::sleep(hop).await;
             reply
         })
+    }
+
+    fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics> {
+        Box::pin(QueueService::send(
+            self.platform.clone(),
+            self.colo.clone(),
+            queue.to_string(),
+            messages,
+        ))
     }
 }

@@ -15,6 +15,7 @@ pub mod host;
 pub mod kv;
 pub mod platform;
 pub mod pool;
+pub mod queues;
 pub mod scenario;
 pub mod seed;
 pub mod single;

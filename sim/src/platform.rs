@@ -19,6 +19,7 @@ pub struct Platform {
     pub kv: KvPlatform,
     pub objects: ObjectService,
     pub d1: crate::d1::D1Service,
+    pub queues: crate::queues::QueueService,
     /// The Cache API's caches, one per colo: not replicated (semantics.md §7).
     pub caches:
         RefCell<std::collections::BTreeMap<String, edgesim_runtime::storage::cache::HttpCache>>,
@@ -58,6 +59,7 @@ impl Platform {
             kv: KvPlatform::new(kv),
             objects: ObjectService::default(),
             d1: Default::default(),
+            queues: Default::default(),
             caches: Default::default(),
             trace: Rc::default(),
             origins: RefCell::new(None),

@@ -151,12 +151,12 @@ pub fn serve(
         if let Some(setup) = setup {
             setup(&platform);
         }
-        let host =
-            SimHost::new(seed::derive(seed, "isolate"), colo, platform).with_worker(WorkerUnit {
-                definition: Rc::new(worker.clone()),
-                limits: limits.clone(),
-            });
-
+        let unit = WorkerUnit {
+            definition: Rc::new(worker.clone()),
+            limits: limits.clone(),
+        };
+        platform.queues.register(&unit);
+        let host = SimHost::new(seed::derive(seed, "isolate"), colo, platform).with_worker(unit);
         let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
         isolate.set_colo(colo);
         let mut out = Vec::new();

@@ -107,6 +107,22 @@ pub enum TraceEvent {
         ok: bool,
         value: String,
     },
+    /// Messages reached a queue (their ids, in order).
+    QueueSend {
+        at_ms: u64,
+        queue: String,
+        messages: Vec<String>,
+    },
+    /// A batch went to the queue's consumer: each message with its attempt number, the ones
+    /// acknowledged, the handler's outcome, and those sent to the dead-letter queue.
+    QueueBatch {
+        at_ms: u64,
+        queue: String,
+        messages: Vec<(String, u32)>,
+        acked: Vec<String>,
+        outcome: String,
+        dead_lettered: Vec<String>,
+    },
     /// A scheduled fault took effect.
     Fault { at_ms: u64, fault: String },
     /// A Durable Object's isolate was evicted after sitting idle: memory gone, storage kept.

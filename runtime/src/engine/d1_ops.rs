@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use rquickjs::{Ctx, Exception, Function, IntoJs, Object, Value};
 
-use super::event_loop::{IoState, OpKind, OpOutcome};
+use super::event_loop::{IoState, OpOutcome};
 use super::object_ops::{rows_to_js, sql_value_from_js};
-use super::ops::count_service_subrequest;
+use super::ops::service_call;
 use crate::storage::d1::{D1Reply, D1Request, D1Response, D1Statement};
 
 pub fn install<'js>(
@@ -41,17 +41,7 @@ pub fn install<'js>(
                     D1Request::Statements(statements)
                 }
             };
-            let mut io = io.borrow_mut();
-            if io.current.is_none() {
-                return Err(Exception::throw_message(
-                    &ctx,
-                    super::ops::GLOBAL_SCOPE_DISALLOWED,
-                ));
-            }
-            count_service_subrequest(&ctx, &mut io)?;
-            let host = io.host.clone();
-            let id = io.add_outgoing_op(
-                OpKind::Js,
+            service_call(&ctx, &io, |host| {
                 Box::pin(async move {
                     match host.d1(&database, request).await {
                         Ok(response) => OpOutcome::D1(response),
@@ -60,9 +50,8 @@ pub fn install<'js>(
                             message: e.to_string(),
                         },
                     }
-                }),
-            );
-            Ok(id as f64)
+                })
+            })
         },
     )?
     .with_name("d1")?;

@@ -41,6 +41,7 @@ pub enum OpOutcome {
     Serialized(String),
     D1(crate::storage::d1::D1Response),
     Cache(crate::storage::cache::CacheReply),
+    QueueMetrics(crate::storage::queue::QueueMetrics),
 }
 
 /// Who waits on an operation when it completes.

@@ -66,6 +66,7 @@ struct Entrypoints {
     dispatch_object_fetch: Persistent<Function<'static>>,
     dispatch_rpc: Persistent<Function<'static>>,
     dispatch_alarm: Persistent<Function<'static>>,
+    dispatch_queue: Persistent<Function<'static>>,
 }
 
 pub struct Isolate {
@@ -186,6 +187,7 @@ impl Isolate {
                         dispatch_object_fetch: get("dispatchObjectFetch")?,
                         dispatch_rpc: get("dispatchRpc")?,
                         dispatch_alarm: get("dispatchAlarm")?,
+                        dispatch_queue: get("dispatchQueue")?,
                     },
                 ))
             },
@@ -288,7 +290,9 @@ impl Isolate {
                     f.call::<_, ()>((id as f64, retry_count, scheduled_time_ms as f64))
                 })
             }
-            InvocationKind::Fetch(_) | InvocationKind::Scheduled { .. } => {}
+            InvocationKind::Fetch(_)
+            | InvocationKind::Scheduled { .. }
+            | InvocationKind::Queue { .. } => {}
         }
         true
     }
@@ -350,6 +354,22 @@ impl Isolate {
         self.run_js(Some(id), |ctx, e| {
             let f = e.dispatch_scheduled.clone().restore(ctx)?;
             f.call::<_, ()>((id as f64, cron, scheduled_time_ms as f64))
+        });
+        id
+    }
+
+    /// Delivers a batch of messages to the Worker's `queue` handler; `messages` is the JSON
+    /// array of storage::queue::QueuedMessage.
+    pub fn start_queue(&mut self, queue: &str, messages: String) -> InvocationId {
+        let kind = InvocationKind::Queue {
+            queue: queue.to_string(),
+            messages: messages.clone(),
+        };
+        let id = self.new_invocation(kind);
+        let queue = queue.to_string();
+        self.run_js(Some(id), |ctx, e| {
+            let f = e.dispatch_queue.clone().restore(ctx)?;
+            f.call::<_, ()>((id as f64, queue, messages))
         });
         id
     }

@@ -81,7 +81,9 @@ impl IoState {
                 inv.outcome = Outcome::Exception;
                 self.respond(id, Some(page));
             }
-            InvocationKind::Scheduled { .. } | InvocationKind::Alarm { .. } => {
+            InvocationKind::Scheduled { .. }
+            | InvocationKind::Alarm { .. }
+            | InvocationKind::Queue { .. } => {
                 inv.outcome = Outcome::Exception;
                 self.respond(id, None);
             }
@@ -240,6 +242,7 @@ impl IoState {
             subrequests: inv.subrequests_external + inv.subrequests_services,
             logs,
             exception: inv.exception,
+            returned: inv.returned,
         }));
     }
 }

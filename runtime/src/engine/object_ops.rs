@@ -11,9 +11,9 @@ use std::rc::Rc;
 
 use rquickjs::{Ctx, Exception, Function, IntoJs, Object, TypedArray, Value};
 
-use super::event_loop::{IoState, OpKind, OpOutcome};
+use super::event_loop::{IoState, OpOutcome};
 use super::object::{ListOptions, StorageAnswer};
-use super::ops::{copy_bytes, count_service_subrequest, outcome_to_js, pairs};
+use super::ops::{copy_bytes, outcome_to_js, pairs, service_call};
 use crate::host::{HttpRequest, ObjectCall, ObjectCallKind, ObjectReply};
 use crate::storage::durable::ObjectAddress;
 use crate::storage::sql::{Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
@@ -268,23 +268,13 @@ fn call(
     let (Some(namespace), Some(id)) = (namespace, id) else {
         return Err(Exception::throw_type(ctx, "internal: bad object address"));
     };
-    let mut io = io.borrow_mut();
-    if io.current.is_none() {
-        return Err(Exception::throw_message(
-            ctx,
-            super::ops::GLOBAL_SCOPE_DISALLOWED,
-        ));
-    }
-    count_service_subrequest(ctx, &mut io)?;
-    let host = io.host.clone();
     let call = ObjectCall {
         address: ObjectAddress { namespace, id },
         name,
         location_hint,
         kind,
     };
-    let id = io.add_outgoing_op(
-        OpKind::Js,
+    service_call(ctx, io, |host| {
         Box::pin(async move {
             match host.call_object(call).await {
                 Ok(ObjectReply::Response(response)) => OpOutcome::Response(response),
@@ -294,7 +284,6 @@ fn call(
                     message: e.message,
                 },
             }
-        }),
-    );
-    Ok(id as f64)
+        })
+    })
 }

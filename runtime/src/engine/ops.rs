@@ -16,6 +16,7 @@ use super::event_loop::{IoState, OpKind, OpOutcome, TimerKind};
 use crate::host::HttpRequest;
 use crate::limits::TIMERS_MAX;
 use crate::storage::cache::{CacheOp, CacheReply};
+use crate::storage::queue::OutgoingMessage;
 
 type Io = Rc<RefCell<IoState>>;
 
@@ -186,11 +187,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         require_request(&ctx, &i)?;
         let op = super::kv_op::parse(&args, value.map(|v| copy_bytes(&v)))
             .map_err(|e| Exception::throw_type(&ctx, &format!("internal: bad KV call: {e}")))?;
-        let mut io = i.borrow_mut();
-        count_service_subrequest(&ctx, &mut io)?;
-        let host = io.host.clone();
-        let id = io.add_outgoing_op(
-            OpKind::Js,
+        service_call(&ctx, &i, |host| {
             Box::pin(async move {
                 match host.kv(&namespace, op).await {
                     Ok(reply) => OpOutcome::Kv(reply),
@@ -199,9 +196,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
                         message: e.to_string(),
                     },
                 }
-            }),
-        );
-        Ok(id as f64)
+            })
+        })
     });
 
     let i = io.clone();
@@ -232,17 +228,41 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
             },
             _ => CacheOp::Delete { cache, url },
         };
-        let mut io = i.borrow_mut();
-        if io.current.is_none() {
-            return Err(Exception::throw_message(&ctx, GLOBAL_SCOPE_DISALLOWED));
+        service_call(&ctx, &i, |host| {
+            Box::pin(async move { OpOutcome::Cache(host.cache(op).await) })
+        })
+    });
+
+    let i = io.clone();
+    op!("queueSend", move |ctx: Ctx<'js>,
+                           queue: String,
+                           messages: Vec<Vec<String>>,
+                           sizes: Vec<f64>|
+          -> rquickjs::Result<f64> {
+        let messages: Vec<OutgoingMessage> = messages
+            .into_iter()
+            .zip(sizes)
+            .filter_map(|(m, bytes)| {
+                let [body, content_type, delay] = <[String; 3]>::try_from(m).ok()?;
+                Some(OutgoingMessage {
+                    body,
+                    content_type,
+                    bytes: bytes as usize,
+                    delay_s: delay.parse().unwrap_or(0),
+                })
+            })
+            .collect();
+        service_call(&ctx, &i, |host| {
+            Box::pin(
+                async move { OpOutcome::QueueMetrics(host.queue_send(&queue, messages).await) },
+            )
+        })
+    });
+    let i = io.clone();
+    op!("queueSettled", move |id: f64, decisions: String| {
+        if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
+            inv.returned = Some(decisions);
         }
-        count_service_subrequest(&ctx, &mut io)?;
-        let host = io.host.clone();
-        let id = io.add_outgoing_op(
-            OpKind::Js,
-            Box::pin(async move { OpOutcome::Cache(host.cache(op).await) }),
-        );
-        Ok(id as f64)
     });
 
     let i = io.clone();
@@ -307,6 +327,22 @@ pub(super) fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// Starts a call to a Cloudflare service on behalf of the running invocation: refused at top
+/// level, counted against the subrequest limit, held behind a Durable Object's output gate.
+pub(super) fn service_call(
+    ctx: &Ctx<'_>,
+    io: &Io,
+    call: impl FnOnce(Rc<dyn crate::host::Host>) -> crate::host::HostFuture<OpOutcome>,
+) -> rquickjs::Result<f64> {
+    let mut io = io.borrow_mut();
+    if io.current.is_none() {
+        return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));
+    }
+    count_service_subrequest(ctx, &mut io)?;
+    let future = call(io.host.clone());
+    Ok(io.add_outgoing_op(OpKind::Js, future) as f64)
+}
+
 /// Counts a call to a Cloudflare service (KV, R2, D1, …) against the invocation's limit.
 pub(super) fn count_service_subrequest(ctx: &Ctx<'_>, io: &mut IoState) -> rquickjs::Result<()> {
     let limit = io.limits.subrequests_services;
@@ -361,6 +397,15 @@ pub fn outcome_to_js<'js>(
         OpOutcome::Serialized(text) => (true, text.into_js(ctx)?),
         OpOutcome::D1(response) => (true, super::d1_ops::response_to_js(ctx, response)?),
         OpOutcome::Cache(CacheReply::Match(Some(r))) => outcome_to_js(ctx, OpOutcome::Response(r))?,
+        OpOutcome::QueueMetrics(m) => {
+            let metrics = Object::new(ctx.clone())?;
+            metrics.set("backlogCount", m.backlog_count as f64)?;
+            metrics.set("backlogBytes", m.backlog_bytes as f64)?;
+            if let Some(ms) = m.oldest_message_ms {
+                metrics.set("oldestMessageTimestamp", ms as f64)?;
+            }
+            (true, metrics.into_value())
+        }
         OpOutcome::Cache(CacheReply::Match(None)) => (true, Value::new_null(ctx.clone())),
         OpOutcome::Cache(CacheReply::Put(_)) => (true, Value::new_undefined(ctx.clone())),
         OpOutcome::Cache(CacheReply::Delete(deleted)) => (true, deleted.into_js(ctx)?),

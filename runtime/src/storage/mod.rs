@@ -5,4 +5,5 @@ pub mod cache;
 pub mod d1;
 pub mod durable;
 pub mod kv;
+pub mod queue;
 pub mod sql;

@@ -248,7 +248,7 @@ impl WranglerConfig {
 
     /// Keys present in the file that edgesim does not model (yet).
     pub fn warnings(&self) -> Vec<String> {
-        let pending: [(&str, Vec<String>); 3] = [
+        let pending: [(&str, Vec<String>); 2] = [
             (
                 "r2_buckets",
                 self.r2_buckets.iter().map(|b| b.binding.clone()).collect(),
@@ -260,13 +260,6 @@ impl WranglerConfig {
                     .flat_map(|d| d.bindings.iter())
                     .filter(|b| b.script_name.is_some() && b.script_name != self.name)
                     .map(|b| b.name.clone())
-                    .collect(),
-            ),
-            (
-                "queues",
-                self.queues
-                    .iter()
-                    .flat_map(|q| q.producers.iter().map(|p| p.binding.clone()))
                     .collect(),
             ),
         ];

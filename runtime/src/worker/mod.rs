@@ -151,7 +151,17 @@ impl WorkerDefinition {
                 .or_else(|| d.database_name.clone())
                 .unwrap_or_else(|| d.binding.clone()),
         });
-        kv.chain(objects).chain(d1).collect()
+        let queues = self
+            .config
+            .queues
+            .iter()
+            .flat_map(|q| q.producers.iter())
+            .map(|p| Binding::Queue {
+                name: p.binding.clone(),
+                queue: p.queue.clone(),
+                delay_s: p.delivery_delay.unwrap_or(0),
+            });
+        kv.chain(objects).chain(d1).chain(queues).collect()
     }
 
     /// The namespace key of this Worker's Durable Object class `class_name`.

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::fault::Fault;
 use super::model::{ExpectSpec, LinearizableSpec, LoadedScenario, TrafficSpec};
+use crate::durable_objects::WorkerUnit;
 use crate::host::DEFAULT_EPOCH_MS;
 use crate::platform::Platform;
 use crate::pool::{Event, Job, Pool, PoolContext, Served};
@@ -225,6 +226,12 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         let start = madsim::time::Instant::now();
         let platform = Rc::new(Platform::new(seed, epoch_ms, start, &colos, kv_config));
         let trace = platform.trace.clone();
+        for (name, definition) in &definitions {
+            platform.queues.register(&WorkerUnit {
+                definition: definition.clone(),
+                limits: limits[name].clone(),
+            });
+        }
         let ctx = Rc::new(PoolContext {
             run_seed: seed,
             platform: platform.clone(),

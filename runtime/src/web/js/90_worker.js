@@ -46,6 +46,7 @@ function setEnv(varsJson, bindingsJson) {
   for (const b of JSON.parse(bindingsJson)) {
     if (b.type === "kv") workerEnv[b.name] = new KvNamespace(b.namespace);
     if (b.type === "d1") workerEnv[b.name] = new D1Database(b.database);
+    if (b.type === "queue") workerEnv[b.name] = new WorkerQueue(b.queue, b.delay_s);
     if (b.type === "durable_object") workerEnv[b.name] = new DurableObjectNamespace(b.namespace);
   }
 }
@@ -112,7 +113,24 @@ function dispatchScheduled(id, cron, scheduledTime) {
   promise.then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
 }
 
+/// A batch of queue messages: succeeded means every message not decided otherwise is acked;
+/// a throw retries those (semantics.md §6).
+function dispatchQueue(id, queue, messagesJson) {
+  const ctx = new ExecutionContext(id);
+  const batch = new QueueController(queue, JSON.parse(messagesJson));
+  let promise;
+  try {
+    promise = Promise.resolve(callHandler("queue", batch, ctx));
+  } catch (e) {
+    promise = Promise.reject(e);
+  }
+  promise.then(
+    () => { ops.queueSettled(id, QueueController._decisions(batch, true)); ops.handlerDone(id); },
+    (e) => { ops.queueSettled(id, QueueController._decisions(batch, false)); ops.fail(id, describeError(e)); },
+  );
+}
+
 return {
   setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp,
-  hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm,
+  hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchQueue,
 };

@@ -1,0 +1,329 @@
+//! Queues on the simulated platform: one broker per queue (storage::queue), and per queue with
+//! a consumer a task that forms batches (`max_batch_size`, `max_batch_timeout`), runs the
+//! consumer Worker's `queue` handler in its own isolate, and applies what it decided: acked
+//! messages leave, retried ones come back after their delay, and after `max_retries` they go
+//! to the dead-letter queue or are dropped (semantics.md §6).
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use edgesim_runtime::storage::queue::{
+    OutgoingMessage, QueueBroker, QueueMetrics, QueuedMessage, Settle,
+};
+use edgesim_runtime::{Isolate, IsolateEvent, Outcome};
+use futures::channel::mpsc;
+use futures::{FutureExt, StreamExt};
+
+use crate::durable_objects::WorkerUnit;
+use crate::host::SimHost;
+use crate::platform::Platform;
+use crate::trace::TraceEvent;
+
+/// batching-retries.mdx defaults and bounds.
+const BATCH_SIZE_DEFAULT: u32 = 10;
+const BATCH_SIZE_MAX: u32 = 100;
+const BATCH_TIMEOUT_DEFAULT_S: u32 = 5;
+const BATCH_TIMEOUT_MAX_S: u32 = 60;
+const RETRIES_DEFAULT: u32 = 3;
+const RETRIES_MAX: u32 = 100;
+
+/// A queue's consumer: the Worker and its `queues.consumers` settings.
+#[derive(Clone)]
+pub struct Consumer {
+    pub worker: WorkerUnit,
+    pub max_batch_size: usize,
+    pub max_batch_timeout_ms: u64,
+    pub max_retries: u32,
+    pub dead_letter_queue: Option<String>,
+    pub retry_delay_s: u64,
+}
+
+#[derive(Default)]
+pub struct QueueService {
+    brokers: RefCell<BTreeMap<String, QueueBroker>>,
+    consumers: RefCell<BTreeMap<String, Consumer>>,
+    /// Wakes a queue's consumer task when messages arrive.
+    wakers: RefCell<BTreeMap<String, mpsc::UnboundedSender<()>>>,
+    sent: Cell<u64>,
+}
+
+impl QueueService {
+    /// Records the consumers `worker` declares (`queues.consumers`).
+    pub fn register(&self, worker: &WorkerUnit) {
+        let Some(queues) = &worker.definition.config.queues else {
+            return;
+        };
+        let mut consumers = self.consumers.borrow_mut();
+        for c in &queues.consumers {
+            consumers.insert(
+                c.queue.clone(),
+                Consumer {
+                    worker: worker.clone(),
+                    max_batch_size: c
+                        .max_batch_size
+                        .unwrap_or(BATCH_SIZE_DEFAULT)
+                        .clamp(1, BATCH_SIZE_MAX) as usize,
+                    max_batch_timeout_ms: u64::from(
+                        c.max_batch_timeout
+                            .unwrap_or(BATCH_TIMEOUT_DEFAULT_S)
+                            .min(BATCH_TIMEOUT_MAX_S),
+                    ) * 1000,
+                    max_retries: c.max_retries.unwrap_or(RETRIES_DEFAULT).min(RETRIES_MAX),
+                    dead_letter_queue: c.dead_letter_queue.clone(),
+                    retry_delay_s: u64::from(c.retry_delay.unwrap_or(0)),
+                },
+            );
+        }
+    }
+
+    /// The queue's backlog now.
+    pub fn metrics(&self, queue: &str) -> QueueMetrics {
+        self.brokers
+            .borrow()
+            .get(queue)
+            .map(QueueBroker::metrics)
+            .unwrap_or_default()
+    }
+
+    /// Sends from an isolate at `from_colo`: one round trip to the queue, then the consumer is
+    /// woken. Message ids are drawn from the run's seed.
+    pub async fn send(
+        platform: Rc<Platform>,
+        from_colo: String,
+        queue: String,
+        messages: Vec<OutgoingMessage>,
+    ) -> QueueMetrics {
+        let hop = Duration::from_millis(platform.network.one_way_ms(&from_colo, &from_colo));
+        madsim::time::sleep(hop).await;
+        let service = &platform.queues;
+        let ids: Vec<String> = messages
+            .iter()
+            .map(|_| {
+                let n = service.sent.get() + 1;
+                service.sent.set(n);
+                let a = crate::seed::derive(platform.run_seed, &format!("queue-message/{n}/a"));
+                let b = crate::seed::derive(platform.run_seed, &format!("queue-message/{n}/b"));
+                format!("{a:016x}{b:016x}")
+            })
+            .collect();
+        platform.record(TraceEvent::QueueSend {
+            at_ms: platform.elapsed_ms(),
+            queue: queue.clone(),
+            messages: ids.clone(),
+        });
+        service
+            .brokers
+            .borrow_mut()
+            .entry(queue.clone())
+            .or_default()
+            .send(ids, messages, platform.now_ms());
+        Self::wake(&platform, &queue);
+        let metrics = service.metrics(&queue);
+        madsim::time::sleep(hop).await;
+        metrics
+    }
+
+    /// Starts the queue's consumer task if it has a consumer, or nudges it.
+    fn wake(platform: &Rc<Platform>, queue: &str) {
+        let service = &platform.queues;
+        let Some(consumer) = service.consumers.borrow().get(queue).cloned() else {
+            return;
+        };
+        let mut wakers = service.wakers.borrow_mut();
+        let waker = wakers.entry(queue.to_string()).or_insert_with(|| {
+            let (tx, rx) = mpsc::unbounded();
+            let task = ConsumerTask {
+                platform: platform.clone(),
+                queue: queue.to_string(),
+                consumer,
+                generation: 0,
+            };
+            madsim::task::spawn_local(task.run(rx));
+            tx
+        });
+        let _ = waker.unbounded_send(());
+    }
+}
+
+struct ConsumerTask {
+    platform: Rc<Platform>,
+    queue: String,
+    consumer: Consumer,
+    generation: u64,
+}
+
+impl ConsumerTask {
+    /// Consumer invocations run at the run's first colo.
+    fn colo(&self) -> String {
+        self.platform
+            .colos
+            .first()
+            .map_or_else(|| "LHR".to_string(), |c| c.name.clone())
+    }
+
+    async fn run(mut self, mut wake: mpsc::UnboundedReceiver<()>) {
+        let mut isolate: Option<Isolate> = None;
+        loop {
+            let now_ms = self.platform.now_ms();
+            let (ready, since, next) = {
+                let brokers = self.platform.queues.brokers.borrow();
+                match brokers.get(&self.queue) {
+                    Some(b) => {
+                        let (ready, since) = b.ready_summary(now_ms);
+                        (ready, since, b.next_available_ms())
+                    }
+                    None => (0, None, None),
+                }
+            };
+            let deadline = since.map(|s| s + self.consumer.max_batch_timeout_ms);
+            if ready > 0
+                && (ready >= self.consumer.max_batch_size || deadline.is_some_and(|d| d <= now_ms))
+            {
+                self.deliver(&mut isolate).await;
+                continue;
+            }
+            let wait_until = match (ready > 0, deadline, next) {
+                (true, Some(d), _) => Some(d),
+                (false, _, Some(n)) => Some(n.max(now_ms)),
+                _ => None,
+            };
+            let sleep = async {
+                match wait_until {
+                    Some(at) => madsim::time::sleep(Duration::from_millis(at - now_ms)).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let mut sleep = Box::pin(sleep.fuse());
+            futures::select_biased! {
+                w = wake.next() => if w.is_none() { return },
+                () = sleep => {},
+            }
+        }
+    }
+
+    async fn deliver(&mut self, isolate: &mut Option<Isolate>) {
+        let now_ms = self.platform.now_ms();
+        let batch = match self
+            .platform
+            .queues
+            .brokers
+            .borrow_mut()
+            .get_mut(&self.queue)
+        {
+            Some(b) => b.take_batch(self.consumer.max_batch_size, now_ms),
+            None => return,
+        };
+        if batch.is_empty() {
+            return;
+        }
+        let report = match self.invoke(isolate, &batch).await {
+            Some(r) => r,
+            None => return self.settle(&batch, BTreeMap::new(), "startupFailed"),
+        };
+        let decisions = report
+            .returned
+            .as_deref()
+            .map(parse_decisions)
+            .unwrap_or_default();
+        self.settle(&batch, decisions, report.outcome.as_str());
+        if report.outcome == Outcome::ExceededMemory {
+            *isolate = None;
+        }
+    }
+
+    /// Runs the consumer's `queue` handler on `batch`, starting its isolate if needed.
+    async fn invoke(
+        &mut self,
+        isolate: &mut Option<Isolate>,
+        batch: &[QueuedMessage],
+    ) -> Option<edgesim_runtime::InvocationReport> {
+        if isolate.is_none() {
+            self.generation += 1;
+            let colo = self.colo();
+            let seed = crate::seed::derive(
+                self.platform.run_seed,
+                &format!("queue-consumer/{}/{}", self.queue, self.generation),
+            );
+            let host = SimHost::new(seed, &colo, self.platform.clone())
+                .with_worker(self.consumer.worker.clone());
+            let worker = &self.consumer.worker;
+            let config = worker.definition.isolate_config(worker.limits.clone());
+            let mut started = Isolate::start(Rc::new(host), &config).ok()?;
+            started.set_colo(&colo);
+            *isolate = Some(started);
+        }
+        let iso = isolate.as_mut()?;
+        let messages = serde_json::to_string(batch).unwrap_or_else(|_| "[]".into());
+        let id = iso.start_queue(&self.queue, messages);
+        loop {
+            match iso.next_event().await {
+                Some(IsolateEvent::Finished(report)) if report.id == id => return Some(report),
+                Some(_) => {}
+                None => return None,
+            }
+        }
+    }
+
+    fn settle(&self, batch: &[QueuedMessage], decisions: BTreeMap<String, Settle>, outcome: &str) {
+        let platform = &self.platform;
+        let now_ms = platform.now_ms();
+        let acked: Vec<String> = batch
+            .iter()
+            .filter(|m| decisions.get(&m.id) == Some(&Settle::Ack))
+            .map(|m| m.id.clone())
+            .collect();
+        let exhausted = match platform.queues.brokers.borrow_mut().get_mut(&self.queue) {
+            Some(b) => b.settle(
+                &decisions,
+                batch,
+                self.consumer.max_retries,
+                self.consumer.retry_delay_s,
+                now_ms,
+            ),
+            None => Vec::new(),
+        };
+        platform.record(TraceEvent::QueueBatch {
+            at_ms: platform.elapsed_ms(),
+            queue: self.queue.clone(),
+            messages: batch.iter().map(|m| (m.id.clone(), m.attempts)).collect(),
+            acked,
+            outcome: outcome.to_string(),
+            dead_lettered: exhausted.iter().map(|m| m.id.clone()).collect(),
+        });
+        let Some(dlq) = self.consumer.dead_letter_queue.clone() else {
+            return;
+        };
+        if exhausted.is_empty() {
+            return;
+        }
+        {
+            let mut brokers = platform.queues.brokers.borrow_mut();
+            let broker = brokers.entry(dlq.clone()).or_default();
+            for m in exhausted {
+                broker.receive(m, now_ms);
+            }
+        }
+        QueueService::wake(platform, &dlq);
+    }
+}
+
+/// `{ id: ["ack"] | ["retry", delaySeconds | null] }` from the consumer's batch.
+fn parse_decisions(json: &str) -> BTreeMap<String, Settle> {
+    let parsed: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(json).unwrap_or_default();
+    parsed
+        .into_iter()
+        .filter_map(|(id, d)| {
+            let kind = d.get(0)?.as_str()?;
+            let settle = match kind {
+                "ack" => Settle::Ack,
+                _ => Settle::Retry {
+                    delay_s: d.get(1).and_then(serde_json::Value::as_u64).unwrap_or(0),
+                },
+            };
+            Some((id, settle))
+        })
+        .collect()
+}
