@@ -20,4 +20,5 @@ pub const SUPPORTED_CHECKERS: &[&str] = &[
     "kv_converges_within",
     "linearizable",
     "no_lost_acknowledged_writes",
+    "queue_delivered_at_least_once",
 ];

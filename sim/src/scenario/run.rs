@@ -563,6 +563,9 @@ fn check(
     if let Some(spec) = &e.linearizable {
         return check_linearizable(spec, trace, object_namespaces);
     }
+    if e.queue_delivered_at_least_once == Some(true) {
+        return check_queue_delivery(trace);
+    }
     if e.no_lost_acknowledged_writes == Some(true) {
         return check_no_lost_writes(trace, object_namespaces);
     }
@@ -684,6 +687,52 @@ fn check_no_lost_writes(trace: &Trace, object_namespaces: &BTreeMap<String, Stri
             format!(
                 "{} read(s) lost acknowledged writes, e.g. {shown:?}",
                 lost.len()
+            )
+        },
+    }
+}
+
+/// Every message sent to a queue reached a consumer at least once (in a batch of its queue or,
+/// after its retries, of the dead-letter queue) before the run ended.
+fn check_queue_delivery(trace: &Trace) -> Verdict {
+    let mut sent: Vec<(String, String, u64)> = Vec::new();
+    let mut delivered = BTreeSet::new();
+    for event in &trace.events {
+        match event {
+            TraceEvent::QueueSend {
+                at_ms,
+                queue,
+                messages,
+            } => sent.extend(
+                messages
+                    .iter()
+                    .map(|id| (id.clone(), queue.clone(), *at_ms)),
+            ),
+            TraceEvent::QueueBatch { messages, .. } => {
+                delivered.extend(messages.iter().map(|(id, _)| id.clone()));
+            }
+            _ => {}
+        }
+    }
+    let missing: Vec<String> = sent
+        .iter()
+        .filter(|(id, ..)| !delivered.contains(id))
+        .map(|(id, queue, at)| format!("message {id} sent to {queue} at {at}ms"))
+        .collect();
+    Verdict {
+        expectation: "queue_delivered_at_least_once".into(),
+        ok: missing.is_empty(),
+        detail: if missing.is_empty() {
+            format!(
+                "{} message(s) sent, each delivered at least once",
+                sent.len()
+            )
+        } else {
+            let shown: Vec<&String> = missing.iter().take(3).collect();
+            format!(
+                "{} of {} message(s) never reached a consumer, e.g. {shown:?}",
+                missing.len(),
+                sent.len()
             )
         },
     }

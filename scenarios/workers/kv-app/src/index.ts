@@ -14,7 +14,14 @@ export default {
     }
     switch (request.method) {
       case "PUT": {
-        await env.STORE.put(key, await request.text());
+        try {
+          await env.STORE.put(key, await request.text());
+        } catch (e) {
+          // KV allows one write per second per key: `KV PUT failed: 429 Too Many Requests`.
+          const message = (e as Error).message;
+          if (message.includes(" 429 ")) return new Response(message, { status: 429 });
+          throw e;
+        }
         return new Response(null, { status: 204 });
       }
       case "DELETE":

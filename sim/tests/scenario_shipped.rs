@@ -1,0 +1,88 @@
+//! Every scenario shipped in `scenarios/` passes its expectations on its default seed, and its
+//! outcome is pinned: statuses per label, cold starts and verdicts (CPU figures and trace hashes
+//! move with the runtime's own JavaScript and are pinned elsewhere).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use edgesim_sim::scenario::LoadedScenario;
+use edgesim_sim::scenario::run::run;
+
+fn shipped() -> Vec<(String, LoadedScenario)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let loaded = LoadedScenario::load(&p).unwrap_or_else(|e| panic!("{e}"));
+            (name, loaded)
+        })
+        .collect()
+}
+
+#[test]
+fn at_least_eight_scenarios_are_shipped() {
+    assert!(shipped().len() >= 8, "{} scenarios", shipped().len());
+}
+
+#[test]
+fn every_shipped_scenario_passes_on_its_default_seed() {
+    for (name, s) in shipped() {
+        let seed = s.scenario.seed.unwrap_or(0);
+        let out = run(&s, seed).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(out.passed(), "{name}: {:#?}", out.verdicts);
+        let mut statuses: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        for r in &out.requests {
+            let label = r.label.clone().unwrap_or_else(|| "-".into());
+            let status = r.status.map_or("none".into(), |s| s.to_string());
+            *statuses
+                .entry(label)
+                .or_default()
+                .entry(status)
+                .or_default() += 1;
+        }
+        let verdicts: Vec<String> = out
+            .verdicts
+            .iter()
+            .map(|v| format!("{} {}", if v.ok { "PASS" } else { "FAIL" }, v.expectation))
+            .collect();
+        insta::assert_json_snapshot!(
+            format!("shipped_{name}"),
+            serde_json::json!({
+                "seed": seed,
+                "statuses_by_label": statuses,
+                "cold_starts": out.cold_starts(),
+                "verdicts": verdicts,
+            })
+        );
+    }
+}
+
+#[test]
+fn queue_delivery_checker_names_messages_that_never_reached_a_consumer() {
+    let (_, mut s) = shipped()
+        .into_iter()
+        .find(|(name, _)| name == "queue-dead-letter")
+        .unwrap_or_else(|| panic!("queue-dead-letter is shipped"));
+    // The run ends before the first batch's 2 s window closes.
+    s.scenario.duration = Some(edgesim_sim::scenario::Duration::from_ms(1_000));
+    s.scenario
+        .traffic
+        .retain(|t| t.label.as_deref() == Some("enqueue"));
+    s.scenario
+        .expect
+        .retain(|e| e.queue_delivered_at_least_once.is_some());
+    let out = run(&s, 13).unwrap();
+    assert!(!out.passed());
+    let detail = &out.verdicts[0].detail;
+    assert!(
+        detail.starts_with("3 of 3 message(s) never reached a consumer, e.g. [\"message "),
+        "{detail}"
+    );
+}
