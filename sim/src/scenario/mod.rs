@@ -1,6 +1,7 @@
 //! Scenarios: the YAML a user writes, and running it.
 
 pub mod duration;
+pub mod expect;
 pub mod fault;
 pub mod model;
 pub mod run;

@@ -1,0 +1,267 @@
+//! Expectations: each checker of a scenario's `expect` block, evaluated over the requests and
+//! the trace of a finished run. A failing verdict names what witnesses it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::model::{ExpectSpec, LinearizableSpec};
+use super::run::{RequestRecord, Verdict};
+use crate::trace::{Trace, TraceEvent};
+
+/// Evaluates one expectation; a failure names the requests that witness it.
+pub(crate) fn check(
+    e: &ExpectSpec,
+    requests: &[RequestRecord],
+    trace: &Trace,
+    object_namespaces: &BTreeMap<String, String>,
+) -> Verdict {
+    let selected: Vec<&RequestRecord> = requests
+        .iter()
+        .filter(|r| e.label.is_none() || r.label == e.label)
+        .collect();
+    let scope = e
+        .label
+        .as_ref()
+        .map(|l| format!(" (label {l})"))
+        .unwrap_or_default();
+    let describe = |r: &RequestRecord| {
+        format!(
+            "{} {} at {}ms from {} -> {}",
+            r.method,
+            r.url,
+            r.at_ms,
+            r.colo,
+            r.status.map_or("no response".into(), |s| s.to_string())
+        )
+    };
+    if let Some(statuses) = &e.status_in {
+        let bad: Vec<String> = selected
+            .iter()
+            .filter(|r| !r.status.is_some_and(|s| statuses.contains(&s)))
+            .map(|r| describe(r))
+            .collect();
+        return verdict(
+            format!("status_in {statuses:?}{scope}"),
+            &bad,
+            selected.len(),
+        );
+    }
+    if let Some(bound) = e.kv_staleness_max.or(e.kv_converges_within) {
+        let name = if e.kv_staleness_max.is_some() {
+            "kv_staleness_max"
+        } else {
+            "kv_converges_within"
+        };
+        let report = crate::check::kv_staleness::check(trace, bound.ms);
+        let detail = if report.violations.is_empty() {
+            format!(
+                "{} read(s) checked; the stalest was {}ms behind",
+                report.reads, report.max_staleness_ms
+            )
+        } else {
+            let shown: Vec<&String> = report.violations.iter().take(3).collect();
+            format!(
+                "{} of {} read(s) were staler than {bound}, e.g. {shown:?}",
+                report.violations.len(),
+                report.reads
+            )
+        };
+        return Verdict {
+            expectation: format!("{name} {bound}"),
+            ok: report.violations.is_empty(),
+            detail,
+        };
+    }
+    if let Some(spec) = &e.linearizable {
+        return check_linearizable(spec, trace, object_namespaces);
+    }
+    if e.queue_delivered_at_least_once == Some(true) {
+        return check_queue_delivery(trace);
+    }
+    if e.no_lost_acknowledged_writes == Some(true) {
+        return check_no_lost_writes(trace, object_namespaces);
+    }
+    if let Some(max) = e.cold_starts_max {
+        let n = trace
+            .events
+            .iter()
+            .filter(|ev| matches!(ev, TraceEvent::ColdStart { .. }))
+            .count() as u64;
+        return Verdict {
+            expectation: format!("cold_starts_max {max}"),
+            ok: n <= max,
+            detail: format!("{n} cold start(s)"),
+        };
+    }
+    if let Some(max) = e.cpu_ms_max {
+        let bad: Vec<String> = selected
+            .iter()
+            .filter(|r| r.cpu_ms > max)
+            .map(|r| format!("{} used {:.3} ms", describe(r), r.cpu_ms))
+            .collect();
+        return verdict(format!("cpu_ms_max {max}{scope}"), &bad, selected.len());
+    }
+    if let Some(max) = e.latency_p99_max {
+        let mut latencies: Vec<u64> = selected
+            .iter()
+            .map(|r| r.latency_ms.unwrap_or(u64::MAX))
+            .collect();
+        latencies.sort_unstable();
+        let p99 = latencies
+            .get((latencies.len() * 99).div_ceil(100).saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        return Verdict {
+            expectation: format!("latency_p99_max {max}{scope}"),
+            ok: p99 <= max.ms,
+            detail: format!("p99 latency {p99} ms over {} request(s)", latencies.len()),
+        };
+    }
+    Verdict {
+        expectation: "unknown".into(),
+        ok: false,
+        detail: "no supported checker".into(),
+    }
+}
+
+fn check_linearizable(
+    spec: &LinearizableSpec,
+    trace: &Trace,
+    object_namespaces: &BTreeMap<String, String>,
+) -> Verdict {
+    use crate::check::linearizable::{Model, ObjectVerdict, check_object, operations};
+    let model_name = spec.model.as_deref().unwrap_or("counter");
+    let expectation = format!("linearizable {} ({model_name})", spec.durable_object);
+    let (Some(namespace), Some(model)) = (
+        object_namespaces.get(&spec.durable_object),
+        Model::parse(model_name),
+    ) else {
+        return Verdict {
+            expectation,
+            ok: false,
+            detail: format!(
+                "no Worker of the scenario binds a Durable Object namespace as {:?}",
+                spec.durable_object
+            ),
+        };
+    };
+    let objects = operations(trace, namespace, model);
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for (object, ops) in &objects {
+        checked += ops.len();
+        match check_object(ops, model) {
+            ObjectVerdict::Linearizable => {}
+            ObjectVerdict::Violation { ordered, stuck } => problems.push(format!(
+                "object {object}: only {ordered} of {} operation(s) can be ordered; none of these can come next: {stuck:?}",
+                ops.len()
+            )),
+            ObjectVerdict::TooLong(n) => problems.push(format!(
+                "object {object}: {n} operations are more than the checker searches ({})",
+                crate::check::linearizable::OPERATIONS_MAX
+            )),
+        }
+    }
+    Verdict {
+        expectation,
+        ok: problems.is_empty(),
+        detail: if problems.is_empty() {
+            format!(
+                "{checked} operation(s) on {} object(s) are linearizable",
+                objects.len()
+            )
+        } else {
+            problems.join("; ")
+        },
+    }
+}
+
+/// Every counter read sees at least the increments acknowledged before it started, in every
+/// Durable Object namespace of the scenario.
+fn check_no_lost_writes(trace: &Trace, object_namespaces: &BTreeMap<String, String>) -> Verdict {
+    use crate::check::linearizable::{Model, lost_acknowledged_writes, operations};
+    let mut lost = Vec::new();
+    let mut checked = 0;
+    let namespaces: BTreeSet<&String> = object_namespaces.values().collect();
+    for namespace in namespaces {
+        for ops in operations(trace, namespace, Model::Counter).values() {
+            checked += ops.len();
+            lost.extend(lost_acknowledged_writes(ops));
+        }
+    }
+    Verdict {
+        expectation: "no_lost_acknowledged_writes".into(),
+        ok: lost.is_empty(),
+        detail: if lost.is_empty() {
+            format!("{checked} Durable Object operation(s) checked")
+        } else {
+            let shown: Vec<&String> = lost.iter().take(3).collect();
+            format!(
+                "{} read(s) lost acknowledged writes, e.g. {shown:?}",
+                lost.len()
+            )
+        },
+    }
+}
+
+/// Every message sent to a queue reached a consumer at least once (in a batch of its queue or,
+/// after its retries, of the dead-letter queue) before the run ended.
+fn check_queue_delivery(trace: &Trace) -> Verdict {
+    let mut sent: Vec<(String, String, u64)> = Vec::new();
+    let mut delivered = BTreeSet::new();
+    for event in &trace.events {
+        match event {
+            TraceEvent::QueueSend {
+                at_ms,
+                queue,
+                messages,
+            } => sent.extend(
+                messages
+                    .iter()
+                    .map(|id| (id.clone(), queue.clone(), *at_ms)),
+            ),
+            TraceEvent::QueueBatch { messages, .. } => {
+                delivered.extend(messages.iter().map(|(id, _)| id.clone()));
+            }
+            _ => {}
+        }
+    }
+    let missing: Vec<String> = sent
+        .iter()
+        .filter(|(id, ..)| !delivered.contains(id))
+        .map(|(id, queue, at)| format!("message {id} sent to {queue} at {at}ms"))
+        .collect();
+    Verdict {
+        expectation: "queue_delivered_at_least_once".into(),
+        ok: missing.is_empty(),
+        detail: if missing.is_empty() {
+            format!(
+                "{} message(s) sent, each delivered at least once",
+                sent.len()
+            )
+        } else {
+            let shown: Vec<&String> = missing.iter().take(3).collect();
+            format!(
+                "{} of {} message(s) never reached a consumer, e.g. {shown:?}",
+                missing.len(),
+                sent.len()
+            )
+        },
+    }
+}
+
+fn verdict(expectation: String, bad: &[String], total: usize) -> Verdict {
+    let detail = if bad.is_empty() {
+        format!("{total} request(s) checked")
+    } else {
+        let shown: Vec<&String> = bad.iter().take(5).collect();
+        format!(
+            "{} of {total} request(s) violate it, e.g. {shown:?}",
+            bad.len()
+        )
+    };
+    Verdict {
+        expectation,
+        ok: bad.is_empty(),
+        detail,
+    }
+}
