@@ -11,5 +11,6 @@ pub mod lifecycle;
 pub mod modules;
 pub mod object;
 pub mod object_ops;
+pub mod object_storage;
 pub mod ops;
 pub mod typescript;

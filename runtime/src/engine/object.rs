@@ -13,9 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::event_loop::{IoState, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind};
+use super::object_storage::PendingRead;
 use crate::invocation::{InvocationId, InvocationKind, IsolateEvent};
-use crate::storage::durable::{Commit, ObjectAddress, StorageOp, StorageReply};
-use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
+use crate::storage::durable::{Commit, ObjectAddress, StorageOp};
 
 /// `blockConcurrencyWhile()` callbacks are cancelled, and the object reset, after this long.
 pub const BLOCK_CONCURRENCY_TIMEOUT_MS: u64 = 30_000;
@@ -36,52 +36,6 @@ pub struct ObjectSpec {
     pub sqlite: bool,
     /// Compatibility flag `delete_all_deletes_alarm` (on from 2026-02-24).
     pub delete_all_deletes_alarm: bool,
-}
-
-/// The answer a storage read owes JavaScript once the store replies.
-#[derive(Debug, Clone)]
-pub enum PendingRead {
-    /// `asked`: the keys sent to the store; `known`: what the cache held for the others when
-    /// the read was issued. The answer is as of that moment, even if writes land meanwhile.
-    Get {
-        asked: Vec<String>,
-        known: Vec<(String, Vec<u8>)>,
-    },
-    Delete {
-        keys: Vec<String>,
-        asked: Vec<String>,
-    },
-    List(ListOptions),
-    Alarm,
-}
-
-/// `storage.list()` options, already validated by the binding.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListOptions {
-    pub start: Option<String>,
-    pub start_after: Option<String>,
-    pub end: Option<String>,
-    pub prefix: Option<String>,
-    #[serde(default)]
-    pub reverse: bool,
-    pub limit: Option<usize>,
-}
-
-impl ListOptions {
-    fn is_unbounded(&self) -> bool {
-        self.start.is_none()
-            && self.start_after.is_none()
-            && self.end.is_none()
-            && self.prefix.as_deref().is_none_or(str::is_empty)
-    }
-
-    fn matches(&self, key: &str) -> bool {
-        self.start.as_deref().is_none_or(|s| key >= s)
-            && self.start_after.as_deref().is_none_or(|s| key > s)
-            && self.end.as_deref().is_none_or(|e| key < e)
-            && self.prefix.as_deref().is_none_or(|p| key.starts_with(p))
-    }
 }
 
 /// Which events the input gate lets through right now.
@@ -108,29 +62,29 @@ impl InputGate {
 pub struct ObjectIo {
     pub spec: ObjectSpec,
     /// Known values (`None`: known to be absent).
-    cache: BTreeMap<String, Option<Vec<u8>>>,
+    pub(super) cache: BTreeMap<String, Option<Vec<u8>>>,
     /// Every key of the object is in `cache`.
-    complete: bool,
+    pub(super) complete: bool,
     /// The alarm as last read or written (`None`: not known yet).
-    alarm: Option<Option<u64>>,
+    pub(super) alarm: Option<Option<u64>>,
     /// Writes not yet handed to the store, in order.
-    dirty: Commit,
+    pub(super) dirty: Commit,
     /// Counts writes; an output made after write n waits until n is confirmed.
-    write_seq: u64,
+    pub(super) write_seq: u64,
     /// The last write that gates output (writes with `allowUnconfirmed` do not).
-    output_seq: u64,
-    confirmed_seq: u64,
+    pub(super) output_seq: u64,
+    pub(super) confirmed_seq: u64,
     /// The commit in flight and the last write it carries.
-    flushing: Option<(OpId, u64)>,
-    reads: BTreeMap<OpId, PendingRead>,
+    pub(super) flushing: Option<(OpId, u64)>,
+    pub(super) reads: BTreeMap<OpId, PendingRead>,
     /// Reads in flight that hold the input gate (those without `allowConcurrency`).
-    gate_reads: BTreeSet<OpId>,
+    pub(super) gate_reads: BTreeSet<OpId>,
     /// Outputs held by the output gate: (write they wait for, event).
-    held: VecDeque<(u64, IsolateEvent)>,
+    pub(super) held: VecDeque<(u64, IsolateEvent)>,
     /// Operations that may not start before a write is confirmed.
-    deferred: Vec<(u64, OpId, PendingOp)>,
+    pub(super) deferred: Vec<(u64, OpId, PendingOp)>,
     /// `blockConcurrencyWhile()` callbacks running: where each began.
-    blocking: Vec<(OpId, TimerId)>,
+    pub(super) blocking: Vec<(OpId, TimerId)>,
     /// Calls that arrived and wait for the input gate, in order.
     pub incoming: VecDeque<(InvocationId, InvocationKind)>,
     /// Set once the object was reset: the isolate must not run again.
@@ -212,279 +166,11 @@ impl ObjectIo {
             && self.flushing.is_none()
             && self.dirty.is_empty()
     }
-
-    /// The values of `keys` if all are cached, in key order, present ones only.
-    fn cached_entries(&self, keys: &[String]) -> Option<Vec<(String, Vec<u8>)>> {
-        let mut out = BTreeMap::new();
-        for key in keys {
-            match self.cache.get(key) {
-                Some(Some(v)) => {
-                    out.insert(key.clone(), v.clone());
-                }
-                Some(None) => {}
-                None if self.complete => {}
-                None => return None,
-            }
-        }
-        Some(out.into_iter().collect())
-    }
-
-    fn write(&mut self, key: String, value: Option<Vec<u8>>) {
-        self.cache.insert(key.clone(), value.clone());
-        self.dirty.writes.push((key, value));
-    }
-
-    fn bump(&mut self, gates_output: bool) {
-        self.write_seq += 1;
-        if gates_output {
-            self.output_seq = self.write_seq;
-        }
-    }
-
-    fn delete_known(&mut self, keys: &[String], gates_output: bool) -> u32 {
-        let mut deleted = 0;
-        for key in keys {
-            let present = matches!(self.cache.get(key), Some(Some(_)));
-            deleted += u32::from(present);
-            self.write(key.clone(), None);
-        }
-        self.bump(gates_output);
-        deleted
-    }
-
-    fn list_cached(&self, options: &ListOptions) -> Vec<(String, Vec<u8>)> {
-        let matching = self
-            .cache
-            .iter()
-            .filter(|(k, _)| options.matches(k))
-            .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v.clone())));
-        let limit = options.limit.unwrap_or(usize::MAX);
-        if options.reverse {
-            let mut all: Vec<_> = matching.collect();
-            all.reverse();
-            all.truncate(limit);
-            all
-        } else {
-            matching.take(limit).collect()
-        }
-    }
-}
-
-/// What a storage call answers: at once from the cache, or later through an operation.
-pub enum StorageAnswer {
-    Now(OpOutcome),
-    Later(OpId),
 }
 
 impl IoState {
-    fn object_mut(&mut self) -> Option<&mut ObjectIo> {
+    pub(super) fn object_mut(&mut self) -> Option<&mut ObjectIo> {
         self.object.as_deref_mut()
-    }
-
-    /// Starts a read of the durable store on behalf of the running invocation.
-    fn start_read(&mut self, op: StorageOp, pending: PendingRead, gate: bool) -> StorageAnswer {
-        let Some(address) = self.object.as_ref().map(|o| o.spec.address.clone()) else {
-            return StorageAnswer::Now(OpOutcome::Undefined);
-        };
-        let host = self.host.clone();
-        let id = self.add_op(
-            OpKind::StorageRead,
-            Box::pin(async move { OpOutcome::Storage(host.object_storage(&address, op).await) }),
-        );
-        if let Some(object) = self.object_mut() {
-            object.reads.insert(id, pending);
-            if gate {
-                object.gate_reads.insert(id);
-            }
-        }
-        StorageAnswer::Later(id)
-    }
-
-    pub fn storage_get(&mut self, keys: Vec<String>, allow_concurrency: bool) -> StorageAnswer {
-        let Some(object) = self.object.as_ref() else {
-            return StorageAnswer::Now(OpOutcome::Entries(Vec::new()));
-        };
-        if let Some(entries) = object.cached_entries(&keys) {
-            return StorageAnswer::Now(OpOutcome::Entries(entries));
-        }
-        let asked = unknown_keys(object, &keys);
-        let known = keys
-            .iter()
-            .filter_map(|k| match object.cache.get(k) {
-                Some(Some(v)) => Some((k.clone(), v.clone())),
-                _ => None,
-            })
-            .collect();
-        self.start_read(
-            StorageOp::Read {
-                keys: asked.clone(),
-            },
-            PendingRead::Get { asked, known },
-            !allow_concurrency,
-        )
-    }
-
-    pub fn storage_put(&mut self, entries: Vec<(String, Vec<u8>)>, allow_unconfirmed: bool) {
-        if let Some(object) = self.object_mut() {
-            for (key, value) in entries {
-                object.write(key, Some(value));
-            }
-            object.bump(!allow_unconfirmed);
-        }
-    }
-
-    pub fn storage_delete(&mut self, keys: Vec<String>, allow_unconfirmed: bool) -> StorageAnswer {
-        let Some(object) = self.object_mut() else {
-            return StorageAnswer::Now(OpOutcome::Count(0));
-        };
-        let asked = unknown_keys(object, &keys);
-        if asked.is_empty() {
-            let n = object.delete_known(&keys, !allow_unconfirmed);
-            return StorageAnswer::Now(OpOutcome::Count(n));
-        }
-        self.start_read(
-            StorageOp::Read {
-                keys: asked.clone(),
-            },
-            PendingRead::Delete { keys, asked },
-            true,
-        )
-    }
-
-    pub fn storage_list(&mut self, options: ListOptions, allow_concurrency: bool) -> StorageAnswer {
-        let Some(object) = self.object.as_ref() else {
-            return StorageAnswer::Now(OpOutcome::Entries(Vec::new()));
-        };
-        if object.complete {
-            return StorageAnswer::Now(OpOutcome::Entries(object.list_cached(&options)));
-        }
-        let lower = [&options.start, &options.start_after, &options.prefix]
-            .into_iter()
-            .flatten()
-            .max()
-            .cloned();
-        let op = StorageOp::Range {
-            start: lower,
-            end: options.end.clone(),
-        };
-        self.start_read(op, PendingRead::List(options), !allow_concurrency)
-    }
-
-    pub fn storage_delete_all(&mut self) {
-        if let Some(object) = self.object_mut() {
-            object.cache.clear();
-            object.complete = true;
-            object.dirty = Commit {
-                delete_all: true,
-                ..Default::default()
-            };
-            if object.spec.delete_all_deletes_alarm {
-                object.alarm = Some(None);
-                object.dirty.alarm = Some(None);
-            }
-            object.bump(true);
-        }
-    }
-
-    pub fn storage_get_alarm(&mut self) -> StorageAnswer {
-        match self.object.as_ref().map(|o| o.alarm) {
-            Some(Some(alarm)) => StorageAnswer::Now(OpOutcome::Alarm(alarm)),
-            Some(None) => self.start_read(StorageOp::ReadAlarm, PendingRead::Alarm, true),
-            None => StorageAnswer::Now(OpOutcome::Alarm(None)),
-        }
-    }
-
-    pub fn storage_set_alarm(&mut self, at_ms: Option<u64>) {
-        if let Some(object) = self.object_mut() {
-            object.alarm = Some(at_ms);
-            object.dirty.alarm = Some(at_ms);
-            object.bump(true);
-        }
-    }
-
-    /// `ctx.storage.sql`: runs at once on the object's database; a statement that changed it
-    /// counts as a write, so what leaves the object afterwards waits for its confirmation.
-    pub fn object_sql(&mut self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
-        let Some(address) = self.object.as_ref().map(|o| o.spec.address.clone()) else {
-            return Err(SqlError("no Durable Object is hosted here".to_string()));
-        };
-        let answer = self.host.object_sql(&address, call)?;
-        if let SqlAnswer::Cursor(cursor) = &answer
-            && cursor.wrote
-            && let Some(object) = self.object_mut()
-        {
-            object.dirty.sql_written = true;
-            object.bump(true);
-        }
-        Ok(answer)
-    }
-
-    /// `storage.sync()`: resolves once every write made so far is confirmed.
-    pub fn storage_sync(&mut self) -> StorageAnswer {
-        let Some(object) = self.object.as_deref() else {
-            return StorageAnswer::Now(OpOutcome::Undefined);
-        };
-        if object.write_seq <= object.confirmed_seq {
-            return StorageAnswer::Now(OpOutcome::Undefined);
-        }
-        let seq = object.write_seq;
-        let id = self.alloc_op_id();
-        let op = PendingOp {
-            invocation: self.current,
-            kind: OpKind::Js,
-            future: Box::pin(async { OpOutcome::Undefined }),
-        };
-        if let Some(object) = self.object_mut() {
-            object.deferred.push((seq, id, op));
-        }
-        StorageAnswer::Later(id)
-    }
-
-    /// A storage read came back: fill the cache and turn the reply into JavaScript's answer.
-    /// `None` when the read failed and the object was reset.
-    pub fn storage_read_done(&mut self, id: OpId, outcome: OpOutcome) -> Option<OpOutcome> {
-        let object = self.object.as_deref_mut()?;
-        object.gate_reads.remove(&id);
-        let pending = object.reads.remove(&id)?;
-        let reply = match outcome {
-            OpOutcome::Storage(Ok(reply)) => reply,
-            OpOutcome::Storage(Err(e)) => {
-                self.break_object(e.to_string());
-                return None;
-            }
-            other => return Some(other),
-        };
-        let answer = match (pending, reply) {
-            (PendingRead::Get { asked, known }, StorageReply::Values(values)) => {
-                let read: Vec<(String, Vec<u8>)> = asked
-                    .iter()
-                    .zip(&values)
-                    .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
-                    .collect();
-                fill(object, asked, values);
-                let answer: BTreeMap<String, Vec<u8>> = known.into_iter().chain(read).collect();
-                OpOutcome::Entries(answer.into_iter().collect())
-            }
-            (PendingRead::Delete { keys, asked }, StorageReply::Values(values)) => {
-                fill(object, asked, values);
-                OpOutcome::Count(object.delete_known(&keys, true))
-            }
-            (PendingRead::List(options), StorageReply::Entries(entries)) => {
-                for (k, v) in entries {
-                    object.cache.entry(k).or_insert(Some(v));
-                }
-                if options.is_unbounded() {
-                    object.complete = true;
-                }
-                OpOutcome::Entries(object.list_cached(&options))
-            }
-            (PendingRead::Alarm, StorageReply::Alarm(at)) => {
-                let alarm = *object.alarm.get_or_insert(at);
-                OpOutcome::Alarm(alarm)
-            }
-            _ => OpOutcome::Undefined,
-        };
-        Some(answer)
     }
 
     /// Hands the writes buffered this turn to the store, unless a commit is already in flight
@@ -608,25 +294,4 @@ impl IoState {
             self.break_object(BLOCK_CONCURRENCY_TIMED_OUT.to_string());
         }
     }
-}
-
-/// Records what the store said about the keys it was asked for, unless a write made since
-/// already decided them.
-fn fill(object: &mut ObjectIo, asked: Vec<String>, values: Vec<Option<Vec<u8>>>) {
-    for (key, value) in asked.into_iter().zip(values) {
-        object.cache.entry(key).or_insert(value);
-    }
-}
-
-/// The keys among `keys` the cache cannot answer, once each.
-fn unknown_keys(object: &ObjectIo, keys: &[String]) -> Vec<String> {
-    if object.complete {
-        return Vec::new();
-    }
-    keys.iter()
-        .filter(|k| !object.cache.contains_key(*k))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .cloned()
-        .collect()
 }

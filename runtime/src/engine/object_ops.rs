@@ -12,7 +12,7 @@ use std::rc::Rc;
 use rquickjs::{Ctx, Exception, Function, IntoJs, Object, TypedArray, Value};
 
 use super::event_loop::{IoState, OpOutcome};
-use super::object::{ListOptions, StorageAnswer};
+use super::object_storage::{ListOptions, StorageAnswer};
 use super::ops::{copy_bytes, outcome_to_js, pairs, service_call};
 use crate::host::{HttpRequest, ObjectCall, ObjectCallKind, ObjectReply};
 use crate::storage::durable::ObjectAddress;
