@@ -21,8 +21,13 @@ fn requests() -> impl Strategy<Value = Vec<(usize, u64, bool, u32)>> {
     prop::collection::vec((0..4usize, 0..8_000u64, any::<bool>(), 1..4u32), 1..25)
 }
 
-/// (at_ms, colo, outage_ms) crashes and (at_ms, failing commits) storage faults.
-fn faults() -> impl Strategy<Value = (Vec<(u64, usize, u64)>, Vec<(u64, u32)>)> {
+/// (at_ms, colo index, outage_ms)
+type Crash = (u64, usize, u64);
+/// (at_ms, failing commits)
+type StorageFault = (u64, u32);
+
+/// Random host crashes and storage faults.
+fn faults() -> impl Strategy<Value = (Vec<Crash>, Vec<StorageFault>)> {
     (
         prop::collection::vec((0..8_000u64, 0..4usize, 0..2_000u64), 0..3),
         prop::collection::vec((0..8_000u64, 1..3u32), 0..3),
