@@ -4,6 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
+use edgesim_runtime::host::R2Result;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply, HttpCache};
 use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response};
@@ -12,6 +13,7 @@ use edgesim_runtime::storage::durable::{
 };
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply, LocalKv};
 use edgesim_runtime::storage::queue::{OutgoingMessage, QueueBroker, QueueMetrics};
+use edgesim_runtime::storage::r2::{R2Bucket, R2Op};
 use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 
@@ -25,6 +27,7 @@ pub struct BenchHost {
     d1: RefCell<BTreeMap<String, D1Database>>,
     cache: RefCell<HttpCache>,
     queues: RefCell<BTreeMap<String, QueueBroker>>,
+    r2: RefCell<BTreeMap<String, R2Bucket>>,
 }
 
 impl Host for BenchHost {
@@ -54,6 +57,15 @@ impl Host for BenchHost {
             op,
             self.now_ms(),
         )))
+    }
+    fn r2(&self, bucket: &str, op: R2Op, body: Vec<u8>) -> HostFuture<R2Result> {
+        let result = self
+            .r2
+            .borrow_mut()
+            .entry(bucket.to_string())
+            .or_default()
+            .apply(op, body, self.now_ms());
+        Box::pin(std::future::ready(result))
     }
     fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics> {
         let mut queues = self.queues.borrow_mut();

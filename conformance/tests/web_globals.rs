@@ -328,3 +328,11 @@ fn fetch_rejects_with_the_signals_reason_when_it_aborts_first() {
         "DOMException: The operation was aborted"
     );
 }
+
+#[test]
+fn text_encoder_replaces_lone_surrogates_with_u_fffd() {
+    assert_eq!(
+        edgesim_conformance::eval_json("return Array.from(new TextEncoder().encode('a\\uD800b'));"),
+        serde_json::json!([97, 239, 191, 189, 98])
+    );
+}

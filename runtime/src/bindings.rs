@@ -13,6 +13,8 @@ pub enum Binding {
         queue: String,
         delay_s: u32,
     },
+    /// `env.<name>` is an R2 bucket; `bucket` is its name.
+    R2 { name: String, bucket: String },
     /// `env.<name>` is a D1 database; `database` is its id (or name).
     D1 { name: String, database: String },
     /// `env.<name>` is a Durable Object namespace of class `class_name`; `namespace` is

@@ -13,6 +13,7 @@ use crate::storage::d1::{D1Error, D1Request, D1Response};
 use crate::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use crate::storage::kv::{KvError, KvOp, KvReply};
 use crate::storage::queue::{OutgoingMessage, QueueMetrics};
+use crate::storage::r2::{R2Error, R2Op, R2Reply};
 use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 
 /// A boxed future the runtime can store while JavaScript keeps running. Not `Send`: an isolate
@@ -110,6 +111,9 @@ impl ObjectCallError {
     }
 }
 
+/// What an R2 operation answers: the reply and, for a read, the body.
+pub type R2Result = Result<(R2Reply, Option<Vec<u8>>), R2Error>;
+
 /// Time, randomness and outbound I/O for one isolate.
 pub trait Host {
     /// Milliseconds since the Unix epoch on the host's clock (simulated inside a simulation).
@@ -123,6 +127,9 @@ pub trait Host {
     /// Runs an operation on KV namespace `namespace` (the binding's namespace id), as the KV
     /// service reached from this location answers it.
     fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>>;
+    /// Runs an operation on R2 bucket `bucket`; `body` is the value of a put or part, and a
+    /// read's body comes back with the reply.
+    fn r2(&self, bucket: &str, op: R2Op, body: Vec<u8>) -> HostFuture<R2Result>;
     /// Sends messages to queue `queue` (already checked against the limits by the binding) and
     /// answers its backlog afterwards.
     fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics>;

@@ -5,12 +5,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use edgesim_runtime::host::R2Result;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
 use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response};
 use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
 use edgesim_runtime::storage::queue::{OutgoingMessage, QueueMetrics};
+use edgesim_runtime::storage::r2::R2Op;
 use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 use rand::{RngCore, SeedableRng};
@@ -21,6 +23,7 @@ use crate::durable_objects::{ObjectService, WorkerUnit};
 use crate::kv::Source;
 use crate::platform::{KV_CENTRAL, Platform};
 use crate::queues::QueueService;
+use crate::r2::R2Service;
 use crate::trace::TraceEvent;
 
 /// 2026-01-01T00:00:00Z: where simulated wall-clock time starts unless a scenario says otherwise.
@@ -230,5 +233,12 @@ impl Host for SimHost {
             queue.to_string(),
             messages,
         ))
+    }
+
+    fn r2(&self, bucket: &str, op: R2Op, body: Vec<u8>) -> HostFuture<R2Result> {
+        let platform = self.platform.clone();
+        let colo = self.colo.clone();
+        let bucket = bucket.to_string();
+        Box::pin(async move { R2Service::call(&platform, &colo, &bucket, op, body).await })
     }
 }

@@ -16,6 +16,7 @@ pub mod kv;
 pub mod platform;
 pub mod pool;
 pub mod queues;
+pub mod r2;
 pub mod scenario;
 pub mod seed;
 pub mod single;

@@ -20,6 +20,7 @@ pub struct Platform {
     pub objects: ObjectService,
     pub d1: crate::d1::D1Service,
     pub queues: crate::queues::QueueService,
+    pub r2: crate::r2::R2Service,
     /// The Cache API's caches, one per colo: not replicated (semantics.md §7).
     pub caches:
         RefCell<std::collections::BTreeMap<String, edgesim_runtime::storage::cache::HttpCache>>,
@@ -60,6 +61,7 @@ impl Platform {
             objects: ObjectService::default(),
             d1: Default::default(),
             queues: Default::default(),
+            r2: Default::default(),
             caches: Default::default(),
             trace: Rc::default(),
             origins: RefCell::new(None),

@@ -42,6 +42,8 @@ pub enum OpOutcome {
     D1(crate::storage::d1::D1Response),
     Cache(crate::storage::cache::CacheReply),
     QueueMetrics(crate::storage::queue::QueueMetrics),
+    /// An R2 reply (JSON) and a read's body.
+    R2(String, Option<Vec<u8>>),
 }
 
 /// Who waits on an operation when it completes.

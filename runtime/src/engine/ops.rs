@@ -259,6 +259,30 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         })
     });
     let i = io.clone();
+    op!("r2", move |ctx: Ctx<'js>,
+                    bucket: String,
+                    op: String,
+                    body: Option<TypedArray<'js, u8>>|
+          -> rquickjs::Result<f64> {
+        let op: crate::storage::r2::R2Op = serde_json::from_str(&op)
+            .map_err(|e| Exception::throw_type(&ctx, &format!("internal: bad R2 call: {e}")))?;
+        let body = body.map(|b| copy_bytes(&b)).unwrap_or_default();
+        service_call(&ctx, &i, |host| {
+            Box::pin(async move {
+                match host.r2(&bucket, op, body).await {
+                    Ok((reply, body)) => OpOutcome::R2(
+                        serde_json::to_string(&reply).unwrap_or_else(|_| "{}".into()),
+                        body,
+                    ),
+                    Err(e) => OpOutcome::Error {
+                        class: "Error".to_string(),
+                        message: e.to_string(),
+                    },
+                }
+            })
+        })
+    });
+    let i = io.clone();
     op!("queueSettled", move |id: f64, decisions: String| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
             inv.returned = Some(decisions);
@@ -405,6 +429,15 @@ pub fn outcome_to_js<'js>(
                 metrics.set("oldestMessageTimestamp", ms as f64)?;
             }
             (true, metrics.into_value())
+        }
+        OpOutcome::R2(json, body) => {
+            let out = rquickjs::Array::new(ctx.clone())?;
+            out.set(0, json)?;
+            match body {
+                Some(b) => out.set(1, TypedArray::<u8>::new(ctx.clone(), b)?)?,
+                None => out.set(1, Value::new_null(ctx.clone()))?,
+            }
+            (true, out.into_value())
         }
         OpOutcome::Cache(CacheReply::Match(None)) => (true, Value::new_null(ctx.clone())),
         OpOutcome::Cache(CacheReply::Put(_)) => (true, Value::new_undefined(ctx.clone())),

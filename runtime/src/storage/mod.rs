@@ -6,4 +6,5 @@ pub mod d1;
 pub mod durable;
 pub mod kv;
 pub mod queue;
+pub mod r2;
 pub mod sql;

@@ -24,6 +24,7 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/60_fetch.js"),
     include_str!("js/70_kv.js"),
     include_str!("js/75_d1.js"),
+    include_str!("js/76_r2.js"),
     include_str!("js/78_queue.js"),
     include_str!("js/80_durable_object.js"),
     include_str!("js/85_cache.js"),

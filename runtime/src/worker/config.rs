@@ -248,21 +248,15 @@ impl WranglerConfig {
 
     /// Keys present in the file that edgesim does not model (yet).
     pub fn warnings(&self) -> Vec<String> {
-        let pending: [(&str, Vec<String>); 2] = [
-            (
-                "r2_buckets",
-                self.r2_buckets.iter().map(|b| b.binding.clone()).collect(),
-            ),
-            (
-                "durable_objects bound from another Worker (script_name)",
-                self.durable_objects
-                    .iter()
-                    .flat_map(|d| d.bindings.iter())
-                    .filter(|b| b.script_name.is_some() && b.script_name != self.name)
-                    .map(|b| b.name.clone())
-                    .collect(),
-            ),
-        ];
+        let pending: [(&str, Vec<String>); 1] = [(
+            "durable_objects bound from another Worker (script_name)",
+            self.durable_objects
+                .iter()
+                .flat_map(|d| d.bindings.iter())
+                .filter(|b| b.script_name.is_some() && b.script_name != self.name)
+                .map(|b| b.name.clone())
+                .collect(),
+        )];
         let mut out: Vec<String> = pending
             .into_iter()
             .filter(|(_, names)| !names.is_empty())

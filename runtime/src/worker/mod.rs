@@ -161,7 +161,15 @@ impl WorkerDefinition {
                 queue: p.queue.clone(),
                 delay_s: p.delivery_delay.unwrap_or(0),
             });
-        kv.chain(objects).chain(d1).chain(queues).collect()
+        let r2 = self.config.r2_buckets.iter().map(|b| Binding::R2 {
+            name: b.binding.clone(),
+            bucket: b.bucket_name.clone().unwrap_or_else(|| b.binding.clone()),
+        });
+        kv.chain(objects)
+            .chain(d1)
+            .chain(queues)
+            .chain(r2)
+            .collect()
     }
 
     /// The namespace key of this Worker's Durable Object class `class_name`.

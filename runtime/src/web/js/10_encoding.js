@@ -9,7 +9,7 @@ const toBytes = (input, what) => {
 
 class TextEncoder {
   get encoding() { return "utf-8"; }
-  encode(input = "") { return ops.encodeUtf8(String(input)); }
+  encode(input = "") { return utf8(input); }
   encodeInto(source, destination) {
     if (!(destination instanceof Uint8Array)) throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
     const str = String(source);
@@ -18,7 +18,7 @@ class TextEncoder {
       const cp = ch.codePointAt(0);
       const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
       if (written + n > destination.length) break;
-      destination.set(ops.encodeUtf8(ch), written);
+      destination.set(utf8(ch), written);
       written += n;
       read += ch.length;
     }
@@ -72,5 +72,6 @@ class TextDecoder {
 }
 define(G, "TextEncoder", TextEncoder);
 define(G, "TextDecoder", TextDecoder);
-const utf8 = (s) => ops.encodeUtf8(String(s));
+/// UTF-8 bytes of `s`; lone surrogates become U+FFFD, as the Encoding standard says.
+const utf8 = (s) => ops.encodeUtf8(String(s).toWellFormed());
 const fromUtf8 = (bytes) => ops.decode("utf-8", bytes, false, false);

@@ -46,6 +46,7 @@ function setEnv(varsJson, bindingsJson) {
   for (const b of JSON.parse(bindingsJson)) {
     if (b.type === "kv") workerEnv[b.name] = new KvNamespace(b.namespace);
     if (b.type === "d1") workerEnv[b.name] = new D1Database(b.database);
+    if (b.type === "r2") workerEnv[b.name] = new R2Bucket(b.bucket);
     if (b.type === "queue") workerEnv[b.name] = new WorkerQueue(b.queue, b.delay_s);
     if (b.type === "durable_object") workerEnv[b.name] = new DurableObjectNamespace(b.namespace);
   }
