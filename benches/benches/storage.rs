@@ -1,5 +1,6 @@
-//! Storage through the JS bindings, in process (BenchHost answers at once): a KV put + get, a
-//! D1 insert and an indexed D1 select, each as one fetch to a started Worker — so each figure
+//! Storage through the JS bindings, in process (BenchHost answers at once): a KV put + get, an
+//! R2 put + get of 1 MiB, a D1 insert and an indexed D1 select, each as one fetch to a started
+//! Worker — so each figure
 //! includes a warm request's own cost (see `warm_request_hello_world`).
 
 use std::rc::Rc;
@@ -11,6 +12,7 @@ use edgesim_runtime::{Bundle, Isolate, IsolateConfig, Limits};
 
 const STORAGE_WORKER: &str = r#"
 let n = 0;
+const MIB = new Uint8Array(1024 * 1024).fill(7);
 export default {
   async fetch(request, env) {
     const path = new URL(request.url).pathname;
@@ -22,6 +24,12 @@ export default {
       n++;
       await env.KV.put("k" + n, "value");
       return new Response(await env.KV.get("k" + n));
+    }
+    if (path === "/r2") {
+      n++;
+      await env.BUCKET.put("obj" + n, MIB);
+      const o = await env.BUCKET.get("obj" + n);
+      return new Response(String((await o.arrayBuffer()).byteLength));
     }
     if (path === "/d1-insert") {
       n++;
@@ -48,6 +56,10 @@ fn start() -> Isolate {
                 name: "DB".into(),
                 database: "db".into(),
             },
+            Binding::R2 {
+                name: "BUCKET".into(),
+                bucket: "bucket".into(),
+            },
         ],
     };
     match Isolate::start(Rc::new(BenchHost::default()), &config) {
@@ -67,6 +79,10 @@ fn storage(c: &mut Criterion) {
     assert_eq!(serve(&mut isolate, "/kv"), b"value");
     c.bench_function("kv_put_get_via_binding", |b| {
         b.iter(|| serve(&mut isolate, "/kv"))
+    });
+    assert_eq!(serve(&mut isolate, "/r2"), b"1048576");
+    c.bench_function("r2_put_get_1_mib_via_binding", |b| {
+        b.iter(|| serve(&mut isolate, "/r2"))
     });
     c.bench_function("d1_insert_via_binding", |b| {
         b.iter(|| serve(&mut isolate, "/d1-insert"))

@@ -47,6 +47,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "r2_put_get_1_mib_via_binding",
+        what: "R2 put + get of 1 MiB through env.BUCKET, as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "d1_insert_via_binding",
         what: "D1 INSERT through env.DB, as one warm fetch",
         workerd: None,
