@@ -125,6 +125,14 @@ pub enum TraceEvent {
     },
     /// A scheduled fault took effect.
     Fault { at_ms: u64, fault: String },
+    /// A line a Durable Object's code logged (`console.*`).
+    ObjectLog {
+        at_ms: u64,
+        namespace: String,
+        object: String,
+        level: String,
+        message: String,
+    },
     /// A Durable Object's isolate was evicted after sitting idle: memory gone, storage kept.
     ObjectEvicted {
         at_ms: u64,

@@ -150,3 +150,29 @@ fn do_location_hint_places_a_new_object_in_that_region() {
         vec!["LHR"]
     );
 }
+
+#[test]
+fn do_console_output_reaches_the_trace() {
+    let config = "name = \"logs\"\nmain = \"w.js\"\n[[durable_objects.bindings]]\nname = \"OBJ\"\nclass_name = \"Obj\"\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Obj\"]\n";
+    let source = "import { DurableObject } from 'cloudflare:workers';
+        export class Obj extends DurableObject { ping() { console.log('hello from', this.ctx.id.name); return 'pong'; } }
+        export default { async fetch(request, env) { return new Response(await env.OBJ.getByName('x').ping()); } };";
+    let s = common::scenario_with_worker(
+        "object-logs",
+        &[("wrangler.toml", config), ("w.js", source)],
+        "colos: [LHR]\ntraffic:\n  - { at: 0s, colo: LHR, worker: app, url: / }\n",
+    );
+    let out = run(&s, 1).unwrap();
+    let logs: Vec<(&str, &str)> = out
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            TraceEvent::ObjectLog { level, message, .. } => {
+                Some((level.as_str(), message.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logs, vec![("log", "hello from x")]);
+}

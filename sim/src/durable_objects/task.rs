@@ -350,21 +350,10 @@ impl ObjectTask {
                     let _ = reply.send(answer);
                 }
             }
-            IsolateEvent::Finished(report) => match waiting.remove(&report.id) {
-                Some(Waiter::Call(Some(reply))) => {
-                    let _ = reply.send(Err(ObjectCallError::platform(
-                        "The Durable Object finished without answering.",
-                    )));
-                }
-                Some(Waiter::Alarm {
-                    retry_count,
-                    scheduled_ms,
-                }) => {
-                    *alarm_running = false;
-                    self.alarm_done(retry_count, scheduled_ms, report.outcome, retry);
-                }
-                _ => {}
-            },
+            IsolateEvent::Finished(report) => {
+                self.record_logs(&report);
+                self.finished(report, waiting, alarm_running, retry);
+            }
             IsolateEvent::ObjectReset { reason } => {
                 self.record(TraceEvent::ObjectReset {
                     at_ms: self.platform.elapsed_ms(),
@@ -391,6 +380,44 @@ impl ObjectTask {
             }
         }
         false
+    }
+
+    /// An invocation ended: a call that never answered gets an error, an alarm its verdict.
+    fn finished(
+        &self,
+        report: edgesim_runtime::InvocationReport,
+        waiting: &mut BTreeMap<InvocationId, Waiter>,
+        alarm_running: &mut bool,
+        retry: &mut Option<AlarmAttempt>,
+    ) {
+        match waiting.remove(&report.id) {
+            Some(Waiter::Call(Some(reply))) => {
+                let _ = reply.send(Err(ObjectCallError::platform(
+                    "The Durable Object finished without answering.",
+                )));
+            }
+            Some(Waiter::Alarm {
+                retry_count,
+                scheduled_ms,
+            }) => {
+                *alarm_running = false;
+                self.alarm_done(retry_count, scheduled_ms, report.outcome, retry);
+            }
+            _ => {}
+        }
+    }
+
+    /// What the object's code logged, into the trace.
+    fn record_logs(&self, report: &edgesim_runtime::InvocationReport) {
+        for line in &report.logs {
+            self.record(TraceEvent::ObjectLog {
+                at_ms: line.at_ms.saturating_sub(self.platform.epoch_ms),
+                namespace: self.address.namespace.clone(),
+                object: short_id(&self.address.id),
+                level: line.level.clone(),
+                message: line.message.clone(),
+            });
+        }
     }
 
     fn alarm_done(
