@@ -42,6 +42,16 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "web_sha256_1_mib",
+        what: "crypto.subtle.digest SHA-256 of 1 MiB, as one warm fetch",
+        workerd: None,
+    },
+    Row {
+        id: "web_json_parse_stringify_1_mib",
+        what: "JSON.parse + JSON.stringify of a 1 MiB document, as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "kv_put_get_via_binding",
         what: "KV put + get through env.KV, as one warm fetch (local store)",
         workerd: None,
