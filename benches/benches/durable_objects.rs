@@ -3,14 +3,12 @@
 //! inserts and indexed selects through `ctx.storage.sql`. Storage answers at once (BenchHost),
 //! so these measure the runtime, not modelled latency.
 
-use std::rc::Rc;
-
 use criterion::{Criterion, criterion_group, criterion_main};
-use edgesim_benches::BenchHost;
+use edgesim_benches::start_worker;
 use edgesim_runtime::engine::object::ObjectSpec;
 use edgesim_runtime::invocation::InvocationKind;
 use edgesim_runtime::storage::durable::ObjectAddress;
-use edgesim_runtime::{Bundle, Isolate, IsolateConfig, IsolateEvent, Limits};
+use edgesim_runtime::{Isolate, IsolateEvent};
 
 const OBJECT_WORKER: &str = r#"
 import { DurableObject } from "cloudflare:workers";
@@ -40,16 +38,7 @@ export default { fetch() { return new Response("ok"); } };
 "#;
 
 fn object() -> Isolate {
-    let config = IsolateConfig {
-        bundle: Bundle::from_sources("worker.js", &[("worker.js", OBJECT_WORKER)]),
-        limits: Limits::default(),
-        vars: Default::default(),
-        bindings: vec![],
-    };
-    let mut isolate = match Isolate::start(Rc::new(BenchHost::default()), &config) {
-        Ok(i) => i,
-        Err(e) => panic!("the benchmark Worker must start: {e}"),
-    };
+    let mut isolate = start_worker(OBJECT_WORKER, vec![]);
     let spec = ObjectSpec {
         address: ObjectAddress {
             namespace: "bench/Bench".into(),

@@ -3,12 +3,10 @@
 //! Worker — so each figure
 //! includes a warm request's own cost (see `warm_request_hello_world`).
 
-use std::rc::Rc;
-
 use criterion::{Criterion, criterion_group, criterion_main};
-use edgesim_benches::{BenchHost, get};
+use edgesim_benches::{get, start_worker};
+use edgesim_runtime::Isolate;
 use edgesim_runtime::bindings::Binding;
-use edgesim_runtime::{Bundle, Isolate, IsolateConfig, Limits};
 
 const STORAGE_WORKER: &str = r#"
 let n = 0;
@@ -43,11 +41,9 @@ export default {
 "#;
 
 fn start() -> Isolate {
-    let config = IsolateConfig {
-        bundle: Bundle::from_sources("worker.js", &[("worker.js", STORAGE_WORKER)]),
-        limits: Limits::default(),
-        vars: Default::default(),
-        bindings: vec![
+    start_worker(
+        STORAGE_WORKER,
+        vec![
             Binding::Kv {
                 name: "KV".into(),
                 namespace: "kv".into(),
@@ -61,11 +57,7 @@ fn start() -> Isolate {
                 bucket: "bucket".into(),
             },
         ],
-    };
-    match Isolate::start(Rc::new(BenchHost::default()), &config) {
-        Ok(i) => i,
-        Err(e) => panic!("the benchmark Worker must start: {e}"),
-    }
+    )
 }
 
 fn serve(isolate: &mut Isolate, path: &str) -> Vec<u8> {

@@ -2,11 +2,8 @@
 //! includes a warm request's own cost, see `warm_request_hello_world`): SHA-256 of 1 MiB
 //! through `crypto.subtle.digest`, and `JSON.parse` + `JSON.stringify` of a 1 MiB document.
 
-use std::rc::Rc;
-
 use criterion::{Criterion, criterion_group, criterion_main};
-use edgesim_benches::{BenchHost, get};
-use edgesim_runtime::{Bundle, Isolate, IsolateConfig, Limits};
+use edgesim_benches::{get, start_worker};
 
 const WEB_WORKER: &str = r#"
 const MIB = new Uint8Array(1024 * 1024).fill(42);
@@ -23,16 +20,7 @@ export default {
 "#;
 
 fn web_apis(c: &mut Criterion) {
-    let config = IsolateConfig {
-        bundle: Bundle::from_sources("worker.js", &[("worker.js", WEB_WORKER)]),
-        limits: Limits::default(),
-        vars: Default::default(),
-        bindings: vec![],
-    };
-    let mut isolate = match Isolate::start(Rc::new(BenchHost::default()), &config) {
-        Ok(i) => i,
-        Err(e) => panic!("the benchmark Worker must start: {e}"),
-    };
+    let mut isolate = start_worker(WEB_WORKER, vec![]);
     let mut serve = |path: &str| edgesim_benches::serve(&mut isolate, get(path)).body;
     let json_len: usize = String::from_utf8_lossy(&serve("/json"))
         .parse()

@@ -211,3 +211,20 @@ pub fn get(path: &str) -> HttpRequest {
         body: vec![],
     }
 }
+
+/// An isolate running the one-module Worker `source` with `bindings`, on a [`BenchHost`].
+pub fn start_worker(
+    source: &str,
+    bindings: Vec<edgesim_runtime::bindings::Binding>,
+) -> edgesim_runtime::Isolate {
+    let config = edgesim_runtime::IsolateConfig {
+        bundle: edgesim_runtime::Bundle::from_sources("worker.js", &[("worker.js", source)]),
+        limits: edgesim_runtime::Limits::default(),
+        vars: Default::default(),
+        bindings,
+    };
+    match edgesim_runtime::Isolate::start(std::rc::Rc::new(BenchHost::default()), &config) {
+        Ok(i) => i,
+        Err(e) => panic!("the benchmark Worker must start: {e}"),
+    }
+}
