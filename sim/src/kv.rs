@@ -85,6 +85,12 @@ pub struct KvPlatform {
 }
 
 impl KvPlatform {
+    /// A colo restarted: everything it had cached is gone.
+    pub fn forget_colo(&self, colo: &str) {
+        self.caches.borrow_mut().retain(|(c, _, _), _| c != colo);
+        self.lists.borrow_mut().retain(|(c, _, _), _| c != colo);
+    }
+
     pub fn new(config: KvConfig) -> Self {
         KvPlatform {
             config,

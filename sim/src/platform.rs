@@ -27,6 +27,8 @@ pub struct Platform {
     pub trace: Rc<RefCell<Trace>>,
     /// The colos of the run, with their regions.
     pub colos: Vec<Colo>,
+    /// Colo outages: colo -> (start, end) in ms since the run started.
+    outages: RefCell<std::collections::BTreeMap<String, (u64, u64)>>,
     /// What answers the Workers' outbound `fetch()` (none: nothing does).
     pub origins: RefCell<Option<Rc<crate::host::OriginFn>>>,
     /// The run's seed, from which every component's randomness is derived.
@@ -66,6 +68,7 @@ impl Platform {
             trace: Rc::default(),
             origins: RefCell::new(None),
             colos: colos.to_vec(),
+            outages: RefCell::default(),
             run_seed,
         }
     }
@@ -95,6 +98,46 @@ impl Platform {
     /// Milliseconds since the Unix epoch on the simulated clock.
     pub fn now_ms(&self) -> u64 {
         self.epoch_ms + self.elapsed_ms()
+    }
+
+    /// Colo `colo` goes down at `now_ms` for `for_ms`: its Durable Object hosts crash, its KV
+    /// and Cache API caches are lost, its isolates are gone (the next request there starts
+    /// cold), and until it is back its traffic goes to the nearest colo that is up.
+    pub fn crash_colo(&self, colo: &str, now_ms: u64, for_ms: u64) {
+        self.outages
+            .borrow_mut()
+            .insert(colo.to_string(), (now_ms, now_ms + for_ms));
+        self.objects.crash_colo(colo, now_ms, for_ms);
+        self.kv.forget_colo(colo);
+        self.caches.borrow_mut().remove(colo);
+    }
+
+    fn is_down(&self, colo: &str, now_ms: u64) -> bool {
+        self.outages
+            .borrow()
+            .get(colo)
+            .is_some_and(|(from, until)| (*from..*until).contains(&now_ms))
+    }
+
+    /// Whether `colo` crashed after `since_ms` (its isolates from before are gone).
+    pub fn crashed_since(&self, colo: &str, since_ms: u64) -> bool {
+        self.outages
+            .borrow()
+            .get(colo)
+            .is_some_and(|(from, _)| *from >= since_ms)
+    }
+
+    /// The colo that serves a client of `colo` at `now_ms`: itself, or while it is down the
+    /// nearest colo that is up (anycast routes around an outage).
+    pub fn serving_colo(&self, colo: &str, now_ms: u64) -> String {
+        if !self.is_down(colo, now_ms) {
+            return colo.to_string();
+        }
+        self.colos
+            .iter()
+            .filter(|c| c.name != colo && !self.is_down(&c.name, now_ms))
+            .min_by_key(|c| (self.network.one_way_ms(colo, &c.name), c.name.clone()))
+            .map_or_else(|| colo.to_string(), |c| c.name.clone())
     }
 
     pub fn record(&self, event: TraceEvent) {

@@ -180,6 +180,16 @@ impl IsolateTask {
             match next {
                 Either::Left(None) => return,
                 Either::Left(Some(job)) => {
+                    if isolate.is_some()
+                        && self
+                            .ctx
+                            .platform
+                            .crashed_since(&self.colo, self.last_active_ms)
+                    {
+                        isolate = None;
+                        waiting.clear();
+                        self.discarded("coloCrash");
+                    }
                     let idle_for = self.ctx.now_ms().saturating_sub(self.last_active_ms);
                     if isolate.is_some()
                         && waiting.is_empty()

@@ -123,6 +123,13 @@ pub enum TraceEvent {
         outcome: String,
         dead_lettered: Vec<String>,
     },
+    /// Request `id` from a client of colo `from`, which is down, was served at `to`.
+    Rerouted {
+        at_ms: u64,
+        id: u64,
+        from: String,
+        to: String,
+    },
     /// A scheduled fault took effect.
     Fault { at_ms: u64, fault: String },
     /// A line a Durable Object's code logged (`console.*`).

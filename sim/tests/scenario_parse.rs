@@ -106,10 +106,17 @@ fn checkers_not_built_yet_are_refused_by_name() {
 #[test]
 fn faults_not_simulated_yet_are_refused_with_their_position() {
     let e = error(&format!(
-        "{BASE}faults:\n  - {{ at: 30s, crash: colo:FRA, for: 10s }}\n"
+        "{BASE}faults:\n  - {{ at: 30s, partition: [LHR, SIN] }}\n"
     ));
     assert!(
-        e.starts_with("s.yaml:5:23: fault 1: cannot crash \"colo:FRA\": this version simulates `do-host:<COLO>`"),
+        e.contains("fault 1: partitions are not simulated by this version of edgesim yet"),
+        "{e}"
+    );
+    let e = error(&format!(
+        "{BASE}faults:\n  - {{ at: 30s, crash: moon:FRA }}\n"
+    ));
+    assert!(
+        e.starts_with("s.yaml:5:23: fault 1: cannot crash \"moon:FRA\": say `colo:<COLO>`"),
         "{e}"
     );
 }

@@ -1,8 +1,8 @@
 //! Faults as data: what a scenario's `faults:` items say, checked before the run starts.
 //!
-//! Simulated now: the crash of the Durable Object hosts at a colo (`crash: do-host:<COLO>`,
-//! with `for:` the outage), and failing Durable Object storage writes
-//! (`fail_storage_writes: N`). The other kinds design.md names (partitions, colo outages,
+//! Simulated now: a colo outage (`crash: colo:<COLO>`, with `for:` its length), the crash of
+//! the Durable Object hosts at a colo (`crash: do-host:<COLO>`), and failing Durable Object
+//! storage writes (`fail_storage_writes: N`). The other kinds design.md names (partitions,
 //! latency spikes) are recognised and refused with a clear message until they are built.
 
 use serde::{Deserialize, Serialize};
@@ -30,7 +30,15 @@ pub struct FaultSpec {
 /// A fault ready to apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
-    CrashObjectHosts { colo: String, for_ms: u64 },
+    /// The whole colo: isolates, caches, Durable Object hosts; its traffic is rerouted.
+    CrashColo {
+        colo: String,
+        for_ms: u64,
+    },
+    CrashObjectHosts {
+        colo: String,
+        for_ms: u64,
+    },
     FailStorageWrites(u32),
 }
 
@@ -40,6 +48,9 @@ impl Fault {
         match self {
             Fault::CrashObjectHosts { colo, for_ms } => {
                 format!("crash do-host:{colo} for {}", Duration::from_ms(*for_ms))
+            }
+            Fault::CrashColo { colo, for_ms } => {
+                format!("crash colo:{colo} for {}", Duration::from_ms(*for_ms))
             }
             Fault::FailStorageWrites(n) => format!("fail_storage_writes {n}"),
         }
@@ -59,11 +70,15 @@ impl FaultSpec {
         }
         match (&self.crash, self.fail_storage_writes) {
             (Some(target), None) => {
-                let Some(colo) = target.strip_prefix("do-host:") else {
-                    return Err(format!(
-                        "cannot crash {target:?}: this version simulates `do-host:<COLO>` \
-                         (the Durable Object hosts of a colo); colo outages are not built yet"
-                    ));
+                let (whole_colo, colo) = match target.split_once(':') {
+                    Some(("colo", colo)) => (true, colo),
+                    Some(("do-host", colo)) => (false, colo),
+                    _ => {
+                        return Err(format!(
+                            "cannot crash {target:?}: say `colo:<COLO>` (a colo outage) or \
+                             `do-host:<COLO>` (the Durable Object hosts of a colo)"
+                        ));
+                    }
                 };
                 let known = if colos.is_empty() {
                     crate::world::colos::built_in(colo).is_some()
@@ -75,9 +90,11 @@ impl FaultSpec {
                         "cannot crash do-host:{colo}: unknown colo {colo:?}"
                     ));
                 }
-                Ok(Fault::CrashObjectHosts {
-                    colo: colo.to_string(),
-                    for_ms: self.for_.map_or(0, |d| d.ms),
+                let (colo, for_ms) = (colo.to_string(), self.for_.map_or(0, |d| d.ms));
+                Ok(if whole_colo {
+                    Fault::CrashColo { colo, for_ms }
+                } else {
+                    Fault::CrashObjectHosts { colo, for_ms }
                 })
             }
             (None, Some(n)) if self.for_.is_none() => Ok(Fault::FailStorageWrites(n)),

@@ -249,6 +249,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                     Fault::CrashObjectHosts { colo, for_ms } => {
                         platform.objects.crash_colo(&colo, at_ms, for_ms)
                     }
+                    Fault::CrashColo { colo, for_ms } => platform.crash_colo(&colo, at_ms, for_ms),
                     Fault::FailStorageWrites(n) => platform.objects.fail_next_commits(n),
                 }
             });
@@ -268,7 +269,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
             for (k, at_ms) in burst.enumerate() {
                 next_id += 1;
                 let id = next_id;
-                let (t, def, lim, pool, trace, records, startup_error) = (
+                let (t, def, lim, pool, trace, records, startup_error, platform) = (
                     t.clone(),
                     def.clone(),
                     lim.clone(),
@@ -276,6 +277,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                     trace.clone(),
                     records.clone(),
                     startup_error.clone(),
+                    platform.clone(),
                 );
                 clients.push(madsim::task::spawn_local(async move {
                     madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
@@ -315,9 +317,22 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                     };
                     let index = records.borrow().len();
                     records.borrow_mut().push((at_ms, ti, k, record.clone()));
+                    // During an outage the client reaches the nearest colo that is up instead.
+                    let serving = platform.serving_colo(&t.colo, at_ms);
+                    let detour =
+                        StdDuration::from_millis(platform.network.one_way_ms(&t.colo, &serving));
+                    if serving != t.colo {
+                        trace.borrow_mut().push(TraceEvent::Rerouted {
+                            at_ms,
+                            id,
+                            from: t.colo.clone(),
+                            to: serving.clone(),
+                        });
+                        madsim::time::sleep(detour).await;
+                    }
                     let (reply, answer) = oneshot::channel();
                     pool.borrow_mut().send(
-                        &t.colo,
+                        &serving,
                         &t.worker,
                         &def,
                         &lim,
@@ -328,8 +343,18 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                             reply,
                         },
                     );
-                    match answer.await {
-                        Ok(Ok(served)) => fill(&mut record, served),
+                    let answer = answer.await;
+                    if serving != t.colo {
+                        madsim::time::sleep(detour).await;
+                    }
+                    match answer {
+                        Ok(Ok(mut served)) => {
+                            // The answer travels back the detour too.
+                            if serving != t.colo {
+                                served.responded_at_ms += detour.as_millis() as u64;
+                            }
+                            fill(&mut record, served)
+                        }
                         Ok(Err(e)) => {
                             startup_error.borrow_mut().get_or_insert(e);
                         }
