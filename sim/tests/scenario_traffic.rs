@@ -54,3 +54,32 @@ fn rates_are_written_per_second_minute_or_hour() {
         "{e}"
     );
 }
+
+#[test]
+fn a_ramp_grows_the_rate_linearly_across_its_window() {
+    let s = poisson("1/s, ramp_to: 19/s");
+    let out = run(&s, 5).unwrap();
+    let first_half = out.requests.iter().filter(|r| r.at_ms < 30_000).count();
+    let second_half = out.requests.len() - first_half;
+    // Expected: 30 s at a mean 5.5/s, then 30 s at a mean 14.5/s (600 in all).
+    assert!(
+        (480..=720).contains(&out.requests.len()),
+        "{}",
+        out.requests.len()
+    );
+    assert!(
+        second_half > 2 * first_half,
+        "first half {first_half}, second half {second_half}"
+    );
+    let e = LoadedScenario::parse(
+        "p.yaml",
+        "name: p\nduration: 1m\nworkers: { app: w }\ntraffic:\n  - { every: 1s, ramp_to: 5/s, colo: LHR, worker: app, url: / }\n",
+        ".".into(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("traffic item 1: `ramp_to` needs `rate` (the rate the ramp starts from)"),
+        "{e}"
+    );
+}

@@ -85,6 +85,10 @@ pub struct TrafficSpec {
     /// ...or a Poisson process of `rate` requests per unit (`5/s`, `120/m`, `10/h`), drawn from
     /// the run's seed, over the same `from`..`until` window.
     pub rate: Option<Rate>,
+    /// With `rate`: a ramp — the Poisson rate grows (or falls) linearly from `rate` at `from`
+    /// to `ramp_to` at `until`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp_to: Option<Rate>,
     pub from: Option<Duration>,
     pub until: Option<Duration>,
     pub colo: String,
@@ -300,6 +304,15 @@ impl LoadedScenario {
                 return Err(at(
                     "count:",
                     format!("traffic item {}: `count` must be from 1 to 10000", i + 1),
+                ));
+            }
+            if t.ramp_to.is_some() && t.rate.is_none() {
+                return Err(at(
+                    "ramp_to:",
+                    format!(
+                        "traffic item {}: `ramp_to` needs `rate` (the rate the ramp starts from)",
+                        i + 1
+                    ),
                 ));
             }
             if t.rate.is_some() && (t.at.is_some() || t.every.is_some()) {

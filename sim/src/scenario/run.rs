@@ -124,7 +124,9 @@ pub(crate) fn send_times(
     item: usize,
 ) -> Vec<u64> {
     if let Some(rate) = t.rate {
-        // Exponential gaps between arrivals, from a stream of the seed of this item's own.
+        // Exponential gaps between arrivals, from a stream of the seed of this item's own. A
+        // ramp draws at its highest rate and keeps each arrival with probability (rate at that
+        // moment) / (highest rate): thinning, which gives exactly the ramp's Poisson process.
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(crate::seed::derive(
             seed,
@@ -132,15 +134,24 @@ pub(crate) fn send_times(
         ));
         let from = t.from.map_or(0, |d| d.ms) as f64;
         let until = t.until.map(|d| d.ms).or(duration_ms).unwrap_or(0) as f64;
+        let end_rate = t.ramp_to.map_or(rate.per_ms, |r| r.per_ms);
+        let peak = rate.per_ms.max(end_rate);
+        let rate_at = |at: f64| {
+            let span = (until - from).max(1.0);
+            rate.per_ms + (end_rate - rate.per_ms) * ((at - from) / span).clamp(0.0, 1.0)
+        };
         let mut at = from;
         let mut out = Vec::new();
         loop {
             let u: f64 = rng.random_range(f64::EPSILON..1.0);
-            at += -u.ln() / rate.per_ms;
+            at += -u.ln() / peak;
             if at > until {
                 return out;
             }
-            out.push(at as u64);
+            // Without a ramp every arrival is kept, and no draw is spent on it.
+            if t.ramp_to.is_none() || rng.random_range(0.0..1.0) < rate_at(at) / peak {
+                out.push(at as u64);
+            }
         }
     }
     match (t.at, t.every) {

@@ -39,6 +39,7 @@ pub fn expand_traffic(loaded: &LoadedScenario, seed: u64) -> Vec<TrafficSpec> {
                     single.until,
                     single.count,
                 ) = (None, None, None, None, 1);
+                single.ramp_to = None;
                 out.push((at, i, single));
             }
         }
