@@ -83,10 +83,6 @@ pub enum ObjectReply {
 pub struct ObjectCallError {
     pub class: String,
     pub message: String,
-    /// workerd's `.remote`: thrown by the object's own code (or its limits).
-    pub remote: bool,
-    /// workerd's `.overloaded`.
-    pub overloaded: bool,
 }
 
 impl ObjectCallError {
@@ -95,8 +91,6 @@ impl ObjectCallError {
         ObjectCallError {
             class: class.to_string(),
             message: message.to_string(),
-            remote: true,
-            overloaded: false,
         }
     }
 
@@ -105,8 +99,6 @@ impl ObjectCallError {
         ObjectCallError {
             class: "Error".to_string(),
             message: message.into(),
-            remote: false,
-            overloaded: false,
         }
     }
 }

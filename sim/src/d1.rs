@@ -18,11 +18,6 @@ pub struct D1Service {
 }
 
 impl D1Service {
-    /// The colo of `database`'s primary, if it was ever queried.
-    pub fn primary(&self, database: &str) -> Option<String> {
-        self.primaries.borrow().get(database).cloned()
-    }
-
     /// Runs `request` from an isolate at `from_colo`: to the primary and back.
     pub async fn query(
         platform: &Platform,

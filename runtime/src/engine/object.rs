@@ -120,8 +120,9 @@ impl ObjectIo {
         }
     }
 
+    /// Whether a queued call may be delivered now.
     pub fn input_gate_open(&self) -> bool {
-        self.gate_reads.is_empty() && self.blocking.is_empty() && self.broken.is_none()
+        !self.input_gate().closed && self.broken.is_none()
     }
 
     pub fn output_gate_closed(&self) -> bool {

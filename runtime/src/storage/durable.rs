@@ -64,9 +64,6 @@ pub enum StorageError {
     /// troubleshooting.mdx: an internal storage failure resets the object.
     #[error("Internal error in Durable Object storage caused object to be reset.")]
     Internal,
-    /// worker.c++: a storage operation that hangs past 30 s breaks the output gate.
-    #[error("Durable Object storage operation exceeded timeout which caused object to be reset.")]
-    Timeout,
 }
 
 /// Where an object's key-value entries live: a map (KV-backed classes) or the `_cf_KV` table

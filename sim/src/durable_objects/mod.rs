@@ -65,16 +65,9 @@ pub struct ObjectService {
     calls: Cell<u64>,
     /// Commits still to fail instead of applying (a storage fault), whichever object makes them.
     failing_commits: Cell<u32>,
-    /// Commits applied so far, all objects together.
-    commits: Cell<u64>,
 }
 
 impl ObjectService {
-    /// The colo an object lives in, if it was ever reached.
-    pub fn placement(&self, address: &ObjectAddress) -> Option<String> {
-        self.placements.borrow().get(address).cloned()
-    }
-
     /// Creates the store of `address` on first use: a SQLite database for SQLite-backed classes
     /// (`seed` drives its `random()`), a map for KV-backed ones.
     pub fn open(&self, address: &ObjectAddress, sqlite: bool, seed: u64) -> Result<(), String> {
@@ -123,11 +116,6 @@ impl ObjectService {
         self.failing_commits.set(count);
     }
 
-    /// How many commits were applied (each one a batch of coalesced writes).
-    pub fn commits(&self) -> u64 {
-        self.commits.get()
-    }
-
     /// Runs a storage operation for the object's isolate, after the storage latency. A commit
     /// applies at the end of that latency: an isolate discarded before then never wrote.
     pub async fn storage(
@@ -149,7 +137,6 @@ impl ObjectService {
                 self.failing_commits.set(failing - 1);
                 return Err(StorageError::Internal);
             }
-            self.commits.set(self.commits.get() + 1);
         }
         let mut stores = self.stores.borrow_mut();
         stores.entry(address.clone()).or_default().apply(op)
