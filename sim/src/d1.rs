@@ -5,11 +5,10 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response};
 
-use crate::platform::Platform;
+use crate::platform::{Platform, home_colo};
 
 #[derive(Default)]
 pub struct D1Service {
@@ -26,14 +25,8 @@ impl D1Service {
         request: D1Request,
     ) -> Result<D1Response, D1Error> {
         let service = &platform.d1;
-        let primary = service
-            .primaries
-            .borrow_mut()
-            .entry(database.to_string())
-            .or_insert_with(|| from_colo.to_string())
-            .clone();
-        let one_way = Duration::from_millis(platform.network.one_way_ms(from_colo, &primary));
-        madsim::time::sleep(one_way).await;
+        let primary = home_colo(&service.primaries, database, from_colo);
+        platform.travel(from_colo, &primary).await;
         let (reply, bookmark) = {
             let mut databases = service.databases.borrow_mut();
             if !databases.contains_key(database) {
@@ -54,7 +47,7 @@ impl D1Service {
                 }
             }
         };
-        madsim::time::sleep(one_way).await;
+        platform.travel(&primary, from_colo).await;
         let region = crate::world::colos::built_in(&primary)
             .map_or("WEUR".to_string(), |c| c.region.to_ascii_uppercase());
         reply.map(|reply| D1Response {

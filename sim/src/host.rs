@@ -122,10 +122,8 @@ impl Host for SimHost {
         let colo = self.colo.clone();
         let namespace = namespace.to_string();
         Box::pin(async move {
-            let hop = Duration::from_millis(platform.network.one_way_ms(&colo, &colo));
-            let to_central = Duration::from_millis(platform.network.one_way_ms(&colo, KV_CENTRAL));
             let (name, key) = op_name(&op);
-            madsim::time::sleep(hop).await;
+            platform.travel(&colo, &colo).await;
             let (source, central_at_ms, reply) =
                 match platform
                     .kv
@@ -133,17 +131,17 @@ impl Host for SimHost {
                 {
                     Some(reply) => (Source::Cache, None, Ok(reply)),
                     None => {
-                        madsim::time::sleep(to_central).await;
+                        platform.travel(&colo, KV_CENTRAL).await;
                         let central_at_ms = platform.elapsed_ms();
                         let reply =
                             platform
                                 .kv
                                 .at_central(&colo, &namespace, op, platform.now_ms());
-                        madsim::time::sleep(to_central).await;
+                        platform.travel(KV_CENTRAL, &colo).await;
                         (Source::Central, Some(central_at_ms), reply)
                     }
                 };
-            madsim::time::sleep(hop).await;
+            platform.travel(&colo, &colo).await;
             platform.record(TraceEvent::Kv {
                 at_ms: platform.elapsed_ms(),
                 colo,
@@ -213,15 +211,14 @@ impl Host for SimHost {
         let platform = self.platform.clone();
         let colo = self.colo.clone();
         Box::pin(async move {
-            let hop = Duration::from_millis(platform.network.one_way_ms(&colo, &colo));
-            madsim::time::sleep(hop).await;
+            platform.travel(&colo, &colo).await;
             let reply = platform
                 .caches
                 .borrow_mut()
-                .entry(colo)
+                .entry(colo.clone())
                 .or_default()
                 .apply(op, platform.now_ms());
-            madsim::time::sleep(hop).await;
+            platform.travel(&colo, &colo).await;
             reply
         })
     }

@@ -2,12 +2,23 @@
 //! and the trace that records what happened.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::durable_objects::ObjectService;
 use crate::kv::{KvConfig, KvPlatform};
 use crate::trace::{Trace, TraceEvent};
 use crate::world::{Colo, Network};
+
+/// Where a service keeps `key` (a D1 database, an R2 bucket): the colo it was first used
+/// from, from then on.
+pub fn home_colo(homes: &RefCell<BTreeMap<String, String>>, key: &str, from_colo: &str) -> String {
+    homes
+        .borrow_mut()
+        .entry(key.to_string())
+        .or_insert_with(|| from_colo.to_string())
+        .clone()
+}
 
 /// The network name of the KV central store.
 pub const KV_CENTRAL: &str = "kv-central";
@@ -22,13 +33,12 @@ pub struct Platform {
     pub queues: crate::queues::QueueService,
     pub r2: crate::r2::R2Service,
     /// The Cache API's caches, one per colo: not replicated (semantics.md §7).
-    pub caches:
-        RefCell<std::collections::BTreeMap<String, edgesim_runtime::storage::cache::HttpCache>>,
+    pub caches: RefCell<BTreeMap<String, edgesim_runtime::storage::cache::HttpCache>>,
     pub trace: Rc<RefCell<Trace>>,
     /// The colos of the run, with their regions.
     pub colos: Vec<Colo>,
     /// Colo outages: colo -> (start, end) in ms since the run started.
-    outages: RefCell<std::collections::BTreeMap<String, (u64, u64)>>,
+    outages: RefCell<BTreeMap<String, (u64, u64)>>,
     /// What answers the Workers' outbound `fetch()` (none: nothing does).
     pub origins: RefCell<Option<Rc<crate::host::OriginFn>>>,
     /// The run's seed, from which every component's randomness is derived.
@@ -138,6 +148,13 @@ impl Platform {
             .filter(|c| c.name != colo && !self.is_down(&c.name, now_ms))
             .min_by_key(|c| (self.network.one_way_ms(colo, &c.name), c.name.clone()))
             .map_or_else(|| colo.to_string(), |c| c.name.clone())
+    }
+
+    /// Waits the one-way network time from `from` to `to` (a hop within a colo when they are
+    /// the same).
+    pub async fn travel(&self, from: &str, to: &str) {
+        let ms = self.network.one_way_ms(from, to);
+        madsim::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
 
     pub fn record(&self, event: TraceEvent) {

@@ -95,8 +95,7 @@ impl QueueService {
         queue: String,
         messages: Vec<OutgoingMessage>,
     ) -> QueueMetrics {
-        let hop = Duration::from_millis(platform.network.one_way_ms(&from_colo, &from_colo));
-        madsim::time::sleep(hop).await;
+        platform.travel(&from_colo, &from_colo).await;
         let service = &platform.queues;
         let ids: Vec<String> = messages
             .iter()
@@ -121,7 +120,7 @@ impl QueueService {
             .send(ids, messages, platform.now_ms());
         Self::wake(&platform, &queue);
         let metrics = service.metrics(&queue);
-        madsim::time::sleep(hop).await;
+        platform.travel(&from_colo, &from_colo).await;
         metrics
     }
 

@@ -1,14 +1,12 @@
 //! R2 on the simulated platform: one strongly consistent store per bucket, at a home colo (the
 //! colo of the bucket's first use), reached across the network (semantics.md §3.1).
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
-use std::time::Duration;
-
 use edgesim_runtime::host::R2Result;
 use edgesim_runtime::storage::r2::{R2Bucket, R2Op};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
-use crate::platform::Platform;
+use crate::platform::{Platform, home_colo};
 
 #[derive(Default)]
 pub struct R2Service {
@@ -25,21 +23,15 @@ impl R2Service {
         body: Vec<u8>,
     ) -> R2Result {
         let service = &platform.r2;
-        let home = service
-            .homes
-            .borrow_mut()
-            .entry(bucket.to_string())
-            .or_insert_with(|| from_colo.to_string())
-            .clone();
-        let one_way = Duration::from_millis(platform.network.one_way_ms(from_colo, &home));
-        madsim::time::sleep(one_way).await;
+        let home = home_colo(&service.homes, bucket, from_colo);
+        platform.travel(from_colo, &home).await;
         let result = service
             .buckets
             .borrow_mut()
             .entry(bucket.to_string())
             .or_default()
             .apply(op, body, platform.now_ms());
-        madsim::time::sleep(one_way).await;
+        platform.travel(&home, from_colo).await;
         result
     }
 }

@@ -230,11 +230,10 @@ impl ObjectService {
             .entry(call.address.clone())
             .or_insert_with(|| place(platform, &from_colo, call.location_hint.as_deref()))
             .clone();
-        let one_way = Duration::from_millis(platform.network.one_way_ms(&from_colo, &colo));
         let lost = || ObjectCallError::platform(CONNECTION_LOST);
-        madsim::time::sleep(one_way).await;
+        platform.travel(&from_colo, &colo).await;
         if service.is_down(&colo, platform.elapsed_ms()) {
-            madsim::time::sleep(one_way).await;
+            platform.travel(&colo, &from_colo).await;
             return Err(lost());
         }
         let (reply, answer) = oneshot::channel();
@@ -262,7 +261,7 @@ impl ObjectService {
             .unbounded_send(Inbound::Job(job))
             .map_err(|_| lost())?;
         let result = answer.await.map_err(|_| lost())?;
-        madsim::time::sleep(one_way).await;
+        platform.travel(&colo, &from_colo).await;
         result
     }
 }
