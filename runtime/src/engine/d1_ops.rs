@@ -45,10 +45,7 @@ pub fn install<'js>(
                 Box::pin(async move {
                     match host.d1(&database, request).await {
                         Ok(response) => OpOutcome::D1(response),
-                        Err(e) => OpOutcome::Error {
-                            class: "Error".to_string(),
-                            message: e.to_string(),
-                        },
+                        Err(e) => OpOutcome::error(e),
                     }
                 })
             })

@@ -46,6 +46,16 @@ pub enum OpOutcome {
     R2(String, Option<Vec<u8>>),
 }
 
+impl OpOutcome {
+    /// Rejects with a plain `Error` carrying `message` (a service's failure, as workerd words it).
+    pub fn error(message: impl ToString) -> Self {
+        OpOutcome::Error {
+            class: "Error".to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
 /// Who waits on an operation when it completes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpKind {

@@ -184,17 +184,13 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
                     args: String,
                     value: Option<TypedArray<'js, u8>>|
           -> rquickjs::Result<f64> {
-        require_request(&ctx, &i)?;
         let op = super::kv_op::parse(&args, value.map(|v| copy_bytes(&v)))
             .map_err(|e| Exception::throw_type(&ctx, &format!("internal: bad KV call: {e}")))?;
         service_call(&ctx, &i, |host| {
             Box::pin(async move {
                 match host.kv(&namespace, op).await {
                     Ok(reply) => OpOutcome::Kv(reply),
-                    Err(e) => OpOutcome::Error {
-                        class: "Error".to_string(),
-                        message: e.to_string(),
-                    },
+                    Err(e) => OpOutcome::error(e),
                 }
             })
         })
@@ -274,10 +270,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
                         serde_json::to_string(&reply).unwrap_or_else(|_| "{}".into()),
                         body,
                     ),
-                    Err(e) => OpOutcome::Error {
-                        class: "Error".to_string(),
-                        message: e.to_string(),
-                    },
+                    Err(e) => OpOutcome::error(e),
                 }
             })
         })
