@@ -3,9 +3,11 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use edgesim_runtime::host::R2Result;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply, HttpCache};
 use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response};
 use edgesim_runtime::storage::durable::{
@@ -28,6 +30,7 @@ pub struct BenchHost {
     cache: RefCell<HttpCache>,
     queues: RefCell<BTreeMap<String, QueueBroker>>,
     r2: RefCell<BTreeMap<String, R2Bucket>>,
+    hibernation: RefCell<BTreeMap<ObjectAddress, Rc<RefCell<Hibernation>>>>,
 }
 
 impl Host for BenchHost {
@@ -146,6 +149,10 @@ impl Host for BenchHost {
             None => Err(SqlError("no such object".into())),
         }
     }
+    fn hibernation(&self, object: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>> {
+        let mut sets = self.hibernation.borrow_mut();
+        Some(sets.entry(object.clone()).or_default().clone())
+    }
 }
 
 /// The 20-line module of the cold-start benchmark.
@@ -189,6 +196,7 @@ pub fn serve(isolate: &mut edgesim_runtime::Isolate, request: HttpRequest) -> Ht
         status_text: String::new(),
         headers: vec![],
         body: vec![],
+        web_socket: None,
     };
     while let Some(event) = futures::executor::block_on(isolate.next_event()) {
         match event {

@@ -6,10 +6,13 @@ pub mod reference;
 
 use std::rc::Rc;
 
+pub use edgesim_runtime::socket::Frame;
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{HttpRequest, HttpResponse, Limits, Plan};
+pub use edgesim_sim::single::Session;
 pub use edgesim_sim::single::{Exchange, SingleError};
-use edgesim_sim::single::{Serve, serve};
+use edgesim_sim::single::{Serve, serve, websocket_session};
+pub use edgesim_sim::socket_client::{ClientEvent, ClientScript};
 
 /// The seed tests run with unless they are about seeds.
 pub const SEED: u64 = 7;
@@ -119,6 +122,46 @@ impl Run {
         };
         serve(worker, self.limits(worker), requests, &options)
     }
+
+    /// Opens a WebSocket to `worker` with `GET url` (`Upgrade: websocket`) and runs `script`
+    /// on it as the client.
+    pub fn session(
+        &self,
+        worker: &WorkerDefinition,
+        url: &str,
+        script: ClientScript,
+    ) -> Result<Session, SingleError> {
+        let options = Serve {
+            seed: self.seed,
+            origins: self.origins.clone(),
+            setup: self.setup.clone(),
+            ..Default::default()
+        };
+        let mut request = get(url);
+        request
+            .headers
+            .push(("upgrade".to_string(), "websocket".to_string()));
+        websocket_session(worker, self.limits(worker), request, script, &options)
+    }
+}
+
+/// A client script: text frames at ms after the socket opened, then a close (code 1000) at
+/// `close_at_ms` if given, then up to `linger_ms` for the server's answer.
+pub fn script(texts: &[(u64, &str)], close_at_ms: Option<u64>, linger_ms: u64) -> ClientScript {
+    let mut sends: Vec<(u64, Frame)> = texts
+        .iter()
+        .map(|(at, t)| (*at, Frame::Text(t.to_string())))
+        .collect();
+    if let Some(at) = close_at_ms {
+        sends.push((
+            at,
+            Frame::Close {
+                code: 1000,
+                reason: "done".to_string(),
+            },
+        ));
+    }
+    ClientScript { sends, linger_ms }
 }
 
 /// Runs a one-module Worker on the Paid plan and returns what it answered to `GET url`.

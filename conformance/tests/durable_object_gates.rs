@@ -35,6 +35,7 @@ fn with_origin() -> Run {
                 status_text: "OK".into(),
                 headers: vec![],
                 body: b"ok".to_vec(),
+                web_socket: None,
             })
         })),
         ..Default::default()

@@ -93,6 +93,7 @@ fn pass_through_on_exception_sends_the_request_to_the_origin() {
             status_text: "OK".into(),
             headers: vec![("x-origin".into(), "yes".into())],
             body: format!("origin saw {}", req.url).into_bytes(),
+            web_socket: None,
         })
     });
     let run = Run {

@@ -224,6 +224,7 @@ fn origin() -> Rc<edgesim_sim::host::OriginFn> {
             status_text: String::new(),
             headers,
             body: format!("{} {}", req.method, path).into_bytes(),
+            web_socket: None,
         })
     })
 }

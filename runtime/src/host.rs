@@ -5,8 +5,13 @@
 //! simulated clock and the run's seed, so a Worker replays byte for byte; a real server can back
 //! it with the OS instead.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
+
+use crate::socket::SocketEnd;
+use crate::socket::hibernation::Hibernation;
 
 use crate::storage::cache::{CacheOp, CacheReply};
 use crate::storage::d1::{D1Error, D1Request, D1Response};
@@ -37,6 +42,9 @@ pub struct HttpResponse {
     pub status_text: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The client end of a WebSocket a `101` response hands over (`new Response(null,
+    /// { status: 101, webSocket })`).
+    pub web_socket: Option<SocketEnd>,
 }
 
 /// Why a subrequest produced no response: what the Worker sees as a rejected `fetch()`.
@@ -140,4 +148,7 @@ pub trait Host {
     /// Runs SQL on the database of the (SQLite-backed) object this isolate hosts. Synchronous,
     /// as `sql.exec()` is: the database is local to the object.
     fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError>;
+    /// The hibernatable WebSockets of the object this isolate hosts: kept by the host so they
+    /// outlive the isolate. `None` when the isolate hosts no object.
+    fn hibernation(&self, object: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>>;
 }

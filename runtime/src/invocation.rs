@@ -55,9 +55,20 @@ pub enum InvocationKind {
         retry_count: u32,
         scheduled_time_ms: u64,
     },
+    /// A message or close on one of a Durable Object's hibernatable WebSockets.
+    SocketEvent(crate::socket::hibernation::SocketEvent),
 }
 
 impl InvocationKind {
+    /// Events a Durable Object handles on its own account: nobody waits for an answer, and
+    /// running out of CPU or memory in them resets the object.
+    pub fn is_object_event(&self) -> bool {
+        matches!(
+            self,
+            InvocationKind::Alarm { .. } | InvocationKind::SocketEvent(_)
+        )
+    }
+
     /// Calls to a Durable Object answer their caller with a value or an error, not a page.
     pub fn is_object_call(&self) -> bool {
         matches!(
@@ -171,5 +182,6 @@ pub fn error_page(code: u16, host: &str) -> HttpResponse {
             "text/html; charset=UTF-8".to_string(),
         )],
         body: body.into_bytes(),
+        web_socket: None,
     }
 }

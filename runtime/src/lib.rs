@@ -8,6 +8,7 @@ pub mod engine;
 pub mod host;
 pub mod invocation;
 pub mod limits;
+pub mod socket;
 pub mod storage;
 pub mod web;
 pub mod worker;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use edgesim_runtime::host::R2Result;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
 use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response};
 use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
@@ -197,6 +198,13 @@ impl Host for SimHost {
             ));
         }
         self.platform.objects.sql(object, call)
+    }
+
+    fn hibernation(&self, object: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>> {
+        if self.object.as_ref() != Some(object) {
+            return None;
+        }
+        self.platform.objects.hibernation(object)
     }
 
     fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>> {

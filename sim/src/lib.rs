@@ -20,5 +20,6 @@ pub mod r2;
 pub mod scenario;
 pub mod seed;
 pub mod single;
+pub mod socket_client;
 pub mod trace;
 pub mod world;

@@ -129,7 +129,8 @@ struct IsolateTask {
 struct Waiting {
     job_id: u64,
     arrived_ms: u64,
-    reply: oneshot::Sender<Result<Served, String>>,
+    /// Taken when the client is answered: at the end, or at a `101` that hands over a WebSocket.
+    reply: Option<oneshot::Sender<Result<Served, String>>>,
     cold_start: bool,
     expects_response: bool,
     response: Option<(HttpResponse, u64)>,
@@ -169,7 +170,7 @@ impl IsolateTask {
         let mut waiting: BTreeMap<InvocationId, Waiting> = BTreeMap::new();
         loop {
             let next = match isolate.as_mut() {
-                Some(iso) if !waiting.is_empty() => {
+                Some(iso) if !waiting.is_empty() || !iso.is_idle() => {
                     match select(inbox.next(), Box::pin(iso.next_event())).await {
                         Either::Left((job, _)) => Either::Left(job),
                         Either::Right((event, _)) => Either::Right(event),
@@ -231,7 +232,7 @@ impl IsolateTask {
                         Waiting {
                             job_id: job.id,
                             arrived_ms,
-                            reply: job.reply,
+                            reply: Some(job.reply),
                             cold_start,
                             expects_response,
                             response: None,
@@ -239,7 +240,14 @@ impl IsolateTask {
                     );
                 }
                 Either::Right(None) => {}
-                Either::Right(Some(event)) => self.on_event(event, &mut waiting),
+                Either::Right(Some(event)) => {
+                    let now_ms = self.ctx.now_ms();
+                    let early = upgrade_answer(&event, &mut waiting, isolate.as_ref(), now_ms);
+                    self.on_event(event, &mut waiting);
+                    if let Some((reply, served)) = early {
+                        let _ = reply.send(Ok(served));
+                    }
+                }
             }
             if isolate.as_ref().is_some_and(Isolate::is_condemned) && waiting.is_empty() {
                 isolate = None;
@@ -269,6 +277,15 @@ impl IsolateTask {
                         status: response.status,
                         latency_ms: now.saturating_sub(w.arrived_ms),
                     });
+                    // Once the client holds the WebSocket, keeping a handle here would hide
+                    // its departure from the server end.
+                    let response = match w.reply {
+                        Some(_) => response,
+                        None => HttpResponse {
+                            web_socket: None,
+                            ..response
+                        },
+                    };
                     w.response = Some((response, now));
                 }
             }
@@ -309,8 +326,36 @@ impl IsolateTask {
                     }),
                     (None, true) => Err("the Worker finished without answering".to_string()),
                 };
-                let _ = w.reply.send(served);
+                if let Some(reply) = w.reply {
+                    let _ = reply.send(served);
+                }
             }
         }
     }
+}
+
+/// A `101` response that hands over a WebSocket answers the client at once: the invocation
+/// may stay open for as long as the socket does (an `accept()`ed server end).
+fn upgrade_answer(
+    event: &IsolateEvent,
+    waiting: &mut BTreeMap<InvocationId, Waiting>,
+    isolate: Option<&Isolate>,
+    now_ms: u64,
+) -> Option<(oneshot::Sender<Result<Served, String>>, Served)> {
+    let IsolateEvent::Responded { id, response } = event else {
+        return None;
+    };
+    response.web_socket.as_ref()?;
+    let report = isolate?.report_so_far(*id)?;
+    let w = waiting.get_mut(id)?;
+    let reply = w.reply.take()?;
+    Some((
+        reply,
+        Served {
+            response: Some(response.clone()),
+            responded_at_ms: now_ms,
+            report,
+            cold_start: w.cold_start,
+        },
+    ))
 }

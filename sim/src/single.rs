@@ -11,6 +11,9 @@ use edgesim_runtime::{HttpRequest, HttpResponse, Isolate, IsolateEvent, Limits, 
 use crate::durable_objects::WorkerUnit;
 use crate::host::{DEFAULT_EPOCH_MS, OriginFn, SimHost};
 use crate::platform::Platform;
+use crate::socket_client::{self, ClientEvent, ClientScript};
+use crate::trace::TraceEvent;
+use edgesim_runtime::socket::Frame;
 
 /// The colo a single request enters at.
 pub const SINGLE_COLO: &str = "LHR";
@@ -188,5 +191,134 @@ pub fn serve(
             madsim::time::sleep(std::time::Duration::from_millis(gap_ms)).await;
         }
         Ok(out)
+    })
+}
+
+/// One WebSocket client's session with a Worker: what the upgrade request got back and what
+/// the client saw afterwards.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The response to the upgrade request (its WebSocket end taken by the client).
+    pub response: HttpResponse,
+    /// (ms since the run started, event), in order.
+    pub events: Vec<(u64, ClientEvent)>,
+    /// The fetch invocation's report, once it ended (an `accept()`ed socket keeps it open until
+    /// the socket closes).
+    pub report: Option<InvocationReport>,
+    /// Everything the platform recorded: Durable Object logs, calls, hibernation.
+    pub trace: Vec<TraceEvent>,
+}
+
+impl Session {
+    /// The text frames the client received, in order.
+    pub fn received_texts(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter_map(|(_, e)| match e {
+                ClientEvent::Received(Frame::Text(t)) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Sends `request` (an upgrade) to `worker` and, if the answer hands over a WebSocket, runs
+/// `script` on it as a client at the same colo would, while the Worker keeps running.
+pub fn websocket_session(
+    worker: &WorkerDefinition,
+    limits: Limits,
+    request: HttpRequest,
+    script: ClientScript,
+    options: &Serve,
+) -> Result<Session, SingleError> {
+    let runtime =
+        madsim::runtime::Runtime::with_seed_and_config(options.seed, madsim::Config::default());
+    let isolate_config = worker.isolate_config(limits.clone());
+    let options = options.clone();
+    runtime.block_on(async move {
+        let start = madsim::time::Instant::now();
+        let colo = options.colo.as_str();
+        let platform = Rc::new(Platform::single(
+            options.seed,
+            DEFAULT_EPOCH_MS,
+            start,
+            colo,
+        ));
+        *platform.origins.borrow_mut() = options.origins.clone();
+        if let Some(setup) = &options.setup {
+            setup(&platform);
+        }
+        let unit = WorkerUnit {
+            definition: Rc::new(worker.clone()),
+            limits,
+        };
+        platform.queues.register(&unit);
+        let host = SimHost::new(
+            seed::derive(options.seed, "isolate"),
+            colo,
+            platform.clone(),
+        )
+        .with_worker(unit);
+        let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
+        isolate.set_colo(colo);
+        let id = isolate.start_fetch(request);
+        let mut response = None;
+        let mut report = None;
+        while response.is_none() {
+            match isolate.next_event().await {
+                Some(IsolateEvent::Responded {
+                    id: rid,
+                    response: r,
+                }) if rid == id => {
+                    response = Some(r);
+                }
+                Some(IsolateEvent::Finished(r)) if r.id == id => report = Some(r),
+                Some(_) => {}
+                None => return Err(SingleError::NoResponse),
+            }
+        }
+        let Some(mut response) = response else {
+            return Err(SingleError::NoResponse);
+        };
+        let mut events = Vec::new();
+        if let Some(end) = response.web_socket.take() {
+            let client = socket_client::run(end, &platform, script, |at, e| events.push((at, e)));
+            futures::pin_mut!(client);
+            let mut worker_done = report.is_some();
+            loop {
+                if worker_done {
+                    client.as_mut().await;
+                    break;
+                }
+                match futures::future::select(client.as_mut(), Box::pin(isolate.next_event())).await
+                {
+                    futures::future::Either::Left(((), _)) => break,
+                    futures::future::Either::Right((Some(IsolateEvent::Finished(r)), _))
+                        if r.id == id =>
+                    {
+                        report = Some(r);
+                        worker_done = true;
+                    }
+                    futures::future::Either::Right((None, _)) => worker_done = true,
+                    futures::future::Either::Right((Some(_), _)) => {}
+                }
+            }
+        }
+        // Let the server side see the client's last frames or its departure.
+        while report.is_none() {
+            match isolate.next_event().await {
+                Some(IsolateEvent::Finished(r)) if r.id == id => report = Some(r),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        madsim::time::sleep(std::time::Duration::from_millis(options.gap_ms)).await;
+        let trace = platform.trace.borrow().events.clone();
+        Ok(Session {
+            response,
+            events,
+            report,
+            trace,
+        })
     })
 }

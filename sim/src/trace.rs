@@ -146,6 +146,30 @@ pub enum TraceEvent {
         namespace: String,
         object: String,
     },
+    /// A Durable Object with hibernatable WebSockets and nothing running was evicted after
+    /// 10 s idle; its sockets stay connected and wake it (semantics.md §5.5).
+    ObjectHibernated {
+        at_ms: u64,
+        namespace: String,
+        object: String,
+    },
+    /// Request `id`'s client got a WebSocket (`latency_ms` one way, end to end).
+    SocketOpen {
+        at_ms: u64,
+        id: u64,
+        latency_ms: u64,
+    },
+    /// Request `id`'s client sent a message on its WebSocket.
+    SocketSend { at_ms: u64, id: u64, text: String },
+    /// Request `id`'s client received a message.
+    SocketReceive { at_ms: u64, id: u64, text: String },
+    /// Request `id`'s WebSocket closed (`code` 1006: the other end vanished).
+    SocketClose {
+        at_ms: u64,
+        id: u64,
+        code: u16,
+        reason: String,
+    },
     /// A Durable Object's alarm handler ran.
     Alarm {
         at_ms: u64,

@@ -44,6 +44,13 @@ pub enum OpOutcome {
     QueueMetrics(crate::storage::queue::QueueMetrics),
     /// An R2 reply (JSON) and a read's body.
     R2(String, Option<Vec<u8>>),
+    /// The next WebSocket frame, or `None` when the peer vanished without a close frame.
+    Frame(Option<crate::socket::Frame>),
+    /// A `101` response whose WebSocket end this isolate now holds under `socket`.
+    Upgrade {
+        response: HttpResponse,
+        socket: super::socket_ops::SocketHandle,
+    },
 }
 
 impl OpOutcome {
@@ -69,6 +76,10 @@ pub enum OpKind {
     /// A Durable Object's buffered writes being committed: nothing in JavaScript waits on it,
     /// but held outputs do.
     Commit,
+    /// A WebSocket frame leaving the isolate: nothing waits on it.
+    Send,
+    /// Waiting for the next frame on the socket end JavaScript calls `handle`.
+    SocketReceive(super::socket_ops::SocketHandle),
 }
 
 pub struct PendingOp {
@@ -140,6 +151,8 @@ pub struct IoState {
     pub limits: Limits,
     /// Set when this isolate hosts a Durable Object: its storage cache and gates.
     pub object: Option<Box<super::object::ObjectIo>>,
+    /// The WebSocket ends JavaScript holds.
+    pub sockets: super::socket_ops::SocketTable,
 }
 
 impl IoState {
@@ -162,6 +175,7 @@ impl IoState {
             invocations: BTreeMap::new(),
             limits,
             object: None,
+            sockets: Default::default(),
         }
     }
 
@@ -196,7 +210,17 @@ impl IoState {
     /// An operation that sends something out of the isolate (a subrequest, a KV write, a call
     /// to another object). Inside a Durable Object it waits behind the output gate.
     pub fn add_outgoing_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
-        let invocation = self.current;
+        self.add_outgoing_op_for(self.current, kind, future)
+    }
+
+    /// As [`IoState::add_outgoing_op`], on behalf of `invocation` (`None`: of no invocation, so
+    /// it outlives the one that started it).
+    pub fn add_outgoing_op_for(
+        &mut self,
+        invocation: Option<InvocationId>,
+        kind: OpKind,
+        future: HostFuture<OpOutcome>,
+    ) -> OpId {
         let id = self.alloc_op_id();
         let op = PendingOp {
             invocation,
@@ -284,19 +308,31 @@ impl IoState {
             .count()
     }
 
-    /// Whether anything this invocation owns could still wake JavaScript on its behalf.
+    /// Whether anything this invocation owns could still wake JavaScript on its behalf. A
+    /// socket whose peer is held in this same isolate does not count: only this isolate could
+    /// send on it (workerd registers no pending event for a local pair either).
     pub fn has_work_for(&self, invocation: InvocationId) -> bool {
-        self.ops
-            .values()
-            .any(|op| op.invocation == Some(invocation))
-            || self
-                .object
-                .as_ref()
-                .is_some_and(|o| o.has_deferred_for(invocation))
+        // A frame still leaving may be for a socket this invocation reads.
+        self.ops.values().any(|op| {
+            op.kind == OpKind::Send
+                || op.invocation == Some(invocation)
+                    && !matches!(op.kind, OpKind::SocketReceive(h) if self.sockets.waits_on_itself(h))
+        }) || self
+            .object
+            .as_ref()
+            .is_some_and(|o| o.has_deferred_for(invocation))
             || self
                 .timers
                 .values()
                 .any(|t| t.invocation == Some(invocation) && matches!(t.kind, TimerKind::Js { .. }))
+    }
+
+    /// Whether `invocation` reads from a socket whose peer is outside this isolate.
+    pub fn holds_socket(&self, invocation: InvocationId) -> bool {
+        self.ops.values().any(|op| {
+            op.invocation == Some(invocation)
+                && matches!(op.kind, OpKind::SocketReceive(h) if !self.sockets.peer_is_local(h))
+        })
     }
 
     pub fn is_idle(&self) -> bool {

@@ -68,6 +68,7 @@ struct Entrypoints {
     dispatch_rpc: Persistent<Function<'static>>,
     dispatch_alarm: Persistent<Function<'static>>,
     dispatch_queue: Persistent<Function<'static>>,
+    dispatch_socket_event: Persistent<Function<'static>>,
 }
 
 pub struct Isolate {
@@ -189,6 +190,7 @@ impl Isolate {
                         dispatch_rpc: get("dispatchRpc")?,
                         dispatch_alarm: get("dispatchAlarm")?,
                         dispatch_queue: get("dispatchQueue")?,
+                        dispatch_socket_event: get("dispatchSocketEvent")?,
                     },
                 ))
             },
@@ -205,6 +207,24 @@ impl Isolate {
             colo: None,
             context,
             _runtime: runtime,
+        })
+    }
+
+    /// What invocation `id` has cost so far while it still runs: a fetch whose response handed
+    /// over an accepted WebSocket stays open until the socket closes. Logs come with the
+    /// final report.
+    pub fn report_so_far(&self, id: InvocationId) -> Option<crate::invocation::InvocationReport> {
+        let io = self.io.borrow();
+        let inv = io.invocations.get(&id)?;
+        Some(crate::invocation::InvocationReport {
+            id,
+            outcome: inv.outcome,
+            cpu_ms: inv.cpu.millis(),
+            cpu: inv.cpu,
+            subrequests: inv.subrequests_external + inv.subrequests_services,
+            logs: Vec::new(),
+            exception: inv.exception.clone(),
+            returned: inv.returned.clone(),
         })
     }
 
@@ -228,6 +248,11 @@ impl Isolate {
                 .object
                 .as_ref()
                 .is_some_and(|o| o.broken.is_some())
+    }
+
+    /// True when nothing is pending: no operation, timer or queued call could wake it.
+    pub fn is_idle(&self) -> bool {
+        self.io.borrow().is_idle()
     }
 
     fn new_invocation(&mut self, kind: InvocationKind) -> InvocationId {
@@ -355,6 +380,11 @@ impl Isolate {
                         return;
                     }
                     OpKind::Commit => return self.io.borrow_mut().commit_done(outcome),
+                    OpKind::Send => return,
+                    OpKind::SocketReceive(_) => {
+                        self.io.borrow_mut().socket_message_arrived(invocation);
+                        outcome
+                    }
                     OpKind::StorageRead => {
                         let answer = self.io.borrow_mut().storage_read_done(id, outcome);
                         match answer {
@@ -362,7 +392,7 @@ impl Isolate {
                             None => return,
                         }
                     }
-                    OpKind::Js => outcome,
+                    OpKind::Js => self.io.borrow_mut().adopt_upgrade(outcome),
                 };
                 self.run_js(invocation, |ctx, e| {
                     let f = e.complete_op.clone().restore(ctx)?;

@@ -49,6 +49,11 @@ impl IoState {
         if let Some(response) = response {
             self.emit(IsolateEvent::Responded { id, response });
         }
+        // An accepted WebSocket keeps the request open until it closes (workerd registers a
+        // pending event for its read loop); the invocation ends once nothing is left.
+        if self.holds_socket(id) {
+            return;
+        }
         if pending == 0 {
             self.finish(id);
         } else {
@@ -83,6 +88,7 @@ impl IoState {
             }
             InvocationKind::Scheduled { .. }
             | InvocationKind::Alarm { .. }
+            | InvocationKind::SocketEvent(_)
             | InvocationKind::Queue { .. } => {
                 inv.outcome = Outcome::Exception;
                 self.respond(id, None);
@@ -152,7 +158,7 @@ impl IoState {
             return;
         };
         inv.outcome = outcome;
-        if inv.kind.is_object_call() || matches!(inv.kind, InvocationKind::Alarm { .. }) {
+        if inv.kind.is_object_call() || inv.kind.is_object_event() {
             let reason = match outcome {
                 Outcome::ExceededMemory => OBJECT_EXCEEDED_MEMORY,
                 _ => OBJECT_EXCEEDED_CPU,

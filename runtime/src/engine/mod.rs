@@ -13,4 +13,5 @@ pub mod object;
 pub mod object_ops;
 pub mod object_storage;
 pub mod ops;
+pub mod socket_ops;
 pub mod typescript;

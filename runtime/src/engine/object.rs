@@ -48,7 +48,7 @@ pub struct InputGate {
 impl InputGate {
     pub fn lets_op_through(&self, id: OpId, kind: OpKind) -> bool {
         !self.closed
-            || matches!(kind, OpKind::StorageRead | OpKind::Commit)
+            || matches!(kind, OpKind::StorageRead | OpKind::Commit | OpKind::Send)
             || self.exempt_from.is_some_and(|(op, _)| id >= op)
     }
 

@@ -220,6 +220,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
                     status_text: String::new(),
                     headers: pairs(headers),
                     body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
+                    web_socket: None,
                 },
             },
             _ => CacheOp::Delete { cache, url },
@@ -283,22 +284,25 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     });
 
     let i = io.clone();
-    op!(
-        "respond",
-        move |id: f64,
-              status: u16,
-              status_text: String,
-              headers: Vec<Vec<String>>,
-              body: TypedArray<'js, u8>| {
-            let response = crate::host::HttpResponse {
-                status,
-                status_text,
-                headers: pairs(headers),
-                body: copy_bytes(&body),
-            };
-            i.borrow_mut().respond(id as u64, Some(response));
-        }
-    );
+    op!("respond", move |id: f64,
+                         status: u16,
+                         status_text: String,
+                         headers: Vec<Vec<String>>,
+                         body: TypedArray<'js, u8>,
+                         socket: Option<
+        super::socket_ops::SocketHandle,
+    >| {
+        let mut io = i.borrow_mut();
+        let web_socket = socket.and_then(|h| io.sockets.take(h));
+        let response = crate::host::HttpResponse {
+            status,
+            status_text,
+            headers: pairs(headers),
+            body: copy_bytes(&body),
+            web_socket,
+        };
+        io.respond(id as u64, Some(response));
+    });
     let i = io.clone();
     op!("handlerDone", move |id: f64| i
         .borrow_mut()
@@ -319,6 +323,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         .wait_until_settled(id as u64));
     super::object_ops::install(ctx, &ops, io.clone())?;
     super::d1_ops::install(ctx, &ops, io.clone())?;
+    super::socket_ops::install(ctx, &ops, io.clone())?;
     let i = io;
     op!("passThroughOnException", move |id: f64| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
@@ -387,17 +392,13 @@ pub fn outcome_to_js<'js>(
 ) -> rquickjs::Result<(bool, Value<'js>)> {
     use rquickjs::IntoJs;
     Ok(match outcome {
-        OpOutcome::Response(r) => {
-            let headers: Vec<Vec<String>> =
-                r.headers.into_iter().map(|(k, v)| vec![k, v]).collect();
-            let body = TypedArray::<u8>::new(ctx.clone(), r.body)?;
-            let arr = rquickjs::Array::new(ctx.clone())?;
-            arr.set(0, r.status)?;
-            arr.set(1, r.status_text)?;
-            arr.set(2, headers)?;
-            arr.set(3, body)?;
+        OpOutcome::Response(r) => (true, response_to_js(ctx, r)?.into_value()),
+        OpOutcome::Upgrade { response, socket } => {
+            let arr = response_to_js(ctx, response)?;
+            arr.set(4, socket)?;
             (true, arr.into_value())
         }
+        OpOutcome::Frame(frame) => (true, super::socket_ops::frame_to_js(ctx, frame)?),
         OpOutcome::Kv(reply) => (true, super::kv_op::reply_to_js(ctx, reply)?),
         OpOutcome::Error { class, message } => (false, vec![class, message].into_js(ctx)?),
         OpOutcome::Undefined | OpOutcome::Storage(_) => (true, Value::new_undefined(ctx.clone())),
@@ -436,6 +437,21 @@ pub fn outcome_to_js<'js>(
         OpOutcome::Cache(CacheReply::Put(_)) => (true, Value::new_undefined(ctx.clone())),
         OpOutcome::Cache(CacheReply::Delete(deleted)) => (true, deleted.into_js(ctx)?),
     })
+}
+
+/// `[status, statusText, headers, body]`.
+fn response_to_js<'js>(
+    ctx: &Ctx<'js>,
+    r: crate::host::HttpResponse,
+) -> rquickjs::Result<rquickjs::Array<'js>> {
+    let headers: Vec<Vec<String>> = r.headers.into_iter().map(|(k, v)| vec![k, v]).collect();
+    let body = TypedArray::<u8>::new(ctx.clone(), r.body)?;
+    let arr = rquickjs::Array::new(ctx.clone())?;
+    arr.set(0, r.status)?;
+    arr.set(1, r.status_text)?;
+    arr.set(2, headers)?;
+    arr.set(3, body)?;
+    Ok(arr)
 }
 
 /// `Name: message` plus the stack, the way workerd prints an uncaught exception.

@@ -273,6 +273,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             body: b"cached body".to_vec(),
+            web_socket: None,
         }
     }
 

@@ -290,6 +290,23 @@ fn print_summary(out: &RunOutput) -> Result<()> {
             pct(99)
         );
     }
+    let sockets: Vec<_> = out
+        .requests
+        .iter()
+        .filter_map(|r| r.websocket.as_ref())
+        .collect();
+    if !sockets.is_empty() {
+        let sent: u32 = sockets.iter().map(|s| s.sent).sum();
+        let received: u32 = sockets.iter().map(|s| s.received).sum();
+        let dropped = sockets
+            .iter()
+            .filter(|s| s.close_code == Some(1006))
+            .count();
+        outln!(
+            "websockets: {} opened, {sent} messages sent, {received} received, {dropped} dropped without a close",
+            sockets.len()
+        );
+    }
     for v in &out.verdicts {
         outln!(
             "{} {}: {}",

@@ -2,3 +2,4 @@
 
 pub mod kv_staleness;
 pub mod linearizable;
+pub mod websocket_order;

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use edgesim_runtime::Limits;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectCallKind, ObjectReply};
+use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
 };
@@ -65,6 +66,8 @@ pub struct ObjectService {
     calls: Cell<u64>,
     /// Commits still to fail instead of applying (a storage fault), whichever object makes them.
     failing_commits: Cell<u32>,
+    /// Each object's hibernatable WebSockets: they outlive its isolates, not its host.
+    hibernations: RefCell<BTreeMap<ObjectAddress, Rc<RefCell<Hibernation>>>>,
 }
 
 impl ObjectService {
@@ -91,6 +94,24 @@ impl ObjectService {
             Some(store) => store.sql(call),
             None => Err(SqlError("the object's storage is not open".to_string())),
         }
+    }
+
+    /// The hibernatable WebSockets of `address`, made on first use; `auto_reply_to_close` is
+    /// the Worker's `web_socket_auto_reply_to_close`.
+    pub fn open_hibernation(
+        &self,
+        address: &ObjectAddress,
+        auto_reply_to_close: bool,
+    ) -> Rc<RefCell<Hibernation>> {
+        self.hibernations
+            .borrow_mut()
+            .entry(address.clone())
+            .or_insert_with(|| Rc::new(RefCell::new(Hibernation::new(auto_reply_to_close))))
+            .clone()
+    }
+
+    pub fn hibernation(&self, address: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>> {
+        self.hibernations.borrow().get(address).cloned()
     }
 
     /// The stored alarm of `address`, ms since the epoch.
@@ -262,6 +283,12 @@ impl ObjectService {
             .map_err(|_| lost())?;
         let result = answer.await.map_err(|_| lost())?;
         platform.travel(&colo, &from_colo).await;
+        // A WebSocket handed back spans this hop from now on.
+        if let Ok(ObjectReply::Response(r)) = &result
+            && let Some(end) = &r.web_socket
+        {
+            end.add_latency_ms(platform.network.one_way_ms(&colo, &from_colo));
+        }
         result
     }
 }

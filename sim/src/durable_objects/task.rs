@@ -2,13 +2,16 @@
 //! its alarm (at least once, retried with backoff from 2 s doubling, up to 6 retries;
 //! semantics.md §5.4).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::task::Poll;
 use std::time::Duration;
 
 use edgesim_runtime::engine::object::ObjectSpec;
 use edgesim_runtime::host::{ObjectCallError, ObjectCallKind, ObjectReply};
 use edgesim_runtime::invocation::InvocationKind;
+use edgesim_runtime::socket::hibernation::{Hibernation, HibernationWake, SocketEvent, SocketId};
 use edgesim_runtime::storage::durable::ObjectAddress;
 use edgesim_runtime::{InvocationId, Isolate, IsolateEvent, Outcome};
 use futures::channel::{mpsc, oneshot};
@@ -29,6 +32,10 @@ const IDLE_EVICT_MIN_MS: u64 = 70_000;
 const IDLE_EVICT_MAX_MS: u64 = 140_000;
 /// The compatibility date from which `deleteAll()` also deletes the alarm.
 const DELETE_ALL_DELETES_ALARM_FROM: &str = "2026-02-24";
+/// lifecycle.mdx: an object that can hibernate does so after 10 s idle.
+const HIBERNATE_AFTER_MS: u64 = 10_000;
+/// The compatibility date from which the runtime answers a WebSocket close frame itself.
+const AUTO_REPLY_TO_CLOSE_FROM: &str = "2026-04-07";
 
 /// What reaches an object's task.
 pub enum Inbound {
@@ -53,6 +60,11 @@ enum Waiter {
         retry_count: u32,
         scheduled_ms: u64,
     },
+    /// A hibernatable socket's event; after a close the socket may leave the set.
+    Socket {
+        socket: SocketId,
+        close: bool,
+    },
 }
 
 pub fn spawn(
@@ -70,6 +82,18 @@ pub fn spawn(
         &format!("object-evict/{}/{}", address.namespace, address.id),
     );
     let evict_after_ms = IDLE_EVICT_MIN_MS + draw % (IDLE_EVICT_MAX_MS - IDLE_EVICT_MIN_MS + 1);
+    let config = &worker.definition.config;
+    let auto_reply_to_close = config
+        .compatibility_date
+        .as_deref()
+        .is_some_and(|d| d >= AUTO_REPLY_TO_CLOSE_FROM)
+        || config
+            .compatibility_flags
+            .iter()
+            .any(|f| f == "web_socket_auto_reply_to_close");
+    let hibernation = platform
+        .objects
+        .open_hibernation(&address, auto_reply_to_close);
     let task = ObjectTask {
         platform,
         address,
@@ -80,6 +104,7 @@ pub fn spawn(
         generation: 0,
         evict_after_ms,
         last_active_ms: 0,
+        hibernation,
     };
     madsim::task::spawn_local(task.run(rx));
     tx
@@ -98,6 +123,8 @@ struct ObjectTask {
     evict_after_ms: u64,
     /// When the object last received a call or finished one (ms since the run started).
     last_active_ms: u64,
+    /// The object's hibernatable WebSockets, kept across its isolates.
+    hibernation: Rc<RefCell<Hibernation>>,
 }
 
 enum Next {
@@ -105,6 +132,7 @@ enum Next {
     Event(Option<IsolateEvent>),
     Alarm,
     Evict,
+    Socket(SocketEvent),
 }
 
 /// The next alarm attempt: when (ms since the epoch), which retry, for which scheduled time.
@@ -190,8 +218,14 @@ impl ObjectTask {
                 })
             };
             let busy = !waiting.is_empty();
+            let hibernatable = !self.hibernation.borrow().is_empty();
+            let idle_limit_ms = if hibernatable {
+                HIBERNATE_AFTER_MS
+            } else {
+                self.evict_after_ms
+            };
             let evict_at_ms =
-                (isolate.is_some() && !busy).then_some(self.last_active_ms + self.evict_after_ms);
+                (isolate.is_some() && !busy).then_some(self.last_active_ms + idle_limit_ms);
             let next = {
                 let now_ms = self.platform.now_ms();
                 let elapsed_ms = self.platform.elapsed_ms();
@@ -205,9 +239,10 @@ impl ObjectTask {
                     }
                 };
                 let mut evict = Box::pin(evict.fuse());
+                // Outputs of finished calls (WebSocket sends, commits) still need the loop.
                 let event = async {
                     match isolate.as_mut() {
-                        Some(iso) if busy => iso.next_event().await,
+                        Some(iso) if busy || !iso.is_idle() => iso.next_event().await,
                         _ => std::future::pending().await,
                     }
                 };
@@ -220,11 +255,20 @@ impl ObjectTask {
                         None => std::future::pending().await,
                     }
                 };
+                let sockets = async {
+                    if hibernatable {
+                        next_socket_event(&self.hibernation, &self.platform).await
+                    } else {
+                        std::future::pending().await
+                    }
+                };
                 let mut event = Box::pin(event.fuse());
                 let mut alarm = Box::pin(alarm.fuse());
+                let mut sockets = Box::pin(sockets.fuse());
                 futures::select_biased! {
                     e = event => Next::Event(e),
                     j = inbox.next() => Next::Job(j),
+                    s = sockets => Next::Socket(s),
                     () = alarm => Next::Alarm,
                     () = evict => Next::Evict,
                 }
@@ -235,6 +279,7 @@ impl ObjectTask {
             match next {
                 Next::Job(None) => return,
                 Next::Job(Some(Inbound::Crash)) => {
+                    self.hibernation.borrow_mut().disconnect_all();
                     if isolate.take().is_some() || !waiting.is_empty() {
                         self.on_event(
                             IsolateEvent::ObjectReset {
@@ -291,11 +336,34 @@ impl ObjectTask {
                 }
                 Next::Evict => {
                     if isolate.take().is_some() {
-                        self.record(TraceEvent::ObjectEvicted {
-                            at_ms: self.platform.elapsed_ms(),
-                            namespace: self.address.namespace.clone(),
-                            object: short_id(&self.address.id),
+                        let (at_ms, namespace, object) = (
+                            self.platform.elapsed_ms(),
+                            self.address.namespace.clone(),
+                            short_id(&self.address.id),
+                        );
+                        self.record(if hibernatable {
+                            TraceEvent::ObjectHibernated {
+                                at_ms,
+                                namespace,
+                                object,
+                            }
+                        } else {
+                            TraceEvent::ObjectEvicted {
+                                at_ms,
+                                namespace,
+                                object,
+                            }
                         });
+                    }
+                }
+                Next::Socket(event) => {
+                    let waiter = Waiter::Socket {
+                        socket: event.socket(),
+                        close: matches!(event, SocketEvent::Close { .. }),
+                    };
+                    if let Ok(iso) = self.ensure(&mut isolate).await {
+                        let id = iso.enqueue(InvocationKind::SocketEvent(event));
+                        waiting.insert(id, waiter);
                     }
                 }
                 Next::Event(None) => {}
@@ -373,7 +441,7 @@ impl ObjectTask {
                             *alarm_running = false;
                             self.alarm_done(retry_count, scheduled_ms, Outcome::Exception, retry);
                         }
-                        Waiter::Call(None) => {}
+                        Waiter::Call(None) | Waiter::Socket { .. } => {}
                     }
                 }
                 return true;
@@ -403,6 +471,10 @@ impl ObjectTask {
                 *alarm_running = false;
                 self.alarm_done(retry_count, scheduled_ms, report.outcome, retry);
             }
+            Some(Waiter::Socket {
+                socket,
+                close: true,
+            }) => self.hibernation.borrow_mut().release_if_closed(socket),
             _ => {}
         }
     }
@@ -444,5 +516,37 @@ impl ObjectTask {
             retry_count: retry_count + 1,
             scheduled_ms,
         });
+    }
+}
+
+/// The next event on the object's hibernatable sockets. A frame still in flight is waited for
+/// on the simulated clock, unless a frame due earlier turns up on another socket meanwhile.
+async fn next_socket_event(set: &Rc<RefCell<Hibernation>>, platform: &Platform) -> SocketEvent {
+    loop {
+        let wake =
+            std::future::poll_fn(|cx| set.borrow_mut().poll_event(cx, platform.now_ms())).await;
+        let due_ms = match wake {
+            HibernationWake::Event(event) => return event,
+            HibernationWake::DueAt(at_ms) => at_ms,
+        };
+        let sleep = madsim::time::sleep(Duration::from_millis(
+            due_ms.saturating_sub(platform.now_ms()),
+        ));
+        let sooner =
+            std::future::poll_fn(
+                |cx| match set.borrow_mut().poll_event(cx, platform.now_ms()) {
+                    Poll::Ready(HibernationWake::Event(event)) => Poll::Ready(Some(event)),
+                    Poll::Ready(HibernationWake::DueAt(at_ms)) if at_ms < due_ms => {
+                        Poll::Ready(None)
+                    }
+                    _ => Poll::Pending,
+                },
+            );
+        futures::pin_mut!(sleep, sooner);
+        if let futures::future::Either::Right((Some(event), _)) =
+            futures::future::select(sleep, sooner).await
+        {
+            return event;
+        }
     }
 }

@@ -77,6 +77,23 @@ pub(crate) fn check(
     if e.queue_delivered_at_least_once == Some(true) {
         return check_queue_delivery(trace);
     }
+    if e.websocket_total_order == Some(true) {
+        let report = crate::check::websocket_order::check(trace);
+        let detail = if report.violations.is_empty() {
+            format!(
+                "{} client(s), {} message(s): one order for everybody",
+                report.clients, report.messages
+            )
+        } else {
+            let shown: Vec<&String> = report.violations.iter().take(3).collect();
+            format!("{} violation(s), e.g. {shown:?}", report.violations.len())
+        };
+        return Verdict {
+            expectation: "websocket_total_order".into(),
+            ok: report.violations.is_empty(),
+            detail,
+        };
+    }
     if e.no_lost_acknowledged_writes == Some(true) {
         return check_no_lost_writes(trace, object_namespaces);
     }

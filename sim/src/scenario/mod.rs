@@ -22,4 +22,5 @@ pub const SUPPORTED_CHECKERS: &[&str] = &[
     "linearizable",
     "no_lost_acknowledged_writes",
     "queue_delivered_at_least_once",
+    "websocket_total_order",
 ];

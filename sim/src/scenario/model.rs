@@ -104,6 +104,63 @@ pub struct TrafficSpec {
     /// Requests sent together at each time (a burst), all in flight at once.
     #[serde(default = "one")]
     pub count: u32,
+    /// Each request opens a WebSocket (`Upgrade: websocket`) and runs this client on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<WebSocketSpec>,
+}
+
+/// `websocket:` on a traffic item: what each client does once its socket is open.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSocketSpec {
+    /// Messages to send in turn; `{client}` becomes the request's number, `{n}` the message's
+    /// (from 1).
+    #[serde(default)]
+    pub send: Vec<String>,
+    /// Send the `send` list this many times (default 1).
+    #[serde(default = "one")]
+    pub repeat: u32,
+    /// From opening to the first message, and between messages (default 1s).
+    pub every: Option<Duration>,
+    /// Close (code 1000) this long after opening (default: one `every` after the last message).
+    pub close_after: Option<Duration>,
+    /// After closing, how long to wait for the server's close before hanging up (default 5s).
+    pub linger: Option<Duration>,
+}
+
+impl WebSocketSpec {
+    /// The client's script for request number `client`.
+    pub fn script(&self, client: u64) -> crate::socket_client::ClientScript {
+        use edgesim_runtime::socket::Frame;
+        let every_ms = self.every.map_or(1_000, |d| d.ms);
+        let mut sends = Vec::new();
+        let mut at_ms = 0;
+        let texts = self
+            .send
+            .iter()
+            .cycle()
+            .take(self.send.len() * self.repeat as usize);
+        for (k, template) in texts.enumerate() {
+            at_ms += every_ms;
+            let text = template
+                .replace("{client}", &client.to_string())
+                .replace("{n}", &(k + 1).to_string());
+            sends.push((at_ms, Frame::Text(text)));
+        }
+        let close_ms = self.close_after.map_or(at_ms + every_ms, |d| d.ms);
+        sends.retain(|(at, _)| *at < close_ms);
+        sends.push((
+            close_ms,
+            Frame::Close {
+                code: 1000,
+                reason: String::new(),
+            },
+        ));
+        crate::socket_client::ClientScript {
+            sends,
+            linger_ms: self.linger.map_or(5_000, |d| d.ms),
+        }
+    }
 }
 
 fn one() -> u32 {
@@ -164,6 +221,7 @@ pub struct ExpectSpec {
     pub cold_starts_max: Option<u64>,
     pub cpu_ms_max: Option<f64>,
     pub queue_delivered_at_least_once: Option<bool>,
+    pub websocket_total_order: Option<bool>,
 }
 
 /// `linearizable: { durable_object: COUNTER, model: counter }`: the calls to the objects of the
@@ -300,6 +358,17 @@ impl LoadedScenario {
                     ),
                 ));
             }
+            if let Some(ws) = &t.websocket
+                && (ws.repeat == 0 || ws.every.is_some_and(|d| d.ms == 0))
+            {
+                return Err(at(
+                    "websocket:",
+                    format!(
+                        "traffic item {}: `websocket.repeat` must be at least 1 and `websocket.every` longer than 0ms",
+                        i + 1
+                    ),
+                ));
+            }
             if !(1..=10_000).contains(&t.count) {
                 return Err(at(
                     "count:",
@@ -399,6 +468,7 @@ impl LoadedScenario {
                     "queue_delivered_at_least_once",
                     e.queue_delivered_at_least_once.is_some(),
                 ),
+                ("websocket_total_order", e.websocket_total_order.is_some()),
             ];
             let keys: Vec<&str> = present
                 .iter()

@@ -53,6 +53,18 @@ pub struct RequestRecord {
     pub cpu_ms: f64,
     pub cold_start: bool,
     pub outcome: Option<String>,
+    /// For a `websocket` traffic item that got its socket: what the client exchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<SocketStats>,
+}
+
+/// A WebSocket client's totals.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SocketStats {
+    pub sent: u32,
+    pub received: u32,
+    /// The close code the client saw (1006: the connection dropped without a close frame).
+    pub close_code: Option<u16>,
 }
 
 /// A cron trigger's firing, as the run recorded it.
@@ -293,14 +305,18 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                 clients.push(madsim::task::spawn_local(async move {
                     madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
                     let url = request_url(&t);
+                    let mut headers: Vec<(String, String)> = t
+                        .headers
+                        .iter()
+                        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                        .collect();
+                    if t.websocket.is_some() && !headers.iter().any(|(k, _)| k == "upgrade") {
+                        headers.push(("upgrade".to_string(), "websocket".to_string()));
+                    }
                     let request = HttpRequest {
                         method: t.method.to_ascii_uppercase(),
                         url: url.clone(),
-                        headers: t
-                            .headers
-                            .iter()
-                            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-                            .collect(),
+                        headers,
                         body: t.body.clone().unwrap_or_default().into_bytes(),
                     };
                     trace.borrow_mut().push(TraceEvent::Request {
@@ -325,6 +341,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                         cpu_ms: 0.0,
                         cold_start: false,
                         outcome: None,
+                        websocket: None,
                     };
                     let index = records.borrow().len();
                     records.borrow_mut().push((at_ms, ti, k, record.clone()));
@@ -364,7 +381,14 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                             if serving != t.colo {
                                 served.responded_at_ms += detour.as_millis() as u64;
                             }
-                            fill(&mut record, served)
+                            let socket = served.response.as_mut().and_then(|r| r.web_socket.take());
+                            fill(&mut record, served);
+                            if let (Some(end), Some(ws)) = (socket, &t.websocket) {
+                                records.borrow_mut()[index].3 = record.clone();
+                                end.add_latency_ms(detour.as_millis() as u64);
+                                let stats = talk(end, &platform, ws.script(id), id).await;
+                                record.websocket = Some(stats);
+                            }
                         }
                         Ok(Err(e)) => {
                             startup_error.borrow_mut().get_or_insert(e);
@@ -530,4 +554,72 @@ fn fill(record: &mut RequestRecord, served: Served) {
     record.cpu_ms = served.report.cpu_ms;
     record.cold_start = served.cold_start;
     record.outcome = Some(served.report.outcome.as_str().to_string());
+}
+
+/// Runs request `id`'s WebSocket client to its end, tracing what it sent and received.
+async fn talk(
+    end: edgesim_runtime::socket::SocketEnd,
+    platform: &Platform,
+    script: crate::socket_client::ClientScript,
+    id: u64,
+) -> SocketStats {
+    use crate::socket_client::ClientEvent;
+    use edgesim_runtime::socket::Frame;
+    let mut stats = SocketStats::default();
+    platform.record(TraceEvent::SocketOpen {
+        at_ms: platform.elapsed_ms(),
+        id,
+        latency_ms: end.latency_ms(),
+    });
+    let describe = |frame: &Frame| match frame {
+        Frame::Text(t) => t.clone(),
+        other => format!("<{} bytes>", other.len()),
+    };
+    crate::socket_client::run(end, platform, script, |at_ms, event| {
+        let traced = match event {
+            ClientEvent::Sent(Frame::Close { .. }) => return,
+            ClientEvent::Sent(frame) => {
+                stats.sent += 1;
+                TraceEvent::SocketSend {
+                    at_ms,
+                    id,
+                    text: describe(&frame),
+                }
+            }
+            ClientEvent::Received(Frame::Close { code, reason }) => {
+                stats.close_code = Some(code);
+                TraceEvent::SocketClose {
+                    at_ms,
+                    id,
+                    code,
+                    reason,
+                }
+            }
+            ClientEvent::Received(frame) => {
+                stats.received += 1;
+                TraceEvent::SocketReceive {
+                    at_ms,
+                    id,
+                    text: describe(&frame),
+                }
+            }
+            ClientEvent::Gone | ClientEvent::HungUp => {
+                stats.close_code = Some(1006);
+                let reason = if event == ClientEvent::Gone {
+                    "the server went away"
+                } else {
+                    "the client hung up"
+                };
+                TraceEvent::SocketClose {
+                    at_ms,
+                    id,
+                    code: 1006,
+                    reason: reason.to_string(),
+                }
+            }
+        };
+        platform.record(traced);
+    })
+    .await;
+    stats
 }

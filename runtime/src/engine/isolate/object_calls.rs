@@ -4,6 +4,9 @@
 use super::{Isolate, engine_error};
 use crate::engine::object::{ObjectIo, ObjectSpec};
 use crate::invocation::{InvocationId, InvocationKind};
+use crate::socket::Frame;
+use crate::socket::hibernation::SocketEvent;
+use rquickjs::{IntoJs, Value};
 
 impl Isolate {
     /// Makes this isolate the home of one Durable Object: from now on calls are delivered with
@@ -67,6 +70,30 @@ impl Isolate {
                     f.call::<_, ()>((id as f64, retry_count, scheduled_time_ms as f64))
                 })
             }
+            InvocationKind::SocketEvent(event) => self.run_js(Some(id), |ctx, e| {
+                let f = e.dispatch_socket_event.clone().restore(ctx)?;
+                let socket = event.socket() as f64;
+                match event {
+                    SocketEvent::Message { frame, .. } => {
+                        let (kind, payload): (&str, Value) = match frame {
+                            Frame::Binary(bytes) => (
+                                "binary",
+                                rquickjs::ArrayBuffer::new(ctx.clone(), bytes)?.into_value(),
+                            ),
+                            Frame::Text(text) | Frame::Close { reason: text, .. } => {
+                                ("text", text.into_js(ctx)?)
+                            }
+                        };
+                        f.call::<_, ()>((id as f64, socket, kind, payload))
+                    }
+                    SocketEvent::Close {
+                        code,
+                        reason,
+                        was_clean,
+                        ..
+                    } => f.call::<_, ()>((id as f64, socket, "close", reason, code, was_clean)),
+                }
+            }),
             InvocationKind::Fetch(_)
             | InvocationKind::Scheduled { .. }
             | InvocationKind::Queue { .. } => {}

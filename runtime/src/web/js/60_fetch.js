@@ -20,6 +20,15 @@ function completeOp(id, ok, value) {
 }
 
 const MAX_REDIRECTS = 20;
+
+/// A response that brought a WebSocket end along: a 101 whose `webSocket` is that end.
+function upgradeResponse(status, statusText, headers, socket) {
+  if (status !== 101) {
+    ops.socketRelease(socket);
+    return new Response(null, { status, statusText, headers });
+  }
+  return new Response(null, { status, statusText, headers, webSocket: WebSocket._fromHandle(socket) });
+}
 async function fetch(input, init) {
     let request = new Request(input, init);
   const signal = request.signal;
@@ -28,7 +37,8 @@ async function fetch(input, init) {
   for (let hop = 0; ; hop++) {
     const body = Request._body(request).isNull ? null : await Request._body(request).consume();
     const pairs = Headers._pairs(request.headers);
-        const [status, statusText, headers, bytes] = await abortable(awaitOp(ops.fetch(request.method, request.url, pairs, body)), signal);
+    const [status, statusText, headers, bytes, socket] = await abortable(awaitOp(ops.fetch(request.method, request.url, pairs, body)), signal);
+    if (socket !== undefined) return upgradeResponse(status, statusText, headers, socket);
     urlList.push(request.url);
     const location = headers.find(([k]) => k === "location")?.[1];
     if (REDIRECT_STATUS.has(status) && location !== undefined && request.redirect === "follow") {

@@ -61,8 +61,9 @@ class DurableObjectStub {
     const request = new Request(input, init);
     const state = Request._body(request);
     const body = state.isNull ? null : await state.consume();
-    const [status, statusText, headers, bytes] = await awaitOp(
+    const [status, statusText, headers, bytes, socket] = await awaitOp(
       ops.objectFetch(this.#target, request.method, request.url, Headers._pairs(request.headers), body));
+    if (socket !== undefined) return upgradeResponse(status, statusText, headers, socket);
     const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
     return new Response(nullBody ? null : bytes, { status, statusText, headers });
   }
@@ -367,6 +368,58 @@ class DurableObjectState {
   abort(reason) {
     ops.resetObject(reason === undefined ? "Durable Object was aborted." : String(reason));
   }
+
+  // ---------- hibernatable WebSockets (actor-state.c++) ----------
+  acceptWebSocket(ws, tags) {
+    if (!(ws instanceof WebSocket)) throw new TypeError("Failed to execute 'acceptWebSocket' on 'DurableObjectState': parameter 1 is not of type 'WebSocket'.");
+    const distinctTags = () => {
+      const distinct = [];
+      for (const t of tags ?? []) {
+        const tag = String(t);
+        if (distinct.length >= 10) throw new Error("a Hibernatable WebSocket cannot have more than 10 tags");
+        if (utf8(tag).length > 256) throw new Error(`"${tag}" is longer than the max tag length (256 characters).`);
+        if (!distinct.includes(tag)) distinct.push(tag);
+      }
+      return distinct;
+    };
+    hibernatableSockets.set(WebSocket._acceptHibernatable(ws, distinctTags), ws);
+  }
+  getWebSockets(tag) {
+    return ops.hibernatableIds(tag === undefined ? null : String(tag)).map(hibernatableSocket);
+  }
+  getTags(ws) {
+    if (!(ws instanceof WebSocket)) throw new TypeError("Failed to execute 'getTags' on 'DurableObjectState': parameter 1 is not of type 'WebSocket'.");
+    return WebSocket._tags(ws);
+  }
+  setWebSocketAutoResponse(pair) {
+    if (pair === undefined || pair === null) return ops.setAutoResponse(null);
+    if (!(pair instanceof WebSocketRequestResponsePair)) throw new TypeError("Failed to execute 'setWebSocketAutoResponse' on 'DurableObjectState': parameter 1 is not of type 'WebSocketRequestResponsePair'.");
+    const request = utf8(pair.request).length, response = utf8(pair.response).length;
+    if (request > 2048) throw new RangeError(`Request cannot be larger than 2048 bytes. A request of size ${request} was provided.`);
+    if (response > 2048) throw new RangeError(`Response cannot be larger than 2048 bytes. A response of size ${response} was provided.`);
+    ops.setAutoResponse([pair.request, pair.response]);
+  }
+  getWebSocketAutoResponse() {
+    const pair = ops.getAutoResponse();
+    return pair === null ? null : new WebSocketRequestResponsePair(pair[0], pair[1]);
+  }
+  getWebSocketAutoResponseTimestamp(ws) {
+    const id = ws instanceof WebSocket ? WebSocket._hid(ws) : null;
+    const at = id === null ? null : ops.hibernatableInfo(id)?.autoResponseAt;
+    return at === null || at === undefined ? null : new OriginalDate(at);
+  }
+}
+
+/// This isolate's WebSocket objects for the object's hibernatable sockets, by socket id; after
+/// an eviction they are made afresh from what the platform kept.
+const hibernatableSockets = new Map();
+function hibernatableSocket(id) {
+  let ws = hibernatableSockets.get(id);
+  if (!ws) {
+    ws = WebSocket._hibernatable(id, ops.hibernatableInfo(id));
+    hibernatableSockets.set(id, ws);
+  }
+  return ws;
 }
 define(G, "DurableObjectState", DurableObjectState);
 
@@ -408,9 +461,10 @@ function dispatchObjectFetch(id, method, url, _colo, headers, body) {
     const noBody = method === "GET" || method === "HEAD";
     const response = await instance.fetch(new Request(url, { method, headers, body: noBody ? null : body }));
     if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+    const socket = response.webSocket ? WebSocket._couple(response.webSocket) : null;
     const state = Response._body(response);
     const bytes = state.isNull ? new Uint8Array(0) : await state.consume();
-    ops.respond(id, response.status, response.statusText, Headers._pairs(response.headers), bytes);
+    ops.respond(id, response.status, response.statusText, Headers._pairs(response.headers), bytes, socket);
   })().catch(throwBack(id));
 }
 
@@ -424,6 +478,20 @@ function dispatchRpc(id, method, args) {
     const result = await instance[method](...deserializeValue(args));
     ops.returned(id, serializeValue(result));
   })().catch(throwBack(id));
+}
+
+/// A hibernatable socket's message or close, to `webSocketMessage` / `webSocketClose`.
+function dispatchSocketEvent(id, socketId, kind, payload, code, wasClean) {
+  (async () => {
+    const instance = await objectInstance();
+    const ws = hibernatableSocket(socketId);
+    if (kind === "close") {
+      WebSocket._closedIncoming(ws);
+      if (typeof instance.webSocketClose === "function") await instance.webSocketClose(ws, code, payload, wasClean);
+    } else if (typeof instance.webSocketMessage === "function") {
+      await instance.webSocketMessage(ws, payload);
+    }
+  })().then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
 }
 
 function dispatchAlarm(id, retryCount, scheduledTime) {

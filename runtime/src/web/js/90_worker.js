@@ -93,7 +93,8 @@ function dispatchFetch(id, method, url, colo, headers, body) {
     const fail = (e) => ops.fail(id, describeError(e));
   promise.then((response) => {
     if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
-    const respond = (bytes) => ops.respond(id, response.status, response.statusText, Headers._pairs(response.headers), bytes);
+    const socket = response.webSocket ? WebSocket._couple(response.webSocket) : null;
+    const respond = (bytes) => ops.respond(id, response.status, response.statusText, Headers._pairs(response.headers), bytes, socket);
     const state = Response._body(response);
     // A body held as bytes (the usual case) is sent without another trip through promises.
     const bytes = state.isNull ? new Uint8Array(0) : state.takeBytes();
@@ -133,5 +134,5 @@ function dispatchQueue(id, queue, messagesJson) {
 
 return {
   setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp,
-  hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchQueue,
+  hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchQueue, dispatchSocketEvent,
 };
