@@ -26,7 +26,14 @@ impl D1Service {
     ) -> Result<D1Response, D1Error> {
         let service = &platform.d1;
         let primary = home_colo(&service.primaries, database, from_colo);
-        platform.travel(from_colo, &primary).await;
+        let lost = || D1Error {
+            prefix: "D1_ERROR",
+            message: "Network connection lost.".into(),
+        };
+        platform
+            .travel(from_colo, &primary)
+            .await
+            .map_err(|_| lost())?;
         let (reply, bookmark) = {
             let mut databases = service.databases.borrow_mut();
             if !databases.contains_key(database) {
@@ -47,7 +54,10 @@ impl D1Service {
                 }
             }
         };
-        platform.travel(&primary, from_colo).await;
+        platform
+            .travel(&primary, from_colo)
+            .await
+            .map_err(|_| lost())?;
         let region = crate::world::colos::built_in(&primary)
             .map_or("WEUR".to_string(), |c| c.region.to_ascii_uppercase());
         reply.map(|reply| D1Response {

@@ -124,25 +124,31 @@ impl Host for SimHost {
         let namespace = namespace.to_string();
         Box::pin(async move {
             let (name, key) = op_name(&op);
-            platform.travel(&colo, &colo).await;
+            platform.local_hop(&colo).await;
             let (source, central_at_ms, reply) =
                 match platform
                     .kv
                     .read_cached(&colo, &namespace, &op, platform.now_ms())
                 {
                     Some(reply) => (Source::Cache, None, Ok(reply)),
-                    None => {
-                        platform.travel(&colo, KV_CENTRAL).await;
-                        let central_at_ms = platform.elapsed_ms();
-                        let reply =
-                            platform
-                                .kv
-                                .at_central(&colo, &namespace, op, platform.now_ms());
-                        platform.travel(KV_CENTRAL, &colo).await;
-                        (Source::Central, Some(central_at_ms), reply)
-                    }
+                    None => match platform.travel(&colo, KV_CENTRAL).await {
+                        Err(_) => (Source::Central, None, Err(KvError::NetworkLost)),
+                        Ok(()) => {
+                            let central_at_ms = platform.elapsed_ms();
+                            let reply =
+                                platform
+                                    .kv
+                                    .at_central(&colo, &namespace, op, platform.now_ms());
+                            // A lost answer: the central store may well have applied a write.
+                            let reply = match platform.travel(KV_CENTRAL, &colo).await {
+                                Ok(()) => reply,
+                                Err(_) => Err(KvError::NetworkLost),
+                            };
+                            (Source::Central, Some(central_at_ms), reply)
+                        }
+                    },
                 };
-            platform.travel(&colo, &colo).await;
+            platform.local_hop(&colo).await;
             platform.record(TraceEvent::Kv {
                 at_ms: platform.elapsed_ms(),
                 colo,
@@ -219,14 +225,14 @@ impl Host for SimHost {
         let platform = self.platform.clone();
         let colo = self.colo.clone();
         Box::pin(async move {
-            platform.travel(&colo, &colo).await;
+            platform.local_hop(&colo).await;
             let reply = platform
                 .caches
                 .borrow_mut()
                 .entry(colo.clone())
                 .or_default()
                 .apply(op, platform.now_ms());
-            platform.travel(&colo, &colo).await;
+            platform.local_hop(&colo).await;
             reply
         })
     }

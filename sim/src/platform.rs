@@ -43,7 +43,14 @@ pub struct Platform {
     pub origins: RefCell<Option<Rc<crate::host::OriginFn>>>,
     /// The run's seed, from which every component's randomness is derived.
     pub run_seed: u64,
+    /// Partitions and latency spikes in effect over the run.
+    pub faults: crate::world::faults::NetworkFaults,
 }
+
+/// A message lost in a partition: its sender gave up waiting for an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Network connection lost.")]
+pub struct Unreachable;
 
 impl Platform {
     /// A platform of `colos`, with the KV central store at `kv.central_colo`'s position (or at
@@ -80,6 +87,7 @@ impl Platform {
             colos: colos.to_vec(),
             outages: RefCell::default(),
             run_seed,
+            faults: Default::default(),
         }
     }
 
@@ -150,10 +158,28 @@ impl Platform {
             .map_or_else(|| colo.to_string(), |c| c.name.clone())
     }
 
-    /// Waits the one-way network time from `from` to `to` (a hop within a colo when they are
-    /// the same).
-    pub async fn travel(&self, from: &str, to: &str) {
-        let ms = self.network.one_way_ms(from, to);
+    /// Carries a message from `from` to `to`: waits the one-way network time (plus any latency
+    /// spike), or, when a partition drops it, the time its sender waits before giving up.
+    pub async fn travel(&self, from: &str, to: &str) -> Result<(), Unreachable> {
+        let at_ms = self.elapsed_ms();
+        if self.faults.is_cut(from, to, at_ms) {
+            self.record(TraceEvent::MessageLost {
+                at_ms,
+                from: from.to_string(),
+                to: to.to_string(),
+            });
+            let timeout = crate::world::faults::UNREACHABLE_TIMEOUT_MS;
+            madsim::time::sleep(std::time::Duration::from_millis(timeout)).await;
+            return Err(Unreachable);
+        }
+        let ms = self.network.one_way_ms(from, to) + self.faults.extra_ms(from, to, at_ms);
+        madsim::time::sleep(std::time::Duration::from_millis(ms)).await;
+        Ok(())
+    }
+
+    /// A hop inside colo `colo` (isolate to its local cache or queue front end): never cut.
+    pub async fn local_hop(&self, colo: &str) {
+        let ms = self.network.one_way_ms(colo, colo);
         madsim::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
 

@@ -95,7 +95,7 @@ impl QueueService {
         queue: String,
         messages: Vec<OutgoingMessage>,
     ) -> QueueMetrics {
-        platform.travel(&from_colo, &from_colo).await;
+        platform.local_hop(&from_colo).await;
         let service = &platform.queues;
         let ids: Vec<String> = messages
             .iter()
@@ -120,7 +120,7 @@ impl QueueService {
             .send(ids, messages, platform.now_ms());
         Self::wake(&platform, &queue);
         let metrics = service.metrics(&queue);
-        platform.travel(&from_colo, &from_colo).await;
+        platform.local_hop(&from_colo).await;
         metrics
     }
 

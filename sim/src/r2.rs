@@ -2,7 +2,7 @@
 //! colo of the bucket's first use), reached across the network (semantics.md §3.1).
 
 use edgesim_runtime::host::R2Result;
-use edgesim_runtime::storage::r2::{R2Bucket, R2Op};
+use edgesim_runtime::storage::r2::{R2Bucket, R2Error, R2Op};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -24,14 +24,22 @@ impl R2Service {
     ) -> R2Result {
         let service = &platform.r2;
         let home = home_colo(&service.homes, bucket, from_colo);
-        platform.travel(from_colo, &home).await;
+        let lost = || R2Error::internal(op.action());
+        platform
+            .travel(from_colo, &home)
+            .await
+            .map_err(|_| lost())?;
+        let action = op.action();
         let result = service
             .buckets
             .borrow_mut()
             .entry(bucket.to_string())
             .or_default()
             .apply(op, body, platform.now_ms());
-        platform.travel(&home, from_colo).await;
+        platform
+            .travel(&home, from_colo)
+            .await
+            .map_err(|_| R2Error::internal(action))?;
         result
     }
 }

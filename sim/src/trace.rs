@@ -130,6 +130,12 @@ pub enum TraceEvent {
         from: String,
         to: String,
     },
+    /// A message sent into a partition was dropped.
+    MessageLost {
+        at_ms: u64,
+        from: String,
+        to: String,
+    },
     /// A scheduled fault took effect.
     Fault { at_ms: u64, fault: String },
     /// A line a Durable Object's code logged (`console.*`).

@@ -104,14 +104,29 @@ fn checkers_not_built_yet_are_refused_by_name() {
 }
 
 #[test]
-fn faults_not_simulated_yet_are_refused_with_their_position() {
+fn malformed_faults_are_refused_with_their_position() {
     let e = error(&format!(
         "{BASE}faults:\n  - {{ at: 30s, partition: [LHR, SIN] }}\n"
     ));
+    assert_eq!(
+        e,
+        "s.yaml:5:16: fault 1: a `partition` needs `for:`, how long it lasts (like 20s)"
+    );
+    let e = error(&format!(
+        "{BASE}faults:\n  - {{ at: 30s, partition: [LHR, MOON], for: 5s }}\n"
+    ));
     assert!(
-        e.contains("fault 1: partitions are not simulated by this version of edgesim yet"),
+        e.ends_with("fault 1: unknown place \"MOON\": name a colo of the scenario or `kv-central`"),
         "{e}"
     );
+    let e = error(&format!(
+        "{BASE}faults:\n  - {{ at: 30s, latency_spike: [LHR, SIN], for: 5s }}\n"
+    ));
+    assert!(e.contains("a `latency_spike` needs `add:`"), "{e}");
+    let e = error(&format!(
+        "{BASE}faults:\n  - {{ at: 30s, partition: [[LHR, SIN], [SIN]], for: 5s }}\n"
+    ));
+    assert!(e.ends_with("\"SIN\" is on both sides"), "{e}");
     let e = error(&format!(
         "{BASE}faults:\n  - {{ at: 30s, crash: moon:FRA }}\n"
     ));
@@ -125,7 +140,7 @@ fn faults_not_simulated_yet_are_refused_with_their_position() {
 fn a_fault_needs_exactly_one_kind() {
     let e = error(&format!("{BASE}faults:\n  - {{ at: 30s }}\n"));
     assert!(
-        e.contains("fault 1: a fault needs exactly one of `crash` or `fail_storage_writes`"),
+        e.contains("fault 1: a fault needs exactly one of `crash`, `fail_storage_writes`, `partition` or `latency_spike`"),
         "{e}"
     );
 }

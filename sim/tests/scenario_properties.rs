@@ -1,7 +1,8 @@
 //! Properties over random schedules (proptest shrinks a failing one to its essentials):
 //! a Durable Object counter hit by random traffic from random colos, through random host
-//! crashes and failed writes, stays linearizable and loses no acknowledged increment; random
-//! KV writes and reads across colos never see a value staler than the cache TTL allows.
+//! crashes, failed writes and partitions, stays linearizable and loses no acknowledged
+//! increment; random KV writes and reads across colos, through random partitions from the
+//! central store, never see a value staler than the cache TTL allows.
 
 use std::path::Path;
 
@@ -26,12 +27,30 @@ type Crash = (u64, usize, u64);
 /// (at_ms, failing commits)
 type StorageFault = (u64, u32);
 
-/// Random host crashes and storage faults.
-fn faults() -> impl Strategy<Value = (Vec<Crash>, Vec<StorageFault>)> {
+/// (at_ms, colo index, other colo index offset 1..4, for_ms)
+type Partition = (u64, usize, usize, u64);
+
+/// Random host crashes, storage faults and partitions between two colos.
+fn faults() -> impl Strategy<Value = (Vec<Crash>, Vec<StorageFault>, Vec<Partition>)> {
     (
         prop::collection::vec((0..8_000u64, 0..4usize, 0..2_000u64), 0..3),
         prop::collection::vec((0..8_000u64, 1..3u32), 0..3),
+        prop::collection::vec((0..8_000u64, 0..4usize, 1..4usize, 1..3_000u64), 0..3),
     )
+}
+
+/// The `faults:` lines of random partitions.
+fn partition_lines(partitions: &[Partition]) -> String {
+    partitions
+        .iter()
+        .map(|(at, a, offset, for_ms)| {
+            format!(
+                "  - {{ at: {at}ms, partition: [{}, {}], for: {for_ms}ms }}\n",
+                COLOS[*a],
+                COLOS[(a + offset) % 4]
+            )
+        })
+        .collect()
 }
 
 proptest! {
@@ -40,7 +59,7 @@ proptest! {
     #[test]
     fn do_counter_is_linearizable_under_random_traffic_and_faults(
         traffic in requests(),
-        (crashes, failures) in faults(),
+        (crashes, failures, partitions) in faults(),
         seed in 0..1_000u64,
     ) {
         let mut yaml = String::from(
@@ -54,9 +73,10 @@ proptest! {
                 COLOS[*colo]
             ));
         }
-        if !crashes.is_empty() || !failures.is_empty() {
+        if !crashes.is_empty() || !failures.is_empty() || !partitions.is_empty() {
             yaml.push_str("faults:\n");
         }
+        yaml.push_str(&partition_lines(&partitions));
         for (at, colo, outage) in &crashes {
             yaml.push_str(&format!(
                 "  - {{ at: {at}ms, crash: \"do-host:{}\", for: {outage}ms }}\n",
@@ -76,6 +96,7 @@ proptest! {
     #[test]
     fn kv_reads_are_never_staler_than_the_cache_ttl(
         ops in prop::collection::vec((0..4usize, 0..120_000u64, any::<bool>()), 1..30),
+        cuts in prop::collection::vec((0..4usize, 0..120_000u64, 1..30_000u64), 0..3),
         seed in 0..1_000u64,
     ) {
         let mut yaml = String::from(
@@ -91,6 +112,15 @@ proptest! {
             } else {
                 yaml.push_str(&format!("  - {{ at: {at}ms, colo: {colo}, worker: app, url: /kv/k }}\n"));
             }
+        }
+        if !cuts.is_empty() {
+            yaml.push_str("faults:\n");
+        }
+        for (colo, at, for_ms) in &cuts {
+            yaml.push_str(&format!(
+                "  - {{ at: {at}ms, partition: [{}, kv-central], for: {for_ms}ms }}\n",
+                COLOS[*colo]
+            ));
         }
         yaml.push_str("expect:\n  - { kv_staleness_max: 61s }\n");
         let out = run(&scenario(&yaml), seed).unwrap();

@@ -18,18 +18,24 @@ pub const CACHE_TTL_MIN_S: i64 = 30;
 /// Writes to one key closer together than this fail with 429.
 pub const SAME_KEY_WRITE_INTERVAL_MS: u64 = 1_000;
 
-/// A failed KV call as the binding reports it: `KV <METHOD> failed: <status> <message>`.
+/// A failed KV call as the binding reports it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("KV {method} failed: {status} {message}")]
-pub struct KvError {
-    pub method: &'static str,
-    pub status: u16,
-    pub message: String,
+pub enum KvError {
+    /// The service answered with an error: `KV <METHOD> failed: <status> <message>`.
+    #[error("KV {method} failed: {status} {message}")]
+    Failed {
+        method: &'static str,
+        status: u16,
+        message: String,
+    },
+    /// The service could not be reached (errors.mdx's retryable disconnect).
+    #[error("Network connection lost.")]
+    NetworkLost,
 }
 
 impl KvError {
     fn new(method: &'static str, status: u16, message: impl Into<String>) -> Self {
-        KvError {
+        KvError::Failed {
             method,
             status,
             message: message.into(),

@@ -45,6 +45,30 @@ fn error(action: &str, code: u32) -> R2Error {
     }
 }
 
+impl R2Error {
+    /// Code 10001: what the binding reports when the bucket could not be reached.
+    pub fn internal(action: &str) -> Self {
+        error(action, 10001)
+    }
+}
+
+impl R2Op {
+    /// The binding method that made this operation, as R2's errors name it.
+    pub fn action(&self) -> &'static str {
+        match self {
+            R2Op::Head { .. } => "head",
+            R2Op::Get { .. } => "get",
+            R2Op::Put { .. } => "put",
+            R2Op::Delete { .. } => "delete",
+            R2Op::List(_) => "list",
+            R2Op::CreateMultipart { .. } => "createMultipartUpload",
+            R2Op::UploadPart { .. } => "uploadPart",
+            R2Op::Complete { .. } => "completeMultipartUpload",
+            R2Op::Abort { .. } => "abortMultipartUpload",
+        }
+    }
+}
+
 /// What the binding shows of an object (its body travels separately).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

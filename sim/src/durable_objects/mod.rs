@@ -252,9 +252,12 @@ impl ObjectService {
             .or_insert_with(|| place(platform, &from_colo, call.location_hint.as_deref()))
             .clone();
         let lost = || ObjectCallError::platform(CONNECTION_LOST);
-        platform.travel(&from_colo, &colo).await;
+        platform
+            .travel(&from_colo, &colo)
+            .await
+            .map_err(|_| lost())?;
         if service.is_down(&colo, platform.elapsed_ms()) {
-            platform.travel(&colo, &from_colo).await;
+            let _lost_either_way = platform.travel(&colo, &from_colo).await;
             return Err(lost());
         }
         let (reply, answer) = oneshot::channel();
@@ -282,7 +285,11 @@ impl ObjectService {
             .unbounded_send(Inbound::Job(job))
             .map_err(|_| lost())?;
         let result = answer.await.map_err(|_| lost())?;
-        platform.travel(&colo, &from_colo).await;
+        // The call ran; if its answer is lost the caller cannot tell.
+        platform
+            .travel(&colo, &from_colo)
+            .await
+            .map_err(|_| lost())?;
         // A WebSocket handed back spans this hop from now on.
         if let Ok(ObjectReply::Response(r)) = &result
             && let Some(end) = &r.web_socket

@@ -1,9 +1,13 @@
 //! Faults as data: what a scenario's `faults:` items say, checked before the run starts.
 //!
-//! Simulated now: a colo outage (`crash: colo:<COLO>`, with `for:` its length), the crash of
-//! the Durable Object hosts at a colo (`crash: do-host:<COLO>`), and failing Durable Object
-//! storage writes (`fail_storage_writes: N`). The other kinds design.md names (partitions,
-//! latency spikes) are recognised and refused with a clear message until they are built.
+//! - `crash: colo:<COLO>` (an outage, `for:` its length) and `crash: do-host:<COLO>` (the
+//!   Durable Object hosts of a colo);
+//! - `fail_storage_writes: N`: the next N Durable Object commits fail;
+//! - `partition: [A, B]` drops messages both ways between A and B, `partition: { from: A,
+//!   to: B }` one way only; A and B are places (colos, `kv-central`) or lists of them;
+//! - `latency_spike: [A, B]` with `add: 300ms` slows messages between them.
+//!
+//! Partitions and spikes last `for:`.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,9 +26,39 @@ pub struct FaultSpec {
     /// The next N Durable Object storage commits fail (each resets its object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_storage_writes: Option<u32>,
-    /// Recognised, not simulated yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partition: Option<serde_norway::Value>,
+    pub partition: Option<PartitionSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_spike: Option<Vec<Group>>,
+    /// With `latency_spike`: the extra one-way latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<Duration>,
+}
+
+/// One place or several.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Group {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Group {
+    fn places(&self) -> Vec<String> {
+        match self {
+            Group::One(p) => vec![p.clone()],
+            Group::Many(ps) => ps.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum PartitionSpec {
+    /// `[A, B]`: both ways.
+    BothWays(Vec<Group>),
+    /// `{ from: A, to: B }`: messages from A to B are lost; B still reaches A.
+    OneWay { from: Group, to: Group },
 }
 
 /// A fault ready to apply.
@@ -40,6 +74,17 @@ pub enum Fault {
         for_ms: u64,
     },
     FailStorageWrites(u32),
+    Partition {
+        from: Vec<String>,
+        to: Vec<String>,
+        both_ways: bool,
+        for_ms: u64,
+    },
+    LatencySpike {
+        between: (Vec<String>, Vec<String>),
+        add_ms: u64,
+        for_ms: u64,
+    },
 }
 
 impl Fault {
@@ -53,6 +98,29 @@ impl Fault {
                 format!("crash colo:{colo} for {}", Duration::from_ms(*for_ms))
             }
             Fault::FailStorageWrites(n) => format!("fail_storage_writes {n}"),
+            Fault::Partition {
+                from,
+                to,
+                both_ways,
+                for_ms,
+            } => format!(
+                "partition {} {} {} for {}",
+                from.join(","),
+                if *both_ways { "<->" } else { "->" },
+                to.join(","),
+                Duration::from_ms(*for_ms)
+            ),
+            Fault::LatencySpike {
+                between: (a, b),
+                add_ms,
+                for_ms,
+            } => format!(
+                "latency_spike {} <-> {} +{} for {}",
+                a.join(","),
+                b.join(","),
+                Duration::from_ms(*add_ms),
+                Duration::from_ms(*for_ms)
+            ),
         }
     }
 }
@@ -61,12 +129,56 @@ impl FaultSpec {
     /// The fault this item describes, or what is wrong with it (`colos`: the scenario's colos,
     /// empty when it uses the built-in table).
     pub fn fault(&self, colos: &[&str]) -> Result<Fault, String> {
-        if self.partition.is_some() {
+        let kinds = [
+            self.crash.is_some(),
+            self.fail_storage_writes.is_some(),
+            self.partition.is_some(),
+            self.latency_spike.is_some(),
+        ];
+        if kinds.iter().filter(|k| **k).count() != 1 {
             return Err(
-                "partitions are not simulated by this version of edgesim yet; \
-                        supported faults: `crash: do-host:<COLO>` and `fail_storage_writes: N`"
+                "a fault needs exactly one of `crash`, `fail_storage_writes`, \
+                        `partition` or `latency_spike`"
                     .into(),
             );
+        }
+        if self.add.is_some() && self.latency_spike.is_none() {
+            return Err("`add` applies to `latency_spike`".into());
+        }
+        if let Some(p) = &self.partition {
+            let for_ms = self.window("partition")?;
+            let (from, to, both_ways) = match p {
+                PartitionSpec::BothWays(groups) => {
+                    let [a, b] = two_groups(groups, "partition")?;
+                    (a, b, true)
+                }
+                PartitionSpec::OneWay { from, to } => (from.places(), to.places(), false),
+            };
+            check_places(&from, &to, colos)?;
+            return Ok(Fault::Partition {
+                from,
+                to,
+                both_ways,
+                for_ms,
+            });
+        }
+        if let Some(groups) = &self.latency_spike {
+            let for_ms = self.window("latency_spike")?;
+            let [a, b] = two_groups(groups, "latency_spike")?;
+            check_places(&a, &b, colos)?;
+            let add_ms = match self.add {
+                Some(d) if d.ms > 0 => d.ms,
+                _ => {
+                    return Err(
+                        "a `latency_spike` needs `add:`, the extra latency (like 200ms)".into(),
+                    );
+                }
+            };
+            return Ok(Fault::LatencySpike {
+                between: (a, b),
+                add_ms,
+                for_ms,
+            });
         }
         match (&self.crash, self.fail_storage_writes) {
             (Some(target), None) => {
@@ -102,4 +214,48 @@ impl FaultSpec {
             _ => Err("a fault needs exactly one of `crash` or `fail_storage_writes`".into()),
         }
     }
+
+    /// How long a partition or spike lasts: `for` is required.
+    fn window(&self, kind: &str) -> Result<u64, String> {
+        match self.for_ {
+            Some(d) if d.ms > 0 => Ok(d.ms),
+            _ => Err(format!(
+                "a `{kind}` needs `for:`, how long it lasts (like 20s)"
+            )),
+        }
+    }
+}
+
+fn two_groups(groups: &[Group], kind: &str) -> Result<[Vec<String>; 2], String> {
+    match groups {
+        [a, b] => Ok([a.places(), b.places()]),
+        _ => Err(format!(
+            "`{kind}` takes two sides, like [SIN, kv-central] or [[LHR, FRA], [NRT]]; got {}",
+            groups.len()
+        )),
+    }
+}
+
+/// Every place must be a colo of the run or `kv-central`, and no place on both sides.
+fn check_places(a: &[String], b: &[String], colos: &[&str]) -> Result<(), String> {
+    for place in a.iter().chain(b) {
+        let known = place == crate::platform::KV_CENTRAL
+            || if colos.is_empty() {
+                crate::world::colos::built_in(place).is_some()
+            } else {
+                colos.contains(&place.as_str())
+            };
+        if !known {
+            return Err(format!(
+                "unknown place {place:?}: name a colo of the scenario or `kv-central`"
+            ));
+        }
+    }
+    if a.is_empty() || b.is_empty() {
+        return Err("each side needs at least one place".into());
+    }
+    if let Some(both) = a.iter().find(|p| b.contains(p)) {
+        return Err(format!("{both:?} is on both sides"));
+    }
+    Ok(())
 }

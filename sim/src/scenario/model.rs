@@ -307,7 +307,12 @@ impl LoadedScenario {
         let colo_names: Vec<&str> = s.colos.iter().map(ColoSpec::name).collect();
         for (i, f) in s.faults.iter().enumerate() {
             if let Err(message) = f.fault(&colo_names) {
-                let needle = f.crash.as_deref().unwrap_or("faults:");
+                let needle = match (&f.crash, &f.partition, &f.latency_spike) {
+                    (Some(target), _, _) => target.as_str(),
+                    (_, Some(_), _) => "partition:",
+                    (_, _, Some(_)) => "latency_spike:",
+                    _ => "faults:",
+                };
                 return Err(at(needle, format!("fault {}: {message}", i + 1)));
             }
         }

@@ -274,6 +274,19 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                     }
                     Fault::CrashColo { colo, for_ms } => platform.crash_colo(&colo, at_ms, for_ms),
                     Fault::FailStorageWrites(n) => platform.objects.fail_next_commits(n),
+                    Fault::Partition {
+                        from,
+                        to,
+                        both_ways,
+                        for_ms,
+                    } => platform
+                        .faults
+                        .partition(from, to, both_ways, at_ms, for_ms),
+                    Fault::LatencySpike {
+                        between: (a, b),
+                        add_ms,
+                        for_ms,
+                    } => platform.faults.spike(a, b, add_ms, at_ms, for_ms),
                 }
             });
         }

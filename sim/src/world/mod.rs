@@ -1,6 +1,7 @@
 //! The world a run happens in: its colos and the network between them.
 
 pub mod colos;
+pub mod faults;
 pub mod network;
 
 pub use colos::Colo;
