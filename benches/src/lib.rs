@@ -9,7 +9,7 @@ use edgesim_runtime::host::R2Result;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply, HttpCache};
-use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response};
+use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response, D1Session};
 use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
 };
@@ -87,7 +87,12 @@ impl Host for BenchHost {
         let reply = self.cache.borrow_mut().apply(op, self.now_ms());
         Box::pin(std::future::ready(reply))
     }
-    fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>> {
+    fn d1(
+        &self,
+        database: &str,
+        request: D1Request,
+        _session: Option<D1Session>,
+    ) -> HostFuture<Result<D1Response, D1Error>> {
         let mut databases = self.d1.borrow_mut();
         if !databases.contains_key(database) {
             match D1Database::open(0) {

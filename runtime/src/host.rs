@@ -14,7 +14,7 @@ use crate::socket::SocketEnd;
 use crate::socket::hibernation::Hibernation;
 
 use crate::storage::cache::{CacheOp, CacheReply};
-use crate::storage::d1::{D1Error, D1Request, D1Response};
+use crate::storage::d1::{D1Error, D1Request, D1Response, D1Session};
 use crate::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use crate::storage::kv::{KvError, KvOp, KvReply};
 use crate::storage::queue::{OutgoingMessage, QueueMetrics};
@@ -135,8 +135,14 @@ pub trait Host {
     fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics>;
     /// Runs a Cache API operation on the caches of the data centre this isolate runs in.
     fn cache(&self, op: CacheOp) -> HostFuture<CacheReply>;
-    /// Runs a request on D1 database `database` (the binding's database id).
-    fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>>;
+    /// Runs a request on D1 database `database` (the binding's database id); `session` when
+    /// it comes through `withSession()`, which lets read replicas answer.
+    fn d1(
+        &self,
+        database: &str,
+        request: D1Request,
+        session: Option<D1Session>,
+    ) -> HostFuture<Result<D1Response, D1Error>>;
     /// Delivers a call to a Durable Object, wherever it lives, and brings back its answer.
     fn call_object(&self, call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>>;
     /// Runs an operation on the durable storage of the object this isolate hosts.

@@ -1,70 +1,260 @@
-//! D1 on the simulated platform: each database has one primary, placed in the colo of its first
-//! query, and queries cross the network to it. (Read replicas and sessions' bookmarks waiting
-//! for a replica to catch up come with the replication model; today every query, in a session
-//! or not, is served by the primary, which is what production does without sessions.)
+//! D1 on the simulated platform (semantics.md §4.3): each database has a primary, placed in the
+//! colo of its first query, and a read replica in every replication region of the run (ENAM,
+//! WNAM, WEUR, EEUR, APAC, OC) other than the primary's, at the run's first colo of that region.
+//!
+//! Without a session every query goes to the primary. In a session (`withSession`) a read goes
+//! to the nearest copy — a replica, or the primary — and a replica that is older than the
+//! session's bookmark waits until it has caught up; writes always go to the primary. A replica
+//! receives each committed write one replication lag after the primary committed it (the
+//! network between them plus `platform.d1.replication_lag`), replaying it in commit order.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::time::Duration;
 
-use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response};
+use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response, D1Session};
 
 use crate::platform::{Platform, home_colo};
+use crate::trace::TraceEvent;
 
-#[derive(Default)]
+/// read-replication.mdx: where replicas run.
+pub const REPLICA_REGIONS: [&str; 6] = ["enam", "wnam", "weur", "eeur", "apac", "oc"];
+/// How long a committed write takes to reach a replica on top of the network (the default of
+/// `platform.d1.replication_lag`).
+pub const REPLICATION_LAG_MS: u64 = 200;
+
+/// A write the primary committed: replicas replay it in order.
+struct LoggedWrite {
+    request: D1Request,
+    committed_ms: u64,
+}
+
+struct Primary {
+    colo: String,
+    db: D1Database,
+    log: Vec<LoggedWrite>,
+}
+
 pub struct D1Service {
-    databases: RefCell<BTreeMap<String, D1Database>>,
-    primaries: RefCell<BTreeMap<String, String>>,
+    primaries: RefCell<BTreeMap<String, Primary>>,
+    homes: RefCell<BTreeMap<String, String>>,
+    /// (database, colo) -> the replica there.
+    replicas: RefCell<BTreeMap<(String, String), D1Database>>,
+    pub replication_lag_ms: Cell<u64>,
+}
+
+impl Default for D1Service {
+    fn default() -> Self {
+        D1Service {
+            primaries: Default::default(),
+            homes: Default::default(),
+            replicas: Default::default(),
+            replication_lag_ms: Cell::new(REPLICATION_LAG_MS),
+        }
+    }
+}
+
+fn d1_error(message: impl Into<String>) -> D1Error {
+    D1Error {
+        prefix: "D1_ERROR",
+        message: message.into(),
+    }
+}
+
+fn lost() -> D1Error {
+    d1_error("Network connection lost.")
+}
+
+/// The region of one of the run's colos (a colo the run does not know counts as WEUR).
+fn region_of(platform: &Platform, colo: &str) -> &'static str {
+    platform
+        .colos
+        .iter()
+        .find(|c| c.name == colo)
+        .map_or("weur", |c| c.region)
 }
 
 impl D1Service {
-    /// Runs `request` from an isolate at `from_colo`: to the primary and back.
+    /// Runs `request` from an isolate at `from_colo`, at the primary or (in a session, for a
+    /// read) at the nearest copy that is new enough.
     pub async fn query(
         platform: &Platform,
         from_colo: &str,
         database: &str,
         request: D1Request,
+        session: Option<D1Session>,
     ) -> Result<D1Response, D1Error> {
         let service = &platform.d1;
-        let primary = home_colo(&service.primaries, database, from_colo);
-        let lost = || D1Error {
-            prefix: "D1_ERROR",
-            message: "Network connection lost.".into(),
+        let primary_colo = home_colo(&service.homes, database, from_colo);
+        service.open(platform, database, &primary_colo)?;
+        let min_version = session
+            .as_ref()
+            .and_then(|s| s.bookmark.as_deref())
+            .map_or(0, D1Database::bookmark_version);
+        let replica_colo = match &session {
+            Some(s) if !s.first_primary && service.is_read_only(database, &request) => {
+                nearest_replica(platform, from_colo, &primary_colo)
+            }
+            _ => None,
         };
+        let serving = replica_colo.clone().unwrap_or_else(|| primary_colo.clone());
         platform
-            .travel(from_colo, &primary)
+            .travel(from_colo, &serving)
             .await
             .map_err(|_| lost())?;
-        let (reply, bookmark) = {
-            let mut databases = service.databases.borrow_mut();
-            if !databases.contains_key(database) {
-                let seed = crate::seed::derive(platform.run_seed, &format!("d1/{database}"));
-                let db = D1Database::open(seed).map_err(|e| D1Error {
-                    prefix: "D1_ERROR",
-                    message: format!("Internal error while starting up D1 DB storage caused object to be reset. ({e})"),
-                })?;
-                databases.insert(database.to_string(), db);
-            }
-            match databases.get_mut(database) {
-                Some(db) => (db.run(request), db.bookmark()),
-                None => {
-                    return Err(D1Error {
-                        prefix: "D1_ERROR",
-                        message: "Network connection lost.".into(),
-                    });
-                }
+        let answer = match &replica_colo {
+            None => service.at_primary(platform, database, request)?,
+            Some(colo) => {
+                service
+                    .at_replica(platform, database, colo, min_version, request)
+                    .await?
             }
         };
         platform
-            .travel(&primary, from_colo)
+            .travel(&serving, from_colo)
             .await
             .map_err(|_| lost())?;
-        let region = crate::world::colos::built_in(&primary)
-            .map_or("WEUR".to_string(), |c| c.region.to_ascii_uppercase());
+        let (reply, bookmark, version) = answer;
+        if session.is_some() {
+            platform.record(TraceEvent::D1Query {
+                at_ms: platform.elapsed_ms(),
+                database: database.to_string(),
+                from: from_colo.to_string(),
+                served_by: serving.clone(),
+                primary: replica_colo.is_none(),
+                min_version,
+                version,
+            });
+        }
         reply.map(|reply| D1Response {
             reply,
             bookmark,
-            served_by_region: region,
-            served_by_primary: true,
+            served_by_region: region_of(platform, &serving).to_ascii_uppercase(),
+            served_by_primary: replica_colo.is_none(),
         })
     }
+
+    /// Creates the database (its primary at `colo`) on first use.
+    fn open(&self, platform: &Platform, database: &str, colo: &str) -> Result<(), D1Error> {
+        let mut primaries = self.primaries.borrow_mut();
+        if !primaries.contains_key(database) {
+            let db = D1Database::open(database_seed(platform, database)).map_err(|e| {
+                d1_error(format!(
+                    "Internal error while starting up D1 DB storage caused object to be reset. ({e})"
+                ))
+            })?;
+            primaries.insert(
+                database.to_string(),
+                Primary {
+                    colo: colo.to_string(),
+                    db,
+                    log: Vec::new(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn is_read_only(&self, database: &str, request: &D1Request) -> bool {
+        self.primaries
+            .borrow()
+            .get(database)
+            .is_some_and(|p| p.db.is_read_only(request))
+    }
+
+    fn at_primary(
+        &self,
+        platform: &Platform,
+        database: &str,
+        request: D1Request,
+    ) -> Result<Answer, D1Error> {
+        let mut primaries = self.primaries.borrow_mut();
+        let primary = primaries.get_mut(database).ok_or_else(|| {
+            d1_error("Cannot resolve D1 DB due to transient issue on remote node.")
+        })?;
+        let before = primary.db.version();
+        let reply = primary.db.run(request.clone());
+        if primary.db.version() > before {
+            primary.log.push(LoggedWrite {
+                request,
+                committed_ms: platform.elapsed_ms(),
+            });
+        }
+        Ok((reply, primary.db.bookmark(), primary.db.version()))
+    }
+
+    /// Answers a read at the replica in `colo`, after it has caught up with `min_version`.
+    async fn at_replica(
+        &self,
+        platform: &Platform,
+        database: &str,
+        colo: &str,
+        min_version: u64,
+        request: D1Request,
+    ) -> Result<Answer, D1Error> {
+        let key = (database.to_string(), colo.to_string());
+        let lag_ms = {
+            let primaries = self.primaries.borrow();
+            let primary = primaries.get(database).ok_or_else(lost)?;
+            platform.network.one_way_ms(&primary.colo, colo) + self.replication_lag_ms.get()
+        };
+        // A replica that is behind the session's bookmark waits for that write to arrive.
+        let needed_at_ms = {
+            let primaries = self.primaries.borrow();
+            let primary = primaries.get(database).ok_or_else(lost)?;
+            min_version
+                .checked_sub(1)
+                .and_then(|i| primary.log.get(i as usize))
+                .map_or(0, |w| w.committed_ms + lag_ms)
+        };
+        let now_ms = platform.elapsed_ms();
+        if needed_at_ms > now_ms {
+            madsim::time::sleep(Duration::from_millis(needed_at_ms - now_ms)).await;
+        }
+        let now_ms = platform.elapsed_ms();
+        let primaries = self.primaries.borrow();
+        let primary = primaries.get(database).ok_or_else(lost)?;
+        let mut replicas = self.replicas.borrow_mut();
+        if !replicas.contains_key(&key) {
+            let db = D1Database::open(database_seed(platform, database))
+                .map_err(|e| d1_error(e.to_string()))?;
+            replicas.insert(key.clone(), db);
+        }
+        let replica = replicas.get_mut(&key).ok_or_else(lost)?;
+        // Replay, in order, every write that has reached this replica by now.
+        while let Some(write) = primary.log.get(replica.version() as usize) {
+            if write.committed_ms + lag_ms > now_ms {
+                break;
+            }
+            // It committed on the primary from the same state, so it commits here too.
+            let _ = replica.run(write.request.clone());
+        }
+        let reply = replica.run(request);
+        Ok((reply, replica.bookmark(), replica.version()))
+    }
+}
+
+/// (the reply, the bookmark of the copy that answered, its version)
+type Answer = (
+    Result<edgesim_runtime::storage::d1::D1Reply, D1Error>,
+    String,
+    u64,
+);
+
+fn database_seed(platform: &Platform, database: &str) -> u64 {
+    crate::seed::derive(platform.run_seed, &format!("d1/{database}"))
+}
+
+/// The copy nearest `from_colo`: a replica's colo, or `None` when the primary is nearest.
+fn nearest_replica(platform: &Platform, from_colo: &str, primary_colo: &str) -> Option<String> {
+    let primary_region = region_of(platform, primary_colo);
+    let copies = REPLICA_REGIONS
+        .iter()
+        .filter(|r| **r != primary_region)
+        .filter_map(|r| platform.colos.iter().find(|c| c.region == *r));
+    let nearest = copies
+        .map(|c| c.name.clone())
+        .min_by_key(|c| (platform.network.one_way_ms(from_colo, c), c.clone()))?;
+    let to_primary = platform.network.one_way_ms(from_colo, primary_colo);
+    (platform.network.one_way_ms(from_colo, &nearest) < to_primary).then_some(nearest)
 }

@@ -9,7 +9,7 @@ use edgesim_runtime::host::R2Result;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
-use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response};
+use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response, D1Session};
 use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
 use edgesim_runtime::storage::queue::{OutgoingMessage, QueueMetrics};
@@ -213,11 +213,18 @@ impl Host for SimHost {
         self.platform.objects.hibernation(object)
     }
 
-    fn d1(&self, database: &str, request: D1Request) -> HostFuture<Result<D1Response, D1Error>> {
+    fn d1(
+        &self,
+        database: &str,
+        request: D1Request,
+        session: Option<D1Session>,
+    ) -> HostFuture<Result<D1Response, D1Error>> {
         let platform = self.platform.clone();
         let colo = self.colo.clone();
         let database = database.to_string();
-        Box::pin(async move { D1Service::query(&platform, &colo, &database, request).await })
+        Box::pin(
+            async move { D1Service::query(&platform, &colo, &database, request, session).await },
+        )
     }
 
     /// The cache of this isolate's colo, one hop away.

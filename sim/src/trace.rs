@@ -130,6 +130,17 @@ pub enum TraceEvent {
         from: String,
         to: String,
     },
+    /// A D1 query of a session: where it was served, the version the session required (from
+    /// its bookmark) and the version of the copy that answered.
+    D1Query {
+        at_ms: u64,
+        database: String,
+        from: String,
+        served_by: String,
+        primary: bool,
+        min_version: u64,
+        version: u64,
+    },
     /// A message sent into a partition was dropped.
     MessageLost {
         at_ms: u64,

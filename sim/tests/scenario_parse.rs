@@ -91,16 +91,12 @@ fn an_expectation_on_an_unknown_label_is_refused() {
 }
 
 #[test]
-fn checkers_not_built_yet_are_refused_by_name() {
-    let e = error(&format!(
-        "{BASE}expect:\n  - {{ d1_sessions_monotonic: true }}\n"
-    ));
-    assert!(
-        e.contains(
-            "the `d1_sessions_monotonic` checker is not available in this version of edgesim yet"
-        ),
-        "{e}"
-    );
+fn an_unknown_checker_is_refused_naming_the_known_ones() {
+    let e = error(&format!("{BASE}expect:\n  - {{ eventually_fine: true }}\n"));
+    assert!(e.starts_with("s.yaml:5:"), "{e}");
+    assert!(e.contains("unknown field `eventually_fine`"), "{e}");
+    assert!(e.contains("`d1_sessions_monotonic`"), "{e}");
+    assert!(e.contains("`websocket_total_order`"), "{e}");
 }
 
 #[test]

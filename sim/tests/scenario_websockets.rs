@@ -116,14 +116,9 @@ fn websocket_scenarios_replay_byte_for_byte() {
 
 #[test]
 fn websocket_traffic_with_zero_repeat_is_refused_with_its_location() {
-    let err = LoadedScenario::parse(
-        "bad.yaml",
+    let err = common::parse_error(
         "name: bad\nworkers: { app: x/wrangler.toml }\ntraffic:\n  - { at: 0s, colo: LHR, worker: app, url: /,\n      websocket: { send: [hi], repeat: 0 } }\n",
-        ".".into(),
-    )
-    .map(|_| ())
-    .unwrap_err()
-    .to_string();
+    );
     assert_eq!(
         err,
         "bad.yaml:5:7: traffic item 1: `websocket.repeat` must be at least 1 and `websocket.every` longer than 0ms"
@@ -132,14 +127,9 @@ fn websocket_traffic_with_zero_repeat_is_refused_with_its_location() {
 
 #[test]
 fn websocket_traffic_with_an_unknown_key_is_refused() {
-    let err = LoadedScenario::parse(
-        "bad.yaml",
+    let err = common::parse_error(
         "name: bad\nworkers: { app: x/wrangler.toml }\ntraffic:\n  - { at: 0s, colo: LHR, worker: app, url: /, websocket: { sned: [hi] } }\n",
-        ".".into(),
-    )
-    .map(|_| ())
-    .unwrap_err()
-    .to_string();
+    );
     assert!(err.starts_with("bad.yaml:4:"), "{err}");
     assert!(err.contains("unknown field `sned`"), "{err}");
 }

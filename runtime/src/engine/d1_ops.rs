@@ -9,7 +9,7 @@ use rquickjs::{Ctx, Exception, Function, IntoJs, Object, Value};
 use super::event_loop::{IoState, OpOutcome};
 use super::object_ops::{rows_to_js, sql_value_from_js};
 use super::ops::service_call;
-use crate::storage::d1::{D1Reply, D1Request, D1Response, D1Statement};
+use crate::storage::d1::{D1Reply, D1Request, D1Response, D1Session, D1Statement};
 
 pub fn install<'js>(
     ctx: &Ctx<'js>,
@@ -22,8 +22,15 @@ pub fn install<'js>(
               database: String,
               sqls: Option<Vec<String>>,
               bindings: Vec<Vec<Value<'js>>>,
-              exec: Option<String>|
+              exec: Option<String>,
+              session: Option<String>,
+              bookmark: Option<String>|
               -> rquickjs::Result<f64> {
+            // `session`: null outside a session, else the constraint it was opened with.
+            let session = session.map(|constraint| D1Session {
+                first_primary: constraint == "first-primary" && bookmark.is_none(),
+                bookmark,
+            });
             let request = match exec {
                 Some(sql) => D1Request::Exec(sql),
                 None => {
@@ -43,7 +50,7 @@ pub fn install<'js>(
             };
             service_call(&ctx, &io, |host| {
                 Box::pin(async move {
-                    match host.d1(&database, request).await {
+                    match host.d1(&database, request, session).await {
                         Ok(response) => OpOutcome::D1(response),
                         Err(e) => OpOutcome::error(e),
                     }

@@ -73,8 +73,19 @@ impl D1Error {
     }
 }
 
+/// How a query of a session (`db.withSession(...)`) may be routed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct D1Session {
+    /// `"first-primary"` and no query run yet: this one goes to the primary.
+    pub first_primary: bool,
+    /// The newest bookmark the session has seen (or started from): whoever answers must be at
+    /// least that new.
+    pub bookmark: Option<String>,
+}
+
 pub struct D1Database {
     db: SqlDatabase,
+    seed: u64,
     /// Requests that changed the database: the version a session bookmark names.
     version: u64,
 }
@@ -83,6 +94,7 @@ impl D1Database {
     pub fn open(seed: u64) -> Result<Self, SqlError> {
         Ok(D1Database {
             db: SqlDatabase::open(seed, false)?,
+            seed,
             version: 0,
         })
     }
@@ -92,8 +104,39 @@ impl D1Database {
         format!("00000000-{:08x}-00000000-{:032x}", self.version, 0)
     }
 
-    /// Runs a request atomically: every statement of it applies, or none does.
+    /// The version a bookmark names; a bookmark edgesim did not make names version 0 (any
+    /// copy of the database is at least that new).
+    pub fn bookmark_version(bookmark: &str) -> u64 {
+        bookmark
+            .split('-')
+            .nth(1)
+            .and_then(|v| u64::from_str_radix(v, 16).ok())
+            .unwrap_or(0)
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// True when the request only reads, so a read replica may answer it.
+    pub fn is_read_only(&self, request: &D1Request) -> bool {
+        match request {
+            D1Request::Statements(statements) => {
+                !statements.is_empty() && statements.iter().all(|s| self.db.is_read_only(&s.sql))
+            }
+            D1Request::Exec(_) => false,
+        }
+    }
+
+    /// Runs a request atomically: every statement of it applies, or none does. `random()`
+    /// starts from a seed of the database's version, so a replica replaying the same writes
+    /// draws the same values.
     pub fn run(&mut self, request: D1Request) -> Result<D1Reply, D1Error> {
+        let mix = self
+            .version
+            .wrapping_add(1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.db.reseed(self.seed ^ mix);
         self.savepoint("SAVEPOINT _d1_request")
             .map_err(D1Error::query)?;
         let outcome = match request {

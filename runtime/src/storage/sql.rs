@@ -107,6 +107,8 @@ pub struct SqlDatabase {
     /// While false, user SQL may not touch `_cf_*` tables.
     trusted: Arc<AtomicBool>,
     refusal: Arc<Mutex<Option<Refusal>>>,
+    /// What `random()` and `randomblob()` draw from.
+    rng: Arc<Mutex<ChaCha8Rng>>,
 }
 
 impl SqlDatabase {
@@ -135,13 +137,14 @@ impl SqlDatabase {
             Ok(r.lock().map(|mut g| g.next_u64() as i64).unwrap_or(0))
         })
         .map_err(|e| SqlError(e.to_string()))?;
+        let r = rng.clone();
         conn.create_scalar_function("randomblob", 1, flags, move |ctx| {
             let n = ctx
                 .get::<i64>(0)
                 .unwrap_or(1)
                 .clamp(1, ROW_BYTES_MAX as i64) as usize;
             let mut out = vec![0u8; n];
-            if let Ok(mut g) = rng.lock() {
+            if let Ok(mut g) = r.lock() {
                 g.fill_bytes(&mut out);
             }
             Ok(out)
@@ -166,7 +169,24 @@ impl SqlDatabase {
             conn,
             trusted,
             refusal,
+            rng,
         })
+    }
+
+    /// Restarts `random()` from `seed`: two copies of a database that run the same writes from
+    /// the same seeds stay identical (D1's read replicas).
+    pub fn reseed(&self, seed: u64) {
+        if let Ok(mut g) = self.rng.lock() {
+            *g = ChaCha8Rng::seed_from_u64(seed);
+        }
+    }
+
+    /// True when `sql` is one statement that only reads (SQLite's `sqlite3_stmt_readonly`);
+    /// false for writes and for anything that does not prepare.
+    pub fn is_read_only(&self, sql: &str) -> bool {
+        self.conn
+            .prepare(sql)
+            .is_ok_and(|statement| statement.readonly())
     }
 
     pub fn call(&self, call: SqlCall) -> Result<SqlAnswer, SqlError> {

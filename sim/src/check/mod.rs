@@ -1,5 +1,6 @@
 //! Invariant checkers over a run's trace.
 
+pub mod d1_sessions;
 pub mod kv_staleness;
 pub mod linearizable;
 pub mod websocket_order;

@@ -77,22 +77,21 @@ pub(crate) fn check(
     if e.queue_delivered_at_least_once == Some(true) {
         return check_queue_delivery(trace);
     }
+    if e.d1_sessions_monotonic == Some(true) {
+        let report = crate::check::d1_sessions::check(trace);
+        let passed = format!(
+            "{} session quer(ies), {} answered by a replica, none older than its bookmark",
+            report.queries, report.replica_queries
+        );
+        return violations_verdict("d1_sessions_monotonic", &report.violations, passed);
+    }
     if e.websocket_total_order == Some(true) {
         let report = crate::check::websocket_order::check(trace);
-        let detail = if report.violations.is_empty() {
-            format!(
-                "{} client(s), {} message(s): one order for everybody",
-                report.clients, report.messages
-            )
-        } else {
-            let shown: Vec<&String> = report.violations.iter().take(3).collect();
-            format!("{} violation(s), e.g. {shown:?}", report.violations.len())
-        };
-        return Verdict {
-            expectation: "websocket_total_order".into(),
-            ok: report.violations.is_empty(),
-            detail,
-        };
+        let passed = format!(
+            "{} client(s), {} message(s): one order for everybody",
+            report.clients, report.messages
+        );
+        return violations_verdict("websocket_total_order", &report.violations, passed);
     }
     if e.no_lost_acknowledged_writes == Some(true) {
         return check_no_lost_writes(trace, object_namespaces);
@@ -263,6 +262,21 @@ fn check_queue_delivery(trace: &Trace) -> Verdict {
                 sent.len()
             )
         },
+    }
+}
+
+/// A checker's verdict: `passed` when nothing violates it, else the first few violations.
+fn violations_verdict(expectation: &str, violations: &[String], passed: String) -> Verdict {
+    let detail = if violations.is_empty() {
+        passed
+    } else {
+        let shown: Vec<&String> = violations.iter().take(3).collect();
+        format!("{} violation(s), e.g. {shown:?}", violations.len())
+    };
+    Verdict {
+        expectation: expectation.to_string(),
+        ok: violations.is_empty(),
+        detail,
     }
 }
 

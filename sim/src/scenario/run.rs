@@ -7,16 +7,18 @@ use std::rc::Rc;
 use std::time::Duration as StdDuration;
 
 use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
-use edgesim_runtime::{HttpRequest, Limits, Plan};
+use edgesim_runtime::{Limits, Plan};
 use futures::channel::oneshot;
 use serde::Serialize;
 
+pub use super::client::{RequestRecord, SocketStats};
+use super::client::{Sending, Shared, Slot, Turns};
 use super::fault::Fault;
 use super::model::{LoadedScenario, TrafficSpec};
 use crate::durable_objects::WorkerUnit;
 use crate::host::DEFAULT_EPOCH_MS;
 use crate::platform::Platform;
-use crate::pool::{Event, Job, Pool, PoolContext, Served};
+use crate::pool::{Event, Job, Pool, PoolContext};
 use crate::trace::{Trace, TraceEvent};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,37 +36,6 @@ pub enum RunError {
     },
     #[error("{0}")]
     Startup(String),
-}
-
-/// One request of the run, as the client saw it.
-#[derive(Debug, Clone, Serialize)]
-pub struct RequestRecord {
-    pub at_ms: u64,
-    pub colo: String,
-    pub worker: String,
-    pub method: String,
-    pub url: String,
-    pub label: Option<String>,
-    /// `None` when the run's `duration` ended before the response.
-    pub status: Option<u16>,
-    pub headers: serde_json::Map<String, serde_json::Value>,
-    pub body: String,
-    pub latency_ms: Option<u64>,
-    pub cpu_ms: f64,
-    pub cold_start: bool,
-    pub outcome: Option<String>,
-    /// For a `websocket` traffic item that got its socket: what the client exchanged.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub websocket: Option<SocketStats>,
-}
-
-/// A WebSocket client's totals.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SocketStats {
-    pub sent: u32,
-    pub received: u32,
-    /// The close code the client saw (1006: the connection dropped without a close frame).
-    pub close_code: Option<u16>,
 }
 
 /// A cron trigger's firing, as the run recorded it.
@@ -125,9 +96,6 @@ impl RunOutput {
     }
 }
 
-/// A request's place in the output: (send time, traffic item, repetition) and its record.
-type Slot = (u64, usize, usize, RequestRecord);
-
 /// The simulated times (ms from the start) at which a traffic item sends requests.
 pub(crate) fn send_times(
     t: &TrafficSpec,
@@ -180,19 +148,6 @@ pub(crate) fn send_times(
     }
 }
 
-fn request_url(t: &TrafficSpec) -> String {
-    if t.url.starts_with("http://") || t.url.starts_with("https://") {
-        t.url.clone()
-    } else {
-        let path = if t.url.starts_with('/') {
-            t.url.clone()
-        } else {
-            format!("/{}", t.url)
-        };
-        format!("https://{}.example.com{path}", t.worker)
-    }
-}
-
 pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let s = &loaded.scenario;
     let mut definitions = BTreeMap::new();
@@ -227,6 +182,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let colos = loaded.colos();
     let idle_evict_ms = s.platform.isolate_idle_timeout.map(|d| d.ms);
     let kv_config = loaded.kv_config();
+    let replication_lag = s.platform.d1.replication_lag;
     let last_send_ms = s
         .traffic
         .iter()
@@ -249,6 +205,9 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         let start = madsim::time::Instant::now();
         let platform = Rc::new(Platform::new(seed, epoch_ms, start, &colos, kv_config));
         let trace = platform.trace.clone();
+        if let Some(lag) = replication_lag {
+            platform.d1.replication_lag_ms.set(lag.ms);
+        }
         for (name, definition) in &definitions {
             platform.queues.register(&WorkerUnit {
                 definition: definition.clone(),
@@ -295,121 +254,60 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         let startup_error: Rc<RefCell<Option<String>>> = Rc::default();
         let mut clients = Vec::new();
         let mut next_id = 0u64;
-        for (ti, t) in s.traffic.iter().enumerate() {
-            let def = definitions[&t.worker].clone();
-            let lim = limits[&t.worker].clone();
-            let times = send_times(t, duration_ms, seed, ti);
-            let burst = times
+        let shared = Rc::new(Shared {
+            start,
+            platform: platform.clone(),
+            pool: pool.clone(),
+            workers: definitions
                 .iter()
-                .flat_map(|at| std::iter::repeat_n(*at, t.count as usize));
-            for (k, at_ms) in burst.enumerate() {
+                .map(|(name, d)| (name.clone(), (d.clone(), limits[name].clone())))
+                .collect(),
+            records: records.clone(),
+            startup_error: startup_error.clone(),
+        });
+        let schedule: Vec<(usize, Vec<u64>)> = s
+            .traffic
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| {
+                let times = send_times(t, duration_ms, seed, ti);
+                let burst = times
+                    .iter()
+                    .flat_map(|at| std::iter::repeat_n(*at, t.count as usize))
+                    .collect();
+                (ti, burst)
+            })
+            .collect();
+        let mut turns = Turns::plan(
+            schedule
+                .iter()
+                .filter_map(|(ti, burst)| {
+                    let name = s.traffic[*ti].session.clone()?;
+                    Some(
+                        burst
+                            .iter()
+                            .enumerate()
+                            .map(move |(k, at)| (*at, *ti, k, name.clone())),
+                    )
+                })
+                .flatten()
+                .collect(),
+        );
+        for (ti, burst) in schedule {
+            for (k, at_ms) in burst.into_iter().enumerate() {
                 next_id += 1;
-                let id = next_id;
-                let (t, def, lim, pool, trace, records, startup_error, platform) = (
-                    t.clone(),
-                    def.clone(),
-                    lim.clone(),
-                    pool.clone(),
-                    trace.clone(),
-                    records.clone(),
-                    startup_error.clone(),
-                    platform.clone(),
-                );
-                clients.push(madsim::task::spawn_local(async move {
-                    madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
-                    let url = request_url(&t);
-                    let mut headers: Vec<(String, String)> = t
-                        .headers
-                        .iter()
-                        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-                        .collect();
-                    if t.websocket.is_some() && !headers.iter().any(|(k, _)| k == "upgrade") {
-                        headers.push(("upgrade".to_string(), "websocket".to_string()));
-                    }
-                    let request = HttpRequest {
-                        method: t.method.to_ascii_uppercase(),
-                        url: url.clone(),
-                        headers,
-                        body: t.body.clone().unwrap_or_default().into_bytes(),
-                    };
-                    trace.borrow_mut().push(TraceEvent::Request {
-                        at_ms,
-                        id,
-                        colo: t.colo.clone(),
-                        worker: t.worker.clone(),
-                        method: request.method.clone(),
-                        url: url.clone(),
-                    });
-                    let mut record = RequestRecord {
-                        at_ms,
-                        colo: t.colo.clone(),
-                        worker: t.worker.clone(),
-                        method: request.method.clone(),
-                        url,
-                        label: t.label.clone(),
-                        status: None,
-                        headers: Default::default(),
-                        body: String::new(),
-                        latency_ms: None,
-                        cpu_ms: 0.0,
-                        cold_start: false,
-                        outcome: None,
-                        websocket: None,
-                    };
-                    let index = records.borrow().len();
-                    records.borrow_mut().push((at_ms, ti, k, record.clone()));
-                    // During an outage the client reaches the nearest colo that is up instead.
-                    let serving = platform.serving_colo(&t.colo, at_ms);
-                    let detour =
-                        StdDuration::from_millis(platform.network.one_way_ms(&t.colo, &serving));
-                    if serving != t.colo {
-                        trace.borrow_mut().push(TraceEvent::Rerouted {
-                            at_ms,
-                            id,
-                            from: t.colo.clone(),
-                            to: serving.clone(),
-                        });
-                        madsim::time::sleep(detour).await;
-                    }
-                    let (reply, answer) = oneshot::channel();
-                    pool.borrow_mut().send(
-                        &serving,
-                        &t.worker,
-                        &def,
-                        &lim,
-                        Job {
-                            id,
-                            arrived_ms: at_ms,
-                            event: Event::Fetch(request),
-                            reply,
-                        },
-                    );
-                    let answer = answer.await;
-                    if serving != t.colo {
-                        madsim::time::sleep(detour).await;
-                    }
-                    match answer {
-                        Ok(Ok(mut served)) => {
-                            // The answer travels back the detour too.
-                            if serving != t.colo {
-                                served.responded_at_ms += detour.as_millis() as u64;
-                            }
-                            let socket = served.response.as_mut().and_then(|r| r.web_socket.take());
-                            fill(&mut record, served);
-                            if let (Some(end), Some(ws)) = (socket, &t.websocket) {
-                                records.borrow_mut()[index].3 = record.clone();
-                                end.add_latency_ms(detour.as_millis() as u64);
-                                let stats = talk(end, &platform, ws.script(id), id).await;
-                                record.websocket = Some(stats);
-                            }
-                        }
-                        Ok(Err(e)) => {
-                            startup_error.borrow_mut().get_or_insert(e);
-                        }
-                        Err(_) => {}
-                    }
-                    records.borrow_mut()[index].3 = record;
-                }));
+                let sending = Sending {
+                    id: next_id,
+                    item: ti,
+                    repetition: k,
+                    at_ms,
+                };
+                clients.push(madsim::task::spawn_local(super::client::request(
+                    shared.clone(),
+                    s.traffic[ti].clone(),
+                    sending,
+                    turns.take(ti, k),
+                )));
             }
         }
         let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
@@ -551,88 +449,4 @@ fn cron_firings(
     }
     out.sort();
     Ok(out)
-}
-
-fn fill(record: &mut RequestRecord, served: Served) {
-    if let Some(r) = served.response {
-        record.status = Some(r.status);
-        record.headers = r
-            .headers
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect();
-        record.body = String::from_utf8_lossy(&r.body).into_owned();
-    }
-    record.latency_ms = Some(served.responded_at_ms.saturating_sub(record.at_ms));
-    record.cpu_ms = served.report.cpu_ms;
-    record.cold_start = served.cold_start;
-    record.outcome = Some(served.report.outcome.as_str().to_string());
-}
-
-/// Runs request `id`'s WebSocket client to its end, tracing what it sent and received.
-async fn talk(
-    end: edgesim_runtime::socket::SocketEnd,
-    platform: &Platform,
-    script: crate::socket_client::ClientScript,
-    id: u64,
-) -> SocketStats {
-    use crate::socket_client::ClientEvent;
-    use edgesim_runtime::socket::Frame;
-    let mut stats = SocketStats::default();
-    platform.record(TraceEvent::SocketOpen {
-        at_ms: platform.elapsed_ms(),
-        id,
-        latency_ms: end.latency_ms(),
-    });
-    let describe = |frame: &Frame| match frame {
-        Frame::Text(t) => t.clone(),
-        other => format!("<{} bytes>", other.len()),
-    };
-    crate::socket_client::run(end, platform, script, |at_ms, event| {
-        let traced = match event {
-            ClientEvent::Sent(Frame::Close { .. }) => return,
-            ClientEvent::Sent(frame) => {
-                stats.sent += 1;
-                TraceEvent::SocketSend {
-                    at_ms,
-                    id,
-                    text: describe(&frame),
-                }
-            }
-            ClientEvent::Received(Frame::Close { code, reason }) => {
-                stats.close_code = Some(code);
-                TraceEvent::SocketClose {
-                    at_ms,
-                    id,
-                    code,
-                    reason,
-                }
-            }
-            ClientEvent::Received(frame) => {
-                stats.received += 1;
-                TraceEvent::SocketReceive {
-                    at_ms,
-                    id,
-                    text: describe(&frame),
-                }
-            }
-            ClientEvent::Gone | ClientEvent::HungUp => {
-                stats.close_code = Some(1006);
-                let reason = if event == ClientEvent::Gone {
-                    "the server went away"
-                } else {
-                    "the client hung up"
-                };
-                TraceEvent::SocketClose {
-                    at_ms,
-                    id,
-                    code: 1006,
-                    reason: reason.to_string(),
-                }
-            }
-        };
-        platform.record(traced);
-    })
-    .await;
-    stats
 }

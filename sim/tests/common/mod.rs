@@ -22,3 +22,12 @@ pub fn scenario_with_worker(tag: &str, files: &[(&str, &str)], body: &str) -> Lo
     );
     LoadedScenario::parse(&format!("{tag}.yaml"), &yaml, dir).unwrap()
 }
+
+/// The error a scenario text is refused with (panics when it is accepted).
+#[allow(dead_code)] // each test binary compiles this module; not all of them parse bad input
+pub fn parse_error(yaml: &str) -> String {
+    LoadedScenario::parse("bad.yaml", yaml, ".".into())
+        .map(|_| ())
+        .expect_err("the scenario must be refused")
+        .to_string()
+}

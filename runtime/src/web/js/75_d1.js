@@ -81,8 +81,14 @@ define(G, "D1PreparedStatement", D1PreparedStatement);
 
 /// What queries go through: the database itself, or a session that tracks its bookmark.
 class D1Target {
-  #database; #answer = null; #bookmark = null;
-  constructor(database) { this.#database = database; }
+  #database; #session; #answer = null; #bookmark = null;
+  /// `session`: null for the database itself, else the constraint (`first-primary`,
+  /// `first-unconstrained`) or bookmark the session was opened with.
+  constructor(database, session = null) {
+    this.#database = database;
+    this.#session = session;
+    if (session !== null && session !== "first-primary" && session !== "first-unconstrained") this.#bookmark = session;
+  }
   async _query(statements) {
     const sqls = [];
     const bindings = [];
@@ -96,7 +102,7 @@ class D1Target {
   async _send(sqls, bindings, exec) {
     let answer;
     try {
-      answer = await awaitOp(ops.d1(this.#database, sqls, bindings, exec));
+      answer = await awaitOp(ops.d1(this.#database, sqls, bindings, exec, this.#session, this.#bookmark));
     } catch (e) {
       throw asD1Error(e);
     }
@@ -138,7 +144,7 @@ class D1Database {
   withSession(constraintOrBookmark = "first-unconstrained") {
     const c = String(constraintOrBookmark);
     if (c.trim() === "") throw d1Error("D1_SESSION_ERROR", "invalid bookmark or constraint");
-    return new D1DatabaseSession(new D1Target(this.#database));
+    return new D1DatabaseSession(new D1Target(this.#database, c));
   }
   async dump() {
     throw d1Error("D1_DUMP_ERROR", "dump() only works on databases created during the D1 alpha; use `wrangler d1 export`.");

@@ -1,0 +1,354 @@
+//! One client's request in a scenario: sent at its time (or, in a session, once the client's
+//! previous request is answered), rerouted around an outage, and — for a WebSocket item — the
+//! conversation on the socket it got back.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration as StdDuration;
+
+use edgesim_runtime::worker::WorkerDefinition;
+use edgesim_runtime::{HttpRequest, Limits};
+use futures::channel::oneshot;
+use serde::Serialize;
+
+use super::model::TrafficSpec;
+use crate::platform::Platform;
+use crate::pool::{Event, Job, Pool, Served};
+use crate::trace::TraceEvent;
+
+/// One request of the run, as the client saw it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestRecord {
+    pub at_ms: u64,
+    pub colo: String,
+    pub worker: String,
+    pub method: String,
+    pub url: String,
+    pub label: Option<String>,
+    /// `None` when the run's `duration` ended before the response.
+    pub status: Option<u16>,
+    pub headers: serde_json::Map<String, serde_json::Value>,
+    pub body: String,
+    pub latency_ms: Option<u64>,
+    pub cpu_ms: f64,
+    pub cold_start: bool,
+    pub outcome: Option<String>,
+    /// For a `websocket` traffic item that got its socket: what the client exchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<SocketStats>,
+}
+
+/// A WebSocket client's totals.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SocketStats {
+    pub sent: u32,
+    pub received: u32,
+    /// The close code the client saw (1006: the connection dropped without a close frame).
+    pub close_code: Option<u16>,
+}
+
+/// A request's place in the output: (scheduled time, traffic item, repetition) and its record.
+pub(crate) type Slot = (u64, usize, usize, RequestRecord);
+
+/// What every client of a run shares.
+pub(crate) struct Shared {
+    pub start: madsim::time::Instant,
+    pub platform: Rc<Platform>,
+    pub pool: Rc<RefCell<Pool>>,
+    pub workers: BTreeMap<String, (Rc<WorkerDefinition>, Limits)>,
+    pub records: Rc<RefCell<Vec<Slot>>>,
+    pub startup_error: Rc<RefCell<Option<String>>>,
+}
+
+/// Which request this is: its number, traffic item, repetition and scheduled time.
+pub(crate) struct Sending {
+    pub id: u64,
+    pub item: usize,
+    pub repetition: usize,
+    pub at_ms: u64,
+}
+
+/// A request's place in its session: wait for `after`, signal `then`, carry `carried`.
+#[derive(Default)]
+pub(crate) struct Turn {
+    after: Option<oneshot::Receiver<()>>,
+    then: Option<oneshot::Sender<()>>,
+    carried: Option<Rc<RefCell<BTreeMap<String, String>>>>,
+}
+
+/// The turns of every session's requests, in the order their client sends them.
+#[derive(Default)]
+pub(crate) struct Turns {
+    turns: BTreeMap<(usize, usize), Turn>,
+}
+
+impl Turns {
+    /// `requests`: (scheduled time, traffic item, repetition, session name) of every request.
+    pub fn plan(mut requests: Vec<(u64, usize, usize, String)>) -> Self {
+        requests.sort();
+        let mut sessions: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+        for (_, item, repetition, name) in requests {
+            sessions.entry(name).or_default().push((item, repetition));
+        }
+        let mut turns = BTreeMap::new();
+        for order in sessions.into_values() {
+            let carried: Rc<RefCell<BTreeMap<String, String>>> = Rc::default();
+            let mut after = None;
+            for (i, key) in order.iter().enumerate() {
+                let (then, next_after) = if i + 1 < order.len() {
+                    let (tx, rx) = oneshot::channel();
+                    (Some(tx), Some(rx))
+                } else {
+                    (None, None)
+                };
+                turns.insert(
+                    *key,
+                    Turn {
+                        after: after.take(),
+                        then,
+                        carried: Some(carried.clone()),
+                    },
+                );
+                after = next_after;
+            }
+        }
+        Turns { turns }
+    }
+
+    pub fn take(&mut self, item: usize, repetition: usize) -> Turn {
+        self.turns.remove(&(item, repetition)).unwrap_or_default()
+    }
+}
+
+pub(crate) fn request_url(t: &TrafficSpec) -> String {
+    if t.url.starts_with("http://") || t.url.starts_with("https://") {
+        t.url.clone()
+    } else {
+        let path = if t.url.starts_with('/') {
+            t.url.clone()
+        } else {
+            format!("/{}", t.url)
+        };
+        format!("https://{}.example.com{path}", t.worker)
+    }
+}
+
+/// Sends one request of traffic item `t` and records what its client saw.
+pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending, turn: Turn) {
+    let Sending {
+        id,
+        item,
+        repetition,
+        at_ms: scheduled_ms,
+    } = sending;
+    madsim::time::sleep_until(shared.start + StdDuration::from_millis(scheduled_ms)).await;
+    let platform = &shared.platform;
+    // A session's client sends one request at a time: this one waits for the one before, and
+    // goes out when that one is answered if it is not yet.
+    let at_ms = match turn.after {
+        Some(before) => {
+            let _ = before.await;
+            platform.elapsed_ms().max(scheduled_ms)
+        }
+        None => scheduled_ms,
+    };
+    let url = request_url(&t);
+    let mut headers: Vec<(String, String)> = t
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect();
+    if let Some(carried) = &turn.carried {
+        for (name, value) in carried.borrow().iter() {
+            headers.retain(|(k, _)| k != name);
+            headers.push((name.clone(), value.clone()));
+        }
+    }
+    if t.websocket.is_some() && !headers.iter().any(|(k, _)| k == "upgrade") {
+        headers.push(("upgrade".to_string(), "websocket".to_string()));
+    }
+    let request = HttpRequest {
+        method: t.method.to_ascii_uppercase(),
+        url: url.clone(),
+        headers,
+        body: t.body.clone().unwrap_or_default().into_bytes(),
+    };
+    platform.record(TraceEvent::Request {
+        at_ms,
+        id,
+        colo: t.colo.clone(),
+        worker: t.worker.clone(),
+        method: request.method.clone(),
+        url: url.clone(),
+    });
+    let mut record = RequestRecord {
+        at_ms,
+        colo: t.colo.clone(),
+        worker: t.worker.clone(),
+        method: request.method.clone(),
+        url,
+        label: t.label.clone(),
+        status: None,
+        headers: Default::default(),
+        body: String::new(),
+        latency_ms: None,
+        cpu_ms: 0.0,
+        cold_start: false,
+        outcome: None,
+        websocket: None,
+    };
+    let index = shared.records.borrow().len();
+    shared
+        .records
+        .borrow_mut()
+        .push((scheduled_ms, item, repetition, record.clone()));
+    // During an outage the client reaches the nearest colo that is up instead.
+    let serving = platform.serving_colo(&t.colo, at_ms);
+    let detour = StdDuration::from_millis(platform.network.one_way_ms(&t.colo, &serving));
+    if serving != t.colo {
+        platform.record(TraceEvent::Rerouted {
+            at_ms,
+            id,
+            from: t.colo.clone(),
+            to: serving.clone(),
+        });
+        madsim::time::sleep(detour).await;
+    }
+    let (reply, answer) = oneshot::channel();
+    let Some((definition, limits)) = shared.workers.get(&t.worker) else {
+        return;
+    };
+    shared.pool.borrow_mut().send(
+        &serving,
+        &t.worker,
+        definition,
+        limits,
+        Job {
+            id,
+            arrived_ms: at_ms,
+            event: Event::Fetch(request),
+            reply,
+        },
+    );
+    let answer = answer.await;
+    if serving != t.colo {
+        madsim::time::sleep(detour).await;
+    }
+    match answer {
+        Ok(Ok(mut served)) => {
+            // The answer travels back the detour too.
+            if serving != t.colo {
+                served.responded_at_ms += detour.as_millis() as u64;
+            }
+            let socket = served.response.as_mut().and_then(|r| r.web_socket.take());
+            if let (Some(carried), Some(response)) = (&turn.carried, &served.response) {
+                let mut carried = carried.borrow_mut();
+                for (name, value) in &response.headers {
+                    if t.carry.iter().any(|c| c.eq_ignore_ascii_case(name)) {
+                        carried.insert(name.clone(), value.clone());
+                    }
+                }
+            }
+            fill(&mut record, served);
+            if let (Some(end), Some(ws)) = (socket, &t.websocket) {
+                shared.records.borrow_mut()[index].3 = record.clone();
+                end.add_latency_ms(detour.as_millis() as u64);
+                let stats = talk(end, platform, ws.script(id), id).await;
+                record.websocket = Some(stats);
+            }
+        }
+        Ok(Err(e)) => {
+            shared.startup_error.borrow_mut().get_or_insert(e);
+        }
+        Err(_) => {}
+    }
+    shared.records.borrow_mut()[index].3 = record;
+    if let Some(next) = turn.then {
+        let _ = next.send(());
+    }
+}
+
+fn fill(record: &mut RequestRecord, served: Served) {
+    if let Some(r) = served.response {
+        record.status = Some(r.status);
+        record.headers = r
+            .headers
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        record.body = String::from_utf8_lossy(&r.body).into_owned();
+    }
+    record.latency_ms = Some(served.responded_at_ms.saturating_sub(record.at_ms));
+    record.cpu_ms = served.report.cpu_ms;
+    record.cold_start = served.cold_start;
+    record.outcome = Some(served.report.outcome.as_str().to_string());
+}
+
+/// Runs request `id`'s WebSocket client to its end, tracing what it sent and received.
+async fn talk(
+    end: edgesim_runtime::socket::SocketEnd,
+    platform: &Platform,
+    script: crate::socket_client::ClientScript,
+    id: u64,
+) -> SocketStats {
+    use crate::socket_client::ClientEvent;
+    use edgesim_runtime::socket::Frame;
+    let mut stats = SocketStats::default();
+    platform.record(TraceEvent::SocketOpen {
+        at_ms: platform.elapsed_ms(),
+        id,
+        latency_ms: end.latency_ms(),
+    });
+    let describe = |frame: &Frame| match frame {
+        Frame::Text(t) => t.clone(),
+        other => format!("<{} bytes>", other.len()),
+    };
+    crate::socket_client::run(end, platform, script, |at_ms, event| {
+        let traced = match event {
+            ClientEvent::Sent(Frame::Close { .. }) => return,
+            ClientEvent::Sent(frame) => {
+                stats.sent += 1;
+                TraceEvent::SocketSend {
+                    at_ms,
+                    id,
+                    text: describe(&frame),
+                }
+            }
+            ClientEvent::Received(Frame::Close { code, reason }) => {
+                stats.close_code = Some(code);
+                TraceEvent::SocketClose {
+                    at_ms,
+                    id,
+                    code,
+                    reason,
+                }
+            }
+            ClientEvent::Received(frame) => {
+                stats.received += 1;
+                TraceEvent::SocketReceive {
+                    at_ms,
+                    id,
+                    text: describe(&frame),
+                }
+            }
+            ClientEvent::Gone | ClientEvent::HungUp => {
+                stats.close_code = Some(1006);
+                let reason = if event == ClientEvent::Gone {
+                    "the server went away"
+                } else {
+                    "the client hung up"
+                };
+                TraceEvent::SocketClose {
+                    at_ms,
+                    id,
+                    code: 1006,
+                    reason: reason.to_string(),
+                }
+            }
+        };
+        platform.record(traced);
+    })
+    .await;
+    stats
+}
