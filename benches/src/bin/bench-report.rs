@@ -52,6 +52,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "web_stream_10_mib_transform",
+        what: "10 MiB streamed through a TransformStream in 64 KiB chunks, as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "kv_put_get_via_binding",
         what: "KV put + get through env.KV, as one warm fetch (local store)",
         workerd: None,

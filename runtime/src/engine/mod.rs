@@ -1,6 +1,7 @@
 //! The JavaScript engine: isolates, modules, the event loop and CPU accounting.
 
 pub mod allocator;
+pub mod codec;
 pub mod cpu;
 pub mod d1_ops;
 pub mod digest;

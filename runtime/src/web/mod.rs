@@ -20,6 +20,7 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/20_url.js"),
     include_str!("js/30_headers.js"),
     include_str!("js/40_streams.js"),
+    include_str!("js/42_stream_classes.js"),
     include_str!("js/45_websocket.js"),
     include_str!("js/50_body.js"),
     include_str!("js/60_fetch.js"),

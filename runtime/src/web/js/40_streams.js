@@ -1,11 +1,65 @@
-// ReadableStream (default controller and reader), the part Request/Response bodies rest on.
+// Streams (WHATWG): ReadableStream with default and BYOB readers, tee, pipeTo/pipeThrough and
+// async iteration; WritableStream; TransformStream; the queuing strategies. Texts of errors
+// workerd raises itself are workerd's (readable.c++, writable.c++).
+
+const RS_LOCKED = "This ReadableStream is currently locked to a reader.";
+const WS_LOCKED = "This WritableStream is currently locked to a writer.";
+const NOT_BYTES = "This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.";
+
+/// A chunk as bytes, or null when it is not an ArrayBuffer / view / string.
+const chunkBytes = (value) => typeof value === "string" ? utf8(value)
+  : value instanceof ArrayBuffer ? new Uint8Array(value)
+  : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+  : null;
+
+/// Size and high-water mark from a strategy, as the spec extracts them.
+function strategyOf(strategy, defaultHwm) {
+  const hwm = strategy?.highWaterMark === undefined ? defaultHwm : Number(strategy.highWaterMark);
+  if (Number.isNaN(hwm) || hwm < 0) throw new RangeError("The highWaterMark must be a non-negative number.");
+  const size = strategy?.size;
+  if (size !== undefined && typeof size !== "function") throw new TypeError("The size must be a function.");
+  return { hwm, size: size ? (chunk) => Number(size(chunk)) : () => 1 };
+}
+
+class CountQueuingStrategy {
+  #hwm;
+  constructor(init) { this.#hwm = Number(init?.highWaterMark); }
+  get highWaterMark() { return this.#hwm; }
+  get size() { return () => 1; }
+}
+class ByteLengthQueuingStrategy {
+  #hwm;
+  constructor(init) { this.#hwm = Number(init?.highWaterMark); }
+  get highWaterMark() { return this.#hwm; }
+  get size() { return (chunk) => chunk?.byteLength; }
+}
+define(G, "CountQueuingStrategy", CountQueuingStrategy);
+define(G, "ByteLengthQueuingStrategy", ByteLengthQueuingStrategy);
+
+// ---------- ReadableStream ----------
 
 class ReadableStreamDefaultController {
   #stream;
   constructor(stream) { this.#stream = stream; }
   get desiredSize() { return ReadableStream._desiredSize(this.#stream); }
   enqueue(chunk) { ReadableStream._enqueue(this.#stream, chunk); }
-  close() { ReadableStream._close(this.#stream); }
+  close() { ReadableStream._closeRequested(this.#stream); }
+  error(e) { ReadableStream._error(this.#stream, e); }
+}
+
+/// A byte source's controller. `byobRequest` is always null: the source enqueues and readers
+/// of either kind are served from the queue (a copy, never a transfer).
+class ReadableByteStreamController {
+  #stream;
+  constructor(stream) { this.#stream = stream; }
+  get byobRequest() { return null; }
+  get desiredSize() { return ReadableStream._desiredSize(this.#stream); }
+  enqueue(chunk) {
+    if (!ArrayBuffer.isView(chunk)) throw new TypeError("chunk must be an ArrayBufferView.");
+    if (chunk.byteLength === 0) throw new TypeError("chunk must not be empty.");
+    ReadableStream._enqueue(this.#stream, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice());
+  }
+  close() { ReadableStream._closeRequested(this.#stream); }
   error(e) { ReadableStream._error(this.#stream, e); }
 }
 
@@ -14,7 +68,7 @@ class ReadableStreamDefaultReader {
   #closed;
   constructor(stream) {
     if (!(stream instanceof ReadableStream)) throw new TypeError("Failed to construct 'ReadableStreamDefaultReader': parameter 1 is not of type 'ReadableStream'.");
-    if (stream.locked) throw new TypeError("This ReadableStream is currently locked to a reader.");
+    if (stream.locked) throw new TypeError(RS_LOCKED);
     this.#stream = stream;
     ReadableStream._lock(stream, this);
     this.#closed = ReadableStream._closedPromise(stream);
@@ -22,122 +76,559 @@ class ReadableStreamDefaultReader {
   get closed() { return this.#closed; }
   read() {
     if (!this.#stream) return Promise.reject(new TypeError("This ReadableStream reader has been released."));
-    return ReadableStream._read(this.#stream);
+    return ReadableStream._read(this.#stream, null);
   }
   releaseLock() { if (this.#stream) { ReadableStream._lock(this.#stream, null); this.#stream = null; } }
-  cancel(reason) { return this.#stream ? this.#stream.cancel(reason, true) : Promise.resolve(); }
+  cancel(reason) { return this.#stream ? ReadableStream._cancel(this.#stream, reason) : Promise.reject(new TypeError("This ReadableStream reader has been released.")); }
+}
+
+class ReadableStreamBYOBReader {
+  #stream;
+  #closed;
+  constructor(stream) {
+    if (!(stream instanceof ReadableStream)) throw new TypeError("Failed to construct 'ReadableStreamBYOBReader': parameter 1 is not of type 'ReadableStream'.");
+    if (stream.locked) throw new TypeError(RS_LOCKED);
+    if (!ReadableStream._isBytes(stream)) throw new TypeError("This ReadableStream does not support BYOB reads.");
+    this.#stream = stream;
+    ReadableStream._lock(stream, this);
+    this.#closed = ReadableStream._closedPromise(stream);
+  }
+  get closed() { return this.#closed; }
+  read(view) {
+    if (!this.#stream) return Promise.reject(new TypeError("This ReadableStream reader has been released."));
+    if (!ArrayBuffer.isView(view)) return Promise.reject(new TypeError("You must call read() on a \"byob\" reader with a positive-sized TypedArray object."));
+    if (view.byteLength === 0) return Promise.reject(new TypeError("You must call read() on a \"byob\" reader with a positive-sized TypedArray object."));
+    return ReadableStream._read(this.#stream, view);
+  }
+  releaseLock() { if (this.#stream) { ReadableStream._lock(this.#stream, null); this.#stream = null; } }
+  cancel(reason) { return this.#stream ? ReadableStream._cancel(this.#stream, reason) : Promise.reject(new TypeError("This ReadableStream reader has been released.")); }
+}
+
+/// Fills `view` from byte chunks at the head of `queue`, leaving any rest there; a view of
+/// the same type over the filled part.
+function fillView(queue, view) {
+  const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const unit = view.BYTES_PER_ELEMENT ?? 1;
+  let filled = 0;
+  while (queue.length && filled < target.length) {
+    const head = queue[0];
+    const n = Math.min(head.length, target.length - filled);
+    target.set(head.subarray(0, n), filled);
+    filled += n;
+    if (n === head.length) queue.shift();
+    else queue[0] = head.subarray(n);
+  }
+  filled -= filled % unit;
+  const Ctor = view.constructor === DataView ? DataView : view.constructor;
+  return new Ctor(view.buffer, view.byteOffset, filled / (Ctor === DataView ? 1 : unit));
 }
 
 class ReadableStream {
   #state = "readable"; // readable | closed | errored
+  #closeRequested = false;
   #queue = [];
+  #queueSize = 0;
+  #sizes = [];
   #waiting = [];
   #error;
   #reader = null;
   #source;
   #controller;
   #pulling = false;
-  #highWaterMark;
+  #pullAgain = false;
+  #started = false;
+  #strategy;
+  #bytes;
   #disturbed = false;
   #closedResolvers = deferred();
   constructor(source = {}, strategy = {}) {
     this.#closedResolvers.promise.catch(() => {});
     this.#source = source ?? {};
-    this.#highWaterMark = strategy?.highWaterMark ?? 1;
-    this.#controller = new ReadableStreamDefaultController(this);
-    const started = this.#source.start ? this.#source.start(this.#controller) : undefined;
-    Promise.resolve(started).then(() => this.#pull(), (e) => ReadableStream._error(this, e));
+    const type = this.#source.type;
+    if (type !== undefined && String(type) !== "bytes") throw new RangeError(`Invalid type: ${type}`);
+    this.#bytes = type !== undefined;
+    this.#strategy = this.#bytes ? { hwm: strategy?.highWaterMark ?? 0, size: (c) => c.length } : strategyOf(strategy, 1);
+    this.#controller = this.#bytes ? new ReadableByteStreamController(this) : new ReadableStreamDefaultController(this);
+    const started = this.#source.start ? this.#source.start.call(this.#source, this.#controller) : undefined;
+    Promise.resolve(started).then(() => { this.#started = true; this.#pull(); }, (e) => ReadableStream._error(this, e));
   }
-  static _desiredSize(s) { return s.#state === "readable" ? s.#highWaterMark - s.#queue.length : s.#state === "closed" ? 0 : null; }
+  static _isBytes(s) { return s.#bytes; }
+  static _desiredSize(s) { return s.#state === "readable" ? s.#strategy.hwm - s.#queueSize : s.#state === "closed" ? 0 : null; }
   static _enqueue(s, chunk) {
-    if (s.#state !== "readable") throw new TypeError("Cannot enqueue to a closed or errored stream.");
-    const w = s.#waiting.shift();
-    if (w) w.resolve({ value: chunk, done: false });
-    else s.#queue.push(chunk);
+    if (s.#state !== "readable" || s.#closeRequested) throw new TypeError("Cannot enqueue to a closed or errored stream.");
+    const w = s.#waiting[0];
+    if (w && (w.view === null || s.#queue.length === 0)) {
+      if (w.view === null) {
+        s.#waiting.shift();
+        return w.resolve({ value: chunk, done: false });
+      }
+      s.#queue.push(chunk);
+      s.#waiting.shift();
+      const value = fillView(s.#queue, w.view);
+      s.#recount();
+      return w.resolve({ value, done: false });
+    }
+    const size = s.#strategy.size(chunk);
+    if (!Number.isFinite(size) || size < 0) {
+      const e = new RangeError("The return value of a queuing strategy's size function must be a finite, non-NaN, non-negative number.");
+      ReadableStream._error(s, e);
+      throw e;
+    }
+    s.#queue.push(chunk);
+    s.#sizes.push(size);
+    s.#queueSize += size;
   }
-  static _close(s) {
-    if (s.#state !== "readable") return;
-    s.#state = "closed";
+  #recount() {
+    if (this.#bytes) this.#queueSize = this.#queue.reduce((n, c) => n + c.length, 0);
+  }
+  static _closeRequested(s) {
+    if (s.#state !== "readable" || s.#closeRequested) throw new TypeError("Cannot close a stream that is already closed or errored.");
+    s.#closeRequested = true;
     if (s.#queue.length === 0) s.#finish();
   }
   static _error(s, e) {
     if (s.#state !== "readable") return;
-    s.#state = "errored"; s.#error = e; s.#queue = [];
+    s.#state = "errored"; s.#error = e; s.#queue = []; s.#sizes = []; s.#queueSize = 0;
     for (const w of s.#waiting.splice(0)) w.reject(e);
     s.#closedResolvers.reject(e);
   }
   static _lock(s, reader) { s.#reader = reader; }
   static _closedPromise(s) { return s.#closedResolvers.promise; }
-  static _read(s) {
+  static _read(s, view) {
     s.#disturbed = true;
+    if (s.#state === "errored") return Promise.reject(s.#error);
     if (s.#queue.length) {
-      const value = s.#queue.shift();
-      if (s.#state === "closed" && s.#queue.length === 0) s.#finish();
+      let value;
+      if (view === null) {
+        value = s.#queue.shift();
+        s.#queueSize -= s.#bytes ? value.length : s.#sizes.shift();
+      } else {
+        value = fillView(s.#queue, view);
+        s.#recount();
+      }
+      if (s.#closeRequested && s.#queue.length === 0) s.#finish();
       else s.#pull();
       return Promise.resolve({ value, done: false });
     }
-    if (s.#state === "closed") return Promise.resolve({ value: undefined, done: true });
-    if (s.#state === "errored") return Promise.reject(s.#error);
+    if (s.#state === "closed") {
+      const value = view === null ? undefined : new view.constructor(view.buffer, view.byteOffset, 0);
+      return Promise.resolve({ value, done: true });
+    }
     const w = deferred();
+    w.view = view;
     s.#waiting.push(w);
     s.#pull();
     return w.promise;
   }
   static _disturbed(s) { return s.#disturbed; }
+  static _cancel(s, reason) {
+    s.#disturbed = true;
+    if (s.#state === "errored") return Promise.reject(s.#error);
+    if (s.#state === "closed") return Promise.resolve();
+    s.#queue = []; s.#sizes = []; s.#queueSize = 0;
+    s.#finish();
+    return Promise.resolve(s.#source.cancel ? s.#source.cancel.call(s.#source, reason) : undefined).then(() => undefined);
+  }
   #finish() {
-    for (const w of this.#waiting.splice(0)) w.resolve({ value: undefined, done: true });
+    this.#state = "closed";
+    for (const w of this.#waiting.splice(0)) {
+      w.resolve({ value: w.view ? new w.view.constructor(w.view.buffer, w.view.byteOffset, 0) : undefined, done: true });
+    }
     this.#closedResolvers.resolve(undefined);
   }
   #pull() {
-    if (this.#pulling || this.#state !== "readable" || !this.#source.pull) return;
-    if (this.#queue.length >= this.#highWaterMark && this.#waiting.length === 0) return;
+    if (!this.#started || this.#state !== "readable" || this.#closeRequested || !this.#source.pull) return;
+    if (this.#queueSize >= this.#strategy.hwm && this.#waiting.length === 0) return;
+    if (this.#pulling) { this.#pullAgain = true; return; }
     this.#pulling = true;
     Promise.resolve()
-      .then(() => this.#source.pull(this.#controller))
-      .then(() => { this.#pulling = false; if (this.#waiting.length) this.#pull(); },
-            (e) => { this.#pulling = false; ReadableStream._error(this, e); });
+      .then(() => this.#source.pull.call(this.#source, this.#controller))
+      .then(() => {
+        this.#pulling = false;
+        if (this.#pullAgain || this.#waiting.length) { this.#pullAgain = false; this.#pull(); }
+      }, (e) => { this.#pulling = false; ReadableStream._error(this, e); });
   }
   get locked() { return this.#reader !== null; }
   getReader(options = {}) {
-    if (options?.mode !== undefined && options.mode !== "byob") throw new TypeError(`Invalid mode: ${options.mode}`);
-    if (options?.mode === "byob") throw new TypeError("This ReadableStream does not support BYOB readers.");
-    return new ReadableStreamDefaultReader(this);
+    if (this.locked) throw new TypeError(RS_LOCKED);
+    const mode = options?.mode;
+    if (mode === undefined) return new ReadableStreamDefaultReader(this);
+    if (String(mode) !== "byob") throw new RangeError("mode must be undefined or 'byob' in call to getReader().");
+    return new ReadableStreamBYOBReader(this);
   }
-  cancel(reason, fromReader = false) {
-    if (this.locked && !fromReader) return Promise.reject(new TypeError("This ReadableStream is currently locked to a reader."));
-    this.#disturbed = true;
-    if (this.#state === "errored") return Promise.reject(this.#error);
-    if (this.#state === "closed" && this.#queue.length === 0) return Promise.resolve();
-    this.#state = "closed"; this.#queue = [];
-    this.#finish();
-    return Promise.resolve(this.#source.cancel ? this.#source.cancel(reason) : undefined).then(() => undefined);
+  cancel(reason) {
+    if (this.locked) return Promise.reject(new TypeError(RS_LOCKED));
+    return ReadableStream._cancel(this, reason);
+  }
+  tee() {
+    if (this.locked) throw new TypeError(RS_LOCKED);
+    const reader = this.getReader();
+    const branches = [];
+    const cancelled = [false, false];
+    const reasons = [undefined, undefined];
+    let reading = false;
+    const cancelBoth = deferred();
+    const controllers = [];
+    const pull = async () => {
+      if (reading) return;
+      reading = true;
+      try {
+        const { value, done } = await reader.read();
+        if (done) {
+          controllers.forEach((c, i) => { if (!cancelled[i]) c.close(); });
+          return;
+        }
+        controllers.forEach((c, i) => {
+          if (!cancelled[i]) c.enqueue(this.#bytes && ArrayBuffer.isView(value) && i === 1 ? value.slice() : value);
+        });
+      } catch (e) {
+        controllers.forEach((c) => c.error(e));
+      } finally {
+        reading = false;
+      }
+    };
+    for (const i of [0, 1]) {
+      branches.push(new ReadableStream({
+        type: this.#bytes ? "bytes" : undefined,
+        start(c) { controllers[i] = c; },
+        pull,
+        cancel(reason) {
+          cancelled[i] = true; reasons[i] = reason;
+          if (cancelled[0] && cancelled[1]) cancelBoth.resolve(reader.cancel(reasons));
+          return cancelBoth.promise;
+        },
+      }));
+    }
+    reader.closed.catch((e) => controllers.forEach((c) => c.error(e)));
+    return branches;
+  }
+  pipeTo(destination, options = {}) {
+    if (!(destination instanceof WritableStream)) return Promise.reject(new TypeError("Failed to execute 'pipeTo' on 'ReadableStream': parameter 1 is not of type 'WritableStream'."));
+    if (this.locked) return Promise.reject(new TypeError(RS_LOCKED));
+    if (destination.locked) return Promise.reject(new TypeError("This WritableStream is currently locked to a writer"));
+    return pipe(this, destination, options ?? {});
+  }
+  pipeThrough(transform, options = {}) {
+    const { writable, readable } = transform ?? {};
+    if (!(writable instanceof WritableStream) || !(readable instanceof ReadableStream)) {
+      throw new TypeError("Failed to execute 'pipeThrough' on 'ReadableStream': parameter 1 must have 'readable' and 'writable' streams.");
+    }
+    if (this.locked) throw new TypeError(RS_LOCKED);
+    if (writable.locked) throw new TypeError(WS_LOCKED);
+    pipe(this, writable, options ?? {}).catch(() => {});
+    return readable;
   }
   async *values(options = {}) {
     const reader = this.getReader();
+    let finished = false;
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) { finished = true; return; }
         yield value;
       }
     } finally {
-      if (!options?.preventCancel) await reader.cancel();
+      if (!finished && !options?.preventCancel) await reader.cancel();
       reader.releaseLock();
     }
   }
   [Symbol.asyncIterator](options) { return this.values(options); }
   static from(iterable) {
-    const it = iterable[Symbol.asyncIterator] ? iterable[Symbol.asyncIterator]() : iterable[Symbol.iterator]();
+    if (iterable instanceof ReadableStream) return iterable;
+    const it = iterable?.[Symbol.asyncIterator] ? iterable[Symbol.asyncIterator]() : iterable?.[Symbol.iterator] ? iterable[Symbol.iterator]() : null;
+    if (it === null) throw new TypeError("Failed to execute 'from' on 'ReadableStream': The provided value is not async iterable.");
     return new ReadableStream({
       async pull(c) { const { value, done } = await it.next(); if (done) c.close(); else c.enqueue(value); },
       async cancel(r) { if (it.return) await it.return(r); },
-    });
+    }, { highWaterMark: 0 });
   }
   get [Symbol.toStringTag]() { return "ReadableStream"; }
 }
 define(G, "ReadableStream", ReadableStream);
 define(G, "ReadableStreamDefaultReader", ReadableStreamDefaultReader);
+define(G, "ReadableStreamBYOBReader", ReadableStreamBYOBReader);
 define(G, "ReadableStreamDefaultController", ReadableStreamDefaultController);
+define(G, "ReadableByteStreamController", ReadableByteStreamController);
+
+/// Moves every chunk of `source` into `dest`, honouring the pipe options (WHATWG pipeTo).
+async function pipe(source, dest, options) {
+  const reader = source.getReader();
+  const writer = dest.getWriter();
+  const signal = options.signal;
+  let aborted = null;
+  const onAbort = () => { aborted = signal.reason ?? new DOMException("The operation was aborted.", "AbortError"); };
+  if (signal) {
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  }
+  try {
+    for (;;) {
+      if (aborted !== null) throw aborted;
+      await writer.ready;
+      let step;
+      try {
+        step = await reader.read();
+      } catch (e) {
+        if (!options.preventAbort) await writer.abort(e).catch(() => {});
+        throw e;
+      }
+      if (step.done) {
+        if (!options.preventClose) await writer.close();
+        return;
+      }
+      if (aborted !== null) throw aborted;
+      try {
+        await writer.write(step.value);
+      } catch (e) {
+        if (!options.preventCancel) await reader.cancel(e).catch(() => {});
+        throw e;
+      }
+    }
+  } catch (e) {
+    if (e === aborted) {
+      if (!options.preventAbort) await writer.abort(e).catch(() => {});
+      if (!options.preventCancel) await reader.cancel(e).catch(() => {});
+    }
+    throw e;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    reader.releaseLock();
+    writer.releaseLock();
+  }
+}
+
+// ---------- WritableStream ----------
+
+class WritableStreamDefaultController {
+  #stream; #abort = new AbortController();
+  constructor(stream) { this.#stream = stream; }
+  get signal() { return this.#abort.signal; }
+  error(e) { WritableStream._error(this.#stream, e); }
+  static _abort(c, reason) { c.#abort.abort(reason); }
+}
+
+class WritableStreamDefaultWriter {
+  #stream;
+  constructor(stream) {
+    if (!(stream instanceof WritableStream)) throw new TypeError("Failed to construct 'WritableStreamDefaultWriter': parameter 1 is not of type 'WritableStream'.");
+    if (stream.locked) throw new TypeError(WS_LOCKED);
+    this.#stream = stream;
+    WritableStream._lock(stream, this);
+  }
+  #released() { return Promise.reject(new TypeError("This WritableStream writer has been released.")); }
+  get closed() { return this.#stream ? WritableStream._closed(this.#stream) : this.#released(); }
+  get ready() { return this.#stream ? WritableStream._ready(this.#stream) : this.#released(); }
+  get desiredSize() {
+    if (!this.#stream) throw new TypeError("This WritableStream writer has been released.");
+    return WritableStream._desiredSize(this.#stream);
+  }
+  write(chunk) { return this.#stream ? WritableStream._write(this.#stream, chunk) : this.#released(); }
+  close() { return this.#stream ? WritableStream._close(this.#stream) : this.#released(); }
+  abort(reason) { return this.#stream ? WritableStream._abort(this.#stream, reason) : this.#released(); }
+  releaseLock() { if (this.#stream) { WritableStream._lock(this.#stream, null); this.#stream = null; } }
+}
+
+class WritableStream {
+  #state = "writable"; // writable | closing | closed | errored
+  #sink;
+  #controller;
+  #strategy;
+  #queue = []; // { chunk, size, done } or { close: true, done }
+  #queueSize = 0;
+  #writing = false;
+  #started = false;
+  #error;
+  #writer = null;
+  #closed = deferred();
+  #ready = null;
+  constructor(sink = {}, strategy = {}) {
+    this.#closed.promise.catch(() => {});
+    this.#sink = sink ?? {};
+    if (this.#sink.type !== undefined) throw new RangeError(`Invalid type: ${this.#sink.type}`);
+    this.#strategy = strategyOf(strategy, 1);
+    this.#controller = new WritableStreamDefaultController(this);
+    const started = this.#sink.start ? this.#sink.start.call(this.#sink, this.#controller) : undefined;
+    Promise.resolve(started).then(() => { this.#started = true; this.#advance(); }, (e) => WritableStream._error(this, e));
+  }
+  static _lock(s, writer) { s.#writer = writer; }
+  static _closed(s) { return s.#closed.promise; }
+  static _desiredSize(s) {
+    if (s.#state === "errored") return null;
+    if (s.#state === "closed") return 0;
+    return s.#strategy.hwm - s.#queueSize;
+  }
+  static _ready(s) {
+    if (s.#state === "errored") return Promise.reject(s.#error);
+    if (WritableStream._desiredSize(s) > 0 || s.#state !== "writable") return Promise.resolve();
+    s.#ready ??= deferred();
+    return s.#ready.promise;
+  }
+  #relieve() {
+    if (this.#ready && WritableStream._desiredSize(this) > 0) { this.#ready.resolve(); this.#ready = null; }
+  }
+  static _write(s, chunk) {
+    if (s.#state === "errored") return Promise.reject(s.#error);
+    if (s.#state !== "writable") return Promise.reject(new TypeError("This WritableStream has been closed."));
+    let size;
+    try {
+      size = s.#strategy.size(chunk);
+    } catch (e) {
+      WritableStream._error(s, e);
+      return Promise.reject(e);
+    }
+    const done = deferred();
+    s.#queue.push({ chunk, size, done });
+    s.#queueSize += size;
+    s.#advance();
+    return done.promise;
+  }
+  static _close(s) {
+    if (s.#state === "errored") return Promise.reject(s.#error);
+    if (s.#state !== "writable") return Promise.reject(new TypeError("This WritableStream has been closed."));
+    s.#state = "closing";
+    const done = deferred();
+    s.#queue.push({ close: true, done });
+    s.#relieve();
+    s.#advance();
+    return done.promise;
+  }
+  static _abort(s, reason) {
+    if (s.#state === "closed") return Promise.resolve();
+    if (s.#state === "errored") return Promise.resolve();
+    WritableStreamDefaultController._abort(s.#controller, reason);
+    WritableStream._error(s, reason);
+    return Promise.resolve(s.#sink.abort ? s.#sink.abort.call(s.#sink, reason) : undefined).then(() => undefined);
+  }
+  static _error(s, e) {
+    if (s.#state === "errored" || s.#state === "closed") return;
+    s.#state = "errored";
+    s.#error = e;
+    for (const item of s.#queue.splice(0)) item.done.reject(e);
+    s.#queueSize = 0;
+    s.#closed.reject(e);
+    if (s.#ready) { s.#ready.reject(e); s.#ready = null; }
+  }
+  #advance() {
+    if (!this.#started || this.#writing || this.#state === "errored" || this.#queue.length === 0) return;
+    const item = this.#queue[0];
+    this.#writing = true;
+    const run = item.close
+      ? () => (this.#sink.close ? this.#sink.close.call(this.#sink) : undefined)
+      : () => (this.#sink.write ? this.#sink.write.call(this.#sink, item.chunk, this.#controller) : undefined);
+    Promise.resolve().then(run).then(() => {
+      this.#writing = false;
+      if (this.#state === "errored") return;
+      this.#queue.shift();
+      if (item.close) {
+        this.#state = "closed";
+        item.done.resolve();
+        this.#closed.resolve();
+        return;
+      }
+      this.#queueSize -= item.size;
+      item.done.resolve();
+      this.#relieve();
+      this.#advance();
+    }, (e) => {
+      this.#writing = false;
+      WritableStream._error(this, e);
+    });
+  }
+  get locked() { return this.#writer !== null; }
+  getWriter() { return new WritableStreamDefaultWriter(this); }
+  abort(reason) {
+    if (this.locked) return Promise.reject(new TypeError(WS_LOCKED));
+    return WritableStream._abort(this, reason);
+  }
+  close() {
+    if (this.locked) return Promise.reject(new TypeError(WS_LOCKED));
+    return WritableStream._close(this);
+  }
+  get [Symbol.toStringTag]() { return "WritableStream"; }
+}
+define(G, "WritableStream", WritableStream);
+define(G, "WritableStreamDefaultWriter", WritableStreamDefaultWriter);
+define(G, "WritableStreamDefaultController", WritableStreamDefaultController);
+
+// ---------- TransformStream ----------
+
+class TransformStreamDefaultController {
+  #readable; #onEnqueue; #terminate;
+  constructor(readable, onEnqueue, terminate) { this.#readable = readable; this.#onEnqueue = onEnqueue; this.#terminate = terminate; }
+  get desiredSize() { return this.#readable.desiredSize; }
+  enqueue(chunk) { this.#readable.enqueue(chunk); this.#onEnqueue(); }
+  error(e) { this.#readable.error(e); }
+  terminate() { this.#terminate(); }
+}
+
+class TransformStream {
+  #readable; #writable;
+  constructor(transformer = {}, writableStrategy = {}, readableStrategy = {}) {
+    transformer = transformer ?? {};
+    if (transformer.readableType !== undefined) throw new RangeError("Invalid readableType.");
+    if (transformer.writableType !== undefined) throw new RangeError("Invalid writableType.");
+    let readableController;
+    let writable;
+    // Backpressure (WHATWG): a write waits while the readable side is full, until it is pulled.
+    let backpressure = true;
+    let relieved = null;
+    const started = deferred();
+    started.promise.catch(() => {});
+    const readableHwm = readableStrategy?.highWaterMark === undefined ? { ...readableStrategy, highWaterMark: 0 } : readableStrategy;
+    this.#readable = new ReadableStream({
+      start(c) { readableController = c; return started.promise; },
+      pull() {
+        backpressure = false;
+        if (relieved) { relieved.resolve(); relieved = null; }
+      },
+      cancel(reason) { WritableStream._error(writable, reason ?? new TypeError("The transform stream was cancelled.")); },
+    }, readableHwm);
+    const controller = new TransformStreamDefaultController(
+      readableController,
+      () => { if ((readableController.desiredSize ?? 0) <= 0) backpressure = true; },
+      () => {
+        try { readableController.close(); } catch {}
+        WritableStream._error(writable, new TypeError("The transform stream has been terminated."));
+      },
+    );
+    const transform = transformer.transform
+      ? (chunk) => transformer.transform.call(transformer, chunk, controller)
+      : (chunk) => controller.enqueue(chunk);
+    writable = new WritableStream({
+      start() { return started.promise; },
+      async write(chunk) {
+        if (backpressure) {
+          relieved ??= deferred();
+          await relieved.promise;
+        }
+        try {
+          await transform(chunk);
+        } catch (e) {
+          readableController.error(e);
+          throw e;
+        }
+      },
+      async close() {
+        try {
+          if (transformer.flush) await transformer.flush.call(transformer, controller);
+          readableController.close();
+        } catch (e) {
+          readableController.error(e);
+          throw e;
+        }
+      },
+      abort(reason) { readableController.error(reason); },
+    }, writableStrategy ?? {});
+    const start = transformer.start ? transformer.start.call(transformer, controller) : undefined;
+    Promise.resolve(start).then(() => started.resolve(), (e) => started.reject(e));
+    this.#writable = writable;
+  }
+  get readable() { return this.#readable; }
+  get writable() { return this.#writable; }
+  get [Symbol.toStringTag]() { return "TransformStream"; }
+}
+define(G, "TransformStream", TransformStream);
+define(G, "TransformStreamDefaultController", TransformStreamDefaultController);
 
 /// A stream that yields `bytes` as one chunk.
 const streamOfBytes = (bytes) => new ReadableStream({ start(c) { if (bytes.length) c.enqueue(bytes); c.close(); } });
@@ -150,12 +641,13 @@ async function readAllBytes(stream) {
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    const chunk = typeof value === "string" ? utf8(value) : value instanceof ArrayBuffer ? new Uint8Array(value) : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null;
-    if (!chunk) throw new TypeError("This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.");
+    const chunk = chunkBytes(value);
+    if (!chunk) throw new TypeError(NOT_BYTES);
     chunks.push(chunk);
     total += chunk.length;
   }
   reader.releaseLock();
+  if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
   let off = 0;
   for (const c of chunks) { out.set(c, off); off += c.length; }
