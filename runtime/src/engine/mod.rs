@@ -3,6 +3,7 @@
 pub mod allocator;
 pub mod codec;
 pub mod cpu;
+pub mod crypto;
 pub mod d1_ops;
 pub mod digest;
 pub mod event_loop;
@@ -15,4 +16,5 @@ pub mod object_ops;
 pub mod object_storage;
 pub mod ops;
 pub mod socket_ops;
+pub mod subtle_ops;
 pub mod typescript;

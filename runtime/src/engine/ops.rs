@@ -372,6 +372,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     super::object_ops::install(ctx, &ops, io.clone())?;
     super::d1_ops::install(ctx, &ops, io.clone())?;
     super::socket_ops::install(ctx, &ops, io.clone())?;
+    super::subtle_ops::install(ctx, &ops, io.clone())?;
     let i = io;
     op!("passThroughOnException", move |id: f64| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {

@@ -74,28 +74,8 @@ define(G, "fetch", function (input, init) {
 });
 Object.defineProperty(G.fetch, "name", { value: "fetch" });
 
-// ---------- crypto ----------
+// ---------- crypto (SubtleCrypto is 58_subtle.js) ----------
 const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
-const DIGESTS = { "SHA-1": "SHA-1", "SHA-256": "SHA-256", "SHA-384": "SHA-384", "SHA-512": "SHA-512", "MD5": "MD5" };
-class SubtleCrypto {
-  digest(algorithm, data) {
-    try {
-      const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
-      if (!DIGESTS[name]) throw domError("NotSupportedError", `Unrecognized or unimplemented digest algorithm requested.`);
-      const out = ops.digest(DIGESTS[name], toBytes(data, "digest' on 'SubtleCrypto").slice());
-      return Promise.resolve(out.buffer);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-  timingSafeEqual(a, b) {
-    const x = toBytes(a, "timingSafeEqual' on 'SubtleCrypto"), y = toBytes(b, "timingSafeEqual' on 'SubtleCrypto");
-    if (x.length !== y.length) throw new TypeError("Input buffers must have the same byte length.");
-    let diff = 0;
-    for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
-    return diff === 0;
-  }
-}
 class Crypto {
   #subtle = new SubtleCrypto();
   get subtle() { return this.#subtle; }
@@ -118,7 +98,6 @@ class Crypto {
   }
 }
 define(G, "Crypto", Crypto);
-define(G, "SubtleCrypto", SubtleCrypto);
 define(G, "crypto", new Crypto());
 
 // ---------- scheduler ----------
