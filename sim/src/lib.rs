@@ -17,6 +17,7 @@ pub mod platform;
 pub mod pool;
 pub mod queues;
 pub mod r2;
+pub mod report;
 pub mod scenario;
 pub mod seed;
 pub mod single;

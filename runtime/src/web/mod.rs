@@ -23,6 +23,7 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/42_stream_classes.js"),
     include_str!("js/45_websocket.js"),
     include_str!("js/50_body.js"),
+    include_str!("js/52_form_data.js"),
     include_str!("js/58_subtle.js"),
     include_str!("js/60_fetch.js"),
     include_str!("js/70_kv.js"),

@@ -73,6 +73,9 @@ struct RunArgs {
     /// Print one JSON document (requests in traffic order, verdicts, trace hash).
     #[arg(long)]
     json: bool,
+    /// Write a self-contained HTML page about the run: verdicts, charts, events.
+    #[arg(long)]
+    report: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -241,6 +244,11 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if let Some(path) = &args.trace {
         std::fs::write(path, out.trace.to_jsonl())
             .with_context(|| format!("{}: cannot write the trace", path.display()))?;
+    }
+    if let Some(path) = &args.report {
+        let page = edgesim_sim::report::html(&out)?;
+        std::fs::write(path, page)
+            .with_context(|| format!("{}: cannot write the report", path.display()))?;
     }
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&out.to_json())?);
