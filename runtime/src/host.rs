@@ -85,13 +85,23 @@ pub enum ObjectReply {
 }
 
 /// Why a call to a Durable Object has no reply: the caller's promise rejects with `class`
-/// (`Error`, `TypeError`, …) and `message`.
+/// (`Error`, `TypeError`, …) and `message`, carrying the properties error-handling.mdx tells
+/// callers to look at.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{class}: {message}")]
 pub struct ObjectCallError {
     pub class: String,
     pub message: String,
+    /// `.remote`: thrown by the object's own code, or by its CPU or memory limits.
+    pub remote: bool,
+    /// `.retryable`: a transient failure; retry (with backoff) if the call is idempotent.
+    pub retryable: bool,
+    /// `.overloaded`: the object is overloaded; do not retry.
+    pub overloaded: bool,
 }
+
+/// troubleshooting.mdx: what an overloaded object answers when its queue is full.
+pub const OBJECT_OVERLOADED: &str = "Durable Object is overloaded. Too many requests queued.";
 
 impl ObjectCallError {
     /// An error thrown by the object's code, propagated to the caller with its class.
@@ -99,14 +109,30 @@ impl ObjectCallError {
         ObjectCallError {
             class: class.to_string(),
             message: message.to_string(),
+            remote: true,
+            retryable: false,
+            overloaded: false,
         }
     }
 
-    /// A platform failure (reset, lost connection), as an `Error`.
+    /// A platform failure (reset, lost connection, overload), as an `Error`, with the
+    /// properties its message implies.
     pub fn platform(message: impl Into<String>) -> Self {
+        let message = message.into();
+        let limits = message == crate::engine::lifecycle::OBJECT_EXCEEDED_CPU
+            || message == crate::engine::lifecycle::OBJECT_EXCEEDED_MEMORY;
+        let overloaded = message.starts_with("Durable Object is overloaded.")
+            || message == crate::engine::object::BLOCK_CONCURRENCY_TIMED_OUT;
+        let retryable = !limits
+            && !overloaded
+            && (message == "Network connection lost."
+                || message.starts_with("Internal error in Durable Object storage"));
         ObjectCallError {
             class: "Error".to_string(),
-            message: message.into(),
+            message,
+            remote: limits,
+            retryable,
+            overloaded,
         }
     }
 }

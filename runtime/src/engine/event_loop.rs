@@ -28,6 +28,8 @@ pub enum OpOutcome {
         class: String,
         message: String,
     },
+    /// A failed Durable Object call: an `Error` with `.remote`, `.retryable`, `.overloaded`.
+    ObjectError(crate::host::ObjectCallError),
     Undefined,
     /// What the durable store answered; turned into one of the values below before JavaScript
     /// sees it (engine::object).

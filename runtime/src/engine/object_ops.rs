@@ -279,10 +279,7 @@ fn call(
             match host.call_object(call).await {
                 Ok(ObjectReply::Response(response)) => OpOutcome::Response(response),
                 Ok(ObjectReply::Value(value)) => OpOutcome::Serialized(value),
-                Err(e) => OpOutcome::Error {
-                    class: e.class,
-                    message: e.message,
-                },
+                Err(e) => OpOutcome::ObjectError(e),
             }
         })
     })

@@ -450,6 +450,17 @@ pub fn outcome_to_js<'js>(
         OpOutcome::Frame(frame) => (true, super::socket_ops::frame_to_js(ctx, frame)?),
         OpOutcome::Kv(reply) => (true, super::kv_op::reply_to_js(ctx, reply)?),
         OpOutcome::Error { class, message } => (false, vec![class, message].into_js(ctx)?),
+        OpOutcome::ObjectError(e) => {
+            let flags = Object::new(ctx.clone())?;
+            flags.set("remote", e.remote)?;
+            flags.set("retryable", e.retryable)?;
+            flags.set("overloaded", e.overloaded)?;
+            let arr = rquickjs::Array::new(ctx.clone())?;
+            arr.set(0, e.class)?;
+            arr.set(1, e.message)?;
+            arr.set(2, flags)?;
+            (false, arr.into_value())
+        }
         OpOutcome::Undefined | OpOutcome::Storage(_) => (true, Value::new_undefined(ctx.clone())),
         OpOutcome::Entries(entries) => {
             let list: Vec<Vec<String>> = entries

@@ -53,10 +53,16 @@ pub struct WorkerUnit {
     pub limits: Limits,
 }
 
+/// Calls one object holds (queued or running) before it answers more with workerd's overload
+/// error. edgesim's model of the ~1,000 requests/s soft limit (do-faq-limits.mdx): production
+/// does not publish its queue length.
+pub const QUEUED_CALLS_MAX: usize = 1_000;
+
 /// Every Durable Object of a run.
-#[derive(Default)]
 pub struct ObjectService {
     pub latency: Cell<StorageLatency>,
+    /// See [`QUEUED_CALLS_MAX`]; tests lower it.
+    pub queued_calls_max: Cell<usize>,
     stores: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
     placements: RefCell<BTreeMap<ObjectAddress, String>>,
     inboxes: RefCell<BTreeMap<ObjectAddress, mpsc::UnboundedSender<Inbound>>>,
@@ -68,6 +74,22 @@ pub struct ObjectService {
     failing_commits: Cell<u32>,
     /// Each object's hibernatable WebSockets: they outlive its isolates, not its host.
     hibernations: RefCell<BTreeMap<ObjectAddress, Rc<RefCell<Hibernation>>>>,
+}
+
+impl Default for ObjectService {
+    fn default() -> Self {
+        ObjectService {
+            latency: Default::default(),
+            queued_calls_max: Cell::new(QUEUED_CALLS_MAX),
+            stores: Default::default(),
+            placements: Default::default(),
+            inboxes: Default::default(),
+            down_until: Default::default(),
+            calls: Default::default(),
+            failing_commits: Default::default(),
+            hibernations: Default::default(),
+        }
+    }
 }
 
 impl ObjectService {

@@ -9,7 +9,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use edgesim_runtime::engine::object::ObjectSpec;
-use edgesim_runtime::host::{ObjectCallError, ObjectCallKind, ObjectReply};
+use edgesim_runtime::host::{OBJECT_OVERLOADED, ObjectCallError, ObjectCallKind, ObjectReply};
 use edgesim_runtime::invocation::InvocationKind;
 use edgesim_runtime::socket::hibernation::{Hibernation, HibernationWake, SocketEvent, SocketId};
 use edgesim_runtime::storage::durable::ObjectAddress;
@@ -292,6 +292,12 @@ impl ObjectTask {
                     }
                 }
                 Next::Job(Some(Inbound::Job(job))) => {
+                    if waiting.len() >= self.platform.objects.queued_calls_max.get() {
+                        let _ = job
+                            .reply
+                            .send(Err(ObjectCallError::platform(OBJECT_OVERLOADED)));
+                        continue;
+                    }
                     if self.name.is_none() {
                         self.name = job.name.clone();
                     }

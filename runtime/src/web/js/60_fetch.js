@@ -13,9 +13,12 @@ function completeOp(id, ok, value) {
   pendingOps.delete(id);
   if (ok) d.resolve(value);
   else {
-    const [cls, message] = value;
+    const [cls, message, flags] = value;
     const Ctor = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError }[cls];
-    d.reject(Ctor ? new Ctor(message) : cls in DOM_CODES ? domError(cls, message) : new Error(message));
+    const error = Ctor ? new Ctor(message) : cls in DOM_CODES ? domError(cls, message) : new Error(message);
+    // Failed Durable Object calls carry .remote / .retryable / .overloaded.
+    if (flags) for (const [k, v] of Object.entries(flags)) if (v) error[k] = true;
+    d.reject(error);
   }
 }
 
