@@ -3,6 +3,7 @@
 //! (../shared/reference/workerd/results/bench.json):
 //!     cargo bench -p edgesim-benches && cargo run -p edgesim-benches --bin bench-report
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -98,6 +99,146 @@ const ROWS: &[Row] = &[
     },
 ];
 
+/// Runs kept in reports/bench-history.json.
+const HISTORY_RUNS: usize = 10;
+/// The benchmarks the history table and chart follow.
+const HEADLINES: [(&str, &str); 4] = [
+    ("cold_start_20_line_module", "cold start"),
+    ("warm_request_hello_world", "warm request"),
+    ("scenario_do_counter_one_seed", "do-counter seed"),
+    ("web_stream_10_mib_transform", "10 MiB stream"),
+];
+
+/// One benchmark run: which commit, and each benchmark's median (ns).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Run {
+    commit: String,
+    medians_ns: BTreeMap<String, f64>,
+}
+
+/// Appends this run to reports/bench-history.json, keeping the last [`HISTORY_RUNS`].
+fn record_history(medians: BTreeMap<String, f64>) -> Result<Vec<Run>, String> {
+    let path = root().join("reports/bench-history.json");
+    let mut runs: Vec<Run> = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map_or_else(
+            || "local".to_string(),
+            |o| String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        );
+    runs.push(Run {
+        commit,
+        medians_ns: medians,
+    });
+    let excess = runs.len().saturating_sub(HISTORY_RUNS);
+    runs.drain(..excess);
+    let text = serde_json::to_string_pretty(&runs).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(runs)
+}
+
+fn history_section(runs: &[Run]) -> String {
+    let mut out = format!(
+        "\n## History\n\nThe headline medians over the last {} runs, oldest first \
+         (reports/bench-history.json keeps them; the chart shows each relative to its first \
+         run):\n\n![history](bench-history.svg)\n\n| commit |",
+        runs.len()
+    );
+    for (_, label) in HEADLINES {
+        out.push_str(&format!(" {label} |"));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(HEADLINES.len()));
+    out.push('\n');
+    for run in runs {
+        out.push_str(&format!("| {} |", run.commit));
+        for (id, _) in HEADLINES {
+            let cell = run
+                .medians_ns
+                .get(id)
+                .map_or(String::new(), |ns| human(*ns));
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Each headline median over the runs, divided by its value in the first run that has it.
+fn history_chart(runs: &[Run]) -> Result<String, String> {
+    use plotters::prelude::*;
+    let colors = [
+        RGBColor(31, 119, 180),
+        RGBColor(255, 127, 14),
+        RGBColor(44, 160, 44),
+        RGBColor(148, 103, 189),
+    ];
+    let series: Vec<(&str, Vec<(f64, f64)>)> = HEADLINES
+        .iter()
+        .map(|(id, label)| {
+            let base = runs.iter().find_map(|r| r.medians_ns.get(*id).copied());
+            let points = runs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| Some((i as f64, r.medians_ns.get(*id)? / base?)))
+                .collect();
+            (*label, points)
+        })
+        .collect();
+    let y_max = series
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|(_, y)| *y))
+        .fold(1.5f64, f64::max)
+        * 1.1;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (800, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d(-0.2f64..(runs.len().max(2) - 1) as f64 + 0.2, 0f64..y_max)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("run (oldest → newest)")
+            .y_desc("median ÷ first")
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, (label, points)) in series.into_iter().enumerate() {
+            let color = colors[i % colors.len()];
+            chart
+                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
+            chart
+                .draw_series(
+                    points
+                        .into_iter()
+                        .map(|p| Circle::new(p, 3, color.filled())),
+                )
+                .map_err(|e| e.to_string())?;
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg + "\n")
+}
+
 fn root() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     dir.parent().map(Path::to_path_buf).unwrap_or(dir)
@@ -164,6 +305,31 @@ fn main() -> ExitCode {
             "error: no criterion results under target/criterion: run `cargo bench -p edgesim-benches` first"
         );
         return ExitCode::from(2);
+    }
+    let medians: BTreeMap<String, f64> = ROWS
+        .iter()
+        .filter_map(|r| median_ns(r.id).map(|ns| (r.id.to_string(), ns)))
+        .collect();
+    let history = match record_history(medians) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    out.push_str(&history_section(&history));
+    match history_chart(&history) {
+        Ok(svg) => {
+            let svg_path = root().join("reports/bench-history.svg");
+            if let Err(e) = std::fs::write(&svg_path, svg) {
+                eprintln!("error: {}: {e}", svg_path.display());
+                return ExitCode::from(2);
+            }
+        }
+        Err(e) => {
+            eprintln!("error: cannot draw the history chart: {e}");
+            return ExitCode::from(2);
+        }
     }
     let path = root().join("reports/bench.md");
     if let Err(e) = std::fs::write(&path, out) {
