@@ -55,3 +55,20 @@ fn do_with_a_full_queue_answers_overloaded_and_not_retryable() {
                 "first": ["Durable Object is overloaded. Too many requests queued.", true, null] })
     );
 }
+
+#[test]
+fn do_commit_that_hangs_30_seconds_resets_the_object_and_loses_the_write() {
+    let v = object_json(
+        &Run::with_commit_ms(31_000),
+        "async write() { this.ctx.storage.put('k', 1); return 'written'; }
+         async read() { return (await this.ctx.storage.get('k')) ?? 'nothing'; }",
+        "let first;
+         try { first = await stub.write(); } catch (e) { first = [e.message, e.retryable ?? null]; }
+         return { first, after: await stub.read() };",
+    );
+    assert_eq!(
+        v,
+        json!({ "first": ["Durable Object storage operation exceeded timeout which caused object to be reset.", null],
+                "after": "nothing" })
+    );
+}

@@ -98,6 +98,8 @@ pub enum TimerKind {
     WaitUntilGrace,
     /// `blockConcurrencyWhile()` at nesting `depth` has run for 30 s.
     BlockConcurrencyTimeout { depth: usize },
+    /// The Durable Object commit carrying writes up to `seq` has taken 30 s.
+    StorageTimeout { seq: u64 },
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -410,6 +410,9 @@ impl Isolate {
                     io.clock_ms = io.clock_ms.max(deadline_ms);
                 }
                 match timer.kind {
+                    TimerKind::StorageTimeout { seq } => {
+                        self.io.borrow_mut().storage_timed_out(seq);
+                    }
                     TimerKind::BlockConcurrencyTimeout { depth } => {
                         self.io.borrow_mut().block_concurrency_timed_out(depth);
                     }

@@ -25,6 +25,12 @@ pub const BLOCK_CONCURRENCY_DEPTH_MAX: usize = 64;
 pub const BLOCK_CONCURRENCY_TIMED_OUT: &str = "A call to blockConcurrencyWhile() in a Durable \
      Object waited for too long. The call was canceled and the Durable Object was reset.";
 
+/// worker.c++: a storage operation that hangs this long resets the object.
+pub const STORAGE_TIMEOUT_MS: u64 = 30_000;
+/// worker.c++ / troubleshooting.mdx: the reset's text.
+pub const STORAGE_TIMED_OUT: &str =
+    "Durable Object storage operation exceeded timeout which caused object to be reset.";
+
 /// What the runtime needs to know about the object an isolate hosts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectSpec {
@@ -54,7 +60,10 @@ impl InputGate {
 
     pub fn lets_timer_through(&self, id: TimerId, kind: TimerKind) -> bool {
         !self.closed
-            || matches!(kind, TimerKind::BlockConcurrencyTimeout { .. })
+            || matches!(
+                kind,
+                TimerKind::BlockConcurrencyTimeout { .. } | TimerKind::StorageTimeout { .. }
+            )
             || self.exempt_from.is_some_and(|(_, timer)| id >= timer)
     }
 }
@@ -76,6 +85,8 @@ pub struct ObjectIo {
     pub(super) confirmed_seq: u64,
     /// The commit in flight and the last write it carries.
     pub(super) flushing: Option<(OpId, u64)>,
+    /// The timer that resets the object if the commit in flight hangs.
+    pub(super) flush_timer: Option<TimerId>,
     pub(super) reads: BTreeMap<OpId, PendingRead>,
     /// Reads in flight that hold the input gate (those without `allowConcurrency`).
     pub(super) gate_reads: BTreeSet<OpId>,
@@ -103,6 +114,7 @@ impl ObjectIo {
             output_seq: 0,
             confirmed_seq: 0,
             flushing: None,
+            flush_timer: None,
             reads: BTreeMap::new(),
             gate_reads: BTreeSet::new(),
             held: VecDeque::new(),
@@ -197,8 +209,21 @@ impl IoState {
                 )
             }),
         );
+        let timer = self.add_timer(STORAGE_TIMEOUT_MS, TimerKind::StorageTimeout { seq }, None);
         if let Some(object) = self.object_mut() {
             object.flushing = Some((id, seq));
+            object.flush_timer = Some(timer);
+        }
+    }
+
+    /// A commit has been in flight for 30 s: the object is reset (its held outputs dropped).
+    pub fn storage_timed_out(&mut self, seq: u64) {
+        if self
+            .object
+            .as_ref()
+            .is_some_and(|o| o.flushing.is_some_and(|(_, s)| s == seq))
+        {
+            self.break_object(STORAGE_TIMED_OUT.to_string());
         }
     }
 
@@ -208,6 +233,12 @@ impl IoState {
             return;
         };
         let Some((_, seq)) = object.flushing.take() else {
+            return;
+        };
+        if let Some(timer) = object.flush_timer.take() {
+            self.clear_timer(timer);
+        }
+        let Some(object) = self.object_mut() else {
             return;
         };
         if let OpOutcome::Storage(Err(e)) = outcome {
