@@ -120,3 +120,15 @@ fn latency_p99_max_catches_a_planted_violation() {
     s.scenario.expect[0].latency_p99_max = Some(edgesim_sim::scenario::Duration::from_ms(10));
     assert!(run(&s, 1).unwrap().passed());
 }
+
+#[test]
+fn cold_starts_max_catches_a_planted_violation() {
+    let mut s = hello();
+    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
+        cold_starts_max: Some(1),
+        ..Default::default()
+    }];
+    let out = run(&s, 1).unwrap();
+    assert!(!out.passed());
+    assert_eq!(out.verdicts[0].detail, "2 cold start(s)");
+}

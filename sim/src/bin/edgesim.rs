@@ -352,17 +352,21 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let show_progress = std::io::stderr().is_terminal();
+    // A progress bar on a terminal only: piped output stays the same bytes for the same seeds.
+    let bar = std::io::stderr()
+        .is_terminal()
+        .then(|| indicatif::ProgressBar::new(0));
     let progress = |done: usize, total: usize| {
-        if show_progress {
-            eprint!("\r{done}/{total} seeds");
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
         }
     };
     let started = std::time::Instant::now();
     let results = sweep(&loaded, &seeds, jobs, &progress);
     let elapsed = started.elapsed().as_secs_f64();
-    if show_progress {
-        eprintln!();
+    if let Some(bar) = &bar {
+        bar.finish();
     }
     let failed: Vec<&(u64, SeedOutcome)> = results
         .iter()
