@@ -72,3 +72,28 @@ fn do_commit_that_hangs_30_seconds_resets_the_object_and_loses_the_write() {
                 "after": "nothing" })
     );
 }
+
+/// workerd's actor-block-concurrency-depth-test.js, as a Worker: the probe at depth 64 runs,
+/// the one at depth 65 throws.
+#[test]
+fn do_block_concurrency_while_nests_at_most_64_deep() {
+    let v = object_json(
+        &Run::default(),
+        "async probe(enterCount) {
+           const recurse = async (remaining) => {
+             if (remaining > 0) return await this.ctx.blockConcurrencyWhile(() => recurse(remaining - 1));
+             try { await this.ctx.blockConcurrencyWhile(() => 'ok'); return 'ran'; }
+             catch (e) { return e.message; }
+           };
+           return await recurse(enterCount);
+         }",
+        "return [await stub.probe(63), await env.COUNTER.getByName('b').probe(64)];",
+    );
+    assert_eq!(
+        v,
+        json!([
+            "ran",
+            "blockConcurrencyWhile() calls are nested too deeply."
+        ])
+    );
+}

@@ -21,6 +21,8 @@ use crate::storage::durable::{Commit, ObjectAddress, StorageOp};
 pub const BLOCK_CONCURRENCY_TIMEOUT_MS: u64 = 30_000;
 /// io-context.h: `MAX_BLOCK_CONCURRENCY_WHILE_DEPTH`.
 pub const BLOCK_CONCURRENCY_DEPTH_MAX: usize = 64;
+/// workerd's text when a call would nest past the limit (actor-block-concurrency-depth-test.js).
+pub const BLOCK_CONCURRENCY_TOO_DEEP: &str = "blockConcurrencyWhile() calls are nested too deeply.";
 /// workerd's text when a `blockConcurrencyWhile()` callback runs past its timeout.
 pub const BLOCK_CONCURRENCY_TIMED_OUT: &str = "A call to blockConcurrencyWhile() in a Durable \
      Object waited for too long. The call was canceled and the Durable Object was reset.";
@@ -293,10 +295,7 @@ impl IoState {
         let depth = match self.object_mut() {
             Some(object) => {
                 if object.blocking.len() >= BLOCK_CONCURRENCY_DEPTH_MAX {
-                    return Err(format!(
-                        "blockConcurrencyWhile() calls may nest at most \
-                         {BLOCK_CONCURRENCY_DEPTH_MAX} deep"
-                    ));
+                    return Err(BLOCK_CONCURRENCY_TOO_DEEP.to_string());
                 }
                 object.blocking.push(ids);
                 object.blocking.len()
