@@ -18,3 +18,4 @@ pub mod ops;
 pub mod socket_ops;
 pub mod subtle_ops;
 pub mod typescript;
+pub mod url_pattern_ops;

@@ -18,6 +18,7 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/10_encoding.js"),
     include_str!("js/15_abort.js"),
     include_str!("js/20_url.js"),
+    include_str!("js/22_url_pattern.js"),
     include_str!("js/30_headers.js"),
     include_str!("js/40_streams.js"),
     include_str!("js/42_stream_classes.js"),
