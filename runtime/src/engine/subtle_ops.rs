@@ -20,18 +20,10 @@ struct Args {
     params: Params,
     /// The key's own algorithm (its hash, curve, …).
     key_params: Params,
-    key_info: KeyInfo2,
+    /// The key's type and curve, for export.
+    key_info: KeyInfo,
     format: String,
     length: Option<u32>,
-}
-
-/// `KeyInfo` as JavaScript sends it back (only the fields operations need).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct KeyInfo2 {
-    #[serde(rename = "type")]
-    kind: String,
-    named_curve: Option<String>,
 }
 
 /// What an operation hands back: metadata (JSON) and up to two byte strings.
@@ -68,18 +60,11 @@ fn run(
             };
             crypto::import(&args.params, &args.format, data).map(key_answer)
         }
-        "export" => {
-            let info = KeyInfo {
-                kind: args.key_info.kind,
-                named_curve: args.key_info.named_curve,
-                ..Default::default()
-            };
-            match crypto::export(&args.key_params, &info, &args.format, &a)? {
-                Exported::Bytes(v) => Ok(bytes(v)),
-                Exported::Jwk(j) => Ok((serde_json::to_string(&j).unwrap_or_default(), None, None)),
-            }
-        }
-        "sign" => crypto::sign(&args.params, &args.key_params, &a, &b).map(bytes),
+        "export" => match crypto::export(&args.key_params, &args.key_info, &args.format, &a)? {
+            Exported::Bytes(v) => Ok(bytes(v)),
+            Exported::Jwk(j) => Ok((serde_json::to_string(&j).unwrap_or_default(), None, None)),
+        },
+        "sign" => crypto::sign(&args.params, &args.key_params, &a, &b, rng).map(bytes),
         "verify" => {
             let ok = crypto::verify(
                 &args.params,

@@ -39,7 +39,6 @@ pub(super) fn unsupported_format<T>(format: &str) -> CryptoResult<T> {
 
 fn ed25519_import(format: &str, data: KeyData<'_>) -> CryptoResult<Key> {
     use ed25519_dalek::{SigningKey, VerifyingKey};
-    let info = KeyInfo::default();
     let public = |k: VerifyingKey| -> CryptoResult<Key> {
         let der = k
             .to_public_key_der()
@@ -52,7 +51,6 @@ fn ed25519_import(format: &str, data: KeyData<'_>) -> CryptoResult<Key> {
             .or_else(|_| operation_error("Failed to encode the private key."))?;
         Ok(key("private", der.as_bytes().to_vec(), KeyInfo::default()))
     };
-    let _ = info;
     match (format, data) {
         ("spki", KeyData::Bytes(b)) => {
             public(VerifyingKey::from_public_key_der(b).or_else(|_| der_error("SPKI"))?)
@@ -219,6 +217,7 @@ pub fn sign(
     key_params: &Params,
     material: &[u8],
     data: &[u8],
+    rng: &mut dyn FnMut(&mut [u8]),
 ) -> CryptoResult<Vec<u8>> {
     match params.name.as_str() {
         "ECDSA" => {
@@ -248,17 +247,9 @@ pub fn sign(
             let digest = hashed(key_params.hash.as_deref(), data)?;
             let salt = pss_salt(params)?;
             let scheme = with_hash!(key_params.hash.as_deref(), pss_scheme, salt)?;
-            // The salt is drawn from the digest itself: deterministic, and only the verifier's
-            // check matters for interoperability.
-            let mut seed = digest.clone();
-            let mut fill = |buf: &mut [u8]| {
-                for (i, b) in buf.iter_mut().enumerate() {
-                    *b = seed[i % seed.len().max(1)];
-                }
-                seed.rotate_left(1);
-            };
+            // The salt is random, as in production; the host's randomness follows the seed.
             rsa_private(material)?
-                .sign_with_rng(&mut HostRng(&mut fill), scheme, &digest)
+                .sign_with_rng(&mut HostRng(rng), scheme, &digest)
                 .or_else(|e| operation_error(format!("RSA-PSS signing failed: {e}")))
         }
         other => err(
@@ -275,11 +266,8 @@ pub fn verify(
     signature: &[u8],
     data: &[u8],
 ) -> CryptoResult<bool> {
-    let kind = if is_private(material) {
-        "private"
-    } else {
-        "public"
-    };
+    // Only public keys carry the `verify` usage, which the caller has checked.
+    let kind = "public";
     match params.name.as_str() {
         "ECDSA" => {
             let digest = hashed(params.hash.as_deref(), data)?;
@@ -318,18 +306,6 @@ pub fn verify(
     }
 }
 
-/// Whether canonical material is a PKCS#8 private key (rather than an SPKI public key).
-fn is_private(material: &[u8]) -> bool {
-    // PKCS#8 PrivateKeyInfo starts with SEQUENCE { INTEGER version, ... }; SPKI with
-    // SEQUENCE { SEQUENCE algorithm, ... }.
-    let body = match material.get(1) {
-        Some(len) if len & 0x80 != 0 => 2 + (len & 0x7f) as usize,
-        Some(_) => 2,
-        None => return false,
-    };
-    material.get(body) == Some(&0x02)
-}
-
 pub fn oaep(
     params: &Params,
     key_params: &Params,
@@ -345,12 +321,8 @@ pub fn oaep(
             .decrypt(scheme, data)
             .or_else(|_| operation_error("RSA-OAEP decryption failed."))
     } else {
-        let kind = if is_private(material) {
-            "private"
-        } else {
-            "public"
-        };
-        rsa_public(kind, material)?
+        // Only public keys carry the `encrypt` usage, which the caller has checked.
+        rsa_public("public", material)?
             .encrypt(&mut HostRng(rng), scheme, data)
             .or_else(|e| operation_error(format!("RSA-OAEP encryption failed: {e}")))
     }

@@ -71,9 +71,9 @@ pub fn b64(field: &Option<String>) -> CryptoResult<Option<Vec<u8>>> {
     }
 }
 
-/// What a key is: for JavaScript's `CryptoKey.type` and `algorithm`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+/// What a key is: for JavaScript's `CryptoKey.type` and `algorithm` (and back, for export).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct KeyInfo {
     #[serde(rename = "type")]
     pub kind: String,
@@ -142,10 +142,11 @@ pub fn sign(
     key_params: &Params,
     material: &[u8],
     data: &[u8],
+    rng: &mut dyn FnMut(&mut [u8]),
 ) -> CryptoResult<Vec<u8>> {
     match params.name.as_str() {
         "HMAC" => symmetric::hmac(key_params.hash.as_deref().unwrap_or(""), material, data),
-        _ => asymmetric::sign(params, key_params, material, data),
+        _ => asymmetric::sign(params, key_params, material, data, rng),
     }
 }
 
