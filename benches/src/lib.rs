@@ -149,7 +149,7 @@ impl Host for BenchHost {
             let store = ObjectStore::sqlite(0)?;
             objects.insert(object.clone(), store);
         }
-        match objects.get(object) {
+        match objects.get_mut(object) {
             Some(store) => store.sql(call),
             None => Err(SqlError("no such object".into())),
         }

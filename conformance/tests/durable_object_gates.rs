@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use edgesim_conformance::{Run, object_json};
+use edgesim_conformance::{Run, object_json, object_json_with};
 use edgesim_runtime::HttpResponse;
 use serde_json::json;
 
@@ -140,6 +140,51 @@ fn do_failed_write_drops_the_held_response_and_resets_the_object() {
             "first": "Error: Internal error in Durable Object storage caused object to be reset.",
             "after": { "memory": "fresh", "k": null },
         })
+    );
+}
+
+/// SQL shares the turn's transaction with the KV API: a failed commit takes both back, while a
+/// confirmed earlier turn's rows stay.
+#[test]
+fn do_sql_written_in_a_turn_whose_commit_fails_is_rolled_back() {
+    // The first commit carries the constructor's CREATE TABLE and add("kept"); add("lost")'s fails.
+    let run = Run {
+        setup: Some(Rc::new(|p| p.objects.fail_commits_after(1, 1))),
+        ..Default::default()
+    };
+    let v = object_json_with(
+        &run,
+        r#"
+        constructor(ctx, env) {
+          super(ctx, env);
+          ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS t (x TEXT)");
+        }
+        async add(x) {
+          this.ctx.storage.sql.exec("INSERT INTO t VALUES (?)", x);
+          this.ctx.storage.put(x, 1);
+          return x;
+        }
+        async rows() {
+          return {
+            sql: this.ctx.storage.sql.exec("SELECT x FROM t ORDER BY x").toArray().map((r) => r.x),
+            kv: [...(await this.ctx.storage.list()).keys()],
+          };
+        }
+        "#,
+        "const out = [];
+         out.push(await stub.add('kept'));
+         try { out.push(await stub.add('lost')); } catch (e) { out.push(e.message); }
+         out.push(await stub.rows());
+         return out;",
+        true,
+    );
+    assert_eq!(
+        v,
+        json!([
+            "kept",
+            "Internal error in Durable Object storage caused object to be reset.",
+            { "sql": ["kept"], "kv": ["kept"] },
+        ])
     );
 }
 

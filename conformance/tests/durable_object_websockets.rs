@@ -23,6 +23,17 @@ const ROOM: &str = "
       ws.send('stored');
       return;
     }
+    if (message.startsWith('timeout:')) {
+      try { this.ctx.setHibernatableWebSocketEventTimeout(Number(message.slice(8))); }
+      catch (e) { ws.send(`${e.constructor.name}: ${e.message}`); return; }
+      ws.send(String(this.ctx.getHibernatableWebSocketEventTimeout()));
+      return;
+    }
+    if (message === 'slow') {
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      ws.send('slow done');
+      return;
+    }
     if (message === 'when') {
       const at = this.ctx.getWebSocketAutoResponseTimestamp(ws);
       ws.send(at === null ? 'never' : String(at.getTime() - Date.UTC(2026, 0, 1)));
@@ -222,4 +233,44 @@ fn do_accept_web_socket_refuses_more_than_10_tags_and_long_tags() {
             "RangeError: Request cannot be larger than 2048 bytes. A request of size 2049 was provided."
         ])
     );
+}
+
+#[test]
+fn do_websocket_handler_past_its_event_timeout_resets_the_object() {
+    let session = room_session(
+        &Run::default(),
+        "https://example.com/",
+        &[
+            (10, "timeout:604800001"),
+            (20, "timeout:0"),
+            (30, "timeout:1000"),
+            (40, "slow"),
+            (3_000, "hi"),
+        ],
+        Some(4_000),
+    );
+    let texts = json_texts(&session);
+    assert_eq!(
+        texts[0],
+        "Error: Event timeout should not exceed 604800000 ms."
+    );
+    assert_eq!(texts[1], serde_json::Value::Null, "0 unsets the timeout");
+    assert_eq!(texts[2], 1000);
+    // "slow" never answers: 1 s into it the object was shut down; the socket stayed.
+    assert_eq!(texts[3]["message"], "hi", "{texts:?}");
+    assert_eq!(texts.len(), 4, "{texts:?}");
+    let resets: Vec<(u64, &str)> = session
+        .trace
+        .iter()
+        .filter_map(|e| match e {
+            TraceEvent::ObjectReset { at_ms, reason, .. } => Some((*at_ms, reason.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(resets.len(), 1, "{resets:?}");
+    assert_eq!(
+        resets[0].1,
+        "Actor exceeded event execution time and was disconnected."
+    );
+    assert!((1_040..1_200).contains(&resets[0].0), "{resets:?}");
 }

@@ -192,6 +192,9 @@ impl Host for SimHost {
         if self.object.as_ref() != Some(object) {
             return Box::pin(std::future::ready(Err(StorageError::Internal)));
         }
+        if let Err(e) = self.platform.objects.stage(object, &op) {
+            return Box::pin(std::future::ready(Err(e)));
+        }
         let platform = self.platform.clone();
         let object = object.clone();
         Box::pin(async move { platform.objects.storage(&object, op).await })

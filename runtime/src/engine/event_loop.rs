@@ -100,6 +100,9 @@ pub enum TimerKind {
     BlockConcurrencyTimeout { depth: usize },
     /// The Durable Object commit carrying writes up to `seq` has taken 30 s.
     StorageTimeout { seq: u64 },
+    /// A hibernatable WebSocket handler outlived `setHibernatableWebSocketEventTimeout`; the
+    /// timer belongs to its invocation, so it only fires while the handler still runs.
+    SocketEventTimeout,
 }
 
 #[derive(Debug, Clone, Copy)]

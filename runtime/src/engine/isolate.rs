@@ -416,6 +416,11 @@ impl Isolate {
                     TimerKind::BlockConcurrencyTimeout { depth } => {
                         self.io.borrow_mut().block_concurrency_timed_out(depth);
                     }
+                    TimerKind::SocketEventTimeout => {
+                        self.io
+                            .borrow_mut()
+                            .break_object(super::object::SOCKET_EVENT_TIMED_OUT.to_string());
+                    }
                     TimerKind::WaitUntilGrace => {
                         if let Some(inv) = timer.invocation {
                             self.io.borrow_mut().grace_expired(inv);

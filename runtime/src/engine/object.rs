@@ -27,6 +27,11 @@ pub const BLOCK_CONCURRENCY_TOO_DEEP: &str = "blockConcurrencyWhile() calls are 
 pub const BLOCK_CONCURRENCY_TIMED_OUT: &str = "A call to blockConcurrencyWhile() in a Durable \
      Object waited for too long. The call was canceled and the Durable Object was reset.";
 
+/// global-scope.c++ (`eventTimeoutPromise`): a hibernatable WebSocket handler that outlives
+/// `setHibernatableWebSocketEventTimeout` shuts the object down with this text.
+pub const SOCKET_EVENT_TIMED_OUT: &str =
+    "Actor exceeded event execution time and was disconnected.";
+
 /// worker.c++: a storage operation that hangs this long resets the object.
 pub const STORAGE_TIMEOUT_MS: u64 = 30_000;
 /// worker.c++ / troubleshooting.mdx: the reset's text.
@@ -64,7 +69,9 @@ impl InputGate {
         !self.closed
             || matches!(
                 kind,
-                TimerKind::BlockConcurrencyTimeout { .. } | TimerKind::StorageTimeout { .. }
+                TimerKind::BlockConcurrencyTimeout { .. }
+                    | TimerKind::StorageTimeout { .. }
+                    | TimerKind::SocketEventTimeout
             )
             || self.exempt_from.is_some_and(|(_, timer)| id >= timer)
     }

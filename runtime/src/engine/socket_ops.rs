@@ -112,7 +112,7 @@ pub fn frame_to_js<'js>(ctx: &Ctx<'js>, frame: Option<Frame>) -> rquickjs::Resul
 
 impl IoState {
     /// The hibernation set of the object this isolate hosts.
-    fn hibernation(&self) -> Option<Rc<RefCell<Hibernation>>> {
+    pub(crate) fn hibernation(&self) -> Option<Rc<RefCell<Hibernation>>> {
         let object = self.object.as_ref()?;
         self.host.hibernation(&object.spec.address)
     }
@@ -317,6 +317,20 @@ pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Resu
             set.borrow_mut()
                 .set_auto_response(pair.map(|[req, resp]| (req, resp)));
         }
+    });
+
+    let i = io.clone();
+    op!("setEventTimeout", move |timeout_ms: Option<u32>| {
+        if let Some(set) = i.borrow().hibernation() {
+            set.borrow_mut().set_event_timeout_ms(timeout_ms);
+        }
+    });
+
+    let i = io.clone();
+    op!("getEventTimeout", move || -> Option<u32> {
+        i.borrow()
+            .hibernation()
+            .and_then(|set| set.borrow().event_timeout_ms())
     });
 
     let i = io;

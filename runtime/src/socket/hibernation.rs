@@ -83,6 +83,8 @@ pub struct Hibernation {
     sockets: BTreeMap<SocketId, HibernatableSocket>,
     next_id: SocketId,
     auto_response: Option<(String, String)>,
+    /// `setHibernatableWebSocketEventTimeout`: a handler running longer resets the object.
+    event_timeout_ms: Option<u32>,
     /// Compatibility flag `web_socket_auto_reply_to_close`: answer a close frame with one.
     pub auto_reply_to_close: bool,
 }
@@ -184,6 +186,15 @@ impl Hibernation {
 
     pub fn auto_response(&self) -> Option<(String, String)> {
         self.auto_response.clone()
+    }
+
+    /// `setHibernatableWebSocketEventTimeout(ms)`; `None` (or 0 from JavaScript) unsets it.
+    pub fn set_event_timeout_ms(&mut self, timeout_ms: Option<u32>) {
+        self.event_timeout_ms = timeout_ms.filter(|ms| *ms > 0);
+    }
+
+    pub fn event_timeout_ms(&self) -> Option<u32> {
+        self.event_timeout_ms
     }
 
     pub fn auto_response_timestamp(&self, id: SocketId) -> Option<u64> {

@@ -5,8 +5,9 @@
 //! keeps its own cache in front of this (engine::object); a simulator wraps it with latency,
 //! failures and crashes. A commit applies all of its writes or none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
+use super::commit_windows::CommitWindows;
 use super::sql::{SqlAnswer, SqlCall, SqlDatabase, SqlError};
 
 /// Identifies one object: the namespace (Worker and class) and its 64-hex-digit id.
@@ -70,13 +71,24 @@ pub enum StorageError {
 /// of the object's SQLite database (SQLite-backed classes), next to the user's own tables.
 enum Backend {
     Memory(BTreeMap<String, Vec<u8>>),
-    Sqlite(SqlDatabase),
+    Sqlite {
+        db: Box<SqlDatabase>,
+        /// Written but unconfirmed: the user's SQL and staged commits, undoable until confirmed.
+        windows: CommitWindows,
+    },
 }
 
 /// The stored state of one object.
+///
+/// A commit is *staged* when the isolate hands it over and *confirmed* when the store has it;
+/// an isolate lost in between (a failed commit, a crash) never wrote it. A SQLite-backed object
+/// applies a staged commit to its database at once, inside the same undoable window as the SQL
+/// its turn ran, so the KV API's writes and the SQL stand or fall together.
 pub struct ObjectStore {
     backend: Backend,
     alarm_ms: Option<u64>,
+    /// Staged commits, oldest first (SQLite-backed: only their alarms are still to apply).
+    staged: VecDeque<Commit>,
 }
 
 impl Default for ObjectStore {
@@ -91,42 +103,103 @@ impl ObjectStore {
         ObjectStore {
             backend: Backend::Memory(BTreeMap::new()),
             alarm_ms: None,
+            staged: VecDeque::new(),
         }
     }
 
     /// The store of a SQLite-backed class; `seed` drives SQLite's `random()`.
     pub fn sqlite(seed: u64) -> Result<Self, SqlError> {
         Ok(ObjectStore {
-            backend: Backend::Sqlite(SqlDatabase::open(seed, true)?),
+            backend: Backend::Sqlite {
+                db: Box::new(SqlDatabase::open(seed, true)?),
+                windows: CommitWindows::default(),
+            },
             alarm_ms: None,
+            staged: VecDeque::new(),
         })
     }
 
-    /// Runs a `ctx.storage.sql` call on the object's database.
-    pub fn sql(&self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
-        match &self.backend {
-            Backend::Sqlite(db) => db.call(call),
+    /// Runs a `ctx.storage.sql` call on the object's database, in the open window.
+    pub fn sql(&mut self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
+        match &mut self.backend {
+            Backend::Sqlite { db, windows } => {
+                windows.ensure_open(db.internal()).map_err(internal_sql)?;
+                db.call(call)
+            }
             Backend::Memory(_) => Err(SqlError(
                 "SQL is not enabled for this Durable Object class.".to_string(),
             )),
         }
     }
 
+    /// Reads, or a commit staged and confirmed at once (a store with no latency in between).
     pub fn apply(&mut self, op: StorageOp) -> Result<StorageReply, StorageError> {
-        if let StorageOp::ReadAlarm = op {
-            return Ok(StorageReply::Alarm(self.alarm_ms));
+        match op {
+            StorageOp::Commit(commit) => {
+                self.stage(commit)?;
+                self.confirm()
+            }
+            read => self.read(read),
         }
-        if let StorageOp::Commit(Commit {
-            alarm: Some(alarm), ..
-        }) = &op
-        {
-            self.alarm_ms = *alarm;
+    }
+
+    /// Answers a read as of now, staged commits included (the isolate's own cache has them).
+    pub fn read(&self, op: StorageOp) -> Result<StorageReply, StorageError> {
+        match op {
+            StorageOp::ReadAlarm => return Ok(StorageReply::Alarm(self.alarm_ms)),
+            // A commit is not a read: whoever asks this way has lost track of the protocol.
+            StorageOp::Commit(_) => return Err(StorageError::Internal),
+            _ => {}
+        }
+        match &self.backend {
+            Backend::Memory(entries) => Ok(read_map(entries, op)),
+            Backend::Sqlite { db, .. } => {
+                read_sqlite(db.internal(), op).map_err(|_| StorageError::Internal)
+            }
+        }
+    }
+
+    /// The isolate hands `commit` over; it is durable once [`ObjectStore::confirm`] says so.
+    pub fn stage(&mut self, mut commit: Commit) -> Result<(), StorageError> {
+        if let Backend::Sqlite { db, windows } = &mut self.backend {
+            let conn = db.internal();
+            windows
+                .ensure_open(conn)
+                .and_then(|()| write_sqlite(conn, &commit))
+                .map_err(|_| StorageError::Internal)?;
+            windows.seal();
+            commit.delete_all = false;
+            commit.writes.clear();
+        }
+        self.staged.push_back(commit);
+        Ok(())
+    }
+
+    /// The oldest staged commit is confirmed: its writes are durable.
+    pub fn confirm(&mut self) -> Result<StorageReply, StorageError> {
+        let Some(commit) = self.staged.pop_front() else {
+            return Ok(StorageReply::Committed);
+        };
+        if let Some(alarm) = commit.alarm {
+            self.alarm_ms = alarm;
         }
         match &mut self.backend {
-            Backend::Memory(entries) => Ok(apply_to_map(entries, op)),
-            Backend::Sqlite(db) => {
-                apply_to_sqlite(db.internal(), op).map_err(|_| StorageError::Internal)
-            }
+            Backend::Memory(entries) => write_map(entries, commit),
+            Backend::Sqlite { db, windows } => windows
+                .confirm_oldest(db.internal())
+                .map_err(|_| StorageError::Internal)?,
+        }
+        Ok(StorageReply::Committed)
+    }
+
+    /// The object's isolate is gone: staged commits never arrive and SQL not carried by a
+    /// confirmed commit is undone.
+    pub fn discard_unconfirmed(&mut self) {
+        self.staged.clear();
+        if let Backend::Sqlite { db, windows } = &mut self.backend {
+            // A rollback of savepoints that exist cannot fail short of SQLite running out of
+            // memory; the next window starts from whatever state that left.
+            let _ = windows.roll_back_unconfirmed(db.internal());
         }
     }
 
@@ -140,11 +213,17 @@ impl ObjectStore {
     }
 }
 
+fn internal_sql(e: rusqlite::Error) -> SqlError {
+    SqlError(format!(
+        "edgesim: the object's database refused a savepoint: {e}"
+    ))
+}
+
 fn in_range(key: &str, start: &Option<String>, end: &Option<String>) -> bool {
     start.as_deref().is_none_or(|s| key >= s) && end.as_deref().is_none_or(|e| key < e)
 }
 
-fn apply_to_map(entries: &mut BTreeMap<String, Vec<u8>>, op: StorageOp) -> StorageReply {
+fn read_map(entries: &BTreeMap<String, Vec<u8>>, op: StorageOp) -> StorageReply {
     match op {
         StorageOp::Read { keys } => {
             StorageReply::Values(keys.iter().map(|k| entries.get(k).cloned()).collect())
@@ -156,23 +235,23 @@ fn apply_to_map(entries: &mut BTreeMap<String, Vec<u8>>, op: StorageOp) -> Stora
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         ),
-        StorageOp::ReadAlarm => StorageReply::Alarm(None),
-        StorageOp::Commit(commit) => {
-            if commit.delete_all {
-                entries.clear();
-            }
-            for (key, value) in commit.writes {
-                match value {
-                    Some(v) => entries.insert(key, v),
-                    None => entries.remove(&key),
-                };
-            }
-            StorageReply::Committed
-        }
+        StorageOp::ReadAlarm | StorageOp::Commit(_) => StorageReply::Alarm(None),
     }
 }
 
-fn apply_to_sqlite(db: &rusqlite::Connection, op: StorageOp) -> rusqlite::Result<StorageReply> {
+fn write_map(entries: &mut BTreeMap<String, Vec<u8>>, commit: Commit) {
+    if commit.delete_all {
+        entries.clear();
+    }
+    for (key, value) in commit.writes {
+        match value {
+            Some(v) => entries.insert(key, v),
+            None => entries.remove(&key),
+        };
+    }
+}
+
+fn read_sqlite(db: &rusqlite::Connection, op: StorageOp) -> rusqlite::Result<StorageReply> {
     use rusqlite::OptionalExtension;
     Ok(match op {
         StorageOp::Read { keys } => {
@@ -195,25 +274,25 @@ fn apply_to_sqlite(db: &rusqlite::Connection, op: StorageOp) -> rusqlite::Result
             }
             StorageReply::Entries(entries)
         }
-        StorageOp::ReadAlarm => StorageReply::Alarm(None),
-        StorageOp::Commit(commit) => {
-            let tx = db.unchecked_transaction()?;
-            if commit.delete_all {
-                tx.execute("DELETE FROM _cf_KV", [])?;
-            }
-            for (key, value) in &commit.writes {
-                match value {
-                    Some(v) => tx.execute(
-                        "INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)",
-                        rusqlite::params![key, v],
-                    )?,
-                    None => tx.execute("DELETE FROM _cf_KV WHERE key = ?1", [key])?,
-                };
-            }
-            tx.commit()?;
-            StorageReply::Committed
-        }
+        StorageOp::ReadAlarm | StorageOp::Commit(_) => StorageReply::Alarm(None),
     })
+}
+
+/// Writes `commit` into the open window (which makes it all-or-nothing).
+fn write_sqlite(db: &rusqlite::Connection, commit: &Commit) -> rusqlite::Result<()> {
+    if commit.delete_all {
+        db.execute("DELETE FROM _cf_KV", [])?;
+    }
+    for (key, value) in &commit.writes {
+        match value {
+            Some(v) => db.execute(
+                "INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)",
+                rusqlite::params![key, v],
+            )?,
+            None => db.execute("DELETE FROM _cf_KV WHERE key = ?1", [key])?,
+        };
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! models; `edgesim fetch` uses them directly, as one location.
 
 pub mod cache;
+mod commit_windows;
 pub mod d1;
 pub mod durable;
 pub mod kv;

@@ -72,6 +72,8 @@ pub struct ObjectService {
     calls: Cell<u64>,
     /// Commits still to fail instead of applying (a storage fault), whichever object makes them.
     failing_commits: Cell<u32>,
+    /// Commits still to succeed before `failing_commits` start failing.
+    commits_before_failing: Cell<u32>,
     /// Each object's hibernatable WebSockets: they outlive its isolates, not its host.
     hibernations: RefCell<BTreeMap<ObjectAddress, Rc<RefCell<Hibernation>>>>,
 }
@@ -87,6 +89,7 @@ impl Default for ObjectService {
             down_until: Default::default(),
             calls: Default::default(),
             failing_commits: Default::default(),
+            commits_before_failing: Default::default(),
             hibernations: Default::default(),
         }
     }
@@ -112,7 +115,7 @@ impl ObjectService {
 
     /// Runs a `ctx.storage.sql` call on the object's database.
     pub fn sql(&self, address: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {
-        match self.stores.borrow().get(address) {
+        match self.stores.borrow_mut().get_mut(address) {
             Some(store) => store.sql(call),
             None => Err(SqlError("the object's storage is not open".to_string())),
         }
@@ -156,11 +159,31 @@ impl ObjectService {
 
     /// Makes the next `count` commits fail, as a storage fault.
     pub fn fail_next_commits(&self, count: u32) {
+        self.fail_commits_after(0, count);
+    }
+
+    /// Lets `skip` commits succeed, then makes the `count` after them fail.
+    pub fn fail_commits_after(&self, skip: u32, count: u32) {
+        self.commits_before_failing.set(skip);
         self.failing_commits.set(count);
     }
 
-    /// Runs a storage operation for the object's isolate, after the storage latency. A commit
-    /// applies at the end of that latency: an isolate discarded before then never wrote.
+    /// Hands a commit to the object's store the moment its isolate sends it; it is confirmed
+    /// (or fails) one storage latency later, in [`ObjectService::storage`].
+    pub fn stage(&self, address: &ObjectAddress, op: &StorageOp) -> Result<(), StorageError> {
+        let StorageOp::Commit(commit) = op else {
+            return Ok(());
+        };
+        let mut stores = self.stores.borrow_mut();
+        stores
+            .entry(address.clone())
+            .or_default()
+            .stage(commit.clone())
+    }
+
+    /// Runs a storage operation for the object's isolate, after the storage latency. A staged
+    /// commit is confirmed at the end of that latency: an isolate discarded before then never
+    /// wrote, since its task discards what it left unconfirmed.
     pub async fn storage(
         &self,
         address: &ObjectAddress,
@@ -174,15 +197,29 @@ impl ObjectService {
             latency.read_ms
         };
         madsim::time::sleep(Duration::from_millis(ms)).await;
-        if is_commit {
-            let failing = self.failing_commits.get();
-            if failing > 0 {
-                self.failing_commits.set(failing - 1);
-                return Err(StorageError::Internal);
-            }
-        }
         let mut stores = self.stores.borrow_mut();
-        stores.entry(address.clone()).or_default().apply(op)
+        let store = stores.entry(address.clone()).or_default();
+        if !is_commit {
+            return store.read(op);
+        }
+        let skip = self.commits_before_failing.get();
+        if skip > 0 {
+            self.commits_before_failing.set(skip - 1);
+            return store.confirm();
+        }
+        let failing = self.failing_commits.get();
+        if failing > 0 {
+            self.failing_commits.set(failing - 1);
+            return Err(StorageError::Internal);
+        }
+        store.confirm()
+    }
+
+    /// The object's isolate is gone: what it wrote that no confirmed commit carries is undone.
+    pub fn discard_unconfirmed(&self, address: &ObjectAddress) {
+        if let Some(store) = self.stores.borrow_mut().get_mut(address) {
+            store.discard_unconfirmed();
+        }
     }
 
     /// The Durable Object hosts at `colo` crash: every object placed there loses its memory

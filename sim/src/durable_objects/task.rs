@@ -205,6 +205,7 @@ impl ObjectTask {
         let mut alarm_running = false;
         let mut retry: Option<AlarmAttempt> = None;
         loop {
+            let had_isolate = isolate.is_some();
             let next_alarm = if alarm_running {
                 None
             } else {
@@ -382,6 +383,11 @@ impl ObjectTask {
             }
             if isolate.as_ref().is_some_and(Isolate::is_condemned) && waiting.is_empty() {
                 isolate = None;
+            }
+            if had_isolate && isolate.is_none() {
+                // Whatever way the isolate went (reset, crash, eviction), its commits in
+                // flight went with it.
+                self.platform.objects.discard_unconfirmed(&self.address);
             }
         }
     }

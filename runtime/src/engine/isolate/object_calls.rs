@@ -2,6 +2,7 @@
 //! delivered one at a time (engine::object holds the gates themselves).
 
 use super::{Isolate, engine_error};
+use crate::engine::event_loop::TimerKind;
 use crate::engine::object::{ObjectIo, ObjectSpec};
 use crate::invocation::{InvocationId, InvocationKind};
 use crate::socket::Frame;
@@ -70,34 +71,48 @@ impl Isolate {
                     f.call::<_, ()>((id as f64, retry_count, scheduled_time_ms as f64))
                 })
             }
-            InvocationKind::SocketEvent(event) => self.run_js(Some(id), |ctx, e| {
-                let f = e.dispatch_socket_event.clone().restore(ctx)?;
-                let socket = event.socket() as f64;
-                match event {
-                    SocketEvent::Message { frame, .. } => {
-                        let (kind, payload): (&str, Value) = match frame {
-                            Frame::Binary(bytes) => (
-                                "binary",
-                                rquickjs::ArrayBuffer::new(ctx.clone(), bytes)?.into_value(),
-                            ),
-                            Frame::Text(text) | Frame::Close { reason: text, .. } => {
-                                ("text", text.into_js(ctx)?)
-                            }
-                        };
-                        f.call::<_, ()>((id as f64, socket, kind, payload))
+            InvocationKind::SocketEvent(event) => {
+                self.arm_socket_event_timeout(id);
+                self.run_js(Some(id), |ctx, e| {
+                    let f = e.dispatch_socket_event.clone().restore(ctx)?;
+                    let socket = event.socket() as f64;
+                    match event {
+                        SocketEvent::Message { frame, .. } => {
+                            let (kind, payload): (&str, Value) = match frame {
+                                Frame::Binary(bytes) => (
+                                    "binary",
+                                    rquickjs::ArrayBuffer::new(ctx.clone(), bytes)?.into_value(),
+                                ),
+                                Frame::Text(text) | Frame::Close { reason: text, .. } => {
+                                    ("text", text.into_js(ctx)?)
+                                }
+                            };
+                            f.call::<_, ()>((id as f64, socket, kind, payload))
+                        }
+                        SocketEvent::Close {
+                            code,
+                            reason,
+                            was_clean,
+                            ..
+                        } => f.call::<_, ()>((id as f64, socket, "close", reason, code, was_clean)),
                     }
-                    SocketEvent::Close {
-                        code,
-                        reason,
-                        was_clean,
-                        ..
-                    } => f.call::<_, ()>((id as f64, socket, "close", reason, code, was_clean)),
-                }
-            }),
+                })
+            }
             InvocationKind::Fetch(_)
             | InvocationKind::Scheduled { .. }
             | InvocationKind::Queue { .. } => {}
         }
         true
+    }
+
+    /// Starts the clock `setHibernatableWebSocketEventTimeout` set for a socket event handler.
+    fn arm_socket_event_timeout(&self, id: InvocationId) {
+        let mut io = self.io.borrow_mut();
+        let timeout_ms = io
+            .hibernation()
+            .and_then(|set| set.borrow().event_timeout_ms());
+        if let Some(ms) = timeout_ms {
+            io.add_timer(u64::from(ms), TimerKind::SocketEventTimeout, Some(id));
+        }
     }
 }

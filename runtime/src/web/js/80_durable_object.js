@@ -399,6 +399,15 @@ class DurableObjectState {
     if (response > 2048) throw new RangeError(`Response cannot be larger than 2048 bytes. A response of size ${response} was provided.`);
     ops.setAutoResponse([pair.request, pair.response]);
   }
+  setHibernatableWebSocketEventTimeout(timeoutMs) {
+    // WebIDL `optional unsigned long`: undefined leaves it out, anything else is ToUint32'd.
+    const ms = timeoutMs === undefined ? 0 : Number(timeoutMs) >>> 0;
+    if (ms > 604800000) throw new Error("Event timeout should not exceed 604800000 ms.");
+    ops.setEventTimeout(ms === 0 ? null : ms);
+  }
+  getHibernatableWebSocketEventTimeout() {
+    return ops.getEventTimeout() ?? null;
+  }
   getWebSocketAutoResponse() {
     const pair = ops.getAutoResponse();
     return pair === null ? null : new WebSocketRequestResponsePair(pair[0], pair[1]);
