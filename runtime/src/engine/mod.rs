@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod d1_ops;
 pub mod digest;
 pub mod event_loop;
+pub mod html_rewriter_ops;
 pub mod isolate;
 pub mod kv_op;
 pub mod lifecycle;

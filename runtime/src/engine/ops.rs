@@ -374,6 +374,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     super::socket_ops::install(ctx, &ops, io.clone())?;
     super::subtle_ops::install(ctx, &ops, io.clone())?;
     super::url_pattern_ops::install(ctx, &ops)?;
+    super::html_rewriter_ops::install(ctx, &ops)?;
     let i = io;
     op!("passThroughOnException", move |id: f64| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {

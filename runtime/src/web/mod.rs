@@ -27,6 +27,7 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/52_form_data.js"),
     include_str!("js/58_subtle.js"),
     include_str!("js/60_fetch.js"),
+    include_str!("js/62_html_rewriter.js"),
     include_str!("js/70_kv.js"),
     include_str!("js/75_d1.js"),
     include_str!("js/76_r2.js"),
