@@ -3,6 +3,8 @@
 //! (../shared/reference/workerd/results/bench.json):
 //!     cargo bench -p edgesim-benches && cargo run -p edgesim-benches --bin bench-report
 
+mod side_by_side;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -317,6 +319,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    out.push_str(&side_by_side::section(
+        &root().join("reports/workerd-side-by-side.json"),
+        median_ns("warm_request_hello_world"),
+        median_ns("cold_start_20_line_module"),
+    ));
     out.push_str(&history_section(&history));
     match history_chart(&history) {
         Ok(svg) => {
