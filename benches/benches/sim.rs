@@ -1,6 +1,8 @@
 //! Whole simulations from load to verdicts — the unit of work of `edgesim sweep`: the shipped
 //! `hello` scenario (10 requests at two colos, two cold starts) and `do-counter` (a Durable
-//! Object under load from four colos, a host crash, a failed write, the linearizability check).
+//! Object under load from four colos, a host crash, a failed write, the linearizability check)
+//! and `kv-five-colos` (10 simulated minutes of 10 requests a second from five colos, the KV
+//! staleness check): the simulator's throughput.
 
 use std::path::Path;
 
@@ -31,5 +33,15 @@ fn scenarios(c: &mut Criterion) {
     bench_scenario(c, "scenario_do_counter_one_seed", "do-counter.yaml");
 }
 
+fn throughput(c: &mut Criterion) {
+    bench_scenario(c, "scenario_kv_five_colos_one_seed", "kv-five-colos.yaml");
+}
+
 criterion_group!(benches, scenarios);
-criterion_main!(benches);
+// A run takes most of a second: criterion's smallest sample count keeps CI's profile short.
+criterion_group! {
+    name = long_runs;
+    config = Criterion::default().sample_size(10);
+    targets = throughput
+}
+criterion_main!(benches, long_runs);

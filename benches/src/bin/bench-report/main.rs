@@ -45,6 +45,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: SIM_THROUGHPUT_ID,
+        what: "scenarios/kv-five-colos.yaml, one seed (6,021 requests over 601 simulated seconds from five colos, KV staleness checked)",
+        workerd: None,
+    },
+    Row {
         id: "web_sha256_1_mib",
         what: "crypto.subtle.digest SHA-256 of 1 MiB, as one warm fetch",
         workerd: None,
@@ -104,6 +109,27 @@ const ROWS: &[Row] = &[
 /// Runs kept in reports/bench-history.json.
 const HISTORY_RUNS: usize = 10;
 /// The benchmarks the history table and chart follow.
+/// The simulator throughput benchmark, and what one of its runs simulates.
+const SIM_THROUGHPUT_ID: &str = "scenario_kv_five_colos_one_seed";
+const SIM_THROUGHPUT_REQUESTS: f64 = 6021.0;
+const SIM_THROUGHPUT_SIMULATED_S: f64 = 601.0;
+
+/// Issue 6's throughput figures from one run's median: simulated requests per wall second and
+/// simulated time per wall time.
+fn throughput_section(median_ns: Option<f64>) -> String {
+    let Some(ns) = median_ns else {
+        return String::new();
+    };
+    let wall_s = ns / 1e9;
+    format!(
+        "\n## Simulator throughput\n\nFrom the kv-five-colos row (one core): **{:.0} simulated \
+         requests per wall second** and **{:.0}× real time** for 10 simulated minutes of 10 \
+         requests a second.\n",
+        SIM_THROUGHPUT_REQUESTS / wall_s,
+        SIM_THROUGHPUT_SIMULATED_S / wall_s
+    )
+}
+
 const HEADLINES: [(&str, &str); 4] = [
     ("cold_start_20_line_module", "cold start"),
     ("warm_request_hello_world", "warm request"),
@@ -319,6 +345,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    out.push_str(&throughput_section(median_ns(SIM_THROUGHPUT_ID)));
     out.push_str(&side_by_side::section(
         &root().join("reports/workerd-side-by-side.json"),
         median_ns("warm_request_hello_world"),
