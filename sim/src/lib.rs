@@ -18,6 +18,7 @@ pub mod pool;
 pub mod queues;
 pub mod r2;
 pub mod report;
+pub mod residents;
 pub mod scenario;
 pub mod seed;
 pub mod single;

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use crate::durable_objects::ObjectService;
 use crate::kv::{KvConfig, KvPlatform};
 use crate::trace::{Trace, TraceEvent};
+use crate::world::link_noise::Fate;
 use crate::world::{Colo, Network};
 
 /// Where a service keeps `key` (a D1 database, an R2 bucket): the colo it was first used
@@ -45,6 +46,8 @@ pub struct Platform {
     pub run_seed: u64,
     /// Partitions and latency spikes in effect over the run.
     pub faults: crate::world::faults::NetworkFaults,
+    /// Jitter and loss on every message (`platform.network`).
+    pub link_noise: crate::world::link_noise::LinkNoise,
 }
 
 /// A message lost in a partition: its sender gave up waiting for an answer.
@@ -88,6 +91,7 @@ impl Platform {
             outages: RefCell::default(),
             run_seed,
             faults: Default::default(),
+            link_noise: crate::world::link_noise::LinkNoise::new(run_seed),
         }
     }
 
@@ -163,18 +167,29 @@ impl Platform {
     pub async fn travel(&self, from: &str, to: &str) -> Result<(), Unreachable> {
         let at_ms = self.elapsed_ms();
         if self.faults.is_cut(from, to, at_ms) {
-            self.record(TraceEvent::MessageLost {
-                at_ms,
-                from: from.to_string(),
-                to: to.to_string(),
-            });
-            let timeout = crate::world::faults::UNREACHABLE_TIMEOUT_MS;
-            madsim::time::sleep(std::time::Duration::from_millis(timeout)).await;
-            return Err(Unreachable);
+            return self.lose(at_ms, from, to).await;
         }
-        let ms = self.network.one_way_ms(from, to) + self.faults.extra_ms(from, to, at_ms);
+        let extra_ms = match self.link_noise.fate() {
+            Fate::Delayed(ms) => ms,
+            Fate::Lost => return self.lose(at_ms, from, to).await,
+        };
+        let ms =
+            self.network.one_way_ms(from, to) + self.faults.extra_ms(from, to, at_ms) + extra_ms;
         madsim::time::sleep(std::time::Duration::from_millis(ms)).await;
         Ok(())
+    }
+
+    /// A message from `from` to `to` is lost: the trace says so, and its sender learns only by
+    /// waiting for an answer that never comes.
+    async fn lose(&self, at_ms: u64, from: &str, to: &str) -> Result<(), Unreachable> {
+        self.record(TraceEvent::MessageLost {
+            at_ms,
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+        let timeout = crate::world::faults::UNREACHABLE_TIMEOUT_MS;
+        madsim::time::sleep(std::time::Duration::from_millis(timeout)).await;
+        Err(Unreachable)
     }
 
     /// A hop inside colo `colo` (isolate to its local cache or queue front end): never cut.

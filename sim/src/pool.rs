@@ -58,6 +58,8 @@ pub struct PoolContext {
     /// Evict an isolate that has served nothing for this long (`platform.isolate_idle_timeout`);
     /// the next request starts a fresh one, cold. None: isolates live for the whole run.
     pub idle_evict_ms: Option<u64>,
+    /// The warm isolates at each colo, for eviction under memory pressure.
+    pub residents: crate::residents::Residents,
 }
 
 impl PoolContext {
@@ -191,6 +193,11 @@ impl IsolateTask {
                         waiting.clear();
                         self.discarded("coloCrash");
                     }
+                    if self.ctx.residents.take_eviction(&self.colo, &self.worker) {
+                        // Evicted to make room for another Worker's isolate; the trace says so
+                        // from when it happened.
+                        isolate = None;
+                    }
                     let idle_for = self.ctx.now_ms().saturating_sub(self.last_active_ms);
                     if isolate.is_some()
                         && waiting.is_empty()
@@ -205,12 +212,19 @@ impl IsolateTask {
                     self.last_active_ms = self.ctx.now_ms();
                     let cold_start = isolate.is_none();
                     if cold_start {
+                        self.make_room();
+                    } else {
+                        let now_ms = self.last_active_ms;
+                        (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, true);
+                    }
+                    if cold_start {
                         match self.cold_start().await {
                             Ok(mut iso) => {
                                 iso.set_colo(&self.colo);
                                 isolate = Some(iso);
                             }
                             Err(e) => {
+                                self.ctx.residents.leave(&self.colo, &self.worker);
                                 let _ = job.reply.send(Err(e));
                                 continue;
                             }
@@ -253,10 +267,29 @@ impl IsolateTask {
                 isolate = None;
                 self.discarded("exceededMemory");
             }
+            if isolate.is_some() && waiting.is_empty() {
+                let now_ms = self.ctx.now_ms();
+                (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, false);
+            }
+        }
+    }
+
+    /// A new isolate takes its place among the colo's; under memory pressure the least
+    /// recently used idle one of another Worker is evicted for it.
+    fn make_room(&self) {
+        let now_ms = self.ctx.now_ms();
+        if let Some(victim) = self.ctx.residents.arrive(&self.colo, &self.worker, now_ms) {
+            self.ctx.trace().push(TraceEvent::IsolateDiscarded {
+                at_ms: now_ms,
+                colo: self.colo.clone(),
+                worker: victim,
+                reason: "memoryPressure".to_string(),
+            });
         }
     }
 
     fn discarded(&self, reason: &str) {
+        self.ctx.residents.leave(&self.colo, &self.worker);
         self.ctx.trace().push(TraceEvent::IsolateDiscarded {
             at_ms: self.ctx.now_ms(),
             colo: self.colo.clone(),

@@ -96,3 +96,54 @@ fn a_burst_is_served_concurrently_by_one_isolate_sharing_its_globals() {
             .collect::<Vec<_>>()
     );
 }
+
+/// Three Workers take turns at one colo that holds two warm isolates (`max`), or any number.
+fn three_workers(max: Option<usize>) -> edgesim_sim::scenario::run::RunOutput {
+    let worker =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/workers/hello/wrangler.toml");
+    let platform = max.map_or(String::new(), |n| {
+        format!("platform: {{ isolates_per_colo_max: {n} }}\n")
+    });
+    let mut text = format!("name: m\nduration: 1m\n{platform}workers:\n");
+    for w in ["a", "b", "c"] {
+        text.push_str(&format!("  {w}: {}\n", worker.display()));
+    }
+    text.push_str("traffic:\n");
+    for (at, w) in [
+        ("0s", "a"),
+        ("1s", "b"),
+        ("2s", "a"),
+        ("3s", "c"),
+        ("4s", "b"),
+        ("5s", "a"),
+    ] {
+        text.push_str(&format!(
+            "  - {{ at: {at}, colo: LHR, worker: {w}, url: / }}\n"
+        ));
+    }
+    let s = LoadedScenario::parse("m.yaml", &text, PathBuf::from(".")).unwrap();
+    run(&s, 1).unwrap()
+}
+
+#[test]
+fn a_colo_under_memory_pressure_evicts_its_least_recently_used_isolate() {
+    assert_eq!(cold(&three_workers(None)), vec![0, 1_000, 3_000]);
+    let out = three_workers(Some(2));
+    // c's start evicts b (a was used more recently); b's return evicts a; a's return evicts c.
+    assert_eq!(cold(&out), vec![0, 1_000, 3_000, 4_000, 5_000]);
+    let evicted: Vec<(u64, &str)> = out
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            TraceEvent::IsolateDiscarded {
+                at_ms,
+                worker,
+                reason,
+                ..
+            } if reason == "memoryPressure" => Some((*at_ms, worker.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(evicted, vec![(3_000, "b"), (4_000, "a"), (5_000, "c")]);
+}

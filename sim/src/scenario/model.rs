@@ -61,8 +61,23 @@ pub struct PlatformSpec {
     pub kv: KvSpec,
     /// Evict an isolate idle this long; its next request is a cold start (default: never).
     pub isolate_idle_timeout: Option<Duration>,
+    /// Memory pressure: a colo keeps at most this many warm isolates; starting another evicts
+    /// the least recently used idle one (default: no limit).
+    pub isolates_per_colo_max: Option<usize>,
     #[serde(default)]
     pub d1: D1Spec,
+    #[serde(default)]
+    pub network: NetworkSpec,
+}
+
+/// `platform.network`: noise on every message between places (crate::world::link_noise).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    /// Up to this much extra latency per message, uniformly drawn (default none).
+    pub jitter: Option<Duration>,
+    /// The probability that a message is lost, from 0 up to (not including) 1 (default 0).
+    pub loss: Option<f64>,
 }
 
 /// `platform.d1`: the read replicas' knobs (crate::d1).
@@ -322,6 +337,20 @@ impl LoadedScenario {
                 message,
             })
         };
+        if s.platform.isolates_per_colo_max == Some(0) {
+            return Err(at(
+                "isolates_per_colo_max:",
+                "platform.isolates_per_colo_max must be at least 1".to_string(),
+            ));
+        }
+        if let Some(loss) = s.platform.network.loss
+            && !(0.0..1.0).contains(&loss)
+        {
+            return Err(at(
+                "loss:",
+                format!("platform.network.loss must be from 0 up to (not including) 1, got {loss}"),
+            ));
+        }
         let colo_names: Vec<&str> = s.colos.iter().map(ColoSpec::name).collect();
         for (i, f) in s.faults.iter().enumerate() {
             if let Err(message) = f.fault(&colo_names) {

@@ -181,8 +181,11 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
     let colos = loaded.colos();
     let idle_evict_ms = s.platform.isolate_idle_timeout.map(|d| d.ms);
+    let isolates_per_colo_max = s.platform.isolates_per_colo_max;
     let kv_config = loaded.kv_config();
     let replication_lag = s.platform.d1.replication_lag;
+    let jitter_ms_max = s.platform.network.jitter.map_or(0, |d| d.ms);
+    let loss = s.platform.network.loss.unwrap_or(0.0);
     let last_send_ms = s
         .traffic
         .iter()
@@ -208,6 +211,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         if let Some(lag) = replication_lag {
             platform.d1.replication_lag_ms.set(lag.ms);
         }
+        platform.link_noise.set(jitter_ms_max, loss);
         for (name, definition) in &definitions {
             platform.queues.register(&WorkerUnit {
                 definition: definition.clone(),
@@ -218,6 +222,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
             run_seed: seed,
             platform: platform.clone(),
             idle_evict_ms,
+            residents: crate::residents::Residents::new(isolates_per_colo_max),
         });
         for (at_ms, fault) in faults {
             let platform = platform.clone();

@@ -2,6 +2,7 @@
 
 pub mod colos;
 pub mod faults;
+pub mod link_noise;
 pub mod network;
 
 pub use colos::Colo;

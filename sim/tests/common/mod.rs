@@ -6,6 +6,7 @@ use edgesim_sim::scenario::LoadedScenario;
 
 /// A scenario whose one Worker `app` is written from `files` (path, contents) into a fresh
 /// directory named `tag`; `body` is the scenario YAML after its `workers:` block.
+#[allow(dead_code)] // each test binary compiles this module; not all of them use it
 pub fn scenario_with_worker(tag: &str, files: &[(&str, &str)], body: &str) -> LoadedScenario {
     let tag: String = tag.chars().filter(char::is_ascii_alphanumeric).collect();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("worker-{tag}"));
