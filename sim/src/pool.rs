@@ -73,10 +73,20 @@ impl PoolContext {
     }
 }
 
+/// What an isolate task is asked to do.
+enum Inbound {
+    Job(Job),
+    /// A client's TLS handshake for request `id` began: start the isolate now if it is cold
+    /// (`platform.tls.prewarm`), so the request finds it warm or warming.
+    Warm {
+        id: u64,
+    },
+}
+
 /// The inboxes of running isolate tasks, by (colo, Worker).
 pub struct Pool {
     ctx: Rc<PoolContext>,
-    inboxes: BTreeMap<(String, String), mpsc::UnboundedSender<Job>>,
+    inboxes: BTreeMap<(String, String), mpsc::UnboundedSender<Inbound>>,
 }
 
 impl Pool {
@@ -96,6 +106,29 @@ impl Pool {
         limits: &Limits,
         job: Job,
     ) {
+        self.deliver(colo, worker, definition, limits, Inbound::Job(job));
+    }
+
+    /// Request `id`'s TLS handshake began at `colo`: its isolate starts now if it is cold.
+    pub fn prewarm(
+        &mut self,
+        colo: &str,
+        worker: &str,
+        definition: &Rc<WorkerDefinition>,
+        limits: &Limits,
+        id: u64,
+    ) {
+        self.deliver(colo, worker, definition, limits, Inbound::Warm { id });
+    }
+
+    fn deliver(
+        &mut self,
+        colo: &str,
+        worker: &str,
+        definition: &Rc<WorkerDefinition>,
+        limits: &Limits,
+        inbound: Inbound,
+    ) {
         let key = (colo.to_string(), worker.to_string());
         let inbox = self.inboxes.entry(key.clone()).or_insert_with(|| {
             let (tx, rx) = mpsc::unbounded();
@@ -107,12 +140,13 @@ impl Pool {
                 limits: limits.clone(),
                 generation: 0,
                 last_active_ms: 0,
+                prewarmed_for: None,
             };
             madsim::task::spawn_local(task.run(rx));
             tx
         });
         // A closed inbox means the task ended, which only happens when the run is over.
-        let _ = inbox.unbounded_send(job);
+        let _ = inbox.unbounded_send(inbound);
     }
 }
 
@@ -126,6 +160,8 @@ struct IsolateTask {
     generation: u64,
     /// When the isolate last started or finished an invocation (ms since the run started).
     last_active_ms: u64,
+    /// The request whose TLS handshake started the current isolate: it counts as its cold start.
+    prewarmed_for: Option<u64>,
 }
 
 struct Waiting {
@@ -167,7 +203,7 @@ impl IsolateTask {
         Ok(isolate)
     }
 
-    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Job>) {
+    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Inbound>) {
         let mut isolate: Option<Isolate> = None;
         let mut waiting: BTreeMap<InvocationId, Waiting> = BTreeMap::new();
         loop {
@@ -182,53 +218,36 @@ impl IsolateTask {
             };
             match next {
                 Either::Left(None) => return,
-                Either::Left(Some(job)) => {
-                    if isolate.is_some()
-                        && self
-                            .ctx
-                            .platform
-                            .crashed_since(&self.colo, self.last_active_ms)
-                    {
-                        isolate = None;
-                        waiting.clear();
-                        self.discarded("coloCrash");
-                    }
-                    if self.ctx.residents.take_eviction(&self.colo, &self.worker) {
-                        // Evicted to make room for another Worker's isolate; the trace says so
-                        // from when it happened.
-                        isolate = None;
-                    }
-                    let idle_for = self.ctx.now_ms().saturating_sub(self.last_active_ms);
-                    if isolate.is_some()
-                        && waiting.is_empty()
-                        && self
-                            .ctx
-                            .idle_evict_ms
-                            .is_some_and(|limit| idle_for >= limit)
-                    {
-                        isolate = None;
-                        self.discarded("idle");
-                    }
-                    self.last_active_ms = self.ctx.now_ms();
-                    let cold_start = isolate.is_none();
-                    if cold_start {
-                        self.make_room();
-                    } else {
-                        let now_ms = self.last_active_ms;
-                        (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, true);
-                    }
-                    if cold_start {
-                        match self.cold_start().await {
-                            Ok(mut iso) => {
-                                iso.set_colo(&self.colo);
-                                isolate = Some(iso);
-                            }
-                            Err(e) => {
-                                self.ctx.residents.leave(&self.colo, &self.worker);
-                                let _ = job.reply.send(Err(e));
-                                continue;
-                            }
+                Either::Left(Some(Inbound::Warm { id })) => {
+                    self.expire(&mut isolate, &mut waiting);
+                    if isolate.is_none() {
+                        match self.start(&mut isolate).await {
+                            Ok(()) => self.prewarmed_for = Some(id),
+                            // The request itself will meet the same error and report it.
+                            Err(_) => continue,
                         }
+                        if waiting.is_empty() {
+                            let now_ms = self.ctx.now_ms();
+                            (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, false);
+                        }
+                    }
+                }
+                Either::Left(Some(Inbound::Job(job))) => {
+                    self.expire(&mut isolate, &mut waiting);
+                    let mut cold_start = isolate.is_none();
+                    if cold_start {
+                        if let Err(e) = self.start(&mut isolate).await {
+                            let _ = job.reply.send(Err(e));
+                            continue;
+                        }
+                    } else {
+                        let now_ms = self.ctx.now_ms();
+                        self.last_active_ms = now_ms;
+                        (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, true);
+                        cold_start = self.prewarmed_for == Some(job.id);
+                    }
+                    if cold_start {
+                        self.prewarmed_for = None;
                     }
                     let Some(iso) = isolate.as_mut() else {
                         continue;
@@ -270,6 +289,58 @@ impl IsolateTask {
             if isolate.is_some() && waiting.is_empty() {
                 let now_ms = self.ctx.now_ms();
                 (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, false);
+            }
+        }
+    }
+
+    /// Drops the isolate if it is gone by now: its colo crashed since it last worked, it was
+    /// evicted for another Worker's, or it idled past the timeout.
+    fn expire(
+        &mut self,
+        isolate: &mut Option<Isolate>,
+        waiting: &mut BTreeMap<InvocationId, Waiting>,
+    ) {
+        if isolate.is_some()
+            && self
+                .ctx
+                .platform
+                .crashed_since(&self.colo, self.last_active_ms)
+        {
+            *isolate = None;
+            waiting.clear();
+            self.discarded("coloCrash");
+        }
+        if self.ctx.residents.take_eviction(&self.colo, &self.worker) {
+            // Evicted to make room for another Worker's isolate; the trace says so from when it
+            // happened.
+            *isolate = None;
+        }
+        let idle_for = self.ctx.now_ms().saturating_sub(self.last_active_ms);
+        if isolate.is_some()
+            && waiting.is_empty()
+            && self
+                .ctx
+                .idle_evict_ms
+                .is_some_and(|limit| idle_for >= limit)
+        {
+            *isolate = None;
+            self.discarded("idle");
+        }
+    }
+
+    /// Starts a new isolate (a cold start), making room for it at the colo.
+    async fn start(&mut self, isolate: &mut Option<Isolate>) -> Result<(), String> {
+        self.last_active_ms = self.ctx.now_ms();
+        self.make_room();
+        match self.cold_start().await {
+            Ok(mut iso) => {
+                iso.set_colo(&self.colo);
+                *isolate = Some(iso);
+                Ok(())
+            }
+            Err(e) => {
+                self.ctx.residents.leave(&self.colo, &self.worker);
+                Err(e)
             }
         }
     }

@@ -147,3 +147,38 @@ fn a_colo_under_memory_pressure_evicts_its_least_recently_used_isolate() {
         .collect();
     assert_eq!(evicted, vec![(3_000, "b"), (4_000, "a"), (5_000, "c")]);
 }
+
+/// Two requests a second apart over new connections that each pay a 30 ms TLS handshake.
+fn with_tls(prewarm: bool) -> edgesim_sim::scenario::run::RunOutput {
+    let platform = format!("platform: {{ tls: {{ handshake: 30ms, prewarm: {prewarm} }} }}\n");
+    let worker =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/workers/hello/wrangler.toml");
+    let text = format!(
+        "name: t\nduration: 5s\n{platform}workers:\n  app: {}\ntraffic:\n\
+         \x20 - {{ at: 0s, colo: LHR, worker: app, url: / }}\n\
+         \x20 - {{ at: 1s, colo: LHR, worker: app, url: / }}\n",
+        worker.display()
+    );
+    let s = LoadedScenario::parse("t.yaml", &text, PathBuf::from(".")).unwrap();
+    run(&s, 1).unwrap()
+}
+
+#[test]
+fn tls_prewarm_hides_a_cold_start_shorter_than_the_handshake() {
+    let latency = |out: &edgesim_sim::scenario::run::RunOutput| -> Vec<u64> {
+        out.requests.iter().filter_map(|r| r.latency_ms).collect()
+    };
+    let hidden = with_tls(true);
+    let paid = with_tls(false);
+    assert_eq!(cold(&hidden), vec![0]);
+    assert_eq!(cold(&paid), vec![0]);
+    let (hidden, paid) = (latency(&hidden), latency(&paid));
+    // Warm: the handshake plus the request itself, the same either way.
+    assert_eq!(hidden[1], paid[1]);
+    assert!(hidden[1] >= 30, "{hidden:?}");
+    // Cold: started with the handshake, the isolate is ready when the request arrives; only a
+    // fresh isolate's slower first run of the handler (≤ 1 ms here) remains.
+    assert!(hidden[0] <= hidden[1] + 1, "{hidden:?}");
+    // Without pre-warm the request waits for the engine start (2 ms) and startup on top.
+    assert!(paid[0] >= hidden[0] + 2, "hidden {hidden:?}, paid {paid:?}");
+}

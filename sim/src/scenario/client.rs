@@ -59,6 +59,8 @@ pub(crate) struct Shared {
     pub workers: BTreeMap<String, (Rc<WorkerDefinition>, Limits)>,
     pub records: Rc<RefCell<Vec<Slot>>>,
     pub startup_error: Rc<RefCell<Option<String>>>,
+    /// `platform.tls`, if the run models handshakes.
+    pub tls: Option<crate::scenario::model::TlsSpec>,
 }
 
 /// Which request this is: its number, traffic item, repetition and scheduled time.
@@ -146,6 +148,7 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
     let platform = &shared.platform;
     // A session's client sends one request at a time: this one waits for the one before, and
     // goes out when that one is answered if it is not yet.
+    let in_session_turn = turn.after.is_some();
     let at_ms = match turn.after {
         Some(before) => {
             let _ = before.await;
@@ -219,6 +222,15 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
     let Some((definition, limits)) = shared.workers.get(&t.worker) else {
         return;
     };
+    // A session's later requests reuse its connection; every other request opens one.
+    let mut arrived_ms = at_ms;
+    if let Some(tls) = shared.tls.as_ref().filter(|_| !in_session_turn) {
+        if tls.prewarm {
+            (shared.pool.borrow_mut()).prewarm(&serving, &t.worker, definition, limits, id);
+        }
+        madsim::time::sleep(StdDuration::from_millis(tls.handshake.ms)).await;
+        arrived_ms = platform.elapsed_ms();
+    }
     shared.pool.borrow_mut().send(
         &serving,
         &t.worker,
@@ -226,7 +238,7 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
         limits,
         Job {
             id,
-            arrived_ms: at_ms,
+            arrived_ms,
             event: Event::Fetch(request),
             reply,
         },

@@ -68,6 +68,24 @@ pub struct PlatformSpec {
     pub d1: D1Spec,
     #[serde(default)]
     pub network: NetworkSpec,
+    /// Each client connection's TLS handshake, and whether the colo starts the isolate while it
+    /// runs (default: no handshake modelled).
+    pub tls: Option<TlsSpec>,
+}
+
+/// `platform.tls`: a new connection pays `handshake` before its first request reaches the colo;
+/// with `prewarm` (default true, as production) the colo starts the Worker's isolate as the
+/// handshake begins, so a cold start is hidden up to the handshake's length.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSpec {
+    pub handshake: Duration,
+    #[serde(default = "prewarm_default")]
+    pub prewarm: bool,
+}
+
+fn prewarm_default() -> bool {
+    true
 }
 
 /// `platform.network`: noise on every message between places (crate::world::link_noise).

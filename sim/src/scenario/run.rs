@@ -269,6 +269,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                 .collect(),
             records: records.clone(),
             startup_error: startup_error.clone(),
+            tls: s.platform.tls.clone(),
         });
         let schedule: Vec<(usize, Vec<u64>)> = s
             .traffic
