@@ -56,14 +56,13 @@ class URLSearchParams {
 
 class URL {
   #parts;
-  #params;
+  /// Made on first use of `searchParams`: most Workers parse a URL for its path alone.
+  #params = null;
   constructor(url, base) {
     if (arguments.length === 0) throw new TypeError("Failed to construct 'URL': 1 argument required, but only 0 present.");
     const parts = ops.urlParse(String(url), base === undefined ? null : String(base));
     if (!parts) throw new TypeError("Invalid URL string.");
     this.#parts = parts;
-    this.#params = new URLSearchParams(parts[8]);
-    URLSearchParams._attach(this.#params, this);
   }
   static canParse(url, base) { return !!ops.urlHref(String(url), base === undefined ? null : String(base)); }
   static parse(url, base) { try { return new URL(url, base); } catch { return null; } }
@@ -78,7 +77,7 @@ class URL {
       return;
     }
     this.#parts = parts;
-    if (name === "href" || name === "search") URLSearchParams._reset(this.#params, parts[8].replace(/^\?/, ""));
+    if (this.#params !== null && (name === "href" || name === "search")) URLSearchParams._reset(this.#params, parts[8].replace(/^\?/, ""));
   }
   get href() { return this.#parts[0]; }
   set href(v) { this.#set("href", v); }
@@ -101,7 +100,13 @@ class URL {
   get hash() { return this.#parts[9]; }
   set hash(v) { this.#set("hash", v); }
   get origin() { return this.#parts[10]; }
-  get searchParams() { return this.#params; }
+  get searchParams() {
+    if (this.#params === null) {
+      this.#params = new URLSearchParams(this.#parts[8]);
+      URLSearchParams._attach(this.#params, this);
+    }
+    return this.#params;
+  }
   toString() { return this.#parts[0]; }
   toJSON() { return this.#parts[0]; }
   get [Symbol.toStringTag]() { return "URL"; }

@@ -24,14 +24,23 @@ function normalizeValue(v) {
 }
 const isValidValue = (v) => v.indexOf("\n") < 0 && v.indexOf("\r") < 0 && v.indexOf("\0") < 0;
 
+// The list is scanned with index loops, not `([k]) =>` callbacks: QuickJS destructures an
+// array through the iterator protocol, which made a header write cost microseconds.
 class Headers {
   #list = []; // [lowerName, value] in insertion order
   #immutable = false;
   constructor(init) {
     if (init === undefined || init === null) return;
-    if (init instanceof Headers) { this.#list = init.#list.map((p) => [...p]); return; }
+    if (init instanceof Headers) {
+      const from = init.#list;
+      for (let i = 0; i < from.length; i++) this.#list.push([from[i][0], from[i][1]]);
+      return;
+    }
     if (typeof init !== "object") throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
-    if (typeof init[Symbol.iterator] === "function") {
+    if (Array.isArray(init) && init.every((p) => Array.isArray(p) && p.length === 2)) {
+      // The usual sequence form (and how the host hands a request's headers over).
+      for (let i = 0; i < init.length; i++) this.append(init[i][0], init[i][1]);
+    } else if (typeof init[Symbol.iterator] === "function") {
       for (const pair of init) {
         const p = typeof pair === "string" ? null : [...pair];
         if (!p || p.length !== 2) throw new TypeError("Failed to construct 'Headers': Invalid header pair: expected a sequence of two elements.");
@@ -42,12 +51,26 @@ class Headers {
     }
   }
   static _freeze(h) { h.#immutable = true; return h; }
-  static _pairs(h) { return h.#list.map(([k, v]) => [k, v]); }
+  static _pairs(h) {
+    const out = [];
+    for (let i = 0; i < h.#list.length; i++) out.push([h.#list[i][0], h.#list[i][1]]);
+    return out;
+  }
   #check(name, value) {
     if (this.#immutable) throw new TypeError("Can't modify immutable headers.");
     const n = headerName(name);
     if (value !== undefined && !isValidValue(value)) throw new TypeError("Invalid header value.");
     return n;
+  }
+  #indexOf(n) {
+    const list = this.#list;
+    for (let i = 0; i < list.length; i++) if (list[i][0] === n) return i;
+    return -1;
+  }
+  #without(n, keep) {
+    const list = this.#list, out = [];
+    for (let i = 0; i < list.length; i++) if (i === keep || list[i][0] !== n) out.push(list[i]);
+    this.#list = out;
   }
   append(name, value) {
     value = normalizeValue(value);
@@ -57,36 +80,45 @@ class Headers {
   set(name, value) {
     value = normalizeValue(value);
     const n = this.#check(name, value);
-    const i = this.#list.findIndex(([k]) => k === n);
-    if (i < 0) this.#list.push([n, value]);
-    else { this.#list[i][1] = value; this.#list = this.#list.filter(([k], j) => j <= i || k !== n); }
+    const i = this.#indexOf(n);
+    if (i < 0) { this.#list.push([n, value]); return; }
+    this.#list[i][1] = value;
+    for (let j = i + 1; j < this.#list.length; j++) if (this.#list[j][0] === n) { this.#without(n, i); return; }
   }
-  delete(name) { const n = this.#check(name); this.#list = this.#list.filter(([k]) => k !== n); }
+  delete(name) {
+    const n = this.#check(name);
+    if (this.#indexOf(n) >= 0) this.#without(n, -1);
+  }
   get(name) {
     const n = headerName(name);
-    const values = this.#list.filter(([k]) => k === n).map(([, v]) => v);
-    return values.length ? values.join(", ") : null;
+    const list = this.#list;
+    let out = null;
+    for (let i = 0; i < list.length; i++) if (list[i][0] === n) out = out === null ? list[i][1] : `${out}, ${list[i][1]}`;
+    return out;
   }
   getAll(name) {
     const n = String(name).toLowerCase();
     if (n !== "set-cookie") throw new TypeError("getAll() can only be used with the header name \"Set-Cookie\".");
     return this.getSetCookie();
   }
-  getSetCookie() { return this.#list.filter(([k]) => k === "set-cookie").map(([, v]) => v); }
-  has(name) {
-    const n = headerName(name);
-    return this.#list.some(([k]) => k === n);
+  getSetCookie() {
+    const list = this.#list, out = [];
+    for (let i = 0; i < list.length; i++) if (list[i][0] === "set-cookie") out.push(list[i][1]);
+    return out;
   }
+  has(name) { return this.#indexOf(headerName(name)) >= 0; }
   *entries() {
-    const names = [...new Set(this.#list.map(([k]) => k))].sort();
+    const names = [];
+    for (let i = 0; i < this.#list.length; i++) if (!names.includes(this.#list[i][0])) names.push(this.#list[i][0]);
+    names.sort();
     for (const n of names) {
       if (n === "set-cookie") for (const v of this.getSetCookie()) yield [n, v];
       else yield [n, this.get(n)];
     }
   }
-  *keys() { for (const [k] of this.entries()) yield k; }
-  *values() { for (const [, v] of this.entries()) yield v; }
-  forEach(cb, thisArg) { for (const [k, v] of this.entries()) cb.call(thisArg, v, k, this); }
+  *keys() { for (const e of this.entries()) yield e[0]; }
+  *values() { for (const e of this.entries()) yield e[1]; }
+  forEach(cb, thisArg) { for (const e of this.entries()) cb.call(thisArg, e[1], e[0], this); }
   [Symbol.iterator]() { return this.entries(); }
   get [Symbol.toStringTag]() { return "Headers"; }
 }

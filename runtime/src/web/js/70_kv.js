@@ -52,7 +52,7 @@ class KvNamespace {
     return { type, cacheTtl };
   }
 
-  async #call(args, value = null) {
+  #call(args, value = null) {
     return awaitOp(ops.kv(this.#namespace, JSON.stringify(args), value));
   }
 
