@@ -3,6 +3,7 @@
 //! wake it through `webSocketMessage`, and sends wait behind the output gate like any output.
 
 use edgesim_conformance::{ClientEvent, Frame, Run, Session, object_worker, script};
+use edgesim_runtime::socket::MESSAGE_BYTES_MAX;
 use edgesim_sim::trace::TraceEvent;
 
 /// A chat-like object: accepts with tag "room", answers each message with what it knows.
@@ -47,6 +48,9 @@ const ROOM: &str = "
   }
   async webSocketClose(ws, code, reason, wasClean) {
     console.log(`close ${code} ${reason} ${wasClean} ${ws.readyState}`);
+  }
+  async webSocketError(ws, error) {
+    console.log(`error ${error.constructor.name}: ${error.message} ${ws.readyState}`);
   }";
 
 fn room_session(run: &Run, url: &str, texts: &[(u64, &str)], close_at_ms: Option<u64>) -> Session {
@@ -273,4 +277,40 @@ fn do_websocket_handler_past_its_event_timeout_resets_the_object() {
         "Actor exceeded event execution time and was disconnected."
     );
     assert!((1_040..1_200).contains(&resets[0].0), "{resets:?}");
+}
+
+/// kj refuses a received message over 32 MiB: it closes the connection with 1009 and the
+/// object's `webSocketError` runs (hibernation-manager.c++ `handleSocketTermination`).
+#[test]
+fn do_websocket_message_over_32_mib_closes_with_1009_and_runs_web_socket_error() {
+    let big = "x".repeat(MESSAGE_BYTES_MAX + 1);
+    let session = room_session(
+        &Run::default(),
+        "https://example.com/",
+        &[(10, "hi"), (20, big.as_str()), (30, "after")],
+        None,
+    );
+    let reason = format!(
+        "Message is too large: {} > {MESSAGE_BYTES_MAX}",
+        MESSAGE_BYTES_MAX + 1
+    );
+    let closes: Vec<(u16, String)> = session
+        .events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            ClientEvent::Received(Frame::Close { code, reason }) => Some((*code, reason.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(closes, vec![(1009, reason.clone())]);
+    assert_eq!(
+        session.received_texts().len(),
+        1,
+        "only \"hi\" was answered"
+    );
+    assert_eq!(
+        object_logs(&session),
+        vec![format!("error Error: {reason} 3")],
+        "the socket is closed both ways"
+    );
 }

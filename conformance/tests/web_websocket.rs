@@ -11,6 +11,7 @@ const ECHO: &str = "export default { async fetch(request) {
   const [client, server] = Object.values(new WebSocketPair());
   server.accept();
   server.addEventListener('message', (e) => server.send(`echo:${e.data}`));
+  server.addEventListener('error', (e) => console.log(`error ${e.message} ${server.readyState}`));
   server.addEventListener('close', (e) => {
     console.log(`close ${e.code} ${e.reason} ${e.wasClean}`);
     if (e.code !== 1006) server.close(e.code, 'bye');
@@ -214,4 +215,37 @@ fn websocket_to_an_origin_without_101_reports_error_then_close_1006() {
         json!({ "seen": ["error", "close 1006 Failed to establish websocket connection false"],
                 "state": 3, "initial": 0 })
     );
+}
+
+#[test]
+fn websocket_message_over_32_mib_closes_with_1009_and_errors_the_server_end() {
+    let limit = edgesim_runtime::socket::MESSAGE_BYTES_MAX;
+    let big = "x".repeat(limit + 1);
+    let session = Run::default()
+        .session(
+            &js(ECHO),
+            "https://example.com/ws",
+            script(&[(5, "a"), (10, big.as_str())], None, 50),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reason = format!("Message is too large: {} > {limit}", limit + 1);
+    assert_eq!(session.received_texts(), vec!["echo:a"]);
+    assert!(
+        session.events.iter().any(|(_, e)| *e
+            == ClientEvent::Received(Frame::Close {
+                code: 1009,
+                reason: reason.clone()
+            })),
+        "{:?}",
+        session
+            .events
+            .iter()
+            .map(|(_, e)| format!("{e:?}").chars().take(80).collect::<String>())
+            .collect::<Vec<_>>()
+    );
+    let report = session
+        .report
+        .expect("the server end is done after the error");
+    let logs: Vec<&str> = report.logs.iter().map(|l| l.message.as_str()).collect();
+    assert_eq!(logs, vec![format!("error Uncaught Error: {reason} 3")]);
 }

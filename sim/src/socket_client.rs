@@ -38,6 +38,8 @@ pub async fn run(
     script: ClientScript,
     mut observe: impl FnMut(u64, ClientEvent),
 ) {
+    // A client outside Cloudflare has its own limits, which edgesim does not model.
+    end.lift_message_limit();
     let opened_ms = platform.now_ms();
     let mut sends = script.sends.into_iter().peekable();
     let mut closed_outgoing = false;
@@ -56,7 +58,7 @@ pub async fn run(
             frame = receive => {
                 let elapsed_ms = platform.elapsed_ms();
                 match frame {
-                    Some(Frame::Close { code, reason }) => {
+                    Ok(Some(Frame::Close { code, reason })) => {
                         observe(elapsed_ms, ClientEvent::Received(Frame::Close { code, reason: reason.clone() }));
                         if !closed_outgoing {
                             let reply = Frame::Close { code, reason };
@@ -65,8 +67,9 @@ pub async fn run(
                         }
                         return;
                     }
-                    Some(frame) => observe(elapsed_ms, ClientEvent::Received(frame)),
-                    None => {
+                    Ok(Some(frame)) => observe(elapsed_ms, ClientEvent::Received(frame)),
+                    // The limit is lifted on this end: nothing it receives is too large.
+                    Ok(None) | Err(_) => {
                         observe(elapsed_ms, ClientEvent::Gone);
                         return;
                     }

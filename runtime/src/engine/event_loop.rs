@@ -47,7 +47,7 @@ pub enum OpOutcome {
     /// An R2 reply (JSON) and a read's body.
     R2(String, Option<Vec<u8>>),
     /// The next WebSocket frame, or `None` when the peer vanished without a close frame.
-    Frame(Option<crate::socket::Frame>),
+    Frame(Result<Option<crate::socket::Frame>, crate::socket::MessageTooLarge>),
     /// A `101` response whose WebSocket end this isolate now holds under `socket`.
     Upgrade {
         response: HttpResponse,

@@ -16,7 +16,7 @@ use rquickjs::{Ctx, Exception, Function, IntoJs, Object, TypedArray, Value};
 use super::event_loop::{IoState, OpKind, OpOutcome};
 use super::ops::copy_bytes;
 use crate::socket::hibernation::{Hibernation, SocketId};
-use crate::socket::{Frame, SocketEnd};
+use crate::socket::{Frame, MessageTooLarge, SocketEnd};
 
 type Io = Rc<RefCell<IoState>>;
 
@@ -87,8 +87,19 @@ fn frame_from_js(
 
 /// `[kind, payload, code]`: `text` with a string, `binary` with an ArrayBuffer, `close` with
 /// the reason and code, `gone` when the peer vanished without a close frame.
-pub fn frame_to_js<'js>(ctx: &Ctx<'js>, frame: Option<Frame>) -> rquickjs::Result<Value<'js>> {
+pub fn frame_to_js<'js>(
+    ctx: &Ctx<'js>,
+    frame: Result<Option<Frame>, MessageTooLarge>,
+) -> rquickjs::Result<Value<'js>> {
     let out = rquickjs::Array::new(ctx.clone())?;
+    let frame = match frame {
+        Ok(frame) => frame,
+        Err(e) => {
+            out.set(0, "error")?;
+            out.set(1, e.to_string())?;
+            return Ok(out.into_value());
+        }
+    };
     match frame {
         Some(Frame::Text(t)) => {
             out.set(0, "text")?;
@@ -195,7 +206,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Resu
         let host = io.host.clone();
         let future = Box::pin(async move {
             let Some(end) = end else {
-                return OpOutcome::Frame(None);
+                return OpOutcome::Frame(Ok(None));
             };
             let sleeper = host.clone();
             let frame = end

@@ -49,13 +49,23 @@ pub enum SocketEvent {
         reason: String,
         was_clean: bool,
     },
+    /// For `webSocketError(ws, error)`: the connection broke other than by a disconnect (an
+    /// oversized message); the socket leaves the set.
+    Error { socket: SocketId, message: String },
 }
 
 impl SocketEvent {
     pub fn socket(&self) -> SocketId {
         match self {
-            SocketEvent::Message { socket, .. } | SocketEvent::Close { socket, .. } => *socket,
+            SocketEvent::Message { socket, .. }
+            | SocketEvent::Close { socket, .. }
+            | SocketEvent::Error { socket, .. } => *socket,
         }
+    }
+
+    /// The connection is over after this event (close or error): its handler ends the socket.
+    pub fn ends_connection(&self) -> bool {
+        !matches!(self, SocketEvent::Message { .. })
     }
 }
 
@@ -281,6 +291,14 @@ impl Hibernation {
                             code: 1006,
                             reason: DISCONNECTED_WITHOUT_CLOSE.to_string(),
                             was_clean: false,
+                        }));
+                    }
+                    Receive::TooLarge(bytes) => {
+                        s.closed_incoming = true;
+                        s.closed_outgoing = true;
+                        return Poll::Ready(HibernationWake::Event(SocketEvent::Error {
+                            socket: id,
+                            message: crate::socket::MessageTooLarge(bytes).to_string(),
                         }));
                     }
                     Receive::DueAt(at) => {

@@ -58,7 +58,20 @@ pub enum Receive {
     Empty,
     /// The peer is gone without a close frame (workerd reports code 1006).
     PeerGone,
+    /// A message of this many bytes arrived at an end that receives at most
+    /// [`MESSAGE_BYTES_MAX`]: the end answered with close 1009 and is broken.
+    TooLarge(usize),
 }
+
+/// kj/compat/http.c++ `receive()`: the close reason (code 1009) an oversized message gets.
+pub fn too_large_reason(bytes: usize) -> String {
+    format!("Message is too large: {bytes} > {MESSAGE_BYTES_MAX}")
+}
+
+/// A message of this many bytes was refused; the text is kj's description of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Message is too large: {0} > {MESSAGE_BYTES_MAX}")]
+pub struct MessageTooLarge(pub usize);
 
 #[derive(Default)]
 struct Direction {
@@ -73,6 +86,9 @@ struct Link {
     inbox: [RefCell<Direction>; 2],
     /// Live handles per side; at zero that side is gone.
     handles: [Cell<usize>; 2],
+    /// Sides that refuse messages over [`MESSAGE_BYTES_MAX`] (every end the runtime reads;
+    /// a simulated client lifts the limit on its own end).
+    limited: [Cell<bool>; 2],
     latency_ms: Cell<u64>,
 }
 
@@ -88,6 +104,7 @@ impl SocketEnd {
         let link = Rc::new(Link {
             inbox: Default::default(),
             handles: [Cell::new(1), Cell::new(1)],
+            limited: [Cell::new(true), Cell::new(true)],
             latency_ms: Cell::new(0),
         });
         (
@@ -129,11 +146,29 @@ impl SocketEnd {
         }
     }
 
+    /// This end receives messages of any size (a client outside the runtime).
+    pub fn lift_message_limit(&self) {
+        self.link.limited[self.side].set(false);
+    }
+
     /// Takes the next frame if it has arrived by `now_ms`.
     pub fn try_receive(&self, now_ms: u64) -> Receive {
         let mut dir = self.link.inbox[self.side].borrow_mut();
         match dir.queue.front() {
             Some((due, _)) if *due <= now_ms => match dir.queue.pop_front() {
+                Some((_, frame))
+                    if self.link.limited[self.side].get()
+                        && !matches!(frame, Frame::Close { .. })
+                        && frame.len() > MESSAGE_BYTES_MAX =>
+                {
+                    drop(dir);
+                    let close = Frame::Close {
+                        code: 1009,
+                        reason: too_large_reason(frame.len()),
+                    };
+                    self.send(now_ms, close);
+                    Receive::TooLarge(frame.len())
+                }
                 Some((_, frame)) => Receive::Frame(frame),
                 None => Receive::Empty,
             },
@@ -159,19 +194,21 @@ impl SocketEnd {
         }
     }
 
-    /// The next frame, or `None` once the peer is gone without one. `now` reads the clock and
-    /// `sleep_until` waits on it, so the same code runs on any host.
+    /// The next frame, or `None` once the peer is gone without one; an oversized message
+    /// breaks the end. `now` reads the clock and `sleep_until` waits on it, so the same code
+    /// runs on any host.
     pub async fn receive(
         &self,
         now: impl Fn() -> u64,
         sleep_until: impl Fn(u64) -> HostFuture<()>,
-    ) -> Option<Frame> {
+    ) -> Result<Option<Frame>, MessageTooLarge> {
         loop {
             let received = std::future::poll_fn(|cx| self.poll_receive(cx, now())).await;
             match received {
-                Receive::Frame(frame) => return Some(frame),
+                Receive::Frame(frame) => return Ok(Some(frame)),
                 Receive::DueAt(at_ms) => sleep_until(at_ms).await,
-                Receive::PeerGone => return None,
+                Receive::PeerGone => return Ok(None),
+                Receive::TooLarge(bytes) => return Err(MessageTooLarge(bytes)),
                 Receive::Empty => {}
             }
         }

@@ -366,7 +366,7 @@ impl ObjectTask {
                 Next::Socket(event) => {
                     let waiter = Waiter::Socket {
                         socket: event.socket(),
-                        close: matches!(event, SocketEvent::Close { .. }),
+                        close: event.ends_connection(),
                     };
                     if let Ok(iso) = self.ensure(&mut isolate).await {
                         let id = iso.enqueue(InvocationKind::SocketEvent(event));

@@ -95,6 +95,9 @@ impl Isolate {
                             was_clean,
                             ..
                         } => f.call::<_, ()>((id as f64, socket, "close", reason, code, was_clean)),
+                        SocketEvent::Error { message, .. } => {
+                            f.call::<_, ()>((id as f64, socket, "error", message))
+                        }
                     }
                 })
             }

@@ -247,6 +247,14 @@ class WebSocket extends EventTarget {
         this.#releaseIfDone();
         return;
       }
+      if (kind === "error") {
+        // kj closed the connection with 1009 and the read loop failed: an error event.
+        this.#closedIncoming = true;
+        this.#closedOutgoing = true;
+        this.#reportError(new Error(payload));
+        this.#releaseIfDone();
+        return;
+      }
       if (kind === "gone") {
         if (!this.#closedIncoming) {
           this.#closedIncoming = true;

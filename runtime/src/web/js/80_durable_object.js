@@ -497,6 +497,9 @@ function dispatchSocketEvent(id, socketId, kind, payload, code, wasClean) {
     if (kind === "close") {
       WebSocket._closedIncoming(ws);
       if (typeof instance.webSocketClose === "function") await instance.webSocketClose(ws, code, payload, wasClean);
+    } else if (kind === "error") {
+      WebSocket._closedIncoming(ws);
+      if (typeof instance.webSocketError === "function") await instance.webSocketError(ws, new Error(payload));
     } else if (typeof instance.webSocketMessage === "function") {
       await instance.webSocketMessage(ws, payload);
     }
