@@ -183,3 +183,33 @@ fn generated_keys_follow_the_seed() {
     assert_eq!(a, b, "same seed, same key");
     assert_eq!(a.as_str().map(str::len), Some(32));
 }
+
+/// RFC 3394 §4.1: 128 bits of key data wrapped with a 128-bit KEK.
+#[test]
+fn aes_kw_wraps_rfc_3394_vector_and_refuses_bad_lengths_with_workerd_texts() {
+    let v = run("const kek = await crypto.subtle.importKey('raw', unhex('000102030405060708090a0b0c0d0e0f'), 'AES-KW', true, ['wrapKey', 'unwrapKey']);
+       const key = await crypto.subtle.importKey('raw', unhex('00112233445566778899aabbccddeeff'), 'AES-GCM', true, ['encrypt']);
+       const wrapped = await crypto.subtle.wrapKey('raw', key, kek, 'AES-KW');
+       const back = await crypto.subtle.unwrapKey('raw', wrapped, kek, 'AES-KW', 'AES-GCM', true, ['encrypt']);
+       const fail = async (f) => { try { await f(); return 'ok'; } catch (e) { return `${e.name}: ${e.message}`; } };
+       const hmac = await crypto.subtle.importKey('raw', new Uint8Array(20), { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
+       const tampered = new Uint8Array(wrapped).slice(); tampered[0] ^= 1;
+       return [hex(wrapped), hex(await crypto.subtle.exportKey('raw', back)), kek.algorithm, (await crypto.subtle.exportKey('jwk', kek)).alg,
+         await fail(() => crypto.subtle.wrapKey('raw', hmac, kek, 'AES-KW')),
+         await fail(() => crypto.subtle.unwrapKey('raw', tampered, kek, 'AES-KW', 'AES-GCM', true, ['encrypt'])),
+         await fail(() => crypto.subtle.unwrapKey('raw', new Uint8Array(16), kek, 'AES-KW', 'AES-GCM', true, ['encrypt'])),
+         await fail(() => crypto.subtle.importKey('raw', new Uint8Array(16), 'AES-KW', false, ['encrypt']))];");
+    assert_eq!(
+        v,
+        json!([
+            "1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5",
+            "00112233445566778899aabbccddeeff",
+            { "name": "AES-KW", "length": 128 },
+            "A128KW",
+            "OperationError: Unwrapped key bit length must be a multiple of 64 bits but unwrapped key has a length of 160 bits.",
+            "OperationError: AES-KW key unwrapping failed",
+            "OperationError: Provided a wrapped key to unwrap this is 128 bits that is less than the minimal length of 192 bits.",
+            "SyntaxError: Attempt to import secret AES-KW key with invalid usage \"encrypt\".",
+        ])
+    );
+}

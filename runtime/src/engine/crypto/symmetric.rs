@@ -200,6 +200,7 @@ pub fn aes(params: &Params, key: &[u8], data: &[u8], decrypt: bool) -> CryptoRes
         )
     };
     match params.name.as_str() {
+        "AES-KW" => key_wrap(key, data, decrypt),
         "AES-GCM" => {
             let iv = iv(&params.iv, "iv")?;
             if iv.is_empty() {
@@ -302,6 +303,55 @@ fn gcm(key: &[u8], iv: &[u8], aad: &[u8], data: &[u8], decrypt: bool) -> CryptoR
         }
     };
     out.or_else(|_| operation_error(decrypt_failed(data.len(), "AES-GCM")))
+}
+
+/// AES-KW (RFC 3394) as `wrapKey` / `unwrapKey` use it, with workerd's checks and texts
+/// (crypto/aes.c++ `AesKwKey`).
+fn key_wrap(key: &[u8], data: &[u8], unwrap: bool) -> CryptoResult<Vec<u8>> {
+    let bits = data.len() * 8;
+    if unwrap {
+        if !data.len().is_multiple_of(8) {
+            return operation_error(format!(
+                "Provided a wrapped key to unwrap that is {bits} bits which isn't a multiple of 64 bits."
+            ));
+        }
+        if data.len() < 24 {
+            return operation_error(format!(
+                "Provided a wrapped key to unwrap this is {bits} bits that is less than the minimal length of 192 bits."
+            ));
+        }
+    } else {
+        if !data.len().is_multiple_of(8) {
+            return operation_error(format!(
+                "Unwrapped key bit length must be a multiple of 64 bits but unwrapped key has a length of {bits} bits."
+            ));
+        }
+        if data.len() < 16 {
+            return operation_error(format!(
+                "Unwrapped key has length {} bytes but it should be greater than or equal to 16 and less than or equal to {}",
+                data.len(),
+                usize::MAX - 8
+            ));
+        }
+    }
+    macro_rules! run {
+        ($aes:ty) => {{
+            let kek = aes_kw::Kek::<$aes>::try_from(key)
+                .or_else(|_| operation_error("Invalid AES key length."))?;
+            if unwrap {
+                kek.unwrap_vec(data)
+                    .or_else(|_| operation_error("AES-KW key unwrapping failed"))
+            } else {
+                kek.wrap_vec(data)
+                    .or_else(|_| operation_error("AES-KW key wrapping failed"))
+            }
+        }};
+    }
+    match key.len() {
+        16 => run!(aes::Aes128),
+        24 => run!(aes::Aes192),
+        _ => run!(aes::Aes256),
+    }
 }
 
 fn decrypt_failed(input: usize, algorithm: &str) -> String {

@@ -124,7 +124,7 @@ function importKeySync(format, keyData, algorithm, extractable, keyUsages) {
   } else {
     throw domError("NotSupportedError", `Unrecognized key import format "${format}".`);
   }
-  if (!ALGORITHM_NAMES.includes(params.name) || params.name === "AES-KW" || params.name === "X25519") {
+  if (!ALGORITHM_NAMES.includes(params.name) || params.name === "X25519") {
     throw domError("NotSupportedError", `Unrecognized key import algorithm "${params.name}" requested.`);
   }
   if (params.name === "HMAC" && params.hash === undefined) throw new TypeError("Missing field \"hash\" in \"algorithm\".");
@@ -243,7 +243,7 @@ class SubtleCrypto {
     return attempt(() => {
       const params = normalize(algorithm);
       const usages = Array.from(keyUsages ?? [], String);
-      if (!ALGORITHM_NAMES.includes(params.name) || ["PBKDF2", "HKDF", "AES-KW", "X25519"].includes(params.name)) {
+      if (!ALGORITHM_NAMES.includes(params.name) || ["PBKDF2", "HKDF", "X25519"].includes(params.name)) {
         throw domError("NotSupportedError", `Unrecognized key generation algorithm "${params.name}" requested.`);
       }
       const masks = usageMasks(params.name);
@@ -269,7 +269,6 @@ class SubtleCrypto {
       checkOperation(wrappingKey, params.name, "wrapKey");
       const exported = exportKeySync(format, key);
       const bytes = exported instanceof ArrayBuffer ? new Uint8Array(exported) : utf8(JSON.stringify(exported));
-      if (params.name === "AES-KW") throw domError("NotSupportedError", "edgesim: AES-KW is not supported yet.");
       return buffer(subtleOp("encrypt", { params, keyParams: keyParams(wrappingKey) }, CryptoKey._material(wrappingKey), bytes)[2]);
     });
   }
@@ -277,7 +276,6 @@ class SubtleCrypto {
     return attempt(() => {
       const params = normalize(unwrapAlgorithm);
       checkOperation(unwrappingKey, params.name, "unwrapKey");
-      if (params.name === "AES-KW") throw domError("NotSupportedError", "edgesim: AES-KW is not supported yet.");
       const bytes = subtleOp("decrypt", { params, keyParams: keyParams(unwrappingKey) }, CryptoKey._material(unwrappingKey), toBytes(wrappedKey, "unwrapKey' on 'SubtleCrypto").slice())[2];
       let data = bytes;
       if (String(format) === "jwk") {

@@ -8,6 +8,8 @@ const KV_BULK_TYPES = ["text", "json"];
 function checkKvKey(method, key) {
   if (key === "") throw new TypeError("Key name cannot be empty.");
   if (key === "." || key === "..") throw new TypeError(`"${key}" is not allowed as a key name.`);
+  // A UTF-16 unit encodes to at most 3 UTF-8 bytes: a short key cannot be over the limit.
+  if (key.length <= 170) return;
   const length = utf8(key).length;
   if (length > 512) throw new Error(`KV ${method} failed: 414 UTF-8 encoded length of ${length} exceeds key length limit of 512.`);
 }
