@@ -113,21 +113,38 @@ const HISTORY_RUNS: usize = 10;
 const SIM_THROUGHPUT_ID: &str = "scenario_kv_five_colos_one_seed";
 const SIM_THROUGHPUT_REQUESTS: f64 = 6021.0;
 const SIM_THROUGHPUT_SIMULATED_S: f64 = 601.0;
+/// Trace events one run records (4 per request, 5 cold starts, 3 verdicts; the same for every
+/// seed): `edgesim run scenarios/kv-five-colos.yaml --trace FILE`.
+const SIM_THROUGHPUT_EVENTS: f64 = 24_092.0;
+/// The whole-scenario benchmarks, for seeds per second.
+const SEED_BENCHMARKS: [(&str, &str); 3] = [
+    ("scenario_hello_one_seed", "hello"),
+    ("scenario_do_counter_one_seed", "do-counter"),
+    (SIM_THROUGHPUT_ID, "kv-five-colos"),
+];
 
 /// Issue 6's throughput figures from one run's median: simulated requests per wall second and
 /// simulated time per wall time.
-fn throughput_section(median_ns: Option<f64>) -> String {
-    let Some(ns) = median_ns else {
+fn throughput_section(median_ns: impl Fn(&str) -> Option<f64>) -> String {
+    let Some(ns) = median_ns(SIM_THROUGHPUT_ID) else {
         return String::new();
     };
     let wall_s = ns / 1e9;
-    format!(
+    let mut out = format!(
         "\n## Simulator throughput\n\nFrom the kv-five-colos row (one core): **{:.0} simulated \
-         requests per wall second** and **{:.0}× real time** for 10 simulated minutes of 10 \
-         requests a second.\n",
+         requests per wall second**, {:.0} trace events per wall second, and **{:.0}× real \
+         time** for 10 simulated minutes of 10 requests a second.\n\nSeeds per second on one core:",
         SIM_THROUGHPUT_REQUESTS / wall_s,
+        SIM_THROUGHPUT_EVENTS / wall_s,
         SIM_THROUGHPUT_SIMULATED_S / wall_s
-    )
+    );
+    for (id, name) in SEED_BENCHMARKS {
+        if let Some(ns) = median_ns(id) {
+            out.push_str(&format!(" {name} {:.1}", 1e9 / ns));
+        }
+    }
+    out.push_str(" (`edgesim sweep` runs seeds on every core).\n");
+    out
 }
 
 const HEADLINES: [(&str, &str); 4] = [
@@ -345,7 +362,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    out.push_str(&throughput_section(median_ns(SIM_THROUGHPUT_ID)));
+    out.push_str(&throughput_section(median_ns));
     out.push_str(&side_by_side::section(
         &root().join("reports/workerd-side-by-side.json"),
         median_ns("warm_request_hello_world"),
