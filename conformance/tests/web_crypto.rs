@@ -213,3 +213,33 @@ fn aes_kw_wraps_rfc_3394_vector_and_refuses_bad_lengths_with_workerd_texts() {
         ])
     );
 }
+
+/// RFC 7748 §6.1: Alice's and Bob's keys agree on one shared secret.
+#[test]
+fn x25519_derives_the_rfc_7748_shared_secret_and_generates_agreeing_pairs() {
+    let v = run("const pkcs8 = unhex('302e020100300506032b656e04220420' + '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+       const alice = await crypto.subtle.importKey('pkcs8', pkcs8, 'X25519', true, ['deriveBits']);
+       const bob = await crypto.subtle.importKey('raw', unhex('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f'), 'X25519', true, []);
+       const shared = await crypto.subtle.deriveBits({ name: 'X25519', public: bob }, alice, 256);
+       const jwk = await crypto.subtle.exportKey('jwk', alice);
+       const a = await crypto.subtle.generateKey('X25519', false, ['deriveBits']);
+       const b = await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits']);
+       const ab = hex(await crypto.subtle.deriveBits({ name: 'X25519', public: b.publicKey }, a.privateKey, 256));
+       const ba = hex(await crypto.subtle.deriveBits({ name: 'X25519', public: a.publicKey }, b.privateKey, 256));
+       const fail = async (f) => { try { await f(); return 'ok'; } catch (e) { return `${e.name}: ${e.message}`; } };
+       return [hex(shared), jwk.kty, jwk.crv, hex(Uint8Array.from(atob(jwk.x.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))),
+         alice.algorithm, a.publicKey.algorithm, ab === ba && ab.length === 64,
+         await fail(() => crypto.subtle.deriveBits({ name: 'X25519', public: bob }, alice, 264)),
+         await fail(() => crypto.subtle.importKey('raw', new Uint8Array(31), 'X25519', true, []))];");
+    assert_eq!(
+        v,
+        json!([
+            "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742",
+            "OKP", "X25519",
+            "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+            { "name": "X25519" }, { "name": "X25519" }, true,
+            "OperationError: Derived key length (264 bits) is too long (should be at most 256 bits).",
+            "DataError: X25519 raw keys must be exactly 32-bytes (provided 31).",
+        ])
+    );
+}

@@ -131,6 +131,7 @@ pub fn import(params: &Params, format: &str, data: KeyData<'_>) -> CryptoResult<
             k
         }
         "Ed25519" | "NODE-ED25519" => ed25519_import(format, data)?,
+        "X25519" => super::x25519::import(format, data)?,
         "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "RSA-OAEP" => rsa_import(format, data)?,
         other => {
             return err(
@@ -157,6 +158,7 @@ pub fn export(
             Some("P-256") => p256_ops::export(kind, format, material),
             _ => p384_ops::export(kind, format, material),
         },
+        "X25519" => super::x25519::export(kind, format, material),
         "Ed25519" | "NODE-ED25519" => {
             let (signing, verifying) = ed25519_keys(kind, material)?;
             match (format, kind) {
@@ -343,8 +345,9 @@ pub fn ecdh(
         },
         Ok,
     )?;
-    let shared = match params.named_curve.as_deref() {
-        Some("P-256") => p256_ops::ecdh(material, peer)?,
+    let shared = match (params.name.as_str(), params.named_curve.as_deref()) {
+        ("X25519", _) => super::x25519::shared_secret(material, peer)?,
+        (_, Some("P-256")) => p256_ops::ecdh(material, peer)?,
         _ => p384_ops::ecdh(material, peer)?,
     };
     let max = shared.len() as u32 * 8;
@@ -372,6 +375,7 @@ pub fn generate(params: &Params, rng: &mut dyn FnMut(&mut [u8])) -> CryptoResult
             "P-256" => p256_ops::generate(rng)?,
             _ => p384_ops::generate(rng)?,
         },
+        "X25519" => super::x25519::generate(rng),
         "Ed25519" | "NODE-ED25519" => {
             let s = ed25519_dalek::SigningKey::generate(&mut HostRng(rng));
             let private = s

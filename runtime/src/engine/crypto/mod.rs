@@ -10,6 +10,7 @@ mod ec;
 pub mod jwk;
 mod rsa_keys;
 mod symmetric;
+mod x25519;
 
 use serde::Deserialize;
 

@@ -124,7 +124,7 @@ function importKeySync(format, keyData, algorithm, extractable, keyUsages) {
   } else {
     throw domError("NotSupportedError", `Unrecognized key import format "${format}".`);
   }
-  if (!ALGORITHM_NAMES.includes(params.name) || params.name === "X25519") {
+  if (!ALGORITHM_NAMES.includes(params.name)) {
     throw domError("NotSupportedError", `Unrecognized key import algorithm "${params.name}" requested.`);
   }
   if (params.name === "HMAC" && params.hash === undefined) throw new TypeError("Missing field \"hash\" in \"algorithm\".");
@@ -170,7 +170,7 @@ function deriveBitsSync(algorithm, baseKey, length, usage) {
   const params = normalize(algorithm);
   checkOperation(baseKey, params.name, usage);
   let peer = null;
-  if (params.name === "ECDH") {
+  if (params.name === "ECDH" || params.name === "X25519") {
     const pub = params.public;
     if (pub === undefined) throw new TypeError("Missing field \"public\" in \"derivedKeyParams\".");
     if (!(pub instanceof CryptoKey)) throw new TypeError("The \"public\" member must be a CryptoKey.");
@@ -243,7 +243,7 @@ class SubtleCrypto {
     return attempt(() => {
       const params = normalize(algorithm);
       const usages = Array.from(keyUsages ?? [], String);
-      if (!ALGORITHM_NAMES.includes(params.name) || ["PBKDF2", "HKDF", "X25519"].includes(params.name)) {
+      if (!ALGORITHM_NAMES.includes(params.name) || ["PBKDF2", "HKDF"].includes(params.name)) {
         throw domError("NotSupportedError", `Unrecognized key generation algorithm "${params.name}" requested.`);
       }
       const masks = usageMasks(params.name);
