@@ -326,15 +326,6 @@ fn rewrite<'js>(
     recorded: Vec<Vec<Command>>,
     dispatch: Function<'js>,
 ) -> rquickjs::Result<Value<'js>> {
-    let mut selectors = Vec::new();
-    for r in registrations {
-        if let Registration::Element { selector, .. } = r {
-            let parsed: Selector = selector
-                .parse()
-                .map_err(|e| Exception::throw_type(ctx, &format!("Parser error: {e}")))?;
-            selectors.push(parsed);
-        }
-    }
     let run = Run {
         ctx: ctx.clone(),
         dispatch,
@@ -347,18 +338,17 @@ fn rewrite<'js>(
     let run = &run;
     let mut element_handlers = Vec::new();
     let mut document_handlers = Vec::new();
-    let mut selector_iter = selectors.iter();
     for (index, r) in registrations.iter().enumerate() {
         match r {
             Registration::Element {
+                selector,
                 element,
                 comments,
                 text,
-                ..
             } => {
-                let Some(selector) = selector_iter.next() else {
-                    continue;
-                };
+                let selector: Selector = selector
+                    .parse()
+                    .map_err(|e| Exception::throw_type(ctx, &format!("Parser error: {e}")))?;
                 let mut h = ElementContentHandlers::default();
                 if *element {
                     h = h.element(move |el: &mut Element| run.element(index, el));
@@ -369,7 +359,7 @@ fn rewrite<'js>(
                 if *text {
                     h = h.text(move |t: &mut TextChunk| run.text(index, t));
                 }
-                element_handlers.push((std::borrow::Cow::Borrowed(selector), h));
+                element_handlers.push((std::borrow::Cow::Owned(selector), h));
             }
             Registration::Document {
                 doctype,

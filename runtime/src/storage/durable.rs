@@ -145,16 +145,32 @@ impl ObjectStore {
 
     /// Answers a read as of now, staged commits included (the isolate's own cache has them).
     pub fn read(&self, op: StorageOp) -> Result<StorageReply, StorageError> {
-        match op {
-            StorageOp::ReadAlarm => return Ok(StorageReply::Alarm(self.alarm_ms)),
+        let internal = |_| StorageError::Internal;
+        match (op, &self.backend) {
+            (StorageOp::ReadAlarm, _) => Ok(StorageReply::Alarm(self.alarm_ms)),
             // A commit is not a read: whoever asks this way has lost track of the protocol.
-            StorageOp::Commit(_) => return Err(StorageError::Internal),
-            _ => {}
-        }
-        match &self.backend {
-            Backend::Memory(entries) => Ok(read_map(entries, op)),
-            Backend::Sqlite { db, .. } => {
-                read_sqlite(db.internal(), op).map_err(|_| StorageError::Internal)
+            (StorageOp::Commit(_), _) => Err(StorageError::Internal),
+            (StorageOp::Read { keys }, Backend::Memory(entries)) => Ok(StorageReply::Values(
+                keys.iter().map(|k| entries.get(k).cloned()).collect(),
+            )),
+            (StorageOp::Read { keys }, Backend::Sqlite { db, .. }) => {
+                sqlite_values(db.internal(), &keys)
+                    .map(StorageReply::Values)
+                    .map_err(internal)
+            }
+            (StorageOp::Range { start, end }, Backend::Memory(entries)) => {
+                Ok(StorageReply::Entries(
+                    entries
+                        .iter()
+                        .filter(|(k, _)| in_range(k, &start, &end))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ))
+            }
+            (StorageOp::Range { start, end }, Backend::Sqlite { db, .. }) => {
+                sqlite_entries(db.internal(), &start, &end)
+                    .map(StorageReply::Entries)
+                    .map_err(internal)
             }
         }
     }
@@ -223,22 +239,6 @@ fn in_range(key: &str, start: &Option<String>, end: &Option<String>) -> bool {
     start.as_deref().is_none_or(|s| key >= s) && end.as_deref().is_none_or(|e| key < e)
 }
 
-fn read_map(entries: &BTreeMap<String, Vec<u8>>, op: StorageOp) -> StorageReply {
-    match op {
-        StorageOp::Read { keys } => {
-            StorageReply::Values(keys.iter().map(|k| entries.get(k).cloned()).collect())
-        }
-        StorageOp::Range { start, end } => StorageReply::Entries(
-            entries
-                .iter()
-                .filter(|(k, _)| in_range(k, &start, &end))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        StorageOp::ReadAlarm | StorageOp::Commit(_) => StorageReply::Alarm(None),
-    }
-}
-
 fn write_map(entries: &mut BTreeMap<String, Vec<u8>>, commit: Commit) {
     if commit.delete_all {
         entries.clear();
@@ -251,31 +251,34 @@ fn write_map(entries: &mut BTreeMap<String, Vec<u8>>, commit: Commit) {
     }
 }
 
-fn read_sqlite(db: &rusqlite::Connection, op: StorageOp) -> rusqlite::Result<StorageReply> {
+fn sqlite_values(
+    db: &rusqlite::Connection,
+    keys: &[String],
+) -> rusqlite::Result<Vec<Option<Vec<u8>>>> {
     use rusqlite::OptionalExtension;
-    Ok(match op {
-        StorageOp::Read { keys } => {
-            let mut stmt = db.prepare_cached("SELECT value FROM _cf_KV WHERE key = ?1")?;
-            let mut values = Vec::with_capacity(keys.len());
-            for key in &keys {
-                values.push(stmt.query_row([key], |r| r.get(0)).optional()?);
-            }
-            StorageReply::Values(values)
+    let mut stmt = db.prepare_cached("SELECT value FROM _cf_KV WHERE key = ?1")?;
+    let mut values = Vec::with_capacity(keys.len());
+    for key in keys {
+        values.push(stmt.query_row([key], |r| r.get(0)).optional()?);
+    }
+    Ok(values)
+}
+
+fn sqlite_entries(
+    db: &rusqlite::Connection,
+    start: &Option<String>,
+    end: &Option<String>,
+) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
+    let mut stmt = db.prepare_cached("SELECT key, value FROM _cf_KV ORDER BY key")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let (k, v) = row?;
+        if in_range(&k, start, end) {
+            entries.push((k, v));
         }
-        StorageOp::Range { start, end } => {
-            let mut stmt = db.prepare_cached("SELECT key, value FROM _cf_KV ORDER BY key")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
-            let mut entries = Vec::new();
-            for row in rows {
-                let (k, v) = row?;
-                if in_range(&k, &start, &end) {
-                    entries.push((k, v));
-                }
-            }
-            StorageReply::Entries(entries)
-        }
-        StorageOp::ReadAlarm | StorageOp::Commit(_) => StorageReply::Alarm(None),
-    })
+    }
+    Ok(entries)
 }
 
 /// Writes `commit` into the open window (which makes it all-or-nothing).

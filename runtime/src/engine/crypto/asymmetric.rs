@@ -16,6 +16,22 @@ use super::{
     digest_of, err, operation_error,
 };
 
+/// A public key as the SPKI DER this module keeps public keys in.
+pub(super) fn spki_der(public: &impl EncodePublicKey) -> CryptoResult<Vec<u8>> {
+    public
+        .to_public_key_der()
+        .map(|d| d.as_bytes().to_vec())
+        .or_else(|_| operation_error("Failed to encode the public key."))
+}
+
+/// A private key as the PKCS#8 DER this module keeps private keys in.
+pub(super) fn pkcs8_der(private: &impl EncodePrivateKey) -> CryptoResult<Vec<u8>> {
+    private
+        .to_pkcs8_der()
+        .map(|d| d.as_bytes().to_vec())
+        .or_else(|_| operation_error("Failed to encode the private key."))
+}
+
 pub(super) fn key(kind: &str, material: Vec<u8>, info: KeyInfo) -> Key {
     Key {
         info: KeyInfo {
@@ -37,19 +53,47 @@ pub(super) fn unsupported_format<T>(format: &str) -> CryptoResult<T> {
     )
 }
 
+/// The key an OKP ("octet key pair") JSON Web Key carries: Ed25519 and X25519 keys are 32 bytes.
+pub(super) enum OkpKey {
+    Private([u8; 32]),
+    Public([u8; 32]),
+}
+
+/// The key of an OKP JWK on `curve`: its private key `d` when present, else its public key `x`.
+pub(super) fn okp_jwk(j: &Jwk, curve: &str) -> CryptoResult<OkpKey> {
+    if j.kty != "OKP" || j.crv.as_deref() != Some(curve) {
+        return data_error(format!(
+            "{curve} \"jwk\" key import requires a JSON Web Key with Key Type parameter \"kty\" equal to \"OKP\" and curve \"{curve}\"."
+        ));
+    }
+    let bytes = |field: &Option<String>, what: &str| -> CryptoResult<[u8; 32]> {
+        jwk::decode(field, &format!("{curve} {what} key"))?
+            .try_into()
+            .or_else(|_| data_error(format!("Invalid {curve} {what} key.")))
+    };
+    match &j.d {
+        Some(_) => Ok(OkpKey::Private(bytes(&j.d, "private")?)),
+        None => Ok(OkpKey::Public(bytes(&j.x, "public")?)),
+    }
+}
+
+/// A raw OKP public key on `curve`, which must be exactly 32 bytes.
+pub(super) fn okp_raw(b: &[u8], curve: &str) -> CryptoResult<[u8; 32]> {
+    b.try_into().or_else(|_| {
+        data_error(format!(
+            "{curve} raw keys must be exactly 32-bytes (provided {}).",
+            b.len()
+        ))
+    })
+}
+
 fn ed25519_import(format: &str, data: KeyData<'_>) -> CryptoResult<Key> {
     use ed25519_dalek::{SigningKey, VerifyingKey};
     let public = |k: VerifyingKey| -> CryptoResult<Key> {
-        let der = k
-            .to_public_key_der()
-            .or_else(|_| operation_error("Failed to encode the public key."))?;
-        Ok(key("public", der.as_bytes().to_vec(), KeyInfo::default()))
+        Ok(key("public", spki_der(&k)?, KeyInfo::default()))
     };
     let private = |k: SigningKey| -> CryptoResult<Key> {
-        let der = k
-            .to_pkcs8_der()
-            .or_else(|_| operation_error("Failed to encode the private key."))?;
-        Ok(key("private", der.as_bytes().to_vec(), KeyInfo::default()))
+        Ok(key("private", pkcs8_der(&k)?, KeyInfo::default()))
     };
     match (format, data) {
         ("spki", KeyData::Bytes(b)) => {
@@ -58,42 +102,17 @@ fn ed25519_import(format: &str, data: KeyData<'_>) -> CryptoResult<Key> {
         ("pkcs8", KeyData::Bytes(b)) => {
             private(SigningKey::from_pkcs8_der(b).or_else(|_| der_error("PKCS8"))?)
         }
-        ("raw", KeyData::Bytes(b)) => {
-            let bytes: [u8; 32] = b.try_into().or_else(|_| {
-                data_error(format!(
-                    "Ed25519 raw keys must be exactly 32-bytes (provided {}).",
-                    b.len()
-                ))
-            })?;
-            public(
-                VerifyingKey::from_bytes(&bytes)
+        ("raw", KeyData::Bytes(b)) => public(
+            VerifyingKey::from_bytes(&okp_raw(b, "Ed25519")?)
+                .or_else(|_| data_error("Invalid Ed25519 public key."))?,
+        ),
+        ("jwk", KeyData::Jwk(j)) => match okp_jwk(&j, "Ed25519")? {
+            OkpKey::Private(d) => private(SigningKey::from_bytes(&d)),
+            OkpKey::Public(x) => public(
+                VerifyingKey::from_bytes(&x)
                     .or_else(|_| data_error("Invalid Ed25519 public key."))?,
-            )
-        }
-        ("jwk", KeyData::Jwk(j)) => {
-            if j.kty != "OKP" || j.crv.as_deref() != Some("Ed25519") {
-                return data_error(
-                    "Ed25519 \"jwk\" key import requires a JSON Web Key with Key Type parameter \"kty\" equal to \"OKP\" and curve \"Ed25519\".",
-                );
-            }
-            match &j.d {
-                Some(_) => {
-                    let d: [u8; 32] = jwk::decode(&j.d, "Ed25519 private key")?
-                        .try_into()
-                        .or_else(|_| data_error("Invalid Ed25519 private key."))?;
-                    private(SigningKey::from_bytes(&d))
-                }
-                None => {
-                    let x: [u8; 32] = jwk::decode(&j.x, "Ed25519 public key")?
-                        .try_into()
-                        .or_else(|_| data_error("Invalid Ed25519 public key."))?;
-                    public(
-                        VerifyingKey::from_bytes(&x)
-                            .or_else(|_| data_error("Invalid Ed25519 public key."))?,
-                    )
-                }
-            }
-        }
+            ),
+        },
         (format, _) => unsupported_format(format),
     }
 }
@@ -378,16 +397,9 @@ pub fn generate(params: &Params, rng: &mut dyn FnMut(&mut [u8])) -> CryptoResult
         "X25519" => super::x25519::generate(rng),
         "Ed25519" | "NODE-ED25519" => {
             let s = ed25519_dalek::SigningKey::generate(&mut HostRng(rng));
-            let private = s
-                .to_pkcs8_der()
-                .or_else(|_| operation_error("Failed to encode the private key."))?;
-            let public = s
-                .verifying_key()
-                .to_public_key_der()
-                .or_else(|_| operation_error("Failed to encode the public key."))?;
             (
-                key("private", private.as_bytes().to_vec(), KeyInfo::default()),
-                key("public", public.as_bytes().to_vec(), KeyInfo::default()),
+                key("private", pkcs8_der(&s)?, KeyInfo::default()),
+                key("public", spki_der(&s.verifying_key())?, KeyInfo::default()),
             )
         }
         "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "RSA-OAEP" => {
@@ -419,16 +431,9 @@ pub fn generate(params: &Params, rng: &mut dyn FnMut(&mut [u8])) -> CryptoResult
             let k = RsaPrivateKey::new_with_exp(&mut HostRng(rng), bits as usize, &e)
                 .or_else(|e| operation_error(format!("RSA key generation failed: {e}")))?;
             let info = rsa_info(&k.to_public_key());
-            let private = k
-                .to_pkcs8_der()
-                .or_else(|_| operation_error("Failed to encode the private key."))?;
-            let public = k
-                .to_public_key()
-                .to_public_key_der()
-                .or_else(|_| operation_error("Failed to encode the public key."))?;
             (
-                key("private", private.as_bytes().to_vec(), info.clone()),
-                key("public", public.as_bytes().to_vec(), info),
+                key("private", pkcs8_der(&k)?, info.clone()),
+                key("public", spki_der(&k.to_public_key())?, info),
             )
         }
         other => {

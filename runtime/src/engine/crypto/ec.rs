@@ -1,9 +1,9 @@
 //! Elliptic-curve keys on P-256 and P-384: import and export in every format, ECDSA over a
 //! prehashed message (IEEE P1363 signatures), and ECDH.
 
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey};
 
-use super::asymmetric::{der_error, key, unsupported_format};
+use super::asymmetric::{der_error, key, pkcs8_der, spki_der, unsupported_format};
 use super::jwk::{self, Jwk};
 use super::{
     CryptoResult, Exported, HostRng, Key, KeyData, KeyInfo, Params, data_error, err,
@@ -31,16 +31,16 @@ macro_rules! ec_curve {
                 match (format, data) {
                     ("spki", KeyData::Bytes(b)) => {
                         let public = PublicKey::from_public_key_der(b).or_else(|_| der_error("SPKI"))?;
-                        Ok(key("public", spki(&public)?, info))
+                        Ok(key("public", spki_der(&public)?, info))
                     }
                     ("pkcs8", KeyData::Bytes(b)) => {
                         let secret = SecretKey::from_pkcs8_der(b).or_else(|_| der_error("PKCS8"))?;
-                        Ok(key("private", pkcs8(&secret)?, info))
+                        Ok(key("private", pkcs8_der(&secret)?, info))
                     }
                     ("raw", KeyData::Bytes(b)) => {
                         let public = PublicKey::from_sec1_bytes(b)
                             .or_else(|_| data_error("Invalid raw EC public key."))?;
-                        Ok(key("public", spki(&public)?, info))
+                        Ok(key("public", spki_der(&public)?, info))
                     }
                     ("jwk", KeyData::Jwk(j)) => {
                         if j.kty != "EC" {
@@ -57,7 +57,7 @@ macro_rules! ec_curve {
                                 let d = jwk::decode(&j.d, "Elliptic curve private key")?;
                                 let secret = SecretKey::from_slice(&d)
                                     .or_else(|_| data_error("Invalid EC private key."))?;
-                                Ok(key("private", pkcs8(&secret)?, info))
+                                Ok(key("private", pkcs8_der(&secret)?, info))
                             }
                             None => {
                                 let x = jwk::decode(&j.x, "Elliptic curve x coordinate")?;
@@ -72,26 +72,12 @@ macro_rules! ec_curve {
                                 );
                                 let public = Option::<PublicKey>::from(PublicKey::from_encoded_point(&point))
                                     .map_or_else(|| data_error("Invalid EC public key."), Ok)?;
-                                Ok(key("public", spki(&public)?, info))
+                                Ok(key("public", spki_der(&public)?, info))
                             }
                         }
                     }
                     (format, _) => unsupported_format(format),
                 }
-            }
-
-            fn spki(public: &PublicKey) -> CryptoResult<Vec<u8>> {
-                public
-                    .to_public_key_der()
-                    .map(|d| d.as_bytes().to_vec())
-                    .or_else(|_| operation_error("Failed to encode the public key."))
-            }
-
-            fn pkcs8(secret: &SecretKey) -> CryptoResult<Vec<u8>> {
-                secret
-                    .to_pkcs8_der()
-                    .map(|d| d.as_bytes().to_vec())
-                    .or_else(|_| operation_error("Failed to encode the private key."))
             }
 
             fn public_of(kind: &str, material: &[u8]) -> CryptoResult<PublicKey> {
@@ -164,8 +150,8 @@ macro_rules! ec_curve {
                 let secret = SecretKey::random(&mut HostRng(rng));
                 let public = secret.public_key();
                 Ok((
-                    key("private", pkcs8(&secret)?, curve_info($name)),
-                    key("public", spki(&public)?, curve_info($name)),
+                    key("private", pkcs8_der(&secret)?, curve_info($name)),
+                    key("public", spki_der(&public)?, curve_info($name)),
                 ))
             }
         }

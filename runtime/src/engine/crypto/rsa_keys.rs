@@ -1,13 +1,13 @@
 //! RSA keys (RSASSA-PKCS1-v1_5, RSA-PSS, RSA-OAEP): import and export as SPKI, PKCS#8 and
 //! JWK, and the padding schemes for each hash.
 
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 
-use super::asymmetric::{der_error, key, unsupported_format};
+use super::asymmetric::{der_error, key, pkcs8_der, spki_der, unsupported_format};
 use super::jwk::{self, Jwk};
-use super::{CryptoResult, Exported, Key, KeyData, KeyInfo, data_error, err, operation_error};
+use super::{CryptoResult, Exported, Key, KeyData, KeyInfo, data_error, err};
 
 pub fn rsa_info(public: &RsaPublicKey) -> KeyInfo {
     KeyInfo {
@@ -17,22 +17,13 @@ pub fn rsa_info(public: &RsaPublicKey) -> KeyInfo {
     }
 }
 
-/// Curve-generic EC handling, instantiated for P-256 and P-384.
+/// An RSA key from `importKey`'s data, in this module's canonical DER.
 pub fn rsa_import(format: &str, data: KeyData<'_>) -> CryptoResult<Key> {
     let private = |k: RsaPrivateKey| -> CryptoResult<Key> {
-        let info = rsa_info(&k.to_public_key());
-        let der = k
-            .to_pkcs8_der()
-            .or_else(|_| operation_error("Failed to encode the private key."))?;
-        Ok(key("private", der.as_bytes().to_vec(), info))
+        Ok(key("private", pkcs8_der(&k)?, rsa_info(&k.to_public_key())))
     };
-    let public = |k: RsaPublicKey| -> CryptoResult<Key> {
-        let info = rsa_info(&k);
-        let der = k
-            .to_public_key_der()
-            .or_else(|_| operation_error("Failed to encode the public key."))?;
-        Ok(key("public", der.as_bytes().to_vec(), info))
-    };
+    let public =
+        |k: RsaPublicKey| -> CryptoResult<Key> { Ok(key("public", spki_der(&k)?, rsa_info(&k))) };
     match (format, data) {
         ("spki", KeyData::Bytes(b)) => {
             public(RsaPublicKey::from_public_key_der(b).or_else(|_| der_error("SPKI"))?)

@@ -4,9 +4,9 @@
 
 use curve25519_dalek::montgomery::MontgomeryPoint;
 
-use super::asymmetric::{der_error, key, unsupported_format};
+use super::asymmetric::{OkpKey, der_error, key, okp_jwk, okp_raw, unsupported_format};
 use super::jwk::{self, Jwk};
-use super::{CryptoResult, Exported, Key, KeyData, KeyInfo, data_error, err, operation_error};
+use super::{CryptoResult, Exported, Key, KeyData, KeyInfo, err, operation_error};
 
 /// RFC 8410 §4: `SubjectPublicKeyInfo` for id-X25519 (1.3.101.110), before the 32-byte key.
 const SPKI_PREFIX: [u8; 12] = [
@@ -51,36 +51,11 @@ pub fn import(format: &str, data: KeyData<'_>) -> CryptoResult<Key> {
         ("pkcs8", KeyData::Bytes(b)) => {
             strip(b, &PKCS8_PREFIX).map_or_else(|| der_error("PKCS8"), |k| Ok(private_key(k)))
         }
-        ("raw", KeyData::Bytes(b)) => {
-            let bytes: [u8; 32] = b.try_into().or_else(|_| {
-                data_error(format!(
-                    "X25519 raw keys must be exactly 32-bytes (provided {}).",
-                    b.len()
-                ))
-            })?;
-            Ok(public_key(bytes))
-        }
-        ("jwk", KeyData::Jwk(j)) => {
-            if j.kty != "OKP" || j.crv.as_deref() != Some("X25519") {
-                return data_error(
-                    "X25519 \"jwk\" key import requires a JSON Web Key with Key Type parameter \"kty\" equal to \"OKP\" and curve \"X25519\".",
-                );
-            }
-            match &j.d {
-                Some(_) => {
-                    let d: [u8; 32] = jwk::decode(&j.d, "X25519 private key")?
-                        .try_into()
-                        .or_else(|_| data_error("Invalid X25519 private key."))?;
-                    Ok(private_key(d))
-                }
-                None => {
-                    let x: [u8; 32] = jwk::decode(&j.x, "X25519 public key")?
-                        .try_into()
-                        .or_else(|_| data_error("Invalid X25519 public key."))?;
-                    Ok(public_key(x))
-                }
-            }
-        }
+        ("raw", KeyData::Bytes(b)) => Ok(public_key(okp_raw(b, "X25519")?)),
+        ("jwk", KeyData::Jwk(j)) => match okp_jwk(&j, "X25519")? {
+            OkpKey::Private(d) => Ok(private_key(d)),
+            OkpKey::Public(x) => Ok(public_key(x)),
+        },
         (format, _) => unsupported_format(format),
     }
 }
