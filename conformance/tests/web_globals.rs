@@ -337,3 +337,29 @@ fn text_encoder_replaces_lone_surrogates_with_u_fffd() {
         serde_json::json!([97, 239, 191, 189, 98])
     );
 }
+
+#[test]
+fn globals_loaded_on_first_use_become_plain_data_properties() {
+    let v = eval_json(
+        "const before = 'WebSocketPair' in globalThis;
+         const ws = typeof WebSocketPair;
+         const d = Object.getOwnPropertyDescriptor(globalThis, 'WebSocketPair');
+         const close = Object.getOwnPropertyDescriptor(globalThis, 'CloseEvent');
+         return [before, ws, 'value' in d, d.writable, d.enumerable, d.configurable, typeof close.value,
+                 Object.keys(globalThis).includes('WebSocketPair')];",
+    );
+    assert_eq!(
+        v,
+        json!([true, "function", true, true, false, true, "function", false])
+    );
+}
+
+#[test]
+fn a_global_the_worker_assigns_before_first_use_keeps_its_value() {
+    let v = eval_json(
+        "globalThis.CloseEvent = 'mine';
+         const [a, b] = Object.values(new WebSocketPair());
+         return [CloseEvent, typeof WebSocket, a instanceof WebSocket];",
+    );
+    assert_eq!(v, json!(["mine", "function", true]));
+}

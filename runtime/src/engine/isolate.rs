@@ -8,9 +8,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::future::poll_fn;
 use std::rc::Rc;
-use std::sync::OnceLock;
 
-use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Value, WriteOptions};
+use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Value};
 
 use super::allocator::{AllocStats, CountingAllocator};
 use super::cpu::{CpuMeter, ms_to_picos};
@@ -141,7 +140,7 @@ impl Isolate {
         let (startup_cpu, entrypoints) = context.with(
             |ctx| -> Result<(super::cpu::CpuCounts, Entrypoints), StartupError> {
                 let ops = ops::install(&ctx, io.clone(), meter.clone())?;
-                let prelude = load_prelude(&ctx).map_err(|e| engine_error(&ctx, e))?;
+                let prelude = super::prelude::load_core(&ctx).map_err(|e| engine_error(&ctx, e))?;
                 let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
                 let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
                 let set_env: Function = exports.get("setEnv")?;
@@ -498,43 +497,6 @@ fn header_pairs(request: &HttpRequest) -> Vec<Vec<String>> {
         .iter()
         .map(|(k, v)| vec![k.clone(), v.clone()])
         .collect()
-}
-
-/// The prelude module compiled once per process; every isolate loads the bytecode.
-fn prelude_bytecode() -> Result<&'static [u8], String> {
-    static BYTECODE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
-    BYTECODE
-        .get_or_init(|| {
-            let runtime = Runtime::new().map_err(|e| e.to_string())?;
-            let context = Context::full(&runtime).map_err(|e| e.to_string())?;
-            context.with(|ctx| {
-                Module::declare(ctx.clone(), web::PRELUDE_FILE_NAME, web::PRELUDE)
-                    .and_then(|m| {
-                        m.write(WriteOptions {
-                            strip_source: true,
-                            ..Default::default()
-                        })
-                    })
-                    .map_err(|e| match e {
-                        rquickjs::Error::Exception => ops::describe_exception(&ctx.catch()),
-                        other => other.to_string(),
-                    })
-            })
-        })
-        .as_deref()
-        .map_err(Clone::clone)
-}
-
-/// Evaluates the prelude module in `ctx` and returns its default export, `function (ops)`.
-fn load_prelude<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Function<'js>> {
-    let bytes = prelude_bytecode()
-        .map_err(|e| rquickjs::Error::new_loading_message(web::PRELUDE_FILE_NAME, e))?;
-    // SAFETY: the bytes were written by `Module::write` of this same QuickJS build, in this
-    // process, and live for the rest of it (QuickJS may keep pointing into them).
-    let declared = unsafe { Module::load(ctx.clone(), bytes) }?;
-    let (module, _promise) = declared.eval()?;
-    while ctx.execute_pending_job() {}
-    module.namespace()?.get("default")
 }
 
 fn is_out_of_memory(ctx: &Ctx<'_>, e: rquickjs::Error) -> bool {

@@ -16,6 +16,7 @@ pub mod object;
 pub mod object_ops;
 pub mod object_storage;
 pub mod ops;
+pub mod prelude;
 pub mod socket_ops;
 pub mod subtle_ops;
 pub mod typescript;

@@ -35,6 +35,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         };
     }
 
+    op!("loadUnit", |ctx: Ctx<'js>, name: String| {
+        super::prelude::load_unit(&ctx, &name)
+    });
     let i = io.clone();
     op!("now", move || i.borrow().clock_ms as f64);
     let i = io.clone();

@@ -6,6 +6,7 @@
 const G = globalThis;
 const define = (obj, name, value) =>
   Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 const ILLEGAL_INVOCATION =
   "Illegal invocation: function called with incorrect `this` reference. " +
   "See https://developers.cloudflare.com/workers/observability/errors/#illegal-invocation-errors for details.";

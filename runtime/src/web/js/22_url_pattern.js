@@ -1,5 +1,7 @@
 // URLPattern (WICG), compiled and matched natively (engine/url_pattern_ops.rs).
 
+const { G, define } = core;
+
 const URL_PATTERN_PARTS = ["protocol", "username", "password", "hostname", "port", "pathname", "search", "hash"];
 
 /// A pattern or match input as the native side takes it (JSON text).
@@ -34,3 +36,5 @@ class URLPattern {
 }
 for (const k of URL_PATTERN_PARTS) Object.defineProperty(URLPattern.prototype, k, { get() { return URLPattern._part(this, k); }, configurable: true });
 define(G, "URLPattern", URLPattern);
+
+return {};

@@ -2,6 +2,8 @@
 // identities), TextEncoderStream / TextDecoderStream, and CompressionStream /
 // DecompressionStream over the native codec (engine/codec.rs). Texts are workerd's.
 
+const { G, define, TextDecoder, toBytes, utf8, NOT_BYTES, TransformStream, chunkBytes } = core;
+
 /// A byte chunk from the writable side, or workerd's TypeError for anything else.
 function requireBytes(chunk) {
   const bytes = chunkBytes(typeof chunk === "string" ? null : chunk);
@@ -114,3 +116,5 @@ define(G, "TextEncoderStream", TextEncoderStream);
 define(G, "TextDecoderStream", TextDecoderStream);
 define(G, "CompressionStream", CompressionStream);
 define(G, "DecompressionStream", DecompressionStream);
+
+return {};

@@ -2,6 +2,8 @@
 // A socket is either an end this isolate holds (a handle into engine/socket_ops.rs) or, in a
 // Durable Object, a hibernatable socket the platform keeps (an id into its hibernation set).
 
+const { G, define, DOMException, Event, EventTarget, describeError, serializeValue, deserializeValue, toBytes, utf8, URL, awaitOp } = core;
+
 const WS_NOT_ACCEPTED = "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.";
 const WS_DISCONNECTED = "WebSocket disconnected without sending Close frame.";
 
@@ -294,3 +296,5 @@ class WebSocketRequestResponsePair {
   get response() { return this.#response; }
 }
 define(G, "WebSocketRequestResponsePair", WebSocketRequestResponsePair);
+
+return { WebSocket, WebSocketRequestResponsePair };

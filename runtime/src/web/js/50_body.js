@@ -53,9 +53,10 @@ function extractBody(init) {
   if (init instanceof ReadableStream) return { bytes: null, stream: init, contentType: null };
   if (init instanceof Blob) return { bytes: Blob._bytes(init).slice(), stream: null, contentType: init.type || null };
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { bytes: toBytes(init, "Body").slice(), stream: null, contentType: null };
-  if (init instanceof FormData) {
-    const boundary = formBoundary();
-    return { bytes: serializeFormData(init, boundary), stream: null, contentType: `multipart/form-data; boundary=${boundary}` };
+  const forms = loadedUnit("form_data");
+  if (forms !== undefined && init instanceof forms.FormData) {
+    const boundary = forms.formBoundary();
+    return { bytes: forms.serializeFormData(init, boundary), stream: null, contentType: `multipart/form-data; boundary=${boundary}` };
   }
   if (init instanceof URLSearchParams) return { bytes: utf8(init.toString()), stream: null, contentType: "application/x-www-form-urlencoded;charset=UTF-8" };
   return { bytes: utf8(String(init)), stream: null, contentType: "text/plain;charset=UTF-8" };
@@ -105,7 +106,7 @@ const bodyMixin = (klass, state) => {
     async bytes() { return (await state(this).consume()).slice(); },
     async text() { return fromUtf8(await state(this).consume()); },
     async json() { return JSON.parse(fromUtf8(await state(this).consume())); },
-    async formData() { return parseFormBody(await state(this).consume(), this.headers.get("content-type")); },
+    async formData() { return unit("form_data").parseFormBody(await state(this).consume(), this.headers.get("content-type")); },
     async blob() { const b = await state(this).consume(); return new Blob([b], { type: this.headers.get("content-type") ?? "" }); },
   });
 };

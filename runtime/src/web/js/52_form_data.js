@@ -2,6 +2,8 @@
 // serialised the way workerd does it (form-data.c++): the same tolerance (a bare LF may stand
 // for CRLF), the same escaping, and the same error texts.
 
+const { G, define, fromUtf8, utf8, URLSearchParams, Blob, File } = core;
+
 class FormData {
   #entries = [];
   constructor(form) {
@@ -152,3 +154,5 @@ function parseMultipart(form, boundary, body) {
     else form.append(name, new File([bytes], filename, { type: headers.get("content-type") ?? "" }));
   }
 }
+
+return { FormData, formBoundary, parseFormBody, serializeFormData };

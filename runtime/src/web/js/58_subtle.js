@@ -2,6 +2,8 @@
 // natively (engine/crypto) through `ops.subtle`; this file normalises algorithms, checks usages
 // and keeps each key's material, which never leaves the CryptoKey except through exportKey.
 
+const { G, define, domError, fromUtf8, toBytes, utf8 } = core;
+
 const DIGESTS = { "SHA-1": "SHA-1", "SHA-256": "SHA-256", "SHA-384": "SHA-384", "SHA-512": "SHA-512", "MD5": "MD5" };
 const ALGORITHM_NAMES = ["AES-CTR", "AES-CBC", "AES-GCM", "AES-KW", "HMAC", "PBKDF2", "HKDF", "RSASSA-PKCS1-v1_5",
   "RSA-PSS", "RSA-OAEP", "ECDSA", "ECDH", "Ed25519", "NODE-ED25519", "X25519"];
@@ -294,3 +296,5 @@ class SubtleCrypto {
   get [Symbol.toStringTag]() { return "SubtleCrypto"; }
 }
 define(G, "SubtleCrypto", SubtleCrypto);
+
+return { SubtleCrypto };

@@ -30,7 +30,7 @@ function upgradeResponse(status, statusText, headers, socket) {
     ops.socketRelease(socket);
     return new Response(null, { status, statusText, headers });
   }
-  return new Response(null, { status, statusText, headers, webSocket: WebSocket._fromHandle(socket) });
+  return new Response(null, { status, statusText, headers, webSocket: unit("websocket").WebSocket._fromHandle(socket) });
 }
 async function fetch(input, init) {
     let request = new Request(input, init);
@@ -80,8 +80,8 @@ Object.defineProperty(G.fetch, "name", { value: "fetch" });
 // ---------- crypto (SubtleCrypto is 58_subtle.js) ----------
 const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
 class Crypto {
-  #subtle = new SubtleCrypto();
-  get subtle() { return this.#subtle; }
+  #subtle = null;
+  get subtle() { return (this.#subtle ??= new (unit("subtle").SubtleCrypto)()); }
   getRandomValues(view) {
     if (!INTEGER_ARRAYS.some((T) => view instanceof T)) {
       throw domError("TypeMismatchError", "ArrayBufferView argument to getRandomValues() must be an integer-typed view.");

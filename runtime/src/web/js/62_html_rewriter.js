@@ -3,6 +3,8 @@
 // side applies. A handler whose promise is still pending stops the run; once it settles, the
 // document runs again, replaying every recorded handler call instead of calling it twice.
 
+const { G, define, ReadableStream, Response } = core;
+
 const HTML_TOKEN_GONE = "This content token is no longer valid. Content tokens are only valid during the execution of the relevant content handler.";
 const HTML_STRING_ONLY = "Replacing HTML content using a ReadableStream or Response object is not implemented. You must provide a string.";
 const HTML_INTERNAL = Symbol("html token");
@@ -225,3 +227,5 @@ class HTMLRewriter {
   get [Symbol.toStringTag]() { return "HTMLRewriter"; }
 }
 define(G, "HTMLRewriter", HTMLRewriter);
+
+return {};

@@ -2,6 +2,8 @@
 // their texts are workerd's (api/kv.c++); the store's own checks come back from the host as
 // `KV <METHOD> failed: <status> <message>`.
 
+const { G, define, fromUtf8, toBytes, utf8, ReadableStream, readAllBytes, streamOfBytes, awaitOp } = core;
+
 const KV_TYPES = ["text", "arrayBuffer", "json", "stream"];
 const KV_BULK_TYPES = ["text", "json"];
 
@@ -138,3 +140,5 @@ class KvNamespace {
   }
 }
 define(G, "KvNamespace", KvNamespace);
+
+return { KvNamespace };

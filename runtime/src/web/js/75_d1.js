@@ -2,6 +2,8 @@
 // exec and sessions over ops.d1. Value rules and error shapes are workerd's d1-api.ts: errors
 // read `D1_<KIND>: <message>` and carry the bare message as their `cause`.
 
+const { G, define, awaitOp } = core;
+
 function d1Error(prefix, message) {
   return new Error(`${prefix}: ${message}`, { cause: new Error(message) });
 }
@@ -151,3 +153,5 @@ class D1Database {
   }
 }
 define(G, "D1Database", D1Database);
+
+return { D1Database };

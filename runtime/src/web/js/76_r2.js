@@ -3,6 +3,8 @@
 // runtime's own checks and their texts are workerd's (api/r2-bucket.c++, r2-multipart.c++);
 // the service's errors come back as `<action>: <message> (<code>)`.
 
+const { G, define, OriginalDate, fromUtf8, toBytes, utf8, Headers, ReadableStream, readAllBytes, Blob, Response, awaitOp } = core;
+
 const R2_HTTP_FIELDS = {
   contentType: "content-type",
   contentLanguage: "content-language",
@@ -263,3 +265,5 @@ class R2Bucket {
   }
 }
 define(G, "R2Bucket", R2Bucket);
+
+return { R2Bucket };

@@ -2,6 +2,8 @@
 // a consumer's `queue(batch, env, ctx)` handler receives. Checks and texts are workerd's
 // (api/queue.c++) and, for the service's refusals, what workerd reports for them.
 
+const { G, define, OriginalDate, serializeValue, deserializeValue, utf8, awaitOp } = core;
+
 const QUEUE_CONTENT_TYPES = ["json", "text", "bytes", "v8"];
 /// What workerd reports when the queue service refuses a send (too large, too many).
 const QUEUE_SEND_REFUSED = "Unknown Internal Error (15000)";
@@ -124,3 +126,5 @@ class QueueController {
   }
 }
 define(G, "QueueController", QueueController);
+
+return { WorkerQueue, QueueController };

@@ -3,6 +3,10 @@
 // the storage cache live in Rust (engine/object.rs); this file checks arguments with workerd's
 // texts (actor-state.c++, actor.c++) and encodes values (06_serialize.js).
 
+const { G, define, Event, OriginalDate, describeError, serializeValue, deserializeValue, utf8, hex, Headers, Request, Response, awaitOp, upgradeResponse, unit } = core;
+/// The WebSocket unit, loaded when an object first touches a socket.
+const sockets = () => unit("websocket");
+
 const DO_KEY_BYTES_MAX = 2048;
 const DO_VALUE_BYTES_MAX = 128 * 1024;
 /// actor-storage.h: the advertised maximum plus room for the serialiser's own header.
@@ -12,7 +16,6 @@ const SQLITE_ENTRY_BYTES_MAX = 2000000;
 const SQLITE_TOO_BIG = "string or blob too big: SQLITE_TOOBIG";
 const SQL_NOT_ENABLED = "SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly,set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.";
 
-const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 class DurableObjectId {
   #hex; #name;
@@ -371,7 +374,7 @@ class DurableObjectState {
 
   // ---------- hibernatable WebSockets (actor-state.c++) ----------
   acceptWebSocket(ws, tags) {
-    if (!(ws instanceof WebSocket)) throw new TypeError("Failed to execute 'acceptWebSocket' on 'DurableObjectState': parameter 1 is not of type 'WebSocket'.");
+    if (!(ws instanceof sockets().WebSocket)) throw new TypeError("Failed to execute 'acceptWebSocket' on 'DurableObjectState': parameter 1 is not of type 'WebSocket'.");
     const distinctTags = () => {
       const distinct = [];
       for (const t of tags ?? []) {
@@ -382,18 +385,18 @@ class DurableObjectState {
       }
       return distinct;
     };
-    hibernatableSockets.set(WebSocket._acceptHibernatable(ws, distinctTags), ws);
+    hibernatableSockets.set(sockets().WebSocket._acceptHibernatable(ws, distinctTags), ws);
   }
   getWebSockets(tag) {
     return ops.hibernatableIds(tag === undefined ? null : String(tag)).map(hibernatableSocket);
   }
   getTags(ws) {
-    if (!(ws instanceof WebSocket)) throw new TypeError("Failed to execute 'getTags' on 'DurableObjectState': parameter 1 is not of type 'WebSocket'.");
-    return WebSocket._tags(ws);
+    if (!(ws instanceof sockets().WebSocket)) throw new TypeError("Failed to execute 'getTags' on 'DurableObjectState': parameter 1 is not of type 'WebSocket'.");
+    return sockets().WebSocket._tags(ws);
   }
   setWebSocketAutoResponse(pair) {
     if (pair === undefined || pair === null) return ops.setAutoResponse(null);
-    if (!(pair instanceof WebSocketRequestResponsePair)) throw new TypeError("Failed to execute 'setWebSocketAutoResponse' on 'DurableObjectState': parameter 1 is not of type 'WebSocketRequestResponsePair'.");
+    if (!(pair instanceof sockets().WebSocketRequestResponsePair)) throw new TypeError("Failed to execute 'setWebSocketAutoResponse' on 'DurableObjectState': parameter 1 is not of type 'WebSocketRequestResponsePair'.");
     const request = utf8(pair.request).length, response = utf8(pair.response).length;
     if (request > 2048) throw new RangeError(`Request cannot be larger than 2048 bytes. A request of size ${request} was provided.`);
     if (response > 2048) throw new RangeError(`Response cannot be larger than 2048 bytes. A response of size ${response} was provided.`);
@@ -410,10 +413,10 @@ class DurableObjectState {
   }
   getWebSocketAutoResponse() {
     const pair = ops.getAutoResponse();
-    return pair === null ? null : new WebSocketRequestResponsePair(pair[0], pair[1]);
+    return pair === null ? null : new (sockets().WebSocketRequestResponsePair)(pair[0], pair[1]);
   }
   getWebSocketAutoResponseTimestamp(ws) {
-    const id = ws instanceof WebSocket ? WebSocket._hid(ws) : null;
+    const id = ws instanceof sockets().WebSocket ? sockets().WebSocket._hid(ws) : null;
     const at = id === null ? null : ops.hibernatableInfo(id)?.autoResponseAt;
     return at === null || at === undefined ? null : new OriginalDate(at);
   }
@@ -425,7 +428,7 @@ const hibernatableSockets = new Map();
 function hibernatableSocket(id) {
   let ws = hibernatableSockets.get(id);
   if (!ws) {
-    ws = WebSocket._hibernatable(id, ops.hibernatableInfo(id));
+    ws = sockets().WebSocket._hibernatable(id, ops.hibernatableInfo(id));
     hibernatableSockets.set(id, ws);
   }
   return ws;
@@ -443,7 +446,7 @@ class AlarmInvocationInfo {
 let hostedObject = null;
 /// Called once when this isolate becomes the home of one object; an error text if it cannot.
 function hostObject(className, idHex, name, sqlite) {
-  const Class = moduleExports?.[className];
+  const Class = core.moduleExports?.[className];
   if (typeof Class !== "function") return `Durable Object class "${className}" is not exported by the Worker's main module.`;
   hostedObject = { Class, id: new DurableObjectId(idHex, name ?? undefined), sqlite, instance: null };
   return null;
@@ -453,7 +456,7 @@ function hostObject(className, idHex, name, sqlite) {
 /// blockConcurrencyWhile() the constructor started.
 async function objectInstance() {
   const o = hostedObject;
-  if (!o.instance) o.instance = new o.Class(new DurableObjectState(o.id, o.sqlite), workerEnv);
+  if (!o.instance) o.instance = new o.Class(new DurableObjectState(o.id, o.sqlite), core.workerEnv);
   if (blockers.size) await Promise.allSettled([...blockers]);
   return o.instance;
 }
@@ -470,7 +473,7 @@ function dispatchObjectFetch(id, method, url, _colo, headers, body) {
     const noBody = method === "GET" || method === "HEAD";
     const response = await instance.fetch(new Request(url, { method, headers, body: noBody ? null : body }));
     if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
-    const socket = response.webSocket ? WebSocket._couple(response.webSocket) : null;
+    const socket = response.webSocket ? sockets().WebSocket._couple(response.webSocket) : null;
     const state = Response._body(response);
     const bytes = state.isNull ? new Uint8Array(0) : await state.consume();
     ops.respond(id, response.status, response.statusText, Headers._pairs(response.headers), bytes, socket);
@@ -495,10 +498,10 @@ function dispatchSocketEvent(id, socketId, kind, payload, code, wasClean) {
     const instance = await objectInstance();
     const ws = hibernatableSocket(socketId);
     if (kind === "close") {
-      WebSocket._closedIncoming(ws);
+      sockets().WebSocket._closedIncoming(ws);
       if (typeof instance.webSocketClose === "function") await instance.webSocketClose(ws, code, payload, wasClean);
     } else if (kind === "error") {
-      WebSocket._closedIncoming(ws);
+      sockets().WebSocket._closedIncoming(ws);
       if (typeof instance.webSocketError === "function") await instance.webSocketError(ws, new Error(payload));
     } else if (typeof instance.webSocketMessage === "function") {
       await instance.webSocketMessage(ws, payload);
@@ -513,3 +516,5 @@ function dispatchAlarm(id, retryCount, scheduledTime) {
     await instance.alarm(new AlarmInvocationInfo(scheduledTime, retryCount));
   })().then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
 }
+
+return { DurableObjectNamespace, hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchSocketEvent };

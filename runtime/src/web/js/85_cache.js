@@ -2,6 +2,8 @@
 // before anything is sent, and their texts, are workerd's (api/cache.c++); what is stored and
 // for how long is decided by the data centre's cache (storage/cache.rs).
 
+const { G, define, URL, Headers, Request, Response, BODY_USED, awaitOp } = core;
+
 const CACHE_NAME_LENGTH_MAX = 1024;
 
 function cacheRequest(request) {
@@ -60,3 +62,5 @@ class CacheStorage {
 }
 define(G, "CacheStorage", CacheStorage);
 define(G, "caches", new CacheStorage());
+
+return {};

@@ -44,11 +44,11 @@ let EntrypointClass = null;
 function setEnv(varsJson, bindingsJson) {
   Object.assign(workerEnv, JSON.parse(varsJson));
   for (const b of JSON.parse(bindingsJson)) {
-    if (b.type === "kv") workerEnv[b.name] = new KvNamespace(b.namespace);
-    if (b.type === "d1") workerEnv[b.name] = new D1Database(b.database);
-    if (b.type === "r2") workerEnv[b.name] = new R2Bucket(b.bucket);
-    if (b.type === "queue") workerEnv[b.name] = new WorkerQueue(b.queue, b.delay_s);
-    if (b.type === "durable_object") workerEnv[b.name] = new DurableObjectNamespace(b.namespace);
+    if (b.type === "kv") workerEnv[b.name] = new (unit("kv").KvNamespace)(b.namespace);
+    if (b.type === "d1") workerEnv[b.name] = new (unit("d1").D1Database)(b.database);
+    if (b.type === "r2") workerEnv[b.name] = new (unit("r2").R2Bucket)(b.bucket);
+    if (b.type === "queue") workerEnv[b.name] = new (unit("queue").WorkerQueue)(b.queue, b.delay_s);
+    if (b.type === "durable_object") workerEnv[b.name] = new (unit("durable_object").DurableObjectNamespace)(b.namespace);
   }
 }
 
@@ -93,7 +93,7 @@ function dispatchFetch(id, method, url, colo, headers, body) {
     const fail = (e) => ops.fail(id, describeError(e));
   promise.then((response) => {
     if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
-    const socket = response.webSocket ? WebSocket._couple(response.webSocket) : null;
+    const socket = response.webSocket ? unit("websocket").WebSocket._couple(response.webSocket) : null;
     const respond = (bytes) => ops.respond(id, response.status, response.statusText, Headers._pairs(response.headers), bytes, socket);
     const state = Response._body(response);
     // A body held as bytes (the usual case) is sent without another trip through promises.
@@ -119,6 +119,7 @@ function dispatchScheduled(id, cron, scheduledTime) {
 /// a throw retries those (semantics.md §6).
 function dispatchQueue(id, queue, messagesJson) {
   const ctx = new ExecutionContext(id);
+  const { QueueController } = unit("queue");
   const batch = new QueueController(queue, JSON.parse(messagesJson));
   let promise;
   try {
@@ -132,7 +133,15 @@ function dispatchQueue(id, queue, messagesJson) {
   );
 }
 
+/// An entry point the Durable Object unit implements (none takes more than six arguments); the
+/// first call loads it.
+const objectEntry = (name) => (a, b, c, d, e, f) => unit("durable_object")[name](a, b, c, d, e, f);
+
 return {
-  setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp,
-  hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchQueue, dispatchSocketEvent,
+  setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
+  hostObject: objectEntry("hostObject"),
+  dispatchObjectFetch: objectEntry("dispatchObjectFetch"),
+  dispatchRpc: objectEntry("dispatchRpc"),
+  dispatchAlarm: objectEntry("dispatchAlarm"),
+  dispatchSocketEvent: objectEntry("dispatchSocketEvent"),
 };

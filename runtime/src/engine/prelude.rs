@@ -1,0 +1,83 @@
+//! The runtime's own JavaScript (web/js) as bytecode: compiled once per process, loaded into
+//! each isolate — the core when the isolate starts, each unit the first time the Worker reaches
+//! for it (web::UNITS).
+
+use std::sync::OnceLock;
+
+use rquickjs::{Context, Ctx, Function, Module, Runtime, WriteOptions};
+
+use super::ops;
+use crate::web;
+
+/// Bytecode per compiled part: the core first, then the units in `web::UNITS` order.
+static BYTECODE: [OnceLock<Result<Vec<u8>, String>>; web::UNITS.len() + 1] =
+    [const { OnceLock::new() }; web::UNITS.len() + 1];
+
+/// Evaluates the core module in `ctx` and returns its default export, `function (ops)`.
+pub fn load_core<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Function<'js>> {
+    load(ctx, 0, web::PRELUDE_FILE_NAME, web::PRELUDE)
+}
+
+/// Evaluates unit `name` in `ctx` and returns its default export, `function (ops, core)`.
+pub fn load_unit<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Function<'js>> {
+    let Some(index) = web::UNITS.iter().position(|u| u.name == name) else {
+        return Err(rquickjs::Error::new_loading_message(
+            name,
+            "edgesim has no such runtime unit",
+        ));
+    };
+    let unit = &web::UNITS[index];
+    load(ctx, index + 1, unit.file_name, unit.source)
+}
+
+fn load<'js>(
+    ctx: &Ctx<'js>,
+    index: usize,
+    file_name: &'static str,
+    source: &'static str,
+) -> rquickjs::Result<Function<'js>> {
+    let bytes = BYTECODE[index]
+        .get_or_init(|| compile(file_name, source))
+        .as_deref()
+        .map_err(|e| rquickjs::Error::new_loading_message(file_name, e.clone()))?;
+    // SAFETY: the bytes were written by `Module::write` of this same QuickJS build, in this
+    // process, and live for the rest of it (QuickJS may keep pointing into them).
+    let declared = unsafe { Module::load(ctx.clone(), bytes) }?;
+    // The module only declares its default export, so evaluating it settles at once: there is
+    // no job to run (and running jobs here would run the Worker's microtasks inside an op).
+    let (module, _promise) = declared.eval()?;
+    module.namespace()?.get("default")
+}
+
+fn compile(file_name: &'static str, source: &'static str) -> Result<Vec<u8>, String> {
+    let runtime = Runtime::new().map_err(|e| e.to_string())?;
+    let context = Context::full(&runtime).map_err(|e| e.to_string())?;
+    context.with(|ctx| {
+        Module::declare(ctx.clone(), file_name, source)
+            .and_then(|m| {
+                m.write(WriteOptions {
+                    strip_source: true,
+                    ..Default::default()
+                })
+            })
+            .map_err(|e| match e {
+                rquickjs::Error::Exception => ops::describe_exception(&ctx.catch()),
+                other => other.to_string(),
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A unit no test happens to touch would otherwise reach users with a syntax error.
+    #[test]
+    fn every_unit_compiles() {
+        for unit in &web::UNITS {
+            if let Err(e) = compile(unit.file_name, unit.source) {
+                panic!("unit {} does not compile: {e}", unit.name);
+            }
+        }
+    }
+}
