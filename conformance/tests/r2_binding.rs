@@ -150,3 +150,62 @@ fn r2_keys_over_1024_bytes_are_not_valid() {
         json!("Error: put: The specified object name is not valid. (10020)")
     );
 }
+
+#[test]
+fn r2_second_write_to_an_object_name_within_a_second_gets_10058() {
+    let v = run("await B.put('k', '1');
+         const refused = async (f) => { try { await f(); return 'ok'; } catch (e) { return e.message; } };
+         const put = await refused(() => B.put('k', '2'));
+         const del = await refused(() => B.delete('k'));
+         const other = await refused(() => B.put('other', 'x'));
+         await scheduler.wait(1000);
+         await B.put('k', '3');
+         return [put, del, other, await (await B.get('k')).text()];");
+    assert_eq!(
+        v,
+        json!([
+            "put: Reduce your concurrent request rate for the same object. (10058)",
+            "delete: Reduce your concurrent request rate for the same object. (10058)",
+            "ok",
+            "3"
+        ])
+    );
+}
+
+#[test]
+fn r2_one_bucket_name_in_two_jurisdictions_is_two_buckets() {
+    let config = WranglerConfig::parse(
+        "wrangler.toml",
+        "name = 'app'\nmain = 'w.js'\n\
+         [[r2_buckets]]\nbinding = 'PLAIN'\nbucket_name = 'b'\n\
+         [[r2_buckets]]\nbinding = 'EU'\nbucket_name = 'b'\njurisdiction = 'eu'\n\
+         [[r2_buckets]]\nbinding = 'EU_TOO'\nbucket_name = 'b'\njurisdiction = 'eu'\n",
+    )
+    .unwrap();
+    let source = "export default { async fetch(request, env) {
+         await env.EU.put('k', 'in the EU');
+         const plain = await env.PLAIN.get('k');
+         const eu = await env.EU_TOO.get('k');
+         return Response.json([plain, await eu.text()]); } };";
+    let worker = WorkerDefinition::from_sources(config, "w.js", &[("w.js", source)]);
+    let x = Run::default()
+        .fetch(&worker, get("https://example.com/"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(body_json(&x.response), json!([null, "in the EU"]));
+}
+
+#[test]
+fn r2_unknown_jurisdiction_is_a_config_error_at_its_line() {
+    let e = WranglerConfig::parse(
+        "wrangler.toml",
+        "name = 'app'\n[[r2_buckets]]\nbinding = 'B'\njurisdiction = 'mars'\n",
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        e.starts_with("wrangler.toml:4:16:")
+            && e.contains("unknown variant `mars`, expected one of `eu`, `fedramp`, `us`"),
+        "{e}"
+    );
+}

@@ -13,7 +13,7 @@ pub enum Binding {
         queue: String,
         delay_s: u32,
     },
-    /// `env.<name>` is an R2 bucket; `bucket` is its name.
+    /// `env.<name>` is an R2 bucket; `bucket` is its name, after `<jurisdiction>/` if it has one.
     R2 { name: String, bucket: String },
     /// `env.<name>` is a D1 database; `database` is its id (or name).
     D1 { name: String, database: String },

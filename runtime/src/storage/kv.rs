@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use super::write_rate::SameKeyWrites;
+
 use base64::Engine as _;
 
 pub const KEY_BYTES_MAX: usize = 512;
@@ -15,8 +17,6 @@ pub const LIST_LIMIT_MAX: usize = 1000;
 pub const BULK_KEYS_MAX: usize = 100;
 pub const EXPIRATION_TTL_MIN_S: i64 = 60;
 pub const CACHE_TTL_MIN_S: i64 = 30;
-/// Writes to one key closer together than this fail with 429.
-pub const SAME_KEY_WRITE_INTERVAL_MS: u64 = 1_000;
 
 /// A failed KV call as the binding reports it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -100,7 +100,7 @@ fn check_key_length(method: &'static str, key: &str) -> Result<(), KvError> {
 #[derive(Debug, Default, Clone)]
 pub struct KvStore {
     entries: BTreeMap<String, KvEntry>,
-    last_write_ms: BTreeMap<String, u64>,
+    writes_by_key: SameKeyWrites,
     writes: u64,
 }
 
@@ -255,12 +255,9 @@ impl KvStore {
         key: &str,
         now_ms: u64,
     ) -> Result<(), KvError> {
-        if let Some(last) = self.last_write_ms.get(key)
-            && now_ms < last + SAME_KEY_WRITE_INTERVAL_MS
-        {
+        if !self.writes_by_key.admit(key, now_ms) {
             return Err(KvError::new(method, 429, "Too Many Requests"));
         }
-        self.last_write_ms.insert(key.to_string(), now_ms);
         Ok(())
     }
 

@@ -9,3 +9,4 @@ pub mod kv;
 pub mod queue;
 pub mod r2;
 pub mod sql;
+pub mod write_rate;

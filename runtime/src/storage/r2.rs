@@ -9,6 +9,8 @@ use base64::Engine as _;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
+use super::write_rate::SameKeyWrites;
+
 pub const KEY_BYTES_MAX: usize = 1024;
 /// limits.mdx: 8,192 bytes of custom metadata (Miniflare enforces 2,048).
 pub const METADATA_BYTES_MAX: usize = 8192;
@@ -36,6 +38,7 @@ fn error(action: &str, code: u32) -> R2Error {
         10031 => "At least one of the pre-conditions you specified did not hold.",
         10039 => "The requested range is not satisfiable",
         10048 => "There was a problem with the multipart upload.",
+        10058 => "Reduce your concurrent request rate for the same object.",
         _ => "We encountered an internal error. Please try again.",
     };
     R2Error {
@@ -208,6 +211,7 @@ pub struct R2Bucket {
     objects: BTreeMap<String, Stored>,
     uploads: BTreeMap<String, Upload>,
     counter: u64,
+    writes_by_key: SameKeyWrites,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -310,6 +314,7 @@ impl R2Bucket {
                 {
                     return Ok((R2Reply::Meta { object: None }, None));
                 }
+                self.admit_write("put", &key, now_ms)?;
                 let md5 = md5_hex(&body);
                 let mut checksums = BTreeMap::from([("md5".to_string(), md5.clone())]);
                 if let Some((algorithm, want)) = checksum {
@@ -332,8 +337,12 @@ impl R2Bucket {
             R2Op::Delete { keys } => {
                 for key in &keys {
                     check_key("delete", key)?;
+                    if !self.writes_by_key.allows(key, now_ms) {
+                        return Err(error("delete", 10058));
+                    }
                 }
                 for key in keys {
+                    self.writes_by_key.admit(&key, now_ms);
                     self.objects.remove(&key);
                 }
                 Ok((R2Reply::Done, None))
@@ -537,10 +546,21 @@ impl R2Bucket {
             md5s.extend_from_slice(&Md5::digest(part));
             body.extend_from_slice(part);
         }
+        self.admit_write(action, &key, now_ms)?;
         let upload = self.uploads.remove(&upload_id).unwrap_or_default();
         let etag = format!("{}-{}", md5_hex(&md5s), chosen.len());
         let metadata = (upload.http_metadata, upload.custom_metadata);
         Ok(self.store(key, body, etag, BTreeMap::new(), metadata, now_ms))
+    }
+
+    /// Maximum concurrent writes to the same object name: one per second (semantics.md §3.2);
+    /// R2 answers a faster one with 429, code 10058, and does not apply it.
+    fn admit_write(&mut self, action: &str, key: &str, now_ms: u64) -> Result<(), R2Error> {
+        if self.writes_by_key.admit(key, now_ms) {
+            Ok(())
+        } else {
+            Err(error(action, 10058))
+        }
     }
 
     /// Stores a new version of `key` (the last writer wins) and answers its metadata.

@@ -56,7 +56,27 @@ pub struct KvNamespaceConfig {
 pub struct R2BucketConfig {
     pub binding: String,
     pub bucket_name: Option<String>,
-    pub jurisdiction: Option<String>,
+    pub jurisdiction: Option<R2Jurisdiction>,
+}
+
+/// Where a bucket's data must stay (R2 data-location.mdx). A bucket name in one jurisdiction
+/// and the same name in another (or in none) are two different buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum R2Jurisdiction {
+    Eu,
+    Fedramp,
+    Us,
+}
+
+impl R2Jurisdiction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            R2Jurisdiction::Eu => "eu",
+            R2Jurisdiction::Fedramp => "fedramp",
+            R2Jurisdiction::Us => "us",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

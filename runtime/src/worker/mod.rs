@@ -161,9 +161,17 @@ impl WorkerDefinition {
                 queue: p.queue.clone(),
                 delay_s: p.delivery_delay.unwrap_or(0),
             });
-        let r2 = self.config.r2_buckets.iter().map(|b| Binding::R2 {
-            name: b.binding.clone(),
-            bucket: b.bucket_name.clone().unwrap_or_else(|| b.binding.clone()),
+        let r2 = self.config.r2_buckets.iter().map(|b| {
+            let name = b.bucket_name.clone().unwrap_or_else(|| b.binding.clone());
+            Binding::R2 {
+                name: b.binding.clone(),
+                // Bucket names have no `/`, so a jurisdiction's buckets cannot collide with
+                // the default location's.
+                bucket: match b.jurisdiction {
+                    Some(j) => format!("{}/{name}", j.as_str()),
+                    None => name,
+                },
+            }
         });
         kv.chain(objects)
             .chain(d1)
