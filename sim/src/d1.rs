@@ -138,11 +138,22 @@ impl D1Service {
     fn open(&self, platform: &Platform, database: &str, colo: &str) -> Result<(), D1Error> {
         let mut primaries = self.primaries.borrow_mut();
         if !primaries.contains_key(database) {
-            let db = D1Database::open(database_seed(platform, database)).map_err(|e| {
+            let starting_failed = |e: String| {
                 d1_error(format!(
                     "Internal error while starting up D1 DB storage caused object to be reset. ({e})"
                 ))
-            })?;
+            };
+            let seed = database_seed(platform, database);
+            let db = match &platform.persist {
+                None => D1Database::open(seed),
+                Some(persist) => {
+                    let path = persist
+                        .check(persist.d1_path(database))
+                        .ok_or_else(|| starting_failed("--persist-to".into()))?;
+                    D1Database::open_file(&path, seed)
+                }
+            }
+            .map_err(|e| starting_failed(e.to_string()))?;
             primaries.insert(
                 database.to_string(),
                 Primary {

@@ -135,10 +135,7 @@ impl Host for SimHost {
                         Err(_) => (Source::Central, None, Err(KvError::NetworkLost)),
                         Ok(()) => {
                             let central_at_ms = platform.elapsed_ms();
-                            let reply =
-                                platform
-                                    .kv
-                                    .at_central(&colo, &namespace, op, platform.now_ms());
+                            let reply = platform.kv_at_central(&colo, &namespace, op);
                             // A lost answer: the central store may well have applied a write.
                             let reply = match platform.travel(KV_CENTRAL, &colo).await {
                                 Ok(()) => reply,

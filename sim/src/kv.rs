@@ -91,6 +91,11 @@ impl KvPlatform {
         self.lists.borrow_mut().retain(|(c, _, _), _| c != colo);
     }
 
+    /// The central store itself.
+    pub fn central(&self) -> &LocalKv {
+        &self.central
+    }
+
     pub fn new(config: KvConfig) -> Self {
         KvPlatform {
             config,

@@ -13,6 +13,7 @@ pub mod d1;
 pub mod durable_objects;
 pub mod host;
 pub mod kv;
+pub mod persist;
 pub mod platform;
 pub mod pool;
 pub mod queues;

@@ -48,6 +48,8 @@ pub struct Platform {
     pub faults: crate::world::faults::NetworkFaults,
     /// Jitter and loss on every message (`platform.network`).
     pub link_noise: crate::world::link_noise::LinkNoise,
+    /// Where KV, R2 and D1 data is kept between runs (`edgesim fetch --persist-to`).
+    pub persist: Option<crate::persist::Persist>,
 }
 
 /// A message lost in a partition: its sender gave up waiting for an answer.
@@ -92,6 +94,7 @@ impl Platform {
             run_seed,
             faults: Default::default(),
             link_noise: crate::world::link_noise::LinkNoise::new(run_seed),
+            persist: None,
         }
     }
 
@@ -108,6 +111,36 @@ impl Platform {
             ..Default::default()
         };
         Platform::new(run_seed, epoch_ms, start, &[c], kv)
+    }
+
+    /// Runs `op` at the KV central store, reading the namespace back from disk first and
+    /// writing a changed key through before answering, when the platform persists.
+    pub fn kv_at_central(
+        &self,
+        colo: &str,
+        namespace: &str,
+        op: edgesim_runtime::storage::kv::KvOp,
+    ) -> Result<edgesim_runtime::storage::kv::KvReply, edgesim_runtime::storage::kv::KvError> {
+        use edgesim_runtime::storage::kv::{KvError, KvOp};
+        let Some(persist) = &self.persist else {
+            return self.kv.at_central(colo, namespace, op, self.now_ms());
+        };
+        let internal = KvError::internal(&op);
+        let written = match &op {
+            KvOp::Put { key, .. } | KvOp::Delete { key } => Some(key.clone()),
+            _ => None,
+        };
+        let central = self.kv.central();
+        persist
+            .check(persist.load_kv(central, namespace))
+            .ok_or_else(|| internal.clone())?;
+        let reply = self.kv.at_central(colo, namespace, op, self.now_ms())?;
+        if let Some(key) = written {
+            persist
+                .check(persist.save_kv_key(central, namespace, &key))
+                .ok_or(internal)?;
+        }
+        Ok(reply)
     }
 
     /// Milliseconds since the run started.

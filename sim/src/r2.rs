@@ -15,6 +15,32 @@ pub struct R2Service {
 }
 
 impl R2Service {
+    /// Runs `op` at the bucket's home, reading the bucket back from disk first and writing the
+    /// keys it changed through before answering, when the platform persists.
+    fn apply(&self, platform: &Platform, bucket: &str, op: R2Op, body: Vec<u8>) -> R2Result {
+        let action = op.action();
+        let written = match &op {
+            R2Op::Put { key, .. } | R2Op::Complete { key, .. } => vec![key.clone()],
+            R2Op::Delete { keys } => keys.clone(),
+            _ => Vec::new(),
+        };
+        let mut buckets = self.buckets.borrow_mut();
+        let store = buckets.entry(bucket.to_string()).or_default();
+        let Some(persist) = &platform.persist else {
+            return store.apply(op, body, platform.now_ms());
+        };
+        persist
+            .check(persist.load_r2(store, bucket))
+            .ok_or_else(|| R2Error::internal(action))?;
+        let result = store.apply(op, body, platform.now_ms())?;
+        if !written.is_empty() {
+            persist
+                .check(persist.save_r2_keys(store, bucket, &written))
+                .ok_or_else(|| R2Error::internal(action))?;
+        }
+        Ok(result)
+    }
+
     pub async fn call(
         platform: &Platform,
         from_colo: &str,
@@ -30,12 +56,7 @@ impl R2Service {
             .await
             .map_err(|_| lost())?;
         let action = op.action();
-        let result = service
-            .buckets
-            .borrow_mut()
-            .entry(bucket.to_string())
-            .or_default()
-            .apply(op, body, platform.now_ms());
+        let result = service.apply(platform, bucket, op, body);
         platform
             .travel(&home, from_colo)
             .await

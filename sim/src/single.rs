@@ -27,6 +27,8 @@ pub enum SingleError {
     Startup(#[from] StartupError),
     #[error("the Worker finished without answering the request")]
     NoResponse,
+    #[error(transparent)]
+    Persist(#[from] crate::persist::PersistError),
 }
 
 /// What one simulated request produced.
@@ -116,6 +118,9 @@ pub struct Serve {
     pub gap_ms: u64,
     /// Called with the platform before the first request: to set storage latency, plan faults.
     pub setup: Option<Rc<PlatformSetup>>,
+    /// Keep KV, R2 and D1 data in this directory, starting from what an earlier run left there
+    /// (crate::persist).
+    pub persist_to: Option<std::path::PathBuf>,
 }
 
 impl Default for Serve {
@@ -126,6 +131,7 @@ impl Default for Serve {
             colo: SINGLE_COLO.to_string(),
             gap_ms: 0,
             setup: None,
+            persist_to: None,
         }
     }
 }
@@ -143,13 +149,24 @@ pub fn serve(
         colo,
         gap_ms,
         setup,
+        persist_to,
     } = options.clone();
     let colo = colo.as_str();
+    let persist = persist_to
+        .as_deref()
+        .map(crate::persist::Persist::open)
+        .transpose()?;
+    let epoch_ms = match &persist {
+        Some(p) => p.clock_ms()?.unwrap_or(DEFAULT_EPOCH_MS),
+        None => DEFAULT_EPOCH_MS,
+    };
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let isolate_config = worker.isolate_config(limits.clone());
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let platform = Rc::new(Platform::single(seed, DEFAULT_EPOCH_MS, start, colo));
+        let mut platform = Platform::single(seed, epoch_ms, start, colo);
+        platform.persist = persist;
+        let platform = Rc::new(platform);
         *platform.origins.borrow_mut() = origins;
         if let Some(setup) = setup {
             setup(&platform);
@@ -159,7 +176,8 @@ pub fn serve(
             limits: limits.clone(),
         };
         platform.queues.register(&unit);
-        let host = SimHost::new(seed::derive(seed, "isolate"), colo, platform).with_worker(unit);
+        let host =
+            SimHost::new(seed::derive(seed, "isolate"), colo, platform.clone()).with_worker(unit);
         let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
         isolate.set_colo(colo);
         let mut out = Vec::new();
@@ -189,6 +207,12 @@ pub fn serve(
                 }
             }
             madsim::time::sleep(std::time::Duration::from_millis(gap_ms)).await;
+        }
+        if let Some(persist) = &platform.persist {
+            if let Some(e) = persist.failure() {
+                return Err(e.into());
+            }
+            persist.save_clock(platform.now_ms())?;
         }
         Ok(out)
     })

@@ -16,6 +16,9 @@ fn temp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("edgesim-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -144,5 +147,83 @@ fn replay_confirms_a_seed_replays_byte_for_byte() {
     assert_eq!(out.status.code(), Some(0));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("identical: seed 3 replays byte for byte")
+    );
+}
+
+/// A Worker counting its runs in KV, R2 and D1; `?fail` makes it throw after writing.
+const PERSISTED_WORKER: &str = r#"export default {
+  async fetch(request, env) {
+    const n = Number((await env.KV.get("count")) ?? 0) + 1;
+    await env.KV.put("count", String(n));
+    const last = await env.B.get("last");
+    await env.B.put("last", `run ${n}`);
+    await env.DB.exec("CREATE TABLE IF NOT EXISTS runs (n INTEGER)");
+    await env.DB.prepare("INSERT INTO runs VALUES (?)").bind(n).run();
+    if (new URL(request.url).searchParams.has("fail")) throw new Error("after the writes");
+    const { results } = await env.DB.prepare("SELECT group_concat(n) AS ns FROM runs").all();
+    return Response.json({ n, last: last && (await last.text()), runs: results[0].ns });
+  },
+};"#;
+
+/// The Worker's config in directory `dir`, and a state directory beside it that starts empty.
+fn persisted_worker(dir: &str) -> (PathBuf, PathBuf) {
+    let config = temp(
+        &format!("{dir}/wrangler.toml"),
+        "name = 'persist'\nmain = 'w.js'\n\
+         [[kv_namespaces]]\nbinding = 'KV'\nid = 'kv'\n\
+         [[r2_buckets]]\nbinding = 'B'\nbucket_name = 'b'\njurisdiction = 'eu'\n\
+         [[d1_databases]]\nbinding = 'DB'\ndatabase_name = 'db'\ndatabase_id = 'db'\n",
+    );
+    temp(&format!("{dir}/w.js"), PERSISTED_WORKER);
+    let state = config.with_file_name("state");
+    let _ = std::fs::remove_dir_all(&state);
+    (config, state)
+}
+
+#[test]
+fn fetch_persist_to_carries_kv_r2_and_d1_data_to_the_next_run() {
+    let (config, state) = persisted_worker("persist");
+    let fetch = |url: &str| {
+        let out = edgesim(&[
+            "fetch",
+            config.to_str().unwrap(),
+            url,
+            "--persist-to",
+            state.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let body = String::from_utf8_lossy(&out.stdout).to_string();
+        body.split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(fetch("https://x/"), r#"{"n":1,"last":null,"runs":"1"}"#);
+    // The invocation fails after its writes; each write was acknowledged, so each stays.
+    assert!(fetch("https://x/?fail").contains("Error 1101"));
+    assert_eq!(
+        fetch("https://x/"),
+        r#"{"n":3,"last":"run 2","runs":"1,2,3"}"#
+    );
+    // Without the directory, a run starts empty.
+    let out = edgesim(&["fetch", config.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(r#"{"n":1,"last":null,"runs":"1"}"#));
+}
+
+#[test]
+fn fetch_persist_to_a_file_is_bad_input() {
+    let (config, _) = persisted_worker("persist-bad");
+    let out = edgesim(&[
+        "fetch",
+        config.to_str().unwrap(),
+        "--persist-to",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: --persist-to: ") && stderr.contains("wrangler.toml"),
+        "{stderr}"
     );
 }

@@ -99,6 +99,15 @@ impl D1Database {
         })
     }
 
+    /// A database kept in the file at `path` (`edgesim fetch --persist-to`).
+    pub fn open_file(path: &std::path::Path, seed: u64) -> Result<Self, SqlError> {
+        Ok(D1Database {
+            db: SqlDatabase::open_file(path, seed, false)?,
+            seed,
+            version: 0,
+        })
+    }
+
     /// The bookmark of the database's current version (`x-cf-d1-session-commit-token`).
     pub fn bookmark(&self) -> String {
         format!("00000000-{:08x}-00000000-{:032x}", self.version, 0)

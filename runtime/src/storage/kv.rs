@@ -34,6 +34,17 @@ pub enum KvError {
 }
 
 impl KvError {
+    /// The store failed on its side: `KV <METHOD> failed: 500 Internal Server Error`.
+    pub fn internal(op: &KvOp) -> Self {
+        let method = match op {
+            KvOp::Get { .. } | KvOp::GetBulk { .. } => "GET",
+            KvOp::Put { .. } => "PUT",
+            KvOp::Delete { .. } => "DELETE",
+            KvOp::List { .. } => "LIST",
+        };
+        KvError::new(method, 500, "Internal Server Error")
+    }
+
     fn new(method: &'static str, status: u16, message: impl Into<String>) -> Self {
         KvError::Failed {
             method,
@@ -513,6 +524,26 @@ pub struct LocalKv {
 }
 
 impl LocalKv {
+    /// What namespace `namespace` stores under `key`, expired or not: what a host mirrors to
+    /// disk after a write.
+    pub fn stored(&self, namespace: &str, key: &str) -> Option<KvEntry> {
+        self.namespaces
+            .borrow()
+            .get(namespace)
+            .and_then(|store| store.entries.get(key).cloned())
+    }
+
+    /// Puts back what a host kept on disk, before anything else reaches the namespace; later
+    /// writes number their versions after the newest restored one.
+    pub fn restore(&self, namespace: &str, entries: Vec<(String, KvEntry)>) {
+        let mut namespaces = self.namespaces.borrow_mut();
+        let store = namespaces.entry(namespace.to_string()).or_default();
+        for (key, entry) in entries {
+            store.writes = store.writes.max(entry.version);
+            store.entries.insert(key, entry);
+        }
+    }
+
     pub fn call(&self, namespace: &str, op: KvOp, now_ms: u64) -> Result<KvReply, KvError> {
         let mut namespaces = self.namespaces.borrow_mut();
         let store = namespaces.entry(namespace.to_string()).or_default();

@@ -73,7 +73,7 @@ impl R2Op {
 }
 
 /// What the binding shows of an object (its body travels separately).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct R2Meta {
     pub key: String,
@@ -266,6 +266,26 @@ fn holds(c: &Conditional, meta: Option<&R2Meta>) -> bool {
 }
 
 impl R2Bucket {
+    /// The object stored under `key` and its body: what a host mirrors to disk after a write.
+    pub fn object(&self, key: &str) -> Option<(&R2Meta, &[u8])> {
+        self.objects.get(key).map(|s| (&s.meta, s.body.as_slice()))
+    }
+
+    /// Puts back an object a host kept on disk.
+    pub fn restore(&mut self, meta: R2Meta, body: Vec<u8>) {
+        self.objects.insert(meta.key.clone(), Stored { meta, body });
+    }
+
+    /// How many ids the bucket has handed out; a restored bucket goes on from there, so a new
+    /// version never repeats an old one's id.
+    pub fn ids_issued(&self) -> u64 {
+        self.counter
+    }
+
+    pub fn restore_ids_issued(&mut self, counter: u64) {
+        self.counter = self.counter.max(counter);
+    }
+
     /// An id for a new version or upload, deterministic per bucket.
     fn next_id(&mut self, salt: &str) -> String {
         self.counter += 1;

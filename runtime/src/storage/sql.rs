@@ -116,6 +116,19 @@ impl SqlDatabase {
     /// Object's database (`kv_table`) starts with the KV API's `_cf_KV` table and `_cf_METADATA`.
     pub fn open(seed: u64, kv_table: bool) -> Result<Self, SqlError> {
         let conn = Connection::open_in_memory().map_err(|e| SqlError(e.to_string()))?;
+        Self::with_connection(conn, seed, kv_table)
+    }
+
+    /// As [`SqlDatabase::open`], on the database file at `path` (created when missing): a
+    /// host's choice to keep the database across runs. Every statement outside a transaction
+    /// is durable when it returns, as SQLite makes it.
+    pub fn open_file(path: &std::path::Path, seed: u64, kv_table: bool) -> Result<Self, SqlError> {
+        let conn =
+            Connection::open(path).map_err(|e| SqlError(format!("{}: {e}", path.display())))?;
+        Self::with_connection(conn, seed, kv_table)
+    }
+
+    fn with_connection(conn: Connection, seed: u64, kv_table: bool) -> Result<Self, SqlError> {
         for (limit, value) in [
             (Limit::SQLITE_LIMIT_VARIABLE_NUMBER, BOUND_PARAMETERS_MAX),
             (Limit::SQLITE_LIMIT_SQL_LENGTH, STATEMENT_BYTES_MAX),

@@ -120,6 +120,10 @@ struct FetchArgs {
     /// Print one JSON object instead of the HTTP response.
     #[arg(long)]
     json: bool,
+    /// Keep KV, R2 and D1 data in this directory between runs, as `wrangler dev --persist-to`
+    /// does: each run starts from what the last one left, its clock where the last one stopped.
+    #[arg(long, value_name = "DIR")]
+    persist_to: Option<PathBuf>,
 }
 
 /// `print!` that reports a closed stdout as an error instead of panicking.
@@ -199,7 +203,15 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
             args.colo
         );
     }
-    let exchange = single::fetch_once_at(&worker, limits, request, args.seed, None, &colo)?;
+    let options = single::Serve {
+        seed: args.seed,
+        colo,
+        persist_to: args.persist_to.clone(),
+        ..Default::default()
+    };
+    let exchange = single::serve(&worker, limits, vec![request], &options)?
+        .pop()
+        .ok_or(single::SingleError::NoResponse)?;
     let r = &exchange.response;
     if args.json {
         let out = serde_json::json!({
