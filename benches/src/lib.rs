@@ -14,7 +14,7 @@ use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
 };
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply, LocalKv};
-use edgesim_runtime::storage::queue::{OutgoingMessage, QueueBroker, QueueMetrics};
+use edgesim_runtime::storage::queue::{OutgoingMessage, QueueBroker, QueueMetrics, QueueRefusal};
 use edgesim_runtime::storage::r2::{R2Bucket, R2Op};
 use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
@@ -70,7 +70,11 @@ impl Host for BenchHost {
             .apply(op, body, self.now_ms());
         Box::pin(std::future::ready(result))
     }
-    fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics> {
+    fn queue_send(
+        &self,
+        queue: &str,
+        messages: Vec<OutgoingMessage>,
+    ) -> HostFuture<Result<QueueMetrics, QueueRefusal>> {
         let mut queues = self.queues.borrow_mut();
         let broker = queues.entry(queue.to_string()).or_default();
         let ids = (0..messages.len())
@@ -81,7 +85,7 @@ impl Host for BenchHost {
             })
             .collect();
         broker.send(ids, messages, self.now_ms());
-        Box::pin(std::future::ready(broker.metrics()))
+        Box::pin(std::future::ready(Ok(broker.metrics())))
     }
     fn cache(&self, op: CacheOp) -> HostFuture<CacheReply> {
         let reply = self.cache.borrow_mut().apply(op, self.now_ms());

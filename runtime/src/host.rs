@@ -17,7 +17,7 @@ use crate::storage::cache::{CacheOp, CacheReply};
 use crate::storage::d1::{D1Error, D1Request, D1Response, D1Session};
 use crate::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use crate::storage::kv::{KvError, KvOp, KvReply};
-use crate::storage::queue::{OutgoingMessage, QueueMetrics};
+use crate::storage::queue::{OutgoingMessage, QueueMetrics, QueueRefusal};
 use crate::storage::r2::{R2Error, R2Op, R2Reply};
 use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 
@@ -156,9 +156,13 @@ pub trait Host {
     /// Runs an operation on R2 bucket `bucket`; `body` is the value of a put or part, and a
     /// read's body comes back with the reply.
     fn r2(&self, bucket: &str, op: R2Op, body: Vec<u8>) -> HostFuture<R2Result>;
-    /// Sends messages to queue `queue` (already checked against the limits by the binding) and
-    /// answers its backlog afterwards.
-    fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics>;
+    /// Sends messages to queue `queue` (already checked against the message and batch limits
+    /// by the binding) and answers its backlog afterwards, or why the queue refused them.
+    fn queue_send(
+        &self,
+        queue: &str,
+        messages: Vec<OutgoingMessage>,
+    ) -> HostFuture<Result<QueueMetrics, QueueRefusal>>;
     /// Runs a Cache API operation on the caches of the data centre this isolate runs in.
     fn cache(&self, op: CacheOp) -> HostFuture<CacheReply>;
     /// Runs a request on D1 database `database` (the binding's database id); `session` when

@@ -12,7 +12,7 @@ use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
 use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response, D1Session};
 use edgesim_runtime::storage::durable::{ObjectAddress, StorageError, StorageOp, StorageReply};
 use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
-use edgesim_runtime::storage::queue::{OutgoingMessage, QueueMetrics};
+use edgesim_runtime::storage::queue::{OutgoingMessage, QueueMetrics, QueueRefusal};
 use edgesim_runtime::storage::r2::R2Op;
 use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
@@ -244,7 +244,11 @@ impl Host for SimHost {
         })
     }
 
-    fn queue_send(&self, queue: &str, messages: Vec<OutgoingMessage>) -> HostFuture<QueueMetrics> {
+    fn queue_send(
+        &self,
+        queue: &str,
+        messages: Vec<OutgoingMessage>,
+    ) -> HostFuture<Result<QueueMetrics, QueueRefusal>> {
         Box::pin(QueueService::send(
             self.platform.clone(),
             self.colo.clone(),

@@ -10,9 +10,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use edgesim_runtime::storage::queue::{
-    OutgoingMessage, QueueBroker, QueueMetrics, QueuedMessage, Settle,
+    OutgoingMessage, QueueBroker, QueueLimits, QueueMetrics, QueueRefusal, QueuedMessage, Settle,
 };
-use edgesim_runtime::{Isolate, IsolateEvent, Outcome};
+use edgesim_runtime::{InvocationId, InvocationReport, Isolate, IsolateEvent, Outcome};
 use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt};
 
@@ -28,6 +28,9 @@ const BATCH_TIMEOUT_DEFAULT_S: u32 = 5;
 const BATCH_TIMEOUT_MAX_S: u32 = 60;
 const RETRIES_DEFAULT: u32 = 3;
 const RETRIES_MAX: u32 = 100;
+/// limits.mdx: concurrent consumer invocations per queue (push consumers); also the default
+/// `max_concurrency`.
+const CONCURRENCY_MAX: u32 = 250;
 
 /// A queue's consumer: the Worker and its `queues.consumers` settings.
 #[derive(Clone)]
@@ -38,6 +41,8 @@ pub struct Consumer {
     pub max_retries: u32,
     pub dead_letter_queue: Option<String>,
     pub retry_delay_s: u64,
+    /// How many batches may run at once (`max_concurrency`).
+    pub max_concurrency: usize,
 }
 
 #[derive(Default)]
@@ -47,6 +52,8 @@ pub struct QueueService {
     /// Wakes a queue's consumer task when messages arrive.
     wakers: RefCell<BTreeMap<String, mpsc::UnboundedSender<()>>>,
     sent: Cell<u64>,
+    /// Throughput and backlog limits of every queue.
+    pub limits: Cell<QueueLimits>,
 }
 
 impl QueueService {
@@ -73,6 +80,10 @@ impl QueueService {
                     max_retries: c.max_retries.unwrap_or(RETRIES_DEFAULT).min(RETRIES_MAX),
                     dead_letter_queue: c.dead_letter_queue.clone(),
                     retry_delay_s: u64::from(c.retry_delay.unwrap_or(0)),
+                    max_concurrency: c
+                        .max_concurrency
+                        .unwrap_or(CONCURRENCY_MAX)
+                        .clamp(1, CONCURRENCY_MAX) as usize,
                 },
             );
         }
@@ -88,15 +99,32 @@ impl QueueService {
     }
 
     /// Sends from an isolate at `from_colo`: one round trip to the queue, then the consumer is
-    /// woken. Message ids are drawn from the run's seed.
+    /// woken. Message ids are drawn from the run's seed. A send past the queue's throughput or
+    /// backlog limit is refused whole.
     pub async fn send(
         platform: Rc<Platform>,
         from_colo: String,
         queue: String,
         messages: Vec<OutgoingMessage>,
-    ) -> QueueMetrics {
+    ) -> Result<QueueMetrics, QueueRefusal> {
         platform.local_hop(&from_colo).await;
         let service = &platform.queues;
+        let bytes = messages.iter().map(|m| m.bytes as u64).sum();
+        let admitted = service
+            .brokers
+            .borrow_mut()
+            .entry(queue.clone())
+            .or_default()
+            .admit(
+                messages.len(),
+                bytes,
+                platform.now_ms(),
+                &service.limits.get(),
+            );
+        if let Err(refusal) = admitted {
+            platform.local_hop(&from_colo).await;
+            return Err(refusal);
+        }
         let ids: Vec<String> = messages
             .iter()
             .map(|_| {
@@ -121,7 +149,7 @@ impl QueueService {
         Self::wake(&platform, &queue);
         let metrics = service.metrics(&queue);
         platform.local_hop(&from_colo).await;
-        metrics
+        Ok(metrics)
     }
 
     /// Starts the queue's consumer task if it has a consumer, or nudges it.
@@ -138,6 +166,7 @@ impl QueueService {
                 queue: queue.to_string(),
                 consumer,
                 generation: 0,
+                concurrency: 1,
             };
             madsim::task::spawn_local(task.run(rx));
             tx
@@ -151,6 +180,18 @@ struct ConsumerTask {
     queue: String,
     consumer: Consumer,
     generation: u64,
+    /// How many batches may run at once now (consumer-concurrency.mdx): one more after a
+    /// batch that succeeded while a full batch still waits, one fewer after a failed one,
+    /// within `max_concurrency`.
+    concurrency: usize,
+}
+
+/// What woke the consumer task.
+enum Woke {
+    Isolate(Option<IsolateEvent>),
+    Sent,
+    Closed,
+    Timer,
 }
 
 impl ConsumerTask {
@@ -164,6 +205,8 @@ impl ConsumerTask {
 
     async fn run(mut self, mut wake: mpsc::UnboundedReceiver<()>) {
         let mut isolate: Option<Isolate> = None;
+        // The batches running on the isolate, by invocation.
+        let mut running: BTreeMap<InvocationId, Vec<QueuedMessage>> = BTreeMap::new();
         loop {
             let now_ms = self.platform.now_ms();
             let (ready, since, next) = {
@@ -177,15 +220,18 @@ impl ConsumerTask {
                 }
             };
             let deadline = since.map(|s| s + self.consumer.max_batch_timeout_ms);
-            if ready > 0
+            let room = running.len() < self.concurrency;
+            if room
+                && ready > 0
                 && (ready >= self.consumer.max_batch_size || deadline.is_some_and(|d| d <= now_ms))
             {
-                self.deliver(&mut isolate).await;
+                self.start_batch(&mut isolate, &mut running);
                 continue;
             }
-            let wait_until = match (ready > 0, deadline, next) {
-                (true, Some(d), _) => Some(d),
-                (false, _, Some(n)) => Some(n.max(now_ms)),
+            let wait_until = match (room, ready > 0, deadline, next) {
+                (false, ..) => None,
+                (true, true, Some(d), _) => Some(d),
+                (true, false, _, Some(n)) => Some(n.max(now_ms)),
                 _ => None,
             };
             let sleep = async {
@@ -195,14 +241,53 @@ impl ConsumerTask {
                 }
             };
             let mut sleep = Box::pin(sleep.fuse());
-            futures::select_biased! {
-                w = wake.next() => if w.is_none() { return },
-                () = sleep => {},
+            let events = async {
+                match isolate.as_mut().filter(|_| !running.is_empty()) {
+                    Some(iso) => iso.next_event().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let mut events = Box::pin(events.fuse());
+            let woke = futures::select_biased! {
+                e = events => Woke::Isolate(e),
+                w = wake.next() => if w.is_some() { Woke::Sent } else { Woke::Closed },
+                () = sleep => Woke::Timer,
+            };
+            drop(events);
+            match woke {
+                Woke::Closed => return,
+                Woke::Sent | Woke::Timer => {}
+                Woke::Isolate(Some(IsolateEvent::Finished(report))) => {
+                    let Some(batch) = running.remove(&report.id) else {
+                        continue;
+                    };
+                    self.finish(&batch, &report);
+                    if report.outcome == Outcome::ExceededMemory {
+                        // The isolate is gone, and every batch still running on it failed.
+                        isolate = None;
+                        for (_, batch) in std::mem::take(&mut running) {
+                            self.settle(&batch, BTreeMap::new(), "exceededMemory");
+                        }
+                    }
+                }
+                Woke::Isolate(Some(_)) => {}
+                Woke::Isolate(None) => {
+                    isolate = None;
+                    for (_, batch) in std::mem::take(&mut running) {
+                        self.settle(&batch, BTreeMap::new(), "exception");
+                    }
+                }
             }
         }
     }
 
-    async fn deliver(&mut self, isolate: &mut Option<Isolate>) {
+    /// Takes the next batch and starts the consumer's `queue` handler on it, starting the
+    /// isolate if needed; a batch whose isolate cannot start is settled as failed.
+    fn start_batch(
+        &mut self,
+        isolate: &mut Option<Isolate>,
+        running: &mut BTreeMap<InvocationId, Vec<QueuedMessage>>,
+    ) {
         let now_ms = self.platform.now_ms();
         let batch = match self
             .platform
@@ -217,52 +302,54 @@ impl ConsumerTask {
         if batch.is_empty() {
             return;
         }
-        let report = match self.invoke(isolate, &batch).await {
-            Some(r) => r,
-            None => return self.settle(&batch, BTreeMap::new(), "startupFailed"),
+        if isolate.is_none() {
+            *isolate = self.start_isolate();
+        }
+        let Some(iso) = isolate.as_mut() else {
+            return self.settle(&batch, BTreeMap::new(), "startupFailed");
         };
+        let messages = serde_json::to_string(&batch).unwrap_or_else(|_| "[]".into());
+        running.insert(iso.start_queue(&self.queue, messages), batch);
+    }
+
+    fn start_isolate(&mut self) -> Option<Isolate> {
+        self.generation += 1;
+        let colo = self.colo();
+        let seed = crate::seed::derive(
+            self.platform.run_seed,
+            &format!("queue-consumer/{}/{}", self.queue, self.generation),
+        );
+        let host = SimHost::new(seed, &colo, self.platform.clone())
+            .with_worker(self.consumer.worker.clone());
+        let worker = &self.consumer.worker;
+        let config = worker.definition.isolate_config(worker.limits.clone());
+        let mut started = Isolate::start(Rc::new(host), &config).ok()?;
+        started.set_colo(&colo);
+        Some(started)
+    }
+
+    /// Applies what the handler decided for `batch`, then scales the concurrency.
+    fn finish(&mut self, batch: &[QueuedMessage], report: &InvocationReport) {
         let decisions = report
             .returned
             .as_deref()
             .map(parse_decisions)
             .unwrap_or_default();
-        self.settle(&batch, decisions, report.outcome.as_str());
-        if report.outcome == Outcome::ExceededMemory {
-            *isolate = None;
-        }
-    }
-
-    /// Runs the consumer's `queue` handler on `batch`, starting its isolate if needed.
-    async fn invoke(
-        &mut self,
-        isolate: &mut Option<Isolate>,
-        batch: &[QueuedMessage],
-    ) -> Option<edgesim_runtime::InvocationReport> {
-        if isolate.is_none() {
-            self.generation += 1;
-            let colo = self.colo();
-            let seed = crate::seed::derive(
-                self.platform.run_seed,
-                &format!("queue-consumer/{}/{}", self.queue, self.generation),
-            );
-            let host = SimHost::new(seed, &colo, self.platform.clone())
-                .with_worker(self.consumer.worker.clone());
-            let worker = &self.consumer.worker;
-            let config = worker.definition.isolate_config(worker.limits.clone());
-            let mut started = Isolate::start(Rc::new(host), &config).ok()?;
-            started.set_colo(&colo);
-            *isolate = Some(started);
-        }
-        let iso = isolate.as_mut()?;
-        let messages = serde_json::to_string(batch).unwrap_or_else(|_| "[]".into());
-        let id = iso.start_queue(&self.queue, messages);
-        loop {
-            match iso.next_event().await {
-                Some(IsolateEvent::Finished(report)) if report.id == id => return Some(report),
-                Some(_) => {}
-                None => return None,
-            }
-        }
+        self.settle(batch, decisions, report.outcome.as_str());
+        let waiting = self
+            .platform
+            .queues
+            .brokers
+            .borrow()
+            .get(&self.queue)
+            .map_or(0, |b| b.ready_summary(self.platform.now_ms()).0);
+        self.concurrency = if report.outcome != Outcome::Ok {
+            self.concurrency.saturating_sub(1).max(1)
+        } else if waiting >= self.consumer.max_batch_size {
+            (self.concurrency + 1).min(self.consumer.max_concurrency)
+        } else {
+            self.concurrency
+        };
     }
 
     fn settle(&self, batch: &[QueuedMessage], decisions: BTreeMap<String, Settle>, outcome: &str) {

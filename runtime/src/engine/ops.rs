@@ -301,9 +301,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
             })
             .collect();
         service_call(&ctx, &i, |host| {
-            Box::pin(
-                async move { OpOutcome::QueueMetrics(host.queue_send(&queue, messages).await) },
-            )
+            Box::pin(async move {
+                match host.queue_send(&queue, messages).await {
+                    Ok(metrics) => OpOutcome::QueueMetrics(metrics),
+                    Err(refusal) => OpOutcome::error(refusal),
+                }
+            })
         })
     });
     let i = io.clone();

@@ -11,6 +11,34 @@ pub const BATCH_MESSAGES_MAX: usize = 100;
 pub const BATCH_BYTES_MAX: usize = 256_000;
 pub const DELAY_S_MAX: u64 = 43_200;
 
+/// What one queue accepts (limits.mdx); a simulation may lower them to reach them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueLimits {
+    /// Messages sent per second, over any one-second window.
+    pub messages_per_s_max: u64,
+    /// Bytes of messages waiting or in flight.
+    pub backlog_bytes_max: u64,
+}
+
+impl Default for QueueLimits {
+    fn default() -> Self {
+        QueueLimits {
+            messages_per_s_max: 5_000,
+            backlog_bytes_max: 25_000_000_000,
+        }
+    }
+}
+
+/// Why the queue service refused a send: the status text workerd puts after
+/// `Queue send failed: ` (api/queue.c++).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum QueueRefusal {
+    #[error("Too Many Requests")]
+    TooManyRequests,
+    #[error("Storage Limit Exceeded")]
+    StorageLimitExceeded,
+}
+
 /// A message as produced: its body encoded by the binding, and its size for the limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMessage {
@@ -57,9 +85,38 @@ pub struct QueueBroker {
     /// Waiting or in flight, by id.
     messages: BTreeMap<String, QueuedMessage>,
     in_flight: std::collections::BTreeSet<String>,
+    /// Accepted sends of the last second: (when, how many messages).
+    recent_sends: std::collections::VecDeque<(u64, u64)>,
 }
 
 impl QueueBroker {
+    /// Whether the queue takes `count` more messages of `bytes` in all now; an accepted send
+    /// counts toward the throughput limit for one second. A refused one changes nothing.
+    pub fn admit(
+        &mut self,
+        count: usize,
+        bytes: u64,
+        now_ms: u64,
+        limits: &QueueLimits,
+    ) -> Result<(), QueueRefusal> {
+        while self
+            .recent_sends
+            .front()
+            .is_some_and(|(at_ms, _)| at_ms + 1000 <= now_ms)
+        {
+            self.recent_sends.pop_front();
+        }
+        let recent: u64 = self.recent_sends.iter().map(|(_, n)| n).sum();
+        if recent + count as u64 > limits.messages_per_s_max {
+            return Err(QueueRefusal::TooManyRequests);
+        }
+        if self.metrics().backlog_bytes + bytes > limits.backlog_bytes_max {
+            return Err(QueueRefusal::StorageLimitExceeded);
+        }
+        self.recent_sends.push_back((now_ms, count as u64));
+        Ok(())
+    }
+
     pub fn send(&mut self, ids: Vec<String>, messages: Vec<OutgoingMessage>, now_ms: u64) {
         for (id, m) in ids.into_iter().zip(messages) {
             let queued = QueuedMessage {
@@ -194,6 +251,31 @@ mod tests {
         }
         assert_eq!(deliveries, 4, "one delivery plus three retries");
         assert_eq!(q.metrics().backlog_count, 0);
+    }
+
+    #[test]
+    fn sends_past_the_throughput_or_backlog_limit_are_refused() {
+        let limits = QueueLimits {
+            messages_per_s_max: 3,
+            backlog_bytes_max: 5,
+        };
+        let mut q = QueueBroker::default();
+        assert_eq!(q.admit(2, 2, 0, &limits), Ok(()));
+        q.send(
+            vec!["a".into(), "b".into()],
+            vec![message(0), message(0)],
+            0,
+        );
+        assert_eq!(
+            q.admit(2, 2, 999, &limits),
+            Err(QueueRefusal::TooManyRequests)
+        );
+        assert_eq!(q.admit(1, 1, 999, &limits), Ok(()));
+        assert_eq!(
+            q.admit(1, 4, 1_000, &limits),
+            Err(QueueRefusal::StorageLimitExceeded)
+        );
+        assert_eq!(q.admit(2, 3, 1_999, &limits), Ok(()));
     }
 
     #[test]

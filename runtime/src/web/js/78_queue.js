@@ -50,7 +50,7 @@ class WorkerQueue {
   #queue; #delay;
   constructor(queue, delay) { this.#queue = queue; this.#delay = delay; }
 
-  async #send(items) {
+  async #send(method, items) {
     let total = 0;
     const messages = [];
     const sizes = [];
@@ -63,7 +63,13 @@ class WorkerQueue {
       if (size > 128000 - 100) throw new Error(QUEUE_SEND_REFUSED);
     }
     if (messages.length > 100 || total > 256000) throw new Error(QUEUE_SEND_REFUSED);
-    const metrics = await awaitOp(ops.queueSend(this.#queue, messages, sizes));
+    let metrics;
+    try {
+      metrics = await awaitOp(ops.queueSend(this.#queue, messages, sizes));
+    } catch (e) {
+      // The service's refusal, as workerd reports a non-200 answer (api/queue.c++).
+      throw new Error(`Queue ${method} failed: ${e.message}`);
+    }
     const oldest = metrics.oldestMessageTimestamp;
     return {
       metadata: {
@@ -77,14 +83,14 @@ class WorkerQueue {
   }
 
   send(body, options) {
-    return this.#send([[body, options, null]]);
+    return this.#send("send", [[body, options, null]]);
   }
 
   sendBatch(messages, options) {
     const list = [...(messages ?? [])];
     if (list.length === 0) return Promise.reject(new TypeError("sendBatch() requires at least one message"));
     const batchDelay = queueDelay(options?.delaySeconds);
-    return this.#send(list.map((m) => [m.body, m, batchDelay]));
+    return this.#send("sendBatch", list.map((m) => [m.body, m, batchDelay]));
   }
 }
 define(G, "WorkerQueue", WorkerQueue);
