@@ -4,8 +4,9 @@
 //! The stores stay in memory, as in any simulation; every write a Worker is told succeeded has
 //! reached the disk first (KV and R2 mirror the key they changed, D1 databases are SQLite files
 //! themselves), so killing the process loses nothing acknowledged. Layout under DIR:
-//! `kv/<namespace>.sqlite`, `r2/<bucket>/index.sqlite` with one file per object version in
-//! `r2/<bucket>/blobs/`, `d1/<database>.sqlite`, and `clock`: where the simulated clock stood
+//! `kv/<namespace>.sqlite`, `r2/<bucket>/index.sqlite` with one file per object version and
+//! per uploaded part in `r2/<bucket>/blobs/`, `d1/<database>.sqlite`, and `clock`: where the
+//! simulated clock stood
 //! when the last run ended, which the next run starts from (time does not pass between runs).
 //! Durable Objects, queues and the Cache API still start empty.
 
@@ -14,7 +15,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use edgesim_runtime::storage::kv::{KvEntry, LocalKv};
-use edgesim_runtime::storage::r2::{R2Bucket, R2Meta};
+use edgesim_runtime::storage::r2::{R2Bucket, R2Meta, Upload as R2Upload};
 use rusqlite::{Connection, OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -185,7 +186,10 @@ impl Persist {
         db.execute_batch(
             "CREATE TABLE IF NOT EXISTS objects (key TEXT PRIMARY KEY, meta TEXT NOT NULL, \
              blob TEXT NOT NULL); \
-             CREATE TABLE IF NOT EXISTS ids (issued INTEGER NOT NULL)",
+             CREATE TABLE IF NOT EXISTS ids (issued INTEGER NOT NULL); \
+             CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, upload TEXT NOT NULL); \
+             CREATE TABLE IF NOT EXISTS parts (upload TEXT NOT NULL, number INTEGER NOT NULL, \
+             etag TEXT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY (upload, number))",
         )
         .map_err(|e| fail(&path, e))?;
         Ok((db, path, blobs))
@@ -216,6 +220,120 @@ impl Persist {
             bucket.restore(meta, body);
         }
         bucket.restore_ids_issued(issued.unwrap_or(0) as u64);
+        self.load_r2_uploads(bucket, &db, &path, &blobs)
+    }
+
+    /// Multipart uploads in progress, with the parts uploaded so far.
+    fn load_r2_uploads(
+        &self,
+        bucket: &mut R2Bucket,
+        db: &Connection,
+        path: &Path,
+        blobs: &Path,
+    ) -> Result<(), PersistError> {
+        // (upload id, upload JSON), and (upload id, part number, ETag, blob file).
+        type Rows = (Vec<(String, String)>, Vec<(String, u32, String, String)>);
+        let read = || -> rusqlite::Result<Rows> {
+            let mut statement = db.prepare("SELECT id, upload FROM uploads ORDER BY id")?;
+            let uploads = statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut statement =
+                db.prepare("SELECT upload, number, etag, blob FROM parts ORDER BY upload, number")?;
+            let parts = statement
+                .query_map([], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok((uploads, parts))
+        };
+        let (uploads, parts) = read().map_err(|e| fail(path, e))?;
+        let mut restored = std::collections::BTreeMap::new();
+        for (id, upload) in uploads {
+            let upload: R2Upload = serde_json::from_str(&upload).map_err(|e| fail(path, e))?;
+            restored.insert(id, upload);
+        }
+        for (id, number, etag, blob) in parts {
+            let blob_path = blobs.join(&blob);
+            let body = std::fs::read(&blob_path).map_err(|e| fail(&blob_path, e))?;
+            if let Some(upload) = restored.get_mut(&id) {
+                upload.parts.insert(number, (etag, body));
+            }
+        }
+        for (id, upload) in restored {
+            bucket.restore_upload(id, upload);
+        }
+        Ok(())
+    }
+
+    /// Writes multipart upload `upload_id` as `bucket` now has it (or its end) to disk: each
+    /// part's body to a file of its own before the index names it.
+    pub fn save_r2_upload(
+        &self,
+        bucket: &R2Bucket,
+        name: &str,
+        upload_id: &str,
+    ) -> Result<(), PersistError> {
+        let (mut db, path, blobs) = self.r2_db(name)?;
+        let stored: Vec<(u32, String, String)> = {
+            let read = || -> rusqlite::Result<Vec<(u32, String, String)>> {
+                let mut statement =
+                    db.prepare("SELECT number, etag, blob FROM parts WHERE upload = ?1")?;
+                let rows = statement.query_map([upload_id], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })?;
+                rows.collect()
+            };
+            read().map_err(|e| fail(&path, e))?
+        };
+        let tx = db.transaction().map_err(|e| fail(&path, e))?;
+        let mut gone: Vec<String> = Vec::new();
+        let written = (|| -> Result<(), PersistError> {
+            let sql = |e| fail(&path, e);
+            match bucket.upload(upload_id) {
+                None => {
+                    tx.execute("DELETE FROM uploads WHERE id = ?1", [upload_id])
+                        .map_err(sql)?;
+                    tx.execute("DELETE FROM parts WHERE upload = ?1", [upload_id])
+                        .map_err(sql)?;
+                    gone.extend(stored.iter().map(|(_, _, blob)| blob.clone()));
+                }
+                Some(upload) => {
+                    let json = serde_json::to_string(upload).map_err(|e| fail(&path, e))?;
+                    tx.execute(
+                        "INSERT OR REPLACE INTO uploads VALUES (?1, ?2)",
+                        params![upload_id, json],
+                    )
+                    .map_err(sql)?;
+                    for (number, (etag, body)) in &upload.parts {
+                        if stored.iter().any(|(n, e, _)| n == number && e == etag) {
+                            continue;
+                        }
+                        let blob = component(&format!("part-{upload_id}-{number}-{etag}"));
+                        let blob_path = blobs.join(&blob);
+                        std::fs::write(&blob_path, body).map_err(|e| fail(&blob_path, e))?;
+                        tx.execute(
+                            "INSERT OR REPLACE INTO parts VALUES (?1, ?2, ?3, ?4)",
+                            params![upload_id, number, etag, blob],
+                        )
+                        .map_err(sql)?;
+                        gone.extend(
+                            stored
+                                .iter()
+                                .filter(|(n, _, _)| n == number)
+                                .map(|(_, _, blob)| blob.clone()),
+                        );
+                    }
+                }
+            }
+            Ok(())
+        })();
+        written?;
+        tx.commit().map_err(|e| fail(&path, e))?;
+        for blob in gone {
+            // Best effort, as for replaced object versions.
+            let _ = std::fs::remove_file(blobs.join(blob));
+        }
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! colo of the bucket's first use), reached across the network (semantics.md §3.1).
 
 use edgesim_runtime::host::R2Result;
-use edgesim_runtime::storage::r2::{R2Bucket, R2Error, R2Op};
+use edgesim_runtime::storage::r2::{R2Bucket, R2Error, R2Op, R2Reply};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -32,11 +32,28 @@ impl R2Service {
         persist
             .check(persist.load_r2(store, bucket))
             .ok_or_else(|| R2Error::internal(action))?;
+        let upload = match &op {
+            R2Op::UploadPart { upload_id, .. }
+            | R2Op::Complete { upload_id, .. }
+            | R2Op::Abort { upload_id, .. } => Some(upload_id.clone()),
+            _ => None,
+        };
         let result = store.apply(op, body, platform.now_ms())?;
-        if !written.is_empty() {
-            persist
+        let upload = match &result.0 {
+            R2Reply::Upload { upload_id } => Some(upload_id.clone()),
+            _ => upload,
+        };
+        let saved = (written.is_empty()
+            || persist
                 .check(persist.save_r2_keys(store, bucket, &written))
-                .ok_or_else(|| R2Error::internal(action))?;
+                .is_some())
+            && upload.is_none_or(|id| {
+                persist
+                    .check(persist.save_r2_upload(store, bucket, &id))
+                    .is_some()
+            });
+        if !saved {
+            return Err(R2Error::internal(action));
         }
         Ok(result)
     }

@@ -150,7 +150,8 @@ fn replay_confirms_a_seed_replays_byte_for_byte() {
     );
 }
 
-/// A Worker counting its runs in KV, R2 and D1; `?fail` makes it throw after writing.
+/// A Worker counting its runs in KV, R2 and D1; the first run starts a multipart upload that
+/// the third completes; `?fail` makes it throw after writing.
 const PERSISTED_WORKER: &str = r#"export default {
   async fetch(request, env) {
     const n = Number((await env.KV.get("count")) ?? 0) + 1;
@@ -159,9 +160,20 @@ const PERSISTED_WORKER: &str = r#"export default {
     await env.B.put("last", `run ${n}`);
     await env.DB.exec("CREATE TABLE IF NOT EXISTS runs (n INTEGER)");
     await env.DB.prepare("INSERT INTO runs VALUES (?)").bind(n).run();
+    if (n === 1) {
+      const upload = await env.B.createMultipartUpload("big");
+      const part = await upload.uploadPart(1, "part one");
+      await env.KV.put("upload", JSON.stringify([upload.uploadId, part]));
+    }
+    let big = null;
+    if (n === 3) {
+      const [id, part] = JSON.parse(await env.KV.get("upload"));
+      await env.B.resumeMultipartUpload("big", id).complete([part]);
+      big = await (await env.B.get("big")).text();
+    }
     if (new URL(request.url).searchParams.has("fail")) throw new Error("after the writes");
     const { results } = await env.DB.prepare("SELECT group_concat(n) AS ns FROM runs").all();
-    return Response.json({ n, last: last && (await last.text()), runs: results[0].ns });
+    return Response.json({ n, last: last && (await last.text()), runs: results[0].ns, big });
   },
 };"#;
 
@@ -199,16 +211,22 @@ fn fetch_persist_to_carries_kv_r2_and_d1_data_to_the_next_run() {
             .trim()
             .to_string()
     };
-    assert_eq!(fetch("https://x/"), r#"{"n":1,"last":null,"runs":"1"}"#);
+    assert_eq!(
+        fetch("https://x/"),
+        r#"{"n":1,"last":null,"runs":"1","big":null}"#
+    );
     // The invocation fails after its writes; each write was acknowledged, so each stays.
     assert!(fetch("https://x/?fail").contains("Error 1101"));
     assert_eq!(
         fetch("https://x/"),
-        r#"{"n":3,"last":"run 2","runs":"1,2,3"}"#
+        r#"{"n":3,"last":"run 2","runs":"1,2,3","big":"part one"}"#
     );
     // Without the directory, a run starts empty.
     let out = edgesim(&["fetch", config.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains(r#"{"n":1,"last":null,"runs":"1"}"#));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(r#"{"n":1,"last":null,"runs":"1","big":null}"#)
+    );
 }
 
 #[test]

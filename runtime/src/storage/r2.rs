@@ -199,11 +199,16 @@ struct Stored {
     body: Vec<u8>,
 }
 
-#[derive(Debug, Clone, Default)]
-struct Upload {
-    http_metadata: BTreeMap<String, String>,
-    custom_metadata: BTreeMap<String, String>,
-    parts: BTreeMap<u32, (String, Vec<u8>)>,
+/// A multipart upload in progress: the metadata the object will get, and the parts so far
+/// by number, each with its ETag.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Upload {
+    pub key: String,
+    pub http_metadata: BTreeMap<String, String>,
+    pub custom_metadata: BTreeMap<String, String>,
+    #[serde(skip)]
+    pub parts: BTreeMap<u32, (String, Vec<u8>)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -274,6 +279,16 @@ impl R2Bucket {
     /// Puts back an object a host kept on disk.
     pub fn restore(&mut self, meta: R2Meta, body: Vec<u8>) {
         self.objects.insert(meta.key.clone(), Stored { meta, body });
+    }
+
+    /// Multipart upload `upload_id`, while it is in progress.
+    pub fn upload(&self, upload_id: &str) -> Option<&Upload> {
+        self.uploads.get(upload_id)
+    }
+
+    /// Puts back an upload in progress a host kept on disk.
+    pub fn restore_upload(&mut self, upload_id: String, upload: Upload) {
+        self.uploads.insert(upload_id, upload);
     }
 
     /// How many ids the bucket has handed out; a restored bucket goes on from there, so a new
@@ -378,6 +393,7 @@ impl R2Bucket {
                 self.uploads.insert(
                     upload_id.clone(),
                     Upload {
+                        key,
                         http_metadata,
                         custom_metadata,
                         parts: BTreeMap::new(),
