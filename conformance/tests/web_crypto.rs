@@ -243,3 +243,34 @@ fn x25519_derives_the_rfc_7748_shared_secret_and_generates_agreeing_pairs() {
         ])
     );
 }
+
+/// The GCM specification's test case 2 (zero key, zero 96-bit IV, one zero block), with the
+/// full tag and a 64-bit one; IVs of other lengths and the shortest tag round trip.
+#[test]
+fn aes_gcm_takes_any_iv_length_and_tags_of_32_to_128_bits() {
+    let v = run("const key = await crypto.subtle.importKey('raw', new Uint8Array(16), 'AES-GCM', false, ['encrypt', 'decrypt']);
+       const gcm = (iv, tagLength, data) => crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength }, key, data);
+       const fail = async (f) => { try { await f(); return 'ok'; } catch (e) { return `${e.name}: ${e.message}`; } };
+       const full = hex(await gcm(new Uint8Array(12), 128, new Uint8Array(16)));
+       const short = hex(await gcm(new Uint8Array(12), 64, new Uint8Array(16)));
+       const trips = [];
+       for (const [ivBytes, tagLength] of [[1, 32], [8, 96], [60, 104], [16, 120]]) {
+         const iv = new Uint8Array(ivBytes).fill(3);
+         const sealed = await gcm(iv, tagLength, enc.encode('hello'));
+         const opened = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, tagLength }, key, sealed);
+         trips.push([sealed.byteLength, new TextDecoder().decode(opened)]);
+       }
+       return [full, short, trips,
+         await fail(() => gcm(new Uint8Array(12), 100, new Uint8Array(1))),
+         await fail(() => crypto.subtle.decrypt({ name: 'AES-GCM', iv: new Uint8Array(12), tagLength: 96 }, key, new Uint8Array(11)))];");
+    assert_eq!(
+        v,
+        json!([
+            "0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bddf",
+            "0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bd",
+            [[9, "hello"], [17, "hello"], [18, "hello"], [20, "hello"]],
+            "OperationError: Invalid AES-GCM tag length 100.",
+            "OperationError: Ciphertext length of 88 bits must be greater than or equal to the size of the AES-GCM tag length of 96 bits."
+        ])
+    );
+}

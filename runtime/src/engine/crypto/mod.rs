@@ -7,6 +7,7 @@
 
 mod asymmetric;
 mod ec;
+mod gcm;
 pub mod jwk;
 mod rsa_keys;
 mod symmetric;
