@@ -209,3 +209,30 @@ fn the_incoming_request_carries_its_colo_in_cf() {
         json!({"colo": "LHR"})
     );
 }
+
+#[test]
+fn the_incoming_request_has_immutable_headers_and_a_serialised_url() {
+    let w = edgesim_conformance::js(
+        "export default { fetch(r) {
+           let set;
+           try { r.headers.set('x-added', '1'); set = 'ok'; } catch (e) { set = `${e.constructor.name}: ${e.message}`; }
+           const copy = new Request(r);
+           copy.headers.set('x-added', '1');
+           return Response.json([set, r.headers.get('x-test'), copy.headers.get('x-added'), r.url]);
+         } };",
+    );
+    let mut request = edgesim_conformance::get("https://EXAMPLE.com:443/a/../b?q");
+    request.headers.push(("x-test".into(), "yes".into()));
+    let x = edgesim_conformance::Run::default()
+        .fetch(&w, request)
+        .unwrap();
+    assert_eq!(
+        edgesim_conformance::body_json(&x.response),
+        json!([
+            "TypeError: Can't modify immutable headers.",
+            "yes",
+            "1",
+            "https://example.com/b?q"
+        ])
+    );
+}

@@ -274,6 +274,8 @@ impl Isolate {
     fn dispatch_request(&mut self, id: InvocationId, request: &HttpRequest, to_object: bool) {
         let colo = self.colo.clone();
         let headers = header_pairs(request);
+        // The Worker sees the URL as WHATWG serialises it (`Request.url`).
+        let url = url::Url::parse(&request.url).map_or_else(|_| request.url.clone(), String::from);
         self.run_js(Some(id), |ctx, e| {
             let entry = if to_object {
                 &e.dispatch_object_fetch
@@ -285,7 +287,7 @@ impl Isolate {
             f.call::<_, ()>((
                 id as f64,
                 request.method.clone(),
-                request.url.clone(),
+                url,
                 colo.clone(),
                 headers,
                 body,

@@ -179,7 +179,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Resu
                              target: Vec<Option<String>>,
                              method: String,
                              url: String,
-                             headers: Vec<Vec<String>>,
+                             headers: Vec<String>,
                              body: Option<TypedArray<'js, u8>>|
           -> rquickjs::Result<f64> {
         let request = HttpRequest {

@@ -207,7 +207,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     op!("fetch", move |ctx: Ctx<'js>,
                        method: String,
                        url: String,
-                       headers: Vec<Vec<String>>,
+                       headers: Vec<String>,
                        body: Option<TypedArray<'js, u8>>|
           -> rquickjs::Result<f64> {
         require_request(&ctx, &i)?;
@@ -251,7 +251,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     op!("cache", move |ctx: Ctx<'js>,
                        kind: String,
                        target: Vec<String>,
-                       headers: Vec<Vec<String>>,
+                       headers: Vec<String>,
                        status: u16,
                        body: Option<TypedArray<'js, u8>>|
           -> rquickjs::Result<f64> {
@@ -341,7 +341,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     op!("respond", move |id: f64,
                          status: u16,
                          status_text: String,
-                         headers: Vec<Vec<String>>,
+                         headers: Vec<String>,
                          body: TypedArray<'js, u8>,
                          socket: Option<
         super::socket_ops::SocketHandle,
@@ -391,10 +391,15 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
 }
 
 /// `[[name, value], ...]` from JavaScript as header pairs (malformed entries dropped).
-pub(super) fn pairs(list: Vec<Vec<String>>) -> Vec<(String, String)> {
-    list.into_iter()
-        .filter_map(|p| <[String; 2]>::try_from(p).ok().map(|[k, v]| (k, v)))
-        .collect()
+/// Header pairs from the flat `[name, value, name, value, …]` list `Headers._flat` makes
+/// (one array of strings crosses into Rust faster than an array of pairs).
+pub(super) fn pairs(flat: Vec<String>) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(flat.len() / 2);
+    let mut items = flat.into_iter();
+    while let (Some(k), Some(v)) = (items.next(), items.next()) {
+        out.push((k, v));
+    }
+    out
 }
 
 /// Copies the bytes out of a Uint8Array (empty if its buffer was detached).

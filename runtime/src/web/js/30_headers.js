@@ -51,9 +51,12 @@ class Headers {
     }
   }
   static _freeze(h) { h.#immutable = true; return h; }
-  static _pairs(h) {
+  /// Appends a lower-case name and a value the runtime made itself, skipping the checks.
+  static _appendValid(h, name, value) { h.#list.push([name, value]); }
+  /// `[name, value, name, value, …]`: how header lists cross into Rust (engine/ops.rs `pairs`).
+  static _flat(h) {
     const out = [];
-    for (let i = 0; i < h.#list.length; i++) out.push([h.#list[i][0], h.#list[i][1]]);
+    for (let i = 0; i < h.#list.length; i++) out.push(h.#list[i][0], h.#list[i][1]);
     return out;
   }
   #check(name, value) {

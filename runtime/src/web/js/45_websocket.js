@@ -65,7 +65,7 @@ class WebSocket extends EventTarget {
     const parsed = new URL(href);
     if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") throw err("The url scheme must be ws or wss.");
     if (parsed.hash !== "" || href.includes("#")) throw err("The url fragment must be empty.");
-    const headers = [["upgrade", "websocket"]];
+    const headers = ["upgrade", "websocket"]; // flat name, value pairs (Headers._flat)
     if (protocols !== undefined) {
       const list = Array.isArray(protocols) ? protocols.map(String) : [String(protocols)];
       const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -74,7 +74,7 @@ class WebSocket extends EventTarget {
         if (list.some((p) => !token.test(p))) throw err("One of the protocol header tokens is invalid.");
         if (new Set(list).size !== list.length) throw err("The protocols header cannot have repeating values.");
       } else if (!token.test(list[0])) throw err("The protocol header token is invalid.");
-      headers.push(["sec-websocket-protocol", list.join(", ")]);
+      headers.push("sec-websocket-protocol", list.join(", "));
     }
     this.#url = url;
     this.#state = "connecting";

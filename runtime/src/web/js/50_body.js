@@ -50,6 +50,8 @@ define(G, "File", File);
 /// Turns a BodyInit into `{bytes | stream, contentType}`.
 function extractBody(init) {
   if (init === null || init === undefined) return { bytes: null, stream: null, contentType: null };
+  // The usual body first: a string needs none of the checks below.
+  if (typeof init === "string") return { bytes: utf8(init), stream: null, contentType: "text/plain;charset=UTF-8" };
   if (init instanceof ReadableStream) return { bytes: null, stream: init, contentType: null };
   if (init instanceof Blob) return { bytes: Blob._bytes(init).slice(), stream: null, contentType: init.type || null };
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { bytes: toBytes(init, "Body").slice(), stream: null, contentType: null };
@@ -130,9 +132,22 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const KNOWN_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
 
+/// Marks the platform's own construction of an incoming request (`Request._incoming`).
+const INCOMING = Symbol("incoming request");
+
 class Request {
-  #method; #url; #headers; #body; #redirect; #signal; #cf;
+  #method; #url; #headers = null; #headerPairs = null; #body; #redirect = "follow"; #signal = null; #cf;
   constructor(input, init = {}) {
+    if (input === INCOMING) {
+      // What the platform delivers is valid already: a parsed URL, a method, header pairs
+      // (made into a Headers object only if the Worker asks), bytes or null for a body.
+      this.#url = init.url;
+      this.#method = init.method;
+      this.#headerPairs = init.headers;
+      this.#cf = init.cf;
+      this.#body = new BodyState({ bytes: init.body, stream: null });
+      return;
+    }
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
     init = init ?? {};
     let source = null;
@@ -163,7 +178,7 @@ class Request {
     }
     if (init.cf !== undefined) this.#cf = init.cf;
     this.#signal = init.signal ?? source?.signal ?? null;
-    this.#headers = new Headers(init.headers !== undefined ? init.headers : source ? source.#headers : undefined);
+    this.#headers = new Headers(init.headers !== undefined ? init.headers : source ? source.#headersObject() : undefined);
     const hasBody = init.body !== undefined && init.body !== null;
     if (hasBody && (this.#method === "GET" || this.#method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
     if (hasBody) {
@@ -179,10 +194,22 @@ class Request {
     }
     if ((this.#method === "GET" || this.#method === "HEAD") && !this.#body.isNull) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
   }
+  /// The request the platform hands the Worker; `body` is null for GET and HEAD.
+  static _incoming(url, method, headers, body, cf) {
+    return new Request(INCOMING, { url, method, headers, body, cf });
+  }
+  #headersObject() {
+    if (this.#headers === null) {
+      // An incoming request's headers are immutable, as in workerd.
+      this.#headers = Headers._freeze(new Headers(this.#headerPairs));
+      this.#headerPairs = null;
+    }
+    return this.#headers;
+  }
   static _body(r) { return r.#body; }
   get method() { return this.#method; }
   get url() { return this.#url; }
-  get headers() { return this.#headers; }
+  get headers() { return this.#headersObject(); }
   get redirect() { return this.#redirect; }
   get signal() { return this.#signal; }
   get cf() { return this.#cf; }
@@ -191,7 +218,7 @@ class Request {
   get keepalive() { return false; }
   get cache() { return undefined; }
   clone() {
-    const r = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, cf: this.#cf, signal: this.#signal });
+    const r = new Request(this.#url, { method: this.#method, headers: this.#headersObject(), redirect: this.#redirect, cf: this.#cf, signal: this.#signal });
     r.#body = this.#body.tee();
     return r;
   }
@@ -220,7 +247,7 @@ class Response {
       throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
     }
     if (NULL_BODY_STATUS.has(status)) { extracted.bytes = null; extracted.stream = null; }
-    if (extracted.contentType && !this.#headers.has("content-type")) this.#headers.set("content-type", extracted.contentType);
+    if (extracted.contentType && !this.#headers.has("content-type")) Headers._appendValid(this.#headers, "content-type", extracted.contentType);
     this.#body = new BodyState(extracted);
   }
   static _body(r) { return r.#body; }

@@ -39,7 +39,7 @@ async function fetch(input, init) {
   const urlList = [];
   for (let hop = 0; ; hop++) {
     const body = Request._body(request).isNull ? null : await Request._body(request).consume();
-    const pairs = Headers._pairs(request.headers);
+    const pairs = Headers._flat(request.headers);
     const [status, statusText, headers, bytes, socket] = await abortable(awaitOp(ops.fetch(request.method, request.url, pairs, body)), signal);
     if (socket !== undefined) return upgradeResponse(status, statusText, headers, socket);
     urlList.push(request.url);

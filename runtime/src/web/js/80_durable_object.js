@@ -65,7 +65,7 @@ class DurableObjectStub {
     const state = Request._body(request);
     const body = state.isNull ? null : await state.consume();
     const [status, statusText, headers, bytes, socket] = await awaitOp(
-      ops.objectFetch(this.#target, request.method, request.url, Headers._pairs(request.headers), body));
+      ops.objectFetch(this.#target, request.method, request.url, Headers._flat(request.headers), body));
     if (socket !== undefined) return upgradeResponse(status, statusText, headers, socket);
     const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
     return new Response(nullBody ? null : bytes, { status, statusText, headers });
@@ -471,12 +471,12 @@ function dispatchObjectFetch(id, method, url, _colo, headers, body) {
     const instance = await objectInstance();
     if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
     const noBody = method === "GET" || method === "HEAD";
-    const response = await instance.fetch(new Request(url, { method, headers, body: noBody ? null : body }));
+    const response = await instance.fetch(Request._incoming(url, method, headers, noBody ? null : body, undefined));
     if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
     const socket = response.webSocket ? sockets().WebSocket._couple(response.webSocket) : null;
     const state = Response._body(response);
     const bytes = state.isNull ? new Uint8Array(0) : await state.consume();
-    ops.respond(id, response.status, response.statusText, Headers._pairs(response.headers), bytes, socket);
+    ops.respond(id, response.status, response.statusText, Headers._flat(response.headers), bytes, socket);
   })().catch(throwBack(id));
 }
 

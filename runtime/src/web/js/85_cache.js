@@ -17,7 +17,7 @@ class Cache {
   async match(request, options) {
     const req = cacheRequest(request);
     if (req.method !== "GET" && !options?.ignoreMethod) return undefined;
-    const found = await awaitOp(ops.cache("match", [this.#name, req.url], Headers._pairs(req.headers), 0, null));
+    const found = await awaitOp(ops.cache("match", [this.#name, req.url], Headers._flat(req.headers), 0, null));
     if (found === null) return undefined;
     const [status, statusText, headers, bytes] = found;
     return new Response(status === 304 ? null : bytes, { status, statusText, headers });
@@ -36,7 +36,7 @@ class Cache {
     const bytes = new Uint8Array(await response.arrayBuffer());
     const protocol = new URL(req.url).protocol;
     if (protocol !== "http:" && protocol !== "https:") return undefined;
-    await awaitOp(ops.cache("put", [this.#name, req.url], Headers._pairs(response.headers), response.status, bytes));
+    await awaitOp(ops.cache("put", [this.#name, req.url], Headers._flat(response.headers), response.status, bytes));
     return undefined;
   }
 
