@@ -274,3 +274,47 @@ fn aes_gcm_takes_any_iv_length_and_tags_of_32_to_128_bits() {
         ])
     );
 }
+
+#[test]
+fn p521_ecdsa_and_ecdh_round_trip_through_every_format() {
+    let v = run("const alg = { name: 'ECDSA', namedCurve: 'P-521' };
+       const { privateKey, publicKey } = await crypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+       const data = enc.encode('payload');
+       const jwk = await crypto.subtle.exportKey('jwk', privateKey);
+       const priv2 = await crypto.subtle.importKey('jwk', jwk, alg, false, ['sign']);
+       const pub2 = await crypto.subtle.importKey('spki', await crypto.subtle.exportKey('spki', publicKey), alg, true, ['verify']);
+       const pub3 = await crypto.subtle.importKey('raw', await crypto.subtle.exportKey('raw', publicKey), alg, true, ['verify']);
+       const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-512' }, priv2, data);
+       const verify = (key, bytes) => crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-512' }, key, sig, bytes);
+       const a = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-521' }, false, ['deriveBits']);
+       const b = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-521' }, false, ['deriveBits']);
+       const ab = hex(await crypto.subtle.deriveBits({ name: 'ECDH', public: b.publicKey }, a.privateKey, 528));
+       const ba = hex(await crypto.subtle.deriveBits({ name: 'ECDH', public: a.publicKey }, b.privateKey, 528));
+       return [sig.byteLength, await verify(pub2, data), await verify(pub3, data), await verify(pub2, enc.encode('other')),
+               jwk.crv, jwk.x.length, jwk.d.length, (await crypto.subtle.exportKey('raw', pub3)).byteLength,
+               ab === ba, ab.length];");
+    assert_eq!(
+        v,
+        json!([132, true, true, false, "P-521", 88, 88, 133, true, 132])
+    );
+}
+
+/// A key, signature and shared secret made by another implementation (pyca/cryptography 48 on
+/// OpenSSL: P-521 with SHA-512, IEEE P1363 signature; ECDH with a second key).
+#[test]
+fn p521_verifies_and_agrees_with_an_independent_implementation() {
+    let v = run("const ec = (name) => ({ name, namedCurve: 'P-521' });
+       const pub = await crypto.subtle.importKey('spki', unhex('30819b301006072a8648ce3d020106052b810400230381860004005f2348ed9c333aaa631cb0f191e12a9dcdec540bae343957b1cd4bbda1d125f671eb43980f2f61417bf847c87d05103a105a525532cc0d246342e94a621b6ab4fa01df577468a8c8658e0d99e11d3e11b30b02af1c0359e4e5db3686073b5ef1ee8ca621d27eff088cde8e61fd1eb5c7e3e33636f4eea60f10525ee105ab7f85f2b6ba'), ec('ECDSA'), false, ['verify']);
+       const sig = unhex('00712a7d2561035e253e0e2abfeaef1626f10b71a716a4b91ccec8bb977dcd3bda9fbde2a3770a28c831cdd8f3bd3bcdc7cab9086d3b2d3a6d6b37be2600d376e59101559400fcfb0ab3b3bac84bf1e5e2926c74054c07cbe10af43e40343c7097231fcb2f96f159930c10e3b1eb2505480b2dbc18bbe8e4cf7ae7a11b391cd2421140b0');
+       const ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-512' }, pub, sig, enc.encode('interop'));
+       const mine = await crypto.subtle.importKey('pkcs8', unhex('3081ee020100301006072a8648ce3d020106052b810400230481d63081d3020101044200000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001234567890abcdef1234567890abcdefa181890381860004005f2348ed9c333aaa631cb0f191e12a9dcdec540bae343957b1cd4bbda1d125f671eb43980f2f61417bf847c87d05103a105a525532cc0d246342e94a621b6ab4fa01df577468a8c8658e0d99e11d3e11b30b02af1c0359e4e5db3686073b5ef1ee8ca621d27eff088cde8e61fd1eb5c7e3e33636f4eea60f10525ee105ab7f85f2b6ba'), ec('ECDH'), false, ['deriveBits']);
+       const peer = await crypto.subtle.importKey('raw', unhex('0401a51f00506181dd4d7ab2d68863eba6e11b82a6a7308627453e013d862e87dc29fc94cc9bb36f12335c62fc645d8049c7d9023f979cf890ad0bb7c280714e91379b01d0830a270c770d0850347108b0fa7a9777a4fa71f4dad769501e813e00073641e95f7e758331a40bcd0ef1cd72e41e72be13fb109554b3ee52303be8f28f7ae48e'), ec('ECDH'), false, []);
+       return [ok, hex(await crypto.subtle.deriveBits({ name: 'ECDH', public: peer }, mine, 528))];");
+    assert_eq!(
+        v,
+        json!([
+            true,
+            "01869b2dd11e594e1a30533bcaf7754b2dee8659833dbf87fcca399d1a37c3e2339b5c754e154c17d97e7e5922ea3c6e4e21c6d2f50742cec587b52861e80b17c0d3"
+        ])
+    );
+}

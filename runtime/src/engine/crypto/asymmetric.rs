@@ -1,10 +1,10 @@
-//! Public-key algorithms: ECDSA and ECDH on P-256 and P-384, Ed25519, and RSA
+//! Public-key algorithms: ECDSA and ECDH on P-256, P-384 and P-521, Ed25519, and RSA
 //! (RSASSA-PKCS1-v1_5, RSA-PSS, RSA-OAEP). Keys travel as PKCS#8 (private) or SPKI (public) DER.
 
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use rsa::{BigUint, RsaPrivateKey};
 
-use super::ec::{curve_of, p256_ops, p384_ops};
+use super::ec::{curve_of, p256_ops, p384_ops, p521_ops};
 use super::rsa_keys::{
     oaep_scheme, pkcs1_scheme, pss_scheme, rsa_export, rsa_import, rsa_info, rsa_private,
     rsa_public,
@@ -142,6 +142,7 @@ pub fn import(params: &Params, format: &str, data: KeyData<'_>) -> CryptoResult<
         "ECDSA" | "ECDH" => {
             let k = match curve_of(params)? {
                 "P-256" => p256_ops::import(format, data)?,
+                "P-521" => p521_ops::import(format, data)?,
                 _ => p384_ops::import(format, data)?,
             };
             if k.info.named_curve.as_deref() != params.named_curve.as_deref() {
@@ -175,6 +176,7 @@ pub fn export(
     match params.name.as_str() {
         "ECDSA" | "ECDH" => match info.named_curve.as_deref() {
             Some("P-256") => p256_ops::export(kind, format, material),
+            Some("P-521") => p521_ops::export(kind, format, material),
             _ => p384_ops::export(kind, format, material),
         },
         "X25519" => super::x25519::export(kind, format, material),
@@ -244,8 +246,9 @@ pub fn sign(
         "ECDSA" => {
             let digest = hashed(params.hash.as_deref(), data)?;
             match key_params.named_curve.as_deref() {
-                Some("P-256") => p256_ops::sign(material, &digest),
-                _ => p384_ops::sign(material, &digest),
+                Some("P-256") => p256_ops::sign(material, &digest, rng),
+                Some("P-521") => p521_ops::sign(material, &digest, rng),
+                _ => p384_ops::sign(material, &digest, rng),
             }
         }
         "Ed25519" | "NODE-ED25519" => {
@@ -294,6 +297,7 @@ pub fn verify(
             let digest = hashed(params.hash.as_deref(), data)?;
             match key_params.named_curve.as_deref() {
                 Some("P-256") => p256_ops::verify(material, signature, &digest),
+                Some("P-521") => p521_ops::verify(material, signature, &digest),
                 _ => p384_ops::verify(material, signature, &digest),
             }
         }
@@ -367,6 +371,7 @@ pub fn ecdh(
     let shared = match (params.name.as_str(), params.named_curve.as_deref()) {
         ("X25519", _) => super::x25519::shared_secret(material, peer)?,
         (_, Some("P-256")) => p256_ops::ecdh(material, peer)?,
+        (_, Some("P-521")) => p521_ops::ecdh(material, peer)?,
         _ => p384_ops::ecdh(material, peer)?,
     };
     let max = shared.len() as u32 * 8;
@@ -392,6 +397,7 @@ pub fn generate(params: &Params, rng: &mut dyn FnMut(&mut [u8])) -> CryptoResult
     let (private, public) = match params.name.as_str() {
         "ECDSA" | "ECDH" => match curve_of(params)? {
             "P-256" => p256_ops::generate(rng)?,
+            "P-521" => p521_ops::generate(rng)?,
             _ => p384_ops::generate(rng)?,
         },
         "X25519" => super::x25519::generate(rng),

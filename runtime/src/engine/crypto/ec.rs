@@ -1,5 +1,5 @@
-//! Elliptic-curve keys on P-256 and P-384: import and export in every format, ECDSA over a
-//! prehashed message (IEEE P1363 signatures), and ECDH.
+//! Elliptic-curve keys on P-256, P-384 and P-521: import and export in every format, ECDSA over
+//! a prehashed message (IEEE P1363 signatures), and ECDH.
 
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey};
 
@@ -23,7 +23,7 @@ macro_rules! ec_curve {
             use super::*;
             use $crate_::{PublicKey, SecretKey};
             use $crate_::elliptic_curve::sec1::{EncodedPoint, FromEncodedPoint, ToEncodedPoint};
-            use $crate_::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+            use $crate_::ecdsa::signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner};
             use $crate_::ecdsa::{Signature, SigningKey, VerifyingKey};
 
             pub fn import(format: &str, data: KeyData<'_>) -> CryptoResult<Key> {
@@ -123,16 +123,25 @@ macro_rules! ec_curve {
                 }
             }
 
-            pub fn sign(material: &[u8], digest: &[u8]) -> CryptoResult<Vec<u8>> {
-                let signer = SigningKey::from(secret_of(material)?);
+            /// Signs with a nonce drawn from the seed, as BoringSSL's ECDSA draws one at random.
+            pub fn sign(
+                material: &[u8],
+                digest: &[u8],
+                rng: &mut dyn FnMut(&mut [u8]),
+            ) -> CryptoResult<Vec<u8>> {
+                // From the scalar's bytes: p521's signing key wraps the generic one instead of
+                // converting from a SecretKey, and this works for every curve.
+                let signer = SigningKey::from_bytes(&secret_of(material)?.to_bytes())
+                    .or_else(|_| operation_error("ECDSA signing failed."))?;
                 let sig: Signature = signer
-                    .sign_prehash(digest)
+                    .sign_prehash_with_rng(&mut HostRng(rng), digest)
                     .or_else(|_| operation_error("ECDSA signing failed."))?;
                 Ok(sig.to_bytes().to_vec())
             }
 
             pub fn verify(material: &[u8], signature: &[u8], digest: &[u8]) -> CryptoResult<bool> {
-                let verifier = VerifyingKey::from(public_of("public", material)?);
+                let verifier = VerifyingKey::from_affine(*public_of("public", material)?.as_affine())
+                    .or_else(|_| data_error("Invalid EC public key."))?;
                 let Ok(sig) = Signature::from_slice(signature) else {
                     return Ok(false);
                 };
@@ -160,14 +169,11 @@ macro_rules! ec_curve {
 
 ec_curve!(p256_ops, p256, NistP256, "P-256", 32);
 ec_curve!(p384_ops, p384, NistP384, "P-384", 48);
+ec_curve!(p521_ops, p521, NistP521, "P-521", 66);
 
 pub fn curve_of(params: &Params) -> CryptoResult<&str> {
     match params.named_curve.as_deref() {
-        Some(c @ ("P-256" | "P-384")) => Ok(c),
-        Some("P-521") => err(
-            "NotSupportedError",
-            "edgesim: the P-521 curve is not supported yet.",
-        ),
+        Some(c @ ("P-256" | "P-384" | "P-521")) => Ok(c),
         Some(other) => err(
             "NotSupportedError",
             format!("Unsupported namedCurve \"{other}\"."),
