@@ -194,7 +194,10 @@ impl Host for SimHost {
         }
         let platform = self.platform.clone();
         let object = object.clone();
-        Box::pin(async move { platform.objects.storage(&object, op).await })
+        Box::pin(async move {
+            let persist = platform.persist.as_ref();
+            platform.objects.storage(&object, op, persist).await
+        })
     }
 
     fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {

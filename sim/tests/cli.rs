@@ -192,25 +192,29 @@ fn persisted_worker(dir: &str) -> (PathBuf, PathBuf) {
     (config, state)
 }
 
+/// The body `edgesim fetch <config> <url> --persist-to <state>` prints (it must exit 0).
+fn fetch_persisted(config: &Path, state: &Path, url: &str) -> String {
+    let out = edgesim(&[
+        "fetch",
+        config.to_str().unwrap(),
+        url,
+        "--persist-to",
+        state.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    stdout
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
 #[test]
 fn fetch_persist_to_carries_kv_r2_and_d1_data_to_the_next_run() {
     let (config, state) = persisted_worker("persist");
-    let fetch = |url: &str| {
-        let out = edgesim(&[
-            "fetch",
-            config.to_str().unwrap(),
-            url,
-            "--persist-to",
-            state.to_str().unwrap(),
-        ]);
-        assert_eq!(out.status.code(), Some(0), "{out:?}");
-        let body = String::from_utf8_lossy(&out.stdout).to_string();
-        body.split("\r\n\r\n")
-            .nth(1)
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
+    let fetch = |url: &str| fetch_persisted(&config, &state, url);
     assert_eq!(
         fetch("https://x/"),
         r#"{"n":1,"last":null,"runs":"1","big":null}"#
@@ -243,5 +247,59 @@ fn fetch_persist_to_a_file_is_bad_input() {
     assert!(
         stderr.contains("error: --persist-to: ") && stderr.contains("wrangler.toml"),
         "{stderr}"
+    );
+}
+
+/// A SQLite-backed object counting in SQL and in its KV API (and setting an alarm), and a
+/// KV-backed one counting in its KV API.
+const PERSISTED_OBJECTS: &str = r#"import { DurableObject } from "cloudflare:workers";
+export class SqlCounter extends DurableObject {
+  async fetch() {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS hits (n INTEGER)");
+    const n = sql.exec("SELECT count(*) AS c FROM hits").toArray()[0].c + 1;
+    sql.exec("INSERT INTO hits VALUES (?)", n);
+    const kv = ((await this.ctx.storage.get("kv")) ?? 0) + 1;
+    await this.ctx.storage.put("kv", kv);
+    if (n === 1) await this.ctx.storage.setAlarm(Date.now() + 3_600_000);
+    return Response.json({ n, kv, alarm: (await this.ctx.storage.getAlarm()) !== null });
+  }
+  async alarm() {}
+}
+export class KvCounter extends DurableObject {
+  async fetch() {
+    const n = ((await this.ctx.storage.get("n")) ?? 0) + 1;
+    await this.ctx.storage.put("n", n);
+    return Response.json({ n });
+  }
+}
+export default {
+  async fetch(request, env) {
+    const sql = await (await env.SQL.get(env.SQL.idFromName("a")).fetch("https://do/")).json();
+    const kv = await (await env.KVC.get(env.KVC.idFromName("b")).fetch("https://do/")).json();
+    return Response.json({ sql, kv });
+  },
+};"#;
+
+#[test]
+fn fetch_persist_to_keeps_durable_object_storage_and_alarms() {
+    let config = temp(
+        "persist-do/wrangler.toml",
+        "name = 'objects'\nmain = 'w.js'\n\
+         [[durable_objects.bindings]]\nname = 'SQL'\nclass_name = 'SqlCounter'\n\
+         [[durable_objects.bindings]]\nname = 'KVC'\nclass_name = 'KvCounter'\n\
+         [[migrations]]\ntag = 'v1'\nnew_sqlite_classes = ['SqlCounter']\nnew_classes = ['KvCounter']\n",
+    );
+    temp("persist-do/w.js", PERSISTED_OBJECTS);
+    let state = config.with_file_name("state");
+    let _ = std::fs::remove_dir_all(&state);
+    let fetch = || fetch_persisted(&config, &state, "https://example.com/");
+    assert_eq!(
+        fetch(),
+        r#"{"sql":{"n":1,"kv":1,"alarm":true},"kv":{"n":1}}"#
+    );
+    assert_eq!(
+        fetch(),
+        r#"{"sql":{"n":2,"kv":2,"alarm":true},"kv":{"n":2}}"#
     );
 }

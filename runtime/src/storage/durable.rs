@@ -119,6 +119,37 @@ impl ObjectStore {
         })
     }
 
+    /// As [`ObjectStore::sqlite`], on the database file at `path` (created when missing): a
+    /// host's choice to keep the object across runs. A confirmed commit reaches the file once
+    /// no later commit of the object is still unconfirmed (the windows nest).
+    pub fn sqlite_file(path: &std::path::Path, seed: u64) -> Result<Self, SqlError> {
+        Ok(ObjectStore {
+            backend: Backend::Sqlite {
+                db: Box::new(SqlDatabase::open_file(path, seed, true)?),
+                windows: CommitWindows::default(),
+            },
+            alarm_ms: None,
+            staged: VecDeque::new(),
+        })
+    }
+
+    /// A KV-backed class's store holding `entries`, as a host kept them.
+    pub fn memory_with(entries: BTreeMap<String, Vec<u8>>) -> Self {
+        ObjectStore {
+            backend: Backend::Memory(entries),
+            ..ObjectStore::memory()
+        }
+    }
+
+    /// A KV-backed class's confirmed entries (`None` for a SQLite-backed one, whose database
+    /// holds them).
+    pub fn memory_entries(&self) -> Option<&BTreeMap<String, Vec<u8>>> {
+        match &self.backend {
+            Backend::Memory(entries) => Some(entries),
+            Backend::Sqlite { .. } => None,
+        }
+    }
+
     /// Runs a `ctx.storage.sql` call on the object's database, in the open window.
     pub fn sql(&mut self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
         match &mut self.backend {

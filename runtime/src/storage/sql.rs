@@ -33,7 +33,8 @@ pub const TRANSACTION_REFUSED: &str = "To execute a transaction, please use the 
      atomic write coalescing.";
 
 /// The KV API's table in a Durable Object's database, ordered by the keys' UTF-8 bytes.
-pub const KV_TABLE: &str = "CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID";
+pub const KV_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID";
 
 /// workerd's own bookkeeping table (a D1 database gets it with its first write).
 pub const METADATA_TABLE: &str =

@@ -24,6 +24,7 @@ use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
 use edgesim_runtime::worker::WorkerDefinition;
 use futures::channel::{mpsc, oneshot};
 
+use crate::persist::Persist;
 use crate::platform::Platform;
 use crate::trace::TraceEvent;
 pub use task::{Inbound, ObjectJob};
@@ -97,20 +98,51 @@ impl Default for ObjectService {
 
 impl ObjectService {
     /// Creates the store of `address` on first use: a SQLite database for SQLite-backed classes
-    /// (`seed` drives its `random()`), a map for KV-backed ones.
-    pub fn open(&self, address: &ObjectAddress, sqlite: bool, seed: u64) -> Result<(), String> {
+    /// (`seed` drives its `random()`), a map for KV-backed ones — read back from `persist` when
+    /// the platform keeps objects on disk.
+    pub fn open(
+        &self,
+        address: &ObjectAddress,
+        sqlite: bool,
+        seed: u64,
+        persist: Option<&Persist>,
+    ) -> Result<(), String> {
         let mut stores = self.stores.borrow_mut();
         if stores.contains_key(address) {
             return Ok(());
         }
-        let store = if sqlite {
-            ObjectStore::sqlite(seed)
-                .map_err(|e| format!("cannot open the object's database: {e}"))?
-        } else {
-            ObjectStore::memory()
+        let cannot = |e: &dyn std::fmt::Display| format!("cannot open the object's storage: {e}");
+        let mut store = match (sqlite, persist) {
+            (true, None) => ObjectStore::sqlite(seed).map_err(|e| cannot(&e))?,
+            (false, None) => ObjectStore::memory(),
+            (true, Some(p)) => {
+                let path = p.object_db_path(address).map_err(|e| cannot(&e))?;
+                ObjectStore::sqlite_file(&path, seed).map_err(|e| cannot(&e))?
+            }
+            (false, Some(_)) => ObjectStore::memory(),
         };
+        if let Some(p) = persist {
+            let (entries, alarm_ms) = p.load_object(address).map_err(|e| cannot(&e))?;
+            if !sqlite {
+                store = ObjectStore::memory_with(entries);
+            }
+            store.set_alarm(alarm_ms);
+        }
         stores.insert(address.clone(), store);
         Ok(())
+    }
+
+    /// Writes what `address` has confirmed to disk, when the platform keeps objects there.
+    fn save(&self, address: &ObjectAddress, persist: Option<&Persist>) -> Result<(), StorageError> {
+        let Some(p) = persist else {
+            return Ok(());
+        };
+        let stores = self.stores.borrow();
+        let Some(store) = stores.get(address) else {
+            return Ok(());
+        };
+        p.check(p.save_object(address, store))
+            .ok_or(StorageError::Internal)
     }
 
     /// Runs a `ctx.storage.sql` call on the object's database.
@@ -148,13 +180,22 @@ impl ObjectService {
     }
 
     /// An alarm starts running: it is no longer set (unless the handler sets it again).
-    pub fn take_alarm(&self, address: &ObjectAddress, scheduled_ms: u64) {
-        let mut stores = self.stores.borrow_mut();
-        if let Some(store) = stores.get_mut(address)
-            && store.alarm_ms() == Some(scheduled_ms)
+    pub fn take_alarm(
+        &self,
+        address: &ObjectAddress,
+        scheduled_ms: u64,
+        persist: Option<&Persist>,
+    ) {
         {
-            store.set_alarm(None);
+            let mut stores = self.stores.borrow_mut();
+            match stores.get_mut(address) {
+                Some(store) if store.alarm_ms() == Some(scheduled_ms) => store.set_alarm(None),
+                _ => return,
+            }
         }
+        // A failure to record it is kept for the end of the run; the alarm runs regardless
+        // (at least once).
+        let _ = self.save(address, persist);
     }
 
     /// Makes the next `count` commits fail, as a storage fault.
@@ -185,6 +226,20 @@ impl ObjectService {
     /// commit is confirmed at the end of that latency: an isolate discarded before then never
     /// wrote, since its task discards what it left unconfirmed.
     pub async fn storage(
+        &self,
+        address: &ObjectAddress,
+        op: StorageOp,
+        persist: Option<&Persist>,
+    ) -> Result<StorageReply, StorageError> {
+        let is_commit = matches!(op, StorageOp::Commit(_));
+        let reply = self.confirm_or_read(address, op).await?;
+        if is_commit {
+            self.save(address, persist)?;
+        }
+        Ok(reply)
+    }
+
+    async fn confirm_or_read(
         &self,
         address: &ObjectAddress,
         op: StorageOp,

@@ -170,9 +170,12 @@ impl ObjectTask {
                 self.address.namespace, self.address.id
             ),
         );
-        self.platform
-            .objects
-            .open(&self.address, sqlite, store_seed)?;
+        self.platform.objects.open(
+            &self.address,
+            sqlite,
+            store_seed,
+            self.platform.persist.as_ref(),
+        )?;
         let config = definition.isolate_config(self.worker.limits.clone());
         let mut isolate = Isolate::start(Rc::new(host), &config)
             .map_err(|e| format!("worker {:?} failed to start: {e}", definition.name))?;
@@ -321,9 +324,11 @@ impl ObjectTask {
                 Next::Alarm => {
                     let Some(attempt) = next_alarm else { continue };
                     if retry.take().is_none() {
-                        self.platform
-                            .objects
-                            .take_alarm(&self.address, attempt.scheduled_ms);
+                        self.platform.objects.take_alarm(
+                            &self.address,
+                            attempt.scheduled_ms,
+                            self.platform.persist.as_ref(),
+                        );
                     }
                     let kind = InvocationKind::Alarm {
                         retry_count: attempt.retry_count,
