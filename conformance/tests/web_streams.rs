@@ -215,3 +215,76 @@ fn a_response_built_from_a_stream_is_streamed_to_the_client() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(body_text(&x.response), "one two three");
 }
+
+/// A byte source writes into the pending read's memory: the BYOB reader's view, or a buffer of
+/// `autoAllocateChunkSize` for a default reader; workerd's texts for what it refuses.
+#[test]
+fn byte_sources_answer_reads_in_place_through_byob_request() {
+    let v = eval_json(
+        r#"const out = [];
+  // A source writing straight into the reader's view.
+  let n = 0;
+  const rs = new ReadableStream({ type: "bytes", pull(c) {
+    const r = c.byobRequest;
+    if (n === 3) { c.close(); r.respond(0); return; }
+    out.push(["view", r.view.constructor.name, r.view.byteLength, r === c.byobRequest]);
+    r.view[0] = 65 + n; r.view[1] = 66 + n; n++;
+    r.respond(2);
+    out.push(["after", c.byobRequest]);
+  } });
+  const reader = rs.getReader({ mode: "byob" });
+  let buf = new Uint8Array(8);
+  for (;;) {
+    const { value, done } = await reader.read(buf);
+    out.push([done, value.byteLength, Array.from(value)]);
+    if (done) break;
+    buf = new Uint8Array(8);
+  }
+  // autoAllocateChunkSize for a default reader.
+  const auto = new ReadableStream({ type: "bytes", autoAllocateChunkSize: 4, pull(c) {
+    const r = c.byobRequest; r.view.set([1, 2, 3]); r.respond(3); c.close();
+  } });
+  const d = await auto.getReader().read();
+  out.push(["auto", Array.from(d.value), d.value.buffer.byteLength]);
+  // Errors.
+  const errs = [];
+  const e1 = new ReadableStream({ type: "bytes", pull(c) {
+    const r = c.byobRequest;
+    try { r.respond(0); } catch (e) { errs.push(`${e.name}: ${e.message}`); }
+    try { r.respond(99); } catch (e) { errs.push(`${e.name}: ${e.message}`); }
+    c.enqueue(new Uint8Array([9]));
+    try { r.respond(1); } catch (e) { errs.push(`${e.name}: ${e.message}`); }
+  } });
+  const got = await e1.getReader({ mode: "byob" }).read(new Uint8Array(4));
+  errs.push(Array.from(got.value));
+  out.push(errs);
+  // A Uint16Array view answered one byte at a time.
+  const halves = new ReadableStream({ type: "bytes", pull(c) { const r = c.byobRequest; r.view[0] = 7; r.respond(1); } });
+  const h = await halves.getReader({ mode: "byob" }).read(new Uint16Array(2));
+  out.push(["u16", h.value.constructor.name, h.value.length, h.value[0]]);
+  return out;"#,
+    );
+    assert_eq!(
+        v,
+        json!([
+            ["view", "Uint8Array", 8, true],
+            ["after", null],
+            [false, 2, [65, 66]],
+            ["view", "Uint8Array", 8, true],
+            ["after", null],
+            [false, 2, [66, 67]],
+            ["view", "Uint8Array", 8, true],
+            ["after", null],
+            [false, 2, [67, 68]],
+            [true, 0, []],
+            ["auto", [1, 2, 3], 4],
+            [
+                "TypeError: The bytesWritten must be more than zero while the stream is open.",
+                "RangeError: bytesWritten out of range",
+                "TypeError: This ReadableStreamBYOBRequest has been invalidated.",
+                [9]
+            ],
+            ["u16", "Uint16Array", 1, 1799]
+        ])
+    );
+}

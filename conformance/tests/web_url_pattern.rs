@@ -39,6 +39,20 @@ fn url_pattern_strings_wildcards_and_base_urls() {
 
 #[test]
 fn url_pattern_refuses_invalid_patterns_with_a_type_error() {
-    assert!(thrown("new URLPattern('/no-base');").starts_with("TypeError: "));
-    assert!(thrown("new URLPattern({ pathname: '/(unclosed' });").starts_with("TypeError: "));
+    for pattern in ["'/no-base'", "{ pathname: '/(unclosed' }"] {
+        assert_eq!(
+            thrown(&format!("new URLPattern({pattern});")),
+            "TypeError: Failed to construct URLPattern"
+        );
+    }
+    // An init dictionary takes no base URL of its own.
+    let p = "new URLPattern({ pathname: '/a' })";
+    assert_eq!(
+        thrown(&format!("{p}.test({{ pathname: '/a' }}, 'https://x.dev');")),
+        "TypeError: Failed to test URLPattern"
+    );
+    assert_eq!(
+        thrown(&format!("{p}.exec({{ pathname: '/a' }}, 'https://x.dev');")),
+        "TypeError: Failed to exec URLPattern"
+    );
 }

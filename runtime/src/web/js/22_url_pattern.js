@@ -13,18 +13,30 @@ function urlPatternInput(input) {
   return JSON.stringify(init);
 }
 
+/// workerd's spec-compliant URLPattern (the default since compatibility date 2025-05-01) says
+/// only which call failed (urlpattern-standard.c++), whatever the pattern's fault was.
+function urlPatternCall(what, f) {
+  try {
+    return f();
+  } catch {
+    throw new TypeError(`Failed to ${what} URLPattern`);
+  }
+}
+
 class URLPattern {
   #id; #parts = {}; #regexpGroups;
   constructor(input = {}, baseURL, options) {
     if (typeof baseURL === "object" && baseURL !== null && options === undefined) { options = baseURL; baseURL = undefined; }
-    const r = ops.urlPatternNew(urlPatternInput(input), baseURL === undefined ? null : String(baseURL), !!options?.ignoreCase);
+    const r = urlPatternCall("construct", () => ops.urlPatternNew(urlPatternInput(input), baseURL === undefined ? null : String(baseURL), !!options?.ignoreCase));
     this.#id = Number(r[0]);
     URL_PATTERN_PARTS.forEach((k, i) => { this.#parts[k] = r[i + 1]; });
     this.#regexpGroups = r[9] === "true";
   }
-  test(input = {}, baseURL) { return this.exec(input, baseURL) !== null; }
-  exec(input = {}, baseURL) {
-    const out = JSON.parse(ops.urlPatternExec(this.#id, urlPatternInput(input), baseURL === undefined ? null : String(baseURL)));
+  test(input = {}, baseURL) { return this.#run("test", input, baseURL) !== null; }
+  exec(input = {}, baseURL) { return this.#run("exec", input, baseURL); }
+  #run(what, input, baseURL) {
+    const json = urlPatternCall(what, () => ops.urlPatternExec(this.#id, urlPatternInput(input), baseURL === undefined ? null : String(baseURL)));
+    const out = JSON.parse(json);
     if (out === null) return null;
     for (const k of URL_PATTERN_PARTS) for (const [g, v] of Object.entries(out[k].groups)) if (v === null) out[k].groups[g] = undefined;
     out.inputs = baseURL === undefined ? [input] : [input, baseURL];

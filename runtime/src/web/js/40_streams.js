@@ -1,6 +1,7 @@
-// Streams (WHATWG): ReadableStream with default and BYOB readers, tee, pipeTo/pipeThrough and
-// async iteration; WritableStream; TransformStream; the queuing strategies. Texts of errors
-// workerd raises itself are workerd's (readable.c++, writable.c++).
+// Streams (WHATWG): ReadableStream with default and BYOB readers (and byobRequest), tee,
+// pipeTo/pipeThrough and async iteration; WritableStream; TransformStream; the queuing
+// strategies. Texts of errors workerd raises itself are workerd's (readable.c++, writable.c++,
+// standard.c++).
 
 const RS_LOCKED = "This ReadableStream is currently locked to a reader.";
 const WS_LOCKED = "This WritableStream is currently locked to a writer.";
@@ -47,20 +48,67 @@ class ReadableStreamDefaultController {
   error(e) { ReadableStream._error(this.#stream, e); }
 }
 
-/// A byte source's controller. `byobRequest` is always null: the source enqueues and readers
-/// of either kind are served from the queue (a copy, never a transfer).
+/// A byte source's controller. A source may enqueue (readers of either kind are served from
+/// the queue, by copy), or write straight into the pending read's memory through
+/// `byobRequest` — a BYOB reader's view, or for a default reader a fresh buffer of the source's
+/// `autoAllocateChunkSize`. Texts are workerd's (streams/standard.c++).
 class ReadableByteStreamController {
   #stream;
   constructor(stream) { this.#stream = stream; }
-  get byobRequest() { return null; }
+  get byobRequest() { return ReadableStream._byobRequest(this.#stream); }
   get desiredSize() { return ReadableStream._desiredSize(this.#stream); }
   enqueue(chunk) {
     if (!ArrayBuffer.isView(chunk)) throw new TypeError("chunk must be an ArrayBufferView.");
-    if (chunk.byteLength === 0) throw new TypeError("chunk must not be empty.");
+    if (chunk.byteLength === 0) throw new TypeError("Cannot enqueue a zero-length ArrayBuffer.");
+    ReadableStream._dropByobRequest(this.#stream);
     ReadableStream._enqueue(this.#stream, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice());
   }
   close() { ReadableStream._closeRequested(this.#stream); }
   error(e) { ReadableStream._error(this.#stream, e); }
+}
+
+const BYOB_INVALIDATED = "This ReadableStreamBYOBRequest has been invalidated.";
+
+/// The read a byte source may answer in place: `view` is the part of the reader's memory not
+/// filled yet.
+class ReadableStreamBYOBRequest {
+  #stream; #pending;
+  constructor(stream, pending) { this.#stream = stream; this.#pending = pending; }
+  static _invalidate(r) { r.#pending = null; }
+  get view() {
+    const p = this.#pending;
+    if (p === null) return null;
+    const target = p.view ?? p.auto;
+    return new Uint8Array(target.buffer, target.byteOffset + p.filled, target.byteLength - p.filled);
+  }
+  respond(bytesWritten) {
+    const p = this.#pending;
+    if (p === null) throw new TypeError(BYOB_INVALIDATED);
+    const n = Number(bytesWritten);
+    if (!ReadableStream._canEnqueue(this.#stream)) {
+      if (n !== 0) throw new TypeError("The bytesWritten must be zero after the stream is closed.");
+      return ReadableStream._dropByobRequest(this.#stream);
+    }
+    if (!(n > 0)) throw new TypeError("The bytesWritten must be more than zero while the stream is open.");
+    const target = p.view ?? p.auto;
+    if (p.filled + n > target.byteLength) throw new RangeError("bytesWritten out of range");
+    ReadableStream._respond(this.#stream, p, n);
+  }
+  respondWithNewView(view) {
+    const p = this.#pending;
+    if (p === null) throw new TypeError(BYOB_INVALIDATED);
+    if (!ArrayBuffer.isView(view)) throw new TypeError("Failed to execute 'respondWithNewView' on 'ReadableStreamBYOBRequest': parameter 1 is not of type 'ArrayBufferView'.");
+    if (!ReadableStream._canEnqueue(this.#stream)) {
+      if (view.byteLength !== 0) throw new TypeError("The view byte length must be zero after the stream is closed.");
+      return ReadableStream._dropByobRequest(this.#stream);
+    }
+    if (view.byteLength === 0) throw new TypeError("The view byte length must be more than zero while the stream is open.");
+    const into = this.view;
+    if (view.byteLength > into.byteLength) throw new RangeError("bytesWritten out of range");
+    // The source may answer with memory of its own; the reader gets its bytes in its view.
+    if (view.buffer !== into.buffer || view.byteOffset !== into.byteOffset) into.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    ReadableStream._respond(this.#stream, p, view.byteLength);
+  }
 }
 
 class ReadableStreamDefaultReader {
@@ -141,18 +189,66 @@ class ReadableStream {
   #bytes;
   #disturbed = false;
   #closedResolvers = deferred();
+  #byobRequest = null;
   constructor(source = {}, strategy = {}) {
     this.#closedResolvers.promise.catch(() => {});
     this.#source = source ?? {};
     const type = this.#source.type;
     if (type !== undefined && String(type) !== "bytes") throw new RangeError(`Invalid type: ${type}`);
     this.#bytes = type !== undefined;
+    if (this.#bytes && this.#source.autoAllocateChunkSize !== undefined) {
+      const size = Number(this.#source.autoAllocateChunkSize);
+      if (!Number.isInteger(size) || size <= 0) throw new TypeError("autoAllocateChunkSize must be greater than 0");
+    }
     this.#strategy = this.#bytes ? { hwm: strategy?.highWaterMark ?? 0, size: (c) => c.length } : strategyOf(strategy, 1);
     this.#controller = this.#bytes ? new ReadableByteStreamController(this) : new ReadableStreamDefaultController(this);
     const started = this.#source.start ? this.#source.start.call(this.#source, this.#controller) : undefined;
     Promise.resolve(started).then(() => { this.#started = true; this.#pull(); }, (e) => ReadableStream._error(this, e));
   }
   static _isBytes(s) { return s.#bytes; }
+  static _canEnqueue(s) { return s.#state === "readable" && !s.#closeRequested; }
+  /// The byte source's view of the oldest pending read, made once per read.
+  static _byobRequest(s) {
+    if (s.#byobRequest !== null) return s.#byobRequest;
+    const w = s.#waiting[0];
+    if (!s.#bytes || s.#state !== "readable" || w === undefined) return null;
+    if (w.view === null) {
+      const size = s.#source.autoAllocateChunkSize;
+      if (size === undefined) return null;
+      w.auto ??= new Uint8Array(Number(size));
+    }
+    w.filled ??= 0;
+    s.#byobRequest = new ReadableStreamBYOBRequest(s, w);
+    return s.#byobRequest;
+  }
+  static _dropByobRequest(s) {
+    if (s.#byobRequest !== null) ReadableStreamBYOBRequest._invalidate(s.#byobRequest);
+    s.#byobRequest = null;
+  }
+  /// The source wrote `n` more bytes into pending read `w`: it is answered once it holds a whole
+  /// element of its view (a byte for a default read's buffer).
+  static _respond(s, w, n) {
+    w.filled += n;
+    const unit = w.view === null ? 1 : (w.view.BYTES_PER_ELEMENT ?? 1);
+    if (w.filled >= unit) {
+      s.#waiting.shift();
+      ReadableStream._dropByobRequest(s);
+      const whole = w.filled - (w.filled % unit);
+      if (w.view === null) {
+        w.resolve({ value: new Uint8Array(w.auto.buffer, w.auto.byteOffset, whole), done: false });
+      } else {
+        // The bytes past the last whole element go back to the head of the queue.
+        if (whole < w.filled) s.#queue.unshift(new Uint8Array(w.view.buffer, w.view.byteOffset + whole, w.filled - whole).slice());
+        const Ctor = w.view.constructor === DataView ? DataView : w.view.constructor;
+        w.resolve({ value: new Ctor(w.view.buffer, w.view.byteOffset, whole / (Ctor === DataView ? 1 : unit)), done: false });
+        s.#recount();
+      }
+    } else {
+      // Not a whole element yet: the next byobRequest covers the rest of the view.
+      ReadableStream._dropByobRequest(s);
+    }
+    s.#pull();
+  }
   static _desiredSize(s) { return s.#state === "readable" ? s.#strategy.hwm - s.#queueSize : s.#state === "closed" ? 0 : null; }
   static _enqueue(s, chunk) {
     if (s.#state !== "readable" || s.#closeRequested) throw new TypeError("Cannot enqueue to a closed or errored stream.");
@@ -349,6 +445,7 @@ define(G, "ReadableStreamDefaultReader", ReadableStreamDefaultReader);
 define(G, "ReadableStreamBYOBReader", ReadableStreamBYOBReader);
 define(G, "ReadableStreamDefaultController", ReadableStreamDefaultController);
 define(G, "ReadableByteStreamController", ReadableByteStreamController);
+define(G, "ReadableStreamBYOBRequest", ReadableStreamBYOBRequest);
 
 /// Moves every chunk of `source` into `dest`, honouring the pipe options (WHATWG pipeTo).
 async function pipe(source, dest, options) {
