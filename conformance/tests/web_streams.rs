@@ -288,3 +288,14 @@ fn byte_sources_answer_reads_in_place_through_byob_request() {
         ])
     );
 }
+
+#[test]
+fn a_byob_read_detaches_the_readers_buffer_and_answers_in_its_memory() {
+    let v = eval_json(
+        "const rs = new ReadableStream({ type: 'bytes', start(c) { c.enqueue(new Uint8Array([1, 2])); } });
+         const buf = new Uint8Array(4);
+         const { value } = await rs.getReader({ mode: 'byob' }).read(buf);
+         return [buf.byteLength, buf.buffer.detached, Array.from(value), value.buffer.byteLength];",
+    );
+    assert_eq!(v, json!([0, true, [1, 2], 4]));
+}

@@ -146,7 +146,19 @@ class ReadableStreamBYOBReader {
     if (!this.#stream) return Promise.reject(new TypeError("This ReadableStream reader has been released."));
     if (!ArrayBuffer.isView(view)) return Promise.reject(new TypeError("You must call read() on a \"byob\" reader with a positive-sized TypedArray object."));
     if (view.byteLength === 0) return Promise.reject(new TypeError("You must call read() on a \"byob\" reader with a positive-sized TypedArray object."));
-    return ReadableStream._read(this.#stream, view);
+    // The reader's memory moves to the read: the caller's buffer is detached, as in workerd,
+    // and the result is a view over the same memory.
+    const { byteOffset, byteLength } = view;
+    let buffer;
+    try {
+      buffer = view.buffer.transfer();
+    } catch {
+      return Promise.reject(new TypeError("Unabled to use non-detachable ArrayBuffer."));
+    }
+    const moved = view instanceof DataView
+      ? new DataView(buffer, byteOffset, byteLength)
+      : new view.constructor(buffer, byteOffset, byteLength / view.BYTES_PER_ELEMENT);
+    return ReadableStream._read(this.#stream, moved);
   }
   releaseLock() { if (this.#stream) { ReadableStream._lock(this.#stream, null); this.#stream = null; } }
   cancel(reason) { return this.#stream ? ReadableStream._cancel(this.#stream, reason) : Promise.reject(new TypeError("This ReadableStream reader has been released.")); }
