@@ -21,8 +21,6 @@ pub const PRELUDE: &str = concat!(
     include_str!("js/15_abort.js"),
     include_str!("js/20_url.js"),
     include_str!("js/30_headers.js"),
-    include_str!("js/40_streams_readable.js"),
-    include_str!("js/41_streams_writable.js"),
     include_str!("js/50_body.js"),
     include_str!("js/60_fetch.js"),
     include_str!("js/88_units.js"),
@@ -36,18 +34,18 @@ pub struct Unit {
     pub name: &'static str,
     /// Contains `PRELUDE_FILE_NAME`, so the unit's frames are cut from stack traces too.
     pub file_name: &'static str,
-    /// `export default function (ops, core) { ...; return exports }`.
+    /// `export default function (ops, core) { ...; return exports }`, from one or more files.
     pub source: &'static str,
 }
 
 macro_rules! unit {
-    ($name:literal, $file:literal) => {
+    ($name:literal, $($file:literal),+) => {
         Unit {
             name: $name,
             file_name: concat!("edgesim:internal/", $name),
             source: concat!(
                 "export default function (ops, core) {\n",
-                include_str!(concat!("js/", $file, ".js")),
+                $(include_str!(concat!("js/", $file, ".js")),)+
                 "\n}\n"
             ),
         }
@@ -55,7 +53,8 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (js/88_units.js).
-pub const UNITS: [Unit; 12] = [
+pub const UNITS: [Unit; 13] = [
+    unit!("streams", "40_streams_readable", "41_streams_writable"),
     unit!("url_pattern", "22_url_pattern"),
     unit!("stream_classes", "42_stream_classes"),
     unit!("websocket", "45_websocket"),

@@ -1,7 +1,10 @@
 // Streams (WHATWG), readable side: ReadableStream with default and BYOB readers (and
 // byobRequest), tee and async iteration, and the queuing strategies; pipes, WritableStream and
 // TransformStream follow in 41_streams_writable.js. Texts of errors workerd raises itself are
-// workerd's (readable.c++, standard.c++).
+// workerd's (readable.c++, standard.c++). With 41_streams_writable.js, the `streams` unit
+// (web/mod.rs).
+
+const { G, define, deferred, utf8, DOMException, AbortController } = core;
 
 const RS_LOCKED = "This ReadableStream is currently locked to a reader.";
 const WS_LOCKED = "This WritableStream is currently locked to a writer.";

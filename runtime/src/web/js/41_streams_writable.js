@@ -305,3 +305,5 @@ async function readAllBytes(stream) {
   for (const c of chunks) { out.set(c, off); off += c.length; }
   return out;
 }
+
+return { ReadableStream, WritableStream, TransformStream, readAllBytes, streamOfBytes, NOT_BYTES, chunkBytes };

@@ -29,7 +29,7 @@ class Blob {
   async text() { return fromUtf8(this.#bytes); }
   async arrayBuffer() { return this.#bytes.slice().buffer; }
   async bytes() { return this.#bytes.slice(); }
-  stream() { return streamOfBytes(this.#bytes.slice()); }
+  stream() { return unit("streams").streamOfBytes(this.#bytes.slice()); }
   get [Symbol.toStringTag]() { return "Blob"; }
 }
 class File extends Blob {
@@ -52,7 +52,7 @@ function extractBody(init) {
   if (init === null || init === undefined) return { bytes: null, stream: null, contentType: null };
   // The usual body first: a string needs none of the checks below.
   if (typeof init === "string") return { bytes: utf8(init), stream: null, contentType: "text/plain;charset=UTF-8" };
-  if (init instanceof ReadableStream) return { bytes: null, stream: init, contentType: null };
+  if (core.isReadableStream(init)) return { bytes: null, stream: init, contentType: null };
   if (init instanceof Blob) return { bytes: Blob._bytes(init).slice(), stream: null, contentType: init.type || null };
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { bytes: toBytes(init, "Body").slice(), stream: null, contentType: null };
   const forms = loadedUnit("form_data");
@@ -68,9 +68,9 @@ function extractBody(init) {
 class BodyState {
   constructor(extracted) { this.bytes = extracted.bytes; this.stream = extracted.stream; this.used = false; }
   get isNull() { return this.bytes === null && this.stream === null; }
-  get disturbed() { return this.used || (this.stream !== null && ReadableStream._disturbed(this.stream)); }
+  get disturbed() { return this.used || (this.stream !== null && unit("streams").ReadableStream._disturbed(this.stream)); }
   asStream() {
-    if (this.stream === null && this.bytes !== null) { this.stream = streamOfBytes(this.bytes); this.bytes = null; }
+    if (this.stream === null && this.bytes !== null) { this.stream = unit("streams").streamOfBytes(this.bytes); this.bytes = null; }
     return this.stream;
   }
   /// The body's bytes, marking it used, when it is held as bytes; null when it is a stream.
@@ -84,13 +84,14 @@ class BodyState {
     this.used = true;
     if (this.bytes !== null) return this.bytes;
     if (this.stream === null) return new Uint8Array(0);
-    return readAllBytes(this.stream);
+    return unit("streams").readAllBytes(this.stream);
   }
   /// Splits the body so a clone can read it too.
   tee() {
     if (this.disturbed) throw new TypeError(BODY_USED);
     if (this.bytes !== null || this.stream === null) return new BodyState({ bytes: this.bytes && this.bytes.slice(), stream: null });
     const source = this.stream;
+    const { ReadableStream, readAllBytes } = unit("streams");
     let buffered = null;
     const all = () => (buffered ??= readAllBytes(source));
     this.stream = new ReadableStream({ async start(c) { const b = await all(); if (b.length) c.enqueue(b.slice()); c.close(); } });

@@ -3,7 +3,7 @@
 // side applies. A handler whose promise is still pending stops the run; once it settles, the
 // document runs again, replaying every recorded handler call instead of calling it twice.
 
-const { G, define, ReadableStream, Response } = core;
+const { G, define, Response, isReadableStream } = core;
 
 const HTML_TOKEN_GONE = "This content token is no longer valid. Content tokens are only valid during the execution of the relevant content handler.";
 const HTML_STRING_ONLY = "Replacing HTML content using a ReadableStream or Response object is not implemented. You must provide a string.";
@@ -16,7 +16,7 @@ class HtmlToken {
   static _record(t, command) { HtmlToken._check(t); t.#commands.push(command); return t; }
   static _content(t, op, content, options) {
     HtmlToken._check(t);
-    if (content instanceof ReadableStream || content instanceof Response) throw new TypeError(HTML_STRING_ONLY);
+    if (isReadableStream(content) || content instanceof Response) throw new TypeError(HTML_STRING_ONLY);
     return HtmlToken._record(t, { op, content: String(content), html: !!options?.html });
   }
   /// The handler is over: the token stops working and its commands are final.
@@ -211,7 +211,7 @@ class HTMLRewriter {
     ops.htmlEncodingCheck(charset);
     const registrations = this.#registrations.slice();
     const source = new Response(response.body);
-    const body = new ReadableStream({
+    const body = new core.ReadableStream({
       async start(controller) {
         try {
           const input = new Uint8Array(await source.arrayBuffer());

@@ -2,7 +2,7 @@
 // their texts are workerd's (api/kv.c++); the store's own checks come back from the host as
 // `KV <METHOD> failed: <status> <message>`.
 
-const { G, define, fromUtf8, toBytes, utf8, ReadableStream, readAllBytes, streamOfBytes, awaitOp } = core;
+const { G, define, fromUtf8, toBytes, utf8, awaitOp, isReadableStream } = core;
 
 const KV_TYPES = ["text", "arrayBuffer", "json", "stream"];
 const KV_BULK_TYPES = ["text", "json"];
@@ -33,7 +33,7 @@ function decodeKvValue(bytes, type) {
   switch (type) {
     case "json": return JSON.parse(fromUtf8(bytes));
     case "arrayBuffer": return bytes.buffer.byteLength === bytes.length ? bytes.buffer : bytes.slice().buffer;
-    case "stream": return streamOfBytes(bytes);
+    case "stream": return core.streamOfBytes(bytes);
     default: return fromUtf8(bytes);
   }
 }
@@ -102,7 +102,7 @@ class KvNamespace {
     let bytes;
     if (typeof value === "string") bytes = utf8(value);
     else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) bytes = toBytes(value, "put' on 'KvNamespace").slice();
-    else if (value instanceof ReadableStream) bytes = await readAllBytes(value);
+    else if (isReadableStream(value)) bytes = await core.readAllBytes(value);
     else if (value !== null && typeof value === "object") {
       throw new TypeError("KV put() accepts only strings, ArrayBuffers, ArrayBufferViews, and ReadableStreams as values.");
     } else bytes = utf8(String(value));

@@ -3,7 +3,7 @@
 // runtime's own checks and their texts are workerd's (api/r2-bucket.c++, r2-multipart.c++);
 // the service's errors come back as `<action>: <message> (<code>)`.
 
-const { G, define, OriginalDate, fromUtf8, toBytes, utf8, Headers, ReadableStream, readAllBytes, Blob, Response, awaitOp } = core;
+const { G, define, OriginalDate, fromUtf8, toBytes, utf8, Headers, Blob, Response, awaitOp, isReadableStream } = core;
 
 const R2_HTTP_FIELDS = {
   contentType: "content-type",
@@ -111,7 +111,7 @@ async function r2Body(value) {
   if (value === null || value === undefined) return new Uint8Array(0);
   if (typeof value === "string") return utf8(value);
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return toBytes(value, "put' on 'R2Bucket").slice();
-  if (value instanceof ReadableStream) return readAllBytes(value);
+  if (isReadableStream(value)) return core.readAllBytes(value);
   if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
   throw new TypeError("Failed to execute 'put' on 'R2Bucket': parameter 2 is not of type 'ReadableStream or ArrayBuffer or ArrayBufferView or string or Blob'.");
 }

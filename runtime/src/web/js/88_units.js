@@ -21,10 +21,18 @@ const assignedGlobals = new Set();
 
 const core = {
   G, define: (obj, name, value) => { if (obj !== G || !assignedGlobals.has(name)) define(obj, name, value); },
-  unit, DOMException, Event, EventTarget, describeError, domError, OriginalDate, hex,
-  serializeValue, deserializeValue, toBytes, utf8, fromUtf8, TextDecoder, URL, URLSearchParams,
-  Headers, ReadableStream, TransformStream, readAllBytes, streamOfBytes, NOT_BYTES, chunkBytes,
-  Blob, File, Request, Response, BODY_USED, awaitOp, upgradeResponse,
+  unit, DOMException, Event, EventTarget, describeError, domError, OriginalDate, hex, deferred,
+  AbortController, serializeValue, deserializeValue, toBytes, utf8, fromUtf8, TextDecoder, URL,
+  URLSearchParams, Headers, Blob, File, Request, Response, BODY_USED, awaitOp, upgradeResponse,
+  // Nothing is a ReadableStream before the streams unit has loaded.
+  isReadableStream: (v) => { const s = loadedUnit("streams"); return s !== undefined && v instanceof s.ReadableStream; },
+  // The streams unit's, for the units that build on streams (reading one loads it).
+  get ReadableStream() { return unit("streams").ReadableStream; },
+  get TransformStream() { return unit("streams").TransformStream; },
+  get readAllBytes() { return unit("streams").readAllBytes; },
+  get streamOfBytes() { return unit("streams").streamOfBytes; },
+  get NOT_BYTES() { return unit("streams").NOT_BYTES; },
+  get chunkBytes() { return unit("streams").chunkBytes; },
   // Declared further on (90_worker.js), and `moduleExports` is set only once the module ran.
   get workerEnv() { return workerEnv; },
   get moduleExports() { return moduleExports; },
@@ -44,6 +52,7 @@ function lazyGlobals(name, globals) {
     });
   }
 }
+lazyGlobals("streams", ["CountQueuingStrategy", "ByteLengthQueuingStrategy", "ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamBYOBReader", "ReadableStreamDefaultController", "ReadableByteStreamController", "ReadableStreamBYOBRequest", "WritableStream", "WritableStreamDefaultWriter", "WritableStreamDefaultController", "TransformStream", "TransformStreamDefaultController"]);
 lazyGlobals("url_pattern", ["URLPattern"]);
 lazyGlobals("stream_classes", ["IdentityTransformStream", "FixedLengthStream", "TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream"]);
 lazyGlobals("websocket", ["MessageEvent", "CloseEvent", "ErrorEvent", "WebSocket", "WebSocketPair", "WebSocketRequestResponsePair"]);
