@@ -19,15 +19,15 @@ impl R2Service {
     /// keys it changed through before answering, when the platform persists.
     fn apply(&self, platform: &Platform, bucket: &str, op: R2Op, body: Vec<u8>) -> R2Result {
         let action = op.action();
-        let written = match &op {
-            R2Op::Put { key, .. } | R2Op::Complete { key, .. } => vec![key.clone()],
-            R2Op::Delete { keys } => keys.clone(),
-            _ => Vec::new(),
-        };
         let mut buckets = self.buckets.borrow_mut();
         let store = buckets.entry(bucket.to_string()).or_default();
         let Some(persist) = &platform.persist else {
             return store.apply(op, body, platform.now_ms());
+        };
+        let written = match &op {
+            R2Op::Put { key, .. } | R2Op::Complete { key, .. } => vec![key.clone()],
+            R2Op::Delete { keys } => keys.clone(),
+            _ => Vec::new(),
         };
         persist
             .check(persist.load_r2(store, bucket))

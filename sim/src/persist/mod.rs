@@ -14,8 +14,8 @@
 //! when the last run ended, which the next run starts from (time does not pass between runs).
 //! Queues and the Cache API still start empty.
 
-use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::cell::{RefCell, RefMut};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use edgesim_runtime::storage::kv::{KvEntry, LocalKv};
@@ -59,6 +59,8 @@ pub struct Persist {
     /// The first thing that could not be read or written: the call that met it failed as the
     /// service's internal error, and the run ends with this.
     failure: RefCell<Option<PersistError>>,
+    /// Every index database opened this run, by path: opened and given its tables once.
+    dbs: RefCell<BTreeMap<PathBuf, Connection>>,
 }
 
 impl Persist {
@@ -69,7 +71,23 @@ impl Persist {
             root: root.to_path_buf(),
             loaded: RefCell::default(),
             failure: RefCell::default(),
+            dbs: RefCell::default(),
         })
+    }
+
+    /// The database at `path`, opened (its directory made, `schema` run) on first use.
+    fn db(&self, path: &Path, schema: &str) -> Result<RefMut<'_, Connection>, PersistError> {
+        let mut dbs = self.dbs.borrow_mut();
+        if !dbs.contains_key(path) {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
+            }
+            let db = Connection::open(path).map_err(|e| fail(path, e))?;
+            db.execute_batch(schema).map_err(|e| fail(path, e))?;
+            dbs.insert(path.to_path_buf(), db);
+        }
+        RefMut::filter_map(dbs, |dbs| dbs.get_mut(path))
+            .map_err(|_| fail(path, "the database was not kept open"))
     }
 
     /// Keeps a failure (the first one) for the end of the run; `None` lets the caller answer
@@ -119,16 +137,16 @@ impl Persist {
         self.loaded.borrow_mut().insert(what)
     }
 
-    fn kv_db(&self, namespace: &str) -> Result<(Connection, PathBuf), PersistError> {
-        let dir = self.root.join("kv");
-        std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
-        let path = dir.join(format!("{}.sqlite", component(namespace)));
-        let db = Connection::open(&path).map_err(|e| fail(&path, e))?;
-        db.execute_batch(
+    fn kv_db(&self, namespace: &str) -> Result<(RefMut<'_, Connection>, PathBuf), PersistError> {
+        let path = self
+            .root
+            .join("kv")
+            .join(format!("{}.sqlite", component(namespace)));
+        let db = self.db(
+            &path,
             "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL, \
              metadata TEXT, expiration_s INTEGER, version INTEGER NOT NULL)",
-        )
-        .map_err(|e| fail(&path, e))?;
+        )?;
         Ok((db, path))
     }
 

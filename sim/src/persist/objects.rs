@@ -1,6 +1,7 @@
 //! Durable Objects on disk: a database file per SQLite-backed object; alarms and KV-backed
 //! objects' entries in one database per namespace.
 
+use std::cell::RefMut;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -23,17 +24,21 @@ impl Persist {
     }
 
     /// `do/<namespace>/objects.sqlite`: every object's alarm, and KV-backed objects' entries.
-    fn objects_db(&self, namespace: &str) -> Result<(Connection, PathBuf), PersistError> {
-        let dir = self.root.join("do").join(component(namespace));
-        std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
-        let path = dir.join("objects.sqlite");
-        let db = Connection::open(&path).map_err(|e| fail(&path, e))?;
-        db.execute_batch(
+    fn objects_db(
+        &self,
+        namespace: &str,
+    ) -> Result<(RefMut<'_, Connection>, PathBuf), PersistError> {
+        let path = self
+            .root
+            .join("do")
+            .join(component(namespace))
+            .join("objects.sqlite");
+        let db = self.db(
+            &path,
             "CREATE TABLE IF NOT EXISTS alarms (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL); \
              CREATE TABLE IF NOT EXISTS entries (id TEXT NOT NULL, key TEXT NOT NULL, \
              value BLOB NOT NULL, PRIMARY KEY (id, key))",
-        )
-        .map_err(|e| fail(&path, e))?;
+        )?;
         Ok((db, path))
     }
 

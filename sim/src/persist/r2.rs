@@ -1,5 +1,6 @@
 //! R2 on disk: an index per bucket, one file per object version and per uploaded part.
 
+use std::cell::RefMut;
 use std::path::{Path, PathBuf};
 
 use edgesim_runtime::storage::r2::{R2Bucket, R2Meta, Upload as R2Upload};
@@ -8,21 +9,23 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{Persist, PersistError, component, fail};
 
 impl Persist {
-    fn r2_db(&self, bucket: &str) -> Result<(Connection, PathBuf, PathBuf), PersistError> {
+    fn r2_db(
+        &self,
+        bucket: &str,
+    ) -> Result<(RefMut<'_, Connection>, PathBuf, PathBuf), PersistError> {
         let dir = self.root.join("r2").join(component(bucket));
         let blobs = dir.join("blobs");
         std::fs::create_dir_all(&blobs).map_err(|e| fail(&blobs, e))?;
         let path = dir.join("index.sqlite");
-        let db = Connection::open(&path).map_err(|e| fail(&path, e))?;
-        db.execute_batch(
+        let db = self.db(
+            &path,
             "CREATE TABLE IF NOT EXISTS objects (key TEXT PRIMARY KEY, meta TEXT NOT NULL, \
              blob TEXT NOT NULL); \
              CREATE TABLE IF NOT EXISTS ids (issued INTEGER NOT NULL); \
              CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, upload TEXT NOT NULL); \
              CREATE TABLE IF NOT EXISTS parts (upload TEXT NOT NULL, number INTEGER NOT NULL, \
              etag TEXT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY (upload, number))",
-        )
-        .map_err(|e| fail(&path, e))?;
+        )?;
         Ok((db, path, blobs))
     }
 
