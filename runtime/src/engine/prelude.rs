@@ -71,6 +71,37 @@ fn compile(file_name: &'static str, source: &'static str) -> Result<Vec<u8>, Str
 mod tests {
     use super::*;
 
+    /// The names between the quotes that follow each `marker` in `text`.
+    fn quoted_after<'a>(text: &'a str, marker: &str) -> Vec<&'a str> {
+        text.split(marker)
+            .skip(1)
+            .filter_map(|rest| rest.strip_prefix('"')?.split('"').next())
+            .collect()
+    }
+
+    /// js/88_units.js names each unit's globals again, so that reading one loads the unit: the
+    /// two lists must stay the same, or a global would be missing until its unit loads.
+    #[test]
+    fn every_unit_global_is_declared_lazy_and_no_other() {
+        for unit in &web::UNITS {
+            let mut defined = quoted_after(unit.source, "define(G, ");
+            let marker = format!("lazyGlobals(\"{}\", [", unit.name);
+            let mut lazy: Vec<&str> = web::PRELUDE
+                .split(marker.as_str())
+                .nth(1)
+                .and_then(|rest| rest.split(']').next())
+                .map(|list| {
+                    list.split(',')
+                        .map(|n| n.trim().trim_matches('"'))
+                        .collect()
+                })
+                .unwrap_or_default();
+            defined.sort_unstable();
+            lazy.sort_unstable();
+            assert_eq!(defined, lazy, "unit {}", unit.name);
+        }
+    }
+
     /// A unit no test happens to touch would otherwise reach users with a syntax error.
     #[test]
     fn every_unit_compiles() {
