@@ -21,6 +21,23 @@ fn transform_stream_maps_chunks_and_flushes() {
 }
 
 #[test]
+fn transform_stream_tells_its_transformer_once_when_cancelled_or_aborted() {
+    let v = eval_json(
+        "const seen = [];
+         const make = () => new TransformStream({ cancel(reason) { seen.push(String(reason)); } });
+         const a = make();
+         await a.readable.cancel('stop');
+         await a.writable.abort('again').catch(() => {});
+         const b = make();
+         await b.writable.abort('gone');
+         const c = new CompressionStream('gzip');
+         await c.readable.cancel('unused');
+         return seen;",
+    );
+    assert_eq!(v, json!(["stop", "gone"]));
+}
+
+#[test]
 fn pipe_through_a_chain_of_transforms_and_text_streams() {
     let v = eval_json(
         "const source = ReadableStream.from(['héllo ', 'wörld']);

@@ -233,7 +233,10 @@ class TransformStream {
         backpressure = false;
         if (relieved) { relieved.resolve(); relieved = null; }
       },
-      cancel(reason) { WritableStream._error(writable, reason ?? new TypeError("The transform stream was cancelled.")); },
+      cancel(reason) {
+        WritableStream._error(writable, reason ?? new TypeError("The transform stream was cancelled."));
+        return cancelTransformer(reason);
+      },
     }, readableHwm);
     const controller = new TransformStreamDefaultController(
       readableController,
@@ -243,6 +246,13 @@ class TransformStream {
         WritableStream._error(writable, new TypeError("The transform stream has been terminated."));
       },
     );
+    // The transformer hears of a cancelled readable or an aborted writable once (Streams §6.4.2).
+    let cancelled = false;
+    const cancelTransformer = (reason) => {
+      if (cancelled || !transformer.cancel) return undefined;
+      cancelled = true;
+      return transformer.cancel.call(transformer, reason);
+    };
     const transform = transformer.transform
       ? (chunk) => transformer.transform.call(transformer, chunk, controller)
       : (chunk) => controller.enqueue(chunk);
@@ -269,7 +279,10 @@ class TransformStream {
           throw e;
         }
       },
-      abort(reason) { readableController.error(reason); },
+      abort(reason) {
+        readableController.error(reason);
+        return cancelTransformer(reason);
+      },
     }, writableStrategy ?? {});
     const start = transformer.start ? transformer.start.call(transformer, controller) : undefined;
     Promise.resolve(start).then(() => started.resolve(), (e) => started.reject(e));

@@ -91,6 +91,8 @@ function codecTransformer(id) {
       const out = ops.codecPush(id, null);
       if (out.length) c.enqueue(out);
     },
+    // A stream given up on frees its codec now rather than with the isolate.
+    cancel() { ops.codecDrop(id); },
   };
 }
 
