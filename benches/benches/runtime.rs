@@ -1,9 +1,14 @@
-//! Cold start (fresh isolate + evaluate a 20-line module) and warm request (a hello-world fetch
-//! round trip through an already started isolate), in process.
+//! Cold start (fresh isolate + evaluate a 20-line module), the same plus its first request, the
+//! teardown of an isolate, and a warm request (a hello-world fetch round trip through an already
+//! started isolate), in process.
+//!
+//! A cold start is what a request waits for: an isolate is torn down when it is evicted, off
+//! every request's path, so the cold-start benchmarks drop their isolates outside the timing and
+//! `isolate_teardown` measures that drop on its own.
 
 use std::rc::Rc;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use edgesim_benches::{BenchHost, TWENTY_LINE_WORKER, hello_request};
 use edgesim_runtime::{Bundle, Isolate, IsolateConfig, Limits};
 
@@ -27,10 +32,30 @@ fn serve(isolate: &mut Isolate) -> u16 {
     edgesim_benches::serve(isolate, hello_request()).status
 }
 
+/// One isolate at a time, as a pool replaces an evicted one: the routine runs between two clock
+/// readings (`PerIteration`) and what it returns is dropped after the second.
 fn cold_start(c: &mut Criterion) {
     let cfg = config();
     c.bench_function("cold_start_20_line_module", |b| {
-        b.iter(|| Isolate::start(Rc::new(BenchHost::default()), &cfg).is_ok())
+        b.iter_batched(
+            || (),
+            |()| Isolate::start(Rc::new(BenchHost::default()), &cfg).ok(),
+            BatchSize::PerIteration,
+        )
+    });
+    c.bench_function("cold_start_then_first_request", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                let mut isolate = start();
+                let status = serve(&mut isolate);
+                (isolate, status)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    c.bench_function("isolate_teardown", |b| {
+        b.iter_batched(start, drop, BatchSize::PerIteration)
     });
 }
 

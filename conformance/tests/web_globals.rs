@@ -354,6 +354,34 @@ fn globals_loaded_on_first_use_become_plain_data_properties() {
     );
 }
 
+/// Every global of every part the runtime loads on first use, each in an isolate of its own (so
+/// no other global has loaded its part first): present before, a data property after.
+#[test]
+fn every_global_loaded_on_first_use_is_present_before_and_data_after() {
+    for unit in &edgesim_runtime::web::UNITS {
+        for name in unit.globals {
+            let v = eval_json(&format!(
+                "const before = Object.getOwnPropertyDescriptor(globalThis, '{name}');
+                 const kind = typeof globalThis['{name}'];
+                 const after = Object.getOwnPropertyDescriptor(globalThis, '{name}');
+                 return [before !== undefined && !before.enumerable && before.configurable, kind,
+                         'value' in after && after.writable && !after.enumerable && after.configurable];"
+            ));
+            let kind = if name.chars().next().is_some_and(char::is_uppercase) {
+                "function"
+            } else {
+                "object"
+            };
+            let kind = if *name == "fetch" || *name == "structuredClone" {
+                "function"
+            } else {
+                kind
+            };
+            assert_eq!(v, json!([true, kind, true]), "{name} (unit {})", unit.name);
+        }
+    }
+}
+
 #[test]
 fn a_global_the_worker_assigns_before_first_use_keeps_its_value() {
     let v = eval_json(

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::future::poll_fn;
 use std::rc::Rc;
 
+use rquickjs::context::intrinsic;
 use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Value};
 
 use super::allocator::{AllocStats, CountingAllocator};
@@ -55,6 +56,21 @@ impl From<rquickjs::Error> for StartupError {
         StartupError::Engine(e.to_string())
     }
 }
+
+/// What `Context::full` adds but for QuickJS's own `atob`/`btoa` and `performance`, which the
+/// runtime defines itself (workerd's texts, the frozen clock): creating them only to replace
+/// them would cost every cold start.
+type WorkerIntrinsics = (
+    intrinsic::Date,
+    intrinsic::Eval,
+    intrinsic::RegExp,
+    intrinsic::Json,
+    intrinsic::Proxy,
+    intrinsic::MapSet,
+    intrinsic::TypedArrays,
+    intrinsic::Promise,
+    intrinsic::WeakRef,
+);
 
 /// Callbacks into the JavaScript half of the runtime (web/*.js).
 struct Entrypoints {
@@ -124,7 +140,7 @@ impl Isolate {
             failure: failure.clone(),
         };
         runtime.set_loader(loader.clone(), loader);
-        let context = Context::full(&runtime)?;
+        let context = Context::custom::<WorkerIntrinsics>(&runtime)?;
         let io = Rc::new(RefCell::new(IoState::new(
             host,
             meter.clone(),
@@ -142,6 +158,9 @@ impl Isolate {
                 let ops = ops::install(&ctx, io.clone(), meter.clone())?;
                 let prelude = super::prelude::load_core(&ctx).map_err(|e| engine_error(&ctx, e))?;
                 let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
+                let lazy_global: Function = exports.get("lazyGlobal")?;
+                super::lazy_globals::install(&ctx, &ctx.globals(), &lazy_global)
+                    .map_err(|e| engine_error(&ctx, e))?;
                 let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
                 let set_env: Function = exports.get("setEnv")?;
                 let bindings =

@@ -2,6 +2,7 @@
 
 pub mod allocator;
 pub mod codec;
+pub mod codec_ops;
 pub mod cpu;
 pub mod crypto;
 pub mod d1_ops;
@@ -10,6 +11,7 @@ pub mod event_loop;
 pub mod html_rewriter_ops;
 pub mod isolate;
 pub mod kv_op;
+pub mod lazy_globals;
 pub mod lifecycle;
 pub mod modules;
 pub mod object;
@@ -17,6 +19,7 @@ pub mod object_ops;
 pub mod object_storage;
 pub mod ops;
 pub mod prelude;
+pub mod service_ops;
 pub mod socket_ops;
 pub mod subtle_ops;
 pub mod typescript;

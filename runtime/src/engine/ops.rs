@@ -6,20 +6,19 @@
 //! which knows workerd's messages.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use base64::Engine as _;
-use rquickjs::{Ctx, Exception, Function, Object, TypedArray, Value};
+use rquickjs::object::{AsProperty, PropertyFlags};
+use rquickjs::{Ctx, Exception, Function, Object, TypedArray, Value, qjs};
 
 use super::cpu::CpuMeter;
 use super::event_loop::{IoState, OpKind, OpOutcome, TimerKind};
-use crate::host::HttpRequest;
 use crate::limits::TIMERS_MAX;
-use crate::storage::cache::{CacheOp, CacheReply};
-use crate::storage::queue::OutgoingMessage;
+use crate::storage::cache::CacheReply;
 
-type Io = Rc<RefCell<IoState>>;
+pub(super) type Io = Rc<RefCell<IoState>>;
 
 /// Text workerd throws when a Worker does I/O, sets a timer or draws randomness at top level.
 pub const GLOBAL_SCOPE_DISALLOWED: &str = "Disallowed operation called within global scope. \
@@ -35,8 +34,22 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         };
     }
 
-    op!("loadUnit", |ctx: Ctx<'js>, name: String| {
+    let (i, m) = (io.clone(), meter.clone());
+    let installed = RefCell::new(BTreeSet::new());
+    op!("loadUnit", move |ctx: Ctx<'js>,
+                          name: String,
+                          ops: Object<'js>| {
+        for &group in OpGroup::for_unit(&name) {
+            if installed.borrow_mut().insert(group) {
+                group.install(&ctx, &ops, &i, &m)?;
+            }
+        }
         super::prelude::load_unit(&ctx, &name)
+    });
+    op!("define", |obj: Object<'js>,
+                   name: Value<'js>,
+                   value: Value<'js>| {
+        obj.prop(name, Hidden::Value(value))
     });
     let i = io.clone();
     op!("now", move || i.borrow().clock_ms as f64);
@@ -156,180 +169,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         }
     });
 
-    // Compression streams: a codec per handle, for as long as its stream lives.
-    let codecs: Rc<RefCell<BTreeMap<u32, super::codec::Codec>>> = Rc::default();
-    let next_codec = Rc::new(std::cell::Cell::new(0u32));
-    let c = codecs.clone();
-    op!("codecNew", move |ctx: Ctx<'js>,
-                          format: String,
-                          compress: bool|
-          -> rquickjs::Result<u32> {
-        let codec = super::codec::Codec::new(&format, compress)
-            .map_err(|e| Exception::throw_type(&ctx, &e.to_string()))?;
-        let id = next_codec.get() + 1;
-        next_codec.set(id);
-        c.borrow_mut().insert(id, codec);
-        Ok(id)
-    });
-    let (c, m) = (codecs.clone(), meter.clone());
-    op!("codecPush", move |ctx: Ctx<'js>,
-                           id: u32,
-                           data: Option<TypedArray<'js, u8>>|
-          -> rquickjs::Result<
-        TypedArray<'js, u8>,
-    > {
-        let mut codecs = c.borrow_mut();
-        let codec = codecs
-            .get_mut(&id)
-            .ok_or_else(|| Exception::throw_type(&ctx, "internal: unknown codec"))?;
-        // `null` ends the input; a codec that ended or failed is gone.
-        let (out, done) = match data {
-            Some(bytes) => {
-                m.charge_host(bytes.len());
-                let out = codec.push(&copy_bytes(&bytes));
-                let failed = out.is_err();
-                (out, failed)
-            }
-            None => (codec.finish(), true),
-        };
-        if done {
-            codecs.remove(&id);
-        }
-        let out = out.map_err(|e| Exception::throw_type(&ctx, &e.to_string()))?;
-        TypedArray::new(ctx, out)
-    });
-    let c = codecs;
-    op!("codecDrop", move |id: u32| {
-        c.borrow_mut().remove(&id);
-    });
-
-    let i = io.clone();
-    op!("fetch", move |ctx: Ctx<'js>,
-                       method: String,
-                       url: String,
-                       headers: Vec<String>,
-                       body: Option<TypedArray<'js, u8>>|
-          -> rquickjs::Result<f64> {
-        require_request(&ctx, &i)?;
-        let mut io = i.borrow_mut();
-        let limit = io.limits.subrequests_external;
-        if let Some(inv) = io.current.and_then(|id| io.invocations.get_mut(&id)) {
-            inv.subrequests_external += 1;
-            if inv.subrequests_external > limit {
-                return Err(Exception::throw_message(&ctx, "Too many subrequests."));
-            }
-        }
-        let request = HttpRequest {
-            method,
-            url,
-            headers: pairs(headers),
-            body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
-        };
-        let id = io.add_fetch_op(OpKind::Js, request);
-        Ok(id as f64)
-    });
-
-    let i = io.clone();
-    op!("kv", move |ctx: Ctx<'js>,
-                    namespace: String,
-                    args: String,
-                    value: Option<TypedArray<'js, u8>>|
-          -> rquickjs::Result<f64> {
-        let op = super::kv_op::parse(&args, value.map(|v| copy_bytes(&v)))
-            .map_err(|e| Exception::throw_type(&ctx, &format!("internal: bad KV call: {e}")))?;
-        service_call(&ctx, &i, |host| {
-            Box::pin(async move {
-                match host.kv(&namespace, op).await {
-                    Ok(reply) => OpOutcome::Kv(reply),
-                    Err(e) => OpOutcome::error(e),
-                }
-            })
-        })
-    });
-
-    let i = io.clone();
-    op!("cache", move |ctx: Ctx<'js>,
-                       kind: String,
-                       target: Vec<String>,
-                       headers: Vec<String>,
-                       status: u16,
-                       body: Option<TypedArray<'js, u8>>|
-          -> rquickjs::Result<f64> {
-        let [cache, url] = <[String; 2]>::try_from(target)
-            .map_err(|_| Exception::throw_type(&ctx, "internal: bad cache target"))?;
-        let op = match kind.as_str() {
-            "match" => CacheOp::Match {
-                cache,
-                url,
-                headers: pairs(headers),
-            },
-            "put" => CacheOp::Put {
-                cache,
-                url,
-                response: crate::host::HttpResponse {
-                    status,
-                    status_text: String::new(),
-                    headers: pairs(headers),
-                    body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
-                    web_socket: None,
-                },
-            },
-            _ => CacheOp::Delete { cache, url },
-        };
-        service_call(&ctx, &i, |host| {
-            Box::pin(async move { OpOutcome::Cache(host.cache(op).await) })
-        })
-    });
-
-    let i = io.clone();
-    op!("queueSend", move |ctx: Ctx<'js>,
-                           queue: String,
-                           messages: Vec<Vec<String>>,
-                           sizes: Vec<f64>|
-          -> rquickjs::Result<f64> {
-        let messages: Vec<OutgoingMessage> = messages
-            .into_iter()
-            .zip(sizes)
-            .filter_map(|(m, bytes)| {
-                let [body, content_type, delay] = <[String; 3]>::try_from(m).ok()?;
-                Some(OutgoingMessage {
-                    body,
-                    content_type,
-                    bytes: bytes as usize,
-                    delay_s: delay.parse().unwrap_or(0),
-                })
-            })
-            .collect();
-        service_call(&ctx, &i, |host| {
-            Box::pin(async move {
-                match host.queue_send(&queue, messages).await {
-                    Ok(metrics) => OpOutcome::QueueMetrics(metrics),
-                    Err(refusal) => OpOutcome::error(refusal),
-                }
-            })
-        })
-    });
-    let i = io.clone();
-    op!("r2", move |ctx: Ctx<'js>,
-                    bucket: String,
-                    op: String,
-                    body: Option<TypedArray<'js, u8>>|
-          -> rquickjs::Result<f64> {
-        let op: crate::storage::r2::R2Op = serde_json::from_str(&op)
-            .map_err(|e| Exception::throw_type(&ctx, &format!("internal: bad R2 call: {e}")))?;
-        let body = body.map(|b| copy_bytes(&b)).unwrap_or_default();
-        service_call(&ctx, &i, |host| {
-            Box::pin(async move {
-                match host.r2(&bucket, op, body).await {
-                    Ok((reply, body)) => OpOutcome::R2(
-                        serde_json::to_string(&reply).unwrap_or_else(|_| "{}".into()),
-                        body,
-                    ),
-                    Err(e) => OpOutcome::error(e),
-                }
-            })
-        })
-    });
     let i = io.clone();
     op!("queueSettled", move |id: f64, decisions: String| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
@@ -375,12 +214,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     op!("waitUntilSettled", move |id: f64| i
         .borrow_mut()
         .wait_until_settled(id as u64));
-    super::object_ops::install(ctx, &ops, io.clone())?;
-    super::d1_ops::install(ctx, &ops, io.clone())?;
-    super::socket_ops::install(ctx, &ops, io.clone())?;
-    super::subtle_ops::install(ctx, &ops, io.clone())?;
-    super::url_pattern_ops::install(ctx, &ops)?;
-    super::html_rewriter_ops::install(ctx, &ops)?;
     let i = io;
     op!("passThroughOnException", move |id: f64| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
@@ -388,6 +221,101 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
         }
     });
     Ok(ops)
+}
+
+/// Ops only a unit's JavaScript calls (web::UNITS), installed when the first unit that needs
+/// them loads: creating a native function costs, and most Workers never touch most units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum OpGroup {
+    Fetch,
+    Kv,
+    Cache,
+    Queue,
+    R2,
+    Codec,
+    Object,
+    Socket,
+    D1,
+    Subtle,
+    UrlPattern,
+    HtmlRewriter,
+}
+
+impl OpGroup {
+    fn for_unit(unit: &str) -> &'static [OpGroup] {
+        match unit {
+            "fetch" => &[OpGroup::Fetch],
+            "kv" => &[OpGroup::Kv],
+            "cache" => &[OpGroup::Cache],
+            "queue" => &[OpGroup::Queue],
+            "r2" => &[OpGroup::R2],
+            "stream_classes" => &[OpGroup::Codec],
+            "durable_object" => &[OpGroup::Object, OpGroup::Socket],
+            "websocket" => &[OpGroup::Socket, OpGroup::Fetch],
+            "d1" => &[OpGroup::D1],
+            "subtle" => &[OpGroup::Subtle],
+            "url_pattern" => &[OpGroup::UrlPattern],
+            "html_rewriter" => &[OpGroup::HtmlRewriter],
+            _ => &[],
+        }
+    }
+
+    fn install<'js>(
+        self,
+        ctx: &Ctx<'js>,
+        ops: &Object<'js>,
+        io: &Io,
+        meter: &Rc<CpuMeter>,
+    ) -> rquickjs::Result<()> {
+        match self {
+            OpGroup::Fetch => super::service_ops::install_fetch(ctx, ops, io.clone()),
+            OpGroup::Kv => super::service_ops::install_kv(ctx, ops, io.clone()),
+            OpGroup::Cache => super::service_ops::install_cache(ctx, ops, io.clone()),
+            OpGroup::Queue => super::service_ops::install_queue(ctx, ops, io.clone()),
+            OpGroup::R2 => super::service_ops::install_r2(ctx, ops, io.clone()),
+            OpGroup::Codec => super::codec_ops::install(ctx, ops, meter.clone()),
+            OpGroup::Object => super::object_ops::install(ctx, ops, io.clone()),
+            OpGroup::Socket => super::socket_ops::install(ctx, ops, io.clone()),
+            OpGroup::D1 => super::d1_ops::install(ctx, ops, io.clone()),
+            OpGroup::Subtle => super::subtle_ops::install(ctx, ops, io.clone()),
+            OpGroup::UrlPattern => super::url_pattern_ops::install(ctx, ops),
+            OpGroup::HtmlRewriter => super::html_rewriter_ops::install(ctx, ops),
+        }
+    }
+}
+
+/// A property as Web IDL binds globals and prototype members: configurable, not enumerable,
+/// and writable when it is a value. Defined natively because a start defines dozens of them,
+/// and building a descriptor object for `Object.defineProperty` in JavaScript costs several
+/// times more.
+pub(super) enum Hidden<'js> {
+    Value(Value<'js>),
+    /// An accessor whose one function is getter (called with no argument) and setter (with one).
+    GetSet(Value<'js>),
+}
+
+impl<'js> AsProperty<'js, ()> for Hidden<'js> {
+    fn config(
+        self,
+        ctx: &Ctx<'js>,
+    ) -> rquickjs::Result<(PropertyFlags, Value<'js>, Value<'js>, Value<'js>)> {
+        let undefined = Value::new_undefined(ctx.clone());
+        let kept =
+            qjs::JS_PROP_CONFIGURABLE | qjs::JS_PROP_HAS_CONFIGURABLE | qjs::JS_PROP_HAS_ENUMERABLE;
+        Ok(match self {
+            Hidden::Value(value) => {
+                let flags = kept
+                    | qjs::JS_PROP_HAS_VALUE
+                    | qjs::JS_PROP_WRITABLE
+                    | qjs::JS_PROP_HAS_WRITABLE;
+                (flags as PropertyFlags, value, undefined.clone(), undefined)
+            }
+            Hidden::GetSet(access) => {
+                let flags = kept | qjs::JS_PROP_HAS_GET | qjs::JS_PROP_HAS_SET;
+                (flags as PropertyFlags, undefined, access.clone(), access)
+            }
+        })
+    }
 }
 
 /// `[[name, value], ...]` from JavaScript as header pairs (malformed entries dropped).
@@ -439,7 +367,7 @@ pub(super) fn count_service_subrequest(ctx: &Ctx<'_>, io: &mut IoState) -> rquic
     Ok(())
 }
 
-fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
+pub(super) fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
     if io.borrow().current.is_none() {
         return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));
     }

@@ -222,11 +222,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Resu
         i.borrow_mut().sockets.take(handle);
     });
 
-    let i = io.clone();
-    op!("socketPeerIsLocal", move |handle: SocketHandle| -> bool {
-        i.borrow().sockets.peer_is_local(handle)
-    });
-
     // ---------- hibernatable sockets (Durable Objects) ----------
 
     let i = io.clone();

@@ -18,8 +18,8 @@ fn ratio(theirs_ms: f64, ours_ms: f64) -> String {
     }
 }
 
-/// `warm_ns` / `cold_ns`: edgesim's criterion medians for the warm request and the isolate
-/// cold start, when this run measured them.
+/// `warm_ns` / `cold_ns`: edgesim's criterion medians for the warm request and for a cold start
+/// with its first request, when this run measured them.
 pub fn section(path: &Path, warm_ns: Option<f64>, cold_ns: Option<f64>) -> String {
     let mut out = String::from("\n## Side by side with workerd on this machine\n\n");
     let file = std::fs::read_to_string(path)
@@ -52,7 +52,7 @@ pub fn section(path: &Path, warm_ns: Option<f64>, cold_ns: Option<f64>) -> Strin
     if let (Some(ns), Some(theirs)) = (cold_ns, spawn) {
         let ours = ns / 1e6;
         out.push_str(&format!(
-            "| a Worker's cold start | {ours:.2} ms (fresh isolate + module, in process) | \
+            "| a Worker's cold start | {ours:.2} ms (fresh isolate, module and first request, in process) | \
              {theirs:.1} ms (process spawn to first response) | {} |\n",
             ratio(theirs, ours)
         ));

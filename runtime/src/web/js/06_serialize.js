@@ -4,6 +4,58 @@
 // undefined, NaN, -0, shared references) survives the round trip. Every object is tagged, so
 // the JSON never needs guessing: {"o":{...}} object, {"a":[...]} array, {"m":[[k,v]...]} Map, ...
 
+const { G, define, domError, inspect, OriginalDate } = core;
+
+// ---------- structuredClone ----------
+function cloneValue(v, memo) {
+  if (typeof v === "function" || typeof v === "symbol") {
+    throw domError("DataCloneError", `${String(v)} could not be cloned.`);
+  }
+  if (v === null || typeof v !== "object") return v;
+  if (memo.has(v)) return memo.get(v);
+  let out;
+  if (v instanceof OriginalDate) out = new OriginalDate(v.getTime());
+  else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
+  else if (v instanceof ArrayBuffer) out = v.slice(0);
+  else if (ArrayBuffer.isView(v)) {
+    const buf = cloneValue(v.buffer, memo);
+    out = v instanceof DataView ? new DataView(buf, v.byteOffset, v.byteLength) : new v.constructor(buf, v.byteOffset, v.length);
+  } else if (v instanceof Map) {
+    out = new Map(); memo.set(v, out);
+    for (const [k, x] of v) out.set(cloneValue(k, memo), cloneValue(x, memo));
+    return out;
+  } else if (v instanceof Set) {
+    out = new Set(); memo.set(v, out);
+    for (const x of v) out.add(cloneValue(x, memo));
+    return out;
+  } else if (v instanceof Error) {
+    const ctors = { EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+    out = new (ctors[v.name] ?? Error)(v.message);
+    if (v.stack !== undefined) define(out, "stack", String(v.stack));
+  } else if (v instanceof Boolean || v instanceof Number || v instanceof String) out = Object(v.valueOf());
+  else if (Array.isArray(v)) {
+    out = new Array(v.length); memo.set(v, out);
+    for (const k of Object.keys(v)) out[k] = cloneValue(v[k], memo);
+    return out;
+  } else {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) {
+      throw domError("DataCloneError", `${inspect(v, 3)} could not be cloned.`);
+    }
+    out = {}; memo.set(v, out);
+    for (const k of Object.keys(v)) out[k] = cloneValue(v[k], memo);
+    return out;
+  }
+  memo.set(v, out);
+  return out;
+}
+define(G, "structuredClone", function structuredClone(value) {
+  if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone' on 'ServiceWorkerGlobalScope': 1 argument required, but only 0 present.");
+  return cloneValue(value, new Map());
+});
+
+// ---------- to text and back ----------
+
 const bytesToText = (bytes) => {
   let s = "";
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
@@ -107,3 +159,5 @@ function serializeValue(value) {
 function deserializeValue(text) {
   return decodeValue(JSON.parse(text), []);
 }
+
+return { serializeValue, deserializeValue };

@@ -1,11 +1,6 @@
 // TextEncoder / TextDecoder (labels and decoding by encoding_rs, through ops).
 
-const toBytes = (input, what) => {
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (typeof SharedArrayBuffer !== "undefined" && input instanceof SharedArrayBuffer) return new Uint8Array(input);
-  throw new TypeError(`Failed to execute '${what}': parameter 1 is not of type 'ArrayBuffer or ArrayBufferView'.`);
-};
+const { G, define, toBytes, utf8 } = core;
 
 class TextEncoder {
   get encoding() { return "utf-8"; }
@@ -72,6 +67,5 @@ class TextDecoder {
 }
 define(G, "TextEncoder", TextEncoder);
 define(G, "TextDecoder", TextDecoder);
-/// UTF-8 bytes of `s`; lone surrogates become U+FFFD, as the Encoding standard says.
-const utf8 = (s) => ops.encodeUtf8(String(s).toWellFormed());
-const fromUtf8 = (bytes) => ops.decode("utf-8", bytes, false, false);
+
+return { TextDecoder };

@@ -1,5 +1,7 @@
 // AbortController and AbortSignal (abort, timeout, any), and the abort reasons workerd uses.
 
+const { G, define, Event, EventTarget, domError } = core;
+
 const ABORT_KEY = Symbol("AbortSignal");
 const abortError = () => domError("AbortError", "The operation was aborted");
 
@@ -60,16 +62,4 @@ class AbortController {
 define(G, "AbortSignal", AbortSignal);
 define(G, "AbortController", AbortController);
 
-/// `promise`, rejected with the signal's reason as soon as it aborts.
-function abortable(promise, signal) {
-  if (!signal) return promise;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (v) => { signal.removeEventListener("abort", onAbort); resolve(v); },
-      (e) => { signal.removeEventListener("abort", onAbort); reject(e); },
-    );
-  });
-}
+return { AbortController };

@@ -4,7 +4,7 @@
 // workerd's (readable.c++, standard.c++). With 41_streams_writable.js, the `streams` unit
 // (web/mod.rs).
 
-const { G, define, deferred, utf8, DOMException, AbortController } = core;
+const { G, define, deferred, utf8, domError } = core;
 
 const RS_LOCKED = "This ReadableStream is currently locked to a reader.";
 const WS_LOCKED = "This WritableStream is currently locked to a writer.";

@@ -8,7 +8,7 @@ async function pipe(source, dest, options) {
   const writer = dest.getWriter();
   const signal = options.signal;
   let aborted = null;
-  const onAbort = () => { aborted = signal.reason ?? new DOMException("The operation was aborted.", "AbortError"); };
+  const onAbort = () => { aborted = signal.reason ?? domError("AbortError", "The operation was aborted."); };
   if (signal) {
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
@@ -52,11 +52,13 @@ async function pipe(source, dest, options) {
 // ---------- WritableStream ----------
 
 class WritableStreamDefaultController {
-  #stream; #abort = new AbortController();
+  // The signal is made on first use (or abort): most writable streams are never aborted.
+  #stream; #abort = null;
+  #abortController() { return (this.#abort ??= new core.AbortController()); }
   constructor(stream) { this.#stream = stream; }
-  get signal() { return this.#abort.signal; }
+  get signal() { return this.#abortController().signal; }
   error(e) { WritableStream._error(this.#stream, e); }
-  static _abort(c, reason) { c.#abort.abort(reason); }
+  static _abort(c, reason) { c.#abortController().abort(reason); }
 }
 
 class WritableStreamDefaultWriter {

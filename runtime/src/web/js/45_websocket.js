@@ -2,7 +2,7 @@
 // A socket is either an end this isolate holds (a handle into engine/socket_ops.rs) or, in a
 // Durable Object, a hibernatable socket the platform keeps (an id into its hibernation set).
 
-const { G, define, DOMException, Event, EventTarget, describeError, serializeValue, deserializeValue, toBytes, utf8, URL, awaitOp } = core;
+const { G, define, DOMException, Event, EventTarget, describeError, serializeValue, deserializeValue, toBytes, utf8, URL, Response, awaitOp } = core;
 
 const WS_NOT_ACCEPTED = "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.";
 const WS_DISCONNECTED = "WebSocket disconnected without sending Close frame.";
@@ -297,4 +297,13 @@ class WebSocketRequestResponsePair {
 }
 define(G, "WebSocketRequestResponsePair", WebSocketRequestResponsePair);
 
-return { WebSocket, WebSocketRequestResponsePair };
+/// A response that brought a WebSocket end along: a 101 whose `webSocket` is that end.
+function upgradeResponse(status, statusText, headers, socket) {
+  if (status !== 101) {
+    ops.socketRelease(socket);
+    return new Response(null, { status, statusText, headers });
+  }
+  return new Response(null, { status, statusText, headers, webSocket: WebSocket._fromHandle(socket) });
+}
+
+return { upgradeResponse, WebSocket, WebSocketRequestResponsePair };

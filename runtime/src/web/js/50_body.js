@@ -1,51 +1,7 @@
-// Blob, and the Body mixin shared by Request and Response, then Request and Response.
+// The Body mixin shared by Request and Response, then Request and Response (Blob and File are
+// js/48_blob.js).
 
 const BODY_USED = "Body has already been used. It can only be used once. Use tee() first if you need to read it twice.";
-
-class Blob {
-  #bytes; #type;
-  constructor(parts = [], options = {}) {
-    const chunks = [];
-    for (const p of parts ?? []) {
-      if (p instanceof Blob) chunks.push(p.#bytes);
-      else if (p instanceof ArrayBuffer || ArrayBuffer.isView(p)) chunks.push(toBytes(p, "Blob").slice());
-      else chunks.push(utf8(p));
-    }
-    const total = chunks.reduce((n, c) => n + c.length, 0);
-    this.#bytes = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) { this.#bytes.set(c, off); off += c.length; }
-    const t = options?.type === undefined ? "" : String(options.type);
-    this.#type = /^[\x20-\x7e]*$/.test(t) ? t.toLowerCase() : "";
-  }
-  static _bytes(b) { return b.#bytes; }
-  get size() { return this.#bytes.length; }
-  get type() { return this.#type; }
-  slice(start = 0, end = this.#bytes.length, type = "") {
-    const b = new Blob([], { type });
-    b.#bytes = this.#bytes.slice(start, end);
-    return b;
-  }
-  async text() { return fromUtf8(this.#bytes); }
-  async arrayBuffer() { return this.#bytes.slice().buffer; }
-  async bytes() { return this.#bytes.slice(); }
-  stream() { return unit("streams").streamOfBytes(this.#bytes.slice()); }
-  get [Symbol.toStringTag]() { return "Blob"; }
-}
-class File extends Blob {
-  #name; #lastModified;
-  constructor(bits, name, options = {}) {
-    if (arguments.length < 2) throw new TypeError(`Failed to construct 'File': 2 arguments required, but only ${arguments.length} present.`);
-    super(bits, options);
-    this.#name = String(name);
-    this.#lastModified = options?.lastModified === undefined ? ops.now() : Number(options.lastModified);
-  }
-  get name() { return this.#name; }
-  get lastModified() { return this.#lastModified; }
-  get [Symbol.toStringTag]() { return "File"; }
-}
-define(G, "Blob", Blob);
-define(G, "File", File);
 
 /// Turns a BodyInit into `{bytes | stream, contentType}`.
 function extractBody(init) {
@@ -53,7 +9,8 @@ function extractBody(init) {
   // The usual body first: a string needs none of the checks below.
   if (typeof init === "string") return { bytes: utf8(init), stream: null, contentType: "text/plain;charset=UTF-8" };
   if (core.isReadableStream(init)) return { bytes: null, stream: init, contentType: null };
-  if (init instanceof Blob) return { bytes: Blob._bytes(init).slice(), stream: null, contentType: init.type || null };
+  const blobs = loadedUnit("blob");
+  if (blobs !== undefined && init instanceof blobs.Blob) return { bytes: blobs.Blob._bytes(init).slice(), stream: null, contentType: init.type || null };
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { bytes: toBytes(init, "Body").slice(), stream: null, contentType: null };
   const forms = loadedUnit("form_data");
   if (forms !== undefined && init instanceof forms.FormData) {
@@ -110,7 +67,7 @@ const bodyMixin = (klass, state) => {
     async text() { return fromUtf8(await state(this).consume()); },
     async json() { return JSON.parse(fromUtf8(await state(this).consume())); },
     async formData() { return unit("form_data").parseFormBody(await state(this).consume(), this.headers.get("content-type")); },
-    async blob() { const b = await state(this).consume(); return new Blob([b], { type: this.headers.get("content-type") ?? "" }); },
+    async blob() { const b = await state(this).consume(); return new (unit("blob").Blob)([b], { type: this.headers.get("content-type") ?? "" }); },
   });
 };
 

@@ -3,7 +3,7 @@
 // the storage cache live in Rust (engine/object.rs); this file checks arguments with workerd's
 // texts (actor-state.c++, actor.c++) and encodes values (06_serialize.js).
 
-const { G, define, Event, OriginalDate, describeError, serializeValue, deserializeValue, utf8, hex, Headers, Request, Response, awaitOp, upgradeResponse, unit } = core;
+const { G, define, Event, OriginalDate, describeError, serializeValue, deserializeValue, utf8, hex, Headers, Request, Response, awaitOp, unit } = core;
 /// The WebSocket unit, loaded when an object first touches a socket.
 const sockets = () => unit("websocket");
 
@@ -66,7 +66,7 @@ class DurableObjectStub {
     const body = state.isNull ? null : await state.consume();
     const [status, statusText, headers, bytes, socket] = await awaitOp(
       ops.objectFetch(this.#target, request.method, request.url, Headers._flat(request.headers), body));
-    if (socket !== undefined) return upgradeResponse(status, statusText, headers, socket);
+    if (socket !== undefined) return unit("websocket").upgradeResponse(status, statusText, headers, socket);
     const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
     return new Response(nullBody ? null : bytes, { status, statusText, headers });
   }

@@ -143,7 +143,7 @@ function dispatchQueue(id, queue, messagesJson) {
 const objectEntry = (name) => (a, b, c, d, e, f) => unit("durable_object")[name](a, b, c, d, e, f);
 
 return {
-  setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
+  lazyGlobal, setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
   hostObject: objectEntry("hostObject"),
   dispatchObjectFetch: objectEntry("dispatchObjectFetch"),
   dispatchRpc: objectEntry("dispatchRpc"),

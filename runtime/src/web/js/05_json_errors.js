@@ -4,7 +4,6 @@
 // and how V8 would have reported it (v8/src/json/json-parser.cc).
 
 const JSON_CONTEXT_CHARS = 10;
-const OriginalJsonParse = JSON.parse;
 
 function v8JsonMessage(text) {
   let i = 0;
@@ -113,13 +112,4 @@ function v8JsonMessage(text) {
   return null;
 }
 
-define(JSON, "parse", function parse(text, reviver) {
-  try {
-    return OriginalJsonParse(text, reviver);
-  } catch (e) {
-    if (!(e instanceof SyntaxError)) throw e;
-    const message = v8JsonMessage(String(text));
-    if (message === null) throw e;
-    throw new SyntaxError(message);
-  }
-});
+return { v8JsonMessage };

@@ -1,0 +1,50 @@
+// Blob and File, held as bytes.
+
+const { G, define, unit, toBytes, utf8, fromUtf8 } = core;
+
+class Blob {
+  #bytes; #type;
+  constructor(parts = [], options = {}) {
+    const chunks = [];
+    for (const p of parts ?? []) {
+      if (p instanceof Blob) chunks.push(p.#bytes);
+      else if (p instanceof ArrayBuffer || ArrayBuffer.isView(p)) chunks.push(toBytes(p, "Blob").slice());
+      else chunks.push(utf8(p));
+    }
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    this.#bytes = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) { this.#bytes.set(c, off); off += c.length; }
+    const t = options?.type === undefined ? "" : String(options.type);
+    this.#type = /^[\x20-\x7e]*$/.test(t) ? t.toLowerCase() : "";
+  }
+  static _bytes(b) { return b.#bytes; }
+  get size() { return this.#bytes.length; }
+  get type() { return this.#type; }
+  slice(start = 0, end = this.#bytes.length, type = "") {
+    const b = new Blob([], { type });
+    b.#bytes = this.#bytes.slice(start, end);
+    return b;
+  }
+  async text() { return fromUtf8(this.#bytes); }
+  async arrayBuffer() { return this.#bytes.slice().buffer; }
+  async bytes() { return this.#bytes.slice(); }
+  stream() { return unit("streams").streamOfBytes(this.#bytes.slice()); }
+  get [Symbol.toStringTag]() { return "Blob"; }
+}
+class File extends Blob {
+  #name; #lastModified;
+  constructor(bits, name, options = {}) {
+    if (arguments.length < 2) throw new TypeError(`Failed to construct 'File': 2 arguments required, but only ${arguments.length} present.`);
+    super(bits, options);
+    this.#name = String(name);
+    this.#lastModified = options?.lastModified === undefined ? ops.now() : Number(options.lastModified);
+  }
+  get name() { return this.#name; }
+  get lastModified() { return this.#lastModified; }
+  get [Symbol.toStringTag]() { return "File"; }
+}
+define(G, "Blob", Blob);
+define(G, "File", File);
+
+return { Blob, File };
