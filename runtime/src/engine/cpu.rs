@@ -106,6 +106,9 @@ pub struct CpuMeter {
     /// Interrupt JavaScript once the total reaches this many picoseconds.
     deadline_ps: Cell<u64>,
     tripped: Cell<bool>,
+    /// What [`CpuMeter::uncharged`] work cost, left out of every reading.
+    uncharged: Cell<CpuCounts>,
+    uncharged_depth: Cell<u32>,
 }
 
 impl CpuMeter {
@@ -116,17 +119,41 @@ impl CpuMeter {
             alloc,
             deadline_ps: Cell::new(u64::MAX),
             tripped: Cell::new(false),
+            uncharged: Cell::new(CpuCounts::default()),
+            uncharged_depth: Cell::new(0),
         })
     }
 
-    /// Everything counted since the isolate started.
+    /// Everything counted since the isolate started, but for uncharged work.
     pub fn reading(&self) -> CpuCounts {
+        self.raw() - self.uncharged.get()
+    }
+
+    fn raw(&self) -> CpuCounts {
         CpuCounts {
             polls: self.polls.get(),
             allocs: self.alloc.count.get(),
             alloc_bytes: self.alloc.bytes.get(),
             host_ps: self.host_ps.get(),
         }
+    }
+
+    /// Runs `f`, charging what it costs to no one and letting no deadline stop it: the runtime's
+    /// own JavaScript loading on first use (engine::prelude units), which production has ready
+    /// before any Worker runs (V8 starts isolates from a snapshot). A memory overrun still stops
+    /// it.
+    pub fn uncharged<R>(&self, f: impl FnOnce() -> R) -> R {
+        let depth = self.uncharged_depth.get();
+        self.uncharged_depth.set(depth + 1);
+        let before = self.raw();
+        let out = f();
+        self.uncharged_depth.set(depth);
+        // A nested call's cost is inside this one's.
+        if depth == 0 {
+            let spent = self.raw() - before;
+            self.uncharged.set(self.uncharged.get() + spent);
+        }
+        out
     }
 
     /// True once the isolate's heap refused an allocation: JavaScript may have caught the
@@ -141,7 +168,7 @@ impl CpuMeter {
         if self.memory_exceeded() {
             return true;
         }
-        if self.reading().picos() >= self.deadline_ps.get() {
+        if self.uncharged_depth.get() == 0 && self.reading().picos() >= self.deadline_ps.get() {
             self.tripped.set(true);
             return true;
         }

@@ -38,13 +38,17 @@ pub fn install<'js>(ctx: &Ctx<'js>, io: Io, meter: Rc<CpuMeter>) -> rquickjs::Re
     let installed = RefCell::new(BTreeSet::new());
     op!("loadUnit", move |ctx: Ctx<'js>,
                           name: String,
-                          ops: Object<'js>| {
-        for &group in OpGroup::for_unit(&name) {
-            if installed.borrow_mut().insert(group) {
-                group.install(&ctx, &ops, &i, &m)?;
+                          ops: Object<'js>,
+                          core: Object<'js>|
+          -> rquickjs::Result<Value<'js>> {
+        m.uncharged(|| {
+            for &group in OpGroup::for_unit(&name) {
+                if installed.borrow_mut().insert(group) {
+                    group.install(&ctx, &ops, &i, &m)?;
+                }
             }
-        }
-        super::prelude::load_unit(&ctx, &name)
+            super::prelude::load_unit(&ctx, &name)?.call((ops, core))
+        })
     });
     op!("define", |obj: Object<'js>,
                    name: Value<'js>,

@@ -9,7 +9,7 @@ const unitExports = new Map();
 function unit(name) {
   let exports = unitExports.get(name);
   if (exports === undefined) {
-    exports = ops.loadUnit(name, ops)(ops, core);
+    exports = ops.loadUnit(name, ops, core);
     unitExports.set(name, exports);
   }
   return exports;
