@@ -4,9 +4,11 @@
 //! takes the ops object and returns the runtime's entry points; nothing they declare leaks into
 //! the Worker's scope except the globals they install on purpose. Each unit is a function of its
 //! own, `(ops, core)`, that a Worker loads the first time it reaches for one of the unit's
-//! globals or bindings (js/88_units.js): most Workers use a few of them, and a cold start pays
-//! only for the core. Everything is compiled to bytecode once per process (engine::prelude), so
-//! a cold start does not parse it again.
+//! globals (engine/lazy_globals.rs) or bindings (js/88_units.js), with the native ops only it
+//! calls (engine::ops `OpGroup`): most Workers use a few of them, and a cold start pays only for
+//! the core. Loading a unit is not the Worker's CPU time (engine::cpu `uncharged`). Everything is
+//! compiled to bytecode once per process (engine::prelude), so a cold start does not parse it
+//! again.
 
 /// The name the core is compiled under (and what a failure to load it names).
 pub const PRELUDE_FILE_NAME: &str = "edgesim:internal";

@@ -1,7 +1,8 @@
 // ---------- units: parts of the runtime loaded on first use (web/mod.rs UNITS) ----------
 //
 // A unit is compiled on its own, so an isolate that never touches it pays neither for reading
-// its bytecode nor for running its class definitions. A unit sees the core through `core`; the
+// its bytecode nor for running its class definitions (`ops.loadUnit` reads it, installs the ops
+// only it calls, and runs it with `(ops, core)`). A unit sees the core through `core`; the
 // core reaches a unit through `unit(name)`, or `loadedUnit(name)` where nothing can be one of
 // the unit's objects before it has loaded (an `instanceof` check).
 
