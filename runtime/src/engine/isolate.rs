@@ -121,8 +121,8 @@ impl Isolate {
             stats: alloc.clone(),
         })?;
         runtime.set_max_stack_size(1024 * 1024);
-        // Collect only once a few MiB are allocated: startup allocates ~1 MiB that all stays live,
-        // so collecting earlier only costs time. (GC timing is deterministic either way.)
+        // Collect only once a few MiB are allocated: startup allocates ~0.4 MiB that all stays
+        // live, so collecting earlier only costs time. (GC timing is deterministic either way.)
         runtime.set_gc_threshold(GC_THRESHOLD_BYTES);
         let meter = CpuMeter::new(alloc.clone());
         let on_interrupt = meter.clone();
