@@ -8,7 +8,7 @@ function extractBody(init) {
   if (init === null || init === undefined) return { bytes: null, stream: null, contentType: null };
   // The usual body first: a string needs none of the checks below.
   if (typeof init === "string") return { bytes: utf8(init), stream: null, contentType: "text/plain;charset=UTF-8" };
-  if (core.isReadableStream(init)) return { bytes: null, stream: init, contentType: null };
+  if (isReadableStream(init)) return { bytes: null, stream: init, contentType: null };
   const blobs = loadedUnit("blob");
   if (blobs !== undefined && init instanceof blobs.Blob) return { bytes: blobs.Blob._bytes(init).slice(), stream: null, contentType: init.type || null };
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { bytes: toBytes(init, "Body").slice(), stream: null, contentType: null };

@@ -10,7 +10,7 @@ const unitExports = new Map();
 function unit(name) {
   let exports = unitExports.get(name);
   if (exports === undefined) {
-    exports = ops.loadUnit(name, ops, core);
+    exports = ops.loadUnit(name, ops, (core ??= makeCore()));
     unitExports.set(name, exports);
   }
   return exports;
@@ -34,13 +34,21 @@ function lazyGlobal(unitName, name, value) {
   define(G, name, value);
 }
 
-const core = {
+/// Nothing is a ReadableStream before the streams unit has loaded.
+function isReadableStream(v) {
+  const s = loadedUnit("streams");
+  return s !== undefined && v instanceof s.ReadableStream;
+}
+
+/// What the units see of the core, made when the first one loads (a start that loads none does
+/// not pay for it).
+let core = null;
+const makeCore = () => ({
   G, define: (obj, name, value) => { if (obj !== G || !assignedGlobals.has(name)) define(obj, name, value); },
   unit, describeError, domError, inspect, OriginalDate, hex, deferred, ILLEGAL_INVOCATION, toBytes, utf8,
   fromUtf8, URL, URLSearchParams, Headers, Request, Response, BODY_USED, REDIRECT_STATUS,
   NULL_BODY_STATUS, awaitOp,
-  // Nothing is a ReadableStream before the streams unit has loaded.
-  isReadableStream: (v) => { const s = loadedUnit("streams"); return s !== undefined && v instanceof s.ReadableStream; },
+  isReadableStream,
   // Other units' exports, for the units that build on them (reading one loads its unit).
   get ReadableStream() { return unit("streams").ReadableStream; },
   get TransformStream() { return unit("streams").TransformStream; },
@@ -60,4 +68,4 @@ const core = {
   // Declared further on (90_worker.js), and `moduleExports` is set only once the module ran.
   get workerEnv() { return workerEnv; },
   get moduleExports() { return moduleExports; },
-};
+});
