@@ -18,7 +18,7 @@ pub fn install<'js>(
 ) -> rquickjs::Result<()> {
     macro_rules! op {
         ($name:literal, $f:expr) => {
-            ops.set($name, Function::new(ctx.clone(), $f)?.with_name($name)?)?;
+            ops.set($name, Function::new(ctx.clone(), $f)?)?;
         };
     }
     // Compression streams: a codec per handle, for as long as its stream lives.

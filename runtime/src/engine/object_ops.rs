@@ -33,7 +33,7 @@ fn answer<'js>(ctx: &Ctx<'js>, answer: StorageAnswer) -> rquickjs::Result<Value<
 pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Result<()> {
     macro_rules! op {
         ($name:literal, $f:expr) => {
-            ops.set($name, Function::new(ctx.clone(), $f)?.with_name($name)?)?;
+            ops.set($name, Function::new(ctx.clone(), $f)?)?;
         };
     }
 

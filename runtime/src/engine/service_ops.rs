@@ -12,7 +12,7 @@ use crate::storage::queue::OutgoingMessage;
 
 macro_rules! op {
     ($ctx:expr, $ops:expr, $name:literal, $f:expr) => {
-        $ops.set($name, Function::new($ctx.clone(), $f)?.with_name($name)?)?;
+        $ops.set($name, Function::new($ctx.clone(), $f)?)?;
     };
 }
 

@@ -172,7 +172,7 @@ impl IoState {
 pub fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, io: Io) -> rquickjs::Result<()> {
     macro_rules! op {
         ($name:literal, $f:expr) => {
-            ops.set($name, Function::new(ctx.clone(), $f)?.with_name($name)?)?;
+            ops.set($name, Function::new(ctx.clone(), $f)?)?;
         };
     }
 
