@@ -8,10 +8,11 @@ function extractBody(init) {
   if (init === null || init === undefined) return { bytes: null, stream: null, contentType: null };
   // The usual body first: a string needs none of the checks below.
   if (typeof init === "string") return { bytes: utf8(init), stream: null, contentType: "text/plain;charset=UTF-8" };
+  // Bytes next: nothing below can also be an ArrayBuffer or a view, so their lookups can wait.
+  if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { bytes: toBytes(init, "Body").slice(), stream: null, contentType: null };
   if (isReadableStream(init)) return { bytes: null, stream: init, contentType: null };
   const blobs = loadedUnit("blob");
   if (blobs !== undefined && init instanceof blobs.Blob) return { bytes: blobs.Blob._bytes(init).slice(), stream: null, contentType: init.type || null };
-  if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { bytes: toBytes(init, "Body").slice(), stream: null, contentType: null };
   const forms = loadedUnit("form_data");
   if (forms !== undefined && init instanceof forms.FormData) {
     const boundary = forms.formBoundary();
