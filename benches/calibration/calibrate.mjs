@@ -1,5 +1,5 @@
 // Times the calibration workloads under real workerd (through miniflare), median of 7 runs each.
-// Usage (from a directory where `npm ci` ran in ../shared/reference/workerd's package.json):
+// Usage (from a directory where `npm ci` ran in conformance/reference/workerd's package.json):
 //   node calibrate.mjs worker.js '{"loop":600,"objects":300,"strings":300,"json":300,"sha256js":100,"sort":50}' > workerd.json
 import { Miniflare, Log, LogLevel } from "miniflare";
 import { dirname, resolve } from "node:path";

@@ -1,4 +1,4 @@
-//! The recorded answers of real workerd (../shared/reference/workerd) and how to compare
+//! The recorded answers of real workerd (conformance/reference/workerd) and how to compare
 //! edgesim's answers with them.
 
 use std::collections::BTreeMap;
@@ -22,16 +22,16 @@ pub fn probe_worker(bindings: &str) -> edgesim_runtime::worker::WorkerDefinition
     )
 }
 
-/// `../shared/reference/workerd`, beside the repository.
+/// `conformance/reference/workerd`: the probe, its recorder and what workerd answered.
 pub fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/workerd")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reference/workerd")
 }
 
 pub fn read(file: &str) -> String {
     let path = dir().join(file);
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "{}: {e} (the reference recordings live in ../shared)",
+            "{}: {e} (the reference recordings live in conformance/reference/workerd)",
             path.display()
         )
     })

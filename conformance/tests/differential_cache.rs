@@ -1,4 +1,4 @@
-//! The reference probe (../shared/reference/workerd/worker.mjs) runs unchanged; its `/cache`
+//! The reference probe (conformance/reference/workerd/worker.mjs) runs unchanged; its `/cache`
 //! answers must equal what workerd answered (HTTP dates normalised).
 
 use edgesim_conformance::reference::{self, assert_differences};

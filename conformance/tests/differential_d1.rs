@@ -1,4 +1,4 @@
-//! The reference probe (../shared/reference/workerd/worker.mjs) runs unchanged; its `/d1` and
+//! The reference probe (conformance/reference/workerd/worker.mjs) runs unchanged; its `/d1` and
 //! `/d1-errors` answers must equal what workerd answered, after normalising what differs by
 //! nature, except where local workerd differs from production, each listed with the reason.
 

@@ -1,4 +1,4 @@
-//! The reference probe (../shared/reference/workerd/worker.mjs) runs unchanged; its Durable
+//! The reference probe (conformance/reference/workerd/worker.mjs) runs unchanged; its Durable
 //! Object answers (`/do`, `/do-kvbacked`, the alarm state) must equal what workerd answered,
 //! except where production differs from local workerd, each listed here with the reason.
 

@@ -1,4 +1,4 @@
-//! The reference probe (../shared/reference/workerd/worker.mjs) runs unchanged; its `/kv` and
+//! The reference probe (conformance/reference/workerd/worker.mjs) runs unchanged; its `/kv` and
 //! `/kv-errors` answers must equal what workerd answered, except where production differs from
 //! local workerd, each listed here with the reason.
 

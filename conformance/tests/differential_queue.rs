@@ -1,4 +1,4 @@
-//! The reference probe (../shared/reference/workerd/worker.mjs) runs unchanged; its
+//! The reference probe (conformance/reference/workerd/worker.mjs) runs unchanged; its
 //! `/queue-send` answers and what its consumer received (`/queue-received`, 3.5 s later) must
 //! equal what workerd answered, except where production differs, each listed with the reason.
 

@@ -1,4 +1,4 @@
-//! The reference probe (../shared/reference/workerd/worker.mjs) runs unchanged; its `/r2` and
+//! The reference probe (conformance/reference/workerd/worker.mjs) runs unchanged; its `/r2` and
 //! `/r2-errors` answers must equal what workerd answered, after normalising what differs by
 //! nature, except where local workerd (Miniflare's R2) differs from production, each listed
 //! with the reason.
