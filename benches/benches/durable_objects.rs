@@ -5,7 +5,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use edgesim_benches::start_worker;
-use edgesim_runtime::engine::object::ObjectSpec;
+use edgesim_runtime::engine::durable_object::ObjectSpec;
 use edgesim_runtime::invocation::InvocationKind;
 use edgesim_runtime::storage::durable::ObjectAddress;
 use edgesim_runtime::{Isolate, IsolateEvent};

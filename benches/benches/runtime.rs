@@ -18,6 +18,7 @@ fn config() -> IsolateConfig {
         limits: Limits::default(),
         vars: Default::default(),
         bindings: vec![],
+        catalog: &edgesim_runtime::api::CATALOG,
     }
 }
 

@@ -239,6 +239,7 @@ pub fn start_worker(
         limits: edgesim_runtime::Limits::default(),
         vars: Default::default(),
         bindings,
+        catalog: &edgesim_runtime::api::CATALOG,
     };
     match edgesim_runtime::Isolate::start(std::rc::Rc::new(BenchHost::default()), &config) {
         Ok(i) => i,

@@ -1,4 +1,4 @@
-//! design.md "Determinism contract": randomness comes from the seed, so a run replays byte for
+//! ARCHITECTURE.md "Determinism": randomness comes from the seed, so a run replays byte for
 //! byte; a different seed gives different draws.
 
 use edgesim_conformance::{Run, get, js};

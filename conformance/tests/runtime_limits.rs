@@ -52,11 +52,12 @@ fn cpu_time_is_the_same_on_every_run() {
 }
 
 /// The runtime's own JavaScript for the less used APIs loads the first time a Worker touches them
-/// (web::UNITS); production has all of it ready before any Worker runs, so loading it is not the
+/// (api::CATALOG); production has all of it ready before any Worker runs, so loading it is not the
 /// Worker's CPU time. (Within 0.1 ms: allocation is charged as QuickJS requests it, arena by arena.)
 #[test]
 fn loading_the_runtime_on_first_use_costs_the_worker_no_cpu() {
-    let names: Vec<&str> = edgesim_runtime::web::UNITS
+    let names: Vec<&str> = edgesim_runtime::api::CATALOG
+        .units
         .iter()
         .flat_map(|u| u.globals.iter().copied())
         .collect();

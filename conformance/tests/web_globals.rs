@@ -358,7 +358,7 @@ fn globals_loaded_on_first_use_become_plain_data_properties() {
 /// no other global has loaded its part first): present before, a data property after.
 #[test]
 fn every_global_loaded_on_first_use_is_present_before_and_data_after() {
-    for unit in &edgesim_runtime::web::UNITS {
+    for unit in edgesim_runtime::api::CATALOG.units {
         for name in unit.globals {
             let v = eval_json(&format!(
                 "const before = Object.getOwnPropertyDescriptor(globalThis, '{name}');

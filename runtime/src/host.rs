@@ -122,7 +122,7 @@ impl ObjectCallError {
         let limits = message == crate::engine::lifecycle::OBJECT_EXCEEDED_CPU
             || message == crate::engine::lifecycle::OBJECT_EXCEEDED_MEMORY;
         let overloaded = message.starts_with("Durable Object is overloaded.")
-            || message == crate::engine::object::BLOCK_CONCURRENCY_TIMED_OUT;
+            || message == crate::engine::durable_object::gates::BLOCK_CONCURRENCY_TIMED_OUT;
         let retryable = !limits
             && !overloaded
             && (message == "Network connection lost."

@@ -2,6 +2,7 @@
 //! production semantics — frozen clock, enforced limits, workerd's errors — and nothing that
 //! depends on the machine: time, randomness and I/O all come through [`host::Host`].
 
+pub mod api;
 pub mod bindings;
 pub mod diagnostic;
 pub mod engine;
@@ -10,7 +11,6 @@ pub mod invocation;
 pub mod limits;
 pub mod socket;
 pub mod storage;
-pub mod web;
 pub mod worker;
 
 pub use engine::isolate::{Isolate, IsolateConfig, StartupError};

@@ -32,7 +32,7 @@ pub enum OpOutcome {
     ObjectError(crate::host::ObjectCallError),
     Undefined,
     /// What the durable store answered; turned into one of the values below before JavaScript
-    /// sees it (engine::object).
+    /// sees it (engine::durable_object).
     Storage(Result<StorageReply, StorageError>),
     /// Storage entries in key order: `[[key, bytes], ...]`.
     Entries(Vec<(String, Vec<u8>)>),
@@ -51,7 +51,7 @@ pub enum OpOutcome {
     /// A `101` response whose WebSocket end this isolate now holds under `socket`.
     Upgrade {
         response: HttpResponse,
-        socket: super::socket_ops::SocketHandle,
+        socket: super::sockets::SocketHandle,
     },
 }
 
@@ -81,7 +81,7 @@ pub enum OpKind {
     /// A WebSocket frame leaving the isolate: nothing waits on it.
     Send,
     /// Waiting for the next frame on the socket end JavaScript calls `handle`.
-    SocketReceive(super::socket_ops::SocketHandle),
+    SocketReceive(super::sockets::SocketHandle),
 }
 
 pub struct PendingOp {
@@ -157,9 +157,9 @@ pub struct IoState {
     pub invocations: BTreeMap<InvocationId, Invocation>,
     pub limits: Limits,
     /// Set when this isolate hosts a Durable Object: its storage cache and gates.
-    pub object: Option<Box<super::object::ObjectIo>>,
+    pub object: Option<Box<super::durable_object::ObjectIo>>,
     /// The WebSocket ends JavaScript holds.
-    pub sockets: super::socket_ops::SocketTable,
+    pub sockets: super::sockets::SocketTable,
 }
 
 impl IoState {

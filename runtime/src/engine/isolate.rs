@@ -13,17 +13,17 @@ use rquickjs::context::intrinsic;
 use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Value};
 
 use super::allocator::{AllocStats, CountingAllocator};
+use super::catalog::Catalog;
 use super::cpu::{CpuMeter, ms_to_picos};
 use super::event_loop::{IoState, OpKind, TimerKind, Wake};
-use super::modules::{Bundle, BundleLoader, CLOUDFLARE_WORKERS, ModuleError};
+use super::modules::{Bundle, BundleLoader, ModuleError};
 use super::ops;
 use crate::diagnostic::Located;
 use crate::host::{Host, HttpRequest};
 use crate::invocation::{Invocation, InvocationId, InvocationKind, IsolateEvent, Outcome};
 use crate::limits::Limits;
-use crate::web;
 
-mod object_calls;
+mod durable_object_calls;
 
 /// Allocation volume between two garbage collections.
 const GC_THRESHOLD_BYTES: usize = 4 * 1024 * 1024;
@@ -110,6 +110,8 @@ pub struct IsolateConfig {
     pub vars: BTreeMap<String, serde_json::Value>,
     /// `env` entries that are bindings to platform services.
     pub bindings: Vec<crate::bindings::Binding>,
+    /// The runtime's JavaScript and native ops (`edgesim_runtime::api::CATALOG`).
+    pub catalog: &'static Catalog,
 }
 
 impl Isolate {
@@ -128,15 +130,10 @@ impl Isolate {
         let on_interrupt = meter.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || on_interrupt.on_interrupt())));
         let failure = Rc::new(RefCell::new(None));
-        let mut builtin = BTreeMap::new();
-        builtin.insert(
-            CLOUDFLARE_WORKERS.to_string(),
-            web::CLOUDFLARE_WORKERS_MODULE,
-        );
         // QuickJS asks one hook to resolve and another to load; both read the same bundle.
         let loader = BundleLoader {
             bundle: config.bundle.clone(),
-            builtin: Rc::new(builtin),
+            builtin: config.catalog.modules,
             failure: failure.clone(),
         };
         runtime.set_loader(loader.clone(), loader);
@@ -155,11 +152,12 @@ impl Isolate {
         let main = config.bundle.main().to_string();
         let (startup_cpu, entrypoints) = context.with(
             |ctx| -> Result<(super::cpu::CpuCounts, Entrypoints), StartupError> {
-                let ops = ops::install(&ctx, io.clone(), meter.clone())?;
-                let prelude = super::prelude::load_core(&ctx).map_err(|e| engine_error(&ctx, e))?;
+                let ops = ops::install(&ctx, io.clone(), meter.clone(), config.catalog)?;
+                let prelude = super::prelude::load(&ctx, &config.catalog.core)
+                    .map_err(|e| engine_error(&ctx, e))?;
                 let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
                 let lazy_global: Function = exports.get("lazyGlobal")?;
-                super::lazy_globals::install(&ctx, &ctx.globals(), &lazy_global)
+                super::lazy_globals::install(&ctx, &ctx.globals(), &lazy_global, config.catalog)
                     .map_err(|e| engine_error(&ctx, e))?;
                 let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
                 let set_env: Function = exports.get("setEnv")?;
@@ -437,9 +435,9 @@ impl Isolate {
                         self.io.borrow_mut().block_concurrency_timed_out(depth);
                     }
                     TimerKind::SocketEventTimeout => {
-                        self.io
-                            .borrow_mut()
-                            .break_object(super::object::SOCKET_EVENT_TIMED_OUT.to_string());
+                        self.io.borrow_mut().break_object(
+                            super::durable_object::gates::SOCKET_EVENT_TIMED_OUT.to_string(),
+                        );
                     }
                     TimerKind::WaitUntilGrace => {
                         if let Some(inv) = timer.invocation {

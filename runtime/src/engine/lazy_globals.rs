@@ -1,19 +1,28 @@
-//! The globals each unit defines (web::UNITS), present before their unit loads.
+//! The globals each unit of the catalog defines, present before their unit loads.
 //!
 //! A global such as `ReadableStream` must exist from the first line of a Worker, but its unit
 //! should load only if the Worker touches it. Each is an accessor, on the global object, whose one
-//! function is getter and setter and calls the core's `lazyGlobal` (js/88_units.js), which loads
+//! function is getter and setter and calls the core's `lazyGlobal` (api/global_scope/units.js), which loads
 //! the unit (turning the accessor into the data property every global is) or keeps what the Worker
 //! assigned. The functions are QuickJS C functions carrying that callback as their data and their
 //! global's index as their magic number: a start defines some seventy of them, and a C function
 //! costs a fraction of a closure built in JavaScript plus a native call to define it.
 
 use std::ffi::c_int;
+use std::ptr::NonNull;
 
-use rquickjs::{Ctx, Function, Object, Value, qjs};
+use rquickjs::{Ctx, Function, JsLifetime, Object, Value, qjs};
 
+use super::catalog::Catalog;
 use super::ops::Hidden;
-use crate::web;
+
+/// The isolate's catalog, where the accessors find the names behind their index.
+struct CatalogRef(&'static Catalog);
+
+// SAFETY: it holds no JavaScript value, so it is the same type for every lifetime.
+unsafe impl<'js> JsLifetime<'js> for CatalogRef {
+    type Changed<'to> = CatalogRef;
+}
 
 /// Defines every unit's globals on `global` as accessors calling `lazy_global(unit, name)` when
 /// read and `lazy_global(unit, name, value)` when assigned.
@@ -21,8 +30,15 @@ pub fn install<'js>(
     ctx: &Ctx<'js>,
     global: &Object<'js>,
     lazy_global: &Function<'js>,
+    catalog: &'static Catalog,
 ) -> rquickjs::Result<()> {
-    let names = web::UNITS.iter().flat_map(|u| u.globals);
+    if ctx.store_userdata(CatalogRef(catalog)).is_err() {
+        return Err(rquickjs::Error::new_loading_message(
+            "edgesim:internal",
+            "the catalog is in use",
+        ));
+    }
+    let names = catalog.units.iter().flat_map(|u| u.globals);
     for (index, &name) in names.enumerate() {
         let mut data = [lazy_global.as_value().as_raw()];
         // SAFETY: `data` holds one live value of this context; QuickJS duplicates it into the new
@@ -47,14 +63,6 @@ pub fn install<'js>(
     Ok(())
 }
 
-/// (unit, global) of the `index`th global in web::UNITS order.
-fn entry(index: usize) -> Option<(&'static str, &'static str)> {
-    web::UNITS
-        .iter()
-        .flat_map(|u| u.globals.iter().map(move |g| (u.name, *g)))
-        .nth(index)
-}
-
 /// The accessor: `data[0]` is `lazyGlobal`, `magic` the global's index.
 unsafe extern "C" fn call_lazy_global(
     ctx: *mut qjs::JSContext,
@@ -64,7 +72,15 @@ unsafe extern "C" fn call_lazy_global(
     magic: c_int,
     data: *mut qjs::JSValue,
 ) -> qjs::JSValue {
-    let Some((unit, name)) = usize::try_from(magic).ok().and_then(entry) else {
+    let Some(raw) = NonNull::new(ctx) else {
+        return qjs::JS_UNDEFINED;
+    };
+    // SAFETY: QuickJS calls this with its live context.
+    let catalog = unsafe { Ctx::from_raw(raw) }
+        .userdata::<CatalogRef>()
+        .map(|c| c.0);
+    let entry = catalog.zip(usize::try_from(magic).ok());
+    let Some((unit, name)) = entry.and_then(|(c, index)| c.global(index)) else {
         return qjs::JS_UNDEFINED;
     };
     // SAFETY: QuickJS calls this with its context, `argc` live arguments at `argv` and the one
@@ -85,18 +101,5 @@ unsafe extern "C" fn call_lazy_global(
         qjs::JS_FreeValue(ctx, unit);
         qjs::JS_FreeValue(ctx, name);
         result
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entries_follow_the_units_in_order() {
-        assert_eq!(entry(0), Some(("dom_exception", "DOMException")));
-        let count: usize = web::UNITS.iter().map(|u| u.globals.len()).sum();
-        assert_eq!(entry(count - 1), Some(("cache", "caches")));
-        assert_eq!(entry(count), None);
     }
 }

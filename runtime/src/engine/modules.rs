@@ -16,9 +16,6 @@ use rquickjs::{Ctx, Error, Module};
 use super::typescript::strip_types;
 use crate::diagnostic::Located;
 
-/// The built-in module every Worker may import.
-pub const CLOUDFLARE_WORKERS: &str = "cloudflare:workers";
-
 /// Extensions tried, in order, for an import written without one (as wrangler's bundler does).
 const EXTENSIONS: &[&str] = &["ts", "mts", "js", "mjs", "json"];
 
@@ -136,9 +133,6 @@ impl Bundle {
 
     /// Resolves `specifier` imported from module `base` to a module name.
     pub fn resolve(&self, base: &str, specifier: &str) -> Result<String, ModuleError> {
-        if specifier == CLOUDFLARE_WORKERS {
-            return Ok(specifier.to_string());
-        }
         let not_found = |message: String| {
             let (line, column) = self.position_of(base, specifier);
             ModuleError::At(Located {
@@ -230,7 +224,8 @@ fn normalize(path: &Path) -> String {
 #[derive(Clone)]
 pub struct BundleLoader {
     pub bundle: Rc<Bundle>,
-    pub builtin: Rc<BTreeMap<String, &'static str>>,
+    /// Modules the runtime provides (`cloudflare:workers`): specifier and source.
+    pub builtin: &'static [(&'static str, &'static str)],
     pub failure: Rc<RefCell<Option<ModuleError>>>,
 }
 
@@ -250,7 +245,7 @@ impl Resolver for BundleLoader {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<String> {
-        if self.builtin.contains_key(name) {
+        if self.builtin.iter().any(|(specifier, _)| *specifier == name) {
             return Ok(name.to_string());
         }
         match self.bundle.resolve(base, name) {
@@ -267,7 +262,11 @@ impl Loader for BundleLoader {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<Module<'js, Declared>> {
-        if let Some(source) = self.builtin.get(name) {
+        if let Some((_, source)) = self
+            .builtin
+            .iter()
+            .find(|(specifier, _)| *specifier == name)
+        {
             return Module::declare(ctx.clone(), name, *source);
         }
         let source = match self.bundle.runnable(name) {

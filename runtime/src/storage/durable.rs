@@ -2,7 +2,7 @@
 //!
 //! Values are opaque bytes (the binding's structured-clone encoding); keys sort by their UTF-8
 //! bytes, which is how Rust orders `String`, and how `storage.list()` orders them. The isolate
-//! keeps its own cache in front of this (engine::object); a simulator wraps it with latency,
+//! keeps its own cache in front of this (engine::durable_object); a simulator wraps it with latency,
 //! failures and crashes. A commit applies all of its writes or none.
 
 use std::collections::{BTreeMap, VecDeque};

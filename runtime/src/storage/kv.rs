@@ -92,7 +92,7 @@ pub struct KvList {
 }
 
 /// The key length check the service makes (the empty, `.` and `..` checks the runtime makes
-/// itself live in web/js/70_kv.js, with their TypeErrors).
+/// itself live in api/kv/kv.js, with their TypeErrors).
 fn check_key_length(method: &'static str, key: &str) -> Result<(), KvError> {
     if key.len() > KEY_BYTES_MAX {
         return Err(KvError::new(

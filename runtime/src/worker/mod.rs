@@ -122,6 +122,7 @@ impl WorkerDefinition {
             limits,
             vars: self.config.vars.clone(),
             bindings: self.bindings(),
+            catalog: &crate::api::CATALOG,
         }
     }
 

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
-use edgesim_runtime::engine::object::ObjectSpec;
+use edgesim_runtime::engine::durable_object::ObjectSpec;
 use edgesim_runtime::host::{OBJECT_OVERLOADED, ObjectCallError, ObjectCallKind, ObjectReply};
 use edgesim_runtime::invocation::InvocationKind;
 use edgesim_runtime::socket::hibernation::{Hibernation, HibernationWake, SocketEvent, SocketId};

@@ -1,4 +1,4 @@
-//! The scenario file (design.md "Scenario file"), parsed strictly: an unknown key, a bad value
+//! The scenario file (ARCHITECTURE.md "Scenarios"), parsed strictly: an unknown key, a bad value
 //! or a reference to a Worker or colo that does not exist is an error naming the file, line and
 //! column.
 

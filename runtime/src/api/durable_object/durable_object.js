@@ -1,0 +1,520 @@
+// Durable Objects: the namespace binding and stubs a Worker calls through, and, in the isolate
+// that hosts an object, its state, its storage API and the dispatch of calls to it. Gates and
+// the storage cache live in Rust (engine/durable_object/); this file checks arguments with workerd's
+// texts (actor-state.c++, actor.c++) and encodes values (06_serialize.js).
+
+const { G, define, Event, OriginalDate, describeError, serializeValue, deserializeValue, utf8, hex, Headers, Request, Response, awaitOp, unit } = core;
+/// The WebSocket unit, loaded when an object first touches a socket.
+const sockets = () => unit("websocket");
+
+const DO_KEY_BYTES_MAX = 2048;
+const DO_VALUE_BYTES_MAX = 128 * 1024;
+/// actor-storage.h: the advertised maximum plus room for the serialiser's own header.
+const DO_VALUE_BYTES_ENFORCED = DO_VALUE_BYTES_MAX + 34;
+/// limits.mdx: a SQLite-backed object's key and value together (SQLite's row length limit).
+const SQLITE_ENTRY_BYTES_MAX = 2000000;
+const SQLITE_TOO_BIG = "string or blob too big: SQLITE_TOOBIG";
+const SQL_NOT_ENABLED = "SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly,set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.";
+
+
+class DurableObjectId {
+  #hex; #name;
+  constructor(hexId, name) { this.#hex = hexId; this.#name = name; }
+  toString() { return this.#hex; }
+  equals(other) { return other instanceof DurableObjectId && other.#hex === this.#hex; }
+  get name() { return this.#name; }
+}
+
+class DurableObjectNamespace {
+  #namespace;
+  constructor(namespace) { this.#namespace = namespace; }
+  idFromName(name) {
+    name = String(name);
+    const digest = ops.digest("SHA-256", utf8(`edgesim:durable-object:${this.#namespace}:${name}`));
+    return new DurableObjectId(hex(digest), name);
+  }
+  newUniqueId() {
+    return new DurableObjectId(hex(ops.randomBytes(32)), undefined);
+  }
+  idFromString(id) {
+    id = String(id);
+    if (!/^[0-9a-fA-F]{64}$/.test(id)) throw new TypeError("Invalid Durable Object ID: must be 64 hex digits");
+    return new DurableObjectId(id.toLowerCase(), undefined);
+  }
+  get(id, options) {
+    if (!(id instanceof DurableObjectId)) throw new TypeError("Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.");
+    const hint = options?.locationHint;
+    return makeStub(this.#namespace, id, hint === undefined ? undefined : String(hint));
+  }
+  getByName(name, options) {
+    return this.get(this.idFromName(name), options);
+  }
+}
+define(G, "DurableObjectNamespace", DurableObjectNamespace);
+define(G, "DurableObjectId", DurableObjectId);
+
+class DurableObjectStub {
+  #target;
+  constructor(namespace, id, locationHint) {
+    this.#target = [namespace, id.toString(), id.name ?? null, locationHint ?? null];
+    this.id = id;
+    this.name = id.name;
+  }
+  async fetch(input, init) {
+    const request = new Request(input, init);
+    const state = Request._body(request);
+    const body = state.isNull ? null : await state.consume();
+    const [status, statusText, headers, bytes, socket] = await awaitOp(
+      ops.objectFetch(this.#target, request.method, request.url, Headers._flat(request.headers), body));
+    if (socket !== undefined) return unit("websocket").upgradeResponse(status, statusText, headers, socket);
+    const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
+    return new Response(nullBody ? null : bytes, { status, statusText, headers });
+  }
+  static _call(stub, method, args) {
+    const encoded = serializeValue(args);
+    return awaitOp(ops.objectRpc(stub.#target, method, encoded)).then(deserializeValue);
+  }
+}
+define(G, "DurableObjectStub", DurableObjectStub);
+
+/// A stub answers its own members and turns any other property into an RPC method.
+function makeStub(namespace, id, locationHint) {
+  const stub = new DurableObjectStub(namespace, id, locationHint);
+  return new Proxy(stub, {
+    get(target, prop) {
+      if (typeof prop === "symbol" || prop in target) {
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      }
+      if (prop === "then") return undefined;
+      return (...args) => DurableObjectStub._call(target, prop, args);
+    },
+  });
+}
+
+// ---------- inside the object ----------
+
+const keyBytes = (key) => utf8(key).length;
+
+class DurableObjectStorage {
+  #sqlite;
+  constructor(sqlite) { this.#sqlite = sqlite; }
+
+  #checkKey(key) {
+    if (this.#sqlite) {
+      if (keyBytes(key) > SQLITE_ENTRY_BYTES_MAX) throw new Error(SQLITE_TOO_BIG);
+      return;
+    }
+    const size = keyBytes(key);
+    if (size > DO_KEY_BYTES_MAX) throw new RangeError(`Keys cannot be larger than ${DO_KEY_BYTES_MAX} bytes. A key of size ${size} was provided.`);
+  }
+  #encode(key, value) {
+    if (value === undefined) throw new TypeError("put() called with undefined value.");
+    const text = serializeValue(value);
+    if (this.#sqlite) {
+      if (utf8(text).length + keyBytes(key) > SQLITE_ENTRY_BYTES_MAX) throw new Error(SQLITE_TOO_BIG);
+    } else {
+      const size = utf8(text).length;
+      if (size > DO_VALUE_BYTES_ENFORCED) throw new RangeError(`Values cannot be larger than ${DO_VALUE_BYTES_MAX} bytes. A value of size ${size} was provided.`);
+    }
+    return text;
+  }
+
+  async get(keys, options = {}) {
+    const many = Array.isArray(keys);
+    const list = many ? keys.map(String) : [String(keys)];
+    const r = ops.storageGet(list, !!options?.allowConcurrency);
+    const entries = typeof r === "number" ? await awaitOp(r) : r[0];
+    if (many) return new Map(entries.map(([k, v]) => [k, deserializeValue(v)]));
+    return entries.length ? deserializeValue(entries[0][1]) : undefined;
+  }
+
+  async put(keyOrEntries, value, options) {
+    let entries, opts;
+    if (keyOrEntries !== null && typeof keyOrEntries === "object") {
+      opts = value ?? {};
+      entries = Object.entries(keyOrEntries).map(([k, v]) => { this.#checkKey(k); return [k, this.#encode(k, v)]; });
+    } else {
+      opts = options ?? {};
+      const key = String(keyOrEntries);
+      this.#checkKey(key);
+      entries = [[key, this.#encode(key, value)]];
+    }
+    ops.storagePut(entries, !!opts.allowUnconfirmed);
+  }
+
+  async delete(keys, options = {}) {
+    const many = Array.isArray(keys);
+    const list = many ? keys.map(String) : [String(keys)];
+    const r = ops.storageDelete(list, !!options?.allowUnconfirmed);
+    const count = typeof r === "number" ? await awaitOp(r) : r[0];
+    return many ? count : count > 0;
+  }
+
+  async list(options = {}) {
+    const o = options ?? {};
+    const opts = {};
+    for (const k of ["start", "startAfter", "end", "prefix"]) if (o[k] !== undefined) opts[k] = String(o[k]);
+    if (o.reverse) opts.reverse = true;
+    if (o.limit !== undefined) {
+      const limit = Math.trunc(Number(o.limit));
+      if (!(limit > 0)) throw new TypeError("List limit must be positive.");
+      opts.limit = limit;
+    }
+    const r = ops.storageList(JSON.stringify(opts), !!o.allowConcurrency);
+    const entries = typeof r === "number" ? await awaitOp(r) : r[0];
+    return new Map(entries.map(([k, v]) => [k, deserializeValue(v)]));
+  }
+
+  async deleteAll() { ops.storageDeleteAll(); }
+
+  async getAlarm() {
+    const r = ops.storageGetAlarm();
+    return typeof r === "number" ? await awaitOp(r) : r[0];
+  }
+  async setAlarm(scheduledTime) {
+    const ms = scheduledTime instanceof OriginalDate ? scheduledTime.getTime() : Number(scheduledTime);
+    if (!Number.isFinite(ms)) throw new TypeError("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'Date or number'.");
+    ops.storageSetAlarm(ms);
+  }
+  async deleteAlarm() { ops.storageSetAlarm(null); }
+
+  async sync() {
+    const r = ops.storageSync();
+    if (typeof r === "number") await awaitOp(r);
+  }
+
+  async transaction(closure) {
+    const txn = new DurableObjectTransaction(this);
+    let result;
+    try {
+      result = await closure(txn);
+    } catch (e) {
+      DurableObjectTransaction._end(txn);
+      throw e;
+    }
+    await DurableObjectTransaction._commit(txn);
+    return result;
+  }
+  transactionSync(closure) {
+    if (!this.#sqlite) return closure();
+    ops.sqlSavepoint("begin");
+    try {
+      const result = closure();
+      ops.sqlSavepoint("release");
+      return result;
+    } catch (e) {
+      ops.sqlSavepoint("rollback");
+      throw e;
+    }
+  }
+
+  get sql() { return new SqlStorage(this.#sqlite); }
+}
+define(G, "DurableObjectStorage", DurableObjectStorage);
+
+/// Writes stay in the transaction until it ends; reads see them first. Committed as one batch,
+/// so they reach the store atomically.
+class DurableObjectTransaction {
+  #storage; #writes = new Map(); #done = false; #rolledBack = false;
+  constructor(storage) { this.#storage = storage; }
+  #check() { if (this.#done) throw new Error("Transaction is already committed or rolled back."); }
+  async get(keys, options) {
+    this.#check();
+    const many = Array.isArray(keys);
+    const list = many ? keys.map(String) : [String(keys)];
+    const stored = await this.#storage.get(list, options);
+    const out = new Map();
+    for (const k of [...list].sort()) {
+      const v = this.#writes.has(k) ? this.#writes.get(k) : stored.get(k);
+      if (v !== undefined) out.set(k, structuredClone(v));
+    }
+    return many ? out : out.get(list[0]);
+  }
+  async put(keyOrEntries, value) {
+    this.#check();
+    const entries = keyOrEntries !== null && typeof keyOrEntries === "object" ? Object.entries(keyOrEntries) : [[String(keyOrEntries), value]];
+    for (const [k, v] of entries) {
+      if (v === undefined) throw new TypeError("put() called with undefined value.");
+      this.#writes.set(k, structuredClone(v));
+    }
+  }
+  async delete(keys) {
+    this.#check();
+    const many = Array.isArray(keys);
+    const list = many ? keys.map(String) : [String(keys)];
+    const existing = await this.get(list);
+    for (const k of list) this.#writes.set(k, undefined);
+    return many ? existing.size : existing.size > 0;
+  }
+  async list(options) {
+    this.#check();
+    const stored = await this.#storage.list(options);
+    for (const [k, v] of this.#writes) {
+      if (!stored.has(k)) continue;
+      if (v === undefined) stored.delete(k); else stored.set(k, v);
+    }
+    return stored;
+  }
+  async deleteAll() { throw new Error("Cannot call deleteAll() within a transaction"); }
+  getAlarm(o) { return this.#storage.getAlarm(o); }
+  setAlarm(t) { return this.#storage.setAlarm(t); }
+  deleteAlarm() { return this.#storage.deleteAlarm(); }
+  rollback() { this.#check(); this.#rolledBack = true; this.#writes.clear(); }
+  static _end(txn) { txn.#done = true; }
+  static async _commit(txn) {
+    txn.#done = true;
+    if (txn.#rolledBack) return;
+    const puts = {};
+    const deletes = [];
+    for (const [k, v] of txn.#writes) (v === undefined ? deletes.push(k) : (puts[k] = v));
+    if (Object.keys(puts).length) await txn.#storage.put(puts);
+    if (deletes.length) await txn.#storage.delete(deletes);
+  }
+}
+define(G, "DurableObjectTransaction", DurableObjectTransaction);
+
+/// A binding as SQLite takes it: numbers stay numbers (bound as REAL, as workerd binds them),
+/// bytes stay bytes, everything else but null becomes its string.
+function sqlBinding(v) {
+  if (typeof v === "bigint") throw new TypeError("Cannot convert a BigInt value to a number");
+  if (v === undefined || v === null) return null;
+  if (typeof v === "number" || typeof v === "string") return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  return String(v);
+}
+
+/// `ctx.storage.sql`. KV-backed classes refuse it with workerd's text.
+class SqlStorage {
+  #sqlite;
+  constructor(sqlite) { this.#sqlite = sqlite; }
+  exec(query, ...bindings) {
+    const values = bindings.map(sqlBinding);
+    if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
+    const [columns, rows, rowsRead, rowsWritten] = ops.sqlExec(String(query), values);
+    return new Cursor(columns, rows, rowsRead, rowsWritten);
+  }
+  get databaseSize() {
+    if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
+    return ops.sqlSize();
+  }
+}
+define(G, "SqlStorage", SqlStorage);
+
+/// The rows of one `exec()`, read as objects (`next`, iteration, `toArray`, `one`) or as arrays
+/// (`raw()`), each row once.
+class Cursor {
+  #columns; #rows; #next = 0; #rowsRead; #rowsWritten;
+  constructor(columns, rows, rowsRead, rowsWritten) {
+    this.#columns = columns; this.#rows = rows; this.#rowsRead = rowsRead; this.#rowsWritten = rowsWritten;
+  }
+  get columnNames() { return [...this.#columns]; }
+  get rowsRead() { return this.#rowsRead; }
+  get rowsWritten() { return this.#rowsWritten; }
+  #take() { return this.#next < this.#rows.length ? this.#rows[this.#next++] : undefined; }
+  #object(row) {
+    const o = {};
+    this.#columns.forEach((c, i) => { o[c] = row[i]; });
+    return o;
+  }
+  next() {
+    const row = this.#take();
+    return row === undefined ? { done: true, value: undefined } : { done: false, value: this.#object(row) };
+  }
+  [Symbol.iterator]() { return this; }
+  toArray() { return [...this]; }
+  one() {
+    const left = this.#rows.length - this.#next;
+    if (left === 0) throw new Error("Expected exactly one result from SQL query, but got no results.");
+    if (left > 1) throw new Error("Expected exactly one result from SQL query, but got multiple results.");
+    return this.next().value;
+  }
+  raw() {
+    const cursor = this;
+    const take = () => cursor.#take();
+    const it = {
+      next() { const row = take(); return row === undefined ? { done: true, value: undefined } : { done: false, value: row }; },
+      [Symbol.iterator]() { return it; },
+      toArray() { return [...it]; },
+    };
+    return it;
+  }
+}
+define(G, "SqlCursor", Cursor);
+
+const blockers = new Set();
+class DurableObjectState {
+  #storage;
+  constructor(id, sqlite) { this.id = id; this.#storage = new DurableObjectStorage(sqlite); }
+  get storage() { return this.#storage; }
+  waitUntil(promise) {
+    const id = ops.currentInvocation();
+    if (id === null || id === undefined) return;
+    ops.waitUntilAdd(id);
+    Promise.resolve(promise).then(() => ops.waitUntilSettled(id), () => ops.waitUntilSettled(id));
+  }
+  async blockConcurrencyWhile(callback) {
+    ops.blockConcurrencyEnter();
+    const run = (async () => callback())();
+    blockers.add(run);
+    try {
+      return await run;
+    } catch (e) {
+      ops.resetObject(`${e?.name ?? "Error"}: ${e?.message ?? String(e)}`);
+      throw e;
+    } finally {
+      blockers.delete(run);
+      ops.blockConcurrencyExit();
+    }
+  }
+  abort(reason) {
+    ops.resetObject(reason === undefined ? "Durable Object was aborted." : String(reason));
+  }
+
+  // ---------- hibernatable WebSockets (actor-state.c++) ----------
+  acceptWebSocket(ws, tags) {
+    if (!(ws instanceof sockets().WebSocket)) throw new TypeError("Failed to execute 'acceptWebSocket' on 'DurableObjectState': parameter 1 is not of type 'WebSocket'.");
+    const distinctTags = () => {
+      const distinct = [];
+      for (const t of tags ?? []) {
+        const tag = String(t);
+        if (distinct.length >= 10) throw new Error("a Hibernatable WebSocket cannot have more than 10 tags");
+        if (utf8(tag).length > 256) throw new Error(`"${tag}" is longer than the max tag length (256 characters).`);
+        if (!distinct.includes(tag)) distinct.push(tag);
+      }
+      return distinct;
+    };
+    hibernatableSockets.set(sockets().WebSocket._acceptHibernatable(ws, distinctTags), ws);
+  }
+  getWebSockets(tag) {
+    return ops.hibernatableIds(tag === undefined ? null : String(tag)).map(hibernatableSocket);
+  }
+  getTags(ws) {
+    if (!(ws instanceof sockets().WebSocket)) throw new TypeError("Failed to execute 'getTags' on 'DurableObjectState': parameter 1 is not of type 'WebSocket'.");
+    return sockets().WebSocket._tags(ws);
+  }
+  setWebSocketAutoResponse(pair) {
+    if (pair === undefined || pair === null) return ops.setAutoResponse(null);
+    if (!(pair instanceof sockets().WebSocketRequestResponsePair)) throw new TypeError("Failed to execute 'setWebSocketAutoResponse' on 'DurableObjectState': parameter 1 is not of type 'WebSocketRequestResponsePair'.");
+    const request = utf8(pair.request).length, response = utf8(pair.response).length;
+    if (request > 2048) throw new RangeError(`Request cannot be larger than 2048 bytes. A request of size ${request} was provided.`);
+    if (response > 2048) throw new RangeError(`Response cannot be larger than 2048 bytes. A response of size ${response} was provided.`);
+    ops.setAutoResponse([pair.request, pair.response]);
+  }
+  setHibernatableWebSocketEventTimeout(timeoutMs) {
+    // WebIDL `optional unsigned long`: undefined leaves it out, anything else is ToUint32'd.
+    const ms = timeoutMs === undefined ? 0 : Number(timeoutMs) >>> 0;
+    if (ms > 604800000) throw new Error("Event timeout should not exceed 604800000 ms.");
+    ops.setEventTimeout(ms === 0 ? null : ms);
+  }
+  getHibernatableWebSocketEventTimeout() {
+    return ops.getEventTimeout() ?? null;
+  }
+  getWebSocketAutoResponse() {
+    const pair = ops.getAutoResponse();
+    return pair === null ? null : new (sockets().WebSocketRequestResponsePair)(pair[0], pair[1]);
+  }
+  getWebSocketAutoResponseTimestamp(ws) {
+    const id = ws instanceof sockets().WebSocket ? sockets().WebSocket._hid(ws) : null;
+    const at = id === null ? null : ops.hibernatableInfo(id)?.autoResponseAt;
+    return at === null || at === undefined ? null : new OriginalDate(at);
+  }
+}
+
+/// This isolate's WebSocket objects for the object's hibernatable sockets, by socket id; after
+/// an eviction they are made afresh from what the platform kept.
+const hibernatableSockets = new Map();
+function hibernatableSocket(id) {
+  let ws = hibernatableSockets.get(id);
+  if (!ws) {
+    ws = sockets().WebSocket._hibernatable(id, ops.hibernatableInfo(id));
+    hibernatableSockets.set(id, ws);
+  }
+  return ws;
+}
+define(G, "DurableObjectState", DurableObjectState);
+
+class AlarmInvocationInfo {
+  constructor(scheduledTime, retryCount) {
+    this.scheduledTime = scheduledTime;
+    this.retryCount = retryCount;
+    this.isRetry = retryCount > 0;
+  }
+}
+
+let hostedObject = null;
+/// Called once when this isolate becomes the home of one object; an error text if it cannot.
+function hostObject(className, idHex, name, sqlite) {
+  const Class = core.moduleExports?.[className];
+  if (typeof Class !== "function") return `Durable Object class "${className}" is not exported by the Worker's main module.`;
+  hostedObject = { Class, id: new DurableObjectId(idHex, name ?? undefined), sqlite, instance: null };
+  return null;
+}
+
+/// The object's instance, constructed on its first call; then waits out any
+/// blockConcurrencyWhile() the constructor started.
+async function objectInstance() {
+  const o = hostedObject;
+  if (!o.instance) o.instance = new o.Class(new DurableObjectState(o.id, o.sqlite), core.workerEnv);
+  if (blockers.size) await Promise.allSettled([...blockers]);
+  return o.instance;
+}
+
+const throwBack = (id) => (e) => {
+  if (e !== null && typeof e === "object") ops.threw(id, String(e.name ?? "Error"), String(e.message ?? ""));
+  else ops.threw(id, "Error", String(e));
+};
+
+function dispatchObjectFetch(id, method, url, _colo, headers, body) {
+  (async () => {
+    const instance = await objectInstance();
+    if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
+    const noBody = method === "GET" || method === "HEAD";
+    const response = await instance.fetch(Request._incoming(url, method, headers, noBody ? null : body, undefined));
+    if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+    const socket = response.webSocket ? sockets().WebSocket._couple(response.webSocket) : null;
+    const state = Response._body(response);
+    const bytes = state.isNull ? new Uint8Array(0) : await state.consume();
+    ops.respond(id, response.status, response.statusText, Headers._flat(response.headers), bytes, socket);
+  })().catch(throwBack(id));
+}
+
+const RPC_RESERVED = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError", "constructor"]);
+function dispatchRpc(id, method, args) {
+  (async () => {
+    const instance = await objectInstance();
+    if (RPC_RESERVED.has(method) || typeof instance[method] !== "function") {
+      throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
+    }
+    const result = await instance[method](...deserializeValue(args));
+    ops.returned(id, serializeValue(result));
+  })().catch(throwBack(id));
+}
+
+/// A hibernatable socket's message or close, to `webSocketMessage` / `webSocketClose`.
+function dispatchSocketEvent(id, socketId, kind, payload, code, wasClean) {
+  (async () => {
+    const instance = await objectInstance();
+    const ws = hibernatableSocket(socketId);
+    if (kind === "close") {
+      sockets().WebSocket._closedIncoming(ws);
+      if (typeof instance.webSocketClose === "function") await instance.webSocketClose(ws, code, payload, wasClean);
+    } else if (kind === "error") {
+      sockets().WebSocket._closedIncoming(ws);
+      if (typeof instance.webSocketError === "function") await instance.webSocketError(ws, new Error(payload));
+    } else if (typeof instance.webSocketMessage === "function") {
+      await instance.webSocketMessage(ws, payload);
+    }
+  })().then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
+}
+
+function dispatchAlarm(id, retryCount, scheduledTime) {
+  (async () => {
+    const instance = await objectInstance();
+    if (typeof instance.alarm !== "function") return;
+    await instance.alarm(new AlarmInvocationInfo(scheduledTime, retryCount));
+  })().then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
+}
+
+return { DurableObjectNamespace, hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchSocketEvent };

@@ -1,0 +1,296 @@
+//! Native functions behind Durable Objects (durable_object.js): storage calls that
+//! answer from the object's cache or start a read, writes into the cache, the
+//! `blockConcurrencyWhile` bracket, calls to other objects, and the answers an object call
+//! gives back.
+//!
+//! A storage call returns either `[value]` (answered now, from the cache) or the id of an
+//! operation JavaScript awaits with `awaitOp`.
+
+use rquickjs::{Ctx, Exception, IntoJs, TypedArray, Value};
+
+use crate::engine::catalog::OpSet;
+use crate::engine::durable_object::storage::{ListOptions, StorageAnswer};
+use crate::engine::event_loop::OpOutcome;
+use crate::engine::ops::{copy_bytes, outcome_to_js, pairs, service_call};
+use crate::host::{HttpRequest, ObjectCall, ObjectCallKind, ObjectReply};
+use crate::storage::durable::ObjectAddress;
+use crate::storage::sql::{Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
+
+fn answer<'js>(ctx: &Ctx<'js>, answer: StorageAnswer) -> rquickjs::Result<Value<'js>> {
+    match answer {
+        StorageAnswer::Later(id) => Ok(Value::new_number(ctx.clone(), id as f64)),
+        StorageAnswer::Now(outcome) => {
+            let (_, value) = outcome_to_js(ctx, outcome)?;
+            vec![value].into_js(ctx)
+        }
+    }
+}
+
+pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
+    let io = ops.io.clone();
+
+    let i = io.clone();
+    ops.add(
+        "storageGet",
+        move |ctx: Ctx<'js>,
+              keys: Vec<String>,
+              allow_concurrency: bool|
+              -> rquickjs::Result<Value<'js>> {
+            let a = i.borrow_mut().storage_get(keys, allow_concurrency);
+            answer(&ctx, a)
+        },
+    )?;
+    let i = io.clone();
+    ops.add(
+        "storagePut",
+        move |entries: Vec<Vec<String>>, allow_unconfirmed: bool| {
+            let entries = entries
+                .into_iter()
+                .filter_map(|p| <[String; 2]>::try_from(p).ok())
+                .map(|[k, v]| (k, v.into_bytes()))
+                .collect();
+            i.borrow_mut().storage_put(entries, allow_unconfirmed);
+        },
+    )?;
+    let i = io.clone();
+    ops.add(
+        "storageDelete",
+        move |ctx: Ctx<'js>,
+              keys: Vec<String>,
+              allow_unconfirmed: bool|
+              -> rquickjs::Result<Value<'js>> {
+            let a = i.borrow_mut().storage_delete(keys, allow_unconfirmed);
+            answer(&ctx, a)
+        },
+    )?;
+    let i = io.clone();
+    ops.add(
+        "storageList",
+        move |ctx: Ctx<'js>,
+              options: String,
+              allow_concurrency: bool|
+              -> rquickjs::Result<Value<'js>> {
+            let options: ListOptions = serde_json::from_str(&options).map_err(|e| {
+                Exception::throw_type(&ctx, &format!("internal: bad list options: {e}"))
+            })?;
+            let a = i.borrow_mut().storage_list(options, allow_concurrency);
+            answer(&ctx, a)
+        },
+    )?;
+    let i = io.clone();
+    ops.add("storageDeleteAll", move || {
+        i.borrow_mut().storage_delete_all()
+    })?;
+    let i = io.clone();
+    ops.add(
+        "storageGetAlarm",
+        move |ctx: Ctx<'js>| -> rquickjs::Result<Value<'js>> {
+            let a = i.borrow_mut().storage_get_alarm();
+            answer(&ctx, a)
+        },
+    )?;
+    let i = io.clone();
+    ops.add("storageSetAlarm", move |at_ms: Option<f64>| {
+        i.borrow_mut()
+            .storage_set_alarm(at_ms.map(|ms| ms.max(0.0) as u64))
+    })?;
+    let i = io.clone();
+    ops.add(
+        "storageSync",
+        move |ctx: Ctx<'js>| -> rquickjs::Result<Value<'js>> {
+            let a = i.borrow_mut().storage_sync();
+            answer(&ctx, a)
+        },
+    )?;
+
+    let i = io.clone();
+    ops.add(
+        "blockConcurrencyEnter",
+        move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
+            i.borrow_mut()
+                .block_concurrency_enter()
+                .map_err(|e| Exception::throw_message(&ctx, &e))
+        },
+    )?;
+    let i = io.clone();
+    ops.add("blockConcurrencyExit", move || {
+        i.borrow_mut().block_concurrency_exit()
+    })?;
+    let i = io.clone();
+    ops.add("currentInvocation", move || {
+        i.borrow().current.map(|id| id as f64)
+    })?;
+    let i = io.clone();
+    ops.add("resetObject", move |reason: String| {
+        i.borrow_mut().break_object(reason)
+    })?;
+
+    let i = io.clone();
+    ops.add(
+        "sqlExec",
+        move |ctx: Ctx<'js>,
+              query: String,
+              bindings: Vec<Value<'js>>|
+              -> rquickjs::Result<Value<'js>> {
+            let bindings = bindings
+                .iter()
+                .map(sql_value_from_js)
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| Exception::throw_type(&ctx, "internal: unconverted SQL binding"))?;
+            let answer = i.borrow_mut().object_sql(SqlCall::Exec { query, bindings });
+            match answer {
+                Ok(SqlAnswer::Cursor(cursor)) => cursor_to_js(&ctx, cursor),
+                Ok(_) => Ok(Value::new_undefined(ctx.clone())),
+                Err(e) => Err(Exception::throw_message(&ctx, &e.0)),
+            }
+        },
+    )?;
+    let i = io.clone();
+    ops.add("sqlSize", move |ctx: Ctx<'js>| -> rquickjs::Result<f64> {
+        match i.borrow_mut().object_sql(SqlCall::Size) {
+            Ok(SqlAnswer::Size(n)) => Ok(n as f64),
+            Ok(_) => Ok(0.0),
+            Err(e) => Err(Exception::throw_message(&ctx, &e.0)),
+        }
+    })?;
+    let i = io.clone();
+    ops.add(
+        "sqlSavepoint",
+        move |ctx: Ctx<'js>, step: String| -> rquickjs::Result<()> {
+            let step = match step.as_str() {
+                "begin" => Savepoint::Begin,
+                "release" => Savepoint::Release,
+                _ => Savepoint::Rollback,
+            };
+            match i.borrow_mut().object_sql(SqlCall::Savepoint(step)) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(Exception::throw_message(&ctx, &e.0)),
+            }
+        },
+    )?;
+
+    let i = io.clone();
+    ops.add("threw", move |id: f64, class: String, message: String| {
+        i.borrow_mut().threw(id as u64, class, message)
+    })?;
+    let i = io.clone();
+    ops.add("returned", move |id: f64, value: String| {
+        i.borrow_mut().returned(id as u64, value)
+    })?;
+
+    let i = io.clone();
+    ops.add(
+        "objectFetch",
+        move |ctx: Ctx<'js>,
+              target: Vec<Option<String>>,
+              method: String,
+              url: String,
+              headers: Vec<String>,
+              body: Option<TypedArray<'js, u8>>|
+              -> rquickjs::Result<f64> {
+            let request = HttpRequest {
+                method,
+                url,
+                headers: pairs(headers),
+                body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
+            };
+            call(&ctx, &i, target, ObjectCallKind::Fetch(request))
+        },
+    )?;
+    let i = io;
+    ops.add(
+        "objectRpc",
+        move |ctx: Ctx<'js>,
+              target: Vec<Option<String>>,
+              method: String,
+              args: String|
+              -> rquickjs::Result<f64> {
+            call(&ctx, &i, target, ObjectCallKind::Rpc { method, args })
+        },
+    )?;
+    Ok(())
+}
+
+/// A binding as 80_durable_object.js normalised it: number, string, null or Uint8Array.
+pub(crate) fn sql_value_from_js(value: &Value<'_>) -> Option<SqlValue> {
+    if value.is_null() || value.is_undefined() {
+        return Some(SqlValue::Null);
+    }
+    if let Some(n) = value.as_number() {
+        return Some(SqlValue::Real(n));
+    }
+    if let Some(s) = value.as_string() {
+        return s.to_string().ok().map(SqlValue::Text);
+    }
+    let bytes = TypedArray::<u8>::from_value(value.clone()).ok()?;
+    Some(SqlValue::Blob(copy_bytes(&bytes)))
+}
+
+/// `[columnNames, rows, rowsRead, rowsWritten]`.
+fn cursor_to_js<'js>(ctx: &Ctx<'js>, cursor: SqlCursor) -> rquickjs::Result<Value<'js>> {
+    let result = rquickjs::Array::new(ctx.clone())?;
+    result.set(0, cursor.columns)?;
+    result.set(1, rows_to_js(ctx, cursor.rows)?)?;
+    result.set(2, cursor.rows_read as f64)?;
+    result.set(3, cursor.rows_written as f64)?;
+    Ok(result.into_value())
+}
+
+/// Rows as arrays; integers become numbers (precision lost past 2^53, as in workerd), blobs
+/// ArrayBuffers.
+pub(crate) fn rows_to_js<'js>(
+    ctx: &Ctx<'js>,
+    rows: Vec<Vec<SqlValue>>,
+) -> rquickjs::Result<rquickjs::Array<'js>> {
+    let out = rquickjs::Array::new(ctx.clone())?;
+    for (r, row) in rows.into_iter().enumerate() {
+        let values = rquickjs::Array::new(ctx.clone())?;
+        for (c, value) in row.into_iter().enumerate() {
+            let v = match value {
+                SqlValue::Null => Value::new_null(ctx.clone()),
+                SqlValue::Integer(i) => Value::new_number(ctx.clone(), i as f64),
+                SqlValue::Real(f) => Value::new_number(ctx.clone(), f),
+                SqlValue::Text(t) => t.into_js(ctx)?,
+                SqlValue::Blob(b) => rquickjs::ArrayBuffer::new(ctx.clone(), b)?.into_value(),
+            };
+            values.set(c, v)?;
+        }
+        out.set(r, values)?;
+    }
+    Ok(out)
+}
+
+/// Sends a call to a Durable Object through the host (behind this isolate's output gate).
+/// `target` is the stub's `[namespace, id, name, locationHint]`.
+fn call(
+    ctx: &Ctx<'_>,
+    io: &crate::engine::catalog::Io,
+    target: Vec<Option<String>>,
+    kind: ObjectCallKind,
+) -> rquickjs::Result<f64> {
+    let mut target = target.into_iter().chain(std::iter::repeat(None));
+    let (namespace, id, name, location_hint) = (
+        target.next().flatten(),
+        target.next().flatten(),
+        target.next().flatten(),
+        target.next().flatten(),
+    );
+    let (Some(namespace), Some(id)) = (namespace, id) else {
+        return Err(Exception::throw_type(ctx, "internal: bad object address"));
+    };
+    let call = ObjectCall {
+        address: ObjectAddress { namespace, id },
+        name,
+        location_hint,
+        kind,
+    };
+    service_call(ctx, io, |host| {
+        Box::pin(async move {
+            match host.call_object(call).await {
+                Ok(ObjectReply::Response(response)) => OpOutcome::Response(response),
+                Ok(ObjectReply::Value(value)) => OpOutcome::Serialized(value),
+                Err(e) => OpOutcome::ObjectError(e),
+            }
+        })
+    })
+}

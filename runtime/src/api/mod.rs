@@ -1,0 +1,237 @@
+//! The Workers APIs, one folder each: its JavaScript (`*.js`) beside its native half (`ops.rs`
+//! and whatever that needs), and here the catalog that hands them all to the engine.
+//!
+//! The core scripts are concatenated, in the order below, into the body of one function that
+//! takes the ops object and returns the runtime's entry points; nothing they declare leaks into
+//! the Worker's scope except the globals they install on purpose. Each unit is a function of its
+//! own, `(ops, core)`, that a Worker loads the first time it reaches for one of the unit's
+//! globals (engine::lazy_globals) or bindings (global_scope/units.js), with the native ops only
+//! it calls: most Workers use a few of them, and a cold start pays only for the core. Loading a
+//! unit is not the Worker's CPU time (engine::cpu `uncharged`). Every script is compiled to
+//! bytecode once per process (engine::prelude), so a cold start does not parse it again.
+
+pub mod cache;
+pub mod crypto;
+pub mod d1;
+pub mod durable_object;
+pub mod encoding;
+pub mod fetch;
+pub mod global_scope;
+pub mod html_rewriter;
+pub mod kv;
+pub mod queue;
+pub mod r2;
+pub mod streams;
+pub mod url;
+pub mod url_pattern;
+pub mod websocket;
+
+#[cfg(test)]
+mod tests;
+
+use crate::engine::catalog::{Catalog, Script, Unit};
+
+/// Everything the engine runs: every isolate receives it (IsolateConfig::catalog).
+pub static CATALOG: Catalog = Catalog {
+    core: Script::new(
+        "edgesim:internal",
+        concat!(
+            "export default function (ops) {\n",
+            include_str!("global_scope/core.js"),
+            include_str!("url/url.js"),
+            include_str!("fetch/headers.js"),
+            include_str!("fetch/body.js"),
+            include_str!("global_scope/host_ops.js"),
+            include_str!("global_scope/units.js"),
+            include_str!("global_scope/handlers.js"),
+            "\n}\n"
+        ),
+    ),
+    core_ops: &[
+        global_scope::OPS,
+        encoding::OPS,
+        url::OPS,
+        crypto::DIGEST_OPS,
+    ],
+    units: &UNITS,
+    modules: &[("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE)],
+};
+
+macro_rules! unit {
+    ($name:literal, [$($global:literal),*], [$($file:literal),+], [$($ops:expr),*]) => {
+        Unit {
+            name: $name,
+            globals: &[$($global),*],
+            script: Script::new(
+                concat!("edgesim:internal/", $name),
+                concat!(
+                    "export default function (ops, core) {\n",
+                    $(include_str!(concat!($file, ".js")),)+
+                    "\n}\n"
+                ),
+            ),
+            ops: &[$($ops),*],
+        }
+    };
+}
+
+/// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
+static UNITS: [Unit; 23] = [
+    unit!(
+        "dom_exception",
+        ["DOMException"],
+        ["dom_exception/dom_exception"],
+        []
+    ),
+    unit!("inspect", [], ["global_scope/inspect"], []),
+    unit!("json_errors", [], ["global_scope/json_errors"], []),
+    unit!(
+        "serialize",
+        ["structuredClone"],
+        ["global_scope/serialize"],
+        []
+    ),
+    unit!(
+        "events",
+        [
+            "Event",
+            "CustomEvent",
+            "EventTarget",
+            "Performance",
+            "performance"
+        ],
+        ["events/events"],
+        []
+    ),
+    unit!(
+        "encoding",
+        ["TextEncoder", "TextDecoder"],
+        ["encoding/encoding"],
+        []
+    ),
+    unit!(
+        "abort",
+        ["AbortSignal", "AbortController"],
+        ["abort/abort"],
+        []
+    ),
+    unit!(
+        "url_pattern",
+        ["URLPattern"],
+        ["url_pattern/url_pattern"],
+        [url_pattern::OPS]
+    ),
+    unit!(
+        "streams",
+        [
+            "CountQueuingStrategy",
+            "ByteLengthQueuingStrategy",
+            "ReadableStream",
+            "ReadableStreamDefaultReader",
+            "ReadableStreamBYOBReader",
+            "ReadableStreamDefaultController",
+            "ReadableByteStreamController",
+            "ReadableStreamBYOBRequest",
+            "WritableStream",
+            "WritableStreamDefaultWriter",
+            "WritableStreamDefaultController",
+            "TransformStream",
+            "TransformStreamDefaultController"
+        ],
+        ["streams/readable", "streams/writable"],
+        []
+    ),
+    unit!(
+        "stream_classes",
+        [
+            "IdentityTransformStream",
+            "FixedLengthStream",
+            "TextEncoderStream",
+            "TextDecoderStream",
+            "CompressionStream",
+            "DecompressionStream"
+        ],
+        ["streams/stream_classes"],
+        [streams::COMPRESSION_OPS]
+    ),
+    unit!(
+        "websocket",
+        [
+            "MessageEvent",
+            "CloseEvent",
+            "ErrorEvent",
+            "WebSocket",
+            "WebSocketPair",
+            "WebSocketRequestResponsePair"
+        ],
+        ["websocket/websocket"],
+        [websocket::OPS, fetch::OPS]
+    ),
+    unit!("blob", ["Blob", "File"], ["blob/blob"], []),
+    unit!("form_data", ["FormData"], ["form_data/form_data"], []),
+    unit!(
+        "subtle",
+        ["CryptoKey", "SubtleCrypto"],
+        ["crypto/subtle"],
+        [crypto::SUBTLE_OPS]
+    ),
+    unit!("crypto", ["Crypto", "crypto"], ["crypto/crypto"], []),
+    unit!("fetch", ["fetch"], ["fetch/fetch"], [fetch::OPS]),
+    unit!(
+        "html_rewriter",
+        ["HTMLRewriter"],
+        ["html_rewriter/html_rewriter"],
+        [html_rewriter::OPS]
+    ),
+    unit!("kv", ["KvNamespace"], ["kv/kv"], [kv::OPS]),
+    unit!(
+        "d1",
+        ["D1PreparedStatement", "D1DatabaseSession", "D1Database"],
+        ["d1/d1"],
+        [d1::OPS]
+    ),
+    unit!(
+        "r2",
+        ["R2Object", "R2ObjectBody", "R2MultipartUpload", "R2Bucket"],
+        ["r2/r2"],
+        [r2::OPS]
+    ),
+    unit!(
+        "queue",
+        ["WorkerQueue", "QueueMessage", "QueueController"],
+        ["queue/queue"],
+        [queue::OPS]
+    ),
+    unit!(
+        "durable_object",
+        [
+            "DurableObjectNamespace",
+            "DurableObjectId",
+            "DurableObjectStub",
+            "DurableObjectStorage",
+            "DurableObjectTransaction",
+            "SqlStorage",
+            "SqlCursor",
+            "DurableObjectState"
+        ],
+        ["durable_object/durable_object"],
+        [durable_object::OPS, websocket::OPS]
+    ),
+    unit!(
+        "cache",
+        ["Cache", "CacheStorage", "caches"],
+        ["cache/cache"],
+        [cache::OPS]
+    ),
+];
+
+/// The `cloudflare:workers` module: re-exports the classes the prelude defined.
+const CLOUDFLARE_WORKERS_MODULE: &str = r#"
+const cf = globalThis[Symbol.for("edgesim.cloudflare:workers")];
+export const WorkerEntrypoint = cf.WorkerEntrypoint;
+export const DurableObject = cf.DurableObject;
+export const RpcTarget = cf.RpcTarget;
+export const WorkflowEntrypoint = cf.WorkflowEntrypoint;
+export const env = cf.env;
+export default cf;
+"#;

@@ -1,0 +1,335 @@
+//! A Durable Object's side of the event loop: its storage cache and its two gates.
+//!
+//! The rules are workerd's (io-gate.h, actor-cache.c++; semantics.md §5.1):
+//! - **Input gate.** While a storage read is in flight, or a `blockConcurrencyWhile()` callback
+//!   runs, no other event reaches JavaScript: not new calls, not timers, not fetch responses. Only
+//!   storage completions (and, under `blockConcurrencyWhile`, what the callback itself started)
+//!   get through. Awaiting a `fetch()` or a timer does not close it.
+//! - **Output gate.** Writes go to the cache at once and are committed at the end of the turn
+//!   (so writes with no I/O between them commit together, atomically). Anything that leaves the
+//!   object after a write — a response, an RPC result, a subrequest — waits until that write is
+//!   confirmed; if the commit fails, those outputs are dropped and the object is reset.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::storage::PendingRead;
+use crate::engine::event_loop::{IoState, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind};
+use crate::invocation::{InvocationId, InvocationKind, IsolateEvent};
+use crate::storage::durable::{Commit, ObjectAddress, StorageOp};
+
+/// `blockConcurrencyWhile()` callbacks are cancelled, and the object reset, after this long.
+pub const BLOCK_CONCURRENCY_TIMEOUT_MS: u64 = 30_000;
+/// io-context.h: `MAX_BLOCK_CONCURRENCY_WHILE_DEPTH`.
+pub const BLOCK_CONCURRENCY_DEPTH_MAX: usize = 64;
+/// workerd's text when a call would nest past the limit (actor-block-concurrency-depth-test.js).
+pub const BLOCK_CONCURRENCY_TOO_DEEP: &str = "blockConcurrencyWhile() calls are nested too deeply.";
+/// workerd's text when a `blockConcurrencyWhile()` callback runs past its timeout.
+pub const BLOCK_CONCURRENCY_TIMED_OUT: &str = "A call to blockConcurrencyWhile() in a Durable \
+     Object waited for too long. The call was canceled and the Durable Object was reset.";
+
+/// global-scope.c++ (`eventTimeoutPromise`): a hibernatable WebSocket handler that outlives
+/// `setHibernatableWebSocketEventTimeout` shuts the object down with this text.
+pub const SOCKET_EVENT_TIMED_OUT: &str =
+    "Actor exceeded event execution time and was disconnected.";
+
+/// worker.c++: a storage operation that hangs this long resets the object.
+pub const STORAGE_TIMEOUT_MS: u64 = 30_000;
+/// worker.c++ / troubleshooting.mdx: the reset's text.
+pub const STORAGE_TIMED_OUT: &str =
+    "Durable Object storage operation exceeded timeout which caused object to be reset.";
+
+/// What the runtime needs to know about the object an isolate hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectSpec {
+    pub address: ObjectAddress,
+    /// The name the id was made from (`idFromName`), if any.
+    pub name: Option<String>,
+    pub class_name: String,
+    /// SQLite-backed (`new_sqlite_classes`) rather than KV-backed (`new_classes`).
+    pub sqlite: bool,
+    /// Compatibility flag `delete_all_deletes_alarm` (on from 2026-02-24).
+    pub delete_all_deletes_alarm: bool,
+}
+
+/// Which events the input gate lets through right now.
+pub struct InputGate {
+    closed: bool,
+    /// Under `blockConcurrencyWhile`: ops and timers from these ids on were started inside it.
+    exempt_from: Option<(OpId, TimerId)>,
+}
+
+impl InputGate {
+    pub fn lets_op_through(&self, id: OpId, kind: OpKind) -> bool {
+        !self.closed
+            || matches!(kind, OpKind::StorageRead | OpKind::Commit | OpKind::Send)
+            || self.exempt_from.is_some_and(|(op, _)| id >= op)
+    }
+
+    pub fn lets_timer_through(&self, id: TimerId, kind: TimerKind) -> bool {
+        !self.closed
+            || matches!(
+                kind,
+                TimerKind::BlockConcurrencyTimeout { .. }
+                    | TimerKind::StorageTimeout { .. }
+                    | TimerKind::SocketEventTimeout
+            )
+            || self.exempt_from.is_some_and(|(_, timer)| id >= timer)
+    }
+}
+
+pub struct ObjectIo {
+    pub spec: ObjectSpec,
+    /// Known values (`None`: known to be absent).
+    pub(in crate::engine) cache: BTreeMap<String, Option<Vec<u8>>>,
+    /// Every key of the object is in `cache`.
+    pub(in crate::engine) complete: bool,
+    /// The alarm as last read or written (`None`: not known yet).
+    pub(in crate::engine) alarm: Option<Option<u64>>,
+    /// Writes not yet handed to the store, in order.
+    pub(in crate::engine) dirty: Commit,
+    /// Counts writes; an output made after write n waits until n is confirmed.
+    pub(in crate::engine) write_seq: u64,
+    /// The last write that gates output (writes with `allowUnconfirmed` do not).
+    pub(in crate::engine) output_seq: u64,
+    pub(in crate::engine) confirmed_seq: u64,
+    /// The commit in flight and the last write it carries.
+    pub(in crate::engine) flushing: Option<(OpId, u64)>,
+    /// The timer that resets the object if the commit in flight hangs.
+    pub(in crate::engine) flush_timer: Option<TimerId>,
+    pub(in crate::engine) reads: BTreeMap<OpId, PendingRead>,
+    /// Reads in flight that hold the input gate (those without `allowConcurrency`).
+    pub(in crate::engine) gate_reads: BTreeSet<OpId>,
+    /// Outputs held by the output gate: (write they wait for, event).
+    pub(in crate::engine) held: VecDeque<(u64, IsolateEvent)>,
+    /// Operations that may not start before a write is confirmed.
+    pub(in crate::engine) deferred: Vec<(u64, OpId, PendingOp)>,
+    /// `blockConcurrencyWhile()` callbacks running: where each began.
+    pub(in crate::engine) blocking: Vec<(OpId, TimerId)>,
+    /// Calls that arrived and wait for the input gate, in order.
+    pub incoming: VecDeque<(InvocationId, InvocationKind)>,
+    /// Set once the object was reset: the isolate must not run again.
+    pub broken: Option<String>,
+}
+
+impl ObjectIo {
+    pub fn new(spec: ObjectSpec) -> Self {
+        ObjectIo {
+            spec,
+            cache: BTreeMap::new(),
+            complete: false,
+            alarm: None,
+            dirty: Commit::default(),
+            write_seq: 0,
+            output_seq: 0,
+            confirmed_seq: 0,
+            flushing: None,
+            flush_timer: None,
+            reads: BTreeMap::new(),
+            gate_reads: BTreeSet::new(),
+            held: VecDeque::new(),
+            deferred: Vec::new(),
+            blocking: Vec::new(),
+            incoming: VecDeque::new(),
+            broken: None,
+        }
+    }
+
+    pub fn input_gate(&self) -> InputGate {
+        InputGate {
+            closed: !self.gate_reads.is_empty() || !self.blocking.is_empty(),
+            exempt_from: self.blocking.first().copied(),
+        }
+    }
+
+    /// Whether a queued call may be delivered now.
+    pub fn input_gate_open(&self) -> bool {
+        !self.input_gate().closed && self.broken.is_none()
+    }
+
+    pub fn output_gate_closed(&self) -> bool {
+        self.output_seq > self.confirmed_seq || !self.held.is_empty()
+    }
+
+    pub(in crate::engine) fn defer(&mut self, id: OpId, op: PendingOp) {
+        self.deferred.push((self.output_seq, id, op));
+    }
+
+    pub fn has_deferred_for(&self, invocation: InvocationId) -> bool {
+        self.deferred
+            .iter()
+            .any(|(_, _, op)| op.invocation == Some(invocation))
+    }
+
+    pub fn cancel_deferred(&mut self, invocation: InvocationId) {
+        self.deferred
+            .retain(|(_, _, op)| op.invocation != Some(invocation));
+    }
+
+    /// The alarm set for `scheduled_ms` starts running, and the store no longer holds it; a
+    /// cached copy of it is forgotten (a newer alarm set meanwhile is kept).
+    pub fn alarm_started(&mut self, scheduled_ms: u64) {
+        if self.alarm == Some(Some(scheduled_ms)) && self.dirty.alarm.is_none() {
+            self.alarm = None;
+        }
+    }
+
+    /// Reads whose invocation ended no longer hold the input gate.
+    pub fn forget_reads(&mut self, ops: &[OpId]) {
+        for id in ops {
+            self.reads.remove(id);
+            self.gate_reads.remove(id);
+        }
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.incoming.is_empty()
+            && self.deferred.is_empty()
+            && self.held.is_empty()
+            && self.flushing.is_none()
+            && self.dirty.is_empty()
+    }
+}
+
+impl IoState {
+    pub(in crate::engine) fn object_mut(&mut self) -> Option<&mut ObjectIo> {
+        self.object.as_deref_mut()
+    }
+
+    /// Hands the writes buffered this turn to the store, unless a commit is already in flight
+    /// (the next one starts when it is confirmed).
+    pub fn start_flush(&mut self) {
+        let Some(object) = self.object.as_deref_mut() else {
+            return;
+        };
+        if object.flushing.is_some() || object.dirty.is_empty() || object.broken.is_some() {
+            return;
+        }
+        let commit = std::mem::take(&mut object.dirty);
+        let seq = object.write_seq;
+        let address = object.spec.address.clone();
+        let host = self.host.clone();
+        let id = self.add_op_for(
+            None,
+            OpKind::Commit,
+            Box::pin(async move {
+                OpOutcome::Storage(
+                    host.object_storage(&address, StorageOp::Commit(commit))
+                        .await,
+                )
+            }),
+        );
+        let timer = self.add_timer(STORAGE_TIMEOUT_MS, TimerKind::StorageTimeout { seq }, None);
+        if let Some(object) = self.object_mut() {
+            object.flushing = Some((id, seq));
+            object.flush_timer = Some(timer);
+        }
+    }
+
+    /// A commit has been in flight for 30 s: the object is reset (its held outputs dropped).
+    pub fn storage_timed_out(&mut self, seq: u64) {
+        if self
+            .object
+            .as_ref()
+            .is_some_and(|o| o.flushing.is_some_and(|(_, s)| s == seq))
+        {
+            self.break_object(STORAGE_TIMED_OUT.to_string());
+        }
+    }
+
+    /// A commit came back: release what waited for it, or reset the object if it failed.
+    pub fn commit_done(&mut self, outcome: OpOutcome) {
+        let Some(object) = self.object_mut() else {
+            return;
+        };
+        let Some((_, seq)) = object.flushing.take() else {
+            return;
+        };
+        if let Some(timer) = object.flush_timer.take() {
+            self.clear_timer(timer);
+        }
+        let Some(object) = self.object_mut() else {
+            return;
+        };
+        if let OpOutcome::Storage(Err(e)) = outcome {
+            return self.break_object(e.to_string());
+        }
+        object.confirmed_seq = seq;
+        let mut released = Vec::new();
+        while object.held.front().is_some_and(|(wait, _)| *wait <= seq) {
+            released.extend(object.held.pop_front().map(|(_, event)| event));
+        }
+        let confirmed = seq;
+        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut object.deferred)
+            .into_iter()
+            .partition(|(wait, _, _)| *wait <= confirmed);
+        object.deferred = waiting;
+        self.events.extend(released);
+        for (_, id, op) in ready {
+            self.release_op(id, op);
+        }
+        self.start_flush();
+    }
+
+    /// Sends an event to the owner, unless the output gate holds it.
+    pub fn emit(&mut self, event: IsolateEvent) {
+        match self.object.as_deref_mut() {
+            Some(object) if object.output_gate_closed() => {
+                object.held.push_back((object.output_seq, event));
+            }
+            _ => self.events.push_back(event),
+        }
+    }
+
+    /// Resets the object: held outputs are dropped, nothing more runs, and the owner is told
+    /// why so every caller still waiting gets the error.
+    pub fn break_object(&mut self, reason: String) {
+        let Some(object) = self.object_mut() else {
+            return;
+        };
+        if object.broken.is_some() {
+            return;
+        }
+        object.broken = Some(reason.clone());
+        object.held.clear();
+        object.deferred.clear();
+        object.incoming.clear();
+        self.events.push_back(IsolateEvent::ObjectReset { reason });
+    }
+
+    /// `blockConcurrencyWhile()` starts a callback: from now on only what it starts gets in.
+    pub fn block_concurrency_enter(&mut self) -> Result<(), String> {
+        let ids = self.next_ids();
+        let depth = match self.object_mut() {
+            Some(object) => {
+                if object.blocking.len() >= BLOCK_CONCURRENCY_DEPTH_MAX {
+                    return Err(BLOCK_CONCURRENCY_TOO_DEEP.to_string());
+                }
+                object.blocking.push(ids);
+                object.blocking.len()
+            }
+            None => return Ok(()),
+        };
+        self.add_timer(
+            BLOCK_CONCURRENCY_TIMEOUT_MS,
+            TimerKind::BlockConcurrencyTimeout { depth },
+            None,
+        );
+        Ok(())
+    }
+
+    pub fn block_concurrency_exit(&mut self) {
+        if let Some(object) = self.object_mut() {
+            object.blocking.pop();
+        }
+    }
+
+    pub fn block_concurrency_timed_out(&mut self, depth: usize) {
+        if self
+            .object
+            .as_ref()
+            .is_some_and(|o| o.blocking.len() >= depth)
+        {
+            self.break_object(BLOCK_CONCURRENCY_TIMED_OUT.to_string());
+        }
+    }
+}
