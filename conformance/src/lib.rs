@@ -91,7 +91,7 @@ impl Run {
     pub fn limits(&self, worker: &WorkerDefinition) -> Limits {
         let mut limits = worker.limits(self.plan, self.cpu_ms);
         if let Some(ms) = self.runaway_cpu_ms {
-            limits.runaway_cpu_ms = ms;
+            limits.runaway_cpu_limit_ms = ms;
         }
         limits
     }

@@ -90,9 +90,10 @@ pub struct ThrownError {
 pub struct InvocationReport {
     pub id: InvocationId,
     pub outcome: Outcome,
-    /// Simulated CPU milliseconds (V8-equivalent), see `engine::cpu`.
-    pub cpu_ms: f64,
-    /// The exact counts behind `cpu_ms`.
+    /// Simulated CPU milliseconds (V8-equivalent) the invocation used, see `engine::cpu`.
+    #[serde(rename = "cpu_ms")]
+    pub cpu_used_ms: f64,
+    /// The exact counts behind `cpu_used_ms`.
     pub cpu: CpuCounts,
     pub subrequests: u32,
     pub logs: Vec<LogLine>,

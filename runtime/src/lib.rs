@@ -5,6 +5,7 @@
 pub mod api;
 pub mod bindings;
 pub mod diagnostic;
+pub mod digest;
 pub mod engine;
 pub mod host;
 pub mod invocation;

@@ -35,7 +35,7 @@ pub const MEMORY_BYTES_DEFAULT: usize = 128 * 1024 * 1024;
 pub const STARTUP_CPU_MS: u64 = 1_000;
 /// After the response, `waitUntil` work may run this much longer before it is cancelled.
 pub const WAIT_UNTIL_GRACE_MS: u64 = 30_000;
-/// Default of [`Limits::runaway_cpu_ms`]. QuickJS interprets a tight loop about 33 times slower
+/// Default of [`Limits::runaway_cpu_limit_ms`]. QuickJS interprets a tight loop about 33 times slower
 /// than V8 runs it, so this much simulated CPU costs at most ~10 s of wall time.
 pub const RUNAWAY_CPU_MS_DEFAULT: u64 = 250;
 /// Active timeouts one context may hold (workerd `MAX_TIMEOUTS`).
@@ -44,17 +44,22 @@ pub const TIMERS_MAX: usize = 10_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     pub plan: Plan,
-    pub cpu_ms: u64,
+    /// CPU one invocation may use (`limits.cpu_ms` in wrangler).
+    #[serde(rename = "cpu_ms")]
+    pub cpu_limit_ms: u64,
     /// Subrequests to the Internet (`fetch()`), per invocation.
     pub subrequests_external: u32,
     /// Subrequests to Cloudflare services (KV, R2, D1, DO, Queues, Cache), per invocation.
     pub subrequests_services: u32,
     pub memory_bytes: usize,
-    pub startup_cpu_ms: u64,
+    /// CPU the Worker's top-level code may use when an isolate starts.
+    #[serde(rename = "startup_cpu_ms")]
+    pub startup_cpu_limit_ms: u64,
     /// Not a platform limit: the simulator stops any invocation (or startup) after this much
     /// simulated CPU, so a runaway loop under a 30 s production limit ends in seconds of wall
     /// time. The invocation ends as `exceededCpu` with a log line naming this guard.
-    pub runaway_cpu_ms: u64,
+    #[serde(rename = "runaway_cpu_ms")]
+    pub runaway_cpu_limit_ms: u64,
 }
 
 impl Limits {
@@ -62,40 +67,40 @@ impl Limits {
         match plan {
             Plan::Free => Limits {
                 plan,
-                cpu_ms: 10,
+                cpu_limit_ms: 10,
                 subrequests_external: 50,
                 subrequests_services: 1_000,
                 memory_bytes: MEMORY_BYTES_DEFAULT,
-                startup_cpu_ms: STARTUP_CPU_MS,
-                runaway_cpu_ms: RUNAWAY_CPU_MS_DEFAULT,
+                startup_cpu_limit_ms: STARTUP_CPU_MS,
+                runaway_cpu_limit_ms: RUNAWAY_CPU_MS_DEFAULT,
             },
             Plan::Paid => Limits {
                 plan,
-                cpu_ms: 30_000,
+                cpu_limit_ms: 30_000,
                 subrequests_external: 10_000,
                 subrequests_services: 10_000,
                 memory_bytes: MEMORY_BYTES_DEFAULT,
-                startup_cpu_ms: STARTUP_CPU_MS,
-                runaway_cpu_ms: RUNAWAY_CPU_MS_DEFAULT,
+                startup_cpu_limit_ms: STARTUP_CPU_MS,
+                runaway_cpu_limit_ms: RUNAWAY_CPU_MS_DEFAULT,
             },
         }
     }
 
     /// The CPU an invocation may use here: the plan's limit, or the runaway guard if lower.
-    pub fn effective_cpu_ms(&self) -> u64 {
-        self.cpu_ms.min(self.runaway_cpu_ms)
+    pub fn effective_cpu_limit_ms(&self) -> u64 {
+        self.cpu_limit_ms.min(self.runaway_cpu_limit_ms)
     }
 
     /// The CPU startup may use here: the startup limit, or the runaway guard if lower.
-    pub fn effective_startup_cpu_ms(&self) -> u64 {
-        self.startup_cpu_ms.min(self.runaway_cpu_ms)
+    pub fn effective_startup_cpu_limit_ms(&self) -> u64 {
+        self.startup_cpu_limit_ms.min(self.runaway_cpu_limit_ms)
     }
 
     /// Applies a Worker's `[limits]` table. The Free plan cannot raise its CPU limit.
-    pub fn with_overrides(mut self, cpu_ms: Option<u64>, subrequests: Option<u32>) -> Self {
-        if let Some(ms) = cpu_ms {
-            self.cpu_ms = match self.plan {
-                Plan::Free => ms.min(self.cpu_ms),
+    pub fn with_overrides(mut self, cpu_limit_ms: Option<u64>, subrequests: Option<u32>) -> Self {
+        if let Some(ms) = cpu_limit_ms {
+            self.cpu_limit_ms = match self.plan {
+                Plan::Free => ms.min(self.cpu_limit_ms),
                 Plan::Paid => ms.min(CPU_MS_MAX),
             };
         }

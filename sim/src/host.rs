@@ -25,7 +25,7 @@ use crate::kv::Source;
 use crate::platform::{KV_CENTRAL, Platform};
 use crate::queues::QueueService;
 use crate::r2::R2Service;
-use crate::trace::TraceEvent;
+use crate::trace::{KvCall, TraceEvent};
 
 /// 2026-01-01T00:00:00Z: where simulated wall-clock time starts unless a scenario says otherwise.
 pub const DEFAULT_EPOCH_MS: u64 = 1_767_225_600_000;
@@ -69,13 +69,14 @@ impl SimHost {
     }
 }
 
-fn op_name(op: &KvOp) -> (&'static str, String) {
+/// The call and the key (or keys, or list prefix) a `kv` trace event names.
+fn traced_call(op: &KvOp) -> (KvCall, String) {
     match op {
-        KvOp::Get { key, .. } => ("get", key.clone()),
-        KvOp::GetBulk { keys, .. } => ("get_bulk", keys.join(",")),
-        KvOp::Put { key, .. } => ("put", key.clone()),
-        KvOp::Delete { key } => ("delete", key.clone()),
-        KvOp::List { prefix, .. } => ("list", prefix.clone().unwrap_or_default()),
+        KvOp::Get { key, .. } => (KvCall::Get, key.clone()),
+        KvOp::GetBulk { keys, .. } => (KvCall::GetBulk, keys.join(",")),
+        KvOp::Put { key, .. } => (KvCall::Put, key.clone()),
+        KvOp::Delete { key } => (KvCall::Delete, key.clone()),
+        KvOp::List { prefix, .. } => (KvCall::List, prefix.clone().unwrap_or_default()),
     }
 }
 
@@ -123,7 +124,7 @@ impl Host for SimHost {
         let colo = self.colo.clone();
         let namespace = namespace.to_string();
         Box::pin(async move {
-            let (name, key) = op_name(&op);
+            let (call, key) = traced_call(&op);
             platform.local_hop(&colo).await;
             let (source, central_at_ms, reply) =
                 match platform
@@ -150,14 +151,9 @@ impl Host for SimHost {
                 at_ms: platform.elapsed_ms(),
                 colo,
                 namespace,
-                op: name.to_string(),
+                op: call,
                 key,
-                source: if source == Source::Cache {
-                    "cache"
-                } else {
-                    "central"
-                }
-                .to_string(),
+                source,
                 version: version_seen(&reply),
                 central_at_ms,
                 ok: reply.is_ok(),

@@ -44,7 +44,8 @@ impl Default for KvConfig {
 }
 
 /// Where a read was answered from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Source {
     Cache,
     Central,

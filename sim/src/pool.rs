@@ -17,7 +17,7 @@ use crate::durable_objects::WorkerUnit;
 use crate::host::SimHost;
 use crate::platform::Platform;
 use crate::seed;
-use crate::trace::{Trace, TraceEvent};
+use crate::trace::{DiscardReason, Trace, TraceEvent};
 
 /// Engine start and context creation before module evaluation: the part of a cold start that
 /// is not the Worker's own startup CPU ("an isolate warms up in under 5 ms", semantics.md §8).
@@ -190,15 +190,15 @@ impl IsolateTask {
         let config = self.definition.isolate_config(self.limits.clone());
         let isolate = Isolate::start(Rc::new(host), &config)
             .map_err(|e| format!("worker {:?} failed to start: {e}", self.worker))?;
-        let startup_cpu_ms = isolate.startup_cpu().millis();
+        let startup_cpu_used_ms = isolate.startup_cpu().millis();
         self.ctx.trace().push(TraceEvent::ColdStart {
             at_ms: self.ctx.now_ms(),
             colo: self.colo.clone(),
             worker: self.worker.clone(),
-            startup_cpu_ms,
+            startup_cpu_used_ms,
         });
         // The cold start takes simulated time: engine start plus the Worker's startup CPU.
-        let cold_ms = ISOLATE_START_MS as f64 + startup_cpu_ms;
+        let cold_ms = ISOLATE_START_MS as f64 + startup_cpu_used_ms;
         madsim::time::sleep(Duration::from_micros((cold_ms * 1000.0) as u64)).await;
         Ok(isolate)
     }
@@ -284,7 +284,7 @@ impl IsolateTask {
             }
             if isolate.as_ref().is_some_and(Isolate::is_condemned) && waiting.is_empty() {
                 isolate = None;
-                self.discarded("exceededMemory");
+                self.discarded(DiscardReason::ExceededMemory);
             }
             if isolate.is_some() && waiting.is_empty() {
                 let now_ms = self.ctx.now_ms();
@@ -308,7 +308,7 @@ impl IsolateTask {
         {
             *isolate = None;
             waiting.clear();
-            self.discarded("coloCrash");
+            self.discarded(DiscardReason::ColoCrash);
         }
         if self.ctx.residents.take_eviction(&self.colo, &self.worker) {
             // Evicted to make room for another Worker's isolate; the trace says so from when it
@@ -324,7 +324,7 @@ impl IsolateTask {
                 .is_some_and(|limit| idle_for >= limit)
         {
             *isolate = None;
-            self.discarded("idle");
+            self.discarded(DiscardReason::Idle);
         }
     }
 
@@ -354,18 +354,18 @@ impl IsolateTask {
                 at_ms: now_ms,
                 colo: self.colo.clone(),
                 worker: victim,
-                reason: "memoryPressure".to_string(),
+                reason: DiscardReason::MemoryPressure,
             });
         }
     }
 
-    fn discarded(&self, reason: &str) {
+    fn discarded(&self, reason: DiscardReason) {
         self.ctx.residents.leave(&self.colo, &self.worker);
         self.ctx.trace().push(TraceEvent::IsolateDiscarded {
             at_ms: self.ctx.now_ms(),
             colo: self.colo.clone(),
             worker: self.worker.clone(),
-            reason: reason.to_string(),
+            reason,
         });
     }
 
@@ -411,8 +411,8 @@ impl IsolateTask {
                 trace.push(TraceEvent::Finished {
                     at_ms: now,
                     id: w.job_id,
-                    outcome: report.outcome.as_str().to_string(),
-                    cpu_ms: report.cpu_ms,
+                    outcome: report.outcome,
+                    cpu_used_ms: report.cpu_used_ms,
                     subrequests: report.subrequests,
                 });
                 let served = match (w.response, w.expects_response) {

@@ -19,7 +19,7 @@ use futures::{FutureExt, StreamExt};
 use crate::durable_objects::WorkerUnit;
 use crate::host::SimHost;
 use crate::platform::Platform;
-use crate::trace::TraceEvent;
+use crate::trace::{BatchOutcome, TraceEvent};
 
 /// batching-retries.mdx defaults and bounds.
 const BATCH_SIZE_DEFAULT: u32 = 10;
@@ -266,7 +266,7 @@ impl ConsumerTask {
                         // The isolate is gone, and every batch still running on it failed.
                         isolate = None;
                         for (_, batch) in std::mem::take(&mut running) {
-                            self.settle(&batch, BTreeMap::new(), "exceededMemory");
+                            self.settle(&batch, BTreeMap::new(), BatchOutcome::ExceededMemory);
                         }
                     }
                 }
@@ -274,7 +274,7 @@ impl ConsumerTask {
                 Woke::Isolate(None) => {
                     isolate = None;
                     for (_, batch) in std::mem::take(&mut running) {
-                        self.settle(&batch, BTreeMap::new(), "exception");
+                        self.settle(&batch, BTreeMap::new(), BatchOutcome::Exception);
                     }
                 }
             }
@@ -306,7 +306,7 @@ impl ConsumerTask {
             *isolate = self.start_isolate();
         }
         let Some(iso) = isolate.as_mut() else {
-            return self.settle(&batch, BTreeMap::new(), "startupFailed");
+            return self.settle(&batch, BTreeMap::new(), BatchOutcome::StartupFailed);
         };
         let messages = serde_json::to_string(&batch).unwrap_or_else(|_| "[]".into());
         running.insert(iso.start_queue(&self.queue, messages), batch);
@@ -335,7 +335,7 @@ impl ConsumerTask {
             .as_deref()
             .map(parse_decisions)
             .unwrap_or_default();
-        self.settle(batch, decisions, report.outcome.as_str());
+        self.settle(batch, decisions, report.outcome.into());
         let waiting = self
             .platform
             .queues
@@ -352,7 +352,12 @@ impl ConsumerTask {
         };
     }
 
-    fn settle(&self, batch: &[QueuedMessage], decisions: BTreeMap<String, Settle>, outcome: &str) {
+    fn settle(
+        &self,
+        batch: &[QueuedMessage],
+        decisions: BTreeMap<String, Settle>,
+        outcome: BatchOutcome,
+    ) {
         let platform = &self.platform;
         let now_ms = platform.now_ms();
         let acked: Vec<String> = batch
@@ -375,7 +380,7 @@ impl ConsumerTask {
             queue: self.queue.clone(),
             messages: batch.iter().map(|m| (m.id.clone(), m.attempts)).collect(),
             acked,
-            outcome: outcome.to_string(),
+            outcome,
             dead_lettered: exhausted.iter().map(|m| m.id.clone()).collect(),
         });
         let Some(dlq) = self.consumer.dead_letter_queue.clone() else {

@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::scenario::run::RunOutput;
-use crate::trace::TraceEvent;
+use crate::trace::{KvCall, KvSource, TraceEvent};
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot draw the report's {chart} chart: {message}")]
@@ -164,12 +164,12 @@ fn kv_series(out: &RunOutput) -> Series {
             ok: true,
             ..
         } = e
-            && op == "get"
+            && *op == KvCall::Get
         {
             series.entry(colo.clone()).or_default().push(Point {
                 x: *at_ms as f64 / 1000.0,
                 y: version.unwrap_or(0) as f64,
-                marked: source == "central",
+                marked: *source == KvSource::Central,
             });
         }
     }
@@ -214,10 +214,12 @@ fn notable_events(out: &RunOutput) -> Vec<(u64, String)> {
                 at_ms,
                 colo,
                 worker,
-                startup_cpu_ms,
+                startup_cpu_used_ms,
             } => events.push((
                 *at_ms,
-                format!("cold start of {worker} at {colo} ({startup_cpu_ms:.3} ms startup CPU)"),
+                format!(
+                    "cold start of {worker} at {colo} ({startup_cpu_used_ms:.3} ms startup CPU)"
+                ),
             )),
             TraceEvent::ObjectReset {
                 at_ms,

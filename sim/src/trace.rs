@@ -3,8 +3,11 @@
 //! The hash is over the exact bytes of the JSONL, so two runs of the same scenario and seed
 //! must agree on every event, in order, to hash the same — that is what `edgesim replay` checks.
 
+use edgesim_runtime::Outcome;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+pub use crate::kv::Source as KvSource;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -29,7 +32,8 @@ pub enum TraceEvent {
         at_ms: u64,
         colo: String,
         worker: String,
-        startup_cpu_ms: f64,
+        #[serde(rename = "startup_cpu_ms")]
+        startup_cpu_used_ms: f64,
     },
     Response {
         at_ms: u64,
@@ -40,8 +44,9 @@ pub enum TraceEvent {
     Finished {
         at_ms: u64,
         id: u64,
-        outcome: String,
-        cpu_ms: f64,
+        outcome: Outcome,
+        #[serde(rename = "cpu_ms")]
+        cpu_used_ms: f64,
         subrequests: u32,
     },
     Log {
@@ -56,9 +61,9 @@ pub enum TraceEvent {
         at_ms: u64,
         colo: String,
         namespace: String,
-        op: String,
+        op: KvCall,
         key: String,
-        source: String,
+        source: KvSource,
         /// The version read (none: not found) or written.
         version: Option<u64>,
         /// When the central store served or applied the call (ms since the start); none when
@@ -70,7 +75,7 @@ pub enum TraceEvent {
         at_ms: u64,
         colo: String,
         worker: String,
-        reason: String,
+        reason: DiscardReason,
     },
     /// A Durable Object's isolate started (first call, or the first after a reset).
     ObjectStart {
@@ -79,7 +84,8 @@ pub enum TraceEvent {
         namespace: String,
         /// The first 16 hex digits of the object's id.
         object: String,
-        startup_cpu_ms: f64,
+        #[serde(rename = "startup_cpu_ms")]
+        startup_cpu_used_ms: f64,
     },
     /// A Durable Object was reset: its memory and unconfirmed writes are gone.
     ObjectReset {
@@ -120,7 +126,7 @@ pub enum TraceEvent {
         queue: String,
         messages: Vec<(String, u32)>,
         acked: Vec<String>,
-        outcome: String,
+        outcome: BatchOutcome,
         dead_lettered: Vec<String>,
     },
     /// Request `id` from a client of colo `from`, which is down, was served at `to`.
@@ -193,13 +199,63 @@ pub enum TraceEvent {
         namespace: String,
         object: String,
         retry_count: u32,
-        outcome: String,
+        outcome: Outcome,
     },
     Verdict {
         expectation: String,
         ok: bool,
         detail: String,
     },
+}
+
+/// The KV call a `kv` event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KvCall {
+    Get,
+    GetBulk,
+    Put,
+    Delete,
+    List,
+}
+
+/// How a queue consumer's batch ended: as an invocation does, or without one when the
+/// consumer's isolate could not start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BatchOutcome {
+    Ok,
+    Exception,
+    ExceededCpu,
+    ExceededMemory,
+    Canceled,
+    StartupFailed,
+}
+
+impl From<Outcome> for BatchOutcome {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Ok => BatchOutcome::Ok,
+            Outcome::Exception => BatchOutcome::Exception,
+            Outcome::ExceededCpu => BatchOutcome::ExceededCpu,
+            Outcome::ExceededMemory => BatchOutcome::ExceededMemory,
+            Outcome::Canceled => BatchOutcome::Canceled,
+        }
+    }
+}
+
+/// Why a colo discarded a Worker's isolate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DiscardReason {
+    /// It went over its memory limit.
+    ExceededMemory,
+    /// Its colo crashed.
+    ColoCrash,
+    /// It sat idle past the colo's idle timeout.
+    Idle,
+    /// The colo needed room for another Worker's isolate.
+    MemoryPressure,
 }
 
 #[derive(Debug, Clone, Default)]

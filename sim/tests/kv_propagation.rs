@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::{RequestRecord, run};
-use edgesim_sim::trace::TraceEvent;
+use edgesim_sim::scenario::{Checker, ExpectSpec, LoadedScenario};
+use edgesim_sim::trace::{KvCall, KvSource, TraceEvent};
 
 fn scenario() -> LoadedScenario {
     LoadedScenario::load(
@@ -91,7 +91,7 @@ fn kv_a_shorter_default_cache_ttl_shortens_staleness() {
 #[test]
 fn kv_trace_records_where_each_read_was_served_and_the_version_seen() {
     let out = run(&scenario(), 7).unwrap();
-    let sin_reads: Vec<(&str, Option<u64>)> = out
+    let sin_reads: Vec<(KvSource, Option<u64>)> = out
         .trace
         .events
         .iter()
@@ -102,14 +102,14 @@ fn kv_trace_records_where_each_read_was_served_and_the_version_seen() {
                 source,
                 version,
                 ..
-            } if colo == "SIN" && op == "get" => Some((source.as_str(), *version)),
+            } if colo == "SIN" && *op == KvCall::Get => Some((*source, *version)),
             _ => None,
         })
         .take(15)
         .collect();
-    assert_eq!(sin_reads[0], ("central", None));
-    assert_eq!(sin_reads[1], ("cache", None));
-    assert_eq!(sin_reads[13], ("central", Some(1)));
+    assert_eq!(sin_reads[0], (KvSource::Central, None));
+    assert_eq!(sin_reads[1], (KvSource::Cache, None));
+    assert_eq!(sin_reads[13], (KvSource::Central, Some(1)));
 }
 
 #[test]
@@ -127,10 +127,9 @@ fn kv_staleness_checker_passes_within_the_cache_ttl_and_names_the_stale_reads_be
         "55 read(s) checked; the stalest was 58954ms behind"
     );
 
-    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
-        kv_converges_within: Some(edgesim_sim::scenario::Duration::from_ms(30_000)),
-        ..Default::default()
-    }];
+    s.scenario.expect = vec![ExpectSpec::new(Checker::KvConvergesWithin(
+        edgesim_sim::scenario::Duration::from_ms(30_000),
+    ))];
     let out = run(&s, 7).unwrap();
     assert!(!out.passed());
     assert!(

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;
-use edgesim_sim::trace::TraceEvent;
+use edgesim_sim::trace::{DiscardReason, TraceEvent};
 
 #[test]
 fn colo_outage_reroutes_clients_and_restarts_the_colo_cold() {
@@ -30,7 +30,7 @@ fn colo_outage_reroutes_clients_and_restarts_the_colo_cold() {
                 reason,
                 ..
             } if colo == "LHR" => {
-                lhr_restarts.push((*at_ms, reason.clone()));
+                lhr_restarts.push((*at_ms, *reason));
             }
             _ => {}
         }
@@ -41,5 +41,5 @@ fn colo_outage_reroutes_clients_and_restarts_the_colo_cold() {
         .map(|t| (t, "LHR".to_string(), "CDG".to_string()))
         .collect();
     assert_eq!(rerouted, expected);
-    assert_eq!(lhr_restarts, vec![(19_000, "coloCrash".to_string())]);
+    assert_eq!(lhr_restarts, vec![(19_000, DiscardReason::ColoCrash)]);
 }

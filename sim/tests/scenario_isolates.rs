@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;
-use edgesim_sim::trace::TraceEvent;
+use edgesim_sim::trace::{DiscardReason, TraceEvent};
 
 fn scenario(platform: &str) -> LoadedScenario {
     let worker =
@@ -38,16 +38,16 @@ fn an_isolate_serves_later_requests_warm_when_nothing_evicts_it() {
 fn an_isolate_idle_past_the_timeout_is_evicted_and_the_next_request_starts_cold() {
     let out = run(&scenario("platform: { isolate_idle_timeout: 20s }\n"), 1).unwrap();
     assert_eq!(cold(&out), vec![0, 40_000]);
-    let evictions: Vec<(u64, &str)> = out
+    let evictions: Vec<(u64, DiscardReason)> = out
         .trace
         .events
         .iter()
         .filter_map(|e| match e {
-            TraceEvent::IsolateDiscarded { at_ms, reason, .. } => Some((*at_ms, reason.as_str())),
+            TraceEvent::IsolateDiscarded { at_ms, reason, .. } => Some((*at_ms, *reason)),
             _ => None,
         })
         .collect();
-    assert_eq!(evictions, vec![(40_000, "idle")]);
+    assert_eq!(evictions, vec![(40_000, DiscardReason::Idle)]);
     let latency = |at| {
         out.requests
             .iter()
@@ -141,7 +141,7 @@ fn a_colo_under_memory_pressure_evicts_its_least_recently_used_isolate() {
                 worker,
                 reason,
                 ..
-            } if reason == "memoryPressure" => Some((*at_ms, worker.as_str())),
+            } if *reason == DiscardReason::MemoryPressure => Some((*at_ms, worker.as_str())),
             _ => None,
         })
         .collect();

@@ -202,3 +202,30 @@ fn a_burst_count_must_be_from_1_to_10000() {
         "{e}"
     );
 }
+
+#[test]
+fn an_expectation_names_exactly_one_checker() {
+    let none = error(&format!("{BASE}expect:\n  - {{ label: r }}\n"));
+    assert_eq!(none, "s.yaml:5:3: expect: the expectation names no checker");
+    let two = error(&format!(
+        "{BASE}expect:\n  - {{ status_in: [200], cold_starts_max: 3 }}\n"
+    ));
+    assert_eq!(
+        two,
+        "s.yaml:5:3: expect: one checker per expectation, found `status_in` and `cold_starts_max`"
+    );
+}
+
+#[test]
+fn a_checker_switched_off_with_false_is_refused_rather_than_ignored() {
+    let e = error(&format!(
+        "{BASE}expect:\n  - {{ no_lost_acknowledged_writes: false }}\n"
+    ));
+    assert!(
+        e.ends_with(
+            "`no_lost_acknowledged_writes: false` checks nothing; write \
+             `no_lost_acknowledged_writes: true` or leave the item out"
+        ),
+        "{e}"
+    );
+}

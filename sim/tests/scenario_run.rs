@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;
+use edgesim_sim::scenario::{Checker, ExpectSpec, LoadedScenario};
 
 fn hello() -> LoadedScenario {
     LoadedScenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/hello.yaml"))
@@ -41,11 +41,7 @@ fn hello_summary_snapshot() {
 #[test]
 fn a_planted_violation_fails_with_a_witness() {
     let mut s = hello();
-    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
-        status_in: Some(vec![404]),
-        label: Some("first".into()),
-        ..Default::default()
-    }];
+    s.scenario.expect = vec![ExpectSpec::new(Checker::StatusIn(vec![404])).labelled("first")];
     let out = run(&s, 1).unwrap();
     assert!(!out.passed());
     assert_eq!(
@@ -92,10 +88,7 @@ fn a_broken_worker_is_a_startup_error_not_a_panic() {
 #[test]
 fn cpu_ms_max_catches_a_planted_violation_naming_the_requests() {
     let mut s = hello();
-    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
-        cpu_ms_max: Some(0.001),
-        ..Default::default()
-    }];
+    s.scenario.expect = vec![ExpectSpec::new(Checker::CpuMsMax(0.001))];
     let out = run(&s, 1).unwrap();
     assert!(!out.passed());
     let detail = &out.verdicts[0].detail;
@@ -106,10 +99,9 @@ fn cpu_ms_max_catches_a_planted_violation_naming_the_requests() {
 fn latency_p99_max_catches_a_planted_violation() {
     let mut s = hello();
     // The two cold starts take a few milliseconds each; warm requests answer in 0 ms.
-    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
-        latency_p99_max: Some(edgesim_sim::scenario::Duration::from_ms(1)),
-        ..Default::default()
-    }];
+    s.scenario.expect = vec![ExpectSpec::new(Checker::LatencyP99Max(
+        edgesim_sim::scenario::Duration::from_ms(1),
+    ))];
     let out = run(&s, 1).unwrap();
     assert!(!out.passed());
     assert!(
@@ -117,17 +109,15 @@ fn latency_p99_max_catches_a_planted_violation() {
         "{}",
         out.verdicts[0].detail
     );
-    s.scenario.expect[0].latency_p99_max = Some(edgesim_sim::scenario::Duration::from_ms(10));
+    s.scenario.expect[0].checker =
+        Checker::LatencyP99Max(edgesim_sim::scenario::Duration::from_ms(10));
     assert!(run(&s, 1).unwrap().passed());
 }
 
 #[test]
 fn cold_starts_max_catches_a_planted_violation() {
     let mut s = hello();
-    s.scenario.expect = vec![edgesim_sim::scenario::model::ExpectSpec {
-        cold_starts_max: Some(1),
-        ..Default::default()
-    }];
+    s.scenario.expect = vec![ExpectSpec::new(Checker::ColdStartsMax(1))];
     let out = run(&s, 1).unwrap();
     assert!(!out.passed());
     assert_eq!(out.verdicts[0].detail, "2 cold start(s)");

@@ -77,7 +77,7 @@ fn queue_delivery_checker_names_messages_that_never_reached_a_consumer() {
         .retain(|t| t.label.as_deref() == Some("enqueue"));
     s.scenario
         .expect
-        .retain(|e| e.queue_delivered_at_least_once.is_some());
+        .retain(|e| e.checker == edgesim_sim::scenario::Checker::QueueDeliveredAtLeastOnce);
     let out = run(&s, 13).unwrap();
     assert!(!out.passed());
     let detail = &out.verdicts[0].detail;

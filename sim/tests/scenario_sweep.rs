@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use edgesim_sim::scenario::LoadedScenario;
-use edgesim_sim::scenario::model::ExpectSpec;
 use edgesim_sim::scenario::sweep::{SeedOutcome, SeedSet, sweep};
+use edgesim_sim::scenario::{Checker, ExpectSpec};
 
 fn hello() -> LoadedScenario {
     LoadedScenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/hello.yaml"))
@@ -31,10 +31,7 @@ fn a_sweep_runs_every_seed_once_in_seed_order() {
 #[test]
 fn a_sweep_reports_each_failing_seed_with_the_failed_expectation() {
     let mut s = hello();
-    s.scenario.expect = vec![ExpectSpec {
-        cold_starts_max: Some(1),
-        ..Default::default()
-    }];
+    s.scenario.expect = vec![ExpectSpec::new(Checker::ColdStartsMax(1))];
     let results = sweep(
         &s,
         &SeedSet::parse("0..=3", Some("0/2")).unwrap(),

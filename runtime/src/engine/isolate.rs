@@ -143,11 +143,12 @@ impl Isolate {
             meter.clone(),
             config.limits.clone(),
         )));
-        let cpu_exceeded = if config.limits.runaway_cpu_ms < config.limits.startup_cpu_ms {
-            StartupError::RunawayGuard(config.limits.runaway_cpu_ms)
-        } else {
-            StartupError::CpuExceeded
-        };
+        let cpu_exceeded =
+            if config.limits.runaway_cpu_limit_ms < config.limits.startup_cpu_limit_ms {
+                StartupError::RunawayGuard(config.limits.runaway_cpu_limit_ms)
+            } else {
+                StartupError::CpuExceeded
+            };
 
         let main = config.bundle.main().to_string();
         let (startup_cpu, entrypoints) = context.with(
@@ -168,7 +169,7 @@ impl Isolate {
                     .map_err(|e| engine_error(&ctx, e))?;
 
                 // The Worker's startup budget covers its own modules, not the runtime's prelude.
-                meter.arm(ms_to_picos(config.limits.effective_startup_cpu_ms()));
+                meter.arm(ms_to_picos(config.limits.effective_startup_cpu_limit_ms()));
                 let before = meter.reading();
                 let source = config.bundle.runnable(&main)?;
                 let fail = |e| module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter);
@@ -235,7 +236,7 @@ impl Isolate {
         Some(crate::invocation::InvocationReport {
             id,
             outcome: inv.outcome,
-            cpu_ms: inv.cpu.millis(),
+            cpu_used_ms: inv.cpu.millis(),
             cpu: inv.cpu,
             subrequests: inv.subrequests_external + inv.subrequests_services,
             logs: Vec::new(),
@@ -281,7 +282,7 @@ impl Isolate {
     /// Opens the books of invocation `id` as its event is delivered: CPU budget, clock.
     fn register_invocation(&mut self, id: InvocationId, kind: InvocationKind) {
         let mut io = self.io.borrow_mut();
-        let limit = ms_to_picos(io.limits.effective_cpu_ms());
+        let limit = ms_to_picos(io.limits.effective_cpu_limit_ms());
         io.clock_ms = io.clock_ms.max(io.host.now_ms());
         io.invocations.insert(id, Invocation::new(kind, limit));
     }

@@ -146,11 +146,13 @@ impl IoState {
 
     /// CPU or memory ran out: the invocation ends now, `waitUntil` work included.
     pub fn exceeded(&mut self, id: InvocationId, outcome: Outcome) {
-        if outcome == Outcome::ExceededCpu && self.limits.runaway_cpu_ms < self.limits.cpu_ms {
+        if outcome == Outcome::ExceededCpu
+            && self.limits.runaway_cpu_limit_ms < self.limits.cpu_limit_ms
+        {
             let message = format!(
                 "edgesim: stopped after {} ms of simulated CPU by the runaway guard (the production \
                  limit is {} ms); raise it with --runaway-cpu-ms or platform.runaway_cpu_ms",
-                self.limits.runaway_cpu_ms, self.limits.cpu_ms
+                self.limits.runaway_cpu_limit_ms, self.limits.cpu_limit_ms
             );
             self.log(Some(id), "warn", message);
         }
@@ -243,7 +245,7 @@ impl IoState {
         self.emit(IsolateEvent::Finished(InvocationReport {
             id,
             outcome: inv.outcome,
-            cpu_ms: inv.cpu.millis(),
+            cpu_used_ms: inv.cpu.millis(),
             cpu: inv.cpu,
             subrequests: inv.subrequests_external + inv.subrequests_services,
             logs,

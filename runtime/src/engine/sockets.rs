@@ -93,7 +93,7 @@ impl IoState {
         if self.object.is_none() {
             return;
         }
-        let limit = super::cpu::ms_to_picos(self.limits.effective_cpu_ms());
+        let limit = super::cpu::ms_to_picos(self.limits.effective_cpu_limit_ms());
         if let Some(inv) = invocation.and_then(|id| self.invocations.get_mut(&id)) {
             inv.cpu_limit_ps = inv.cpu.picos().saturating_add(limit);
         }

@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
-use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
 use super::write_rate::SameKeyWrites;
+use crate::digest::DigestAlgorithm;
 
 pub const KEY_BYTES_MAX: usize = 1024;
 /// limits.mdx: 8,192 bytes of custom metadata (Miniflare enforces 2,048).
@@ -219,24 +219,8 @@ pub struct R2Bucket {
     writes_by_key: SameKeyWrites,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn md5_hex(data: &[u8]) -> String {
-    hex(&Md5::digest(data))
-}
-
-fn hash_hex(algorithm: &str, data: &[u8]) -> String {
-    use sha1::Sha1;
-    use sha2::{Sha256, Sha384, Sha512};
-    match algorithm {
-        "sha1" => hex(&Sha1::digest(data)),
-        "sha256" => hex(&Sha256::digest(data)),
-        "sha384" => hex(&Sha384::digest(data)),
-        "sha512" => hex(&Sha512::digest(data)),
-        _ => md5_hex(data),
-    }
+    DigestAlgorithm::Md5.hex_digest(data)
 }
 
 fn check_key(action: &str, key: &str) -> Result<(), R2Error> {
@@ -353,7 +337,9 @@ impl R2Bucket {
                 let md5 = md5_hex(&body);
                 let mut checksums = BTreeMap::from([("md5".to_string(), md5.clone())]);
                 if let Some((algorithm, want)) = checksum {
-                    let actual = hash_hex(&algorithm, &body);
+                    let actual = DigestAlgorithm::from_r2_name(&algorithm)
+                        .unwrap_or(DigestAlgorithm::Md5)
+                        .hex_digest(&body);
                     if actual != want.to_ascii_lowercase() {
                         let name = algorithm.to_ascii_uppercase().replace("SHA", "SHA-");
                         return Err(R2Error {
@@ -579,7 +565,7 @@ impl R2Bucket {
         let mut md5s = Vec::new();
         let mut body = Vec::new();
         for part in &chosen {
-            md5s.extend_from_slice(&Md5::digest(part));
+            md5s.extend_from_slice(&DigestAlgorithm::Md5.digest(part));
             body.extend_from_slice(part);
         }
         self.admit_write(action, &key, now_ms)?;

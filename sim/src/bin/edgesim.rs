@@ -194,7 +194,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
     };
     let mut limits = worker.limits(args.plan, args.cpu_ms);
     if let Some(ms) = args.runaway_cpu_ms {
-        limits.runaway_cpu_ms = ms;
+        limits.runaway_cpu_limit_ms = ms;
     }
     let colo = args.colo.to_ascii_uppercase();
     if edgesim_sim::world::colos::built_in(&colo).is_none() {
@@ -218,7 +218,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
             "status": r.status,
             "headers": r.headers.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
             "body": String::from_utf8_lossy(&r.body),
-            "cpu_ms": exchange.report.cpu_ms,
+            "cpu_ms": exchange.report.cpu_used_ms,
             "cpu": exchange.report.cpu,
             "outcome": exchange.report.outcome.as_str(),
             "logs": exchange.report.logs,
@@ -294,7 +294,7 @@ fn print_summary(out: &RunOutput) -> Result<()> {
         out.requests.len(),
         out.cold_starts()
     );
-    let cpu: Vec<f64> = out.requests.iter().map(|r| r.cpu_ms).collect();
+    let cpu: Vec<f64> = out.requests.iter().map(|r| r.cpu_used_ms).collect();
     if !cpu.is_empty() {
         let max = cpu.iter().cloned().fold(0.0, f64::max);
         let mean = cpu.iter().sum::<f64>() / cpu.len() as f64;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::trace::{Trace, TraceEvent};
+use crate::trace::{KvCall, Trace, TraceEvent};
 
 struct Write {
     applied_ms: u64,
@@ -32,12 +32,12 @@ pub fn check(trace: &Trace, bound_ms: u64) -> StalenessReport {
             ok: true,
             ..
         } = e
-            && (op == "put" || op == "delete")
+            && matches!(op, KvCall::Put | KvCall::Delete)
         {
             writes.entry((namespace, key)).or_default().push(Write {
                 applied_ms: *at,
                 version: *version,
-                present: op == "put",
+                present: *op == KvCall::Put,
             });
         }
     }
@@ -63,7 +63,7 @@ pub fn check(trace: &Trace, bound_ms: u64) -> StalenessReport {
         else {
             continue;
         };
-        if op != "get" {
+        if *op != KvCall::Get {
             continue;
         }
         report.reads += 1;

@@ -189,15 +189,15 @@ impl ObjectTask {
             delete_all_deletes_alarm: compat
                 .is_some_and(|d| d.as_str() >= DELETE_ALL_DELETES_ALARM_FROM),
         })?;
-        let startup_cpu_ms = isolate.startup_cpu().millis();
+        let startup_cpu_used_ms = isolate.startup_cpu().millis();
         self.record(TraceEvent::ObjectStart {
             at_ms: self.platform.elapsed_ms(),
             colo: self.colo.clone(),
             namespace: self.address.namespace.clone(),
             object: short_id(&self.address.id),
-            startup_cpu_ms,
+            startup_cpu_used_ms,
         });
-        let cold_ms = crate::pool::ISOLATE_START_MS as f64 + startup_cpu_ms;
+        let cold_ms = crate::pool::ISOLATE_START_MS as f64 + startup_cpu_used_ms;
         madsim::time::sleep(Duration::from_micros((cold_ms * 1000.0) as u64)).await;
         Ok(isolate)
     }
@@ -521,7 +521,7 @@ impl ObjectTask {
             namespace: self.address.namespace.clone(),
             object: short_id(&self.address.id),
             retry_count,
-            outcome: outcome.as_str().to_string(),
+            outcome,
         });
         *retry = None;
         if outcome == Outcome::Ok || retry_count >= ALARM_RETRIES_MAX {

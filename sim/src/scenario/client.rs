@@ -31,7 +31,8 @@ pub struct RequestRecord {
     pub headers: serde_json::Map<String, serde_json::Value>,
     pub body: String,
     pub latency_ms: Option<u64>,
-    pub cpu_ms: f64,
+    #[serde(rename = "cpu_ms")]
+    pub cpu_used_ms: f64,
     pub cold_start: bool,
     pub outcome: Option<String>,
     /// For a `websocket` traffic item that got its socket: what the client exchanged.
@@ -196,7 +197,7 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
         headers: Default::default(),
         body: String::new(),
         latency_ms: None,
-        cpu_ms: 0.0,
+        cpu_used_ms: 0.0,
         cold_start: false,
         outcome: None,
         websocket: None,
@@ -292,7 +293,7 @@ fn fill(record: &mut RequestRecord, served: Served) {
         record.body = String::from_utf8_lossy(&r.body).into_owned();
     }
     record.latency_ms = Some(served.responded_at_ms.saturating_sub(record.at_ms));
-    record.cpu_ms = served.report.cpu_ms;
+    record.cpu_used_ms = served.report.cpu_used_ms;
     record.cold_start = served.cold_start;
     record.outcome = Some(served.report.outcome.as_str().to_string());
 }

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{ExpectSpec, LinearizableSpec};
+use super::Duration;
+use super::expect_spec::{Checker, ExpectSpec, LinearizableSpec};
 use super::run::{RequestRecord, Verdict};
 use crate::trace::{Trace, TraceEvent};
 
@@ -33,109 +34,101 @@ pub(crate) fn check(
             r.status.map_or("no response".into(), |s| s.to_string())
         )
     };
-    if let Some(statuses) = &e.status_in {
-        let bad: Vec<String> = selected
-            .iter()
-            .filter(|r| !r.status.is_some_and(|s| statuses.contains(&s)))
-            .map(|r| describe(r))
-            .collect();
-        return verdict(
-            format!("status_in {statuses:?}{scope}"),
-            &bad,
-            selected.len(),
-        );
-    }
-    if let Some(bound) = e.kv_staleness_max.or(e.kv_converges_within) {
-        let name = if e.kv_staleness_max.is_some() {
-            "kv_staleness_max"
-        } else {
-            "kv_converges_within"
-        };
-        let report = crate::check::kv_staleness::check(trace, bound.ms);
-        let detail = if report.violations.is_empty() {
-            format!(
-                "{} read(s) checked; the stalest was {}ms behind",
-                report.reads, report.max_staleness_ms
+    match &e.checker {
+        Checker::StatusIn(statuses) => {
+            let bad: Vec<String> = selected
+                .iter()
+                .filter(|r| !r.status.is_some_and(|s| statuses.contains(&s)))
+                .map(|r| describe(r))
+                .collect();
+            verdict(
+                format!("status_in {statuses:?}{scope}"),
+                &bad,
+                selected.len(),
             )
-        } else {
-            let shown: Vec<&String> = report.violations.iter().take(3).collect();
-            format!(
-                "{} of {} read(s) were staler than {bound}, e.g. {shown:?}",
-                report.violations.len(),
-                report.reads
-            )
-        };
-        return Verdict {
-            expectation: format!("{name} {bound}"),
-            ok: report.violations.is_empty(),
-            detail,
-        };
+        }
+        Checker::KvStalenessMax(bound) => check_kv_staleness("kv_staleness_max", *bound, trace),
+        Checker::KvConvergesWithin(bound) => {
+            check_kv_staleness("kv_converges_within", *bound, trace)
+        }
+        Checker::Linearizable(spec) => check_linearizable(spec, trace, object_namespaces),
+        Checker::QueueDeliveredAtLeastOnce => check_queue_delivery(trace),
+        Checker::D1SessionsMonotonic => {
+            let report = crate::check::d1_sessions::check(trace);
+            let passed = format!(
+                "{} session quer(ies), {} answered by a replica, none older than its bookmark",
+                report.queries, report.replica_queries
+            );
+            violations_verdict("d1_sessions_monotonic", &report.violations, passed)
+        }
+        Checker::WebsocketTotalOrder => {
+            let report = crate::check::websocket_order::check(trace);
+            let passed = format!(
+                "{} client(s), {} message(s): one order for everybody",
+                report.clients, report.messages
+            );
+            violations_verdict("websocket_total_order", &report.violations, passed)
+        }
+        Checker::NoLostAcknowledgedWrites => check_no_lost_writes(trace, object_namespaces),
+        Checker::ColdStartsMax(max) => {
+            let n = trace
+                .events
+                .iter()
+                .filter(|ev| matches!(ev, TraceEvent::ColdStart { .. }))
+                .count() as u64;
+            Verdict {
+                expectation: format!("cold_starts_max {max}"),
+                ok: n <= *max,
+                detail: format!("{n} cold start(s)"),
+            }
+        }
+        Checker::CpuMsMax(max) => {
+            let bad: Vec<String> = selected
+                .iter()
+                .filter(|r| r.cpu_used_ms > *max)
+                .map(|r| format!("{} used {:.3} ms", describe(r), r.cpu_used_ms))
+                .collect();
+            verdict(format!("cpu_ms_max {max}{scope}"), &bad, selected.len())
+        }
+        Checker::LatencyP99Max(max) => {
+            let mut latencies: Vec<u64> = selected
+                .iter()
+                .map(|r| r.latency_ms.unwrap_or(u64::MAX))
+                .collect();
+            latencies.sort_unstable();
+            let p99 = latencies
+                .get((latencies.len() * 99).div_ceil(100).saturating_sub(1))
+                .copied()
+                .unwrap_or(0);
+            Verdict {
+                expectation: format!("latency_p99_max {max}{scope}"),
+                ok: p99 <= max.ms,
+                detail: format!("p99 latency {p99} ms over {} request(s)", latencies.len()),
+            }
+        }
     }
-    if let Some(spec) = &e.linearizable {
-        return check_linearizable(spec, trace, object_namespaces);
-    }
-    if e.queue_delivered_at_least_once == Some(true) {
-        return check_queue_delivery(trace);
-    }
-    if e.d1_sessions_monotonic == Some(true) {
-        let report = crate::check::d1_sessions::check(trace);
-        let passed = format!(
-            "{} session quer(ies), {} answered by a replica, none older than its bookmark",
-            report.queries, report.replica_queries
-        );
-        return violations_verdict("d1_sessions_monotonic", &report.violations, passed);
-    }
-    if e.websocket_total_order == Some(true) {
-        let report = crate::check::websocket_order::check(trace);
-        let passed = format!(
-            "{} client(s), {} message(s): one order for everybody",
-            report.clients, report.messages
-        );
-        return violations_verdict("websocket_total_order", &report.violations, passed);
-    }
-    if e.no_lost_acknowledged_writes == Some(true) {
-        return check_no_lost_writes(trace, object_namespaces);
-    }
-    if let Some(max) = e.cold_starts_max {
-        let n = trace
-            .events
-            .iter()
-            .filter(|ev| matches!(ev, TraceEvent::ColdStart { .. }))
-            .count() as u64;
-        return Verdict {
-            expectation: format!("cold_starts_max {max}"),
-            ok: n <= max,
-            detail: format!("{n} cold start(s)"),
-        };
-    }
-    if let Some(max) = e.cpu_ms_max {
-        let bad: Vec<String> = selected
-            .iter()
-            .filter(|r| r.cpu_ms > max)
-            .map(|r| format!("{} used {:.3} ms", describe(r), r.cpu_ms))
-            .collect();
-        return verdict(format!("cpu_ms_max {max}{scope}"), &bad, selected.len());
-    }
-    if let Some(max) = e.latency_p99_max {
-        let mut latencies: Vec<u64> = selected
-            .iter()
-            .map(|r| r.latency_ms.unwrap_or(u64::MAX))
-            .collect();
-        latencies.sort_unstable();
-        let p99 = latencies
-            .get((latencies.len() * 99).div_ceil(100).saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
-        return Verdict {
-            expectation: format!("latency_p99_max {max}{scope}"),
-            ok: p99 <= max.ms,
-            detail: format!("p99 latency {p99} ms over {} request(s)", latencies.len()),
-        };
-    }
+}
+
+/// The KV staleness bound, under either of its names.
+fn check_kv_staleness(name: &str, bound: Duration, trace: &Trace) -> Verdict {
+    let report = crate::check::kv_staleness::check(trace, bound.ms);
+    let detail = if report.violations.is_empty() {
+        format!(
+            "{} read(s) checked; the stalest was {}ms behind",
+            report.reads, report.max_staleness_ms
+        )
+    } else {
+        let shown: Vec<&String> = report.violations.iter().take(3).collect();
+        format!(
+            "{} of {} read(s) were staler than {bound}, e.g. {shown:?}",
+            report.violations.len(),
+            report.reads
+        )
+    };
     Verdict {
-        expectation: "unknown".into(),
-        ok: false,
-        detail: "no supported checker".into(),
+        expectation: format!("{name} {bound}"),
+        ok: report.violations.is_empty(),
+        detail,
     }
 }
 

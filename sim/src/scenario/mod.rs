@@ -3,6 +3,7 @@
 pub mod client;
 pub mod duration;
 pub mod expect;
+pub mod expect_spec;
 pub mod fault;
 pub mod model;
 pub mod run;
@@ -10,4 +11,5 @@ pub mod shrink;
 pub mod sweep;
 
 pub use duration::Duration;
+pub use expect_spec::{Checker, ExpectSpec, LinearizableSpec};
 pub use model::{LoadedScenario, Scenario, ScenarioError};

@@ -9,6 +9,7 @@ use edgesim_runtime::Plan;
 use serde::{Deserialize, Serialize};
 
 use super::duration::Duration;
+use super::expect_spec::{Checker, ExpectSpec};
 use edgesim_runtime::diagnostic::Located;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -257,35 +258,6 @@ fn get() -> String {
     "GET".to_string()
 }
 
-/// One expectation: exactly one checker key, optionally narrowed by `label`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExpectSpec {
-    pub status_in: Option<Vec<u16>>,
-    pub label: Option<String>,
-    pub kv_converges_within: Option<Duration>,
-    pub kv_staleness_max: Option<Duration>,
-    pub linearizable: Option<LinearizableSpec>,
-    pub no_lost_acknowledged_writes: Option<bool>,
-    pub d1_sessions_monotonic: Option<bool>,
-    pub latency_p99_max: Option<Duration>,
-    pub cold_starts_max: Option<u64>,
-    pub cpu_ms_max: Option<f64>,
-    pub queue_delivered_at_least_once: Option<bool>,
-    pub websocket_total_order: Option<bool>,
-}
-
-/// `linearizable: { durable_object: COUNTER, model: counter }`: the calls to the objects of the
-/// namespace bound as COUNTER, checked against a sequential model (check::linearizable).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinearizableSpec {
-    pub durable_object: String,
-    /// `counter` (default) or `register`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScenarioError {
     #[error("{file}: cannot read: {message}")]
@@ -528,7 +500,8 @@ impl LoadedScenario {
             }
         }
         for (i, e) in s.expect.iter().enumerate() {
-            if let Some(model) = e.linearizable.as_ref().and_then(|l| l.model.as_deref())
+            if let Checker::Linearizable(spec) = &e.checker
+                && let Some(model) = spec.model.as_deref()
                 && crate::check::linearizable::Model::parse(model).is_none()
             {
                 return Err(at(
@@ -538,48 +511,6 @@ impl LoadedScenario {
                         i + 1
                     ),
                 ));
-            }
-            let present = [
-                ("status_in", e.status_in.is_some()),
-                ("kv_converges_within", e.kv_converges_within.is_some()),
-                ("kv_staleness_max", e.kv_staleness_max.is_some()),
-                ("linearizable", e.linearizable.is_some()),
-                (
-                    "no_lost_acknowledged_writes",
-                    e.no_lost_acknowledged_writes.is_some(),
-                ),
-                ("d1_sessions_monotonic", e.d1_sessions_monotonic.is_some()),
-                ("latency_p99_max", e.latency_p99_max.is_some()),
-                ("cold_starts_max", e.cold_starts_max.is_some()),
-                ("cpu_ms_max", e.cpu_ms_max.is_some()),
-                (
-                    "queue_delivered_at_least_once",
-                    e.queue_delivered_at_least_once.is_some(),
-                ),
-                ("websocket_total_order", e.websocket_total_order.is_some()),
-            ];
-            let keys: Vec<&str> = present
-                .iter()
-                .filter(|(_, p)| *p)
-                .map(|(k, _)| *k)
-                .collect();
-            match keys.as_slice() {
-                [] => {
-                    return Err(at(
-                        "expect:",
-                        format!("expectation {}: names no checker", i + 1),
-                    ));
-                }
-                [_] => {}
-                many => {
-                    return Err(at(
-                        many[1],
-                        format!(
-                            "expectation {}: one checker per item, found {many:?}",
-                            i + 1
-                        ),
-                    ));
-                }
             }
             if let Some(label) = &e.label
                 && !s.traffic.iter().any(|t| t.label.as_ref() == Some(label))

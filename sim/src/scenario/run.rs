@@ -49,7 +49,8 @@ pub struct ScheduledRecord {
     pub scheduled_time_ms: u64,
     /// `None` when the run ended before the handler did.
     pub outcome: Option<String>,
-    pub cpu_ms: f64,
+    #[serde(rename = "cpu_ms")]
+    pub cpu_used_ms: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,7 +161,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         })?;
         let mut l: Limits = def.limits(s.platform.plan.unwrap_or(Plan::Paid), s.platform.cpu_ms);
         if let Some(ms) = s.platform.runaway_cpu_ms {
-            l.runaway_cpu_ms = ms;
+            l.runaway_cpu_limit_ms = ms;
         }
         limits.insert(name.clone(), l);
         definitions.insert(name.clone(), Rc::new(def));
@@ -347,7 +348,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                     cron: cron.clone(),
                     scheduled_time_ms,
                     outcome: None,
-                    cpu_ms: 0.0,
+                    cpu_used_ms: 0.0,
                 });
                 let (reply, answer) = oneshot::channel();
                 let event = Event::Scheduled {
@@ -370,7 +371,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                     Ok(Ok(served)) => {
                         let mut records = scheduled.borrow_mut();
                         records[index].outcome = Some(served.report.outcome.as_str().to_string());
-                        records[index].cpu_ms = served.report.cpu_ms;
+                        records[index].cpu_used_ms = served.report.cpu_used_ms;
                     }
                     Ok(Err(e)) => {
                         startup_error.borrow_mut().get_or_insert(e);

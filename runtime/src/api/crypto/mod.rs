@@ -7,7 +7,6 @@
 //! Errors carry the DOMException name and workerd's text (crypto.c++, hmac.c++, aes.c++, …).
 
 mod asymmetric;
-pub mod digest;
 mod ec;
 mod gcm;
 pub mod jwk;
@@ -227,15 +226,13 @@ pub fn generate(params: &Params, rng: &mut dyn FnMut(&mut [u8])) -> CryptoResult
 
 /// The digest of `hash` (`SHA-1`, `SHA-256`, …) over `data`, or workerd's error.
 pub fn digest_of(hash: &str, data: &[u8]) -> CryptoResult<Vec<u8>> {
-    digest::digest(hash, data).map_or_else(
-        || {
-            err(
-                "NotSupportedError",
-                "Unrecognized or unimplemented digest algorithm requested.",
-            )
-        },
-        Ok,
-    )
+    match crate::digest::DigestAlgorithm::from_webcrypto_name(hash) {
+        Some(algorithm) => Ok(algorithm.digest(data)),
+        None => err(
+            "NotSupportedError",
+            "Unrecognized or unimplemented digest algorithm requested.",
+        ),
+    }
 }
 
 /// Random bytes for key generation and RSA padding, from the host's (seeded) source, as the

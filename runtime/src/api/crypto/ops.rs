@@ -8,6 +8,7 @@ use rquickjs::{Ctx, IntoJs, TypedArray, Value};
 use serde::Deserialize;
 
 use super::{self as crypto, CryptoError, Exported, Generated, KeyData, KeyInfo, Params};
+use crate::digest::DigestAlgorithm;
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::copy_bytes;
 
@@ -153,8 +154,8 @@ pub fn install_digest<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               -> rquickjs::Result<Option<TypedArray<'js, u8>>> {
             let data = copy_bytes(&data);
             m.charge_host(data.len());
-            match super::digest::digest(&alg, &data) {
-                Some(out) => Ok(Some(TypedArray::new(ctx, out)?)),
+            match DigestAlgorithm::from_webcrypto_name(&alg) {
+                Some(algorithm) => Ok(Some(TypedArray::new(ctx, algorithm.digest(&data))?)),
                 None => Ok(None),
             }
         },
