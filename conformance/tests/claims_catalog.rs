@@ -79,3 +79,68 @@ fn the_report_counts_passes_and_flags_failures() {
     assert!(report.contains(&format!("**0 of {} claims pass**", catalog.claims.len())));
     assert!(report.contains("| FAIL |"));
 }
+
+/// Lower-case words only, so that `kv_get_of_a_missing_key_is_null` and "Kv get of a missing key
+/// is null." compare equal.
+fn words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A claim states the platform behaviour its tests pin, in a sentence of its own: a test's name
+/// re-cased says nothing the test list does not already say.
+#[test]
+fn every_claim_is_a_sentence_not_its_test_name() {
+    let catalog = claims::load(&claims::root().join("conformance/claims.yaml")).unwrap();
+    let echoes: Vec<&str> = catalog
+        .claims
+        .iter()
+        .filter(|c| {
+            c.tests.iter().any(|t| {
+                let name = t.split_once("::").map_or(t.as_str(), |(_, n)| n);
+                words(&c.claim) == words(name)
+            })
+        })
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(
+        echoes.is_empty(),
+        "claims that only re-case their test's name: {echoes:?}"
+    );
+}
+
+/// A claim's source is something a reader of this repository can open: a documentation page, a
+/// workerd file, a standard, or a document in the repository — not a tracker issue or a file
+/// outside the repository.
+#[test]
+fn every_source_can_be_found_from_the_repository() {
+    let catalog = claims::load(&claims::root().join("conformance/claims.yaml")).unwrap();
+    let outside = |s: &str| {
+        s.contains("../")
+            || s.contains("design.md")
+            || s.split_whitespace()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .any(|w| {
+                    w[0].eq_ignore_ascii_case("issue")
+                        && w[1].starts_with(|c: char| c.is_ascii_digit())
+                })
+    };
+    let bad: Vec<(&str, &str)> = catalog
+        .claims
+        .iter()
+        .filter(|c| outside(&c.source))
+        .map(|c| (c.id.as_str(), c.source.as_str()))
+        .collect();
+    assert!(bad.is_empty(), "sources outside the repository: {bad:?}");
+    for file in ["docs/semantics.md", "ARCHITECTURE.md", "README.md"] {
+        let cited = catalog.claims.iter().any(|c| c.source.contains(file));
+        assert!(
+            !cited || claims::root().join(file).is_file(),
+            "claims cite {file}, which is not in the repository"
+        );
+    }
+}
