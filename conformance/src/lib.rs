@@ -9,9 +9,9 @@ use std::rc::Rc;
 pub use edgesim_runtime::socket::Frame;
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{HttpRequest, HttpResponse, Limits, Plan};
-pub use edgesim_sim::single::Session;
-pub use edgesim_sim::single::{Exchange, SingleError};
-use edgesim_sim::single::{Serve, serve, websocket_session};
+pub use edgesim_sim::one_colo::Session;
+pub use edgesim_sim::one_colo::{Exchange, OneColoError};
+use edgesim_sim::one_colo::{Serve, serve, websocket_session};
 pub use edgesim_sim::socket_client::{ClientEvent, ClientScript};
 
 /// The seed tests run with unless they are about seeds.
@@ -48,7 +48,7 @@ pub struct Run {
     pub seed: u64,
     pub origins: Option<Rc<edgesim_sim::host::OriginFn>>,
     /// Prepares the simulated platform before the first request (storage latency, faults).
-    pub setup: Option<Rc<edgesim_sim::single::PlatformSetup>>,
+    pub setup: Option<Rc<edgesim_sim::one_colo::PlatformSetup>>,
 }
 
 impl Default for Run {
@@ -100,10 +100,10 @@ impl Run {
         &self,
         worker: &WorkerDefinition,
         request: HttpRequest,
-    ) -> Result<Exchange, SingleError> {
+    ) -> Result<Exchange, OneColoError> {
         self.sequence(worker, vec![request], 0)?
             .pop()
-            .ok_or(SingleError::NoResponse)
+            .ok_or(OneColoError::NoResponse)
     }
 
     /// Serves `requests` in turn, `gap_ms` of simulated time apart, in one simulation.
@@ -112,7 +112,7 @@ impl Run {
         worker: &WorkerDefinition,
         requests: Vec<HttpRequest>,
         gap_ms: u64,
-    ) -> Result<Vec<Exchange>, SingleError> {
+    ) -> Result<Vec<Exchange>, OneColoError> {
         let options = Serve {
             seed: self.seed,
             origins: self.origins.clone(),
@@ -130,7 +130,7 @@ impl Run {
         worker: &WorkerDefinition,
         url: &str,
         script: ClientScript,
-    ) -> Result<Session, SingleError> {
+    ) -> Result<Session, OneColoError> {
         let options = Serve {
             seed: self.seed,
             origins: self.origins.clone(),

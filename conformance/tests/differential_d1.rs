@@ -6,7 +6,7 @@ use edgesim_conformance::reference::{self, assert_differences};
 use edgesim_conformance::{body_json, get};
 use edgesim_runtime::Plan;
 use edgesim_runtime::worker::WorkerDefinition;
-use edgesim_sim::single::fetch_sequence;
+use edgesim_sim::one_colo::fetch_sequence;
 use serde_json::Value;
 
 fn probe_worker() -> WorkerDefinition {

@@ -6,7 +6,7 @@
 use edgesim_conformance::reference::{self, assert_differences};
 use edgesim_conformance::{body_json, get};
 use edgesim_runtime::Plan;
-use edgesim_sim::single::fetch_sequence;
+use edgesim_sim::one_colo::fetch_sequence;
 use serde_json::Value;
 
 /// Drops what differs between any two runs or stores: object versions, upload times, upload

@@ -5,11 +5,11 @@ use edgesim_conformance::{Run, body_text, get, js, modules};
 use edgesim_runtime::diagnostic::Located;
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{ModuleError, Outcome, StartupError};
-use edgesim_sim::single::SingleError;
+use edgesim_sim::one_colo::OneColoError;
 
 fn startup_error(w: &WorkerDefinition) -> StartupError {
     match Run::default().fetch(w, get("https://example.com/")) {
-        Err(SingleError::Startup(e)) => e,
+        Err(OneColoError::Startup(e)) => e,
         other => panic!("expected a startup error, got {other:?}"),
     }
 }

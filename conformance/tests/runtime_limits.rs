@@ -3,7 +3,7 @@
 
 use edgesim_conformance::{Run, body_text, get, js};
 use edgesim_runtime::{Outcome, StartupError};
-use edgesim_sim::single::SingleError;
+use edgesim_sim::one_colo::OneColoError;
 
 const BUSY: &str = "export default { fetch(req) {
     const n = Number(new URL(req.url).searchParams.get('n'));
@@ -163,7 +163,7 @@ fn startup_over_the_cpu_limit_fails_with_10021_text() {
         ..Default::default()
     };
     match run.fetch(&w, get("https://example.com/")) {
-        Err(SingleError::Startup(e @ StartupError::CpuExceeded)) => {
+        Err(OneColoError::Startup(e @ StartupError::CpuExceeded)) => {
             assert_eq!(e.to_string(), "Script startup exceeded CPU time limit.")
         }
         other => panic!("expected a startup CPU failure, got {other:?}"),

@@ -10,7 +10,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use crate::socket::SocketEnd;
+pub use crate::http::{HttpRequest, HttpResponse};
+use crate::invocation::{ErrorClass, ResetReason};
 use crate::socket::hibernation::Hibernation;
 
 use crate::storage::cache::{CacheOp, CacheReply};
@@ -24,28 +25,6 @@ use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 /// A boxed future the runtime can store while JavaScript keeps running. Not `Send`: an isolate
 /// lives on one thread, as a V8 isolate does.
 pub type HostFuture<T> = Pin<Box<dyn Future<Output = T>>>;
-
-/// An HTTP request as it crosses the host boundary (a subrequest, or an incoming event).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    pub method: String,
-    pub url: String,
-    /// In order of appearance, names lower-cased.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-/// An HTTP response as it crosses the host boundary.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpResponse {
-    pub status: u16,
-    pub status_text: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    /// The client end of a WebSocket a `101` response hands over (`new Response(null,
-    /// { status: 101, webSocket })`).
-    pub web_socket: Option<SocketEnd>,
-}
 
 /// Why a subrequest produced no response: what the Worker sees as a rejected `fetch()`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,7 +69,7 @@ pub enum ObjectReply {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{class}: {message}")]
 pub struct ObjectCallError {
-    pub class: String,
+    pub class: ErrorClass,
     pub message: String,
     /// `.remote`: thrown by the object's own code, or by its CPU or memory limits.
     pub remote: bool,
@@ -105,9 +84,9 @@ pub const OBJECT_OVERLOADED: &str = "Durable Object is overloaded. Too many requ
 
 impl ObjectCallError {
     /// An error thrown by the object's code, propagated to the caller with its class.
-    pub fn thrown(class: &str, message: &str) -> Self {
+    pub fn thrown(class: &ErrorClass, message: &str) -> Self {
         ObjectCallError {
-            class: class.to_string(),
+            class: class.clone(),
             message: message.to_string(),
             remote: true,
             retryable: false,
@@ -115,24 +94,43 @@ impl ObjectCallError {
         }
     }
 
-    /// A platform failure (reset, lost connection, overload), as an `Error`, with the
-    /// properties its message implies.
-    pub fn platform(message: impl Into<String>) -> Self {
-        let message = message.into();
-        let limits = message == crate::engine::lifecycle::OBJECT_EXCEEDED_CPU
-            || message == crate::engine::lifecycle::OBJECT_EXCEEDED_MEMORY;
-        let overloaded = message.starts_with("Durable Object is overloaded.")
-            || message == crate::engine::durable_object::gates::BLOCK_CONCURRENCY_TIMED_OUT;
-        let retryable = !limits
-            && !overloaded
-            && (message == "Network connection lost."
-                || message.starts_with("Internal error in Durable Object storage"));
+    /// The object was reset while the call waited: an `Error` with the reset's text and the
+    /// flags its kind implies.
+    pub fn reset(reason: &ResetReason) -> Self {
+        let mut error = ObjectCallError::platform(reason.to_string());
+        match reason {
+            ResetReason::ExceededCpu | ResetReason::ExceededMemory => error.remote = true,
+            ResetReason::BlockConcurrencyTimedOut => error.overloaded = true,
+            ResetReason::Storage(_) | ResetReason::ConnectionLost => error.retryable = true,
+            ResetReason::SocketEventTimedOut
+            | ResetReason::StorageTimedOut
+            | ResetReason::Aborted(_) => {}
+        }
+        error
+    }
+
+    /// The call could not reach the object, or its answer could not come back: retryable.
+    pub fn connection_lost() -> Self {
+        ObjectCallError::reset(&ResetReason::ConnectionLost)
+    }
+
+    /// troubleshooting.mdx: the object's queue of waiting calls is full; do not retry.
+    pub fn overloaded() -> Self {
         ObjectCallError {
-            class: "Error".to_string(),
-            message,
-            remote: limits,
-            retryable,
-            overloaded,
+            overloaded: true,
+            ..ObjectCallError::platform(OBJECT_OVERLOADED)
+        }
+    }
+
+    /// A failure of the platform with no flag to set (the object's isolate did not start, the
+    /// call found no class): an `Error` with `message`.
+    pub fn platform(message: impl Into<String>) -> Self {
+        ObjectCallError {
+            class: ErrorClass::Error,
+            message: message.into(),
+            remote: false,
+            retryable: false,
+            overloaded: false,
         }
     }
 }

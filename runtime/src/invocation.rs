@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::engine::cpu::CpuCounts;
 use crate::engine::event_loop::LogLine;
-use crate::host::{HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse};
 
 pub type InvocationId = u64;
 
@@ -81,8 +81,59 @@ impl InvocationKind {
 /// An exception that crosses to the caller of a Durable Object: its class and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThrownError {
-    pub class: String,
+    pub class: ErrorClass,
     pub message: String,
+}
+
+/// The class an error keeps as it crosses between JavaScript and the host: the caller's
+/// promise rejects with an error of this class (host_ops.js `completeOp`). Workers keep the
+/// built-in classes across RPC; any other name — a DOMException's, or a class of the Worker's
+/// own — crosses as it was thrown, and the receiving side decides what it becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorClass {
+    Error,
+    EvalError,
+    RangeError,
+    ReferenceError,
+    SyntaxError,
+    TypeError,
+    UriError,
+    Other(String),
+}
+
+impl ErrorClass {
+    /// The class named `name` (an error's `name` property).
+    pub fn named(name: &str) -> ErrorClass {
+        match name {
+            "Error" => ErrorClass::Error,
+            "EvalError" => ErrorClass::EvalError,
+            "RangeError" => ErrorClass::RangeError,
+            "ReferenceError" => ErrorClass::ReferenceError,
+            "SyntaxError" => ErrorClass::SyntaxError,
+            "TypeError" => ErrorClass::TypeError,
+            "URIError" => ErrorClass::UriError,
+            other => ErrorClass::Other(other.to_string()),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            ErrorClass::Error => "Error",
+            ErrorClass::EvalError => "EvalError",
+            ErrorClass::RangeError => "RangeError",
+            ErrorClass::ReferenceError => "ReferenceError",
+            ErrorClass::SyntaxError => "SyntaxError",
+            ErrorClass::TypeError => "TypeError",
+            ErrorClass::UriError => "URIError",
+            ErrorClass::Other(name) => name,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Everything known about an invocation after it finished.
@@ -121,7 +172,42 @@ pub enum IsolateEvent {
     },
     /// The Durable Object this isolate hosts was reset (failed write, timeout, limits): every
     /// call still waiting fails with `reason`, and the isolate must be discarded.
-    ObjectReset { reason: String },
+    ObjectReset { reason: ResetReason },
+}
+
+/// Why a Durable Object was reset. Each text is what workerd gives the callers still waiting,
+/// and each kind carries the flags error-handling.mdx tells callers to look at
+/// (host::ObjectCallError::reset).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResetReason {
+    /// troubleshooting.mdx, as D1 words it.
+    #[error("Durable Object exceeded its CPU time limit and was reset.")]
+    ExceededCpu,
+    #[error("Durable Object's isolate exceeded its memory limit and was reset.")]
+    ExceededMemory,
+    /// A `blockConcurrencyWhile()` callback ran past its 30 s.
+    #[error(
+        "A call to blockConcurrencyWhile() in a Durable Object waited for too long. The call \
+         was canceled and the Durable Object was reset."
+    )]
+    BlockConcurrencyTimedOut,
+    /// global-scope.c++ (`eventTimeoutPromise`): a hibernatable WebSocket handler outlived
+    /// `setHibernatableWebSocketEventTimeout`.
+    #[error("Actor exceeded event execution time and was disconnected.")]
+    SocketEventTimedOut,
+    /// worker.c++ / troubleshooting.mdx: a storage operation hung for 30 s.
+    #[error("Durable Object storage operation exceeded timeout which caused object to be reset.")]
+    StorageTimedOut,
+    /// A storage write failed.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::durable::StorageError),
+    /// The machine hosting the object went away.
+    #[error("Network connection lost.")]
+    ConnectionLost,
+    /// The object's own code reset it: `ctx.abort(reason)`, or a `blockConcurrencyWhile()`
+    /// callback that threw.
+    #[error("{0}")]
+    Aborted(String),
 }
 
 /// The bookkeeping of an invocation that has not finished.

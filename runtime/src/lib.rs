@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod digest;
 pub mod engine;
 pub mod host;
+pub mod http;
 pub mod invocation;
 pub mod limits;
 pub mod socket;

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use edgesim_runtime::invocation::InvocationReport;
 use edgesim_runtime::worker::WorkerDefinition;
-use edgesim_runtime::{HttpRequest, HttpResponse, InvocationId, Isolate, IsolateEvent, Limits};
+use edgesim_runtime::{
+    HttpRequest, HttpResponse, InvocationId, Isolate, IsolateEvent, Limits, StartupError,
+};
 use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
 use futures::future::{Either, select};
@@ -27,12 +29,21 @@ pub struct Job {
     pub id: u64,
     /// Simulated ms since the run started at which the event reached the colo.
     pub arrived_ms: u64,
-    pub event: Event,
-    pub reply: oneshot::Sender<Result<Served, String>>,
+    pub event: Delivery,
+    pub reply: oneshot::Sender<Result<Served, ServeError>>,
+}
+
+/// Why an event got no answer from its Worker.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServeError {
+    #[error("worker {worker:?} failed to start: {error}")]
+    Startup { worker: String, error: StartupError },
+    #[error("the Worker finished without answering")]
+    NoAnswer,
 }
 
 /// What is delivered to the Worker.
-pub enum Event {
+pub enum Delivery {
     Fetch(HttpRequest),
     /// A cron trigger firing; `scheduled_time_ms` is the cron time, ms since the epoch.
     Scheduled {
@@ -59,7 +70,7 @@ pub struct PoolContext {
     /// the next request starts a fresh one, cold. None: isolates live for the whole run.
     pub idle_evict_ms: Option<u64>,
     /// The warm isolates at each colo, for eviction under memory pressure.
-    pub residents: crate::residents::Residents,
+    pub warm_isolates: crate::warm_isolates::WarmIsolates,
 }
 
 impl PoolContext {
@@ -168,14 +179,14 @@ struct Waiting {
     job_id: u64,
     arrived_ms: u64,
     /// Taken when the client is answered: at the end, or at a `101` that hands over a WebSocket.
-    reply: Option<oneshot::Sender<Result<Served, String>>>,
+    reply: Option<oneshot::Sender<Result<Served, ServeError>>>,
     cold_start: bool,
     expects_response: bool,
     response: Option<(HttpResponse, u64)>,
 }
 
 impl IsolateTask {
-    async fn cold_start(&mut self) -> Result<Isolate, String> {
+    async fn cold_start(&mut self) -> Result<Isolate, ServeError> {
         self.generation += 1;
         let component = format!("isolate/{}/{}/{}", self.colo, self.worker, self.generation);
         let host = SimHost::new(
@@ -188,8 +199,11 @@ impl IsolateTask {
             limits: self.limits.clone(),
         });
         let config = self.definition.isolate_config(self.limits.clone());
-        let isolate = Isolate::start(Rc::new(host), &config)
-            .map_err(|e| format!("worker {:?} failed to start: {e}", self.worker))?;
+        let isolate =
+            Isolate::start(Rc::new(host), &config).map_err(|error| ServeError::Startup {
+                worker: self.worker.clone(),
+                error,
+            })?;
         let startup_cpu_used_ms = isolate.startup_cpu().millis();
         self.ctx.trace().push(TraceEvent::ColdStart {
             at_ms: self.ctx.now_ms(),
@@ -228,7 +242,12 @@ impl IsolateTask {
                         }
                         if waiting.is_empty() {
                             let now_ms = self.ctx.now_ms();
-                            (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, false);
+                            (self.ctx.warm_isolates).activity(
+                                &self.colo,
+                                &self.worker,
+                                now_ms,
+                                false,
+                            );
                         }
                     }
                 }
@@ -243,7 +262,7 @@ impl IsolateTask {
                     } else {
                         let now_ms = self.ctx.now_ms();
                         self.last_active_ms = now_ms;
-                        (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, true);
+                        (self.ctx.warm_isolates).activity(&self.colo, &self.worker, now_ms, true);
                         cold_start = self.prewarmed_for == Some(job.id);
                     }
                     if cold_start {
@@ -253,8 +272,8 @@ impl IsolateTask {
                         continue;
                     };
                     let (id, expects_response) = match job.event {
-                        Event::Fetch(request) => (iso.start_fetch(request), true),
-                        Event::Scheduled {
+                        Delivery::Fetch(request) => (iso.start_fetch(request), true),
+                        Delivery::Scheduled {
                             cron,
                             scheduled_time_ms,
                         } => (iso.start_scheduled(&cron, scheduled_time_ms), false),
@@ -288,7 +307,7 @@ impl IsolateTask {
             }
             if isolate.is_some() && waiting.is_empty() {
                 let now_ms = self.ctx.now_ms();
-                (self.ctx.residents).activity(&self.colo, &self.worker, now_ms, false);
+                (self.ctx.warm_isolates).activity(&self.colo, &self.worker, now_ms, false);
             }
         }
     }
@@ -310,7 +329,11 @@ impl IsolateTask {
             waiting.clear();
             self.discarded(DiscardReason::ColoCrash);
         }
-        if self.ctx.residents.take_eviction(&self.colo, &self.worker) {
+        if self
+            .ctx
+            .warm_isolates
+            .take_eviction(&self.colo, &self.worker)
+        {
             // Evicted to make room for another Worker's isolate; the trace says so from when it
             // happened.
             *isolate = None;
@@ -329,7 +352,7 @@ impl IsolateTask {
     }
 
     /// Starts a new isolate (a cold start), making room for it at the colo.
-    async fn start(&mut self, isolate: &mut Option<Isolate>) -> Result<(), String> {
+    async fn start(&mut self, isolate: &mut Option<Isolate>) -> Result<(), ServeError> {
         self.last_active_ms = self.ctx.now_ms();
         self.make_room();
         match self.cold_start().await {
@@ -339,7 +362,7 @@ impl IsolateTask {
                 Ok(())
             }
             Err(e) => {
-                self.ctx.residents.leave(&self.colo, &self.worker);
+                self.ctx.warm_isolates.leave(&self.colo, &self.worker);
                 Err(e)
             }
         }
@@ -349,7 +372,11 @@ impl IsolateTask {
     /// recently used idle one of another Worker is evicted for it.
     fn make_room(&self) {
         let now_ms = self.ctx.now_ms();
-        if let Some(victim) = self.ctx.residents.arrive(&self.colo, &self.worker, now_ms) {
+        if let Some(victim) = self
+            .ctx
+            .warm_isolates
+            .arrive(&self.colo, &self.worker, now_ms)
+        {
             self.ctx.trace().push(TraceEvent::IsolateDiscarded {
                 at_ms: now_ms,
                 colo: self.colo.clone(),
@@ -360,7 +387,7 @@ impl IsolateTask {
     }
 
     fn discarded(&self, reason: DiscardReason) {
-        self.ctx.residents.leave(&self.colo, &self.worker);
+        self.ctx.warm_isolates.leave(&self.colo, &self.worker);
         self.ctx.trace().push(TraceEvent::IsolateDiscarded {
             at_ms: self.ctx.now_ms(),
             colo: self.colo.clone(),
@@ -428,7 +455,7 @@ impl IsolateTask {
                         report,
                         cold_start: w.cold_start,
                     }),
-                    (None, true) => Err("the Worker finished without answering".to_string()),
+                    (None, true) => Err(ServeError::NoAnswer),
                 };
                 if let Some(reply) = w.reply {
                     let _ = reply.send(served);
@@ -445,7 +472,7 @@ fn upgrade_answer(
     waiting: &mut BTreeMap<InvocationId, Waiting>,
     isolate: Option<&Isolate>,
     now_ms: u64,
-) -> Option<(oneshot::Sender<Result<Served, String>>, Served)> {
+) -> Option<(oneshot::Sender<Result<Served, ServeError>>, Served)> {
     let IsolateEvent::Responded { id, response } = event else {
         return None;
     };

@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use crate::host::{Host, HostFuture, HttpResponse};
-use crate::invocation::{Invocation, InvocationId, IsolateEvent};
+use crate::host::{Host, HostFuture};
+use crate::http::HttpResponse;
+use crate::invocation::{ErrorClass, Invocation, InvocationId, IsolateEvent};
 use crate::limits::Limits;
 use crate::storage::durable::{StorageError, StorageReply};
 
@@ -25,7 +26,7 @@ pub enum OpOutcome {
     Kv(crate::storage::kv::KvReply),
     /// Rejects the operation's promise with `new <class>(message)`.
     Error {
-        class: String,
+        class: ErrorClass,
         message: String,
     },
     /// A failed Durable Object call: an `Error` with `.remote`, `.retryable`, `.overloaded`.
@@ -59,7 +60,7 @@ impl OpOutcome {
     /// Rejects with a plain `Error` carrying `message` (a service's failure, as workerd words it).
     pub fn error(message: impl ToString) -> Self {
         OpOutcome::Error {
-            class: "Error".to_string(),
+            class: ErrorClass::Error,
             message: message.to_string(),
         }
     }
@@ -198,7 +199,7 @@ impl IoState {
 
     /// Starts an outbound HTTP request through the host; a network failure rejects with the
     /// `TypeError` workerd gives.
-    pub fn add_fetch_op(&mut self, kind: OpKind, request: crate::host::HttpRequest) -> OpId {
+    pub fn add_fetch_op(&mut self, kind: OpKind, request: crate::http::HttpRequest) -> OpId {
         let host = self.host.clone();
         self.add_outgoing_op(
             kind,
@@ -206,7 +207,7 @@ impl IoState {
                 match host.fetch(request).await {
                     Ok(response) => OpOutcome::Response(response),
                     Err(e) => OpOutcome::Error {
-                        class: "TypeError".to_string(),
+                        class: ErrorClass::TypeError,
                         message: e.to_string(),
                     },
                 }

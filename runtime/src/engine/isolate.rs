@@ -19,8 +19,11 @@ use super::event_loop::{IoState, OpKind, TimerKind, Wake};
 use super::modules::{Bundle, BundleLoader, ModuleError};
 use super::ops;
 use crate::diagnostic::Located;
-use crate::host::{Host, HttpRequest};
-use crate::invocation::{Invocation, InvocationId, InvocationKind, IsolateEvent, Outcome};
+use crate::host::Host;
+use crate::http::HttpRequest;
+use crate::invocation::{
+    Invocation, InvocationId, InvocationKind, IsolateEvent, Outcome, ResetReason,
+};
 use crate::limits::Limits;
 
 mod durable_object_calls;
@@ -436,9 +439,7 @@ impl Isolate {
                         self.io.borrow_mut().block_concurrency_timed_out(depth);
                     }
                     TimerKind::SocketEventTimeout => {
-                        self.io.borrow_mut().break_object(
-                            super::durable_object::gates::SOCKET_EVENT_TIMED_OUT.to_string(),
-                        );
+                        (self.io.borrow_mut()).break_object(ResetReason::SocketEventTimedOut);
                     }
                     TimerKind::WaitUntilGrace => {
                         if let Some(inv) = timer.invocation {

@@ -6,9 +6,10 @@
 //! response, and a handler that can no longer make progress gets 1101 with workerd's text.
 
 use super::event_loop::{IoState, OpKind, OpOutcome, TimerKind};
-use crate::host::{HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::invocation::{
-    InvocationId, InvocationKind, InvocationReport, IsolateEvent, Outcome, ThrownError, error_page,
+    ErrorClass, InvocationId, InvocationKind, InvocationReport, IsolateEvent, Outcome, ResetReason,
+    ThrownError, error_page,
 };
 use crate::limits::WAIT_UNTIL_GRACE_MS;
 
@@ -17,10 +18,6 @@ pub const WAIT_UNTIL_CANCELLED: &str = "waitUntil() tasks did not complete withi
      after invocation end and have been cancelled.";
 /// workerd's text for a handler whose promise can never settle.
 pub const NEVER_RESPONDS: &str = "The script will never generate a response.";
-/// What callers of a Durable Object get when it ran out of CPU (troubleshooting.mdx, as D1's).
-pub const OBJECT_EXCEEDED_CPU: &str = "Durable Object exceeded its CPU time limit and was reset.";
-pub const OBJECT_EXCEEDED_MEMORY: &str =
-    "Durable Object's isolate exceeded its memory limit and was reset.";
 
 impl IoState {
     /// Records a console line on behalf of `invocation` (None: written at top level).
@@ -113,7 +110,10 @@ impl IoState {
             .get_or_insert_with(|| format!("{class}: {message}"));
         self.emit(IsolateEvent::Returned {
             id,
-            result: Err(ThrownError { class, message }),
+            result: Err(ThrownError {
+                class: ErrorClass::named(&class),
+                message,
+            }),
         });
         self.respond(id, None);
     }
@@ -161,11 +161,10 @@ impl IoState {
         };
         inv.outcome = outcome;
         if inv.kind.is_object_call() || inv.kind.is_object_event() {
-            let reason = match outcome {
-                Outcome::ExceededMemory => OBJECT_EXCEEDED_MEMORY,
-                _ => OBJECT_EXCEEDED_CPU,
-            };
-            self.break_object(reason.to_string());
+            self.break_object(match outcome {
+                Outcome::ExceededMemory => ResetReason::ExceededMemory,
+                _ => ResetReason::ExceededCpu,
+            });
         } else if !inv.responded {
             inv.responded = true;
             if let InvocationKind::Fetch(request) = &inv.kind {

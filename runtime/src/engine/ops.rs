@@ -198,14 +198,14 @@ pub fn outcome_to_js<'js>(
         }
         OpOutcome::Frame(frame) => (true, crate::api::websocket::frame_to_js(ctx, frame)?),
         OpOutcome::Kv(reply) => (true, crate::api::kv::reply_to_js(ctx, reply)?),
-        OpOutcome::Error { class, message } => (false, vec![class, message].into_js(ctx)?),
+        OpOutcome::Error { class, message } => (false, vec![class.name(), &message].into_js(ctx)?),
         OpOutcome::ObjectError(e) => {
             let flags = Object::new(ctx.clone())?;
             flags.set("remote", e.remote)?;
             flags.set("retryable", e.retryable)?;
             flags.set("overloaded", e.overloaded)?;
             let arr = rquickjs::Array::new(ctx.clone())?;
-            arr.set(0, e.class)?;
+            arr.set(0, e.class.name())?;
             arr.set(1, e.message)?;
             arr.set(2, flags)?;
             (false, arr.into_value())
@@ -251,7 +251,7 @@ pub fn outcome_to_js<'js>(
 /// `[status, statusText, headers, body]`.
 fn response_to_js<'js>(
     ctx: &Ctx<'js>,
-    r: crate::host::HttpResponse,
+    r: crate::http::HttpResponse,
 ) -> rquickjs::Result<rquickjs::Array<'js>> {
     let headers: Vec<Vec<String>> = r.headers.into_iter().map(|(k, v)| vec![k, v]).collect();
     let body = TypedArray::<u8>::new(ctx.clone(), r.body)?;

@@ -16,8 +16,6 @@ use std::fmt;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use crate::host::HostFuture;
-
 /// workerd web-socket.c++: `kj::WebSocket::SUGGESTED_MAX_MESSAGE_SIZE`, 32 MiB.
 pub const MESSAGE_BYTES_MAX: usize = 32 << 20;
 
@@ -197,10 +195,10 @@ impl SocketEnd {
     /// The next frame, or `None` once the peer is gone without one; an oversized message
     /// breaks the end. `now` reads the clock and `sleep_until` waits on it, so the same code
     /// runs on any host.
-    pub async fn receive(
+    pub async fn receive<Sleep: Future<Output = ()>>(
         &self,
         now: impl Fn() -> u64,
-        sleep_until: impl Fn(u64) -> HostFuture<()>,
+        sleep_until: impl Fn(u64) -> Sleep,
     ) -> Result<Option<Frame>, MessageTooLarge> {
         loop {
             let received = std::future::poll_fn(|cx| self.poll_receive(cx, now())).await;

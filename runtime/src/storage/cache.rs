@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
-use crate::host::HttpResponse;
+use crate::http::HttpResponse;
 
 /// A stored response.
 #[derive(Debug, Clone, PartialEq, Eq)]

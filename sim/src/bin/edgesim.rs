@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use edgesim_runtime::{HttpRequest, Plan};
+use edgesim_sim::one_colo;
 use edgesim_sim::scenario::run::RunOutput;
 use edgesim_sim::scenario::{LoadedScenario, run as scenario_run};
-use edgesim_sim::single;
 
 #[derive(Parser)]
 #[command(
@@ -166,7 +166,7 @@ fn main() -> ExitCode {
 }
 
 fn fetch(args: FetchArgs) -> Result<ExitCode> {
-    let worker = single::load(&args.worker)?;
+    let worker = one_colo::load(&args.worker)?;
     for warning in worker.config.warnings() {
         eprintln!("warning: {}: {warning}", args.worker.display());
     }
@@ -203,15 +203,15 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
             args.colo
         );
     }
-    let options = single::Serve {
+    let options = one_colo::Serve {
         seed: args.seed,
         colo,
         persist_to: args.persist_to.clone(),
         ..Default::default()
     };
-    let exchange = single::serve(&worker, limits, vec![request], &options)?
+    let exchange = one_colo::serve(&worker, limits, vec![request], &options)?
         .pop()
-        .ok_or(single::SingleError::NoResponse)?;
+        .ok_or(one_colo::OneColoError::NoResponse)?;
     let r = &exchange.response;
     if args.json {
         let out = serde_json::json!({

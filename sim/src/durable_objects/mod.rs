@@ -365,7 +365,7 @@ impl ObjectService {
             .entry(call.address.clone())
             .or_insert_with(|| place(platform, &from_colo, call.location_hint.as_deref()))
             .clone();
-        let lost = || ObjectCallError::platform(CONNECTION_LOST);
+        let lost = ObjectCallError::connection_lost;
         platform
             .travel(&from_colo, &colo)
             .await
@@ -432,9 +432,6 @@ fn place(platform: &Platform, from_colo: &str, hint: Option<&str>) -> String {
         })
         .map_or_else(|| from_colo.to_string(), |c| c.name.clone())
 }
-
-/// What a caller sees when the object's host went away: workerd's retryable disconnect.
-pub const CONNECTION_LOST: &str = "Network connection lost.";
 
 /// The method and arguments of a call, for the trace.
 fn describe_call(kind: &ObjectCallKind) -> (String, String) {

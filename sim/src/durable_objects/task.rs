@@ -9,8 +9,8 @@ use std::task::Poll;
 use std::time::Duration;
 
 use edgesim_runtime::engine::durable_object::ObjectSpec;
-use edgesim_runtime::host::{OBJECT_OVERLOADED, ObjectCallError, ObjectCallKind, ObjectReply};
-use edgesim_runtime::invocation::InvocationKind;
+use edgesim_runtime::host::{ObjectCallError, ObjectCallKind, ObjectReply};
+use edgesim_runtime::invocation::{InvocationKind, ResetReason};
 use edgesim_runtime::socket::hibernation::{Hibernation, HibernationWake, SocketEvent, SocketId};
 use edgesim_runtime::storage::durable::ObjectAddress;
 use edgesim_runtime::{InvocationId, Isolate, IsolateEvent, Outcome};
@@ -287,7 +287,7 @@ impl ObjectTask {
                     if isolate.take().is_some() || !waiting.is_empty() {
                         self.on_event(
                             IsolateEvent::ObjectReset {
-                                reason: super::CONNECTION_LOST.to_string(),
+                                reason: ResetReason::ConnectionLost,
                             },
                             &mut waiting,
                             &mut alarm_running,
@@ -297,9 +297,7 @@ impl ObjectTask {
                 }
                 Next::Job(Some(Inbound::Job(job))) => {
                     if waiting.len() >= self.platform.objects.queued_calls_max.get() {
-                        let _ = job
-                            .reply
-                            .send(Err(ObjectCallError::platform(OBJECT_OVERLOADED)));
+                        let _ = job.reply.send(Err(ObjectCallError::overloaded()));
                         continue;
                     }
                     if self.name.is_none() {
@@ -444,12 +442,12 @@ impl ObjectTask {
                     at_ms: self.platform.elapsed_ms(),
                     namespace: self.address.namespace.clone(),
                     object: short_id(&self.address.id),
-                    reason: reason.clone(),
+                    reason: reason.to_string(),
                 });
                 for (_, waiter) in std::mem::take(waiting) {
                     match waiter {
                         Waiter::Call(Some(reply)) => {
-                            let _ = reply.send(Err(ObjectCallError::platform(reason.clone())));
+                            let _ = reply.send(Err(ObjectCallError::reset(&reason)));
                         }
                         Waiter::Alarm {
                             retry_count,

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::model::TrafficSpec;
 use crate::platform::Platform;
-use crate::pool::{Event, Job, Pool, Served};
+use crate::pool::{Delivery, Job, Pool, ServeError, Served};
 use crate::trace::TraceEvent;
 
 /// One request of the run, as the client saw it.
@@ -59,7 +59,7 @@ pub(crate) struct Shared {
     pub pool: Rc<RefCell<Pool>>,
     pub workers: BTreeMap<String, (Rc<WorkerDefinition>, Limits)>,
     pub records: Rc<RefCell<Vec<Slot>>>,
-    pub startup_error: Rc<RefCell<Option<String>>>,
+    pub startup_error: Rc<RefCell<Option<ServeError>>>,
     /// `platform.tls`, if the run models handshakes.
     pub tls: Option<crate::scenario::model::TlsSpec>,
 }
@@ -240,7 +240,7 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
         Job {
             id,
             arrived_ms,
-            event: Event::Fetch(request),
+            event: Delivery::Fetch(request),
             reply,
         },
     );

@@ -18,7 +18,7 @@ use super::model::{LoadedScenario, TrafficSpec};
 use crate::durable_objects::WorkerUnit;
 use crate::host::DEFAULT_EPOCH_MS;
 use crate::platform::Platform;
-use crate::pool::{Event, Job, Pool, PoolContext};
+use crate::pool::{Delivery, Job, Pool, PoolContext, ServeError};
 use crate::trace::{Trace, TraceEvent};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,8 +34,8 @@ pub enum RunError {
         cron: String,
         message: String,
     },
-    #[error("{0}")]
-    Startup(String),
+    #[error(transparent)]
+    Startup(ServeError),
 }
 
 /// A cron trigger's firing, as the run recorded it.
@@ -223,7 +223,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
             run_seed: seed,
             platform: platform.clone(),
             idle_evict_ms,
-            residents: crate::residents::Residents::new(isolates_per_colo_max),
+            warm_isolates: crate::warm_isolates::WarmIsolates::new(isolates_per_colo_max),
         });
         for (at_ms, fault) in faults {
             let platform = platform.clone();
@@ -257,7 +257,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         }
         let pool = Rc::new(RefCell::new(Pool::new(ctx)));
         let records: Rc<RefCell<Vec<Slot>>> = Rc::default();
-        let startup_error: Rc<RefCell<Option<String>>> = Rc::default();
+        let startup_error: Rc<RefCell<Option<ServeError>>> = Rc::default();
         let mut clients = Vec::new();
         let mut next_id = 0u64;
         let shared = Rc::new(Shared {
@@ -351,7 +351,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
                     cpu_used_ms: 0.0,
                 });
                 let (reply, answer) = oneshot::channel();
-                let event = Event::Scheduled {
+                let event = Delivery::Scheduled {
                     cron,
                     scheduled_time_ms,
                 };

@@ -30,7 +30,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 "put" => CacheOp::Put {
                     cache,
                     url,
-                    response: crate::host::HttpResponse {
+                    response: crate::http::HttpResponse {
                         status,
                         status_text: String::new(),
                         headers: pairs(headers),

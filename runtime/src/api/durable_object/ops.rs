@@ -13,6 +13,7 @@ use crate::engine::durable_object::storage::{ListOptions, StorageAnswer};
 use crate::engine::event_loop::OpOutcome;
 use crate::engine::ops::{copy_bytes, outcome_to_js, pairs, service_call};
 use crate::host::{HttpRequest, ObjectCall, ObjectCallKind, ObjectReply};
+use crate::invocation::ResetReason;
 use crate::storage::durable::ObjectAddress;
 use crate::storage::sql::{Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
 
@@ -122,7 +123,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     })?;
     let i = io.clone();
     ops.add("resetObject", move |reason: String| {
-        i.borrow_mut().break_object(reason)
+        i.borrow_mut().break_object(ResetReason::Aborted(reason))
     })?;
 
     let i = io.clone();

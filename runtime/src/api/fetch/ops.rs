@@ -5,7 +5,7 @@ use rquickjs::{Ctx, Exception, TypedArray};
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::OpKind;
 use crate::engine::ops::{copy_bytes, pairs, require_request};
-use crate::host::HttpRequest;
+use crate::http::HttpRequest;
 
 /// `fetch()` to the network: counted against the invocation's subrequest limit.
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {

@@ -93,7 +93,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               socket: Option<crate::engine::sockets::SocketHandle>| {
             let mut io = i.borrow_mut();
             let web_socket = socket.and_then(|h| io.sockets.take(h));
-            let response = crate::host::HttpResponse {
+            let response = crate::http::HttpResponse {
                 status,
                 status_text,
                 headers: pairs(headers),

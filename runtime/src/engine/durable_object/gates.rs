@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::storage::PendingRead;
 use crate::engine::event_loop::{IoState, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind};
-use crate::invocation::{InvocationId, InvocationKind, IsolateEvent};
+use crate::invocation::{InvocationId, InvocationKind, IsolateEvent, ResetReason};
 use crate::storage::durable::{Commit, ObjectAddress, StorageOp};
 
 /// `blockConcurrencyWhile()` callbacks are cancelled, and the object reset, after this long.
@@ -23,20 +23,9 @@ pub const BLOCK_CONCURRENCY_TIMEOUT_MS: u64 = 30_000;
 pub const BLOCK_CONCURRENCY_DEPTH_MAX: usize = 64;
 /// workerd's text when a call would nest past the limit (actor-block-concurrency-depth-test.js).
 pub const BLOCK_CONCURRENCY_TOO_DEEP: &str = "blockConcurrencyWhile() calls are nested too deeply.";
-/// workerd's text when a `blockConcurrencyWhile()` callback runs past its timeout.
-pub const BLOCK_CONCURRENCY_TIMED_OUT: &str = "A call to blockConcurrencyWhile() in a Durable \
-     Object waited for too long. The call was canceled and the Durable Object was reset.";
-
-/// global-scope.c++ (`eventTimeoutPromise`): a hibernatable WebSocket handler that outlives
-/// `setHibernatableWebSocketEventTimeout` shuts the object down with this text.
-pub const SOCKET_EVENT_TIMED_OUT: &str =
-    "Actor exceeded event execution time and was disconnected.";
 
 /// worker.c++: a storage operation that hangs this long resets the object.
 pub const STORAGE_TIMEOUT_MS: u64 = 30_000;
-/// worker.c++ / troubleshooting.mdx: the reset's text.
-pub const STORAGE_TIMED_OUT: &str =
-    "Durable Object storage operation exceeded timeout which caused object to be reset.";
 
 /// What the runtime needs to know about the object an isolate hosts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +97,7 @@ pub struct ObjectIo {
     /// Calls that arrived and wait for the input gate, in order.
     pub incoming: VecDeque<(InvocationId, InvocationKind)>,
     /// Set once the object was reset: the isolate must not run again.
-    pub broken: Option<String>,
+    pub broken: Option<ResetReason>,
 }
 
 impl ObjectIo {
@@ -232,7 +221,7 @@ impl IoState {
             .as_ref()
             .is_some_and(|o| o.flushing.is_some_and(|(_, s)| s == seq))
         {
-            self.break_object(STORAGE_TIMED_OUT.to_string());
+            self.break_object(ResetReason::StorageTimedOut);
         }
     }
 
@@ -251,7 +240,7 @@ impl IoState {
             return;
         };
         if let OpOutcome::Storage(Err(e)) = outcome {
-            return self.break_object(e.to_string());
+            return self.break_object(ResetReason::Storage(e));
         }
         object.confirmed_seq = seq;
         let mut released = Vec::new();
@@ -282,7 +271,7 @@ impl IoState {
 
     /// Resets the object: held outputs are dropped, nothing more runs, and the owner is told
     /// why so every caller still waiting gets the error.
-    pub fn break_object(&mut self, reason: String) {
+    pub fn break_object(&mut self, reason: ResetReason) {
         let Some(object) = self.object_mut() else {
             return;
         };
@@ -329,7 +318,7 @@ impl IoState {
             .as_ref()
             .is_some_and(|o| o.blocking.len() >= depth)
         {
-            self.break_object(BLOCK_CONCURRENCY_TIMED_OUT.to_string());
+            self.break_object(ResetReason::BlockConcurrencyTimedOut);
         }
     }
 }

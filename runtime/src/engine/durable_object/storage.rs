@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::gates::ObjectIo;
 use crate::engine::event_loop::{IoState, OpId, OpKind, OpOutcome, PendingOp};
+use crate::invocation::ResetReason;
 use crate::storage::durable::{Commit, StorageOp, StorageReply};
 use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 
@@ -289,7 +290,7 @@ impl IoState {
         let reply = match outcome {
             OpOutcome::Storage(Ok(reply)) => reply,
             OpOutcome::Storage(Err(e)) => {
-                self.break_object(e.to_string());
+                self.break_object(ResetReason::Storage(e));
                 return None;
             }
             other => return Some(other),

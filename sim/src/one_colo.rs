@@ -1,5 +1,6 @@
-//! One request to one Worker at one location: what `edgesim fetch` and most conformance tests
-//! run. The isolate starts cold, serves the request, and runs its `waitUntil` work to the end.
+//! Requests to one Worker at one colo, with nothing else of the platform in play: what
+//! `edgesim fetch` and most conformance tests run. The isolate starts cold, serves the
+//! requests, and runs its `waitUntil` work to the end.
 
 use std::path::Path;
 use std::rc::Rc;
@@ -15,12 +16,12 @@ use crate::socket_client::{self, ClientEvent, ClientScript};
 use crate::trace::TraceEvent;
 use edgesim_runtime::socket::Frame;
 
-/// The colo a single request enters at.
-pub const SINGLE_COLO: &str = "LHR";
+/// The colo the requests enter at.
+pub const ONE_COLO: &str = "LHR";
 use crate::seed;
 
 #[derive(Debug, thiserror::Error)]
-pub enum SingleError {
+pub enum OneColoError {
     #[error(transparent)]
     Load(#[from] WorkerLoadError),
     #[error(transparent)]
@@ -47,7 +48,7 @@ pub fn fetch_once(
     limits: Limits,
     request: HttpRequest,
     seed: u64,
-) -> Result<Exchange, SingleError> {
+) -> Result<Exchange, OneColoError> {
     fetch_once_with_origins(worker, limits, request, seed, None)
 }
 
@@ -58,8 +59,8 @@ pub fn fetch_once_with_origins(
     request: HttpRequest,
     seed: u64,
     origins: Option<Rc<OriginFn>>,
-) -> Result<Exchange, SingleError> {
-    fetch_once_at(worker, limits, request, seed, origins, SINGLE_COLO)
+) -> Result<Exchange, OneColoError> {
+    fetch_once_at(worker, limits, request, seed, origins, ONE_COLO)
 }
 
 /// As [`fetch_once_with_origins`], entering at `colo` (`request.cf.colo`).
@@ -70,7 +71,7 @@ pub fn fetch_once_at(
     seed: u64,
     origins: Option<Rc<OriginFn>>,
     colo: &str,
-) -> Result<Exchange, SingleError> {
+) -> Result<Exchange, OneColoError> {
     let options = Serve {
         seed,
         origins,
@@ -78,11 +79,11 @@ pub fn fetch_once_at(
         ..Default::default()
     };
     let mut out = serve(worker, limits, vec![request], &options)?;
-    out.pop().ok_or(SingleError::NoResponse)
+    out.pop().ok_or(OneColoError::NoResponse)
 }
 
 /// Loads a Worker from a path (config, directory or script).
-pub fn load(path: &Path) -> Result<WorkerDefinition, SingleError> {
+pub fn load(path: &Path) -> Result<WorkerDefinition, OneColoError> {
     Ok(WorkerDefinition::load(path)?)
 }
 
@@ -95,7 +96,7 @@ pub fn fetch_sequence(
     requests: Vec<HttpRequest>,
     gap_ms: u64,
     seed: u64,
-) -> Result<Vec<Exchange>, SingleError> {
+) -> Result<Vec<Exchange>, OneColoError> {
     let options = Serve {
         seed,
         gap_ms,
@@ -128,7 +129,7 @@ impl Default for Serve {
         Serve {
             seed: 0,
             origins: None,
-            colo: SINGLE_COLO.to_string(),
+            colo: ONE_COLO.to_string(),
             gap_ms: 0,
             setup: None,
             persist_to: None,
@@ -142,7 +143,7 @@ pub fn serve(
     limits: Limits,
     requests: Vec<HttpRequest>,
     options: &Serve,
-) -> Result<Vec<Exchange>, SingleError> {
+) -> Result<Vec<Exchange>, OneColoError> {
     let Serve {
         seed,
         origins,
@@ -194,7 +195,8 @@ pub fn serve(
                         response = Some((r, (start.elapsed() - sent).as_millis() as u64));
                     }
                     Some(IsolateEvent::Finished(report)) if report.id == id => {
-                        let (response, response_at_ms) = response.ok_or(SingleError::NoResponse)?;
+                        let (response, response_at_ms) =
+                            response.ok_or(OneColoError::NoResponse)?;
                         out.push(Exchange {
                             response,
                             report,
@@ -203,7 +205,7 @@ pub fn serve(
                         break;
                     }
                     Some(_) => {}
-                    None => return Err(SingleError::NoResponse),
+                    None => return Err(OneColoError::NoResponse),
                 }
             }
             madsim::time::sleep(std::time::Duration::from_millis(gap_ms)).await;
@@ -254,7 +256,7 @@ pub fn websocket_session(
     request: HttpRequest,
     script: ClientScript,
     options: &Serve,
-) -> Result<Session, SingleError> {
+) -> Result<Session, OneColoError> {
     let runtime =
         madsim::runtime::Runtime::with_seed_and_config(options.seed, madsim::Config::default());
     let isolate_config = worker.isolate_config(limits.clone());
@@ -298,11 +300,11 @@ pub fn websocket_session(
                 }
                 Some(IsolateEvent::Finished(r)) if r.id == id => report = Some(r),
                 Some(_) => {}
-                None => return Err(SingleError::NoResponse),
+                None => return Err(OneColoError::NoResponse),
             }
         }
         let Some(mut response) = response else {
-            return Err(SingleError::NoResponse);
+            return Err(OneColoError::NoResponse);
         };
         let mut events = Vec::new();
         if let Some(end) = response.web_socket.take() {

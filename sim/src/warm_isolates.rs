@@ -16,15 +16,15 @@ struct Resident {
 }
 
 #[derive(Debug, Default)]
-pub struct Residents {
+pub struct WarmIsolates {
     max_per_colo: Option<usize>,
     /// colo -> Worker -> its isolate there.
     colos: RefCell<BTreeMap<String, BTreeMap<String, Resident>>>,
 }
 
-impl Residents {
+impl WarmIsolates {
     pub fn new(max_per_colo: Option<usize>) -> Self {
-        Residents {
+        WarmIsolates {
             max_per_colo,
             colos: RefCell::default(),
         }
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn a_full_colo_evicts_its_least_recently_used_idle_isolate() {
-        let r = Residents::new(Some(2));
+        let r = WarmIsolates::new(Some(2));
         assert_eq!(r.arrive("LHR", "a", 0), None);
         r.activity("LHR", "a", 10, false);
         assert_eq!(r.arrive("LHR", "b", 20), None);
@@ -113,10 +113,10 @@ mod tests {
 
     #[test]
     fn busy_isolates_are_not_evicted_and_no_limit_evicts_nothing() {
-        let r = Residents::new(Some(1));
+        let r = WarmIsolates::new(Some(1));
         assert_eq!(r.arrive("LHR", "a", 0), None);
         assert_eq!(r.arrive("LHR", "b", 1), None, "a is busy");
-        let unlimited = Residents::new(None);
+        let unlimited = WarmIsolates::new(None);
         for w in ["a", "b", "c"] {
             assert_eq!(unlimited.arrive("LHR", w, 0), None);
             unlimited.activity("LHR", w, 1, false);

@@ -1,0 +1,27 @@
+//! HTTP messages as they cross between the runtime and whatever carries them: requests a Worker
+//! receives or sends, responses it answers or gets back. A leaf: the storage engines, the host
+//! and the engine all speak it, and it depends on nothing but the socket ends a `101` hands over.
+
+use crate::socket::SocketEnd;
+
+/// An HTTP request as it crosses the host boundary (a subrequest, or an incoming event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    /// In order of appearance, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// An HTTP response as it crosses the host boundary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub status_text: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The client end of a WebSocket a `101` response hands over (`new Response(null,
+    /// { status: 101, webSocket })`).
+    pub web_socket: Option<SocketEnd>,
+}
