@@ -41,9 +41,30 @@ pub fn root() -> PathBuf {
         .unwrap_or(crate_dir)
 }
 
-pub fn load(path: &Path) -> Result<Catalog, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_norway::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+/// Why the claims catalog could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: serde_norway::Error,
+    },
+}
+
+pub fn load(path: &Path) -> Result<Catalog, CatalogError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_norway::from_str(&text).map_err(|source| CatalogError::Parse {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Test results from `cargo test` output: `<file stem>::<test>` -> passed. The file comes from

@@ -28,6 +28,8 @@ use crate::limits::Limits;
 
 mod durable_object_calls;
 
+pub use durable_object_calls::HostObjectError;
+
 /// Allocation volume between two garbage collections.
 const GC_THRESHOLD_BYTES: usize = 4 * 1024 * 1024;
 

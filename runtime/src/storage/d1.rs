@@ -147,7 +147,7 @@ impl D1Database {
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
         self.db.reseed(self.seed ^ mix);
         self.savepoint("SAVEPOINT _d1_request")
-            .map_err(D1Error::query)?;
+            .map_err(|e| D1Error::query(e.to_string()))?;
         let outcome = match request {
             D1Request::Statements(statements) => self.statements(statements),
             D1Request::Exec(sql) => self.exec(&sql),
@@ -156,7 +156,8 @@ impl D1Database {
             Ok(reply) => ("RELEASE _d1_request", changed(reply)),
             Err(_) => ("ROLLBACK TO _d1_request; RELEASE _d1_request", false),
         };
-        self.savepoint(finish).map_err(D1Error::query)?;
+        self.savepoint(finish)
+            .map_err(|e| D1Error::query(e.to_string()))?;
         if changed {
             self.version += 1;
             // The version lives in workerd's `_cf_METADATA`, which the first write creates.
@@ -172,11 +173,8 @@ impl D1Database {
     }
 
     /// Runs the binding's own SQL (savepoints, bookkeeping).
-    fn savepoint(&self, sql: &str) -> Result<(), String> {
-        self.db
-            .internal()
-            .execute_batch(sql)
-            .map_err(|e| e.to_string())
+    fn savepoint(&self, sql: &str) -> Result<(), rusqlite::Error> {
+        self.db.internal().execute_batch(sql)
     }
 
     fn statements(&self, statements: Vec<D1Statement>) -> Result<D1Reply, D1Error> {

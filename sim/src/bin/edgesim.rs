@@ -360,7 +360,7 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
     use edgesim_sim::scenario::sweep::{SeedOutcome, SeedSet, sweep};
     use std::io::IsTerminal as _;
     let loaded = LoadedScenario::load(&args.scenario)?;
-    let seeds = SeedSet::parse(&args.seeds, args.shard.as_deref()).map_err(anyhow::Error::msg)?;
+    let seeds = SeedSet::parse(&args.seeds, args.shard.as_deref())?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -441,7 +441,7 @@ fn shrink(args: ShrinkArgs) -> Result<ExitCode> {
     use edgesim_sim::scenario::shrink::{shrink, to_yaml};
     let loaded = LoadedScenario::load(&args.scenario)?;
     let shrunk = shrink(&loaded, args.seed)?;
-    let yaml = to_yaml(&shrunk.scenario).map_err(anyhow::Error::msg)?;
+    let yaml = to_yaml(&shrunk.scenario)?;
     let kept = shrunk.scenario.scenario.traffic.len();
     match &args.output {
         Some(path) => {

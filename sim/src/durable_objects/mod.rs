@@ -106,12 +106,12 @@ impl ObjectService {
         sqlite: bool,
         seed: u64,
         persist: Option<&Persist>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ObjectStartError> {
         let mut stores = self.stores.borrow_mut();
         if stores.contains_key(address) {
             return Ok(());
         }
-        let cannot = |e: &dyn std::fmt::Display| format!("cannot open the object's storage: {e}");
+        let cannot = |e: &dyn std::fmt::Display| ObjectStartError::Storage(e.to_string());
         let mut store = match (sqlite, persist) {
             (true, None) => ObjectStore::sqlite(seed).map_err(|e| cannot(&e))?,
             (false, None) => ObjectStore::memory(),
@@ -431,6 +431,20 @@ fn place(platform: &Platform, from_colo: &str, hint: Option<&str>) -> String {
             )
         })
         .map_or_else(|| from_colo.to_string(), |c| c.name.clone())
+}
+
+/// Why a Durable Object could not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ObjectStartError {
+    #[error("cannot open the object's storage: {0}")]
+    Storage(String),
+    #[error("worker {worker:?} failed to start: {error}")]
+    Startup {
+        worker: String,
+        error: edgesim_runtime::StartupError,
+    },
+    #[error(transparent)]
+    Host(#[from] edgesim_runtime::engine::isolate::HostObjectError),
 }
 
 /// The method and arguments of a call, for the trace.

@@ -17,7 +17,7 @@ use edgesim_runtime::{InvocationId, Isolate, IsolateEvent, Outcome};
 use futures::channel::{mpsc, oneshot};
 use futures::{FutureExt, StreamExt};
 
-use super::{WorkerUnit, short_id};
+use super::{ObjectStartError, WorkerUnit, short_id};
 use crate::host::SimHost;
 use crate::platform::Platform;
 use crate::seed;
@@ -148,7 +148,7 @@ impl ObjectTask {
         self.platform.record(event);
     }
 
-    async fn start_isolate(&mut self) -> Result<Isolate, String> {
+    async fn start_isolate(&mut self) -> Result<Isolate, ObjectStartError> {
         self.generation += 1;
         let component = format!(
             "object/{}/{}/{}",
@@ -177,8 +177,11 @@ impl ObjectTask {
             self.platform.persist.as_ref(),
         )?;
         let config = definition.isolate_config(self.worker.limits.clone());
-        let mut isolate = Isolate::start(Rc::new(host), &config)
-            .map_err(|e| format!("worker {:?} failed to start: {e}", definition.name))?;
+        let mut isolate =
+            Isolate::start(Rc::new(host), &config).map_err(|error| ObjectStartError::Startup {
+                worker: definition.name.clone(),
+                error,
+            })?;
         isolate.set_colo(&self.colo);
         let compat = definition.config.compatibility_date.clone();
         isolate.host_object(ObjectSpec {
@@ -315,7 +318,9 @@ impl ObjectTask {
                             waiting.insert(id, Waiter::Call(Some(job.reply)));
                         }
                         Err(e) => {
-                            let _ = job.reply.send(Err(ObjectCallError::platform(e)));
+                            let _ = job
+                                .reply
+                                .send(Err(ObjectCallError::platform(e.to_string())));
                         }
                     }
                 }
@@ -398,13 +403,11 @@ impl ObjectTask {
     async fn ensure<'a>(
         &mut self,
         isolate: &'a mut Option<Isolate>,
-    ) -> Result<&'a mut Isolate, String> {
-        if isolate.is_none() {
-            *isolate = Some(self.start_isolate().await?);
+    ) -> Result<&'a mut Isolate, ObjectStartError> {
+        match isolate {
+            Some(iso) => Ok(iso),
+            None => Ok(isolate.insert(self.start_isolate().await?)),
         }
-        isolate
-            .as_mut()
-            .ok_or_else(|| "the object's isolate is gone".to_string())
     }
 
     /// Handles one isolate event; true when the object was reset.

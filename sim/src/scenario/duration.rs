@@ -14,28 +14,44 @@ impl Duration {
         Duration { ms }
     }
 
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, DurationError> {
         let t = text.trim();
         let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
         let (digits, unit) = t.split_at(split);
-        let n: u64 = digits
-            .parse()
-            .map_err(|_| format!("invalid duration {text:?}: expected a whole number and a unit, like 250ms, 30s, 5m or 1h"))?;
+        let bad = |problem| DurationError {
+            text: text.to_string(),
+            problem,
+        };
+        let n: u64 = digits.parse().map_err(|_| bad(DurationProblem::NoNumber))?;
         let factor = match unit {
             "ms" => 1,
             "s" => 1_000,
             "m" => 60_000,
             "h" => 3_600_000,
-            _ => {
-                return Err(format!(
-                    "invalid duration {text:?}: the unit must be ms, s, m or h"
-                ));
-            }
+            _ => return Err(bad(DurationProblem::UnknownUnit)),
         };
         n.checked_mul(factor)
             .map(Duration::from_ms)
-            .ok_or_else(|| format!("invalid duration {text:?}: too long"))
+            .ok_or_else(|| bad(DurationProblem::TooLong))
     }
+}
+
+/// A duration a scenario wrote that edgesim cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid duration {text:?}: {problem}")]
+pub struct DurationError {
+    pub text: String,
+    pub problem: DurationProblem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DurationProblem {
+    #[error("expected a whole number and a unit, like 250ms, 30s, 5m or 1h")]
+    NoNumber,
+    #[error("the unit must be ms, s, m or h")]
+    UnknownUnit,
+    #[error("too long")]
+    TooLong,
 }
 
 impl fmt::Display for Duration {
@@ -68,7 +84,7 @@ impl Serialize for Duration {
 
 #[cfg(test)]
 mod tests {
-    use super::Duration;
+    use super::{Duration, DurationProblem};
 
     #[test]
     fn units_parse_and_print_back() {
@@ -87,20 +103,17 @@ mod tests {
 
     #[test]
     fn bad_durations_say_what_was_expected() {
-        assert!(
-            Duration::parse("5")
-                .unwrap_err()
-                .contains("the unit must be ms, s, m or h")
+        let problem = |text| Duration::parse(text).map_err(|e| e.problem);
+        assert_eq!(problem("5"), Err(DurationProblem::UnknownUnit));
+        assert_eq!(problem("1.5s"), Err(DurationProblem::UnknownUnit));
+        assert_eq!(problem("s"), Err(DurationProblem::NoNumber));
+        assert_eq!(
+            problem("18446744073709551615h"),
+            Err(DurationProblem::TooLong)
         );
-        assert!(
-            Duration::parse("1.5s")
-                .unwrap_err()
-                .contains("the unit must be")
-        );
-        assert!(
-            Duration::parse("s")
-                .unwrap_err()
-                .contains("expected a whole number")
+        assert_eq!(
+            Duration::parse("5").map_err(|e| e.to_string()),
+            Err("invalid duration \"5\": the unit must be ms, s, m or h".to_string())
         );
     }
 }

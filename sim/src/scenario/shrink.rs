@@ -113,9 +113,18 @@ pub fn shrink(loaded: &LoadedScenario, seed: u64) -> Result<Shrunk, ShrinkError>
     })
 }
 
+/// Why a scenario could not be written back as YAML.
+#[derive(Debug, thiserror::Error)]
+pub enum ToYamlError {
+    #[error("cannot represent the scenario: {0}")]
+    Value(#[from] serde_json::Error),
+    #[error("cannot write the scenario as YAML: {0}")]
+    Yaml(#[from] serde_norway::Error),
+}
+
 /// The scenario as YAML, with Worker paths made absolute so the file runs from anywhere, and
 /// unset options left out.
-pub fn to_yaml(loaded: &LoadedScenario) -> Result<String, String> {
+pub fn to_yaml(loaded: &LoadedScenario) -> Result<String, ToYamlError> {
     let mut scenario = loaded.scenario.clone();
     for path in scenario.workers.values_mut() {
         let full = loaded.dir.join(&*path);
@@ -124,9 +133,9 @@ pub fn to_yaml(loaded: &LoadedScenario) -> Result<String, String> {
             .display()
             .to_string();
     }
-    let mut value = serde_json::to_value(&scenario).map_err(|e| e.to_string())?;
+    let mut value = serde_json::to_value(&scenario)?;
     prune(&mut value);
-    serde_norway::to_string(&value).map_err(|e| e.to_string())
+    Ok(serde_norway::to_string(&value)?)
 }
 
 /// Drops nulls, empty lists and empty maps, which only restate defaults.

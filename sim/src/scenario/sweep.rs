@@ -17,10 +17,21 @@ pub struct SeedSet {
     pub shard: Option<(u64, u64)>,
 }
 
+/// A `--seeds` range or `--shard` that edgesim cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeedSetError {
+    #[error("--seeds {0:?}: expected A..B or A..=B, with whole numbers")]
+    Range(String),
+    #[error("--seeds {0:?} is empty")]
+    Empty(String),
+    #[error("--shard {0:?}: expected I/N with 0 <= I < N")]
+    Shard(String),
+}
+
 impl SeedSet {
-    /// `A..B` (B excluded) or `A..=B` (B included).
-    pub fn parse(range: &str, shard: Option<&str>) -> Result<Self, String> {
-        let bad = || format!("--seeds {range:?}: expected A..B or A..=B, with whole numbers");
+    /// `A..B` (B excluded) or `A..=B` (B included); `shard` is `I/N`.
+    pub fn parse(range: &str, shard: Option<&str>) -> Result<Self, SeedSetError> {
+        let bad = || SeedSetError::Range(range.to_string());
         let (a, b, inclusive) = match range.split_once("..=") {
             Some((a, b)) => (a, b, true),
             None => range
@@ -36,12 +47,12 @@ impl SeedSet {
             b
         };
         if end <= a {
-            return Err(format!("--seeds {range:?} is empty"));
+            return Err(SeedSetError::Empty(range.to_string()));
         }
         let shard = match shard {
             None => None,
             Some(s) => {
-                let bad = || format!("--shard {s:?}: expected I/N with 0 <= I < N");
+                let bad = || SeedSetError::Shard(s.to_string());
                 let (i, n) = s.split_once('/').ok_or_else(bad)?;
                 let (i, n): (u64, u64) = (
                     i.trim().parse().map_err(|_| bad())?,
@@ -156,20 +167,18 @@ mod tests {
 
     #[test]
     fn bad_ranges_and_shards_say_what_was_expected() {
-        assert!(
-            SeedSet::parse("5", None)
-                .unwrap_err()
-                .contains("expected A..B or A..=B")
+        let error = |range, shard| SeedSet::parse(range, shard).map_err(|e| e.to_string());
+        assert_eq!(
+            error("5", None),
+            Err("--seeds \"5\": expected A..B or A..=B, with whole numbers".to_string())
         );
-        assert!(
-            SeedSet::parse("5..5", None)
-                .unwrap_err()
-                .contains("is empty")
+        assert_eq!(
+            error("5..5", None),
+            Err("--seeds \"5..5\" is empty".to_string())
         );
-        assert!(
-            SeedSet::parse("0..5", Some("3/3"))
-                .unwrap_err()
-                .contains("expected I/N with 0 <= I < N")
+        assert_eq!(
+            error("0..5", Some("3/3")),
+            Err("--shard \"3/3\": expected I/N with 0 <= I < N".to_string())
         );
     }
 }

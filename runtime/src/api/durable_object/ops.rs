@@ -110,7 +110,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
             i.borrow_mut()
                 .block_concurrency_enter()
-                .map_err(|e| Exception::throw_message(&ctx, &e))
+                .map_err(|e| Exception::throw_message(&ctx, &e.to_string()))
         },
     )?;
     let i = io.clone();

@@ -21,8 +21,11 @@ use crate::storage::durable::{Commit, ObjectAddress, StorageOp};
 pub const BLOCK_CONCURRENCY_TIMEOUT_MS: u64 = 30_000;
 /// io-context.h: `MAX_BLOCK_CONCURRENCY_WHILE_DEPTH`.
 pub const BLOCK_CONCURRENCY_DEPTH_MAX: usize = 64;
-/// workerd's text when a call would nest past the limit (actor-block-concurrency-depth-test.js).
-pub const BLOCK_CONCURRENCY_TOO_DEEP: &str = "blockConcurrencyWhile() calls are nested too deeply.";
+/// A `blockConcurrencyWhile()` call would nest past the limit (workerd's text, from
+/// actor-block-concurrency-depth-test.js).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("blockConcurrencyWhile() calls are nested too deeply.")]
+pub struct NestedTooDeeply;
 
 /// worker.c++: a storage operation that hangs this long resets the object.
 pub const STORAGE_TIMEOUT_MS: u64 = 30_000;
@@ -286,12 +289,12 @@ impl IoState {
     }
 
     /// `blockConcurrencyWhile()` starts a callback: from now on only what it starts gets in.
-    pub fn block_concurrency_enter(&mut self) -> Result<(), String> {
+    pub fn block_concurrency_enter(&mut self) -> Result<(), NestedTooDeeply> {
         let ids = self.next_ids();
         let depth = match self.object_mut() {
             Some(object) => {
                 if object.blocking.len() >= BLOCK_CONCURRENCY_DEPTH_MAX {
-                    return Err(BLOCK_CONCURRENCY_TOO_DEEP.to_string());
+                    return Err(NestedTooDeeply);
                 }
                 object.blocking.push(ids);
                 object.blocking.len()

@@ -9,11 +9,22 @@ use crate::socket::Frame;
 use crate::socket::hibernation::SocketEvent;
 use rquickjs::{IntoJs, Value};
 
+/// Why an isolate cannot host a Durable Object.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostObjectError {
+    /// The Worker cannot host it (it does not export the class, …): the runtime's text.
+    #[error("{0}")]
+    Refused(String),
+    /// The engine failed while setting the object up.
+    #[error("{0}")]
+    Engine(String),
+}
+
 impl Isolate {
     /// Makes this isolate the home of one Durable Object: from now on calls are delivered with
     /// [`Isolate::enqueue`], behind the object's input gate. Fails when the Worker does not
     /// export the class.
-    pub fn host_object(&mut self, spec: ObjectSpec) -> Result<(), String> {
+    pub fn host_object(&mut self, spec: ObjectSpec) -> Result<(), HostObjectError> {
         let class = spec.class_name.clone();
         let (id, name, sqlite) = (spec.address.id.clone(), spec.name.clone(), spec.sqlite);
         self.io.borrow_mut().object = Some(Box::new(ObjectIo::new(spec)));
@@ -23,10 +34,10 @@ impl Isolate {
                 .host_object
                 .clone()
                 .restore(&ctx)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| HostObjectError::Engine(e.to_string()))?;
             f.call::<_, Option<String>>((class, id, name, sqlite))
-                .map_err(|e| engine_error(&ctx, e).to_string())?
-                .map_or(Ok(()), Err)
+                .map_err(|e| HostObjectError::Engine(engine_error(&ctx, e).to_string()))?
+                .map_or(Ok(()), |message| Err(HostObjectError::Refused(message)))
         })
     }
 
