@@ -1,6 +1,7 @@
 //! Scenarios: the YAML a user writes, and running it.
 
 pub mod client;
+mod cron;
 pub mod duration;
 pub mod expect;
 pub mod expect_spec;
@@ -9,6 +10,7 @@ pub mod model;
 pub mod run;
 pub mod shrink;
 pub mod sweep;
+mod validate;
 
 pub use duration::Duration;
 pub use expect_spec::{Checker, ExpectSpec, LinearizableSpec};

@@ -9,7 +9,7 @@ use edgesim_runtime::Plan;
 use serde::{Deserialize, Serialize};
 
 use super::duration::Duration;
-use super::expect_spec::{Checker, ExpectSpec};
+use super::expect_spec::ExpectSpec;
 use edgesim_runtime::diagnostic::Located;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -312,216 +312,8 @@ impl LoadedScenario {
             dir,
             scenario,
         };
-        loaded.validate(text)?;
+        super::validate::validate(&loaded, text)?;
         Ok(loaded)
-    }
-
-    fn validate(&self, text: &str) -> Result<(), ScenarioError> {
-        let s = &self.scenario;
-        let at = |needle: &str, message: String| {
-            let (line, column) = locate(text, needle);
-            ScenarioError::Invalid(Located {
-                file: self.file.clone(),
-                line,
-                column,
-                message,
-            })
-        };
-        if s.platform.isolates_per_colo_max == Some(0) {
-            return Err(at(
-                "isolates_per_colo_max:",
-                "platform.isolates_per_colo_max must be at least 1".to_string(),
-            ));
-        }
-        if let Some(loss) = s.platform.network.loss
-            && !(0.0..1.0).contains(&loss)
-        {
-            return Err(at(
-                "loss:",
-                format!("platform.network.loss must be from 0 up to (not including) 1, got {loss}"),
-            ));
-        }
-        let colo_names: Vec<&str> = s.colos.iter().map(ColoSpec::name).collect();
-        for (i, f) in s.faults.iter().enumerate() {
-            if let Err(message) = f.fault(&colo_names) {
-                let needle = match (&f.crash, &f.partition, &f.latency_spike) {
-                    (Some(target), _, _) => target.as_str(),
-                    (_, Some(_), _) => "partition:",
-                    (_, _, Some(_)) => "latency_spike:",
-                    _ => "faults:",
-                };
-                return Err(at(needle, format!("fault {}: {message}", i + 1)));
-            }
-        }
-        for c in &s.colos {
-            if let ColoSpec::Name(name) = c
-                && crate::world::colos::built_in(name).is_none()
-            {
-                let known: Vec<&str> = crate::world::colos::built_in_names().take(8).collect();
-                return Err(at(
-                    name,
-                    format!(
-                        "unknown colo {name:?}: use an IATA code edgesim knows ({}, …) or give {{ name, lat, lon }}",
-                        known.join(", ")
-                    ),
-                ));
-            }
-        }
-        let colos: Vec<&str> = s.colos.iter().map(ColoSpec::name).collect();
-        for (i, t) in s.traffic.iter().enumerate() {
-            if !s.workers.contains_key(&t.worker) {
-                let known: Vec<&String> = s.workers.keys().collect();
-                return Err(at(
-                    &t.worker,
-                    format!(
-                        "traffic item {}: unknown worker {:?}; the scenario defines {known:?}",
-                        i + 1,
-                        t.worker
-                    ),
-                ));
-            }
-            if !colos.is_empty() && !colos.contains(&t.colo.as_str()) {
-                return Err(at(
-                    &t.colo,
-                    format!(
-                        "traffic item {}: colo {:?} is not in `colos` {colos:?}",
-                        i + 1,
-                        t.colo
-                    ),
-                ));
-            }
-            if colos.is_empty() && crate::world::colos::built_in(&t.colo).is_none() {
-                return Err(at(
-                    &t.colo,
-                    format!(
-                        "traffic item {}: unknown colo {:?}: use an IATA code edgesim knows, or list it under `colos` with lat and lon",
-                        i + 1,
-                        t.colo
-                    ),
-                ));
-            }
-            if let Some(ws) = &t.websocket
-                && (ws.repeat == 0 || ws.every.is_some_and(|d| d.ms == 0))
-            {
-                return Err(at(
-                    "websocket:",
-                    format!(
-                        "traffic item {}: `websocket.repeat` must be at least 1 and `websocket.every` longer than 0ms",
-                        i + 1
-                    ),
-                ));
-            }
-            if !t.carry.is_empty() && t.session.is_none() {
-                return Err(at(
-                    "carry:",
-                    format!(
-                        "traffic item {}: `carry` needs `session` (the client that carries the headers)",
-                        i + 1
-                    ),
-                ));
-            }
-            if t.session.is_some() && t.count != 1 {
-                return Err(at(
-                    "count:",
-                    format!(
-                        "traffic item {}: a session's client sends one request at a time; drop `count`",
-                        i + 1
-                    ),
-                ));
-            }
-            if !(1..=10_000).contains(&t.count) {
-                return Err(at(
-                    "count:",
-                    format!("traffic item {}: `count` must be from 1 to 10000", i + 1),
-                ));
-            }
-            if t.ramp_to.is_some() && t.rate.is_none() {
-                return Err(at(
-                    "ramp_to:",
-                    format!(
-                        "traffic item {}: `ramp_to` needs `rate` (the rate the ramp starts from)",
-                        i + 1
-                    ),
-                ));
-            }
-            if t.rate.is_some() && (t.at.is_some() || t.every.is_some()) {
-                return Err(at(
-                    &t.worker,
-                    format!(
-                        "traffic item {}: give one of `at`, `every` or `rate`",
-                        i + 1
-                    ),
-                ));
-            }
-            if t.rate.is_some() && t.until.is_none() && s.duration.is_none() {
-                return Err(at(
-                    &t.worker,
-                    format!(
-                        "traffic item {}: a `rate` item needs `until`, or the scenario a `duration`",
-                        i + 1
-                    ),
-                ));
-            }
-            match (t.at, t.every.or(t.rate.map(|_| Duration::from_ms(1)))) {
-                (Some(_), Some(_)) => {
-                    return Err(at(
-                        &t.worker,
-                        format!(
-                            "traffic item {}: give either `at` or `every`, not both",
-                            i + 1
-                        ),
-                    ));
-                }
-                (None, None) => {
-                    return Err(at(
-                        &t.worker,
-                        format!(
-                            "traffic item {}: needs `at` (one request) or `every` (repeating)",
-                            i + 1
-                        ),
-                    ));
-                }
-                (None, Some(every)) if every.ms == 0 => {
-                    return Err(at(
-                        "every:",
-                        format!("traffic item {}: `every` must be longer than 0ms", i + 1),
-                    ));
-                }
-                (None, Some(_)) if t.until.is_none() && s.duration.is_none() => {
-                    return Err(at(
-                        &t.worker,
-                        format!(
-                            "traffic item {}: a repeating item needs `until`, or the scenario a `duration`",
-                            i + 1
-                        ),
-                    ));
-                }
-                _ => {}
-            }
-        }
-        for (i, e) in s.expect.iter().enumerate() {
-            if let Checker::Linearizable(spec) = &e.checker
-                && let Some(model) = spec.model.as_deref()
-                && crate::check::linearizable::Model::parse(model).is_none()
-            {
-                return Err(at(
-                    model,
-                    format!(
-                        "expectation {}: unknown model {model:?}; use `counter` or `register`",
-                        i + 1
-                    ),
-                ));
-            }
-            if let Some(label) = &e.label
-                && !s.traffic.iter().any(|t| t.label.as_ref() == Some(label))
-            {
-                return Err(at(
-                    label,
-                    format!("expectation {}: no traffic item has label {label:?}", i + 1),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// The run's colos: the `colos` list, or else every colo the traffic uses.
@@ -571,7 +363,7 @@ impl LoadedScenario {
 
 /// 1-based line and column of the first occurrence of `needle` after the document start, or
 /// (1, 1) when it is not found.
-fn locate(text: &str, needle: &str) -> (usize, usize) {
+pub(super) fn locate(text: &str, needle: &str) -> (usize, usize) {
     match text.find(needle) {
         Some(offset) => edgesim_runtime::engine::modules::line_col(text, offset),
         None => (1, 1),

@@ -8,17 +8,17 @@ use std::time::Duration as StdDuration;
 
 use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
 use edgesim_runtime::{Limits, Plan};
-use futures::channel::oneshot;
 use serde::Serialize;
 
 pub use super::client::{RequestRecord, SocketStats};
 use super::client::{Sending, Shared, Slot, Turns};
+use super::cron::{CronFiring, cron_firings, fire_cron};
 use super::fault::Fault;
 use super::model::{LoadedScenario, TrafficSpec};
 use crate::durable_objects::WorkerUnit;
 use crate::host::DEFAULT_EPOCH_MS;
 use crate::platform::Platform;
-use crate::pool::{Delivery, Job, Pool, PoolContext, ServeError};
+use crate::pool::{Pool, PoolContext, ServeError};
 use crate::trace::{Trace, TraceEvent};
 
 #[derive(Debug, thiserror::Error)]
@@ -149,259 +149,25 @@ pub(crate) fn send_times(
     }
 }
 
+/// One Worker of the run: its definition and the limits it runs under.
+type Workers = BTreeMap<String, (Rc<WorkerDefinition>, Limits)>;
+
+/// Runs `loaded` under `seed`: load the Workers, plan what happens when, simulate it, then
+/// check the expectations over what happened.
 pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let s = &loaded.scenario;
-    let mut definitions = BTreeMap::new();
-    let mut limits = BTreeMap::new();
-    for name in s.workers.keys() {
-        let path = loaded.worker_path(name).unwrap_or_default();
-        let def = WorkerDefinition::load(&path).map_err(|source| RunError::Worker {
-            name: name.clone(),
-            source,
-        })?;
-        let mut l: Limits = def.limits(s.platform.plan.unwrap_or(Plan::Paid), s.platform.cpu_ms);
-        if let Some(ms) = s.platform.runaway_cpu_ms {
-            l.runaway_cpu_limit_ms = ms;
-        }
-        limits.insert(name.clone(), l);
-        definitions.insert(name.clone(), Rc::new(def));
-    }
-    // Binding name -> Durable Object namespace, for the checkers that name a binding.
-    let object_namespaces: BTreeMap<String, String> = definitions
-        .values()
-        .flat_map(|d| d.bindings())
-        .filter_map(|b| match b {
-            edgesim_runtime::bindings::Binding::DurableObject {
-                name, namespace, ..
-            } => Some((name, namespace)),
-            _ => None,
-        })
-        .collect();
+    let workers = load_workers(loaded)?;
+    let object_namespaces = object_namespaces(&workers);
+    let plan = RunPlan::new(loaded, seed, &workers)?;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
-    let duration_ms = s.duration.map(|d| d.ms);
-    let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
-    let colos = loaded.colos();
-    let idle_evict_ms = s.platform.isolate_idle_timeout.map(|d| d.ms);
-    let isolates_per_colo_max = s.platform.isolates_per_colo_max;
-    let kv_config = loaded.kv_config();
-    let replication_lag = s.platform.d1.replication_lag;
-    let jitter_ms_max = s.platform.network.jitter.map_or(0, |d| d.ms);
-    let loss = s.platform.network.loss.unwrap_or(0.0);
-    let last_send_ms = s
-        .traffic
-        .iter()
-        .enumerate()
-        .flat_map(|(i, t)| send_times(t, duration_ms, seed, i))
-        .max()
-        .unwrap_or(0);
-    let firings = cron_firings(&definitions, epoch_ms, duration_ms.unwrap_or(last_send_ms))?;
-    let colo_names: Vec<&str> = s.colos.iter().map(|c| c.name()).collect();
-    let faults: Vec<(u64, Fault)> = s
-        .faults
-        .iter()
-        .filter_map(|f| f.fault(&colo_names).ok().map(|fault| (f.at.ms, fault)))
-        .collect();
-    let cron_colo = colos
-        .first()
-        .map(|c| c.name.clone())
-        .unwrap_or_else(|| "LHR".into());
-    let (records, scheduled, trace, startup_error) = runtime.block_on(async move {
-        let start = madsim::time::Instant::now();
-        let platform = Rc::new(Platform::new(seed, epoch_ms, start, &colos, kv_config));
-        let trace = platform.trace.clone();
-        if let Some(lag) = replication_lag {
-            platform.d1.replication_lag_ms.set(lag.ms);
-        }
-        platform.link_noise.set(jitter_ms_max, loss);
-        for (name, definition) in &definitions {
-            platform.queues.register(&WorkerUnit {
-                definition: definition.clone(),
-                limits: limits[name].clone(),
-            });
-        }
-        let ctx = Rc::new(PoolContext {
-            run_seed: seed,
-            platform: platform.clone(),
-            idle_evict_ms,
-            warm_isolates: crate::warm_isolates::WarmIsolates::new(isolates_per_colo_max),
-        });
-        for (at_ms, fault) in faults {
-            let platform = platform.clone();
-            madsim::task::spawn_local(async move {
-                madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
-                platform.record(TraceEvent::Fault {
-                    at_ms,
-                    fault: fault.describe(),
-                });
-                match fault {
-                    Fault::CrashObjectHosts { colo, for_ms } => {
-                        platform.objects.crash_colo(&colo, at_ms, for_ms)
-                    }
-                    Fault::CrashColo { colo, for_ms } => platform.crash_colo(&colo, at_ms, for_ms),
-                    Fault::FailStorageWrites(n) => platform.objects.fail_next_commits(n),
-                    Fault::Partition {
-                        from,
-                        to,
-                        both_ways,
-                        for_ms,
-                    } => platform
-                        .faults
-                        .partition(from, to, both_ways, at_ms, for_ms),
-                    Fault::LatencySpike {
-                        between: (a, b),
-                        add_ms,
-                        for_ms,
-                    } => platform.faults.spike(a, b, add_ms, at_ms, for_ms),
-                }
-            });
-        }
-        let pool = Rc::new(RefCell::new(Pool::new(ctx)));
-        let records: Rc<RefCell<Vec<Slot>>> = Rc::default();
-        let startup_error: Rc<RefCell<Option<ServeError>>> = Rc::default();
-        let mut clients = Vec::new();
-        let mut next_id = 0u64;
-        let shared = Rc::new(Shared {
-            start,
-            platform: platform.clone(),
-            pool: pool.clone(),
-            workers: definitions
-                .iter()
-                .map(|(name, d)| (name.clone(), (d.clone(), limits[name].clone())))
-                .collect(),
-            records: records.clone(),
-            startup_error: startup_error.clone(),
-            tls: s.platform.tls.clone(),
-        });
-        let schedule: Vec<(usize, Vec<u64>)> = s
-            .traffic
-            .iter()
-            .enumerate()
-            .map(|(ti, t)| {
-                let times = send_times(t, duration_ms, seed, ti);
-                let burst = times
-                    .iter()
-                    .flat_map(|at| std::iter::repeat_n(*at, t.count as usize))
-                    .collect();
-                (ti, burst)
-            })
-            .collect();
-        let mut turns = Turns::plan(
-            schedule
-                .iter()
-                .filter_map(|(ti, burst)| {
-                    let name = s.traffic[*ti].session.clone()?;
-                    Some(
-                        burst
-                            .iter()
-                            .enumerate()
-                            .map(move |(k, at)| (*at, *ti, k, name.clone())),
-                    )
-                })
-                .flatten()
-                .collect(),
-        );
-        for (ti, burst) in schedule {
-            for (k, at_ms) in burst.into_iter().enumerate() {
-                next_id += 1;
-                let sending = Sending {
-                    id: next_id,
-                    item: ti,
-                    repetition: k,
-                    at_ms,
-                };
-                clients.push(madsim::task::spawn_local(super::client::request(
-                    shared.clone(),
-                    s.traffic[ti].clone(),
-                    sending,
-                    turns.take(ti, k),
-                )));
-            }
-        }
-        let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
-        for (at_ms, worker, cron) in firings {
-            next_id += 1;
-            let id = next_id;
-            let (def, lim, pool, trace, scheduled, startup_error, colo) = (
-                definitions[&worker].clone(),
-                limits[&worker].clone(),
-                pool.clone(),
-                trace.clone(),
-                scheduled.clone(),
-                startup_error.clone(),
-                cron_colo.clone(),
-            );
-            clients.push(madsim::task::spawn_local(async move {
-                madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
-                trace.borrow_mut().push(TraceEvent::Scheduled {
-                    at_ms,
-                    id,
-                    colo: colo.clone(),
-                    worker: worker.clone(),
-                    cron: cron.clone(),
-                });
-                let index = scheduled.borrow().len();
-                let scheduled_time_ms = epoch_ms + at_ms;
-                scheduled.borrow_mut().push(ScheduledRecord {
-                    at_ms,
-                    colo: colo.clone(),
-                    worker: worker.clone(),
-                    cron: cron.clone(),
-                    scheduled_time_ms,
-                    outcome: None,
-                    cpu_used_ms: 0.0,
-                });
-                let (reply, answer) = oneshot::channel();
-                let event = Delivery::Scheduled {
-                    cron,
-                    scheduled_time_ms,
-                };
-                pool.borrow_mut().send(
-                    &colo,
-                    &worker,
-                    &def,
-                    &lim,
-                    Job {
-                        id,
-                        arrived_ms: at_ms,
-                        event,
-                        reply,
-                    },
-                );
-                match answer.await {
-                    Ok(Ok(served)) => {
-                        let mut records = scheduled.borrow_mut();
-                        records[index].outcome = Some(served.report.outcome.as_str().to_string());
-                        records[index].cpu_used_ms = served.report.cpu_used_ms;
-                    }
-                    Ok(Err(e)) => {
-                        startup_error.borrow_mut().get_or_insert(e);
-                    }
-                    Err(_) => {}
-                }
-            }));
-        }
-        let all = futures::future::join_all(clients);
-        match duration_ms {
-            Some(ms) => {
-                let _ = madsim::time::timeout(StdDuration::from_millis(ms), all).await;
-            }
-            None => {
-                all.await;
-            }
-        }
-        let records = records.borrow().clone();
-        let scheduled = scheduled.borrow().clone();
-        let trace = trace.borrow().clone();
-        let startup_error = startup_error.borrow().clone();
-        (records, scheduled, trace, startup_error)
-    });
-    if let Some(e) = startup_error {
+    let happened = runtime.block_on(simulate(loaded, seed, workers, plan));
+    if let Some(e) = happened.startup_error {
         return Err(RunError::Startup(e));
     }
-    let mut records = records;
+    let mut records = happened.records;
     records.sort_by_key(|(at, ti, k, _)| (*at, *ti, *k));
     let requests: Vec<RequestRecord> = records.into_iter().map(|(.., r)| r).collect();
-    let mut trace = trace;
+    let mut trace = happened.trace;
     let verdicts: Vec<Verdict> = s
         .expect
         .iter()
@@ -418,42 +184,268 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         scenario: s.name.clone(),
         seed,
         requests,
-        scheduled,
+        scheduled: happened.scheduled,
         verdicts,
         trace,
     })
 }
 
-/// When each Worker's cron triggers fire during the run: (ms after the start, Worker, cron),
-/// in time order. Cron times are UTC, as on the platform; neither a time equal to the start
-/// (the Worker is deployed then) nor one at the end of the run (it could not finish) fires.
-fn cron_firings(
-    definitions: &BTreeMap<String, Rc<WorkerDefinition>>,
+/// Every Worker the scenario names, from its wrangler config, with the platform's limits.
+fn load_workers(loaded: &LoadedScenario) -> Result<Workers, RunError> {
+    let s = &loaded.scenario;
+    let mut workers = BTreeMap::new();
+    for name in s.workers.keys() {
+        let path = loaded.worker_path(name).unwrap_or_default();
+        let def = WorkerDefinition::load(&path).map_err(|source| RunError::Worker {
+            name: name.clone(),
+            source,
+        })?;
+        let mut limits = def.limits(s.platform.plan.unwrap_or(Plan::Paid), s.platform.cpu_ms);
+        if let Some(ms) = s.platform.runaway_cpu_ms {
+            limits.runaway_cpu_limit_ms = ms;
+        }
+        workers.insert(name.clone(), (Rc::new(def), limits));
+    }
+    Ok(workers)
+}
+
+/// Binding name -> Durable Object namespace, for the checkers that name a binding.
+fn object_namespaces(workers: &Workers) -> BTreeMap<String, String> {
+    workers
+        .values()
+        .flat_map(|(d, _)| d.bindings())
+        .filter_map(|b| match b {
+            edgesim_runtime::bindings::Binding::DurableObject {
+                name, namespace, ..
+            } => Some((name, namespace)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the run will do and when, decided before the simulation starts.
+struct RunPlan {
+    duration_ms: Option<u64>,
     epoch_ms: u64,
-    until_ms: u64,
-) -> Result<Vec<(u64, String, String)>, RunError> {
-    let mut out = Vec::new();
-    for (name, def) in definitions {
-        for cron in def.config.triggers.iter().flat_map(|t| t.crons.iter()) {
-            let invalid = |message: String| RunError::Cron {
-                name: name.clone(),
-                cron: cron.clone(),
-                message,
-            };
-            let schedule: croner::Cron = cron
-                .parse()
-                .map_err(|e: croner::errors::CronError| invalid(e.to_string()))?;
-            let start = chrono::DateTime::from_timestamp_millis(epoch_ms as i64)
-                .ok_or_else(|| invalid("start time out of range".into()))?;
-            for next in schedule.iter_after(start) {
-                let at_ms = (next.timestamp_millis() as u64).saturating_sub(epoch_ms);
-                if at_ms >= until_ms {
-                    break;
-                }
-                out.push((at_ms, name.clone(), cron.clone()));
-            }
+    colos: Vec<crate::world::Colo>,
+    faults: Vec<(u64, Fault)>,
+    /// (ms after the start, Worker, cron), in time order.
+    firings: Vec<(u64, String, String)>,
+    /// Where cron triggers run: the first colo of the run.
+    cron_colo: String,
+}
+
+impl RunPlan {
+    fn new(loaded: &LoadedScenario, seed: u64, workers: &Workers) -> Result<RunPlan, RunError> {
+        let s = &loaded.scenario;
+        let duration_ms = s.duration.map(|d| d.ms);
+        let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
+        let colos = loaded.colos();
+        let last_send_ms = s
+            .traffic
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| send_times(t, duration_ms, seed, i))
+            .max()
+            .unwrap_or(0);
+        let definitions: BTreeMap<String, Rc<WorkerDefinition>> = workers
+            .iter()
+            .map(|(name, (d, _))| (name.clone(), d.clone()))
+            .collect();
+        let firings = cron_firings(&definitions, epoch_ms, duration_ms.unwrap_or(last_send_ms))?;
+        let colo_names: Vec<&str> = s.colos.iter().map(|c| c.name()).collect();
+        let faults = s
+            .faults
+            .iter()
+            .filter_map(|f| f.fault(&colo_names).ok().map(|fault| (f.at.ms, fault)))
+            .collect();
+        let cron_colo = colos
+            .first()
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| "LHR".into());
+        Ok(RunPlan {
+            duration_ms,
+            epoch_ms,
+            colos,
+            faults,
+            firings,
+            cron_colo,
+        })
+    }
+}
+
+/// What a simulation left behind.
+struct Happened {
+    records: Vec<Slot>,
+    scheduled: Vec<ScheduledRecord>,
+    trace: Trace,
+    startup_error: Option<ServeError>,
+}
+
+/// The simulation itself: the platform, its faults, the traffic and the cron triggers, each a
+/// task on madsim's seeded executor, run until `duration` (or until every client is done).
+/// The order tasks are spawned in is part of the seed's meaning: faults, then traffic, then
+/// crons.
+async fn simulate(loaded: &LoadedScenario, seed: u64, workers: Workers, plan: RunPlan) -> Happened {
+    let s = &loaded.scenario;
+    let start = madsim::time::Instant::now();
+    let platform = Rc::new(Platform::new(
+        seed,
+        plan.epoch_ms,
+        start,
+        &plan.colos,
+        loaded.kv_config(),
+    ));
+    if let Some(lag) = s.platform.d1.replication_lag {
+        platform.d1.replication_lag_ms.set(lag.ms);
+    }
+    let jitter_ms_max = s.platform.network.jitter.map_or(0, |d| d.ms);
+    platform
+        .link_noise
+        .set(jitter_ms_max, s.platform.network.loss.unwrap_or(0.0));
+    for (definition, limits) in workers.values() {
+        platform.queues.register(&WorkerUnit {
+            definition: definition.clone(),
+            limits: limits.clone(),
+        });
+    }
+    let ctx = Rc::new(PoolContext {
+        run_seed: seed,
+        platform: platform.clone(),
+        idle_evict_ms: s.platform.isolate_idle_timeout.map(|d| d.ms),
+        warm_isolates: crate::warm_isolates::WarmIsolates::new(s.platform.isolates_per_colo_max),
+    });
+    spawn_faults(&platform, start, plan.faults);
+    let shared = Rc::new(Shared {
+        start,
+        platform: platform.clone(),
+        pool: Rc::new(RefCell::new(Pool::new(ctx))),
+        workers,
+        records: Rc::default(),
+        startup_error: Rc::default(),
+        tls: s.platform.tls.clone(),
+    });
+    let mut clients = spawn_traffic(&shared, loaded, seed, plan.duration_ms);
+    let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
+    let first_cron_id = clients.len() as u64;
+    for (k, (at_ms, worker, cron)) in plan.firings.into_iter().enumerate() {
+        let firing = CronFiring {
+            id: first_cron_id + k as u64 + 1,
+            at_ms,
+            worker,
+            cron,
+            colo: plan.cron_colo.clone(),
+            scheduled_time_ms: plan.epoch_ms + at_ms,
+        };
+        clients.push(madsim::task::spawn_local(fire_cron(
+            shared.clone(),
+            scheduled.clone(),
+            firing,
+        )));
+    }
+    let all = futures::future::join_all(clients);
+    match plan.duration_ms {
+        Some(ms) => {
+            let _ = madsim::time::timeout(StdDuration::from_millis(ms), all).await;
+        }
+        None => {
+            all.await;
         }
     }
-    out.sort();
-    Ok(out)
+    Happened {
+        records: shared.records.borrow().clone(),
+        scheduled: scheduled.borrow().clone(),
+        trace: platform.trace.borrow().clone(),
+        startup_error: shared.startup_error.borrow().clone(),
+    }
+}
+
+/// Each fault, as a task that waits for its time and then breaks what it names.
+fn spawn_faults(platform: &Rc<Platform>, start: madsim::time::Instant, faults: Vec<(u64, Fault)>) {
+    for (at_ms, fault) in faults {
+        let platform = platform.clone();
+        madsim::task::spawn_local(async move {
+            madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
+            platform.record(TraceEvent::Fault {
+                at_ms,
+                fault: fault.describe(),
+            });
+            match fault {
+                Fault::CrashObjectHosts { colo, for_ms } => {
+                    platform.objects.crash_colo(&colo, at_ms, for_ms)
+                }
+                Fault::CrashColo { colo, for_ms } => platform.crash_colo(&colo, at_ms, for_ms),
+                Fault::FailStorageWrites(n) => platform.objects.fail_next_commits(n),
+                Fault::Partition {
+                    from,
+                    to,
+                    both_ways,
+                    for_ms,
+                } => platform
+                    .faults
+                    .partition(from, to, both_ways, at_ms, for_ms),
+                Fault::LatencySpike {
+                    between: (a, b),
+                    add_ms,
+                    for_ms,
+                } => platform.faults.spike(a, b, add_ms, at_ms, for_ms),
+            }
+        });
+    }
+}
+
+/// One client task per request the traffic sends (a burst is `count` requests at each time),
+/// numbered from 1 in traffic order; a session's requests wait for their turn.
+fn spawn_traffic(
+    shared: &Rc<Shared>,
+    loaded: &LoadedScenario,
+    seed: u64,
+    duration_ms: Option<u64>,
+) -> Vec<madsim::task::JoinHandle<()>> {
+    let traffic = &loaded.scenario.traffic;
+    let schedule: Vec<(usize, Vec<u64>)> = traffic
+        .iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let times = send_times(t, duration_ms, seed, ti);
+            let burst = times
+                .iter()
+                .flat_map(|at| std::iter::repeat_n(*at, t.count as usize))
+                .collect();
+            (ti, burst)
+        })
+        .collect();
+    let mut turns = Turns::plan(
+        schedule
+            .iter()
+            .filter_map(|(ti, burst)| {
+                let name = traffic[*ti].session.clone()?;
+                Some(
+                    burst
+                        .iter()
+                        .enumerate()
+                        .map(move |(k, at)| (*at, *ti, k, name.clone())),
+                )
+            })
+            .flatten()
+            .collect(),
+    );
+    let mut clients = Vec::new();
+    for (ti, burst) in schedule {
+        for (k, at_ms) in burst.into_iter().enumerate() {
+            let sending = Sending {
+                id: clients.len() as u64 + 1,
+                item: ti,
+                repetition: k,
+                at_ms,
+            };
+            clients.push(madsim::task::spawn_local(super::client::request(
+                shared.clone(),
+                traffic[ti].clone(),
+                sending,
+                turns.take(ti, k),
+            )));
+        }
+    }
+    clients
 }
