@@ -135,6 +135,17 @@ enum Next {
     Socket(SocketEvent),
 }
 
+/// What the task's loop keeps between events: the object's isolate, when it has one, the
+/// invocations it waits on, and where its alarm stands.
+#[derive(Default)]
+struct Live {
+    isolate: Option<Isolate>,
+    waiting: BTreeMap<InvocationId, Waiter>,
+    alarm_running: bool,
+    /// The next retry of a failed alarm.
+    retry: Option<AlarmAttempt>,
+}
+
 /// The next alarm attempt: when (ms since the epoch), which retry, for which scheduled time.
 #[derive(Clone, Copy)]
 struct AlarmAttempt {
@@ -205,198 +216,228 @@ impl ObjectTask {
         Ok(isolate)
     }
 
+    /// The object's life: one event at a time — a call, a crash, its alarm, an idle eviction,
+    /// a hibernated socket's message, or something its isolate did — until its inbox closes.
     async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Inbound>) {
-        let mut isolate: Option<Isolate> = None;
-        let mut waiting: BTreeMap<InvocationId, Waiter> = BTreeMap::new();
-        let mut alarm_running = false;
-        let mut retry: Option<AlarmAttempt> = None;
+        let mut live = Live::default();
         loop {
-            let had_isolate = isolate.is_some();
-            let next_alarm = if alarm_running {
-                None
-            } else {
-                retry.or_else(|| {
-                    let at_ms = self.platform.objects.alarm_of(&self.address)?;
-                    Some(AlarmAttempt {
-                        at_ms,
-                        retry_count: 0,
-                        scheduled_ms: at_ms,
-                    })
-                })
-            };
-            let busy = !waiting.is_empty();
+            let had_isolate = live.isolate.is_some();
+            let next_alarm = self.next_alarm(&live);
             let hibernatable = !self.hibernation.borrow().is_empty();
-            let idle_limit_ms = if hibernatable {
-                HIBERNATE_AFTER_MS
-            } else {
-                self.evict_after_ms
-            };
-            let evict_at_ms =
-                (isolate.is_some() && !busy).then_some(self.last_active_ms + idle_limit_ms);
-            let next = {
-                let now_ms = self.platform.now_ms();
-                let elapsed_ms = self.platform.elapsed_ms();
-                let evict = async {
-                    match evict_at_ms {
-                        Some(at) => {
-                            let wait = at.saturating_sub(elapsed_ms);
-                            madsim::time::sleep(Duration::from_millis(wait)).await
-                        }
-                        None => std::future::pending().await,
-                    }
-                };
-                let mut evict = Box::pin(evict.fuse());
-                // Outputs of finished calls (WebSocket sends, commits) still need the loop.
-                let event = async {
-                    match isolate.as_mut() {
-                        Some(iso) if busy || !iso.is_idle() => iso.next_event().await,
-                        _ => std::future::pending().await,
-                    }
-                };
-                let alarm = async {
-                    match next_alarm {
-                        Some(a) => {
-                            let wait = a.at_ms.saturating_sub(now_ms);
-                            madsim::time::sleep(Duration::from_millis(wait)).await
-                        }
-                        None => std::future::pending().await,
-                    }
-                };
-                let sockets = async {
-                    if hibernatable {
-                        next_socket_event(&self.hibernation, &self.platform).await
-                    } else {
-                        std::future::pending().await
-                    }
-                };
-                let mut event = Box::pin(event.fuse());
-                let mut alarm = Box::pin(alarm.fuse());
-                let mut sockets = Box::pin(sockets.fuse());
-                futures::select_biased! {
-                    e = event => Next::Event(e),
-                    j = inbox.next() => Next::Job(j),
-                    s = sockets => Next::Socket(s),
-                    () = alarm => Next::Alarm,
-                    () = evict => Next::Evict,
-                }
-            };
+            let next = self
+                .next(&mut live, &mut inbox, next_alarm, hibernatable)
+                .await;
             if !matches!(next, Next::Evict | Next::Event(None)) {
                 self.last_active_ms = self.platform.elapsed_ms();
             }
             match next {
                 Next::Job(None) => return,
-                Next::Job(Some(Inbound::Crash)) => {
-                    self.hibernation.borrow_mut().disconnect_all();
-                    if isolate.take().is_some() || !waiting.is_empty() {
-                        self.on_event(
-                            IsolateEvent::ObjectReset {
-                                reason: ResetReason::ConnectionLost,
-                            },
-                            &mut waiting,
-                            &mut alarm_running,
-                            &mut retry,
-                        );
-                    }
-                }
-                Next::Job(Some(Inbound::Job(job))) => {
-                    if waiting.len() >= self.platform.objects.queued_calls_max.get() {
-                        let _ = job.reply.send(Err(ObjectCallError::overloaded()));
-                        continue;
-                    }
-                    if self.name.is_none() {
-                        self.name = job.name.clone();
-                    }
-                    let kind = match job.kind {
-                        ObjectCallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
-                        ObjectCallKind::Rpc { method, args } => {
-                            InvocationKind::Rpc { method, args }
-                        }
-                    };
-                    match self.ensure(&mut isolate).await {
-                        Ok(iso) => {
-                            let id = iso.enqueue(kind);
-                            waiting.insert(id, Waiter::Call(Some(job.reply)));
-                        }
-                        Err(e) => {
-                            let _ = job
-                                .reply
-                                .send(Err(ObjectCallError::platform(e.to_string())));
-                        }
-                    }
-                }
+                Next::Job(Some(Inbound::Crash)) => self.crashed(&mut live),
+                Next::Job(Some(Inbound::Job(job))) => self.call(&mut live, job).await,
                 Next::Alarm => {
-                    let Some(attempt) = next_alarm else { continue };
-                    if retry.take().is_none() {
-                        self.platform.objects.take_alarm(
-                            &self.address,
-                            attempt.scheduled_ms,
-                            self.platform.persist.as_ref(),
-                        );
-                    }
-                    let kind = InvocationKind::Alarm {
-                        retry_count: attempt.retry_count,
-                        scheduled_time_ms: attempt.scheduled_ms,
-                    };
-                    if let Ok(iso) = self.ensure(&mut isolate).await {
-                        let id = iso.enqueue(kind);
-                        waiting.insert(
-                            id,
-                            Waiter::Alarm {
-                                retry_count: attempt.retry_count,
-                                scheduled_ms: attempt.scheduled_ms,
-                            },
-                        );
-                        alarm_running = true;
+                    if let Some(attempt) = next_alarm {
+                        self.ring_alarm(&mut live, attempt).await;
                     }
                 }
-                Next::Evict => {
-                    if isolate.take().is_some() {
-                        let (at_ms, namespace, object) = (
-                            self.platform.elapsed_ms(),
-                            self.address.namespace.clone(),
-                            short_id(&self.address.id),
-                        );
-                        self.record(if hibernatable {
-                            TraceEvent::ObjectHibernated {
-                                at_ms,
-                                namespace,
-                                object,
-                            }
-                        } else {
-                            TraceEvent::ObjectEvicted {
-                                at_ms,
-                                namespace,
-                                object,
-                            }
-                        });
-                    }
-                }
-                Next::Socket(event) => {
-                    let waiter = Waiter::Socket {
-                        socket: event.socket(),
-                        close: event.ends_connection(),
-                    };
-                    if let Ok(iso) = self.ensure(&mut isolate).await {
-                        let id = iso.enqueue(InvocationKind::SocketEvent(event));
-                        waiting.insert(id, waiter);
-                    }
-                }
+                Next::Evict => self.evict(&mut live, hibernatable),
+                Next::Socket(event) => self.socket_event(&mut live, event).await,
                 Next::Event(None) => {}
                 Next::Event(Some(event)) => {
-                    let reset = self.on_event(event, &mut waiting, &mut alarm_running, &mut retry);
-                    if reset {
-                        isolate = None;
+                    if self.on_event(event, &mut live) {
+                        live.isolate = None;
                     }
                 }
             }
-            if isolate.as_ref().is_some_and(Isolate::is_condemned) && waiting.is_empty() {
-                isolate = None;
+            if live.isolate.as_ref().is_some_and(Isolate::is_condemned) && live.waiting.is_empty() {
+                live.isolate = None;
             }
-            if had_isolate && isolate.is_none() {
+            if had_isolate && live.isolate.is_none() {
                 // Whatever way the isolate went (reset, crash, eviction), its commits in
                 // flight went with it.
                 self.platform.objects.discard_unconfirmed(&self.address);
             }
+        }
+    }
+
+    /// The alarm attempt due next: a retry, else the alarm the object set; none while one runs.
+    fn next_alarm(&self, live: &Live) -> Option<AlarmAttempt> {
+        if live.alarm_running {
+            return None;
+        }
+        live.retry.or_else(|| {
+            let at_ms = self.platform.objects.alarm_of(&self.address)?;
+            Some(AlarmAttempt {
+                at_ms,
+                retry_count: 0,
+                scheduled_ms: at_ms,
+            })
+        })
+    }
+
+    /// Waits for whatever happens first, in this order of precedence when several are ready:
+    /// the isolate's own events, a call or crash, a hibernated socket's event, the alarm, and
+    /// eviction after the object sat idle.
+    async fn next(
+        &self,
+        live: &mut Live,
+        inbox: &mut mpsc::UnboundedReceiver<Inbound>,
+        next_alarm: Option<AlarmAttempt>,
+        hibernatable: bool,
+    ) -> Next {
+        let busy = !live.waiting.is_empty();
+        let idle_limit_ms = if hibernatable {
+            HIBERNATE_AFTER_MS
+        } else {
+            self.evict_after_ms
+        };
+        let evict_at_ms =
+            (live.isolate.is_some() && !busy).then_some(self.last_active_ms + idle_limit_ms);
+        let now_ms = self.platform.now_ms();
+        let elapsed_ms = self.platform.elapsed_ms();
+        let evict = async {
+            match evict_at_ms {
+                Some(at) => {
+                    let wait = at.saturating_sub(elapsed_ms);
+                    madsim::time::sleep(Duration::from_millis(wait)).await
+                }
+                None => std::future::pending().await,
+            }
+        };
+        let mut evict = Box::pin(evict.fuse());
+        // Outputs of finished calls (WebSocket sends, commits) still need the loop.
+        let event = async {
+            match live.isolate.as_mut() {
+                Some(iso) if busy || !iso.is_idle() => iso.next_event().await,
+                _ => std::future::pending().await,
+            }
+        };
+        let alarm = async {
+            match next_alarm {
+                Some(a) => {
+                    let wait = a.at_ms.saturating_sub(now_ms);
+                    madsim::time::sleep(Duration::from_millis(wait)).await
+                }
+                None => std::future::pending().await,
+            }
+        };
+        let sockets = async {
+            if hibernatable {
+                next_socket_event(&self.hibernation, &self.platform).await
+            } else {
+                std::future::pending().await
+            }
+        };
+        let mut event = Box::pin(event.fuse());
+        let mut alarm = Box::pin(alarm.fuse());
+        let mut sockets = Box::pin(sockets.fuse());
+        futures::select_biased! {
+            e = event => Next::Event(e),
+            j = inbox.next() => Next::Job(j),
+            s = sockets => Next::Socket(s),
+            () = alarm => Next::Alarm,
+            () = evict => Next::Evict,
+        }
+    }
+
+    /// The object's host crashed: its sockets drop, and what was running fails as lost.
+    fn crashed(&self, live: &mut Live) {
+        self.hibernation.borrow_mut().disconnect_all();
+        if live.isolate.take().is_some() || !live.waiting.is_empty() {
+            self.on_event(
+                IsolateEvent::ObjectReset {
+                    reason: ResetReason::ConnectionLost,
+                },
+                live,
+            );
+        }
+    }
+
+    /// A call arrives: refused when too many wait, else queued behind the input gate.
+    async fn call(&mut self, live: &mut Live, job: ObjectJob) {
+        if live.waiting.len() >= self.platform.objects.queued_calls_max.get() {
+            let _ = job.reply.send(Err(ObjectCallError::overloaded()));
+            return;
+        }
+        if self.name.is_none() {
+            self.name = job.name.clone();
+        }
+        let kind = match job.kind {
+            ObjectCallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
+            ObjectCallKind::Rpc { method, args } => InvocationKind::Rpc { method, args },
+        };
+        match self.ensure(&mut live.isolate).await {
+            Ok(iso) => {
+                let id = iso.enqueue(kind);
+                live.waiting.insert(id, Waiter::Call(Some(job.reply)));
+            }
+            Err(e) => {
+                let _ = job
+                    .reply
+                    .send(Err(ObjectCallError::platform(e.to_string())));
+            }
+        }
+    }
+
+    /// The alarm is due: taken from storage (unless this is a retry) and delivered.
+    async fn ring_alarm(&mut self, live: &mut Live, attempt: AlarmAttempt) {
+        if live.retry.take().is_none() {
+            self.platform.objects.take_alarm(
+                &self.address,
+                attempt.scheduled_ms,
+                self.platform.persist.as_ref(),
+            );
+        }
+        let kind = InvocationKind::Alarm {
+            retry_count: attempt.retry_count,
+            scheduled_time_ms: attempt.scheduled_ms,
+        };
+        if let Ok(iso) = self.ensure(&mut live.isolate).await {
+            let id = iso.enqueue(kind);
+            live.waiting.insert(
+                id,
+                Waiter::Alarm {
+                    retry_count: attempt.retry_count,
+                    scheduled_ms: attempt.scheduled_ms,
+                },
+            );
+            live.alarm_running = true;
+        }
+    }
+
+    /// The object sat idle: its isolate goes (hibernated, if its sockets can wake it).
+    fn evict(&self, live: &mut Live, hibernatable: bool) {
+        if live.isolate.take().is_none() {
+            return;
+        }
+        let (at_ms, namespace, object) = (
+            self.platform.elapsed_ms(),
+            self.address.namespace.clone(),
+            short_id(&self.address.id),
+        );
+        self.record(if hibernatable {
+            TraceEvent::ObjectHibernated {
+                at_ms,
+                namespace,
+                object,
+            }
+        } else {
+            TraceEvent::ObjectEvicted {
+                at_ms,
+                namespace,
+                object,
+            }
+        });
+    }
+
+    /// A hibernated socket has a message or closed: the object wakes to handle it.
+    async fn socket_event(&mut self, live: &mut Live, event: SocketEvent) {
+        let waiter = Waiter::Socket {
+            socket: event.socket(),
+            close: event.ends_connection(),
+        };
+        if let Ok(iso) = self.ensure(&mut live.isolate).await {
+            let id = iso.enqueue(InvocationKind::SocketEvent(event));
+            live.waiting.insert(id, waiter);
         }
     }
 
@@ -411,23 +452,17 @@ impl ObjectTask {
     }
 
     /// Handles one isolate event; true when the object was reset.
-    fn on_event(
-        &self,
-        event: IsolateEvent,
-        waiting: &mut BTreeMap<InvocationId, Waiter>,
-        alarm_running: &mut bool,
-        retry: &mut Option<AlarmAttempt>,
-    ) -> bool {
+    fn on_event(&self, event: IsolateEvent, live: &mut Live) -> bool {
         match event {
             IsolateEvent::Responded { id, response } => {
-                if let Some(Waiter::Call(reply)) = waiting.get_mut(&id)
+                if let Some(Waiter::Call(reply)) = live.waiting.get_mut(&id)
                     && let Some(reply) = reply.take()
                 {
                     let _ = reply.send(Ok(ObjectReply::Response(response)));
                 }
             }
             IsolateEvent::Returned { id, result } => {
-                if let Some(Waiter::Call(reply)) = waiting.get_mut(&id)
+                if let Some(Waiter::Call(reply)) = live.waiting.get_mut(&id)
                     && let Some(reply) = reply.take()
                 {
                     let answer = result
@@ -438,7 +473,7 @@ impl ObjectTask {
             }
             IsolateEvent::Finished(report) => {
                 self.record_logs(&report);
-                self.finished(report, waiting, alarm_running, retry);
+                self.finished(report, live);
             }
             IsolateEvent::ObjectReset { reason } => {
                 self.record(TraceEvent::ObjectReset {
@@ -447,7 +482,7 @@ impl ObjectTask {
                     object: short_id(&self.address.id),
                     reason: reason.to_string(),
                 });
-                for (_, waiter) in std::mem::take(waiting) {
+                for (_, waiter) in std::mem::take(&mut live.waiting) {
                     match waiter {
                         Waiter::Call(Some(reply)) => {
                             let _ = reply.send(Err(ObjectCallError::reset(&reason)));
@@ -455,10 +490,7 @@ impl ObjectTask {
                         Waiter::Alarm {
                             retry_count,
                             scheduled_ms,
-                        } => {
-                            *alarm_running = false;
-                            self.alarm_done(retry_count, scheduled_ms, Outcome::Exception, retry);
-                        }
+                        } => self.alarm_done(retry_count, scheduled_ms, Outcome::Exception, live),
                         Waiter::Call(None) | Waiter::Socket { .. } => {}
                     }
                 }
@@ -469,14 +501,8 @@ impl ObjectTask {
     }
 
     /// An invocation ended: a call that never answered gets an error, an alarm its verdict.
-    fn finished(
-        &self,
-        report: edgesim_runtime::InvocationReport,
-        waiting: &mut BTreeMap<InvocationId, Waiter>,
-        alarm_running: &mut bool,
-        retry: &mut Option<AlarmAttempt>,
-    ) {
-        match waiting.remove(&report.id) {
+    fn finished(&self, report: edgesim_runtime::InvocationReport, live: &mut Live) {
+        match live.waiting.remove(&report.id) {
             Some(Waiter::Call(Some(reply))) => {
                 let _ = reply.send(Err(ObjectCallError::platform(
                     "The Durable Object finished without answering.",
@@ -485,10 +511,7 @@ impl ObjectTask {
             Some(Waiter::Alarm {
                 retry_count,
                 scheduled_ms,
-            }) => {
-                *alarm_running = false;
-                self.alarm_done(retry_count, scheduled_ms, report.outcome, retry);
-            }
+            }) => self.alarm_done(retry_count, scheduled_ms, report.outcome, live),
             Some(Waiter::Socket {
                 socket,
                 close: true,
@@ -510,13 +533,10 @@ impl ObjectTask {
         }
     }
 
-    fn alarm_done(
-        &self,
-        retry_count: u32,
-        scheduled_ms: u64,
-        outcome: Outcome,
-        retry: &mut Option<AlarmAttempt>,
-    ) {
+    /// An alarm invocation ended: recorded, and retried with backoff unless it succeeded or
+    /// ran out of retries.
+    fn alarm_done(&self, retry_count: u32, scheduled_ms: u64, outcome: Outcome, live: &mut Live) {
+        live.alarm_running = false;
         self.record(TraceEvent::Alarm {
             at_ms: self.platform.elapsed_ms(),
             namespace: self.address.namespace.clone(),
@@ -524,12 +544,12 @@ impl ObjectTask {
             retry_count,
             outcome,
         });
-        *retry = None;
+        live.retry = None;
         if outcome == Outcome::Ok || retry_count >= ALARM_RETRIES_MAX {
             return;
         }
         let backoff_ms = ALARM_RETRY_START_MS << retry_count.min(ALARM_BACKOFF_EXPONENT_MAX);
-        *retry = Some(AlarmAttempt {
+        live.retry = Some(AlarmAttempt {
             at_ms: self.platform.now_ms() + backoff_ms,
             retry_count: retry_count + 1,
             scheduled_ms,
