@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use rquickjs::{Ctx, Value};
+
 use crate::host::{Host, HostFuture};
 use crate::http::HttpResponse;
 use crate::invocation::{ErrorClass, Invocation, InvocationId, IsolateEvent};
@@ -23,7 +25,6 @@ pub type TimerId = u64;
 #[derive(Debug)]
 pub enum OpOutcome {
     Response(HttpResponse),
-    Kv(crate::storage::kv::KvReply),
     /// Rejects the operation's promise with `new <class>(message)`.
     Error {
         class: ErrorClass,
@@ -42,13 +43,9 @@ pub enum OpOutcome {
     Alarm(Option<u64>),
     /// A structured-clone encoded value (an RPC result).
     Serialized(String),
-    D1(crate::storage::d1::D1Response),
-    Cache(crate::storage::cache::CacheReply),
-    QueueMetrics(crate::storage::queue::QueueMetrics),
-    /// An R2 reply (JSON) and a read's body.
-    R2(String, Option<Vec<u8>>),
-    /// The next WebSocket frame, or `None` when the peer vanished without a close frame.
-    Frame(Result<Option<crate::socket::Frame>, crate::socket::MessageTooLarge>),
+    /// An API's answer, which the API turns into JavaScript itself: the engine knows none of
+    /// their shapes.
+    Reply(JsReply),
     /// A `101` response whose WebSocket end this isolate now holds under `socket`.
     Upgrade {
         response: HttpResponse,
@@ -56,7 +53,32 @@ pub enum OpOutcome {
     },
 }
 
+/// Makes a JavaScript value in the context it is given.
+type MakeValue = dyn for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Value<'js>>;
+
+/// Builds the JavaScript value an operation resolves with, once JavaScript runs again.
+pub struct JsReply(Box<MakeValue>);
+
+impl JsReply {
+    pub fn to_js<'js>(self, ctx: &Ctx<'js>) -> rquickjs::Result<Value<'js>> {
+        (self.0)(ctx)
+    }
+}
+
+impl std::fmt::Debug for JsReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsReply")
+    }
+}
+
 impl OpOutcome {
+    /// Resolves with what `to_js` makes of the API's answer.
+    pub fn reply(
+        to_js: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Value<'js>> + 'static,
+    ) -> Self {
+        OpOutcome::Reply(JsReply(Box::new(to_js)))
+    }
+
     /// Rejects with a plain `Error` carrying `message` (a service's failure, as workerd words it).
     pub fn error(message: impl ToString) -> Self {
         OpOutcome::Error {

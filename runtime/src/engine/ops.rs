@@ -17,7 +17,6 @@ use rquickjs::{Ctx, Exception, Object, TypedArray, Value, qjs};
 use super::catalog::{Catalog, Io, OpGroup, OpSet};
 use super::cpu::CpuMeter;
 use super::event_loop::{IoState, OpKind, OpOutcome};
-use crate::storage::cache::CacheReply;
 
 /// Text workerd throws when a Worker does I/O, sets a timer or draws randomness at top level.
 pub const GLOBAL_SCOPE_DISALLOWED: &str = "Disallowed operation called within global scope. \
@@ -183,7 +182,7 @@ pub(crate) fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
 }
 
 /// `(ok, value)` for `completeOp`: a response is `[status, statusText, headers, body]`, an error
-/// is `[class, message]`.
+/// is `[class, message]`; an API's own reply is whatever the API makes of it.
 pub fn outcome_to_js<'js>(
     ctx: &Ctx<'js>,
     outcome: OpOutcome,
@@ -196,8 +195,7 @@ pub fn outcome_to_js<'js>(
             arr.set(4, socket)?;
             (true, arr.into_value())
         }
-        OpOutcome::Frame(frame) => (true, crate::api::websocket::frame_to_js(ctx, frame)?),
-        OpOutcome::Kv(reply) => (true, crate::api::kv::reply_to_js(ctx, reply)?),
+        OpOutcome::Reply(reply) => (true, reply.to_js(ctx)?),
         OpOutcome::Error { class, message } => (false, vec![class.name(), &message].into_js(ctx)?),
         OpOutcome::ObjectError(e) => {
             let flags = Object::new(ctx.clone())?;
@@ -222,34 +220,11 @@ pub fn outcome_to_js<'js>(
         OpOutcome::Alarm(Some(ms)) => (true, (ms as f64).into_js(ctx)?),
         OpOutcome::Alarm(None) => (true, Value::new_null(ctx.clone())),
         OpOutcome::Serialized(text) => (true, text.into_js(ctx)?),
-        OpOutcome::D1(response) => (true, crate::api::d1::response_to_js(ctx, response)?),
-        OpOutcome::Cache(CacheReply::Match(Some(r))) => outcome_to_js(ctx, OpOutcome::Response(r))?,
-        OpOutcome::QueueMetrics(m) => {
-            let metrics = Object::new(ctx.clone())?;
-            metrics.set("backlogCount", m.backlog_count as f64)?;
-            metrics.set("backlogBytes", m.backlog_bytes as f64)?;
-            if let Some(ms) = m.oldest_message_ms {
-                metrics.set("oldestMessageTimestamp", ms as f64)?;
-            }
-            (true, metrics.into_value())
-        }
-        OpOutcome::R2(json, body) => {
-            let out = rquickjs::Array::new(ctx.clone())?;
-            out.set(0, json)?;
-            match body {
-                Some(b) => out.set(1, TypedArray::<u8>::new(ctx.clone(), b)?)?,
-                None => out.set(1, Value::new_null(ctx.clone()))?,
-            }
-            (true, out.into_value())
-        }
-        OpOutcome::Cache(CacheReply::Match(None)) => (true, Value::new_null(ctx.clone())),
-        OpOutcome::Cache(CacheReply::Put(_)) => (true, Value::new_undefined(ctx.clone())),
-        OpOutcome::Cache(CacheReply::Delete(deleted)) => (true, deleted.into_js(ctx)?),
     })
 }
 
 /// `[status, statusText, headers, body]`.
-fn response_to_js<'js>(
+pub(crate) fn response_to_js<'js>(
     ctx: &Ctx<'js>,
     r: crate::http::HttpResponse,
 ) -> rquickjs::Result<rquickjs::Array<'js>> {

@@ -1,12 +1,12 @@
 //! The native half of the Cache API (cache.js): match, put and delete through the host, which
 //! keeps one cache per colo (storage::cache).
 
-use rquickjs::{Ctx, Exception, TypedArray};
+use rquickjs::{Ctx, Exception, IntoJs, TypedArray, Value};
 
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::OpOutcome;
-use crate::engine::ops::{copy_bytes, pairs, service_call};
-use crate::storage::cache::CacheOp;
+use crate::engine::ops::{copy_bytes, pairs, response_to_js, service_call};
+use crate::storage::cache::{CacheOp, CacheReply};
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let i = ops.io.clone();
@@ -41,9 +41,23 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 _ => CacheOp::Delete { cache, url },
             };
             service_call(&ctx, &i, |host| {
-                Box::pin(async move { OpOutcome::Cache(host.cache(op).await) })
+                Box::pin(async move {
+                    let reply = host.cache(op).await;
+                    OpOutcome::reply(move |ctx| reply_to_js(ctx, reply))
+                })
             })
         },
     )?;
     Ok(())
+}
+
+/// A match answers the stored response (as a fetch does) or null; a put answers nothing; a
+/// delete whether something was deleted.
+fn reply_to_js<'js>(ctx: &Ctx<'js>, reply: CacheReply) -> rquickjs::Result<Value<'js>> {
+    match reply {
+        CacheReply::Match(Some(response)) => Ok(response_to_js(ctx, response)?.into_value()),
+        CacheReply::Match(None) => Ok(Value::new_null(ctx.clone())),
+        CacheReply::Put(_) => Ok(Value::new_undefined(ctx.clone())),
+        CacheReply::Delete(deleted) => deleted.into_js(ctx),
+    }
 }

@@ -2,8 +2,6 @@
 
 mod ops;
 
-pub(crate) use ops::response_to_js;
-
 use crate::engine::catalog::OpGroup;
 
 pub const OPS: OpGroup = OpGroup {

@@ -46,7 +46,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             service_call(&ctx, &io, |host| {
                 Box::pin(async move {
                     match host.d1(&database, request, session).await {
-                        Ok(response) => OpOutcome::D1(response),
+                        Ok(response) => OpOutcome::reply(move |ctx| response_to_js(ctx, response)),
                         Err(e) => OpOutcome::error(e),
                     }
                 })
@@ -56,7 +56,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
 }
 
 /// `{ results: [[columns, rows, meta], ...] | count, bookmark, region, primary }`.
-pub fn response_to_js<'js>(ctx: &Ctx<'js>, response: D1Response) -> rquickjs::Result<Value<'js>> {
+fn response_to_js<'js>(ctx: &Ctx<'js>, response: D1Response) -> rquickjs::Result<Value<'js>> {
     let out = Object::new(ctx.clone())?;
     match response.reply {
         D1Reply::Exec { count } => out.set("count", count as f64)?,

@@ -28,7 +28,7 @@ fn entry_to_js<'js>(ctx: &Ctx<'js>, entry: Option<KvEntry>) -> rquickjs::Result<
     Ok(arr.into_value())
 }
 
-pub fn reply_to_js<'js>(ctx: &Ctx<'js>, reply: KvReply) -> rquickjs::Result<Value<'js>> {
+fn reply_to_js<'js>(ctx: &Ctx<'js>, reply: KvReply) -> rquickjs::Result<Value<'js>> {
     match reply {
         KvReply::Value(entry) => entry_to_js(ctx, entry),
         KvReply::Bulk(entries) => {
@@ -75,7 +75,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             service_call(&ctx, &i, |host| {
                 Box::pin(async move {
                     match host.kv(&namespace, op).await {
-                        Ok(reply) => OpOutcome::Kv(reply),
+                        Ok(reply) => OpOutcome::reply(move |ctx| reply_to_js(ctx, reply)),
                         Err(e) => OpOutcome::error(e),
                     }
                 })

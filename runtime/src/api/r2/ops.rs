@@ -1,7 +1,7 @@
 //! The native half of an R2 bucket binding (r2.js): calls arrive as JSON (checked in r2.js
 //! with workerd's messages) and go to the bucket through the host.
 
-use rquickjs::{Ctx, Exception, TypedArray};
+use rquickjs::{Ctx, Exception, TypedArray, Value};
 
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::OpOutcome;
@@ -22,10 +22,11 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             service_call(&ctx, &i, |host| {
                 Box::pin(async move {
                     match host.r2(&bucket, op, body).await {
-                        Ok((reply, body)) => OpOutcome::R2(
-                            serde_json::to_string(&reply).unwrap_or_else(|_| "{}".into()),
-                            body,
-                        ),
+                        Ok((reply, body)) => {
+                            let json =
+                                serde_json::to_string(&reply).unwrap_or_else(|_| "{}".into());
+                            OpOutcome::reply(move |ctx| reply_to_js(ctx, json, body))
+                        }
                         Err(e) => OpOutcome::error(e),
                     }
                 })
@@ -33,4 +34,19 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         },
     )?;
     Ok(())
+}
+
+/// `[replyJson, body | null]`: the reply as JSON, a read's body as bytes beside it.
+fn reply_to_js<'js>(
+    ctx: &Ctx<'js>,
+    json: String,
+    body: Option<Vec<u8>>,
+) -> rquickjs::Result<Value<'js>> {
+    let out = rquickjs::Array::new(ctx.clone())?;
+    out.set(0, json)?;
+    match body {
+        Some(b) => out.set(1, TypedArray::<u8>::new(ctx.clone(), b)?)?,
+        None => out.set(1, Value::new_null(ctx.clone()))?,
+    }
+    Ok(out.into_value())
 }

@@ -43,7 +43,7 @@ fn frame_from_js(
 
 /// `[kind, payload, code]`: `text` with a string, `binary` with an ArrayBuffer, `close` with
 /// the reason and code, `gone` when the peer vanished without a close frame.
-pub fn frame_to_js<'js>(
+fn frame_to_js<'js>(
     ctx: &Ctx<'js>,
     frame: Result<Option<Frame>, MessageTooLarge>,
 ) -> rquickjs::Result<Value<'js>> {
@@ -113,13 +113,13 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         let host = io.host.clone();
         let future = Box::pin(async move {
             let Some(end) = end else {
-                return OpOutcome::Frame(Ok(None));
+                return OpOutcome::reply(|ctx| frame_to_js(ctx, Ok(None)));
             };
             let sleeper = host.clone();
             let frame = end
                 .receive(|| host.now_ms(), move |at| sleeper.sleep_until(at))
                 .await;
-            OpOutcome::Frame(frame)
+            OpOutcome::reply(move |ctx| frame_to_js(ctx, frame))
         });
         io.add_op(OpKind::SocketReceive(handle), future) as f64
     })?;
