@@ -21,11 +21,9 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::d1::D1Service;
 use crate::durable_objects::{ObjectService, WorkerUnit};
-use crate::kv::Source;
-use crate::platform::{KV_CENTRAL, Platform};
+use crate::platform::Platform;
 use crate::queues::QueueService;
 use crate::r2::R2Service;
-use crate::trace::{KvCall, TraceEvent};
 
 /// 2026-01-01T00:00:00Z: where simulated wall-clock time starts unless a scenario says otherwise.
 pub const DEFAULT_EPOCH_MS: u64 = 1_767_225_600_000;
@@ -69,26 +67,6 @@ impl SimHost {
     }
 }
 
-/// The call and the key (or keys, or list prefix) a `kv` trace event names.
-fn traced_call(op: &KvOp) -> (KvCall, String) {
-    match op {
-        KvOp::Get { key, .. } => (KvCall::Get, key.clone()),
-        KvOp::GetBulk { keys, .. } => (KvCall::GetBulk, keys.join(",")),
-        KvOp::Put { key, .. } => (KvCall::Put, key.clone()),
-        KvOp::Delete { key } => (KvCall::Delete, key.clone()),
-        KvOp::List { prefix, .. } => (KvCall::List, prefix.clone().unwrap_or_default()),
-    }
-}
-
-/// The version a reply carries, for the trace: read (`None`: not found) or written.
-fn version_seen(reply: &Result<KvReply, KvError>) -> Option<u64> {
-    match reply {
-        Ok(KvReply::Value(Some(e))) => Some(e.version),
-        Ok(KvReply::Written { version }) => Some(*version),
-        _ => None,
-    }
-}
-
 impl Host for SimHost {
     fn now_ms(&self) -> u64 {
         self.platform.now_ms()
@@ -123,43 +101,7 @@ impl Host for SimHost {
         let platform = self.platform.clone();
         let colo = self.colo.clone();
         let namespace = namespace.to_string();
-        Box::pin(async move {
-            let (call, key) = traced_call(&op);
-            platform.local_hop(&colo).await;
-            let (source, central_at_ms, reply) =
-                match platform
-                    .kv
-                    .read_cached(&colo, &namespace, &op, platform.now_ms())
-                {
-                    Some(reply) => (Source::Cache, None, Ok(reply)),
-                    None => match platform.travel(&colo, KV_CENTRAL).await {
-                        Err(_) => (Source::Central, None, Err(KvError::NetworkLost)),
-                        Ok(()) => {
-                            let central_at_ms = platform.elapsed_ms();
-                            let reply = platform.kv_at_central(&colo, &namespace, op);
-                            // A lost answer: the central store may well have applied a write.
-                            let reply = match platform.travel(KV_CENTRAL, &colo).await {
-                                Ok(()) => reply,
-                                Err(_) => Err(KvError::NetworkLost),
-                            };
-                            (Source::Central, Some(central_at_ms), reply)
-                        }
-                    },
-                };
-            platform.local_hop(&colo).await;
-            platform.record(TraceEvent::Kv {
-                at_ms: platform.elapsed_ms(),
-                colo,
-                namespace,
-                op: call,
-                key,
-                source,
-                version: version_seen(&reply),
-                central_at_ms,
-                ok: reply.is_ok(),
-            });
-            reply
-        })
+        Box::pin(async move { crate::kv::call(&platform, &colo, &namespace, op).await })
     }
 
     fn call_object(&self, call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>> {
@@ -230,17 +172,7 @@ impl Host for SimHost {
     fn cache(&self, op: CacheOp) -> HostFuture<CacheReply> {
         let platform = self.platform.clone();
         let colo = self.colo.clone();
-        Box::pin(async move {
-            platform.local_hop(&colo).await;
-            let reply = platform
-                .caches
-                .borrow_mut()
-                .entry(colo.clone())
-                .or_default()
-                .apply(op, platform.now_ms());
-            platform.local_hop(&colo).await;
-            reply
-        })
+        Box::pin(async move { crate::cache::call(&platform, &colo, op).await })
     }
 
     fn queue_send(

@@ -12,6 +12,9 @@ use edgesim_runtime::storage::kv::{
 };
 use serde::Deserialize;
 
+use crate::platform::{KV_CENTRAL, Platform};
+use crate::trace::{KvCall, TraceEvent};
+
 /// Whether a colo sees its own writes at once (documented as usual, not guaranteed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -231,6 +234,102 @@ impl KvPlatform {
             _ => {}
         }
         Ok(reply)
+    }
+}
+
+/// A KV call from an isolate at `colo`, across the simulated network: answered by the colo's
+/// cache when it holds a fresh copy, else by the central store one round trip away; recorded
+/// in the trace with where it was answered and the version it saw.
+pub async fn call(
+    platform: &Platform,
+    colo: &str,
+    namespace: &str,
+    op: KvOp,
+) -> Result<KvReply, KvError> {
+    let (call, key) = traced_call(&op);
+    platform.local_hop(colo).await;
+    let (source, central_at_ms, reply) =
+        match platform
+            .kv
+            .read_cached(colo, namespace, &op, platform.now_ms())
+        {
+            Some(reply) => (Source::Cache, None, Ok(reply)),
+            None => match platform.travel(colo, KV_CENTRAL).await {
+                Err(_) => (Source::Central, None, Err(KvError::NetworkLost)),
+                Ok(()) => {
+                    let central_at_ms = platform.elapsed_ms();
+                    let reply = at_central(platform, colo, namespace, op);
+                    // A lost answer: the central store may well have applied a write.
+                    let reply = match platform.travel(KV_CENTRAL, colo).await {
+                        Ok(()) => reply,
+                        Err(_) => Err(KvError::NetworkLost),
+                    };
+                    (Source::Central, Some(central_at_ms), reply)
+                }
+            },
+        };
+    platform.local_hop(colo).await;
+    platform.record(TraceEvent::Kv {
+        at_ms: platform.elapsed_ms(),
+        colo: colo.to_string(),
+        namespace: namespace.to_string(),
+        op: call,
+        key,
+        source,
+        version: version_seen(&reply),
+        central_at_ms,
+        ok: reply.is_ok(),
+    });
+    reply
+}
+
+/// Runs `op` at the central store, reading the namespace back from disk first and writing a
+/// changed key through before answering, when the platform persists.
+fn at_central(
+    platform: &Platform,
+    colo: &str,
+    namespace: &str,
+    op: KvOp,
+) -> Result<KvReply, KvError> {
+    let now_ms = platform.now_ms();
+    let Some(persist) = &platform.persist else {
+        return platform.kv.at_central(colo, namespace, op, now_ms);
+    };
+    let internal = KvError::internal(&op);
+    let written = match &op {
+        KvOp::Put { key, .. } | KvOp::Delete { key } => Some(key.clone()),
+        _ => None,
+    };
+    let central = platform.kv.central();
+    persist
+        .check(persist.load_kv(central, namespace))
+        .ok_or_else(|| internal.clone())?;
+    let reply = platform.kv.at_central(colo, namespace, op, now_ms)?;
+    if let Some(key) = written {
+        persist
+            .check(persist.save_kv_key(central, namespace, &key))
+            .ok_or(internal)?;
+    }
+    Ok(reply)
+}
+
+/// The call and the key (or keys, or list prefix) a `kv` trace event names.
+fn traced_call(op: &KvOp) -> (KvCall, String) {
+    match op {
+        KvOp::Get { key, .. } => (KvCall::Get, key.clone()),
+        KvOp::GetBulk { keys, .. } => (KvCall::GetBulk, keys.join(",")),
+        KvOp::Put { key, .. } => (KvCall::Put, key.clone()),
+        KvOp::Delete { key } => (KvCall::Delete, key.clone()),
+        KvOp::List { prefix, .. } => (KvCall::List, prefix.clone().unwrap_or_default()),
+    }
+}
+
+/// The version a reply carries, for the trace: read (`None`: not found) or written.
+fn version_seen(reply: &Result<KvReply, KvError>) -> Option<u64> {
+    match reply {
+        Ok(KvReply::Value(Some(e))) => Some(e.version),
+        Ok(KvReply::Written { version }) => Some(*version),
+        _ => None,
     }
 }
 

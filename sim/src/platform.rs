@@ -34,7 +34,7 @@ pub struct Platform {
     pub queues: crate::queues::QueueService,
     pub r2: crate::r2::R2Service,
     /// The Cache API's caches, one per colo: not replicated (semantics.md §7).
-    pub caches: RefCell<BTreeMap<String, edgesim_runtime::storage::cache::HttpCache>>,
+    pub caches: crate::cache::CacheService,
     pub trace: Rc<RefCell<Trace>>,
     /// The colos of the run, with their regions.
     pub colos: Vec<Colo>,
@@ -113,36 +113,6 @@ impl Platform {
         Platform::new(run_seed, epoch_ms, start, &[c], kv)
     }
 
-    /// Runs `op` at the KV central store, reading the namespace back from disk first and
-    /// writing a changed key through before answering, when the platform persists.
-    pub fn kv_at_central(
-        &self,
-        colo: &str,
-        namespace: &str,
-        op: edgesim_runtime::storage::kv::KvOp,
-    ) -> Result<edgesim_runtime::storage::kv::KvReply, edgesim_runtime::storage::kv::KvError> {
-        use edgesim_runtime::storage::kv::{KvError, KvOp};
-        let Some(persist) = &self.persist else {
-            return self.kv.at_central(colo, namespace, op, self.now_ms());
-        };
-        let internal = KvError::internal(&op);
-        let written = match &op {
-            KvOp::Put { key, .. } | KvOp::Delete { key } => Some(key.clone()),
-            _ => None,
-        };
-        let central = self.kv.central();
-        persist
-            .check(persist.load_kv(central, namespace))
-            .ok_or_else(|| internal.clone())?;
-        let reply = self.kv.at_central(colo, namespace, op, self.now_ms())?;
-        if let Some(key) = written {
-            persist
-                .check(persist.save_kv_key(central, namespace, &key))
-                .ok_or(internal)?;
-        }
-        Ok(reply)
-    }
-
     /// Milliseconds since the run started.
     pub fn elapsed_ms(&self) -> u64 {
         madsim::time::Instant::now()
@@ -164,7 +134,7 @@ impl Platform {
             .insert(colo.to_string(), (now_ms, now_ms + for_ms));
         self.objects.crash_colo(colo, now_ms, for_ms);
         self.kv.forget_colo(colo);
-        self.caches.borrow_mut().remove(colo);
+        self.caches.forget_colo(colo);
     }
 
     fn is_down(&self, colo: &str, now_ms: u64) -> bool {
