@@ -1,6 +1,7 @@
 //! A Worker as the user wrote it: its configuration and its code.
 
 pub mod config;
+pub mod dev_vars;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -25,6 +26,8 @@ pub enum WorkerLoadError {
     NoMain { file: String },
     #[error("{0}: no such file")]
     Missing(String),
+    #[error(transparent)]
+    DevVars(#[from] dev_vars::DevVarsError),
 }
 
 /// A loaded Worker definition, ready to start isolates from.
@@ -35,6 +38,9 @@ pub struct WorkerDefinition {
     pub bundle: Rc<Bundle>,
     /// Where the config (or the script) lives.
     pub root: PathBuf,
+    /// Local secrets (`.dev.vars`, else `.env` files, beside the config): strings that add to
+    /// or override `[vars]` in `env`.
+    pub secrets: std::collections::BTreeMap<String, String>,
 }
 
 impl WorkerDefinition {
@@ -79,6 +85,7 @@ impl WorkerDefinition {
                 name,
                 bundle: Bundle::from_dir(&root, &file_name),
                 config,
+                secrets: dev_vars::load(&root, None)?.vars,
                 root,
             });
         }
@@ -96,6 +103,7 @@ impl WorkerDefinition {
             name,
             bundle: Bundle::from_dir(&root, &main),
             config,
+            secrets: dev_vars::load(&root, None)?.vars,
             root,
         })
     }
@@ -107,6 +115,7 @@ impl WorkerDefinition {
             bundle: Bundle::from_sources(main, modules),
             config,
             root: PathBuf::new(),
+            secrets: Default::default(),
         }
     }
 
@@ -120,10 +129,19 @@ impl WorkerDefinition {
         IsolateConfig {
             bundle: self.bundle.clone(),
             limits,
-            vars: self.config.vars.clone(),
+            vars: self.env_vars(),
             bindings: self.bindings(),
             catalog: &crate::api::CATALOG,
         }
+    }
+
+    /// `env`'s plain values: `[vars]`, with the local secrets over them.
+    pub fn env_vars(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
+        let mut vars = self.config.vars.clone();
+        for (name, value) in &self.secrets {
+            vars.insert(name.clone(), serde_json::Value::String(value.clone()));
+        }
+        vars
     }
 
     /// The platform bindings edgesim simulates, from the config's binding tables.

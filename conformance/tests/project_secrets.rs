@@ -1,0 +1,80 @@
+//! Local secrets as `wrangler dev` reads them (runtime/src/worker/dev_vars.rs): `.dev.vars`
+//! beside the wrangler config, else the `.env` files, over `[vars]` in `env`.
+
+use std::path::PathBuf;
+
+use edgesim_conformance::{Run, body_json, get};
+use edgesim_runtime::worker::WorkerDefinition;
+use serde_json::json;
+
+/// A project directory with `files`, removed when dropped.
+struct Project(PathBuf);
+
+impl Project {
+    fn with(name: &str, files: &[(&str, &str)]) -> Project {
+        let dir = std::env::temp_dir().join(format!("edgesim-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (file, text) in files {
+            std::fs::write(dir.join(file), text).unwrap();
+        }
+        Project(dir)
+    }
+
+    fn env(&self) -> serde_json::Value {
+        let worker = WorkerDefinition::load(&self.0).unwrap();
+        let x = Run::default()
+            .fetch(&worker, get("https://example.com/"))
+            .unwrap();
+        body_json(&x.response)
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const WRANGLER: &str = "name = 'app'\nmain = 'index.js'\n[vars]\nGREETING = 'hi'\nAPI_KEY = 'from-vars'\nLIMIT = 5\n";
+const WORKER: &str = "export default { fetch(req, env) { return Response.json(env); } };";
+
+#[test]
+fn dev_vars_secrets_reach_env_and_override_vars() {
+    let p = Project::with(
+        "secrets-dev-vars",
+        &[
+            ("wrangler.toml", WRANGLER),
+            ("index.js", WORKER),
+            (".dev.vars", "API_KEY=\"s3cr3t\"\nTOKEN=abc # a comment\n"),
+            (".env", "TOKEN=from-dot-env\n"),
+        ],
+    );
+    assert_eq!(
+        p.env(),
+        json!({"API_KEY": "s3cr3t", "GREETING": "hi", "LIMIT": 5, "TOKEN": "abc"})
+    );
+}
+
+#[test]
+fn without_dev_vars_the_dot_env_files_supply_the_secrets() {
+    let p = Project::with(
+        "secrets-dot-env",
+        &[
+            ("wrangler.toml", WRANGLER),
+            ("index.js", WORKER),
+            (".env", "API_KEY=from-env\nURL=https://${HOST}/\nHOST=wrong\n"),
+            (".env.local", "HOST=example.com\n"),
+        ],
+    );
+    assert_eq!(
+        p.env(),
+        json!({
+            "API_KEY": "from-env",
+            "GREETING": "hi",
+            "HOST": "example.com",
+            "LIMIT": 5,
+            "URL": "https://example.com/"
+        })
+    );
+}
