@@ -36,7 +36,8 @@ impl Drop for Project {
     }
 }
 
-const WRANGLER: &str = "name = 'app'\nmain = 'index.js'\n[vars]\nGREETING = 'hi'\nAPI_KEY = 'from-vars'\nLIMIT = 5\n";
+const WRANGLER: &str =
+    "name = 'app'\nmain = 'index.js'\n[vars]\nGREETING = 'hi'\nAPI_KEY = 'from-vars'\nLIMIT = 5\n";
 const WORKER: &str = "export default { fetch(req, env) { return Response.json(env); } };";
 
 #[test]
@@ -63,7 +64,10 @@ fn without_dev_vars_the_dot_env_files_supply_the_secrets() {
         &[
             ("wrangler.toml", WRANGLER),
             ("index.js", WORKER),
-            (".env", "API_KEY=from-env\nURL=https://${HOST}/\nHOST=wrong\n"),
+            (
+                ".env",
+                "API_KEY=from-env\nURL=https://${HOST}/\nHOST=wrong\n",
+            ),
             (".env.local", "HOST=example.com\n"),
         ],
     );

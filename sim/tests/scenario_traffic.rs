@@ -83,3 +83,42 @@ fn a_ramp_grows_the_rate_linearly_across_its_window() {
         "{e}"
     );
 }
+
+fn repeating(duration: &str, item: &str) -> Result<LoadedScenario, String> {
+    let worker =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/workers/hello/wrangler.toml");
+    let text = format!(
+        "name: r\n{duration}workers:\n  app: {}\ntraffic:\n  - {{ {item}, colo: LHR, worker: app, url: / }}\n",
+        worker.display()
+    );
+    LoadedScenario::parse("r.yaml", &text, PathBuf::from(".")).map_err(|e| e.to_string())
+}
+
+/// An `until` far past the run's end plans nothing past `duration`: nothing after it is sent.
+#[test]
+fn a_repeating_item_stops_when_the_run_ends_whatever_its_until() {
+    let s = repeating("duration: 10s\n", "every: 1s, until: 1000000h").unwrap();
+    let out = run(&s, 1).unwrap();
+    let times: Vec<u64> = out.requests.iter().map(|r| r.at_ms).collect();
+    // The one planned at exactly 10 s races the end of the run (which wins depends on the seed).
+    assert_eq!(times[..10], (0..10).map(|s| s * 1000).collect::<Vec<_>>());
+    assert!(
+        times.len() <= 11 && times.iter().all(|at| *at <= 10_000),
+        "{times:?}"
+    );
+}
+
+#[test]
+fn an_item_that_would_send_more_than_ten_million_requests_is_refused() {
+    let e = repeating("", "every: 1ms, until: 18446744073709551615ms").unwrap_err();
+    assert!(
+        e.ends_with(
+            "traffic item 1: would send about 18446744073709551616 requests; at most 10000000 \
+             per item (shorten `until` or `duration`, or send less often)"
+        ),
+        "{e}"
+    );
+    let e = repeating("duration: 1000h\n", "rate: 1000/s").unwrap_err();
+    assert!(e.contains("would send about 3600000000 requests"), "{e}");
+    assert!(repeating("duration: 1h\n", "every: 1ms").is_ok());
+}

@@ -185,6 +185,48 @@ pub enum ConfigError {
     Semantic { file: String, message: String },
 }
 
+/// How deep arrays and objects may nest in a JSON config (serde_json's own limit).
+const JSON_DEPTH_MAX: usize = 128;
+
+/// Where a JSON or JSONC text first nests deeper than [`JSON_DEPTH_MAX`], skipping strings and
+/// comments.
+fn nested_too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > JSON_DEPTH_MAX {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 impl WranglerConfig {
     /// Parses a config by its extension (`.toml`, `.json`, `.jsonc`).
     pub fn parse(file: &str, text: &str) -> Result<Self, ConfigError> {
@@ -205,6 +247,16 @@ impl WranglerConfig {
                 invalid(line, column, e.message().to_string())
             })?
         } else if file.ends_with(".jsonc") || file.ends_with(".json") {
+            // The parser recurses once per level: a file nested thousands deep would overflow
+            // the stack rather than be refused (toml and serde_norway stop at their own limit).
+            if let Some(offset) = nested_too_deep(text) {
+                let (line, column) = crate::engine::modules::line_col(text, offset);
+                return Err(invalid(
+                    line,
+                    column,
+                    format!("arrays and objects nested more than {JSON_DEPTH_MAX} deep"),
+                ));
+            }
             let value = jsonc_parser::parse_to_serde_value(text, &Default::default())
                 .map_err(|e| {
                     let range = e.range();
@@ -340,6 +392,26 @@ id = "abc"
                 .starts_with("wrangler.toml:2:8: invalid type"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn json_nested_past_the_limit_is_refused_at_the_first_level_too_many() {
+        let deep = format!(
+            "{{\"main\": \"w.js\", \"x\": {}{}}}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let e = WranglerConfig::parse("wrangler.json", &deep).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "wrangler.json:1:150: arrays and objects nested more than 128 deep"
+        );
+        let fine = format!(
+            "{{\"main\": \"w.js\", // [[[[ in a comment\n \"x\": \"[[[[\", \"y\": {}{}}}",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        assert!(WranglerConfig::parse("wrangler.jsonc", &fine).is_ok());
     }
 
     #[test]

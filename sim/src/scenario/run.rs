@@ -97,6 +97,15 @@ impl RunOutput {
     }
 }
 
+/// When a repeating traffic item stops: at its `until`, and in any case when the run ends
+/// (nothing is sent after `duration`, so nothing is planned after it either).
+pub(crate) fn last_send_ms(t: &TrafficSpec, duration_ms: Option<u64>) -> Option<u64> {
+    match (t.until.map(|d| d.ms), duration_ms) {
+        (Some(until), Some(duration)) => Some(until.min(duration)),
+        (until, duration) => until.or(duration),
+    }
+}
+
 /// The simulated times (ms from the start) at which a traffic item sends requests.
 pub(crate) fn send_times(
     t: &TrafficSpec,
@@ -114,7 +123,7 @@ pub(crate) fn send_times(
             &format!("traffic/{item}"),
         ));
         let from = t.from.map_or(0, |d| d.ms) as f64;
-        let until = t.until.map(|d| d.ms).or(duration_ms).unwrap_or(0) as f64;
+        let until = last_send_ms(t, duration_ms).unwrap_or(0) as f64;
         let end_rate = t.ramp_to.map_or(rate.per_ms, |r| r.per_ms);
         let peak = rate.per_ms.max(end_rate);
         let rate_at = |at: f64| {
@@ -139,7 +148,7 @@ pub(crate) fn send_times(
         (Some(at), _) => vec![at.ms],
         (None, Some(every)) => {
             let from = t.from.map_or(0, |d| d.ms);
-            let until = t.until.map(|d| d.ms).or(duration_ms).unwrap_or(from);
+            let until = last_send_ms(t, duration_ms).unwrap_or(from);
             (0..)
                 .map(|k| from + k * every.ms)
                 .take_while(|at| *at <= until)
@@ -241,7 +250,7 @@ impl RunPlan {
         let duration_ms = s.duration.map(|d| d.ms);
         let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
         let colos = loaded.colos();
-        let last_send_ms = s
+        let last_planned_send_ms = s
             .traffic
             .iter()
             .enumerate()
@@ -252,7 +261,11 @@ impl RunPlan {
             .iter()
             .map(|(name, (d, _))| (name.clone(), d.clone()))
             .collect();
-        let firings = cron_firings(&definitions, epoch_ms, duration_ms.unwrap_or(last_send_ms))?;
+        let firings = cron_firings(
+            &definitions,
+            epoch_ms,
+            duration_ms.unwrap_or(last_planned_send_ms),
+        )?;
         let colo_names: Vec<&str> = s.colos.iter().map(|c| c.name()).collect();
         let faults = s
             .faults

@@ -40,6 +40,26 @@ struct TrafficItem<'a> {
 
 type Checked = Result<(), ScenarioError>;
 
+/// What one traffic item may send in a run: its send times are planned before the run starts.
+const REQUESTS_PER_ITEM_MAX: u64 = 10_000_000;
+
+/// About how many requests `t` sends (exactly, for `at` and `every`; on average, for `rate`).
+fn planned_requests(t: &TrafficSpec, duration_ms: Option<u64>) -> f64 {
+    let from = t.from.map_or(0, |d| d.ms);
+    let until = super::run::last_send_ms(t, duration_ms).unwrap_or(from);
+    let window_ms = until.saturating_sub(from) as f64;
+    let sends = match (t.at, t.every, t.rate) {
+        (Some(_), _, _) => 1.0,
+        (None, Some(every), _) if every.ms > 0 => (window_ms / every.ms as f64).floor() + 1.0,
+        (None, None, Some(rate)) => {
+            let peak = t.ramp_to.map_or(rate.per_ms, |r| r.per_ms.max(rate.per_ms));
+            peak * window_ms
+        }
+        _ => 0.0,
+    };
+    sends * t.count as f64
+}
+
 impl Validator<'_> {
     /// The refusal `message`, placed at the first occurrence of `needle` in the file.
     fn at(&self, needle: &str, message: String) -> ScenarioError {
@@ -219,10 +239,21 @@ impl Validator<'_> {
             )),
             _ => None,
         };
-        match refusal {
-            Some((needle, what)) => Err(self.at(needle, format!("traffic item {n}: {what}"))),
-            None => Ok(()),
+        if let Some((needle, what)) = refusal {
+            return Err(self.at(needle, format!("traffic item {n}: {what}")));
         }
+        let planned = planned_requests(t, self.s.duration.map(|d| d.ms));
+        if planned > REQUESTS_PER_ITEM_MAX as f64 {
+            return Err(self.at(
+                &t.worker,
+                format!(
+                    "traffic item {n}: would send about {planned:.0} requests; at most \
+                     {REQUESTS_PER_ITEM_MAX} per item (shorten `until` or `duration`, or \
+                     send less often)"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn expectations(&self) -> Checked {
