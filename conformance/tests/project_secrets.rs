@@ -22,7 +22,12 @@ impl Project {
     }
 
     fn env(&self) -> serde_json::Value {
-        let worker = WorkerDefinition::load(&self.0).unwrap();
+        self.env_in(None)
+    }
+
+    /// `env` as the Worker sees it, run in `environment` (`--env`).
+    fn env_in(&self, environment: Option<&str>) -> serde_json::Value {
+        let worker = WorkerDefinition::load_env(&self.0, environment).unwrap();
         let x = Run::default()
             .fetch(&worker, get("https://example.com/"))
             .unwrap();
@@ -81,4 +86,25 @@ fn without_dev_vars_the_dot_env_files_supply_the_secrets() {
             "URL": "https://example.com/"
         })
     );
+}
+
+/// `--env staging` runs `[env.staging]`: its own vars (the top level's are not inherited) and
+/// `.dev.vars.staging` before `.dev.vars`.
+#[test]
+fn an_environment_has_its_own_vars_and_dev_vars_file() {
+    let config = format!("{WRANGLER}[env.staging.vars]\nGREETING = 'hello from staging'\n");
+    let p = Project::with(
+        "secrets-env",
+        &[
+            ("wrangler.toml", &config),
+            ("index.js", WORKER),
+            (".dev.vars", "API_KEY=plain\n"),
+            (".dev.vars.staging", "API_KEY=staging\n"),
+        ],
+    );
+    assert_eq!(
+        p.env_in(Some("staging")),
+        json!({"API_KEY": "staging", "GREETING": "hello from staging"})
+    );
+    assert_eq!(p.env_in(None)["API_KEY"], "plain");
 }

@@ -82,9 +82,9 @@ pub fn fetch_once_at(
     out.pop().ok_or(OneColoError::NoResponse)
 }
 
-/// Loads a Worker from a path (config, directory or script).
-pub fn load(path: &Path) -> Result<WorkerDefinition, OneColoError> {
-    Ok(WorkerDefinition::load(path)?)
+/// Loads a Worker from a path (config, directory or script), in environment `env` if given.
+pub fn load(path: &Path, env: Option<&str>) -> Result<WorkerDefinition, OneColoError> {
+    Ok(WorkerDefinition::load_env(path, env)?)
 }
 
 /// Runs `requests` one after another (each waits for the previous one's response and its

@@ -73,7 +73,9 @@ fn racy() -> LoadedScenario {
     let mut s = do_counter();
     s.scenario.workers.insert(
         "app".into(),
-        dir.join("wrangler.toml").display().to_string(),
+        edgesim_sim::scenario::model::WorkerSpec::Path(
+            dir.join("wrangler.toml").display().to_string(),
+        ),
     );
     s.scenario.faults.clear();
     s

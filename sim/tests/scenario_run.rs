@@ -122,3 +122,33 @@ fn cold_starts_max_catches_a_planted_violation() {
     assert!(!out.passed());
     assert_eq!(out.verdicts[0].detail, "2 cold start(s)");
 }
+
+/// `app: { config: …, env: staging }` runs the config's `[env.staging]`, as `wrangler dev
+/// --env staging` would; an environment the config lacks is an error naming it.
+#[test]
+fn a_worker_runs_in_the_environment_its_scenario_names() {
+    let dir = std::env::temp_dir().join(format!("edgesim-scenario-env-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("wrangler.toml"),
+        "name = 'app'\nmain = 'w.js'\n[vars]\nSTAGE = 'top'\n[env.staging.vars]\nSTAGE = 'staging'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("w.js"),
+        "export default { fetch(req, env) { return new Response(env.STAGE); } };",
+    )
+    .unwrap();
+    let scenario = |env: &str| {
+        let text = format!(
+            "name: e\nworkers:\n  app: {{ config: {}, env: {env} }}\ntraffic:\n  - {{ at: 0s, colo: LHR, worker: app, url: / }}\n",
+            dir.join("wrangler.toml").display()
+        );
+        LoadedScenario::parse("e.yaml", &text, ".".into()).unwrap()
+    };
+    let out = run(&scenario("staging"), 1).unwrap();
+    assert_eq!(out.requests[0].body, "staging");
+    let e = run(&scenario("prod"), 1).unwrap_err().to_string();
+    assert!(e.contains("no environment named \"prod\""), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -33,6 +33,9 @@ pub struct WranglerConfig {
     pub migrations: Vec<MigrationConfig>,
     pub queues: Option<QueuesConfig>,
     pub triggers: Option<TriggersConfig>,
+    /// `[env.NAME]`: named environments, one selected with `--env` ([`WranglerConfig::for_env`]).
+    #[serde(default)]
+    pub env: BTreeMap<String, WranglerConfig>,
     /// Everything else: reported as unsupported.
     #[serde(flatten)]
     pub other: BTreeMap<String, IgnoredAny>,
@@ -142,7 +145,8 @@ pub struct TriggersConfig {
     pub crons: Vec<String>,
 }
 
-/// Top-level keys wrangler knows that edgesim does not model (deploy-time settings).
+/// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run
+/// behaves the same with or without them.
 const DEPLOY_ONLY_KEYS: &[&str] = &[
     "$schema",
     "account_id",
@@ -150,27 +154,13 @@ const DEPLOY_ONLY_KEYS: &[&str] = &[
     "route",
     "workers_dev",
     "preview_urls",
-    "build",
-    "env",
     "observability",
-    "placement",
     "upload_source_maps",
     "minify",
-    "node_compat",
-    "no_bundle",
-    "rules",
-    "find_additional_modules",
-    "base_dir",
-    "tsconfig",
     "dev",
     "logpush",
-    "tail_consumers",
     "keep_vars",
     "send_metrics",
-    "assets",
-    "site",
-    "alias",
-    "define",
     "usage_model",
     "zone_id",
 ];
@@ -284,6 +274,42 @@ impl WranglerConfig {
         Self::parse(&file, &text)
     }
 
+    /// The configuration `wrangler dev --env NAME` runs: the environment's own keys, with the
+    /// top level's inheritable ones (main, compatibility date and flags, limits, triggers,
+    /// migrations) where it sets none, its name `<name>-<env>` unless it gives one, and none of
+    /// the top level's vars or bindings, which environments do not inherit (wrangler's
+    /// environments docs, "Non-inheritable keys").
+    pub fn for_env(&self, file: &str, name: &str) -> Result<WranglerConfig, ConfigError> {
+        let Some(env) = self.env.get(name) else {
+            let defined: Vec<&String> = self.env.keys().collect();
+            return Err(ConfigError::Semantic {
+                file: file.to_string(),
+                message: format!(
+                    "no environment named {name:?}: add an [env.{name}] section (the config defines {defined:?})"
+                ),
+            });
+        };
+        let mut out = env.clone();
+        out.env = BTreeMap::new();
+        out.name = env
+            .name
+            .clone()
+            .or_else(|| self.name.as_ref().map(|top| format!("{top}-{name}")));
+        out.main = env.main.clone().or_else(|| self.main.clone());
+        out.compatibility_date =
+            (env.compatibility_date.clone()).or_else(|| self.compatibility_date.clone());
+        if env.compatibility_flags.is_empty() {
+            out.compatibility_flags = self.compatibility_flags.clone();
+        }
+        out.limits = env.limits.clone().or_else(|| self.limits.clone());
+        out.triggers = env.triggers.clone().or_else(|| self.triggers.clone());
+        if env.migrations.is_empty() {
+            out.migrations = self.migrations.clone();
+        }
+        out.validate(file)?;
+        Ok(out)
+    }
+
     fn validate(&self, file: &str) -> Result<(), ConfigError> {
         let semantic = |message: String| ConfigError::Semantic {
             file: file.to_string(),
@@ -344,7 +370,7 @@ impl WranglerConfig {
             if DEPLOY_ONLY_KEYS.contains(&k.as_str()) {
                 format!("{k:?} is a deploy-time setting; edgesim ignores it")
             } else {
-                format!("unsupported key {k:?} (ignored)")
+                format!("{k:?} changes what runs, but edgesim does not model it yet (ignored)")
             }
         }));
         out
@@ -381,6 +407,74 @@ id = "abc"
         assert_eq!(
             c.warnings(),
             vec!["\"routes\" is a deploy-time setting; edgesim ignores it"]
+        );
+    }
+
+    #[test]
+    fn an_environment_inherits_the_inheritable_keys_and_no_bindings() {
+        let c = WranglerConfig::parse(
+            "wrangler.toml",
+            r#"
+name = "app"
+main = "src/index.ts"
+compatibility_date = "2026-01-01"
+compatibility_flags = ["nodejs_compat"]
+[vars]
+STAGE = "top"
+[[kv_namespaces]]
+binding = "KV"
+id = "top"
+[triggers]
+crons = ["* * * * *"]
+[env.staging]
+compatibility_date = "2026-02-02"
+[env.staging.vars]
+STAGE = "staging"
+[env.named]
+name = "other"
+main = "src/other.ts"
+"#,
+        )
+        .unwrap();
+        let staging = c.for_env("wrangler.toml", "staging").unwrap();
+        assert_eq!(staging.name.as_deref(), Some("app-staging"));
+        assert_eq!(staging.main.as_deref(), Some("src/index.ts"));
+        assert_eq!(staging.compatibility_date.as_deref(), Some("2026-02-02"));
+        assert_eq!(staging.compatibility_flags, ["nodejs_compat"]);
+        assert_eq!(staging.vars["STAGE"], "staging");
+        assert!(
+            staging.kv_namespaces.is_empty(),
+            "bindings are not inherited"
+        );
+        assert_eq!(
+            staging.triggers.map(|t| t.crons),
+            Some(vec!["* * * * *".into()])
+        );
+        let named = c.for_env("wrangler.toml", "named").unwrap();
+        assert_eq!(
+            (named.name.as_deref(), named.main.as_deref()),
+            (Some("other"), Some("src/other.ts"))
+        );
+        assert!(named.vars.is_empty(), "vars are not inherited");
+        assert_eq!(
+            c.for_env("wrangler.toml", "prod").unwrap_err().to_string(),
+            "wrangler.toml: no environment named \"prod\": add an [env.prod] section (the config defines [\"named\", \"staging\"])"
+        );
+    }
+
+    #[test]
+    fn keys_that_change_what_runs_are_not_called_deploy_time() {
+        let c = WranglerConfig::parse(
+            "wrangler.toml",
+            "main = \"w.js\"\n\"$schema\" = \"x\"\n[[rules]]\ntype = \"Text\"\nglobs = [\"**/*.txt\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.warnings(),
+            vec![
+                "\"$schema\" is a deploy-time setting; edgesim ignores it",
+                "\"rules\" changes what runs, but edgesim does not model it yet (ignored)"
+            ]
         );
     }
 

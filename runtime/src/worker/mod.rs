@@ -47,6 +47,12 @@ impl WorkerDefinition {
     /// Loads a Worker from a wrangler config file, a directory holding one, or a bare script
     /// (`.js`, `.mjs`, `.ts`).
     pub fn load(path: &Path) -> Result<Self, WorkerLoadError> {
+        Self::load_env(path, None)
+    }
+
+    /// As [`WorkerDefinition::load`], in the config's environment `env` (`--env`), whose
+    /// `.dev.vars.<env>` is read first.
+    pub fn load_env(path: &Path, env: Option<&str>) -> Result<Self, WorkerLoadError> {
         if !path.exists() {
             return Err(WorkerLoadError::Missing(path.display().to_string()));
         }
@@ -81,6 +87,14 @@ impl WorkerDefinition {
                 .rsplit_once('.')
                 .map(|(n, _)| n.to_string())
                 .unwrap_or(file_name.clone());
+            if let Some(env) = env {
+                return Err(WorkerLoadError::Config(ConfigError::Semantic {
+                    file: path.display().to_string(),
+                    message: format!(
+                        "--env {env:?} needs a wrangler config; a bare script has no environments"
+                    ),
+                }));
+            }
             return Ok(WorkerDefinition {
                 name,
                 bundle: Bundle::from_dir(&root, &file_name),
@@ -90,6 +104,10 @@ impl WorkerDefinition {
             });
         }
         let config = WranglerConfig::load(&config_path)?;
+        let config = match env {
+            Some(name) => config.for_env(&config_path.display().to_string(), name)?,
+            None => config,
+        };
         let main = config.main.clone().ok_or_else(|| WorkerLoadError::NoMain {
             file: config_path.display().to_string(),
         })?;
@@ -103,7 +121,7 @@ impl WorkerDefinition {
             name,
             bundle: Bundle::from_dir(&root, &main),
             config,
-            secrets: dev_vars::load(&root, None)?.vars,
+            secrets: dev_vars::load(&root, env)?.vars,
             root,
         })
     }

@@ -120,6 +120,9 @@ struct FetchArgs {
     /// Print one JSON object instead of the HTTP response.
     #[arg(long)]
     json: bool,
+    /// Run the Worker in this environment of its config (`[env.NAME]`), as `wrangler dev --env`.
+    #[arg(short = 'e', long = "env", value_name = "NAME")]
+    env: Option<String>,
     /// Keep KV, R2 and D1 data in this directory between runs, as `wrangler dev --persist-to`
     /// does: each run starts from what the last one left, its clock where the last one stopped.
     #[arg(long, value_name = "DIR")]
@@ -166,7 +169,7 @@ fn main() -> ExitCode {
 }
 
 fn fetch(args: FetchArgs) -> Result<ExitCode> {
-    let worker = one_colo::load(&args.worker)?;
+    let worker = one_colo::load(&args.worker, args.env.as_deref())?;
     for warning in worker.config.warnings() {
         eprintln!("warning: {}: {warning}", args.worker.display());
     }

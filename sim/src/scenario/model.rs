@@ -21,8 +21,9 @@ pub struct Scenario {
     pub duration: Option<Duration>,
     #[serde(default)]
     pub colos: Vec<ColoSpec>,
-    /// Worker name -> wrangler config path, relative to the scenario file.
-    pub workers: BTreeMap<String, String>,
+    /// Worker name -> its wrangler config (path relative to the scenario file), and the
+    /// config's environment to run it in.
+    pub workers: BTreeMap<String, WorkerSpec>,
     #[serde(default)]
     pub platform: PlatformSpec,
     #[serde(default)]
@@ -31,6 +32,47 @@ pub struct Scenario {
     pub faults: Vec<super::fault::FaultSpec>,
     #[serde(default)]
     pub expect: Vec<ExpectSpec>,
+}
+
+/// A Worker of the scenario: `app: workers/app/wrangler.toml`, or, to run one of the config's
+/// environments as `wrangler dev --env` does, `app: { config: workers/app/wrangler.toml, env:
+/// staging }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum WorkerSpec {
+    Path(String),
+    InEnvironment {
+        config: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        env: Option<String>,
+    },
+}
+
+impl WorkerSpec {
+    /// The config path, relative to the scenario file.
+    pub fn config(&self) -> &str {
+        match self {
+            WorkerSpec::Path(path) | WorkerSpec::InEnvironment { config: path, .. } => path,
+        }
+    }
+
+    pub fn env(&self) -> Option<&str> {
+        match self {
+            WorkerSpec::Path(_) => None,
+            WorkerSpec::InEnvironment { env, .. } => env.as_deref(),
+        }
+    }
+
+    /// The same Worker with its config at `path`.
+    pub fn with_config(&self, path: String) -> WorkerSpec {
+        match self {
+            WorkerSpec::Path(_) => WorkerSpec::Path(path),
+            WorkerSpec::InEnvironment { env, .. } => WorkerSpec::InEnvironment {
+                config: path,
+                env: env.clone(),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -357,7 +399,10 @@ impl LoadedScenario {
 
     /// The directory of Worker `name`'s config.
     pub fn worker_path(&self, name: &str) -> Option<PathBuf> {
-        self.scenario.workers.get(name).map(|p| self.dir.join(p))
+        self.scenario
+            .workers
+            .get(name)
+            .map(|w| self.dir.join(w.config()))
     }
 }
 

@@ -203,12 +203,13 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
 fn load_workers(loaded: &LoadedScenario) -> Result<Workers, RunError> {
     let s = &loaded.scenario;
     let mut workers = BTreeMap::new();
-    for name in s.workers.keys() {
+    for (name, spec) in &s.workers {
         let path = loaded.worker_path(name).unwrap_or_default();
-        let def = WorkerDefinition::load(&path).map_err(|source| RunError::Worker {
-            name: name.clone(),
-            source,
-        })?;
+        let def =
+            WorkerDefinition::load_env(&path, spec.env()).map_err(|source| RunError::Worker {
+                name: name.clone(),
+                source,
+            })?;
         let mut limits = def.limits(s.platform.plan.unwrap_or(Plan::Paid), s.platform.cpu_ms);
         if let Some(ms) = s.platform.runaway_cpu_ms {
             limits.runaway_cpu_limit_ms = ms;

@@ -126,12 +126,10 @@ pub enum ToYamlError {
 /// unset options left out.
 pub fn to_yaml(loaded: &LoadedScenario) -> Result<String, ToYamlError> {
     let mut scenario = loaded.scenario.clone();
-    for path in scenario.workers.values_mut() {
-        let full = loaded.dir.join(&*path);
-        *path = std::fs::canonicalize(&full)
-            .unwrap_or(full)
-            .display()
-            .to_string();
+    for worker in scenario.workers.values_mut() {
+        let full = loaded.dir.join(worker.config());
+        let absolute = std::fs::canonicalize(&full).unwrap_or(full);
+        *worker = worker.with_config(absolute.display().to_string());
     }
     let mut value = serde_json::to_value(&scenario)?;
     prune(&mut value);
