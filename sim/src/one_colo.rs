@@ -82,9 +82,17 @@ pub fn fetch_once_at(
     out.pop().ok_or(OneColoError::NoResponse)
 }
 
-/// Loads a Worker from a path (config, directory or script), in environment `env` if given.
-pub fn load(path: &Path, env: Option<&str>) -> Result<WorkerDefinition, OneColoError> {
-    Ok(WorkerDefinition::load_env(path, env)?)
+/// Loads a Worker from a path (config, directory or script), in environment `env` if given;
+/// with `config`, from that config, `path` being the script that replaces its `main`.
+pub fn load(
+    path: &Path,
+    config: Option<&Path>,
+    env: Option<&str>,
+) -> Result<WorkerDefinition, OneColoError> {
+    Ok(match config {
+        Some(config) => WorkerDefinition::load_config(config, Some(path), env)?,
+        None => WorkerDefinition::load_env(path, env)?,
+    })
 }
 
 /// Runs `requests` one after another (each waits for the previous one's response and its

@@ -303,3 +303,36 @@ fn fetch_persist_to_keeps_durable_object_storage_and_alarms() {
         r#"{"sql":{"n":2,"kv":2,"alarm":true},"kv":{"n":2}}"#
     );
 }
+
+/// As `wrangler dev src/index.ts`: a script inside a project runs with the project's wrangler
+/// config (the nearest one above it), whose `main` it replaces; `--config FILE` names a config
+/// of any name, and a `.toml` file is read as a config, never run as a script.
+#[test]
+fn fetch_finds_the_projects_config_above_a_script_and_takes_one_of_any_name() {
+    let config = temp(
+        "project/wrangler.toml",
+        "name = 'p'\nmain = 'src/index.js'\n[vars]\nWHO = 'project'\n",
+    );
+    let dir = config.parent().unwrap().to_path_buf();
+    let say = "export default { fetch(r, env) { return new Response(`NAME ${env.WHO}`); } };";
+    temp("project/src/index.js", &say.replace("NAME", "index"));
+    let other = temp("project/src/other.js", &say.replace("NAME", "other"));
+    let custom = temp(
+        "project/custom.toml",
+        "main = 'src/index.js'\n[vars]\nWHO = 'custom'\n",
+    );
+    let body = |args: &[&str]| {
+        let out = edgesim(args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        stdout.rsplit("\r\n").next().unwrap_or_default().trim_end().to_string()
+    };
+    let path = |p: &Path| p.display().to_string();
+    assert_eq!(body(&["fetch", &path(&other)]), "other project");
+    assert_eq!(body(&["fetch", &path(&dir)]), "index project");
+    assert_eq!(body(&["fetch", &path(&custom)]), "index custom");
+    assert_eq!(
+        body(&["fetch", "--config", &path(&custom), &path(&other)]),
+        "other custom"
+    );
+}

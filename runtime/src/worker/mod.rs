@@ -30,6 +30,69 @@ pub enum WorkerLoadError {
     DevVars(#[from] dev_vars::DevVarsError),
 }
 
+/// Config files whatever their name: a `.toml`, `.json` or `.jsonc` path is never run as a
+/// script.
+const CONFIG_EXTENSIONS: &[&str] = &["toml", "json", "jsonc"];
+
+/// What a path names.
+enum Entry {
+    /// A wrangler config (named, in a directory, or above a script), and the script that
+    /// replaces its `main`, when the path named a script.
+    Config {
+        config: PathBuf,
+        main: Option<PathBuf>,
+    },
+    /// A script with no wrangler config above it.
+    Script(PathBuf),
+}
+
+impl Entry {
+    fn of(path: &Path) -> Result<Entry, WorkerLoadError> {
+        if !path.exists() {
+            return Err(WorkerLoadError::Missing(path.display().to_string()));
+        }
+        if path.is_dir() {
+            return config_in(path)
+                .map(|config| Entry::Config { config, main: None })
+                .ok_or_else(|| WorkerLoadError::NoConfig(path.display().to_string()));
+        }
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if CONFIG_EXTENSIONS.contains(&extension) {
+            return Ok(Entry::Config {
+                config: path.to_path_buf(),
+                main: None,
+            });
+        }
+        // A script inside a project runs with the project's config, found in the nearest
+        // directory above it that has one.
+        let script = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let config = script.ancestors().skip(1).find_map(config_in);
+        Ok(match config {
+            Some(config) => Entry::Config {
+                config,
+                main: Some(script),
+            },
+            None => Entry::Script(path.to_path_buf()),
+        })
+    }
+}
+
+/// The wrangler config in `dir`, in wrangler's order of preference.
+fn config_in(dir: &Path) -> Option<PathBuf> {
+    CONFIG_FILES
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file())
+}
+
+/// The directory a file is in (`.` for a bare file name).
+fn parent_dir(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// A loaded Worker definition, ready to start isolates from.
 #[derive(Debug, Clone)]
 pub struct WorkerDefinition {
@@ -44,8 +107,9 @@ pub struct WorkerDefinition {
 }
 
 impl WorkerDefinition {
-    /// Loads a Worker from a wrangler config file, a directory holding one, or a bare script
-    /// (`.js`, `.mjs`, `.ts`).
+    /// Loads a Worker from a wrangler config file, a directory holding one, or a script (which
+    /// runs with the wrangler config of the nearest directory above it that has one, as
+    /// `wrangler dev src/index.ts` does, or alone when there is none).
     pub fn load(path: &Path) -> Result<Self, WorkerLoadError> {
         Self::load_env(path, None)
     }
@@ -53,61 +117,50 @@ impl WorkerDefinition {
     /// As [`WorkerDefinition::load`], in the config's environment `env` (`--env`), whose
     /// `.dev.vars.<env>` is read first.
     pub fn load_env(path: &Path, env: Option<&str>) -> Result<Self, WorkerLoadError> {
-        if !path.exists() {
-            return Err(WorkerLoadError::Missing(path.display().to_string()));
+        match Entry::of(path)? {
+            Entry::Config { config, main } => Self::from_config(&config, main.as_deref(), env),
+            Entry::Script(script) => Self::bare_script(&script, env),
         }
-        let config_path = if path.is_dir() {
-            CONFIG_FILES
-                .iter()
-                .map(|f| path.join(f))
-                .find(|p| p.is_file())
-                .ok_or_else(|| WorkerLoadError::NoConfig(path.display().to_string()))?
-        } else {
-            path.to_path_buf()
-        };
-        let file_name = config_path
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let root = config_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let root = if root.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            root
-        };
-        if !file_name.starts_with("wrangler.") {
-            let config = WranglerConfig {
-                main: Some(file_name.clone()),
-                ..Default::default()
-            };
-            let name = file_name
-                .rsplit_once('.')
-                .map(|(n, _)| n.to_string())
-                .unwrap_or(file_name.clone());
-            if let Some(env) = env {
-                return Err(WorkerLoadError::Config(ConfigError::Semantic {
-                    file: path.display().to_string(),
-                    message: format!(
-                        "--env {env:?} needs a wrangler config; a bare script has no environments"
-                    ),
-                }));
+    }
+
+    /// The Worker a config of any name describes (`--config FILE`), with `entry` (a script
+    /// below the config's directory) in place of the config's own `main` when given.
+    pub fn load_config(
+        config: &Path,
+        entry: Option<&Path>,
+        env: Option<&str>,
+    ) -> Result<Self, WorkerLoadError> {
+        if !config.is_file() {
+            return Err(WorkerLoadError::Missing(config.display().to_string()));
+        }
+        let entry = match entry {
+            Some(script) if !script.is_file() => {
+                return Err(WorkerLoadError::Missing(script.display().to_string()));
             }
-            return Ok(WorkerDefinition {
-                name,
-                bundle: Bundle::from_dir(&root, &file_name),
-                config,
-                secrets: dev_vars::load(&root, None)?.vars,
-                root,
-            });
-        }
-        let config = WranglerConfig::load(&config_path)?;
-        let config = match env {
+            Some(script) => Some(std::fs::canonicalize(script).unwrap_or(script.to_path_buf())),
+            None => None,
+        };
+        let config = std::fs::canonicalize(config).unwrap_or(config.to_path_buf());
+        Self::from_config(&config, entry.as_deref(), env)
+    }
+
+    /// The Worker `config` describes, with `main` (a script below the config's directory) in
+    /// place of the config's own entry point when given.
+    fn from_config(
+        config_path: &Path,
+        main: Option<&Path>,
+        env: Option<&str>,
+    ) -> Result<Self, WorkerLoadError> {
+        let root = parent_dir(config_path);
+        let config = WranglerConfig::load(config_path)?;
+        let mut config = match env {
             Some(name) => config.for_env(&config_path.display().to_string(), name)?,
             None => config,
         };
+        if let Some(script) = main {
+            let relative = script.strip_prefix(&root).unwrap_or(script);
+            config.main = Some(relative.to_string_lossy().replace('\\', "/"));
+        }
         let main = config.main.clone().ok_or_else(|| WorkerLoadError::NoMain {
             file: config_path.display().to_string(),
         })?;
@@ -122,6 +175,38 @@ impl WorkerDefinition {
             bundle: Bundle::from_dir(&root, &main),
             config,
             secrets: dev_vars::load(&root, env)?.vars,
+            root,
+        })
+    }
+
+    /// A script with no wrangler config: no bindings, no environments.
+    fn bare_script(script: &Path, env: Option<&str>) -> Result<Self, WorkerLoadError> {
+        if let Some(env) = env {
+            return Err(WorkerLoadError::Config(ConfigError::Semantic {
+                file: script.display().to_string(),
+                message: format!(
+                    "--env {env:?} needs a wrangler config; no wrangler.json, wrangler.jsonc or wrangler.toml is above this script"
+                ),
+            }));
+        }
+        let root = parent_dir(script);
+        let file_name = script
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let config = WranglerConfig {
+            main: Some(file_name.clone()),
+            ..Default::default()
+        };
+        let name = file_name
+            .rsplit_once('.')
+            .map(|(n, _)| n.to_string())
+            .unwrap_or(file_name.clone());
+        Ok(WorkerDefinition {
+            name,
+            bundle: Bundle::from_dir(&root, &file_name),
+            config,
+            secrets: dev_vars::load(&root, None)?.vars,
             root,
         })
     }

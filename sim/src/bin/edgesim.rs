@@ -87,7 +87,8 @@ struct ReplayArgs {
 
 #[derive(clap::Args)]
 struct FetchArgs {
-    /// A wrangler.toml/json/jsonc, a directory holding one, or a Worker script.
+    /// A wrangler.toml/json/jsonc, a directory holding one, or a Worker script (run with the
+    /// wrangler config of the nearest directory above it that has one).
     worker: PathBuf,
     /// The request URL.
     #[arg(default_value = "https://example.com/")]
@@ -120,6 +121,9 @@ struct FetchArgs {
     /// Print one JSON object instead of the HTTP response.
     #[arg(long)]
     json: bool,
+    /// Use this wrangler config (any name); WORKER is then the entry script replacing its `main`.
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Run the Worker in this environment of its config (`[env.NAME]`), as `wrangler dev --env`.
     #[arg(short = 'e', long = "env", value_name = "NAME")]
     env: Option<String>,
@@ -169,7 +173,7 @@ fn main() -> ExitCode {
 }
 
 fn fetch(args: FetchArgs) -> Result<ExitCode> {
-    let worker = one_colo::load(&args.worker, args.env.as_deref())?;
+    let worker = one_colo::load(&args.worker, args.config.as_deref(), args.env.as_deref())?;
     for warning in worker.config.warnings() {
         eprintln!("warning: {}: {warning}", args.worker.display());
     }
