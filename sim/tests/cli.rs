@@ -325,7 +325,12 @@ fn fetch_finds_the_projects_config_above_a_script_and_takes_one_of_any_name() {
         let out = edgesim(args);
         assert_eq!(out.status.code(), Some(0), "{out:?}");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        stdout.rsplit("\r\n").next().unwrap_or_default().trim_end().to_string()
+        stdout
+            .rsplit("\r\n")
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_string()
     };
     let path = |p: &Path| p.display().to_string();
     assert_eq!(body(&["fetch", &path(&other)]), "other project");

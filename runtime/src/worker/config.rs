@@ -145,6 +145,10 @@ pub struct TriggersConfig {
     pub crons: Vec<String>,
 }
 
+/// Compatibility flags edgesim implements (each also on from its date where workerd's
+/// compatibility-date.capnp gives one). Any other flag a config sets is warned about.
+const IMPLEMENTED_FLAGS: &[&str] = &["web_socket_auto_reply_to_close"];
+
 /// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run
 /// behaves the same with or without them.
 const DEPLOY_ONLY_KEYS: &[&str] = &[
@@ -366,6 +370,16 @@ impl WranglerConfig {
             })
             .collect();
 
+        out.extend(
+            self.compatibility_flags
+                .iter()
+                .filter(|f| !IMPLEMENTED_FLAGS.contains(&f.as_str()))
+                .map(|f| {
+                    format!(
+                        "compatibility flag {f:?} is not implemented by edgesim yet (ignored): the Worker runs as if it were not set"
+                    )
+                }),
+        );
         out.extend(self.other.keys().map(|k| {
             if DEPLOY_ONLY_KEYS.contains(&k.as_str()) {
                 format!("{k:?} is a deploy-time setting; edgesim ignores it")
@@ -474,6 +488,21 @@ main = "src/other.ts"
             vec![
                 "\"$schema\" is a deploy-time setting; edgesim ignores it",
                 "\"rules\" changes what runs, but edgesim does not model it yet (ignored)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_compatibility_flag_edgesim_does_not_implement_is_named_in_a_warning() {
+        let c = WranglerConfig::parse(
+            "wrangler.toml",
+            "main = 'w.js'\ncompatibility_flags = ['web_socket_auto_reply_to_close', 'nodejs_compat']\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.warnings(),
+            vec![
+                "compatibility flag \"nodejs_compat\" is not implemented by edgesim yet (ignored): the Worker runs as if it were not set"
             ]
         );
     }
