@@ -19,6 +19,7 @@ fn config() -> IsolateConfig {
         vars: Default::default(),
         bindings: vec![],
         catalog: &edgesim_runtime::api::CATALOG,
+        weak_refs: true,
     }
 }
 

@@ -240,6 +240,7 @@ pub fn start_worker(
         vars: Default::default(),
         bindings,
         catalog: &edgesim_runtime::api::CATALOG,
+        weak_refs: true,
     };
     match edgesim_runtime::Isolate::start(std::rc::Rc::new(BenchHost::default()), &config) {
         Ok(i) => i,

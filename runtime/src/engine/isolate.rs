@@ -74,8 +74,10 @@ type WorkerIntrinsics = (
     intrinsic::MapSet,
     intrinsic::TypedArrays,
     intrinsic::Promise,
-    intrinsic::WeakRef,
 );
+
+/// The same, with `WeakRef` and `FinalizationRegistry` (IsolateConfig::weak_refs).
+type WorkerIntrinsicsWithWeakRefs = (WorkerIntrinsics, intrinsic::WeakRef);
 
 /// Callbacks into the JavaScript half of the runtime (web/*.js).
 struct Entrypoints {
@@ -117,6 +119,9 @@ pub struct IsolateConfig {
     pub bindings: Vec<crate::bindings::Binding>,
     /// The runtime's JavaScript and native ops (`edgesim_runtime::api::CATALOG`).
     pub catalog: &'static Catalog,
+    /// Whether `WeakRef` and `FinalizationRegistry` exist: workerd's `jsWeakRef`, on from
+    /// compatibility date 2025-05-05 or with `enable_weak_ref` (worker::Compatibility).
+    pub weak_refs: bool,
 }
 
 impl Isolate {
@@ -142,7 +147,11 @@ impl Isolate {
             failure: failure.clone(),
         };
         runtime.set_loader(loader.clone(), loader);
-        let context = Context::custom::<WorkerIntrinsics>(&runtime)?;
+        let context = if config.weak_refs {
+            Context::custom::<WorkerIntrinsicsWithWeakRefs>(&runtime)?
+        } else {
+            Context::custom::<WorkerIntrinsics>(&runtime)?
+        };
         let io = Rc::new(RefCell::new(IoState::new(
             host,
             meter.clone(),

@@ -147,7 +147,19 @@ pub struct TriggersConfig {
 
 /// Compatibility flags edgesim implements (each also on from its date where workerd's
 /// compatibility-date.capnp gives one). Any other flag a config sets is warned about.
-const IMPLEMENTED_FLAGS: &[&str] = &["web_socket_auto_reply_to_close"];
+const IMPLEMENTED_FLAGS: &[&str] = &[
+    "web_socket_auto_reply_to_close",
+    "enable_weak_ref",
+    "disable_weak_ref",
+];
+
+/// A behaviour workerd switches with a compatibility flag, and on by default from a date
+/// (compatibility-date.capnp: `$compatEnableFlag`, `$compatDisableFlag`, `$compatEnableDate`).
+pub struct CompatFlag {
+    pub enable: &'static str,
+    pub disable: &'static str,
+    pub from_date: &'static str,
+}
 
 /// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run
 /// behaves the same with or without them.
@@ -276,6 +288,19 @@ impl WranglerConfig {
             message: e.to_string(),
         })?;
         Self::parse(&file, &text)
+    }
+
+    /// Whether `flag`'s behaviour is on: its enable flag, else its date unless its disable flag.
+    pub fn flag_enabled(&self, flag: CompatFlag) -> bool {
+        let set = |name: &str| self.compatibility_flags.iter().any(|f| f == name);
+        if set(flag.enable) {
+            return true;
+        }
+        let by_date = self
+            .compatibility_date
+            .as_deref()
+            .is_some_and(|d| d >= flag.from_date);
+        by_date && !set(flag.disable)
     }
 
     /// The configuration `wrangler dev --env NAME` runs: the environment's own keys, with the
