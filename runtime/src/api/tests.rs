@@ -55,16 +55,21 @@ fn globals_are_numbered_in_unit_order() {
     assert_eq!(CATALOG.global(count), None);
 }
 
-/// The ops a script calls: `ops.name(` outside comments.
+/// The ops a script uses: `ops.name` (called, or taken as a value) outside comments.
 fn ops_called(script: &Script) -> BTreeSet<&'static str> {
     let mut names = BTreeSet::new();
     for line in script.source.lines() {
         let code = line.split("//").next().unwrap_or_default();
-        for rest in code.split("ops.").skip(1) {
+        for (at, _) in code.match_indices("ops.") {
+            let before = code[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.')) {
+                continue;
+            }
+            let rest = &code[at + 4..];
             let name_len = rest
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .unwrap_or(rest.len());
-            if rest[name_len..].starts_with('(') && name_len > 0 {
+            if name_len > 0 {
                 names.insert(&rest[..name_len]);
             }
         }
@@ -200,4 +205,19 @@ impl Host for NoHost {
     ) -> Option<Rc<RefCell<crate::socket::hibernation::Hibernation>>> {
         None
     }
+}
+
+/// An op no script calls is dead weight every isolate that loads its group pays for.
+#[test]
+fn every_installed_op_is_called_by_some_script() {
+    let mut all_groups: Vec<&'static [OpGroup]> = vec![CATALOG.core_ops];
+    all_groups.extend(CATALOG.units.iter().map(|u| u.ops));
+    let installed = installed_by(&all_groups);
+    let scripts = std::iter::once(&CATALOG.core).chain(CATALOG.units.iter().map(|u| &u.script));
+    let called: BTreeSet<&str> = scripts.flat_map(ops_called).collect();
+    let dead: Vec<&String> = installed
+        .iter()
+        .filter(|name| !called.contains(name.as_str()))
+        .collect();
+    assert!(dead.is_empty(), "ops no script calls: {dead:?}");
 }
