@@ -157,9 +157,24 @@ const IMPLEMENTED_FLAGS: &[&str] = &[
 /// (compatibility-date.capnp: `$compatEnableFlag`, `$compatDisableFlag`, `$compatEnableDate`).
 pub struct CompatFlag {
     pub enable: &'static str,
-    pub disable: &'static str,
+    /// `None` where edgesim implements no way to turn the behaviour off.
+    pub disable: Option<&'static str>,
     pub from_date: &'static str,
 }
+
+/// workerd's `jsWeakRef`: `WeakRef` and `FinalizationRegistry`.
+pub const WEAK_REF: CompatFlag = CompatFlag {
+    enable: "enable_weak_ref",
+    disable: Some("disable_weak_ref"),
+    from_date: "2025-05-05",
+};
+
+/// workerd's `webSocketAutoReplyToClose`: the runtime answers a WebSocket close frame itself.
+pub const WEB_SOCKET_AUTO_REPLY_TO_CLOSE: CompatFlag = CompatFlag {
+    enable: "web_socket_auto_reply_to_close",
+    disable: None,
+    from_date: "2026-04-07",
+};
 
 /// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run
 /// behaves the same with or without them.
@@ -300,7 +315,7 @@ impl WranglerConfig {
             .compatibility_date
             .as_deref()
             .is_some_and(|d| d >= flag.from_date);
-        by_date && !set(flag.disable)
+        by_date && !flag.disable.is_some_and(set)
     }
 
     /// The configuration `wrangler dev --env NAME` runs: the environment's own keys, with the

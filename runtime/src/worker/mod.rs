@@ -13,13 +13,6 @@ use crate::engine::isolate::IsolateConfig;
 use crate::engine::modules::Bundle;
 use crate::limits::{Limits, Plan};
 
-/// workerd's `jsWeakRef` (compatibility-date.capnp): `WeakRef` and `FinalizationRegistry`.
-const WEAK_REF: config::CompatFlag = config::CompatFlag {
-    enable: "enable_weak_ref",
-    disable: "disable_weak_ref",
-    from_date: "2025-05-05",
-};
-
 /// The config file names wrangler looks for, in its order of preference.
 pub const CONFIG_FILES: &[&str] = &["wrangler.json", "wrangler.jsonc", "wrangler.toml"];
 
@@ -242,7 +235,7 @@ impl WorkerDefinition {
             vars: self.env_vars(),
             bindings: self.bindings(),
             catalog: &crate::api::CATALOG,
-            weak_refs: self.config.flag_enabled(WEAK_REF),
+            weak_refs: self.config.flag_enabled(config::WEAK_REF),
         }
     }
 

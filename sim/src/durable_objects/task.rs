@@ -34,8 +34,6 @@ const IDLE_EVICT_MAX_MS: u64 = 140_000;
 const DELETE_ALL_DELETES_ALARM_FROM: &str = "2026-02-24";
 /// lifecycle.mdx: an object that can hibernate does so after 10 s idle.
 const HIBERNATE_AFTER_MS: u64 = 10_000;
-/// The compatibility date from which the runtime answers a WebSocket close frame itself.
-const AUTO_REPLY_TO_CLOSE_FROM: &str = "2026-04-07";
 
 /// What reaches an object's task.
 pub enum Inbound {
@@ -82,15 +80,8 @@ pub fn spawn(
         &format!("object-evict/{}/{}", address.namespace, address.id),
     );
     let evict_after_ms = IDLE_EVICT_MIN_MS + draw % (IDLE_EVICT_MAX_MS - IDLE_EVICT_MIN_MS + 1);
-    let config = &worker.definition.config;
-    let auto_reply_to_close = config
-        .compatibility_date
-        .as_deref()
-        .is_some_and(|d| d >= AUTO_REPLY_TO_CLOSE_FROM)
-        || config
-            .compatibility_flags
-            .iter()
-            .any(|f| f == "web_socket_auto_reply_to_close");
+    let auto_reply_to_close = (worker.definition.config)
+        .flag_enabled(edgesim_runtime::worker::config::WEB_SOCKET_AUTO_REPLY_TO_CLOSE);
     let hibernation = platform
         .objects
         .open_hibernation(&address, auto_reply_to_close);
