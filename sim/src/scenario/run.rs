@@ -236,6 +236,8 @@ fn object_namespaces(workers: &Workers) -> BTreeMap<String, String> {
 /// What the run will do and when, decided before the simulation starts.
 struct RunPlan {
     duration_ms: Option<u64>,
+    /// Each traffic item's send times, a burst's repeated `count` times.
+    sends: Vec<(usize, Vec<u64>)>,
     epoch_ms: u64,
     colos: Vec<crate::world::Colo>,
     faults: Vec<(u64, Fault)>,
@@ -251,11 +253,22 @@ impl RunPlan {
         let duration_ms = s.duration.map(|d| d.ms);
         let epoch_ms = s.platform.start_time_ms.unwrap_or(DEFAULT_EPOCH_MS);
         let colos = loaded.colos();
-        let last_planned_send_ms = s
+        let sends: Vec<(usize, Vec<u64>)> = s
             .traffic
             .iter()
             .enumerate()
-            .flat_map(|(i, t)| send_times(t, duration_ms, seed, i))
+            .map(|(ti, t)| {
+                let times = send_times(t, duration_ms, seed, ti);
+                let burst = times
+                    .iter()
+                    .flat_map(|at| std::iter::repeat_n(*at, t.count as usize))
+                    .collect();
+                (ti, burst)
+            })
+            .collect();
+        let last_planned_send_ms = sends
+            .iter()
+            .flat_map(|(_, burst)| burst.iter().copied())
             .max()
             .unwrap_or(0);
         let definitions: BTreeMap<String, Rc<WorkerDefinition>> = workers
@@ -279,6 +292,7 @@ impl RunPlan {
             .unwrap_or_else(|| "LHR".into());
         Ok(RunPlan {
             duration_ms,
+            sends,
             epoch_ms,
             colos,
             faults,
@@ -339,7 +353,7 @@ async fn simulate(loaded: &LoadedScenario, seed: u64, workers: Workers, plan: Ru
         startup_error: Rc::default(),
         tls: s.platform.tls.clone(),
     });
-    let mut clients = spawn_traffic(&shared, loaded, seed, plan.duration_ms);
+    let mut clients = spawn_traffic(&shared, loaded, plan.sends);
     let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
     let first_cron_id = clients.len() as u64;
     for (k, (at_ms, worker, cron)) in plan.firings.into_iter().enumerate() {
@@ -413,22 +427,9 @@ fn spawn_faults(platform: &Rc<Platform>, start: madsim::time::Instant, faults: V
 fn spawn_traffic(
     shared: &Rc<Shared>,
     loaded: &LoadedScenario,
-    seed: u64,
-    duration_ms: Option<u64>,
+    schedule: Vec<(usize, Vec<u64>)>,
 ) -> Vec<madsim::task::JoinHandle<()>> {
     let traffic = &loaded.scenario.traffic;
-    let schedule: Vec<(usize, Vec<u64>)> = traffic
-        .iter()
-        .enumerate()
-        .map(|(ti, t)| {
-            let times = send_times(t, duration_ms, seed, ti);
-            let burst = times
-                .iter()
-                .flat_map(|at| std::iter::repeat_n(*at, t.count as usize))
-                .collect();
-            (ti, burst)
-        })
-        .collect();
     let mut turns = Turns::plan(
         schedule
             .iter()
