@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::engine::cpu::CpuCounts;
-use crate::engine::event_loop::LogLine;
+use crate::engine::io_state::LogLine;
 use crate::http::{HttpRequest, HttpResponse};
 
 pub type InvocationId = u64;

@@ -11,7 +11,7 @@ use super::CATALOG;
 use crate::engine::allocator::AllocStats;
 use crate::engine::catalog::{OpGroup, OpSet, Script};
 use crate::engine::cpu::CpuMeter;
-use crate::engine::event_loop::IoState;
+use crate::engine::io_state::IoState;
 use crate::host::*;
 
 /// The names between the quotes that follow each `marker` in `text`.

@@ -14,7 +14,7 @@ use rquickjs::function::IntoJsFunc;
 use rquickjs::{Ctx, Function, Object};
 
 use super::cpu::CpuMeter;
-use super::event_loop::IoState;
+use super::io_state::IoState;
 
 /// The runtime's JavaScript and the ops behind it.
 pub struct Catalog {

@@ -15,7 +15,8 @@ use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Valu
 use super::allocator::{AllocStats, CountingAllocator};
 use super::catalog::Catalog;
 use super::cpu::{CpuMeter, ms_to_picos};
-use super::event_loop::{IoState, OpKind, TimerKind, Wake};
+use super::event_loop::{OpKind, TimerKind, Wake};
+use super::io_state::IoState;
 use super::modules::{Bundle, BundleLoader, ModuleError};
 use super::ops;
 use crate::diagnostic::Located;
@@ -425,7 +426,7 @@ impl Isolate {
                             None => return,
                         }
                     }
-                    OpKind::Js => self.io.borrow_mut().adopt_upgrade(outcome),
+                    OpKind::Js => self.io.borrow_mut().sockets.adopt_upgrade(outcome),
                 };
                 self.run_js(invocation, |ctx, e| {
                     let f = e.complete_op.clone().restore(ctx)?;
@@ -459,9 +460,12 @@ impl Isolate {
                     }
                     TimerKind::Js { repeat_ms } => {
                         if let Some(every) = repeat_ms {
-                            self.io
-                                .borrow_mut()
-                                .rearm_interval(id, deadline_ms, timer, every);
+                            self.io.borrow_mut().event_loop.rearm_interval(
+                                id,
+                                deadline_ms,
+                                timer,
+                                every,
+                            );
                         }
                         self.run_js(timer.invocation, |ctx, e| {
                             let f = e.fire_timer.clone().restore(ctx)?;

@@ -16,7 +16,8 @@ use rquickjs::{Ctx, Exception, Object, TypedArray, Value, qjs};
 
 use super::catalog::{Catalog, Io, OpGroup, OpSet};
 use super::cpu::CpuMeter;
-use super::event_loop::{IoState, OpKind, OpOutcome};
+use super::event_loop::{OpKind, OpOutcome};
+use super::io_state::IoState;
 
 /// Text workerd throws when a Worker does I/O, sets a timer or draws randomness at top level.
 pub const GLOBAL_SCOPE_DISALLOWED: &str = "Disallowed operation called within global scope. \

@@ -37,7 +37,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               keys: Vec<String>,
               allow_concurrency: bool|
               -> rquickjs::Result<Value<'js>> {
-            let a = i.borrow_mut().storage_get(keys, allow_concurrency);
+            let a = i.borrow_mut().storage(|o| o.get(keys, allow_concurrency));
             answer(&ctx, a)
         },
     )?;
@@ -50,7 +50,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 .filter_map(|p| <[String; 2]>::try_from(p).ok())
                 .map(|[k, v]| (k, v.into_bytes()))
                 .collect();
-            i.borrow_mut().storage_put(entries, allow_unconfirmed);
+            if let Some(object) = i.borrow_mut().object_mut() {
+                object.put(entries, allow_unconfirmed);
+            }
         },
     )?;
     let i = io.clone();
@@ -60,7 +62,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               keys: Vec<String>,
               allow_unconfirmed: bool|
               -> rquickjs::Result<Value<'js>> {
-            let a = i.borrow_mut().storage_delete(keys, allow_unconfirmed);
+            let a = i
+                .borrow_mut()
+                .storage(|o| o.delete(keys, allow_unconfirmed));
             answer(&ctx, a)
         },
     )?;
@@ -74,32 +78,37 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             let options: ListOptions = serde_json::from_str(&options).map_err(|e| {
                 Exception::throw_type(&ctx, &format!("internal: bad list options: {e}"))
             })?;
-            let a = i.borrow_mut().storage_list(options, allow_concurrency);
+            let a = i
+                .borrow_mut()
+                .storage(|o| o.list(options, allow_concurrency));
             answer(&ctx, a)
         },
     )?;
     let i = io.clone();
     ops.add("storageDeleteAll", move || {
-        i.borrow_mut().storage_delete_all()
+        if let Some(object) = i.borrow_mut().object_mut() {
+            object.delete_all();
+        }
     })?;
     let i = io.clone();
     ops.add(
         "storageGetAlarm",
         move |ctx: Ctx<'js>| -> rquickjs::Result<Value<'js>> {
-            let a = i.borrow_mut().storage_get_alarm();
+            let a = i.borrow_mut().storage(|o| o.get_alarm());
             answer(&ctx, a)
         },
     )?;
     let i = io.clone();
     ops.add("storageSetAlarm", move |at_ms: Option<f64>| {
-        i.borrow_mut()
-            .storage_set_alarm(at_ms.map(|ms| ms.max(0.0) as u64))
+        if let Some(object) = i.borrow_mut().object_mut() {
+            object.set_alarm(at_ms.map(|ms| ms.max(0.0) as u64));
+        }
     })?;
     let i = io.clone();
     ops.add(
         "storageSync",
         move |ctx: Ctx<'js>| -> rquickjs::Result<Value<'js>> {
-            let a = i.borrow_mut().storage_sync();
+            let a = i.borrow_mut().storage(|o| o.sync());
             answer(&ctx, a)
         },
     )?;
@@ -115,7 +124,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     )?;
     let i = io.clone();
     ops.add("blockConcurrencyExit", move || {
-        i.borrow_mut().block_concurrency_exit()
+        if let Some(object) = i.borrow_mut().object_mut() {
+            object.exit_block();
+        }
     })?;
     let i = io.clone();
     ops.add("currentInvocation", move || {

@@ -49,7 +49,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         move |ctx: Ctx<'js>, delay: f64, repeat: bool| -> rquickjs::Result<f64> {
             require_request(&ctx, &i)?;
             let mut io = i.borrow_mut();
-            if io.js_timer_count() >= TIMERS_MAX {
+            if io.event_loop.js_timer_count() >= TIMERS_MAX {
                 return Ok(0.0);
             }
             let delay_ms = if delay.is_finite() && delay > 0.0 {
@@ -64,7 +64,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     )?;
     let i = ops.io.clone();
     ops.add("timerClear", move |id: f64| {
-        i.borrow_mut().clear_timer(id as u64)
+        i.borrow_mut().event_loop.clear_timer(id as u64)
     })?;
 
     ops.add("atob", |s: String| {

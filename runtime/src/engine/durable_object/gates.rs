@@ -13,9 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::storage::PendingRead;
-use crate::engine::event_loop::{IoState, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind};
+use crate::engine::event_loop::{OpId, OpKind, PendingOp, TimerId, TimerKind};
 use crate::invocation::{InvocationId, InvocationKind, IsolateEvent, ResetReason};
-use crate::storage::durable::{Commit, ObjectAddress, StorageOp};
+use crate::storage::durable::{Commit, ObjectAddress};
 
 /// `blockConcurrencyWhile()` callbacks are cancelled, and the object reset, after this long.
 pub const BLOCK_CONCURRENCY_TIMEOUT_MS: u64 = 30_000;
@@ -142,8 +142,14 @@ impl ObjectIo {
         self.output_seq > self.confirmed_seq || !self.held.is_empty()
     }
 
+    /// Holds `op` back until the writes that gate output so far are confirmed.
     pub(in crate::engine) fn defer(&mut self, id: OpId, op: PendingOp) {
-        self.deferred.push((self.output_seq, id, op));
+        self.defer_until(self.output_seq, id, op);
+    }
+
+    /// Holds `op` back until write `seq` is confirmed.
+    pub(in crate::engine) fn defer_until(&mut self, seq: u64, id: OpId, op: PendingOp) {
+        self.deferred.push((seq, id, op));
     }
 
     pub fn has_deferred_for(&self, invocation: InvocationId) -> bool {
@@ -182,146 +188,87 @@ impl ObjectIo {
     }
 }
 
-impl IoState {
-    pub(in crate::engine) fn object_mut(&mut self) -> Option<&mut ObjectIo> {
-        self.object.as_deref_mut()
+impl ObjectIo {
+    /// The writes to hand to the store now and the last write they carry: none while a commit
+    /// is in flight (the next starts when it is confirmed), with nothing written, or once reset.
+    pub fn take_commit(&mut self) -> Option<(Commit, u64)> {
+        if self.flushing.is_some() || self.dirty.is_empty() || self.broken.is_some() {
+            return None;
+        }
+        Some((std::mem::take(&mut self.dirty), self.write_seq))
     }
 
-    /// Hands the writes buffered this turn to the store, unless a commit is already in flight
-    /// (the next one starts when it is confirmed).
-    pub fn start_flush(&mut self) {
-        let Some(object) = self.object.as_deref_mut() else {
-            return;
-        };
-        if object.flushing.is_some() || object.dirty.is_empty() || object.broken.is_some() {
-            return;
-        }
-        let commit = std::mem::take(&mut object.dirty);
-        let seq = object.write_seq;
-        let address = object.spec.address.clone();
-        let host = self.host.clone();
-        let id = self.add_op_for(
-            None,
-            OpKind::Commit,
-            Box::pin(async move {
-                OpOutcome::Storage(
-                    host.object_storage(&address, StorageOp::Commit(commit))
-                        .await,
-                )
-            }),
-        );
-        let timer = self.add_timer(STORAGE_TIMEOUT_MS, TimerKind::StorageTimeout { seq }, None);
-        if let Some(object) = self.object_mut() {
-            object.flushing = Some((id, seq));
-            object.flush_timer = Some(timer);
-        }
+    /// The commit carrying writes up to `seq` is in flight as `op`, reset by `timeout` if it
+    /// hangs.
+    pub fn commit_started(&mut self, op: OpId, seq: u64, timeout: TimerId) {
+        self.flushing = Some((op, seq));
+        self.flush_timer = Some(timeout);
     }
 
-    /// A commit has been in flight for 30 s: the object is reset (its held outputs dropped).
-    pub fn storage_timed_out(&mut self, seq: u64) {
-        if self
-            .object
-            .as_ref()
-            .is_some_and(|o| o.flushing.is_some_and(|(_, s)| s == seq))
-        {
-            self.break_object(ResetReason::StorageTimedOut);
-        }
+    pub fn is_committing(&self, seq: u64) -> bool {
+        self.flushing.is_some_and(|(_, s)| s == seq)
     }
 
-    /// A commit came back: release what waited for it, or reset the object if it failed.
-    pub fn commit_done(&mut self, outcome: OpOutcome) {
-        let Some(object) = self.object_mut() else {
-            return;
-        };
-        let Some((_, seq)) = object.flushing.take() else {
-            return;
-        };
-        if let Some(timer) = object.flush_timer.take() {
-            self.clear_timer(timer);
-        }
-        let Some(object) = self.object_mut() else {
-            return;
-        };
-        if let OpOutcome::Storage(Err(e)) = outcome {
-            return self.break_object(ResetReason::Storage(e));
-        }
-        object.confirmed_seq = seq;
+    /// The commit in flight came back: the last write it carried, and its timeout to clear.
+    pub fn commit_returned(&mut self) -> Option<(u64, Option<TimerId>)> {
+        let (_, seq) = self.flushing.take()?;
+        Some((seq, self.flush_timer.take()))
+    }
+
+    /// Writes up to `seq` are confirmed: the outputs and the operations that waited for them.
+    pub fn confirm(&mut self, seq: u64) -> (Vec<IsolateEvent>, Vec<(OpId, PendingOp)>) {
+        self.confirmed_seq = seq;
         let mut released = Vec::new();
-        while object.held.front().is_some_and(|(wait, _)| *wait <= seq) {
-            released.extend(object.held.pop_front().map(|(_, event)| event));
+        while self.held.front().is_some_and(|(wait, _)| *wait <= seq) {
+            released.extend(self.held.pop_front().map(|(_, event)| event));
         }
-        let confirmed = seq;
-        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut object.deferred)
+        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.deferred)
             .into_iter()
-            .partition(|(wait, _, _)| *wait <= confirmed);
-        object.deferred = waiting;
-        self.events.extend(released);
-        for (_, id, op) in ready {
-            self.release_op(id, op);
-        }
-        self.start_flush();
+            .partition(|(wait, _, _)| *wait <= seq);
+        self.deferred = waiting;
+        let ready = ready.into_iter().map(|(_, id, op)| (id, op)).collect();
+        (released, ready)
     }
 
-    /// Sends an event to the owner, unless the output gate holds it.
-    pub fn emit(&mut self, event: IsolateEvent) {
-        match self.object.as_deref_mut() {
-            Some(object) if object.output_gate_closed() => {
-                object.held.push_back((object.output_seq, event));
-            }
-            _ => self.events.push_back(event),
+    /// Holds `event` until the writes made so far are confirmed; gives it back when the output
+    /// gate is open.
+    pub fn hold(&mut self, event: IsolateEvent) -> Option<IsolateEvent> {
+        if !self.output_gate_closed() {
+            return Some(event);
         }
+        self.held.push_back((self.output_seq, event));
+        None
     }
 
-    /// Resets the object: held outputs are dropped, nothing more runs, and the owner is told
-    /// why so every caller still waiting gets the error.
-    pub fn break_object(&mut self, reason: ResetReason) {
-        let Some(object) = self.object_mut() else {
-            return;
-        };
-        if object.broken.is_some() {
-            return;
+    /// Resets the object: held outputs are dropped and nothing more runs. False when it was
+    /// already reset.
+    pub fn reset(&mut self, reason: &ResetReason) -> bool {
+        if self.broken.is_some() {
+            return false;
         }
-        object.broken = Some(reason.clone());
-        object.held.clear();
-        object.deferred.clear();
-        object.incoming.clear();
-        self.events.push_back(IsolateEvent::ObjectReset { reason });
+        self.broken = Some(reason.clone());
+        self.held.clear();
+        self.deferred.clear();
+        self.incoming.clear();
+        true
     }
 
-    /// `blockConcurrencyWhile()` starts a callback: from now on only what it starts gets in.
-    pub fn block_concurrency_enter(&mut self) -> Result<(), NestedTooDeeply> {
-        let ids = self.next_ids();
-        let depth = match self.object_mut() {
-            Some(object) => {
-                if object.blocking.len() >= BLOCK_CONCURRENCY_DEPTH_MAX {
-                    return Err(NestedTooDeeply);
-                }
-                object.blocking.push(ids);
-                object.blocking.len()
-            }
-            None => return Ok(()),
-        };
-        self.add_timer(
-            BLOCK_CONCURRENCY_TIMEOUT_MS,
-            TimerKind::BlockConcurrencyTimeout { depth },
-            None,
-        );
-        Ok(())
+    /// A `blockConcurrencyWhile()` callback starts where the loop's ids are `next_ids`: from now
+    /// on only what it starts gets in. Returns its nesting depth.
+    pub fn enter_block(&mut self, next_ids: (OpId, TimerId)) -> Result<usize, NestedTooDeeply> {
+        if self.blocking.len() >= BLOCK_CONCURRENCY_DEPTH_MAX {
+            return Err(NestedTooDeeply);
+        }
+        self.blocking.push(next_ids);
+        Ok(self.blocking.len())
     }
 
-    pub fn block_concurrency_exit(&mut self) {
-        if let Some(object) = self.object_mut() {
-            object.blocking.pop();
-        }
+    pub fn exit_block(&mut self) {
+        self.blocking.pop();
     }
 
-    pub fn block_concurrency_timed_out(&mut self, depth: usize) {
-        if self
-            .object
-            .as_ref()
-            .is_some_and(|o| o.blocking.len() >= depth)
-        {
-            self.break_object(ResetReason::BlockConcurrencyTimedOut);
-        }
+    /// Whether the `blockConcurrencyWhile()` callback at `depth` is still running.
+    pub fn is_blocking_at(&self, depth: usize) -> bool {
+        self.blocking.len() >= depth
     }
 }

@@ -1,15 +1,13 @@
 //! A Durable Object's storage calls from JavaScript: answered from the object's cache when it
 //! knows, or by a read of the durable store that closes the input gate (unless
 //! `allowConcurrency`); writes go to the cache at once and wait for the next commit
-//! (gates.rs).
+//! (gates.rs). The cache decides ([`StoragePlan`]); the isolate's I/O state starts the reads.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::gates::ObjectIo;
-use crate::engine::event_loop::{IoState, OpId, OpKind, OpOutcome, PendingOp};
-use crate::invocation::ResetReason;
+use crate::engine::event_loop::{OpId, OpOutcome};
 use crate::storage::durable::{Commit, StorageOp, StorageReply};
-use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 
 /// The answer a storage read owes JavaScript once the store replies.
 #[derive(Debug, Clone)]
@@ -115,89 +113,72 @@ impl ObjectIo {
     }
 }
 
-/// What a storage call answers: at once from the cache, or later through an operation.
+/// How a storage call is answered, as the object's cache decides it.
+pub enum StoragePlan {
+    Now(OpOutcome),
+    /// After a read of the store; `gate`: the read holds the input gate.
+    Read {
+        op: StorageOp,
+        pending: PendingRead,
+        gate: bool,
+    },
+    /// Once write `seq` is confirmed (`storage.sync()`).
+    AfterWrite(u64),
+}
+
+/// What a storage call answers JavaScript: at once, or through an operation it awaits.
 pub enum StorageAnswer {
     Now(OpOutcome),
     Later(OpId),
 }
 
-impl IoState {
-    /// Starts a read of the durable store on behalf of the running invocation.
-    fn start_read(&mut self, op: StorageOp, pending: PendingRead, gate: bool) -> StorageAnswer {
-        let Some(address) = self.object.as_ref().map(|o| o.spec.address.clone()) else {
-            return StorageAnswer::Now(OpOutcome::Undefined);
-        };
-        let host = self.host.clone();
-        let id = self.add_op(
-            OpKind::StorageRead,
-            Box::pin(async move { OpOutcome::Storage(host.object_storage(&address, op).await) }),
-        );
-        if let Some(object) = self.object_mut() {
-            object.reads.insert(id, pending);
-            if gate {
-                object.gate_reads.insert(id);
-            }
+impl ObjectIo {
+    pub fn get(&self, keys: Vec<String>, allow_concurrency: bool) -> StoragePlan {
+        if let Some(entries) = self.cached_entries(&keys) {
+            return StoragePlan::Now(OpOutcome::Entries(entries));
         }
-        StorageAnswer::Later(id)
-    }
-
-    pub fn storage_get(&mut self, keys: Vec<String>, allow_concurrency: bool) -> StorageAnswer {
-        let Some(object) = self.object.as_ref() else {
-            return StorageAnswer::Now(OpOutcome::Entries(Vec::new()));
-        };
-        if let Some(entries) = object.cached_entries(&keys) {
-            return StorageAnswer::Now(OpOutcome::Entries(entries));
-        }
-        let asked = unknown_keys(object, &keys);
+        let asked = unknown_keys(self, &keys);
         let known = keys
             .iter()
-            .filter_map(|k| match object.cache.get(k) {
+            .filter_map(|k| match self.cache.get(k) {
                 Some(Some(v)) => Some((k.clone(), v.clone())),
                 _ => None,
             })
             .collect();
-        self.start_read(
-            StorageOp::Read {
+        StoragePlan::Read {
+            op: StorageOp::Read {
                 keys: asked.clone(),
             },
-            PendingRead::Get { asked, known },
-            !allow_concurrency,
-        )
-    }
-
-    pub fn storage_put(&mut self, entries: Vec<(String, Vec<u8>)>, allow_unconfirmed: bool) {
-        if let Some(object) = self.object_mut() {
-            for (key, value) in entries {
-                object.write(key, Some(value));
-            }
-            object.bump(!allow_unconfirmed);
+            pending: PendingRead::Get { asked, known },
+            gate: !allow_concurrency,
         }
     }
 
-    pub fn storage_delete(&mut self, keys: Vec<String>, allow_unconfirmed: bool) -> StorageAnswer {
-        let Some(object) = self.object_mut() else {
-            return StorageAnswer::Now(OpOutcome::Count(0));
-        };
-        let asked = unknown_keys(object, &keys);
+    pub fn put(&mut self, entries: Vec<(String, Vec<u8>)>, allow_unconfirmed: bool) {
+        for (key, value) in entries {
+            self.write(key, Some(value));
+        }
+        self.bump(!allow_unconfirmed);
+    }
+
+    pub fn delete(&mut self, keys: Vec<String>, allow_unconfirmed: bool) -> StoragePlan {
+        let asked = unknown_keys(self, &keys);
         if asked.is_empty() {
-            let n = object.delete_known(&keys, !allow_unconfirmed);
-            return StorageAnswer::Now(OpOutcome::Count(n));
+            let n = self.delete_known(&keys, !allow_unconfirmed);
+            return StoragePlan::Now(OpOutcome::Count(n));
         }
-        self.start_read(
-            StorageOp::Read {
+        StoragePlan::Read {
+            op: StorageOp::Read {
                 keys: asked.clone(),
             },
-            PendingRead::Delete { keys, asked },
-            true,
-        )
+            pending: PendingRead::Delete { keys, asked },
+            gate: true,
+        }
     }
 
-    pub fn storage_list(&mut self, options: ListOptions, allow_concurrency: bool) -> StorageAnswer {
-        let Some(object) = self.object.as_ref() else {
-            return StorageAnswer::Now(OpOutcome::Entries(Vec::new()));
-        };
-        if object.complete {
-            return StorageAnswer::Now(OpOutcome::Entries(object.list_cached(&options)));
+    pub fn list(&self, options: ListOptions, allow_concurrency: bool) -> StoragePlan {
+        if self.complete {
+            return StoragePlan::Now(OpOutcome::Entries(self.list_cached(&options)));
         }
         let lower = [&options.start, &options.start_after, &options.prefix]
             .into_iter()
@@ -208,124 +189,108 @@ impl IoState {
             start: lower,
             end: options.end.clone(),
         };
-        self.start_read(op, PendingRead::List(options), !allow_concurrency)
-    }
-
-    pub fn storage_delete_all(&mut self) {
-        if let Some(object) = self.object_mut() {
-            object.cache.clear();
-            object.complete = true;
-            object.dirty = Commit {
-                delete_all: true,
-                ..Default::default()
-            };
-            if object.spec.delete_all_deletes_alarm {
-                object.alarm = Some(None);
-                object.dirty.alarm = Some(None);
-            }
-            object.bump(true);
+        StoragePlan::Read {
+            op,
+            pending: PendingRead::List(options),
+            gate: !allow_concurrency,
         }
     }
 
-    pub fn storage_get_alarm(&mut self) -> StorageAnswer {
-        match self.object.as_ref().map(|o| o.alarm) {
-            Some(Some(alarm)) => StorageAnswer::Now(OpOutcome::Alarm(alarm)),
-            Some(None) => self.start_read(StorageOp::ReadAlarm, PendingRead::Alarm, true),
-            None => StorageAnswer::Now(OpOutcome::Alarm(None)),
-        }
-    }
-
-    pub fn storage_set_alarm(&mut self, at_ms: Option<u64>) {
-        if let Some(object) = self.object_mut() {
-            object.alarm = Some(at_ms);
-            object.dirty.alarm = Some(at_ms);
-            object.bump(true);
-        }
-    }
-
-    /// `ctx.storage.sql`: runs at once on the object's database; a statement that changed it
-    /// counts as a write, so what leaves the object afterwards waits for its confirmation.
-    pub fn object_sql(&mut self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
-        let Some(address) = self.object.as_ref().map(|o| o.spec.address.clone()) else {
-            return Err(SqlError("no Durable Object is hosted here".to_string()));
+    pub fn delete_all(&mut self) {
+        self.cache.clear();
+        self.complete = true;
+        self.dirty = Commit {
+            delete_all: true,
+            ..Default::default()
         };
-        let answer = self.host.object_sql(&address, call)?;
-        if let SqlAnswer::Cursor(cursor) = &answer
-            && cursor.wrote
-            && let Some(object) = self.object_mut()
-        {
-            object.dirty.sql_written = true;
-            object.bump(true);
+        if self.spec.delete_all_deletes_alarm {
+            self.alarm = Some(None);
+            self.dirty.alarm = Some(None);
         }
-        Ok(answer)
+        self.bump(true);
+    }
+
+    pub fn get_alarm(&self) -> StoragePlan {
+        match self.alarm {
+            Some(alarm) => StoragePlan::Now(OpOutcome::Alarm(alarm)),
+            None => StoragePlan::Read {
+                op: StorageOp::ReadAlarm,
+                pending: PendingRead::Alarm,
+                gate: true,
+            },
+        }
+    }
+
+    pub fn set_alarm(&mut self, at_ms: Option<u64>) {
+        self.alarm = Some(at_ms);
+        self.dirty.alarm = Some(at_ms);
+        self.bump(true);
+    }
+
+    /// A SQL statement changed the database: what leaves the object afterwards waits for its
+    /// confirmation.
+    pub fn sql_wrote(&mut self) {
+        self.dirty.sql_written = true;
+        self.bump(true);
     }
 
     /// `storage.sync()`: resolves once every write made so far is confirmed.
-    pub fn storage_sync(&mut self) -> StorageAnswer {
-        let Some(object) = self.object.as_deref() else {
-            return StorageAnswer::Now(OpOutcome::Undefined);
-        };
-        if object.write_seq <= object.confirmed_seq {
-            return StorageAnswer::Now(OpOutcome::Undefined);
+    pub fn sync(&self) -> StoragePlan {
+        if self.write_seq <= self.confirmed_seq {
+            return StoragePlan::Now(OpOutcome::Undefined);
         }
-        let seq = object.write_seq;
-        let id = self.alloc_op_id();
-        let op = PendingOp {
-            invocation: self.current,
-            kind: OpKind::Js,
-            future: Box::pin(async { OpOutcome::Undefined }),
-        };
-        if let Some(object) = self.object_mut() {
-            object.deferred.push((seq, id, op));
-        }
-        StorageAnswer::Later(id)
+        StoragePlan::AfterWrite(self.write_seq)
     }
 
-    /// A storage read came back: fill the cache and turn the reply into JavaScript's answer.
-    /// `None` when the read failed and the object was reset.
-    pub fn storage_read_done(&mut self, id: OpId, outcome: OpOutcome) -> Option<OpOutcome> {
-        let object = self.object.as_deref_mut()?;
-        object.gate_reads.remove(&id);
-        let pending = object.reads.remove(&id)?;
-        let reply = match outcome {
-            OpOutcome::Storage(Ok(reply)) => reply,
-            OpOutcome::Storage(Err(e)) => {
-                self.break_object(ResetReason::Storage(e));
-                return None;
-            }
-            other => return Some(other),
-        };
-        let answer = match (pending, reply) {
+    /// Remembers the read `id` owes `pending`.
+    pub(in crate::engine) fn read_started(&mut self, id: OpId, pending: PendingRead, gate: bool) {
+        self.reads.insert(id, pending);
+        if gate {
+            self.gate_reads.insert(id);
+        }
+    }
+
+    /// Read `id` came back (it no longer holds the input gate): what it owes JavaScript.
+    pub(in crate::engine) fn read_returned(&mut self, id: OpId) -> Option<PendingRead> {
+        self.gate_reads.remove(&id);
+        self.reads.remove(&id)
+    }
+
+    /// Fills the cache from what the store replied and turns it into JavaScript's answer.
+    pub(in crate::engine) fn answer_read(
+        &mut self,
+        pending: PendingRead,
+        reply: StorageReply,
+    ) -> OpOutcome {
+        match (pending, reply) {
             (PendingRead::Get { asked, known }, StorageReply::Values(values)) => {
                 let read: Vec<(String, Vec<u8>)> = asked
                     .iter()
                     .zip(&values)
                     .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
                     .collect();
-                fill(object, asked, values);
+                fill(self, asked, values);
                 let answer: BTreeMap<String, Vec<u8>> = known.into_iter().chain(read).collect();
                 OpOutcome::Entries(answer.into_iter().collect())
             }
             (PendingRead::Delete { keys, asked }, StorageReply::Values(values)) => {
-                fill(object, asked, values);
-                OpOutcome::Count(object.delete_known(&keys, true))
+                fill(self, asked, values);
+                OpOutcome::Count(self.delete_known(&keys, true))
             }
             (PendingRead::List(options), StorageReply::Entries(entries)) => {
                 for (k, v) in entries {
-                    object.cache.entry(k).or_insert(Some(v));
+                    self.cache.entry(k).or_insert(Some(v));
                 }
                 if options.is_unbounded() {
-                    object.complete = true;
+                    self.complete = true;
                 }
-                OpOutcome::Entries(object.list_cached(&options))
+                OpOutcome::Entries(self.list_cached(&options))
             }
             (PendingRead::Alarm, StorageReply::Alarm(at)) => {
-                let alarm = *object.alarm.get_or_insert(at);
-                OpOutcome::Alarm(alarm)
+                OpOutcome::Alarm(*self.alarm.get_or_insert(at))
             }
             _ => OpOutcome::Undefined,
-        };
-        Some(answer)
+        }
     }
 }
 

@@ -1,0 +1,656 @@
+//! An isolate's I/O state: the invocations in flight and how each moves from running to
+//! responded to finished, over the event loop (event_loop.rs), the Durable Object it may host
+//! (durable_object/) and the WebSocket ends it holds (sockets.rs).
+//!
+//! The invocation rules are production's (semantics.md §1.2–1.3): an uncaught exception becomes
+//! error 1101 (or goes to the origin after `passThroughOnException()`), a CPU or memory overrun
+//! becomes error 1102 and ends everything the invocation started, `waitUntil` work gets 30 s
+//! after the response, and a handler that can no longer make progress gets 1101 with workerd's
+//! text. The clock JavaScript sees (`Date.now()`) only moves when an event is delivered: to the
+//! host's time for I/O, to the scheduled time for a timer (workerd's Spectre clamp), so CPU-only
+//! work never observes time passing.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use super::cpu::{CpuCounts, CpuMeter};
+use super::durable_object::ObjectIo;
+use super::durable_object::gates::{
+    BLOCK_CONCURRENCY_TIMEOUT_MS, NestedTooDeeply, STORAGE_TIMEOUT_MS,
+};
+use super::durable_object::storage::{StorageAnswer, StoragePlan};
+use super::event_loop::{EventLoop, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind, Wake};
+use super::sockets::SocketTable;
+use crate::host::{Host, HostFuture};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::invocation::{
+    ErrorClass, Invocation, InvocationId, InvocationKind, InvocationReport, IsolateEvent, Outcome,
+    ResetReason, ThrownError, error_page,
+};
+use crate::limits::{Limits, WAIT_UNTIL_GRACE_MS};
+use crate::socket::hibernation::Hibernation;
+use crate::storage::durable::StorageOp;
+use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
+
+/// workerd's log line when `waitUntil` work outlives the grace period (io-context.c++).
+pub const WAIT_UNTIL_CANCELLED: &str = "waitUntil() tasks did not complete within the allowed time \
+     after invocation end and have been cancelled.";
+/// workerd's text for a handler whose promise can never settle.
+pub const NEVER_RESPONDS: &str = "The script will never generate a response.";
+
+/// A console line, stamped with the simulated time it was written at.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogLine {
+    pub at_ms: u64,
+    pub level: String,
+    pub message: String,
+    #[serde(skip)]
+    pub invocation: Option<InvocationId>,
+}
+
+pub struct IoState {
+    pub host: Rc<dyn Host>,
+    pub meter: Rc<CpuMeter>,
+    /// The meter's reading when JavaScript was last entered for `current`.
+    pub entry: CpuCounts,
+    /// What `Date.now()` returns: frozen between events.
+    pub clock_ms: u64,
+    /// The invocation whose JavaScript is running (None at top level).
+    pub current: Option<InvocationId>,
+    pub event_loop: EventLoop,
+    /// What the owner must hear about, in order.
+    pub events: VecDeque<IsolateEvent>,
+    pub logs: Vec<LogLine>,
+    pub invocations: BTreeMap<InvocationId, Invocation>,
+    pub limits: Limits,
+    /// Set when this isolate hosts a Durable Object: its storage cache and gates.
+    pub object: Option<Box<ObjectIo>>,
+    /// The WebSocket ends JavaScript holds.
+    pub sockets: SocketTable,
+}
+
+/// The event loop: operations and timers on behalf of invocations.
+impl IoState {
+    pub fn new(host: Rc<dyn Host>, meter: Rc<CpuMeter>, limits: Limits) -> Self {
+        let clock_ms = host.now_ms();
+        IoState {
+            host,
+            meter,
+            entry: Default::default(),
+            clock_ms,
+            current: None,
+            event_loop: EventLoop::default(),
+            events: VecDeque::new(),
+            logs: Vec::new(),
+            invocations: BTreeMap::new(),
+            limits,
+            object: None,
+            sockets: Default::default(),
+        }
+    }
+
+    /// Moves the CPU used since JavaScript was entered onto the running invocation's account.
+    pub fn settle_cpu(&mut self) {
+        let now = self.meter.reading();
+        let used = now - self.entry;
+        self.entry = now;
+        if let Some(inv) = self.current.and_then(|id| self.invocations.get_mut(&id)) {
+            inv.cpu = inv.cpu + used;
+        }
+    }
+
+    /// An operation on behalf of the running invocation.
+    pub fn add_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
+        self.event_loop.add_op(self.current, kind, future)
+    }
+
+    /// An operation that sends something out of the isolate (a subrequest, a KV write, a call
+    /// to another object). Inside a Durable Object it waits behind the output gate.
+    pub fn add_outgoing_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
+        self.add_outgoing_op_for(self.current, kind, future)
+    }
+
+    /// As [`IoState::add_outgoing_op`], on behalf of `invocation` (`None`: of no invocation, so
+    /// it outlives the one that started it).
+    pub fn add_outgoing_op_for(
+        &mut self,
+        invocation: Option<InvocationId>,
+        kind: OpKind,
+        future: HostFuture<OpOutcome>,
+    ) -> OpId {
+        let id = self.event_loop.alloc_op_id();
+        let op = PendingOp {
+            invocation,
+            kind,
+            future,
+        };
+        match self.object.as_mut() {
+            Some(object) if object.output_gate_closed() => object.defer(id, op),
+            _ => self.event_loop.start(id, op),
+        }
+        id
+    }
+
+    /// Starts an outbound HTTP request through the host; a network failure rejects with the
+    /// `TypeError` workerd gives.
+    pub fn add_fetch_op(&mut self, kind: OpKind, request: HttpRequest) -> OpId {
+        let host = self.host.clone();
+        self.add_outgoing_op(
+            kind,
+            Box::pin(async move {
+                match host.fetch(request).await {
+                    Ok(response) => OpOutcome::Response(response),
+                    Err(e) => OpOutcome::Error {
+                        class: ErrorClass::TypeError,
+                        message: e.to_string(),
+                    },
+                }
+            }),
+        )
+    }
+
+    /// A WebSocket frame leaving through `send` once the output gate lets it. It belongs to no
+    /// invocation: a handler that returns right after `send()` still gets its message out.
+    pub(crate) fn add_send_op(&mut self, send: impl FnOnce(u64) + 'static) {
+        let host = self.host.clone();
+        self.add_outgoing_op_for(
+            None,
+            OpKind::Send,
+            Box::pin(async move {
+                send(host.now_ms());
+                OpOutcome::Undefined
+            }),
+        );
+    }
+
+    /// Arms a timer `delay_ms` after the frozen clock.
+    pub fn add_timer(
+        &mut self,
+        delay_ms: u64,
+        kind: TimerKind,
+        invocation: Option<InvocationId>,
+    ) -> TimerId {
+        self.event_loop
+            .add_timer(self.clock_ms, delay_ms, kind, invocation)
+    }
+
+    /// Whether anything this invocation owns could still wake JavaScript on its behalf. A
+    /// socket whose peer is held in this same isolate does not count: only this isolate could
+    /// send on it (workerd registers no pending event for a local pair either).
+    pub fn has_work_for(&self, invocation: InvocationId) -> bool {
+        // A frame still leaving may be for a socket this invocation reads.
+        self.event_loop.pending_ops().any(|op| {
+            op.kind == OpKind::Send
+                || op.invocation == Some(invocation)
+                    && !matches!(op.kind, OpKind::SocketReceive(h) if self.sockets.waits_on_itself(h))
+        }) || self
+            .object
+            .as_ref()
+            .is_some_and(|o| o.has_deferred_for(invocation))
+            || self.event_loop.has_js_timer_for(invocation)
+    }
+
+    /// Whether `invocation` reads from a socket whose peer is outside this isolate.
+    pub fn holds_socket(&self, invocation: InvocationId) -> bool {
+        self.event_loop.pending_ops().any(|op| {
+            op.invocation == Some(invocation)
+                && matches!(op.kind, OpKind::SocketReceive(h) if !self.sockets.peer_is_local(h))
+        })
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.event_loop.is_idle() && self.object.as_ref().is_none_or(|o| o.is_idle())
+    }
+
+    /// Drops every operation and timer of a finished invocation, as workerd cancels an
+    /// IoContext's tasks when it is destroyed.
+    pub fn cancel_invocation(&mut self, invocation: InvocationId) {
+        let doomed = self.event_loop.cancel_invocation(invocation);
+        if let Some(object) = self.object.as_mut() {
+            object.cancel_deferred(invocation);
+            object.forget_reads(&doomed);
+        }
+    }
+
+    /// The next event the input gate (if any) lets through.
+    pub fn poll_wake(&mut self, cx: &mut Context<'_>) -> Poll<Wake> {
+        let gate = self.object.as_ref().map(|o| o.input_gate());
+        self.event_loop.poll_wake(cx, gate.as_ref(), &*self.host)
+    }
+}
+
+/// The Durable Object this isolate may host: its storage calls, commits and gates.
+impl IoState {
+    pub fn object_mut(&mut self) -> Option<&mut ObjectIo> {
+        self.object.as_deref_mut()
+    }
+
+    /// A storage call: answered as the object's cache plans it, starting a read of the store
+    /// on behalf of the running invocation when the cache cannot answer.
+    pub fn storage(&mut self, call: impl FnOnce(&mut ObjectIo) -> StoragePlan) -> StorageAnswer {
+        let Some(object) = self.object.as_deref_mut() else {
+            return StorageAnswer::Now(OpOutcome::Undefined);
+        };
+        match call(object) {
+            StoragePlan::Now(outcome) => StorageAnswer::Now(outcome),
+            StoragePlan::Read { op, pending, gate } => {
+                let address = object.spec.address.clone();
+                let host = self.host.clone();
+                let id = self.add_op(
+                    OpKind::StorageRead,
+                    Box::pin(
+                        async move { OpOutcome::Storage(host.object_storage(&address, op).await) },
+                    ),
+                );
+                if let Some(object) = self.object_mut() {
+                    object.read_started(id, pending, gate);
+                }
+                StorageAnswer::Later(id)
+            }
+            StoragePlan::AfterWrite(seq) => {
+                let id = self.event_loop.alloc_op_id();
+                let op = PendingOp {
+                    invocation: self.current,
+                    kind: OpKind::Js,
+                    future: Box::pin(async { OpOutcome::Undefined }),
+                };
+                if let Some(object) = self.object_mut() {
+                    object.defer_until(seq, id, op);
+                }
+                StorageAnswer::Later(id)
+            }
+        }
+    }
+
+    /// A storage read came back: fill the cache and turn the reply into JavaScript's answer.
+    /// `None` when the read failed and the object was reset.
+    pub fn storage_read_done(&mut self, id: OpId, outcome: OpOutcome) -> Option<OpOutcome> {
+        let object = self.object.as_deref_mut()?;
+        let pending = object.read_returned(id)?;
+        match outcome {
+            OpOutcome::Storage(Ok(reply)) => Some(object.answer_read(pending, reply)),
+            OpOutcome::Storage(Err(e)) => {
+                self.break_object(ResetReason::Storage(e));
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    /// `ctx.storage.sql`: runs at once on the object's database; a statement that changed it
+    /// counts as a write.
+    pub fn object_sql(&mut self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
+        let Some(address) = self.object.as_ref().map(|o| o.spec.address.clone()) else {
+            return Err(SqlError("no Durable Object is hosted here".to_string()));
+        };
+        let answer = self.host.object_sql(&address, call)?;
+        if let SqlAnswer::Cursor(cursor) = &answer
+            && cursor.wrote
+            && let Some(object) = self.object_mut()
+        {
+            object.sql_wrote();
+        }
+        Ok(answer)
+    }
+
+    /// Hands the writes buffered this turn to the store, unless a commit is already in flight
+    /// (the next one starts when it is confirmed).
+    pub fn start_flush(&mut self) {
+        let Some(object) = self.object.as_deref_mut() else {
+            return;
+        };
+        let Some((commit, seq)) = object.take_commit() else {
+            return;
+        };
+        let address = object.spec.address.clone();
+        let host = self.host.clone();
+        let id = self.event_loop.add_op(
+            None,
+            OpKind::Commit,
+            Box::pin(async move {
+                OpOutcome::Storage(
+                    host.object_storage(&address, StorageOp::Commit(commit))
+                        .await,
+                )
+            }),
+        );
+        let timer = self.add_timer(STORAGE_TIMEOUT_MS, TimerKind::StorageTimeout { seq }, None);
+        if let Some(object) = self.object_mut() {
+            object.commit_started(id, seq, timer);
+        }
+    }
+
+    /// A commit has been in flight for 30 s: the object is reset (its held outputs dropped).
+    pub fn storage_timed_out(&mut self, seq: u64) {
+        if self.object.as_ref().is_some_and(|o| o.is_committing(seq)) {
+            self.break_object(ResetReason::StorageTimedOut);
+        }
+    }
+
+    /// A commit came back: release what waited for it, or reset the object if it failed.
+    pub fn commit_done(&mut self, outcome: OpOutcome) {
+        let Some((seq, timeout)) = self.object_mut().and_then(ObjectIo::commit_returned) else {
+            return;
+        };
+        if let Some(timer) = timeout {
+            self.event_loop.clear_timer(timer);
+        }
+        if let OpOutcome::Storage(Err(e)) = outcome {
+            return self.break_object(ResetReason::Storage(e));
+        }
+        let Some(object) = self.object_mut() else {
+            return;
+        };
+        let (released, ready) = object.confirm(seq);
+        self.events.extend(released);
+        for (id, op) in ready {
+            self.event_loop.start(id, op);
+        }
+        self.start_flush();
+    }
+
+    /// Sends an event to the owner, unless the output gate holds it.
+    pub fn emit(&mut self, event: IsolateEvent) {
+        let event = match self.object.as_deref_mut() {
+            Some(object) => object.hold(event),
+            None => Some(event),
+        };
+        self.events.extend(event);
+    }
+
+    /// Resets the object: held outputs are dropped, nothing more runs, and the owner is told
+    /// why so every caller still waiting gets the error.
+    pub fn break_object(&mut self, reason: ResetReason) {
+        if self.object_mut().is_some_and(|o| o.reset(&reason)) {
+            self.events.push_back(IsolateEvent::ObjectReset { reason });
+        }
+    }
+
+    /// `blockConcurrencyWhile()` starts a callback: from now on only what it starts gets in.
+    pub fn block_concurrency_enter(&mut self) -> Result<(), NestedTooDeeply> {
+        let ids = self.event_loop.next_ids();
+        let Some(object) = self.object_mut() else {
+            return Ok(());
+        };
+        let depth = object.enter_block(ids)?;
+        self.add_timer(
+            BLOCK_CONCURRENCY_TIMEOUT_MS,
+            TimerKind::BlockConcurrencyTimeout { depth },
+            None,
+        );
+        Ok(())
+    }
+
+    pub fn block_concurrency_timed_out(&mut self, depth: usize) {
+        if self
+            .object
+            .as_ref()
+            .is_some_and(|o| o.is_blocking_at(depth))
+        {
+            self.break_object(ResetReason::BlockConcurrencyTimedOut);
+        }
+    }
+
+    /// The hibernation set of the object this isolate hosts.
+    pub(crate) fn hibernation(&self) -> Option<Rc<RefCell<Hibernation>>> {
+        let object = self.object.as_ref()?;
+        self.host.hibernation(&object.spec.address)
+    }
+
+    /// A message on a socket this invocation accepted: inside a Durable Object it resets the
+    /// invocation's CPU budget, as every incoming WebSocket message does (limits.mdx).
+    pub(crate) fn socket_message_arrived(&mut self, invocation: Option<InvocationId>) {
+        if self.object.is_none() {
+            return;
+        }
+        let limit = super::cpu::ms_to_picos(self.limits.effective_cpu_limit_ms());
+        if let Some(inv) = invocation.and_then(|id| self.invocations.get_mut(&id)) {
+            inv.cpu_limit_ps = inv.cpu.picos().saturating_add(limit);
+        }
+    }
+}
+
+/// The invocations: how each ends.
+impl IoState {
+    /// Records a console line on behalf of `invocation` (None: written at top level).
+    pub fn log(&mut self, invocation: Option<InvocationId>, level: &str, message: String) {
+        self.logs.push(LogLine {
+            at_ms: self.clock_ms,
+            level: level.to_string(),
+            message,
+            invocation,
+        });
+    }
+
+    /// The Worker produced its response (or its event handler returned, for non-fetch events).
+    pub fn respond(&mut self, id: InvocationId, response: Option<HttpResponse>) {
+        if self.meter.memory_exceeded() {
+            return self.exceeded(id, Outcome::ExceededMemory);
+        }
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
+        if inv.responded {
+            return;
+        }
+        inv.responded = true;
+        let pending = inv.wait_until_pending;
+        if let Some(response) = response {
+            self.emit(IsolateEvent::Responded { id, response });
+        }
+        // An accepted WebSocket keeps the request open until it closes (workerd registers a
+        // pending event for its read loop); the invocation ends once nothing is left.
+        if self.holds_socket(id) {
+            return;
+        }
+        if pending == 0 {
+            self.finish(id);
+        } else {
+            self.add_timer(WAIT_UNTIL_GRACE_MS, TimerKind::WaitUntilGrace, Some(id));
+        }
+    }
+
+    /// An exception escaped the handler (or a promise given to `waitUntil` rejected).
+    pub fn fail(&mut self, id: InvocationId, exception: String) {
+        if self.meter.memory_exceeded() {
+            return self.exceeded(id, Outcome::ExceededMemory);
+        }
+        self.log(Some(id), "error", format!("Uncaught {exception}"));
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
+        if inv.responded {
+            return;
+        }
+        inv.exception.get_or_insert(exception.clone());
+        match &inv.kind {
+            InvocationKind::Fetch(request) if inv.pass_through => {
+                let request = request.clone();
+                let running = self.current.replace(id);
+                self.add_fetch_op(OpKind::PassThrough, request);
+                self.current = running;
+            }
+            InvocationKind::Fetch(request) => {
+                let page = error_page(1101, &host_of(request));
+                inv.outcome = Outcome::Exception;
+                self.respond(id, Some(page));
+            }
+            InvocationKind::Scheduled { .. }
+            | InvocationKind::Alarm { .. }
+            | InvocationKind::SocketEvent(_)
+            | InvocationKind::Queue { .. } => {
+                inv.outcome = Outcome::Exception;
+                self.respond(id, None);
+            }
+            InvocationKind::ObjectFetch(_) | InvocationKind::Rpc { .. } => {
+                let message = exception.lines().next().unwrap_or_default().to_string();
+                self.threw(id, "Error".to_string(), message);
+            }
+        }
+    }
+
+    /// A Durable Object call threw: the exception goes back to the caller with its class.
+    pub fn threw(&mut self, id: InvocationId, class: String, message: String) {
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
+        if inv.responded {
+            return;
+        }
+        inv.outcome = Outcome::Exception;
+        inv.exception
+            .get_or_insert_with(|| format!("{class}: {message}"));
+        self.emit(IsolateEvent::Returned {
+            id,
+            result: Err(ThrownError {
+                class: ErrorClass::named(&class),
+                message,
+            }),
+        });
+        self.respond(id, None);
+    }
+
+    /// A Durable Object RPC method returned (its value structured-clone encoded).
+    pub fn returned(&mut self, id: InvocationId, value: String) {
+        if self.invocations.get(&id).is_none_or(|inv| inv.responded) {
+            return;
+        }
+        self.emit(IsolateEvent::Returned {
+            id,
+            result: Ok(value),
+        });
+        self.respond(id, None);
+    }
+
+    /// The origin answered a request passed through after an exception.
+    pub fn pass_through_done(&mut self, id: InvocationId, outcome: OpOutcome) {
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
+        inv.outcome = Outcome::Exception;
+        let response = match (outcome, &inv.kind) {
+            (OpOutcome::Response(r), _) => r,
+            (_, InvocationKind::Fetch(request)) => error_page(1101, &host_of(request)),
+            (_, _) => return self.respond(id, None),
+        };
+        self.respond(id, Some(response));
+    }
+
+    /// CPU or memory ran out: the invocation ends now, `waitUntil` work included.
+    pub fn exceeded(&mut self, id: InvocationId, outcome: Outcome) {
+        if outcome == Outcome::ExceededCpu
+            && self.limits.runaway_cpu_limit_ms < self.limits.cpu_limit_ms
+        {
+            let message = format!(
+                "edgesim: stopped after {} ms of simulated CPU by the runaway guard (the production \
+                 limit is {} ms); raise it with --runaway-cpu-ms or platform.runaway_cpu_ms",
+                self.limits.runaway_cpu_limit_ms, self.limits.cpu_limit_ms
+            );
+            self.log(Some(id), "warn", message);
+        }
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
+        inv.outcome = outcome;
+        if inv.kind.is_object_call() || inv.kind.is_object_event() {
+            self.break_object(match outcome {
+                Outcome::ExceededMemory => ResetReason::ExceededMemory,
+                _ => ResetReason::ExceededCpu,
+            });
+        } else if !inv.responded {
+            inv.responded = true;
+            if let InvocationKind::Fetch(request) = &inv.kind {
+                let page = error_page(1102, &host_of(request));
+                self.emit(IsolateEvent::Responded { id, response: page });
+            }
+        }
+        self.finish(id);
+    }
+
+    pub fn wait_until_settled(&mut self, id: InvocationId) {
+        let Some(inv) = self.invocations.get_mut(&id) else {
+            return;
+        };
+        inv.wait_until_pending = inv.wait_until_pending.saturating_sub(1);
+        if inv.responded && inv.wait_until_pending == 0 {
+            self.finish(id);
+        }
+    }
+
+    pub fn grace_expired(&mut self, id: InvocationId) {
+        if self.invocations.contains_key(&id) {
+            self.log(Some(id), "warn", WAIT_UNTIL_CANCELLED.to_string());
+            self.finish(id);
+        }
+    }
+
+    /// Ends invocations that nothing can wake any more: before the response that is workerd's
+    /// "will never generate a response"; after it, `waitUntil` promises that can never settle.
+    pub fn end_stalled(&mut self) {
+        let stalled: Vec<(InvocationId, bool)> = self
+            .invocations
+            .iter()
+            .filter(|(id, _)| !self.has_work_for(**id))
+            .map(|(id, inv)| (*id, inv.responded))
+            .collect();
+        for (id, responded) in stalled {
+            if responded {
+                self.finish(id);
+                continue;
+            }
+            self.log(Some(id), "error", NEVER_RESPONDS.to_string());
+            let Some(inv) = self.invocations.get_mut(&id) else {
+                continue;
+            };
+            inv.outcome = Outcome::Exception;
+            inv.exception.get_or_insert(NEVER_RESPONDS.to_string());
+            let page = match &inv.kind {
+                InvocationKind::Fetch(request) => Some(error_page(1101, &host_of(request))),
+                InvocationKind::ObjectFetch(_) | InvocationKind::Rpc { .. } => {
+                    self.threw(id, "Error".to_string(), NEVER_RESPONDS.to_string());
+                    self.finish(id);
+                    continue;
+                }
+                _ => None,
+            };
+            self.respond(id, page);
+            self.finish(id);
+        }
+    }
+
+    fn finish(&mut self, id: InvocationId) {
+        if self.current == Some(id) {
+            self.settle_cpu();
+        }
+        let Some(inv) = self.invocations.remove(&id) else {
+            return;
+        };
+        self.cancel_invocation(id);
+        let logs = self
+            .logs
+            .iter()
+            .filter(|l| l.invocation == Some(id))
+            .cloned()
+            .collect();
+        self.logs.retain(|l| l.invocation != Some(id));
+        self.emit(IsolateEvent::Finished(InvocationReport {
+            id,
+            outcome: inv.outcome,
+            cpu_used_ms: inv.cpu.millis(),
+            cpu: inv.cpu,
+            subrequests: inv.subrequests_external + inv.subrequests_services,
+            logs,
+            exception: inv.exception,
+            returned: inv.returned,
+        }));
+    }
+}
+
+fn host_of(request: &HttpRequest) -> String {
+    url::Url::parse(&request.url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default()
+}
