@@ -92,20 +92,33 @@ struct ExpectItem {
 
 /// A checker that takes no value is switched on with `true`; `false` would read as "check
 /// this" to nobody, so it is refused rather than ignored.
-fn switch(key: &str, on: Option<bool>, checker: Checker) -> Result<Option<Checker>, String> {
+/// What is wrong with an expectation item.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExpectSpecError {
+    #[error("`{0}: false` checks nothing; write `{0}: true` or leave the item out")]
+    SwitchedOff(&'static str),
+    #[error("one checker per expectation, found `{0}` and `{1}`")]
+    TwoCheckers(&'static str, &'static str),
+    #[error("the expectation names no checker")]
+    NoChecker,
+}
+
+fn switch(
+    key: &'static str,
+    on: Option<bool>,
+    checker: Checker,
+) -> Result<Option<Checker>, ExpectSpecError> {
     match on {
         None => Ok(None),
         Some(true) => Ok(Some(checker)),
-        Some(false) => Err(format!(
-            "`{key}: false` checks nothing; write `{key}: true` or leave the item out"
-        )),
+        Some(false) => Err(ExpectSpecError::SwitchedOff(key)),
     }
 }
 
 impl TryFrom<ExpectItem> for ExpectSpec {
-    type Error = String;
+    type Error = ExpectSpecError;
 
-    fn try_from(item: ExpectItem) -> Result<Self, String> {
+    fn try_from(item: ExpectItem) -> Result<Self, ExpectSpecError> {
         let candidates = [
             ("status_in", item.status_in.map(Checker::StatusIn)),
             (
@@ -165,10 +178,10 @@ impl TryFrom<ExpectItem> for ExpectSpec {
                 checker,
                 label: item.label,
             }),
-            (Some((first, _)), Some((second, _))) => Err(format!(
-                "one checker per expectation, found `{first}` and `{second}`"
-            )),
-            _ => Err("the expectation names no checker".to_string()),
+            (Some((first, _)), Some((second, _))) => {
+                Err(ExpectSpecError::TwoCheckers(first, second))
+            }
+            _ => Err(ExpectSpecError::NoChecker),
         }
     }
 }

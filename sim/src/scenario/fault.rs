@@ -125,10 +125,43 @@ impl Fault {
     }
 }
 
+/// What is wrong with a scenario's fault item.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FaultSpecError {
+    #[error(
+        "a fault needs exactly one of `crash`, `fail_storage_writes`, `partition` or \
+         `latency_spike`"
+    )]
+    NotOneKind,
+    #[error("`add` applies to `latency_spike`")]
+    AddWithoutSpike,
+    #[error("a `{0}` needs `for:`, how long it lasts (like 20s)")]
+    NoWindow(&'static str),
+    #[error("a `latency_spike` needs `add:`, the extra latency (like 200ms)")]
+    NoAddedLatency,
+    #[error(
+        "cannot crash {0:?}: say `colo:<COLO>` (a colo outage) or `do-host:<COLO>` (the \
+         Durable Object hosts of a colo)"
+    )]
+    CrashTarget(String),
+    #[error("cannot crash do-host:{0}: unknown colo {0:?}")]
+    UnknownCrashColo(String),
+    #[error("`for` applies to `crash`, not to `fail_storage_writes`")]
+    WindowOnStorageFault,
+    #[error("`{kind}` takes two sides, like [SIN, kv-central] or [[LHR, FRA], [NRT]]; got {got}")]
+    NotTwoSides { kind: &'static str, got: usize },
+    #[error("unknown place {0:?}: name a colo of the scenario or `kv-central`")]
+    UnknownPlace(String),
+    #[error("each side needs at least one place")]
+    EmptySide,
+    #[error("{0:?} is on both sides")]
+    OnBothSides(String),
+}
+
 impl FaultSpec {
     /// The fault this item describes, or what is wrong with it (`colos`: the scenario's colos,
     /// empty when it uses the built-in table).
-    pub fn fault(&self, colos: &[&str]) -> Result<Fault, String> {
+    pub fn fault(&self, colos: &[&str]) -> Result<Fault, FaultSpecError> {
         let kinds = [
             self.crash.is_some(),
             self.fail_storage_writes.is_some(),
@@ -136,14 +169,10 @@ impl FaultSpec {
             self.latency_spike.is_some(),
         ];
         if kinds.iter().filter(|k| **k).count() != 1 {
-            return Err(
-                "a fault needs exactly one of `crash`, `fail_storage_writes`, \
-                        `partition` or `latency_spike`"
-                    .into(),
-            );
+            return Err(FaultSpecError::NotOneKind);
         }
         if self.add.is_some() && self.latency_spike.is_none() {
-            return Err("`add` applies to `latency_spike`".into());
+            return Err(FaultSpecError::AddWithoutSpike);
         }
         if let Some(p) = &self.partition {
             let for_ms = self.window("partition")?;
@@ -168,11 +197,7 @@ impl FaultSpec {
             check_places(&a, &b, colos)?;
             let add_ms = match self.add {
                 Some(d) if d.ms > 0 => d.ms,
-                _ => {
-                    return Err(
-                        "a `latency_spike` needs `add:`, the extra latency (like 200ms)".into(),
-                    );
-                }
+                _ => return Err(FaultSpecError::NoAddedLatency),
             };
             return Ok(Fault::LatencySpike {
                 between: (a, b),
@@ -185,12 +210,7 @@ impl FaultSpec {
                 let (whole_colo, colo) = match target.split_once(':') {
                     Some(("colo", colo)) => (true, colo),
                     Some(("do-host", colo)) => (false, colo),
-                    _ => {
-                        return Err(format!(
-                            "cannot crash {target:?}: say `colo:<COLO>` (a colo outage) or \
-                             `do-host:<COLO>` (the Durable Object hosts of a colo)"
-                        ));
-                    }
+                    _ => return Err(FaultSpecError::CrashTarget(target.clone())),
                 };
                 let known = if colos.is_empty() {
                     crate::world::colos::built_in(colo).is_some()
@@ -198,9 +218,7 @@ impl FaultSpec {
                     colos.contains(&colo)
                 };
                 if !known {
-                    return Err(format!(
-                        "cannot crash do-host:{colo}: unknown colo {colo:?}"
-                    ));
+                    return Err(FaultSpecError::UnknownCrashColo(colo.to_string()));
                 }
                 let (colo, for_ms) = (colo.to_string(), self.for_.map_or(0, |d| d.ms));
                 Ok(if whole_colo {
@@ -210,34 +228,32 @@ impl FaultSpec {
                 })
             }
             (None, Some(n)) if self.for_.is_none() => Ok(Fault::FailStorageWrites(n)),
-            (None, Some(_)) => Err("`for` applies to `crash`, not to `fail_storage_writes`".into()),
-            _ => Err("a fault needs exactly one of `crash` or `fail_storage_writes`".into()),
+            (None, Some(_)) => Err(FaultSpecError::WindowOnStorageFault),
+            _ => Err(FaultSpecError::NotOneKind),
         }
     }
 
     /// How long a partition or spike lasts: `for` is required.
-    fn window(&self, kind: &str) -> Result<u64, String> {
+    fn window(&self, kind: &'static str) -> Result<u64, FaultSpecError> {
         match self.for_ {
             Some(d) if d.ms > 0 => Ok(d.ms),
-            _ => Err(format!(
-                "a `{kind}` needs `for:`, how long it lasts (like 20s)"
-            )),
+            _ => Err(FaultSpecError::NoWindow(kind)),
         }
     }
 }
 
-fn two_groups(groups: &[Group], kind: &str) -> Result<[Vec<String>; 2], String> {
+fn two_groups(groups: &[Group], kind: &'static str) -> Result<[Vec<String>; 2], FaultSpecError> {
     match groups {
         [a, b] => Ok([a.places(), b.places()]),
-        _ => Err(format!(
-            "`{kind}` takes two sides, like [SIN, kv-central] or [[LHR, FRA], [NRT]]; got {}",
-            groups.len()
-        )),
+        _ => Err(FaultSpecError::NotTwoSides {
+            kind,
+            got: groups.len(),
+        }),
     }
 }
 
 /// Every place must be a colo of the run or `kv-central`, and no place on both sides.
-fn check_places(a: &[String], b: &[String], colos: &[&str]) -> Result<(), String> {
+fn check_places(a: &[String], b: &[String], colos: &[&str]) -> Result<(), FaultSpecError> {
     for place in a.iter().chain(b) {
         let known = place == crate::platform::KV_CENTRAL
             || if colos.is_empty() {
@@ -246,16 +262,14 @@ fn check_places(a: &[String], b: &[String], colos: &[&str]) -> Result<(), String
                 colos.contains(&place.as_str())
             };
         if !known {
-            return Err(format!(
-                "unknown place {place:?}: name a colo of the scenario or `kv-central`"
-            ));
+            return Err(FaultSpecError::UnknownPlace(place.clone()));
         }
     }
     if a.is_empty() || b.is_empty() {
-        return Err("each side needs at least one place".into());
+        return Err(FaultSpecError::EmptySide);
     }
     if let Some(both) = a.iter().find(|p| b.contains(p)) {
-        return Err(format!("{both:?} is on both sides"));
+        return Err(FaultSpecError::OnBothSides(both.clone()));
     }
     Ok(())
 }
