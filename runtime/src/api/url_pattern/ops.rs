@@ -34,12 +34,20 @@ struct InitDict {
     base_url: Option<String>,
 }
 
-fn base(url: Option<&str>) -> Result<Option<url::Url>, String> {
-    url.map(|u| url::Url::parse(u).map_err(|e| format!("Invalid base URL: {e}")))
-        .transpose()
+/// Why a pattern could not be built or matched; its text is the `TypeError`'s message.
+#[derive(Debug, thiserror::Error)]
+enum UrlPatternError {
+    #[error("Invalid base URL: {0}")]
+    BaseUrl(#[from] url::ParseError),
+    #[error(transparent)]
+    Pattern(#[from] urlpattern::Error),
 }
 
-fn init_of(d: InitDict) -> Result<UrlPatternInit, String> {
+fn base(url: Option<&str>) -> Result<Option<url::Url>, UrlPatternError> {
+    Ok(url.map(url::Url::parse).transpose()?)
+}
+
+fn init_of(d: InitDict) -> Result<UrlPatternInit, UrlPatternError> {
     Ok(UrlPatternInit {
         protocol: d.protocol,
         username: d.username,
@@ -53,24 +61,31 @@ fn init_of(d: InitDict) -> Result<UrlPatternInit, String> {
     })
 }
 
-fn compile(input: Input, base_url: Option<&str>, ignore_case: bool) -> Result<UrlPattern, String> {
+fn compile(
+    input: Input,
+    base_url: Option<&str>,
+    ignore_case: bool,
+) -> Result<UrlPattern, UrlPatternError> {
     let init = match input {
         Input::Text(pattern) => {
-            UrlPatternInit::parse_constructor_string::<regex::Regex>(&pattern, base(base_url)?)
-                .map_err(|e| e.to_string())?
+            UrlPatternInit::parse_constructor_string::<regex::Regex>(&pattern, base(base_url)?)?
         }
         Input::Init(d) => {
             if base_url.is_some() {
-                return Err(urlpattern::Error::BaseUrlWithInit.to_string());
+                return Err(urlpattern::Error::BaseUrlWithInit.into());
             }
             init_of(d)?
         }
     };
-    UrlPattern::parse(init, UrlPatternOptions { ignore_case }).map_err(|e| e.to_string())
+    Ok(UrlPattern::parse(init, UrlPatternOptions { ignore_case })?)
 }
 
 /// The components of a match, as JSON: `{protocol: {input, groups}, ...}`; `null` on no match.
-fn exec(pattern: &UrlPattern, input: Input, base_url: Option<&str>) -> Result<String, String> {
+fn exec(
+    pattern: &UrlPattern,
+    input: Input,
+    base_url: Option<&str>,
+) -> Result<String, UrlPatternError> {
     let input = match input {
         Input::Text(text) => match url::Url::options()
             .base_url(base(base_url)?.as_ref())
@@ -81,12 +96,12 @@ fn exec(pattern: &UrlPattern, input: Input, base_url: Option<&str>) -> Result<St
         },
         Input::Init(d) => {
             if base_url.is_some() {
-                return Err(urlpattern::Error::BaseUrlWithInit.to_string());
+                return Err(urlpattern::Error::BaseUrlWithInit.into());
             }
             UrlPatternMatchInput::Init(init_of(d)?)
         }
     };
-    let Some(result) = pattern.exec(input).map_err(|e| e.to_string())? else {
+    let Some(result) = pattern.exec(input)? else {
         return Ok("null".into());
     };
     let component = |c: &urlpattern::UrlPatternComponentResult| {
@@ -116,7 +131,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             let input: Input = serde_json::from_str(&input)
                 .map_err(|_| Exception::throw_type(&ctx, "internal: bad URLPattern input"))?;
             let pattern = compile(input, base_url.as_deref(), ignore_case)
-                .map_err(|e| Exception::throw_type(&ctx, &e))?;
+                .map_err(|e| Exception::throw_type(&ctx, &e.to_string()))?;
             let id = next.get() + 1;
             next.set(id);
             let parts: Vec<String> = [
@@ -154,7 +169,8 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             let pattern = patterns
                 .get(&id)
                 .ok_or_else(|| Exception::throw_type(&ctx, "internal: unknown URLPattern"))?;
-            exec(pattern, input, base_url.as_deref()).map_err(|e| Exception::throw_type(&ctx, &e))
+            exec(pattern, input, base_url.as_deref())
+                .map_err(|e| Exception::throw_type(&ctx, &e.to_string()))
         },
     )
 }
