@@ -250,3 +250,33 @@ pub fn object_json_with(
         Err(e) => panic!("the Worker did not run: {e}"),
     }
 }
+
+/// A project directory written out for a test (files may sit in subdirectories), removed when
+/// dropped.
+pub struct Project(pub std::path::PathBuf);
+
+impl Project {
+    pub fn with(name: &str, files: &[(&str, &str)]) -> Project {
+        let dir = std::env::temp_dir().join(format!("edgesim-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (file, text) in files {
+            let path = dir.join(file);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("create the project's directories");
+            }
+            std::fs::write(path, text).expect("write a project file");
+        }
+        Project(dir)
+    }
+
+    /// The Worker the project's wrangler config describes, in `environment` (`--env`).
+    pub fn worker(&self, environment: Option<&str>) -> Result<WorkerDefinition, String> {
+        WorkerDefinition::load_env(&self.0, environment).map_err(|e| e.to_string())
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,44 +1,16 @@
 //! Local secrets as `wrangler dev` reads them (runtime/src/worker/dev_vars.rs): `.dev.vars`
 //! beside the wrangler config, else the `.env` files, over `[vars]` in `env`.
 
-use std::path::PathBuf;
-
-use edgesim_conformance::{Run, body_json, get};
-use edgesim_runtime::worker::WorkerDefinition;
+use edgesim_conformance::{Project, Run, body_json, get};
 use serde_json::json;
 
-/// A project directory with `files`, removed when dropped.
-struct Project(PathBuf);
-
-impl Project {
-    fn with(name: &str, files: &[(&str, &str)]) -> Project {
-        let dir = std::env::temp_dir().join(format!("edgesim-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        for (file, text) in files {
-            std::fs::write(dir.join(file), text).unwrap();
-        }
-        Project(dir)
-    }
-
-    fn env(&self) -> serde_json::Value {
-        self.env_in(None)
-    }
-
-    /// `env` as the Worker sees it, run in `environment` (`--env`).
-    fn env_in(&self, environment: Option<&str>) -> serde_json::Value {
-        let worker = WorkerDefinition::load_env(&self.0, environment).unwrap();
-        let x = Run::default()
-            .fetch(&worker, get("https://example.com/"))
-            .unwrap();
-        body_json(&x.response)
-    }
-}
-
-impl Drop for Project {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// `env` as the Worker of project `p` sees it, run in `environment` (`--env`).
+fn env_in(p: &Project, environment: Option<&str>) -> serde_json::Value {
+    let worker = p.worker(environment).unwrap();
+    let x = Run::default()
+        .fetch(&worker, get("https://example.com/"))
+        .unwrap();
+    body_json(&x.response)
 }
 
 const WRANGLER: &str =
@@ -57,7 +29,7 @@ fn dev_vars_secrets_reach_env_and_override_vars() {
         ],
     );
     assert_eq!(
-        p.env(),
+        env_in(&p, None),
         json!({"API_KEY": "s3cr3t", "GREETING": "hi", "LIMIT": 5, "TOKEN": "abc"})
     );
 }
@@ -77,7 +49,7 @@ fn without_dev_vars_the_dot_env_files_supply_the_secrets() {
         ],
     );
     assert_eq!(
-        p.env(),
+        env_in(&p, None),
         json!({
             "API_KEY": "from-env",
             "GREETING": "hi",
@@ -103,8 +75,8 @@ fn an_environment_has_its_own_vars_and_dev_vars_file() {
         ],
     );
     assert_eq!(
-        p.env_in(Some("staging")),
+        env_in(&p, Some("staging")),
         json!({"API_KEY": "staging", "GREETING": "hello from staging"})
     );
-    assert_eq!(p.env_in(None)["API_KEY"], "plain");
+    assert_eq!(env_in(&p, None)["API_KEY"], "plain");
 }

@@ -1,11 +1,16 @@
 //! The Worker's module graph: where imports resolve, and what source each module has.
 //!
-//! Module names are paths relative to the Worker's root directory (`src/index.ts`), so every
-//! error the user sees names their file the way their editor does. Sources are read once and
-//! kept, so an isolate started later in a run (a cold start) sees the same code as the first.
+//! Module names are paths relative to the Worker's root directory (`src/index.ts`,
+//! `node_modules/hono/dist/index.js`), so every error the user sees names their file the way
+//! their editor does. Sources are read once and kept, so an isolate started later in a run (a
+//! cold start) sees the same code as the first. Imports resolve as wrangler's bundler resolves
+//! them (resolve.rs); CommonJS files run as its bundle runs them (commonjs.rs).
+
+mod commonjs;
+mod resolve;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
@@ -15,9 +20,15 @@ use rquickjs::{Ctx, Error, Module};
 
 use super::typescript::strip_types;
 use crate::diagnostic::Located;
+use commonjs::{DEFINITION_SUFFIX, Required, Shape};
+use resolve::{ImportKind, PackageResolver};
 
-/// Extensions tried, in order, for an import written without one (as wrangler's bundler does).
+/// Extensions tried, in order, for an import written without one, in a bundle held in memory
+/// (one on disk resolves as wrangler's bundler does: resolve.rs).
 const EXTENSIONS: &[&str] = &["ts", "mts", "js", "mjs", "json"];
+
+/// The runtime's CommonJS support module and its source.
+pub const COMMONJS_RUNTIME: (&str, &str) = (commonjs::RUNTIME_MODULE, include_str!("commonjs.js"));
 
 /// What went wrong while loading the module graph, with the position the user should look at.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,13 +48,21 @@ pub struct Bundle {
     sources: RefCell<BTreeMap<String, Rc<str>>>,
     /// Module name -> the text as written (for positions of failed imports).
     originals: RefCell<BTreeMap<String, Rc<str>>>,
+    /// Module name -> what reading it as JavaScript found (for `.js`/`.cjs` files).
+    shapes: RefCell<BTreeMap<String, Rc<Shape>>>,
+    /// Module name -> the module that first imported it, for the import chain of an error.
+    importers: RefCell<BTreeMap<String, String>>,
+    resolver: PackageResolver,
 }
 
 impl Bundle {
     /// A bundle rooted at `root` whose entry point is `main` (relative to `root`).
     pub fn from_dir(root: impl Into<PathBuf>, main: &str) -> Rc<Self> {
+        let root: PathBuf = root.into();
+        // The resolver answers with real paths; names are relative to the real root.
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
         Rc::new(Bundle {
-            root: root.into(),
+            root,
             main: normalize(Path::new(main)),
             ..Default::default()
         })
@@ -99,11 +118,34 @@ impl Bundle {
         if let Some(text) = self.sources.borrow().get(name) {
             return Ok(text.clone());
         }
-        let original = self.original(name)?.ok_or_else(|| ModuleError::File {
-            file: name.to_string(),
+        let file = name.strip_suffix(DEFINITION_SUFFIX).unwrap_or(name);
+        if let Some(unsupported) = unsupported_kind(file) {
+            return Err(ModuleError::At(Located {
+                file: file.to_string(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "edgesim cannot load {unsupported} yet{}",
+                    self.import_chain(file)
+                ),
+            }));
+        }
+        let original = self.original(file)?.ok_or_else(|| ModuleError::File {
+            file: file.to_string(),
             message: "module not found".to_string(),
         })?;
-        let runnable: Rc<str> = if name.ends_with(".ts") || name.ends_with(".mts") {
+        let runnable: Rc<str> = if file != name {
+            Rc::from(commonjs::definition(
+                file,
+                &original,
+                &self.requires_of(file)?,
+            ))
+        } else if self.is_commonjs(name) {
+            Rc::from(commonjs::facade(name, &self.export_names(name)))
+        } else if [".ts", ".mts", ".cts"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        {
             Rc::from(strip_types(name, &original).map_err(|e| {
                 ModuleError::At(Located {
                     file: name.to_string(),
@@ -133,21 +175,52 @@ impl Bundle {
 
     /// Resolves `specifier` imported from module `base` to a module name.
     pub fn resolve(&self, base: &str, specifier: &str) -> Result<String, ModuleError> {
+        // What a CommonJS definition imports, and definitions themselves, are named already.
+        if specifier.ends_with(DEFINITION_SUFFIX) || base.ends_with(DEFINITION_SUFFIX) {
+            return Ok(specifier.to_string());
+        }
+        let name = self.resolve_as(ImportKind::Import, base, specifier)?;
+        self.importers
+            .borrow_mut()
+            .entry(name.clone())
+            .or_insert_with(|| base.to_string());
+        Ok(name)
+    }
+
+    /// Resolves `specifier` as an `import` or a `require` from module `base`.
+    fn resolve_as(
+        &self,
+        kind: ImportKind,
+        base: &str,
+        specifier: &str,
+    ) -> Result<String, ModuleError> {
         let not_found = |message: String| {
             let (line, column) = self.position_of(base, specifier);
             ModuleError::At(Located {
                 file: base.to_string(),
                 line,
                 column,
-                message,
+                message: format!("{message}{}", self.import_chain(base)),
             })
         };
+        if !self.root.as_os_str().is_empty() {
+            return match self
+                .resolver
+                .resolve(kind, &self.root.join(base), specifier)
+            {
+                Ok(path) => Ok(resolve::name_relative_to(&self.root, &path)),
+                Err(e) => Err(not_found(format!(
+                    "Could not resolve \"{specifier}\"{}",
+                    resolve::hint(specifier, &e)
+                ))),
+            };
+        }
         if !(specifier.starts_with("./")
             || specifier.starts_with("../")
             || specifier.starts_with('/'))
         {
             return Err(not_found(format!(
-                "Could not resolve \"{specifier}\": only relative imports and \"cloudflare:workers\" are supported"
+                "Could not resolve \"{specifier}\": a Worker held in memory has no node_modules"
             )));
         }
         let dir = Path::new(base).parent().unwrap_or(Path::new(""));
@@ -171,6 +244,98 @@ impl Bundle {
             .ok_or_else(|| not_found(format!("Could not resolve \"{specifier}\"")))
     }
 
+    /// ` (imported by a.js <- src/index.ts)`: how the graph reached `module`, if not directly
+    /// from the entry point.
+    fn import_chain(&self, module: &str) -> String {
+        let importers = self.importers.borrow();
+        let mut chain = vec![module.to_string()];
+        let mut at = module;
+        while let Some(parent) = importers.get(at) {
+            if chain.contains(parent) {
+                break;
+            }
+            chain.push(parent.clone());
+            at = parent;
+        }
+        if chain.len() < 2 {
+            return String::new();
+        }
+        format!(" (import chain: {})", chain.join(" <- "))
+    }
+
+    fn shape(&self, name: &str) -> Result<Rc<Shape>, ModuleError> {
+        if let Some(shape) = self.shapes.borrow().get(name) {
+            return Ok(shape.clone());
+        }
+        let text = self.original(name)?.unwrap_or_else(|| Rc::from(""));
+        let shape = Rc::new(commonjs::shape_of(name, &text));
+        self.shapes
+            .borrow_mut()
+            .insert(name.to_string(), shape.clone());
+        Ok(shape)
+    }
+
+    /// Whether esbuild would treat `name` as CommonJS: a `.cjs` file, or a `.js` file with no
+    /// `import`/`export` (the entry point is the Worker's own, and stays as written).
+    fn is_commonjs(&self, name: &str) -> bool {
+        if name == self.main {
+            return false;
+        }
+        name.ends_with(".cjs")
+            || name.ends_with(".js") && self.shape(name).is_ok_and(|shape| !shape.esm)
+    }
+
+    /// Where each literal `require("…")` of CommonJS file `name` leads. One that leads nowhere
+    /// fails the load unless it sits in a `try` block (then it fails when it runs).
+    fn requires_of(&self, name: &str) -> Result<Vec<(String, Required)>, ModuleError> {
+        let mut out = Vec::new();
+        for require in &self.shape(name)?.requires {
+            let target = match self.resolve_as(ImportKind::Require, name, &require.specifier) {
+                Ok(target) => target,
+                Err(_) if require.guarded => continue,
+                Err(e) => return Err(e),
+            };
+            self.importers
+                .borrow_mut()
+                .entry(target.clone())
+                .or_insert_with(|| name.to_string());
+            let required = if self.is_commonjs(&target) {
+                Required::CommonJs(target)
+            } else if target.ends_with(".json") {
+                Required::Json(target)
+            } else {
+                Required::Module(target)
+            };
+            out.push((require.specifier.clone(), required));
+        }
+        Ok(out)
+    }
+
+    /// The names ES importers of CommonJS file `name` may import: those it assigns, and those
+    /// of the CommonJS files it re-exports whole.
+    fn export_names(&self, name: &str) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(module) = todo.pop() {
+            if !seen.insert(module.clone()) {
+                continue;
+            }
+            let Ok(shape) = self.shape(&module) else {
+                continue;
+            };
+            names.extend(shape.exports.iter().cloned());
+            for specifier in &shape.reexports {
+                if let Ok(target) = self.resolve_as(ImportKind::Require, &module, specifier)
+                    && self.is_commonjs(&target)
+                {
+                    todo.push(target);
+                }
+            }
+        }
+        names
+    }
+
     /// Line and column (1-based) of the first quoted occurrence of `specifier` in `module`.
     fn position_of(&self, module: &str, specifier: &str) -> (usize, usize) {
         let Ok(Some(text)) = self.original(module) else {
@@ -184,6 +349,18 @@ impl Bundle {
             Some(offset) => line_col(&text, offset),
             None => (1, 1),
         }
+    }
+}
+
+/// What kind of module `name` is when edgesim cannot run it: JSX, or a file wrangler's module
+/// rules would load as text, bytes or WebAssembly.
+fn unsupported_kind(name: &str) -> Option<&'static str> {
+    let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+    match extension {
+        "" | "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "json" => None,
+        "jsx" | "tsx" => Some("JSX (.jsx/.tsx modules)"),
+        "wasm" => Some("WebAssembly modules (.wasm)"),
+        _ => Some("non-JavaScript modules (wrangler's Text/Data module rules)"),
     }
 }
 
@@ -245,7 +422,9 @@ impl Resolver for BundleLoader {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<String> {
-        if self.builtin.iter().any(|(specifier, _)| *specifier == name) {
+        if name == COMMONJS_RUNTIME.0
+            || self.builtin.iter().any(|(specifier, _)| *specifier == name)
+        {
             return Ok(name.to_string());
         }
         match self.bundle.resolve(base, name) {
@@ -265,6 +444,7 @@ impl Loader for BundleLoader {
         if let Some((_, source)) = self
             .builtin
             .iter()
+            .chain([&COMMONJS_RUNTIME])
             .find(|(specifier, _)| *specifier == name)
         {
             return Module::declare(ctx.clone(), name, *source);

@@ -1,0 +1,269 @@
+//! npm packages as wrangler's bundler loads them (runtime/src/engine/modules/): bare imports
+//! from `node_modules` under wrangler's `exports` conditions, CommonJS files with esbuild's
+//! interop, and errors that say which import chain led to a package that cannot load.
+
+use edgesim_conformance::{Project, Run, body_json, get};
+use serde_json::json;
+
+const WRANGLER: &str = "name = 'app'\nmain = 'src/index.js'\n";
+
+/// What the project's Worker answers to `GET /`.
+fn answer(p: &Project) -> serde_json::Value {
+    let worker = p.worker(None).unwrap();
+    let x = Run::default()
+        .fetch(&worker, get("https://example.com/"))
+        .unwrap();
+    body_json(&x.response)
+}
+
+/// Why the project's Worker does not start.
+fn load_error(p: &Project) -> String {
+    let worker = p.worker(None).unwrap();
+    match Run::default().fetch(&worker, get("https://example.com/")) {
+        Ok(x) => panic!("the Worker started and answered {}", x.response.status),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn package_exports_pick_the_workerd_condition_before_node_and_default() {
+    let p = Project::with(
+        "pkg-conditions",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import { runtime } from 'iso';\nimport { sub } from 'iso/sub';\n\
+                 export default { fetch() { return Response.json({ runtime, sub }); } };",
+            ),
+            (
+                "node_modules/iso/package.json",
+                r#"{"name":"iso","exports":{
+                    ".":{"node":"./node.js","workerd":"./workerd.js","default":"./default.js"},
+                    "./sub":{"browser":"./sub-browser.js","import":"./sub-import.js"}}}"#,
+            ),
+            ("node_modules/iso/node.js", "export const runtime = 'node';"),
+            (
+                "node_modules/iso/workerd.js",
+                "export const runtime = 'workerd';",
+            ),
+            (
+                "node_modules/iso/default.js",
+                "export const runtime = 'default';",
+            ),
+            (
+                "node_modules/iso/sub-browser.js",
+                "export const sub = 'browser';",
+            ),
+            (
+                "node_modules/iso/sub-import.js",
+                "export const sub = 'import';",
+            ),
+        ],
+    );
+    assert_eq!(answer(&p), json!({"runtime": "workerd", "sub": "browser"}));
+}
+
+#[test]
+fn a_package_without_exports_loads_its_module_field_before_main() {
+    let p = Project::with(
+        "pkg-main-fields",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import which from 'old';\nexport default { fetch() { return Response.json(which); } };",
+            ),
+            (
+                "node_modules/old/package.json",
+                r#"{"name":"old","main":"lib/main.js","module":"lib/module.mjs"}"#,
+            ),
+            ("node_modules/old/lib/main.js", "module.exports = 'main';"),
+            (
+                "node_modules/old/lib/module.mjs",
+                "export default 'module';",
+            ),
+        ],
+    );
+    assert_eq!(answer(&p), json!("module"));
+}
+
+#[test]
+fn commonjs_exports_reach_es_importers_as_default_and_named_imports() {
+    let p = Project::with(
+        "pkg-commonjs",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import cjs, { add, name } from 'cjs';\nimport fn from 'fn';\nimport ts from 'ts-built';\n\
+                 export default { fetch() { return Response.json({\n\
+                   add: add(2, 3), name, same: cjs.add === add, fn: fn(), ts: ts(), tsNamed: typeof cjs\n\
+                 }); } };",
+            ),
+            ("node_modules/cjs/package.json", r#"{"name":"cjs"}"#),
+            (
+                "node_modules/cjs/index.js",
+                "exports.add = (a, b) => a + b;\nexports.name = require('./package.json').name;",
+            ),
+            (
+                "node_modules/fn/index.js",
+                "module.exports = function () { return this === undefined ? 'unbound' : 'bound'; };",
+            ),
+            (
+                "node_modules/ts-built/index.js",
+                "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\n\
+                 exports.default = function () { return 'default export'; };",
+            ),
+        ],
+    );
+    assert_eq!(
+        answer(&p),
+        json!({"add": 5, "name": "cjs", "same": true, "fn": "unbound", "ts": "default export",
+               "tsNamed": "object"})
+    );
+}
+
+#[test]
+fn commonjs_runs_once_on_first_require_and_cycles_see_partial_exports() {
+    let p = Project::with(
+        "pkg-cjs-cycle",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import { order, fromB } from 'cyc';\n\
+                 export default { fetch() { return Response.json({ order, fromB }); } };",
+            ),
+            (
+                "node_modules/cyc/index.js",
+                "globalThis.order = (globalThis.order || []).concat('a-start');\n\
+                 exports.early = 'early';\n\
+                 const b = require('./b');\n\
+                 exports.fromB = b.seen;\n\
+                 exports.order = globalThis.order.concat('a-end');",
+            ),
+            (
+                "node_modules/cyc/b.js",
+                "globalThis.order.push('b');\nconst a = require('./index.js');\n\
+                 require('./index.js');\nexports.seen = a.early;",
+            ),
+        ],
+    );
+    assert_eq!(
+        answer(&p),
+        json!({"order": ["a-start", "b", "a-end"], "fromB": "early"})
+    );
+}
+
+#[test]
+fn commonjs_requiring_an_es_module_gets_its_namespace_marked_es_module() {
+    let p = Project::with(
+        "pkg-cjs-esm",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import { seen } from 'bridge';\nexport default { fetch() { return Response.json(seen); } };",
+            ),
+            (
+                "node_modules/bridge/index.js",
+                "const m = require('./esm.mjs');\n\
+                 exports.seen = { esModule: m.__esModule, value: m.value, def: m.default };",
+            ),
+            (
+                "node_modules/bridge/esm.mjs",
+                "export const value = 1; export default 'd';",
+            ),
+        ],
+    );
+    assert_eq!(
+        answer(&p),
+        json!({"esModule": true, "value": 1, "def": "d"})
+    );
+}
+
+#[test]
+fn a_require_that_cannot_resolve_fails_the_load_unless_guarded_by_try() {
+    let guarded = Project::with(
+        "pkg-guarded",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import { has } from 'opt';\nexport default { fetch() { return Response.json(has); } };",
+            ),
+            (
+                "node_modules/opt/index.js",
+                "let has;\ntry { require('not-installed'); has = true; } catch (e) { has = e.message; }\nexports.has = has;",
+            ),
+        ],
+    );
+    assert_eq!(
+        answer(&guarded),
+        json!("Dynamic require of \"not-installed\" is not supported")
+    );
+
+    let unguarded = Project::with(
+        "pkg-unguarded",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import 'mid';\nexport default { fetch() { return new Response('x'); } };",
+            ),
+            ("node_modules/mid/index.js", "export * from './lib.js';"),
+            (
+                "node_modules/mid/lib.js",
+                "\nconst x = require('not-installed');",
+            ),
+        ],
+    );
+    assert_eq!(
+        load_error(&unguarded),
+        "node_modules/mid/lib.js:2:19: Could not resolve \"not-installed\": no package \
+         \"not-installed\" in node_modules (is it installed? run npm install) (import chain: \
+         node_modules/mid/lib.js <- node_modules/mid/index.js <- src/index.js)"
+    );
+}
+
+#[test]
+fn a_missing_package_names_the_import_and_says_to_install_it() {
+    let p = Project::with(
+        "pkg-missing",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import { Hono } from '@scope/hono/tiny';\nexport default {};",
+            ),
+        ],
+    );
+    assert_eq!(
+        load_error(&p),
+        "src/index.js:1:22: Could not resolve \"@scope/hono/tiny\": no package \"@scope/hono\" in \
+         node_modules (is it installed? run npm install)"
+    );
+}
+
+#[test]
+fn typescript_imports_written_with_js_extensions_and_tsconfig_paths_resolve() {
+    let p = Project::with(
+        "pkg-ts-paths",
+        &[
+            ("wrangler.toml", "name = 'app'\nmain = 'src/index.ts'\n"),
+            (
+                "tsconfig.json",
+                r#"{"compilerOptions":{"baseUrl":".","paths":{"@lib/*":["src/lib/*"]}}}"#,
+            ),
+            (
+                "src/index.ts",
+                "import { a } from './a.js';\nimport { b } from '@lib/b';\n\
+                 export default { fetch(): Response { return Response.json([a, b]); } };",
+            ),
+            ("src/a.ts", "export const a: string = 'a';"),
+            ("src/lib/b.ts", "export const b: string = 'b';"),
+        ],
+    );
+    assert_eq!(answer(&p), json!(["a", "b"]));
+}

@@ -1,0 +1,436 @@
+//! CommonJS modules inside an ES module graph, as wrangler's esbuild bundle runs them.
+//!
+//! esbuild decides per file: a `.cjs` file, or a `.js` file with no `import`/`export`, is
+//! CommonJS. It becomes a lazily run factory `(exports, require, module)` that runs once, on
+//! its first `require()` or when an ES module imports it, with top-level `this` = `exports`.
+//! An ES module importing it sees `module.exports` as `default` (or `exports.default` when the
+//! module says `__esModule`) and its properties as named imports.
+//!
+//! QuickJS, like any ES engine, must know a module's export names before running it, so the
+//! names come from reading the source as Node's `cjs-module-lexer` does (`exports.x =`,
+//! `Object.defineProperty(exports, "x", …)`, `module.exports = { x, … }`, re-exports of another
+//! module through `module.exports = require(…)` or `__exportStar(require(…), exports)`); any
+//! other property is still reachable through `default`.
+//!
+//! Each CommonJS file is two modules here: `NAME?commonjs` declares its factory and the
+//! modules its `require("…")` calls name (statically, so they are in the graph, but nothing
+//! runs), and `NAME` — what ES modules import — runs it and exports what it made.
+
+use std::collections::BTreeSet;
+
+use swc_common::sync::Lrc;
+use swc_common::{FileName, SourceMap};
+use swc_ecma_ast::{
+    AssignTarget, CallExpr, Callee, Expr, Lit, MemberExpr, MemberProp, ObjectLit, Program, Prop,
+    PropName, PropOrSpread, SimpleAssignTarget,
+};
+use swc_ecma_parser::{Parser, StringInput, Syntax};
+use swc_ecma_visit::{Visit, VisitWith};
+
+/// The suffix naming a CommonJS file's definition module.
+pub const DEFINITION_SUFFIX: &str = "?commonjs";
+/// The runtime's CommonJS support, imported by every definition and facade.
+pub const RUNTIME_MODULE: &str = "edgesim:commonjs";
+
+/// What reading a JavaScript file found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// It has `import`/`export` syntax: an ES module.
+    pub esm: bool,
+    /// Export names assigned in place.
+    pub exports: BTreeSet<String>,
+    /// Specifiers whose exports it re-exports whole.
+    pub reexports: Vec<String>,
+    /// Every `require("…")` with a literal specifier, in source order, once each.
+    pub requires: Vec<Require>,
+}
+
+/// One `require("…")` call with a literal specifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Require {
+    pub specifier: String,
+    /// It sits in a `try` block: if it cannot be resolved, esbuild leaves it to fail when run
+    /// instead of failing the build.
+    pub guarded: bool,
+}
+
+/// Reads `source`; an unparsable file counts as an ES module, so QuickJS reports the error.
+pub fn shape_of(file: &str, source: &str) -> Shape {
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(
+        FileName::Custom(file.to_string()).into(),
+        source.to_string(),
+    );
+    let mut parser = Parser::new(
+        Syntax::Es(Default::default()),
+        StringInput::from(&*fm),
+        None,
+    );
+    let program = match parser.parse_program() {
+        Ok(p) => p,
+        Err(_) => {
+            return Shape {
+                esm: true,
+                ..Shape::default()
+            };
+        }
+    };
+    let mut lexer = ExportLexer::default();
+    program.visit_with(&mut lexer);
+    Shape {
+        esm: matches!(program, Program::Module(_)),
+        exports: lexer.exports,
+        reexports: lexer.reexports,
+        requires: lexer.requires,
+    }
+}
+
+#[derive(Default)]
+struct ExportLexer {
+    exports: BTreeSet<String>,
+    reexports: Vec<String>,
+    requires: Vec<Require>,
+    /// How many `try` blocks enclose the node being visited.
+    try_depth: usize,
+}
+
+fn is_ident(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Ident(i) if i.sym == name)
+}
+
+/// `exports` or `module.exports`.
+fn is_exports(expr: &Expr) -> bool {
+    is_ident(expr, "exports") || matches!(expr, Expr::Member(m) if is_module_exports(m))
+}
+
+fn is_module_exports(m: &MemberExpr) -> bool {
+    is_ident(&m.obj, "module") && m.prop.is_ident_with("exports")
+}
+
+fn string_of(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(Lit::Str(s)) => s.value.as_atom().map(|a| a.to_string()),
+        Expr::Tpl(t) if t.exprs.is_empty() => t
+            .quasis
+            .first()
+            .and_then(|q| q.cooked.as_ref())
+            .and_then(|c| c.as_atom())
+            .map(|a| a.to_string()),
+        _ => None,
+    }
+}
+
+/// `require("x")` -> `x`.
+fn required(expr: &Expr) -> Option<String> {
+    let Expr::Call(call) = expr else {
+        return None;
+    };
+    match &call.callee {
+        Callee::Expr(callee) if is_ident(callee, "require") && call.args.len() == 1 => {
+            string_of(&call.args[0].expr)
+        }
+        _ => None,
+    }
+}
+
+fn prop_name(name: &PropName) -> Option<String> {
+    match name {
+        PropName::Ident(i) => Some(i.sym.to_string()),
+        PropName::Str(s) => s.value.as_atom().map(|a| a.to_string()),
+        _ => None,
+    }
+}
+
+impl ExportLexer {
+    fn object_exports(&mut self, object: &ObjectLit) {
+        for prop in &object.props {
+            match prop {
+                PropOrSpread::Spread(spread) => self.reexports.extend(required(&spread.expr)),
+                PropOrSpread::Prop(prop) => {
+                    let name = match &**prop {
+                        Prop::Shorthand(i) => Some(i.sym.to_string()),
+                        Prop::KeyValue(kv) => prop_name(&kv.key),
+                        Prop::Method(m) => prop_name(&m.key),
+                        Prop::Getter(g) => prop_name(&g.key),
+                        _ => None,
+                    };
+                    self.exports.extend(name);
+                }
+            }
+        }
+    }
+}
+
+impl Visit for ExportLexer {
+    fn visit_try_stmt(&mut self, stmt: &swc_ecma_ast::TryStmt) {
+        self.try_depth += 1;
+        stmt.block.visit_with(self);
+        self.try_depth -= 1;
+        stmt.handler.visit_with(self);
+        stmt.finalizer.visit_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {
+        if let AssignTarget::Simple(SimpleAssignTarget::Member(target)) = &assign.left {
+            if is_module_exports(target) {
+                match &*assign.right {
+                    Expr::Object(object) => self.object_exports(object),
+                    right => self.reexports.extend(required(right)),
+                }
+            } else if is_exports(&target.obj) {
+                let name = match &target.prop {
+                    MemberProp::Ident(i) => Some(i.sym.to_string()),
+                    MemberProp::Computed(c) => string_of(&c.expr),
+                    MemberProp::PrivateName(_) => None,
+                };
+                self.exports.extend(name);
+            }
+        }
+        assign.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Expr(callee) = &call.callee {
+            let args: Vec<&Expr> = call.args.iter().map(|a| &*a.expr).collect();
+            if is_ident(callee, "require")
+                && let Some(specifier) = args.first().and_then(|a| string_of(a))
+            {
+                let guarded = self.try_depth > 0;
+                match self.requires.iter_mut().find(|r| r.specifier == specifier) {
+                    Some(seen) => seen.guarded &= guarded,
+                    None => self.requires.push(Require { specifier, guarded }),
+                }
+            }
+            let callee_name = match &**callee {
+                Expr::Ident(i) => Some(i.sym.to_string()),
+                Expr::Member(m) => match &m.prop {
+                    MemberProp::Ident(i) => Some(i.sym.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match (callee_name.as_deref(), args.as_slice()) {
+                // Object.defineProperty(exports, "x", …)
+                (Some("defineProperty"), [target, name, ..]) if is_exports(target) => {
+                    self.exports.extend(string_of(name));
+                }
+                // TypeScript's `__exportStar(require("x"), exports)`, `__export(require("x"))`
+                (Some(name), [source, ..])
+                    if name.ends_with("__exportStar") || name == "__export" =>
+                {
+                    self.reexports.extend(required(source));
+                }
+                _ => {}
+            }
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// A JavaScript string literal for `text`.
+fn quoted(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+/// Whether `name` can be written as `export const NAME`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        && !RESERVED.contains(&name)
+}
+
+const RESERVED: &[&str] = &[
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+/// Where one `require("…")` of a CommonJS file leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Required {
+    /// Another CommonJS file, by module name.
+    CommonJs(String),
+    /// An ES module (or a built-in module), by module name: `require` gives its namespace as
+    /// esbuild's `__toCommonJS` does.
+    Module(String),
+    /// A JSON file, by module name: `require` gives its value.
+    Json(String),
+}
+
+/// The definition module of CommonJS file `name`: declares its factory on one line, so every
+/// line of `source` keeps its number.
+pub fn definition(name: &str, source: &str, requires: &[(String, Required)]) -> String {
+    let mut imports = format!("import {{ define }} from {};", quoted(RUNTIME_MODULE));
+    let mut table = Vec::new();
+    for (i, (specifier, target)) in requires.iter().enumerate() {
+        let entry = match target {
+            Required::CommonJs(module) => {
+                let def = format!("{module}{DEFINITION_SUFFIX}");
+                imports.push_str(&format!(
+                    "import {{ definition as __d{i} }} from {};",
+                    quoted(&def)
+                ));
+                format!("[\"commonjs\", () => __d{i}]")
+            }
+            Required::Module(module) => {
+                imports.push_str(&format!("import * as __m{i} from {};", quoted(module)));
+                format!("[\"module\", () => __m{i}]")
+            }
+            Required::Json(module) => {
+                imports.push_str(&format!("import __j{i} from {};", quoted(module)));
+                format!("[\"json\", () => __j{i}]")
+            }
+        };
+        table.push(format!("{}: {entry}", quoted(specifier)));
+    }
+    format!(
+        "{imports}export const definition = define({}, {{{}}}, function (exports, require, module) {{{source}\n}});\n",
+        quoted(name),
+        table.join(", ")
+    )
+}
+
+/// The module ES importers of CommonJS file `name` see: runs it, and exports `default` and
+/// the `names` its source assigns.
+pub fn facade(name: &str, names: &BTreeSet<String>) -> String {
+    let def = format!("{name}{DEFINITION_SUFFIX}");
+    let mut out = format!(
+        "import {{ definition }} from {};\nconst __exports = definition.load();\n\
+         export default __exports != null && __exports.__esModule ? __exports.default : __exports;\n",
+        quoted(&def)
+    );
+    for export in names.iter().filter(|n| is_identifier(n)) {
+        out.push_str(&format!(
+            "export const {export} = __exports == null ? undefined : __exports.{export};\n"
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(shape: &Shape) -> Vec<&str> {
+        shape.exports.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn export_assignments_are_found_as_cjs_module_lexer_finds_them() {
+        let shape = shape_of(
+            "a.js",
+            r#"
+            "use strict";
+            Object.defineProperty(exports, "__esModule", { value: true });
+            exports.parse = parse;
+            exports["serialize"] = function () {};
+            module.exports.other = 1;
+            Object.defineProperty(exports, "getter", { enumerable: true, get: () => 1 });
+            __exportStar(require("./more"), exports);
+            const dep = require('dep');
+            "#,
+        );
+        assert!(!shape.esm);
+        assert_eq!(
+            names(&shape),
+            ["__esModule", "getter", "other", "parse", "serialize"]
+        );
+        assert_eq!(shape.reexports, ["./more"]);
+        let required: Vec<&str> = shape
+            .requires
+            .iter()
+            .map(|r| r.specifier.as_str())
+            .collect();
+        assert_eq!(required, ["./more", "dep"]);
+    }
+
+    #[test]
+    fn module_exports_object_literals_name_their_keys() {
+        let shape = shape_of(
+            "b.cjs",
+            "module.exports = { a, b: 1, c() {}, 'd-e': 2, ...require('./f') };",
+        );
+        assert_eq!(names(&shape), ["a", "b", "c", "d-e"]);
+        assert_eq!(shape.reexports, ["./f"]);
+    }
+
+    #[test]
+    fn a_require_in_a_try_block_is_guarded() {
+        let shape = shape_of(
+            "g.js",
+            "try { require('optional') } catch {} require('needed'); try {} finally { require('f') }",
+        );
+        let guarded: Vec<(&str, bool)> = shape
+            .requires
+            .iter()
+            .map(|r| (r.specifier.as_str(), r.guarded))
+            .collect();
+        assert_eq!(
+            guarded,
+            [("optional", true), ("needed", false), ("f", false)]
+        );
+    }
+
+    #[test]
+    fn import_or_export_syntax_makes_an_es_module() {
+        assert!(shape_of("c.js", "export const x = 1;").esm);
+        assert!(shape_of("d.js", "import './x.js';").esm);
+        assert!(!shape_of("e.js", "var x = require('./x');").esm);
+    }
+
+    #[test]
+    fn the_facade_exports_only_names_that_are_identifiers() {
+        let names: BTreeSet<String> = ["ok", "d-e", "default", "$x"].map(str::to_string).into();
+        let text = facade("node_modules/p/index.js", &names);
+        assert!(text.contains("export const ok = "));
+        assert!(text.contains("export const $x = "));
+        assert!(!text.contains("d-e"));
+        assert!(!text.contains("export const default"));
+    }
+}
