@@ -125,3 +125,48 @@ pub fn assert_differences(name: &str, reference: &Value, ours: &Value, allowed: 
         unexplained.join("\n")
     );
 }
+
+/// The Worker snippets.mjs records with: each snippet is the body of an async function, and
+/// `GET /` answers `[[outcome, value], …]` — `"ok"` and the returned value as JSON, or the
+/// class of what was thrown and its message.
+pub fn snippet_worker(snippets: &[String]) -> edgesim_runtime::worker::WorkerDefinition {
+    let fns: Vec<String> = snippets
+        .iter()
+        .map(|s| format!("async () => {{{s}\n}}"))
+        .collect();
+    let source = format!(
+        "const fns = [{}];
+export default {{ async fetch() {{
+  const out = [];
+  for (const fn of fns) {{
+    try {{ const v = await fn(); out.push([\"ok\", v === undefined ? null : JSON.stringify(v)]); }}
+    catch (e) {{ out.push([e?.constructor?.name ?? typeof e, String(e?.message ?? e)]); }}
+  }}
+  return Response.json(out);
+}} }};",
+        fns.join(",\n")
+    );
+    let config = edgesim_runtime::worker::WranglerConfig::parse(
+        "wrangler.toml",
+        "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '2026-04-20'\n",
+    )
+    .unwrap_or_else(|e| panic!("snippet config: {e}"));
+    edgesim_runtime::worker::WorkerDefinition::from_sources(
+        config,
+        "snippets.js",
+        &[("snippets.js", &source)],
+    )
+}
+
+/// `results/snippets-<name>.json` as (snippet, [outcome, value]) pairs.
+pub fn snippet_answers(name: &str) -> Vec<(String, Value)> {
+    let recorded = result(&format!("snippets-{name}"));
+    let rows = recorded.as_array().cloned().unwrap_or_default();
+    rows.into_iter()
+        .map(|row| {
+            let row = row.as_array().cloned().unwrap_or_default();
+            let snippet = row.first().and_then(Value::as_str).unwrap_or_default();
+            (snippet.to_string(), Value::Array(row[1..].to_vec()))
+        })
+        .collect()
+}

@@ -367,10 +367,18 @@ fn every_global_loaded_on_first_use_is_present_before_and_data_after() {
                  return [before !== undefined && !before.enumerable && before.configurable, kind,
                          'value' in after && after.writable && !after.enumerable && after.configurable];"
             ));
-            // Interfaces and the two functions; the rest (crypto, performance, caches) are objects.
+            // Interfaces and the global functions; the rest (crypto, performance, caches) are
+            // objects.
             let is_function = name.starts_with(char::is_uppercase)
-                || *name == "fetch"
-                || *name == "structuredClone";
+                || [
+                    "fetch",
+                    "structuredClone",
+                    "addEventListener",
+                    "removeEventListener",
+                    "dispatchEvent",
+                    "reportError",
+                ]
+                .contains(name);
             let kind = if is_function { "function" } else { "object" };
             assert_eq!(v, json!([true, kind, true]), "{name} (unit {})", unit.name);
         }

@@ -96,9 +96,14 @@ static UNITS: [Unit; 23] = [
         [
             "Event",
             "CustomEvent",
+            "ErrorEvent",
             "EventTarget",
             "Performance",
-            "performance"
+            "performance",
+            "addEventListener",
+            "removeEventListener",
+            "dispatchEvent",
+            "reportError"
         ],
         ["events/events"],
         []
@@ -159,7 +164,6 @@ static UNITS: [Unit; 23] = [
         [
             "MessageEvent",
             "CloseEvent",
-            "ErrorEvent",
             "WebSocket",
             "WebSocketPair",
             "WebSocketRequestResponsePair"

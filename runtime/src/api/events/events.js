@@ -1,4 +1,6 @@
-// Event, CustomEvent, EventTarget, and `performance` (an EventTarget).
+// Event, CustomEvent, ErrorEvent, EventTarget, `performance` (an EventTarget), and the global
+// scope's own event target: `addEventListener`, `removeEventListener`, `dispatchEvent` and
+// `reportError` on the global object, as workerd's ServiceWorkerGlobalScope has them.
 
 const { G, define } = core;
 
@@ -62,9 +64,67 @@ class EventTarget {
     return !event.defaultPrevented;
   }
 }
+class ErrorEvent extends Event {
+  #message; #filename; #lineno; #colno; #error;
+  constructor(type, init = {}) {
+    super(type, init);
+    this.#message = String(init?.message ?? "");
+    this.#filename = String(init?.filename ?? "");
+    this.#lineno = Number(init?.lineno ?? 0) >>> 0;
+    this.#colno = Number(init?.colno ?? 0) >>> 0;
+    this.#error = init?.error;
+  }
+  get message() { return this.#message; }
+  get filename() { return this.#filename; }
+  get lineno() { return this.#lineno; }
+  get colno() { return this.#colno; }
+  get error() { return this.#error; }
+}
 define(G, "Event", Event);
 define(G, "CustomEvent", CustomEvent);
+define(G, "ErrorEvent", ErrorEvent);
 define(G, "EventTarget", EventTarget);
+
+// The global scope is an event target in workerd; here a hidden one stands behind its methods.
+const globalTarget = new EventTarget();
+define(G, "addEventListener", function addEventListener(type, listener, options) {
+  globalTarget.addEventListener(type, listener, options);
+});
+define(G, "removeEventListener", function removeEventListener(type, listener) {
+  globalTarget.removeEventListener(type, listener);
+});
+define(G, "dispatchEvent", function dispatchEvent(event) {
+  return globalTarget.dispatchEvent(event);
+});
+
+/// V8's text for a thrown value: `Error: boom` for an error, `#<Object>` for another object.
+function messageOf(value) {
+  if (value instanceof Error) return String(value);
+  if (value !== null && typeof value === "object") return `#<${value.constructor?.name ?? "Object"}>`;
+  return String(value);
+}
+
+/// Where a value was reported from: the first frame of an Error's stack, else the caller's.
+function locationOf(error) {
+  const stack = error instanceof Error && typeof error.stack === "string" ? error.stack : new Error().stack.split("\n").slice(2).join("\n");
+  const at = /\(?([^\s()]+):(\d+):(\d+)\)?/.exec(stack ?? "");
+  return at ? { filename: at[1], lineno: Number(at[2]), colno: Number(at[3]) } : { filename: "", lineno: 0, colno: 0 };
+}
+
+// global-scope.c++ reportError: an `error` event on the global scope (not cancelable), then the
+// error's stack, or the value itself, logged as an error. Nothing is thrown.
+define(G, "reportError", function reportError(error) {
+  if (arguments.length === 0) {
+    throw new TypeError("Failed to execute 'reportError' on 'ServiceWorkerGlobalScope': parameter 1 is not of type 'JsValue'.");
+  }
+  const event = new ErrorEvent("error", { message: `Uncaught ${messageOf(error)}`, error, ...locationOf(error) });
+  if (globalTarget.dispatchEvent(event)) {
+    const stack = error !== null && typeof error === "object" ? error.stack : undefined;
+    if (stack === undefined) ops.log("error", messageOf(error));
+    // V8's stacks start with the error's own line; QuickJS's hold only the frames.
+    else ops.log("error", error instanceof Error ? `${error}\n${stack}`.trimEnd() : String(stack));
+  }
+});
 
 class Performance extends EventTarget {
   get timeOrigin() { return 0; }
@@ -75,4 +135,4 @@ class Performance extends EventTarget {
 define(G, "Performance", Performance);
 define(G, "performance", new Performance());
 
-return { Event, EventTarget };
+return { Event, ErrorEvent, EventTarget };

@@ -94,6 +94,10 @@ const KNOWN_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"
 /// Marks the platform's own construction of an incoming request (`Request._incoming`).
 const INCOMING = Symbol("incoming request");
 
+/// What Web IDL converts to a dictionary: an object (functions included), `null` or
+/// `undefined`; a string or number is refused.
+const isDictionary = (v) => v === null || v === undefined || typeof v === "object" || typeof v === "function";
+
 class Request {
   #method; #url; #headers = null; #headerPairs = null; #body; #redirect = "follow"; #signal = null; #cf;
   constructor(input, init = {}) {
@@ -108,6 +112,7 @@ class Request {
       return;
     }
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
+    if (!isDictionary(init)) throw new TypeError("Failed to construct 'Request': constructor parameter 2 is not of type 'RequestInitializerDict or Request'.");
     init = init ?? {};
     let source = null;
     if (input instanceof Request) {
@@ -188,6 +193,7 @@ bodyMixin(Request, (r) => Request._body(r));
 class Response {
   #status; #statusText; #headers; #body; #type = "default"; #url = ""; #webSocket = null; #cf;
   constructor(body = null, init = {}) {
+    if (!isDictionary(init)) throw new TypeError("Failed to construct 'Response': constructor parameter 2 is not of type 'InitializerDict or Response'.");
     init = init ?? {};
     const status = init.status === undefined ? 200 : Number(init.status);
     this.#webSocket = init.webSocket ?? null;

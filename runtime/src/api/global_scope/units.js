@@ -58,6 +58,7 @@ const makeCore = () => ({
   get chunkBytes() { return unit("streams").chunkBytes; },
   get DOMException() { return unit("dom_exception").DOMException; },
   get Event() { return unit("events").Event; },
+  get ErrorEvent() { return unit("events").ErrorEvent; },
   get EventTarget() { return unit("events").EventTarget; },
   get AbortController() { return unit("abort").AbortController; },
   get TextDecoder() { return unit("encoding").TextDecoder; },

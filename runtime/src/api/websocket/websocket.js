@@ -2,7 +2,7 @@
 // A socket is either an end this isolate holds (a handle into engine/sockets.rs) or, in a
 // Durable Object, a hibernatable socket the platform keeps (an id into its hibernation set).
 
-const { G, define, DOMException, Event, EventTarget, describeError, serializeValue, deserializeValue, toBytes, utf8, URL, Response, awaitOp } = core;
+const { G, define, DOMException, Event, ErrorEvent, EventTarget, describeError, serializeValue, deserializeValue, toBytes, utf8, URL, Response, awaitOp } = core;
 
 const WS_NOT_ACCEPTED = "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.";
 const WS_DISCONNECTED = "WebSocket disconnected without sending Close frame.";
@@ -22,15 +22,8 @@ class CloseEvent extends Event {
   get reason() { return this.#reason; }
   get wasClean() { return this.#wasClean; }
 }
-class ErrorEvent extends Event {
-  #message; #error;
-  constructor(type, init = {}) { super(type, init); this.#message = init?.message ?? ""; this.#error = init?.error; }
-  get message() { return this.#message; }
-  get error() { return this.#error; }
-}
 define(G, "MessageEvent", MessageEvent);
 define(G, "CloseEvent", CloseEvent);
-define(G, "ErrorEvent", ErrorEvent);
 
 /// The frame a send() call makes of its argument: text, or bytes.
 function wsFrame(message) {

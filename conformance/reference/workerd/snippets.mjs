@@ -1,0 +1,44 @@
+// Records what workerd answers to short snippets of Worker code: each file in ./snippets/
+// (a JSON array of function bodies) becomes ./results/snippets-<name>.json, one
+// [snippet, outcome, value] per snippet: outcome "ok" with the returned value as JSON, or the
+// constructor name of what it threw with the message. conformance/tests/differential_snippets.rs
+// runs the same Worker (snippetWorker below, rebuilt in conformance/src/reference.rs) in edgesim.
+//
+//   npm ci --no-audit --no-fund && node snippets.mjs [NAME...]
+import { Miniflare, Log, LogLevel } from "miniflare";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+
+const dir = new URL("./snippets/", import.meta.url).pathname;
+const only = process.argv.slice(2);
+
+/// The Worker that runs `snippets` in order, each as the body of an async function.
+function snippetWorker(snippets) {
+  const fns = snippets.map((s) => `async () => {${s}\n}`).join(",\n");
+  return `const fns = [${fns}];
+export default { async fetch() {
+  const out = [];
+  for (const fn of fns) {
+    try { const v = await fn(); out.push(["ok", v === undefined ? null : JSON.stringify(v)]); }
+    catch (e) { out.push([e?.constructor?.name ?? typeof e, String(e?.message ?? e)]); }
+  }
+  return Response.json(out);
+} };`;
+}
+
+for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  const name = file.replace(/\.json$/, "");
+  if (only.length && !only.includes(name)) continue;
+  const snippets = JSON.parse(readFileSync(dir + file, "utf8"));
+  const mf = new Miniflare({
+    modules: true,
+    script: snippetWorker(snippets),
+    compatibilityDate: "2026-04-20",
+    cf: false,
+    log: new Log(LogLevel.WARN),
+  });
+  const answers = await (await mf.dispatchFetch("http://localhost/")).json();
+  await mf.dispose();
+  const out = snippets.map((s, i) => [s, ...answers[i]]);
+  writeFileSync(new URL(`./results/snippets-${name}.json`, import.meta.url), JSON.stringify(out, null, 1) + "\n");
+  console.log(`results/snippets-${name}.json: ${out.length} answers`);
+}
