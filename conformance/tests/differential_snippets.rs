@@ -34,3 +34,8 @@ fn answers_as_workerd_does(name: &str) {
 fn request_and_response_refuse_a_non_dictionary_init_and_report_error_dispatches_an_error_event() {
     answers_as_workerd_does("constructors-and-report-error");
 }
+
+#[test]
+fn r2_put_accepts_only_streams_of_known_length() {
+    answers_as_workerd_does("r2-put-streams");
+}

@@ -1,5 +1,5 @@
 // Records what workerd answers to short snippets of Worker code: each file in ./snippets/
-// (a JSON array of function bodies) becomes ./results/snippets-<name>.json, one
+// (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET`) becomes ./results/snippets-<name>.json, one
 // [snippet, outcome, value] per snippet: outcome "ok" with the returned value as JSON, or the
 // constructor name of what it threw with the message. conformance/tests/differential_snippets.rs
 // runs the same Worker (snippetWorker below, rebuilt in conformance/src/reference.rs) in edgesim.
@@ -11,14 +11,14 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 const dir = new URL("./snippets/", import.meta.url).pathname;
 const only = process.argv.slice(2);
 
-/// The Worker that runs `snippets` in order, each as the body of an async function.
+/// The Worker that runs `snippets` in order, each as the body of an async function of `env`.
 function snippetWorker(snippets) {
-  const fns = snippets.map((s) => `async () => {${s}\n}`).join(",\n");
+  const fns = snippets.map((s) => `async (env) => {${s}\n}`).join(",\n");
   return `const fns = [${fns}];
-export default { async fetch() {
+export default { async fetch(request, env) {
   const out = [];
   for (const fn of fns) {
-    try { const v = await fn(); out.push(["ok", v === undefined ? null : JSON.stringify(v)]); }
+    try { const v = await fn(env); out.push(["ok", v === undefined ? null : JSON.stringify(v)]); }
     catch (e) { out.push([e?.constructor?.name ?? typeof e, String(e?.message ?? e)]); }
   }
   return Response.json(out);
@@ -34,6 +34,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     script: snippetWorker(snippets),
     compatibilityDate: "2026-04-20",
     cf: false,
+    r2Buckets: ["BUCKET"],
     log: new Log(LogLevel.WARN),
   });
   const answers = await (await mf.dispatchFetch("http://localhost/")).json();

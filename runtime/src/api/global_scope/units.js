@@ -54,6 +54,7 @@ const makeCore = () => ({
   get TransformStream() { return unit("streams").TransformStream; },
   get readAllBytes() { return unit("streams").readAllBytes; },
   get streamOfBytes() { return unit("streams").streamOfBytes; },
+  get knownLength() { return unit("streams").knownLength; },
   get NOT_BYTES() { return unit("streams").NOT_BYTES; },
   get chunkBytes() { return unit("streams").chunkBytes; },
   get DOMException() { return unit("dom_exception").DOMException; },

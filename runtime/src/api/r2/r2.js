@@ -111,7 +111,10 @@ async function r2Body(value) {
   if (value === null || value === undefined) return new Uint8Array(0);
   if (typeof value === "string") return utf8(value);
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return toBytes(value, "put' on 'R2Bucket").slice();
-  if (isReadableStream(value)) return core.readAllBytes(value);
+  if (isReadableStream(value)) {
+    if (!core.knownLength.has(value)) throw new TypeError("Provided readable stream must have a known length (request/response body or readable half of FixedLengthStream)");
+    return core.readAllBytes(value);
+  }
   if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
   throw new TypeError("Failed to execute 'put' on 'R2Bucket': parameter 2 is not of type 'ReadableStream or ArrayBuffer or ArrayBufferView or string or Blob'.");
 }

@@ -37,6 +37,7 @@ class FixedLengthStream extends TransformStream {
       },
     }, {}, { highWaterMark: options?.highWaterMark ?? 0 });
     this.#expected = n;
+    core.knownLength.set(this.readable, n);
   }
   static _expected(s) { return s.#expected; }
   get [Symbol.toStringTag]() { return "FixedLengthStream"; }

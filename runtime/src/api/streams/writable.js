@@ -298,7 +298,14 @@ define(G, "TransformStream", TransformStream);
 define(G, "TransformStreamDefaultController", TransformStreamDefaultController);
 
 /// A stream that yields `bytes` as one chunk.
-const streamOfBytes = (bytes) => new ReadableStream({ start(c) { if (bytes.length) c.enqueue(bytes); c.close(); } });
+/// Streams whose length is known before they are read (workerd: a body made from bytes, the
+/// readable half of a FixedLengthStream), with that length: R2 `put` accepts only these.
+const knownLength = new WeakMap();
+const streamOfBytes = (bytes) => {
+  const stream = new ReadableStream({ start(c) { if (bytes.length) c.enqueue(bytes); c.close(); } });
+  knownLength.set(stream, bytes.length);
+  return stream;
+};
 
 /// Reads a byte stream to the end, as one Uint8Array.
 async function readAllBytes(stream) {
@@ -321,4 +328,4 @@ async function readAllBytes(stream) {
   return out;
 }
 
-return { ReadableStream, WritableStream, TransformStream, readAllBytes, streamOfBytes, NOT_BYTES, chunkBytes };
+return { ReadableStream, WritableStream, TransformStream, readAllBytes, streamOfBytes, knownLength, NOT_BYTES, chunkBytes };
