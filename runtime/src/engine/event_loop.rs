@@ -287,6 +287,34 @@ impl EventLoop {
         doomed
     }
 
+    /// Hands what `invocation` left running to no invocation, so it outlives it (a Durable
+    /// Object's work belongs to the object, not to the call that started it): its operations
+    /// and JavaScript timers stay, its other timers (grace periods, handler timeouts) go.
+    pub fn orphan_invocation(&mut self, invocation: InvocationId) {
+        for op in self.ops.values_mut() {
+            if op.invocation == Some(invocation) {
+                op.invocation = None;
+            }
+        }
+        let owned: Vec<(u64, TimerId)> = self
+            .timers
+            .iter()
+            .filter(|(_, t)| t.invocation == Some(invocation))
+            .map(|(k, _)| *k)
+            .collect();
+        for key in owned {
+            let Some(timer) = self.timers.get_mut(&key) else {
+                continue;
+            };
+            if matches!(timer.kind, TimerKind::Js { .. }) {
+                timer.invocation = None;
+            } else {
+                self.timers.remove(&key);
+                self.timer_deadlines.remove(&key.1);
+            }
+        }
+    }
+
     /// The next ready event that `gate` lets through: operations first (in id order), then the
     /// earliest timer, whose sleep `host` provides.
     pub fn poll_wake(

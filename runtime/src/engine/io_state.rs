@@ -57,8 +57,11 @@ pub struct IoState {
     pub entry: CpuCounts,
     /// What `Date.now()` returns: frozen between events.
     pub clock_ms: u64,
-    /// The invocation whose JavaScript is running (None at top level).
+    /// The invocation whose JavaScript is running (None at top level, and for a Durable
+    /// Object's work that outlived the call that started it).
     pub current: Option<InvocationId>,
+    /// JavaScript runs for the hosted Durable Object outside any call: I/O is allowed.
+    pub object_background: bool,
     pub event_loop: EventLoop,
     /// What the owner must hear about, in order.
     pub events: VecDeque<IsolateEvent>,
@@ -81,6 +84,7 @@ impl IoState {
             entry: Default::default(),
             clock_ms,
             current: None,
+            object_background: false,
             event_loop: EventLoop::default(),
             events: VecDeque::new(),
             logs: Vec::new(),
@@ -89,6 +93,12 @@ impl IoState {
             object: None,
             sockets: Default::default(),
         }
+    }
+
+    /// Whether JavaScript runs inside a request's I/O context (not at top level): on behalf of
+    /// an invocation, or of the Durable Object this isolate hosts.
+    pub fn in_request(&self) -> bool {
+        self.current.is_some() || self.object_background
     }
 
     /// Moves the CPU used since JavaScript was entered onto the running invocation's account.
@@ -627,7 +637,15 @@ impl IoState {
         let Some(inv) = self.invocations.remove(&id) else {
             return;
         };
-        self.cancel_invocation(id);
+        // workerd cancels a stateless request's tasks with its IoContext; a Durable Object's
+        // context lives on, and so does the work a call left running (timers, un-awaited I/O).
+        match self.object.as_deref_mut() {
+            Some(object) if object.broken.is_none() => {
+                object.orphan_deferred(id);
+                self.event_loop.orphan_invocation(id);
+            }
+            _ => self.cancel_invocation(id),
+        }
         let logs = self
             .logs
             .iter()

@@ -483,6 +483,7 @@ impl Isolate {
     where
         F: for<'js> FnOnce(&Ctx<'js>, &Entrypoints) -> rquickjs::Result<()>,
     {
+        let object_background = invocation.is_none() && self.io.borrow().object.is_some();
         if let Some(id) = invocation {
             let io = self.io.borrow();
             match io.invocations.get(&id) {
@@ -493,10 +494,16 @@ impl Isolate {
                 // A finished invocation's leftovers never run.
                 None => return,
             }
+        } else if object_background {
+            // Work a finished call left running in a Durable Object: each turn gets a call's
+            // CPU limit, and overrunning it resets the object as it would during the call.
+            let limit = ms_to_picos(self.io.borrow().limits.effective_cpu_limit_ms());
+            self.meter.arm(limit);
         }
         {
             let mut io = self.io.borrow_mut();
             io.current = invocation;
+            io.object_background = object_background;
             io.entry = self.meter.reading();
             self.meter.charge_event();
         }
@@ -515,9 +522,19 @@ impl Isolate {
         let mut io = self.io.borrow_mut();
         io.settle_cpu();
         io.current = None;
+        io.object_background = false;
         // Writes made during this turn commit together, now that the turn is over.
         io.start_flush();
-        let Some(id) = invocation else { return };
+        let Some(id) = invocation else {
+            if object_background && (out_of_memory || tripped) {
+                self.condemned |= out_of_memory;
+                io.break_object(match out_of_memory {
+                    true => ResetReason::ExceededMemory,
+                    false => ResetReason::ExceededCpu,
+                });
+            }
+            return;
+        };
         if out_of_memory {
             self.condemned = true;
             io.exceeded(id, Outcome::ExceededMemory);

@@ -155,7 +155,7 @@ pub(crate) fn service_call(
     call: impl FnOnce(Rc<dyn crate::host::Host>) -> crate::host::HostFuture<OpOutcome>,
 ) -> rquickjs::Result<f64> {
     let mut io = io.borrow_mut();
-    if io.current.is_none() {
+    if !io.in_request() {
         return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));
     }
     count_service_subrequest(ctx, &mut io)?;
@@ -176,7 +176,7 @@ pub(crate) fn count_service_subrequest(ctx: &Ctx<'_>, io: &mut IoState) -> rquic
 }
 
 pub(crate) fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
-    if io.borrow().current.is_none() {
+    if !io.borrow().in_request() {
         return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));
     }
     Ok(())

@@ -14,7 +14,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let i = ops.io.clone();
     ops.add("now", move || i.borrow().clock_ms as f64)?;
     let i = ops.io.clone();
-    ops.add("inRequest", move || i.borrow().current.is_some())?;
+    ops.add("inRequest", move || i.borrow().in_request())?;
 
     let i = ops.io.clone();
     ops.add(

@@ -158,6 +158,15 @@ impl ObjectIo {
             .any(|(_, _, op)| op.invocation == Some(invocation))
     }
 
+    /// Operations `invocation` left waiting for the output gate now belong to no invocation.
+    pub fn orphan_deferred(&mut self, invocation: InvocationId) {
+        for (_, _, op) in self.deferred.iter_mut() {
+            if op.invocation == Some(invocation) {
+                op.invocation = None;
+            }
+        }
+    }
+
     pub fn cancel_deferred(&mut self, invocation: InvocationId) {
         self.deferred
             .retain(|(_, _, op)| op.invocation != Some(invocation));
