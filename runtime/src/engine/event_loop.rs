@@ -274,17 +274,22 @@ impl EventLoop {
         for id in &doomed {
             self.ops.remove(id);
         }
-        let timers: Vec<(u64, TimerId)> = self
-            .timers
-            .iter()
-            .filter(|(_, t)| t.invocation == Some(invocation))
-            .map(|(k, _)| *k)
-            .collect();
-        for key in timers {
-            self.timers.remove(&key);
-            self.timer_deadlines.remove(&key.1);
-        }
+        self.release_timers_of(invocation, |_| false);
         doomed
+    }
+
+    /// Drops the timers of `invocation`, but for those `keep` says to hand to no invocation.
+    fn release_timers_of(&mut self, invocation: InvocationId, keep: impl Fn(TimerKind) -> bool) {
+        for (key, timer) in self.timers.iter_mut() {
+            if timer.invocation == Some(invocation) && keep(timer.kind) {
+                timer.invocation = None;
+                continue;
+            }
+            if timer.invocation == Some(invocation) {
+                self.timer_deadlines.remove(&key.1);
+            }
+        }
+        self.timers.retain(|_, t| t.invocation != Some(invocation));
     }
 
     /// Hands what `invocation` left running to no invocation, so it outlives it (a Durable
@@ -296,23 +301,7 @@ impl EventLoop {
                 op.invocation = None;
             }
         }
-        let owned: Vec<(u64, TimerId)> = self
-            .timers
-            .iter()
-            .filter(|(_, t)| t.invocation == Some(invocation))
-            .map(|(k, _)| *k)
-            .collect();
-        for key in owned {
-            let Some(timer) = self.timers.get_mut(&key) else {
-                continue;
-            };
-            if matches!(timer.kind, TimerKind::Js { .. }) {
-                timer.invocation = None;
-            } else {
-                self.timers.remove(&key);
-                self.timer_deadlines.remove(&key.1);
-            }
-        }
+        self.release_timers_of(invocation, |kind| matches!(kind, TimerKind::Js { .. }));
     }
 
     /// The next ready event that `gate` lets through: operations first (in id order), then the
