@@ -152,3 +152,31 @@ fn a_worker_runs_in_the_environment_its_scenario_names() {
     assert!(e.contains("no environment named \"prod\""), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A run lasts its `duration` even after the last response: the queue batch that waits out
+/// `max_batch_timeout` (2 s) after a single request at 0 s is still delivered.
+#[test]
+fn a_run_continues_to_its_duration_after_the_last_response() {
+    let config =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/workers/queue-app/wrangler.toml");
+    let text = format!(
+        "name: q\nduration: 10s\ncolos: [LHR]\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 0s, colo: LHR, worker: app, method: POST, url: /jobs/late }}\n",
+        config.display()
+    );
+    let s = LoadedScenario::parse("q.yaml", &text, ".".into()).unwrap();
+    let out = run(&s, 1).unwrap();
+    let batches: Vec<(u64, String)> = out
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            edgesim_sim::trace::TraceEvent::QueueBatch { at_ms, queue, .. } => {
+                Some((*at_ms, queue.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(batches.len(), 1, "{batches:?}");
+    assert_eq!(batches[0].1, "jobs");
+    assert!(batches[0].0 >= 2_000, "{batches:?}");
+}

@@ -311,7 +311,8 @@ struct Happened {
 }
 
 /// The simulation itself: the platform, its faults, the traffic and the cron triggers, each a
-/// task on madsim's seeded executor, run until `duration` (or until every client is done).
+/// task on madsim's seeded executor, run until `duration` (without one, until every client is
+/// done).
 /// The order tasks are spawned in is part of the seed's meaning: faults, then traffic, then
 /// crons.
 async fn simulate(loaded: &LoadedScenario, seed: u64, workers: Workers, plan: RunPlan) -> Happened {
@@ -373,8 +374,12 @@ async fn simulate(loaded: &LoadedScenario, seed: u64, workers: Workers, plan: Ru
     }
     let all = futures::future::join_all(clients);
     match plan.duration_ms {
+        // The platform runs on until `duration` even once the last response is in: queue
+        // batches waiting out their timeout, alarms and `waitUntil` work still happen.
         Some(ms) => {
+            let end = start + StdDuration::from_millis(ms);
             let _ = madsim::time::timeout(StdDuration::from_millis(ms), all).await;
+            madsim::time::sleep_until(end).await;
         }
         None => {
             all.await;
