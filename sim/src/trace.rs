@@ -278,9 +278,76 @@ impl Trace {
         out
     }
 
+    /// What the Workers' and objects' code logged, in order, each line with where it ran.
+    pub fn console(&self) -> Vec<ConsoleLine> {
+        let mut origin: std::collections::BTreeMap<u64, (&str, &str)> = Default::default();
+        let mut lines = Vec::new();
+        for event in &self.events {
+            match event {
+                TraceEvent::Request {
+                    id, colo, worker, ..
+                }
+                | TraceEvent::Scheduled {
+                    id, colo, worker, ..
+                } => {
+                    origin.insert(*id, (colo, worker));
+                }
+                TraceEvent::Log {
+                    at_ms,
+                    id,
+                    level,
+                    message,
+                } => {
+                    let (colo, worker) = origin.get(id).copied().unwrap_or(("-", "-"));
+                    lines.push(ConsoleLine {
+                        at_ms: *at_ms,
+                        place: format!("{colo} {worker}"),
+                        level: level.clone(),
+                        message: message.clone(),
+                    });
+                }
+                TraceEvent::ObjectLog {
+                    at_ms,
+                    namespace,
+                    object,
+                    level,
+                    message,
+                } => lines.push(ConsoleLine {
+                    at_ms: *at_ms,
+                    place: format!("{namespace} {object}"),
+                    level: level.clone(),
+                    message: message.clone(),
+                }),
+                _ => {}
+            }
+        }
+        lines
+    }
+
     /// SHA-256 of the JSONL, hex.
     pub fn hash(&self) -> String {
         let digest = Sha256::digest(self.to_jsonl().as_bytes());
         digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// A `console.*` line: when (ms of simulated time), where (colo and Worker, or a Durable
+/// Object's namespace and id), its level and text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConsoleLine {
+    pub at_ms: u64,
+    pub place: String,
+    pub level: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConsoleLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let seconds = self.at_ms as f64 / 1000.0;
+        write!(
+            f,
+            "[{seconds:.3}s {}] {}: {}",
+            self.place, self.level, self.message
+        )
     }
 }

@@ -180,3 +180,40 @@ fn a_run_continues_to_its_duration_after_the_last_response() {
     assert_eq!(batches[0].1, "jobs");
     assert!(batches[0].0 >= 2_000, "{batches:?}");
 }
+
+/// What Workers log reaches the run's console output with its simulated time, colo and Worker
+/// (fetch and cron handlers alike).
+#[test]
+fn worker_console_output_is_shown_with_time_colo_and_worker() {
+    let dir = std::env::temp_dir().join(format!("edgesim-console-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("wrangler.toml"),
+        "name = 'w'\nmain = 'w.js'\n[triggers]\ncrons = ['* * * * *']\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("w.js"),
+        "export default {
+           fetch(req) { console.log('hit', new URL(req.url).pathname); return new Response('ok'); },
+           scheduled(e) { console.warn('cron', e.cron); },
+         };",
+    )
+    .unwrap();
+    let text = format!(
+        "name: logs\nduration: 70s\ncolos: [LHR]\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 1s, colo: LHR, worker: app, url: /a }}\n",
+        dir.join("wrangler.toml").display()
+    );
+    let s = LoadedScenario::parse("logs.yaml", &text, ".".into()).unwrap();
+    let out = run(&s, 1).unwrap();
+    let lines: Vec<String> = out.trace.console().iter().map(|l| l.to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "[1.002s LHR app] log: hit /a",
+            "[60.000s LHR app] warn: cron * * * * *"
+        ]
+    );
+    assert_eq!(out.to_json()["console"][0]["message"], "hit /a");
+    let _ = std::fs::remove_dir_all(&dir);
+}

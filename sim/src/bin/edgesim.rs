@@ -272,6 +272,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&out.to_json())?);
     } else {
+        // The Workers' console output, as `wrangler dev` shows it, stamped with simulated time.
+        for line in out.trace.console() {
+            eprintln!("{line}");
+        }
         print_summary(&out)?;
     }
     if out.passed() {

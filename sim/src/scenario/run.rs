@@ -92,6 +92,7 @@ impl RunOutput {
             "scheduled": self.scheduled,
             "cold_starts": self.cold_starts(),
             "expectations": self.verdicts,
+            "console": self.trace.console(),
             "trace_hash": self.trace.hash(),
         })
     }
