@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+mod common;
+
 use edgesim_sim::scenario::run::run;
 use edgesim_sim::scenario::{Checker, ExpectSpec, LoadedScenario};
 
@@ -185,26 +187,23 @@ fn a_run_continues_to_its_duration_after_the_last_response() {
 /// (fetch and cron handlers alike).
 #[test]
 fn worker_console_output_is_shown_with_time_colo_and_worker() {
-    let dir = std::env::temp_dir().join(format!("edgesim-console-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("wrangler.toml"),
-        "name = 'w'\nmain = 'w.js'\n[triggers]\ncrons = ['* * * * *']\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("w.js"),
-        "export default {
-           fetch(req) { console.log('hit', new URL(req.url).pathname); return new Response('ok'); },
-           scheduled(e) { console.warn('cron', e.cron); },
-         };",
-    )
-    .unwrap();
-    let text = format!(
-        "name: logs\nduration: 70s\ncolos: [LHR]\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 1s, colo: LHR, worker: app, url: /a }}\n",
-        dir.join("wrangler.toml").display()
+    let s = common::scenario_with_worker(
+        "console",
+        &[
+            (
+                "wrangler.toml",
+                "name = 'w'\nmain = 'w.js'\n[triggers]\ncrons = ['* * * * *']\n",
+            ),
+            (
+                "w.js",
+                "export default {
+                   fetch(req) { console.log('hit', new URL(req.url).pathname); return new Response('ok'); },
+                   scheduled(e) { console.warn('cron', e.cron); },
+                 };",
+            ),
+        ],
+        "duration: 70s\ncolos: [LHR]\ntraffic:\n  - { at: 1s, colo: LHR, worker: app, url: /a }\n",
     );
-    let s = LoadedScenario::parse("logs.yaml", &text, ".".into()).unwrap();
     let out = run(&s, 1).unwrap();
     let lines: Vec<String> = out.trace.console().iter().map(|l| l.to_string()).collect();
     assert_eq!(
@@ -215,5 +214,4 @@ fn worker_console_output_is_shown_with_time_colo_and_worker() {
         ]
     );
     assert_eq!(out.to_json()["console"][0]["message"], "hit /a");
-    let _ = std::fs::remove_dir_all(&dir);
 }
