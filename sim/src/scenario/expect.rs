@@ -64,8 +64,14 @@ pub(crate) fn check(
         Checker::WebsocketTotalOrder => {
             let report = crate::check::websocket_order::check(trace);
             let passed = format!(
-                "{} client(s), {} message(s): one order for everybody",
-                report.clients, report.messages
+                "{} client(s), {} message(s): one order for everybody{}",
+                report.clients,
+                report.messages,
+                if report.verbatim {
+                    ""
+                } else {
+                    " (relayed in the room's own protocol: order checked, echoes not)"
+                }
             );
             violations_verdict("websocket_total_order", &report.violations, passed)
         }
