@@ -420,13 +420,19 @@ impl WranglerConfig {
                     )
                 }),
         );
-        out.extend(self.other.keys().map(|k| {
-            if DEPLOY_ONLY_KEYS.contains(&k.as_str()) {
-                format!("{k:?} is a deploy-time setting; edgesim ignores it")
-            } else {
-                format!("{k:?} changes what runs, but edgesim does not model it yet (ignored)")
-            }
+        // Deploy-time keys get one short line together; `$schema` (an editor's hint) none.
+        let (deploy_only, unmodelled): (Vec<&String>, Vec<&String>) = self
+            .other
+            .keys()
+            .filter(|k| k.as_str() != "$schema")
+            .partition(|k| DEPLOY_ONLY_KEYS.contains(&k.as_str()));
+        out.extend(unmodelled.into_iter().map(|k| {
+            format!("{k:?} changes what runs, but edgesim does not model it yet (ignored)")
         }));
+        if !deploy_only.is_empty() {
+            let keys: Vec<&str> = deploy_only.iter().map(|k| k.as_str()).collect();
+            out.push(format!("deploy-time settings ignored: {}", keys.join(", ")));
+        }
         out
     }
 }
@@ -458,10 +464,7 @@ id = "abc"
         assert_eq!(c.vars["GREETING"], "hi");
         assert_eq!(c.limits.as_ref().and_then(|l| l.cpu_ms), Some(50));
         assert_eq!(c.kv_namespaces[0].binding, "KV");
-        assert_eq!(
-            c.warnings(),
-            vec!["\"routes\" is a deploy-time setting; edgesim ignores it"]
-        );
+        assert_eq!(c.warnings(), vec!["deploy-time settings ignored: routes"]);
     }
 
     #[test]
@@ -525,10 +528,7 @@ main = "src/other.ts"
         .unwrap();
         assert_eq!(
             c.warnings(),
-            vec![
-                "\"$schema\" is a deploy-time setting; edgesim ignores it",
-                "\"rules\" changes what runs, but edgesim does not model it yet (ignored)"
-            ]
+            vec!["\"rules\" changes what runs, but edgesim does not model it yet (ignored)"]
         );
     }
 
