@@ -20,6 +20,7 @@ fn config() -> IsolateConfig {
         bindings: vec![],
         catalog: &edgesim_runtime::api::CATALOG,
         weak_refs: true,
+        compat_flags: vec!["rpc"],
     }
 }
 

@@ -241,6 +241,7 @@ pub fn start_worker(
         bindings,
         catalog: &edgesim_runtime::api::CATALOG,
         weak_refs: true,
+        compat_flags: vec!["rpc"],
     };
     match edgesim_runtime::Isolate::start(std::rc::Rc::new(BenchHost::default()), &config) {
         Ok(i) => i,

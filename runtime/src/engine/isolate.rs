@@ -123,6 +123,9 @@ pub struct IsolateConfig {
     /// Whether `WeakRef` and `FinalizationRegistry` exist: workerd's `jsWeakRef`, on from
     /// compatibility date 2025-05-05 or with `enable_weak_ref` (worker::Compatibility).
     pub weak_refs: bool,
+    /// The compatibility flags in force that the runtime's JavaScript reads, by their enable
+    /// names (`rpc`): worker::config::JS_FLAGS.
+    pub compat_flags: Vec<&'static str>,
 }
 
 impl Isolate {
@@ -179,8 +182,10 @@ impl Isolate {
                 let set_env: Function = exports.get("setEnv")?;
                 let bindings =
                     serde_json::to_string(&config.bindings).unwrap_or_else(|_| "[]".into());
+                let flags =
+                    serde_json::to_string(&config.compat_flags).unwrap_or_else(|_| "[]".into());
                 set_env
-                    .call::<_, ()>((vars, bindings))
+                    .call::<_, ()>((vars, bindings, flags))
                     .map_err(|e| engine_error(&ctx, e))?;
 
                 // The Worker's startup budget covers its own modules, not the runtime's prelude.

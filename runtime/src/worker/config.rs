@@ -151,10 +151,13 @@ const IMPLEMENTED_FLAGS: &[&str] = &[
     "web_socket_auto_reply_to_close",
     "enable_weak_ref",
     "disable_weak_ref",
+    "rpc",
+    "no_rpc",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
 /// (compatibility-date.capnp: `$compatEnableFlag`, `$compatDisableFlag`, `$compatEnableDate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CompatFlag {
     pub enable: &'static str,
     /// `None` where edgesim implements no way to turn the behaviour off.
@@ -175,6 +178,17 @@ pub const WEB_SOCKET_AUTO_REPLY_TO_CLOSE: CompatFlag = CompatFlag {
     disable: None,
     from_date: "2026-04-07",
 };
+
+/// workerd's `fetcherRpc`: a Durable Object stub (and any Fetcher) has a wildcard method, so
+/// `stub.anyName(…)` is an RPC call.
+pub const FETCHER_RPC: CompatFlag = CompatFlag {
+    enable: "rpc",
+    disable: Some("no_rpc"),
+    from_date: "2024-04-03",
+};
+
+/// The flags the runtime's JavaScript reads (IsolateConfig::compat_flags).
+pub const JS_FLAGS: &[CompatFlag] = &[FETCHER_RPC];
 
 /// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run
 /// behaves the same with or without them.
@@ -311,10 +325,11 @@ impl WranglerConfig {
         if set(flag.enable) {
             return true;
         }
+        // Without a date, `wrangler dev` runs at the runtime's latest one: every dated flag is on.
         let by_date = self
             .compatibility_date
             .as_deref()
-            .is_some_and(|d| d >= flag.from_date);
+            .is_none_or(|d| d >= flag.from_date);
         by_date && !flag.disable.is_some_and(set)
     }
 

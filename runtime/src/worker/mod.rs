@@ -236,6 +236,11 @@ impl WorkerDefinition {
             bindings: self.bindings(),
             catalog: &crate::api::CATALOG,
             weak_refs: self.config.flag_enabled(config::WEAK_REF),
+            compat_flags: config::JS_FLAGS
+                .iter()
+                .filter(|flag| self.config.flag_enabled(**flag))
+                .map(|flag| flag.enable)
+                .collect(),
         }
     }
 

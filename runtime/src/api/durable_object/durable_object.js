@@ -77,9 +77,27 @@ class DurableObjectStub {
 }
 define(G, "DurableObjectStub", DurableObjectStub);
 
-/// A stub answers its own members and turns any other property into an RPC method.
+/// workerd's warning for a stub property read without RPC (worker-rpc.c++), once per name.
+const warnedNoRpc = new Set();
+function warnNoRpc(name) {
+  if (warnedNoRpc.has(name)) return;
+  warnedNoRpc.add(name);
+  ops.log("warn", `WARNING: Tried to access method or property '${name}' on a Service Binding or Durable Object stub. Are you trying to use RPC? If so, please enable the 'rpc' compat flag or update your compat date to 2024-04-03 or later (see https://developers.cloudflare.com/workers/configuration/compatibility-dates/ ). If you are not trying to use RPC, please note that in the future, this property (and all other property names) will appear to be present as an RPC method.`);
+}
+
+/// A stub answers its own members and, from compatibility date 2024-04-03 (`rpc`), turns any
+/// other property into an RPC method.
 function makeStub(namespace, id, locationHint) {
   const stub = new DurableObjectStub(namespace, id, locationHint);
+  if (!core.hasFlag("rpc")) {
+    return new Proxy(stub, {
+      get(target, prop) {
+        if (typeof prop === "string" && !(prop in target) && prop !== "then") warnNoRpc(prop);
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  }
   return new Proxy(stub, {
     get(target, prop) {
       if (typeof prop === "symbol" || prop in target) {

@@ -37,11 +37,15 @@ const cloudflareWorkers = { WorkerEntrypoint, DurableObject, RpcTarget, Workflow
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
 
 let defaultExport = null;
+/// Compatibility flags in force (enable names) that change what the runtime's JavaScript does.
+const compatFlags = new Set();
 let moduleExports = null;
 let EntrypointClass = null;
 
-/// Fills `env`: plain values from `[vars]`, then one object per binding.
-function setEnv(varsJson, bindingsJson) {
+/// Fills `env`: plain values from `[vars]`, then one object per binding; and records the
+/// compatibility flags in force that the runtime's JavaScript reads.
+function setEnv(varsJson, bindingsJson, flagsJson) {
+  for (const flag of JSON.parse(flagsJson)) compatFlags.add(flag);
   Object.assign(workerEnv, JSON.parse(varsJson));
   for (const b of JSON.parse(bindingsJson)) {
     if (b.type === "kv") workerEnv[b.name] = new (unit("kv").KvNamespace)(b.namespace);

@@ -69,5 +69,6 @@ const makeCore = () => ({
   get deserializeValue() { return unit("serialize").deserializeValue; },
   // Declared further on (90_worker.js), and `moduleExports` is set only once the module ran.
   get workerEnv() { return workerEnv; },
+  hasFlag: (name) => compatFlags.has(name),
   get moduleExports() { return moduleExports; },
 });
