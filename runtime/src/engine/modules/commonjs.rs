@@ -56,6 +56,19 @@ pub struct Require {
 
 /// Reads `source`; an unparsable file counts as an ES module, so QuickJS reports the error.
 pub fn shape_of(file: &str, source: &str) -> Shape {
+    // Most of a package's files are ES modules that never name `require` or `exports` (every
+    // CommonJS file that exports or imports anything does): they run the same either way, so
+    // only a `.cjs` file or one that names them is parsed (most of the cost of loading a
+    // package).
+    let names_commonjs = ["require", "exports"]
+        .iter()
+        .any(|word| source.contains(word));
+    if !file.ends_with(".cjs") && !names_commonjs {
+        return Shape {
+            esm: true,
+            ..Shape::default()
+        };
+    }
     let cm: Lrc<SourceMap> = Default::default();
     let fm = cm.new_source_file(
         FileName::Custom(file.to_string()).into(),
