@@ -34,6 +34,22 @@ impl Emitter for Collect {
 
 /// Returns `source` with its type annotations blanked out.
 pub fn strip_types(file_name: &str, source: &str) -> Result<String, StripError> {
+    let depth = super::modules::bracket_depth(source);
+    if depth > super::modules::SWC_NESTING_MAX {
+        return Err(StripError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "brackets nest {depth} levels deep; edgesim strips TypeScript nested at most {} \
+                 levels",
+                super::modules::SWC_NESTING_MAX
+            ),
+        });
+    }
+    super::modules::with_swc_stack(|| strip_parsed(file_name, source))
+}
+
+fn strip_parsed(file_name: &str, source: &str) -> Result<String, StripError> {
     let cm: Lrc<SourceMap> = Default::default();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let handler = Handler::with_emitter(true, false, Box::new(Collect(seen.clone())));
@@ -88,5 +104,32 @@ mod tests {
         let err = strip_types("e.ts", "let x = 1;\nenum Color { Red }\n").unwrap_err();
         assert_eq!(err.line, 2);
         assert_eq!(err.column, 1);
+    }
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    fn nested(depth: usize) -> String {
+        format!(
+            "export const x: unknown = {}{};",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    }
+
+    /// Run on a test thread's small (2 MiB) stack: the deepest file swc is given still fits.
+    #[test]
+    fn the_deepest_nesting_handed_to_swc_fits_a_test_threads_stack() {
+        let at_limit = nested(super::super::modules::SWC_NESTING_MAX - 1);
+        let stripped = strip_types("a.ts", &at_limit);
+        assert!(stripped.is_ok(), "{stripped:?}");
+        let past = strip_types("b.ts", &nested(100_000)).unwrap_err();
+        assert!(
+            past.message.starts_with("brackets nest 100000 levels deep"),
+            "{}",
+            past.message
+        );
     }
 }

@@ -63,12 +63,19 @@ pub fn shape_of(file: &str, source: &str) -> Shape {
     let names_commonjs = ["require", "exports"]
         .iter()
         .any(|word| source.contains(word));
-    if !file.ends_with(".cjs") && !names_commonjs {
+    // A file nested too deeply for swc is left to QuickJS as an ES module.
+    if !file.ends_with(".cjs") && !names_commonjs
+        || super::bracket_depth(source) > super::SWC_NESTING_MAX
+    {
         return Shape {
             esm: true,
             ..Shape::default()
         };
     }
+    super::with_swc_stack(|| parsed_shape(file, source))
+}
+
+fn parsed_shape(file: &str, source: &str) -> Shape {
     let cm: Lrc<SourceMap> = Default::default();
     let fm = cm.new_source_file(
         FileName::Custom(file.to_string()).into(),
@@ -428,6 +435,23 @@ mod tests {
             guarded,
             [("optional", true), ("needed", false), ("f", false)]
         );
+    }
+
+    /// Run on a test thread's small stack: swc reads the deepest file it is given, and a
+    /// deeper one is left to QuickJS (which throws a RangeError) instead of overflowing.
+    #[test]
+    fn a_file_nested_past_the_limit_is_not_parsed() {
+        let nested = |depth: usize| {
+            format!(
+                "module.exports = {{ x: {}{} }};",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        let at_limit = shape_of("a.js", &nested(super::super::SWC_NESTING_MAX - 1));
+        assert!(!at_limit.esm);
+        assert_eq!(names(&at_limit), ["x"]);
+        assert!(shape_of("b.js", &nested(100_000)).esm);
     }
 
     #[test]

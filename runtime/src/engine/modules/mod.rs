@@ -364,6 +364,68 @@ fn unsupported_kind(name: &str) -> Option<&'static str> {
     }
 }
 
+/// How deeply brackets nest in `source` (strings, comments and escaped characters skipped; a
+/// guard, not a parser). swc's parser and visitors recurse per level and would overflow any
+/// stack on hostile input where QuickJS throws a RangeError, so deeper files are not given to
+/// swc.
+pub(crate) fn bracket_depth(source: &str) -> usize {
+    // Bytes, not chars: every byte that matters here is ASCII, which UTF-8 never reuses.
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut bytes = source.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'\\' => {
+                bytes.next();
+            }
+            b'"' | b'\'' | b'`' => {
+                while let Some(d) = bytes.next() {
+                    match d {
+                        b'\\' => {
+                            bytes.next();
+                        }
+                        _ if d == b => break,
+                        _ => {}
+                    }
+                }
+            }
+            b'/' if bytes.peek() == Some(&b'/') => {
+                for d in bytes.by_ref() {
+                    if d == b'\n' {
+                        break;
+                    }
+                }
+            }
+            b'/' if bytes.peek() == Some(&b'*') => {
+                bytes.next();
+                let mut star = false;
+                for d in bytes.by_ref() {
+                    if star && d == b'/' {
+                        break;
+                    }
+                    star = d == b'*';
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Bracket nesting past which a file is not handed to swc (real code stays far below it).
+pub(crate) const SWC_NESTING_MAX: usize = 1000;
+
+/// The stack swc runs on, whatever thread reads the module: enough for [`SWC_NESTING_MAX`]
+/// levels in its parser, visitors and drops (a test thread has only 2 MiB).
+pub(crate) fn with_swc_stack<T>(f: impl FnOnce() -> T) -> T {
+    const SWC_STACK_BYTES: usize = 64 * 1024 * 1024;
+    stacker::grow(SWC_STACK_BYTES, f)
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -480,6 +542,13 @@ mod tests {
             b.resolve("src/lib/index.js", "../util.ts").unwrap(),
             "src/util.ts"
         );
+    }
+
+    #[test]
+    fn bracket_depth_skips_strings_comments_and_escapes() {
+        assert_eq!(bracket_depth("f([{}])"), 3);
+        assert_eq!(bracket_depth("'((((' // ((((\n/* [[[[ */ \\( (x)"), 1);
+        assert_eq!(bracket_depth("`${'['}` [[]]"), 2);
     }
 
     #[test]
