@@ -126,27 +126,15 @@ pub fn assert_differences(name: &str, reference: &Value, ours: &Value, allowed: 
     );
 }
 
-/// The Worker snippets.mjs records with: each snippet is the body of an async function of
-/// `env` (an R2 bucket `BUCKET`), and
-/// `GET /` answers `[[outcome, value], …]` — `"ok"` and the returned value as JSON, or the
-/// class of what was thrown and its message.
+/// The Worker snippets.mjs records with (`snippet-worker.js`, which both fill in the same way):
+/// each snippet is the body of an async function of `env` (an R2 bucket `BUCKET`), and `GET /`
+/// answers `[[outcome, value], …]`.
 pub fn snippet_worker(snippets: &[String]) -> edgesim_runtime::worker::WorkerDefinition {
     let fns: Vec<String> = snippets
         .iter()
         .map(|s| format!("async (env) => {{{s}\n}}"))
         .collect();
-    let source = format!(
-        "const fns = [{}];
-export default {{ async fetch(request, env) {{
-  const out = [];
-  for (const fn of fns) {{
-    try {{ const v = await fn(env); out.push([\"ok\", v === undefined ? null : JSON.stringify(v)]); }}
-    catch (e) {{ out.push([e?.constructor?.name ?? typeof e, String(e?.message ?? e)]); }}
-  }}
-  return Response.json(out);
-}} }};",
-        fns.join(",\n")
-    );
+    let source = read("snippet-worker.js").replacen("/* SNIPPETS */", &fns.join(",\n"), 1);
     let config = edgesim_runtime::worker::WranglerConfig::parse(
         "wrangler.toml",
         "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '2026-04-20'\n\

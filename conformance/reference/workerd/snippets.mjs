@@ -2,7 +2,7 @@
 // (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET`) becomes ./results/snippets-<name>.json, one
 // [snippet, outcome, value] per snippet: outcome "ok" with the returned value as JSON, or the
 // constructor name of what it threw with the message. conformance/tests/differential_snippets.rs
-// runs the same Worker (snippetWorker below, rebuilt in conformance/src/reference.rs) in edgesim.
+// runs the same Worker (snippet-worker.js, filled in by both) in edgesim.
 //
 //   npm ci --no-audit --no-fund && node snippets.mjs [NAME...]
 import { Miniflare, Log, LogLevel } from "miniflare";
@@ -11,18 +11,11 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 const dir = new URL("./snippets/", import.meta.url).pathname;
 const only = process.argv.slice(2);
 
-/// The Worker that runs `snippets` in order, each as the body of an async function of `env`.
+/// The Worker that runs `snippets` in order (snippet-worker.js, shared with edgesim's side).
+const template = readFileSync(new URL("./snippet-worker.js", import.meta.url), "utf8");
 function snippetWorker(snippets) {
   const fns = snippets.map((s) => `async (env) => {${s}\n}`).join(",\n");
-  return `const fns = [${fns}];
-export default { async fetch(request, env) {
-  const out = [];
-  for (const fn of fns) {
-    try { const v = await fn(env); out.push(["ok", v === undefined ? null : JSON.stringify(v)]); }
-    catch (e) { out.push([e?.constructor?.name ?? typeof e, String(e?.message ?? e)]); }
-  }
-  return Response.json(out);
-} };`;
+  return template.replace("/* SNIPPETS */", () => fns);
 }
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {

@@ -77,7 +77,8 @@ class DurableObjectStub {
 }
 define(G, "DurableObjectStub", DurableObjectStub);
 
-/// workerd's warning for a stub property read without RPC (worker-rpc.c++), once per name.
+/// workerd's warning for a stub property read without RPC (worker-rpc.c++), once per name;
+/// the property is undefined.
 const warnedNoRpc = new Set();
 function warnNoRpc(name) {
   if (warnedNoRpc.has(name)) return;
@@ -89,15 +90,7 @@ function warnNoRpc(name) {
 /// other property into an RPC method.
 function makeStub(namespace, id, locationHint) {
   const stub = new DurableObjectStub(namespace, id, locationHint);
-  if (!core.hasFlag("rpc")) {
-    return new Proxy(stub, {
-      get(target, prop) {
-        if (typeof prop === "string" && !(prop in target) && prop !== "then") warnNoRpc(prop);
-        const v = Reflect.get(target, prop);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
-  }
+  const rpc = core.hasFlag("rpc");
   return new Proxy(stub, {
     get(target, prop) {
       if (typeof prop === "symbol" || prop in target) {
@@ -105,6 +98,7 @@ function makeStub(namespace, id, locationHint) {
         return typeof v === "function" ? v.bind(target) : v;
       }
       if (prop === "then") return undefined;
+      if (!rpc) return warnNoRpc(prop);
       return (...args) => DurableObjectStub._call(target, prop, args);
     },
   });

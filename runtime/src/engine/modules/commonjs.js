@@ -11,7 +11,7 @@ function toCommonJs(namespace) {
   return out;
 }
 
-export function define(name, table, factory) {
+export function define(table, factory) {
   let module = null;
   const require = (specifier) => {
     const entry = Object.prototype.hasOwnProperty.call(table, specifier)
@@ -26,7 +26,6 @@ export function define(name, table, factory) {
     return toCommonJs(get());
   };
   return {
-    name,
     load() {
       if (module === null) {
         module = { exports: {} };

@@ -323,9 +323,9 @@ pub enum Required {
     Json(String),
 }
 
-/// The definition module of CommonJS file `name`: declares its factory on one line, so every
-/// line of `source` keeps its number.
-pub fn definition(name: &str, source: &str, requires: &[(String, Required)]) -> String {
+/// The definition module of a CommonJS file whose text is `source`: declares its factory on
+/// one line, so every line of `source` keeps its number.
+pub fn definition(source: &str, requires: &[(String, Required)]) -> String {
     let mut imports = format!("import {{ define }} from {};", quoted(RUNTIME_MODULE));
     let mut table = Vec::new();
     for (i, (specifier, target)) in requires.iter().enumerate() {
@@ -350,8 +350,7 @@ pub fn definition(name: &str, source: &str, requires: &[(String, Required)]) -> 
         table.push(format!("{}: {entry}", quoted(specifier)));
     }
     format!(
-        "{imports}export const definition = define({}, {{{}}}, function (exports, require, module) {{{source}\n}});\n",
-        quoted(name),
+        "{imports}export const definition = define({{{}}}, function (exports, require, module) {{{source}\n}});\n",
         table.join(", ")
     )
 }

@@ -135,11 +135,7 @@ impl Bundle {
             message: "module not found".to_string(),
         })?;
         let runnable: Rc<str> = if file != name {
-            Rc::from(commonjs::definition(
-                file,
-                &original,
-                &self.requires_of(file)?,
-            ))
+            Rc::from(commonjs::definition(&original, &self.requires_of(file)?))
         } else if self.is_commonjs(name) {
             Rc::from(commonjs::facade(name, &self.export_names(name)))
         } else if [".ts", ".mts", ".cts"]
@@ -180,11 +176,16 @@ impl Bundle {
             return Ok(specifier.to_string());
         }
         let name = self.resolve_as(ImportKind::Import, base, specifier)?;
+        self.note_importer(&name, base);
+        Ok(name)
+    }
+
+    /// Remembers the first module that imported `module`, for [`Bundle::import_chain`].
+    fn note_importer(&self, module: &str, importer: &str) {
         self.importers
             .borrow_mut()
-            .entry(name.clone())
-            .or_insert_with(|| base.to_string());
-        Ok(name)
+            .entry(module.to_string())
+            .or_insert_with(|| importer.to_string());
     }
 
     /// Resolves `specifier` as an `import` or a `require` from module `base`.
@@ -244,8 +245,8 @@ impl Bundle {
             .ok_or_else(|| not_found(format!("Could not resolve \"{specifier}\"")))
     }
 
-    /// ` (imported by a.js <- src/index.ts)`: how the graph reached `module`, if not directly
-    /// from the entry point.
+    /// ` (import chain: c.js <- b.js <- src/index.ts)`: how the graph reached `module`, when
+    /// something imported it.
     fn import_chain(&self, module: &str) -> String {
         let importers = self.importers.borrow();
         let mut chain = vec![module.to_string()];
@@ -295,10 +296,7 @@ impl Bundle {
                 Err(_) if require.guarded => continue,
                 Err(e) => return Err(e),
             };
-            self.importers
-                .borrow_mut()
-                .entry(target.clone())
-                .or_insert_with(|| name.to_string());
+            self.note_importer(&target, name);
             let required = if self.is_commonjs(&target) {
                 Required::CommonJs(target)
             } else if target.ends_with(".json") {
