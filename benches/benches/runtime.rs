@@ -14,7 +14,11 @@ use edgesim_runtime::{Bundle, Isolate, IsolateConfig, Limits};
 
 fn config() -> IsolateConfig {
     IsolateConfig {
-        bundle: Bundle::from_sources("worker.js", &[("worker.js", TWENTY_LINE_WORKER)]),
+        bundle: Bundle::from_sources(
+            "worker.js",
+            &[("worker.js", TWENTY_LINE_WORKER)],
+            edgesim_runtime::NodeImports::default(),
+        ),
         limits: Limits::default(),
         vars: Default::default(),
         bindings: vec![],

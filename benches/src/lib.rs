@@ -229,13 +229,37 @@ pub fn get(path: &str) -> HttpRequest {
     }
 }
 
+/// An isolate running the one-module Worker `source` with `nodejs_compat` (at the latest
+/// compatibility date), on a [`BenchHost`].
+pub fn start_node_worker(source: &str) -> edgesim_runtime::Isolate {
+    let config = edgesim_runtime::worker::WranglerConfig::parse(
+        "wrangler.toml",
+        "name = 'bench'\nmain = 'worker.js'\ncompatibility_flags = ['nodejs_compat']\n",
+    )
+    .unwrap_or_else(|e| panic!("the benchmark config must parse: {e}"));
+    let worker = edgesim_runtime::worker::WorkerDefinition::from_sources(
+        config,
+        "worker.js",
+        &[("worker.js", source)],
+    );
+    let isolate = worker.isolate_config(edgesim_runtime::Limits::default());
+    match edgesim_runtime::Isolate::start(std::rc::Rc::new(BenchHost::default()), &isolate) {
+        Ok(i) => i,
+        Err(e) => panic!("the benchmark Worker must start: {e}"),
+    }
+}
+
 /// An isolate running the one-module Worker `source` with `bindings`, on a [`BenchHost`].
 pub fn start_worker(
     source: &str,
     bindings: Vec<edgesim_runtime::bindings::Binding>,
 ) -> edgesim_runtime::Isolate {
     let config = edgesim_runtime::IsolateConfig {
-        bundle: edgesim_runtime::Bundle::from_sources("worker.js", &[("worker.js", source)]),
+        bundle: edgesim_runtime::Bundle::from_sources(
+            "worker.js",
+            &[("worker.js", source)],
+            edgesim_runtime::NodeImports::default(),
+        ),
         limits: edgesim_runtime::Limits::default(),
         vars: Default::default(),
         bindings,

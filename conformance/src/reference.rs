@@ -127,18 +127,25 @@ pub fn assert_differences(name: &str, reference: &Value, ours: &Value, allowed: 
 }
 
 /// The Worker snippets.mjs records with (`snippet-worker.js`, which both fill in the same way):
-/// each snippet is the body of an async function of `env` (an R2 bucket `BUCKET`), and `GET /`
-/// answers `[[outcome, value], …]`.
-pub fn snippet_worker(snippets: &[String]) -> edgesim_runtime::worker::WorkerDefinition {
+/// each snippet is the body of an async function of `env` (an R2 bucket `BUCKET`, a text
+/// binding `GREETING`), and `GET /` answers `[[outcome, value], …]`.
+pub fn snippet_worker(
+    snippets: &[String],
+    compatibility_flags: &[String],
+) -> edgesim_runtime::worker::WorkerDefinition {
     let fns: Vec<String> = snippets
         .iter()
         .map(|s| format!("async (env) => {{{s}\n}}"))
         .collect();
     let source = read("snippet-worker.js").replacen("/* SNIPPETS */", &fns.join(",\n"), 1);
+    let flags = serde_json::to_string(compatibility_flags).unwrap_or_else(|_| "[]".into());
     let config = edgesim_runtime::worker::WranglerConfig::parse(
         "wrangler.toml",
-        "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '2026-04-20'\n\
-         [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n",
+        &format!(
+            "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '2026-04-20'\n\
+             compatibility_flags = {flags}\n[vars]\nGREETING = 'hello'\n\
+             [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n"
+        ),
     )
     .unwrap_or_else(|e| panic!("snippet config: {e}"));
     edgesim_runtime::worker::WorkerDefinition::from_sources(
@@ -146,6 +153,22 @@ pub fn snippet_worker(snippets: &[String]) -> edgesim_runtime::worker::WorkerDef
         "snippets.js",
         &[("snippets.js", &source)],
     )
+}
+
+/// The compatibility flags `snippets/<name>.json` is recorded with (none for a bare array).
+pub fn snippet_flags(name: &str) -> Vec<String> {
+    let recorded: Value = serde_json::from_str(&read(&format!("snippets/{name}.json")))
+        .unwrap_or_else(|e| panic!("snippets/{name}.json: {e}"));
+    recorded
+        .get("compatibility_flags")
+        .and_then(Value::as_array)
+        .map(|flags| {
+            flags
+                .iter()
+                .filter_map(|f| f.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `results/snippets-<name>.json` as (snippet, [outcome, value]) pairs.

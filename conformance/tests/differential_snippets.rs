@@ -2,7 +2,7 @@
 //! conformance/reference/workerd/snippets.mjs into `results/snippets-*.json`) and by edgesim:
 //! the same outcome, the same error class and the same message, snippet by snippet.
 
-use edgesim_conformance::reference::{snippet_answers, snippet_worker};
+use edgesim_conformance::reference::{snippet_answers, snippet_flags, snippet_worker};
 use edgesim_conformance::{Run, body_json, get};
 
 /// Runs the recorded snippets of `name` in edgesim and compares every answer.
@@ -10,7 +10,10 @@ fn answers_as_workerd_does(name: &str) {
     let recorded = snippet_answers(name);
     let snippets: Vec<String> = recorded.iter().map(|(s, _)| s.clone()).collect();
     let x = Run::default()
-        .fetch(&snippet_worker(&snippets), get("https://example.com/"))
+        .fetch(
+            &snippet_worker(&snippets, &snippet_flags(name)),
+            get("https://example.com/"),
+        )
         .unwrap_or_else(|e| panic!("{name}: the snippet Worker did not run: {e}"));
     let ours = body_json(&x.response);
     let ours = ours.as_array().cloned().unwrap_or_default();
@@ -38,4 +41,44 @@ fn request_and_response_refuse_a_non_dictionary_init_and_report_error_dispatches
 #[test]
 fn r2_put_accepts_only_streams_of_known_length() {
     answers_as_workerd_does("r2-put-streams");
+}
+
+#[test]
+fn node_buffer_encodes_decodes_and_refuses_as_workerd_does() {
+    answers_as_workerd_does("node-buffer");
+}
+
+#[test]
+fn node_events_emit_in_order_and_fail_with_node_error_texts() {
+    answers_as_workerd_does("node-events");
+}
+
+#[test]
+fn node_util_inspects_and_formats_as_workerd_does() {
+    answers_as_workerd_does("node-util");
+}
+
+#[test]
+fn node_path_process_string_decoder_and_timers_answer_as_workerd_does() {
+    answers_as_workerd_does("node-path-process");
+}
+
+#[test]
+fn async_local_storage_follows_await_timers_and_microtasks_as_workerd_does() {
+    answers_as_workerd_does("node-async-hooks");
+}
+
+#[test]
+fn without_nodejs_compat_there_are_no_node_globals_and_node_imports_fail() {
+    answers_as_workerd_does("node-flags");
+}
+
+#[test]
+fn nodejs_als_alone_gives_async_hooks_and_nothing_else() {
+    answers_as_workerd_does("node-als-only");
+}
+
+#[test]
+fn nodejs_compat_without_v2_gives_prefixed_modules_but_no_globals() {
+    answers_as_workerd_does("node-v1");
 }

@@ -367,8 +367,8 @@ fn every_global_loaded_on_first_use_is_present_before_and_data_after() {
                  return [before !== undefined && !before.enumerable && before.configurable, kind,
                          'value' in after && after.writable && !after.enumerable && after.configurable];"
             ));
-            // Interfaces and the global functions; the rest (crypto, performance, caches) are
-            // objects.
+            // Interfaces and the global functions; the rest (crypto, performance, caches,
+            // process, global) are objects.
             let is_function = name.starts_with(char::is_uppercase)
                 || [
                     "fetch",
@@ -377,6 +377,8 @@ fn every_global_loaded_on_first_use_is_present_before_and_data_after() {
                     "removeEventListener",
                     "dispatchEvent",
                     "reportError",
+                    "setImmediate",
+                    "clearImmediate",
                 ]
                 .contains(name);
             let kind = if is_function { "function" } else { "object" };

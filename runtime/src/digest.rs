@@ -50,11 +50,19 @@ impl DigestAlgorithm {
 
     /// The digest in lower-case hex, as ETags and R2 checksums are written.
     pub fn hex_digest(self, data: &[u8]) -> String {
-        self.digest(data)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&self.digest(data))
     }
+}
+
+/// `bytes` in lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub mod storage;
 pub mod worker;
 
 pub use engine::isolate::{Isolate, IsolateConfig, StartupError};
-pub use engine::modules::{Bundle, ModuleError};
+pub use engine::modules::{Bundle, ModuleError, NodeImports};
 pub use host::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 pub use invocation::{InvocationId, InvocationReport, IsolateEvent, Outcome};
 pub use limits::{Limits, Plan};

@@ -151,9 +151,12 @@ fn main() {
     let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap();
 
     let mut builder = cc::Build::new();
+    // edgesim: QuickJS's own warnings are upstream's to fix; a path dependency's build script
+    // would print them into every build log.
     builder
+        .warnings(false)
         .extra_warnings(false)
-        .flag_if_supported("-Wno-implicit-const-int-float-conversion")
+        .flag_if_supported("-w")
         //.flag("-Wno-array-bounds")
         //.flag("-Wno-format-truncation")
         ;

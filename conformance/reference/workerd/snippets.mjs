@@ -1,5 +1,7 @@
 // Records what workerd answers to short snippets of Worker code: each file in ./snippets/
-// (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET`) becomes ./results/snippets-<name>.json, one
+// (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET` and a
+// text binding `GREETING`; or `{ "compatibility_flags": [...], "snippets": [...] }`) becomes
+// ./results/snippets-<name>.json, one
 // [snippet, outcome, value] per snippet: outcome "ok" with the returned value as JSON, or the
 // constructor name of what it threw with the message. conformance/tests/differential_snippets.rs
 // runs the same Worker (snippet-worker.js, filled in by both) in edgesim.
@@ -21,13 +23,17 @@ function snippetWorker(snippets) {
 for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
   const name = file.replace(/\.json$/, "");
   if (only.length && !only.includes(name)) continue;
-  const snippets = JSON.parse(readFileSync(dir + file, "utf8"));
+  const recorded = JSON.parse(readFileSync(dir + file, "utf8"));
+  const { snippets, compatibility_flags: compatibilityFlags = [] } = Array.isArray(recorded) ? { snippets: recorded } : recorded;
   const mf = new Miniflare({
-    modules: true,
-    script: snippetWorker(snippets),
+    // Handed to workerd as a module as it is: Miniflare's own import scan would refuse a
+    // `node:*` import the flags do not allow before workerd could.
+    modules: [{ type: "ESModule", path: "snippets.mjs", contents: snippetWorker(snippets) }],
     compatibilityDate: "2026-04-20",
+    compatibilityFlags,
     cf: false,
     r2Buckets: ["BUCKET"],
+    bindings: { GREETING: "hello" },
     log: new Log(LogLevel.WARN),
   });
   const answers = await (await mf.dispatchFetch("http://localhost/")).json();

@@ -19,6 +19,7 @@ pub mod fetch;
 pub mod global_scope;
 pub mod html_rewriter;
 pub mod kv;
+pub mod node;
 pub mod queue;
 pub mod r2;
 pub mod streams;
@@ -55,11 +56,16 @@ pub static CATALOG: Catalog = Catalog {
     ],
     units: &UNITS,
     modules: &[("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE)],
+    node_modules: node::MODULES,
 };
 
 macro_rules! unit {
     ($name:literal, [$($global:literal),*], [$($file:literal),+], [$($ops:expr),*]) => {
+        unit!($name, [$($global),*], [$($file),+], [$($ops),*], None)
+    };
+    ($name:literal, [$($global:literal),*], [$($file:literal),+], [$($ops:expr),*], $flag:expr) => {
         Unit {
+            globals_flag: $flag,
             name: $name,
             globals: &[$($global),*],
             script: Script::new(
@@ -76,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 23] = [
+static UNITS: [Unit; 33] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -226,6 +232,34 @@ static UNITS: [Unit; 23] = [
         ["Cache", "CacheStorage", "caches"],
         ["cache/cache"],
         [cache::OPS]
+    ),
+    // nodejs_compat (api/node): the node:* modules load these.
+    unit!("node_internal", [], ["node/errors"], []),
+    unit!("node_buffer", [], ["node/buffer"], [node::OPS]),
+    unit!("node_events", [], ["node/events"], []),
+    unit!("node_async_hooks", [], ["node/async_hooks"], []),
+    unit!("node_path", [], ["node/path"], []),
+    unit!("node_process", [], ["node/process"], []),
+    unit!(
+        "node_util",
+        [],
+        ["node/inspect", "node/mime", "node/util"],
+        [node::OPS]
+    ),
+    unit!("node_string_decoder", [], ["node/string_decoder"], []),
+    unit!("node_timers", [], ["node/timers"], []),
+    unit!(
+        "node_globals",
+        [
+            "Buffer",
+            "process",
+            "global",
+            "setImmediate",
+            "clearImmediate"
+        ],
+        ["node/globals"],
+        [],
+        Some("nodejs_compat_v2")
     ),
 ];
 

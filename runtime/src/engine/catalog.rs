@@ -26,6 +26,16 @@ pub struct Catalog {
     pub units: &'static [Unit],
     /// Built-in modules a Worker can import (`cloudflare:workers`): specifier and source.
     pub modules: &'static [(&'static str, &'static str)],
+    /// The `node:*` modules, each available under some compatibility flags.
+    pub node_modules: &'static [NodeModule],
+}
+
+/// A `node:*` module: its name without the prefix, its source, and what makes it importable.
+pub struct NodeModule {
+    pub name: &'static str,
+    pub source: &'static str,
+    /// Importable with `nodejs_als` alone (`node:async_hooks`), not only with `nodejs_compat`.
+    pub with_als: bool,
 }
 
 /// One compiled piece of the runtime's JavaScript.
@@ -58,6 +68,8 @@ pub struct Unit {
     pub script: Script,
     /// The native ops only this unit (and units loaded after it) call, installed when it loads.
     pub ops: &'static [OpGroup],
+    /// The compatibility flag without which its globals are not defined (`None`: always).
+    pub globals_flag: Option<&'static str>,
 }
 
 /// Native functions installed together on the `ops` object the runtime's JavaScript sees.

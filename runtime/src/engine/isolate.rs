@@ -176,8 +176,14 @@ impl Isolate {
                     .map_err(|e| engine_error(&ctx, e))?;
                 let exports: Object = prelude.call((ops,)).map_err(|e| engine_error(&ctx, e))?;
                 let lazy_global: Function = exports.get("lazyGlobal")?;
-                super::lazy_globals::install(&ctx, &ctx.globals(), &lazy_global, config.catalog)
-                    .map_err(|e| engine_error(&ctx, e))?;
+                super::lazy_globals::install(
+                    &ctx,
+                    &ctx.globals(),
+                    &lazy_global,
+                    config.catalog,
+                    &config.compat_flags,
+                )
+                .map_err(|e| engine_error(&ctx, e))?;
                 let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
                 let set_env: Function = exports.get("setEnv")?;
                 let bindings =

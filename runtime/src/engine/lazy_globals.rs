@@ -31,6 +31,7 @@ pub fn install<'js>(
     global: &Object<'js>,
     lazy_global: &Function<'js>,
     catalog: &'static Catalog,
+    compat_flags: &[&str],
 ) -> rquickjs::Result<()> {
     if ctx.store_userdata(CatalogRef(catalog)).is_err() {
         return Err(rquickjs::Error::new_loading_message(
@@ -38,8 +39,16 @@ pub fn install<'js>(
             "the catalog is in use",
         ));
     }
-    let names = catalog.units.iter().flat_map(|u| u.globals);
-    for (index, &name) in names.enumerate() {
+    let names = catalog.units.iter().flat_map(|u| {
+        let defined = u
+            .globals_flag
+            .is_none_or(|flag| compat_flags.contains(&flag));
+        u.globals.iter().map(move |name| (name, defined))
+    });
+    for (index, (&name, defined)) in names.enumerate() {
+        if !defined {
+            continue;
+        }
         let mut data = [lazy_global.as_value().as_raw()];
         // SAFETY: `data` holds one live value of this context; QuickJS duplicates it into the new
         // function (which keeps it for as long as it lives); the result is owned, and handed to

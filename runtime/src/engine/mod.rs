@@ -3,6 +3,7 @@
 //! (engine::catalog) and names none of them.
 
 pub mod allocator;
+pub mod async_context;
 pub mod catalog;
 pub mod cpu;
 pub mod durable_object;

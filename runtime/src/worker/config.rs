@@ -153,6 +153,14 @@ const IMPLEMENTED_FLAGS: &[&str] = &[
     "disable_weak_ref",
     "rpc",
     "no_rpc",
+    "nodejs_compat",
+    "no_nodejs_compat",
+    "nodejs_compat_v2",
+    "no_nodejs_compat_v2",
+    "nodejs_als",
+    "no_nodejs_als",
+    "nodejs_compat_populate_process_env",
+    "nodejs_compat_do_not_populate_process_env",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -162,33 +170,79 @@ pub struct CompatFlag {
     pub enable: &'static str,
     /// `None` where edgesim implements no way to turn the behaviour off.
     pub disable: Option<&'static str>,
-    pub from_date: &'static str,
+    /// On by default from this date (`None`: only when set).
+    pub from_date: Option<&'static str>,
+    /// Also on when this other flag is on and the date is at least this one
+    /// (`$impliedByAfterDate`).
+    pub implied_by: Option<(&'static CompatFlag, &'static str)>,
+}
+
+impl CompatFlag {
+    const fn dated(
+        enable: &'static str,
+        disable: Option<&'static str>,
+        from: &'static str,
+    ) -> Self {
+        CompatFlag {
+            enable,
+            disable,
+            from_date: Some(from),
+            implied_by: None,
+        }
+    }
 }
 
 /// workerd's `jsWeakRef`: `WeakRef` and `FinalizationRegistry`.
-pub const WEAK_REF: CompatFlag = CompatFlag {
-    enable: "enable_weak_ref",
-    disable: Some("disable_weak_ref"),
-    from_date: "2025-05-05",
-};
+pub const WEAK_REF: CompatFlag =
+    CompatFlag::dated("enable_weak_ref", Some("disable_weak_ref"), "2025-05-05");
 
 /// workerd's `webSocketAutoReplyToClose`: the runtime answers a WebSocket close frame itself.
-pub const WEB_SOCKET_AUTO_REPLY_TO_CLOSE: CompatFlag = CompatFlag {
-    enable: "web_socket_auto_reply_to_close",
-    disable: None,
-    from_date: "2026-04-07",
-};
+pub const WEB_SOCKET_AUTO_REPLY_TO_CLOSE: CompatFlag =
+    CompatFlag::dated("web_socket_auto_reply_to_close", None, "2026-04-07");
 
 /// workerd's `fetcherRpc`: a Durable Object stub (and any Fetcher) has a wildcard method, so
 /// `stub.anyName(…)` is an RPC call.
-pub const FETCHER_RPC: CompatFlag = CompatFlag {
-    enable: "rpc",
-    disable: Some("no_rpc"),
-    from_date: "2024-04-03",
+pub const FETCHER_RPC: CompatFlag = CompatFlag::dated("rpc", Some("no_rpc"), "2024-04-03");
+
+/// workerd's `nodeJsCompat`: the `node:*` modules.
+pub const NODEJS_COMPAT: CompatFlag =
+    CompatFlag::dated("nodejs_compat", Some("no_nodejs_compat"), "2026-08-04");
+
+/// workerd's `nodeJsCompatV2`: with it the `node:*` modules import without their prefix too,
+/// and `Buffer`, `process`, `global`, `setImmediate` are globals. Implies `nodejs_compat`.
+pub const NODEJS_COMPAT_V2: CompatFlag = CompatFlag {
+    implied_by: Some((&NODEJS_COMPAT, "2024-09-23")),
+    ..CompatFlag::dated(
+        "nodejs_compat_v2",
+        Some("no_nodejs_compat_v2"),
+        "2026-08-04",
+    )
+};
+
+/// workerd's `nodeJsAls`: `node:async_hooks` alone, without the rest of `nodejs_compat`.
+pub const NODEJS_ALS: CompatFlag = CompatFlag {
+    enable: "nodejs_als",
+    disable: Some("no_nodejs_als"),
+    from_date: None,
+    implied_by: None,
+};
+
+/// workerd's `populateProcessEnv`: `process.env` holds the Worker's text bindings.
+pub const NODEJS_POPULATE_PROCESS_ENV: CompatFlag = CompatFlag {
+    enable: "nodejs_compat_populate_process_env",
+    disable: Some("nodejs_compat_do_not_populate_process_env"),
+    from_date: None,
+    implied_by: Some((&NODEJS_COMPAT, "2025-04-01")),
 };
 
 /// The flags the runtime's JavaScript reads (IsolateConfig::compat_flags).
-pub const JS_FLAGS: &[CompatFlag] = &[FETCHER_RPC];
+pub const JS_FLAGS: &[CompatFlag] = &[
+    FETCHER_RPC,
+    NODEJS_COMPAT,
+    NODEJS_COMPAT_V2,
+    NODEJS_ALS,
+    NODEJS_POPULATE_PROCESS_ENV,
+];
 
 /// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run
 /// behaves the same with or without them.
@@ -325,12 +379,15 @@ impl WranglerConfig {
         if set(flag.enable) {
             return true;
         }
+        if flag.disable.is_some_and(set) {
+            return false;
+        }
         // Without a date, `wrangler dev` runs at the runtime's latest one: every dated flag is on.
-        let by_date = self
-            .compatibility_date
-            .as_deref()
-            .is_none_or(|d| d >= flag.from_date);
-        by_date && !flag.disable.is_some_and(set)
+        let on_or_after = |from: &str| self.compatibility_date.as_deref().is_none_or(|d| d >= from);
+        flag.from_date.is_some_and(on_or_after)
+            || flag
+                .implied_by
+                .is_some_and(|(by, from)| on_or_after(from) && self.flag_enabled(*by))
     }
 
     /// The configuration `wrangler dev --env NAME` runs: the environment's own keys, with the
@@ -551,13 +608,13 @@ main = "src/other.ts"
     fn a_compatibility_flag_edgesim_does_not_implement_is_named_in_a_warning() {
         let c = WranglerConfig::parse(
             "wrangler.toml",
-            "main = 'w.js'\ncompatibility_flags = ['web_socket_auto_reply_to_close', 'nodejs_compat']\n",
+            "main = 'w.js'\ncompatibility_flags = ['web_socket_auto_reply_to_close', 'python_workers']\n",
         )
         .unwrap();
         assert_eq!(
             c.warnings(),
             vec![
-                "compatibility flag \"nodejs_compat\" is not implemented by edgesim yet (ignored): the Worker runs as if it were not set"
+                "compatibility flag \"python_workers\" is not implemented by edgesim yet (ignored): the Worker runs as if it were not set"
             ]
         );
     }

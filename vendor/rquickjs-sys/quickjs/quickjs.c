@@ -598,6 +598,10 @@ struct JSContext {
 
     JSValue global_obj; /* global object */
     JSValue global_var_obj; /* contains the global let/const definitions */
+    /* edgesim: the async context current code runs in (AsyncLocalStorage). A promise
+       reaction or thenable job runs in the context that was current when it was
+       registered, as V8's continuation-preserved embedder data does. */
+    JSValue async_context;
 
     double time_origin;
 
@@ -2879,6 +2883,7 @@ JSContext *JS_NewContextRaw(JSRuntime *rt)
     ctx->error_back_trace = JS_UNDEFINED;
     ctx->error_prepare_stack = JS_UNDEFINED;
     ctx->error_stack_trace_limit = js_int32(10);
+    ctx->async_context = JS_UNDEFINED;
     init_list_head(&ctx->loaded_modules);
     // TODO(bnoordhuis) use getrandom() etc.
     ctx->random_state = js__gettimeofday_us();
@@ -2997,6 +3002,7 @@ static void JS_MarkContext(JSRuntime *rt, JSContext *ctx,
 
     JS_MarkValue(rt, ctx->global_obj, mark_func);
     JS_MarkValue(rt, ctx->global_var_obj, mark_func);
+    JS_MarkValue(rt, ctx->async_context, mark_func);
 
     JS_MarkValue(rt, ctx->throw_type_error, mark_func);
     JS_MarkValue(rt, ctx->eval_obj, mark_func);
@@ -3079,6 +3085,7 @@ void JS_FreeContext(JSContext *ctx)
 
     JS_FreeValue(ctx, ctx->global_obj);
     JS_FreeValue(ctx, ctx->global_var_obj);
+    JS_FreeValue(ctx, ctx->async_context);
 
     JS_FreeValue(ctx, ctx->throw_type_error);
     JS_FreeValue(ctx, ctx->eval_obj);
@@ -41022,10 +41029,17 @@ static JSValue js_global_isFinite(JSContext *ctx, JSValueConst this_val,
     return js_bool(res);
 }
 
+/* edgesim: argv[1] is the async context queueMicrotask was called in */
 static JSValue js_microtask_job(JSContext *ctx,
                                 int argc, JSValueConst *argv)
 {
-    return JS_Call(ctx, argv[0], ctx->global_obj, 0, NULL);
+    JSValue saved, res;
+    saved = ctx->async_context;
+    ctx->async_context = js_dup(argv[1]);
+    res = JS_Call(ctx, argv[0], ctx->global_obj, 0, NULL);
+    JS_FreeValue(ctx, ctx->async_context);
+    ctx->async_context = saved;
+    return res;
 }
 
 static JSValue js_global_queueMicrotask(JSContext *ctx, JSValueConst this_val,
@@ -41033,7 +41047,8 @@ static JSValue js_global_queueMicrotask(JSContext *ctx, JSValueConst this_val,
 {
     if (check_function(ctx, argv[0]))
         return JS_EXCEPTION;
-    if (JS_EnqueueJob(ctx, js_microtask_job, 1, &argv[0]))
+    JSValueConst args[2] = { argv[0], ctx->async_context };
+    if (JS_EnqueueJob(ctx, js_microtask_job, 2, args))
         return JS_EXCEPTION;
     return JS_UNDEFINED;
 }
@@ -55475,7 +55490,33 @@ typedef struct JSPromiseReactionData {
     struct list_head link; /* not used in promise_reaction_job */
     JSValue resolving_funcs[2];
     JSValue handler;
+    JSValue async_context; /* edgesim: current when the reaction was registered */
 } JSPromiseReactionData;
+
+/* edgesim: the async context */
+JSValue JS_GetAsyncContext(JSContext *ctx)
+{
+    return js_dup(ctx->async_context);
+}
+
+void JS_SetAsyncContext(JSContext *ctx, JSValueConst value)
+{
+    set_value(ctx, &ctx->async_context, js_dup(value));
+}
+
+/* edgesim: runs job `f` in async context `context`, then restores the one before */
+static JSValue js_call_in_async_context(JSContext *ctx, JSValueConst context,
+                                        JSValue (*f)(JSContext *, int, JSValueConst *),
+                                        int argc, JSValueConst *argv)
+{
+    JSValue saved, res;
+    saved = ctx->async_context;
+    ctx->async_context = js_dup(context);
+    res = f(ctx, argc, argv);
+    JS_FreeValue(ctx, ctx->async_context);
+    ctx->async_context = saved;
+    return res;
+}
 
 JSPromiseStateEnum JS_PromiseState(JSContext *ctx, JSValueConst promise)
 {
@@ -55542,6 +55583,7 @@ static void promise_reaction_data_free(JSRuntime *rt,
     JS_FreeValueRT(rt, rd->resolving_funcs[0]);
     JS_FreeValueRT(rt, rd->resolving_funcs[1]);
     JS_FreeValueRT(rt, rd->handler);
+    JS_FreeValueRT(rt, rd->async_context);
     js_free_rt(rt, rd);
 }
 
@@ -55555,8 +55597,20 @@ static void promise_reaction_data_free(JSRuntime *rt,
 #define promise_trace(...)
 #endif
 
+static JSValue promise_reaction_job_in_context(JSContext *ctx, int argc,
+                                               JSValueConst *argv);
+
+/* edgesim: argv[5] is the async context the reaction was registered in */
 static JSValue promise_reaction_job(JSContext *ctx, int argc,
                                     JSValueConst *argv)
+{
+    assert(argc == 6);
+    return js_call_in_async_context(ctx, argv[5], promise_reaction_job_in_context,
+                                    5, argv);
+}
+
+static JSValue promise_reaction_job_in_context(JSContext *ctx, int argc,
+                                               JSValueConst *argv)
 {
     JSValueConst handler, func;
     JSValue res, res2;
@@ -55619,7 +55673,7 @@ static void fulfill_or_reject_promise(JSContext *ctx, JSValueConst promise,
     JSPromiseData *s = JS_GetOpaque(promise, JS_CLASS_PROMISE);
     struct list_head *el, *el1;
     JSPromiseReactionData *rd;
-    JSValueConst args[5];
+    JSValueConst args[6];
 
     if (!s || s->promise_state != JS_PROMISE_PENDING)
         return; /* should never happen */
@@ -55645,7 +55699,8 @@ static void fulfill_or_reject_promise(JSContext *ctx, JSValueConst promise,
         args[2] = rd->handler;
         args[3] = js_bool(is_reject);
         args[4] = value;
-        JS_EnqueueJob(ctx, promise_reaction_job, 5, args);
+        args[5] = rd->async_context;
+        JS_EnqueueJob(ctx, promise_reaction_job, 6, args);
         list_del(&rd->link);
         promise_reaction_data_free(ctx->rt, rd);
     }
@@ -55657,7 +55712,20 @@ static void fulfill_or_reject_promise(JSContext *ctx, JSValueConst promise,
     }
 }
 
+static JSValue js_promise_resolve_thenable_job_in_context(JSContext *ctx,
+                                               int argc, JSValueConst *argv);
+
+/* edgesim: argv[3] is the async context the promise was resolved in */
 static JSValue js_promise_resolve_thenable_job(JSContext *ctx,
+                                               int argc, JSValueConst *argv)
+{
+    assert(argc == 4);
+    return js_call_in_async_context(ctx, argv[3],
+                                    js_promise_resolve_thenable_job_in_context,
+                                    3, argv);
+}
+
+static JSValue js_promise_resolve_thenable_job_in_context(JSContext *ctx,
                                                int argc, JSValueConst *argv)
 {
     JSValueConst promise, thenable, then;
@@ -55771,7 +55839,7 @@ static JSValue js_promise_resolve_function_call(JSContext *ctx,
 {
     JSObject *p = JS_VALUE_GET_OBJ(func_obj);
     JSPromiseFunctionData *s;
-    JSValueConst args[3];
+    JSValueConst args[4];
     JSValueConst resolution;
     JSValue then;
     bool is_reject;
@@ -55813,7 +55881,8 @@ static JSValue js_promise_resolve_function_call(JSContext *ctx,
         args[0] = s->promise;
         args[1] = resolution;
         args[2] = then;
-        JS_EnqueueJob(ctx, js_promise_resolve_thenable_job, 3, args);
+        args[3] = ctx->async_context;
+        JS_EnqueueJob(ctx, js_promise_resolve_thenable_job, 4, args);
         JS_FreeValue(ctx, then);
     }
     return JS_UNDEFINED;
@@ -55854,6 +55923,7 @@ static void js_promise_mark(JSRuntime *rt, JSValueConst val,
             JS_MarkValue(rt, rd->resolving_funcs[0], mark_func);
             JS_MarkValue(rt, rd->resolving_funcs[1], mark_func);
             JS_MarkValue(rt, rd->handler, mark_func);
+            JS_MarkValue(rt, rd->async_context, mark_func);
         }
     }
     JS_MarkValue(rt, s->promise_result, mark_func);
@@ -56451,6 +56521,7 @@ static __exception int perform_promise_then(JSContext *ctx,
         if (!JS_IsFunction(ctx, handler))
             handler = JS_UNDEFINED;
         rd->handler = js_dup(handler);
+        rd->async_context = js_dup(ctx->async_context);
         rd_array[i] = rd;
     }
 
@@ -56458,7 +56529,7 @@ static __exception int perform_promise_then(JSContext *ctx,
         for(i = 0; i < 2; i++)
             list_add_tail(&rd_array[i]->link, &s->promise_reactions[i]);
     } else {
-        JSValueConst args[5];
+        JSValueConst args[6];
         call_promise_rejection_tracker(ctx, promise, true);
         i = s->promise_state - JS_PROMISE_FULFILLED;
         rd = rd_array[i];
@@ -56467,7 +56538,8 @@ static __exception int perform_promise_then(JSContext *ctx,
         args[2] = rd->handler;
         args[3] = js_bool(i);
         args[4] = s->promise_result;
-        JS_EnqueueJob(ctx, promise_reaction_job, 5, args);
+        args[5] = rd->async_context;
+        JS_EnqueueJob(ctx, promise_reaction_job, 6, args);
         for(i = 0; i < 2; i++)
             promise_reaction_data_free(ctx->rt, rd_array[i]);
     }

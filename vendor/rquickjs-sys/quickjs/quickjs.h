@@ -1169,6 +1169,11 @@ typedef void JSPromiseHook(JSContext *ctx, JSPromiseHookType type,
 JS_EXTERN void JS_SetPromiseHook(JSRuntime *rt, JSPromiseHook promise_hook,
                                  void *opaque);
 
+/* edgesim: the async context (AsyncLocalStorage). A promise reaction runs in the
+   context that was current when it was registered (`then`, `await`). */
+JS_EXTERN JSValue JS_GetAsyncContext(JSContext *ctx);
+JS_EXTERN void JS_SetAsyncContext(JSContext *ctx, JSValueConst value);
+
 /* is_handled = true means that the rejection is handled */
 typedef void JSHostPromiseRejectionTracker(JSContext *ctx, JSValueConst promise,
                                            JSValueConst reason,

@@ -80,13 +80,16 @@ define(G, "Date", DateProxy);
 
 // ---------- timers ----------
 const timerCallbacks = new Map();
+/// Whether a timer keeps the async context it was set in (engine/async_context.rs): only once
+/// something can set one (node:async_hooks loaded), so other Workers pay nothing for it.
+let asyncContexts = false;
 function arm(repeat, callback, delay, args) {
   if (typeof callback !== "function") {
     throw new TypeError(`Failed to execute '${repeat ? "setInterval" : "setTimeout"}' on 'ServiceWorkerGlobalScope': parameter 1 is not of type 'Function'.`);
   }
   const id = ops.timerSet(Number(delay) || 0, repeat);
   if (id === 0) throw domError("QuotaExceededError", "You have exceeded the number of active timeouts you may set.");
-  timerCallbacks.set(id, { callback, args });
+  timerCallbacks.set(id, { callback, args, context: asyncContexts ? ops.asyncContext() : undefined });
   return id;
 }
 function disarm(id) {
@@ -102,10 +105,14 @@ function fireTimer(id, repeating) {
   const t = timerCallbacks.get(id);
   if (!t) return;
   if (!repeating) timerCallbacks.delete(id);
+  const outside = t.context === undefined ? undefined : ops.asyncContext();
+  if (t.context !== undefined) ops.enterAsyncContext(t.context);
   try {
     t.callback(...t.args);
   } catch (e) {
     ops.log("error", `Uncaught ${describeError(e)}`);
+  } finally {
+    if (t.context !== undefined) ops.enterAsyncContext(outside);
   }
 }
 define(G, "queueMicrotask", function queueMicrotask(cb) {

@@ -35,6 +35,8 @@ class WorkflowEntrypoint {
 const workerEnv = {};
 const cloudflareWorkers = { WorkerEntrypoint, DurableObject, RpcTarget, WorkflowEntrypoint, env: workerEnv };
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
+/// What the node:* modules' ES facades (api/node/modules) import from.
+Object.defineProperty(G, Symbol.for("edgesim.node"), { value: (name) => unit("node_internal").moduleExports(name) });
 
 let defaultExport = null;
 /// Compatibility flags in force (enable names) that change what the runtime's JavaScript does.

@@ -3,8 +3,9 @@
 //! reports what became of an invocation.
 
 use base64::Engine as _;
-use rquickjs::{Ctx, TypedArray};
+use rquickjs::{Ctx, TypedArray, Value};
 
+use crate::engine::async_context;
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::TimerKind;
 use crate::engine::ops::{copy_bytes, pairs, require_request};
@@ -35,6 +36,11 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             TypedArray::new(ctx, buf)
         },
     )?;
+
+    ops.add("asyncContext", |ctx: Ctx<'js>| async_context::current(&ctx))?;
+    ops.add("enterAsyncContext", |ctx: Ctx<'js>, value: Value<'js>| {
+        async_context::enter(&ctx, value)
+    })?;
 
     let i = ops.io.clone();
     ops.add("log", move |level: String, message: String| {

@@ -70,5 +70,6 @@ const makeCore = () => ({
   // Declared further on (90_worker.js), and `moduleExports` is set only once the module ran.
   get workerEnv() { return workerEnv; },
   hasFlag: (name) => compatFlags.has(name),
+  useAsyncContexts() { asyncContexts = true; },
   get moduleExports() { return moduleExports; },
 });

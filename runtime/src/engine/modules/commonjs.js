@@ -22,7 +22,7 @@ export function define(table, factory) {
     }
     const [kind, get] = entry;
     if (kind === "commonjs") return get().load();
-    if (kind === "json") return get();
+    if (kind === "default") return get();
     return toCommonJs(get());
   };
   return {

@@ -321,6 +321,9 @@ pub enum Required {
     Module(String),
     /// A JSON file, by module name: `require` gives its value.
     Json(String),
+    /// A `node:*` module: `require` gives its default export, as wrangler's nodejs_compat
+    /// plugin turns such a `require` into `import … from`.
+    Builtin(String),
 }
 
 /// The definition module of a CommonJS file whose text is `source`: declares its factory on
@@ -342,9 +345,9 @@ pub fn definition(source: &str, requires: &[(String, Required)]) -> String {
                 imports.push_str(&format!("import * as __m{i} from {};", quoted(module)));
                 format!("[\"module\", () => __m{i}]")
             }
-            Required::Json(module) => {
+            Required::Json(module) | Required::Builtin(module) => {
                 imports.push_str(&format!("import __j{i} from {};", quoted(module)));
-                format!("[\"json\", () => __j{i}]")
+                format!("[\"default\", () => __j{i}]")
             }
         };
         table.push(format!("{}: {entry}", quoted(specifier)));

@@ -7,7 +7,10 @@
 //! them (resolve.rs); CommonJS files run as its bundle runs them (commonjs.rs).
 
 mod commonjs;
+mod node;
 mod resolve;
+
+pub use node::NodeImports;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,7 +19,7 @@ use std::rc::Rc;
 
 use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::module::Declared;
-use rquickjs::{Ctx, Error, Module};
+use rquickjs::{Ctx, Module};
 
 use super::typescript::strip_types;
 use crate::diagnostic::Located;
@@ -53,25 +56,29 @@ pub struct Bundle {
     /// Module name -> the module that first imported it, for the import chain of an error.
     importers: RefCell<BTreeMap<String, String>>,
     resolver: PackageResolver,
+    /// Which `node:*` modules the Worker's compatibility flags let it import.
+    node: NodeImports,
 }
 
 impl Bundle {
     /// A bundle rooted at `root` whose entry point is `main` (relative to `root`).
-    pub fn from_dir(root: impl Into<PathBuf>, main: &str) -> Rc<Self> {
+    pub fn from_dir(root: impl Into<PathBuf>, main: &str, node: NodeImports) -> Rc<Self> {
         let root: PathBuf = root.into();
         // The resolver answers with real paths; names are relative to the real root.
         let root = std::fs::canonicalize(&root).unwrap_or(root);
         Rc::new(Bundle {
             root,
             main: normalize(Path::new(main)),
+            node,
             ..Default::default()
         })
     }
 
     /// A bundle held entirely in memory: `modules` maps names to sources; `main` is one of them.
-    pub fn from_sources(main: &str, modules: &[(&str, &str)]) -> Rc<Self> {
+    pub fn from_sources(main: &str, modules: &[(&str, &str)], node: NodeImports) -> Rc<Self> {
         let bundle = Bundle {
             main: normalize(Path::new(main)),
+            node,
             ..Default::default()
         };
         for (name, text) in modules {
@@ -117,6 +124,9 @@ impl Bundle {
     pub fn runnable(&self, name: &str) -> Result<Rc<str>, ModuleError> {
         if let Some(text) = self.sources.borrow().get(name) {
             return Ok(text.clone());
+        }
+        if let Some(source) = self.node.source(name) {
+            return Ok(Rc::from(source));
         }
         let file = name.strip_suffix(DEFINITION_SUFFIX).unwrap_or(name);
         if let Some(unsupported) = unsupported_kind(file) {
@@ -204,6 +214,9 @@ impl Bundle {
                 message: format!("{message}{}", self.import_chain(base)),
             })
         };
+        if let Some(builtin) = self.node.resolve(specifier) {
+            return builtin.map_err(not_found);
+        }
         if !self.root.as_os_str().is_empty() {
             return match self
                 .resolver
@@ -297,7 +310,9 @@ impl Bundle {
                 Err(e) => return Err(e),
             };
             self.note_importer(&target, name);
-            let required = if self.is_commonjs(&target) {
+            let required = if target.starts_with("node:") {
+                Required::Builtin(target)
+            } else if self.is_commonjs(&target) {
                 Required::CommonJs(target)
             } else if target.ends_with(".json") {
                 Required::Json(target)
@@ -467,17 +482,23 @@ pub struct BundleLoader {
 }
 
 impl BundleLoader {
-    fn fail<T>(&self, name: &str, err: ModuleError) -> rquickjs::Result<T> {
-        let message = err.to_string();
+    /// Keeps `err` for the startup report, and throws what workerd throws where an import
+    /// finds nothing (a dynamic `import()` can catch it): `Error: No such module "name".`
+    fn fail<T>(&self, ctx: &Ctx<'_>, name: &str, err: ModuleError) -> rquickjs::Result<T> {
         self.failure.borrow_mut().get_or_insert(err);
-        Err(Error::new_loading_message(name, message))
+        let shown = name.strip_prefix("./").unwrap_or(name);
+        let error = rquickjs::Exception::from_message(
+            ctx.clone(),
+            &format!("No such module \"{shown}\"."),
+        )?;
+        Err(ctx.throw(error.into_value()))
     }
 }
 
 impl Resolver for BundleLoader {
     fn resolve<'js>(
         &mut self,
-        _ctx: &Ctx<'js>,
+        ctx: &Ctx<'js>,
         base: &str,
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
@@ -489,7 +510,7 @@ impl Resolver for BundleLoader {
         }
         match self.bundle.resolve(base, name) {
             Ok(resolved) => Ok(resolved),
-            Err(e) => self.fail(name, e),
+            Err(e) => self.fail(ctx, name, e),
         }
     }
 }
@@ -511,7 +532,7 @@ impl Loader for BundleLoader {
         }
         let source = match self.bundle.runnable(name) {
             Ok(s) => s,
-            Err(e) => return self.fail(name, e),
+            Err(e) => return self.fail(ctx, name, e),
         };
         Module::declare(ctx.clone(), name, source.as_bytes())
     }
@@ -530,6 +551,7 @@ mod tests {
                 ("src/util.ts", ""),
                 ("src/lib/index.js", ""),
             ],
+            NodeImports::default(),
         );
         assert_eq!(b.resolve("src/index.ts", "./util").unwrap(), "src/util.ts");
         assert_eq!(
@@ -551,7 +573,11 @@ mod tests {
 
     #[test]
     fn a_missing_import_names_the_importing_line() {
-        let b = Bundle::from_sources("a.js", &[("a.js", "// hi\nimport x from \"./nope.js\";\n")]);
+        let b = Bundle::from_sources(
+            "a.js",
+            &[("a.js", "// hi\nimport x from \"./nope.js\";\n")],
+            NodeImports::default(),
+        );
         let err = b.resolve("a.js", "./nope.js").unwrap_err();
         assert_eq!(
             err.to_string(),

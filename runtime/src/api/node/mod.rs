@@ -1,0 +1,104 @@
+//! nodejs_compat: the `node:*` modules and the globals workerd gives a Worker that sets the
+//! flag. Each module's JavaScript is a unit (`<module>.js`, loaded the first time something
+//! imports it); `modules/<name>.mjs` is the ES module a Worker imports, which names the unit's
+//! exports.
+
+mod ops;
+
+use crate::engine::catalog::{NodeModule, OpGroup};
+
+pub const OPS: OpGroup = OpGroup {
+    name: "node",
+    install: ops::install,
+};
+
+macro_rules! node_module {
+    ($name:literal, $file:literal) => {
+        node_module!($name, $file, false)
+    };
+    ($name:literal, $file:literal, $with_als:literal) => {
+        NodeModule {
+            name: $name,
+            source: include_str!(concat!("modules/", $file, ".mjs")),
+            with_als: $with_als,
+        }
+    };
+}
+
+/// The modules edgesim implements.
+pub static MODULES: &[NodeModule] = &[
+    node_module!("async_hooks", "async_hooks", true),
+    node_module!("buffer", "buffer"),
+    node_module!("events", "events"),
+    node_module!("path", "path"),
+    node_module!("path/posix", "path"),
+    node_module!("process", "process"),
+    node_module!("string_decoder", "string_decoder"),
+    node_module!("timers", "timers"),
+    node_module!("timers/promises", "timers_promises"),
+    node_module!("util", "util"),
+    node_module!("util/types", "util_types"),
+];
+
+/// Modules workerd provides under nodejs_compat that edgesim does not implement yet: importing
+/// one fails to load with a message that says so, not with "no such module".
+pub static NOT_YET: &[&str] = &[
+    "_http_agent",
+    "_http_client",
+    "_http_common",
+    "_http_incoming",
+    "_http_outgoing",
+    "_http_server",
+    "_stream_duplex",
+    "_stream_passthrough",
+    "_stream_readable",
+    "_stream_transform",
+    "_stream_wrap",
+    "_stream_writable",
+    "_tls_common",
+    "_tls_wrap",
+    "assert",
+    "assert/strict",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "diagnostics_channel",
+    "dns",
+    "dns/promises",
+    "domain",
+    "fs",
+    "fs/promises",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "inspector/promises",
+    "module",
+    "net",
+    "os",
+    "path/win32",
+    "perf_hooks",
+    "punycode",
+    "querystring",
+    "readline",
+    "readline/promises",
+    "repl",
+    "sqlite",
+    "stream",
+    "stream/consumers",
+    "stream/promises",
+    "stream/web",
+    "test",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
+];

@@ -1,0 +1,33 @@
+// node:process (api/node/mod.rs): the process object, and its members as named exports.
+const m = globalThis[Symbol.for("edgesim.node")]("process");
+export const {
+  abort,
+  allowedNodeEnvironmentFlags,
+  arch,
+  argv,
+  argv0,
+  chdir,
+  cpuUsage,
+  cwd,
+  emitWarning,
+  env,
+  execArgv,
+  execPath,
+  exit,
+  features,
+  getBuiltinModule,
+  hrtime,
+  kill,
+  memoryUsage,
+  nextTick,
+  pid,
+  platform,
+  ppid,
+  release,
+  title,
+  umask,
+  uptime,
+  version,
+  versions,
+} = m.default;
+export default m.default;
