@@ -75,6 +75,21 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "node_buffer_from_base64_1_mib",
+        what: "nodejs_compat: Buffer.from(string, \"base64\") of 1 MiB, as one warm fetch",
+        workerd: None,
+    },
+    Row {
+        id: "node_buffer_to_hex_1_mib",
+        what: "nodejs_compat: buf.toString(\"hex\") of 1 MiB, as one warm fetch",
+        workerd: None,
+    },
+    Row {
+        id: "node_als_run_1000_awaited_reads",
+        what: "nodejs_compat: AsyncLocalStorage run + 1 000 awaits each reading the store, as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "kv_put_get_via_binding",
         what: "KV put + get through env.KV, as one warm fetch (local store)",
         workerd: None,
