@@ -82,3 +82,8 @@ fn nodejs_als_alone_gives_async_hooks_and_nothing_else() {
 fn nodejs_compat_without_v2_gives_prefixed_modules_but_no_globals() {
     answers_as_workerd_does("node-v1");
 }
+
+#[test]
+fn node_crypto_hashes_derives_and_ciphers_as_workerd_does() {
+    answers_as_workerd_does("node-crypto");
+}

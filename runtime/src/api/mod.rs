@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 33] = [
+static UNITS: [Unit; 34] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -237,6 +237,7 @@ static UNITS: [Unit; 33] = [
     unit!("node_internal", [], ["node/errors"], []),
     unit!("node_buffer", [], ["node/buffer"], [node::OPS]),
     unit!("node_events", [], ["node/events"], []),
+    unit!("node_crypto", [], ["node/crypto"], [node::CRYPTO_OPS]),
     unit!("node_async_hooks", [], ["node/async_hooks"], []),
     unit!("node_path", [], ["node/path"], []),
     unit!("node_process", [], ["node/process"], []),

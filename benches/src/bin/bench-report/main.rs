@@ -85,6 +85,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "node_create_hash_sha256_1_mib",
+        what: "nodejs_compat: createHash(\"sha256\").update(1 MiB).digest(\"hex\"), as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "node_als_run_1000_awaited_reads",
         what: "nodejs_compat: AsyncLocalStorage run + 1 000 awaits each reading the store, as one warm fetch",
         workerd: None,

@@ -35,6 +35,55 @@ pub fn gcm(
     }
 }
 
+/// GHASH under `h` of `parts` (each zero-padded), then their bit lengths.
+fn ghash_of(h: &aes::Block, parts: &[&[u8]]) -> aes::Block {
+    let mut g = GHash::new(h);
+    let mut lengths = [0u8; 16];
+    for part in parts {
+        g.update_padded(part);
+    }
+    if let [a, c] = parts {
+        lengths[..8].copy_from_slice(&(a.len() as u64 * 8).to_be_bytes());
+        lengths[8..].copy_from_slice(&(c.len() as u64 * 8).to_be_bytes());
+    } else if let [one] = parts {
+        lengths[8..].copy_from_slice(&(one.len() as u64 * 8).to_be_bytes());
+    }
+    g.update(&[lengths.into()]);
+    g.finalize()
+}
+
+/// The pre-counter block J0: the IV and a counter of 1 for a 96-bit IV, else the IV's GHASH.
+fn counter0_for(h: &aes::Block, iv: &[u8]) -> aes::Block {
+    if iv.len() == 12 {
+        let mut block = aes::Block::default();
+        block[..12].copy_from_slice(iv);
+        block[15] = 1;
+        block
+    } else {
+        ghash_of(h, &[iv])
+    }
+}
+
+/// J0 for `key` and `iv`, for callers that run GCM's counter mode themselves (node:crypto's
+/// ciphers, which hand out output update by update).
+pub fn counter0(key: &[u8], iv: &[u8]) -> Result<[u8; 16], GcmError> {
+    fn with<C: BlockEncrypt + KeyInit + BlockSizeUser<BlockSize = U16>>(
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<[u8; 16], GcmError> {
+        let cipher = C::new_from_slice(key).map_err(|_| GcmError::KeyLength)?;
+        let mut h = aes::Block::default();
+        cipher.encrypt_block(&mut h);
+        Ok(counter0_for(&h, iv).into())
+    }
+    match key.len() {
+        16 => with::<aes::Aes128>(key, iv),
+        24 => with::<aes::Aes192>(key, iv),
+        32 => with::<aes::Aes256>(key, iv),
+        _ => Err(GcmError::KeyLength),
+    }
+}
+
 fn with_cipher<C>(
     key: &[u8],
     iv: &[u8],
@@ -49,30 +98,8 @@ where
     let cipher = C::new_from_slice(key).map_err(|_| GcmError::KeyLength)?;
     let mut h = aes::Block::default();
     cipher.encrypt_block(&mut h);
-    let ghash = |parts: &[&[u8]]| {
-        let mut g = GHash::new(&h);
-        let mut lengths = [0u8; 16];
-        for part in parts {
-            g.update_padded(part);
-        }
-        if let [a, c] = parts {
-            lengths[..8].copy_from_slice(&(a.len() as u64 * 8).to_be_bytes());
-            lengths[8..].copy_from_slice(&(c.len() as u64 * 8).to_be_bytes());
-        } else {
-            lengths[8..].copy_from_slice(&(parts[0].len() as u64 * 8).to_be_bytes());
-        }
-        g.update(&[lengths.into()]);
-        g.finalize()
-    };
-    // The pre-counter block: the IV and a counter of 1 for a 96-bit IV, else the IV's GHASH.
-    let j0: aes::Block = if iv.len() == 12 {
-        let mut block = aes::Block::default();
-        block[..12].copy_from_slice(iv);
-        block[15] = 1;
-        block
-    } else {
-        ghash(&[iv])
-    };
+    let ghash = |parts: &[&[u8]]| ghash_of(&h, parts);
+    let j0 = counter0_for(&h, iv);
     let (input, tag) = if decrypt {
         data.split_at(data.len() - tag_bytes)
     } else {

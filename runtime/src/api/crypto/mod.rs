@@ -8,7 +8,7 @@
 
 mod asymmetric;
 mod ec;
-mod gcm;
+pub(crate) mod gcm;
 pub mod jwk;
 mod ops;
 mod rsa_keys;

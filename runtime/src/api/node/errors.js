@@ -148,6 +148,7 @@ const validate = {
 const MODULES = {
   async_hooks: ["node_async_hooks"],
   buffer: ["node_buffer"],
+  crypto: ["node_crypto"],
   events: ["node_events"],
   path: ["node_path"],
   "path/posix": ["node_path"],

@@ -3,6 +3,7 @@
 //! imports it); `modules/<name>.mjs` is the ES module a Worker imports, which names the unit's
 //! exports.
 
+mod crypto;
 mod ops;
 
 use crate::engine::catalog::{NodeModule, OpGroup};
@@ -10,6 +11,12 @@ use crate::engine::catalog::{NodeModule, OpGroup};
 pub const OPS: OpGroup = OpGroup {
     name: "node",
     install: ops::install,
+};
+
+/// node:crypto's native half.
+pub const CRYPTO_OPS: OpGroup = OpGroup {
+    name: "node_crypto",
+    install: crypto::install,
 };
 
 macro_rules! node_module {
@@ -29,6 +36,7 @@ macro_rules! node_module {
 pub static MODULES: &[NodeModule] = &[
     node_module!("async_hooks", "async_hooks", true),
     node_module!("buffer", "buffer"),
+    node_module!("crypto", "crypto"),
     node_module!("events", "events"),
     node_module!("path", "path"),
     node_module!("path/posix", "path"),
@@ -63,7 +71,6 @@ pub static NOT_YET: &[&str] = &[
     "cluster",
     "console",
     "constants",
-    "crypto",
     "dgram",
     "diagnostics_channel",
     "dns",
