@@ -87,3 +87,8 @@ fn nodejs_compat_without_v2_gives_prefixed_modules_but_no_globals() {
 fn node_crypto_hashes_derives_and_ciphers_as_workerd_does() {
     answers_as_workerd_does("node-crypto");
 }
+
+#[test]
+fn node_streams_buffer_flow_pipe_and_finish_as_workerd_does() {
+    answers_as_workerd_does("node-stream");
+}

@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 34] = [
+static UNITS: [Unit; 35] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -248,6 +248,16 @@ static UNITS: [Unit; 34] = [
         [node::OPS]
     ),
     unit!("node_string_decoder", [], ["node/string_decoder"], []),
+    unit!(
+        "node_stream",
+        [],
+        [
+            "node/stream_readable",
+            "node/stream_writable",
+            "node/stream"
+        ],
+        []
+    ),
     unit!("node_timers", [], ["node/timers"], []),
     unit!(
         "node_globals",

@@ -24,15 +24,17 @@ const output = (bytes, encoding) => {
   return encoding === undefined || encoding === "buffer" ? buf : buf.toString(encoding);
 };
 const concat = (parts) => Buffer.concat(parts);
+const { LazyTransform } = core.unit("node_stream");
 
 const HASHES = ["md5", "rsa-md5", "rsa-sha1", "rsa-sha224", "rsa-sha256", "rsa-sha384", "rsa-sha512", "rsa-sha512/224",
   "rsa-sha512/256", "sha1", "sha224", "sha256", "sha384", "sha512", "sha512-224", "sha512-256"];
 
-class Hash {
+class Hash extends LazyTransform {
   #algorithm;
   #parts = [];
   #done = false;
   constructor(algorithm, options) {
+    super(options);
     if (algorithm instanceof Hash) {
       this.#algorithm = algorithm.#algorithm;
       this.#parts = algorithm.#parts.slice();
@@ -58,14 +60,17 @@ class Hash {
     void options;
     return new Hash(this);
   }
+  _transform(chunk, encoding, callback) { this.update(chunk, encoding); callback(); }
+  _flush(callback) { this.push(this.digest()); callback(); }
 }
 
-class Hmac {
+class Hmac extends LazyTransform {
   #algorithm;
   #key;
   #parts = [];
   #done = false;
   constructor(algorithm, key, options) {
+    super(options);
     validate.string(algorithm, "hmac");
     this.#key = Buffer.from(keyBytes(key, "key", options?.encoding));
     if (ops.nodeHmac(algorithm, this.#key, new Uint8Array(0)) == null) throw new Error(`Invalid digest: ${algorithm}`);
@@ -81,6 +86,8 @@ class Hmac {
     this.#done = true;
     return output(ops.nodeHmac(this.#algorithm, this.#key, concat(this.#parts)), encoding);
   }
+  _transform(chunk, encoding, callback) { this.update(chunk, encoding); callback(); }
+  _flush(callback) { this.push(this.digest()); callback(); }
 }
 
 function hash(algorithm, data, outputEncoding = "hex") {
@@ -215,7 +222,7 @@ function xorInto(out, data, stream) {
 function increment(block, width) {
   for (let i = 15; i >= 16 - width; i--) { block[i] = (block[i] + 1) & 255; if (block[i] !== 0) break; }
 }
-class CipherBase {
+class CipherBase extends LazyTransform {
   #decrypt;
   #key;
   #mode;
@@ -229,6 +236,7 @@ class CipherBase {
   #text = [];   // GCM: all input, for the tag
   #tag = null;
   constructor(decrypt, cipher, key, iv, options) {
+    super(options);
     validate.string(cipher, "cipher");
     const spec = CIPHERS[cipher.toLowerCase()];
     if (spec === undefined) throw new Error(`Unknown or unsupported cipher: ${cipher}`);
@@ -348,6 +356,11 @@ class CipherBase {
       this.#tag = Buffer.from(sealed.subarray(sealed.length - 16));
     }
     return new Uint8Array(0);
+  }
+  _transform(chunk, encoding, callback) { this.push(this.update(chunk, encoding)); callback(); }
+  _flush(callback) {
+    try { this.push(this.final()); } catch (err) { callback(err); return; }
+    callback();
   }
   setAutoPadding(autoPadding = true) { this.#padding = Boolean(autoPadding); return this; }
   setAAD(buffer, options) {
