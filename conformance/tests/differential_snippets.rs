@@ -92,3 +92,8 @@ fn node_crypto_hashes_derives_and_ciphers_as_workerd_does() {
 fn node_streams_buffer_flow_pipe_and_finish_as_workerd_does() {
     answers_as_workerd_does("node-stream");
 }
+
+#[test]
+fn node_zlib_compresses_byte_for_byte_as_workerd_does() {
+    answers_as_workerd_does("node-zlib");
+}

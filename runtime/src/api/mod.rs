@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 35] = [
+static UNITS: [Unit; 36] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -259,6 +259,12 @@ static UNITS: [Unit; 35] = [
         []
     ),
     unit!("node_timers", [], ["node/timers"], []),
+    unit!(
+        "node_zlib",
+        [],
+        ["node/zlib_constants", "node/zlib"],
+        [node::ZLIB_OPS]
+    ),
     unit!(
         "node_globals",
         [

@@ -161,6 +161,7 @@ const MODULES = {
   "timers/promises": ["node_timers", "promises"],
   util: ["node_util"],
   "util/types": ["node_util", "types"],
+  zlib: ["node_zlib"],
 };
 
 /// The exports of node:`name` (a module api/node/mod.rs lists), `default` among them.

@@ -5,12 +5,19 @@
 
 mod crypto;
 mod ops;
+mod zlib;
 
 use crate::engine::catalog::{NodeModule, OpGroup};
 
 pub const OPS: OpGroup = OpGroup {
     name: "node",
     install: ops::install,
+};
+
+/// node:zlib's native half.
+pub const ZLIB_OPS: OpGroup = OpGroup {
+    name: "node_zlib",
+    install: zlib::install,
 };
 
 /// node:crypto's native half.
@@ -49,6 +56,7 @@ pub static MODULES: &[NodeModule] = &[
     node_module!("timers/promises", "timers_promises"),
     node_module!("util", "util"),
     node_module!("util/types", "util_types"),
+    node_module!("zlib", "zlib"),
 ];
 
 /// Modules workerd provides under nodejs_compat that edgesim does not implement yet: importing
@@ -107,5 +115,4 @@ pub static NOT_YET: &[&str] = &[
     "vm",
     "wasi",
     "worker_threads",
-    "zlib",
 ];
