@@ -97,3 +97,8 @@ fn node_streams_buffer_flow_pipe_and_finish_as_workerd_does() {
 fn node_zlib_compresses_byte_for_byte_as_workerd_does() {
     answers_as_workerd_does("node-zlib");
 }
+
+#[test]
+fn node_url_querystring_and_punycode_parse_and_format_as_workerd_does() {
+    answers_as_workerd_does("node-url");
+}

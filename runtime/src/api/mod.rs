@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 36] = [
+static UNITS: [Unit; 38] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -259,6 +259,8 @@ static UNITS: [Unit; 36] = [
         []
     ),
     unit!("node_timers", [], ["node/timers"], []),
+    unit!("node_querystring", [], ["node/querystring"], []),
+    unit!("node_url", [], ["node/url"], []),
     unit!(
         "node_zlib",
         [],
