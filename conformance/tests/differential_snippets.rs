@@ -102,3 +102,8 @@ fn node_zlib_compresses_byte_for_byte_as_workerd_does() {
 fn node_url_querystring_and_punycode_parse_and_format_as_workerd_does() {
     answers_as_workerd_does("node-url");
 }
+
+#[test]
+fn node_diagnostics_channel_publishes_runs_stores_and_traces_as_workerd_does() {
+    answers_as_workerd_does("node-diagnostics");
+}

@@ -161,6 +161,8 @@ const IMPLEMENTED_FLAGS: &[&str] = &[
     "no_nodejs_als",
     "nodejs_compat_populate_process_env",
     "nodejs_compat_do_not_populate_process_env",
+    "diagnostics_channel_has_subscribers_getter",
+    "no_diagnostics_channel_has_subscribers_getter",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -235,6 +237,14 @@ pub const NODEJS_POPULATE_PROCESS_ENV: CompatFlag = CompatFlag {
     implied_by: Some((&NODEJS_COMPAT, "2025-04-01")),
 };
 
+/// workerd's `diagnosticsChannelHasSubscribersGetter`: `Channel.hasSubscribers` is a getter,
+/// as in Node, rather than a method.
+pub const DIAGNOSTICS_CHANNEL_HAS_SUBSCRIBERS_GETTER: CompatFlag = CompatFlag::dated(
+    "diagnostics_channel_has_subscribers_getter",
+    Some("no_diagnostics_channel_has_subscribers_getter"),
+    "2026-05-19",
+);
+
 /// The flags the runtime's JavaScript reads (IsolateConfig::compat_flags).
 pub const JS_FLAGS: &[CompatFlag] = &[
     FETCHER_RPC,
@@ -242,6 +252,7 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     NODEJS_COMPAT_V2,
     NODEJS_ALS,
     NODEJS_POPULATE_PROCESS_ENV,
+    DIAGNOSTICS_CHANNEL_HAS_SUBSCRIBERS_GETTER,
 ];
 
 /// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run

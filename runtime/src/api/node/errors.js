@@ -149,6 +149,7 @@ const MODULES = {
   async_hooks: ["node_async_hooks"],
   buffer: ["node_buffer"],
   crypto: ["node_crypto"],
+  diagnostics_channel: ["node_diagnostics_channel"],
   events: ["node_events"],
   path: ["node_path"],
   "path/posix": ["node_path"],
