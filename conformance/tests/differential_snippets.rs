@@ -107,3 +107,8 @@ fn node_url_querystring_and_punycode_parse_and_format_as_workerd_does() {
 fn node_diagnostics_channel_publishes_runs_stores_and_traces_as_workerd_does() {
     answers_as_workerd_does("node-diagnostics");
 }
+
+#[test]
+fn node_assert_compares_strictly_and_words_failures_as_workerd_does() {
+    answers_as_workerd_does("node-assert");
+}

@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 39] = [
+static UNITS: [Unit; 40] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -261,6 +261,7 @@ static UNITS: [Unit; 39] = [
     unit!("node_timers", [], ["node/timers"], []),
     unit!("node_querystring", [], ["node/querystring"], []),
     unit!("node_url", [], ["node/url"], []),
+    unit!("node_assert", [], ["node/assert"], []),
     unit!(
         "node_diagnostics_channel",
         [],

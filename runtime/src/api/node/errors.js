@@ -146,6 +146,8 @@ const validate = {
 
 // ---------- the node:* modules: which unit, and which part of its exports, each one is ----------
 const MODULES = {
+  assert: ["node_assert"],
+  "assert/strict": ["node_assert", "strictModule"],
   async_hooks: ["node_async_hooks"],
   buffer: ["node_buffer"],
   crypto: ["node_crypto"],
@@ -174,7 +176,7 @@ function moduleExports(name) {
   const exports = core.unit(unitName);
   if (part === undefined) return exports;
   const sub = exports[part];
-  return { ...sub, default: sub };
+  return Object.hasOwn(sub, "default") ? sub : { ...sub, default: sub };
 }
 
 /// `process.getBuiltinModule(id)`: what `require(id)` would give, or undefined.

@@ -41,6 +41,8 @@ macro_rules! node_module {
 
 /// The modules edgesim implements.
 pub static MODULES: &[NodeModule] = &[
+    node_module!("assert", "assert"),
+    node_module!("assert/strict", "assert_strict"),
     node_module!("async_hooks", "async_hooks", true),
     node_module!("buffer", "buffer"),
     node_module!("crypto", "crypto"),
@@ -80,8 +82,6 @@ pub static NOT_YET: &[&str] = &[
     "_stream_writable",
     "_tls_common",
     "_tls_wrap",
-    "assert",
-    "assert/strict",
     "child_process",
     "cluster",
     "console",
