@@ -112,3 +112,8 @@ fn node_diagnostics_channel_publishes_runs_stores_and_traces_as_workerd_does() {
 fn node_assert_compares_strictly_and_words_failures_as_workerd_does() {
     answers_as_workerd_does("node-assert");
 }
+
+#[test]
+fn node_os_stream_consumers_and_old_stream_names_answer_as_workerd_does() {
+    answers_as_workerd_does("node-os-misc");
+}

@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 40] = [
+static UNITS: [Unit; 42] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -262,6 +262,8 @@ static UNITS: [Unit; 40] = [
     unit!("node_querystring", [], ["node/querystring"], []),
     unit!("node_url", [], ["node/url"], []),
     unit!("node_assert", [], ["node/assert"], []),
+    unit!("node_os", [], ["node/os"], []),
+    unit!("node_stream_consumers", [], ["node/stream_consumers"], []),
     unit!(
         "node_diagnostics_channel",
         [],

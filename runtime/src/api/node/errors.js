@@ -146,6 +146,11 @@ const validate = {
 
 // ---------- the node:* modules: which unit, and which part of its exports, each one is ----------
 const MODULES = {
+  _stream_duplex: ["node_stream", "Duplex"],
+  _stream_passthrough: ["node_stream", "PassThrough"],
+  _stream_readable: ["node_stream", "Readable"],
+  _stream_transform: ["node_stream", "Transform"],
+  _stream_writable: ["node_stream", "Writable"],
   assert: ["node_assert"],
   "assert/strict": ["node_assert", "strictModule"],
   async_hooks: ["node_async_hooks"],
@@ -153,12 +158,14 @@ const MODULES = {
   crypto: ["node_crypto"],
   diagnostics_channel: ["node_diagnostics_channel"],
   events: ["node_events"],
+  os: ["node_os"],
   path: ["node_path"],
   "path/posix": ["node_path"],
   process: ["node_process"],
   punycode: ["node_querystring", "punycode"],
   querystring: ["node_querystring"],
   stream: ["node_stream"],
+  "stream/consumers": ["node_stream_consumers"],
   "stream/promises": ["node_stream", "promises"],
   "stream/web": ["node_stream", "web"],
   string_decoder: ["node_string_decoder"],
