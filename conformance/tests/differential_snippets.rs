@@ -117,3 +117,8 @@ fn node_assert_compares_strictly_and_words_failures_as_workerd_does() {
 fn node_os_stream_consumers_and_old_stream_names_answer_as_workerd_does() {
     answers_as_workerd_does("node-os-misc");
 }
+
+#[test]
+fn node_module_lists_builtins_and_create_require_loads_only_them_as_workerd_does() {
+    answers_as_workerd_does("node-module");
+}

@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 42] = [
+static UNITS: [Unit; 43] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -263,6 +263,7 @@ static UNITS: [Unit; 42] = [
     unit!("node_url", [], ["node/url"], []),
     unit!("node_assert", [], ["node/assert"], []),
     unit!("node_os", [], ["node/os"], []),
+    unit!("node_module", [], ["node/module"], []),
     unit!("node_stream_consumers", [], ["node/stream_consumers"], []),
     unit!(
         "node_diagnostics_channel",
