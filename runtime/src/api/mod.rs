@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 43] = [
+static UNITS: [Unit; 44] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -264,6 +264,7 @@ static UNITS: [Unit; 43] = [
     unit!("node_assert", [], ["node/assert"], []),
     unit!("node_os", [], ["node/os"], []),
     unit!("node_module", [], ["node/module"], []),
+    unit!("node_console", [], ["node/console"], []),
     unit!("node_stream_consumers", [], ["node/stream_consumers"], []),
     unit!(
         "node_diagnostics_channel",

@@ -155,6 +155,7 @@ const MODULES = {
   "assert/strict": ["node_assert", "strictModule"],
   async_hooks: ["node_async_hooks"],
   buffer: ["node_buffer"],
+  console: ["node_console"],
   crypto: ["node_crypto"],
   diagnostics_channel: ["node_diagnostics_channel"],
   events: ["node_events"],

@@ -1,0 +1,30 @@
+// node:console (api/node/mod.rs).
+const m = globalThis[Symbol.for("edgesim.node")]("console");
+export const {
+  Console,
+  assert,
+  clear,
+  context,
+  count,
+  countReset,
+  createTask,
+  debug,
+  dir,
+  dirxml,
+  error,
+  group,
+  groupCollapsed,
+  groupEnd,
+  info,
+  log,
+  profile,
+  profileEnd,
+  table,
+  time,
+  timeEnd,
+  timeLog,
+  timeStamp,
+  trace,
+  warn,
+} = m;
+export default m.default;
