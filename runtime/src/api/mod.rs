@@ -240,7 +240,7 @@ static UNITS: [Unit; 44] = [
     unit!("node_crypto", [], ["node/crypto"], [node::CRYPTO_OPS]),
     unit!("node_async_hooks", [], ["node/async_hooks"], []),
     unit!("node_path", [], ["node/path"], []),
-    unit!("node_process", [], ["node/process"], []),
+    unit!("node_process", [], ["node/process"], [node::OPS]),
     unit!(
         "node_util",
         [],

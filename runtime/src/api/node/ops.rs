@@ -64,6 +64,25 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             Ok(pair)
         },
     )?;
+    let io = ops.io.clone();
+    ops.add(
+        "exitInvocation",
+        move |ctx: Ctx<'js>, message: String| -> rquickjs::Result<()> {
+            // As workerd does for process.exit(): the request fails with this error, its pending
+            // work is dropped, and no code of it runs on (the error cannot be caught).
+            {
+                let mut io = io.borrow_mut();
+                if let Some(id) = io.current {
+                    io.fail(id, format!("Error: {message}"));
+                    io.cancel_invocation(id);
+                }
+            }
+            let error = rquickjs::Exception::from_message(ctx.clone(), &message)?;
+            // SAFETY: the context and the error object are live for the call.
+            unsafe { qjs::JS_SetUncatchableError(ctx.as_raw().as_ptr(), error.as_raw()) };
+            Err(ctx.throw(error.into_value()))
+        },
+    )?;
     ops.add("isProxy", |value: Value<'js>| {
         // SAFETY: `value` is live for the call; JS_IsProxy only reads its tag and class.
         unsafe { qjs::JS_IsProxy(value.as_raw()) }

@@ -130,7 +130,10 @@ Object.assign(process, {
   nextTick(callback, ...args) { queueMicrotask(() => callback(...args)); },
   emitWarning,
   exit(code) {
-    throw new Error(`The Node.js process.exit(${code ?? 0}) API was called. Canceling the request.`);
+    ops.exitInvocation(`The Node.js process.exit(${code ?? 0}) API was called. Canceling the request.`);
+  },
+  reallyExit(code) {
+    ops.exitInvocation(`The Node.js process.exit(${code || 0}) API was called. Canceling the request.`);
   },
   abort: notImplemented("abort"),
   kill: notImplemented("kill"),

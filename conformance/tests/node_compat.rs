@@ -1,0 +1,221 @@
+//! nodejs_compat behaviour the recorded snippets cannot show (differential_snippets.rs has
+//! those): how a Worker's flags and date decide what loads, how `require` of a built-in runs in
+//! an npm package, AsyncLocalStorage across a request's life, and process.exit.
+
+use edgesim_conformance::{Project, Run, body_json, body_text, get, js};
+use edgesim_runtime::Outcome;
+
+/// What the project's Worker answers to `GET /`, or why it did not start.
+fn answer(p: &Project) -> Result<serde_json::Value, String> {
+    let worker = p.worker(None)?;
+    let x = Run::default()
+        .fetch(&worker, get("https://example.com/"))
+        .map_err(|e| e.to_string())?;
+    Ok(body_json(&x.response))
+}
+
+const PROBE: &str =
+    "export default { fetch() { return Response.json([typeof Buffer, typeof process]); } };";
+
+#[test]
+fn nodejs_compat_is_on_by_default_from_2026_08_04_as_in_workerd() {
+    for (date, expected) in [("2026-08-03", "undefined"), ("2026-08-04", "function")] {
+        let p = Project::with(
+            &format!("node-date-{date}"),
+            &[
+                (
+                    "wrangler.toml",
+                    &format!("name = 'app'\nmain = 'index.js'\ncompatibility_date = '{date}'\n"),
+                ),
+                ("index.js", PROBE),
+            ],
+        );
+        assert_eq!(answer(&p).unwrap()[0], expected, "{date}");
+    }
+    // From that date nodejs_compat_v2 is on by date too, and implies nodejs_compat: turning the
+    // behaviour off takes both flags off.
+    for (flags, expected) in [
+        ("['no_nodejs_compat']", "function"),
+        ("['no_nodejs_compat', 'no_nodejs_compat_v2']", "undefined"),
+    ] {
+        let p = Project::with(
+            "node-date-off",
+            &[
+                (
+                    "wrangler.toml",
+                    &format!(
+                        "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-09-01'\n\
+                         compatibility_flags = {flags}\n"
+                    ),
+                ),
+                ("index.js", PROBE),
+            ],
+        );
+        assert_eq!(answer(&p).unwrap()[0], expected, "{flags}");
+    }
+}
+
+#[test]
+fn a_node_module_edgesim_does_not_provide_yet_stops_the_worker_and_says_so() {
+    let p = Project::with(
+        "node-not-yet",
+        &[
+            (
+                "wrangler.toml",
+                "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n\
+                 compatibility_flags = ['nodejs_compat']\n",
+            ),
+            (
+                "index.js",
+                "import fs from 'node:fs';\nexport default { fetch() { return new Response(typeof fs); } };",
+            ),
+        ],
+    );
+    assert_eq!(
+        answer(&p).unwrap_err(),
+        "index.js:1:16: edgesim does not provide \"node:fs\" yet (workerd does, with nodejs_compat)"
+    );
+}
+
+#[test]
+fn without_the_flag_a_node_import_fails_the_load_and_names_the_flag() {
+    let p = Project::with(
+        "node-no-flag",
+        &[
+            (
+                "wrangler.toml",
+                "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n",
+            ),
+            (
+                "index.js",
+                "import { Buffer } from 'node:buffer';\nexport default { fetch() { return new Response(''); } };",
+            ),
+        ],
+    );
+    assert_eq!(
+        answer(&p).unwrap_err(),
+        "index.js:1:24: No such module \"node:buffer\": Node.js built-ins need the \"nodejs_compat\" \
+         compatibility flag"
+    );
+}
+
+#[test]
+fn a_commonjs_package_requiring_builtins_gets_their_default_exports() {
+    let p = Project::with(
+        "node-cjs-require",
+        &[
+            (
+                "wrangler.toml",
+                "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n\
+                 compatibility_flags = ['nodejs_compat']\n",
+            ),
+            (
+                "index.js",
+                "import Ticker from 'ticker';\nexport default { fetch() {\n\
+                 const t = new Ticker(); let n = 0; t.on('tick', () => n++); t.tick(); t.tick();\n\
+                 return Response.json([n, t.id, Ticker.isEmitter]); } };",
+            ),
+            (
+                "node_modules/ticker/package.json",
+                r#"{"name":"ticker","main":"index.js"}"#,
+            ),
+            (
+                "node_modules/ticker/index.js",
+                "const EventEmitter = require('events');\nconst { Buffer } = require('node:buffer');\n\
+                 class Ticker extends EventEmitter {\n  constructor() { super(); this.id = Buffer.from('tick').toString('hex'); }\n\
+                 tick() { this.emit('tick'); }\n}\nTicker.isEmitter = typeof EventEmitter.once === 'function';\n\
+                 module.exports = Ticker;\n",
+            ),
+        ],
+    );
+    assert_eq!(
+        answer(&p).unwrap(),
+        serde_json::json!([2, "7469636b", true])
+    );
+}
+
+#[test]
+fn async_local_storage_follows_a_request_into_wait_until_after_the_response() {
+    let w = js("import { AsyncLocalStorage } from 'node:async_hooks';
+        const als = new AsyncLocalStorage();
+        export default { fetch(req, env, ctx) {
+          return als.run(new URL(req.url).pathname, async () => {
+            ctx.waitUntil(scheduler.wait(100).then(() => console.log('later:', als.getStore())));
+            await scheduler.wait(10);
+            return new Response(als.getStore());
+          });
+        } };");
+    let xs = Run::default()
+        .sequence(
+            &w,
+            vec![get("https://example.com/a"), get("https://example.com/b")],
+            1,
+        )
+        .unwrap();
+    assert_eq!(body_text(&xs[0].response), "/a");
+    assert_eq!(body_text(&xs[1].response), "/b");
+    let logs: Vec<&str> = xs
+        .iter()
+        .flat_map(|x| x.report.logs.iter().map(|l| l.message.as_str()))
+        .collect();
+    assert_eq!(logs, ["later: /a", "later: /b"]);
+}
+
+#[test]
+fn process_exit_fails_the_request_uncatchably_and_the_isolate_serves_on() {
+    let w = js("export default { async fetch(req) {
+        if (new URL(req.url).pathname === '/exit') {
+          await null;
+          try { process.exit(3); } catch (e) { return new Response('caught'); }
+          return new Response('went on');
+        }
+        return new Response('still here');
+      } };");
+    let xs = Run::default()
+        .sequence(
+            &w,
+            vec![get("https://example.com/exit"), get("https://example.com/")],
+            1,
+        )
+        .unwrap();
+    assert_eq!(xs[0].response.status, 500);
+    assert_eq!(xs[0].report.outcome, Outcome::Exception);
+    assert_eq!(
+        xs[0].report.logs[0].message,
+        "Uncaught Error: The Node.js process.exit(3) API was called. Canceling the request."
+    );
+    assert_eq!(body_text(&xs[1].response), "still here");
+}
+
+#[test]
+fn process_env_holds_text_bindings_unless_the_flag_says_not_to() {
+    for (flags, expected) in [
+        (
+            "['nodejs_compat']",
+            serde_json::json!({"NAME": "edge", "SECRET": "s3"}),
+        ),
+        (
+            "['nodejs_compat', 'nodejs_compat_do_not_populate_process_env']",
+            serde_json::json!({}),
+        ),
+    ] {
+        let p = Project::with(
+            "node-env",
+            &[
+                (
+                    "wrangler.toml",
+                    &format!(
+                        "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n\
+                         compatibility_flags = {flags}\n[vars]\nNAME = 'edge'\nCOUNT = 3\n"
+                    ),
+                ),
+                (".dev.vars", "SECRET=s3\n"),
+                (
+                    "index.js",
+                    "export default { fetch() { return Response.json({ ...process.env }); } };",
+                ),
+            ],
+        );
+        assert_eq!(answer(&p).unwrap(), expected, "{flags}");
+    }
+}
