@@ -219,3 +219,31 @@ fn process_env_holds_text_bindings_unless_the_flag_says_not_to() {
         assert_eq!(answer(&p).unwrap(), expected, "{flags}");
     }
 }
+
+#[test]
+fn process_stdout_and_stderr_write_whole_lines_to_the_log() {
+    let w = js("export default { fetch() {
+        process.stdout.write('out line\\n');
+        process.stdout.write('partial ');
+        process.stdout.write('rest\\n');
+        process.stderr.write('err line\\n');
+        return new Response('ok');
+      } };");
+    let x = Run::default()
+        .fetch(&w, get("https://example.com/"))
+        .unwrap();
+    let logs: Vec<(&str, &str)> = x
+        .report
+        .logs
+        .iter()
+        .map(|l| (l.level.as_str(), l.message.as_str()))
+        .collect();
+    assert_eq!(
+        logs,
+        [
+            ("log", "stdout: out line"),
+            ("log", "stdout: partial rest"),
+            ("error", "stderr: err line")
+        ]
+    );
+}

@@ -179,6 +179,58 @@ Object.assign(process, {
     unregister: notImplemented("finalization.unregister"),
   },
 });
+// ---------- stdio: as `nohup node w.js < /dev/null` ----------
+/// stdout and stderr write whole lines to the Worker's log, `stdout: `/`stderr: ` before each, as
+/// workerd's stdio does; a partial line waits for its newline.
+function syncWriteStream(fd, level, label) {
+  const { Writable } = core.unit("node_stream");
+  const { Buffer } = core.unit("node_buffer");
+  let pending = "";
+  class SyncWriteStream extends Writable {
+    constructor() {
+      super({ autoDestroy: true });
+      this.fd = fd;
+      this.readable = false;
+      this._type = "fs";
+      this._isStdio = true;
+    }
+    _write(chunk, encoding, callback) {
+      pending += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+      const lines = pending.split("\n");
+      pending = lines.pop();
+      for (const line of lines) ops.log(level, `${label}: ${line}`);
+      callback();
+    }
+  }
+  const stream = new SyncWriteStream();
+  Object.assign(stream, {
+    allowHalfOpen: false, bufferSize: 0, bytesRead: 0, bytesWritten: 0, connecting: false, pending: false,
+    readableAborted: false, readableDidRead: false, readableEnded: false, readableHighWaterMark: 16384,
+    readableLength: 0, readableObjectMode: false, readyState: "open",
+  });
+  return stream;
+}
+function emptyStdin() {
+  const { Readable } = core.unit("node_stream");
+  const stdin = new Readable({ read() { this.push(null); } });
+  Object.assign(stdin, { fd: 0, allowHalfOpen: false, bufferSize: 0, connecting: false, readyState: "open" });
+  return stdin;
+}
+/// Made on first use, so a Worker that never writes to stdio never loads node:stream.
+function lazy(name, make) {
+  let value;
+  Object.defineProperty(process, name, {
+    get() { return (value ??= make()); },
+    set(v) { value = v; },
+    enumerable: true,
+    configurable: true,
+  });
+}
+lazy("stdout", () => syncWriteStream(1, "log", "stdout"));
+lazy("stderr", () => syncWriteStream(2, "error", "stderr"));
+lazy("stdin", emptyStdin);
+process.openStdin = () => process.stdin;
+
 for (const name of ["getuid", "geteuid", "getgid", "getegid"]) process[name] = () => 0;
 process.getgroups = () => [0];
 const notPermitted = () => { throw codes.nodeError(Error, "ERR_EPERM", "operation not permitted", true); };
