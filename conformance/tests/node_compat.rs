@@ -247,3 +247,19 @@ fn process_stdout_and_stderr_write_whole_lines_to_the_log() {
         ]
     );
 }
+
+#[test]
+fn key_derivation_past_the_cpu_limit_ends_the_request_as_exceeded_cpu_without_running_it() {
+    // 2³¹−1 PBKDF2 rounds would take the host half an hour; the CPU it stands for is charged
+    // first, and the request ends as production's would, at once.
+    let w = js("import { pbkdf2Sync } from 'node:crypto';
+        export default { fetch() {
+          try { pbkdf2Sync('pw', 'salt', 2147483647, 32, 'sha256'); } catch (e) { return new Response('caught'); }
+          return new Response('done');
+        } };");
+    let x = Run::default()
+        .fetch(&w, get("https://example.com/"))
+        .unwrap();
+    assert_eq!(x.report.outcome, Outcome::ExceededCpu);
+    assert_eq!(x.response.status, 503);
+}

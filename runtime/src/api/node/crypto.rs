@@ -14,6 +14,8 @@ use crate::api::crypto::gcm::{counter0, gcm};
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::copy_bytes;
 
+use super::ops::charge_or_stop;
+
 /// The hashes node:crypto accepts, by Node's lower-case names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NodeHash {
@@ -194,11 +196,10 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               length: usize| {
             let (password, salt) = (copy_bytes(&password), copy_bytes(&salt));
             // Each round hashes twice over a block or two.
-            m.charge_host(
-                (rounds as usize)
-                    .saturating_mul(256)
-                    .saturating_mul(length.div_ceil(32).max(1)),
-            );
+            let work = (rounds as usize)
+                .saturating_mul(256)
+                .saturating_mul(length.div_ceil(32).max(1));
+            charge_or_stop(&ctx, &m, work)?;
             bytes(
                 ctx,
                 NodeHash::from_name(&name).map(|h| pbkdf2(h, &password, &salt, rounds, length)),
@@ -233,9 +234,14 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               p: u32,
               length: usize| {
             let (password, salt) = (copy_bytes(&password), copy_bytes(&salt));
-            // scrypt's work is 128·N·r bytes of mixing, p times.
+            // scrypt's work is 128·N·r bytes of mixing, p times, in 128·N·r bytes of memory: more
+            // memory than an isolate may have is refused rather than taken from the host.
             let work = 128.0 * n * f64::from(r) * f64::from(p);
-            m.charge_host(work.min(usize::MAX as f64) as usize);
+            charge_or_stop(&ctx, &m, work.min(usize::MAX as f64) as usize)?;
+            let memory = 128.0 * n * f64::from(r);
+            if memory > crate::limits::MEMORY_BYTES_DEFAULT as f64 {
+                return bytes(ctx, None);
+            }
             bytes(ctx, scrypt(&password, &salt, n as u64, r, p, length))
         },
     )?;

@@ -48,7 +48,8 @@ function open(mode, o) {
 function step(id, bytes, finish, withCode) {
   const [out, message, code, errno] = ops.zlibWrite(id, bytes, finish);
   if (out !== null) return out;
-  const error = new Error(message);
+  // An output past what an isolate may hold fails as maxOutputLength does.
+  const error = code === "ERR_BUFFER_TOO_LARGE" ? new RangeError(message) : new Error(message);
   if (withCode) { error.code = code; error.errno = errno; }
   throw error;
 }

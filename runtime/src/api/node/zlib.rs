@@ -13,6 +13,8 @@ use rquickjs::{Ctx, TypedArray};
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::copy_bytes;
 
+use super::ops::charge_or_stop;
+
 /// Node's zlib modes (its `DEFLATE` … `BROTLI_ENCODE` constants).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -172,7 +174,13 @@ impl ZStream {
                 std::mem::take(w.get_mut())
             }
             Engine::BrotliDecode(w) => {
-                w.write_all(input).map_err(|_| brotli_error())?;
+                // Fed a slice at a time, so a bomb stops at the cap.
+                for piece in input.chunks(64 * 1024) {
+                    w.write_all(piece).map_err(|_| brotli_error())?;
+                    if w.get_ref().len() > OUTPUT_MAX_BYTES {
+                        return Err(too_large());
+                    }
+                }
                 if finish {
                     w.flush().map_err(|_| brotli_error())?;
                     let done = std::mem::replace(
@@ -234,6 +242,18 @@ fn run_compress(c: &mut Compress, input: &[u8], finish: bool) -> Result<Vec<u8>,
     }
 }
 
+/// The most one call inflates: an isolate's whole memory. A small input that inflates past it
+/// (a zip bomb) fails as an oversized output does, instead of taking the host's memory.
+const OUTPUT_MAX_BYTES: usize = crate::limits::MEMORY_BYTES_DEFAULT;
+
+fn too_large() -> ZlibError {
+    ZlibError {
+        message: "Memory limit exceeded".into(),
+        code: "ERR_BUFFER_TOO_LARGE",
+        errno: 0,
+    }
+}
+
 /// Inflates `input`: what came out, and whether the compressed stream ended.
 fn run_decompress(
     d: &mut Decompress,
@@ -251,6 +271,9 @@ fn run_decompress(
         consumed += (d.total_in() - before) as usize;
         if status == Status::StreamEnd {
             return Ok((out, true));
+        }
+        if out.len() > OUTPUT_MAX_BYTES {
+            return Err(too_large());
         }
         if consumed >= input.len() && out.len() < out.capacity() {
             if finish {
@@ -306,7 +329,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               finish: bool|
               -> rquickjs::Result<rquickjs::Array<'js>> {
             let input = copy_bytes(&input);
-            m.charge_host(input.len().saturating_mul(4));
+            charge_or_stop(&ctx, &m, input.len().saturating_mul(4))?;
             let result = match s.borrow_mut().open.get_mut(&id) {
                 Some(stream) => stream.write(&input, finish),
                 None => Err(ZlibError {
@@ -318,7 +341,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             let answer = rquickjs::Array::new(ctx.clone())?;
             match result {
                 Ok(out) => {
-                    m.charge_host(out.len());
+                    charge_or_stop(&ctx, &m, out.len())?;
                     answer.set(0, TypedArray::<u8>::new(ctx, out)?)?;
                 }
                 Err(e) => {
@@ -387,6 +410,25 @@ mod tests {
         assert_eq!(
             (err.message.as_str(), err.code),
             ("incorrect header check", "Z_DATA_ERROR")
+        );
+    }
+
+    #[test]
+    fn a_zip_bomb_stops_at_an_isolates_memory_instead_of_taking_the_hosts() {
+        // 200 MiB of zeros deflate to about 200 KiB.
+        let mut packer = ZStream::new(Mode::Deflate, options()).unwrap_or_else(|e| panic!("{e}"));
+        let zeros = vec![0u8; 1024 * 1024];
+        let mut bomb = Vec::new();
+        for _ in 0..200 {
+            bomb.extend(packer.write(&zeros, false).unwrap_or_default());
+        }
+        bomb.extend(packer.write(&[], true).unwrap_or_default());
+        assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+        let mut inflater = ZStream::new(Mode::Inflate, options()).unwrap_or_else(|e| panic!("{e}"));
+        let err = inflater.write(&bomb, true).unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.code),
+            ("Memory limit exceeded", "ERR_BUFFER_TOO_LARGE")
         );
     }
 
