@@ -244,7 +244,7 @@ static UNITS: [Unit; 44] = [
     unit!(
         "node_util",
         [],
-        ["node/inspect", "node/mime", "node/util"],
+        ["node/inspect", "node/format", "node/mime", "node/util"],
         [node::OPS]
     ),
     unit!("node_string_decoder", [], ["node/string_decoder"], []),
@@ -253,6 +253,7 @@ static UNITS: [Unit; 44] = [
         [],
         [
             "node/stream_readable",
+            "node/stream_readable_pipe",
             "node/stream_writable",
             "node/stream"
         ],

@@ -224,3 +224,41 @@ fn every_installed_op_is_called_by_some_script() {
         .collect();
     assert!(dead.is_empty(), "ops no script calls: {dead:?}");
 }
+
+/// A script file left out of the catalog would be dead code that looks alive (and a unit split
+/// into files would silently lose a part): every `*.js` under `api/` is in the core or a unit,
+/// and every `node/modules/*.mjs` is a node module's source.
+#[test]
+fn every_script_file_is_in_the_catalog() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.map(|e| e.path()).unwrap_or_default();
+            if path.is_dir() {
+                files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+    let mut all = Vec::new();
+    files(&dir, &mut all);
+    let scripts: Vec<&str> = std::iter::once(CATALOG.core.source)
+        .chain(CATALOG.units.iter().map(|u| u.script.source))
+        .collect();
+    for path in all {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let name = path.display().to_string();
+        if name.ends_with(".mjs") {
+            assert!(
+                CATALOG.node_modules.iter().any(|m| m.source == text),
+                "{name} is no node module's source"
+            );
+        } else if name.ends_with(".js") {
+            assert!(
+                scripts.iter().any(|s| s.contains(text.trim())),
+                "{name} is in no script of the catalog"
+            );
+        }
+    }
+}

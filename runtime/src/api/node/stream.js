@@ -1,4 +1,4 @@
-// node_stream, part three: Duplex, Transform, PassThrough, finished, pipeline, the promise
+// node_stream, part four: Duplex, Transform, PassThrough, finished, pipeline, the promise
 // forms, and conversion to and from web streams.
 
 // ---------- Duplex ----------

@@ -1,4 +1,4 @@
-// node_stream, part two: Writable (buffering while a write is in flight, 'drain' past the
+// node_stream, part three: Writable (buffering while a write is in flight, 'drain' past the
 // high-water mark, cork, _final, 'finish'), as Node's state machine runs it.
 
 const ERR_STREAM_WRITE_AFTER_END = () => streamError("ERR_STREAM_WRITE_AFTER_END", "write after end");

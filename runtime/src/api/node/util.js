@@ -1,4 +1,4 @@
-// node_util, part two: the rest of node:util (promisify, types, isDeepStrictEqual, …) as
+// node_util, part four: the rest of node:util (promisify, types, isDeepStrictEqual, …) as
 // workerd's: where workerd throws "not implemented", so does this.
 
 const { ERR_INVALID_ARG_TYPE, ERR_FALSY_VALUE_REJECTION } = codes;
