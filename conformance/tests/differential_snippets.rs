@@ -122,3 +122,8 @@ fn node_os_stream_consumers_and_old_stream_names_answer_as_workerd_does() {
 fn node_module_lists_builtins_and_create_require_loads_only_them_as_workerd_does() {
     answers_as_workerd_does("node-module");
 }
+
+#[test]
+fn node_crypto_asymmetric_keys_sign_and_verify_as_workerd_does() {
+    answers_as_workerd_does("node-crypto-keys");
+}

@@ -237,7 +237,12 @@ static UNITS: [Unit; 44] = [
     unit!("node_internal", [], ["node/errors"], []),
     unit!("node_buffer", [], ["node/buffer"], [node::OPS]),
     unit!("node_events", [], ["node/events"], []),
-    unit!("node_crypto", [], ["node/crypto"], [node::CRYPTO_OPS]),
+    unit!(
+        "node_crypto",
+        [],
+        ["node/crypto", "node/crypto_keys", "node/crypto_module"],
+        [node::CRYPTO_OPS, node::CRYPTO_KEY_OPS, crypto::SUBTLE_OPS]
+    ),
     unit!("node_async_hooks", [], ["node/async_hooks"], []),
     unit!("node_path", [], ["node/path"], []),
     unit!("node_process", [], ["node/process"], [node::OPS]),

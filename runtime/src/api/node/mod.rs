@@ -4,6 +4,7 @@
 //! exports.
 
 mod crypto;
+mod crypto_keys;
 mod ops;
 mod zlib;
 
@@ -24,6 +25,12 @@ pub const ZLIB_OPS: OpGroup = OpGroup {
 pub const CRYPTO_OPS: OpGroup = OpGroup {
     name: "node_crypto",
     install: crypto::install,
+};
+
+/// node:crypto's asymmetric keys' native half.
+pub const CRYPTO_KEY_OPS: OpGroup = OpGroup {
+    name: "node_crypto_keys",
+    install: crypto_keys::install,
 };
 
 macro_rules! node_module {

@@ -1,0 +1,265 @@
+
+// node_crypto, part two: asymmetric keys (RSA, EC on P-256/P-384/P-521, Ed25519) as Node's
+// KeyObjects, PEM/DER/JWK in and out, and sign/verify with them, over WebCrypto's algorithms
+// (ops.subtle) and crypto_keys.rs for what WebCrypto does not do (PKCS#1, SEC1, DER ECDSA
+// signatures).
+
+const NODE_CURVE = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
+const WEB_CURVE = { prime256v1: "P-256", secp256r1: "P-256", "P-256": "P-256", secp384r1: "P-384", "P-384": "P-384",
+  secp521r1: "P-521", "P-521": "P-521" };
+const WEB_HASH = { sha1: "SHA-1", sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
+const JWK_MEMBERS = ["alg", "crv", "d", "dp", "dq", "e", "ext", "k", "key_ops", "kty", "n", "oth", "p", "q", "qi", "use", "x", "y"];
+const notYetKeys = (what) => new Error(`edgesim does not implement ${what} yet`);
+
+function subtle(method, args, a, b, c) {
+  const [ok, meta, x, y] = ops.subtle(method, JSON.stringify(args), a, b, c);
+  if (!ok) throw new Error(x);
+  return [meta, x, y];
+}
+
+class AsymmetricKeyObject extends KeyObject {
+  #described;
+  constructor(type, der, described) {
+    super(type, der);
+    this.#described = described;
+  }
+  get asymmetricKeyType() { return this.#described[0]; }
+  get asymmetricKeyDetails() {
+    const [keyType, curve, bits, exponent] = this.#described;
+    if (keyType === "rsa") return { modulusLength: bits, publicExponent: BigInt(`0x${exponent}`) };
+    if (keyType === "ec") return { namedCurve: NODE_CURVE[curve] };
+    return {};
+  }
+  get curve() { return this.#described[1]; }
+  export(options = {}) {
+    core.unit("node_internal").validate.object(options, "options");
+    const { format = "pem", type } = options;
+    const der = this[KEY];
+    const keyType = this.asymmetricKeyType;
+    if (format === "jwk") {
+      const params = keyType === "rsa" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
+        : keyType === "ec" ? { name: "ECDSA", namedCurve: this.curve } : { name: "Ed25519" };
+      const [jwk] = subtle("export", { keyParams: params, keyInfo: { type: this.type, namedCurve: this.curve }, format: "jwk" }, der);
+      const parsed = JSON.parse(jwk);
+      // workerd's JWK object names every JWK member, those the key lacks as undefined.
+      const out = {};
+      for (const member of JWK_MEMBERS) out[member] = member === "ext" || member === "key_ops" || member === "alg" ? undefined : parsed[member];
+      return out;
+    }
+    let bytes = der;
+    let label = this.type === "private" ? "PRIVATE KEY" : "PUBLIC KEY";
+    if (type === "pkcs1") {
+      if (keyType !== "rsa") throw new Error(`The selected key encoding pkcs1 can only be used for RSA keys.`);
+      bytes = ops.nodeKeyConvert(der, this.type === "private" ? "pkcs8" : "spki", "pkcs1", this.type === "private");
+      label = this.type === "private" ? "RSA PRIVATE KEY" : "RSA PUBLIC KEY";
+    } else if (type === "sec1") {
+      if (keyType !== "ec" || this.type !== "private") throw new Error("The selected key encoding sec1 can only be used for EC keys.");
+      bytes = ops.nodeKeyConvert(der, "pkcs8", "sec1", true);
+      label = "EC PRIVATE KEY";
+    }
+    if (options.cipher !== undefined || options.passphrase !== undefined) throw notYetKeys("encrypted private keys");
+    if (format === "der") return Buffer.from(bytes);
+    if (format !== "pem") throw codes.ERR_INVALID_ARG_VALUE("options.format", format);
+    const body = Buffer.from(bytes).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
+    return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+  }
+  equals(other) {
+    if (!(other instanceof KeyObject)) throw ERR_INVALID_ARG_TYPE("otherKeyObject", "KeyObject", other);
+    return other.type === this.type && timingSafeEqualish(Buffer.from(this[KEY]), Buffer.from(other[KEY]));
+  }
+}
+class PublicKeyObject extends AsymmetricKeyObject {
+  constructor(der, described) { super("public", der, described); }
+}
+class PrivateKeyObject extends AsymmetricKeyObject {
+  constructor(der, described) { super("private", der, described); }
+}
+
+/// The private key in `der` (PKCS#8), described, or the parse failure workerd reports.
+function privateFromPkcs8(der) {
+  const described = der === null ? null : ops.nodeKeyDescribe(der, true);
+  if (described === null) throw new Error("Failed to parse private key");
+  return new PrivateKeyObject(der, described);
+}
+function publicFromSpki(der) {
+  const described = der === null ? null : ops.nodeKeyDescribe(der, false);
+  if (described === null) throw new Error("Failed to parse public key");
+  return new PublicKeyObject(der, described);
+}
+function publicOf(privateKey) {
+  const described = ops.nodeKeyDescribe(privateKey[KEY], true);
+  const spki = described[4];
+  return publicFromSpki(spki);
+}
+
+/// A PEM block: its label and DER bytes.
+function parsePem(text) {
+  const match = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
+  if (!match) return null;
+  return { label: match[1], der: Buffer.from(match[2].replace(/\s+/g, ""), "base64") };
+}
+function jwkKey(jwk, wantPrivate) {
+  const params = jwk.kty === "RSA" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
+    : jwk.kty === "EC" ? { name: "ECDSA", namedCurve: jwk.crv }
+    : jwk.kty === "OKP" && jwk.crv === "Ed25519" ? { name: "Ed25519" } : null;
+  if (params === null) throw notYetKeys(`${jwk.kty} ${jwk.crv ?? ""} JSON Web Keys`.trim());
+  const [, der] = subtle("import", { params, format: "jwk" }, Buffer.from(JSON.stringify(jwk)));
+  return wantPrivate ? privateFromPkcs8(der) : jwk.d !== undefined ? publicOf(privateFromPkcs8(der)) : publicFromSpki(der);
+}
+/// `key` as createPrivateKey or createPublicKey takes it, made into a KeyObject of `kind`.
+function toKeyObject(key, kind) {
+  const wantPrivate = kind === "private";
+  if (key instanceof KeyObject) {
+    if (wantPrivate && key.type !== "private") throw ERR_INVALID_ARG_TYPE("key", ["string", "ArrayBuffer", "Buffer", "TypedArray", "DataView"], key);
+    if (!wantPrivate && key.type === "private") return publicOf(key);
+    if (key.type === "secret") throw ERR_INVALID_ARG_TYPE("key", ["string", "ArrayBuffer", "Buffer", "TypedArray", "DataView"], key);
+    return key;
+  }
+  let data = key, format = "pem", type, encoding;
+  if (key !== null && typeof key === "object" && !ArrayBuffer.isView(key) && !(key instanceof ArrayBuffer)) {
+    ({ key: data, format = "pem", type, encoding } = key);
+    if (key.passphrase !== undefined) throw notYetKeys("encrypted private keys");
+  }
+  if (format === "jwk") {
+    if (data === null || typeof data !== "object") throw ERR_INVALID_ARG_TYPE("key.key", "object", data);
+    return jwkKey(data, wantPrivate);
+  }
+  if (typeof data !== "string" && !ArrayBuffer.isView(data) && !(data instanceof ArrayBuffer)) {
+    throw ERR_INVALID_ARG_TYPE("key", ["string", "ArrayBuffer", "Buffer", "TypedArray", "DataView"], data);
+  }
+  if (format === "der") {
+    const der = bytesArg(data, "key", encoding, KEY_TYPES);
+    if (wantPrivate) {
+      const pkcs8 = type === "pkcs1" ? ops.nodeKeyConvert(der, "pkcs1", "pkcs8", true)
+        : type === "sec1" ? ops.nodeKeyConvert(der, "sec1", "pkcs8", true) : der;
+      return privateFromPkcs8(pkcs8);
+    }
+    const spki = type === "pkcs1" ? ops.nodeKeyConvert(der, "pkcs1", "spki", false) : der;
+    return publicFromSpki(spki);
+  }
+  const pem = parsePem(typeof data === "string" ? data : Buffer.from(bytesArg(data, "key", encoding, KEY_TYPES)).toString());
+  const failure = () => new Error(wantPrivate ? "Failed to parse private key" : "Failed to parse public key");
+  if (pem === null) throw failure();
+  switch (pem.label) {
+    case "PRIVATE KEY": return wantPrivate ? privateFromPkcs8(pem.der) : publicOf(privateFromPkcs8(pem.der));
+    case "RSA PRIVATE KEY": {
+      const key = privateFromPkcs8(ops.nodeKeyConvert(pem.der, "pkcs1", "pkcs8", true));
+      return wantPrivate ? key : publicOf(key);
+    }
+    case "EC PRIVATE KEY": {
+      const key = privateFromPkcs8(ops.nodeKeyConvert(pem.der, "sec1", "pkcs8", true));
+      return wantPrivate ? key : publicOf(key);
+    }
+    case "PUBLIC KEY": if (!wantPrivate) return publicFromSpki(pem.der); break;
+    case "RSA PUBLIC KEY": if (!wantPrivate) return publicFromSpki(ops.nodeKeyConvert(pem.der, "pkcs1", "spki", false)); break;
+    case "ENCRYPTED PRIVATE KEY": throw notYetKeys("encrypted private keys");
+    case "CERTIFICATE": throw notYetKeys("public keys from certificates");
+  }
+  throw failure();
+}
+const createPrivateKey = (key) => toKeyObject(key, "private");
+const createPublicKey = (key) => toKeyObject(key, "public");
+
+// ---------- sign and verify ----------
+/// The key and options a sign or verify call was given.
+function signingKey(key, kind) {
+  if (key !== null && typeof key === "object" && !(key instanceof KeyObject) && !ArrayBuffer.isView(key) && key.key !== undefined) {
+    if (key.key instanceof KeyObject) {
+      // workerd takes a KeyObject only on its own, not inside an options object.
+      throw ERR_INVALID_ARG_TYPE("options.key", ["string", "ArrayBuffer", "Buffer", "TypedArray", "DataView", "Object"], key.key);
+    }
+    if (key.padding !== undefined) throw notYetKeys("RSA padding options (RSA-PSS) for sign and verify");
+    return { keyObject: toKeyObject(key, kind), dsaEncoding: key.dsaEncoding ?? "der" };
+  }
+  return { keyObject: toKeyObject(key, kind), dsaEncoding: "der" };
+}
+function signatureParams(algorithm, keyObject) {
+  const keyType = keyObject.asymmetricKeyType;
+  if (keyType === "ed25519") return [{ name: "Ed25519" }, { name: "Ed25519" }];
+  const hash = WEB_HASH[String(algorithm ?? "").toLowerCase().replace(/^rsa-/, "")];
+  if (hash === undefined) throw new Error("Invalid digest");
+  if (keyType === "rsa") return [{ name: "RSASSA-PKCS1-v1_5" }, { name: "RSASSA-PKCS1-v1_5", hash }];
+  return [{ name: "ECDSA", hash }, { name: "ECDSA", namedCurve: keyObject.curve }];
+}
+function signWith(algorithm, data, key) {
+  const { keyObject, dsaEncoding } = signingKey(key, "private");
+  const [params, keyParams] = signatureParams(algorithm, keyObject);
+  const [, signature] = subtle("sign", { params, keyParams }, keyObject[KEY], Buffer.from(data));
+  const out = keyObject.asymmetricKeyType === "ec" && dsaEncoding !== "ieee-p1363"
+    ? ops.nodeEcdsaSignature(signature, keyObject.curve, true) : signature;
+  return Buffer.from(out);
+}
+function verifyWith(algorithm, data, key, signature) {
+  const { keyObject, dsaEncoding } = signingKey(key, "public");
+  const [params, keyParams] = signatureParams(algorithm, keyObject);
+  let sig = Buffer.from(signature);
+  if (keyObject.asymmetricKeyType === "ec" && dsaEncoding !== "ieee-p1363") {
+    sig = ops.nodeEcdsaSignature(sig, keyObject.curve, false);
+    if (sig == null) return false;
+  }
+  const [ok] = subtle("verify", { params, keyParams }, keyObject[KEY], Buffer.from(data), sig);
+  return ok === "true";
+}
+function sign(algorithm, data, key, callback) {
+  const bytes = bytesArg(data, "data", undefined, ["ArrayBuffer", "Buffer", "TypedArray", "DataView"]);
+  if (callback === undefined) return signWith(algorithm, bytes, key);
+  const signature = signWith(algorithm, bytes, key);
+  later(callback, () => signature);
+}
+function verify(algorithm, data, key, signature, callback) {
+  const bytes = bytesArg(data, "data", undefined, ["ArrayBuffer", "Buffer", "TypedArray", "DataView"]);
+  const sig = bytesArg(signature, "signature", undefined, ["ArrayBuffer", "Buffer", "TypedArray", "DataView"]);
+  if (callback === undefined) return verifyWith(algorithm, bytes, key, sig);
+  const ok = verifyWith(algorithm, bytes, key, sig);
+  later(callback, () => ok);
+}
+class Sign {
+  #algorithm;
+  #parts = [];
+  constructor(algorithm) { validate.string(algorithm, "algorithm"); this.#algorithm = algorithm; }
+  update(data, encoding) { this.#parts.push(Buffer.from(bytesArg(data, "data", encoding))); return this; }
+  sign(key, outputEncoding) { return output(signWith(this.#algorithm, concat(this.#parts), key), outputEncoding); }
+}
+class Verify {
+  #algorithm;
+  #parts = [];
+  constructor(algorithm) { validate.string(algorithm, "algorithm"); this.#algorithm = algorithm; }
+  update(data, encoding) { this.#parts.push(Buffer.from(bytesArg(data, "data", encoding))); return this; }
+  verify(key, signature, signatureEncoding) {
+    const sig = typeof signature === "string" ? Buffer.from(signature, signatureEncoding ?? "utf8") : signature;
+    return verifyWith(this.#algorithm, concat(this.#parts), key, sig);
+  }
+}
+
+// ---------- generation ----------
+function generateKeyPairSync(type, options = {}) {
+  validate.string(type, "type");
+  let params;
+  if (type === "rsa") {
+    validate.integer(options.modulusLength, "options.modulusLength", 0);
+    const exponent = options.publicExponent ?? 0x10001;
+    const e = Buffer.alloc(4);
+    e.writeUInt32BE(exponent);
+    params = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: options.modulusLength,
+      publicExponent: e.subarray(e.findIndex((b) => b !== 0)).toString("base64") };
+  } else if (type === "ec") {
+    const curve = WEB_CURVE[options.namedCurve];
+    if (curve === undefined) throw notYetKeys(`EC keys on curve ${options.namedCurve}`);
+    params = { name: "ECDSA", namedCurve: curve };
+  } else if (type === "ed25519") {
+    params = { name: "Ed25519" };
+  } else {
+    throw notYetKeys(`generateKeyPair("${type}")`);
+  }
+  const [, pkcs8, spki] = subtle("generate", { params });
+  const privateKey = privateFromPkcs8(pkcs8);
+  const publicKey = publicFromSpki(spki);
+  const encode = (key, encoding) => (encoding === undefined ? key : key.export(encoding));
+  return { publicKey: encode(publicKey, options.publicKeyEncoding), privateKey: encode(privateKey, options.privateKeyEncoding) };
+}
+function generateKeyPair(type, options, callback) {
+  if (typeof options === "function") { callback = options; options = {}; }
+  validate.function(callback, "callback");
+  const { publicKey, privateKey } = generateKeyPairSync(type, options);
+  queueMicrotask(() => callback(null, publicKey, privateKey));
+}
