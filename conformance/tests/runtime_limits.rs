@@ -218,3 +218,21 @@ fn io_at_top_level_is_refused_with_workerds_text() {
         "{err}"
     );
 }
+
+/// Native work is CPU time, and is charged before it runs: a key derivation that would pass the
+/// limit ends the request at once rather than holding the simulator (issue 24).
+#[test]
+fn webcrypto_pbkdf2_past_the_cpu_limit_ends_the_request_as_exceeded_cpu_without_running_it() {
+    let w = js("export default { async fetch() {
+          const enc = new TextEncoder();
+          const base = await crypto.subtle.importKey('raw', enc.encode('pw'), 'PBKDF2', false, ['deriveBits']);
+          try {
+            await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode('s'), iterations: 1000000000 }, base, 256);
+          } catch (e) { return new Response('caught'); }
+          return new Response('done');
+        } };");
+    let x = Run::default()
+        .fetch(&w, get("https://example.com/"))
+        .unwrap();
+    assert_eq!(x.report.outcome, Outcome::ExceededCpu);
+}

@@ -175,6 +175,21 @@ pub(crate) fn count_service_subrequest(ctx: &Ctx<'_>, io: &mut IoState) -> rquic
     Ok(())
 }
 
+/// Charges `work` bytes of native work; when that takes the invocation past its CPU deadline,
+/// throws what QuickJS's interrupt throws (uncatchably) instead of starting work a hostile
+/// Worker could make last minutes (PBKDF2 with 2³¹ rounds): the turn then ends as exceeded CPU,
+/// as production's would.
+pub(crate) fn charge_or_stop(ctx: &Ctx<'_>, meter: &CpuMeter, work: usize) -> rquickjs::Result<()> {
+    meter.charge_host(work);
+    if !meter.past_deadline() {
+        return Ok(());
+    }
+    let error = Exception::from_message(ctx.clone(), "interrupted")?;
+    // SAFETY: the context and the error object are live for the call.
+    unsafe { qjs::JS_SetUncatchableError(ctx.as_raw().as_ptr(), error.as_raw()) };
+    Err(ctx.throw(error.into_value()))
+}
+
 pub(crate) fn require_request(ctx: &Ctx<'_>, io: &Io) -> rquickjs::Result<()> {
     if !io.borrow().in_request() {
         return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{self as crypto, CryptoError, Exported, Generated, KeyData, KeyInfo, Params};
 use crate::digest::DigestAlgorithm;
 use crate::engine::catalog::OpSet;
-use crate::engine::ops::copy_bytes;
+use crate::engine::ops::{charge_or_stop, copy_bytes};
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
@@ -115,12 +115,19 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               -> rquickjs::Result<Value<'js>> {
             let bytes = |t: Option<TypedArray<'js, u8>>| t.map(|t| copy_bytes(&t));
             let (a, b, c) = (bytes(a), bytes(b), bytes(c));
-            let work = a.as_ref().map_or(0, Vec::len) + b.as_ref().map_or(0, Vec::len);
+            let parsed: Args = serde_json::from_str(&args).unwrap_or_default();
+            let mut work = a.as_ref().map_or(0, Vec::len) + b.as_ref().map_or(0, Vec::len);
+            if method == "deriveBits" && parsed.params.name == "PBKDF2" {
+                // Each round hashes twice over a block or two, for each block of output.
+                let blocks = parsed.length.unwrap_or(256).div_ceil(256).max(1) as usize;
+                let rounds = parsed.params.iterations.unwrap_or(0) as usize;
+                work = work.saturating_add(rounds.saturating_mul(256).saturating_mul(blocks));
+            }
             let io = io.clone();
-            io.borrow().meter.charge_host(work);
+            let meter = io.borrow().meter.clone();
+            charge_or_stop(&ctx, &meter, work)?;
             let host = io.borrow().host.clone();
             let mut rng = |buf: &mut [u8]| host.fill_random(buf);
-            let parsed: Args = serde_json::from_str(&args).unwrap_or_default();
             let out = rquickjs::Array::new(ctx.clone())?;
             match run(&method, parsed, a, b, c, &mut rng) {
                 Ok((meta, first, second)) => {

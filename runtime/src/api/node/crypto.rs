@@ -12,9 +12,7 @@ use sha2::digest::core_api::BlockSizeUser;
 
 use crate::api::crypto::gcm::{counter0, gcm};
 use crate::engine::catalog::OpSet;
-use crate::engine::ops::copy_bytes;
-
-use super::ops::charge_or_stop;
+use crate::engine::ops::{charge_or_stop, copy_bytes};
 
 /// The hashes node:crypto accepts, by Node's lower-case names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

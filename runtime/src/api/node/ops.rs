@@ -6,23 +6,7 @@ use base64::Engine as _;
 use rquickjs::{Ctx, Promise, TypedArray, Value, qjs};
 
 use crate::engine::catalog::OpSet;
-use crate::engine::cpu::CpuMeter;
 use crate::engine::ops::copy_bytes;
-
-/// Charges `work` bytes of native work; when that takes the invocation past its CPU deadline,
-/// throws what QuickJS's interrupt throws (uncatchably) instead of starting work a hostile
-/// Worker could make last minutes (`pbkdf2` with 2³¹ rounds): the turn then ends as exceeded
-/// CPU, as production's would.
-pub(super) fn charge_or_stop(ctx: &Ctx<'_>, meter: &CpuMeter, work: usize) -> rquickjs::Result<()> {
-    meter.charge_host(work);
-    if !meter.past_deadline() {
-        return Ok(());
-    }
-    let error = rquickjs::Exception::from_message(ctx.clone(), "interrupted")?;
-    // SAFETY: the context and the error object are live for the call.
-    unsafe { qjs::JS_SetUncatchableError(ctx.as_raw().as_ptr(), error.as_raw()) };
-    Err(ctx.throw(error.into_value()))
-}
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let m = ops.meter.clone();

@@ -11,9 +11,7 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 use rquickjs::{Ctx, TypedArray};
 
 use crate::engine::catalog::OpSet;
-use crate::engine::ops::copy_bytes;
-
-use super::ops::charge_or_stop;
+use crate::engine::ops::{charge_or_stop, copy_bytes};
 
 /// Node's zlib modes (its `DEFLATE` … `BROTLI_ENCODE` constants).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
