@@ -89,6 +89,11 @@ fn node_crypto_hashes_derives_and_ciphers_as_workerd_does() {
 }
 
 #[test]
+fn node_crypto_cipher_info_key_object_from_and_node_constants_as_workerd_does() {
+    answers_as_workerd_does("node-crypto-info");
+}
+
+#[test]
 fn node_streams_buffer_flow_pipe_and_finish_as_workerd_does() {
     answers_as_workerd_does("node-stream");
 }

@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 44] = [
+static UNITS: [Unit; 45] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -271,6 +271,7 @@ static UNITS: [Unit; 44] = [
     unit!("node_os", [], ["node/os"], []),
     unit!("node_module", [], ["node/module"], []),
     unit!("node_console", [], ["node/console"], []),
+    unit!("node_constants", [], ["node/constants"], []),
     unit!("node_stream_consumers", [], ["node/stream_consumers"], []),
     unit!(
         "node_diagnostics_channel",

@@ -143,11 +143,15 @@ function exportKeySync(format, key) {
   if (!key.extractable) throw domError("InvalidAccessError", `Attempt to export non-extractable ${key.algorithm.name} key.`);
   const [, meta, bytes] = subtleOp("export", { keyParams: keyParams(key), keyInfo: { type: key.type, namedCurve: key.algorithm.namedCurve }, format: String(format) }, CryptoKey._material(key));
   if (bytes !== undefined) return buffer(bytes);
-  const jwk = JSON.parse(meta);
-  jwk.key_ops = key.usages;
-  if (key.algorithm.modulusLength) jwk.alg = { "RSASSA-PKCS1-v1_5": "RS", "RSA-PSS": "PS", "RSA-OAEP": "RSA-OAEP" }[key.algorithm.name] + (key.algorithm.name === "RSA-OAEP" ? (key.algorithm.hash.name === "SHA-1" ? "" : `-${key.algorithm.hash.name.slice(4)}`) : key.algorithm.hash.name.slice(4));
+  const parsed = JSON.parse(meta);
+  parsed.key_ops = key.usages;
+  if (key.algorithm.modulusLength) parsed.alg = { "RSASSA-PKCS1-v1_5": "RS", "RSA-PSS": "PS", "RSA-OAEP": "RSA-OAEP" }[key.algorithm.name] + (key.algorithm.name === "RSA-OAEP" ? (key.algorithm.hash.name === "SHA-1" ? "" : `-${key.algorithm.hash.name.slice(4)}`) : key.algorithm.hash.name.slice(4));
+  // workerd's JsonWebKey dictionary: every member, in this order, undefined where absent.
+  const jwk = {};
+  for (const member of JWK_MEMBERS) jwk[member] = parsed[member];
   return jwk;
 }
+const JWK_MEMBERS = ["kty", "use", "key_ops", "alg", "ext", "crv", "x", "y", "d", "n", "e", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 /// The bit length deriveKey asks deriveBits for (workerd's getKeyLength).
 function derivedKeyLength(params) {
@@ -297,4 +301,4 @@ class SubtleCrypto {
 }
 define(G, "SubtleCrypto", SubtleCrypto);
 
-return { SubtleCrypto };
+return { SubtleCrypto, CryptoKey, exportKeySync };

@@ -207,9 +207,28 @@ function timingSafeEqual(a, b) {
 
 // ---------- ciphers: AES in CBC, ECB, CTR and GCM, update by update ----------
 const CIPHERS = {};
+/// OpenSSL's name and NID for each, as getCipherInfo reports them.
+const CIPHER_IDS = {
+  "aes-128-cbc": ["AES-128-CBC", 419], "aes-192-cbc": ["AES-192-CBC", 423], "aes-256-cbc": ["AES-256-CBC", 427],
+  "aes-128-ecb": ["AES-128-ECB", 418], "aes-192-ecb": ["AES-192-ECB", 422], "aes-256-ecb": ["AES-256-ECB", 426],
+  "aes-128-ctr": ["AES-128-CTR", 904], "aes-192-ctr": ["AES-192-CTR", 905], "aes-256-ctr": ["AES-256-CTR", 906],
+  "aes-128-gcm": ["id-aes128-GCM", 895], "aes-192-gcm": ["id-aes192-GCM", 898], "aes-256-gcm": ["id-aes256-GCM", 901],
+};
 for (const bits of [128, 192, 256]) {
   for (const mode of ["cbc", "ecb", "ctr", "gcm"]) CIPHERS[`aes-${bits}-${mode}`] = { keyLength: bits / 8, mode };
-  CIPHERS[`aes${bits}`] = { keyLength: bits / 8, mode: "cbc" };
+}
+function getCipherInfo(nameOrNid, options) {
+  if (typeof nameOrNid !== "string" && typeof nameOrNid !== "number") throw ERR_INVALID_ARG_TYPE("nameOrId", ["string", "number"], nameOrNid);
+  const entry = Object.entries(CIPHER_IDS).find(([name, [, nid]]) =>
+    typeof nameOrNid === "number" ? nid === nameOrNid : name === String(nameOrNid).toLowerCase());
+  if (entry === undefined) return undefined;
+  const [name, [openSslName, nid]] = entry;
+  const { keyLength, mode } = CIPHERS[name];
+  if (options?.keyLength !== undefined && options.keyLength !== keyLength) return undefined;
+  // GCM takes any IV length, and reports the one asked about.
+  const iv = mode === "gcm" && options?.ivLength !== undefined ? options.ivLength : ivLength(mode);
+  if (options?.ivLength !== undefined && options.ivLength !== iv) return undefined;
+  return { name: openSslName, nid, blockSize: mode === "cbc" || mode === "ecb" ? 16 : 1, ivLength: iv, keyLength, mode };
 }
 const ivLength = (mode) => (mode === "ecb" ? 0 : mode === "gcm" ? 12 : 16);
 
@@ -394,6 +413,15 @@ const createDecipheriv = (cipher, key, iv, options) => new Decipheriv(cipher, ke
 
 // ---------- keys ----------
 const KEY = Symbol("key material");
+/// The CryptoKey a KeyObject was made from by KeyObject.from.
+const CRYPTO_KEY = Symbol("CryptoKey");
+/// What export() gives for a KeyObject made from a CryptoKey, or undefined for any other.
+function exportFromCryptoKey(object, options) {
+  const key = object[CRYPTO_KEY];
+  if (key === undefined) return undefined;
+  if (!key.extractable) throw new TypeError("Unable to export non-extractable key");
+  return options?.format === "jwk" ? core.unit("subtle").exportKeySync("jwk", key) : undefined;
+}
 class KeyObject {
   #type;
   constructor(type, material) {
@@ -402,9 +430,15 @@ class KeyObject {
     Object.defineProperty(this, KEY, { value: material });
   }
   get type() { return this.#type; }
+  /// The KeyObject holding a CryptoKey's key. It stays bound to the CryptoKey: workerd exports
+  /// it as the CryptoKey exports (and not at all when that is not extractable).
   static from(key) {
     if (!(key instanceof core.G.CryptoKey)) throw ERR_INVALID_ARG_TYPE("key", "CryptoKey", key);
-    throw new Error("edgesim does not implement KeyObject.from() yet");
+    const material = core.unit("subtle").CryptoKey._material(key);
+    const object = key.type === "secret" ? new SecretKeyObject(Buffer.from(material))
+      : key.type === "private" ? privateFromPkcs8(material) : publicFromSpki(material);
+    Object.defineProperty(object, CRYPTO_KEY, { value: key });
+    return object;
   }
   equals(other) {
     if (!(other instanceof KeyObject)) throw ERR_INVALID_ARG_TYPE("otherKeyObject", "KeyObject", other);
@@ -415,9 +449,12 @@ const ERR_INVALID_ARG_VALUE_type = (type) => codes.ERR_INVALID_ARG_VALUE("type",
 const timingSafeEqualish = (a, b) => a.length === b.length && timingSafeEqual(a, b);
 class SecretKeyObject extends KeyObject {
   constructor(material) { super("secret", material); }
-  get symmetricKeySize() { return this[KEY].length; }
+  // workerd counts a CryptoKey's size in bits and any other secret key's in bytes.
+  get symmetricKeySize() { return this[KEY].length * (this[CRYPTO_KEY] === undefined ? 1 : 8); }
   export(options) {
     if (options !== undefined) validate.object(options, "options");
+    const exported = exportFromCryptoKey(this, options);
+    if (exported !== undefined) return exported;
     if (options?.format === "jwk") return { kty: "oct", ext: true, k: Buffer.from(this[KEY]).toString("base64url") };
     return Buffer.from(this[KEY]);
   }

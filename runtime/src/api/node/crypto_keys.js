@@ -34,6 +34,8 @@ class AsymmetricKeyObject extends KeyObject {
   export(options = {}) {
     core.unit("node_internal").validate.object(options, "options");
     const { format = "pem", type } = options;
+    const exported = exportFromCryptoKey(this, options);
+    if (exported !== undefined) return exported;
     const der = this[KEY];
     const keyType = this.asymmetricKeyType;
     if (format === "jwk") {
@@ -87,6 +89,8 @@ function publicFromSpki(der) {
   return new PublicKeyObject(der, described);
 }
 function publicOf(privateKey) {
+  // workerd cannot derive from a key that came from a CryptoKey, extractable or not.
+  if (privateKey[CRYPTO_KEY] !== undefined) throw new Error("Failed to derive public key from private key");
   const described = ops.nodeKeyDescribe(privateKey[KEY], true);
   const spki = described[4];
   return publicFromSpki(spki);

@@ -10,7 +10,7 @@ const notYet = (name) => {
 const NOT_YET = ["Certificate", "DiffieHellman", "DiffieHellmanGroup", "ECDH",
   "X509Certificate", "checkPrime", "checkPrimeSync", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH",
   "diffieHellman", "generateKey",
-  "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getDiffieHellman",
+  "generateKeySync", "generatePrime", "generatePrimeSync", "getDiffieHellman",
   "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt"];
 
 const CURVES = ["Oakley-EC2N-3", "Oakley-EC2N-4", "SM2", "brainpoolP160r1", "prime256v1", "secp224r1", "secp384r1", "secp521r1"];
@@ -30,6 +30,7 @@ const crypto = {
   fips: false, getFips: () => 0, setFips: () => { throw new Error("crypto.setFips is not implemented"); },
   setEngine: () => { throw new Error("crypto.setEngine is not implemented"); },
   secureHeapUsed: () => ({ total: 0, min: 0, used: 0, utilization: 0 }),
+  getCipherInfo,
   getCiphers: () => Object.keys(CIPHERS).sort(), getHashes: () => HASHES.slice(), getCurves: () => CURVES.slice(),
   getRandomValues: (view) => core.G.crypto.getRandomValues(view),
   hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, scrypt, scryptSync,

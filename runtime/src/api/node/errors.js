@@ -156,6 +156,7 @@ const MODULES = {
   async_hooks: ["node_async_hooks"],
   buffer: ["node_buffer"],
   console: ["node_console"],
+  constants: ["node_constants"],
   crypto: ["node_crypto"],
   diagnostics_channel: ["node_diagnostics_channel"],
   events: ["node_events"],
