@@ -269,6 +269,20 @@ impl Project {
         Project(dir)
     }
 
+    /// The project's directory.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// What the project's Worker answers to `GET /` (as JSON), or why it did not start.
+    pub fn answer(&self) -> Result<serde_json::Value, String> {
+        let worker = self.worker(None)?;
+        let x = Run::default()
+            .fetch(&worker, get("https://example.com/"))
+            .map_err(|e| e.to_string())?;
+        Ok(body_json(&x.response))
+    }
+
     /// The Worker the project's wrangler config describes, in `environment` (`--env`).
     pub fn worker(&self, environment: Option<&str>) -> Result<WorkerDefinition, String> {
         WorkerDefinition::load_env(&self.0, environment).map_err(|e| e.to_string())

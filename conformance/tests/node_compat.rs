@@ -2,17 +2,8 @@
 //! those): how a Worker's flags and date decide what loads, how `require` of a built-in runs in
 //! an npm package, AsyncLocalStorage across a request's life, and process.exit.
 
-use edgesim_conformance::{Project, Run, body_json, body_text, get, js};
+use edgesim_conformance::{Project, Run, body_text, get, js};
 use edgesim_runtime::Outcome;
-
-/// What the project's Worker answers to `GET /`, or why it did not start.
-fn answer(p: &Project) -> Result<serde_json::Value, String> {
-    let worker = p.worker(None)?;
-    let x = Run::default()
-        .fetch(&worker, get("https://example.com/"))
-        .map_err(|e| e.to_string())?;
-    Ok(body_json(&x.response))
-}
 
 const PROBE: &str =
     "export default { fetch() { return Response.json([typeof Buffer, typeof process]); } };";
@@ -30,7 +21,7 @@ fn nodejs_compat_is_on_by_default_from_2026_08_04_as_in_workerd() {
                 ("index.js", PROBE),
             ],
         );
-        assert_eq!(answer(&p).unwrap()[0], expected, "{date}");
+        assert_eq!(p.answer().unwrap()[0], expected, "{date}");
     }
     // From that date nodejs_compat_v2 is on by date too, and implies nodejs_compat: turning the
     // behaviour off takes both flags off.
@@ -51,7 +42,7 @@ fn nodejs_compat_is_on_by_default_from_2026_08_04_as_in_workerd() {
                 ("index.js", PROBE),
             ],
         );
-        assert_eq!(answer(&p).unwrap()[0], expected, "{flags}");
+        assert_eq!(p.answer().unwrap()[0], expected, "{flags}");
     }
 }
 
@@ -72,7 +63,7 @@ fn a_node_module_edgesim_does_not_provide_yet_stops_the_worker_and_says_so() {
         ],
     );
     assert_eq!(
-        answer(&p).unwrap_err(),
+        p.answer().unwrap_err(),
         "index.js:1:16: edgesim does not provide \"node:fs\" yet (workerd does, with nodejs_compat)"
     );
 }
@@ -93,7 +84,7 @@ fn without_the_flag_a_node_import_fails_the_load_and_names_the_flag() {
         ],
     );
     assert_eq!(
-        answer(&p).unwrap_err(),
+        p.answer().unwrap_err(),
         "index.js:1:24: No such module \"node:buffer\": Node.js built-ins need the \"nodejs_compat\" \
          compatibility flag"
     );
@@ -129,7 +120,7 @@ fn a_commonjs_package_requiring_builtins_gets_their_default_exports() {
         ],
     );
     assert_eq!(
-        answer(&p).unwrap(),
+        p.answer().unwrap(),
         serde_json::json!([2, "7469636b", true])
     );
 }
@@ -216,7 +207,7 @@ fn process_env_holds_text_bindings_unless_the_flag_says_not_to() {
                 ),
             ],
         );
-        assert_eq!(answer(&p).unwrap(), expected, "{flags}");
+        assert_eq!(p.answer().unwrap(), expected, "{flags}");
     }
 }
 

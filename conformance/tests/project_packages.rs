@@ -2,28 +2,10 @@
 //! from `node_modules` under wrangler's `exports` conditions, CommonJS files with esbuild's
 //! interop, and errors that say which import chain led to a package that cannot load.
 
-use edgesim_conformance::{Project, Run, body_json, get};
+use edgesim_conformance::Project;
 use serde_json::json;
 
 const WRANGLER: &str = "name = 'app'\nmain = 'src/index.js'\n";
-
-/// What the project's Worker answers to `GET /`.
-fn answer(p: &Project) -> serde_json::Value {
-    let worker = p.worker(None).unwrap();
-    let x = Run::default()
-        .fetch(&worker, get("https://example.com/"))
-        .unwrap();
-    body_json(&x.response)
-}
-
-/// Why the project's Worker does not start.
-fn load_error(p: &Project) -> String {
-    let worker = p.worker(None).unwrap();
-    match Run::default().fetch(&worker, get("https://example.com/")) {
-        Ok(x) => panic!("the Worker started and answered {}", x.response.status),
-        Err(e) => e.to_string(),
-    }
-}
 
 #[test]
 fn package_exports_pick_the_workerd_condition_before_node_and_default() {
@@ -61,7 +43,10 @@ fn package_exports_pick_the_workerd_condition_before_node_and_default() {
             ),
         ],
     );
-    assert_eq!(answer(&p), json!({"runtime": "workerd", "sub": "browser"}));
+    assert_eq!(
+        p.answer().unwrap(),
+        json!({"runtime": "workerd", "sub": "browser"})
+    );
 }
 
 #[test]
@@ -85,7 +70,7 @@ fn a_package_without_exports_loads_its_module_field_before_main() {
             ),
         ],
     );
-    assert_eq!(answer(&p), json!("module"));
+    assert_eq!(p.answer().unwrap(), json!("module"));
 }
 
 #[test]
@@ -118,7 +103,7 @@ fn commonjs_exports_reach_es_importers_as_default_and_named_imports() {
         ],
     );
     assert_eq!(
-        answer(&p),
+        p.answer().unwrap(),
         json!({"add": 5, "name": "cjs", "same": true, "fn": "unbound", "ts": "default export",
                "tsNamed": "object"})
     );
@@ -151,7 +136,7 @@ fn commonjs_runs_once_on_first_require_and_cycles_see_partial_exports() {
         ],
     );
     assert_eq!(
-        answer(&p),
+        p.answer().unwrap(),
         json!({"order": ["a-start", "b", "a-end"], "fromB": "early"})
     );
 }
@@ -178,7 +163,7 @@ fn commonjs_requiring_an_es_module_gets_its_namespace_marked_es_module() {
         ],
     );
     assert_eq!(
-        answer(&p),
+        p.answer().unwrap(),
         json!({"esModule": true, "value": 1, "def": "d"})
     );
 }
@@ -200,7 +185,7 @@ fn a_require_that_cannot_resolve_fails_the_load_unless_guarded_by_try() {
         ],
     );
     assert_eq!(
-        answer(&guarded),
+        guarded.answer().unwrap(),
         json!("Dynamic require of \"not-installed\" is not supported")
     );
 
@@ -220,7 +205,7 @@ fn a_require_that_cannot_resolve_fails_the_load_unless_guarded_by_try() {
         ],
     );
     assert_eq!(
-        load_error(&unguarded),
+        unguarded.answer().unwrap_err(),
         "node_modules/mid/lib.js:2:19: Could not resolve \"not-installed\": no package \
          \"not-installed\" in node_modules (is it installed? run npm install) (import chain: \
          node_modules/mid/lib.js <- node_modules/mid/index.js <- src/index.js)"
@@ -240,7 +225,7 @@ fn a_missing_package_names_the_import_and_says_to_install_it() {
         ],
     );
     assert_eq!(
-        load_error(&p),
+        p.answer().unwrap_err(),
         "src/index.js:1:22: Could not resolve \"@scope/hono/tiny\": no package \"@scope/hono\" in \
          node_modules (is it installed? run npm install)"
     );
@@ -265,5 +250,5 @@ fn typescript_imports_written_with_js_extensions_and_tsconfig_paths_resolve() {
             ("src/lib/b.ts", "export const b: string = 'b';"),
         ],
     );
-    assert_eq!(answer(&p), json!(["a", "b"]));
+    assert_eq!(p.answer().unwrap(), json!(["a", "b"]));
 }

@@ -33,6 +33,9 @@ pub struct WranglerConfig {
     pub migrations: Vec<MigrationConfig>,
     pub queues: Option<QueuesConfig>,
     pub triggers: Option<TriggersConfig>,
+    /// `[[rules]]`: which imports load as text, bytes or WebAssembly (engine/modules/rules.rs).
+    #[serde(default)]
+    pub rules: Vec<crate::engine::modules::ModuleRule>,
     /// `[env.NAME]`: named environments, one selected with `--env` ([`WranglerConfig::for_env`]).
     #[serde(default)]
     pub env: BTreeMap<String, WranglerConfig>,
@@ -433,6 +436,9 @@ impl WranglerConfig {
         if env.migrations.is_empty() {
             out.migrations = self.migrations.clone();
         }
+        if env.rules.is_empty() {
+            out.rules = self.rules.clone();
+        }
         out.validate(file)?;
         Ok(out)
     }
@@ -493,6 +499,7 @@ impl WranglerConfig {
             })
             .collect();
 
+        out.extend(crate::engine::modules::ModuleRules::new(&self.rules).warnings);
         out.extend(
             self.compatibility_flags
                 .iter()
@@ -606,12 +613,12 @@ main = "src/other.ts"
     fn keys_that_change_what_runs_are_not_called_deploy_time() {
         let c = WranglerConfig::parse(
             "wrangler.toml",
-            "main = \"w.js\"\n\"$schema\" = \"x\"\n[[rules]]\ntype = \"Text\"\nglobs = [\"**/*.txt\"]\n",
+            "main = \"w.js\"\n\"$schema\" = \"x\"\n[assets]\ndirectory = \"public\"\n[[rules]]\ntype = \"Text\"\nglobs = [\"**/*.md\"]\nfallthrough = true\n",
         )
         .unwrap();
         assert_eq!(
             c.warnings(),
-            vec!["\"rules\" changes what runs, but edgesim does not model it yet (ignored)"]
+            vec!["\"assets\" changes what runs, but edgesim does not model it yet (ignored)"]
         );
     }
 
@@ -628,6 +635,18 @@ main = "src/other.ts"
                 "compatibility flag \"python_workers\" is not implemented by edgesim yet (ignored): the Worker runs as if it were not set"
             ]
         );
+    }
+
+    #[test]
+    fn a_module_rule_of_an_unknown_type_names_its_line() {
+        let err = WranglerConfig::parse(
+            "wrangler.toml",
+            "main = \"w.js\"\n[[rules]]\ntype = \"Markdown\"\nglobs = [\"**/*.md\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("wrangler.toml:3:"), "{err}");
+        assert!(err.contains("unknown variant `Markdown`"), "{err}");
     }
 
     #[test]

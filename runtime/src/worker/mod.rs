@@ -10,7 +10,7 @@ pub use config::{ConfigError, WranglerConfig};
 
 use crate::bindings::Binding;
 use crate::engine::isolate::IsolateConfig;
-use crate::engine::modules::{Bundle, NodeImports};
+use crate::engine::modules::{Bundle, ModuleOptions, ModuleRules, NodeImports};
 use crate::limits::{Limits, Plan};
 
 /// The config file names wrangler looks for, in its order of preference.
@@ -172,7 +172,7 @@ impl WorkerDefinition {
         let name = config.name.clone().unwrap_or_else(|| "worker".to_string());
         Ok(WorkerDefinition {
             name,
-            bundle: Bundle::from_dir(&root, &main, node_imports(&config)),
+            bundle: Bundle::from_dir(&root, &main, module_options(&config)),
             config,
             secrets: dev_vars::load(&root, env)?.vars,
             root,
@@ -204,7 +204,7 @@ impl WorkerDefinition {
             .unwrap_or(file_name.clone());
         Ok(WorkerDefinition {
             name,
-            bundle: Bundle::from_dir(&root, &file_name, node_imports(&config)),
+            bundle: Bundle::from_dir(&root, &file_name, module_options(&config)),
             config,
             secrets: dev_vars::load(&root, None)?.vars,
             root,
@@ -215,7 +215,7 @@ impl WorkerDefinition {
     pub fn from_sources(config: WranglerConfig, main: &str, modules: &[(&str, &str)]) -> Self {
         WorkerDefinition {
             name: config.name.clone().unwrap_or_else(|| "worker".to_string()),
-            bundle: Bundle::from_sources(main, modules, node_imports(&config)),
+            bundle: Bundle::from_sources(main, modules, module_options(&config)),
             config,
             root: PathBuf::new(),
             secrets: Default::default(),
@@ -330,13 +330,17 @@ impl WorkerDefinition {
 
 /// What `config`'s compatibility flags make of `node:*` imports (workerd's nodeJsCompat,
 /// nodeJsCompatV2, nodeJsAls).
-fn node_imports(config: &WranglerConfig) -> NodeImports {
+/// How `config` shapes the module graph: its `node:*` imports and its module rules.
+fn module_options(config: &WranglerConfig) -> ModuleOptions {
     let v2 = config.flag_enabled(config::NODEJS_COMPAT_V2);
-    NodeImports {
-        modules: crate::api::CATALOG.node_modules,
-        not_yet: crate::api::node::NOT_YET,
-        compat: v2 || config.flag_enabled(config::NODEJS_COMPAT),
-        bare: v2,
-        als: config.flag_enabled(config::NODEJS_ALS),
+    ModuleOptions {
+        node: NodeImports {
+            modules: crate::api::CATALOG.node_modules,
+            not_yet: crate::api::node::NOT_YET,
+            compat: v2 || config.flag_enabled(config::NODEJS_COMPAT),
+            bare: v2,
+            als: config.flag_enabled(config::NODEJS_ALS),
+        },
+        rules: ModuleRules::new(&config.rules),
     }
 }

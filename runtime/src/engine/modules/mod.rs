@@ -9,8 +9,10 @@
 mod commonjs;
 mod node;
 mod resolve;
+mod rules;
 
 pub use node::NodeImports;
+pub use rules::{ModuleRule, ModuleRules, ModuleType, ValueModule};
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,6 +44,24 @@ pub enum ModuleError {
     File { file: String, message: String },
 }
 
+/// How a Worker's config shapes its module graph.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleOptions {
+    /// Which `node:*` modules its compatibility flags let it import.
+    pub node: NodeImports,
+    /// Which imports load as text, bytes or WebAssembly.
+    pub rules: ModuleRules,
+}
+
+impl From<NodeImports> for ModuleOptions {
+    fn from(node: NodeImports) -> Self {
+        ModuleOptions {
+            node,
+            ..Default::default()
+        }
+    }
+}
+
 /// The sources of one Worker, shared by every isolate that runs it.
 #[derive(Debug, Default)]
 pub struct Bundle {
@@ -55,30 +75,45 @@ pub struct Bundle {
     shapes: RefCell<BTreeMap<String, Rc<Shape>>>,
     /// Module name -> the module that first imported it, for the import chain of an error.
     importers: RefCell<BTreeMap<String, String>>,
+    /// Module name -> what a module rule loads it as, for modules that are not JavaScript.
+    types: RefCell<BTreeMap<String, ValueModule>>,
     resolver: PackageResolver,
     /// Which `node:*` modules the Worker's compatibility flags let it import.
     node: NodeImports,
+    rules: ModuleRules,
 }
 
 impl Bundle {
     /// A bundle rooted at `root` whose entry point is `main` (relative to `root`).
-    pub fn from_dir(root: impl Into<PathBuf>, main: &str, node: NodeImports) -> Rc<Self> {
+    pub fn from_dir(
+        root: impl Into<PathBuf>,
+        main: &str,
+        options: impl Into<ModuleOptions>,
+    ) -> Rc<Self> {
         let root: PathBuf = root.into();
         // The resolver answers with real paths; names are relative to the real root.
         let root = std::fs::canonicalize(&root).unwrap_or(root);
+        let ModuleOptions { node, rules } = options.into();
         Rc::new(Bundle {
             root,
             main: normalize(Path::new(main)),
             node,
+            rules,
             ..Default::default()
         })
     }
 
     /// A bundle held entirely in memory: `modules` maps names to sources; `main` is one of them.
-    pub fn from_sources(main: &str, modules: &[(&str, &str)], node: NodeImports) -> Rc<Self> {
+    pub fn from_sources(
+        main: &str,
+        modules: &[(&str, &str)],
+        options: impl Into<ModuleOptions>,
+    ) -> Rc<Self> {
+        let ModuleOptions { node, rules } = options.into();
         let bundle = Bundle {
             main: normalize(Path::new(main)),
             node,
+            rules,
             ..Default::default()
         };
         for (name, text) in modules {
@@ -116,6 +151,49 @@ impl Bundle {
         Ok(Some(text))
     }
 
+    /// The bytes of file `name`, for modules loaded as data.
+    fn bytes(&self, name: &str) -> Result<Vec<u8>, ModuleError> {
+        if let Some(text) = self.originals.borrow().get(name) {
+            return Ok(text.as_bytes().to_vec());
+        }
+        std::fs::read(self.root.join(name)).map_err(|e| ModuleError::File {
+            file: name.to_string(),
+            message: format!("cannot read: {e}"),
+        })
+    }
+
+    /// JavaScript for a module that a rule loads as `kind` rather than as JavaScript.
+    fn value_module(&self, name: &str, kind: ValueModule) -> Result<Rc<str>, ModuleError> {
+        let cannot = |what: &str| {
+            ModuleError::At(Located {
+                file: name.to_string(),
+                line: 1,
+                column: 1,
+                message: format!("edgesim cannot load {what} yet{}", self.import_chain(name)),
+            })
+        };
+        let bytes = self.bytes(name)?;
+        let source = match kind {
+            ValueModule::Text => {
+                let text = String::from_utf8_lossy(&bytes);
+                format!("export default {};", serde_json::Value::from(text.as_ref()))
+            }
+            ValueModule::Data => format!(
+                "const b = atob(\"{}\"), a = new Uint8Array(b.length);\n\
+                 for (let i = 0; i < b.length; i++) a[i] = b.charCodeAt(i);\n\
+                 export default a.buffer;",
+                base64_encode(&bytes)
+            ),
+            ValueModule::CompiledWasm => return Err(cannot("WebAssembly modules (.wasm)")),
+            ValueModule::Python => return Err(cannot("Python modules")),
+        };
+        let source: Rc<str> = Rc::from(source);
+        self.sources
+            .borrow_mut()
+            .insert(name.to_string(), source.clone());
+        Ok(source)
+    }
+
     fn exists(&self, name: &str) -> bool {
         matches!(self.original(name), Ok(Some(_)))
     }
@@ -129,15 +207,16 @@ impl Bundle {
             return Ok(Rc::from(source));
         }
         let file = name.strip_suffix(DEFINITION_SUFFIX).unwrap_or(name);
+        let ruled = self.types.borrow().get(file).copied();
+        if let Some(kind) = ruled {
+            return self.value_module(file, kind);
+        }
         if let Some(unsupported) = unsupported_kind(file) {
             return Err(ModuleError::At(Located {
                 file: file.to_string(),
                 line: 1,
                 column: 1,
-                message: format!(
-                    "edgesim cannot load {unsupported} yet{}",
-                    self.import_chain(file)
-                ),
+                message: format!("{unsupported}{}", self.import_chain(file)),
             }));
         }
         let original = self.original(file)?.ok_or_else(|| ModuleError::File {
@@ -187,6 +266,9 @@ impl Bundle {
         }
         let name = self.resolve_as(ImportKind::Import, base, specifier)?;
         self.note_importer(&name, base);
+        if let Some(kind) = self.rules.value_module(specifier) {
+            self.types.borrow_mut().insert(name.clone(), kind);
+        }
         Ok(name)
     }
 
@@ -365,16 +447,23 @@ impl Bundle {
     }
 }
 
-/// What kind of module `name` is when edgesim cannot run it: JSX, or a file wrangler's module
-/// rules would load as text, bytes or WebAssembly.
-fn unsupported_kind(name: &str) -> Option<&'static str> {
+/// Why module `name`, which no module rule claimed, cannot run: JSX, or a file that is not
+/// JavaScript (esbuild's words, as wrangler's bundling step reports them).
+fn unsupported_kind(name: &str) -> Option<String> {
     let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
     match extension {
         "" | "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "json" => None,
-        "jsx" | "tsx" => Some("JSX (.jsx/.tsx modules)"),
-        "wasm" => Some("WebAssembly modules (.wasm)"),
-        _ => Some("non-JavaScript modules (wrangler's Text/Data module rules)"),
+        "jsx" | "tsx" => Some("edgesim cannot load JSX (.jsx/.tsx modules) yet".to_string()),
+        _ => Some(format!(
+            "No loader is configured for \".{extension}\" files: {name} (add a [[rules]] entry for it)"
+        )),
     }
+}
+
+/// Standard base64 of `bytes`, for data embedded in a module's source.
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// How deeply brackets nest in `source` (strings, comments and escaped characters skipped; a
