@@ -39,6 +39,17 @@ fn do_sql_exec_returns_a_cursor_of_row_objects() {
 }
 
 #[test]
+fn do_sql_exec_runs_each_statement_before_the_next_and_binds_the_last() {
+    let v = sql(
+        "const c = sql.exec(`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+           INSERT INTO notes (body) VALUES ('semi;colon'); -- a comment; with a semicolon
+           SELECT body FROM notes WHERE id = ?`, 1);
+         return [c.toArray(), c.rowsWritten];",
+    );
+    assert_eq!(v, json!([[{"body": "semi;colon"}], 1]));
+}
+
+#[test]
 fn do_sql_cursor_reads_each_row_once_by_next_raw_or_iteration() {
     let v = sql(&format!(
         "{ITEMS}

@@ -238,19 +238,25 @@ impl SqlDatabase {
         result
     }
 
+    /// True when `piece` holds no statement (only whitespace, comments or a lone `;`). A piece
+    /// that fails to prepare holds one: it may name a table an earlier statement creates.
+    fn is_blank(&self, piece: &str) -> bool {
+        matches!(Batch::new(&self.conn, piece).next(), Ok(None))
+    }
+
+    /// Runs each statement of `query` before preparing the next, so a statement may use what
+    /// an earlier one created (`CREATE TABLE t ...; INSERT INTO t ...`); `bindings` go to the
+    /// last.
     fn exec_all(&self, query: &str, bindings: &[SqlValue]) -> Result<SqlCursor, SqlError> {
-        let mut batch = Batch::new(&self.conn, query);
-        let mut statements = Vec::new();
-        while let Some(stmt) = batch.next().map_err(describe)? {
-            statements.push(stmt);
-        }
-        let count = statements.len();
-        if count == 0 {
-            return Err(SqlError("SQL code did not contain a statement.".into()));
-        }
+        let pieces = split_statements(query);
         let mut cursor = SqlCursor::default();
-        for (i, mut stmt) in statements.into_iter().enumerate() {
-            let last = i + 1 == count;
+        let mut ran = 0;
+        for (i, piece) in pieces.iter().enumerate() {
+            let Some(mut stmt) = Batch::new(&self.conn, piece).next().map_err(describe)? else {
+                continue;
+            };
+            ran += 1;
+            let last = pieces[i + 1..].iter().all(|p| self.is_blank(p));
             let params: &[SqlValue] = if last { bindings } else { &[] };
             if stmt.parameter_count() != params.len() {
                 return Err(SqlError(
@@ -283,6 +289,9 @@ impl SqlDatabase {
                 cursor.rows = rows;
                 cursor.last_row_id = self.conn.last_insert_rowid();
             }
+        }
+        if ran == 0 {
+            return Err(SqlError("SQL code did not contain a statement.".into()));
         }
         Ok(cursor)
     }
@@ -452,9 +461,58 @@ fn code_name(extended: i32) -> &'static str {
         .unwrap_or("SQLITE_ERROR")
 }
 
+/// `sql` cut after each `;` that ends a complete statement — SQLite's own `sqlite3_complete`
+/// decides, so a `;` inside a string, a comment or a trigger body does not cut — with what
+/// follows the last one as a final piece unless it is blank.
+fn split_statements(sql: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (end, _) in sql.match_indices(';') {
+        if is_complete(&sql[start..=end]) {
+            pieces.push(&sql[start..=end]);
+            start = end + 1;
+        }
+    }
+    if !sql[start..].trim().is_empty() {
+        pieces.push(&sql[start..]);
+    }
+    pieces
+}
+
+fn is_complete(sql: &str) -> bool {
+    let Ok(text) = std::ffi::CString::new(sql) else {
+        // A NUL byte: let the prepare that follows report the statement.
+        return true;
+    };
+    // SAFETY: `text` is a valid NUL-terminated string that outlives the call, which only
+    // reads it.
+    unsafe { rusqlite::ffi::sqlite3_complete(text.as_ptr()) != 0 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_statement_sees_what_an_earlier_one_in_the_same_exec_created() {
+        let db = SqlDatabase::open(1, false).unwrap();
+        let cursor = db
+            .exec(
+                "CREATE TABLE t(x); -- a; comment\nINSERT INTO t VALUES ('a;b');\n\
+                 CREATE TRIGGER g AFTER INSERT ON t BEGIN SELECT 1; END;\nSELECT x FROM t WHERE x != ?",
+                &[SqlValue::Text("z".into())],
+            )
+            .unwrap();
+        assert_eq!(cursor.rows, vec![vec![SqlValue::Text("a;b".into())]]);
+        assert_eq!(
+            split_statements("SELECT 1; SELECT ';'; -- end"),
+            vec!["SELECT 1;", " SELECT ';';", " -- end"]
+        );
+        let trailing = db
+            .exec("SELECT ?; -- the end", &[SqlValue::Integer(7)])
+            .unwrap();
+        assert_eq!(trailing.rows, vec![vec![SqlValue::Integer(7)]]);
+    }
 
     #[test]
     fn errors_carry_the_offset_and_the_code_name() {
