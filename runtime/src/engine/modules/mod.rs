@@ -94,6 +94,7 @@ impl Bundle {
         // The resolver answers with real paths; names are relative to the real root.
         let root = std::fs::canonicalize(&root).unwrap_or(root);
         let ModuleOptions { node, rules } = options.into();
+        learn_stack_bounds();
         Rc::new(Bundle {
             root,
             main: normalize(Path::new(main)),
@@ -110,6 +111,7 @@ impl Bundle {
         options: impl Into<ModuleOptions>,
     ) -> Rc<Self> {
         let ModuleOptions { node, rules } = options.into();
+        learn_stack_bounds();
         let bundle = Bundle {
             main: normalize(Path::new(main)),
             node,
@@ -526,6 +528,13 @@ pub(crate) const SWC_NESTING_MAX: usize = 1000;
 pub(crate) fn with_swc_stack<T>(f: impl FnOnce() -> T) -> T {
     const SWC_STACK_BYTES: usize = 64 * 1024 * 1024;
     stacker::grow(SWC_STACK_BYTES, f)
+}
+
+/// Has stacker learn this thread's stack bounds now. It asks pthread_getattr_np on first use,
+/// which the simulator refuses (and reports) as if a thread were being spawned; a Worker's
+/// bundle is made on the thread that then runs its simulation, before the simulation starts.
+fn learn_stack_bounds() {
+    stacker::remaining_stack();
 }
 
 /// 1-based line and column of a byte offset.
