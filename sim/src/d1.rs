@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response, D1Session};
+use edgesim_runtime::storage::d1_migrations::{MigrationError, Migrations};
+use edgesim_runtime::worker::WorkerDefinition;
 
 use crate::platform::{Platform, home_colo};
 use crate::trace::TraceEvent;
@@ -40,6 +42,8 @@ pub struct D1Service {
     homes: RefCell<BTreeMap<String, String>>,
     /// (database, colo) -> the replica there.
     replicas: RefCell<BTreeMap<(String, String), D1Database>>,
+    /// Database -> the migrations it gets when it starts empty.
+    migrations: RefCell<BTreeMap<String, Migrations>>,
     pub replication_lag_ms: Cell<u64>,
 }
 
@@ -49,6 +53,7 @@ impl Default for D1Service {
             primaries: Default::default(),
             homes: Default::default(),
             replicas: Default::default(),
+            migrations: Default::default(),
             replication_lag_ms: Cell::new(REPLICATION_LAG_MS),
         }
     }
@@ -75,6 +80,17 @@ fn region_of(platform: &Platform, colo: &str) -> &'static str {
 }
 
 impl D1Service {
+    /// Notes the migrations of `worker`'s databases, which a database that starts empty gets
+    /// before its first query, as if `wrangler d1 migrations apply --local` had run on a fresh
+    /// local state. (A database kept with `--persist-to` is not registered: it gets them from
+    /// `edgesim d1 migrations apply`, as wrangler's local one does.) [`check_migrations`] has
+    /// reported any that cannot be read or fail.
+    pub fn register(&self, worker: &WorkerDefinition) {
+        for (database, migrations) in worker.d1_migrations().unwrap_or_default() {
+            self.migrations.borrow_mut().insert(database, migrations);
+        }
+    }
+
     /// Runs `request` from an isolate at `from_colo`, at the primary or (in a session, for a
     /// read) at the nearest copy that is new enough.
     pub async fn query(
@@ -154,6 +170,12 @@ impl D1Service {
                 }
             }
             .map_err(|e| starting_failed(e.to_string()))?;
+            let mut db = db;
+            if let Some(migrations) = self.migrations.borrow().get(database) {
+                migrations
+                    .apply(&mut db, &sql_timestamp(platform.now_ms()))
+                    .map_err(|e| starting_failed(e.to_string()))?;
+            }
             primaries.insert(
                 database.to_string(),
                 Primary {
@@ -251,6 +273,26 @@ type Answer = (
     String,
     u64,
 );
+
+/// Applies `worker`'s migrations to scratch databases, so one that fails stops a run before
+/// it starts, naming the migration, rather than failing the Worker's first query.
+pub fn check_migrations(worker: &WorkerDefinition) -> Result<(), MigrationError> {
+    for (_, migrations) in worker.d1_migrations()? {
+        let mut scratch = D1Database::open(0).map_err(|e| MigrationError::Table {
+            table: migrations.table.clone(),
+            message: e.to_string(),
+        })?;
+        migrations.apply(&mut scratch, "1970-01-01 00:00:00")?;
+    }
+    Ok(())
+}
+
+/// `ms` since the Unix epoch as SQLite's `CURRENT_TIMESTAMP` writes a time (UTC).
+pub fn sql_timestamp(ms: u64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms as i64)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
 
 fn database_seed(platform: &Platform, database: &str) -> u64 {
     crate::seed::derive(platform.run_seed, &format!("d1/{database}"))

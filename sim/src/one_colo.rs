@@ -30,6 +30,8 @@ pub enum OneColoError {
     NoResponse,
     #[error(transparent)]
     Persist(#[from] crate::persist::PersistError),
+    #[error("D1 migrations: {0}")]
+    Migration(#[from] edgesim_runtime::storage::d1_migrations::MigrationError),
 }
 
 /// What one simulated request produced.
@@ -161,6 +163,9 @@ pub fn serve(
         persist_to,
     } = options.clone();
     let colo = colo.as_str();
+    if persist_to.is_none() {
+        crate::d1::check_migrations(worker)?;
+    }
     let persist = persist_to
         .as_deref()
         .map(crate::persist::Persist::open)
@@ -185,6 +190,9 @@ pub fn serve(
             limits: limits.clone(),
         };
         platform.queues.register(&unit);
+        if platform.persist.is_none() {
+            platform.d1.register(worker);
+        }
         let host =
             SimHost::new(seed::derive(seed, "isolate"), colo, platform.clone()).with_worker(unit);
         let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
@@ -265,6 +273,7 @@ pub fn websocket_session(
     script: ClientScript,
     options: &Serve,
 ) -> Result<Session, OneColoError> {
+    crate::d1::check_migrations(worker)?;
     let runtime =
         madsim::runtime::Runtime::with_seed_and_config(options.seed, madsim::Config::default());
     let isolate_config = worker.isolate_config(limits.clone());
@@ -287,6 +296,7 @@ pub fn websocket_session(
             limits,
         };
         platform.queues.register(&unit);
+        platform.d1.register(worker);
         let host = SimHost::new(
             seed::derive(options.seed, "isolate"),
             colo,

@@ -4,6 +4,7 @@
 pub mod cache;
 mod commit_windows;
 pub mod d1;
+pub mod d1_migrations;
 pub mod durable;
 pub mod kv;
 pub mod queue;

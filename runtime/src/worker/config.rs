@@ -90,6 +90,25 @@ pub struct D1DatabaseConfig {
     pub binding: String,
     pub database_name: Option<String>,
     pub database_id: Option<String>,
+    /// Where the database's migrations are, relative to the config (default `migrations`).
+    pub migrations_dir: Option<String>,
+    /// The table that records which migrations ran (default `d1_migrations`).
+    pub migrations_table: Option<String>,
+}
+
+impl D1DatabaseConfig {
+    /// The name the platform knows the database by: its id, else its name, else the binding.
+    pub fn database(&self) -> String {
+        self.database_id
+            .clone()
+            .or_else(|| self.database_name.clone())
+            .unwrap_or_else(|| self.binding.clone())
+    }
+
+    /// Whether `name` (a binding or a database name, as wrangler's d1 commands take) names it.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.binding == name || self.database_name.as_deref() == Some(name)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

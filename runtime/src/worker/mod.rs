@@ -12,6 +12,7 @@ use crate::bindings::Binding;
 use crate::engine::isolate::IsolateConfig;
 use crate::engine::modules::{Bundle, ModuleOptions, ModuleRules, NodeImports};
 use crate::limits::{Limits, Plan};
+use crate::storage::d1_migrations::{self, MigrationError, Migrations};
 
 /// The config file names wrangler looks for, in its order of preference.
 pub const CONFIG_FILES: &[&str] = &["wrangler.json", "wrangler.jsonc", "wrangler.toml"];
@@ -222,6 +223,30 @@ impl WorkerDefinition {
         }
     }
 
+    /// The migrations of each D1 database the Worker binds that has a migrations directory,
+    /// by the name the platform knows the database by. A `migrations_dir` the config names
+    /// must exist; the default `migrations/` may be absent (then the database has none).
+    pub fn d1_migrations(&self) -> Result<Vec<(String, Migrations)>, MigrationError> {
+        let mut out = Vec::new();
+        // A Worker held in memory has no directory to hold migrations.
+        if self.root.as_os_str().is_empty() {
+            return Ok(out);
+        }
+        for d in &self.config.d1_databases {
+            let migrations = d1_migrations::for_database(
+                &self.root,
+                d.migrations_dir.as_deref(),
+                d.migrations_table.as_deref(),
+            );
+            if migrations.dir.is_dir() {
+                out.push((d.database(), migrations));
+            } else if d.migrations_dir.is_some() {
+                migrations.names()?;
+            }
+        }
+        Ok(out)
+    }
+
     /// Limits for `plan`, with the Worker's `[limits]` and any command-line CPU override applied.
     pub fn limits(&self, plan: Plan, cpu_ms_override: Option<u64>) -> Limits {
         let limits = self.config.limits.clone().unwrap_or_default();
@@ -273,11 +298,7 @@ impl WorkerDefinition {
             });
         let d1 = self.config.d1_databases.iter().map(|d| Binding::D1 {
             name: d.binding.clone(),
-            database: d
-                .database_id
-                .clone()
-                .or_else(|| d.database_name.clone())
-                .unwrap_or_else(|| d.binding.clone()),
+            database: d.database(),
         });
         let queues = self
             .config

@@ -36,6 +36,11 @@ pub enum RunError {
     },
     #[error(transparent)]
     Startup(ServeError),
+    #[error("worker {name:?}: D1 migrations: {source}")]
+    Migration {
+        name: String,
+        source: edgesim_runtime::storage::d1_migrations::MigrationError,
+    },
 }
 
 /// A cron trigger's firing, as the run recorded it.
@@ -211,6 +216,10 @@ fn load_workers(loaded: &LoadedScenario) -> Result<Workers, RunError> {
                 name: name.clone(),
                 source,
             })?;
+        crate::d1::check_migrations(&def).map_err(|source| RunError::Migration {
+            name: name.clone(),
+            source,
+        })?;
         let mut limits = def.limits(s.platform.plan.unwrap_or(Plan::Paid), s.platform.cpu_ms);
         if let Some(ms) = s.platform.runaway_cpu_ms {
             limits.runaway_cpu_limit_ms = ms;
@@ -334,6 +343,7 @@ async fn simulate(loaded: &LoadedScenario, seed: u64, workers: Workers, plan: Ru
         .link_noise
         .set(jitter_ms_max, s.platform.network.loss.unwrap_or(0.0));
     for (definition, limits) in workers.values() {
+        platform.d1.register(definition);
         platform.queues.register(&WorkerUnit {
             definition: definition.clone(),
             limits: limits.clone(),

@@ -10,6 +10,8 @@ use edgesim_sim::one_colo;
 use edgesim_sim::scenario::run::RunOutput;
 use edgesim_sim::scenario::{LoadedScenario, run as scenario_run};
 
+mod d1;
+
 #[derive(Parser)]
 #[command(
     name = "edgesim",
@@ -33,6 +35,9 @@ enum Command {
     Sweep(SweepArgs),
     /// Reduce a failing seed's traffic to the requests the failure needs; write the scenario.
     Shrink(ShrinkArgs),
+    /// A project's D1 databases kept with --persist-to: migrations and SQL, as `wrangler d1`.
+    #[command(subcommand)]
+    D1(d1::D1Command),
 }
 
 #[derive(clap::Args)]
@@ -121,10 +126,18 @@ struct FetchArgs {
     /// Print one JSON object instead of the HTTP response.
     #[arg(long)]
     json: bool,
-    /// Use this wrangler config (any name); WORKER is then the entry script replacing its `main`.
+    #[command(flatten)]
+    project: ProjectArgs,
+}
+
+/// Which config, environment and kept data a command works on, as wrangler's flags name them.
+#[derive(clap::Args)]
+struct ProjectArgs {
+    /// Use this wrangler config (any name); for `fetch`, WORKER is then the entry script
+    /// replacing its `main`.
     #[arg(short = 'c', long = "config", value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Run the Worker in this environment of its config (`[env.NAME]`), as `wrangler dev --env`.
+    /// Use this environment of the config (`[env.NAME]`), as wrangler's `--env`.
     #[arg(short = 'e', long = "env", value_name = "NAME")]
     env: Option<String>,
     /// Keep KV, R2 and D1 data in this directory between runs, as `wrangler dev --persist-to`
@@ -155,6 +168,7 @@ fn main() -> ExitCode {
         Command::Replay(args) => replay(args),
         Command::Sweep(args) => sweep(args),
         Command::Shrink(args) => shrink(args),
+        Command::D1(command) => d1::run(command),
     };
     match result {
         Ok(code) => code,
@@ -173,7 +187,11 @@ fn main() -> ExitCode {
 }
 
 fn fetch(args: FetchArgs) -> Result<ExitCode> {
-    let worker = one_colo::load(&args.worker, args.config.as_deref(), args.env.as_deref())?;
+    let worker = one_colo::load(
+        &args.worker,
+        args.project.config.as_deref(),
+        args.project.env.as_deref(),
+    )?;
     for warning in worker.config.warnings() {
         eprintln!("warning: {}: {warning}", args.worker.display());
     }
@@ -213,7 +231,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
     let options = one_colo::Serve {
         seed: args.seed,
         colo,
-        persist_to: args.persist_to.clone(),
+        persist_to: args.project.persist_to.clone(),
         ..Default::default()
     };
     let exchange = one_colo::serve(&worker, limits, vec![request], &options)?

@@ -1,0 +1,6 @@
+-- Migration number: 0001 	 2026-11-20T09:12:44.000Z
+CREATE TABLE notes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
