@@ -10,6 +10,7 @@ pub mod durable_object;
 pub mod event_loop;
 pub mod io_state;
 pub mod isolate;
+pub mod jsx;
 pub mod lazy_globals;
 pub mod modules;
 pub mod ops;

@@ -3,7 +3,8 @@
 //! Stripping (rather than transpiling) replaces type syntax with whitespace, so every line and
 //! column of the output is the line and column of the user's `.ts` file and stack traces need
 //! no source map. Constructs that carry runtime meaning (`enum`, `namespace`, parameter
-//! properties) are rejected by the stripper, as Node's type stripping rejects them.
+//! properties) are rejected by the stripper, as Node's type stripping rejects them. (JSX is
+//! transpiled instead: jsx.rs.)
 
 use std::sync::{Arc, Mutex};
 
@@ -34,22 +35,33 @@ impl Emitter for Collect {
 
 /// Returns `source` with its type annotations blanked out.
 pub fn strip_types(file_name: &str, source: &str) -> Result<String, StripError> {
+    let options = Options {
+        module: Some(true),
+        filename: Some(file_name.to_string()),
+        mode: Mode::StripOnly,
+        ..Default::default()
+    };
     let depth = super::modules::bracket_depth(source);
     if depth > super::modules::SWC_NESTING_MAX {
-        return Err(StripError {
-            line: 1,
-            column: 1,
-            message: format!(
-                "brackets nest {depth} levels deep; edgesim strips TypeScript nested at most {} \
-                 levels",
-                super::modules::SWC_NESTING_MAX
-            ),
-        });
+        return Err(too_deep(depth));
     }
-    super::modules::with_swc_stack(|| strip_parsed(file_name, source))
+    super::modules::with_swc_stack(|| strip_parsed(file_name, source, options))
 }
 
-fn strip_parsed(file_name: &str, source: &str) -> Result<String, StripError> {
+/// Why a file nested `depth` brackets deep is not handed to swc.
+pub(crate) fn too_deep(depth: usize) -> StripError {
+    StripError {
+        line: 1,
+        column: 1,
+        message: format!(
+            "brackets nest {depth} levels deep; edgesim reads TypeScript and JSX nested at most {} \
+             levels",
+            super::modules::SWC_NESTING_MAX
+        ),
+    }
+}
+
+fn strip_parsed(file_name: &str, source: &str, options: Options) -> Result<String, StripError> {
     let cm: Lrc<SourceMap> = Default::default();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let handler = Handler::with_emitter(true, false, Box::new(Collect(seen.clone())));
@@ -57,12 +69,6 @@ fn strip_parsed(file_name: &str, source: &str) -> Result<String, StripError> {
         FileName::Custom(file_name.to_string()).into(),
         source.to_string(),
     );
-    let options = Options {
-        module: Some(true),
-        filename: Some(file_name.to_string()),
-        mode: Mode::StripOnly,
-        ..Default::default()
-    };
     let result = operate(&cm, &handler, source.to_string(), options);
     let first = seen.lock().ok().and_then(|v| v.first().cloned());
     match (result, first) {

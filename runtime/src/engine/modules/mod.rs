@@ -23,6 +23,7 @@ use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::module::Declared;
 use rquickjs::{Ctx, Module};
 
+use super::jsx::{JsxRuntime, transform_jsx};
 use super::typescript::strip_types;
 use crate::diagnostic::Located;
 use commonjs::{DEFINITION_SUFFIX, Required, Shape};
@@ -30,7 +31,7 @@ use resolve::{ImportKind, PackageResolver};
 
 /// Extensions tried, in order, for an import written without one, in a bundle held in memory
 /// (one on disk resolves as wrangler's bundler does: resolve.rs).
-const EXTENSIONS: &[&str] = &["ts", "mts", "js", "mjs", "json"];
+const EXTENSIONS: &[&str] = &["tsx", "ts", "mts", "jsx", "js", "mjs", "json"];
 
 /// The runtime's CommonJS support module and its source.
 pub const COMMONJS_RUNTIME: (&str, &str) = (commonjs::RUNTIME_MODULE, include_str!("commonjs.js"));
@@ -229,6 +230,8 @@ impl Bundle {
             Rc::from(commonjs::definition(&original, &self.requires_of(file)?))
         } else if self.is_commonjs(name) {
             Rc::from(commonjs::facade(name, &self.export_names(name)))
+        } else if name.ends_with(".jsx") || name.ends_with(".tsx") {
+            Rc::from(self.jsx(name, &original)?)
         } else if [".ts", ".mts", ".cts"]
             .iter()
             .any(|ext| name.ends_with(ext))
@@ -258,6 +261,26 @@ impl Bundle {
             .borrow_mut()
             .insert(name.to_string(), runnable.clone());
         Ok(runnable)
+    }
+
+    /// JavaScript for the JSX module `name`, with the JSX runtime its tsconfig names.
+    fn jsx(&self, name: &str, original: &str) -> Result<String, ModuleError> {
+        let at = |line, column, message| {
+            ModuleError::At(Located {
+                file: name.to_string(),
+                line,
+                column,
+                message,
+            })
+        };
+        let runtime = if self.root.as_os_str().is_empty() {
+            JsxRuntime::default()
+        } else {
+            self.resolver
+                .jsx_runtime(&self.root.join(name))
+                .map_err(|message| at(1, 1, message))?
+        };
+        transform_jsx(name, original, &runtime).map_err(|e| at(e.line, e.column, e.message))
     }
 
     /// Resolves `specifier` imported from module `base` to a module name.
@@ -449,13 +472,12 @@ impl Bundle {
     }
 }
 
-/// Why module `name`, which no module rule claimed, cannot run: JSX, or a file that is not
-/// JavaScript (esbuild's words, as wrangler's bundling step reports them).
+/// Why module `name`, which no module rule claimed, cannot run: it is not JavaScript (esbuild's
+/// words, as wrangler's bundling step reports them).
 fn unsupported_kind(name: &str) -> Option<String> {
     let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
     match extension {
-        "" | "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "json" => None,
-        "jsx" | "tsx" => Some("edgesim cannot load JSX (.jsx/.tsx modules) yet".to_string()),
+        "" | "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "json" | "jsx" | "tsx" => None,
         _ => Some(format!(
             "No loader is configured for \".{extension}\" files: {name} (add a [[rules]] entry for it)"
         )),

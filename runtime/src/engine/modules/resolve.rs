@@ -8,6 +8,8 @@ use std::path::{Component, Path, PathBuf};
 
 use oxc_resolver::{EnforceExtension, ResolveOptions, Resolver, TsconfigDiscovery};
 
+use crate::engine::jsx::JsxRuntime;
+
 /// wrangler's esbuild conditions (workers-sdk `bundle.ts`), before esbuild's own `import` /
 /// `require` (by how the module is loaded) and `default`.
 const WRANGLER_CONDITIONS: [&str; 3] = ["workerd", "worker", "browser"];
@@ -42,6 +44,38 @@ impl Default for PackageResolver {
 impl std::fmt::Debug for PackageResolver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PackageResolver")
+    }
+}
+
+impl PackageResolver {
+    /// How JSX in the file at `path` becomes calls: as the nearest tsconfig (with what it
+    /// `extends`) says, or esbuild's default without one (a file in `node_modules` has none).
+    /// `Err` names a tsconfig that cannot be read or asks for `preserve`.
+    pub fn jsx_runtime(&self, path: &Path) -> Result<JsxRuntime, String> {
+        // esbuild applies the nearest tsconfig to every file beside it; oxc only to files the
+        // tsconfig covers, which `.jsx` ones are not without `allowJs`: ask for a `.tsx` there.
+        let as_typescript = path.with_extension("tsx");
+        let tsconfig = self
+            .import
+            .find_tsconfig(&as_typescript)
+            .map_err(|e| e.to_string())?;
+        let Some(tsconfig) = tsconfig else {
+            return Ok(JsxRuntime::default());
+        };
+        let o = &tsconfig.compiler_options;
+        JsxRuntime::from_tsconfig(
+            o.jsx.as_deref(),
+            o.jsx_factory.as_deref(),
+            o.jsx_fragment_factory.as_deref(),
+            o.jsx_import_source.as_deref(),
+        )
+        .ok_or_else(|| {
+            format!(
+                "{}: \"jsx\": {:?} leaves JSX for a later tool, and a Worker has none: use \"react-jsx\" or \"react\"",
+                tsconfig.path.display(),
+                o.jsx.as_deref().unwrap_or_default()
+            )
+        })
     }
 }
 

@@ -1,11 +1,13 @@
 // Notes over D1: the schema comes from the project's migrations, the listing query from a .sql
 // file and the home page from an .html file (wrangler's module rules import both as text), and
-// request bodies are checked by zod through @hono/zod-validator.
+// request bodies are checked by zod through @hono/zod-validator; /notes.html renders them with
+// Hono's JSX (page.tsx).
 import { Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import listNotes from "./list.sql";
 import home from "./index.html";
+import { NotesPage } from "./page";
 
 type Env = { Bindings: { DB: D1Database } };
 
@@ -31,10 +33,14 @@ app.post("/notes", zValidator("json", NewNote), async (c) => {
   return c.json({ id: note.id, tags }, 201);
 });
 
-app.get("/notes", async (c) => {
-  const { results } = await c.env.DB.prepare(listNotes).bind(c.req.query("tag") ?? null).all();
-  return c.json(results.map((n) => ({ ...n, tags: n.tags ? String(n.tags).split(",") : [] })));
-});
+async function notes(db: D1Database, tag: string | undefined) {
+  const { results } = await db.prepare(listNotes).bind(tag ?? null).all<{ id: number; body: string; tags: string | null }>();
+  return results.map((n) => ({ ...n, tags: n.tags ? n.tags.split(",") : [] }));
+}
+
+app.get("/notes", async (c) => c.json(await notes(c.env.DB, c.req.query("tag"))));
+
+app.get("/notes.html", async (c) => c.html(NotesPage({ notes: await notes(c.env.DB, c.req.query("tag")) })));
 
 app.get("/schema", async (c) => {
   const { results } = await c.env.DB.prepare("SELECT name FROM d1_migrations ORDER BY id").all();
