@@ -94,6 +94,17 @@ fn node_crypto_cipher_info_key_object_from_and_node_constants_as_workerd_does() 
 }
 
 #[test]
+fn node_perf_hooks_and_the_performance_timeline_as_workerd_does() {
+    answers_as_workerd_does("node-perf-hooks");
+    answers_as_workerd_does("perf-classes-disabled");
+}
+
+#[test]
+fn without_nodejs_compat_performance_has_only_now_and_time_origin() {
+    answers_as_workerd_does("perf-without-compat");
+}
+
+#[test]
 fn node_streams_buffer_flow_pipe_and_finish_as_workerd_does() {
     answers_as_workerd_does("node-stream");
 }

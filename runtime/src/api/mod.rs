@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 45] = [
+static UNITS: [Unit; 47] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -98,13 +98,27 @@ static UNITS: [Unit; 45] = [
         []
     ),
     unit!(
+        "performance_timeline",
+        [
+            "Performance",
+            "PerformanceEntry",
+            "PerformanceMark",
+            "PerformanceMeasure",
+            "PerformanceObserver",
+            "PerformanceObserverEntryList",
+            "PerformanceResourceTiming"
+        ],
+        ["performance/timeline"],
+        [],
+        Some("enable_global_performance_classes")
+    ),
+    unit!(
         "events",
         [
             "Event",
             "CustomEvent",
             "ErrorEvent",
             "EventTarget",
-            "Performance",
             "performance",
             "addEventListener",
             "removeEventListener",
@@ -272,6 +286,7 @@ static UNITS: [Unit; 45] = [
     unit!("node_module", [], ["node/module"], []),
     unit!("node_console", [], ["node/console"], []),
     unit!("node_constants", [], ["node/constants"], []),
+    unit!("node_perf_hooks", [], ["node/perf_hooks"], []),
     unit!("node_stream_consumers", [], ["node/stream_consumers"], []),
     unit!(
         "node_diagnostics_channel",

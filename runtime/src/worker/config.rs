@@ -185,6 +185,7 @@ const IMPLEMENTED_FLAGS: &[&str] = &[
     "nodejs_compat_do_not_populate_process_env",
     "diagnostics_channel_has_subscribers_getter",
     "no_diagnostics_channel_has_subscribers_getter",
+    "enable_global_performance_classes",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -268,6 +269,17 @@ pub const DIAGNOSTICS_CHANNEL_HAS_SUBSCRIBERS_GETTER: CompatFlag = CompatFlag::d
 );
 
 /// The flags the runtime's JavaScript reads (IsolateConfig::compat_flags).
+/// workerd's `enableGlobalPerformanceClasses`: `performance.mark`/`measure` and the entry
+/// buffer, and `Performance`, `PerformanceEntry`, `PerformanceMark`, … as globals. (workerd
+/// keeps them with nodejs_compat even when `disable_global_performance_classes` is set, so
+/// edgesim offers no way off.)
+pub const GLOBAL_PERFORMANCE_CLASSES: CompatFlag = CompatFlag {
+    enable: "enable_global_performance_classes",
+    disable: None,
+    from_date: None,
+    implied_by: Some((&NODEJS_COMPAT, "2026-03-17")),
+};
+
 pub const JS_FLAGS: &[CompatFlag] = &[
     FETCHER_RPC,
     NODEJS_COMPAT,
@@ -275,6 +287,7 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     NODEJS_ALS,
     NODEJS_POPULATE_PROCESS_ENV,
     DIAGNOSTICS_CHANNEL_HAS_SUBSCRIBERS_GETTER,
+    GLOBAL_PERFORMANCE_CLASSES,
 ];
 
 /// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run

@@ -1,4 +1,5 @@
-// Event, CustomEvent, ErrorEvent, EventTarget, `performance` (an EventTarget), and the global
+// Event, CustomEvent, ErrorEvent, EventTarget, `performance` (an EventTarget; its timeline is
+// performance/timeline.js), and the global
 // scope's own event target: `addEventListener`, `removeEventListener`, `dispatchEvent` and
 // `reportError` on the global object, as workerd's ServiceWorkerGlobalScope has them.
 
@@ -130,9 +131,11 @@ class Performance extends EventTarget {
   get timeOrigin() { return 0; }
   // workerd: 0 at top level, Date.now() while handling an event.
   now() { return ops.inRequest() ? ops.now() : 0; }
-  toJSON() { return { timeOrigin: 0 }; }
+  get [Symbol.toStringTag]() { return "Performance"; }
 }
-define(G, "Performance", Performance);
+// The class is a global, and `performance` has its timeline, only where workerd gives them
+// (nodejs_compat: performance/timeline.js).
 define(G, "performance", new Performance());
+if (core.hasFlag("enable_global_performance_classes")) core.unit("performance_timeline");
 
 return { Event, ErrorEvent, EventTarget };

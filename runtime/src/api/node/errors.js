@@ -162,6 +162,7 @@ const MODULES = {
   events: ["node_events"],
   module: ["node_module"],
   os: ["node_os"],
+  perf_hooks: ["node_perf_hooks"],
   path: ["node_path"],
   "path/posix": ["node_path"],
   process: ["node_process"],
