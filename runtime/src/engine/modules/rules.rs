@@ -6,10 +6,10 @@
 //! named in a warning. As in wrangler's bundling step, a rule's globs are matched against the
 //! import specifier as written (`./page.html`), `*` matching any run of characters, `/`
 //! included, and `?` any one character (the glob-to-regexp package wrangler uses, without its
-//! extended syntax).
+//! extended syntax: exactly wildmatch's patterns, which need no compiling).
 
-use regex::Regex;
 use serde::{Deserialize, Serialize};
+use wildmatch::WildMatch;
 
 /// What a rule loads its files as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +83,7 @@ fn default_rules() -> [ModuleRule; 3] {
 /// The rules in force, in order, each glob compiled.
 #[derive(Debug, Clone)]
 pub struct ModuleRules {
-    matchers: Vec<(ValueModule, Vec<Regex>)>,
+    matchers: Vec<(ValueModule, Vec<WildMatch>)>,
     /// What wrangler warns about the rules that were dropped.
     pub warnings: Vec<String>,
 }
@@ -139,7 +139,7 @@ impl ModuleRules {
         let matchers = kept
             .into_iter()
             .filter_map(|rule| {
-                let globs = rule.globs.iter().map(|g| glob_regex(g)).collect();
+                let globs = rule.globs.iter().map(|g| WildMatch::new(g)).collect();
                 Some((rule.kind.value_module()?, globs))
             })
             .collect();
@@ -151,24 +151,9 @@ impl ModuleRules {
     pub fn value_module(&self, specifier: &str) -> Option<ValueModule> {
         self.matchers
             .iter()
-            .find(|(_, globs)| globs.iter().any(|g| g.is_match(specifier)))
+            .find(|(_, globs)| globs.iter().any(|g| g.matches(specifier)))
             .map(|(kind, _)| *kind)
     }
-}
-
-/// `glob` as glob-to-regexp compiles it without `globstar` or `extended`.
-fn glob_regex(glob: &str) -> Regex {
-    let mut pattern = String::from("^");
-    for c in glob.chars() {
-        match c {
-            '*' => pattern.push_str(".*"),
-            '?' => pattern.push('.'),
-            c => pattern.push_str(&regex::escape(&c.to_string())),
-        }
-    }
-    pattern.push('$');
-    // Every character but `*` and `?` is escaped, so the pattern always compiles.
-    Regex::new(&pattern).unwrap_or_else(|_| Regex::new("$^").expect("a constant pattern"))
 }
 
 #[cfg(test)]
