@@ -295,7 +295,13 @@ pub fn sql_timestamp(ms: u64) -> String {
 }
 
 fn database_seed(platform: &Platform, database: &str) -> u64 {
-    crate::seed::derive(platform.run_seed, &format!("d1/{database}"))
+    seed_of(platform.run_seed, database)
+}
+
+/// What `random()` in database `database` draws from, in a run of `run_seed` (the d1 commands
+/// outside a run use run seed 0).
+pub fn seed_of(run_seed: u64, database: &str) -> u64 {
+    crate::seed::derive(run_seed, &format!("d1/{database}"))
 }
 
 /// The copy nearest `from_colo`: a replica's colo, or `None` when the primary is nearest.

@@ -20,7 +20,7 @@ use swc_ecma_transforms_base::resolver;
 use swc_ecma_transforms_react::{Options as ReactOptions, Runtime, jsx};
 use swc_ecma_transforms_typescript::{Config, TsxConfig, tsx};
 
-use super::typescript::{StripError, too_deep};
+use super::typescript::{StripError, run_swc};
 
 /// How JSX becomes calls: tsconfig's `jsx`, `jsxFactory`, `jsxFragmentFactory` and
 /// `jsxImportSource`, as esbuild reads them.
@@ -77,11 +77,7 @@ pub fn transform_jsx(
     source: &str,
     runtime: &JsxRuntime,
 ) -> Result<String, StripError> {
-    let depth = super::modules::bracket_depth(source);
-    if depth > super::modules::SWC_NESTING_MAX {
-        return Err(too_deep(depth));
-    }
-    super::modules::with_swc_stack(|| transform(file_name, source, runtime))
+    run_swc(source, || transform(file_name, source, runtime))
 }
 
 fn transform(file_name: &str, source: &str, runtime: &JsxRuntime) -> Result<String, StripError> {

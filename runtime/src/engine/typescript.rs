@@ -41,24 +41,28 @@ pub fn strip_types(file_name: &str, source: &str) -> Result<String, StripError> 
         mode: Mode::StripOnly,
         ..Default::default()
     };
-    let depth = super::modules::bracket_depth(source);
-    if depth > super::modules::SWC_NESTING_MAX {
-        return Err(too_deep(depth));
-    }
-    super::modules::with_swc_stack(|| strip_parsed(file_name, source, options))
+    run_swc(source, || strip_parsed(file_name, source, options))
 }
 
-/// Why a file nested `depth` brackets deep is not handed to swc.
-pub(crate) fn too_deep(depth: usize) -> StripError {
-    StripError {
-        line: 1,
-        column: 1,
-        message: format!(
-            "brackets nest {depth} levels deep; edgesim reads TypeScript and JSX nested at most {} \
-             levels",
-            super::modules::SWC_NESTING_MAX
-        ),
+/// Runs `swc` (on `source`) on swc's own stack, unless `source` nests brackets deeper than
+/// swc is ever given.
+pub(crate) fn run_swc(
+    source: &str,
+    swc: impl FnOnce() -> Result<String, StripError>,
+) -> Result<String, StripError> {
+    let depth = super::modules::bracket_depth(source);
+    if depth > super::modules::SWC_NESTING_MAX {
+        return Err(StripError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "brackets nest {depth} levels deep; edgesim reads TypeScript and JSX nested at \
+                 most {} levels",
+                super::modules::SWC_NESTING_MAX
+            ),
+        });
     }
+    super::modules::with_swc_stack(swc)
 }
 
 fn strip_parsed(file_name: &str, source: &str, options: Options) -> Result<String, StripError> {

@@ -256,8 +256,11 @@ impl SqlDatabase {
                 continue;
             };
             ran += 1;
-            let last = pieces[i + 1..].iter().all(|p| self.is_blank(p));
-            let params: &[SqlValue] = if last { bindings } else { &[] };
+            // Only bindings need to know which statement is last (probing the pieces after it);
+            // the rows are simply the final statement's, each overwriting the one before.
+            let binds_here =
+                !bindings.is_empty() && pieces[i + 1..].iter().all(|p| self.is_blank(p));
+            let params: &[SqlValue] = if binds_here { bindings } else { &[] };
             if stmt.parameter_count() != params.len() {
                 return Err(SqlError(
                     "Wrong number of parameter bindings for SQL query.".into(),
@@ -284,11 +287,9 @@ impl SqlDatabase {
                 cursor.wrote = true;
                 cursor.rows_written += self.conn.changes();
             }
-            if last {
-                cursor.columns = columns;
-                cursor.rows = rows;
-                cursor.last_row_id = self.conn.last_insert_rowid();
-            }
+            cursor.columns = columns;
+            cursor.rows = rows;
+            cursor.last_row_id = self.conn.last_insert_rowid();
         }
         if ran == 0 {
             return Err(SqlError("SQL code did not contain a statement.".into()));

@@ -102,7 +102,7 @@ fn open(args: &DatabaseArgs) -> Result<Target> {
     };
     let persist = Persist::open(dir)?;
     let file = persist.d1_path(&config.database())?;
-    let seed = edgesim_sim::seed::derive(0, &format!("d1/{}", config.database()));
+    let seed = edgesim_sim::d1::seed_of(0, &config.database());
     let db = D1Database::open_file(&file, seed)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let migrations = d1_migrations::for_database(
