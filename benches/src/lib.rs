@@ -193,6 +193,7 @@ pub fn hello_request() -> HttpRequest {
         url: "https://example.com/".into(),
         headers: vec![],
         body: vec![],
+        cf: None,
     }
 }
 
@@ -226,6 +227,7 @@ pub fn get(path: &str) -> HttpRequest {
         url: format!("https://example.com{path}"),
         headers: vec![],
         body: vec![],
+        cf: None,
     }
 }
 

@@ -24,6 +24,7 @@ pub fn get(url: &str) -> HttpRequest {
         url: url.into(),
         headers: vec![],
         body: vec![],
+        cf: None,
     }
 }
 

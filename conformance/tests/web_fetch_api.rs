@@ -148,6 +148,7 @@ fn the_incoming_request_carries_method_url_headers_and_body() {
         url: "https://example.com/k".into(),
         headers: vec![("x-a".into(), "1".into())],
         body: b"payload".to_vec(),
+        cf: None,
     };
     let x = edgesim_conformance::Run::default().fetch(&w, req).unwrap();
     assert_eq!(

@@ -12,6 +12,9 @@ pub struct HttpRequest {
     /// In order of appearance, names lower-cased.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// An incoming request's `request.cf`, as the platform filled it: a JSON object's text, so
+    /// it is parsed only if the Worker reads it (`None`: only the colo is known).
+    pub cf: Option<String>,
 }
 
 /// An HTTP response as it crosses the host boundary.

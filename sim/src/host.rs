@@ -28,15 +28,12 @@ use crate::r2::R2Service;
 /// 2026-01-01T00:00:00Z: where simulated wall-clock time starts unless a scenario says otherwise.
 pub const DEFAULT_EPOCH_MS: u64 = 1_767_225_600_000;
 
-/// Answers outbound `fetch()` calls; `None` means nothing listens at that origin.
-pub type OriginFn = dyn Fn(&HttpRequest) -> Option<HttpResponse>;
+pub use crate::origins::OriginFn;
 
 pub struct SimHost {
     colo: String,
     platform: Rc<Platform>,
     rng: RefCell<ChaCha8Rng>,
-    /// Round trip to an origin, modelled as a constant until origins get places of their own.
-    origin_rtt_ms: u64,
     /// The Worker the isolate runs: Durable Object calls start objects of its classes.
     worker: Option<WorkerUnit>,
     /// The object this isolate hosts, if it hosts one.
@@ -50,7 +47,6 @@ impl SimHost {
             colo: colo.to_string(),
             platform,
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
-            origin_rtt_ms: 20,
             worker: None,
             object: None,
         }
@@ -82,17 +78,11 @@ impl Host for SimHost {
     }
 
     fn fetch(&self, request: HttpRequest) -> HostFuture<Result<HttpResponse, FetchError>> {
-        let answer = self
-            .platform
-            .origins
-            .borrow()
-            .as_ref()
-            .and_then(|o| o(&request));
-        let rtt = self.origin_rtt_ms;
-        Box::pin(async move {
-            madsim::time::sleep(Duration::from_millis(rtt)).await;
-            answer.ok_or(FetchError::ConnectionLost)
-        })
+        Box::pin(crate::origins::fetch(
+            self.platform.clone(),
+            self.colo.clone(),
+            request,
+        ))
     }
 
     /// A read is answered by the colo's cache when it is fresh, else by the central store;

@@ -15,6 +15,7 @@ pub mod durable_objects;
 pub mod host;
 pub mod kv;
 pub mod one_colo;
+pub mod origins;
 pub mod persist;
 pub mod platform;
 pub mod pool;

@@ -11,6 +11,7 @@ use edgesim_runtime::{HttpRequest, HttpResponse, Isolate, IsolateEvent, Limits, 
 
 use crate::durable_objects::WorkerUnit;
 use crate::host::{DEFAULT_EPOCH_MS, OriginFn, SimHost};
+use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::socket_client::{self, ClientEvent, ClientScript};
 use crate::trace::TraceEvent;
@@ -41,6 +42,8 @@ pub struct Exchange {
     pub report: InvocationReport,
     /// Simulated milliseconds from the request to its response.
     pub response_at_ms: u64,
+    /// Hosts the Worker fetched, up to this response, that no origin answers.
+    pub undeclared_hosts: Vec<String>,
 }
 
 /// Runs `request` against `worker` in a fresh simulation seeded with `seed`; outbound `fetch()`
@@ -122,8 +125,10 @@ pub type PlatformSetup = dyn Fn(&Platform);
 #[derive(Clone)]
 pub struct Serve {
     pub seed: u64,
-    /// Answers the Worker's outbound `fetch()` calls (none: nothing answers).
+    /// Answers the Worker's outbound `fetch()` calls that no declared origin answers (tests).
     pub origins: Option<Rc<OriginFn>>,
+    /// The origins the user declared (`edgesim fetch --origin`).
+    pub declared_origins: Rc<OriginTable>,
     pub colo: String,
     /// Simulated time between one request's end and the next one.
     pub gap_ms: u64,
@@ -139,6 +144,7 @@ impl Default for Serve {
         Serve {
             seed: 0,
             origins: None,
+            declared_origins: Rc::default(),
             colo: ONE_COLO.to_string(),
             gap_ms: 0,
             setup: None,
@@ -157,6 +163,7 @@ pub fn serve(
     let Serve {
         seed,
         origins,
+        declared_origins,
         colo,
         gap_ms,
         setup,
@@ -180,8 +187,10 @@ pub fn serve(
         let start = madsim::time::Instant::now();
         let mut platform = Platform::single(seed, epoch_ms, start, colo);
         platform.persist = persist;
+        platform.declare_origins(declared_origins);
         let platform = Rc::new(platform);
-        *platform.origins.borrow_mut() = origins;
+        let _close = crate::origins::CloseOnDrop(platform.clone());
+        platform.origins.set_answerer(origins);
         if let Some(setup) = setup {
             setup(&platform);
         }
@@ -217,6 +226,7 @@ pub fn serve(
                             response,
                             report,
                             response_at_ms,
+                            undeclared_hosts: platform.origins.undeclared_hosts(),
                         });
                         break;
                     }
@@ -281,13 +291,11 @@ pub fn websocket_session(
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
         let colo = options.colo.as_str();
-        let platform = Rc::new(Platform::single(
-            options.seed,
-            DEFAULT_EPOCH_MS,
-            start,
-            colo,
-        ));
-        *platform.origins.borrow_mut() = options.origins.clone();
+        let mut platform = Platform::single(options.seed, DEFAULT_EPOCH_MS, start, colo);
+        platform.declare_origins(options.declared_origins.clone());
+        let platform = Rc::new(platform);
+        let _close = crate::origins::CloseOnDrop(platform.clone());
+        platform.origins.set_answerer(options.origins.clone());
         if let Some(setup) = &options.setup {
             setup(&platform);
         }

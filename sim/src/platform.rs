@@ -40,8 +40,8 @@ pub struct Platform {
     pub colos: Vec<Colo>,
     /// Colo outages: colo -> (start, end) in ms since the run started.
     outages: RefCell<BTreeMap<String, (u64, u64)>>,
-    /// What answers the Workers' outbound `fetch()` (none: nothing does).
-    pub origins: RefCell<Option<Rc<crate::host::OriginFn>>>,
+    /// What answers the Workers' outbound `fetch()`.
+    pub origins: crate::origins::OriginService,
     /// The run's seed, from which every component's randomness is derived.
     pub run_seed: u64,
     /// Partitions and latency spikes in effect over the run.
@@ -88,7 +88,7 @@ impl Platform {
             r2: Default::default(),
             caches: Default::default(),
             trace: Rc::default(),
-            origins: RefCell::new(None),
+            origins: Default::default(),
             colos: colos.to_vec(),
             outages: RefCell::default(),
             run_seed,
@@ -111,6 +111,14 @@ impl Platform {
             ..Default::default()
         };
         Platform::new(run_seed, epoch_ms, start, &[c], kv)
+    }
+
+    /// Declares the run's origins, placing each on the network (before the run starts).
+    pub fn declare_origins(&mut self, table: Rc<crate::origins::OriginTable>) {
+        for place in table.places() {
+            self.network.add(&place.name, place.lat, place.lon);
+        }
+        self.origins = crate::origins::OriginService::new(table);
     }
 
     /// Milliseconds since the run started.

@@ -71,6 +71,9 @@ pub struct PoolContext {
     pub idle_evict_ms: Option<u64>,
     /// The warm isolates at each colo, for eviction under memory pressure.
     pub warm_isolates: crate::warm_isolates::WarmIsolates,
+    /// The isolates are origins' (crate::origins), not the platform's: their starts are not
+    /// the scenario's cold starts.
+    pub serves_origins: bool,
 }
 
 impl PoolContext {
@@ -205,11 +208,20 @@ impl IsolateTask {
                 error,
             })?;
         let startup_cpu_used_ms = isolate.startup_cpu().millis();
-        self.ctx.trace().push(TraceEvent::ColdStart {
-            at_ms: self.ctx.now_ms(),
-            colo: self.colo.clone(),
-            worker: self.worker.clone(),
-            startup_cpu_used_ms,
+        let at_ms = self.ctx.now_ms();
+        self.ctx.trace().push(if self.ctx.serves_origins {
+            TraceEvent::OriginStart {
+                at_ms,
+                place: self.colo.clone(),
+                origin: self.worker.clone(),
+            }
+        } else {
+            TraceEvent::ColdStart {
+                at_ms,
+                colo: self.colo.clone(),
+                worker: self.worker.clone(),
+                startup_cpu_used_ms,
+            }
         });
         // The cold start takes simulated time: engine start plus the Worker's startup CPU.
         let cold_ms = ISOLATE_START_MS as f64 + startup_cpu_used_ms;

@@ -147,6 +147,18 @@ pub enum TraceEvent {
         min_version: u64,
         version: u64,
     },
+    /// The isolate of a Worker acting as origin `origin` started at `place`.
+    OriginStart {
+        at_ms: u64,
+        place: String,
+        origin: String,
+    },
+    /// A Worker at `colo` fetched `host`, which no declared origin answers: the fetch failed.
+    OriginUndeclared {
+        at_ms: u64,
+        colo: String,
+        host: String,
+    },
     /// A message sent into a partition was dropped.
     MessageLost {
         at_ms: u64,
@@ -317,6 +329,15 @@ impl Trace {
                     place: format!("{namespace} {object}"),
                     level: level.clone(),
                     message: message.clone(),
+                }),
+                TraceEvent::OriginUndeclared { at_ms, colo, host } => lines.push(ConsoleLine {
+                    at_ms: *at_ms,
+                    place: format!("{colo} edgesim"),
+                    level: "warn".to_string(),
+                    message: crate::origins::undeclared_advice(
+                        host,
+                        "declare it under `origins:` in the scenario",
+                    ),
                 }),
                 _ => {}
             }

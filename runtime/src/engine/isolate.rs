@@ -335,6 +335,7 @@ impl Isolate {
                 colo.clone(),
                 headers,
                 body,
+                request.cf.clone(),
             ))
         });
     }

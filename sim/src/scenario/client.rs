@@ -16,6 +16,7 @@ use super::model::TrafficSpec;
 use crate::platform::Platform;
 use crate::pool::{Delivery, Job, Pool, ServeError, Served};
 use crate::trace::TraceEvent;
+use crate::world::clients::{Client, add_edge_headers};
 
 /// One request of the run, as the client saw it.
 #[derive(Debug, Clone, Serialize)]
@@ -137,6 +138,22 @@ pub(crate) fn request_url(t: &TrafficSpec) -> String {
     }
 }
 
+/// What the edge at `colo` does to a client's request before the Worker sees it: the headers it
+/// adds, and `request.cf`.
+pub fn arrive_at_edge(request: &mut HttpRequest, client: &Client, colo: &str, ray: u64) {
+    let Ok(url) = url::Url::parse(&request.url) else {
+        return;
+    };
+    let accept_encoding = request
+        .headers
+        .iter()
+        .find(|(k, _)| k == "accept-encoding")
+        .map(|(_, v)| v.clone());
+    let cf = client.cf(colo, url.scheme() == "https", accept_encoding.as_deref());
+    request.cf = Some(serde_json::Value::Object(cf).to_string());
+    add_edge_headers(&mut request.headers, client, &url, colo, ray);
+}
+
 /// Sends one request of traffic item `t` and records what its client saw.
 pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending, turn: Turn) {
     let Sending {
@@ -172,11 +189,12 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
     if t.websocket.is_some() && !headers.iter().any(|(k, _)| k == "upgrade") {
         headers.push(("upgrade".to_string(), "websocket".to_string()));
     }
-    let request = HttpRequest {
+    let mut request = HttpRequest {
         method: t.method.to_ascii_uppercase(),
         url: url.clone(),
         headers,
         body: t.body.clone().unwrap_or_default().into_bytes(),
+        cf: None,
     };
     platform.record(TraceEvent::Request {
         at_ms,
@@ -219,6 +237,11 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
         });
         madsim::time::sleep(detour).await;
     }
+    let client_key = t.session.clone().unwrap_or_else(|| format!("item/{item}"));
+    let ip = t.ip.map(|ip| ip.to_string());
+    let client = Client::new(platform.run_seed, &client_key, &t.colo, ip.as_deref());
+    let ray = crate::seed::derive(platform.run_seed, &format!("ray/{id}"));
+    arrive_at_edge(&mut request, &client, &serving, ray);
     let (reply, answer) = oneshot::channel();
     let Some((definition, limits)) = shared.workers.get(&t.worker) else {
         return;

@@ -26,6 +26,9 @@ pub struct Scenario {
     pub workers: BTreeMap<String, WorkerSpec>,
     #[serde(default)]
     pub platform: PlatformSpec,
+    /// What answers the Workers' `fetch()` to the Internet: host or URL prefix -> origin.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub origins: BTreeMap<String, crate::origins::OriginSpec>,
     #[serde(default)]
     pub traffic: Vec<TrafficSpec>,
     #[serde(default)]
@@ -198,6 +201,10 @@ pub struct TrafficSpec {
     /// for the one before it, and carries the `carry` headers of the last response it saw.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    /// The client's IP address (`CF-Connecting-IP`); default: one drawn from the seed for each
+    /// traffic item, or each session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<std::net::IpAddr>,
     /// Response headers a session's client sends back on its next request (a D1 bookmark).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carry: Vec<String>,

@@ -17,6 +17,7 @@ use super::fault::Fault;
 use super::model::{LoadedScenario, TrafficSpec};
 use crate::durable_objects::WorkerUnit;
 use crate::host::DEFAULT_EPOCH_MS;
+use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::pool::{Pool, PoolContext, ServeError};
 use crate::trace::{Trace, TraceEvent};
@@ -36,6 +37,8 @@ pub enum RunError {
     },
     #[error(transparent)]
     Startup(ServeError),
+    #[error(transparent)]
+    Origin(#[from] crate::origins::OriginError),
     #[error("worker {name:?}: D1 migrations: {source}")]
     Migration {
         name: String,
@@ -172,10 +175,11 @@ type Workers = BTreeMap<String, (Rc<WorkerDefinition>, Limits)>;
 pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let s = &loaded.scenario;
     let workers = load_workers(loaded)?;
+    let origins = Rc::new(OriginTable::load(&s.origins, &loaded.dir)?);
     let object_namespaces = object_namespaces(&workers);
     let plan = RunPlan::new(loaded, seed, &workers)?;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
-    let happened = runtime.block_on(simulate(loaded, seed, workers, plan));
+    let happened = runtime.block_on(simulate(loaded, seed, workers, origins, plan));
     if let Some(e) = happened.startup_error {
         return Err(RunError::Startup(e));
     }
@@ -325,16 +329,19 @@ struct Happened {
 /// done).
 /// The order tasks are spawned in is part of the seed's meaning: faults, then traffic, then
 /// crons.
-async fn simulate(loaded: &LoadedScenario, seed: u64, workers: Workers, plan: RunPlan) -> Happened {
+async fn simulate(
+    loaded: &LoadedScenario,
+    seed: u64,
+    workers: Workers,
+    origins: Rc<OriginTable>,
+    plan: RunPlan,
+) -> Happened {
     let s = &loaded.scenario;
     let start = madsim::time::Instant::now();
-    let platform = Rc::new(Platform::new(
-        seed,
-        plan.epoch_ms,
-        start,
-        &plan.colos,
-        loaded.kv_config(),
-    ));
+    let mut platform = Platform::new(seed, plan.epoch_ms, start, &plan.colos, loaded.kv_config());
+    platform.declare_origins(origins);
+    let platform = Rc::new(platform);
+    let _close_origins = crate::origins::CloseOnDrop(platform.clone());
     if let Some(lag) = s.platform.d1.replication_lag {
         platform.d1.replication_lag_ms.set(lag.ms);
     }
@@ -354,6 +361,7 @@ async fn simulate(loaded: &LoadedScenario, seed: u64, workers: Workers, plan: Ru
         platform: platform.clone(),
         idle_evict_ms: s.platform.isolate_idle_timeout.map(|d| d.ms),
         warm_isolates: crate::warm_isolates::WarmIsolates::new(s.platform.isolates_per_colo_max),
+        serves_origins: false,
     });
     spawn_faults(&platform, start, plan.faults);
     let shared = Rc::new(Shared {

@@ -17,6 +17,7 @@ pub(super) fn validate(loaded: &LoadedScenario, text: &str) -> Result<(), Scenar
     v.platform()?;
     v.faults()?;
     v.colos()?;
+    v.origins()?;
     for (i, t) in v.s.traffic.iter().enumerate() {
         let item = TrafficItem { number: i + 1, t };
         v.traffic_target(&item)?;
@@ -102,6 +103,19 @@ impl Validator<'_> {
                     _ => "faults:",
                 };
                 return Err(self.at(needle, format!("fault {}: {message}", i + 1)));
+            }
+        }
+        Ok(())
+    }
+
+    fn origins(&self) -> Checked {
+        for (label, spec) in &self.s.origins {
+            if let Err(e) = spec.check(label) {
+                let needle = match &e {
+                    crate::origins::OriginError::UnknownPlace { colo, .. } => colo.as_str(),
+                    _ => label.as_str(),
+                };
+                return Err(self.at(needle, e.to_string()));
             }
         }
         Ok(())

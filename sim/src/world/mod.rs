@@ -1,5 +1,6 @@
-//! The world a run happens in: its colos and the network between them.
+//! The world a run happens in: its colos, the network between them and the clients.
 
+pub mod clients;
 pub mod colos;
 pub mod faults;
 pub mod link_noise;

@@ -205,6 +205,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 url,
                 headers: pairs(headers),
                 body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
+                cf: None,
             };
             call(&ctx, &i, target, ObjectCallKind::Fetch(request))
         },

@@ -99,7 +99,7 @@ const INCOMING = Symbol("incoming request");
 const isDictionary = (v) => v === null || v === undefined || typeof v === "object" || typeof v === "function";
 
 class Request {
-  #method; #url; #headers = null; #headerPairs = null; #body; #redirect = "follow"; #signal = null; #cf;
+  #method; #url; #headers = null; #headerPairs = null; #body; #redirect = "follow"; #signal = null; #cf; #cfJson;
   constructor(input, init = {}) {
     if (input === INCOMING) {
       // What the platform delivers is valid already: a parsed URL, a method, header pairs
@@ -107,7 +107,8 @@ class Request {
       this.#url = init.url;
       this.#method = init.method;
       this.#headerPairs = init.headers;
-      this.#cf = init.cf;
+      if (typeof init.cf === "string") this.#cfJson = init.cf;
+      else this.#cf = init.cf;
       this.#body = new BodyState({ bytes: init.body, stream: null });
       return;
     }
@@ -120,7 +121,7 @@ class Request {
       this.#url = input.#url;
       this.#method = input.#method;
       this.#redirect = input.#redirect;
-      this.#cf = input.#cf;
+      this.#cf = input.#cfValue();
     } else {
       const text = String(input);
       const href = ops.urlHref(text, null);
@@ -170,19 +171,27 @@ class Request {
     }
     return this.#headers;
   }
+  // The platform's cf object arrives as JSON text, parsed the first time the Worker reads it.
+  #cfValue() {
+    if (this.#cfJson !== undefined) {
+      this.#cf = JSON.parse(this.#cfJson);
+      this.#cfJson = undefined;
+    }
+    return this.#cf;
+  }
   static _body(r) { return r.#body; }
   get method() { return this.#method; }
   get url() { return this.#url; }
   get headers() { return this.#headersObject(); }
   get redirect() { return this.#redirect; }
   get signal() { return this.#signal; }
-  get cf() { return this.#cf; }
+  get cf() { return this.#cfValue(); }
   get fetcher() { return null; }
   get integrity() { return ""; }
   get keepalive() { return false; }
   get cache() { return undefined; }
   clone() {
-    const r = new Request(this.#url, { method: this.#method, headers: this.#headersObject(), redirect: this.#redirect, cf: this.#cf, signal: this.#signal });
+    const r = new Request(this.#url, { method: this.#method, headers: this.#headersObject(), redirect: this.#redirect, cf: this.#cfValue(), signal: this.#signal });
     r.#body = this.#body.tee();
     return r;
   }

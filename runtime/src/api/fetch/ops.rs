@@ -32,6 +32,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 url,
                 headers: pairs(headers),
                 body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
+                cf: None,
             };
             let id = io.add_fetch_op(OpKind::Js, request);
             Ok(id as f64)

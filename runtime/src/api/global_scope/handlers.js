@@ -85,12 +85,12 @@ function callHandler(name, arg, ctx) {
   return defaultExport[name](arg, workerEnv, ctx);
 }
 
-function dispatchFetch(id, method, url, colo, headers, body) {
+function dispatchFetch(id, method, url, colo, headers, body, cfJson) {
   const ctx = new ExecutionContext(id);
   let promise;
   try {
     const noBody = method === "GET" || method === "HEAD";
-    const cf = colo === null || colo === undefined ? undefined : { colo };
+    const cf = cfJson ?? (colo === null || colo === undefined ? undefined : { colo });
     const request = Request._incoming(url, method, headers, noBody ? null : body, cf);
     promise = Promise.resolve(callHandler("fetch", request, ctx));
   } catch (e) {

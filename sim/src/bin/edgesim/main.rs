@@ -2,13 +2,16 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use edgesim_runtime::{HttpRequest, Plan};
-use edgesim_sim::one_colo;
+use edgesim_sim::scenario::client::arrive_at_edge;
 use edgesim_sim::scenario::run::RunOutput;
 use edgesim_sim::scenario::{LoadedScenario, run as scenario_run};
+use edgesim_sim::world::clients::Client;
+use edgesim_sim::{one_colo, origins};
 
 mod d1;
 
@@ -123,6 +126,18 @@ struct FetchArgs {
     /// runaway loop would otherwise take minutes of wall time to reach a 30 s limit.
     #[arg(long)]
     runaway_cpu_ms: Option<u64>,
+    /// Answer the Worker's `fetch()` to HOST (or to URLs under a URL prefix) from PATH: a
+    /// directory of files to serve, or a Worker (script, wrangler config or project) acting as
+    /// the origin (repeatable). Other hosts fail as unreachable hosts do in production.
+    #[arg(long = "origin", value_name = "HOST=PATH")]
+    origins: Vec<String>,
+    /// The client's IP address (`CF-Connecting-IP`); default: one drawn from the seed.
+    #[arg(long)]
+    ip: Option<std::net::IpAddr>,
+    /// Fields of `request.cf` to set, as a JSON object (`'{"country":"DE"}'`), over those the
+    /// edge fills for a client in the colo's city.
+    #[arg(long, value_name = "JSON")]
+    cf: Option<String>,
     /// Print one JSON object instead of the HTTP response.
     #[arg(long)]
     json: bool,
@@ -211,11 +226,12 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
     };
     let url = url::Url::parse(&args.url)
         .with_context(|| format!("{:?} is not an absolute URL", args.url))?;
-    let request = HttpRequest {
+    let mut request = HttpRequest {
         method: args.method.to_ascii_uppercase(),
         url: url.to_string(),
         headers,
         body,
+        cf: None,
     };
     let mut limits = worker.limits(args.plan, args.cpu_ms);
     if let Some(ms) = args.runaway_cpu_ms {
@@ -228,10 +244,12 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
             args.colo
         );
     }
+    arrive(&mut request, &args, &colo)?;
     let options = one_colo::Serve {
         seed: args.seed,
         colo,
         persist_to: args.project.persist_to.clone(),
+        declared_origins: Rc::new(declared_origins(&args.origins)?),
         ..Default::default()
     };
     let exchange = one_colo::serve(&worker, limits, vec![request], &options)?
@@ -262,7 +280,58 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
         std::io::stdout().write_all(&r.body)?;
         outln!();
     }
+    for host in &exchange.undeclared_hosts {
+        let advice =
+            format!("declare it with --origin {host}=PATH (a directory to serve, or a Worker)");
+        eprintln!("warning: {}", origins::undeclared_advice(host, &advice));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The client's request as the edge at `colo` hands it to the Worker: Cloudflare's headers and
+/// `request.cf`, whose fields `--cf` replaces or adds.
+fn arrive(request: &mut HttpRequest, args: &FetchArgs, colo: &str) -> Result<()> {
+    let ip = args.ip.map(|ip| ip.to_string());
+    let client = Client::new(args.seed, "fetch", colo, ip.as_deref());
+    let ray = edgesim_sim::seed::derive(args.seed, "ray/1");
+    arrive_at_edge(request, &client, colo, ray);
+    let Some(text) = &args.cf else {
+        return Ok(());
+    };
+    let serde_json::Value::Object(given) =
+        serde_json::from_str(text).with_context(|| format!("--cf {text:?}: not JSON"))?
+    else {
+        bail!("--cf {text:?}: expected a JSON object, e.g. '{{\"country\":\"DE\"}}'");
+    };
+    let mut cf: serde_json::Map<String, serde_json::Value> = match &request.cf {
+        Some(json) => serde_json::from_str(json)?,
+        None => Default::default(),
+    };
+    if let Some(serde_json::Value::String(country)) = given.get("country") {
+        for (name, value) in &mut request.headers {
+            if name == "cf-ipcountry" {
+                value.clone_from(country);
+            }
+        }
+    }
+    cf.extend(given);
+    request.cf = Some(serde_json::Value::Object(cf).to_string());
+    Ok(())
+}
+
+/// `--origin HOST=PATH` arguments, PATH relative to the working directory.
+fn declared_origins(args: &[String]) -> Result<origins::OriginTable> {
+    let mut specs = std::collections::BTreeMap::new();
+    for arg in args {
+        let Some((host, path)) = arg.split_once('=') else {
+            bail!("--origin {arg:?}: expected HOST=PATH, e.g. api.example.com=./origin.js");
+        };
+        specs.insert(host.to_string(), origins::OriginSpec::for_path(path));
+    }
+    Ok(origins::OriginTable::load(
+        &specs,
+        std::path::Path::new(""),
+    )?)
 }
 
 fn load_scenario(path: &std::path::Path, seed: Option<u64>) -> Result<(LoadedScenario, u64)> {

@@ -1,0 +1,323 @@
+//! What answers a Worker's `fetch()` to the Internet: the origins a user declares (a Worker
+//! acting as the origin, a directory of files, canned responses), each at a place on the
+//! simulated network so the round trip costs what distance costs. A host nobody declared fails
+//! as production fails to connect, and the trace says how to declare it.
+
+pub mod canned;
+pub mod spec;
+pub mod static_site;
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use std::time::Duration;
+
+use edgesim_runtime::worker::WorkerDefinition;
+use edgesim_runtime::{FetchError, HttpRequest, HttpResponse, Limits};
+use futures::channel::oneshot;
+
+use crate::platform::Platform;
+use crate::pool::{Delivery, Job, Pool, PoolContext};
+use crate::trace::TraceEvent;
+pub use spec::{CannedSpec, OriginError, OriginSpec, PlaceSpec};
+use static_site::StaticSite;
+
+/// One way between a colo and an origin whose place is not given.
+pub const UNPLACED_ONE_WAY_MS: u64 = 10;
+/// How long a `fetch()` to a host nobody declared takes to fail (a DNS lookup's worth).
+pub const UNDECLARED_FAILURE_MS: u64 = 20;
+
+/// Answers outbound `fetch()` calls in tests; `None` means nothing listens at that origin.
+pub type OriginFn = dyn Fn(&HttpRequest) -> Option<HttpResponse>;
+
+/// Which requests an origin answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OriginKey {
+    /// Every URL on this host (and port, when given).
+    Host { host: String, port: Option<u16> },
+    /// Every URL that starts with this one.
+    Prefix(url::Url),
+}
+
+impl OriginKey {
+    pub fn parse(text: &str) -> Option<OriginKey> {
+        if text.contains("://") {
+            let url = url::Url::parse(text).ok()?;
+            let web = matches!(url.scheme(), "http" | "https") && url.host_str().is_some();
+            return (web && url.query().is_none() && url.fragment().is_none())
+                .then_some(OriginKey::Prefix(url));
+        }
+        let url = url::Url::parse(&format!("http://{text}")).ok()?;
+        let bare = url.path() == "/" && url.username().is_empty() && !text.contains(['/', '?']);
+        Some(OriginKey::Host {
+            host: url.host_str()?.to_string(),
+            port: url.port(),
+        })
+        .filter(|_| bare)
+    }
+
+    fn matches(&self, url: &url::Url) -> bool {
+        match self {
+            OriginKey::Host { host, port } => {
+                url.host_str() == Some(host.as_str())
+                    && port.is_none_or(|p| url.port_or_known_default() == Some(p))
+            }
+            OriginKey::Prefix(prefix) => url.as_str().starts_with(prefix.as_str()),
+        }
+    }
+
+    /// A URL prefix is more specific than a host; a longer prefix more than a shorter one.
+    fn specificity(&self) -> (bool, usize) {
+        match self {
+            OriginKey::Host { .. } => (false, 0),
+            OriginKey::Prefix(prefix) => (true, prefix.as_str().len()),
+        }
+    }
+
+    /// The part of `url`'s path the origin sees as its own (below a prefix's path).
+    fn path_within<'u>(&self, url: &'u url::Url) -> &'u str {
+        let path = url.path();
+        match self {
+            OriginKey::Host { .. } => path,
+            OriginKey::Prefix(prefix) => {
+                let base = prefix.path().trim_end_matches('/');
+                path.strip_prefix(base).unwrap_or(path)
+            }
+        }
+    }
+}
+
+/// A place on the simulated network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+pub struct OriginWorker {
+    pub definition: Rc<WorkerDefinition>,
+    pub limits: Limits,
+}
+
+pub enum Answer {
+    Worker(OriginWorker),
+    Static(StaticSite),
+    Canned(Vec<canned::CannedResponse>),
+}
+
+pub struct Origin {
+    /// The key as the user wrote it.
+    pub label: String,
+    pub key: OriginKey,
+    pub place: Option<Place>,
+    pub answer: Answer,
+}
+
+/// The origins of a run.
+#[derive(Default)]
+pub struct OriginTable {
+    pub origins: Vec<Origin>,
+}
+
+impl OriginTable {
+    /// The most specific origin that answers `url`.
+    pub fn route(&self, url: &url::Url) -> Option<&Origin> {
+        self.origins
+            .iter()
+            .filter(|o| o.key.matches(url))
+            .max_by_key(|o| o.key.specificity())
+    }
+
+    pub fn places(&self) -> impl Iterator<Item = &Place> {
+        self.origins.iter().filter_map(|o| o.place.as_ref())
+    }
+}
+
+/// The platform's view of the origins during a run.
+#[derive(Default)]
+pub struct OriginService {
+    table: Rc<OriginTable>,
+    /// A test's stand-in for the Internet, asked when no declared origin matches.
+    answerer: RefCell<Option<Rc<OriginFn>>>,
+    /// The isolates of Worker origins, started on first use. It holds the platform, so it is
+    /// dropped when the run ends ([`OriginService::close`]).
+    pool: RefCell<Option<Pool>>,
+    next_job: Cell<u64>,
+    undeclared: RefCell<BTreeSet<String>>,
+}
+
+impl OriginService {
+    pub fn new(table: Rc<OriginTable>) -> Self {
+        OriginService {
+            table,
+            ..Default::default()
+        }
+    }
+
+    pub fn set_answerer(&self, answerer: Option<Rc<OriginFn>>) {
+        *self.answerer.borrow_mut() = answerer;
+    }
+
+    /// Ends the Worker origins' isolates (the pool holds the platform that holds it).
+    pub fn close(&self) {
+        self.pool.borrow_mut().take();
+    }
+
+    /// The hosts Workers fetched that no origin answers, in name order.
+    pub fn undeclared_hosts(&self) -> Vec<String> {
+        self.undeclared.borrow().iter().cloned().collect()
+    }
+}
+
+/// Ends the Worker origins' isolates when a run's block ends, however it ends.
+pub struct CloseOnDrop(pub Rc<Platform>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.origins.close();
+    }
+}
+
+/// A Worker at `colo` fetches `request` from the Internet.
+pub async fn fetch(
+    platform: Rc<Platform>,
+    colo: String,
+    request: HttpRequest,
+) -> Result<HttpResponse, FetchError> {
+    let service = &platform.origins;
+    let url = url::Url::parse(&request.url).map_err(|_| FetchError::ConnectionLost)?;
+    let table = service.table.clone();
+    let Some(origin) = table.route(&url) else {
+        let answer = service.answerer.borrow().as_ref().and_then(|a| a(&request));
+        sleep_ms(UNDECLARED_FAILURE_MS).await;
+        return match answer {
+            Some(response) => Ok(response),
+            None => Err(undeclared(&platform, &colo, &url)),
+        };
+    };
+    travel(&platform, &colo, origin, true).await?;
+    let response = match &origin.answer {
+        Answer::Static(site) => site.serve(&request, origin.key.path_within(&url)),
+        Answer::Canned(responses) => {
+            let (response, delay_ms) = canned::answer(responses, &request, url.path());
+            sleep_ms(delay_ms).await;
+            response
+        }
+        Answer::Worker(worker) => ask_worker(&platform, origin, worker, request).await,
+    };
+    travel(&platform, &colo, origin, false).await?;
+    Ok(response)
+}
+
+async fn sleep_ms(ms: u64) {
+    madsim::time::sleep(Duration::from_millis(ms)).await;
+}
+
+/// The way to the origin (`out`) or back; a partition loses the request.
+async fn travel(
+    platform: &Platform,
+    colo: &str,
+    origin: &Origin,
+    out: bool,
+) -> Result<(), FetchError> {
+    let Some(place) = &origin.place else {
+        sleep_ms(UNPLACED_ONE_WAY_MS).await;
+        return Ok(());
+    };
+    let (from, to) = if out {
+        (colo, place.name.as_str())
+    } else {
+        (place.name.as_str(), colo)
+    };
+    platform
+        .travel(from, to)
+        .await
+        .map_err(|_| FetchError::ConnectionLost)
+}
+
+fn undeclared(platform: &Platform, colo: &str, url: &url::Url) -> FetchError {
+    let host = url.host_str().unwrap_or_default().to_string();
+    platform
+        .origins
+        .undeclared
+        .borrow_mut()
+        .insert(host.clone());
+    platform.record(TraceEvent::OriginUndeclared {
+        at_ms: platform.elapsed_ms(),
+        colo: colo.to_string(),
+        host,
+    });
+    FetchError::ConnectionLost
+}
+
+/// Hands `request` to the origin's Worker, in its own isolate at the origin's place.
+async fn ask_worker(
+    platform: &Rc<Platform>,
+    origin: &Origin,
+    worker: &OriginWorker,
+    request: HttpRequest,
+) -> HttpResponse {
+    let service = &platform.origins;
+    let (reply, answer) = oneshot::channel();
+    let id = service.next_job.get() + 1;
+    service.next_job.set(id);
+    let job = Job {
+        id,
+        arrived_ms: platform.elapsed_ms(),
+        event: Delivery::Fetch(request),
+        reply,
+    };
+    let place = origin
+        .place
+        .as_ref()
+        .map_or_else(|| format!("origin {}", origin.label), |p| p.name.clone());
+    service
+        .pool
+        .borrow_mut()
+        .get_or_insert_with(|| {
+            Pool::new(Rc::new(PoolContext {
+                run_seed: crate::seed::derive(platform.run_seed, "origins"),
+                platform: platform.clone(),
+                idle_evict_ms: None,
+                warm_isolates: crate::warm_isolates::WarmIsolates::new(None),
+                serves_origins: true,
+            }))
+        })
+        .send(
+            &place,
+            &origin.label,
+            &worker.definition,
+            &worker.limits,
+            job,
+        );
+    match answer.await {
+        Ok(Ok(served)) => served.response.unwrap_or_else(|| {
+            plain_response(502, "Bad Gateway", "the origin Worker gave no response\n")
+        }),
+        Ok(Err(e)) => plain_response(502, "Bad Gateway", &format!("origin Worker: {e}\n")),
+        Err(_) => plain_response(502, "Bad Gateway", "the origin Worker stopped\n"),
+    }
+}
+
+/// A `text/plain` response.
+pub(crate) fn plain_response(status: u16, status_text: &str, body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        status_text: status_text.to_string(),
+        headers: vec![(
+            "content-type".to_string(),
+            "text/plain; charset=utf-8".to_string(),
+        )],
+        body: body.as_bytes().to_vec(),
+        web_socket: None,
+    }
+}
+
+/// The line a user reads when a Worker fetched a host nobody declared.
+pub fn undeclared_advice(host: &str, how_to_declare: &str) -> String {
+    format!(
+        "fetch() to {host}: no origin is declared for it, so it failed as production fails to \
+         reach a host (TypeError: Network connection lost.); {how_to_declare}"
+    )
+}
