@@ -167,128 +167,7 @@ pub struct TriggersConfig {
     pub crons: Vec<String>,
 }
 
-/// Compatibility flags edgesim implements (each also on from its date where workerd's
-/// compatibility-date.capnp gives one). Any other flag a config sets is warned about.
-const IMPLEMENTED_FLAGS: &[&str] = &[
-    "web_socket_auto_reply_to_close",
-    "enable_weak_ref",
-    "disable_weak_ref",
-    "rpc",
-    "no_rpc",
-    "nodejs_compat",
-    "no_nodejs_compat",
-    "nodejs_compat_v2",
-    "no_nodejs_compat_v2",
-    "nodejs_als",
-    "no_nodejs_als",
-    "nodejs_compat_populate_process_env",
-    "nodejs_compat_do_not_populate_process_env",
-    "diagnostics_channel_has_subscribers_getter",
-    "no_diagnostics_channel_has_subscribers_getter",
-    "enable_global_performance_classes",
-];
-
-/// A behaviour workerd switches with a compatibility flag, and on by default from a date
-/// (compatibility-date.capnp: `$compatEnableFlag`, `$compatDisableFlag`, `$compatEnableDate`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CompatFlag {
-    pub enable: &'static str,
-    /// `None` where edgesim implements no way to turn the behaviour off.
-    pub disable: Option<&'static str>,
-    /// On by default from this date (`None`: only when set).
-    pub from_date: Option<&'static str>,
-    /// Also on when this other flag is on and the date is at least this one
-    /// (`$impliedByAfterDate`).
-    pub implied_by: Option<(&'static CompatFlag, &'static str)>,
-}
-
-impl CompatFlag {
-    const fn dated(
-        enable: &'static str,
-        disable: Option<&'static str>,
-        from: &'static str,
-    ) -> Self {
-        CompatFlag {
-            enable,
-            disable,
-            from_date: Some(from),
-            implied_by: None,
-        }
-    }
-}
-
-/// workerd's `jsWeakRef`: `WeakRef` and `FinalizationRegistry`.
-pub const WEAK_REF: CompatFlag =
-    CompatFlag::dated("enable_weak_ref", Some("disable_weak_ref"), "2025-05-05");
-
-/// workerd's `webSocketAutoReplyToClose`: the runtime answers a WebSocket close frame itself.
-pub const WEB_SOCKET_AUTO_REPLY_TO_CLOSE: CompatFlag =
-    CompatFlag::dated("web_socket_auto_reply_to_close", None, "2026-04-07");
-
-/// workerd's `fetcherRpc`: a Durable Object stub (and any Fetcher) has a wildcard method, so
-/// `stub.anyName(…)` is an RPC call.
-pub const FETCHER_RPC: CompatFlag = CompatFlag::dated("rpc", Some("no_rpc"), "2024-04-03");
-
-/// workerd's `nodeJsCompat`: the `node:*` modules.
-pub const NODEJS_COMPAT: CompatFlag =
-    CompatFlag::dated("nodejs_compat", Some("no_nodejs_compat"), "2026-08-04");
-
-/// workerd's `nodeJsCompatV2`: with it the `node:*` modules import without their prefix too,
-/// and `Buffer`, `process`, `global`, `setImmediate` are globals. Implies `nodejs_compat`.
-pub const NODEJS_COMPAT_V2: CompatFlag = CompatFlag {
-    implied_by: Some((&NODEJS_COMPAT, "2024-09-23")),
-    ..CompatFlag::dated(
-        "nodejs_compat_v2",
-        Some("no_nodejs_compat_v2"),
-        "2026-08-04",
-    )
-};
-
-/// workerd's `nodeJsAls`: `node:async_hooks` alone, without the rest of `nodejs_compat`.
-pub const NODEJS_ALS: CompatFlag = CompatFlag {
-    enable: "nodejs_als",
-    disable: Some("no_nodejs_als"),
-    from_date: None,
-    implied_by: None,
-};
-
-/// workerd's `populateProcessEnv`: `process.env` holds the Worker's text bindings.
-pub const NODEJS_POPULATE_PROCESS_ENV: CompatFlag = CompatFlag {
-    enable: "nodejs_compat_populate_process_env",
-    disable: Some("nodejs_compat_do_not_populate_process_env"),
-    from_date: None,
-    implied_by: Some((&NODEJS_COMPAT, "2025-04-01")),
-};
-
-/// workerd's `diagnosticsChannelHasSubscribersGetter`: `Channel.hasSubscribers` is a getter,
-/// as in Node, rather than a method.
-pub const DIAGNOSTICS_CHANNEL_HAS_SUBSCRIBERS_GETTER: CompatFlag = CompatFlag::dated(
-    "diagnostics_channel_has_subscribers_getter",
-    Some("no_diagnostics_channel_has_subscribers_getter"),
-    "2026-05-19",
-);
-
-/// The flags the runtime's JavaScript reads (IsolateConfig::compat_flags).
-/// workerd's `enableGlobalPerformanceClasses`: `performance.mark`/`measure` and the entry
-/// buffer, and `Performance`, `PerformanceEntry`, `PerformanceMark`, … as globals. (workerd
-/// keeps them with nodejs_compat even when `disable_global_performance_classes` is set, so
-/// edgesim offers no way off.)
-pub const GLOBAL_PERFORMANCE_CLASSES: CompatFlag = CompatFlag {
-    enable: "enable_global_performance_classes",
-    disable: None,
-    from_date: None,
-    implied_by: Some((&NODEJS_COMPAT, "2026-03-17")),
-};
-
-pub const JS_FLAGS: &[CompatFlag] = &[
-    FETCHER_RPC,
-    NODEJS_COMPAT,
-    NODEJS_COMPAT_V2,
-    NODEJS_ALS,
-    NODEJS_POPULATE_PROCESS_ENV,
-    DIAGNOSTICS_CHANNEL_HAS_SUBSCRIBERS_GETTER,
-    GLOBAL_PERFORMANCE_CLASSES,
-];
+pub use super::compat::*;
 
 /// Top-level keys that matter only when deploying (or to wrangler's own dev server): a run
 /// behaves the same with or without them.
@@ -495,6 +374,13 @@ impl WranglerConfig {
                 )));
             }
         }
+        let refused = super::compat::refusals(
+            self.compatibility_date.as_deref(),
+            &self.compatibility_flags,
+        );
+        if !refused.is_empty() {
+            return Err(semantic(refused.join("; ")));
+        }
         if let Some(limits) = &self.limits {
             if limits.cpu_ms == Some(0) {
                 return Err(semantic("limits.cpu_ms must be at least 1".into()));
@@ -532,16 +418,10 @@ impl WranglerConfig {
             .collect();
 
         out.extend(crate::engine::modules::ModuleRules::new(&self.rules).warnings);
-        out.extend(
-            self.compatibility_flags
-                .iter()
-                .filter(|f| !IMPLEMENTED_FLAGS.contains(&f.as_str()))
-                .map(|f| {
-                    format!(
-                        "compatibility flag {f:?} is not implemented by edgesim yet (ignored): the Worker runs as if it were not set"
-                    )
-                }),
-        );
+        out.extend(super::compat::warnings(
+            self.compatibility_date.as_deref(),
+            &self.compatibility_flags,
+        ));
         // Deploy-time keys get one short line together; `$schema` (an editor's hint) none.
         let (deploy_only, unmodelled): (Vec<&String>, Vec<&String>) = self
             .other

@@ -1,5 +1,6 @@
 //! A Worker as the user wrote it: its configuration and its code.
 
+pub mod compat;
 pub mod config;
 pub mod dev_vars;
 

@@ -30,8 +30,6 @@ const ALARM_BACKOFF_EXPONENT_MAX: u32 = 9;
 /// lifecycle.mdx: objects that cannot hibernate are evicted after 70–140 s idle.
 const IDLE_EVICT_MIN_MS: u64 = 70_000;
 const IDLE_EVICT_MAX_MS: u64 = 140_000;
-/// The compatibility date from which `deleteAll()` also deletes the alarm.
-const DELETE_ALL_DELETES_ALARM_FROM: &str = "2026-02-24";
 /// lifecycle.mdx: an object that can hibernate does so after 10 s idle.
 const HIBERNATE_AFTER_MS: u64 = 10_000;
 
@@ -185,14 +183,14 @@ impl ObjectTask {
                 error,
             })?;
         isolate.set_colo(&self.colo);
-        let compat = definition.config.compatibility_date.clone();
+        let delete_all_deletes_alarm = (definition.config)
+            .flag_enabled(edgesim_runtime::worker::config::DELETE_ALL_DELETES_ALARM);
         isolate.host_object(ObjectSpec {
             address: self.address.clone(),
             name: self.name.clone(),
             class_name: self.class_name.clone(),
             sqlite,
-            delete_all_deletes_alarm: compat
-                .is_some_and(|d| d.as_str() >= DELETE_ALL_DELETES_ALARM_FROM),
+            delete_all_deletes_alarm,
         })?;
         let startup_cpu_used_ms = isolate.startup_cpu().millis();
         self.record(TraceEvent::ObjectStart {

@@ -1,0 +1,187 @@
+//! Every compatibility flag workerd knows, read from its own `compatibility-date.capnp` (copied
+//! here from cloudflare/workerd at 6552d999, 2026-08-22): what a config's `compatibility_flags`
+//! and `compatibility_date` mean, checked as workerd checks them when a Worker is loaded.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+static CAPNP: &str = include_str!("compatibility-date.capnp");
+
+/// The commit date of the copied file: flags workerd added later are unknown here.
+pub const CATALOG_DATE: &str = "2026-08-22";
+
+/// One flag of workerd's `CompatibilityFlags` struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogFlag {
+    /// The capnp field name (`formDataParserSupportsFiles`).
+    pub field: String,
+    pub enable: String,
+    pub disable: Option<String>,
+    /// On by default from this date (`$compatEnableAllDates`: every date, "2000-01-01").
+    pub date: Option<String>,
+    pub experimental: bool,
+    /// On when any of these fields is on and the date is at least the given one.
+    pub implied_by: Option<(Vec<String>, String)>,
+}
+
+impl CatalogFlag {
+    /// Whether a Worker at `date` (none: the newest) with `flags` has this behaviour on,
+    /// before implications.
+    pub fn on_for(&self, date: Option<&str>, flags: &[String]) -> bool {
+        let set = |name: &str| flags.iter().any(|f| f == name);
+        set(&self.enable)
+            || (!self.disable.as_deref().is_some_and(set)
+                && self
+                    .date
+                    .as_deref()
+                    .is_some_and(|from| date.is_none_or(|d| d >= from)))
+    }
+}
+
+/// The flags, in the file's order.
+pub fn catalog() -> &'static [CatalogFlag] {
+    static CATALOG: OnceLock<Vec<CatalogFlag>> = OnceLock::new();
+    CATALOG.get_or_init(|| parse(CAPNP))
+}
+
+/// The flag `name` enables or disables, if workerd knows it.
+pub fn find(name: &str) -> Option<&'static CatalogFlag> {
+    catalog()
+        .iter()
+        .find(|f| f.enable == name || f.disable.as_deref() == Some(name))
+}
+
+fn parse(capnp: &str) -> Vec<CatalogFlag> {
+    let field = Regex::new(r"(?m)^\s*(\w+) @\d+ :Bool([^;]*);").expect("a valid pattern");
+    let text = |decl: &str, annotation: &str| {
+        let pattern = format!(r#"\${annotation}\("([^"]*)"\)"#);
+        Regex::new(&pattern)
+            .expect("a valid pattern")
+            .captures(decl)
+            .map(|c| c[1].to_string())
+    };
+    let implied = Regex::new(
+        r#"\$impliedByAfterDate\((?:name\s*=\s*"(\w+)"|names\s*=\s*\[([^\]]*)\])\s*,\s*date\s*=\s*"([^"]+)"\)"#,
+    )
+    .expect("a valid pattern");
+    field
+        .captures_iter(capnp)
+        .filter_map(|c| {
+            let decl = &c[2];
+            let enable = text(decl, "compatEnableFlag")?;
+            let all_dates = decl.contains("$compatEnableAllDates");
+            let implied_by = implied.captures(decl).map(|i| {
+                let names = match (i.get(1), i.get(2)) {
+                    (Some(one), _) => vec![one.as_str().to_string()],
+                    (None, Some(list)) => list
+                        .as_str()
+                        .split(',')
+                        .map(|n| n.trim().trim_matches('"').to_string())
+                        .collect(),
+                    (None, None) => Vec::new(),
+                };
+                (names, i[3].to_string())
+            });
+            Some(CatalogFlag {
+                field: c[1].to_string(),
+                enable,
+                disable: text(decl, "compatDisableFlag"),
+                date: text(decl, "compatEnableDate")
+                    .or_else(|| all_dates.then(|| "2000-01-01".to_string())),
+                experimental: decl.contains("$experimental"),
+                implied_by,
+            })
+        })
+        .collect()
+}
+
+/// What workerd refuses when it loads a Worker's `compatibility_date` and `compatibility_flags`
+/// (compatibility-date.c++ `compileCompatibilityFlags`), in its words.
+pub fn refusals(date: Option<&str>, flags: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(d) = date
+        && !is_compat_date(d)
+    {
+        out.push(format!("Invalid compatibility date: {d}"));
+    }
+    for (i, flag) in flags.iter().enumerate() {
+        if flags[..i].contains(flag) {
+            out.push(format!(
+                "Compatibility flag specified multiple times: {flag}"
+            ));
+        }
+    }
+    for f in catalog() {
+        let set = |name: &str| flags.iter().any(|g| g == name);
+        if let Some(disable) = &f.disable
+            && set(&f.enable)
+            && set(disable)
+        {
+            out.push(format!(
+                "Compatibility flags are mutually contradictory: {} vs {disable}",
+                f.enable
+            ));
+        }
+    }
+    out
+}
+
+/// workerd's date check: `YYYY-MM-DD` with a year from 2000 to 2999, a month 1–12, a day 1–31.
+fn is_compat_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str| s.parse::<u32>().ok();
+    match parts.as_slice() {
+        [y, m, d] => {
+            matches!(number(y), Some(2000..=2999))
+                && matches!(number(m), Some(1..=12))
+                && matches!(number(d), Some(1..=31))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_reads_every_annotation_kind() {
+        let files = find("formdata_parser_supports_files").unwrap();
+        assert_eq!(files.field, "formDataParserSupportsFiles");
+        assert_eq!(files.date.as_deref(), Some("2021-11-03"));
+        assert_eq!(
+            files.disable.as_deref(),
+            Some("formdata_parser_converts_files_to_strings")
+        );
+        let v2 = find("nodejs_compat_v2").unwrap();
+        assert_eq!(
+            v2.implied_by,
+            Some((vec!["nodeJsCompat".to_string()], "2024-09-23".to_string()))
+        );
+        assert!(catalog().iter().any(|f| f.experimental));
+        assert!(catalog().len() > 150, "{}", catalog().len());
+        let multi = catalog()
+            .iter()
+            .find(|f| f.implied_by.as_ref().is_some_and(|(n, _)| n.len() == 2))
+            .unwrap();
+        assert_eq!(
+            multi.implied_by.as_ref().unwrap().0,
+            ["nodeJsCompat", "nodeJsCompatV2"]
+        );
+    }
+
+    #[test]
+    fn refusals_are_workerds() {
+        let flags = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            refusals(Some("2021-13-01"), &flags(&["rpc", "rpc", "no_rpc"])),
+            [
+                "Invalid compatibility date: 2021-13-01",
+                "Compatibility flag specified multiple times: rpc",
+                "Compatibility flags are mutually contradictory: rpc vs no_rpc",
+            ]
+        );
+        assert!(refusals(Some("2024-04-03"), &flags(&["nodejs_compat"])).is_empty());
+    }
+}
