@@ -24,7 +24,7 @@ fn config() -> IsolateConfig {
         bindings: vec![],
         catalog: &edgesim_runtime::api::CATALOG,
         weak_refs: true,
-        compat_flags: vec!["rpc"],
+        compat_flags: vec!["rpc".to_string()],
     }
 }
 

@@ -267,7 +267,7 @@ pub fn start_worker(
         bindings,
         catalog: &edgesim_runtime::api::CATALOG,
         weak_refs: true,
-        compat_flags: vec!["rpc"],
+        compat_flags: vec!["rpc".to_string()],
     };
     match edgesim_runtime::Isolate::start(std::rc::Rc::new(BenchHost::default()), &config) {
         Ok(i) => i,

@@ -132,6 +132,7 @@ pub fn assert_differences(name: &str, reference: &Value, ours: &Value, allowed: 
 pub fn snippet_worker(
     snippets: &[String],
     compatibility_flags: &[String],
+    compatibility_date: &str,
 ) -> edgesim_runtime::worker::WorkerDefinition {
     let fns: Vec<String> = snippets
         .iter()
@@ -142,7 +143,7 @@ pub fn snippet_worker(
     let config = edgesim_runtime::worker::WranglerConfig::parse(
         "wrangler.toml",
         &format!(
-            "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '2026-04-20'\n\
+            "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '{compatibility_date}'\n\
              compatibility_flags = {flags}\n[vars]\nGREETING = 'hello'\n\
              [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n"
         ),
@@ -169,6 +170,18 @@ pub fn snippet_flags(name: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The compatibility date `snippets/<name>.json` was recorded at (`compatibility_date`, by
+/// default 2026-04-20).
+pub fn snippet_date(name: &str) -> String {
+    let recorded: Value = serde_json::from_str(&read(&format!("snippets/{name}.json")))
+        .unwrap_or_else(|e| panic!("snippets/{name}.json: {e}"));
+    recorded
+        .get("compatibility_date")
+        .and_then(Value::as_str)
+        .unwrap_or("2026-04-20")
+        .to_string()
 }
 
 /// `results/snippets-<name>.json` as (snippet, [outcome, value]) pairs.

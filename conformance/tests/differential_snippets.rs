@@ -2,7 +2,9 @@
 //! conformance/reference/workerd/snippets.mjs into `results/snippets-*.json`) and by edgesim:
 //! the same outcome, the same error class and the same message, snippet by snippet.
 
-use edgesim_conformance::reference::{snippet_answers, snippet_flags, snippet_worker};
+use edgesim_conformance::reference::{
+    snippet_answers, snippet_date, snippet_flags, snippet_worker,
+};
 use edgesim_conformance::{Run, body_json, get};
 
 /// Runs the recorded snippets of `name` in edgesim and compares every answer.
@@ -11,7 +13,7 @@ fn answers_as_workerd_does(name: &str) {
     let snippets: Vec<String> = recorded.iter().map(|(s, _)| s.clone()).collect();
     let x = Run::default()
         .fetch(
-            &snippet_worker(&snippets, &snippet_flags(name)),
+            &snippet_worker(&snippets, &snippet_flags(name), &snippet_date(name)),
             get("https://example.com/"),
         )
         .unwrap_or_else(|e| panic!("{name}: the snippet Worker did not run: {e}"));
@@ -142,4 +144,14 @@ fn node_module_lists_builtins_and_create_require_loads_only_them_as_workerd_does
 #[test]
 fn node_crypto_asymmetric_keys_sign_and_verify_as_workerd_does() {
     answers_as_workerd_does("node-crypto-keys");
+}
+
+#[test]
+fn node_modules_behind_their_own_flags_are_absent_before_their_dates() {
+    answers_as_workerd_does("node-module-flags");
+}
+
+#[test]
+fn a_node_module_flag_turns_its_module_on_or_off_whatever_the_date() {
+    answers_as_workerd_does("node-module-flags-off");
 }

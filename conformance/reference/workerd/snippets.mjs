@@ -1,6 +1,7 @@
 // Records what workerd answers to short snippets of Worker code: each file in ./snippets/
 // (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET` and a
-// text binding `GREETING`; or `{ "compatibility_flags": [...], "snippets": [...] }`) becomes
+// text binding `GREETING`; or `{ "compatibility_flags": [...], "compatibility_date": "...",
+// "snippets": [...] }`, the date 2026-04-20 unless given) becomes
 // ./results/snippets-<name>.json, one
 // [snippet, outcome, value] per snippet: outcome "ok" with the returned value as JSON, or the
 // constructor name of what it threw with the message. conformance/tests/differential_snippets.rs
@@ -24,12 +25,16 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
   const name = file.replace(/\.json$/, "");
   if (only.length && !only.includes(name)) continue;
   const recorded = JSON.parse(readFileSync(dir + file, "utf8"));
-  const { snippets, compatibility_flags: compatibilityFlags = [] } = Array.isArray(recorded) ? { snippets: recorded } : recorded;
+  const {
+    snippets,
+    compatibility_flags: compatibilityFlags = [],
+    compatibility_date: compatibilityDate = "2026-04-20",
+  } = Array.isArray(recorded) ? { snippets: recorded } : recorded;
   const mf = new Miniflare({
     // Handed to workerd as a module as it is: Miniflare's own import scan would refuse a
     // `node:*` import the flags do not allow before workerd could.
     modules: [{ type: "ESModule", path: "snippets.mjs", contents: snippetWorker(snippets) }],
-    compatibilityDate: "2026-04-20",
+    compatibilityDate,
     compatibilityFlags,
     cf: false,
     r2Buckets: ["BUCKET"],

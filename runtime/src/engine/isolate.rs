@@ -125,7 +125,7 @@ pub struct IsolateConfig {
     pub weak_refs: bool,
     /// The compatibility flags in force that the runtime's JavaScript reads, by their enable
     /// names (`rpc`): worker::config::JS_FLAGS.
-    pub compat_flags: Vec<&'static str>,
+    pub compat_flags: Vec<String>,
 }
 
 impl Isolate {

@@ -31,7 +31,7 @@ pub fn install<'js>(
     global: &Object<'js>,
     lazy_global: &Function<'js>,
     catalog: &'static Catalog,
-    compat_flags: &[&str],
+    compat_flags: &[String],
 ) -> rquickjs::Result<()> {
     if ctx.store_userdata(CatalogRef(catalog)).is_err() {
         return Err(rquickjs::Error::new_loading_message(
@@ -42,7 +42,7 @@ pub fn install<'js>(
     let names = catalog.units.iter().flat_map(|u| {
         let defined = u
             .globals_flag
-            .is_none_or(|flag| compat_flags.contains(&flag));
+            .is_none_or(|flag| compat_flags.iter().any(|f| f == flag));
         u.globals.iter().map(move |name| (name, defined))
     });
     for (index, (&name, defined)) in names.enumerate() {

@@ -265,7 +265,13 @@ impl WorkerDefinition {
             compat_flags: config::JS_FLAGS
                 .iter()
                 .filter(|flag| self.config.flag_enabled(**flag))
-                .map(|flag| flag.enable)
+                .map(|flag| flag.enable.to_string())
+                // The `node:*` modules whose own flag is off (`process.getBuiltinModule`).
+                .chain(
+                    node_modules_off(&self.config)
+                        .iter()
+                        .map(|m| format!("no_node:{m}")),
+                )
                 .collect(),
         }
     }
@@ -350,9 +356,19 @@ impl WorkerDefinition {
     }
 }
 
-/// What `config`'s compatibility flags make of `node:*` imports (workerd's nodeJsCompat,
-/// nodeJsCompatV2, nodeJsAls).
-/// How `config` shapes the module graph: its `node:*` imports and its module rules.
+/// The `node:*` modules whose own flag (`enable_nodejs_os_module`, …) is off for `config`.
+fn node_modules_off(config: &WranglerConfig) -> Vec<&'static str> {
+    let date = config.compatibility_date.as_deref();
+    let flags = &config.compatibility_flags;
+    crate::api::node::MODULE_FLAGS
+        .iter()
+        .filter(|(_, flag)| !crate::worker::compat::catalog::enabled(flag, date, flags))
+        .map(|(module, _)| *module)
+        .collect()
+}
+
+/// How `config` shapes the module graph: its `node:*` imports (workerd's nodeJsCompat,
+/// nodeJsCompatV2, nodeJsAls and the modules' own flags) and its module rules.
 fn module_options(config: &WranglerConfig) -> ModuleOptions {
     let v2 = config.flag_enabled(config::NODEJS_COMPAT_V2);
     ModuleOptions {
@@ -362,6 +378,7 @@ fn module_options(config: &WranglerConfig) -> ModuleOptions {
             compat: v2 || config.flag_enabled(config::NODEJS_COMPAT),
             bare: v2,
             als: config.flag_enabled(config::NODEJS_ALS),
+            off: node_modules_off(config),
         },
         rules: ModuleRules::new(&config.rules),
     }

@@ -195,7 +195,9 @@ function moduleExports(name) {
 function builtinModule(id) {
   validate.string(id, "id");
   const name = id.startsWith("node:") ? id.slice(5) : id;
-  return Object.hasOwn(MODULES, name) ? moduleExports(name).default : undefined;
+  // A module whose own flag is off (`enable_nodejs_os_module`, …) is not there at all.
+  if (!Object.hasOwn(MODULES, name) || core.hasFlag(`no_node:${name}`)) return undefined;
+  return moduleExports(name).default;
 }
 
 return { codes, validate, nodeError, moduleExports, builtinModule };

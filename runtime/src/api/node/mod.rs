@@ -84,6 +84,43 @@ pub static MODULES: &[NodeModule] = &[
     node_module!("zlib", "zlib"),
 ];
 
+/// The modules workerd gates behind a flag of their own (compatibility-date.capnp's
+/// `enableNodeJs…Module`, most implied by `nodejs_compat` from a date), by import name.
+pub static MODULE_FLAGS: &[(&str, &str)] = &[
+    ("_http_agent", "enable_nodejs_http_modules"),
+    ("_http_client", "enable_nodejs_http_modules"),
+    ("_http_common", "enable_nodejs_http_modules"),
+    ("_http_incoming", "enable_nodejs_http_modules"),
+    ("_http_outgoing", "enable_nodejs_http_modules"),
+    ("_http_server", "enable_nodejs_http_server_modules"),
+    ("_stream_wrap", "enable_nodejs_stream_wrap_module"),
+    ("child_process", "enable_nodejs_child_process_module"),
+    ("cluster", "enable_nodejs_cluster_module"),
+    ("console", "enable_nodejs_console_module"),
+    ("dgram", "enable_nodejs_dgram_module"),
+    ("domain", "enable_nodejs_domain_module"),
+    ("fs", "enable_nodejs_fs_module"),
+    ("fs/promises", "enable_nodejs_fs_module"),
+    ("http", "enable_nodejs_http_modules"),
+    ("http2", "enable_nodejs_http2_module"),
+    ("https", "enable_nodejs_http_modules"),
+    ("inspector", "enable_nodejs_inspector_module"),
+    ("inspector/promises", "enable_nodejs_inspector_module"),
+    ("os", "enable_nodejs_os_module"),
+    ("perf_hooks", "enable_nodejs_perf_hooks_module"),
+    ("punycode", "enable_nodejs_punycode_module"),
+    ("readline", "enable_nodejs_readline_module"),
+    ("readline/promises", "enable_nodejs_readline_module"),
+    ("repl", "enable_nodejs_repl_module"),
+    ("sqlite", "enable_nodejs_sqlite_module"),
+    ("trace_events", "enable_nodejs_trace_events_module"),
+    ("tty", "enable_nodejs_tty_module"),
+    ("v8", "enable_nodejs_v8_module"),
+    ("vm", "enable_nodejs_vm_module"),
+    ("wasi", "enable_nodejs_wasi_module"),
+    ("worker_threads", "enable_nodejs_worker_threads_module"),
+];
+
 /// Modules workerd provides under nodejs_compat that edgesim does not implement yet: importing
 /// one fails to load with a message that says so, not with "no such module".
 pub static NOT_YET: &[&str] = &[

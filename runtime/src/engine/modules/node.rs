@@ -3,7 +3,7 @@
 use crate::engine::catalog::NodeModule;
 
 /// What a Worker's flags make of `node:*` imports.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct NodeImports {
     /// The modules edgesim implements (the catalog's).
     pub modules: &'static [NodeModule],
@@ -15,6 +15,8 @@ pub struct NodeImports {
     pub bare: bool,
     /// `nodejs_als`: `node:async_hooks` alone.
     pub als: bool,
+    /// Modules whose own flag (`enable_nodejs_os_module`, …) is off: as if workerd had none.
+    pub off: Vec<&'static str>,
 }
 
 impl std::fmt::Debug for NodeModule {
@@ -31,6 +33,9 @@ impl NodeImports {
             Some(name) => (name, true),
             None => (specifier, false),
         };
+        if self.off.contains(&name) {
+            return prefixed.then(|| Err(format!("No such module \"node:{name}\".")));
+        }
         let module = self.modules.iter().find(|m| m.name == name);
         let not_yet = self.not_yet.contains(&name);
         if !prefixed && !(self.bare && (module.is_some() || not_yet)) {
@@ -82,6 +87,7 @@ mod tests {
             compat,
             bare,
             als,
+            off: vec!["os"],
         }
     }
 
@@ -109,6 +115,15 @@ mod tests {
         assert_eq!(
             imports(true, true, false).resolve("node:nope"),
             Some(Err("No such module \"node:nope\".".into()))
+        );
+        assert_eq!(
+            v2.resolve("node:os"),
+            Some(Err("No such module \"node:os\".".into()))
+        );
+        assert_eq!(
+            v2.resolve("os"),
+            None,
+            "a bare name then resolves as a package"
         );
     }
 }

@@ -45,6 +45,36 @@ pub fn catalog() -> &'static [CatalogFlag] {
     CATALOG.get_or_init(|| parse(CAPNP))
 }
 
+/// Whether the behaviour `enable` names is on for a Worker at `date` (none: the newest) with
+/// `flags`, its `$impliedByAfterDate` included as workerd compiles it: an implication never
+/// overrides the behaviour's own disable flag.
+pub fn enabled(enable: &str, date: Option<&str>, flags: &[String]) -> bool {
+    let Some(flag) = find(enable) else {
+        return false;
+    };
+    enabled_flag(flag, date, flags, 0)
+}
+
+fn enabled_flag(flag: &CatalogFlag, date: Option<&str>, flags: &[String], depth: u8) -> bool {
+    if flag.on_for(date, flags) {
+        return true;
+    }
+    let disabled = flag.disable.as_ref().is_some_and(|d| flags.contains(d));
+    let Some((by, from)) = &flag.implied_by else {
+        return false;
+    };
+    // Implications are a few levels deep at most; the bound guards against a cycle.
+    !disabled
+        && depth < 8
+        && date.is_none_or(|d| d >= from.as_str())
+        && by.iter().any(|field| {
+            catalog()
+                .iter()
+                .find(|f| f.field == *field)
+                .is_some_and(|f| enabled_flag(f, date, flags, depth + 1))
+        })
+}
+
 /// The flag `name` enables or disables, if workerd knows it.
 pub fn find(name: &str) -> Option<&'static CatalogFlag> {
     catalog()
@@ -169,6 +199,27 @@ mod tests {
             multi.implied_by.as_ref().unwrap().0,
             ["nodeJsCompat", "nodeJsCompatV2"]
         );
+    }
+
+    #[test]
+    fn implications_follow_the_implying_flag_and_its_date() {
+        let flags = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let os = "enable_nodejs_os_module";
+        assert!(enabled(os, Some("2025-09-15"), &flags(&["nodejs_compat"])));
+        assert!(!enabled(os, Some("2025-09-14"), &flags(&["nodejs_compat"])));
+        assert!(!enabled(os, Some("2025-09-15"), &flags(&[])));
+        assert!(enabled(os, Some("2025-01-01"), &flags(&[os])));
+        assert!(!enabled(
+            os,
+            None,
+            &flags(&["nodejs_compat", "disable_nodejs_os_module"])
+        ));
+        // Implied through an implied flag: http server modules follow the http modules.
+        assert!(enabled(
+            "enable_nodejs_http_server_modules",
+            Some("2025-09-01"),
+            &flags(&["nodejs_compat"])
+        ));
     }
 
     #[test]
