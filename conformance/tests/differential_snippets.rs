@@ -155,3 +155,13 @@ fn node_modules_behind_their_own_flags_are_absent_before_their_dates() {
 fn a_node_module_flag_turns_its_module_on_or_off_whatever_the_date() {
     answers_as_workerd_does("node-module-flags-off");
 }
+
+#[test]
+fn node_child_process_cluster_domain_trace_events_and_wasi_check_and_refuse_as_workerd_does() {
+    answers_as_workerd_does("node-stubs");
+}
+
+#[test]
+fn node_dgram_readline_repl_and_inspector_answer_as_workerd_does() {
+    answers_as_workerd_does("node-stubs-io");
+}

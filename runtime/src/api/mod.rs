@@ -82,7 +82,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 47] = [
+static UNITS: [Unit; 56] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -283,6 +283,15 @@ static UNITS: [Unit; 47] = [
     unit!("node_url", [], ["node/url"], []),
     unit!("node_assert", [], ["node/assert"], []),
     unit!("node_os", [], ["node/os"], []),
+    unit!("node_child_process", [], ["node/child_process"], []),
+    unit!("node_cluster", [], ["node/cluster"], []),
+    unit!("node_domain", [], ["node/domain"], []),
+    unit!("node_trace_events", [], ["node/trace_events"], []),
+    unit!("node_wasi", [], ["node/wasi"], []),
+    unit!("node_dgram", [], ["node/dgram"], []),
+    unit!("node_readline", [], ["node/readline"], []),
+    unit!("node_repl", [], ["node/repl"], []),
+    unit!("node_inspector", [], ["node/inspector"], []),
     unit!("node_module", [], ["node/module"], []),
     unit!("node_console", [], ["node/console"], []),
     unit!("node_constants", [], ["node/constants"], []),

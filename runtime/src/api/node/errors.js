@@ -109,6 +109,8 @@ const codes = {
     `The ${oneOf(names.map((n) => `"${n}"`), "", "")} argument${names.length > 1 ? "s" : ""} must be specified`),
   ERR_UNHANDLED_ERROR: (what) => nodeError(Error, "ERR_UNHANDLED_ERROR", `Unhandled error. (${what})`, true),
   ERR_INVALID_THIS: (type) => nodeError(TypeError, "ERR_INVALID_THIS", `Value of "this" must be of type ${type}`),
+  ERR_TRACE_EVENTS_CATEGORY_REQUIRED: () =>
+    nodeError(TypeError, "ERR_TRACE_EVENTS_CATEGORY_REQUIRED", "At least one category is required"),
   ERR_METHOD_NOT_IMPLEMENTED: (name) => nodeError(Error, "ERR_METHOD_NOT_IMPLEMENTED", `The ${name} method is not implemented`, true),
   ERR_FALSY_VALUE_REJECTION: (reason) => {
     const error = nodeError(Error, "ERR_FALSY_VALUE_REJECTION", "Promise was rejected with falsy value", true);
@@ -124,6 +126,16 @@ const codes = {
 const validate = {
   string(value, name) { if (typeof value !== "string") throw codes.ERR_INVALID_ARG_TYPE(name, "string", value); },
   function(value, name) { if (typeof value !== "function") throw codes.ERR_INVALID_ARG_TYPE(name, "Function", value); },
+  array(value, name) { if (!Array.isArray(value)) throw codes.ERR_INVALID_ARG_TYPE(name, "Array", value); },
+  stringArray(value, name) {
+    validate.array(value, name);
+    for (let i = 0; i < value.length; i++) validate.string(value[i], `${name}[${i}]`);
+  },
+  oneOf(value, name, allowed) {
+    if (allowed.includes(value)) return;
+    const shown = allowed.map((v) => (typeof v === "string" ? `'${v}'` : String(v))).join(", ");
+    throw codes.ERR_INVALID_ARG_VALUE(name, value, `must be one of: ${shown}`);
+  },
   boolean(value, name) { if (typeof value !== "boolean") throw codes.ERR_INVALID_ARG_TYPE(name, "boolean", value); },
   object(value, name, { nullable = false } = {}) {
     if ((!nullable && value === null) || Array.isArray(value) || (typeof value !== "object" && typeof value !== "function") || (value === null && !nullable)) {
@@ -155,11 +167,17 @@ const MODULES = {
   "assert/strict": ["node_assert", "strictModule"],
   async_hooks: ["node_async_hooks"],
   buffer: ["node_buffer"],
+  child_process: ["node_child_process"],
+  cluster: ["node_cluster"],
   console: ["node_console"],
   constants: ["node_constants"],
   crypto: ["node_crypto"],
+  dgram: ["node_dgram"],
   diagnostics_channel: ["node_diagnostics_channel"],
+  domain: ["node_domain"],
   events: ["node_events"],
+  inspector: ["node_inspector"],
+  "inspector/promises": ["node_inspector", "promises"],
   module: ["node_module"],
   os: ["node_os"],
   perf_hooks: ["node_perf_hooks"],
@@ -168,6 +186,9 @@ const MODULES = {
   process: ["node_process"],
   punycode: ["node_querystring", "punycode"],
   querystring: ["node_querystring"],
+  readline: ["node_readline"],
+  "readline/promises": ["node_readline", "promises"],
+  repl: ["node_repl"],
   stream: ["node_stream"],
   "stream/consumers": ["node_stream_consumers"],
   "stream/promises": ["node_stream", "promises"],
@@ -176,9 +197,11 @@ const MODULES = {
   sys: ["node_util"],
   timers: ["node_timers"],
   "timers/promises": ["node_timers", "promises"],
+  trace_events: ["node_trace_events"],
   url: ["node_url"],
   util: ["node_util"],
   "util/types": ["node_util", "types"],
+  wasi: ["node_wasi"],
   zlib: ["node_zlib"],
 };
 

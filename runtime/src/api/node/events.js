@@ -32,12 +32,13 @@ EventEmitter.errorMonitor = errorMonitor;
 EventEmitter.captureRejectionSymbol = captureRejectionSymbol;
 
 EventEmitter.init = function (opts) {
-  this.domain = null;
   if (this._events === undefined || this._events === Object.getPrototypeOf(this)._events) {
     this._events = { __proto__: null };
     this._eventsCount = 0;
   }
   this._maxListeners = this._maxListeners || undefined;
+  // After the three above, as workerd's own properties are ordered.
+  this.domain = null;
   if (opts?.captureRejections !== undefined) {
     validate.boolean(opts.captureRejections, "options.captureRejections");
     this[kCapture] = Boolean(opts.captureRejections);
