@@ -81,7 +81,8 @@ fn fetch_origin_serves_a_directory_or_runs_a_worker_and_names_undeclared_hosts()
         stderr,
         "warning: fetch() to api.example.com: no origin is declared for it, so it failed as \
          production fails to reach a host (TypeError: Network connection lost.); declare it \
-         with --origin api.example.com=PATH (a directory to serve, or a Worker)\n"
+         with --origin api.example.com=PATH (a directory to serve, or a Worker), or pass \
+         --network to reach the real host\n"
     );
 }
 
@@ -103,5 +104,54 @@ fn fetch_origin_refuses_a_malformed_declaration_with_exit_2() {
     assert!(
         stderr.starts_with("error: origin \"api.example.com\": ") && stderr.contains("nope"),
         "{stderr}"
+    );
+}
+
+/// A one-request HTTP server on the loopback interface that answers with the request line it
+/// read; its address.
+fn loopback_server() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).unwrap();
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+            line.clear();
+        }
+        let body = request_line.trim_end();
+        let mut stream = stream;
+        write!(
+            stream,
+            "HTTP/1.1 201 Created\r\ncontent-length: {}\r\nx-origin: real\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+    });
+    address
+}
+
+#[test]
+fn fetch_network_sends_undeclared_hosts_to_the_real_network() {
+    let dir = project("network");
+    std::fs::write(
+        dir.join("real.js"),
+        "export default { async fetch(request) {\n\
+           const r = await fetch(new URL(request.url).searchParams.get('to'));\n\
+           return new Response(`${r.status} ${r.headers.get('x-origin')} ${await r.text()}`);\n\
+         } };",
+    )
+    .unwrap();
+    let server = loopback_server();
+    let url = format!("https://proxy/?to=http://{server}/hello?x=1");
+    let out = edgesim(&dir, &["fetch", "real.js", &url, "--network"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.ends_with("\r\n\r\n201 real GET /hello?x=1 HTTP/1.1\n"),
+        "{stdout}"
     );
 }

@@ -14,6 +14,7 @@ use edgesim_sim::world::clients::Client;
 use edgesim_sim::{one_colo, origins};
 
 mod d1;
+mod network;
 
 #[derive(Parser)]
 #[command(
@@ -131,6 +132,10 @@ struct FetchArgs {
     /// the origin (repeatable). Other hosts fail as unreachable hosts do in production.
     #[arg(long = "origin", value_name = "HOST=PATH")]
     origins: Vec<String>,
+    /// Send `fetch()` to hosts no `--origin` answers to the real network. The run then depends
+    /// on the world and does not replay from its seed.
+    #[arg(long)]
+    network: bool,
     /// The client's IP address (`CF-Connecting-IP`); default: one drawn from the seed.
     #[arg(long)]
     ip: Option<std::net::IpAddr>,
@@ -250,6 +255,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
         colo,
         persist_to: args.project.persist_to.clone(),
         declared_origins: Rc::new(declared_origins(&args.origins)?),
+        origins: args.network.then(network::answerer),
         ..Default::default()
     };
     let exchange = one_colo::serve(&worker, limits, vec![request], &options)?
@@ -281,8 +287,10 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
         outln!();
     }
     for host in &exchange.undeclared_hosts {
-        let advice =
-            format!("declare it with --origin {host}=PATH (a directory to serve, or a Worker)");
+        let advice = format!(
+            "declare it with --origin {host}=PATH (a directory to serve, or a Worker), or pass \
+             --network to reach the real host"
+        );
         eprintln!("warning: {}", origins::undeclared_advice(host, &advice));
     }
     Ok(ExitCode::SUCCESS)
