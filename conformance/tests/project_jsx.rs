@@ -113,3 +113,50 @@ fn a_jsx_syntax_error_names_the_file_line_and_column_as_written() {
         "{err}"
     );
 }
+
+/// wrangler's esbuild reads `.js`, `.mjs` and `.cjs` with its JSX loader
+/// (workers-sdk deployment-bundle/bundle.ts, `COMMON_ESBUILD_OPTIONS.loader`): JSX in them
+/// compiles too, entry module and imports alike, while a file that is neither JavaScript nor JSX
+/// keeps its syntax error.
+#[test]
+fn jsx_in_js_files_compiles_as_wranglers_jsx_loader_reads_them() {
+    let files = |entry: &'static str| {
+        vec![
+            ("wrangler.toml", "name = 'app'\nmain = 'src/index.js'\n"),
+            (
+                "tsconfig.json",
+                r#"{ "compilerOptions": { "jsx": "react-jsx", "jsxImportSource": "mini" } }"#,
+            ),
+            ("src/index.js", entry),
+            (
+                "src/card.mjs",
+                "// 1 < 2: a comparison before any JSX\nexport const Card = ({ n }) => <section>{n < 2 ? 'one' : 'many'}</section>;",
+            ),
+            (
+                "node_modules/mini/package.json",
+                r#"{"name":"mini","exports":{"./jsx-runtime":"./jsx-runtime.js"}}"#,
+            ),
+            ("node_modules/mini/jsx-runtime.js", MINI_RUNTIME),
+        ]
+    };
+    let p = Project::with(
+        "jsx-in-js",
+        &files(
+            "import { Card } from './card.mjs';\n\
+             export default { fetch() {\n\
+               return Response.json({ page: <main><Card n={1} /><Card n={3} /></main> });\n\
+             } };",
+        ),
+    );
+    assert_eq!(
+        p.answer().unwrap(),
+        json!({"page": "<main><section>one</section><section>many</section></main>"})
+    );
+    let broken = Project::with(
+        "jsx-in-js-broken",
+        &files("export default { fetch() { return 1 < ; } };"),
+    );
+    let err = broken.answer().unwrap_err();
+    assert!(err.contains("src/index.js:1:"), "{err}");
+    assert!(err.contains("SyntaxError"), "{err}");
+}

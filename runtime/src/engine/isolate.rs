@@ -10,7 +10,7 @@ use std::future::poll_fn;
 use std::rc::Rc;
 
 use rquickjs::context::intrinsic;
-use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, Value};
+use rquickjs::{Context, Ctx, Function, Object, Persistent, Runtime, Value};
 
 use super::allocator::{AllocStats, CountingAllocator};
 use super::catalog::Catalog;
@@ -199,8 +199,7 @@ impl Isolate {
                 let before = meter.reading();
                 let source = config.bundle.runnable(&main)?;
                 let fail = |e| module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter);
-                let declared =
-                    Module::declare(ctx.clone(), main.as_str(), source.as_bytes()).map_err(fail)?;
+                let declared = config.bundle.declare(&ctx, &main, source).map_err(fail)?;
                 let (module, promise) = declared.eval().map_err(fail)?;
                 while ctx.execute_pending_job() {}
                 if meter.take_tripped() {

@@ -263,6 +263,40 @@ impl Bundle {
         Ok(runnable)
     }
 
+    /// Declares `source` as module `name`. A `.js`/`.mjs`/`.cjs` file QuickJS cannot parse is
+    /// read again as JSX, as wrangler's esbuild reads every JavaScript file (`loader: "jsx"`);
+    /// only a file that fails pays for the transform, and a file that is not JSX either keeps
+    /// QuickJS's own syntax error.
+    pub fn declare<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        source: Rc<str>,
+    ) -> rquickjs::Result<Module<'js, Declared>> {
+        let first = Module::declare(ctx.clone(), name, source.as_bytes());
+        let plain_js = [".js", ".mjs", ".cjs"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if first.is_ok() || !plain_js || !source.contains('<') {
+            return first;
+        }
+        let thrown = ctx.catch();
+        let Ok(transformed) = self.jsx(name, &source) else {
+            return Err(ctx.throw(thrown));
+        };
+        match Module::declare(ctx.clone(), name, transformed.as_bytes()) {
+            Ok(module) => {
+                let runnable: Rc<str> = Rc::from(transformed);
+                self.sources.borrow_mut().insert(name.to_string(), runnable);
+                Ok(module)
+            }
+            Err(_) => {
+                let _ = ctx.catch();
+                Err(ctx.throw(thrown))
+            }
+        }
+    }
+
     /// JavaScript for the JSX module `name`, with the JSX runtime its tsconfig names.
     fn jsx(&self, name: &str, original: &str) -> Result<String, ModuleError> {
         let at = |line, column, message| {
@@ -654,7 +688,7 @@ impl Loader for BundleLoader {
             Ok(s) => s,
             Err(e) => return self.fail(ctx, name, e),
         };
-        Module::declare(ctx.clone(), name, source.as_bytes())
+        self.bundle.declare(ctx, name, source)
     }
 }
 
