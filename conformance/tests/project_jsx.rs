@@ -160,3 +160,65 @@ fn jsx_in_js_files_compiles_as_wranglers_jsx_loader_reads_them() {
     assert!(err.contains("src/index.js:1:"), "{err}");
     assert!(err.contains("SyntaxError"), "{err}");
 }
+
+/// A JSX module runs as swc printed it; what edgesim reports of it — console lines, an uncaught
+/// exception's stack — names the lines of the file as written, as wrangler's terminal maps a
+/// bundle's traces through its source map.
+#[test]
+fn a_jsx_modules_reported_stack_names_its_lines_as_written() {
+    let p = Project::with(
+        "jsx-positions",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "tsconfig.json",
+                r#"{ "compilerOptions": { "jsx": "react-jsx", "jsxImportSource": "mini" } }"#,
+            ),
+            (
+                "src/index.tsx",
+                "// A type and blank lines the transpiled output does not keep.\n\
+                 type Props = { n: number };\n\
+                 \n\
+                 function Page(props: Props) {\n\
+                 \x20 if (props.n > 1) {\n\
+                 \x20   throw new Error('too many');\n\
+                 \x20 }\n\
+                 \x20 return <p>{props.n}</p>;\n\
+                 }\n\
+                 \n\
+                 export default {\n\
+                 \x20 fetch(): Response {\n\
+                 \x20   console.log(new Error('logged').stack);\n\
+                 \x20   return Response.json({ page: <Page n={2} /> });\n\
+                 \x20 },\n\
+                 };",
+            ),
+            (
+                "node_modules/mini/package.json",
+                r#"{"name":"mini","exports":{"./jsx-runtime":"./jsx-runtime.js"}}"#,
+            ),
+            ("node_modules/mini/jsx-runtime.js", MINI_RUNTIME),
+        ],
+    );
+    let worker = p.worker(None).unwrap();
+    let x = edgesim_conformance::Run::default()
+        .fetch(&worker, edgesim_conformance::get("https://example.com/"))
+        .unwrap();
+    let lines: Vec<&str> = x
+        .report
+        .logs
+        .iter()
+        .flat_map(|l| l.message.lines())
+        .filter(|l| l.contains("src/index.tsx"))
+        .map(str::trim)
+        .collect();
+    let positions: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let at = l.find("src/index.tsx:").unwrap_or(0);
+            let line = l[at..].split(':').nth(1).unwrap_or_default();
+            format!("{} {line}", l.split_whitespace().nth(1).unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(positions, ["fetch 13", "Page 6", "fetch 14"], "{lines:?}");
+}

@@ -72,6 +72,8 @@ pub struct IoState {
     pub object: Option<Box<ObjectIo>>,
     /// The WebSocket ends JavaScript holds.
     pub sockets: SocketTable,
+    /// Maps positions in transpiled modules back to the files as written, in console lines.
+    pub positions: super::positions::Positions,
 }
 
 /// The event loop: operations and timers on behalf of invocations.
@@ -92,6 +94,7 @@ impl IoState {
             limits,
             object: None,
             sockets: Default::default(),
+            positions: Default::default(),
         }
     }
 
@@ -429,7 +432,7 @@ impl IoState {
         self.logs.push(LogLine {
             at_ms: self.clock_ms,
             level: level.to_string(),
-            message,
+            message: self.positions.map_text(message),
             invocation,
         });
     }

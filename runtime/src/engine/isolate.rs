@@ -161,6 +161,7 @@ impl Isolate {
             meter.clone(),
             config.limits.clone(),
         )));
+        io.borrow_mut().positions = config.bundle.positions();
         let cpu_exceeded =
             if config.limits.runaway_cpu_limit_ms < config.limits.startup_cpu_limit_ms {
                 StartupError::RunawayGuard(config.limits.runaway_cpu_limit_ms)
@@ -198,7 +199,13 @@ impl Isolate {
                 meter.arm(ms_to_picos(config.limits.effective_startup_cpu_limit_ms()));
                 let before = meter.reading();
                 let source = config.bundle.runnable(&main)?;
-                let fail = |e| module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter);
+                let positions = config.bundle.positions();
+                let fail = |e| match module_error(&ctx, e, &failure, &main, &cpu_exceeded, &meter) {
+                    StartupError::Uncaught(text) => {
+                        StartupError::Uncaught(positions.map_text(text))
+                    }
+                    other => other,
+                };
                 let declared = config.bundle.declare(&ctx, &main, source).map_err(fail)?;
                 let (module, promise) = declared.eval().map_err(fail)?;
                 while ctx.execute_pending_job() {}

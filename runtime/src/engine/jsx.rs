@@ -5,7 +5,7 @@
 //!
 //! Unlike `.ts` files, whose types are blanked in place, JSX has to be rewritten, so the output
 //! is swc's printed program: a syntax error points into the file as written, a stack trace into
-//! the transpiled code.
+//! the transpiled code, with a [`PositionMap`] back to the file for what edgesim prints.
 
 use bytes_str::BytesStr;
 use swc_common::comments::SingleThreadedComments;
@@ -20,6 +20,7 @@ use swc_ecma_transforms_base::resolver;
 use swc_ecma_transforms_react::{Options as ReactOptions, Runtime, jsx};
 use swc_ecma_transforms_typescript::{Config, TsxConfig, tsx};
 
+use super::positions::PositionMap;
 use super::typescript::{StripError, run_swc};
 
 /// How JSX becomes calls: tsconfig's `jsx`, `jsxFactory`, `jsxFragmentFactory` and
@@ -71,16 +72,21 @@ impl JsxRuntime {
 }
 
 /// Returns the JavaScript for the `.jsx`/`.tsx` file `source`: JSX as calls of `runtime` (a
-/// `@jsx`/`@jsxImportSource` pragma in the file wins, as in esbuild), TypeScript compiled away.
+/// `@jsx`/`@jsxImportSource` pragma in the file wins, as in esbuild), TypeScript compiled away;
+/// and where each printed token came from in `source`.
 pub fn transform_jsx(
     file_name: &str,
     source: &str,
     runtime: &JsxRuntime,
-) -> Result<String, StripError> {
+) -> Result<(String, PositionMap), StripError> {
     run_swc(source, || transform(file_name, source, runtime))
 }
 
-fn transform(file_name: &str, source: &str, runtime: &JsxRuntime) -> Result<String, StripError> {
+fn transform(
+    file_name: &str,
+    source: &str,
+    runtime: &JsxRuntime,
+) -> Result<(String, PositionMap), StripError> {
     let cm: Lrc<SourceMap> = Default::default();
     let file = cm.new_source_file(
         FileName::Custom(file_name.to_string()).into(),
@@ -141,11 +147,17 @@ fn transform(file_name: &str, source: &str, runtime: &JsxRuntime) -> Result<Stri
         })
     });
     let mut out = Vec::with_capacity(source.len());
+    let mut printed = Vec::new();
     let mut emitter = swc_ecma_codegen::Emitter {
         cfg: swc_ecma_codegen::Config::default(),
         comments: None,
         cm: cm.clone(),
-        wr: swc_ecma_codegen::text_writer::JsWriter::new(cm.clone(), "\n", &mut out, None),
+        wr: swc_ecma_codegen::text_writer::JsWriter::new(
+            cm.clone(),
+            "\n",
+            &mut out,
+            Some(&mut printed),
+        ),
     };
     emitter.emit_program(&program).map_err(|e| {
         at(
@@ -153,7 +165,21 @@ fn transform(file_name: &str, source: &str, runtime: &JsxRuntime) -> Result<Stri
             format!("cannot print the transpiled JSX: {e}"),
         )
     })?;
-    String::from_utf8(out).map_err(|e| at(file.start_pos, e.to_string()))
+    // Tokens swc made up (the runtime's import, helpers) have no place in the file.
+    let in_file = |pos: &swc_common::BytePos| *pos >= file.start_pos && *pos <= file.end_pos;
+    let map = PositionMap::new(
+        printed
+            .iter()
+            .filter(|(pos, _)| in_file(pos))
+            .map(|(pos, printed_at)| {
+                let loc = cm.lookup_char_pos(*pos);
+                let original = (loc.line as u32, loc.col.0 as u32 + 1);
+                ((printed_at.line + 1, printed_at.col + 1), original)
+            })
+            .collect(),
+    );
+    let text = String::from_utf8(out).map_err(|e| at(file.start_pos, e.to_string()))?;
+    Ok((text, map))
 }
 
 /// swc's options for `runtime`: the JSX transform's, and what the TypeScript pass must keep.
@@ -195,17 +221,17 @@ mod tests {
         let tsx =
             "const name: string = 'x';\nexport const page = <p class=\"a\">{name}<>!</></p>;\n";
         let classic = JsxRuntime::from_tsconfig(None, Some("h"), Some("Fragment"), None).unwrap();
-        let js = transform_jsx("page.tsx", tsx, &classic).unwrap();
+        let (js, _) = transform_jsx("page.tsx", tsx, &classic).unwrap();
         assert!(js.contains("h(\"p\", {"), "{js}");
         assert!(js.contains("h(Fragment, null, \"!\")"), "{js}");
         assert!(!js.contains(": string"), "{js}");
         let automatic =
             JsxRuntime::from_tsconfig(Some("react-jsx"), None, None, Some("hono/jsx")).unwrap();
-        let js = transform_jsx("page.tsx", tsx, &automatic).unwrap();
+        let (js, _) = transform_jsx("page.tsx", tsx, &automatic).unwrap();
         assert!(js.contains("from \"hono/jsx/jsx-runtime\""), "{js}");
         // The file's own pragma wins over the config's.
         let own = format!("/** @jsx own */\n{tsx}");
-        let js = transform_jsx("page.tsx", &own, &classic).unwrap();
+        let (js, _) = transform_jsx("page.tsx", &own, &classic).unwrap();
         assert!(js.contains("own(\"p\""), "{js}");
     }
 

@@ -14,6 +14,7 @@ pub mod jsx;
 pub mod lazy_globals;
 pub mod modules;
 pub mod ops;
+pub mod positions;
 pub mod prelude;
 pub mod sockets;
 pub mod typescript;

@@ -46,10 +46,10 @@ pub fn strip_types(file_name: &str, source: &str) -> Result<String, StripError> 
 
 /// Runs `swc` (on `source`) on swc's own stack, unless `source` nests brackets deeper than
 /// swc is ever given.
-pub(crate) fn run_swc(
+pub(crate) fn run_swc<T>(
     source: &str,
-    swc: impl FnOnce() -> Result<String, StripError>,
-) -> Result<String, StripError> {
+    swc: impl FnOnce() -> Result<T, StripError>,
+) -> Result<T, StripError> {
     let depth = super::modules::bracket_depth(source);
     if depth > super::modules::SWC_NESTING_MAX {
         return Err(StripError {

@@ -24,6 +24,7 @@ use rquickjs::module::Declared;
 use rquickjs::{Ctx, Module};
 
 use super::jsx::{JsxRuntime, transform_jsx};
+use super::positions::Positions;
 use super::typescript::strip_types;
 use crate::diagnostic::Located;
 use commonjs::{DEFINITION_SUFFIX, Required, Shape};
@@ -79,6 +80,8 @@ pub struct Bundle {
     /// Module name -> what a module rule loads it as, for modules that are not JavaScript.
     types: RefCell<BTreeMap<String, ValueModule>>,
     resolver: PackageResolver,
+    /// Where the transpiled (JSX) modules' positions came from.
+    positions: Positions,
     /// Which `node:*` modules the Worker's compatibility flags let it import.
     node: NodeImports,
     rules: ModuleRules,
@@ -314,7 +317,15 @@ impl Bundle {
                 .jsx_runtime(&self.root.join(name))
                 .map_err(|message| at(1, 1, message))?
         };
-        transform_jsx(name, original, &runtime).map_err(|e| at(e.line, e.column, e.message))
+        let (text, map) =
+            transform_jsx(name, original, &runtime).map_err(|e| at(e.line, e.column, e.message))?;
+        self.positions.insert(name, map);
+        Ok(text)
+    }
+
+    /// The position maps of the bundle's transpiled modules, filled as they load.
+    pub fn positions(&self) -> Positions {
+        self.positions.clone()
     }
 
     /// Resolves `specifier` imported from module `base` to a module name.
