@@ -21,7 +21,8 @@ use swc_ecma_transforms_react::{Options as ReactOptions, Runtime, jsx};
 use swc_ecma_transforms_typescript::{Config, TsxConfig, tsx};
 
 use super::positions::PositionMap;
-use super::typescript::{StripError, run_swc};
+use super::swc_guard::run_swc;
+use super::typescript::StripError;
 
 /// How JSX becomes calls: tsconfig's `jsx`, `jsxFactory`, `jsxFragmentFactory` and
 /// `jsxImportSource`, as esbuild reads them.

@@ -17,4 +17,5 @@ pub mod ops;
 pub mod positions;
 pub mod prelude;
 pub mod sockets;
+pub mod swc_guard;
 pub mod typescript;

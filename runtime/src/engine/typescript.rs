@@ -41,28 +41,7 @@ pub fn strip_types(file_name: &str, source: &str) -> Result<String, StripError> 
         mode: Mode::StripOnly,
         ..Default::default()
     };
-    run_swc(source, || strip_parsed(file_name, source, options))
-}
-
-/// Runs `swc` (on `source`) on swc's own stack, unless `source` nests brackets deeper than
-/// swc is ever given.
-pub(crate) fn run_swc<T>(
-    source: &str,
-    swc: impl FnOnce() -> Result<T, StripError>,
-) -> Result<T, StripError> {
-    let depth = super::modules::bracket_depth(source);
-    if depth > super::modules::SWC_NESTING_MAX {
-        return Err(StripError {
-            line: 1,
-            column: 1,
-            message: format!(
-                "brackets nest {depth} levels deep; edgesim reads TypeScript and JSX nested at \
-                 most {} levels",
-                super::modules::SWC_NESTING_MAX
-            ),
-        });
-    }
-    super::modules::with_swc_stack(swc)
+    super::swc_guard::run_swc(source, || strip_parsed(file_name, source, options))
 }
 
 fn strip_parsed(file_name: &str, source: &str, options: Options) -> Result<String, StripError> {
@@ -132,7 +111,7 @@ mod nesting_tests {
     /// Run on a test thread's small (2 MiB) stack: the deepest file swc is given still fits.
     #[test]
     fn the_deepest_nesting_handed_to_swc_fits_a_test_threads_stack() {
-        let at_limit = nested(super::super::modules::SWC_NESTING_MAX - 1);
+        let at_limit = nested(super::super::swc_guard::SWC_NESTING_MAX - 1);
         let stripped = strip_types("a.ts", &at_limit);
         assert!(stripped.is_ok(), "{stripped:?}");
         let past = strip_types("b.ts", &nested(100_000)).unwrap_err();

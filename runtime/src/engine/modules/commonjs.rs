@@ -65,14 +65,15 @@ pub fn shape_of(file: &str, source: &str) -> Shape {
         .any(|word| source.contains(word));
     // A file nested too deeply for swc is left to QuickJS as an ES module.
     if !file.ends_with(".cjs") && !names_commonjs
-        || super::bracket_depth(source) > super::SWC_NESTING_MAX
+        || crate::engine::swc_guard::bracket_depth(source)
+            > crate::engine::swc_guard::SWC_NESTING_MAX
     {
         return Shape {
             esm: true,
             ..Shape::default()
         };
     }
-    super::with_swc_stack(|| parsed_shape(file, source))
+    crate::engine::swc_guard::with_swc_stack(|| parsed_shape(file, source))
 }
 
 fn parsed_shape(file: &str, source: &str) -> Shape {
@@ -450,7 +451,10 @@ mod tests {
                 "]".repeat(depth)
             )
         };
-        let at_limit = shape_of("a.js", &nested(super::super::SWC_NESTING_MAX - 1));
+        let at_limit = shape_of(
+            "a.js",
+            &nested(crate::engine::swc_guard::SWC_NESTING_MAX - 1),
+        );
         assert!(!at_limit.esm);
         assert_eq!(names(&at_limit), ["x"]);
         assert!(shape_of("b.js", &nested(100_000)).esm);

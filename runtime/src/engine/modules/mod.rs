@@ -7,9 +7,12 @@
 //! them (resolve.rs); CommonJS files run as its bundle runs them (commonjs.rs).
 
 mod commonjs;
+mod loader;
 mod node;
 mod resolve;
 mod rules;
+
+pub use loader::BundleLoader;
 
 pub use node::NodeImports;
 pub use rules::{ModuleRule, ModuleRules, ModuleType, ValueModule};
@@ -19,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
-use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::module::Declared;
 use rquickjs::{Ctx, Module};
 
@@ -98,7 +100,7 @@ impl Bundle {
         // The resolver answers with real paths; names are relative to the real root.
         let root = std::fs::canonicalize(&root).unwrap_or(root);
         let ModuleOptions { node, rules } = options.into();
-        learn_stack_bounds();
+        super::swc_guard::learn_stack_bounds();
         Rc::new(Bundle {
             root,
             main: normalize(Path::new(main)),
@@ -115,7 +117,7 @@ impl Bundle {
         options: impl Into<ModuleOptions>,
     ) -> Rc<Self> {
         let ModuleOptions { node, rules } = options.into();
-        learn_stack_bounds();
+        super::swc_guard::learn_stack_bounds();
         let bundle = Bundle {
             main: normalize(Path::new(main)),
             node,
@@ -535,75 +537,6 @@ fn base64_encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// How deeply brackets nest in `source` (strings, comments and escaped characters skipped; a
-/// guard, not a parser). swc's parser and visitors recurse per level and would overflow any
-/// stack on hostile input where QuickJS throws a RangeError, so deeper files are not given to
-/// swc.
-pub(crate) fn bracket_depth(source: &str) -> usize {
-    // Bytes, not chars: every byte that matters here is ASCII, which UTF-8 never reuses.
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut bytes = source.bytes().peekable();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'\\' => {
-                bytes.next();
-            }
-            b'"' | b'\'' | b'`' => {
-                while let Some(d) = bytes.next() {
-                    match d {
-                        b'\\' => {
-                            bytes.next();
-                        }
-                        _ if d == b => break,
-                        _ => {}
-                    }
-                }
-            }
-            b'/' if bytes.peek() == Some(&b'/') => {
-                for d in bytes.by_ref() {
-                    if d == b'\n' {
-                        break;
-                    }
-                }
-            }
-            b'/' if bytes.peek() == Some(&b'*') => {
-                bytes.next();
-                let mut star = false;
-                for d in bytes.by_ref() {
-                    if star && d == b'/' {
-                        break;
-                    }
-                    star = d == b'*';
-                }
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
-}
-
-/// Bracket nesting past which a file is not handed to swc (real code stays far below it).
-pub(crate) const SWC_NESTING_MAX: usize = 1000;
-
-/// The stack swc runs on, whatever thread reads the module: enough for [`SWC_NESTING_MAX`]
-/// levels in its parser, visitors and drops (a test thread has only 2 MiB).
-pub(crate) fn with_swc_stack<T>(f: impl FnOnce() -> T) -> T {
-    const SWC_STACK_BYTES: usize = 64 * 1024 * 1024;
-    stacker::grow(SWC_STACK_BYTES, f)
-}
-
-/// Has stacker learn this thread's stack bounds now. It asks pthread_getattr_np on first use,
-/// which the simulator refuses (and reports) as if a thread were being spawned; a Worker's
-/// bundle is made on the thread that then runs its simulation, before the simulation starts.
-fn learn_stack_bounds() {
-    stacker::remaining_stack();
-}
-
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -636,73 +569,6 @@ fn normalize(path: &Path) -> String {
     parts.join("/")
 }
 
-/// Adapts a [`Bundle`] to QuickJS's resolver and loader hooks. The first failure is kept so the
-/// caller can report it with its position instead of QuickJS's generic text.
-#[derive(Clone)]
-pub struct BundleLoader {
-    pub bundle: Rc<Bundle>,
-    /// Modules the runtime provides (`cloudflare:workers`): specifier and source.
-    pub builtin: &'static [(&'static str, &'static str)],
-    pub failure: Rc<RefCell<Option<ModuleError>>>,
-}
-
-impl BundleLoader {
-    /// Keeps `err` for the startup report, and throws what workerd throws where an import
-    /// finds nothing (a dynamic `import()` can catch it): `Error: No such module "name".`
-    fn fail<T>(&self, ctx: &Ctx<'_>, name: &str, err: ModuleError) -> rquickjs::Result<T> {
-        self.failure.borrow_mut().get_or_insert(err);
-        let shown = name.strip_prefix("./").unwrap_or(name);
-        let error = rquickjs::Exception::from_message(
-            ctx.clone(),
-            &format!("No such module \"{shown}\"."),
-        )?;
-        Err(ctx.throw(error.into_value()))
-    }
-}
-
-impl Resolver for BundleLoader {
-    fn resolve<'js>(
-        &mut self,
-        ctx: &Ctx<'js>,
-        base: &str,
-        name: &str,
-        _attributes: Option<ImportAttributes<'js>>,
-    ) -> rquickjs::Result<String> {
-        if name == COMMONJS_RUNTIME.0
-            || self.builtin.iter().any(|(specifier, _)| *specifier == name)
-        {
-            return Ok(name.to_string());
-        }
-        match self.bundle.resolve(base, name) {
-            Ok(resolved) => Ok(resolved),
-            Err(e) => self.fail(ctx, name, e),
-        }
-    }
-}
-
-impl Loader for BundleLoader {
-    fn load<'js>(
-        &mut self,
-        ctx: &Ctx<'js>,
-        name: &str,
-        _attributes: Option<ImportAttributes<'js>>,
-    ) -> rquickjs::Result<Module<'js, Declared>> {
-        if let Some((_, source)) = self
-            .builtin
-            .iter()
-            .chain([&COMMONJS_RUNTIME])
-            .find(|(specifier, _)| *specifier == name)
-        {
-            return Module::declare(ctx.clone(), name, *source);
-        }
-        let source = match self.bundle.runnable(name) {
-            Ok(s) => s,
-            Err(e) => return self.fail(ctx, name, e),
-        };
-        self.bundle.declare(ctx, name, source)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -727,13 +593,6 @@ mod tests {
             b.resolve("src/lib/index.js", "../util.ts").unwrap(),
             "src/util.ts"
         );
-    }
-
-    #[test]
-    fn bracket_depth_skips_strings_comments_and_escapes() {
-        assert_eq!(bracket_depth("f([{}])"), 3);
-        assert_eq!(bracket_depth("'((((' // ((((\n/* [[[[ */ \\( (x)"), 1);
-        assert_eq!(bracket_depth("`${'['}` [[]]"), 2);
     }
 
     #[test]
