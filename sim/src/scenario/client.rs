@@ -16,7 +16,7 @@ use super::model::TrafficSpec;
 use crate::platform::Platform;
 use crate::pool::{Delivery, Job, Pool, ServeError, Served};
 use crate::trace::TraceEvent;
-use crate::world::clients::{Client, add_edge_headers};
+use crate::world::clients::{Client, Clients, add_edge_headers};
 
 /// One request of the run, as the client saw it.
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +63,8 @@ pub(crate) struct Shared {
     pub startup_error: Rc<RefCell<Option<ServeError>>>,
     /// `platform.tls`, if the run models handshakes.
     pub tls: Option<crate::scenario::model::TlsSpec>,
+    /// The run's clients, as the edge describes them to the Worker.
+    pub clients: Clients,
 }
 
 /// Which request this is: its number, traffic item, repetition and scheduled time.
@@ -140,7 +142,13 @@ pub(crate) fn request_url(t: &TrafficSpec) -> String {
 
 /// What the edge at `colo` does to a client's request before the Worker sees it: the headers it
 /// adds, and `request.cf`.
-pub fn arrive_at_edge(request: &mut HttpRequest, client: &Client, colo: &str, ray: u64) {
+pub fn arrive_at_edge(
+    request: &mut HttpRequest,
+    clients: &Clients,
+    client: &Client,
+    colo: &str,
+    ray: u64,
+) {
     let Ok(url) = url::Url::parse(&request.url) else {
         return;
     };
@@ -149,8 +157,13 @@ pub fn arrive_at_edge(request: &mut HttpRequest, client: &Client, colo: &str, ra
         .iter()
         .find(|(k, _)| k == "accept-encoding")
         .map(|(_, v)| v.clone());
-    let cf = client.cf(colo, url.scheme() == "https", accept_encoding.as_deref());
-    request.cf = Some(serde_json::Value::Object(cf).to_string());
+    let cf = clients.cf_text(
+        client,
+        colo,
+        url.scheme() == "https",
+        accept_encoding.as_deref(),
+    );
+    request.cf = Some(cf.to_string());
     add_edge_headers(&mut request.headers, client, &url, colo, ray);
 }
 
@@ -239,9 +252,10 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
     }
     let client_key = t.session.clone().unwrap_or_else(|| format!("item/{item}"));
     let ip = t.ip.map(|ip| ip.to_string());
-    let client = Client::new(platform.run_seed, &client_key, &t.colo, ip.as_deref());
+    let clients = &shared.clients;
+    let client = clients.client(platform.run_seed, &client_key, &t.colo, ip.as_deref());
     let ray = crate::seed::derive(platform.run_seed, &format!("ray/{id}"));
-    arrive_at_edge(&mut request, &client, &serving, ray);
+    arrive_at_edge(&mut request, clients, &client, &serving, ray);
     let (reply, answer) = oneshot::channel();
     let Some((definition, limits)) = shared.workers.get(&t.worker) else {
         return;

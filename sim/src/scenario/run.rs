@@ -372,6 +372,7 @@ async fn simulate(
         records: Rc::default(),
         startup_error: Rc::default(),
         tls: s.platform.tls.clone(),
+        clients: Default::default(),
     });
     let mut clients = spawn_traffic(&shared, loaded, plan.sends);
     let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();

@@ -5,6 +5,10 @@
 //! replay gives the same bytes. The places and networks are plausible, not measured: a city
 //! near each colo, with its postal code, time zone and an incumbent network's ASN.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use base64::Engine;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -103,6 +107,7 @@ const EU_COUNTRIES: &[&str] = &[
 /// One client: where it is, its address, its TLS fingerprint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Client {
+    id: ClientId,
     pub ip: String,
     /// The client's colo (its city); a colo edgesim has no city for gets no geography.
     home: Option<&'static Place>,
@@ -125,6 +130,11 @@ impl Client {
         let (lat, lon) = super::colos::built_in(home_colo).map_or((0.0, 0.0), |c| (c.lat, c.lon));
         let drawn_ip = public_ipv4(&mut rng);
         let mut client = Client {
+            id: (
+                key.to_string(),
+                home_colo.to_string(),
+                ip.map(str::to_string),
+            ),
             ip: ip.map_or(drawn_ip, str::to_string),
             home,
             lat,
@@ -151,7 +161,6 @@ impl Client {
     /// fills in the order it fills them; `accept_encoding` is what the client sent.
     pub fn cf(&self, colo: &str, https: bool, accept_encoding: Option<&str>) -> Map<String, Value> {
         let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
         let tls = |value: &str| {
             if https {
                 value.to_string()
@@ -257,6 +266,72 @@ fn no_client_certificate() -> Value {
         auth.insert(name.into(), json!(""));
     }
     Value::Object(auth)
+}
+
+/// Lower-case hex digits of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
+}
+
+/// Who a client is, as a run names it: its key (a session, a traffic item), where it lives and
+/// the address it was given.
+type ClientId = (String, String, Option<String>);
+
+/// A client's `request.cf` as seen at a colo, over HTTPS or not, given its `Accept-Encoding`.
+type CfView = (ClientId, String, bool, Option<String>);
+
+/// The clients of a run, each made once, and each one's `request.cf` text per colo it reaches:
+/// the same for every request, so serialised once.
+#[derive(Default)]
+pub struct Clients {
+    clients: RefCell<BTreeMap<ClientId, Rc<Client>>>,
+    cf_texts: RefCell<BTreeMap<CfView, Rc<str>>>,
+}
+
+impl Clients {
+    /// The client `key` of a run seeded `seed`, living at `home_colo` (see [`Client::new`]).
+    pub fn client(&self, seed: u64, key: &str, home_colo: &str, ip: Option<&str>) -> Rc<Client> {
+        let id = (
+            key.to_string(),
+            home_colo.to_string(),
+            ip.map(str::to_string),
+        );
+        self.clients
+            .borrow_mut()
+            .entry(id)
+            .or_insert_with(|| Rc::new(Client::new(seed, key, home_colo, ip)))
+            .clone()
+    }
+
+    /// [`Client::cf`] as JSON text.
+    pub fn cf_text(
+        &self,
+        client: &Client,
+        colo: &str,
+        https: bool,
+        accept_encoding: Option<&str>,
+    ) -> Rc<str> {
+        let key = (
+            client.id.clone(),
+            colo.to_string(),
+            https,
+            accept_encoding.map(str::to_string),
+        );
+        self.cf_texts
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                let cf = client.cf(colo, https, accept_encoding);
+                Rc::from(Value::Object(cf).to_string())
+            })
+            .clone()
+    }
 }
 
 /// An address of the public IPv4 Internet: not private, loopback, link-local, shared,

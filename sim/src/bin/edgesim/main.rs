@@ -10,7 +10,7 @@ use edgesim_runtime::{HttpRequest, Plan};
 use edgesim_sim::scenario::client::arrive_at_edge;
 use edgesim_sim::scenario::run::RunOutput;
 use edgesim_sim::scenario::{LoadedScenario, run as scenario_run};
-use edgesim_sim::world::clients::Client;
+use edgesim_sim::world::clients::Clients;
 use edgesim_sim::{one_colo, origins};
 
 mod d1;
@@ -300,9 +300,10 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
 /// `request.cf`, whose fields `--cf` replaces or adds.
 fn arrive(request: &mut HttpRequest, args: &FetchArgs, colo: &str) -> Result<()> {
     let ip = args.ip.map(|ip| ip.to_string());
-    let client = Client::new(args.seed, "fetch", colo, ip.as_deref());
+    let clients = Clients::default();
+    let client = clients.client(args.seed, "fetch", colo, ip.as_deref());
     let ray = edgesim_sim::seed::derive(args.seed, "ray/1");
-    arrive_at_edge(request, &client, colo, ray);
+    arrive_at_edge(request, &clients, &client, colo, ray);
     let Some(text) = &args.cf else {
         return Ok(());
     };
