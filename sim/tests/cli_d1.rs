@@ -1,16 +1,11 @@
 //! `edgesim d1 migrations list|apply` and `edgesim d1 execute` on a project's databases kept
 //! with `--persist-to`, and the migrations a run applies to a database that starts empty.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-fn edgesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgesim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the edgesim binary runs")
-}
+mod common;
+
+use common::edgesim_in as edgesim;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

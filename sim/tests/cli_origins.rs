@@ -3,15 +3,10 @@
 //! says how to declare it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn edgesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgesim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the edgesim binary runs")
-}
+mod common;
+
+use common::edgesim_in as edgesim;
 
 /// A proxy Worker (`/<host>/<path>` fetches `https://<host>/<path>` and answers its status and
 /// body), an origin Worker and a directory of files.

@@ -267,11 +267,7 @@ impl WorkerDefinition {
                 .filter(|flag| self.config.flag_enabled(**flag))
                 .map(|flag| flag.enable.to_string())
                 // The `node:*` modules whose own flag is off (`process.getBuiltinModule`).
-                .chain(
-                    node_modules_off(&self.config)
-                        .iter()
-                        .map(|m| format!("no_node:{m}")),
-                )
+                .chain((self.bundle.node_modules_off().iter()).map(|m| format!("no_node:{m}")))
                 .collect(),
         }
     }

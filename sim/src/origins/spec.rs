@@ -125,10 +125,17 @@ impl OriginSpec {
 impl OriginSpec {
     /// Everything about the origin that can be checked without reading files.
     pub fn check(&self, label: &str) -> Result<(), OriginError> {
-        OriginKey::parse(label).ok_or_else(|| OriginError::BadKey(label.to_string()))?;
-        if let Some(at) = &self.at {
-            place(label, at)?;
-        }
+        self.checked(label).map(|_| ())
+    }
+
+    /// The origin's key, place and canned responses, once the declaration is known sound: one
+    /// answer given, each part valid.
+    fn checked(
+        &self,
+        label: &str,
+    ) -> Result<(OriginKey, Option<Place>, Vec<CannedResponse>), OriginError> {
+        let key = OriginKey::parse(label).ok_or_else(|| OriginError::BadKey(label.to_string()))?;
+        let place = self.at.as_ref().map(|at| place(label, at)).transpose()?;
         let given = [
             self.worker.is_some(),
             self.static_dir.is_some(),
@@ -137,14 +144,16 @@ impl OriginSpec {
         if given.iter().filter(|g| **g).count() != 1 {
             return Err(OriginError::NotExactlyOne(label.to_string()));
         }
-        for (i, r) in self.responses.iter().flatten().enumerate() {
-            CannedResponse::from_spec(r).map_err(|message| OriginError::Canned {
-                origin: label.to_string(),
-                number: i + 1,
-                message,
-            })?;
-        }
-        Ok(())
+        let canned = (self.responses.iter().flatten().enumerate())
+            .map(|(i, r)| {
+                CannedResponse::from_spec(r).map_err(|message| OriginError::Canned {
+                    origin: label.to_string(),
+                    number: i + 1,
+                    message,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((key, place, canned))
     }
 }
 
@@ -163,44 +172,27 @@ impl OriginTable {
 }
 
 fn load_one(label: &str, spec: &OriginSpec, base_dir: &Path) -> Result<Origin, OriginError> {
-    let key = OriginKey::parse(label).ok_or_else(|| OriginError::BadKey(label.to_string()))?;
-    let place = spec.at.as_ref().map(|at| place(label, at)).transpose()?;
-    let answer = match (&spec.worker, &spec.static_dir, &spec.responses) {
-        (Some(worker), None, None) => {
-            let definition = WorkerDefinition::load(&base_dir.join(worker)).map_err(|source| {
-                OriginError::Worker {
-                    origin: label.to_string(),
-                    source,
-                }
-            })?;
-            let limits = definition.limits(Plan::Paid, None);
-            Answer::Worker(OriginWorker {
-                definition: Rc::new(definition),
-                limits,
-            })
-        }
-        (None, Some(dir), None) => {
-            let site =
-                StaticSite::load(&base_dir.join(dir)).map_err(|source| OriginError::Static {
-                    origin: label.to_string(),
-                    source,
-                })?;
-            Answer::Static(site)
-        }
-        (None, None, Some(responses)) => Answer::Canned(
-            responses
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    CannedResponse::from_spec(r).map_err(|message| OriginError::Canned {
-                        origin: label.to_string(),
-                        number: i + 1,
-                        message,
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        ),
-        _ => return Err(OriginError::NotExactlyOne(label.to_string())),
+    let (key, place, canned) = spec.checked(label)?;
+    let answer = if let Some(worker) = &spec.worker {
+        let definition = WorkerDefinition::load(&base_dir.join(worker)).map_err(|source| {
+            OriginError::Worker {
+                origin: label.to_string(),
+                source,
+            }
+        })?;
+        let limits = definition.limits(Plan::Paid, None);
+        Answer::Worker(OriginWorker {
+            definition: Rc::new(definition),
+            limits,
+        })
+    } else if let Some(dir) = &spec.static_dir {
+        let site = StaticSite::load(&base_dir.join(dir)).map_err(|source| OriginError::Static {
+            origin: label.to_string(),
+            source,
+        })?;
+        Answer::Static(site)
+    } else {
+        Answer::Canned(canned)
     };
     Ok(Origin {
         label: label.to_string(),

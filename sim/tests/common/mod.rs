@@ -1,6 +1,7 @@
 //! Helpers shared by the scenario tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use edgesim_sim::scenario::LoadedScenario;
 
@@ -31,4 +32,14 @@ pub fn parse_error(yaml: &str) -> String {
         .map(|_| ())
         .expect_err("the scenario must be refused")
         .to_string()
+}
+
+/// Runs the edgesim binary with `args` in `dir`.
+#[allow(dead_code)] // each test binary compiles this module; not all of them run the CLI
+pub fn edgesim_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the edgesim binary runs")
 }

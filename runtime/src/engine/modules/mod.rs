@@ -325,6 +325,11 @@ impl Bundle {
         Ok(text)
     }
 
+    /// The `node:*` modules whose own compatibility flag is off for this Worker.
+    pub fn node_modules_off(&self) -> &[&'static str] {
+        &self.node.off
+    }
+
     /// The position maps of the bundle's transpiled modules, filled as they load.
     pub fn positions(&self) -> Positions {
         self.positions.clone()
