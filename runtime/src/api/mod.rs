@@ -25,6 +25,7 @@ pub mod r2;
 pub mod streams;
 pub mod url;
 pub mod url_pattern;
+pub mod wasm;
 pub mod websocket;
 
 #[cfg(test)]
@@ -82,7 +83,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 56] = [
+static UNITS: [Unit; 57] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -192,6 +193,7 @@ static UNITS: [Unit; 56] = [
         [websocket::OPS, fetch::OPS]
     ),
     unit!("blob", ["Blob", "File"], ["blob/blob"], []),
+    unit!("wasm", ["WebAssembly"], ["wasm/wasm"], [wasm::OPS]),
     unit!("form_data", ["FormData"], ["form_data/form_data"], []),
     unit!(
         "subtle",

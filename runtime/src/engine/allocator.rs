@@ -23,6 +23,24 @@ pub struct AllocStats {
     pub exceeded: Cell<bool>,
 }
 
+impl AllocStats {
+    /// Counts `bytes` held outside QuickJS's heap (a WebAssembly memory) against the same
+    /// limit; false, and the isolate condemned, when they do not fit.
+    pub fn reserve(&self, bytes: usize) -> bool {
+        if self.live.get().saturating_add(bytes) > self.limit.get() {
+            self.exceeded.set(true);
+            return false;
+        }
+        self.live.set(self.live.get() + bytes);
+        true
+    }
+
+    /// Gives back what [`AllocStats::reserve`] counted.
+    pub fn release(&self, bytes: usize) {
+        self.live.set(self.live.get().saturating_sub(bytes));
+    }
+}
+
 pub struct CountingAllocator {
     pub stats: Rc<AllocStats>,
 }

@@ -187,6 +187,26 @@ impl CpuMeter {
         self.host_ps.set(self.host_ps.get().saturating_add(ps));
     }
 
+    /// Charges work already converted to simulated picoseconds (WebAssembly fuel).
+    pub fn charge_picos(&self, ps: u64) {
+        self.host_ps.set(self.host_ps.get().saturating_add(ps));
+    }
+
+    /// Picoseconds left before the deadline (`u64::MAX` while none is armed or the work is
+    /// uncharged): how far native work that cannot be interrupted may run.
+    pub fn budget_left_ps(&self) -> u64 {
+        let deadline = self.deadline_ps.get();
+        if deadline == u64::MAX || self.uncharged_depth.get() > 0 {
+            return u64::MAX;
+        }
+        deadline.saturating_sub(self.reading().picos())
+    }
+
+    /// The isolate's heap accounting, which native memory the Worker owns is counted in too.
+    pub fn heap(&self) -> &Rc<AllocStats> {
+        &self.alloc
+    }
+
     /// Interrupts JavaScript once `budget_ps` more picoseconds have been used.
     pub fn arm(&self, budget_ps: u64) {
         self.deadline_ps

@@ -37,6 +37,7 @@ const cloudflareWorkers = { WorkerEntrypoint, DurableObject, RpcTarget, Workflow
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
 /// What the node:* modules' ES facades (api/node/modules) import from.
 Object.defineProperty(G, Symbol.for("edgesim.node"), { value: (name) => unit("node_internal").moduleExports(name) });
+Object.defineProperty(G, Symbol.for("edgesim.wasm"), { value: (key) => unit("wasm").moduleFromBundle(key) });
 
 let defaultExport = null;
 /// Compatibility flags in force (enable names) that change what the runtime's JavaScript does.

@@ -192,7 +192,17 @@ impl Bundle {
                  export default a.buffer;",
                 base64_encode(&bytes)
             ),
-            ValueModule::CompiledWasm => return Err(cannot("WebAssembly modules (.wasm)")),
+            ValueModule::CompiledWasm => {
+                let key = crate::api::wasm::register(&bytes).map_err(|e| {
+                    ModuleError::At(Located {
+                        file: name.to_string(),
+                        line: 1,
+                        column: 1,
+                        message: format!("WebAssembly.Module(): {e}{}", self.import_chain(name)),
+                    })
+                })?;
+                format!("export default globalThis[Symbol.for(\"edgesim.wasm\")](\"{key}\");")
+            }
             ValueModule::Python => return Err(cannot("Python modules")),
         };
         let source: Rc<str> = Rc::from(source);
