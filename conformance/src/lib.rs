@@ -275,12 +275,15 @@ impl Project {
         &self.0
     }
 
-    /// What the project's Worker answers to `GET /` (as JSON), or why it did not start.
+    /// What the project's Worker answers to `GET /` (as JSON), or why it did not start or answer.
     pub fn answer(&self) -> Result<serde_json::Value, String> {
         let worker = self.worker(None)?;
         let x = Run::default()
             .fetch(&worker, get("https://example.com/"))
             .map_err(|e| e.to_string())?;
+        if let Some(exception) = &x.report.exception {
+            return Err(exception.clone());
+        }
         Ok(body_json(&x.response))
     }
 

@@ -2,7 +2,7 @@
 //! edgesim's answers with them.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -126,62 +126,58 @@ pub fn assert_differences(name: &str, reference: &Value, ours: &Value, allowed: 
     );
 }
 
-/// The Worker snippets.mjs records with (`snippet-worker.js`, which both fill in the same way):
-/// each snippet is the body of an async function of `env` (an R2 bucket `BUCKET`, a text
-/// binding `GREETING`), and `GET /` answers `[[outcome, value], …]`.
+/// The Worker snippets.mjs records `snippets/<name>.json` with (`snippet-worker.js`, which both
+/// fill in the same way), running `snippets`: each is the body of an async function of `env`
+/// (an R2 bucket `BUCKET`, a text binding `GREETING`), and `GET /` answers
+/// `[[outcome, value], …]`. The file's `wasm` modules (WAT) are imported by their names. The
+/// Worker's modules are read from the returned project's directory, which must outlive it.
 pub fn snippet_worker(
+    name: &str,
     snippets: &[String],
-    compatibility_flags: &[String],
-    compatibility_date: &str,
-) -> edgesim_runtime::worker::WorkerDefinition {
+) -> (crate::Project, edgesim_runtime::worker::WorkerDefinition) {
+    let recorded: Value = serde_json::from_str(&read(&format!("snippets/{name}.json")))
+        .unwrap_or_else(|e| panic!("snippets/{name}.json: {e}"));
+    let field = |key: &str| recorded.get(key).cloned().unwrap_or(Value::Null);
+    let flags = field("compatibility_flags");
+    let flags = if flags.is_array() {
+        flags
+    } else {
+        Value::Array(vec![])
+    };
+    let date = field("compatibility_date");
+    let date = date.as_str().unwrap_or("2026-04-20");
+    let wasm = field("wasm");
+    let wasm = wasm.as_object().cloned().unwrap_or_default();
     let fns: Vec<String> = snippets
         .iter()
         .map(|s| format!("async (env) => {{{s}\n}}"))
         .collect();
-    let source = read("snippet-worker.js").replacen("/* SNIPPETS */", &fns.join(",\n"), 1);
-    let flags = serde_json::to_string(compatibility_flags).unwrap_or_else(|_| "[]".into());
-    let config = edgesim_runtime::worker::WranglerConfig::parse(
-        "wrangler.toml",
-        &format!(
-            "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '{compatibility_date}'\n\
-             compatibility_flags = {flags}\n[vars]\nGREETING = 'hello'\n\
-             [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n"
-        ),
-    )
-    .unwrap_or_else(|e| panic!("snippet config: {e}"));
-    edgesim_runtime::worker::WorkerDefinition::from_sources(
-        config,
-        "snippets.js",
-        &[("snippets.js", &source)],
-    )
-}
-
-/// The compatibility flags `snippets/<name>.json` is recorded with (none for a bare array).
-pub fn snippet_flags(name: &str) -> Vec<String> {
-    let recorded: Value = serde_json::from_str(&read(&format!("snippets/{name}.json")))
+    // serde_json's map is ordered by key, as the recorder sorts the names.
+    let imports: String = wasm
+        .keys()
+        .map(|m| format!("import {m} from \"./{m}.wasm\";\n"))
+        .collect();
+    let source =
+        imports + &read("snippet-worker.js").replacen("/* SNIPPETS */", &fns.join(",\n"), 1);
+    let config = format!(
+        "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '{date}'\n\
+         compatibility_flags = {flags}\n[vars]\nGREETING = 'hello'\n\
+         [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n"
+    );
+    let project = crate::Project::with(
+        &format!("snippets-{name}"),
+        &[("wrangler.toml", &config), ("snippets.js", &source)],
+    );
+    for (module, wat) in &wasm {
+        let bytes = wat::parse_str(wat.as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("snippets/{name}.json: module {module}: {e}"));
+        std::fs::write(project.path().join(format!("{module}.wasm")), bytes)
+            .unwrap_or_else(|e| panic!("write {module}.wasm: {e}"));
+    }
+    let worker = project
+        .worker(None)
         .unwrap_or_else(|e| panic!("snippets/{name}.json: {e}"));
-    recorded
-        .get("compatibility_flags")
-        .and_then(Value::as_array)
-        .map(|flags| {
-            flags
-                .iter()
-                .filter_map(|f| f.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The compatibility date `snippets/<name>.json` was recorded at (`compatibility_date`, by
-/// default 2026-04-20).
-pub fn snippet_date(name: &str) -> String {
-    let recorded: Value = serde_json::from_str(&read(&format!("snippets/{name}.json")))
-        .unwrap_or_else(|e| panic!("snippets/{name}.json: {e}"));
-    recorded
-        .get("compatibility_date")
-        .and_then(Value::as_str)
-        .unwrap_or("2026-04-20")
-        .to_string()
+    (project, worker)
 }
 
 /// `results/snippets-<name>.json` as (snippet, [outcome, value]) pairs.
@@ -195,4 +191,43 @@ pub fn snippet_answers(name: &str) -> Vec<(String, Value)> {
             (snippet.to_string(), Value::Array(row[1..].to_vec()))
         })
         .collect()
+}
+
+/// A shipped project (`scenarios/workers/<name>`) with its npm packages installed from its
+/// lockfile (`npm ci`, once per process), as a user has it after cloning and installing.
+pub fn shipped_project(name: &str) -> PathBuf {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios/workers")
+        .join(name);
+    let _installing = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if !dir.join("node_modules/.package-lock.json").is_file() {
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .unwrap_or_else(|e| panic!("{}: `npm ci` could not start ({e})", dir.display()));
+        assert!(status.success(), "npm ci failed in {}", dir.display());
+    }
+    dir
+}
+
+/// What workerd answered to each request recorded by `project.mjs` for a shipped project:
+/// (path, status, content type, body), a body that is not text as `sha256:<hex>`.
+pub fn project_answers(name: &str) -> Vec<(String, u16, String, String)> {
+    let rows: Vec<(String, u16, String, String)> =
+        serde_json::from_value(result(&format!("project-{name}")))
+            .unwrap_or_else(|e| panic!("results/project-{name}.json: {e}"));
+    rows
+}
+
+/// A response body as `project.mjs` records it: text as it is, anything else as its SHA-256.
+pub fn recorded_body(content_type: &str, body: &[u8]) -> String {
+    use sha2::Digest;
+    if content_type.starts_with("text/") || content_type.starts_with("application/json") {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let digest = sha2::Sha256::digest(body);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }

@@ -1,7 +1,8 @@
 // Records what workerd answers to short snippets of Worker code: each file in ./snippets/
 // (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET` and a
 // text binding `GREETING`; or `{ "compatibility_flags": [...], "compatibility_date": "...",
-// "snippets": [...] }`, the date 2026-04-20 unless given) becomes
+// "snippets": [...], "wasm": { NAME: "(module …)" } }`, the date 2026-04-20 unless given; each
+// WebAssembly module, written as WAT, is imported as NAME from "./NAME.wasm") becomes
 // ./results/snippets-<name>.json, one
 // [snippet, outcome, value] per snippet: outcome "ok" with the returned value as JSON, or the
 // constructor name of what it threw with the message. conformance/tests/differential_snippets.rs
@@ -10,15 +11,19 @@
 //   npm ci --no-audit --no-fund && node snippets.mjs [NAME...]
 import { Miniflare, Log, LogLevel } from "miniflare";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import initWabt from "wabt";
+
+const wabt = await initWabt();
 
 const dir = new URL("./snippets/", import.meta.url).pathname;
 const only = process.argv.slice(2);
 
 /// The Worker that runs `snippets` in order (snippet-worker.js, shared with edgesim's side).
 const template = readFileSync(new URL("./snippet-worker.js", import.meta.url), "utf8");
-function snippetWorker(snippets) {
+function snippetWorker(snippets, wasmNames) {
   const fns = snippets.map((s) => `async (env) => {${s}\n}`).join(",\n");
-  return template.replace("/* SNIPPETS */", () => fns);
+  const imports = wasmNames.map((name) => `import ${name} from "./${name}.wasm";\n`).join("");
+  return imports + template.replace("/* SNIPPETS */", () => fns);
 }
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
@@ -29,11 +34,21 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     snippets,
     compatibility_flags: compatibilityFlags = [],
     compatibility_date: compatibilityDate = "2026-04-20",
+    wasm = {},
   } = Array.isArray(recorded) ? { snippets: recorded } : recorded;
+  const wasmNames = Object.keys(wasm).sort();
+  const wasmModules = wasmNames.map((name) => ({
+    type: "CompiledWasm",
+    path: `${name}.wasm`,
+    contents: wabt.parseWat(`${name}.wat`, wasm[name]).toBinary({}).buffer,
+  }));
   const mf = new Miniflare({
     // Handed to workerd as a module as it is: Miniflare's own import scan would refuse a
     // `node:*` import the flags do not allow before workerd could.
-    modules: [{ type: "ESModule", path: "snippets.mjs", contents: snippetWorker(snippets) }],
+    modules: [
+      { type: "ESModule", path: "snippets.mjs", contents: snippetWorker(snippets, wasmNames) },
+      ...wasmModules,
+    ],
     compatibilityDate,
     compatibilityFlags,
     cf: false,
