@@ -249,3 +249,26 @@ fn an_npm_package_that_ships_wasm_answers_byte_for_byte_as_in_workerd() {
         );
     }
 }
+
+/// wrangler's default rule also claims `.wasm?module` (the form Vercel- and Next-style code
+/// imports); the query names the rule, and the file read is the `.wasm` itself.
+#[test]
+fn a_wasm_module_query_import_is_the_same_compiled_module() {
+    let p = project(
+        "wasm-query",
+        r#"import plain from "./calc.wasm";
+import queried from "./calc.wasm?module";
+export default { fetch() {
+  return Response.json({
+    isModule: queried instanceof WebAssembly.Module,
+    exports: WebAssembly.Module.exports(queried).length,
+    same: WebAssembly.Module.exports(plain).length,
+  });
+} };"#,
+        &[("calc.wasm", CALC)],
+    );
+    assert_eq!(
+        p.answer().unwrap(),
+        json!({"isModule": true, "exports": 11, "same": 11})
+    );
+}
