@@ -95,6 +95,21 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "wasm_instantiate_small_module",
+        what: "WebAssembly: new WebAssembly.Instance of a one-function module, as one warm fetch",
+        workerd: None,
+    },
+    Row {
+        id: "wasm_integer_loop_1m_rounds",
+        what: "WebAssembly (wasmi): an integer loop of 10^6 rounds, as one warm fetch",
+        workerd: None,
+    },
+    Row {
+        id: "js_integer_loop_1m_rounds",
+        what: "the same loop in JavaScript (QuickJS), as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "kv_put_get_via_binding",
         what: "KV put + get through env.KV, as one warm fetch (local store)",
         workerd: None,
