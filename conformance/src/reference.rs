@@ -223,11 +223,9 @@ pub fn project_answers(name: &str) -> Vec<(String, u16, String, String)> {
 
 /// A response body as `project.mjs` records it: text as it is, anything else as its SHA-256.
 pub fn recorded_body(content_type: &str, body: &[u8]) -> String {
-    use sha2::Digest;
     if content_type.starts_with("text/") || content_type.starts_with("application/json") {
         return String::from_utf8_lossy(body).into_owned();
     }
-    let digest = sha2::Sha256::digest(body);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = edgesim_runtime::digest::DigestAlgorithm::Sha256.hex_digest(body);
     format!("sha256:{hex}")
 }

@@ -177,17 +177,18 @@ impl CpuMeter {
 
     /// Charges the fixed cost of delivering one event to JavaScript.
     pub fn charge_event(&self) {
-        self.host_ps
-            .set(self.host_ps.get().saturating_add(PS_PER_EVENT));
+        self.charge_picos(PS_PER_EVENT);
     }
 
     /// Charges native work done on the Worker's behalf.
     pub fn charge_host(&self, bytes: usize) {
-        let ps = PS_PER_HOST_CALL.saturating_add((bytes as u64).saturating_mul(PS_PER_HOST_BYTE));
-        self.host_ps.set(self.host_ps.get().saturating_add(ps));
+        self.charge_picos(
+            PS_PER_HOST_CALL.saturating_add((bytes as u64).saturating_mul(PS_PER_HOST_BYTE)),
+        );
     }
 
-    /// Charges work already converted to simulated picoseconds (WebAssembly fuel).
+    /// Charges work already converted to simulated picoseconds (events, host calls,
+    /// WebAssembly fuel).
     pub fn charge_picos(&self, ps: u64) {
         self.host_ps.set(self.host_ps.get().saturating_add(ps));
     }

@@ -81,20 +81,13 @@ fn describe<'js>(ctx: &Ctx<'js>, ty: &ExternType) -> rquickjs::Result<Value<'js>
             out.set(0, type_name(g.content()))?;
             out.set(1, g.mutability() == Mutability::Var)?;
         }
-        ExternType::Table(t) => out.set(0, ref_name(t.element()))?,
+        ExternType::Table(t) => out.set(0, type_name(ValType::from(t.element())))?,
         ExternType::Memory(m) => {
             out.set(0, m.minimum() as f64)?;
             out.set(1, m.maximum().map_or(-1.0, |m| m as f64))?;
         }
     }
     Ok(out.into_value())
-}
-
-fn ref_name(ty: RefType) -> &'static str {
-    match ty {
-        RefType::Func => "anyfunc",
-        RefType::Extern => "externref",
-    }
 }
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
@@ -524,10 +517,11 @@ fn install_tables<'js>(ops: &OpSet<'js, '_>, shared: &SharedStore) -> rquickjs::
               init: Value<'js>,
               js: Object<'js>|
               -> rquickjs::Result<Value<'js>> {
-            let (element, ty) = match element.as_str() {
-                "externref" => (RefType::Extern, ValType::ExternRef),
-                _ => (RefType::Func, ValType::FuncRef),
+            let element = match element.as_str() {
+                "externref" => RefType::Extern,
+                _ => RefType::Func,
             };
+            let ty = ValType::from(element);
             let store = shared.get(&meter);
             let max = (maximum >= 0.0).then_some(maximum as u32);
             let table = store.with(|mut s| -> rquickjs::Result<Table> {
@@ -561,10 +555,7 @@ fn install_tables<'js>(ops: &OpSet<'js, '_>, shared: &SharedStore) -> rquickjs::
         |ctx: Ctx<'js>, h: Handle<'js>, index: f64, value: Value<'js>| -> rquickjs::Result<bool> {
             let (table, store, _) = table_of(&ctx, &h)?;
             store.with(|mut s| {
-                let ty = match table.ty(&s).element() {
-                    RefType::Func => ValType::FuncRef,
-                    RefType::Extern => ValType::ExternRef,
-                };
+                let ty = ValType::from(table.ty(&s).element());
                 let r = to_ref(&ctx, &mut s, ty, &value)?;
                 Ok(table.set(s, index as u64, r).is_ok())
             })
@@ -575,10 +566,7 @@ fn install_tables<'js>(ops: &OpSet<'js, '_>, shared: &SharedStore) -> rquickjs::
         |ctx: Ctx<'js>, h: Handle<'js>, delta: f64, init: Value<'js>| -> rquickjs::Result<f64> {
             let (table, store, _) = table_of(&ctx, &h)?;
             store.with(|mut s| {
-                let ty = match table.ty(&s).element() {
-                    RefType::Func => ValType::FuncRef,
-                    RefType::Extern => ValType::ExternRef,
-                };
+                let ty = ValType::from(table.ty(&s).element());
                 let r = to_ref(&ctx, &mut s, ty, &init)?;
                 Ok(table
                     .grow(s, delta as u64, r)

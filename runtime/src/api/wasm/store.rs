@@ -142,11 +142,7 @@ fn export_order(bytes: &[u8]) -> Vec<ExportName> {
 
 /// Compiles `bytes` (validating them) and returns the key isolates load the module by.
 pub fn register(bytes: &[u8]) -> Result<String, wasmi::Error> {
-    use sha2::Digest;
-    let key: String = sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let key = crate::digest::DigestAlgorithm::Sha256.hex_digest(bytes);
     let mut modules = registry().lock().unwrap_or_else(|e| e.into_inner());
     if !modules.contains_key(&key) {
         modules.insert(key.clone(), CompiledModule::new(bytes)?);

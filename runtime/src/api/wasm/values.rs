@@ -146,11 +146,7 @@ pub fn ref_to_js<'js>(
     value: &Ref,
     context: impl AsContext<Data = Host>,
 ) -> rquickjs::Result<Value<'js>> {
-    let val = match value {
-        Ref::Func(f) => Val::FuncRef(*f),
-        Ref::Extern(e) => Val::ExternRef(*e),
-    };
-    to_js(ctx, store, js, &val, context)
+    to_js(ctx, store, js, &Val::from(*value), context)
 }
 
 /// A handle for `func` of `store`.
