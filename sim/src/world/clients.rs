@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use base64::Engine;
+use edgesim_runtime::digest::hex;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
@@ -266,17 +267,6 @@ fn no_client_certificate() -> Value {
         auth.insert(name.into(), json!(""));
     }
     Value::Object(auth)
-}
-
-/// Lower-case hex digits of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
-    out
 }
 
 /// Who a client is, as a run names it: its key (a session, a traffic item), where it lives and
