@@ -272,3 +272,32 @@ export default { fetch() {
         json!({"isModule": true, "exports": 11, "same": 11})
     );
 }
+
+/// A `.wasm` file that is not WebAssembly stops the Worker at load with the file, the
+/// compiler's reason and the import chain, as a deploy of it is refused; nothing panics.
+#[test]
+fn a_wasm_file_that_is_not_webassembly_is_refused_at_load_naming_the_file() {
+    let p = Project::with(
+        "wasm-broken",
+        &[
+            (
+                "wrangler.toml",
+                "name = 'app'\nmain = 'src/index.js'\ncompatibility_date = '2026-04-20'\n",
+            ),
+            (
+                "src/index.js",
+                "import broken from './broken.wasm';\nexport default { fetch() { return new Response(String(broken)); } };",
+            ),
+            ("src/broken.wasm", "this is not a wasm module"),
+        ],
+    );
+    let error = p.answer().unwrap_err();
+    assert!(error.contains("broken.wasm"), "{error}");
+    assert!(
+        error.contains(
+            "WebAssembly.Module(): expected magic word 00 61 73 6d, found 74 68 69 73 @+0"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("src/index.js"), "{error}");
+}

@@ -140,8 +140,26 @@ fn export_order(bytes: &[u8]) -> Vec<ExportName> {
     names
 }
 
+/// Why a bundle's `.wasm` file did not compile.
+#[derive(Debug, thiserror::Error)]
+pub enum CompileError {
+    /// Not WebAssembly at all (an HTML page or a Git LFS pointer saved as `.wasm`), in V8's
+    /// words.
+    #[error("expected magic word 00 61 73 6d, found {found} @+0")]
+    NotWasm { found: String },
+    /// wasmi's reason, on one line (its own text can span several).
+    #[error("{}", .0.to_string().split_whitespace().collect::<Vec<_>>().join(" "))]
+    Invalid(#[from] wasmi::Error),
+}
+
 /// Compiles `bytes` (validating them) and returns the key isolates load the module by.
-pub fn register(bytes: &[u8]) -> Result<String, wasmi::Error> {
+pub fn register(bytes: &[u8]) -> Result<String, CompileError> {
+    if let Some(magic) = bytes.get(..4).filter(|m| *m != b"\0asm") {
+        let found: Vec<String> = magic.iter().map(|b| format!("{b:02x}")).collect();
+        return Err(CompileError::NotWasm {
+            found: found.join(" "),
+        });
+    }
     let key = crate::digest::DigestAlgorithm::Sha256.hex_digest(bytes);
     let mut modules = registry().lock().unwrap_or_else(|e| e.into_inner());
     if !modules.contains_key(&key) {
