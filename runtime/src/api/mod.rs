@@ -18,6 +18,7 @@ pub mod encoding;
 pub mod fetch;
 pub mod global_scope;
 pub mod html_rewriter;
+pub mod intl;
 pub mod kv;
 pub mod node;
 pub mod queue;
@@ -45,6 +46,7 @@ pub static CATALOG: Catalog = Catalog {
             include_str!("fetch/body.js"),
             include_str!("global_scope/host_ops.js"),
             include_str!("global_scope/units.js"),
+            include_str!("intl/builtins.js"),
             include_str!("global_scope/handlers.js"),
             "\n}\n"
         ),
@@ -83,7 +85,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 57] = [
+static UNITS: [Unit; 58] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -194,6 +196,18 @@ static UNITS: [Unit; 57] = [
     ),
     unit!("blob", ["Blob", "File"], ["blob/blob"], []),
     unit!("wasm", ["WebAssembly"], ["wasm/wasm"], [wasm::OPS]),
+    unit!(
+        "intl",
+        ["Intl"],
+        [
+            "intl/intl",
+            "intl/number",
+            "intl/date",
+            "intl/text",
+            "intl/namespace"
+        ],
+        [intl::OPS]
+    ),
     unit!("form_data", ["FormData"], ["form_data/form_data"], []),
     unit!(
         "subtle",

@@ -1,0 +1,290 @@
+//! `Intl.DateTimeFormat`: ECMA-402's components and styles as ICU4X field sets, the time zone's
+//! offset at the instant from the IANA database (chrono-tz), CLDR's names and patterns from
+//! ICU4X.
+
+use std::str::FromStr;
+
+use chrono::{FixedOffset, TimeZone as _};
+use chrono_tz::Tz;
+use icu_datetime::DateTimeFormatter;
+use icu_datetime::fieldbag::DateTimeFieldBag;
+use icu_datetime::fieldbag::field::{
+    Day, DayPeriod, Era, FractionalSecondDigits, Hour, HourKind, Minute, Month, Second,
+    TimeZoneName, Weekday, Year,
+};
+use icu_datetime::fieldsets::builder::{DateFields, FieldSetBuilder, ZoneStyle};
+use icu_datetime::fieldsets::enums::CompositeFieldSet;
+use icu_datetime::options::{Length, TimePrecision};
+use icu_datetime::pattern::DateTimeNames;
+use icu_locale_core::Locale;
+use icu_time::zone::TimeZoneInfo;
+use icu_time::{TimeZone, ZonedDateTime};
+use serde::Deserialize;
+
+use super::IntlError;
+use super::parts::Parts;
+
+/// The options intl.js resolved: components (as ECMA-402 names their values) or styles.
+#[derive(Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DateOptions {
+    pub weekday: Option<String>,
+    pub era: Option<String>,
+    pub year: Option<String>,
+    pub month: Option<String>,
+    pub day: Option<String>,
+    pub day_period: Option<String>,
+    pub hour: Option<String>,
+    pub minute: Option<String>,
+    pub second: Option<String>,
+    pub fractional_second_digits: Option<u8>,
+    pub time_zone_name: Option<String>,
+    pub date_style: Option<String>,
+    pub time_style: Option<String>,
+    /// `h11`, `h12`, `h23` or `h24` where an hour is shown.
+    pub hour_cycle: Option<String>,
+    pub time_zone: String,
+}
+
+/// A time zone as the offsets at each instant come from.
+#[derive(Clone, Copy)]
+enum Zone {
+    Named(Tz),
+    Fixed(FixedOffset),
+}
+
+pub struct DateTimeFormat {
+    formatter: DateTimeFormatter<CompositeFieldSet>,
+    zone: Zone,
+}
+
+/// The canonical name of a time zone (`UTC` for its aliases, an IANA name as the database
+/// spells it, or an offset `±hh:mm`), or `None` where it is none (V8: `Invalid time zone
+/// specified: …`).
+pub fn canonical_time_zone(name: &str) -> Option<String> {
+    if let Some(offset) = parse_offset(name) {
+        let minutes = offset.local_minus_utc() / 60;
+        let sign = if minutes < 0 { '-' } else { '+' };
+        return Some(format!(
+            "{sign}{:02}:{:02}",
+            minutes.abs() / 60,
+            minutes.abs() % 60
+        ));
+    }
+    let tz = Tz::from_str_insensitive(name).ok()?;
+    Some(match tz.name() {
+        "Etc/UTC" | "Etc/GMT" | "GMT" | "Etc/Universal" | "Etc/Zulu" | "UCT" | "Etc/UCT"
+        | "Universal" | "Zulu" | "Etc/Greenwich" | "Greenwich" | "GMT0" | "GMT+0" | "GMT-0"
+        | "Etc/GMT0" | "Etc/GMT+0" | "Etc/GMT-0" => "UTC".to_string(),
+        // Production (ICU) names the old US zones by their cities.
+        "US/Pacific" => "America/Los_Angeles".to_string(),
+        "US/Eastern" => "America/New_York".to_string(),
+        "US/Central" => "America/Chicago".to_string(),
+        "US/Mountain" => "America/Denver".to_string(),
+        "US/Alaska" => "America/Anchorage".to_string(),
+        "US/Hawaii" => "Pacific/Honolulu".to_string(),
+        "US/Arizona" => "America/Phoenix".to_string(),
+        other => other.to_string(),
+    })
+}
+
+fn parse_offset(name: &str) -> Option<FixedOffset> {
+    let (sign, rest) = match name.as_bytes().first()? {
+        b'+' => (1, &name[1..]),
+        b'-' | 0xe2 => (-1, name.trim_start_matches(['-', '−'])),
+        _ => return None,
+    };
+    let (hours, minutes) = match rest.len() {
+        2 => (rest, "00"),
+        4 => rest.split_at(2),
+        5 if rest.as_bytes()[2] == b':' => (&rest[..2], &rest[3..]),
+        _ => return None,
+    };
+    let hours: i32 = hours.parse().ok()?;
+    let minutes: i32 = minutes.parse().ok()?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+impl DateTimeFormat {
+    pub fn new(locale: &Locale, options: &DateOptions) -> Result<Self, IntlError> {
+        let zone = if options.time_zone == "UTC" {
+            Zone::Named(Tz::UTC)
+        } else if let Some(offset) = parse_offset(&options.time_zone) {
+            Zone::Fixed(offset)
+        } else {
+            Zone::Named(Tz::from_str(&options.time_zone).map_err(|_| {
+                IntlError::Options(format!(
+                    "Invalid time zone specified: {}",
+                    options.time_zone
+                ))
+            })?)
+        };
+        let builder = if options.date_style.is_some() || options.time_style.is_some() {
+            styles(options)
+        } else {
+            components(options).to_field_set_builder()
+        };
+        let field_set = builder
+            .build_composite()
+            .map_err(|e| IntlError::Options(format!("internal: {e:?}")))?;
+        let internal = |e| IntlError::Options(format!("internal: {e:?}"));
+        let formatter = DateTimeFormatter::try_new(locale.into(), field_set).map_err(internal)?;
+        // The decimal formatter is loaded whatever the pattern: ICU4X's own choice misses the
+        // year of some (pt's "MMMM 'de' y").
+        let mut names = DateTimeNames::from_formatter(locale.into(), formatter);
+        names.as_mut().include_decimal_formatter()?;
+        let formatter = names
+            .try_into_formatter(field_set)
+            .map_err(|(e, _)| internal(e))?;
+        Ok(DateTimeFormat { formatter, zone })
+    }
+
+    /// `epoch_ms`, a time value (finite, within ±8.64e15), in the format's time zone.
+    pub fn format(&self, epoch_ms: f64) -> Parts {
+        let ms = epoch_ms as i64;
+        let zoned: Option<ZonedDateTime<_, TimeZoneInfo<_>>> = match self.zone {
+            Zone::Named(tz) => tz.timestamp_millis_opt(ms).single().map(|t| (&t).into()),
+            Zone::Fixed(offset) => offset.timestamp_millis_opt(ms).single().map(|t| {
+                let mut z: ZonedDateTime<_, TimeZoneInfo<_>> = (&t).into();
+                z.zone = TimeZone::UNKNOWN
+                    .with_offset(Some(offset.into()))
+                    .with_zone_name_timestamp(z.zone.zone_name_timestamp());
+                z
+            }),
+        };
+        let Some(z) = zoned else {
+            return Parts::default();
+        };
+        let mut parts = Parts::of(&self.formatter.format(&z)).name_pattern_text("literal");
+        // V8 writes CLDR's narrow no-break space (before AM/PM) as a plain space, for the
+        // pages that parse what it formats.
+        for (_, text) in &mut parts.runs {
+            if text.contains('\u{202f}') {
+                *text = text.replace('\u{202f}', " ");
+            }
+        }
+        parts
+    }
+}
+
+/// `dateStyle` and `timeStyle` as CLDR's lengths: full adds the weekday and the long zone
+/// name, long the short zone name.
+fn styles(options: &DateOptions) -> FieldSetBuilder {
+    let length = |style: &str| match style {
+        "full" | "long" => Length::Long,
+        "medium" => Length::Medium,
+        _ => Length::Short,
+    };
+    let mut builder = FieldSetBuilder::new();
+    if let Some(style) = &options.date_style {
+        builder.length = Some(length(style));
+        builder.date_fields = Some(if style == "full" {
+            DateFields::YMDE
+        } else {
+            DateFields::YMD
+        });
+    }
+    if let Some(style) = &options.time_style {
+        if options.date_style.is_none() {
+            builder.length = Some(length(style));
+        }
+        builder.time_precision = Some(if style == "short" {
+            TimePrecision::Minute
+        } else {
+            TimePrecision::Second
+        });
+        builder.zone_style = match style.as_str() {
+            "full" => Some(ZoneStyle::SpecificLong),
+            "long" => Some(ZoneStyle::SpecificShort),
+            _ => None,
+        };
+    }
+    builder
+}
+
+fn components(o: &DateOptions) -> DateTimeFieldBag {
+    let mut bag = DateTimeFieldBag::default();
+    let text = |v: &Option<String>| v.as_deref().unwrap_or_default().to_string();
+    bag.era = match text(&o.era).as_str() {
+        "long" => Some(Era::Long),
+        "short" => Some(Era::Short),
+        "narrow" => Some(Era::Narrow),
+        _ => None,
+    };
+    bag.year = match text(&o.year).as_str() {
+        "numeric" => Some(Year::Numeric),
+        "2-digit" => Some(Year::TwoDigit),
+        _ => None,
+    };
+    bag.month = match text(&o.month).as_str() {
+        "numeric" => Some(Month::Numeric),
+        "2-digit" => Some(Month::TwoDigit),
+        "short" => Some(Month::Short),
+        "long" => Some(Month::Long),
+        "narrow" => Some(Month::Narrow),
+        _ => None,
+    };
+    bag.day = match text(&o.day).as_str() {
+        "numeric" => Some(Day::Numeric),
+        "2-digit" => Some(Day::TwoDigit),
+        _ => None,
+    };
+    bag.weekday = match text(&o.weekday).as_str() {
+        "long" => Some(Weekday::Long),
+        "short" => Some(Weekday::Short),
+        "narrow" => Some(Weekday::Narrow),
+        _ => None,
+    };
+    bag.day_period = match text(&o.day_period).as_str() {
+        "long" => Some(DayPeriod::FlexibleLong),
+        "short" => Some(DayPeriod::FlexibleShort),
+        "narrow" => Some(DayPeriod::FlexibleNarrow),
+        _ => None,
+    };
+    let two = |v: &Option<String>| v.as_deref() == Some("2-digit");
+    bag.hour = o.hour.as_ref().map(|_| {
+        if two(&o.hour) {
+            Hour::TwoDigit
+        } else {
+            Hour::Numeric
+        }
+    });
+    bag.minute = o.minute.as_ref().map(|_| {
+        if two(&o.minute) {
+            Minute::TwoDigit
+        } else {
+            Minute::Numeric
+        }
+    });
+    bag.second = o.second.as_ref().map(|_| {
+        if two(&o.second) {
+            Second::TwoDigit
+        } else {
+            Second::Numeric
+        }
+    });
+    bag.fractional_second_digits = match o.fractional_second_digits {
+        Some(1) => Some(FractionalSecondDigits::F1),
+        Some(2) => Some(FractionalSecondDigits::F2),
+        Some(3) => Some(FractionalSecondDigits::F3),
+        _ => None,
+    };
+    bag.hour_kind = match (o.hour.is_some(), o.hour_cycle.as_deref()) {
+        (true, Some("h11" | "h12")) => Some(HourKind::Clock12),
+        (true, Some("h23" | "h24")) => Some(HourKind::Clock24),
+        _ => None,
+    };
+    bag.time_zone_name = match text(&o.time_zone_name).as_str() {
+        "short" => Some(TimeZoneName::ShortSpecific),
+        "long" => Some(TimeZoneName::LongSpecific),
+        "shortOffset" => Some(TimeZoneName::ShortOffset),
+        "longOffset" => Some(TimeZoneName::LongOffset),
+        "shortGeneric" => Some(TimeZoneName::ShortGeneric),
+        "longGeneric" => Some(TimeZoneName::LongGeneric),
+        _ => None,
+    };
+    bag
+}

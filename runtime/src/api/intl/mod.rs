@@ -1,0 +1,38 @@
+//! Intl: the `Intl` namespace and the locale-sensitive methods of the built-ins (intl.js) over
+//! ICU4X and its compiled CLDR data. V8 formats with ICU4C over the same CLDR, so the answers are
+//! the same bytes where the two libraries agree (conformance/tests/differential_snippets.rs
+//! lists where they do not).
+//!
+//! intl.js resolves a constructor's options as ECMA-402 says, with V8's error texts, and hands
+//! the result here once; each formatter is then one native object (`IntlObject`) that formats
+//! into parts, which `format` joins.
+
+mod collator;
+mod date;
+mod display_names;
+mod locale;
+mod number;
+mod ops;
+mod parts;
+mod plural;
+mod text;
+mod values;
+
+use crate::engine::catalog::OpGroup;
+
+/// The ops behind `Intl.*`.
+pub const OPS: OpGroup = OpGroup {
+    name: "intl",
+    install: ops::install,
+};
+
+/// Why a formatter could not be made from options intl.js already checked.
+#[derive(Debug, thiserror::Error)]
+pub enum IntlError {
+    #[error("Incorrect locale information provided")]
+    Locale,
+    #[error("Internal error. Icu error.")]
+    Data(#[from] icu_provider::DataError),
+    #[error("{0}")]
+    Options(String),
+}
