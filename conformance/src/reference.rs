@@ -181,6 +181,21 @@ pub fn snippet_worker(
 }
 
 /// `results/snippets-<name>.json` as (snippet, [outcome, value]) pairs.
+/// The recorded snippets of `name` with workerd's answers, and edgesim's answers to the same
+/// snippets, one per snippet, in order.
+pub fn run_recorded_snippets(name: &str) -> (Vec<(String, Value)>, Vec<Value>) {
+    let recorded = snippet_answers(name);
+    let snippets: Vec<String> = recorded.iter().map(|(s, _)| s.clone()).collect();
+    let (_project, worker) = snippet_worker(name, &snippets);
+    let x = crate::Run::default()
+        .fetch(&worker, crate::get("https://example.com/"))
+        .unwrap_or_else(|e| panic!("{name}: the snippet Worker did not run: {e}"));
+    let ours = crate::body_json(&x.response);
+    let ours = ours.as_array().cloned().unwrap_or_default();
+    assert_eq!(ours.len(), recorded.len(), "{name}: one answer per snippet");
+    (recorded, ours)
+}
+
 pub fn snippet_answers(name: &str) -> Vec<(String, Value)> {
     let recorded = result(&format!("snippets-{name}"));
     let rows = recorded.as_array().cloned().unwrap_or_default();

@@ -2,8 +2,7 @@
 //! conformance/reference/workerd/snippets.mjs into `results/snippets-*.json`) and by edgesim:
 //! the same outcome, the same error class and the same message, snippet by snippet.
 
-use edgesim_conformance::reference::{snippet_answers, snippet_worker};
-use edgesim_conformance::{Run, body_json, get};
+use edgesim_conformance::reference::run_recorded_snippets;
 
 /// Runs the recorded snippets of `name` in edgesim and compares every answer.
 fn answers_as_workerd_does(name: &str) {
@@ -13,15 +12,7 @@ fn answers_as_workerd_does(name: &str) {
 /// As [`answers_as_workerd_does`], but for the snippets ending with one of `known`'s texts,
 /// which must differ — each for the reason given beside it — so that a fix is noticed.
 fn answers_as_workerd_does_but(name: &str, known: &[(&str, &str)]) {
-    let recorded = snippet_answers(name);
-    let snippets: Vec<String> = recorded.iter().map(|(s, _)| s.clone()).collect();
-    let (_project, worker) = snippet_worker(name, &snippets);
-    let x = Run::default()
-        .fetch(&worker, get("https://example.com/"))
-        .unwrap_or_else(|e| panic!("{name}: the snippet Worker did not run: {e}"));
-    let ours = body_json(&x.response);
-    let ours = ours.as_array().cloned().unwrap_or_default();
-    assert_eq!(ours.len(), recorded.len(), "{name}: one answer per snippet");
+    let (recorded, ours) = run_recorded_snippets(name);
     let is_known = |snippet: &str| known.iter().any(|(end, _)| snippet.ends_with(end));
     let differences: Vec<String> = recorded
         .iter()

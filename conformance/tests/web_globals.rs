@@ -368,8 +368,9 @@ fn every_global_loaded_on_first_use_is_present_before_and_data_after() {
                          'value' in after && after.writable && !after.enumerable && after.configurable];"
             ));
             // Interfaces and the global functions; the rest (crypto, performance, caches,
-            // process, global, WebAssembly) are objects.
-            let is_function = (name.starts_with(char::is_uppercase) && *name != "WebAssembly")
+            // process, global, WebAssembly, Intl) are objects.
+            let is_function = (name.starts_with(char::is_uppercase)
+                && !["WebAssembly", "Intl"].contains(name))
                 || [
                     "fetch",
                     "structuredClone",

@@ -1,0 +1,289 @@
+//! Intl against what real workerd answered (conformance/reference/workerd/snippets/intl-*.json):
+//! most snippets answer one string per locale of sixteen, compared locale by locale, so that a
+//! difference names its locale and a known one cannot hide another.
+
+use edgesim_conformance::reference::run_recorded_snippets;
+use serde_json::Value;
+
+/// The locales the per-locale snippets run over, in their order.
+const LOCALES: [&str; 16] = [
+    "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN", "ko-KR", "ru-RU",
+    "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
+];
+
+/// A snippet (by a fragment of it) and the locales (`*` for a snippet whose answer is not per
+/// locale) where edgesim's answer differs from workerd's, with why.
+type Known<'a> = &'a [(&'a str, &'a [&'a str], &'a str)];
+
+/// Runs the recorded snippets of `name` and compares them, locale by locale where the answer
+/// is one per locale; every difference must be one of `known`, and every known one must occur.
+fn intl_answers_as_workerd_does_but(name: &str, known: Known) {
+    let (recorded, ours) = run_recorded_snippets(name);
+    let mut differences = Vec::new();
+    for (index, ((snippet, theirs), ours)) in recorded.iter().zip(&ours).enumerate() {
+        let known_here: Vec<&str> = known
+            .iter()
+            .filter(|(fragment, _, _)| snippet.contains(fragment))
+            .flat_map(|(_, locales, _)| locales.iter().copied())
+            .collect();
+        for (where_, a, b) in compare(theirs, ours) {
+            let is_known = known_here.contains(&where_);
+            if (a == b) == is_known {
+                let note = if is_known {
+                    " (a known difference that did not occur)"
+                } else {
+                    ""
+                };
+                let short = snippet.split(" return ").nth(1).unwrap_or(snippet);
+                let short: String = short.chars().take(110).collect();
+                differences.push(format!(
+                    "#{index} [{where_}] {short}{note}\n  workerd: {a}\n  edgesim: {b}"
+                ));
+            }
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{name}:\n{}",
+        differences.join("\n")
+    );
+}
+
+/// The answers as (locale, workerd's, edgesim's): per locale when both returned an array of
+/// sixteen, else one comparison under `*`.
+fn compare(theirs: &Value, ours: &Value) -> Vec<(&'static str, String, String)> {
+    let per_locale = |v: &Value| -> Option<Vec<Value>> {
+        let [outcome, json] = v.as_array()?.as_slice() else {
+            return None;
+        };
+        if outcome != "ok" {
+            return None;
+        }
+        let list: Value = serde_json::from_str(json.as_str()?).ok()?;
+        list.as_array()
+            .filter(|l| l.len() == LOCALES.len())
+            .cloned()
+    };
+    match (per_locale(theirs), per_locale(ours)) {
+        (Some(a), Some(b)) => LOCALES
+            .iter()
+            .zip(a.iter().zip(&b))
+            .map(|(l, (a, b))| (*l, a.to_string(), b.to_string()))
+            .collect(),
+        _ => vec![("*", theirs.to_string(), ours.to_string())],
+    }
+}
+
+#[test]
+fn number_format_formats_decimals_percents_currencies_and_compact_numbers_as_v8_does() {
+    intl_answers_as_workerd_does_but(
+        "intl-number",
+        &[
+            (
+                "style: 'percent' }).format(0.256)",
+                &["ar-EG"],
+                "ICU4X's percent pattern has no Arabic percent sign (٪؜)",
+            ),
+            (
+                "['USD', 'EUR', 'JPY', 'GBP', 'INR']",
+                &["fr-FR", "es-ES", "sv-SE"],
+                "ICU4X falls back to root's symbols (JP¥, £, ₹) where ICU4C's locale data has the ISO code",
+            ),
+            (
+                "['code', 'name', 'narrowSymbol']",
+                &["ja-JP", "zh-CN", "tr-TR"],
+                "ICU4X's long currency pattern puts a space before the name in ja/zh; V8's tr answer carries a stray $",
+            ),
+            (
+                "currencySign: 'accounting'",
+                &["tr-TR"],
+                "tr's accounting pattern: parentheses in ICU4X's CLDR, a minus in V8's",
+            ),
+            (
+                "notation: 'compact' }).format(n)",
+                &["en-GB"],
+                "en-GB's compact symbols are lower case (k, m, bn) in ICU4X's CLDR",
+            ),
+            (
+                "unit: 'kilometer-per-hour'",
+                &[
+                    "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN",
+                    "ko-KR", "ru-RU", "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
+                ],
+                "style: 'unit' is not implemented (ICU4X has no speed, digital or temperature unit names)",
+            ),
+            (
+                "['byte', 'kilobyte', 'megabyte', 'celsius', 'liter', 'percent']",
+                &[
+                    "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN",
+                    "ko-KR", "ru-RU", "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
+                ],
+                "style: 'unit' is not implemented",
+            ),
+            (
+                "new Intl.NumberFormat('de-CH')",
+                &["*"],
+                "de-CH groups with U+2019 in V8's CLDR, an apostrophe in ICU4X's",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn date_time_format_formats_styles_components_and_time_zones_as_v8_does() {
+    intl_answers_as_workerd_does_but(
+        "intl-date",
+        &[
+            (
+                "d.toLocaleDateString(l, { timeZone: 'UTC' }) + ' | '",
+                &["de-DE", "ja-JP", "ko-KR", "ar-EG", "tr-TR", "nl-NL"],
+                "a numeric date is CLDR's short date pattern in ICU4X, the yMd skeleton's in V8 (5.3.2024 vs 05.03.2024)",
+            ),
+            (
+                "{ dateStyle: s, timeZone: 'UTC' }",
+                &["ko-KR", "hi-IN"],
+                "ko's medium and short date patterns and hi's long ones differ between the two CLDR versions",
+            ),
+            (
+                "{ timeStyle: s, timeZone: 'UTC' }",
+                &["fr-FR", "es-ES", "ja-JP", "ko-KR", "ar-EG"],
+                "ICU4X has no full time pattern (ja 14時07分09秒) and other short zone names (fr TU)",
+            ),
+            (
+                "{ dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(d)",
+                &["ko-KR"],
+                "ko's medium date pattern",
+            ),
+            (
+                "{ year: '2-digit', month: '2-digit', day: '2-digit' }",
+                &[
+                    "en-GB", "de-DE", "fr-FR", "pt-BR", "ja-JP", "zh-CN", "ko-KR", "ru-RU",
+                    "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
+                ],
+                "ICU4X has no forced two-digit year, and picks length patterns where V8 matches skeletons",
+            ),
+            (
+                "{ hour: '2-digit', minute: '2-digit' }",
+                &["fr-FR", "es-ES", "tr-TR"],
+                "an hour alone is written without its unit (fr 14 h) and tr's day period goes after the time",
+            ),
+            (
+                "['America/New_York', 'Europe/Berlin'",
+                &[
+                    "de-DE", "es-ES", "ja-JP", "ko-KR", "ar-EG", "tr-TR", "nl-NL",
+                ],
+                "numeric dates as above",
+            ),
+            (
+                "['short', 'long', 'shortOffset', 'longOffset']",
+                &[
+                    "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN", "ko-KR",
+                    "ru-RU", "ar-EG", "he-IL", "tr-TR", "nl-NL", "sv-SE",
+                ],
+                "ICU4X pads the hour beside a zone name and writes offsets with its own minus signs",
+            ),
+            (
+                "formatToParts(d))",
+                &["es-ES", "hi-IN"],
+                "es's date-time glue and hi's long date pattern differ",
+            ),
+            (
+                "formatRange(d, new Date(Date.UTC(2024, 2, 9)))",
+                &[
+                    "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN",
+                    "ko-KR", "ru-RU", "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
+                ],
+                "formatRange joins two dates with CLDR's fallback pattern; ICU4X has no interval formats",
+            ),
+            (
+                "new Intl.DateTimeFormat(l, { timeZone: 'Asia/Tokyo' }).resolvedOptions()",
+                &["en-GB", "fr-FR", "pt-BR", "ru-RU", "tr-TR", "sv-SE"],
+                "resolvedOptions says numeric where V8 reads 2-digit off the pattern it matched",
+            ),
+            (
+                "{ era: 'short', year: 'numeric', timeZone: 'UTC' }",
+                &[
+                    "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN",
+                    "ko-KR", "ru-RU", "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
+                ],
+                "fractionalSecondDigits brings the hour in, and flexible day periods (in the afternoon) are not in ICU4X's field sets",
+            ),
+            (
+                "new Date(Date.UTC(2024, 6, 1, 12))",
+                &["*"],
+                "V8 writes year -50 without its era, and formats 275760, past chrono's range",
+            ),
+            (
+                "['ja-JP-u-ca-japanese'",
+                &["*"],
+                "the Chinese calendar's cyclic year and V8's Hebrew-calendar answer (57840625 02:07 PM)",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn collator_plural_rules_locale_and_case_mapping_answer_as_v8_does() {
+    intl_answers_as_workerd_does_but(
+        "intl-other",
+        &[
+            (
+                "new Intl.PluralRules(l).select(n)",
+                &["es-ES"],
+                "es ordinals: ICU4X's CLDR has a one category V8's does not",
+            ),
+            (
+                "new Intl.RelativeTimeFormat(l).format(v, u)",
+                &["he-IL", "sv-SE"],
+                "he and sv relative-time strings differ between the two CLDR versions",
+            ),
+            (
+                "new Intl.ListFormat(l, o)",
+                &["hi-IN", "he-IL"],
+                "hi's serial comma and he's non-breaking hyphen differ between the two CLDR versions",
+            ),
+            (
+                "new Intl.DisplayNames(l, { type: 'region' })",
+                &[
+                    "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN",
+                    "ko-KR", "ru-RU", "hi-IN", "he-IL", "tr-TR", "nl-NL",
+                ],
+                "zh-Hant is Traditional Mandarin Chinese in ICU4X's CLDR",
+            ),
+            (
+                "Object.getOwnPropertyNames(Intl).sort()",
+                &["*"],
+                "Intl.DurationFormat and V8's own v8BreakIterator are missing",
+            ),
+            (
+                "[1234.5, 'x', new Date(Date.UTC(2024, 0, 2))]",
+                &["*"],
+                "a numeric date as above (de 2.1.2024 vs 02.01.2024)",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn supported_values_display_names_and_their_errors_answer_as_v8_does() {
+    intl_answers_as_workerd_does_but(
+        "intl-values",
+        &[
+            (
+                "d.of('zh-Hant')",
+                &["*"],
+                "zh-Hant is Traditional Mandarin Chinese in ICU4X's CLDR",
+            ),
+            (
+                "type: 'calendar' }).of('gregory')",
+                &["*"],
+                "ICU4X carries no names of calendars or date fields",
+            ),
+            (
+                "typeof Intl.DurationFormat",
+                &["*"],
+                "Intl.DurationFormat is not implemented",
+            ),
+        ],
+    );
+}
