@@ -27,6 +27,49 @@ const FILTERS: Record<string, (image: PhotonImage) => void> = {
   sepia,
 };
 
+/** Where a client is: its language, currency and time zone (by `request.cf.country`). */
+const MARKETS: Record<string, { locale: string; currency: string; timeZone: string }> = {
+  US: { locale: "en-US", currency: "USD", timeZone: "America/New_York" },
+  GB: { locale: "en-GB", currency: "GBP", timeZone: "Europe/London" },
+  DE: { locale: "de-DE", currency: "EUR", timeZone: "Europe/Berlin" },
+  FR: { locale: "fr-FR", currency: "EUR", timeZone: "Europe/Paris" },
+  JP: { locale: "ja-JP", currency: "JPY", timeZone: "Asia/Tokyo" },
+  BR: { locale: "pt-BR", currency: "BRL", timeZone: "America/Sao_Paulo" },
+};
+/** Price of a thumbnail per 1000 pixels, in each currency. */
+const RATE: Record<string, number> = { USD: 0.42, GBP: 0.33, EUR: 0.39, JPY: 63, BRL: 2.35 };
+
+/**
+ * A quote for a batch of thumbnails, written for the client's country: the price in its
+ * currency, when it is ready (a fixed time, so that the answer is the same wherever it runs)
+ * in its time zone, how far away that is, and the filters as a list.
+ */
+function quote(country: string, width: number, count: number): Record<string, unknown> {
+  const market = MARKETS[country] ?? MARKETS.US;
+  const { locale, currency, timeZone } = market;
+  const height = Math.round((width * CARD_HEIGHT) / CARD_WIDTH);
+  const price = ((width * height * count) / 1000) * RATE[currency];
+  const ready = new Date(Date.UTC(2026, 11, 4 + (count % 5), 9 + (width % 12), 30));
+  const days = count % 5;
+  return {
+    country,
+    locale,
+    thumbnails: new Intl.NumberFormat(locale).format(count),
+    pixels: new Intl.NumberFormat(locale, { notation: "compact", compactDisplay: "long" }).format(
+      width * height * count,
+    ),
+    price: new Intl.NumberFormat(locale, { style: "currency", currency }).format(price),
+    share: new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(
+      1 / count,
+    ),
+    ready: new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short", timeZone })
+      .format(ready),
+    in: new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(days, "day"),
+    filters: new Intl.ListFormat(locale).format(Object.keys(FILTERS)),
+    thumbnail: new Intl.PluralRules(locale).select(count),
+  };
+}
+
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -41,6 +84,15 @@ export default {
       return new Response("w must be 1..256 and filter one of none, grayscale, sepia\n", {
         status: 400,
       });
+    }
+    if (url.pathname === "/quote") {
+      const cf = (request as { cf?: { country?: string } }).cf;
+      const country = url.searchParams.get("country") ?? cf?.country ?? "US";
+      const count = Number(url.searchParams.get("n") ?? "1");
+      if (!Number.isInteger(count) || count < 1) {
+        return new Response("n must be a whole number of thumbnails\n", { status: 400 });
+      }
+      return Response.json(quote(country, width, count));
     }
     if (url.pathname === "/decode") {
       // Bytes that are not an image: photon's decoder panics, which traps the wasm module.
