@@ -110,6 +110,21 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "intl_number_format_construct_and_format",
+        what: "Intl: new NumberFormat(\"de-DE\", EUR currency) + format, as one warm fetch",
+        workerd: None,
+    },
+    Row {
+        id: "intl_date_time_format_construct_and_format",
+        what: "Intl: new DateTimeFormat(\"ja-JP\", full date, short time, Asia/Tokyo) + format, as one warm fetch",
+        workerd: None,
+    },
+    Row {
+        id: "intl_number_to_locale_string",
+        what: "Intl: (1234567.891).toLocaleString(), its formatter kept, as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "kv_put_get_via_binding",
         what: "KV put + get through env.KV, as one warm fetch (local store)",
         workerd: None,
