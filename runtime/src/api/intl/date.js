@@ -122,15 +122,13 @@ DateTimeFormat.prototype = {
   formatRange(start, end) {
     const s = slotsOf(this, "DateTimeFormat", "Intl.DateTimeFormat.prototype.formatRange");
     if (start === undefined || end === undefined) throw new TypeError("startDate or endDate is undefined");
-    const a = formatDate(s, start, false), b = formatDate(s, end, false);
-    return a === b ? a : `${a} – ${b}`;
+    return ops.intlFormatDateRange(s.handle, timeValueOf(start), timeValueOf(end), false);
   },
   formatRangeToParts(start, end) {
     const s = slotsOf(this, "DateTimeFormat", "Intl.DateTimeFormat.prototype.formatRangeToParts");
     if (start === undefined || end === undefined) throw new TypeError("startDate or endDate is undefined");
-    const a = partsObjects(formatDate(s, start, true)), b = partsObjects(formatDate(s, end, true));
-    if (a.map((p) => p.value).join("") === b.map((p) => p.value).join("")) return a.map((p) => ({ ...p, source: "shared" }));
-    return [...a.map((p) => ({ ...p, source: "startRange" })), { type: "literal", value: " – ", source: "shared" }, ...b.map((p) => ({ ...p, source: "endRange" }))];
+    const triples = ops.intlFormatDateRange(s.handle, timeValueOf(start), timeValueOf(end), true);
+    return triples.map(([type, value, source]) => ({ type, value, source }));
   },
   resolvedOptions() {
     const s = slotsOf(this, "DateTimeFormat", "Intl.DateTimeFormat.prototype.resolvedOptions");

@@ -4,8 +4,9 @@
 
 use std::str::FromStr;
 
-use chrono::{FixedOffset, TimeZone as _};
+use chrono::{FixedOffset, NaiveDateTime, TimeZone as _};
 use chrono_tz::Tz;
+use icu_calendar::Gregorian;
 use icu_datetime::DateTimeFormatter;
 use icu_datetime::fieldbag::DateTimeFieldBag;
 use icu_datetime::fieldbag::field::{
@@ -15,14 +16,17 @@ use icu_datetime::fieldbag::field::{
 use icu_datetime::fieldsets::builder::{DateFields, FieldSetBuilder, ZoneStyle};
 use icu_datetime::fieldsets::enums::CompositeFieldSet;
 use icu_datetime::options::{Length, TimePrecision};
-use icu_datetime::pattern::DateTimeNames;
+use icu_datetime::pattern::{DateTimeNames, DateTimePattern, FixedCalendarDateTimeNames};
 use icu_locale_core::Locale;
 use icu_time::zone::TimeZoneInfo;
+use icu_time::zone::models::AtTime;
 use icu_time::{TimeZone, ZonedDateTime};
 use serde::Deserialize;
 
 use super::IntlError;
 use super::parts::Parts;
+use super::patterns::Chosen;
+use super::ranges::{RangePattern, range_pattern};
 
 /// The options intl.js resolved: components (as ECMA-402 names their values) or styles.
 #[derive(Deserialize, Debug, Default)]
@@ -53,8 +57,34 @@ enum Zone {
     Fixed(FixedOffset),
 }
 
+/// How a format writes: CLDR's pattern picked as V8 picks it (patterns.rs), or where there is
+/// none, ICU4X's semantic field sets.
+enum Writer {
+    Pattern(Box<PatternWriter>),
+    FieldSet(Box<DateTimeFormatter<CompositeFieldSet>>),
+}
+
+struct PatternWriter {
+    names: FixedCalendarDateTimeNames<Gregorian, CompositeFieldSet>,
+    pattern: DateTimePattern,
+    chosen: Chosen,
+    locale: Locale,
+}
+
+type Zoned = ZonedDateTime<Gregorian, TimeZoneInfo<AtTime>>;
+
+/// `pattern` written for `z` in `locale`, with the names it needs (`None` where ICU4X cannot
+/// read it).
+fn write_pattern(locale: &Locale, pattern: &str, z: &Zoned) -> Option<Parts> {
+    let pattern = DateTimePattern::try_from_pattern_str(pattern).ok()?;
+    let mut names =
+        FixedCalendarDateTimeNames::<Gregorian, CompositeFieldSet>::try_new(locale.into()).ok()?;
+    let formatter = names.include_for_pattern(&pattern).ok()?;
+    Some(Parts::of_try(&formatter.format(z)).name_pattern_text("literal"))
+}
+
 pub struct DateTimeFormat {
-    formatter: DateTimeFormatter<CompositeFieldSet>,
+    writer: Writer,
     zone: Zone,
 }
 
@@ -122,6 +152,9 @@ impl DateTimeFormat {
                 ))
             })?)
         };
+        if let Some(writer) = pattern_writer(locale, options) {
+            return Ok(DateTimeFormat { writer, zone });
+        }
         let builder = if options.date_style.is_some() || options.time_style.is_some() {
             styles(options)
         } else {
@@ -139,35 +172,110 @@ impl DateTimeFormat {
         let formatter = names
             .try_into_formatter(field_set)
             .map_err(|(e, _)| internal(e))?;
-        Ok(DateTimeFormat { formatter, zone })
+        Ok(DateTimeFormat {
+            writer: Writer::FieldSet(Box::new(formatter)),
+            zone,
+        })
     }
 
     /// `epoch_ms`, a time value (finite, within ±8.64e15), in the format's time zone.
     pub fn format(&self, epoch_ms: f64) -> Parts {
+        match self.instant(epoch_ms) {
+            Some((_, z)) => self.write(&z),
+            None => Parts::default(),
+        }
+    }
+
+    /// The range from `start_ms` to `end_ms` as runs of parts, each with the ECMA-402 source
+    /// (`startRange`, `endRange`, `shared`) it belongs to.
+    pub fn format_range(&self, start_ms: f64, end_ms: f64) -> Vec<(Parts, &'static str)> {
+        let (Some((a, za)), Some((b, zb))) = (self.instant(start_ms), self.instant(end_ms)) else {
+            return Vec::new();
+        };
+        let fallback = |glue: &str| {
+            let (before, rest) = glue.split_once("{0}").unwrap_or(("", glue));
+            let (between, after) = rest.split_once("{1}").unwrap_or((rest, ""));
+            let literal = |text: &str| {
+                let mut p = Parts::default();
+                p.push(Some("literal"), text);
+                (p, "shared")
+            };
+            vec![
+                literal(before),
+                (self.write(&za), "startRange"),
+                literal(between),
+                (self.write(&zb), "endRange"),
+                literal(after),
+            ]
+        };
+        let Writer::Pattern(w) = &self.writer else {
+            return fallback("{0} – {1}");
+        };
+        match range_pattern(w.chosen.patterns, &w.chosen.skeleton, &a, &b) {
+            RangePattern::Same => vec![(self.write(&za), "shared")],
+            RangePattern::Fallback(glue) => fallback(&glue),
+            RangePattern::Split(first, second) => {
+                let halves = write_pattern(&w.locale, &first, &za)
+                    .zip(write_pattern(&w.locale, &second, &zb));
+                match halves {
+                    Some((start, end)) => vec![(start, "startRange"), (end, "endRange")],
+                    None => fallback(&w.chosen.patterns.interval_fallback),
+                }
+            }
+        }
+    }
+
+    /// The wall time and the zoned date-time of a time value in the format's time zone.
+    fn instant(&self, epoch_ms: f64) -> Option<(NaiveDateTime, Zoned)> {
         let ms = epoch_ms as i64;
-        let zoned: Option<ZonedDateTime<_, TimeZoneInfo<_>>> = match self.zone {
-            Zone::Named(tz) => tz.timestamp_millis_opt(ms).single().map(|t| (&t).into()),
+        match self.zone {
+            Zone::Named(tz) => tz
+                .timestamp_millis_opt(ms)
+                .single()
+                .map(|t| (t.naive_local(), (&t).into())),
             Zone::Fixed(offset) => offset.timestamp_millis_opt(ms).single().map(|t| {
-                let mut z: ZonedDateTime<_, TimeZoneInfo<_>> = (&t).into();
+                let mut z: Zoned = (&t).into();
                 z.zone = TimeZone::UNKNOWN
                     .with_offset(Some(offset.into()))
                     .with_zone_name_timestamp(z.zone.zone_name_timestamp());
-                z
+                (t.naive_local(), z)
             }),
-        };
-        let Some(z) = zoned else {
-            return Parts::default();
-        };
-        let mut parts = Parts::of(&self.formatter.format(&z)).name_pattern_text("literal");
-        // V8 writes CLDR's narrow no-break space (before AM/PM) as a plain space, for the
-        // pages that parse what it formats.
-        for (_, text) in &mut parts.runs {
-            if text.contains('\u{202f}') {
-                *text = text.replace('\u{202f}', " ");
+        }
+    }
+
+    fn write(&self, z: &Zoned) -> Parts {
+        match &self.writer {
+            Writer::Pattern(w) => {
+                Parts::of_try(&w.names.with_pattern_unchecked(&w.pattern).format(z))
+                    .name_pattern_text("literal")
+            }
+            Writer::FieldSet(f) => {
+                let mut parts = Parts::of(&f.format(z)).name_pattern_text("literal");
+                // As patterns.rs does to a pattern, for want of this one's.
+                for (_, text) in &mut parts.runs {
+                    if text.contains('\u{202f}') {
+                        *text = text.replace('\u{202f}', " ");
+                    }
+                }
+                parts
             }
         }
-        parts
     }
+}
+
+/// CLDR's pattern for `options` with the names and numbers it needs, where there is one.
+fn pattern_writer(locale: &Locale, options: &DateOptions) -> Option<Writer> {
+    let chosen = super::patterns::pattern(locale, options)?;
+    let pattern = DateTimePattern::try_from_pattern_str(&chosen.pattern).ok()?;
+    let mut names =
+        FixedCalendarDateTimeNames::<Gregorian, CompositeFieldSet>::try_new(locale.into()).ok()?;
+    names.include_for_pattern(&pattern).ok()?;
+    Some(Writer::Pattern(Box::new(PatternWriter {
+        names,
+        pattern,
+        chosen,
+        locale: locale.clone(),
+    })))
 }
 
 /// `dateStyle` and `timeStyle` as CLDR's lengths: full adds the weekday and the long zone

@@ -14,7 +14,9 @@ mod locale;
 mod number;
 mod ops;
 mod parts;
+mod patterns;
 mod plural;
+mod ranges;
 mod text;
 mod values;
 

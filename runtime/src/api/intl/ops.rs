@@ -195,6 +195,35 @@ fn install_date<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         },
     )?;
     ops.add(
+        "intlFormatDateRange",
+        |ctx: Ctx<'js>,
+         h: Handle<'js>,
+         start_ms: f64,
+         end_ms: f64,
+         as_parts: bool|
+         -> rquickjs::Result<Value<'js>> {
+            let runs = match &*h.borrow() {
+                IntlObject::Date(f) => f.format_range(start_ms, end_ms),
+                _ => return Err(wrong_object(&ctx)),
+            };
+            if !as_parts {
+                let text: String = runs.iter().map(|(p, _)| p.text()).collect();
+                return rquickjs::String::from_str(ctx, &text).map(|s| s.into_value());
+            }
+            let out = Array::new(ctx.clone())?;
+            for (parts, source) in runs {
+                for (kind, text) in parts.runs {
+                    let triple = Array::new(ctx.clone())?;
+                    triple.set(0, kind.unwrap_or("literal"))?;
+                    triple.set(1, text)?;
+                    triple.set(2, source)?;
+                    out.set(out.len(), triple)?;
+                }
+            }
+            Ok(out.into_value())
+        },
+    )?;
+    ops.add(
         "intlFormatDate",
         |ctx: Ctx<'js>,
          h: Handle<'js>,

@@ -21,6 +21,13 @@ impl Parts {
         parts
     }
 
+    /// As [`Parts::of`], for a format that can fail on its input (what it wrote up to there).
+    pub fn of_try(w: &impl writeable::TryWriteable) -> Parts {
+        let mut parts = Parts::default();
+        let _ = w.try_write_to_parts(&mut parts);
+        parts
+    }
+
     /// Appends `text` as a run of `kind`, joined to the last run when that has the same kind.
     pub fn push(&mut self, kind: Option<&'static str>, text: &str) {
         if text.is_empty() {
