@@ -136,43 +136,23 @@ fn date_time_format_formats_styles_components_and_time_zones_as_v8_does() {
         &[
             (
                 "d.toLocaleDateString(l, { timeZone: 'UTC' }) + ' | '",
-                &["de-DE", "ja-JP", "ko-KR", "ar-EG", "tr-TR", "nl-NL"],
-                "a numeric date is CLDR's short date pattern in ICU4X, the yMd skeleton's in V8 (5.3.2024 vs 05.03.2024)",
-            ),
-            (
-                "{ dateStyle: s, timeZone: 'UTC' }",
-                &["ko-KR", "hi-IN"],
-                "ko's medium and short date patterns and hi's long ones differ between the two CLDR versions",
+                &["ar-EG"],
+                "ar joins a date and a time with a comma in ICU4X's CLDR, a space in V8's",
             ),
             (
                 "{ timeStyle: s, timeZone: 'UTC' }",
-                &["fr-FR", "es-ES", "ja-JP", "ko-KR", "ar-EG"],
-                "ICU4X has no full time pattern (ja 14時07分09秒) and other short zone names (fr TU)",
-            ),
-            (
-                "{ dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(d)",
-                &["ko-KR"],
-                "ko's medium date pattern",
-            ),
-            (
-                "{ year: '2-digit', month: '2-digit', day: '2-digit' }",
-                &[
-                    "en-GB", "de-DE", "fr-FR", "pt-BR", "ja-JP", "zh-CN", "ko-KR", "ru-RU",
-                    "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
-                ],
-                "ICU4X has no forced two-digit year, and picks length patterns where V8 matches skeletons",
+                &["fr-FR", "ar-EG"],
+                "UTC's short name is TU in fr and the long name in ar in ICU4X's CLDR",
             ),
             (
                 "{ hour: '2-digit', minute: '2-digit' }",
-                &["fr-FR", "es-ES", "tr-TR"],
-                "an hour alone is written without its unit (fr 14 h) and tr's day period goes after the time",
+                &["es-ES"],
+                "es's p. m. has a no-break space in V8's CLDR, a space in ICU4X's",
             ),
             (
                 "['America/New_York', 'Europe/Berlin'",
-                &[
-                    "de-DE", "es-ES", "ja-JP", "ko-KR", "ar-EG", "tr-TR", "nl-NL",
-                ],
-                "numeric dates as above",
+                &["ar-EG"],
+                "ar's date-time glue, as above",
             ),
             (
                 "['short', 'long', 'shortOffset', 'longOffset']",
@@ -180,38 +160,27 @@ fn date_time_format_formats_styles_components_and_time_zones_as_v8_does() {
                     "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN", "ko-KR",
                     "ru-RU", "ar-EG", "he-IL", "tr-TR", "nl-NL", "sv-SE",
                 ],
-                "ICU4X pads the hour beside a zone name and writes offsets with its own minus signs",
-            ),
-            (
-                "formatToParts(d))",
-                &["es-ES", "hi-IN"],
-                "es's date-time glue and hi's long date pattern differ",
+                "a time with a zone name: V8's ICU shortens the hour of CLDR's Hmsv pattern where the name is specific, and ICU4X writes offsets and some names its own way",
             ),
             (
                 "formatRange(d, new Date(Date.UTC(2024, 2, 9)))",
-                &[
-                    "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN",
-                    "ko-KR", "ru-RU", "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
-                ],
-                "formatRange joins two dates with CLDR's fallback pattern; ICU4X has no interval formats",
+                &["ar-EG"],
+                "ar's medium date pads its day and month in ICU4X's CLDR, not in V8's",
             ),
             (
                 "new Intl.DateTimeFormat(l, { timeZone: 'Asia/Tokyo' }).resolvedOptions()",
                 &["en-GB", "fr-FR", "pt-BR", "ru-RU", "tr-TR", "sv-SE"],
-                "resolvedOptions says numeric where V8 reads 2-digit off the pattern it matched",
+                "resolvedOptions says numeric where V8 reads 2-digit off the pattern it chose",
             ),
             (
                 "{ era: 'short', year: 'numeric', timeZone: 'UTC' }",
-                &[
-                    "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP", "zh-CN",
-                    "ko-KR", "ru-RU", "ar-EG", "hi-IN", "he-IL", "tr-TR", "nl-NL", "sv-SE",
-                ],
-                "fractionalSecondDigits brings the hour in, and flexible day periods (in the afternoon) are not in ICU4X's field sets",
+                &["en-US", "ar-EG", "hi-IN"],
+                "flexible day periods (in the afternoon) are written as AM/PM",
             ),
             (
                 "new Date(Date.UTC(2024, 6, 1, 12))",
                 &["*"],
-                "V8 writes year -50 without its era, and formats 275760, past chrono's range",
+                "year 275760 is past chrono's range",
             ),
             (
                 "['ja-JP-u-ca-japanese'",
@@ -254,11 +223,6 @@ fn collator_plural_rules_locale_and_case_mapping_answer_as_v8_does() {
                 "Object.getOwnPropertyNames(Intl).sort()",
                 &["*"],
                 "Intl.DurationFormat and V8's own v8BreakIterator are missing",
-            ),
-            (
-                "[1234.5, 'x', new Date(Date.UTC(2024, 0, 2))]",
-                &["*"],
-                "a numeric date as above (de 2.1.2024 vs 02.01.2024)",
             ),
         ],
     );
