@@ -85,3 +85,21 @@ pub fn default_numbering_system(locale: &Locale) -> &'static str {
         _ => "latn",
     }
 }
+
+/// The CLDR locale ids whose data `locale` reads, best first: itself, its likely script and
+/// region, its region, its language alone.
+pub fn cldr_candidates(locale: &Locale) -> Vec<String> {
+    let id = &locale.id;
+    let max = maximize(&Locale::from(id.clone())).id;
+    let language = id.language.as_str();
+    let mut tries: Vec<String> = vec![id.to_string()];
+    if let (Some(s), Some(r)) = (max.script, max.region) {
+        tries.push(format!("{language}-{s}-{r}"));
+        tries.push(format!("{language}-{s}"));
+    }
+    if let Some(r) = id.region {
+        tries.push(format!("{language}-{r}"));
+    }
+    tries.push(language.to_string());
+    tries
+}

@@ -18,6 +18,7 @@ mod patterns;
 mod plural;
 mod ranges;
 mod text;
+mod units;
 mod values;
 
 use crate::engine::catalog::OpGroup;

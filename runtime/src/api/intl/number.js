@@ -119,7 +119,8 @@ function NumberFormat(locales, options) {
   }
   if (s.style === "unit") {
     if (unit === undefined) throw new TypeError("Unit is required with unit style.");
-    throw new RangeError(`Invalid unit argument for Intl.NumberFormat() '${unit}'`);
+    s.unit = unit;
+    s.unitDisplay = unitDisplay;
   }
   s.notation = getOption(options, "notation", "string", ["standard", "scientific", "engineering", "compact"], "standard", "Intl.NumberFormat");
   let mnfd = 0, mxfd = 3;
@@ -187,6 +188,7 @@ NumberFormat.prototype = {
     const s = slotsOf(this, "NumberFormat", "Intl.NumberFormat.prototype.resolvedOptions");
     const out = { locale: s.locale, numberingSystem: s.numberingSystem, style: s.style };
     if (s.style === "currency") Object.assign(out, { currency: s.currency, currencyDisplay: s.currencyDisplay, currencySign: s.currencySign });
+    if (s.style === "unit") Object.assign(out, { unit: s.unit, unitDisplay: s.unitDisplay });
     out.minimumIntegerDigits = s.minimumIntegerDigits;
     if (s.minimumFractionDigits !== undefined && s.roundingType !== "significantDigits") {
       out.minimumFractionDigits = s.minimumFractionDigits;

@@ -14,10 +14,13 @@ use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
 use icu_experimental::dimension::currency::options::{CurrencyFormatterOptions, CurrencyUsage};
 use icu_experimental::dimension::percent::formatter::PercentFormatter;
 use icu_locale_core::Locale;
+use icu_plurals::PluralRules;
 use serde::Deserialize;
 
 use super::IntlError;
 use super::parts::Parts;
+use super::plural::category_name;
+use super::units::UnitStyle;
 
 /// The options intl.js resolved (the slots of ECMA-402's NumberFormat, named as there).
 #[derive(Deserialize, Debug, Clone)]
@@ -27,6 +30,8 @@ pub struct NumberOptions {
     pub currency: Option<String>,
     pub currency_display: Option<String>,
     pub currency_sign: Option<String>,
+    pub unit: Option<String>,
+    pub unit_display: Option<String>,
     pub notation: String,
     pub compact_display: Option<String>,
     pub use_grouping: String,
@@ -47,6 +52,7 @@ enum Style {
     Decimal,
     Percent(Box<PercentFormatter<DecimalFormatter>>),
     Currency(Box<CurrencyFormatter<DecimalFormatter>>),
+    Unit(Box<UnitStyle>, Box<PluralRules>),
 }
 
 pub struct NumberFormat {
@@ -72,8 +78,10 @@ impl NumberFormat {
         let mut decimal_options = DecimalFormatterOptions::default();
         decimal_options.grouping_strategy = Some(grouping(&options.use_grouping));
         let decimal = DecimalFormatter::try_new(locale.into(), decimal_options)?;
+        // A percent unit is written as a percent is (ICU4C's MeasureFormat does so), unscaled.
+        let percent_unit = options.style == "unit" && options.unit.as_deref() == Some("percent");
         let style = match options.style.as_str() {
-            "percent" => {
+            "percent" | "unit" if percent_unit || options.style == "percent" => {
                 Style::Percent(Box::new(PercentFormatter::try_new_with_decimal_formatter(
                     locale.into(),
                     DecimalFormatter::try_new(locale.into(), decimal_options)?,
@@ -81,6 +89,19 @@ impl NumberFormat {
                 )?))
             }
             "currency" => Style::Currency(Box::new(currency_formatter(locale, &options)?)),
+            "unit" => {
+                let unit = options.unit.as_deref().unwrap_or_default();
+                let display = options.unit_display.as_deref().unwrap_or("short");
+                let style = UnitStyle::new(locale, unit, display).ok_or_else(|| {
+                    IntlError::Options(format!(
+                        "Invalid unit argument for Intl.NumberFormat() '{unit}'"
+                    ))
+                })?;
+                Style::Unit(
+                    Box::new(style),
+                    Box::new(PluralRules::try_new_cardinal(locale.into())?),
+                )
+            }
             _ => Style::Decimal,
         };
         let compact = if options.notation == "compact" {
@@ -177,6 +198,10 @@ impl NumberFormat {
             Style::Percent(p) => Parts::of(&p.format(&d)).name_pattern_text("percentSign"),
             Style::Currency(c) => {
                 Parts::of(&c.format_fixed_decimal(&d)).name_pattern_text("currency")
+            }
+            Style::Unit(unit, rules) => {
+                let number = Parts::of(&self.decimal.format(&d)).name_pattern_text("literal");
+                unit.write(number, category_name(rules.category_for(&d)))
             }
         }
     }

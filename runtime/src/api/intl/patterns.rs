@@ -59,23 +59,12 @@ fn gregorian() -> Option<&'static GregorianData> {
     })
 }
 
-/// The CLDR locale whose data `locale` uses: itself, then its likely script and region, then
-/// its language alone.
+/// The CLDR locale whose data `locale` uses.
 fn patterns_for(locale: &Locale) -> Option<&'static LocalePatterns> {
     let data = gregorian()?;
-    let id = &locale.id;
-    let max = locale::maximize(&Locale::from(id.clone())).id;
-    let language = id.language.as_str();
-    let mut tries: Vec<String> = vec![id.to_string()];
-    if let (Some(s), Some(r)) = (max.script, max.region) {
-        tries.push(format!("{language}-{s}-{r}"));
-        tries.push(format!("{language}-{s}"));
-    }
-    if let Some(r) = id.region {
-        tries.push(format!("{language}-{r}"));
-    }
-    tries.push(language.to_string());
-    let found = tries.iter().find_map(|t| data.locales.get(t))?;
+    let found = locale::cldr_candidates(locale)
+        .iter()
+        .find_map(|t| data.locales.get(t))?;
     data.blobs.get(*found)
 }
 
