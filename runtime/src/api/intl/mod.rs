@@ -39,3 +39,15 @@ pub enum IntlError {
     #[error("{0}")]
     Options(String),
 }
+
+/// CLDR data the runtime carries compressed (data/*.json.zlib): inflated and parsed once per
+/// thread, on first use, and kept for the thread's life as compiled data is.
+fn read_cldr_data<T: serde::de::DeserializeOwned>(compressed: &[u8]) -> Option<&'static T> {
+    use std::io::Read;
+    let mut json = Vec::new();
+    flate2::read::ZlibDecoder::new(compressed)
+        .read_to_end(&mut json)
+        .ok()?;
+    let data: T = serde_json::from_slice(&json).ok()?;
+    Some(&*Box::leak(Box::new(data)))
+}

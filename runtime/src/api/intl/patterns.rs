@@ -8,7 +8,6 @@
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use icu_calendar::AnyCalendarKind;
 use icu_locale_core::Locale;
@@ -46,17 +45,7 @@ thread_local! {
 }
 
 fn gregorian() -> Option<&'static GregorianData> {
-    GREGORIAN.with(|cell| {
-        *cell.get_or_init(|| {
-            let mut json = Vec::new();
-            flate2::read::ZlibDecoder::new(DATA)
-                .read_to_end(&mut json)
-                .ok()?;
-            let data: GregorianData = serde_json::from_slice(&json).ok()?;
-            // Kept for the life of the thread, as compiled data is.
-            Some(&*Box::leak(Box::new(data)))
-        })
-    })
+    GREGORIAN.with(|cell| *cell.get_or_init(|| super::read_cldr_data(DATA)))
 }
 
 /// The CLDR locale whose data `locale` uses.

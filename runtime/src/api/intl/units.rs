@@ -4,7 +4,6 @@
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use icu_locale_core::Locale;
 use serde::Deserialize;
@@ -39,17 +38,7 @@ thread_local! {
 }
 
 fn units() -> Option<&'static UnitsData> {
-    UNITS.with(|cell| {
-        *cell.get_or_init(|| {
-            let mut json = Vec::new();
-            flate2::read::ZlibDecoder::new(DATA)
-                .read_to_end(&mut json)
-                .ok()?;
-            let data: UnitsData = serde_json::from_slice(&json).ok()?;
-            // Kept for the life of the thread, as compiled data is.
-            Some(&*Box::leak(Box::new(data)))
-        })
-    })
+    UNITS.with(|cell| *cell.get_or_init(|| super::read_cldr_data(DATA)))
 }
 
 /// A unit (`kilometer-per-hour`, `byte`) in a width, for one locale.
