@@ -46,7 +46,6 @@ pub static CATALOG: Catalog = Catalog {
             include_str!("fetch/body.js"),
             include_str!("global_scope/host_ops.js"),
             include_str!("global_scope/units.js"),
-            include_str!("intl/builtins.js"),
             include_str!("global_scope/handlers.js"),
             "\n}\n"
         ),
@@ -60,6 +59,7 @@ pub static CATALOG: Catalog = Catalog {
     units: &UNITS,
     modules: &[("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE)],
     node_modules: node::MODULES,
+    locale_methods: &intl::LOCALE_METHODS,
 };
 
 macro_rules! unit {

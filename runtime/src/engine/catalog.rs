@@ -28,6 +28,8 @@ pub struct Catalog {
     pub modules: &'static [(&'static str, &'static str)],
     /// The `node:*` modules, each available under some compatibility flags.
     pub node_modules: &'static [NodeModule],
+    /// The built-ins' methods the core's `localeMethod` answers (engine::locale_methods).
+    pub locale_methods: &'static [super::locale_methods::LocaleMethod],
 }
 
 /// A `node:*` module: its name without the prefix, its source, and what makes it importable.

@@ -185,6 +185,14 @@ impl Isolate {
                     &config.compat_flags,
                 )
                 .map_err(|e| engine_error(&ctx, e))?;
+                let locale_method: Function = exports.get("localeMethod")?;
+                super::locale_methods::install(
+                    &ctx,
+                    &ctx.globals(),
+                    &locale_method,
+                    config.catalog.locale_methods,
+                )
+                .map_err(|e| engine_error(&ctx, e))?;
                 let vars = serde_json::to_string(&config.vars).unwrap_or_else(|_| "{}".into());
                 let set_env: Function = exports.get("setEnv")?;
                 let bindings =

@@ -12,6 +12,7 @@ pub mod io_state;
 pub mod isolate;
 pub mod jsx;
 pub mod lazy_globals;
+pub mod locale_methods;
 pub mod modules;
 pub mod ops;
 pub mod positions;

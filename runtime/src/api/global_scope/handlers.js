@@ -149,8 +149,12 @@ function dispatchQueue(id, queue, messagesJson) {
 /// first call loads it.
 const objectEntry = (name) => (a, b, c, d, e, f) => unit("durable_object")[name](a, b, c, d, e, f);
 
+/// The built-ins' locale-sensitive methods (engine/locale_methods.rs): method `index` of
+/// api/intl/mod.rs LOCALE_METHODS called on `self`.
+const localeMethod = (index, self, a, b, c) => unit("intl").localeMethod(index, self, a, b, c);
+
 return {
-  lazyGlobal, setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
+  localeMethod, lazyGlobal, setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
   hostObject: objectEntry("hostObject"),
   dispatchObjectFetch: objectEntry("dispatchObjectFetch"),
   dispatchRpc: objectEntry("dispatchRpc"),

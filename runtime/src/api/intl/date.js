@@ -142,8 +142,12 @@ DateTimeFormat.prototype = {
 };
 defineService("DateTimeFormat", DateTimeFormat);
 
+const DATE_METHODS = { any: "toLocaleString", date: "toLocaleDateString", time: "toLocaleTimeString" };
 function dateToLocaleString(date, locales, options, required, defaults) {
-  const t = OriginalDate.prototype.getTime.call(date);
+  let t;
+  try { t = OriginalDate.prototype.getTime.call(date); } catch {
+    throw new TypeError(`Method Date.prototype.${DATE_METHODS[required]} called on incompatible receiver ${receiverName(date)}`);
+  }
   if (Number.isNaN(t)) return "Invalid Date";
   const f = cached(`d${required}`, locales, options, () => {
     const target = {};

@@ -4,7 +4,8 @@
 // half gets them resolved, once per object, and formats into parts (ops.rs). Each object's native
 // handle is kept in `handles`, so that nothing a Worker can reach holds it. This file has what
 // the services share (options, locale lists); number.js, date.js and text.js the services;
-// namespace.js `Intl.Locale`, the namespace and what the built-ins' methods call.
+// namespace.js `Intl.Locale`, the namespace and the built-ins' locale-sensitive methods
+// (engine/locale_methods.rs defines them, calling `localeMethod`).
 
 const { G, define, OriginalDate } = core;
 

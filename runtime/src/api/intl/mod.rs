@@ -22,12 +22,63 @@ mod units;
 mod values;
 
 use crate::engine::catalog::OpGroup;
+use crate::engine::locale_methods::LocaleMethod;
 
 /// The ops behind `Intl.*`.
 pub const OPS: OpGroup = OpGroup {
     name: "intl",
     install: ops::install,
 };
+
+/// The built-ins' methods ECMA-402 redefines, in the order namespace.js's `localeMethod`
+/// answers them (engine::locale_methods defines them at start).
+pub const LOCALE_METHODS: [LocaleMethod; 9] = [
+    LocaleMethod {
+        global: "Number",
+        name: "toLocaleString",
+        length: 0,
+    },
+    LocaleMethod {
+        global: "BigInt",
+        name: "toLocaleString",
+        length: 0,
+    },
+    LocaleMethod {
+        global: "Array",
+        name: "toLocaleString",
+        length: 0,
+    },
+    LocaleMethod {
+        global: "Date",
+        name: "toLocaleString",
+        length: 0,
+    },
+    LocaleMethod {
+        global: "Date",
+        name: "toLocaleDateString",
+        length: 0,
+    },
+    LocaleMethod {
+        global: "Date",
+        name: "toLocaleTimeString",
+        length: 0,
+    },
+    LocaleMethod {
+        global: "String",
+        name: "localeCompare",
+        length: 1,
+    },
+    LocaleMethod {
+        global: "String",
+        name: "toLocaleUpperCase",
+        length: 0,
+    },
+    LocaleMethod {
+        global: "String",
+        name: "toLocaleLowerCase",
+        length: 0,
+    },
+];
 
 /// Why a formatter could not be made from options intl.js already checked.
 #[derive(Debug, thiserror::Error)]

@@ -103,7 +103,7 @@ define(Intl, "supportedValuesOf", function supportedValuesOf(key) {
 });
 define(G, "Intl", Intl);
 
-// ---- the built-ins' methods (api/intl/builtins.js) ----
+// ---- the built-ins' locale-sensitive methods (engine/locale_methods.rs) ----
 
 const cache = new Map();
 /// The formatter a built-in's method uses: made once per locales and options it is called with
@@ -123,40 +123,54 @@ function thisNumberValue(v, method) {
   throw new TypeError(`${method} requires that 'this' be a Number`);
 }
 
-return {
-  Intl, handles,
-  numberToLocaleString(value, locales, options) {
-    const n = thisNumberValue(value, "Number.prototype.toLocaleString");
-    return formatNumber(handles.get(cached("n", locales, options, () => new NumberFormat(locales, options))), n, false);
-  },
-  bigintToLocaleString(value, locales, options) {
-    const n = BigInt.prototype.valueOf.call(value);
-    return formatNumber(handles.get(cached("n", locales, options, () => new NumberFormat(locales, options))), n, false);
-  },
-  localeCompare(value, that, locales, options) {
-    if (value === undefined || value === null) throw new TypeError("String.prototype.localeCompare called on null or undefined");
-    const c = cached("c", locales, options, () => new Collator(locales, options));
-    return ops.intlCompare(handles.get(c).handle, String(value), String(that));
-  },
-  changeCase(value, locales, upper) {
-    const method = upper ? "toLocaleUpperCase" : "toLocaleLowerCase";
-    if (value === undefined || value === null) throw new TypeError(`String.prototype.${method} called on null or undefined`);
-    const [tag] = canonicalizeLocaleList(locales);
-    return ops.intlChangeCase(String(value), tag ?? "en-US", upper);
-  },
-  arrayToLocaleString(array, locales, options) {
-    const o = Object(array);
-    const length = Math.min(Number(o.length) || 0, 2 ** 53 - 1);
-    let out = "";
-    for (let k = 0; k < length; k++) {
-      if (k > 0) out += ",";
-      const e = o[k];
-      if (e !== undefined && e !== null) out += String(e.toLocaleString(locales, options));
-    }
-    return out;
-  },
-  dateToLocaleString(date, locales, options, required, defaults) {
-    return dateToLocaleString(date, locales, options, required, defaults);
-  },
-};
+function numberToLocaleString(value, locales, options) {
+  const n = thisNumberValue(value, "Number.prototype.toLocaleString");
+  return formatNumber(handles.get(cached("n", locales, options, () => new NumberFormat(locales, options))), n, false);
+}
+function bigintToLocaleString(value, locales, options) {
+  let n;
+  try { n = BigInt.prototype.valueOf.call(value); } catch {
+    throw new TypeError("BigInt.prototype.toLocaleString requires that 'this' be a BigInt");
+  }
+  return formatNumber(handles.get(cached("n", locales, options, () => new NumberFormat(locales, options))), n, false);
+}
+function localeCompare(value, that, locales, options) {
+  if (value === undefined || value === null) throw new TypeError("String.prototype.localeCompare called on null or undefined");
+  const c = cached("c", locales, options, () => new Collator(locales, options));
+  return ops.intlCompare(handles.get(c).handle, String(value), String(that));
+}
+function changeCase(value, locales, upper) {
+  const method = upper ? "toLocaleUpperCase" : "toLocaleLowerCase";
+  if (value === undefined || value === null) throw new TypeError(`String.prototype.${method} called on null or undefined`);
+  const [tag] = canonicalizeLocaleList(locales);
+  return ops.intlChangeCase(String(value), tag ?? "en-US", upper);
+}
+function arrayToLocaleString(array, locales, options) {
+  const o = Object(array);
+  const length = Math.min(Number(o.length) || 0, 2 ** 53 - 1);
+  let out = "";
+  for (let k = 0; k < length; k++) {
+    if (k > 0) out += ",";
+    const e = o[k];
+    if (e !== undefined && e !== null) out += String(e.toLocaleString(locales, options));
+  }
+  return out;
+}
 
+/// What the built-ins' methods do, by their index in api/intl/mod.rs LOCALE_METHODS.
+const LOCALE_METHODS = [
+  (self, locales, options) => numberToLocaleString(self, locales, options),
+  (self, locales, options) => bigintToLocaleString(self, locales, options),
+  (self, locales, options) => arrayToLocaleString(self, locales, options),
+  (self, locales, options) => dateToLocaleString(self, locales, options, "any", "all"),
+  (self, locales, options) => dateToLocaleString(self, locales, options, "date", "date"),
+  (self, locales, options) => dateToLocaleString(self, locales, options, "time", "time"),
+  (self, that, locales, options) => localeCompare(self, that, locales, options),
+  (self, locales) => changeCase(self, locales, true),
+  (self, locales) => changeCase(self, locales, false),
+];
+
+return {
+  Intl,
+  localeMethod: (index, self, a, b, c) => LOCALE_METHODS[index](self, a, b, c),
+};
