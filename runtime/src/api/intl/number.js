@@ -168,6 +168,15 @@ const formatNumber = (s, value, parts) => ops.intlFormatNumber(s.handle, toIntlM
 
 const partsObjects = (pairs) => pairs.map(([type, value]) => ({ type, value }));
 
+function numberRangeParts(s, start, end) {
+  if (start === undefined || end === undefined) throw new TypeError("start or end is undefined");
+  const a = formatNumber(s, start, true), b = formatNumber(s, end, true);
+  const text = (pairs) => pairs.map(([, v]) => v).join("");
+  const tagged = (pairs, source) => pairs.map(([type, value]) => ({ type, value, source }));
+  if (text(a) === text(b)) return [{ type: "approximatelySign", value: "~", source: "shared" }, ...tagged(a, "shared")];
+  return [...tagged(a, "startRange"), { type: "literal", value: "–", source: "shared" }, ...tagged(b, "endRange")];
+}
+
 NumberFormat.prototype = {
   constructor: NumberFormat,
   get format() {
@@ -178,11 +187,16 @@ NumberFormat.prototype = {
     const s = slotsOf(this, "NumberFormat", "Intl.NumberFormat.prototype.formatToParts");
     return partsObjects(formatNumber(s, value, true));
   },
+  // Without CLDR's range and approximately patterns (not in ICU4X's data), a range is its
+  // two ends joined by an en dash and an equal pair is "~" and one number: V8's answer for
+  // plain numbers in most locales, not its collapsed currencies and units.
   formatRange(start, end) {
     const s = slotsOf(this, "NumberFormat", "Intl.NumberFormat.prototype.formatRange");
-    if (start === undefined || end === undefined) throw new TypeError("start or end is undefined");
-    const a = formatNumber(s, start, false), b = formatNumber(s, end, false);
-    return a === b ? `~${a}` : `${a}–${b}`;
+    return numberRangeParts(s, start, end).map((p) => p.value).join("");
+  },
+  formatRangeToParts(start, end) {
+    const s = slotsOf(this, "NumberFormat", "Intl.NumberFormat.prototype.formatRangeToParts");
+    return numberRangeParts(s, start, end);
   },
   resolvedOptions() {
     const s = slotsOf(this, "NumberFormat", "Intl.NumberFormat.prototype.resolvedOptions");
