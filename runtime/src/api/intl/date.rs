@@ -119,11 +119,17 @@ pub fn canonical_time_zone(name: &str) -> Option<String> {
 }
 
 fn parse_offset(name: &str) -> Option<FixedOffset> {
-    let (sign, rest) = match name.as_bytes().first()? {
-        b'+' => (1, &name[1..]),
-        b'-' | 0xe2 => (-1, name.trim_start_matches(['-', '−'])),
-        _ => return None,
+    let (sign, rest) = if let Some(rest) = name.strip_prefix('+') {
+        (1, rest)
+    } else if let Some(rest) = name.strip_prefix(['-', '−']) {
+        (-1, rest)
+    } else {
+        return None;
     };
+    // Digits only (and one colon), so that the byte offsets below are character boundaries.
+    if !rest.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        return None;
+    }
     let (hours, minutes) = match rest.len() {
         2 => (rest, "00"),
         4 => rest.split_at(2),
@@ -395,4 +401,18 @@ fn components(o: &DateOptions) -> DateTimeFieldBag {
         _ => None,
     };
     bag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_offset_time_zone_is_digits_and_anything_else_is_refused_without_a_panic() {
+        assert_eq!(canonical_time_zone("+05:30").as_deref(), Some("+05:30"));
+        assert_eq!(canonical_time_zone("−0800").as_deref(), Some("-08:00"));
+        for bad in ["+a€", "-é€", "+1:0€", "+€", "--05", "+24", "+05:60"] {
+            assert_eq!(parse_offset(bad), None, "{bad}");
+        }
+    }
 }
