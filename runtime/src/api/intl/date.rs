@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use super::IntlError;
 use super::parts::Parts;
-use super::patterns::Chosen;
+use super::patterns::{Chosen, web_spaces};
 use super::ranges::{RangePattern, range_pattern};
 
 /// The options intl.js resolved: components (as ECMA-402 names their values) or styles.
@@ -73,14 +73,27 @@ struct PatternWriter {
 
 type Zoned = ZonedDateTime<Gregorian, TimeZoneInfo<AtTime>>;
 
-/// `pattern` written for `z` in `locale`, with the names it needs (`None` where ICU4X cannot
+/// `pattern` parsed, with the names and numbers it needs in `locale` (`None` where ICU4X cannot
 /// read it).
-fn write_pattern(locale: &Locale, pattern: &str, z: &Zoned) -> Option<Parts> {
+fn pattern_names(
+    locale: &Locale,
+    pattern: &str,
+) -> Option<(
+    FixedCalendarDateTimeNames<Gregorian, CompositeFieldSet>,
+    DateTimePattern,
+)> {
     let pattern = DateTimePattern::try_from_pattern_str(pattern).ok()?;
     let mut names =
         FixedCalendarDateTimeNames::<Gregorian, CompositeFieldSet>::try_new(locale.into()).ok()?;
-    let formatter = names.include_for_pattern(&pattern).ok()?;
-    Some(Parts::of_try(&formatter.format(z)).name_pattern_text("literal"))
+    names.include_for_pattern(&pattern).ok()?;
+    Some((names, pattern))
+}
+
+/// `pattern` written for `z` in `locale`.
+fn write_pattern(locale: &Locale, pattern: &str, z: &Zoned) -> Option<Parts> {
+    let (names, pattern) = pattern_names(locale, pattern)?;
+    let formatted = names.with_pattern_unchecked(&pattern).format(z);
+    Some(Parts::of_try(&formatted).name_pattern_text("literal"))
 }
 
 pub struct DateTimeFormat {
@@ -259,9 +272,7 @@ impl DateTimeFormat {
                 let mut parts = Parts::of(&f.format(z)).name_pattern_text("literal");
                 // As patterns.rs does to a pattern, for want of this one's.
                 for (_, text) in &mut parts.runs {
-                    if text.contains('\u{202f}') {
-                        *text = text.replace('\u{202f}', " ");
-                    }
+                    *text = web_spaces(text);
                 }
                 parts
             }
@@ -272,10 +283,7 @@ impl DateTimeFormat {
 /// CLDR's pattern for `options` with the names and numbers it needs, where there is one.
 fn pattern_writer(locale: &Locale, options: &DateOptions) -> Option<Writer> {
     let chosen = super::patterns::pattern(locale, options)?;
-    let pattern = DateTimePattern::try_from_pattern_str(&chosen.pattern).ok()?;
-    let mut names =
-        FixedCalendarDateTimeNames::<Gregorian, CompositeFieldSet>::try_new(locale.into()).ok()?;
-    names.include_for_pattern(&pattern).ok()?;
+    let (names, pattern) = pattern_names(locale, &chosen.pattern)?;
     Some(Writer::Pattern(Box::new(PatternWriter {
         names,
         pattern,

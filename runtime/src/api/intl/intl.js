@@ -96,16 +96,15 @@ function supportedLocalesOf(locales, options) {
   return requested.filter((tag) => ops.intlIsAvailable(tag));
 }
 
-/// What each service's constructor and prototype share: callable with or without `new` where
-/// ECMA-402 allows it, `supportedLocalesOf`, the `Symbol.toStringTag`.
-function defineService(name, Service, { callable = false } = {}) {
+/// What each service's constructor and prototype share: `supportedLocalesOf`, the
+/// `Symbol.toStringTag`, the constructor's name and length.
+function defineService(name, Service) {
   define(Service, "supportedLocalesOf", function supportedLocalesOf$(locales, options) {
     return supportedLocalesOf(locales, options);
   });
   Object.defineProperty(Service.prototype, Symbol.toStringTag, { value: `Intl.${name}`, configurable: true });
   Object.defineProperty(Service, "name", { value: name });
   Object.defineProperty(Service, "length", { value: 0 });
-  if (!callable) return;
 }
 const requireNew = (target, name) => {
   if (target === undefined) throw new TypeError(`Constructor Intl.${name} requires 'new'`);

@@ -90,7 +90,8 @@ pub fn default_numbering_system(locale: &Locale) -> &'static str {
 /// region, its region, its language alone.
 pub fn cldr_candidates(locale: &Locale) -> Vec<String> {
     let id = &locale.id;
-    let max = maximize(&Locale::from(id.clone())).id;
+    let mut max = id.clone();
+    EXPANDER.with(|e| e.maximize(&mut max));
     let language = id.language.as_str();
     let mut tries: Vec<String> = vec![id.to_string()];
     if let (Some(s), Some(r)) = (max.script, max.region) {

@@ -91,14 +91,30 @@ pub enum IntlError {
     Options(String),
 }
 
-/// CLDR data the runtime carries compressed (data/*.json.zlib): inflated and parsed once per
-/// thread, on first use, and kept for the thread's life as compiled data is.
-fn read_cldr_data<T: serde::de::DeserializeOwned>(compressed: &[u8]) -> Option<&'static T> {
-    use std::io::Read;
-    let mut json = Vec::new();
-    flate2::read::ZlibDecoder::new(compressed)
-        .read_to_end(&mut json)
-        .ok()?;
-    let data: T = serde_json::from_slice(&json).ok()?;
-    Some(&*Box::leak(Box::new(data)))
+/// CLDR data the runtime carries compressed (data/*.json.zlib), by locale: each CLDR locale
+/// names one of the blobs, which locales with the same data share.
+#[derive(serde::Deserialize)]
+struct CldrData<T> {
+    locales: std::collections::BTreeMap<String, usize>,
+    blobs: Vec<T>,
+}
+
+impl<T: serde::de::DeserializeOwned> CldrData<T> {
+    /// Inflated and parsed from `compressed`; callers keep it for the process (a static).
+    fn read(compressed: &[u8]) -> Option<Self> {
+        use std::io::Read;
+        let mut json = Vec::new();
+        flate2::read::ZlibDecoder::new(compressed)
+            .read_to_end(&mut json)
+            .ok()?;
+        serde_json::from_slice(&json).ok()
+    }
+
+    /// The entry of the CLDR locale whose data `locale` reads.
+    fn for_locale(&self, locale: &icu_locale_core::Locale) -> Option<&T> {
+        let index = locale::cldr_candidates(locale)
+            .iter()
+            .find_map(|t| self.locales.get(t))?;
+        self.blobs.get(*index)
+    }
 }

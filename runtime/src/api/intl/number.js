@@ -80,16 +80,12 @@ function setDigitOptions(into, options, mnfdDefault, mxfdDefault, notation) {
   }
 }
 
-const SIMPLE_UNITS = [
-  "acre", "bit", "byte", "celsius", "centimeter", "day", "degree", "fahrenheit", "fluid-ounce", "foot",
-  "gallon", "gigabit", "gigabyte", "gram", "hectare", "hour", "inch", "kilobit", "kilobyte", "kilogram",
-  "kilometer", "liter", "megabit", "megabyte", "meter", "microsecond", "mile", "mile-scandinavian",
-  "milliliter", "millimeter", "millisecond", "minute", "month", "nanosecond", "ounce", "percent",
-  "petabyte", "pound", "second", "stone", "terabit", "terabyte", "week", "yard", "year",
-];
+/// ECMA-402's sanctioned units: the list `Intl.supportedValuesOf("unit")` gives (values.rs).
+let sanctionedUnits;
+const isSanctionedUnit = (unit) => (sanctionedUnits ??= ops.intlSupportedValues("unit")).includes(unit);
 const isWellFormedUnit = (unit) =>
-  SIMPLE_UNITS.includes(unit) ||
-  (unit.includes("-per-") && unit.split("-per-").length === 2 && unit.split("-per-").every((u) => SIMPLE_UNITS.includes(u)));
+  isSanctionedUnit(unit) ||
+  (unit.includes("-per-") && unit.split("-per-").length === 2 && unit.split("-per-").every(isSanctionedUnit));
 
 function NumberFormat(locales, options) {
   if (!new.target) return new NumberFormat(locales, options);

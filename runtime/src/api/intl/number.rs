@@ -61,7 +61,7 @@ pub struct NumberFormat {
     style: Style,
     compact: Option<CompactDecimalFormatter>,
     nan: &'static str,
-    numbering_language: String,
+    exponent: &'static str,
 }
 
 fn grouping(use_grouping: &str) -> GroupingStrategy {
@@ -79,12 +79,13 @@ impl NumberFormat {
         decimal_options.grouping_strategy = Some(grouping(&options.use_grouping));
         let decimal = DecimalFormatter::try_new(locale.into(), decimal_options)?;
         // A percent unit is written as a percent is (ICU4C's MeasureFormat does so), unscaled.
-        let percent_unit = options.style == "unit" && options.unit.as_deref() == Some("percent");
+        let percent = options.style == "percent"
+            || (options.style == "unit" && options.unit.as_deref() == Some("percent"));
         let style = match options.style.as_str() {
-            "percent" | "unit" if percent_unit || options.style == "percent" => {
+            _ if percent => {
                 Style::Percent(Box::new(PercentFormatter::try_new_with_decimal_formatter(
                     locale.into(),
-                    DecimalFormatter::try_new(locale.into(), decimal_options)?,
+                    decimal.clone(),
                     Default::default(),
                 )?))
             }
@@ -117,7 +118,7 @@ impl NumberFormat {
         };
         Ok(NumberFormat {
             nan: nan_symbol(locale.id.language.as_str()),
-            numbering_language: locale.id.language.as_str().to_string(),
+            exponent: exponent_symbol(locale.id.language.as_str()),
             options,
             decimal,
             style,
@@ -232,11 +233,7 @@ impl NumberFormat {
     /// Scientific and engineering notation: CLDR's exponent symbol is `E` in the locales whose
     /// data ICU4X does not carry it for.
     fn format_scientific(&self, d: Decimal) -> Parts {
-        let magnitude = if d.absolute.is_zero() {
-            0
-        } else {
-            d.absolute.nonzero_magnitude_start()
-        };
+        let magnitude = lead_magnitude(&d);
         let exponent = if self.options.notation == "engineering" {
             magnitude.div_euclid(3) * 3
         } else {
@@ -247,10 +244,7 @@ impl NumberFormat {
         self.round(&mut significand);
         significand.apply_sign_display(self.sign_display());
         let mut out = self.format_rounded(significand);
-        out.push(
-            Some("exponentSeparator"),
-            exponent_symbol(&self.numbering_language),
-        );
+        out.push(Some("exponentSeparator"), self.exponent);
         let exponent: Decimal = Decimal::from(exponent);
         for (kind, text) in Parts::of(&self.decimal.format(&exponent)).runs {
             let kind = match kind {
@@ -267,11 +261,7 @@ impl NumberFormat {
     /// the minimum digits, drop an integer's zeros if asked to.
     fn round(&self, d: &mut Decimal) {
         let o = &self.options;
-        let lead = if d.absolute.is_zero() {
-            0
-        } else {
-            d.absolute.nonzero_magnitude_start()
-        };
+        let lead = lead_magnitude(d);
         let fraction_position = -o.maximum_fraction_digits.unwrap_or(0);
         let significant_position = o.maximum_significant_digits.map(|max| lead - max + 1);
         let position = match (o.rounding_type.as_str(), significant_position) {
@@ -289,11 +279,7 @@ impl NumberFormat {
             multiple,
         );
         if uses_significant {
-            let lead = if d.absolute.is_zero() {
-                0
-            } else {
-                d.absolute.nonzero_magnitude_start()
-            };
+            let lead = lead_magnitude(d);
             let min = o.minimum_significant_digits.unwrap_or(1);
             d.absolute.pad_end(lead - min + 1);
         } else {
@@ -303,6 +289,15 @@ impl NumberFormat {
             d.absolute.trim_end();
         }
         d.absolute.pad_start(o.minimum_integer_digits);
+    }
+}
+
+/// The magnitude of a number's leading digit (0 for zero), where significant digits count from.
+fn lead_magnitude(d: &Decimal) -> i16 {
+    if d.absolute.is_zero() {
+        0
+    } else {
+        d.absolute.nonzero_magnitude_start()
     }
 }
 

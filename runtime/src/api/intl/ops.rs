@@ -48,10 +48,7 @@ unsafe impl<'js> JsLifetime<'js> for IntlObject {
 type Handle<'js> = Class<'js, IntlObject>;
 
 fn throw(ctx: &Ctx<'_>, e: IntlError) -> rquickjs::Error {
-    match e {
-        IntlError::Options(m) => Exception::throw_range(ctx, &m),
-        e => Exception::throw_range(ctx, &e.to_string()),
-    }
+    Exception::throw_range(ctx, &e.to_string())
 }
 
 /// The options intl.js resolved, as JSON.
@@ -72,12 +69,29 @@ fn parts_value<'js>(ctx: &Ctx<'js>, parts: Parts, as_parts: bool) -> rquickjs::R
     if !as_parts {
         return rquickjs::String::from_str(ctx.clone(), &parts.text()).map(|s| s.into_value());
     }
+    parts_array(
+        ctx,
+        parts
+            .runs
+            .into_iter()
+            .map(|(kind, text)| (kind, text, None)),
+    )
+}
+
+/// `[type, value]` for each run, or `[type, value, source]` where the run has a source.
+fn parts_array<'js>(
+    ctx: &Ctx<'js>,
+    runs: impl Iterator<Item = (Option<&'static str>, String, Option<&'static str>)>,
+) -> rquickjs::Result<Value<'js>> {
     let out = Array::new(ctx.clone())?;
-    for (i, (kind, text)) in parts.runs.into_iter().enumerate() {
-        let pair = Array::new(ctx.clone())?;
-        pair.set(0, kind.unwrap_or("literal"))?;
-        pair.set(1, text)?;
-        out.set(i, pair)?;
+    for (i, (kind, text, source)) in runs.enumerate() {
+        let entry = Array::new(ctx.clone())?;
+        entry.set(0, kind.unwrap_or("literal"))?;
+        entry.set(1, text)?;
+        if let Some(source) = source {
+            entry.set(2, source)?;
+        }
+        out.set(i, entry)?;
     }
     Ok(out.into_value())
 }
@@ -210,17 +224,13 @@ fn install_date<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 let text: String = runs.iter().map(|(p, _)| p.text()).collect();
                 return rquickjs::String::from_str(ctx, &text).map(|s| s.into_value());
             }
-            let out = Array::new(ctx.clone())?;
-            for (parts, source) in runs {
-                for (kind, text) in parts.runs {
-                    let triple = Array::new(ctx.clone())?;
-                    triple.set(0, kind.unwrap_or("literal"))?;
-                    triple.set(1, text)?;
-                    triple.set(2, source)?;
-                    out.set(out.len(), triple)?;
-                }
-            }
-            Ok(out.into_value())
+            let runs = runs.into_iter().flat_map(|(parts, source)| {
+                parts
+                    .runs
+                    .into_iter()
+                    .map(move |(kind, text)| (kind, text, Some(source)))
+            });
+            parts_array(&ctx, runs)
         },
     )?;
     ops.add(

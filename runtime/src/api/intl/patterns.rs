@@ -6,15 +6,15 @@
 //! the choice is made here from CLDR 47's data (data/gregorian.json.zlib, written by
 //! runtime/intl-data/gregorian.mjs) and ICU4X only formats the pattern.
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use icu_calendar::AnyCalendarKind;
 use icu_locale_core::Locale;
 use serde::Deserialize;
 
+use super::CldrData;
 use super::date::DateOptions;
-use super::locale;
 
 /// CLDR's Gregorian patterns of one locale.
 #[derive(Deserialize, Debug)]
@@ -31,30 +31,18 @@ pub struct LocalePatterns {
     pub(super) interval_fallback: String,
 }
 
-#[derive(Deserialize)]
-struct GregorianData {
-    locales: BTreeMap<String, usize>,
-    blobs: Vec<LocalePatterns>,
-}
-
 static DATA: &[u8] = include_bytes!("data/gregorian.json.zlib");
 
-thread_local! {
-    /// Read on the first date formatted with components or styles (62 KB inflating to 1 MB).
-    static GREGORIAN: OnceCell<Option<&'static GregorianData>> = const { OnceCell::new() };
-}
+/// Read on the first date formatted with components or styles (62 KB inflating to 1 MB), once
+/// for the process.
+static GREGORIAN: OnceLock<Option<CldrData<LocalePatterns>>> = OnceLock::new();
 
-fn gregorian() -> Option<&'static GregorianData> {
-    GREGORIAN.with(|cell| *cell.get_or_init(|| super::read_cldr_data(DATA)))
-}
-
-/// The CLDR locale whose data `locale` uses.
+/// The patterns of the CLDR locale whose data `locale` uses.
 fn patterns_for(locale: &Locale) -> Option<&'static LocalePatterns> {
-    let data = gregorian()?;
-    let found = locale::cldr_candidates(locale)
-        .iter()
-        .find_map(|t| data.locales.get(t))?;
-    data.blobs.get(*found)
+    GREGORIAN
+        .get_or_init(|| CldrData::read(DATA))
+        .as_ref()?
+        .for_locale(locale)
 }
 
 fn length_index(style: &str) -> usize {
@@ -108,7 +96,7 @@ fn chosen_pattern(
     if calendar != AnyCalendarKind::Gregorian {
         return None;
     }
-    let p = patterns_for(&Locale::from(locale.id.clone()))?;
+    let p = patterns_for(locale)?;
     let hour = hour_letter(options.hour_cycle.as_deref());
     if options.date_style.is_some() || options.time_style.is_some() {
         let date = options
@@ -119,16 +107,10 @@ fn chosen_pattern(
             .time_style
             .as_deref()
             .map(|s| with_hour_cycle(&p.time[length_index(s)], hour));
-        let pattern = match (date, time) {
-            (Some(d), Some(t)) => {
-                let glue = &p.glue_at_time[length_index(options.date_style.as_deref()?)];
-                join(glue, &d, &t)
-            }
-            (Some(d), None) => d,
-            (None, Some(t)) => t,
-            (None, None) => return None,
-        };
-        return Some((pattern.clone(), skeleton_of(&pattern), p));
+        let length = options.date_style.as_deref().map_or(3, length_index);
+        let pattern = combine(date, time, &p.glue_at_time[length])?;
+        let skeleton = skeleton_of(&pattern);
+        return Some((pattern, skeleton, p));
     }
     let (date_skeleton, time_skeleton) = skeletons(options, hour);
     let date = match date_skeleton.is_empty() {
@@ -142,21 +124,14 @@ fn chosen_pattern(
             options.fractional_second_digits,
         )?),
     };
-    let pattern = match (date, time) {
-        (Some(d), Some(t)) => {
-            // V8's ICU joins a medium or short date to a time as CLDR's atTime forms do.
-            let length = glue_length(&date_skeleton);
-            let glue = if length >= 2 {
-                &p.glue_at_time[length]
-            } else {
-                &p.glue[length]
-            };
-            join(glue, &d, &t)
-        }
-        (Some(d), None) => d,
-        (None, Some(t)) => t,
-        (None, None) => return None,
+    // V8's ICU joins a medium or short date to a time as CLDR's atTime forms do.
+    let length = glue_length(&date_skeleton);
+    let glue = if length >= 2 {
+        &p.glue_at_time[length]
+    } else {
+        &p.glue[length]
     };
+    let pattern = combine(date, time, glue)?;
     Some((pattern, date_skeleton + &time_skeleton, p))
 }
 
@@ -186,8 +161,12 @@ fn glue_length(date_skeleton: &str) -> usize {
     }
 }
 
-fn join(glue: &str, date: &str, time: &str) -> String {
-    glue.replace("{1}", date).replace("{0}", time)
+/// A date and a time joined by `glue` (`{1}` the date, `{0}` the time), or whichever there is.
+fn combine(date: Option<String>, time: Option<String>, glue: &str) -> Option<String> {
+    match (date, time) {
+        (Some(d), Some(t)) => Some(glue.replace("{1}", &d).replace("{0}", &t)),
+        (d, t) => d.or(t),
+    }
 }
 
 fn hour_letter(hour_cycle: Option<&str>) -> char {
@@ -256,22 +235,13 @@ pub(super) fn field(c: char) -> char {
 
 /// The fields of a skeleton or pattern: (letter, count) runs outside quoted text.
 pub(super) fn runs(s: &str) -> Vec<(char, usize)> {
-    let mut out: Vec<(char, usize)> = Vec::new();
-    let mut quoted = false;
-    for c in s.chars() {
-        if c == '\'' {
-            quoted = !quoted;
-            continue;
-        }
-        if quoted || !c.is_ascii_alphabetic() {
-            continue;
-        }
-        match out.last_mut() {
-            Some((l, n)) if *l == c => *n += 1,
-            _ => out.push((c, 1)),
-        }
-    }
-    out
+    pieces(s)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Field(c, n) => Some((c, n)),
+            Piece::Text(_) => None,
+        })
+        .collect()
 }
 
 /// A field's width as ICU compares them: a weekday's, era's or day period's one to three
@@ -454,7 +424,10 @@ mod tests {
 
     #[test]
     fn a_numeric_date_is_the_ymd_skeletons_pattern() {
-        assert!(gregorian().is_some(), "the CLDR data must read");
+        assert!(
+            GREGORIAN.get_or_init(|| CldrData::read(DATA)).is_some(),
+            "the CLDR data must read"
+        );
         let de = Locale::try_from_str("de-DE").unwrap();
         let o = options(r#"{"year":"numeric","month":"numeric","day":"numeric","timeZone":"UTC"}"#);
         assert_eq!(

@@ -21,11 +21,12 @@ pub enum RangePattern {
 /// The greatest field the format's `skeleton` shows in which `a` and `b` differ, as CLDR's
 /// interval data names it (`y`, `M`, `d`, `a`, `h`/`H`, `m`, `s`).
 fn greatest_difference(skeleton: &str, a: &NaiveDateTime, b: &NaiveDateTime) -> Option<char> {
-    let shows = |f: char| runs(skeleton).iter().any(|(c, _)| field(*c) == f);
-    let hour = runs(skeleton)
-        .into_iter()
+    let fields = runs(skeleton);
+    let shows = |f: char| fields.iter().any(|(c, _)| field(*c) == f);
+    let hour = fields
+        .iter()
         .find(|(c, _)| field(*c) == 'j')
-        .map(|(c, _)| c);
+        .map(|(c, _)| *c);
     let twelve = matches!(hour, Some('h' | 'K'));
     let candidates = [
         ('y', shows('y') && a.year() != b.year()),

@@ -2,13 +2,13 @@
 //! ICU4C's MeasureFormat writes them (ICU4X carries only a few units' names). The data is
 //! written by runtime/intl-data/units.mjs from cldr-units-full and read on first use.
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use icu_locale_core::Locale;
 use serde::Deserialize;
 
-use super::locale;
+use super::CldrData;
 use super::parts::Parts;
 
 /// One unit in one width: its pattern by plural category, and how it reads as a denominator.
@@ -25,21 +25,10 @@ struct LocaleUnits {
     units: BTreeMap<String, [UnitPatterns; 3]>,
 }
 
-#[derive(Deserialize)]
-struct UnitsData {
-    locales: BTreeMap<String, usize>,
-    blobs: Vec<LocaleUnits>,
-}
-
 static DATA: &[u8] = include_bytes!("data/units.json.zlib");
 
-thread_local! {
-    static UNITS: OnceCell<Option<&'static UnitsData>> = const { OnceCell::new() };
-}
-
-fn units() -> Option<&'static UnitsData> {
-    UNITS.with(|cell| *cell.get_or_init(|| super::read_cldr_data(DATA)))
-}
+/// Read on the first unit formatted, once for the process.
+static UNITS: OnceLock<Option<CldrData<LocaleUnits>>> = OnceLock::new();
 
 /// A unit (`kilometer-per-hour`, `byte`) in a width, for one locale.
 pub struct UnitStyle {
@@ -52,11 +41,10 @@ impl UnitStyle {
     /// `unit` as intl.js checked it (sanctioned, or two joined by `-per-`); `display` long,
     /// short or narrow. `None` where the locale has no data for it.
     pub fn new(locale: &Locale, unit: &str, display: &str) -> Option<Self> {
-        let all = units()?;
-        let index = locale::cldr_candidates(locale)
-            .iter()
-            .find_map(|t| all.locales.get(t))?;
-        let data = all.blobs.get(*index)?;
+        let data = UNITS
+            .get_or_init(|| CldrData::read(DATA))
+            .as_ref()?
+            .for_locale(locale)?;
         let width = match display {
             "long" => 0,
             "narrow" => 2,
