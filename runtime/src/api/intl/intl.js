@@ -97,14 +97,15 @@ function supportedLocalesOf(locales, options) {
 }
 
 /// What each service's constructor and prototype share: `supportedLocalesOf`, the
-/// `Symbol.toStringTag`, the constructor's name and length.
-function defineService(name, Service) {
-  define(Service, "supportedLocalesOf", function supportedLocalesOf$(locales, options) {
-    return supportedLocalesOf(locales, options);
-  });
+/// `Symbol.toStringTag`, the constructor's name and length (V8's: 0 but for DisplayNames).
+function defineService(name, Service, length = 0) {
+  // A method, so that it is named as V8 names it and still calls the function above.
+  define(Service, "supportedLocalesOf", {
+    supportedLocalesOf(locales) { return supportedLocalesOf(locales, arguments[1]); },
+  }.supportedLocalesOf);
   Object.defineProperty(Service.prototype, Symbol.toStringTag, { value: `Intl.${name}`, configurable: true });
   Object.defineProperty(Service, "name", { value: name });
-  Object.defineProperty(Service, "length", { value: 0 });
+  Object.defineProperty(Service, "length", { value: length });
 }
 const requireNew = (target, name) => {
   if (target === undefined) throw new TypeError(`Constructor Intl.${name} requires 'new'`);

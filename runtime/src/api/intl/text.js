@@ -274,5 +274,5 @@ DisplayNames.prototype = {
     return out;
   },
 };
-defineService("DisplayNames", DisplayNames);
+defineService("DisplayNames", DisplayNames, 2);
 
