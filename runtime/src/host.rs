@@ -185,4 +185,18 @@ pub trait Host {
     /// The hibernatable WebSockets of the object this isolate hosts: kept by the host so they
     /// outlive the isolate. `None` when the isolate hosts no object.
     fn hibernation(&self, object: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>>;
+    /// `edgesim test`'s isolated storage: `Save` keeps every store of the platform as it is
+    /// now, `Restore` puts back the last state kept and forgets it. A host without stores to
+    /// go back to refuses.
+    fn test_storage(&self, step: StorageStep) -> Result<(), String> {
+        let _ = step;
+        Err("this host cannot go back to an earlier state of its storage".to_string())
+    }
+}
+
+/// A step of [`Host::test_storage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageStep {
+    Save,
+    Restore,
 }

@@ -57,6 +57,11 @@ pub enum InvocationKind {
     },
     /// A message or close on one of a Durable Object's hibernatable WebSockets.
     SocketEvent(crate::socket::hibernation::SocketEvent),
+    /// One test file of `edgesim test`, run from its entry module `entry`; its report comes
+    /// back as the invocation's `returned` value.
+    Test {
+        entry: String,
+    },
 }
 
 impl InvocationKind {

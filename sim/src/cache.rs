@@ -15,6 +15,16 @@ pub struct CacheService {
 }
 
 impl CacheService {
+    /// Every colo's cache as it is now.
+    pub fn copy(&self) -> BTreeMap<String, HttpCache> {
+        self.caches.borrow().clone()
+    }
+
+    /// Puts every colo's cache back as a [`CacheService::copy`] held it.
+    pub fn restore(&self, saved: &BTreeMap<String, HttpCache>) {
+        *self.caches.borrow_mut() = saved.clone();
+    }
+
     /// Colo `colo` went down: what its cache held is gone.
     pub fn forget_colo(&self, colo: &str) {
         self.caches.borrow_mut().remove(colo);

@@ -18,6 +18,7 @@ use edgesim_runtime::worker::WorkerDefinition;
 
 use crate::platform::{Platform, home_colo};
 use crate::trace::TraceEvent;
+use edgesim_runtime::storage::sql::SqlError;
 
 /// read-replication.mdx: where replicas run.
 pub const REPLICA_REGIONS: [&str; 6] = ["enam", "wnam", "weur", "eeur", "apac", "oc"];
@@ -26,6 +27,7 @@ pub const REPLICA_REGIONS: [&str; 6] = ["enam", "wnam", "weur", "eeur", "apac", 
 pub const REPLICATION_LAG_MS: u64 = 200;
 
 /// A write the primary committed: replicas replay it in order.
+#[derive(Clone)]
 struct LoggedWrite {
     request: D1Request,
     committed_ms: u64,
@@ -79,7 +81,56 @@ fn region_of(platform: &Platform, colo: &str) -> &'static str {
         .map_or("weur", |c| c.region)
 }
 
+/// Every database's data at one moment (`edgesim test`'s per-test storage).
+pub struct D1Copy {
+    primaries: BTreeMap<String, Primary>,
+    homes: BTreeMap<String, String>,
+    replicas: BTreeMap<(String, String), D1Database>,
+}
+
+fn copy_databases(
+    primaries: &BTreeMap<String, Primary>,
+    replicas: &BTreeMap<(String, String), D1Database>,
+    homes: &BTreeMap<String, String>,
+) -> Result<D1Copy, SqlError> {
+    let mut out = D1Copy {
+        primaries: BTreeMap::new(),
+        homes: homes.clone(),
+        replicas: BTreeMap::new(),
+    };
+    for (name, p) in primaries {
+        let primary = Primary {
+            colo: p.colo.clone(),
+            db: p.db.copy()?,
+            log: p.log.clone(),
+        };
+        out.primaries.insert(name.clone(), primary);
+    }
+    for (key, db) in replicas {
+        out.replicas.insert(key.clone(), db.copy()?);
+    }
+    Ok(out)
+}
+
 impl D1Service {
+    /// Copies every database as it is now.
+    pub fn copy(&self) -> Result<D1Copy, SqlError> {
+        copy_databases(
+            &self.primaries.borrow(),
+            &self.replicas.borrow(),
+            &self.homes.borrow(),
+        )
+    }
+
+    /// Puts every database back as `saved` holds it (which stays as it is, to go back to again).
+    pub fn restore(&self, saved: &D1Copy) -> Result<(), SqlError> {
+        let copy = copy_databases(&saved.primaries, &saved.replicas, &saved.homes)?;
+        *self.primaries.borrow_mut() = copy.primaries;
+        *self.replicas.borrow_mut() = copy.replicas;
+        *self.homes.borrow_mut() = copy.homes;
+        Ok(())
+    }
+
     /// Notes the migrations of `worker`'s databases, which a database that starts empty gets
     /// before its first query, as if `wrangler d1 migrations apply --local` had run on a fresh
     /// local state. (A database kept with `--persist-to` is not registered: it gets them from

@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use edgesim_runtime::host::R2Result;
 use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::host::{R2Result, StorageStep};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
 use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response, D1Session};
@@ -38,6 +38,8 @@ pub struct SimHost {
     worker: Option<WorkerUnit>,
     /// The object this isolate hosts, if it hosts one.
     object: Option<ObjectAddress>,
+    /// States of the platform's storage to go back to (Host::test_storage), newest last.
+    saved_storage: RefCell<Vec<crate::storage_snapshot::StorageSnapshot>>,
 }
 
 impl SimHost {
@@ -49,6 +51,7 @@ impl SimHost {
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
             worker: None,
             object: None,
+            saved_storage: RefCell::default(),
         }
     }
 
@@ -142,6 +145,26 @@ impl Host for SimHost {
             return None;
         }
         self.platform.objects.hibernation(object)
+    }
+
+    fn test_storage(&self, step: StorageStep) -> Result<(), String> {
+        match step {
+            StorageStep::Save => {
+                let saved = self
+                    .platform
+                    .snapshot_storage()
+                    .map_err(|e| e.to_string())?;
+                self.saved_storage.borrow_mut().push(saved);
+            }
+            StorageStep::Restore => {
+                let saved = self.saved_storage.borrow_mut().pop();
+                let saved = saved.ok_or("no saved storage state to go back to")?;
+                self.platform
+                    .restore_storage(&saved)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(())
     }
 
     fn d1(

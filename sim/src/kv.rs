@@ -78,7 +78,7 @@ impl Cached {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct KvPlatform {
     pub config: KvConfig,
     central: LocalKv,
@@ -93,6 +93,13 @@ impl KvPlatform {
     pub fn forget_colo(&self, colo: &str) {
         self.caches.borrow_mut().retain(|(c, _, _), _| c != colo);
         self.lists.borrow_mut().retain(|(c, _, _), _| c != colo);
+    }
+
+    /// Puts back what `saved` (a clone of this one) held: stored values and cached copies.
+    pub fn restore(&self, saved: &KvPlatform) {
+        self.central.restore_all(&saved.central);
+        *self.caches.borrow_mut() = saved.caches.borrow().clone();
+        *self.lists.borrow_mut() = saved.lists.borrow().clone();
     }
 
     /// The central store itself.

@@ -25,6 +25,8 @@ pub mod report;
 pub mod scenario;
 pub mod seed;
 pub mod socket_client;
+pub mod storage_snapshot;
+pub mod test;
 pub mod trace;
 pub mod warm_isolates;
 pub mod world;

@@ -15,6 +15,17 @@ pub struct R2Service {
 }
 
 impl R2Service {
+    /// Every bucket as it is now.
+    pub fn copy(&self) -> (BTreeMap<String, R2Bucket>, BTreeMap<String, String>) {
+        (self.buckets.borrow().clone(), self.homes.borrow().clone())
+    }
+
+    /// Puts every bucket back as a [`R2Service::copy`] held it.
+    pub fn restore(&self, saved: &(BTreeMap<String, R2Bucket>, BTreeMap<String, String>)) {
+        *self.buckets.borrow_mut() = saved.0.clone();
+        *self.homes.borrow_mut() = saved.1.clone();
+    }
+
     /// Runs `op` at the bucket's home, reading the bucket back from disk first and writing the
     /// keys it changed through before answering, when the platform persists.
     fn apply(&self, platform: &Platform, bucket: &str, op: R2Op, body: Vec<u8>) -> R2Result {

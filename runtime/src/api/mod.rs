@@ -24,6 +24,7 @@ pub mod node;
 pub mod queue;
 pub mod r2;
 pub mod streams;
+pub mod test;
 pub mod url;
 pub mod url_pattern;
 pub mod wasm;
@@ -85,7 +86,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 58] = [
+static UNITS: [Unit; 59] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -337,6 +338,21 @@ static UNITS: [Unit; 58] = [
         ["node/globals"],
         [],
         Some("nodejs_compat_v2")
+    ),
+    unit!(
+        "test",
+        [],
+        [
+            "test/format",
+            "test/equals",
+            "test/expect",
+            "test/mock",
+            "test/snapshot",
+            "test/runner",
+            "test/cloudflare_test",
+            "test/exports"
+        ],
+        [test::OPS]
     ),
 ];
 

@@ -251,8 +251,11 @@ fn every_script_file_is_in_the_catalog() {
         let name = path.display().to_string();
         if name.ends_with(".mjs") {
             assert!(
-                CATALOG.node_modules.iter().any(|m| m.source == text),
-                "{name} is no node module's source"
+                CATALOG.node_modules.iter().any(|m| m.source == text)
+                    || super::test::MODULES
+                        .iter()
+                        .any(|(_, source)| *source == text),
+                "{name} is no node module's or test module's source"
             );
         } else if name.ends_with(".js") {
             assert!(

@@ -22,6 +22,7 @@ use super::durable_object::gates::{
 };
 use super::durable_object::storage::{StorageAnswer, StoragePlan};
 use super::event_loop::{EventLoop, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind, Wake};
+use super::self_fetch::SelfFetches;
 use super::sockets::SocketTable;
 use crate::host::{Host, HostFuture};
 use crate::http::{HttpRequest, HttpResponse};
@@ -41,7 +42,7 @@ pub const WAIT_UNTIL_CANCELLED: &str = "waitUntil() tasks did not complete withi
 pub const NEVER_RESPONDS: &str = "The script will never generate a response.";
 
 /// A console line, stamped with the simulated time it was written at.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogLine {
     pub at_ms: u64,
     pub level: String,
@@ -74,6 +75,8 @@ pub struct IoState {
     pub sockets: SocketTable,
     /// Maps positions in transpiled modules back to the files as written, in console lines.
     pub positions: super::positions::Positions,
+    /// Requests to this isolate's own `fetch` handler (`SELF.fetch()` in `edgesim test`).
+    pub self_fetches: SelfFetches,
 }
 
 /// The event loop: operations and timers on behalf of invocations.
@@ -95,6 +98,7 @@ impl IoState {
             object: None,
             sockets: Default::default(),
             positions: Default::default(),
+            self_fetches: Default::default(),
         }
     }
 
@@ -366,6 +370,13 @@ impl IoState {
 
     /// Sends an event to the owner, unless the output gate holds it.
     pub fn emit(&mut self, event: IsolateEvent) {
+        let event = match event {
+            IsolateEvent::Responded { id, response } if self.self_fetches.is_self_fetch(id) => {
+                self.self_fetches.answer(id, Ok(response));
+                return;
+            }
+            event => event,
+        };
         let event = match self.object.as_deref_mut() {
             Some(object) => object.hold(event),
             None => Some(event),
@@ -479,6 +490,12 @@ impl IoState {
         }
         inv.exception.get_or_insert(exception.clone());
         match &inv.kind {
+            // A caller in this isolate sees the exception, as through a service binding.
+            InvocationKind::Fetch(_) if self.self_fetches.is_self_fetch(id) => {
+                inv.outcome = Outcome::Exception;
+                self.self_fetches.answer(id, Err(exception));
+                self.respond(id, None);
+            }
             InvocationKind::Fetch(request) if inv.pass_through => {
                 let request = request.clone();
                 let running = self.current.replace(id);
@@ -491,6 +508,7 @@ impl IoState {
                 self.respond(id, Some(page));
             }
             InvocationKind::Scheduled { .. }
+            | InvocationKind::Test { .. }
             | InvocationKind::Alarm { .. }
             | InvocationKind::SocketEvent(_)
             | InvocationKind::Queue { .. } => {

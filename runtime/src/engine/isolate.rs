@@ -92,6 +92,7 @@ struct Entrypoints {
     dispatch_alarm: Persistent<Function<'static>>,
     dispatch_queue: Persistent<Function<'static>>,
     dispatch_socket_event: Persistent<Function<'static>>,
+    dispatch_test: Persistent<Function<'static>>,
 }
 
 pub struct Isolate {
@@ -248,6 +249,7 @@ impl Isolate {
                         dispatch_alarm: get("dispatchAlarm")?,
                         dispatch_queue: get("dispatchQueue")?,
                         dispatch_socket_event: get("dispatchSocketEvent")?,
+                        dispatch_test: get("dispatchTest")?,
                     },
                 ))
             },
@@ -322,7 +324,11 @@ impl Isolate {
     /// Opens the books of invocation `id` as its event is delivered: CPU budget, clock.
     fn register_invocation(&mut self, id: InvocationId, kind: InvocationKind) {
         let mut io = self.io.borrow_mut();
-        let limit = ms_to_picos(io.limits.effective_cpu_limit_ms());
+        // A test file is not a request: only the runaway guard bounds it.
+        let limit = ms_to_picos(match kind {
+            InvocationKind::Test { .. } => io.limits.runaway_cpu_limit_ms,
+            _ => io.limits.effective_cpu_limit_ms(),
+        });
         io.clock_ms = io.clock_ms.max(io.host.now_ms());
         io.invocations.insert(id, Invocation::new(kind, limit));
     }
@@ -392,6 +398,33 @@ impl Isolate {
         id
     }
 
+    /// Runs one test file of `edgesim test`: `entry` is the module that imports it, and
+    /// `options` (JSON) what the runner needs (test name filter, seed). The report arrives
+    /// as the invocation's `returned` JSON when it finishes.
+    pub fn start_test(&mut self, entry: &str, options: String) -> InvocationId {
+        let id = self.new_invocation(InvocationKind::Test {
+            entry: entry.to_string(),
+        });
+        let entry = entry.to_string();
+        self.run_js(Some(id), |ctx, e| {
+            let f = e.dispatch_test.clone().restore(ctx)?;
+            f.call::<_, ()>((id as f64, entry, options))
+        });
+        id
+    }
+
+    /// Starts the fetch invocation a `SELF.fetch()` asked for, if one waits.
+    fn deliver_self_fetch(&mut self) -> bool {
+        let next = self.io.borrow_mut().self_fetches.take_queued();
+        let Some((request, answer)) = next else {
+            return false;
+        };
+        let id = self.new_invocation(InvocationKind::Fetch(request.clone()));
+        self.io.borrow_mut().self_fetches.started(id, answer);
+        self.dispatch_request(id, &request, false);
+        true
+    }
+
     /// Runs the event loop until an event for the owner is ready; `None` when nothing is left
     /// that could ever produce one. Cancel-safe: all state lives in the isolate.
     pub async fn next_event(&mut self) -> Option<IsolateEvent> {
@@ -399,7 +432,7 @@ impl Isolate {
             if let Some(event) = self.io.borrow_mut().events.pop_front() {
                 return Some(event);
             }
-            if self.deliver_incoming() {
+            if self.deliver_incoming() || self.deliver_self_fetch() {
                 continue;
             }
             {

@@ -147,6 +147,23 @@ pub(crate) fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// An HTTP request from the parts JavaScript hands over: method, URL, the flat header list
+/// and the body bytes (`None`: no body).
+pub(crate) fn request_from_js(
+    method: String,
+    url: String,
+    headers: Vec<String>,
+    body: Option<TypedArray<'_, u8>>,
+) -> crate::http::HttpRequest {
+    crate::http::HttpRequest {
+        method,
+        url,
+        headers: pairs(headers),
+        body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
+        cf: None,
+    }
+}
+
 /// Starts a call to a Cloudflare service on behalf of the running invocation: refused at top
 /// level, counted against the subrequest limit, held behind a Durable Object's output gate.
 pub(crate) fn service_call(

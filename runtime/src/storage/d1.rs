@@ -108,6 +108,15 @@ impl D1Database {
         })
     }
 
+    /// An in-memory copy of the database as it is now.
+    pub fn copy(&self) -> Result<Self, SqlError> {
+        Ok(D1Database {
+            db: self.db.copy(false)?,
+            seed: self.seed,
+            version: self.version,
+        })
+    }
+
     /// The bookmark of the database's current version (`x-cf-d1-session-commit-token`).
     pub fn bookmark(&self) -> String {
         format!("00000000-{:08x}-00000000-{:032x}", self.version, 0)

@@ -119,6 +119,23 @@ impl ObjectStore {
         })
     }
 
+    /// A copy of the confirmed state (writes still staged or unconfirmed are not in it), kept
+    /// in memory: `edgesim test`'s per-test storage goes back to it.
+    pub fn copy(&self) -> Result<Self, SqlError> {
+        let backend = match &self.backend {
+            Backend::Memory(map) => Backend::Memory(map.clone()),
+            Backend::Sqlite { db, .. } => Backend::Sqlite {
+                db: Box::new(db.copy(true)?),
+                windows: CommitWindows::default(),
+            },
+        };
+        Ok(ObjectStore {
+            backend,
+            alarm_ms: self.alarm_ms,
+            staged: VecDeque::new(),
+        })
+    }
+
     /// As [`ObjectStore::sqlite`], on the database file at `path` (created when missing): a
     /// host's choice to keep the object across runs. A confirmed commit reaches the file once
     /// no later commit of the object is still unconfirmed (the windows nest).

@@ -518,12 +518,17 @@ pub enum KvReply {
 }
 
 /// The namespaces of one location, by namespace id: what a host delegates KV calls to.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LocalKv {
     namespaces: std::cell::RefCell<BTreeMap<String, KvStore>>,
 }
 
 impl LocalKv {
+    /// Puts back every namespace as `saved` holds it.
+    pub fn restore_all(&self, saved: &LocalKv) {
+        *self.namespaces.borrow_mut() = saved.namespaces.borrow().clone();
+    }
+
     /// What namespace `namespace` stores under `key`, expired or not: what a host mirrors to
     /// disk after a write.
     pub fn stored(&self, namespace: &str, key: &str) -> Option<KvEntry> {

@@ -187,6 +187,21 @@ impl SqlDatabase {
         })
     }
 
+    /// An in-memory copy of the database as it is now, `random()` continuing from where this
+    /// one's is (`edgesim test`'s per-test storage keeps copies to go back to).
+    pub fn copy(&self, kv_table: bool) -> Result<SqlDatabase, SqlError> {
+        let mut copy = SqlDatabase::open(0, kv_table)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy.conn)
+                .map_err(|e| SqlError(e.to_string()))?;
+            backup.step(-1).map_err(|e| SqlError(e.to_string()))?;
+        }
+        if let (Ok(mut to), Ok(from)) = (copy.rng.lock(), self.rng.lock()) {
+            *to = from.clone();
+        }
+        Ok(copy)
+    }
+
     /// Restarts `random()` from `seed`: two copies of a database that run the same writes from
     /// the same seeds stay identical (D1's read replicas).
     pub fn reseed(&self, seed: u64) {
@@ -465,7 +480,7 @@ fn code_name(extended: i32) -> &'static str {
 /// `sql` cut after each `;` that ends a complete statement — SQLite's own `sqlite3_complete`
 /// decides, so a `;` inside a string, a comment or a trigger body does not cut — with what
 /// follows the last one as a final piece unless it is blank.
-fn split_statements(sql: &str) -> Vec<&str> {
+pub fn split_statements(sql: &str) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut start = 0;
     for (end, _) in sql.match_indices(';') {

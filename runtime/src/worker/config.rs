@@ -51,14 +51,14 @@ pub struct LimitsConfig {
     pub subrequests: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct KvNamespaceConfig {
     pub binding: String,
     pub id: Option<String>,
     pub preview_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct R2BucketConfig {
     pub binding: String,
     pub bucket_name: Option<String>,
@@ -85,7 +85,7 @@ impl R2Jurisdiction {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct D1DatabaseConfig {
     pub binding: String,
     pub database_name: Option<String>,

@@ -213,6 +213,38 @@ impl WorkerDefinition {
         })
     }
 
+    /// The same Worker with `modules` importable by name besides its own (`edgesim test`'s
+    /// `vitest` and `cloudflare:test`, and the entry that imports a test file), on a bundle of
+    /// its own so the Worker's other isolates never see them.
+    pub fn with_virtual_modules(&self, modules: Vec<(String, Rc<str>)>) -> Self {
+        let mut options = module_options(&self.config);
+        options.virtual_modules = modules;
+        WorkerDefinition {
+            bundle: Bundle::from_dir(&self.root, self.bundle.main(), options),
+            ..self.clone()
+        }
+    }
+
+    /// A Worker whose entry point `main` is one of `modules`, held in memory, importing files
+    /// and packages from `root` as a Worker there would (`edgesim test` evaluates a project's
+    /// vitest config this way).
+    pub fn with_virtual_main(
+        config: WranglerConfig,
+        root: &Path,
+        main: &str,
+        modules: Vec<(String, Rc<str>)>,
+    ) -> Self {
+        let mut options = module_options(&config);
+        options.virtual_modules = modules;
+        WorkerDefinition {
+            name: config.name.clone().unwrap_or_else(|| "worker".to_string()),
+            bundle: Bundle::from_dir(root, main, options),
+            config,
+            root: root.to_path_buf(),
+            secrets: Default::default(),
+        }
+    }
+
     /// A Worker held in memory: `modules` maps file names to sources, `main` is one of them.
     pub fn from_sources(config: WranglerConfig, main: &str, modules: &[(&str, &str)]) -> Self {
         WorkerDefinition {
@@ -377,5 +409,6 @@ fn module_options(config: &WranglerConfig) -> ModuleOptions {
             off: node_modules_off(config),
         },
         rules: ModuleRules::new(&config.rules),
+        virtual_modules: Vec::new(),
     }
 }

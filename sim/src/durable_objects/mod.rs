@@ -277,6 +277,32 @@ impl ObjectService {
         }
     }
 
+    /// Every object's stored state as it is now (confirmed writes and alarms).
+    pub fn copy_stores(&self) -> Result<BTreeMap<ObjectAddress, ObjectStore>, SqlError> {
+        let mut out = BTreeMap::new();
+        for (address, store) in self.stores.borrow().iter() {
+            out.insert(address.clone(), store.copy()?);
+        }
+        Ok(out)
+    }
+
+    /// Puts every object's storage back as `saved` holds it; objects in memory restart on
+    /// their next call, so none keeps state the storage no longer has.
+    pub fn restore_stores(
+        &self,
+        saved: &BTreeMap<ObjectAddress, ObjectStore>,
+    ) -> Result<(), SqlError> {
+        let mut stores = BTreeMap::new();
+        for (address, store) in saved {
+            stores.insert(address.clone(), store.copy()?);
+        }
+        *self.stores.borrow_mut() = stores;
+        for inbox in self.inboxes.borrow().values() {
+            let _ = inbox.unbounded_send(Inbound::Crash);
+        }
+        Ok(())
+    }
+
     /// The Durable Object hosts at `colo` crash: every object placed there loses its memory
     /// and unconfirmed writes, calls in flight fail, and calls fail until `for_ms` has passed.
     /// Objects stay placed at `colo` and restart there on the first call after it.

@@ -11,8 +11,8 @@ use rquickjs::{Ctx, Exception, IntoJs, TypedArray, Value};
 use crate::engine::catalog::OpSet;
 use crate::engine::durable_object::storage::{ListOptions, StorageAnswer};
 use crate::engine::event_loop::OpOutcome;
-use crate::engine::ops::{copy_bytes, outcome_to_js, pairs, service_call};
-use crate::host::{HttpRequest, ObjectCall, ObjectCallKind, ObjectReply};
+use crate::engine::ops::{copy_bytes, outcome_to_js, service_call};
+use crate::host::{ObjectCall, ObjectCallKind, ObjectReply};
 use crate::invocation::ResetReason;
 use crate::storage::durable::ObjectAddress;
 use crate::storage::sql::{Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
@@ -200,13 +200,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               headers: Vec<String>,
               body: Option<TypedArray<'js, u8>>|
               -> rquickjs::Result<f64> {
-            let request = HttpRequest {
-                method,
-                url,
-                headers: pairs(headers),
-                body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
-                cf: None,
-            };
+            let request = crate::engine::ops::request_from_js(method, url, headers, body);
             call(&ctx, &i, target, ObjectCallKind::Fetch(request))
         },
     )?;

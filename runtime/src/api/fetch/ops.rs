@@ -4,8 +4,7 @@ use rquickjs::{Ctx, Exception, TypedArray};
 
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::OpKind;
-use crate::engine::ops::{copy_bytes, pairs, require_request};
-use crate::http::HttpRequest;
+use crate::engine::ops::require_request;
 
 /// `fetch()` to the network: counted against the invocation's subrequest limit.
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
@@ -27,13 +26,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                     return Err(Exception::throw_message(&ctx, "Too many subrequests."));
                 }
             }
-            let request = HttpRequest {
-                method,
-                url,
-                headers: pairs(headers),
-                body: body.map(|b| copy_bytes(&b)).unwrap_or_default(),
-                cf: None,
-            };
+            let request = crate::engine::ops::request_from_js(method, url, headers, body);
             let id = io.add_fetch_op(OpKind::Js, request);
             Ok(id as f64)
         },

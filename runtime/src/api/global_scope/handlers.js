@@ -37,6 +37,8 @@ const cloudflareWorkers = { WorkerEntrypoint, DurableObject, RpcTarget, Workflow
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
 /// What the node:* modules' ES facades (api/node/modules) import from.
 Object.defineProperty(G, Symbol.for("edgesim.node"), { value: (name) => unit("node_internal").moduleExports(name) });
+/// What `vitest` and `cloudflare:test` import from in `edgesim test` (api/test).
+Object.defineProperty(G, Symbol.for("edgesim.test"), { value: () => unit("test") });
 Object.defineProperty(G, Symbol.for("edgesim.wasm"), { value: (key) => unit("wasm").moduleFromBundle(key) });
 
 let defaultExport = null;
@@ -145,6 +147,10 @@ function dispatchQueue(id, queue, messagesJson) {
   );
 }
 
+/// Runs one test file of `edgesim test` (api/test/runner.js); its report is the invocation's
+/// returned value.
+const dispatchTest = (id, entry, optionsJson) => unit("test").dispatchTest(id, entry, optionsJson);
+
 /// An entry point the Durable Object unit implements (none takes more than six arguments); the
 /// first call loads it.
 const objectEntry = (name) => (a, b, c, d, e, f) => unit("durable_object")[name](a, b, c, d, e, f);
@@ -155,6 +161,7 @@ const localeMethod = (index, self, a, b, c) => unit("intl").localeMethod(index, 
 
 return {
   localeMethod, lazyGlobal, setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
+  dispatchTest,
   hostObject: objectEntry("hostObject"),
   dispatchObjectFetch: objectEntry("dispatchObjectFetch"),
   dispatchRpc: objectEntry("dispatchRpc"),

@@ -114,6 +114,7 @@ impl Isolate {
             }
             InvocationKind::Fetch(_)
             | InvocationKind::Scheduled { .. }
+            | InvocationKind::Test { .. }
             | InvocationKind::Queue { .. } => {}
         }
         true

@@ -55,6 +55,10 @@ pub struct ModuleOptions {
     pub node: NodeImports,
     /// Which imports load as text, bytes or WebAssembly.
     pub rules: ModuleRules,
+    /// Modules that exist only in memory, under names no file can have (`vitest`,
+    /// `cloudflare:test` for `edgesim test`): they win over packages of the same name, and
+    /// what they import is resolved from the Worker's root directory.
+    pub virtual_modules: Vec<(String, Rc<str>)>,
 }
 
 impl From<NodeImports> for ModuleOptions {
@@ -87,7 +91,12 @@ pub struct Bundle {
     /// Which `node:*` modules the Worker's compatibility flags let it import.
     node: NodeImports,
     rules: ModuleRules,
+    /// ModuleOptions::virtual_modules.
+    virtual_modules: BTreeMap<String, Rc<str>>,
 }
+
+/// What a module held only in memory resolves its own imports against: a file at the root.
+const VIRTUAL_BASE: &str = "edgesim-virtual-module.js";
 
 impl Bundle {
     /// A bundle rooted at `root` whose entry point is `main` (relative to `root`).
@@ -99,13 +108,18 @@ impl Bundle {
         let root: PathBuf = root.into();
         // The resolver answers with real paths; names are relative to the real root.
         let root = std::fs::canonicalize(&root).unwrap_or(root);
-        let ModuleOptions { node, rules } = options.into();
+        let ModuleOptions {
+            node,
+            rules,
+            virtual_modules,
+        } = options.into();
         super::swc_guard::learn_stack_bounds();
         Rc::new(Bundle {
             root,
             main: normalize(Path::new(main)),
             node,
             rules,
+            virtual_modules: virtual_modules.into_iter().collect(),
             ..Default::default()
         })
     }
@@ -116,12 +130,17 @@ impl Bundle {
         modules: &[(&str, &str)],
         options: impl Into<ModuleOptions>,
     ) -> Rc<Self> {
-        let ModuleOptions { node, rules } = options.into();
+        let ModuleOptions {
+            node,
+            rules,
+            virtual_modules,
+        } = options.into();
         super::swc_guard::learn_stack_bounds();
         let bundle = Bundle {
             main: normalize(Path::new(main)),
             node,
             rules,
+            virtual_modules: virtual_modules.into_iter().collect(),
             ..Default::default()
         };
         for (name, text) in modules {
@@ -219,6 +238,9 @@ impl Bundle {
     /// Runnable JavaScript for `name`.
     pub fn runnable(&self, name: &str) -> Result<Rc<str>, ModuleError> {
         if let Some(text) = self.sources.borrow().get(name) {
+            return Ok(text.clone());
+        }
+        if let Some(text) = self.virtual_modules.get(name) {
             return Ok(text.clone());
         }
         if let Some(source) = self.node.source(name) {
@@ -351,6 +373,13 @@ impl Bundle {
         if specifier.ends_with(DEFINITION_SUFFIX) || base.ends_with(DEFINITION_SUFFIX) {
             return Ok(specifier.to_string());
         }
+        if self.virtual_modules.contains_key(specifier) {
+            return Ok(specifier.to_string());
+        }
+        let base = match self.virtual_modules.contains_key(base) {
+            true => VIRTUAL_BASE,
+            false => base,
+        };
         let name = self.resolve_as(ImportKind::Import, base, specifier)?;
         self.note_importer(&name, base);
         if let Some(kind) = self.rules.value_module(specifier) {

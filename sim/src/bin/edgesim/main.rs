@@ -15,6 +15,7 @@ use edgesim_sim::{one_colo, origins};
 
 mod d1;
 mod network;
+mod test;
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +40,8 @@ enum Command {
     Sweep(SweepArgs),
     /// Reduce a failing seed's traffic to the requests the failure needs; write the scenario.
     Shrink(ShrinkArgs),
+    /// Run the project's vitest test files (vitest-pool-workers style) inside the simulation.
+    Test(test::TestArgs),
     /// A project's D1 databases kept with --persist-to: migrations and SQL, as `wrangler d1`.
     #[command(subcommand)]
     D1(d1::D1Command),
@@ -189,6 +192,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep(args),
         Command::Shrink(args) => shrink(args),
         Command::D1(command) => d1::run(command),
+        Command::Test(args) => test::run(args),
     };
     match result {
         Ok(code) => code,

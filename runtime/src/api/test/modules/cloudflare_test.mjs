@@ -1,0 +1,3 @@
+const t = globalThis[Symbol.for("edgesim.test")]().cloudflareTest;
+export const env = t.env;
+export const { SELF, createExecutionContext, waitOnExecutionContext, createScheduledController } = t;

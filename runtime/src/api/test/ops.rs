@@ -1,0 +1,59 @@
+//! The test runner's native half: the Worker's own `fetch` handler reached from a test
+//! (`SELF.fetch()`), and the file's report handed back to the driver.
+
+use rquickjs::{Ctx, TypedArray};
+
+use crate::engine::catalog::OpSet;
+use crate::engine::event_loop::OpKind;
+use crate::engine::ops::require_request;
+use crate::host::StorageStep;
+
+pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
+    let i = ops.io.clone();
+    ops.add(
+        "selfFetch",
+        move |ctx: Ctx<'js>,
+              method: String,
+              url: String,
+              headers: Vec<String>,
+              body: Option<TypedArray<'js, u8>>|
+              -> rquickjs::Result<f64> {
+            require_request(&ctx, &i)?;
+            let request = crate::engine::ops::request_from_js(method, url, headers, body);
+            let mut io = i.borrow_mut();
+            let answer = io.self_fetches.queue(request);
+            Ok(io.add_op(OpKind::Js, Box::pin(answer)) as f64)
+        },
+    )?;
+
+    // The runner's own bytecode has no file name for `import()` to resolve against.
+    ops.add(
+        "testImport",
+        |ctx: Ctx<'js>, specifier: String| -> rquickjs::Result<rquickjs::Promise<'js>> {
+            rquickjs::Module::import(&ctx, specifier)
+        },
+    )?;
+
+    // Isolated storage: "save" before a suite or test, "restore" after it.
+    let i = ops.io.clone();
+    ops.add(
+        "testStorage",
+        move |ctx: Ctx<'js>, step: String| -> rquickjs::Result<()> {
+            let step = match step.as_str() {
+                "save" => StorageStep::Save,
+                _ => StorageStep::Restore,
+            };
+            let host = i.borrow().host.clone();
+            host.test_storage(step)
+                .map_err(|e| rquickjs::Exception::throw_message(&ctx, &e))
+        },
+    )?;
+
+    let i = ops.io.clone();
+    ops.add("testReport", move |id: f64, report: String| {
+        if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
+            inv.returned = Some(report);
+        }
+    })?;
+    Ok(())
+}

@@ -1,0 +1,422 @@
+//! A project as `edgesim test` sees it: its vitest config (evaluated in edgesim's own runtime,
+//! with the pool's helpers provided), the Worker its `poolOptions.workers` names, and its test
+//! files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use edgesim_runtime::worker::config::{D1DatabaseConfig, KvNamespaceConfig, R2BucketConfig};
+use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_runtime::{HttpRequest, Limits, Plan};
+use serde::Deserialize;
+
+use super::TestError;
+
+/// The config file names vitest looks for, in its order.
+const CONFIG_FILES: &[&str] = &[
+    "vitest.config.ts",
+    "vitest.config.mts",
+    "vitest.config.cts",
+    "vitest.config.js",
+    "vitest.config.mjs",
+    "vitest.config.cjs",
+];
+
+const DEFAULT_INCLUDE: &[&str] = &["**/*.{test,spec}.?(c|m)[jt]s?(x)"];
+const DEFAULT_EXCLUDE: &[&str] = &[
+    "**/node_modules/**",
+    "**/dist/**",
+    "**/cypress/**",
+    "**/.{idea,git,cache,output,temp}/**",
+    "**/{karma,rollup,webpack,vite,vitest,jest,ava,babel,nyc,cypress,tsup,build,eslint,prettier}.config.*",
+];
+
+/// What edgesim reads of a vitest config (sim/src/test/js/pool_config.mjs `resolveConfig`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VitestConfig {
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub test_timeout: Option<u64>,
+    pub hook_timeout: Option<u64>,
+    pub global_setup: Option<Vec<String>>,
+    #[serde(default)]
+    pub workers: WorkersOptions,
+}
+
+/// `test.poolOptions.workers`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkersOptions {
+    pub main: Option<String>,
+    pub single_worker: Option<bool>,
+    pub isolated_storage: Option<bool>,
+    pub wrangler: Option<WranglerRef>,
+    #[serde(default)]
+    pub miniflare: MiniflareOverrides,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WranglerRef {
+    pub config_path: Option<String>,
+    pub environment: Option<String>,
+}
+
+/// The Miniflare options a test config may set over the wrangler config.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MiniflareOverrides {
+    pub bindings: Option<BTreeMap<String, serde_json::Value>>,
+    pub compatibility_date: Option<String>,
+    pub compatibility_flags: Option<Vec<String>>,
+    pub kv_namespaces: Option<NameList>,
+    pub d1_databases: Option<NameList>,
+    pub r2_buckets: Option<NameList>,
+}
+
+/// Miniflare takes binding names as a list, or as a map from binding name to resource id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum NameList {
+    Names(Vec<String>),
+    Ids(BTreeMap<String, String>),
+}
+
+impl NameList {
+    fn pairs(&self) -> Vec<(String, String)> {
+        match self {
+            NameList::Names(names) => names.iter().map(|n| (n.clone(), n.clone())).collect(),
+            NameList::Ids(ids) => ids.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        }
+    }
+}
+
+/// Plain data, so the simulations of several files can run on threads of their own: each
+/// loads the Worker for itself ([`Project::worker`]).
+pub struct Project {
+    pub root: PathBuf,
+    /// The vitest config file read, if the project has one.
+    pub config_file: Option<PathBuf>,
+    pub vitest: VitestConfig,
+    /// The wrangler environment (`--env`, else the config's `wrangler.environment`).
+    pub env: Option<String>,
+}
+
+impl Project {
+    /// Reads the project rooted at `root`: its vitest config and the Worker it tests.
+    pub fn load(root: &Path, env: Option<&str>) -> Result<Project, TestError> {
+        let root = std::fs::canonicalize(root)
+            .map_err(|e| TestError::Project(format!("{}: {e}", root.display())))?;
+        let config_file = CONFIG_FILES
+            .iter()
+            .map(|f| root.join(f))
+            .find(|p| p.is_file());
+        let vitest = match &config_file {
+            Some(file) => evaluate_config(&root, file)?,
+            None => VitestConfig::default(),
+        };
+        let project = Project {
+            root,
+            config_file,
+            vitest,
+            env: env.map(str::to_string),
+        };
+        project.worker()?;
+        Ok(project)
+    }
+
+    /// The Worker the tests run against.
+    pub fn worker(&self) -> Result<WorkerDefinition, TestError> {
+        load_worker(
+            &self.root,
+            self.config_file.as_deref(),
+            &self.vitest,
+            self.env.as_deref(),
+        )
+    }
+
+    /// The test files, relative to the root, sorted; `filters` keep those whose path contains
+    /// one of them (as vitest's positional arguments do).
+    pub fn test_files(&self, filters: &[String]) -> Result<Vec<String>, TestError> {
+        let include = globs(self.vitest.include.as_deref(), DEFAULT_INCLUDE)?;
+        let exclude = globs(self.vitest.exclude.as_deref(), DEFAULT_EXCLUDE)?;
+        let mut files = Vec::new();
+        let walk = walkdir::WalkDir::new(&self.root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.file_name() != "node_modules" && e.file_name() != ".git");
+        for entry in walk.flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(relative) = entry.path().strip_prefix(&self.root) else {
+                continue;
+            };
+            let name = relative.to_string_lossy().replace('\\', "/");
+            if include.is_match(&name)
+                && !exclude.is_match(&name)
+                && (filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
+            {
+                files.push(name);
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+}
+
+/// Compiles vitest globs; extglobs (`?(c|m)`, `@(a|b)`) become globset alternations.
+fn globs(patterns: Option<&[String]>, defaults: &[&str]) -> Result<globset::GlobSet, TestError> {
+    let mut set = globset::GlobSetBuilder::new();
+    let owned: Vec<String> = match patterns {
+        Some(p) => p.to_vec(),
+        None => defaults.iter().map(|s| s.to_string()).collect(),
+    };
+    for pattern in owned {
+        for translated in translate_extglob(pattern.trim_start_matches("./")) {
+            let glob = globset::GlobBuilder::new(&translated)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    TestError::Project(format!("test.include/exclude {pattern:?}: {e}"))
+                })?;
+            set.add(glob);
+        }
+    }
+    set.build()
+        .map_err(|e| TestError::Project(format!("test.include/exclude: {e}")))
+}
+
+/// The globs an extglob pattern stands for: `?(a|b)` (zero or one) gives one pattern without
+/// it and one per alternative, `@(a|b)` (exactly one) one per alternative.
+fn translate_extglob(pattern: &str) -> Vec<String> {
+    let Some(at) = pattern
+        .find("?(")
+        .into_iter()
+        .chain(pattern.find("@("))
+        .min()
+    else {
+        return vec![pattern.to_string()];
+    };
+    let Some(close) = pattern[at..].find(')').map(|i| at + i) else {
+        return vec![pattern.to_string()];
+    };
+    let (head, inner, tail) = (
+        &pattern[..at],
+        &pattern[at + 2..close],
+        &pattern[close + 1..],
+    );
+    let optional = pattern[at..].starts_with('?');
+    let mut alternatives: Vec<&str> = inner.split('|').collect();
+    if optional {
+        alternatives.insert(0, "");
+    }
+    alternatives
+        .into_iter()
+        .flat_map(|a| translate_extglob(&format!("{head}{a}{tail}")))
+        .collect()
+}
+
+/// Evaluates the vitest config module in edgesim's runtime and reads what it resolves to.
+fn evaluate_config(root: &Path, file: &Path) -> Result<VitestConfig, TestError> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let main = "edgesim:test/config-main";
+    let dir = serde_json::Value::from(root.to_string_lossy().into_owned());
+    let globals =
+        format!("globalThis.__dirname = {dir};\nglobalThis.__filename = {dir} + \"/{name}\";\n");
+    let main_source = format!(
+        "import \"edgesim:test/config-globals\";\n\
+         import config from \"./{name}\";\n\
+         import {{ resolveConfig }} from \"@cloudflare/vitest-pool-workers/config\";\n\
+         export default {{ async fetch() {{ return new Response(JSON.stringify(await resolveConfig(config))); }} }};\n"
+    );
+    let pool = include_str!("js/pool_config.mjs");
+    let vitest = include_str!("js/vitest_config.mjs");
+    let modules: Vec<(String, String)> = vec![
+        (main.to_string(), main_source),
+        ("edgesim:test/config-globals".to_string(), globals),
+        (
+            "@cloudflare/vitest-pool-workers/config".to_string(),
+            pool.to_string(),
+        ),
+        (
+            "@cloudflare/vitest-pool-workers".to_string(),
+            pool.to_string(),
+        ),
+        ("vitest/config".to_string(), vitest.to_string()),
+    ];
+    let failed = |message: String| TestError::Config {
+        file: name.clone(),
+        message,
+    };
+    // A simulation of its own, on a thread of its own (madsim seeds a thread's first runtime).
+    let answer = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let config = WranglerConfig {
+                    compatibility_date: Some("2025-09-01".to_string()),
+                    compatibility_flags: vec!["nodejs_compat".to_string()],
+                    ..Default::default()
+                };
+                let modules = modules
+                    .into_iter()
+                    .map(|(name, source)| (name, Rc::from(source)))
+                    .collect();
+                let worker = WorkerDefinition::with_virtual_main(config, root, main, modules);
+                let request = HttpRequest {
+                    method: "GET".to_string(),
+                    url: "http://vitest.config/".to_string(),
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                    cf: None,
+                };
+                crate::one_colo::fetch_once(&worker, Limits::for_plan(Plan::Paid), request, 0)
+                    .map(|e| (e.response.status, e.response.body, e.report.exception))
+                    .map_err(|e| e.to_string())
+            })
+            .join()
+    });
+    let (status, body, exception) = answer
+        .map_err(|_| failed("evaluating the config panicked (an edgesim bug)".to_string()))?
+        .map_err(failed)?;
+    if status != 200 {
+        let why = exception.unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
+        return Err(failed(why));
+    }
+    serde_json::from_slice(&body).map_err(|e| failed(e.to_string()))
+}
+
+/// The Worker the tests run against: the wrangler config `poolOptions.workers.wrangler`
+/// names (relative to the vitest config), else the project's own, with `main` and the
+/// Miniflare overrides over it.
+fn load_worker(
+    root: &Path,
+    config_file: Option<&Path>,
+    vitest: &VitestConfig,
+    env: Option<&str>,
+) -> Result<WorkerDefinition, TestError> {
+    let options = &vitest.workers;
+    let base = config_file.and_then(Path::parent).unwrap_or(root);
+    let wrangler = options.wrangler.as_ref();
+    let env = env.or(wrangler.and_then(|w| w.environment.as_deref()));
+    let path = match wrangler.and_then(|w| w.config_path.as_deref()) {
+        Some(p) => base.join(p),
+        None => root.to_path_buf(),
+    };
+    let main = options.main.as_deref().map(|m| base.join(m));
+    let mut worker = match &main {
+        Some(main) if wrangler.is_some() => WorkerDefinition::load_config(&path, Some(main), env)?,
+        Some(main) => WorkerDefinition::load_env(main, env)?,
+        None => WorkerDefinition::load_env(&path, env)?,
+    };
+    apply_overrides(&mut worker.config, &options.miniflare, root)?;
+    Ok(worker)
+}
+
+fn apply_overrides(
+    config: &mut WranglerConfig,
+    overrides: &MiniflareOverrides,
+    root: &Path,
+) -> Result<(), TestError> {
+    if let Some(date) = &overrides.compatibility_date {
+        config.compatibility_date = Some(date.clone());
+    }
+    if let Some(flags) = &overrides.compatibility_flags {
+        config.compatibility_flags = flags.clone();
+    }
+    for (name, value) in overrides.bindings.iter().flatten() {
+        config
+            .vars
+            .insert(name.clone(), resolve_markers(value.clone(), root)?);
+    }
+    for (binding, id) in overrides.kv_namespaces.iter().flat_map(NameList::pairs) {
+        config.kv_namespaces.retain(|k| k.binding != binding);
+        config.kv_namespaces.push(KvNamespaceConfig {
+            binding,
+            id: Some(id),
+            ..Default::default()
+        });
+    }
+    for (binding, id) in overrides.d1_databases.iter().flat_map(NameList::pairs) {
+        config.d1_databases.retain(|d| d.binding != binding);
+        config.d1_databases.push(D1DatabaseConfig {
+            binding,
+            database_id: Some(id),
+            ..Default::default()
+        });
+    }
+    for (binding, name) in overrides.r2_buckets.iter().flat_map(NameList::pairs) {
+        config.r2_buckets.retain(|b| b.binding != binding);
+        config.r2_buckets.push(R2BucketConfig {
+            binding,
+            bucket_name: Some(name),
+            ..Default::default()
+        });
+    }
+    Ok(())
+}
+
+/// Replaces what `readD1Migrations(dir)` returned with the migrations it names, as the pool
+/// gives them (`[{ name, queries }]`).
+fn resolve_markers(value: serde_json::Value, root: &Path) -> Result<serde_json::Value, TestError> {
+    use serde_json::Value;
+    Ok(match value {
+        Value::Object(map) if map.len() == 1 && map.contains_key("$edgesimD1Migrations") => {
+            let dir = map
+                .get("$edgesimD1Migrations")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            super::migrations::read(&root.join(dir))?
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| Ok((k, resolve_markers(v, root)?)))
+                .collect::<Result<_, TestError>>()?,
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|v| resolve_markers(v, root))
+                .collect::<Result<_, _>>()?,
+        ),
+        other => other,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::translate_extglob;
+
+    #[test]
+    fn extglobs_become_one_glob_per_alternative() {
+        assert_eq!(
+            translate_extglob("*.?(c|m)js?(x)"),
+            ["*.js", "*.jsx", "*.cjs", "*.cjsx", "*.mjs", "*.mjsx"]
+        );
+        assert_eq!(
+            translate_extglob("src/@(a|b)/*.ts"),
+            ["src/a/*.ts", "src/b/*.ts"]
+        );
+    }
+
+    #[test]
+    fn the_default_include_finds_spec_and_test_files_at_any_depth() {
+        let set = super::globs(None, super::DEFAULT_INCLUDE).unwrap();
+        for name in [
+            "test/index.spec.ts",
+            "a.test.mjs",
+            "src/x/y.spec.tsx",
+            "t.test.cts",
+        ] {
+            assert!(set.is_match(name), "{name}");
+        }
+        for name in ["test/index.ts", "spec.ts", "a.test.json"] {
+            assert!(!set.is_match(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! One test file run inside the simulated platform: the project's Worker loaded at one colo
+//! with `vitest` and `cloudflare:test` importable, the file run as one invocation of that
+//! isolate (`Isolate::start_test`), and its report read back.
+
+use std::rc::Rc;
+
+use edgesim_runtime::worker::WorkerDefinition;
+use edgesim_runtime::{Isolate, IsolateEvent, Limits};
+use serde::Deserialize;
+
+use super::TestError;
+use crate::durable_objects::WorkerUnit;
+use crate::host::{DEFAULT_EPOCH_MS, SimHost};
+use crate::one_colo::ONE_COLO;
+use crate::platform::Platform;
+use crate::seed;
+
+/// The module that imports the test file, so the runner can import it by a name of its own.
+const ENTRY: &str = "edgesim:test/entry";
+
+/// What the runner needs besides the file.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileOptions {
+    /// The test file, relative to the project's root.
+    pub file: String,
+    /// `-t`: only tests whose full name matches this regular expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// The text of the file's `__snapshots__/<file>.snap`, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_file: Option<String>,
+    pub update_snapshots: SnapshotUpdate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_timeout: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hook_timeout: Option<u64>,
+    /// `poolOptions.workers.isolatedStorage` (default true): each test's writes are undone.
+    pub isolated_storage: bool,
+}
+
+/// When snapshots are written, as vitest's `update` option: new ones outside CI, none in CI,
+/// all with `-u`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SnapshotUpdate {
+    New,
+    None,
+    All,
+}
+
+/// What the runner reported for one file (api/test/runner.js `runFile`).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileReport {
+    pub tests: Vec<TestResult>,
+    #[serde(default)]
+    pub suite_errors: Vec<SuiteError>,
+    /// The file failed to load (a syntax error, a missing import, a throw at top level).
+    pub load_error: Option<Failure>,
+    /// Simulated milliseconds the file took.
+    pub duration_ms: u64,
+    pub snapshots: SnapshotReport,
+    /// What the Worker and the tests wrote to the console, in order.
+    #[serde(default)]
+    pub logs: Vec<edgesim_runtime::engine::io_state::LogLine>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestResult {
+    pub name: String,
+    /// The enclosing `describe` names, outermost first.
+    pub ancestors: Vec<String>,
+    pub status: TestStatus,
+    pub duration_ms: u64,
+    pub errors: Vec<Failure>,
+}
+
+impl TestResult {
+    /// `suite > test`, as vitest names a test.
+    pub fn full_name(&self) -> String {
+        self.ancestors
+            .iter()
+            .chain(std::iter::once(&self.name))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" > ")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestStatus {
+    Passed,
+    Failed,
+    Skipped,
+    Todo,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Failure {
+    pub name: String,
+    pub message: String,
+    #[serde(default)]
+    pub stack: String,
+    /// `- Expected / + Received` lines, when the values differ in print.
+    #[serde(default)]
+    pub diff: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct SuiteError {
+    pub name: String,
+    pub errors: Vec<Failure>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+pub struct SnapshotReport {
+    pub added: u32,
+    pub updated: u32,
+    pub matched: u32,
+    pub unmatched: u32,
+    /// The snapshot file's new text, when it changed.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Inline snapshots to write into the test file.
+    #[serde(default)]
+    pub inline: Vec<InlineSnapshot>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct InlineSnapshot {
+    pub line: usize,
+    pub column: usize,
+    pub snapshot: String,
+}
+
+impl FileReport {
+    /// A file that could not run at all.
+    pub fn load_failure(name: &str, message: String) -> Self {
+        FileReport {
+            load_error: Some(Failure {
+                name: name.to_string(),
+                message,
+                stack: String::new(),
+                diff: None,
+            }),
+            ..Default::default()
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        self.load_error.is_some()
+            || !self.suite_errors.is_empty()
+            || self.tests.iter().any(|t| t.status == TestStatus::Failed)
+    }
+}
+
+/// Runs test file `options.file` of `worker` in a fresh simulation seeded with `seed`.
+pub fn run_file(
+    worker: &WorkerDefinition,
+    limits: Limits,
+    options: &FileOptions,
+    seed: u64,
+) -> Result<FileReport, TestError> {
+    let entry_source = format!(
+        "import {};\n",
+        serde_json::Value::from(format!("./{}", options.file))
+    );
+    let modules = edgesim_runtime::api::test::MODULES
+        .iter()
+        .map(|(name, source)| (name.to_string(), Rc::from(*source)))
+        .chain(std::iter::once((ENTRY.to_string(), Rc::from(entry_source))))
+        .collect();
+    let worker = worker.with_virtual_modules(modules);
+    crate::d1::check_migrations(&worker)?;
+    let options_json = serde_json::to_string(options).unwrap_or_else(|_| "{}".into());
+    let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
+    let isolate_config = worker.isolate_config(limits.clone());
+    runtime.block_on(async move {
+        let start = madsim::time::Instant::now();
+        let platform = Rc::new(Platform::single(seed, DEFAULT_EPOCH_MS, start, ONE_COLO));
+        let _close = crate::origins::CloseOnDrop(platform.clone());
+        let unit = WorkerUnit {
+            definition: Rc::new(worker.clone()),
+            limits,
+        };
+        platform.queues.register(&unit);
+        platform.d1.register(&worker);
+        let host = SimHost::new(seed::derive(seed, "isolate"), ONE_COLO, platform.clone())
+            .with_worker(unit);
+        let mut isolate = match Isolate::start(Rc::new(host), &isolate_config) {
+            Ok(isolate) => isolate,
+            Err(e) => return Ok(FileReport::load_failure("Error", e.to_string())),
+        };
+        isolate.set_colo(ONE_COLO);
+        let id = isolate.start_test(ENTRY, options_json);
+        let mut logs = Vec::new();
+        loop {
+            match isolate.next_event().await {
+                Some(IsolateEvent::Finished(report)) if report.id == id => {
+                    logs.extend(report.logs);
+                    logs.sort_by_key(|l| l.at_ms);
+                    let mut out = match report.returned {
+                        Some(json) => serde_json::from_str::<FileReport>(&json)
+                            .map_err(|e| TestError::Report(e.to_string()))?,
+                        None => FileReport::load_failure(
+                            "Error",
+                            report.exception.unwrap_or_else(|| {
+                                format!("the test run ended: {:?}", report.outcome)
+                            }),
+                        ),
+                    };
+                    out.logs = logs;
+                    return Ok(out);
+                }
+                Some(IsolateEvent::Finished(report)) => logs.extend(report.logs),
+                Some(_) => {}
+                None => {
+                    return Ok(FileReport::load_failure(
+                        "Error",
+                        "the test file's run stopped with nothing left to wake it".to_string(),
+                    ));
+                }
+            }
+        }
+    })
+}
