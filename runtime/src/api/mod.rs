@@ -349,6 +349,8 @@ static UNITS: [Unit; 59] = [
             "test/mock",
             "test/snapshot",
             "test/runner",
+            "test/fetch_mock",
+            "test/sim",
             "test/cloudflare_test",
             "test/exports"
         ],

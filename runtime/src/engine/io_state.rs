@@ -49,6 +49,9 @@ pub struct LogLine {
     pub message: String,
     #[serde(skip)]
     pub invocation: Option<InvocationId>,
+    /// Numbers the isolate's lines in the order they were written, across invocations.
+    #[serde(skip)]
+    pub seq: u64,
 }
 
 pub struct IoState {
@@ -77,6 +80,8 @@ pub struct IoState {
     pub positions: super::positions::Positions,
     /// Requests to this isolate's own `fetch` handler (`SELF.fetch()` in `edgesim test`).
     pub self_fetches: SelfFetches,
+    /// Console lines written so far (LogLine::seq).
+    logs_written: u64,
 }
 
 /// The event loop: operations and timers on behalf of invocations.
@@ -99,6 +104,7 @@ impl IoState {
             sockets: Default::default(),
             positions: Default::default(),
             self_fetches: Default::default(),
+            logs_written: 0,
         }
     }
 
@@ -440,7 +446,9 @@ impl IoState {
 impl IoState {
     /// Records a console line on behalf of `invocation` (None: written at top level).
     pub fn log(&mut self, invocation: Option<InvocationId>, level: &str, message: String) {
+        self.logs_written += 1;
         self.logs.push(LogLine {
+            seq: self.logs_written,
             at_ms: self.clock_ms,
             level: level.to_string(),
             message: self.positions.map_text(message),

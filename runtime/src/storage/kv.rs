@@ -521,9 +521,17 @@ pub enum KvReply {
 #[derive(Debug, Default, Clone)]
 pub struct LocalKv {
     namespaces: std::cell::RefCell<BTreeMap<String, KvStore>>,
+    /// Whether the one-write-per-second-per-key limit is off, as in Miniflare (the pool's
+    /// local KV, which `edgesim test` follows unless told to keep production's limits).
+    same_key_limit_off: std::cell::Cell<bool>,
 }
 
 impl LocalKv {
+    /// Turns production's one-write-per-second-per-key limit on (the default) or off.
+    pub fn set_same_key_write_limit(&self, on: bool) {
+        self.same_key_limit_off.set(!on);
+    }
+
     /// Puts back every namespace as `saved` holds it.
     pub fn restore_all(&self, saved: &LocalKv) {
         *self.namespaces.borrow_mut() = saved.namespaces.borrow().clone();
@@ -552,6 +560,9 @@ impl LocalKv {
     pub fn call(&self, namespace: &str, op: KvOp, now_ms: u64) -> Result<KvReply, KvError> {
         let mut namespaces = self.namespaces.borrow_mut();
         let store = namespaces.entry(namespace.to_string()).or_default();
+        if self.same_key_limit_off.get() {
+            store.writes_by_key = SameKeyWrites::default();
+        }
         let now_s = now_ms / 1000;
         match op {
             KvOp::Get { key, cache_ttl } => {

@@ -40,6 +40,8 @@ pub struct RunOptions {
     /// `-t`: a regular expression over tests' full names.
     pub pattern: Option<String>,
     pub update: SnapshotUpdate,
+    /// FileOptions::kv_write_limit.
+    pub kv_write_limit: bool,
 }
 
 /// Runs `files` of `project` under every seed, `jobs` simulations at a time, each on a fresh
@@ -107,12 +109,16 @@ fn one_file(
     let snapshot_file = std::fs::read_to_string(snapshots::snapshot_path(&project.root, file)).ok();
     let file_options = FileOptions {
         file: file.to_string(),
+        seed,
+        setup_files: project.setup_files(),
+        provide: project.vitest.provide.clone(),
         pattern: options.pattern.clone(),
         snapshot_file,
         update_snapshots: options.update,
         test_timeout: project.vitest.test_timeout,
         hook_timeout: project.vitest.hook_timeout,
         isolated_storage: project.vitest.workers.isolated_storage.unwrap_or(true),
+        kv_write_limit: options.kv_write_limit,
     };
     let limits = worker.limits(Plan::Paid, None);
     run_file(&worker, limits, &file_options, seed)

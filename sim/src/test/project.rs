@@ -41,6 +41,10 @@ pub struct VitestConfig {
     pub test_timeout: Option<u64>,
     pub hook_timeout: Option<u64>,
     pub global_setup: Option<Vec<String>>,
+    /// Modules run before each test file, in its isolate (relative to the config's directory).
+    pub setup_files: Option<Vec<String>>,
+    /// `test.provide`: what `inject(key)` answers.
+    pub provide: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default)]
     pub workers: WorkersOptions,
 }
@@ -135,6 +139,25 @@ impl Project {
             &self.vitest,
             self.env.as_deref(),
         )
+    }
+
+    /// The setup files, relative to the root, in the config's order.
+    pub fn setup_files(&self) -> Vec<String> {
+        let base = self
+            .config_file
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(&self.root);
+        let files = self.vitest.setup_files.iter().flatten();
+        files
+            .map(|f| {
+                let path = base.join(f);
+                match path.strip_prefix(&self.root) {
+                    Ok(p) => p.to_string_lossy().replace('\\', "/"),
+                    Err(_) => f.clone(),
+                }
+            })
+            .collect()
     }
 
     /// The test files, relative to the root, sorted; `filters` keep those whose path contains
@@ -309,10 +332,24 @@ fn load_worker(
         None => root.to_path_buf(),
     };
     let main = options.main.as_deref().map(|m| base.join(m));
-    let mut worker = match &main {
-        Some(main) if wrangler.is_some() => WorkerDefinition::load_config(&path, Some(main), env)?,
-        Some(main) => WorkerDefinition::load_env(main, env)?,
-        None => WorkerDefinition::load_env(&path, env)?,
+    let loaded = match &main {
+        Some(main) if wrangler.is_some() => WorkerDefinition::load_config(&path, Some(main), env),
+        Some(main) => WorkerDefinition::load_env(main, env),
+        None => WorkerDefinition::load_env(&path, env),
+    };
+    // A path the vitest config gave is reported against that config.
+    let named_by_config = wrangler.is_some_and(|w| w.config_path.is_some()) || main.is_some();
+    let mut worker = match (loaded, config_file) {
+        (Ok(worker), _) => worker,
+        (Err(e), Some(file)) if named_by_config => {
+            return Err(TestError::Config {
+                file: file
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                message: format!("poolOptions.workers: {e}"),
+            });
+        }
+        (Err(e), _) => return Err(e.into()),
     };
     apply_overrides(&mut worker.config, &options.miniflare, root)?;
     Ok(worker)

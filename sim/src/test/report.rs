@@ -108,13 +108,7 @@ pub fn default_report(files: &[FileOutcome], replay: &str) -> String {
                 failures.push((format!("{} > {}", f.file, s.name), e));
             }
         }
-        for line in &r.logs {
-            let stream = match line.level.as_str() {
-                "error" | "warn" => "stderr",
-                _ => "stdout",
-            };
-            let _ = writeln!(out, "{stream} | {}\n{}\n", f.file, line.message);
-        }
+        write_console(&mut out, f);
     }
     if !failures.is_empty() {
         let _ = writeln!(out, "\n{RULE} Failed Tests {} {RULE}\n", failures.len());
@@ -146,6 +140,31 @@ pub fn default_report(files: &[FileOutcome], replay: &str) -> String {
     let _ = writeln!(out, "     Replay  {replay}");
     out
 }
+
+/// The console lines of a file, each under the test that wrote it, as vitest prints them:
+/// `stdout | file > suite > test`.
+fn write_console(out: &mut String, f: &FileOutcome) {
+    let mut test = String::new();
+    for line in &f.report.logs {
+        if line.level == TEST_LOG_LEVEL {
+            test = line.message.clone();
+            continue;
+        }
+        let stream = match line.level.as_str() {
+            "error" | "warn" => "stderr",
+            _ => "stdout",
+        };
+        let at = match test.as_str() {
+            "" => f.file.clone(),
+            name => format!("{} > {name}", f.file),
+        };
+        let _ = writeln!(out, "{stream} | {at}\n{}\n", line.message);
+    }
+}
+
+/// The console level of the lines the runner writes where a test starts and ends
+/// (api/test/runner.js).
+const TEST_LOG_LEVEL: &str = "edgesim-test";
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()

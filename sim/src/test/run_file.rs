@@ -24,6 +24,14 @@ const ENTRY: &str = "edgesim:test/entry";
 pub struct FileOptions {
     /// The test file, relative to the project's root.
     pub file: String,
+    /// The run's seed (`sim.seed`).
+    pub seed: u64,
+    /// `test.setupFiles`, relative to the root: imported before the file.
+    #[serde(skip)]
+    pub setup_files: Vec<String>,
+    /// `test.provide`: what `inject(key)` answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provide: Option<serde_json::Map<String, serde_json::Value>>,
     /// `-t`: only tests whose full name matches this regular expression.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
@@ -37,6 +45,10 @@ pub struct FileOptions {
     pub hook_timeout: Option<u64>,
     /// `poolOptions.workers.isolatedStorage` (default true): each test's writes are undone.
     pub isolated_storage: bool,
+    /// Keep production's one write per second per KV key, which the pool's local KV does not
+    /// have (off by default, so suites written for the pool pass as they do there).
+    #[serde(skip)]
+    pub kv_write_limit: bool,
 }
 
 /// When snapshots are written, as vitest's `update` option: new ones outside CI, none in CI,
@@ -164,10 +176,13 @@ pub fn run_file(
     options: &FileOptions,
     seed: u64,
 ) -> Result<FileReport, TestError> {
-    let entry_source = format!(
-        "import {};\n",
-        serde_json::Value::from(format!("./{}", options.file))
-    );
+    // Setup files first, then the test file, each once, in the isolate the tests run in.
+    let entry_source: String = options
+        .setup_files
+        .iter()
+        .chain(std::iter::once(&options.file))
+        .map(|f| format!("import {};\n", serde_json::Value::from(format!("./{f}"))))
+        .collect();
     let modules = edgesim_runtime::api::test::MODULES
         .iter()
         .map(|(name, source)| (name.to_string(), Rc::from(*source)))
@@ -176,11 +191,16 @@ pub fn run_file(
     let worker = worker.with_virtual_modules(modules);
     crate::d1::check_migrations(&worker)?;
     let options_json = serde_json::to_string(options).unwrap_or_else(|_| "{}".into());
+    let kv_write_limit = options.kv_write_limit;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let isolate_config = worker.isolate_config(limits.clone());
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
         let platform = Rc::new(Platform::single(seed, DEFAULT_EPOCH_MS, start, ONE_COLO));
+        platform
+            .kv
+            .central()
+            .set_same_key_write_limit(kv_write_limit);
         let _close = crate::origins::CloseOnDrop(platform.clone());
         let unit = WorkerUnit {
             definition: Rc::new(worker.clone()),
@@ -201,7 +221,7 @@ pub fn run_file(
             match isolate.next_event().await {
                 Some(IsolateEvent::Finished(report)) if report.id == id => {
                     logs.extend(report.logs);
-                    logs.sort_by_key(|l| l.at_ms);
+                    logs.sort_by_key(|l| l.seq);
                     let mut out = match report.returned {
                         Some(json) => serde_json::from_str::<FileReport>(&json)
                             .map_err(|e| TestError::Report(e.to_string()))?,

@@ -47,7 +47,72 @@ function createScheduledController(options = {}) {
   return Object.freeze({ scheduledTime, cron: options.cron ?? "", type: "scheduled", noRetry() {} });
 }
 
+/// A batch for calling a `queue()` handler directly; `getQueueResult` reads what it decided.
+class TestMessageBatch {
+  #acks = [];
+  #retries = [];
+  #decided = new Set();
+  #all = null;
+  constructor(queue, messages) {
+    this.queue = queue;
+    this.messages = messages.map((m) => {
+      const decide = (list, entry) => {
+        if (this.#decided.has(m.id)) return;
+        this.#decided.add(m.id);
+        list.push(entry);
+      };
+      return Object.freeze({
+        id: m.id,
+        timestamp: m.timestamp instanceof Date ? m.timestamp : new Date(m.timestamp ?? Date.now()),
+        body: m.body,
+        attempts: m.attempts ?? 1,
+        ack: () => decide(this.#acks, m.id),
+        retry: (options) => decide(this.#retries, options?.delaySeconds === undefined ? { msgId: m.id } : { msgId: m.id, delaySeconds: options.delaySeconds }),
+      });
+    });
+  }
+  ackAll() { this.#all ??= { ack: true }; }
+  retryAll(options) { this.#all ??= { retry: true, delaySeconds: options?.delaySeconds }; }
+  static _result(batch) {
+    if (!(batch instanceof TestMessageBatch)) {
+      throw new TypeError("Failed to execute 'getQueueResult': parameter 1 is not of type 'MessageBatch'.");
+    }
+    const all = batch.#all ?? {};
+    const retryBatch = all.retry ? (all.delaySeconds === undefined ? { retry: true } : { retry: true, delaySeconds: all.delaySeconds }) : { retry: false };
+    return { outcome: "ok", ackAll: all.ack === true, retryBatch, explicitAcks: [...batch.#acks], retryMessages: [...batch.#retries] };
+  }
+}
+
+function createMessageBatch(queueName, messages) {
+  return new TestMessageBatch(String(queueName), [...messages]);
+}
+
+async function getQueueResult(batch, ctx) {
+  await waitOnExecutionContext(ctx);
+  return TestMessageBatch._result(batch);
+}
+
+/// The pool's `applyD1Migrations`: applies the migrations not yet recorded in the table, each
+/// with its record in one batch, in order.
+async function applyD1Migrations(db, migrations, migrationsTableName = "d1_migrations") {
+  const table = String(migrationsTableName);
+  await db.prepare(`CREATE TABLE IF NOT EXISTS ${table} (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)`).run();
+  const applied = new Set((await db.prepare(`SELECT name FROM ${table}`).all()).results.map((r) => r.name));
+  for (const migration of migrations) {
+    if (applied.has(migration.name)) continue;
+    const statements = migration.queries.map((q) => db.prepare(q));
+    // applied_at from the simulated clock (SQLite's CURRENT_TIMESTAMP would read the host's).
+    const appliedAt = new Date().toISOString().replace("T", " ").slice(0, 19);
+    statements.push(db.prepare(`INSERT INTO ${table} (name, applied_at) VALUES (?, ?)`).bind(migration.name, appliedAt));
+    await db.batch(statements);
+  }
+}
+
 const cloudflareTest = {
+  fetchMock,
+  createMessageBatch,
+  getQueueResult,
+  applyD1Migrations,
   get env() { return core.workerEnv; },
   SELF,
   createExecutionContext,

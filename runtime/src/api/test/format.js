@@ -101,17 +101,22 @@ function serializeSnapshot(value) {
   return text.includes("\n") ? `\n${text}\n` : text;
 }
 
-/// vitest's prepareExpected: an inline snapshot as written, its indentation taken off.
-function prepareExpected(expected) {
-  if (expected === undefined) return undefined;
-  const object = /^( +)\}\s+$/m.exec(expected);
-  const text = /^\n( +)"/.exec(expected);
-  const indent = object?.[1]?.length || text?.[1]?.length || 0;
-  let trimmed = expected.trim();
-  if (indent) {
-    trimmed = trimmed.replace(new RegExp(`^${" ".repeat(indent)}`, "gm"), "").replace(/ +\}$/, "}");
+/// An inline snapshot as written, its common indentation taken off: vitest compares what is
+/// left (trimmed) with the value's snapshot text (trimmed). Only a snapshot whose first and
+/// last lines are blank and whose other lines all start with the first one's indentation loses
+/// it; any other is left as written.
+function stripSnapshotIndentation(inline) {
+  const indentation = /^([^\S\n]*)\S/m.exec(inline)?.[1];
+  if (!indentation) return inline;
+  const lines = inline.split("\n");
+  if (lines.length <= 2 || lines[0].trim() !== "" || lines[lines.length - 1].trim() !== "") return inline;
+  for (let i = 1; i < lines.length - 1; i++) {
+    if (lines[i] === "") continue;
+    if (!lines[i].startsWith(indentation)) return inline;
+    lines[i] = lines[i].slice(indentation.length);
   }
-  return trimmed;
+  lines[lines.length - 1] = "";
+  return lines.join("\n");
 }
 
 /// loupe's inspection, as chai writes values into "expected … to …" messages.

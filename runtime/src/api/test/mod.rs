@@ -19,4 +19,5 @@ pub const MODULES: &[(&str, &str)] = &[
         "cloudflare:test",
         include_str!("modules/cloudflare_test.mjs"),
     ),
+    ("edgesim:test", include_str!("modules/edgesim_test.mjs")),
 ];

@@ -8,6 +8,8 @@
 
 const DEFAULT_TEST_TIMEOUT_MS = 5000;
 const DEFAULT_HOOK_TIMEOUT_MS = 10000;
+/// The console level of the lines that mark where a test's output starts and ends.
+const TEST_LOG_LEVEL = "edgesim-test";
 
 function newSuite(name, parent, mode) {
   return { kind: "suite", name, parent, mode, children: [], hooks: { beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] }, only: false };
@@ -148,16 +150,26 @@ const onTestFailed = (fn) => { currentTest?.failed.push(fn); };
 
 // ---------- running ----------
 
-/// Runs `fn` with a timeout on the simulated clock.
+/// Runs `fn` with a timeout on the simulated clock; time the test moves on itself
+/// (`sim.advance`) moves the deadline with it.
 function withTimeout(fn, args, timeoutMs, what) {
   let timer;
+  let deadline = Date.now() + timeoutMs;
   const timeout = new Promise((_, reject) => {
-    if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      timer = setTimeout(() => reject(new Error(`${what} timed out in ${timeoutMs}ms.\nIf this is a long-running ${what === "Test" ? "test" : "hook"}, pass a timeout value as the last argument or configure it globally with "${what === "Test" ? "testTimeout" : "hookTimeout"}".`)), timeoutMs);
-    }
+    if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) return;
+    const fire = () => reject(new Error(`${what} timed out in ${timeoutMs}ms.\nIf this is a long-running ${what === "Test" ? "test" : "hook"}, pass a timeout value as the last argument or configure it globally with "${what === "Test" ? "testTimeout" : "hookTimeout"}".`));
+    timer = setTimeout(fire, timeoutMs);
+    testRun.extendTimeout = (ms) => {
+      clearTimeout(timer);
+      deadline += ms;
+      timer = setTimeout(fire, Math.max(0, deadline - Date.now()));
+    };
   });
   const run = Promise.resolve().then(() => fn(...args));
-  return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([run, timeout]).finally(() => {
+    clearTimeout(timer);
+    testRun.extendTimeout = () => {};
+  });
 }
 
 function describeFailure(e) {
@@ -187,6 +199,7 @@ function skipped(node) {
 }
 
 const testRun = {
+  extendTimeout: () => {},
   results: [],
   snapshots: null,
   options: {},
@@ -228,6 +241,8 @@ async function runTest(node, options) {
     onTestFailed,
   };
   const fail = (e) => record.errors.push(describeFailure(e));
+  // What the console prints from here on is this test's (sim/src/test/report.rs).
+  ops.log(TEST_LOG_LEVEL, names(node).join(" > "));
   try {
     await testRun.isolate.enter();
     for (const h of eachHooksOf(node, "beforeEach")) {
@@ -256,6 +271,7 @@ async function runTest(node, options) {
   }
   for (const f of state.finished) await Promise.resolve().then(() => f(context)).catch(fail);
   await testRun.isolate.leave();
+  ops.log(TEST_LOG_LEVEL, "");
   currentTest = null;
   record.status = state.skipped && record.errors.length === 0 ? "skipped" : record.errors.length > 0 ? "failed" : "passed";
   record.durationMs = Date.now() - started;

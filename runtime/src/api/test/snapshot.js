@@ -66,10 +66,10 @@ class SnapshotState {
       received = mergeProperties(received, properties);
     }
     const serialized = received instanceof SnapshotText ? received.text : serializeSnapshot(received);
-    const stored = isInline ? inline : this.data[key];
+    const stored = isInline ? (inline === undefined ? undefined : stripSnapshotIndentation(inline)) : this.data[key];
     const exists = stored !== undefined;
     this.used.add(key);
-    const pass = exists && prepareExpected(stored) === prepareExpected(serialized);
+    const pass = exists && stored.trim() === serialized.trim();
     if (pass) {
       this.counts.matched++;
       return { pass: true };
@@ -90,8 +90,8 @@ class SnapshotState {
     return {
       pass: false,
       message: `Snapshot \`${key}\` mismatched`,
-      expected: exists ? prepareExpected(stored) : undefined,
-      actual: prepareExpected(serialized),
+      expected: exists ? stored.trim() : undefined,
+      actual: serialized.trim(),
     };
   }
 

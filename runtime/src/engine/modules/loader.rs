@@ -70,6 +70,16 @@ impl Loader for BundleLoader {
         }
         let source = match self.bundle.runnable(name) {
             Ok(s) => s,
+            // The file is there but cannot be made JavaScript (a TypeScript or JSX syntax
+            // error): say where, as wrangler's build would, rather than that it is missing.
+            Err(ModuleError::At(located)) => {
+                self.failure
+                    .borrow_mut()
+                    .get_or_insert(ModuleError::At(located.clone()));
+                let error = rquickjs::Exception::from_message(ctx.clone(), &located.to_string())?;
+                error.set("name", "SyntaxError")?;
+                return Err(ctx.throw(error.into_value()));
+            }
             Err(e) => return self.fail(ctx, name, e),
         };
         self.bundle.declare(ctx, name, source)

@@ -38,6 +38,10 @@ pub struct TestArgs {
     /// Rewrite snapshots that do not match.
     #[arg(short = 'u', long = "update")]
     update: bool,
+    /// Keep production's one write per second per KV key (the pool's local KV, and so by
+    /// default `edgesim test`, has no such limit).
+    #[arg(long)]
+    kv_write_limit: bool,
     /// The wrangler environment to test (`[env.NAME]`).
     #[arg(short = 'e', long = "env", value_name = "NAME")]
     env: Option<String>,
@@ -45,6 +49,12 @@ pub struct TestArgs {
 
 pub fn run(args: TestArgs) -> Result<ExitCode> {
     let project = Project::load(&args.root, args.env.as_deref())?;
+    if let Some(global) = &project.vitest.global_setup {
+        eprintln!(
+            "warning: test.globalSetup ({}) runs in Node under vitest; edgesim test does not run it",
+            global.join(", ")
+        );
+    }
     let files = project.test_files(&args.filters)?;
     if files.is_empty() {
         bail!(
@@ -74,6 +84,7 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         pattern: args.pattern.clone(),
         update,
+        kv_write_limit: args.kv_write_limit,
     };
     let results = test::run(&project, &files, &options)?;
     let failing_seeds: Vec<u64> = seeds

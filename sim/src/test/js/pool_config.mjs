@@ -38,6 +38,7 @@ export async function resolveConfig(config) {
     testTimeout: test.testTimeout,
     hookTimeout: test.hookTimeout,
     globalSetup: test.globalSetup === undefined ? undefined : [test.globalSetup].flat(),
+    setupFiles: test.setupFiles === undefined ? undefined : [test.setupFiles].flat(),
     provide: test.provide,
     workers: {
       main: workers.main,

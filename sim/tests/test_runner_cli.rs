@@ -1,0 +1,112 @@
+//! `edgesim test` from the command line: a project made by `create-cloudflare` passes
+//! unchanged, exit codes (0 passed, 1 a test failed, 2 bad input), vitest's JSON and JUnit
+//! reports, and runs over many seeds.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn edgesim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        // Outside CI new snapshots would be written; these runs must write nothing.
+        .env("CI", "1")
+        .output()
+        .expect("the edgesim binary runs")
+}
+
+const BASICS: &str = "sim/tests/fixtures/vitest/basics";
+
+#[test]
+fn the_create_cloudflare_hello_world_project_passes_unchanged() {
+    // examples/c3-hello-world is `npm create cloudflare@2.66.0 -- --type hello-world --lang ts`
+    // as it made it (without node_modules): vitest.config.mts with defineWorkersConfig,
+    // test/index.spec.ts with SELF, createExecutionContext and inline snapshots.
+    let out = edgesim(&["test", "--root", "examples/c3-hello-world"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout,
+        " ✓ test/index.spec.ts (2 tests) 0ms\n\n Test Files  1 passed (1)\n      Tests  2 passed (2)\n     Replay  edgesim test --seed 0 --root examples/c3-hello-world\n"
+    );
+}
+
+#[test]
+fn a_failing_test_exits_1_and_prints_the_failure_and_its_replay_command() {
+    let out = edgesim(&["test", "--root", BASICS, "expectations", "--seed", "7"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" FAIL  test/expectations.spec.ts > expectations > fails a toBe\nAssertionError: expected 2 to be 3 // Object.is equality\n\n- Expected\n+ Received\n\n- 3\n+ 2\n\n ❯ test/expectations.spec.ts:11:17\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("     Replay  edgesim test --seed 7 --root sim/tests/fixtures/vitest/basics expectations\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_same_seed_prints_the_same_bytes() {
+    let first = edgesim(&["test", "--root", BASICS, "--seed", "3"]);
+    let second = edgesim(&["test", "--root", BASICS, "--seed", "3"]);
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(first.status.code(), Some(1));
+}
+
+#[test]
+fn no_test_files_and_a_broken_config_exit_2_naming_the_problem() {
+    let out = edgesim(&["test", "--root", BASICS, "no-such-file"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no test files found"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = edgesim(&["test", "--root", "sim/tests/fixtures/vitest/bad-config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: vitest.config.mts: poolOptions.workers: ")
+            && stderr.contains("missing.toml: no such file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_json_reporter_prints_vitests_jest_compatible_document() {
+    let out = edgesim(&["test", "--root", BASICS, "--reporter", "json", "only"]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // The absolute path differs from one checkout to another.
+    json["testResults"][0]["name"] = serde_json::Value::from("<root>/test/only.spec.ts");
+    insta::assert_json_snapshot!(json);
+}
+
+#[test]
+fn the_junit_reporter_prints_one_testsuite_per_file() {
+    let out = edgesim(&[
+        "test",
+        "--root",
+        BASICS,
+        "--reporter",
+        "junit",
+        "expectations",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn seeds_run_every_file_under_each_seed_and_list_the_failing_ones() {
+    let out = edgesim(&[
+        "test", "--root", BASICS, "hooks", "--seeds", "0..3", "--jobs", "2",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        " 3 seeds × 1 files: 0 failing\n"
+    );
+}

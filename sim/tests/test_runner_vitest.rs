@@ -1,0 +1,285 @@
+//! `edgesim test` runs vitest files as vitest-pool-workers does: expectations with vitest's
+//! messages and diffs, `.only`/`.skip`/`.todo`/`.fails`/`.each`, hooks in vitest's order,
+//! isolated per-test storage, `SELF` and `cloudflare:test`, snapshots, and a report that a seed
+//! replays byte for byte.
+
+use std::path::{Path, PathBuf};
+
+use edgesim_sim::test::{self, Project, RunOptions, SnapshotUpdate, TestStatus};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/vitest")
+        .join(name)
+}
+
+fn options() -> RunOptions {
+    RunOptions {
+        seeds: vec![0],
+        jobs: 1,
+        pattern: None,
+        update: SnapshotUpdate::None,
+        kv_write_limit: false,
+    }
+}
+
+/// Runs the files of project `root` whose path contains `filter`.
+fn run(root: &Path, filter: &str, options: &RunOptions) -> Vec<test::FileOutcome> {
+    let project = Project::load(root, None).expect("the project loads");
+    let files = project.test_files(&[filter.to_string()]).expect("files");
+    assert!(!files.is_empty(), "no file matches {filter}");
+    test::run(&project, &files, options)
+        .expect("the run")
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+fn status_of(file: &test::FileOutcome, name: &str) -> TestStatus {
+    file.report
+        .tests
+        .iter()
+        .find(|t| t.full_name() == name)
+        .unwrap_or_else(|| panic!("no test {name:?} in {:?}", file.report.tests))
+        .status
+}
+
+#[test]
+fn a_failing_expectation_fails_its_test_and_shows_vitests_message_and_diff() {
+    let files = run(&fixture("basics"), "expectations", &options());
+    let file = &files[0];
+    assert!(file.report.failed());
+    let failed = file
+        .report
+        .tests
+        .iter()
+        .find(|t| t.name == "fails with a diff")
+        .expect("the test");
+    assert_eq!(failed.status, TestStatus::Failed);
+    let error = &failed.errors[0];
+    assert_eq!(error.name, "AssertionError");
+    assert_eq!(
+        error.message,
+        "expected { a: 1, b: [ 1, 2 ] } to deeply equal { a: 1, b: [ 1, 3 ] }"
+    );
+    assert_eq!(
+        error.diff.as_deref(),
+        Some(
+            "- Expected\n+ Received\n\n  {\n    \"a\": 1,\n    \"b\": [\n      1,\n-     3,\n+     2,\n    ],\n  }"
+        )
+    );
+    let to_be = status_of(file, "expectations > fails a toBe");
+    assert_eq!(to_be, TestStatus::Failed);
+    assert_eq!(status_of(file, "expectations > passes"), TestStatus::Passed);
+}
+
+#[test]
+fn skip_todo_fails_and_each_are_reported_as_vitest_reports_them() {
+    let files = run(&fixture("basics"), "expectations", &options());
+    let file = &files[0];
+    assert_eq!(
+        status_of(file, "expectations > is skipped"),
+        TestStatus::Skipped
+    );
+    assert_eq!(status_of(file, "expectations > is to do"), TestStatus::Todo);
+    assert_eq!(
+        status_of(file, "expectations > is expected to fail"),
+        TestStatus::Passed
+    );
+    assert_eq!(
+        status_of(file, "expectations > add(1, 2) = 3"),
+        TestStatus::Passed
+    );
+    assert_eq!(
+        status_of(file, "expectations > add(2, 3) = 5"),
+        TestStatus::Passed
+    );
+}
+
+#[test]
+fn a_test_that_never_settles_times_out_on_the_simulated_clock() {
+    let files = run(&fixture("basics"), "expectations", &options());
+    let test = files[0]
+        .report
+        .tests
+        .iter()
+        .find(|t| t.name == "never settles")
+        .expect("the test");
+    assert_eq!(test.status, TestStatus::Failed);
+    assert_eq!(test.duration_ms, 250);
+    assert!(
+        test.errors[0]
+            .message
+            .starts_with("Test timed out in 250ms."),
+        "{}",
+        test.errors[0].message
+    );
+}
+
+#[test]
+fn only_runs_the_marked_tests_and_suites() {
+    let files = run(&fixture("basics"), "only", &options());
+    let file = &files[0];
+    assert_eq!(
+        status_of(file, "outer > is not marked"),
+        TestStatus::Skipped
+    );
+    assert_eq!(status_of(file, "outer > is marked"), TestStatus::Passed);
+    assert_eq!(
+        status_of(
+            file,
+            "outer > a marked suite > runs because its suite is marked"
+        ),
+        TestStatus::Passed
+    );
+}
+
+#[test]
+fn a_name_pattern_skips_the_tests_it_does_not_match() {
+    let mut options = options();
+    options.pattern = Some("toBe$".to_string());
+    let files = run(&fixture("basics"), "expectations", &options);
+    let ran: Vec<String> = files[0]
+        .report
+        .tests
+        .iter()
+        .filter(|t| t.status != TestStatus::Skipped && t.status != TestStatus::Todo)
+        .map(|t| t.full_name())
+        .collect();
+    assert_eq!(ran, ["expectations > fails a toBe"]);
+}
+
+#[test]
+fn hooks_run_outermost_first_before_a_test_and_innermost_first_after_it() {
+    let files = run(&fixture("basics"), "hooks", &options());
+    let report = &files[0].report;
+    assert!(!report.failed(), "{:#?}", report.tests);
+    assert_eq!(report.tests.len(), 2);
+}
+
+#[test]
+fn self_env_bindings_and_isolated_storage_behave_as_in_the_pool() {
+    let files = run(&fixture("basics"), "worker", &options());
+    let report = &files[0].report;
+    // Each test's KV write is undone: both counting tests see beforeAll's 10 and count to 11.
+    assert!(!report.failed(), "{:#?}", report.tests);
+    assert_eq!(report.tests.len(), 6);
+    let console: Vec<&str> = report
+        .logs
+        .iter()
+        .filter(|l| l.level != "edgesim-test")
+        .map(|l| l.message.as_str())
+        .collect();
+    assert_eq!(console[0], "serving /hello");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_report() {
+    let first = run(&fixture("basics"), "spec", &options());
+    let second = run(&fixture("basics"), "spec", &options());
+    let json = |files: &[test::FileOutcome]| {
+        serde_json::to_string(&test::report::json_report(files, Path::new("/project"))).unwrap()
+    };
+    assert_eq!(json(&first), json(&second));
+}
+
+/// A copy of fixture `name` in a directory of its own, to write snapshots into.
+fn scratch_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edgesim-vitest-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&fixture(name), &dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn new_snapshots_are_written_as_vitest_writes_them_and_then_match() {
+    let root = scratch_copy("snapshots");
+    let mut options = options();
+    options.update = SnapshotUpdate::New;
+    let first = run(&root, "spec", &options);
+    assert!(!first[0].report.failed(), "{:#?}", first[0].report.tests);
+    assert_eq!(first[0].report.snapshots.added, 3);
+    let source = std::fs::read_to_string(root.join("test/snap.spec.ts")).unwrap();
+    assert!(
+        source.contains("expect(\"one line\").toMatchInlineSnapshot(`\"one line\"`);"),
+        "{source}"
+    );
+    assert!(
+        source.contains(
+            "\t\texpect({ b: 2, a: [1] }).toMatchInlineSnapshot(`\n\t\t\t{\n\t\t\t  \"a\": [\n\t\t\t    1,\n\t\t\t  ],\n\t\t\t  \"b\": 2,\n\t\t\t}\n\t\t`);"
+        ),
+        "{source}"
+    );
+    let stored =
+        std::fs::read_to_string(root.join("test/__snapshots__/snap.spec.ts.snap")).unwrap();
+    assert_eq!(
+        stored,
+        "// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html\n\nexports[`snapshots > to a file 1`] = `\nMap {\n  \"k\" => Set {\n    1,\n  },\n}\n`;\n"
+    );
+    // In CI nothing is written, and what was written now matches.
+    options.update = SnapshotUpdate::None;
+    let second = run(&root, "spec", &options);
+    assert!(!second[0].report.failed(), "{:#?}", second[0].report.tests);
+    assert_eq!(second[0].report.snapshots.matched, 3);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_snapshot_that_differs_fails_in_ci_with_vitests_message() {
+    let root = scratch_copy("snapshots");
+    std::fs::create_dir_all(root.join("test/__snapshots__")).unwrap();
+    std::fs::write(
+        root.join("test/__snapshots__/snap.spec.ts.snap"),
+        "// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html\n\nexports[`snapshots > to a file 1`] = `\"something else\"`;\n",
+    )
+    .unwrap();
+    let files = run(&root, "spec", &options());
+    let test = files[0]
+        .report
+        .tests
+        .iter()
+        .find(|t| t.name == "to a file")
+        .expect("the test");
+    assert_eq!(test.status, TestStatus::Failed);
+    assert_eq!(
+        test.errors[0].message,
+        "Snapshot `snapshots > to a file 1` mismatched"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_test_file_that_does_not_parse_fails_to_load_naming_its_line() {
+    let files = run(&fixture("broken"), "spec", &options());
+    let error = files[0].report.load_error.as_ref().expect("a load error");
+    assert!(
+        error.message.contains("test/broken.spec.ts:3"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn cloudflare_test_helpers_migrate_mock_fetch_read_queue_results_and_travel_in_time() {
+    // vitest.config.ts reads the migrations with readD1Migrations, a setup file applies them
+    // with applyD1Migrations; fetchMock answers and refuses outbound requests; a queue
+    // handler's decisions come back from getQueueResult; sim.advance("61s") expires a KV key
+    // inside a test whose timeout is 5 s.
+    let files = run(&fixture("platform"), "spec", &options());
+    let report = &files[0].report;
+    assert!(!report.failed(), "{:#?}", report.tests);
+    assert_eq!(report.tests.len(), 4);
+    assert!(report.duration_ms >= 61_000, "{}", report.duration_ms);
+}
