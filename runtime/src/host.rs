@@ -185,6 +185,18 @@ pub trait Host {
     /// The hibernatable WebSockets of the object this isolate hosts: kept by the host so they
     /// outlive the isolate. `None` when the isolate hosts no object.
     fn hibernation(&self, object: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>>;
+    /// Sends `request` to this isolate's Worker as a client at data centre `colo` would: to an
+    /// isolate of the Worker there (`SELF.fetch(url, { colo })` in `edgesim test`). A host
+    /// with no other data centres refuses, saying why.
+    fn fetch_at_colo(
+        &self,
+        colo: &str,
+        request: HttpRequest,
+    ) -> HostFuture<Result<HttpResponse, String>> {
+        let _ = request;
+        let why = format!("this host runs no isolates at other data centres (asked for {colo})");
+        Box::pin(async move { Err(why) })
+    }
     /// `edgesim test`'s isolated storage: `Save` keeps every store of the platform as it is
     /// now, `Restore` puts back the last state kept and forgets it. A host without stores to
     /// go back to refuses.

@@ -38,6 +38,8 @@ pub struct SimHost {
     worker: Option<WorkerUnit>,
     /// The object this isolate hosts, if it hosts one.
     object: Option<ObjectAddress>,
+    /// Serves `SELF.fetch(url, { colo })` at other colos (`edgesim test`).
+    colo_fetcher: Option<Rc<crate::test::ColoFetcher>>,
     /// States of the platform's storage to go back to (Host::test_storage), newest last.
     saved_storage: RefCell<Vec<crate::storage_snapshot::StorageSnapshot>>,
 }
@@ -51,12 +53,18 @@ impl SimHost {
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
             worker: None,
             object: None,
+            colo_fetcher: None,
             saved_storage: RefCell::default(),
         }
     }
 
     pub fn with_worker(mut self, worker: WorkerUnit) -> Self {
         self.worker = Some(worker);
+        self
+    }
+
+    pub fn with_colo_fetcher(mut self, fetcher: Rc<crate::test::ColoFetcher>) -> Self {
+        self.colo_fetcher = Some(fetcher);
         self
     }
 
@@ -145,6 +153,20 @@ impl Host for SimHost {
             return None;
         }
         self.platform.objects.hibernation(object)
+    }
+
+    fn fetch_at_colo(
+        &self,
+        colo: &str,
+        request: HttpRequest,
+    ) -> HostFuture<Result<HttpResponse, String>> {
+        match &self.colo_fetcher {
+            Some(fetcher) => fetcher.fetch(colo, request),
+            None => {
+                let why = format!("this isolate reaches no other colo (asked for {colo})");
+                Box::pin(async move { Err(why) })
+            }
+        }
     }
 
     fn test_storage(&self, step: StorageStep) -> Result<(), String> {

@@ -15,6 +15,15 @@ fn edgesim(args: &[&str]) -> Output {
         .expect("the edgesim binary runs")
 }
 
+/// The standard output of a run that must exit 0.
+fn passing(args: &[&str]) -> String {
+    let out = edgesim(args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    stdout
+}
+
 const BASICS: &str = "sim/tests/fixtures/vitest/basics";
 
 #[test]
@@ -22,18 +31,23 @@ fn the_create_cloudflare_hello_world_project_passes_unchanged() {
     // examples/c3-hello-world is `npm create cloudflare@2.66.0 -- --type hello-world --lang ts`
     // as it made it (without node_modules): vitest.config.mts with defineWorkersConfig,
     // test/index.spec.ts with SELF, createExecutionContext and inline snapshots.
-    let out = edgesim(&["test", "--root", "examples/c3-hello-world"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = passing(&["test", "--root", "examples/c3-hello-world"]);
     assert_eq!(
         stdout,
         " ✓ test/index.spec.ts (2 tests) 0ms\n\n Test Files  1 passed (1)\n      Tests  2 passed (2)\n     Replay  edgesim test --seed 0 --root examples/c3-hello-world\n"
     );
+}
+
+#[test]
+fn the_shipped_notes_app_suite_passes_including_its_multi_colo_staleness_test() {
+    // Unit tests, integration through SELF with D1 migrations, a Durable Object through its
+    // stub, a queue consumer, and KV read at Singapore from its cached copy until it expires.
+    let stdout = passing(&["test", "--root", "examples/notes-app"]);
+    assert!(
+        stdout.contains(" ✓ test/edge.spec.ts (1 test) 63"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("      Tests  10 passed (10)\n"), "{stdout}");
 }
 
 #[test]

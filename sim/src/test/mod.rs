@@ -1,6 +1,7 @@
 //! `edgesim test`: a project's vitest test files (vitest-pool-workers style) run inside the
 //! simulated platform, one simulation per file and seed, each replayable from its seed.
 
+mod colo_fetch;
 mod migrations;
 pub mod project;
 pub mod report;
@@ -10,6 +11,7 @@ pub mod snapshots;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub use colo_fetch::ColoFetcher;
 pub use project::Project;
 pub use report::FileOutcome;
 pub use run_file::{FileOptions, FileReport, SnapshotUpdate, TestResult, TestStatus, run_file};

@@ -8,7 +8,7 @@ use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_runtime::{Isolate, IsolateEvent, Limits};
 use serde::Deserialize;
 
-use super::TestError;
+use super::{ColoFetcher, TestError};
 use crate::durable_objects::WorkerUnit;
 use crate::host::{DEFAULT_EPOCH_MS, SimHost};
 use crate::one_colo::ONE_COLO;
@@ -169,6 +169,18 @@ impl FileReport {
     }
 }
 
+/// The platform a test file runs on: every colo edgesim knows, the test's own isolate at
+/// [`ONE_COLO`], KV's central store where production has it — so a request at another colo
+/// sees that colo's KV cache and latency.
+fn test_platform(seed: u64, start: madsim::time::Instant) -> Platform {
+    let own = crate::world::colos::built_in(ONE_COLO);
+    let others = crate::world::colos::built_in_names()
+        .filter(|name| *name != ONE_COLO)
+        .filter_map(crate::world::colos::built_in);
+    let colos: Vec<_> = own.into_iter().chain(others).collect();
+    Platform::new(seed, DEFAULT_EPOCH_MS, start, &colos, Default::default())
+}
+
 /// Runs test file `options.file` of `worker` in a fresh simulation seeded with `seed`.
 pub fn run_file(
     worker: &WorkerDefinition,
@@ -196,20 +208,23 @@ pub fn run_file(
     let isolate_config = worker.isolate_config(limits.clone());
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let platform = Rc::new(Platform::single(seed, DEFAULT_EPOCH_MS, start, ONE_COLO));
+        let platform = Rc::new(test_platform(seed, start));
         platform
             .kv
             .central()
             .set_same_key_write_limit(kv_write_limit);
         let _close = crate::origins::CloseOnDrop(platform.clone());
+        let definition = Rc::new(worker.clone());
         let unit = WorkerUnit {
-            definition: Rc::new(worker.clone()),
-            limits,
+            definition: definition.clone(),
+            limits: limits.clone(),
         };
         platform.queues.register(&unit);
         platform.d1.register(&worker);
+        let colos = ColoFetcher::new(seed, platform.clone(), definition, limits);
         let host = SimHost::new(seed::derive(seed, "isolate"), ONE_COLO, platform.clone())
-            .with_worker(unit);
+            .with_worker(unit)
+            .with_colo_fetcher(Rc::new(colos));
         let mut isolate = match Isolate::start(Rc::new(host), &isolate_config) {
             Ok(isolate) => isolate,
             Err(e) => return Ok(FileReport::load_failure("Error", e.to_string())),

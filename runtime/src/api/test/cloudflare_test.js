@@ -3,15 +3,21 @@
 const { Request, Response, Headers, NULL_BODY_STATUS } = core;
 
 /// `SELF`: the Worker's own default export, reached as through a service binding: a fresh
-/// fetch invocation in this isolate, its exception (if any) rejecting the call.
+/// fetch invocation in this isolate, its exception (if any) rejecting the call. With
+/// `init.colo` (edgesim's own) the request enters at that data centre instead, served by an
+/// isolate of the Worker there.
+async function fetchWorker(input, init, colo) {
+  const request = new Request(input, init);
+  const body = Request._body(request).isNull ? null : await Request._body(request).consume();
+  const id = ops.selfFetch(request.method, request.url, Headers._flat(request.headers), body, colo ?? undefined);
+  const [status, statusText, headers, bytes, socket] = await core.awaitOp(id);
+  if (socket !== undefined) return core.unit("websocket").upgradeResponse(status, statusText, headers, socket);
+  return new Response(NULL_BODY_STATUS.has(status) ? null : bytes, { status: status < 200 ? 200 : status, statusText, headers });
+}
+
 const SELF = Object.freeze({
-  async fetch(input, init) {
-    const request = new Request(input, init);
-    const body = Request._body(request).isNull ? null : await Request._body(request).consume();
-    const id = ops.selfFetch(request.method, request.url, Headers._flat(request.headers), body);
-    const [status, statusText, headers, bytes, socket] = await core.awaitOp(id);
-    if (socket !== undefined) return core.unit("websocket").upgradeResponse(status, statusText, headers, socket);
-    return new Response(NULL_BODY_STATUS.has(status) ? null : bytes, { status: status < 200 ? 200 : status, statusText, headers });
+  fetch(input, init) {
+    return fetchWorker(input, init, init?.colo);
   },
 });
 

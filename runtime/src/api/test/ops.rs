@@ -4,9 +4,10 @@
 use rquickjs::{Ctx, TypedArray};
 
 use crate::engine::catalog::OpSet;
-use crate::engine::event_loop::OpKind;
+use crate::engine::event_loop::{OpKind, OpOutcome};
 use crate::engine::ops::require_request;
 use crate::host::StorageStep;
+use crate::invocation::ErrorClass;
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let i = ops.io.clone();
@@ -16,11 +17,26 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               method: String,
               url: String,
               headers: Vec<String>,
-              body: Option<TypedArray<'js, u8>>|
+              body: Option<TypedArray<'js, u8>>,
+              colo: Option<String>|
               -> rquickjs::Result<f64> {
             require_request(&ctx, &i)?;
             let request = crate::engine::ops::request_from_js(method, url, headers, body);
             let mut io = i.borrow_mut();
+            // Another data centre's isolate of the same Worker, or this one's own handler.
+            if let Some(colo) = colo {
+                let answer = io.host.fetch_at_colo(&colo, request);
+                let op = async move {
+                    match answer.await {
+                        Ok(response) => OpOutcome::Response(response),
+                        Err(message) => OpOutcome::Error {
+                            class: ErrorClass::Error,
+                            message,
+                        },
+                    }
+                };
+                return Ok(io.add_op(OpKind::Js, Box::pin(op)) as f64);
+            }
             let answer = io.self_fetches.queue(request);
             Ok(io.add_op(OpKind::Js, Box::pin(answer)) as f64)
         },

@@ -1,0 +1,79 @@
+//! `SELF.fetch(url, { colo })`: a test's request entering the platform at another data
+//! centre, served by an isolate of the same Worker there (the isolate pool scenarios use), so
+//! a test sees what that colo's clients see — its KV cache, its cold start.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use edgesim_runtime::worker::WorkerDefinition;
+use edgesim_runtime::{HostFuture, HttpRequest, HttpResponse, Limits};
+use futures::channel::oneshot;
+
+use crate::platform::Platform;
+use crate::pool::{Delivery, Job, Pool, PoolContext};
+
+pub struct ColoFetcher {
+    pool: RefCell<Pool>,
+    platform: Rc<Platform>,
+    worker: Rc<WorkerDefinition>,
+    limits: Limits,
+    next_id: Cell<u64>,
+}
+
+impl ColoFetcher {
+    pub fn new(
+        run_seed: u64,
+        platform: Rc<Platform>,
+        worker: Rc<WorkerDefinition>,
+        limits: Limits,
+    ) -> Self {
+        let ctx = PoolContext {
+            run_seed,
+            platform: platform.clone(),
+            idle_evict_ms: None,
+            warm_isolates: crate::warm_isolates::WarmIsolates::new(None),
+            serves_origins: false,
+        };
+        ColoFetcher {
+            pool: RefCell::new(Pool::new(Rc::new(ctx))),
+            platform,
+            worker,
+            limits,
+            next_id: Cell::new(0),
+        }
+    }
+
+    /// Serves `request` at `colo` (an IATA code edgesim knows).
+    pub fn fetch(
+        &self,
+        colo: &str,
+        request: HttpRequest,
+    ) -> HostFuture<Result<HttpResponse, String>> {
+        let Some(known) = crate::world::colos::built_in(colo) else {
+            let why = format!(
+                "{colo:?} is not a colo edgesim knows; use an IATA code such as LHR, IAD or SIN"
+            );
+            return Box::pin(async move { Err(why) });
+        };
+        let id = self.next_id.get() + 1;
+        self.next_id.set(id);
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            id,
+            arrived_ms: self.platform.elapsed_ms(),
+            event: Delivery::Fetch(request),
+            reply,
+        };
+        let name = self.worker.name.clone();
+        (self.pool.borrow_mut()).send(&known.name, &name, &self.worker, &self.limits, job);
+        Box::pin(async move {
+            match answer.await {
+                Ok(Ok(served)) => served
+                    .response
+                    .ok_or_else(|| "the Worker finished without answering".to_string()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("the Worker's isolate stopped without answering".to_string()),
+            }
+        })
+    }
+}
