@@ -155,15 +155,21 @@ fn a_missing_export_names_the_module() {
 }
 
 #[test]
-fn typescript_runtime_constructs_are_refused_at_their_position() {
+fn typescript_runtime_constructs_compile_as_esbuild_compiles_them() {
     let w = modules(&[(
         "src/index.ts",
-        "const a: number = 1;\nenum E { A }\nexport default { fetch() { return new Response('x'); } };",
+        "enum E { A = 2, B }\nnamespace N { export const k = 10; }\nconst h = <ExportedHandler>{\n  fetch(req: Request) {\n    if (req.url.endsWith('/throw')) throw new Error(`E.B is ${E.B}`);\n    return new Response(String(E.B + N.k));\n  },\n};\nexport default h;\n",
     )]);
-    assert_eq!(
-        startup_error(&w).to_string(),
-        "src/index.ts:2:1: TypeScript enum is not supported in strip-only mode"
-    );
+    let x = Run::default()
+        .fetch(&w, get("https://example.com/"))
+        .unwrap();
+    assert_eq!(x.response.body, b"13");
+    let x = Run::default()
+        .fetch(&w, get("https://example.com/throw"))
+        .unwrap();
+    let exception = x.report.exception.unwrap();
+    assert!(exception.starts_with("Error: E.B is 3"), "{exception}");
+    assert!(exception.contains("src/index.ts:5:"), "{exception}");
 }
 
 #[test]

@@ -490,6 +490,9 @@ impl IoState {
             return self.exceeded(id, Outcome::ExceededMemory);
         }
         self.log(Some(id), "error", format!("Uncaught {exception}"));
+        // Frames in transpiled modules name the lines of the files as written (the log line
+        // above is mapped as it is written).
+        let exception = self.positions.map_text(exception);
         let Some(inv) = self.invocations.get_mut(&id) else {
             return;
         };

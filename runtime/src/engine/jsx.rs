@@ -80,13 +80,25 @@ pub fn transform_jsx(
     source: &str,
     runtime: &JsxRuntime,
 ) -> Result<(String, PositionMap), StripError> {
-    run_swc(source, || transform(file_name, source, runtime))
+    run_swc(source, || transform(file_name, source, Some(runtime)))
 }
 
+/// Returns the JavaScript for a `.ts` file that needs compiling, not just its types blanked
+/// (an `enum`, a `namespace`, parameter properties, a `<T>expr` assertion — what wrangler's
+/// esbuild compiles), and where each printed token came from in `source`.
+pub fn transpile_typescript(
+    file_name: &str,
+    source: &str,
+) -> Result<(String, PositionMap), StripError> {
+    run_swc(source, || transform(file_name, source, None))
+}
+
+/// `runtime`: the JSX runtime of a `.jsx`/`.tsx` file; `None` for a `.ts` file, where `<T>x`
+/// is a type assertion and there is no JSX.
 fn transform(
     file_name: &str,
     source: &str,
-    runtime: &JsxRuntime,
+    runtime: Option<&JsxRuntime>,
 ) -> Result<(String, PositionMap), StripError> {
     let cm: Lrc<SourceMap> = Default::default();
     let file = cm.new_source_file(
@@ -103,7 +115,7 @@ fn transform(
     };
     let comments = SingleThreadedComments::default();
     let syntax = Syntax::Typescript(TsSyntax {
-        tsx: true,
+        tsx: runtime.is_some(),
         decorators: true,
         ..Default::default()
     });
@@ -119,7 +131,7 @@ fn transform(
         (Err(e), _) | (Ok(_), Some(e)) => return Err(at(e.span().lo, e.kind().msg().into())),
         (Ok(module), None) => module,
     };
-    let (react, tsx_config) = options(runtime);
+    let (react, tsx_config) = options(runtime.unwrap_or(&JsxRuntime::default()));
     let mut program = Program::Module(module);
     GLOBALS.set(&Globals::new(), || {
         HELPERS.set(&Helpers::new(false), || {
@@ -135,13 +147,15 @@ fn transform(
                 unresolved,
                 top_level,
             ));
-            program.mutate(jsx(
-                cm.clone(),
-                Some(comments.clone()),
-                react,
-                top_level,
-                unresolved,
-            ));
+            if runtime.is_some() {
+                program.mutate(jsx(
+                    cm.clone(),
+                    Some(comments.clone()),
+                    react,
+                    top_level,
+                    unresolved,
+                ));
+            }
             program.mutate(inject_helpers(unresolved));
             program.mutate(hygiene());
             program.mutate(fixer(Some(&comments)));

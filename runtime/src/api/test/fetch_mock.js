@@ -86,9 +86,7 @@ class MockAgent {
       const body = request.body === null ? undefined : await request.clone().text();
       const found = agent.interceptors.find((i) => i.answer !== null && i.matches(url.origin, url, request, body));
       if (found === undefined) {
-        if (!agent.#netConnect) {
-          throw new TypeError("fetch failed", { cause: new Error(`Mock dispatch not matched for path '${url.pathname}'`) });
-        }
+        if (!agent.#netConnect) throw agent.notMatched(url, request, body);
         return original(request);
       }
       found.remaining--;
@@ -104,6 +102,27 @@ class MockAgent {
     if (!this.#active) return;
     this.#active = false;
     core.G.fetch = this.#original;
+  }
+  /// undici's MockNotMatchedError for a request no interceptor answers: what differs from the
+  /// origin's interceptors, checked in undici's order (path, method, body, headers).
+  notMatched(url, request, body) {
+    const path = url.pathname + url.search;
+    let left = this.interceptors.filter((i) => i.remaining > 0 && i.pool.matchesOrigin(url.origin));
+    const narrow = (keep, why) => {
+      const kept = left.filter(keep);
+      if (kept.length === 0) return why;
+      left = kept;
+      return null;
+    };
+    const why =
+      narrow((i) => matches(i.path, path) || matches(i.path, url.pathname), `Mock dispatch not matched for path '${path}'`) ??
+      narrow((i) => matches(i.method, request.method), `Mock dispatch not matched for method '${request.method}' on path '${path}'`) ??
+      narrow((i) => i.body === undefined || matches(i.body, body), `Mock dispatch not matched for body '${body}' on path '${path}'`) ??
+      `Mock dispatch not matched for headers '${JSON.stringify(Object.fromEntries(request.headers))}' on path '${path}'`;
+    const error = new Error(`${why}: subsequent request to origin ${url.origin} was not allowed (net.connect disabled)`);
+    error.name = "MockNotMatchedError";
+    error.code = "UND_MOCK_ERR_MOCK_NOT_MATCHED";
+    return error;
   }
   disableNetConnect() { this.#netConnect = false; }
   enableNetConnect() { this.#netConnect = true; }

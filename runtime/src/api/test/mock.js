@@ -81,6 +81,8 @@ function makeMock(implementation, name, restore) {
 let callOrder = 0;
 
 function spyOn(object, method, accessType) {
+  // A global edgesim loads on first use is an accessor until read (engine/lazy_globals.rs).
+  if (!accessType && object !== null && object !== undefined) void object[method];
   const descriptor = Object.getOwnPropertyDescriptor(object, method) ??
     (() => {
       for (let p = Object.getPrototypeOf(object); p; p = Object.getPrototypeOf(p)) {

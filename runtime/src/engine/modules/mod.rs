@@ -25,7 +25,7 @@ use std::rc::Rc;
 use rquickjs::module::Declared;
 use rquickjs::{Ctx, Module};
 
-use super::jsx::{JsxRuntime, transform_jsx};
+use super::jsx::{JsxRuntime, transform_jsx, transpile_typescript};
 use super::positions::Positions;
 use super::typescript::strip_types;
 use crate::diagnostic::Located;
@@ -273,14 +273,7 @@ impl Bundle {
             .iter()
             .any(|ext| name.ends_with(ext))
         {
-            Rc::from(strip_types(name, &original).map_err(|e| {
-                ModuleError::At(Located {
-                    file: name.to_string(),
-                    line: e.line,
-                    column: e.column,
-                    message: e.message,
-                })
-            })?)
+            Rc::from(self.typescript(name, &original)?)
         } else if name.ends_with(".json") {
             let value: serde_json::Value = serde_json::from_str(&original).map_err(|e| {
                 ModuleError::At(Located {
@@ -331,6 +324,29 @@ impl Bundle {
                 let _ = ctx.catch();
                 Err(ctx.throw(thrown))
             }
+        }
+    }
+
+    /// JavaScript for the TypeScript module `name`: its types blanked in place, or, when it
+    /// needs more than that (an `enum`, `<T>expr`), compiled as wrangler's esbuild compiles it,
+    /// its positions mapped back to the file as written.
+    fn typescript(&self, name: &str, original: &str) -> Result<String, ModuleError> {
+        let stripped = match strip_types(name, original) {
+            Ok(text) => return Ok(text),
+            Err(e) => e,
+        };
+        match transpile_typescript(name, original) {
+            Ok((text, map)) => {
+                self.positions.insert(name, map);
+                Ok(text)
+            }
+            // Not TypeScript at all: the stripper's error says where.
+            Err(_) => Err(ModuleError::At(Located {
+                file: name.to_string(),
+                line: stripped.line,
+                column: stripped.column,
+                message: stripped.message,
+            })),
         }
     }
 
