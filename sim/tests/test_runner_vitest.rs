@@ -276,10 +276,11 @@ fn cloudflare_test_helpers_migrate_mock_fetch_read_queue_results_and_travel_in_t
     // vitest.config.ts reads the migrations with readD1Migrations, a setup file applies them
     // with applyD1Migrations; fetchMock answers and refuses outbound requests; a queue
     // handler's decisions come back from getQueueResult; sim.advance("61s") expires a KV key
-    // inside a test whose timeout is 5 s.
+    // inside a test whose timeout is 5 s; SELF.queue and SELF.scheduled reach the Worker's
+    // other handlers in the test's isolate.
     let files = run(&fixture("platform"), "spec", &options());
     let report = &files[0].report;
     assert!(!report.failed(), "{:#?}", report.tests);
-    assert_eq!(report.tests.len(), 4);
+    assert_eq!(report.tests.len(), 5);
     assert!(report.duration_ms >= 61_000, "{}", report.duration_ms);
 }

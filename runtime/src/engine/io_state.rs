@@ -378,8 +378,15 @@ impl IoState {
     pub fn emit(&mut self, event: IsolateEvent) {
         let event = match event {
             IsolateEvent::Responded { id, response } if self.self_fetches.is_self_fetch(id) => {
-                self.self_fetches.answer(id, Ok(response));
+                self.self_fetches.respond(id, response);
                 return;
+            }
+            // A scheduled or queue event a caller in this isolate waits on; the owner still
+            // hears of it (its console lines).
+            IsolateEvent::Finished(report) if self.self_fetches.is_self_fetch(report.id) => {
+                let returned = report.returned.clone();
+                (self.self_fetches).finished(report.id, report.outcome, returned);
+                IsolateEvent::Finished(report)
             }
             event => event,
         };
@@ -504,7 +511,7 @@ impl IoState {
             // A caller in this isolate sees the exception, as through a service binding.
             InvocationKind::Fetch(_) if self.self_fetches.is_self_fetch(id) => {
                 inv.outcome = Outcome::Exception;
-                self.self_fetches.answer(id, Err(exception));
+                self.self_fetches.throw(id, exception);
                 self.respond(id, None);
             }
             InvocationKind::Fetch(request) if inv.pass_through => {

@@ -19,6 +19,7 @@ use super::event_loop::{OpKind, TimerKind, Wake};
 use super::io_state::IoState;
 use super::modules::{Bundle, BundleLoader, ModuleError};
 use super::ops;
+use super::self_fetch::SelfEvent;
 use crate::diagnostic::Located;
 use crate::host::Host;
 use crate::http::HttpRequest;
@@ -374,12 +375,15 @@ impl Isolate {
             scheduled_time_ms,
         };
         let id = self.new_invocation(kind);
-        let cron = cron.to_string();
+        self.dispatch_scheduled(id, cron.to_string(), scheduled_time_ms);
+        id
+    }
+
+    fn dispatch_scheduled(&mut self, id: InvocationId, cron: String, scheduled_time_ms: u64) {
         self.run_js(Some(id), |ctx, e| {
             let f = e.dispatch_scheduled.clone().restore(ctx)?;
             f.call::<_, ()>((id as f64, cron, scheduled_time_ms as f64))
         });
-        id
     }
 
     /// Delivers a batch of messages to the Worker's `queue` handler; `messages` is the JSON
@@ -390,12 +394,15 @@ impl Isolate {
             messages: messages.clone(),
         };
         let id = self.new_invocation(kind);
-        let queue = queue.to_string();
+        self.dispatch_queue(id, queue.to_string(), messages);
+        id
+    }
+
+    fn dispatch_queue(&mut self, id: InvocationId, queue: String, messages: String) {
         self.run_js(Some(id), |ctx, e| {
             let f = e.dispatch_queue.clone().restore(ctx)?;
             f.call::<_, ()>((id as f64, queue, messages))
         });
-        id
     }
 
     /// Runs one test file of `edgesim test`: `entry` is the module that imports it, and
@@ -413,15 +420,36 @@ impl Isolate {
         id
     }
 
-    /// Starts the fetch invocation a `SELF.fetch()` asked for, if one waits.
+    /// Starts the invocation a `SELF.fetch()`/`scheduled()`/`queue()` asked for, if one waits.
     fn deliver_self_fetch(&mut self) -> bool {
         let next = self.io.borrow_mut().self_fetches.take_queued();
-        let Some((request, answer)) = next else {
+        let Some(queued) = next else {
             return false;
         };
-        let id = self.new_invocation(InvocationKind::Fetch(request.clone()));
-        self.io.borrow_mut().self_fetches.started(id, answer);
-        self.dispatch_request(id, &request, false);
+        let kind = match &queued.event {
+            SelfEvent::Fetch(request) => InvocationKind::Fetch(request.clone()),
+            SelfEvent::Scheduled {
+                cron,
+                scheduled_time_ms,
+            } => InvocationKind::Scheduled {
+                cron: cron.clone(),
+                scheduled_time_ms: *scheduled_time_ms,
+            },
+            SelfEvent::Queue { queue, messages } => InvocationKind::Queue {
+                queue: queue.clone(),
+                messages: messages.clone(),
+            },
+        };
+        let id = self.new_invocation(kind);
+        let event = self.io.borrow_mut().self_fetches.started(id, queued);
+        match event {
+            SelfEvent::Fetch(request) => self.dispatch_request(id, &request, false),
+            SelfEvent::Scheduled {
+                cron,
+                scheduled_time_ms,
+            } => self.dispatch_scheduled(id, cron, scheduled_time_ms),
+            SelfEvent::Queue { queue, messages } => self.dispatch_queue(id, queue, messages),
+        }
         true
     }
 

@@ -1,11 +1,11 @@
-//! Requests a Worker sends to its own `fetch` handler in the same isolate: what `SELF.fetch()`
-//! of `cloudflare:test` does, as vitest-pool-workers' `SELF` service binding reaches the
-//! Worker's default export in the isolate the tests run in.
+//! Events a Worker sends to its own handlers in the same isolate: what `SELF.fetch()`,
+//! `SELF.scheduled()` and `SELF.queue()` of `cloudflare:test` do, as vitest-pool-workers' `SELF`
+//! service binding reaches the Worker's default export in the isolate the tests run in.
 //!
-//! The request cannot be dispatched from inside the op that asks for it (JavaScript is running),
-//! so it is queued; the isolate delivers it as a fresh fetch invocation on its next turn, and
-//! that invocation's response (or exception) completes the caller's op instead of going to the
-//! isolate's owner.
+//! The event cannot be dispatched from inside the op that asks for it (JavaScript is running),
+//! so it is queued; the isolate delivers it as a fresh invocation on its next turn, and that
+//! invocation's response, report or exception completes the caller's op instead of (for a
+//! response) going to the isolate's owner.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -13,46 +13,85 @@ use futures::channel::oneshot;
 
 use super::event_loop::OpOutcome;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::invocation::{ErrorClass, InvocationId};
+use crate::invocation::{ErrorClass, InvocationId, Outcome};
 
-/// What the caller's op receives: the response, or the exception that escaped the handler.
-type Answer = Result<HttpResponse, String>;
+/// What a caller asks its own Worker to handle.
+pub enum SelfEvent {
+    Fetch(HttpRequest),
+    Scheduled {
+        cron: String,
+        scheduled_time_ms: u64,
+    },
+    /// `messages`: the JSON array of storage::queue::QueuedMessage.
+    Queue {
+        queue: String,
+        messages: String,
+    },
+}
+
+/// How the invocation ended, for the caller's op.
+enum Answer {
+    Response(HttpResponse),
+    /// A scheduled or queue event ended: its outcome and (queue) per-message decisions.
+    Finished {
+        outcome: Outcome,
+        returned: Option<String>,
+    },
+    /// The fetch handler threw (as through a service binding, the caller sees it).
+    Thrown(String),
+}
 
 #[derive(Default)]
 pub struct SelfFetches {
-    queued: VecDeque<(HttpRequest, oneshot::Sender<Answer>)>,
-    /// Fetch invocations started for a caller, and where their answer goes.
+    queued: VecDeque<(SelfEvent, oneshot::Sender<Answer>)>,
+    /// Invocations started for a caller, and where their answer goes.
     waiting: BTreeMap<InvocationId, oneshot::Sender<Answer>>,
 }
 
+/// The queued event and the handle that answers its caller.
+pub struct Queued {
+    pub event: SelfEvent,
+    answer: oneshot::Sender<Answer>,
+}
+
 impl SelfFetches {
-    /// Queues `request`; the returned future is the caller's op.
+    /// Queues `event`; the returned future is the caller's op.
     pub fn queue(
         &mut self,
-        request: HttpRequest,
+        event: SelfEvent,
     ) -> impl std::future::Future<Output = OpOutcome> + 'static {
         let (send, receive) = oneshot::channel();
-        self.queued.push_back((request, send));
+        self.queued.push_back((event, send));
         async move {
             match receive.await {
-                Ok(Ok(response)) => OpOutcome::Response(response),
-                Ok(Err(exception)) => thrown(&exception),
+                Ok(Answer::Response(response)) => OpOutcome::Response(response),
+                Ok(Answer::Finished { outcome, returned }) => {
+                    let json = serde_json::json!({ "outcome": outcome, "returned": returned });
+                    let text = json.to_string();
+                    OpOutcome::reply(move |ctx| {
+                        rquickjs::String::from_str(ctx.clone(), &text).map(Into::into)
+                    })
+                }
+                Ok(Answer::Thrown(exception)) => thrown(&exception),
                 Err(_) => OpOutcome::Error {
                     class: ErrorClass::Error,
-                    message: "The Worker's fetch handler ended without a response.".to_string(),
+                    message: "The Worker's handler ended without an answer.".to_string(),
                 },
             }
         }
     }
 
-    /// The next request to deliver.
-    pub fn take_queued(&mut self) -> Option<(HttpRequest, oneshot::Sender<Answer>)> {
-        self.queued.pop_front()
+    /// The next event to deliver.
+    pub fn take_queued(&mut self) -> Option<Queued> {
+        let (event, answer) = self.queued.pop_front()?;
+        Some(Queued { event, answer })
     }
 
-    /// Invocation `id` answers the caller behind `answer`.
-    pub fn started(&mut self, id: InvocationId, answer: oneshot::Sender<Answer>) {
-        self.waiting.insert(id, answer);
+    /// Invocation `id` answers the caller behind `queued` (registered before it is
+    /// dispatched: a handler may end at once).
+    pub fn started(&mut self, id: InvocationId, queued: Queued) -> SelfEvent {
+        self.waiting.insert(id, queued.answer);
+        queued.event
     }
 
     /// Whether invocation `id` answers a caller in this isolate.
@@ -60,15 +99,25 @@ impl SelfFetches {
         self.waiting.contains_key(&id)
     }
 
-    /// Hands invocation `id`'s answer to its caller; false when nobody in the isolate waits.
-    pub fn answer(&mut self, id: InvocationId, answer: Answer) -> bool {
-        match self.waiting.remove(&id) {
-            // The caller may have finished meanwhile; its op is gone then, and so is the answer.
-            Some(send) => {
-                let _ = send.send(answer);
-                true
-            }
-            None => false,
+    /// A fetch invocation's response.
+    pub fn respond(&mut self, id: InvocationId, response: HttpResponse) {
+        self.answer(id, Answer::Response(response));
+    }
+
+    /// A fetch handler's exception.
+    pub fn throw(&mut self, id: InvocationId, exception: String) {
+        self.answer(id, Answer::Thrown(exception));
+    }
+
+    /// A scheduled or queue invocation ended.
+    pub fn finished(&mut self, id: InvocationId, outcome: Outcome, returned: Option<String>) {
+        self.answer(id, Answer::Finished { outcome, returned });
+    }
+
+    fn answer(&mut self, id: InvocationId, answer: Answer) {
+        // The caller may have finished meanwhile; its op is gone then, and so is the answer.
+        if let Some(send) = self.waiting.remove(&id) {
+            let _ = send.send(answer);
         }
     }
 }

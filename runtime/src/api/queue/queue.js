@@ -128,6 +128,9 @@ class QueueController {
       const d = batch.#decisions.get(m.id) ?? (succeeded ? batch.#all ?? ["ack"] : null);
       if (d !== null) out[m.id] = d;
     }
+    // What the handler called, for `SELF.queue()`'s result in `edgesim test`: not a message
+    // (its value is no decision, so the broker passes over it).
+    out.$batch = { explicit: [...batch.#decisions], all: batch.#all };
     return JSON.stringify(out);
   }
 }
