@@ -110,6 +110,16 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "test_runner_c3_hello_world_file",
+        what: "edgesim test: the create-cloudflare hello-world test file (2 tests), one fresh simulation",
+        workerd: None,
+    },
+    Row {
+        id: "test_runner_notes_app_suite",
+        what: "edgesim test: examples/notes-app, 5 files and 10 tests (D1, a Durable Object, KV at two colos), one simulation each",
+        workerd: None,
+    },
+    Row {
         id: "intl_number_format_construct_and_format",
         what: "Intl: new NumberFormat(\"de-DE\", EUR currency) + format, as one warm fetch",
         workerd: None,
