@@ -47,7 +47,6 @@ class SnapshotState {
     this.update = update ?? "new";
     this.testFile = testFile;
     this.counters = new Map();
-    this.used = new Set();
     this.counts = { added: 0, updated: 0, matched: 0, unmatched: 0 };
     this.inline = [];
     this.dirty = false;
@@ -68,7 +67,6 @@ class SnapshotState {
     const serialized = received instanceof SnapshotText ? received.text : serializeSnapshot(received);
     const stored = isInline ? (inline === undefined ? undefined : stripSnapshotIndentation(inline)) : this.data[key];
     const exists = stored !== undefined;
-    this.used.add(key);
     const pass = exists && stored.trim() === serialized.trim();
     if (pass) {
       this.counts.matched++;
