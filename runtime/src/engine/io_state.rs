@@ -22,7 +22,7 @@ use super::durable_object::gates::{
 };
 use super::durable_object::storage::{StorageAnswer, StoragePlan};
 use super::event_loop::{EventLoop, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind, Wake};
-use super::self_fetch::SelfFetches;
+use super::self_events::SelfEvents;
 use super::sockets::SocketTable;
 use crate::host::{Host, HostFuture};
 use crate::http::{HttpRequest, HttpResponse};
@@ -78,8 +78,8 @@ pub struct IoState {
     pub sockets: SocketTable,
     /// Maps positions in transpiled modules back to the files as written, in console lines.
     pub positions: super::positions::Positions,
-    /// Requests to this isolate's own `fetch` handler (`SELF.fetch()` in `edgesim test`).
-    pub self_fetches: SelfFetches,
+    /// Events sent to this isolate's own handlers (`SELF` in `edgesim test`).
+    pub self_events: SelfEvents,
     /// Console lines written so far (LogLine::seq).
     logs_written: u64,
 }
@@ -103,7 +103,7 @@ impl IoState {
             object: None,
             sockets: Default::default(),
             positions: Default::default(),
-            self_fetches: Default::default(),
+            self_events: Default::default(),
             logs_written: 0,
         }
     }
@@ -377,15 +377,15 @@ impl IoState {
     /// Sends an event to the owner, unless the output gate holds it.
     pub fn emit(&mut self, event: IsolateEvent) {
         let event = match event {
-            IsolateEvent::Responded { id, response } if self.self_fetches.is_self_fetch(id) => {
-                self.self_fetches.respond(id, response);
+            IsolateEvent::Responded { id, response } if self.self_events.answers_caller(id) => {
+                self.self_events.respond(id, response);
                 return;
             }
             // A scheduled or queue event a caller in this isolate waits on; the owner still
             // hears of it (its console lines).
-            IsolateEvent::Finished(report) if self.self_fetches.is_self_fetch(report.id) => {
+            IsolateEvent::Finished(report) if self.self_events.answers_caller(report.id) => {
                 let returned = report.returned.clone();
-                (self.self_fetches).finished(report.id, report.outcome, returned);
+                (self.self_events).finished(report.id, report.outcome, returned);
                 IsolateEvent::Finished(report)
             }
             event => event,
@@ -509,9 +509,9 @@ impl IoState {
         inv.exception.get_or_insert(exception.clone());
         match &inv.kind {
             // A caller in this isolate sees the exception, as through a service binding.
-            InvocationKind::Fetch(_) if self.self_fetches.is_self_fetch(id) => {
+            InvocationKind::Fetch(_) if self.self_events.answers_caller(id) => {
                 inv.outcome = Outcome::Exception;
-                self.self_fetches.throw(id, exception);
+                self.self_events.throw(id, exception);
                 self.respond(id, None);
             }
             InvocationKind::Fetch(request) if inv.pass_through => {

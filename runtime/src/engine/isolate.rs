@@ -19,7 +19,6 @@ use super::event_loop::{OpKind, TimerKind, Wake};
 use super::io_state::IoState;
 use super::modules::{Bundle, BundleLoader, ModuleError};
 use super::ops;
-use super::self_fetch::SelfEvent;
 use crate::diagnostic::Located;
 use crate::host::Host;
 use crate::http::HttpRequest;
@@ -421,34 +420,21 @@ impl Isolate {
     }
 
     /// Starts the invocation a `SELF.fetch()`/`scheduled()`/`queue()` asked for, if one waits.
-    fn deliver_self_fetch(&mut self) -> bool {
-        let next = self.io.borrow_mut().self_fetches.take_queued();
-        let Some(queued) = next else {
+    fn deliver_self_event(&mut self) -> bool {
+        let next = self.io.borrow_mut().self_events.take_queued();
+        let Some((kind, caller)) = next else {
             return false;
         };
-        let kind = match &queued.event {
-            SelfEvent::Fetch(request) => InvocationKind::Fetch(request.clone()),
-            SelfEvent::Scheduled {
-                cron,
-                scheduled_time_ms,
-            } => InvocationKind::Scheduled {
-                cron: cron.clone(),
-                scheduled_time_ms: *scheduled_time_ms,
-            },
-            SelfEvent::Queue { queue, messages } => InvocationKind::Queue {
-                queue: queue.clone(),
-                messages: messages.clone(),
-            },
-        };
-        let id = self.new_invocation(kind);
-        let event = self.io.borrow_mut().self_fetches.started(id, queued);
-        match event {
-            SelfEvent::Fetch(request) => self.dispatch_request(id, &request, false),
-            SelfEvent::Scheduled {
+        let id = self.new_invocation(kind.clone());
+        self.io.borrow_mut().self_events.started(id, caller);
+        match kind {
+            InvocationKind::Fetch(request) => self.dispatch_request(id, &request, false),
+            InvocationKind::Scheduled {
                 cron,
                 scheduled_time_ms,
             } => self.dispatch_scheduled(id, cron, scheduled_time_ms),
-            SelfEvent::Queue { queue, messages } => self.dispatch_queue(id, queue, messages),
+            InvocationKind::Queue { queue, messages } => self.dispatch_queue(id, queue, messages),
+            _ => unreachable!("SelfEvents queues only fetches, cron ticks and queue batches"),
         }
         true
     }
@@ -460,7 +446,7 @@ impl Isolate {
             if let Some(event) = self.io.borrow_mut().events.pop_front() {
                 return Some(event);
             }
-            if self.deliver_incoming() || self.deliver_self_fetch() {
+            if self.deliver_incoming() || self.deliver_self_event() {
                 continue;
             }
             {

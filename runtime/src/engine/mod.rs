@@ -17,7 +17,7 @@ pub mod modules;
 pub mod ops;
 pub mod positions;
 pub mod prelude;
-pub mod self_fetch;
+pub mod self_events;
 pub mod sockets;
 pub mod swc_guard;
 pub mod typescript;

@@ -6,7 +6,6 @@ use rquickjs::{Ctx, TypedArray};
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::{OpKind, OpOutcome};
 use crate::engine::ops::require_request;
-use crate::engine::self_fetch::SelfEvent;
 use crate::host::StorageStep;
 use crate::invocation::ErrorClass;
 
@@ -38,8 +37,8 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 };
                 return Ok(io.add_op(OpKind::Js, Box::pin(op)) as f64);
             }
-            let answer = io.self_fetches.queue(SelfEvent::Fetch(request));
-            Ok(io.add_op(OpKind::Js, Box::pin(answer)) as f64)
+            let answer = io.self_events.fetch(request);
+            Ok(io.add_op(OpKind::Js, answer) as f64)
         },
     )?;
 
@@ -50,12 +49,10 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         move |ctx: Ctx<'js>, cron: String, scheduled_time_ms: f64| -> rquickjs::Result<f64> {
             require_request(&ctx, &i)?;
             let mut io = i.borrow_mut();
-            let event = SelfEvent::Scheduled {
-                cron,
-                scheduled_time_ms: scheduled_time_ms.max(0.0) as u64,
-            };
-            let answer = io.self_fetches.queue(event);
-            Ok(io.add_op(OpKind::Js, Box::pin(answer)) as f64)
+            let answer = io
+                .self_events
+                .scheduled(cron, scheduled_time_ms.max(0.0) as u64);
+            Ok(io.add_op(OpKind::Js, answer) as f64)
         },
     )?;
     let i = ops.io.clone();
@@ -64,8 +61,8 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         move |ctx: Ctx<'js>, queue: String, messages: String| -> rquickjs::Result<f64> {
             require_request(&ctx, &i)?;
             let mut io = i.borrow_mut();
-            let answer = io.self_fetches.queue(SelfEvent::Queue { queue, messages });
-            Ok(io.add_op(OpKind::Js, Box::pin(answer)) as f64)
+            let answer = io.self_events.batch(queue, messages);
+            Ok(io.add_op(OpKind::Js, answer) as f64)
         },
     )?;
 

@@ -12,22 +12,9 @@ use std::collections::{BTreeMap, VecDeque};
 use futures::channel::oneshot;
 
 use super::event_loop::OpOutcome;
+use crate::host::HostFuture;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::invocation::{ErrorClass, InvocationId, Outcome};
-
-/// What a caller asks its own Worker to handle.
-pub enum SelfEvent {
-    Fetch(HttpRequest),
-    Scheduled {
-        cron: String,
-        scheduled_time_ms: u64,
-    },
-    /// `messages`: the JSON array of storage::queue::QueuedMessage.
-    Queue {
-        queue: String,
-        messages: String,
-    },
-}
+use crate::invocation::{ErrorClass, InvocationId, InvocationKind, Outcome};
 
 /// How the invocation ended, for the caller's op.
 enum Answer {
@@ -41,28 +28,42 @@ enum Answer {
     Thrown(String),
 }
 
+/// Where an invocation's answer goes: to the caller's op.
+pub struct Caller(oneshot::Sender<Answer>);
+
+/// The events callers in this isolate asked for (a fetch, a cron tick or a queue batch, as
+/// the invocation kinds the isolate already delivers), and the invocations answering them.
 #[derive(Default)]
-pub struct SelfFetches {
-    queued: VecDeque<(SelfEvent, oneshot::Sender<Answer>)>,
+pub struct SelfEvents {
+    queued: VecDeque<(InvocationKind, Caller)>,
     /// Invocations started for a caller, and where their answer goes.
-    waiting: BTreeMap<InvocationId, oneshot::Sender<Answer>>,
+    waiting: BTreeMap<InvocationId, Caller>,
 }
 
-/// The queued event and the handle that answers its caller.
-pub struct Queued {
-    pub event: SelfEvent,
-    answer: oneshot::Sender<Answer>,
-}
+impl SelfEvents {
+    /// `SELF.fetch(request)`.
+    pub fn fetch(&mut self, request: HttpRequest) -> HostFuture<OpOutcome> {
+        self.queue(InvocationKind::Fetch(request))
+    }
 
-impl SelfFetches {
-    /// Queues `event`; the returned future is the caller's op.
-    pub fn queue(
-        &mut self,
-        event: SelfEvent,
-    ) -> impl std::future::Future<Output = OpOutcome> + 'static {
+    /// `SELF.scheduled()`: a cron tick.
+    pub fn scheduled(&mut self, cron: String, scheduled_time_ms: u64) -> HostFuture<OpOutcome> {
+        self.queue(InvocationKind::Scheduled {
+            cron,
+            scheduled_time_ms,
+        })
+    }
+
+    /// `SELF.queue()`: `messages` is the JSON array of storage::queue::QueuedMessage.
+    pub fn batch(&mut self, queue: String, messages: String) -> HostFuture<OpOutcome> {
+        self.queue(InvocationKind::Queue { queue, messages })
+    }
+
+    /// Only the three kinds above are ever queued (Isolate::deliver_self_event relies on it).
+    fn queue(&mut self, event: InvocationKind) -> HostFuture<OpOutcome> {
         let (send, receive) = oneshot::channel();
-        self.queued.push_back((event, send));
-        async move {
+        self.queued.push_back((event, Caller(send)));
+        Box::pin(async move {
             match receive.await {
                 Ok(Answer::Response(response)) => OpOutcome::Response(response),
                 Ok(Answer::Finished { outcome, returned }) => {
@@ -78,24 +79,23 @@ impl SelfFetches {
                     message: "The Worker's handler ended without an answer.".to_string(),
                 },
             }
-        }
+        })
     }
 
-    /// The next event to deliver.
-    pub fn take_queued(&mut self) -> Option<Queued> {
-        let (event, answer) = self.queued.pop_front()?;
-        Some(Queued { event, answer })
+    /// The next event to deliver (a fetch, a cron tick or a queue batch), and who waits for
+    /// it.
+    pub fn take_queued(&mut self) -> Option<(InvocationKind, Caller)> {
+        self.queued.pop_front()
     }
 
-    /// Invocation `id` answers the caller behind `queued` (registered before it is
-    /// dispatched: a handler may end at once).
-    pub fn started(&mut self, id: InvocationId, queued: Queued) -> SelfEvent {
-        self.waiting.insert(id, queued.answer);
-        queued.event
+    /// Invocation `id` answers `caller` (registered before it is dispatched: a handler may
+    /// end at once).
+    pub fn started(&mut self, id: InvocationId, caller: Caller) {
+        self.waiting.insert(id, caller);
     }
 
     /// Whether invocation `id` answers a caller in this isolate.
-    pub fn is_self_fetch(&self, id: InvocationId) -> bool {
+    pub fn answers_caller(&self, id: InvocationId) -> bool {
         self.waiting.contains_key(&id)
     }
 
@@ -116,7 +116,7 @@ impl SelfFetches {
 
     fn answer(&mut self, id: InvocationId, answer: Answer) {
         // The caller may have finished meanwhile; its op is gone then, and so is the answer.
-        if let Some(send) = self.waiting.remove(&id) {
+        if let Some(Caller(send)) = self.waiting.remove(&id) {
             let _ = send.send(answer);
         }
     }
