@@ -284,3 +284,23 @@ fn cloudflare_test_helpers_migrate_mock_fetch_read_queue_results_and_travel_in_t
     assert_eq!(report.tests.len(), 5);
     assert!(report.duration_ms >= 61_000, "{}", report.duration_ms);
 }
+
+#[test]
+fn production_kv_write_limit_is_kept_only_when_asked_for() {
+    // beforeAll writes `count`, a test writes it again at once: the pool's local KV (and so
+    // edgesim test by default) allows it; production's one write per second per key does not.
+    let mut options = options();
+    options.kv_write_limit = true;
+    let files = run(&fixture("basics"), "worker", &options);
+    let test = files[0]
+        .report
+        .tests
+        .iter()
+        .find(|t| t.name == "counts from what beforeAll stored")
+        .expect("the test");
+    assert_eq!(test.status, TestStatus::Failed);
+    assert_eq!(
+        test.errors[0].message,
+        "KV PUT failed: 429 Too Many Requests"
+    );
+}

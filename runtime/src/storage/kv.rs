@@ -560,9 +560,7 @@ impl LocalKv {
     pub fn call(&self, namespace: &str, op: KvOp, now_ms: u64) -> Result<KvReply, KvError> {
         let mut namespaces = self.namespaces.borrow_mut();
         let store = namespaces.entry(namespace.to_string()).or_default();
-        if self.same_key_limit_off.get() {
-            store.writes_by_key = SameKeyWrites::default();
-        }
+        store.writes_by_key.enforce(!self.same_key_limit_off.get());
         let now_s = now_ms / 1000;
         match op {
             KvOp::Get { key, cache_ttl } => {
