@@ -257,7 +257,7 @@ function makeAssertion(actual, flags) {
       },
       snapshot(request) {
         if (flags.not) throw new Error(`${name} cannot be used with "not"`);
-        const outcome = testRun.matchSnapshot(request, flags.error);
+        const outcome = testRun.matchSnapshot(request);
         if (!outcome.pass) throw new AssertionError(outcome.message, { expected: outcome.expected, actual: outcome.actual });
       },
     };
@@ -265,15 +265,11 @@ function makeAssertion(actual, flags) {
   };
   const all = { ...MATCHERS, ...MOCK_MATCHERS, ...SNAPSHOT_MATCHERS, ...customMatcherMethods() };
   for (const [name, matcher] of Object.entries(all)) {
+    // `.resolves`/`.rejects`: settle first, then run the matcher on the value.
     chain[name] = (...args) => {
-      if (flags.promise === null) return run(name, matcher, args);
-      return settle(actual, flags.promise).then((value) => {
-        return makeAssertion(value, { ...flags, promise: flags.promise, settled: true })[name](...args);
-      });
+      if (flags.promise === null || flags.settled) return run(name, matcher, args);
+      return settle(actual, flags.promise).then((value) => makeAssertion(value, { ...flags, settled: true })[name](...args));
     };
-  }
-  if (flags.settled) {
-    for (const [name, matcher] of Object.entries(all)) chain[name] = (...args) => run(name, matcher, args);
   }
   Object.defineProperty(chain, "not", { get: () => makeAssertion(actual, { ...flags, not: !flags.not }) });
   Object.defineProperty(chain, "resolves", { get: () => makeAssertion(actual, { ...flags, promise: "resolves" }) });
@@ -284,8 +280,7 @@ function makeAssertion(actual, flags) {
 function settle(actual, how) {
   const promise = typeof actual === "function" ? actual() : actual;
   if (!promise || typeof promise.then !== "function") {
-    const kind = how === "resolves" ? "resolves" : "rejects";
-    return Promise.reject(new TypeError(`You must provide a Promise to expect() when using .${kind}, not '${typeof promise}'.`));
+    return Promise.reject(new TypeError(`You must provide a Promise to expect() when using .${how}, not '${typeof promise}'.`));
   }
   if (how === "resolves") {
     return promise.then((v) => v, (e) => {
