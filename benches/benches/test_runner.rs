@@ -6,17 +6,7 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use edgesim_sim::test::{self, Project, RunOptions, SnapshotUpdate};
-
-fn options() -> RunOptions {
-    RunOptions {
-        seeds: vec![0],
-        jobs: 1,
-        pattern: None,
-        update: SnapshotUpdate::None,
-        kv_write_limit: false,
-    }
-}
+use edgesim_sim::test::{self, Project, RunOptions};
 
 fn project(name: &str) -> (Project, Vec<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,7 +18,7 @@ fn project(name: &str) -> (Project, Vec<String>) {
 }
 
 fn passes(project: &Project, files: &[String]) -> usize {
-    let results = test::run(project, files, &options()).expect("the run");
+    let results = test::run(project, files, &RunOptions::default()).expect("the run");
     assert!(results.iter().all(|(_, f)| !f.report.failed()));
     results.iter().map(|(_, f)| f.report.tests.len()).sum()
 }

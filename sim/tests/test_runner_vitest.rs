@@ -13,16 +13,6 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn options() -> RunOptions {
-    RunOptions {
-        seeds: vec![0],
-        jobs: 1,
-        pattern: None,
-        update: SnapshotUpdate::None,
-        kv_write_limit: false,
-    }
-}
-
 /// Runs the files of project `root` whose path contains `filter`.
 fn run(root: &Path, filter: &str, options: &RunOptions) -> Vec<test::FileOutcome> {
     let project = Project::load(root, None).expect("the project loads");
@@ -46,7 +36,7 @@ fn status_of(file: &test::FileOutcome, name: &str) -> TestStatus {
 
 #[test]
 fn a_failing_expectation_fails_its_test_and_shows_vitests_message_and_diff() {
-    let files = run(&fixture("basics"), "expectations", &options());
+    let files = run(&fixture("basics"), "expectations", &RunOptions::default());
     let file = &files[0];
     assert!(file.report.failed());
     let failed = file
@@ -75,7 +65,7 @@ fn a_failing_expectation_fails_its_test_and_shows_vitests_message_and_diff() {
 
 #[test]
 fn skip_todo_fails_and_each_are_reported_as_vitest_reports_them() {
-    let files = run(&fixture("basics"), "expectations", &options());
+    let files = run(&fixture("basics"), "expectations", &RunOptions::default());
     let file = &files[0];
     assert_eq!(
         status_of(file, "expectations > is skipped"),
@@ -98,7 +88,7 @@ fn skip_todo_fails_and_each_are_reported_as_vitest_reports_them() {
 
 #[test]
 fn a_test_that_never_settles_times_out_on_the_simulated_clock() {
-    let files = run(&fixture("basics"), "expectations", &options());
+    let files = run(&fixture("basics"), "expectations", &RunOptions::default());
     let test = files[0]
         .report
         .tests
@@ -118,7 +108,7 @@ fn a_test_that_never_settles_times_out_on_the_simulated_clock() {
 
 #[test]
 fn only_runs_the_marked_tests_and_suites() {
-    let files = run(&fixture("basics"), "only", &options());
+    let files = run(&fixture("basics"), "only", &RunOptions::default());
     let file = &files[0];
     assert_eq!(
         status_of(file, "outer > is not marked"),
@@ -136,8 +126,10 @@ fn only_runs_the_marked_tests_and_suites() {
 
 #[test]
 fn a_name_pattern_skips_the_tests_it_does_not_match() {
-    let mut options = options();
-    options.pattern = Some("toBe$".to_string());
+    let options = RunOptions {
+        pattern: Some("toBe$".to_string()),
+        ..Default::default()
+    };
     let files = run(&fixture("basics"), "expectations", &options);
     let ran: Vec<String> = files[0]
         .report
@@ -151,7 +143,7 @@ fn a_name_pattern_skips_the_tests_it_does_not_match() {
 
 #[test]
 fn hooks_run_outermost_first_before_a_test_and_innermost_first_after_it() {
-    let files = run(&fixture("basics"), "hooks", &options());
+    let files = run(&fixture("basics"), "hooks", &RunOptions::default());
     let report = &files[0].report;
     assert!(!report.failed(), "{:#?}", report.tests);
     assert_eq!(report.tests.len(), 2);
@@ -159,7 +151,7 @@ fn hooks_run_outermost_first_before_a_test_and_innermost_first_after_it() {
 
 #[test]
 fn self_env_bindings_and_isolated_storage_behave_as_in_the_pool() {
-    let files = run(&fixture("basics"), "worker", &options());
+    let files = run(&fixture("basics"), "worker", &RunOptions::default());
     let report = &files[0].report;
     // Each test's KV write is undone: both counting tests see beforeAll's 10 and count to 11.
     assert!(!report.failed(), "{:#?}", report.tests);
@@ -175,8 +167,8 @@ fn self_env_bindings_and_isolated_storage_behave_as_in_the_pool() {
 
 #[test]
 fn the_same_seed_gives_the_same_report() {
-    let first = run(&fixture("basics"), "spec", &options());
-    let second = run(&fixture("basics"), "spec", &options());
+    let first = run(&fixture("basics"), "spec", &RunOptions::default());
+    let second = run(&fixture("basics"), "spec", &RunOptions::default());
     let json = |files: &[test::FileOutcome]| {
         serde_json::to_string(&test::report::json_report(files, Path::new("/project"))).unwrap()
     };
@@ -206,8 +198,10 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn new_snapshots_are_written_as_vitest_writes_them_and_then_match() {
     let root = scratch_copy("snapshots");
-    let mut options = options();
-    options.update = SnapshotUpdate::New;
+    let mut options = RunOptions {
+        update: SnapshotUpdate::New,
+        ..Default::default()
+    };
     let first = run(&root, "spec", &options);
     assert!(!first[0].report.failed(), "{:#?}", first[0].report.tests);
     assert_eq!(first[0].report.snapshots.added, 3);
@@ -245,7 +239,7 @@ fn a_snapshot_that_differs_fails_in_ci_with_vitests_message() {
         "// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html\n\nexports[`snapshots > to a file 1`] = `\"something else\"`;\n",
     )
     .unwrap();
-    let files = run(&root, "spec", &options());
+    let files = run(&root, "spec", &RunOptions::default());
     let test = files[0]
         .report
         .tests
@@ -262,7 +256,7 @@ fn a_snapshot_that_differs_fails_in_ci_with_vitests_message() {
 
 #[test]
 fn a_test_file_that_does_not_parse_fails_to_load_naming_its_line() {
-    let files = run(&fixture("broken"), "spec", &options());
+    let files = run(&fixture("broken"), "spec", &RunOptions::default());
     let error = files[0].report.load_error.as_ref().expect("a load error");
     assert!(
         error.message.contains("test/broken.spec.ts:3"),
@@ -278,7 +272,7 @@ fn cloudflare_test_helpers_migrate_mock_fetch_read_queue_results_and_travel_in_t
     // handler's decisions come back from getQueueResult; sim.advance("61s") expires a KV key
     // inside a test whose timeout is 5 s; SELF.queue and SELF.scheduled reach the Worker's
     // other handlers in the test's isolate.
-    let files = run(&fixture("platform"), "spec", &options());
+    let files = run(&fixture("platform"), "spec", &RunOptions::default());
     let report = &files[0].report;
     assert!(!report.failed(), "{:#?}", report.tests);
     assert_eq!(report.tests.len(), 5);
@@ -289,8 +283,10 @@ fn cloudflare_test_helpers_migrate_mock_fetch_read_queue_results_and_travel_in_t
 fn production_kv_write_limit_is_kept_only_when_asked_for() {
     // beforeAll writes `count`, a test writes it again at once: the pool's local KV (and so
     // edgesim test by default) allows it; production's one write per second per key does not.
-    let mut options = options();
-    options.kv_write_limit = true;
+    let options = RunOptions {
+        kv_write_limit: true,
+        ..Default::default()
+    };
     let files = run(&fixture("basics"), "worker", &options);
     let test = files[0]
         .report

@@ -46,6 +46,20 @@ pub struct RunOptions {
     pub kv_write_limit: bool,
 }
 
+impl Default for RunOptions {
+    /// One run from seed 0, one simulation at a time, every test, no snapshot written, KV
+    /// without production's per-key write limit.
+    fn default() -> Self {
+        RunOptions {
+            seeds: vec![0],
+            jobs: 1,
+            pattern: None,
+            update: SnapshotUpdate::None,
+            kv_write_limit: false,
+        }
+    }
+}
+
 /// Runs `files` of `project` under every seed, `jobs` simulations at a time, each on a fresh
 /// thread; the result is in (seed, file) order whatever the scheduling. Snapshots are written
 /// from the first seed's run only.

@@ -96,14 +96,14 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
                 .any(|(seed, f)| seed == s && f.report.failed())
         })
         .collect();
+    // The reports show the first seed's run; a sweep's summary lists the failing seeds.
+    let first = first_seed(results, seeds[0]);
     let mut stdout = std::io::stdout().lock();
     match args.reporter {
         Reporter::Json => {
-            let first: Vec<_> = first_seed(results, seeds[0]);
             writeln!(stdout, "{:#}", report::json_report(&first, &project.root))?;
         }
         Reporter::Junit => {
-            let first: Vec<_> = first_seed(results, seeds[0]);
             write!(stdout, "{}", report::junit_report(&first))?;
         }
         Reporter::Default if seeds.len() > 1 => {
@@ -119,7 +119,6 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
             }
         }
         Reporter::Default => {
-            let first: Vec<_> = first_seed(results, seeds[0]);
             write!(
                 stdout,
                 "{}",
