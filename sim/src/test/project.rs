@@ -127,7 +127,9 @@ impl Project {
             vitest,
             env: env.map(str::to_string),
         };
-        project.worker()?;
+        // Once for the whole run, not per file and seed: the Worker loads, and its D1
+        // migrations apply to an empty database.
+        crate::d1::check_migrations(&project.worker()?)?;
         Ok(project)
     }
 

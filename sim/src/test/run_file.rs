@@ -181,7 +181,8 @@ fn test_platform(seed: u64, start: madsim::time::Instant) -> Platform {
     Platform::new(seed, DEFAULT_EPOCH_MS, start, &colos, Default::default())
 }
 
-/// Runs test file `options.file` of `worker` in a fresh simulation seeded with `seed`.
+/// Runs test file `options.file` of `worker` in a fresh simulation seeded with `seed` (the
+/// Worker's D1 migrations were checked once, by Project::load).
 pub fn run_file(
     worker: &WorkerDefinition,
     limits: Limits,
@@ -201,7 +202,6 @@ pub fn run_file(
         .chain(std::iter::once((ENTRY.to_string(), Rc::from(entry_source))))
         .collect();
     let worker = worker.with_virtual_modules(modules);
-    crate::d1::check_migrations(&worker)?;
     let options_json = serde_json::to_string(options).unwrap_or_else(|_| "{}".into());
     let kv_write_limit = options.kv_write_limit;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
