@@ -6,6 +6,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use edgesim_runtime::invocation::InvocationReport;
+use edgesim_runtime::storage::d1_migrations::MigrationError;
 use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
 use edgesim_runtime::{HttpRequest, HttpResponse, Isolate, IsolateEvent, Limits, StartupError};
 
@@ -31,8 +32,16 @@ pub enum OneColoError {
     NoResponse,
     #[error(transparent)]
     Persist(#[from] crate::persist::PersistError),
+    /// The cause is in the message, not a `source` too: a chain printed with `{:#}` would
+    /// say it twice.
     #[error("D1 migrations: {0}")]
-    Migration(#[from] edgesim_runtime::storage::d1_migrations::MigrationError),
+    Migration(MigrationError),
+}
+
+impl From<MigrationError> for OneColoError {
+    fn from(e: MigrationError) -> Self {
+        OneColoError::Migration(e)
+    }
 }
 
 /// What one simulated request produced.

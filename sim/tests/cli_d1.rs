@@ -157,6 +157,15 @@ fn a_failing_migration_is_rolled_back_and_stops_apply_with_wranglers_message() {
         "{}",
         text(&fresh.stderr)
     );
+    // Said once: the cause is in the message, not printed again as its source.
+    assert_eq!(
+        text(&fresh.stderr)
+            .matches("failed with the following errors")
+            .count(),
+        1,
+        "{}",
+        text(&fresh.stderr)
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -90,6 +90,24 @@ fn no_test_files_and_a_broken_config_exit_2_naming_the_problem() {
 }
 
 #[test]
+fn a_migration_that_fails_stops_the_run_with_exit_2_naming_it_once() {
+    let out = edgesim(&["test", "--root", "sim/tests/fixtures/vitest/bad-migration"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with(
+            "error: D1 migrations: Migration 0001_bad.sql failed with the following errors:\nD1_ERROR: near \"(\": syntax error at offset 14: SQLITE_ERROR\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("failed with the following errors").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
 fn the_json_reporter_prints_vitests_jest_compatible_document() {
     let out = edgesim(&["test", "--root", BASICS, "--reporter", "json", "only"]);
     assert_eq!(out.status.code(), Some(0));

@@ -24,10 +24,11 @@ use crate::trace::{Trace, TraceEvent};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("worker {name:?}: {source}")]
+    /// `error` is in the message; named `source`, it would be printed again by `{:#}`.
+    #[error("worker {name:?}: {error}")]
     Worker {
         name: String,
-        source: WorkerLoadError,
+        error: WorkerLoadError,
     },
     #[error("worker {name:?}: triggers.crons: invalid cron expression {cron:?}: {message}")]
     Cron {
@@ -39,10 +40,11 @@ pub enum RunError {
     Startup(ServeError),
     #[error(transparent)]
     Origin(#[from] crate::origins::OriginError),
-    #[error("worker {name:?}: D1 migrations: {source}")]
+    /// `error` is in the message; named `source`, it would be printed again by `{:#}`.
+    #[error("worker {name:?}: D1 migrations: {error}")]
     Migration {
         name: String,
-        source: edgesim_runtime::storage::d1_migrations::MigrationError,
+        error: edgesim_runtime::storage::d1_migrations::MigrationError,
     },
 }
 
@@ -216,13 +218,13 @@ fn load_workers(loaded: &LoadedScenario) -> Result<Workers, RunError> {
     for (name, spec) in &s.workers {
         let path = loaded.worker_path(name).unwrap_or_default();
         let def =
-            WorkerDefinition::load_env(&path, spec.env()).map_err(|source| RunError::Worker {
+            WorkerDefinition::load_env(&path, spec.env()).map_err(|error| RunError::Worker {
                 name: name.clone(),
-                source,
+                error,
             })?;
-        crate::d1::check_migrations(&def).map_err(|source| RunError::Migration {
+        crate::d1::check_migrations(&def).map_err(|error| RunError::Migration {
             name: name.clone(),
-            source,
+            error,
         })?;
         let mut limits = def.limits(s.platform.plan.unwrap_or(Plan::Paid), s.platform.cpu_ms);
         if let Some(ms) = s.platform.runaway_cpu_ms {

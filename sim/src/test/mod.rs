@@ -17,19 +17,28 @@ pub use report::FileOutcome;
 pub use run_file::{FileOptions, FileReport, SnapshotUpdate, TestResult, TestStatus, run_file};
 
 use edgesim_runtime::Plan;
+use edgesim_runtime::storage::d1_migrations::MigrationError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TestError {
     #[error(transparent)]
     Load(#[from] edgesim_runtime::worker::WorkerLoadError),
+    /// The cause is in the message, not a `source` too: a chain printed with `{:#}` would
+    /// say it twice.
     #[error("D1 migrations: {0}")]
-    Migration(#[from] edgesim_runtime::storage::d1_migrations::MigrationError),
+    Migration(MigrationError),
     #[error("edgesim's test runner sent a report it cannot read: {0}")]
     Report(String),
     #[error("{0}")]
     Project(String),
     #[error("{file}: {message}")]
     Config { file: String, message: String },
+}
+
+impl From<MigrationError> for TestError {
+    fn from(e: MigrationError) -> Self {
+        TestError::Migration(e)
+    }
 }
 
 /// How a project's tests run.
