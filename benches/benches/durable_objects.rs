@@ -59,7 +59,7 @@ fn object() -> Isolate {
 fn call(isolate: &mut Isolate, method: &str, args: &str) -> String {
     let id = isolate.enqueue(InvocationKind::Rpc {
         method: method.into(),
-        args: args.into(),
+        args: Some(args.into()),
     });
     let mut value = String::new();
     while let Some(event) = futures::executor::block_on(isolate.next_event()) {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use edgesim_runtime::host::R2Result;
-use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::host::{CallError, CallReply, ObjectCall};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply, HttpCache};
 use edgesim_runtime::storage::d1::{D1Database, D1Error, D1Request, D1Response, D1Session};
@@ -124,8 +124,8 @@ impl Host for BenchHost {
         Box::pin(std::future::ready(answer))
     }
     /// Benchmarks call objects directly, not through stubs.
-    fn call_object(&self, _call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>> {
-        Box::pin(std::future::ready(Err(ObjectCallError::platform(
+    fn call_object(&self, _call: ObjectCall) -> HostFuture<Result<CallReply, CallError>> {
+        Box::pin(std::future::ready(Err(CallError::platform(
             "the benchmark host has no Durable Objects",
         ))))
     }

@@ -26,4 +26,15 @@ pub enum Binding {
         /// Declared in `new_sqlite_classes` (else KV-backed, `new_classes`).
         sqlite: bool,
     },
+    /// `env.<name>` is a service binding to entrypoint `entrypoint` (the default export when
+    /// `None`) of the Worker named `service`, with `props` as the callee's `ctx.props`;
+    /// `loopback` when that Worker is the one bound (its calls stay in the caller's isolate).
+    Service {
+        name: String,
+        service: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        entrypoint: Option<String>,
+        props: serde_json::Map<String, serde_json::Value>,
+        loopback: bool,
+    },
 }

@@ -42,33 +42,46 @@ pub struct ObjectCall {
     pub name: Option<String>,
     /// `get(id, { locationHint })`: where to place the object if this call is its first.
     pub location_hint: Option<String>,
-    pub kind: ObjectCallKind,
+    pub kind: CallKind,
 }
 
+/// What a call to another Worker's code (a Durable Object, a service binding's entrypoint)
+/// asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ObjectCallKind {
+pub enum CallKind {
     Fetch(HttpRequest),
-    /// A JS RPC call: `args` is the structured-clone encoding of the argument array.
+    /// A JS RPC call of method `method` with `args`, the structured-clone encoding of the
+    /// argument array; `None` reads the property instead (`await stub.name`).
     Rpc {
         method: String,
-        args: String,
+        args: Option<String>,
     },
 }
 
-/// What a call to a Durable Object produced.
+/// A call through a service binding: to entrypoint `entrypoint` (the default export when
+/// `None`) of the Worker named `service`, with the binding's `props` (JSON).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ObjectReply {
+pub struct ServiceCall {
+    pub service: String,
+    pub entrypoint: Option<String>,
+    pub props: String,
+    pub kind: CallKind,
+}
+
+/// What a call to a Durable Object or a service produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallReply {
     Response(HttpResponse),
     /// An RPC result, structured-clone encoded.
     Value(String),
 }
 
-/// Why a call to a Durable Object has no reply: the caller's promise rejects with `class`
+/// Why a call to a Durable Object (or a service) has no reply: the caller's promise rejects with `class`
 /// (`Error`, `TypeError`, …) and `message`, carrying the properties error-handling.mdx tells
 /// callers to look at.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{class}: {message}")]
-pub struct ObjectCallError {
+pub struct CallError {
     pub class: ErrorClass,
     pub message: String,
     /// `.remote`: thrown by the object's own code, or by its CPU or memory limits.
@@ -82,10 +95,10 @@ pub struct ObjectCallError {
 /// troubleshooting.mdx: what an overloaded object answers when its queue is full.
 pub const OBJECT_OVERLOADED: &str = "Durable Object is overloaded. Too many requests queued.";
 
-impl ObjectCallError {
+impl CallError {
     /// An error thrown by the object's code, propagated to the caller with its class.
     pub fn thrown(class: &ErrorClass, message: &str) -> Self {
-        ObjectCallError {
+        CallError {
             class: class.clone(),
             message: message.to_string(),
             remote: true,
@@ -97,7 +110,7 @@ impl ObjectCallError {
     /// The object was reset while the call waited: an `Error` with the reset's text and the
     /// flags its kind implies.
     pub fn reset(reason: &ResetReason) -> Self {
-        let mut error = ObjectCallError::platform(reason.to_string());
+        let mut error = CallError::platform(reason.to_string());
         match reason {
             ResetReason::ExceededCpu | ResetReason::ExceededMemory => error.remote = true,
             ResetReason::BlockConcurrencyTimedOut => error.overloaded = true,
@@ -111,21 +124,21 @@ impl ObjectCallError {
 
     /// The call could not reach the object, or its answer could not come back: retryable.
     pub fn connection_lost() -> Self {
-        ObjectCallError::reset(&ResetReason::ConnectionLost)
+        CallError::reset(&ResetReason::ConnectionLost)
     }
 
     /// troubleshooting.mdx: the object's queue of waiting calls is full; do not retry.
     pub fn overloaded() -> Self {
-        ObjectCallError {
+        CallError {
             overloaded: true,
-            ..ObjectCallError::platform(OBJECT_OVERLOADED)
+            ..CallError::platform(OBJECT_OVERLOADED)
         }
     }
 
     /// A failure of the platform with no flag to set (the object's isolate did not start, the
     /// call found no class): an `Error` with `message`.
     pub fn platform(message: impl Into<String>) -> Self {
-        ObjectCallError {
+        CallError {
             class: ErrorClass::Error,
             message: message.into(),
             remote: false,
@@ -172,7 +185,14 @@ pub trait Host {
         session: Option<D1Session>,
     ) -> HostFuture<Result<D1Response, D1Error>>;
     /// Delivers a call to a Durable Object, wherever it lives, and brings back its answer.
-    fn call_object(&self, call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>>;
+    fn call_object(&self, call: ObjectCall) -> HostFuture<Result<CallReply, CallError>>;
+    /// Delivers a call through a service binding to an isolate of the Worker it names. A
+    /// host that runs no other Worker refuses, as `wrangler dev` does when the Worker bound
+    /// is not running.
+    fn call_service(&self, call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {
+        let answer = service_not_running(&call);
+        Box::pin(async move { answer })
+    }
     /// Runs an operation on the durable storage of the object this isolate hosts.
     fn object_storage(
         &self,
@@ -203,6 +223,30 @@ pub trait Host {
     fn test_storage(&self, step: StorageStep) -> Result<(), String> {
         let _ = step;
         Err("this host cannot go back to an earlier state of its storage".to_string())
+    }
+}
+
+/// What a call through a binding to a Worker that is not running gets under `wrangler dev`
+/// (miniflare's dev-registry proxy): a `503` with the text for a fetch, the text as an `Error`
+/// for RPC.
+pub fn service_not_running(call: &ServiceCall) -> Result<CallReply, CallError> {
+    let text = format!(
+        "Worker \"{}\" not found. Make sure it is running locally.",
+        call.service
+    );
+    match call.kind {
+        CallKind::Fetch(_) => Ok(CallReply::Response(HttpResponse {
+            status: 503,
+            status_text: "Service Unavailable".to_string(),
+            headers: vec![(
+                "content-type".to_string(),
+                "text/plain;charset=UTF-8".to_string(),
+            )],
+            body: text.into_bytes(),
+            web_socket: None,
+        })),
+        // Thrown by the proxy entrypoint, so it crosses as a remote exception.
+        CallKind::Rpc { .. } => Err(CallError::thrown(&ErrorClass::Error, &text)),
     }
 }
 

@@ -40,10 +40,17 @@ pub enum InvocationKind {
     },
     /// `stub.fetch()` delivered to a Durable Object.
     ObjectFetch(HttpRequest),
-    /// A JS RPC call to a Durable Object; `args` is structured-clone encoded.
+    /// A JS RPC call to a Durable Object: [`crate::host::CallKind::Rpc`].
     Rpc {
         method: String,
-        args: String,
+        args: Option<String>,
+    },
+    /// A call through a service binding to this Worker's entrypoint `entrypoint` (the default
+    /// export when `None`); `props` is the binding's `props` as JSON, what `ctx.props` holds.
+    Service {
+        entrypoint: Option<String>,
+        props: String,
+        call: crate::host::CallKind,
     },
     /// A batch of queue messages for the consumer's `queue` handler (`messages` as JSON).
     Queue {
@@ -80,6 +87,12 @@ impl InvocationKind {
             self,
             InvocationKind::ObjectFetch(_) | InvocationKind::Rpc { .. }
         )
+    }
+
+    /// Calls from another Worker (or this one) that answer their caller with a response, a
+    /// value or an error, never an error page.
+    pub fn answers_caller(&self) -> bool {
+        self.is_object_call() || matches!(self, InvocationKind::Service { .. })
     }
 }
 
@@ -182,7 +195,7 @@ pub enum IsolateEvent {
 
 /// Why a Durable Object was reset. Each text is what workerd gives the callers still waiting,
 /// and each kind carries the flags error-handling.mdx tells callers to look at
-/// (host::ObjectCallError::reset).
+/// (host::CallError::reset).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResetReason {
     /// troubleshooting.mdx, as D1 words it.

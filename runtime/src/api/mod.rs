@@ -23,6 +23,7 @@ pub mod kv;
 pub mod node;
 pub mod queue;
 pub mod r2;
+pub mod rpc;
 pub mod streams;
 pub mod test;
 pub mod url;
@@ -86,7 +87,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 59] = [
+static UNITS: [Unit; 60] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -256,8 +257,9 @@ static UNITS: [Unit; 59] = [
             "DurableObjectState"
         ],
         ["durable_object/durable_object"],
-        [durable_object::OPS, websocket::OPS]
+        [durable_object::OPS, websocket::OPS, rpc::OPS]
     ),
+    unit!("rpc", ["Fetcher"], ["rpc/rpc", "rpc/service"], [rpc::OPS]),
     unit!(
         "cache",
         ["Cache", "CacheStorage", "caches"],

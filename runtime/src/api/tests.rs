@@ -183,7 +183,7 @@ impl Host for NoHost {
     ) -> HostFuture<Result<crate::storage::d1::D1Response, crate::storage::d1::D1Error>> {
         unreachable!("installing ops does no I/O")
     }
-    fn call_object(&self, _: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>> {
+    fn call_object(&self, _: ObjectCall) -> HostFuture<Result<CallReply, CallError>> {
         unreachable!("installing ops does no I/O")
     }
     fn object_storage(

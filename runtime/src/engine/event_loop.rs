@@ -29,7 +29,7 @@ pub enum OpOutcome {
         message: String,
     },
     /// A failed Durable Object call: an `Error` with `.remote`, `.retryable`, `.overloaded`.
-    ObjectError(crate::host::ObjectCallError),
+    ObjectError(crate::host::CallError),
     Undefined,
     /// What the durable store answered; turned into one of the values below before JavaScript
     /// sees it (engine::durable_object).

@@ -40,6 +40,10 @@ pub const WAIT_UNTIL_CANCELLED: &str = "waitUntil() tasks did not complete withi
      after invocation end and have been cancelled.";
 /// workerd's text for a handler whose promise can never settle.
 pub const NEVER_RESPONDS: &str = "The script will never generate a response.";
+/// What the caller of a service binding sees when the Worker it called ran out of CPU time
+/// (the name errors.mdx gives error 1102) or memory (workerd, io-context.h).
+pub const SERVICE_EXCEEDED_CPU: &str = "Worker exceeded CPU time limit.";
+pub const SERVICE_EXCEEDED_MEMORY: &str = "Worker has exceeded memory limit.";
 
 /// A console line, stamped with the simulated time it was written at.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -381,6 +385,10 @@ impl IoState {
                 self.self_events.respond(id, response);
                 return;
             }
+            IsolateEvent::Returned { id, result } if self.self_events.answers_caller(id) => {
+                self.self_events.returned(id, result);
+                return;
+            }
             // A scheduled or queue event a caller in this isolate waits on; the owner still
             // hears of it (its console lines).
             IsolateEvent::Finished(report) if self.self_events.answers_caller(report.id) => {
@@ -533,7 +541,9 @@ impl IoState {
                 inv.outcome = Outcome::Exception;
                 self.respond(id, None);
             }
-            InvocationKind::ObjectFetch(_) | InvocationKind::Rpc { .. } => {
+            InvocationKind::ObjectFetch(_)
+            | InvocationKind::Rpc { .. }
+            | InvocationKind::Service { .. } => {
                 let message = exception.lines().next().unwrap_or_default().to_string();
                 self.threw(id, "Error".to_string(), message);
             }
@@ -608,6 +618,15 @@ impl IoState {
                 Outcome::ExceededMemory => ResetReason::ExceededMemory,
                 _ => ResetReason::ExceededCpu,
             });
+        } else if matches!(inv.kind, InvocationKind::Service { .. }) {
+            let message = match outcome {
+                Outcome::ExceededMemory => SERVICE_EXCEEDED_MEMORY,
+                _ => SERVICE_EXCEEDED_CPU,
+            };
+            self.threw(id, "Error".to_string(), message.to_string());
+            if let Some(inv) = self.invocations.get_mut(&id) {
+                inv.outcome = outcome;
+            }
         } else if !inv.responded {
             inv.responded = true;
             if let InvocationKind::Fetch(request) = &inv.kind {
@@ -657,7 +676,7 @@ impl IoState {
             inv.exception.get_or_insert(NEVER_RESPONDS.to_string());
             let page = match &inv.kind {
                 InvocationKind::Fetch(request) => Some(error_page(1101, &host_of(request))),
-                InvocationKind::ObjectFetch(_) | InvocationKind::Rpc { .. } => {
+                _ if inv.kind.answers_caller() => {
                     self.threw(id, "Error".to_string(), NEVER_RESPONDS.to_string());
                     self.finish(id);
                     continue;

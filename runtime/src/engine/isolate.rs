@@ -28,6 +28,7 @@ use crate::invocation::{
 use crate::limits::Limits;
 
 mod durable_object_calls;
+mod service_calls;
 
 pub use durable_object_calls::HostObjectError;
 
@@ -93,6 +94,7 @@ struct Entrypoints {
     dispatch_queue: Persistent<Function<'static>>,
     dispatch_socket_event: Persistent<Function<'static>>,
     dispatch_test: Persistent<Function<'static>>,
+    dispatch_service: Persistent<Function<'static>>,
 }
 
 pub struct Isolate {
@@ -250,6 +252,7 @@ impl Isolate {
                         dispatch_queue: get("dispatchQueue")?,
                         dispatch_socket_event: get("dispatchSocketEvent")?,
                         dispatch_test: get("dispatchTest")?,
+                        dispatch_service: get("dispatchService")?,
                     },
                 ))
             },
@@ -419,7 +422,8 @@ impl Isolate {
         id
     }
 
-    /// Starts the invocation a `SELF.fetch()`/`scheduled()`/`queue()` asked for, if one waits.
+    /// Starts the invocation a `SELF.fetch()`/`scheduled()`/`queue()` or a service binding to
+    /// this Worker asked for, if one waits.
     fn deliver_self_event(&mut self) -> bool {
         let next = self.io.borrow_mut().self_events.take_queued();
         let Some((kind, caller)) = next else {
@@ -434,7 +438,12 @@ impl Isolate {
                 scheduled_time_ms,
             } => self.dispatch_scheduled(id, cron, scheduled_time_ms),
             InvocationKind::Queue { queue, messages } => self.dispatch_queue(id, queue, messages),
-            _ => unreachable!("SelfEvents queues only fetches, cron ticks and queue batches"),
+            InvocationKind::Service {
+                entrypoint,
+                props,
+                call,
+            } => self.dispatch_service(id, entrypoint, props, call),
+            _ => unreachable!("SelfEvents queues only fetches, cron ticks, batches and calls"),
         }
         true
     }
@@ -617,7 +626,7 @@ impl Isolate {
     }
 }
 
-fn header_pairs(request: &HttpRequest) -> Vec<Vec<String>> {
+pub(super) fn header_pairs(request: &HttpRequest) -> Vec<Vec<String>> {
     request
         .headers
         .iter()

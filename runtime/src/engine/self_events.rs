@@ -1,6 +1,7 @@
 //! Events a Worker sends to its own handlers in the same isolate: what `SELF.fetch()`,
 //! `SELF.scheduled()` and `SELF.queue()` of `cloudflare:test` do, as vitest-pool-workers' `SELF`
-//! service binding reaches the Worker's default export in the isolate the tests run in.
+//! service binding reaches the Worker's default export in the isolate the tests run in, and
+//! what a service binding to the Worker itself does (a loopback lands in the caller's isolate).
 //!
 //! The event cannot be dispatched from inside the op that asks for it (JavaScript is running),
 //! so it is queued; the isolate delivers it as a fresh invocation on its next turn, and that
@@ -13,8 +14,9 @@ use futures::channel::oneshot;
 
 use super::event_loop::OpOutcome;
 use crate::host::HostFuture;
+use crate::host::{CallError, CallKind};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::invocation::{ErrorClass, InvocationId, InvocationKind, Outcome};
+use crate::invocation::{ErrorClass, InvocationId, InvocationKind, Outcome, ThrownError};
 
 /// How the invocation ended, for the caller's op.
 enum Answer {
@@ -26,6 +28,10 @@ enum Answer {
     },
     /// The fetch handler threw (as through a service binding, the caller sees it).
     Thrown(String),
+    /// A service call's RPC result, structured-clone encoded.
+    Value(String),
+    /// A service call's handler threw: the caller's promise rejects with the same class.
+    Error(ThrownError),
 }
 
 /// Where an invocation's answer goes: to the caller's op.
@@ -59,7 +65,21 @@ impl SelfEvents {
         self.queue(InvocationKind::Queue { queue, messages })
     }
 
-    /// Only the three kinds above are ever queued (Isolate::deliver_self_event relies on it).
+    /// A call through a service binding to this Worker's entrypoint `entrypoint`.
+    pub fn service(
+        &mut self,
+        entrypoint: Option<String>,
+        props: String,
+        call: CallKind,
+    ) -> HostFuture<OpOutcome> {
+        self.queue(InvocationKind::Service {
+            entrypoint,
+            props,
+            call,
+        })
+    }
+
+    /// Only the four kinds above are ever queued (Isolate::deliver_self_event relies on it).
     fn queue(&mut self, event: InvocationKind) -> HostFuture<OpOutcome> {
         let (send, receive) = oneshot::channel();
         self.queued.push_back((event, Caller(send)));
@@ -74,6 +94,10 @@ impl SelfEvents {
                     })
                 }
                 Ok(Answer::Thrown(exception)) => thrown(&exception),
+                Ok(Answer::Value(value)) => OpOutcome::Serialized(value),
+                Ok(Answer::Error(ThrownError { class, message })) => {
+                    OpOutcome::ObjectError(CallError::thrown(&class, &message))
+                }
                 Err(_) => OpOutcome::Error {
                     class: ErrorClass::Error,
                     message: "The Worker's handler ended without an answer.".to_string(),
@@ -82,8 +106,8 @@ impl SelfEvents {
         })
     }
 
-    /// The next event to deliver (a fetch, a cron tick or a queue batch), and who waits for
-    /// it.
+    /// The next event to deliver (a fetch, a cron tick, a queue batch or a service call), and
+    /// who waits for it.
     pub fn take_queued(&mut self) -> Option<(InvocationKind, Caller)> {
         self.queued.pop_front()
     }
@@ -107,6 +131,11 @@ impl SelfEvents {
     /// A fetch handler's exception.
     pub fn throw(&mut self, id: InvocationId, exception: String) {
         self.answer(id, Answer::Thrown(exception));
+    }
+
+    /// A service call's RPC method returned or its handler threw.
+    pub fn returned(&mut self, id: InvocationId, result: Result<String, ThrownError>) {
+        self.answer(id, result.map_or_else(Answer::Error, Answer::Value));
     }
 
     /// A scheduled or queue invocation ended.

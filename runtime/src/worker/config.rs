@@ -32,6 +32,9 @@ pub struct WranglerConfig {
     #[serde(default)]
     pub migrations: Vec<MigrationConfig>,
     pub queues: Option<QueuesConfig>,
+    /// `services`: bindings to other Workers' (or this one's) entrypoints.
+    #[serde(default)]
+    pub services: Vec<ServiceBindingConfig>,
     pub triggers: Option<TriggersConfig>,
     /// `[[rules]]`: which imports load as text, bytes or WebAssembly (engine/modules/rules.rs).
     #[serde(default)]
@@ -122,6 +125,23 @@ pub struct DurableObjectBindingConfig {
     pub name: String,
     pub class_name: String,
     pub script_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceBindingConfig {
+    pub binding: String,
+    pub service: String,
+    /// A named entrypoint of the service (a `WorkerEntrypoint` class or handler object it
+    /// exports); its default export when absent.
+    pub entrypoint: Option<String>,
+    /// What the callee sees as `ctx.props`.
+    #[serde(default)]
+    pub props: serde_json::Map<String, serde_json::Value>,
+    /// Deploy-time: which environment of the service (`wrangler` binds `<service>-<env>`).
+    pub environment: Option<String>,
+    /// `wrangler dev --remote`-only: ignored locally, as wrangler dev does.
+    pub remote: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

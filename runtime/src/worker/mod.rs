@@ -357,10 +357,18 @@ impl WorkerDefinition {
                 },
             }
         });
+        let services = self.config.services.iter().map(|s| Binding::Service {
+            name: s.binding.clone(),
+            service: s.service.clone(),
+            entrypoint: s.entrypoint.clone(),
+            props: s.props.clone(),
+            loopback: s.service == self.name,
+        });
         kv.chain(objects)
             .chain(d1)
             .chain(queues)
             .chain(r2)
+            .chain(services)
             .collect()
     }
 

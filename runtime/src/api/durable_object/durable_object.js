@@ -3,7 +3,7 @@
 // the storage cache live in Rust (engine/durable_object/); this file checks arguments with workerd's
 // texts (actor-state.c++, actor.c++) and encodes values (06_serialize.js).
 
-const { G, define, Event, OriginalDate, describeError, serializeValue, deserializeValue, utf8, hex, Headers, Request, Response, awaitOp, unit } = core;
+const { G, define, Event, OriginalDate, describeError, serializeValue, deserializeValue, utf8, hex, Request, awaitOp, unit, cloudflareWorkers } = core;
 /// The WebSocket unit, loaded when an object first touches a socket.
 const sockets = () => unit("websocket");
 
@@ -53,6 +53,9 @@ class DurableObjectNamespace {
 define(G, "DurableObjectNamespace", DurableObjectNamespace);
 define(G, "DurableObjectId", DurableObjectId);
 
+/// JS RPC's calling side (api/rpc), loaded with the first stub.
+const rpc = () => unit("rpc");
+
 class DurableObjectStub {
   #target;
   constructor(namespace, id, locationHint) {
@@ -60,48 +63,20 @@ class DurableObjectStub {
     this.id = id;
     this.name = id.name;
   }
-  async fetch(input, init) {
-    const request = new Request(input, init);
-    const state = Request._body(request);
-    const body = state.isNull ? null : await state.consume();
-    const [status, statusText, headers, bytes, socket] = await awaitOp(
-      ops.objectFetch(this.#target, request.method, request.url, Headers._flat(request.headers), body));
-    if (socket !== undefined) return unit("websocket").upgradeResponse(status, statusText, headers, socket);
-    const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
-    return new Response(nullBody ? null : bytes, { status, statusText, headers });
+  fetch(input, init) {
+    return rpc().sendFetch((method, url, headers, body) =>
+      ops.objectFetch(this.#target, method, url, headers, body), input, init);
   }
-  static _call(stub, method, args) {
-    const encoded = serializeValue(args);
-    return awaitOp(ops.objectRpc(stub.#target, method, encoded)).then(deserializeValue);
+  static _send(stub, name, args) {
+    return rpc().sendRpc((n, encoded) => ops.objectRpc(stub.#target, n, encoded), name, args);
   }
 }
 define(G, "DurableObjectStub", DurableObjectStub);
 
-/// workerd's warning for a stub property read without RPC (worker-rpc.c++), once per name;
-/// the property is undefined.
-const warnedNoRpc = new Set();
-function warnNoRpc(name) {
-  if (warnedNoRpc.has(name)) return;
-  warnedNoRpc.add(name);
-  ops.log("warn", `WARNING: Tried to access method or property '${name}' on a Service Binding or Durable Object stub. Are you trying to use RPC? If so, please enable the 'rpc' compat flag or update your compat date to 2024-04-03 or later (see https://developers.cloudflare.com/workers/configuration/compatibility-dates/ ). If you are not trying to use RPC, please note that in the future, this property (and all other property names) will appear to be present as an RPC method.`);
-}
-
 /// A stub answers its own members and, from compatibility date 2024-04-03 (`rpc`), turns any
-/// other property into an RPC method.
+/// other property into an RPC member.
 function makeStub(namespace, id, locationHint) {
-  const stub = new DurableObjectStub(namespace, id, locationHint);
-  const rpc = core.hasFlag("rpc");
-  return new Proxy(stub, {
-    get(target, prop) {
-      if (typeof prop === "symbol" || prop in target) {
-        const v = Reflect.get(target, prop);
-        return typeof v === "function" ? v.bind(target) : v;
-      }
-      if (prop === "then") return undefined;
-      if (!rpc) return warnNoRpc(prop);
-      return (...args) => DurableObjectStub._call(target, prop, args);
-    },
-  });
+  return rpc().rpcStub(new DurableObjectStub(namespace, id, locationHint), DurableObjectStub._send);
 }
 
 // ---------- inside the object ----------
@@ -473,35 +448,27 @@ async function objectInstance() {
   return o.instance;
 }
 
-const throwBack = (id) => (e) => {
-  if (e !== null && typeof e === "object") ops.threw(id, String(e.name ?? "Error"), String(e.message ?? ""));
-  else ops.threw(id, "Error", String(e));
-};
-
 function dispatchObjectFetch(id, method, url, _colo, headers, body) {
   (async () => {
     const instance = await objectInstance();
     if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
     const noBody = method === "GET" || method === "HEAD";
     const response = await instance.fetch(Request._incoming(url, method, headers, noBody ? null : body, undefined));
-    if (!(response instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
-    const socket = response.webSocket ? sockets().WebSocket._couple(response.webSocket) : null;
-    const state = Response._body(response);
-    const bytes = state.isNull ? new Uint8Array(0) : await state.consume();
-    ops.respond(id, response.status, response.statusText, Headers._flat(response.headers), bytes, socket);
-  })().catch(throwBack(id));
+    await rpc().respondWith(id, response);
+  })().catch(rpc().throwBack(id));
 }
 
-const RPC_RESERVED = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError", "constructor"]);
+/// worker-rpc.c++: a class not declared with `extends DurableObject` takes no RPC.
+const NOT_RPC_CLASS = "The receiving Durable Object does not support RPC, because its class was not declared with `extends DurableObject`. In order to enable RPC, make sure your class extends the special class `DurableObject`, which can be imported from the module \"cloudflare:workers\".";
+
+/// An RPC call (or, `args` undefined, a property read) on the object.
 function dispatchRpc(id, method, args) {
   (async () => {
     const instance = await objectInstance();
-    if (RPC_RESERVED.has(method) || typeof instance[method] !== "function") {
-      throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
-    }
-    const result = await instance[method](...deserializeValue(args));
+    if (!(instance instanceof cloudflareWorkers.DurableObject)) throw new TypeError(NOT_RPC_CLASS);
+    const result = await rpc().rpcAnswer(instance, method, args, undefined);
     ops.returned(id, serializeValue(result));
-  })().catch(throwBack(id));
+  })().catch(rpc().throwBack(id));
 }
 
 /// A hibernatable socket's message or close, to `webSocketMessage` / `webSocketClose`.

@@ -12,7 +12,7 @@ use crate::engine::catalog::OpSet;
 use crate::engine::durable_object::storage::{ListOptions, StorageAnswer};
 use crate::engine::event_loop::OpOutcome;
 use crate::engine::ops::{copy_bytes, outcome_to_js, service_call};
-use crate::host::{ObjectCall, ObjectCallKind, ObjectReply};
+use crate::host::{CallKind, CallReply, ObjectCall};
 use crate::invocation::ResetReason;
 use crate::storage::durable::ObjectAddress;
 use crate::storage::sql::{Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
@@ -182,15 +182,6 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     )?;
 
     let i = io.clone();
-    ops.add("threw", move |id: f64, class: String, message: String| {
-        i.borrow_mut().threw(id as u64, class, message)
-    })?;
-    let i = io.clone();
-    ops.add("returned", move |id: f64, value: String| {
-        i.borrow_mut().returned(id as u64, value)
-    })?;
-
-    let i = io.clone();
     ops.add(
         "objectFetch",
         move |ctx: Ctx<'js>,
@@ -201,7 +192,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               body: Option<TypedArray<'js, u8>>|
               -> rquickjs::Result<f64> {
             let request = crate::engine::ops::request_from_js(method, url, headers, body);
-            call(&ctx, &i, target, ObjectCallKind::Fetch(request))
+            call(&ctx, &i, target, CallKind::Fetch(request))
         },
     )?;
     let i = io;
@@ -210,9 +201,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         move |ctx: Ctx<'js>,
               target: Vec<Option<String>>,
               method: String,
-              args: String|
+              args: Option<String>|
               -> rquickjs::Result<f64> {
-            call(&ctx, &i, target, ObjectCallKind::Rpc { method, args })
+            call(&ctx, &i, target, CallKind::Rpc { method, args })
         },
     )?;
     Ok(())
@@ -273,7 +264,7 @@ fn call(
     ctx: &Ctx<'_>,
     io: &crate::engine::catalog::Io,
     target: Vec<Option<String>>,
-    kind: ObjectCallKind,
+    kind: CallKind,
 ) -> rquickjs::Result<f64> {
     let mut target = target.into_iter().chain(std::iter::repeat(None));
     let (namespace, id, name, location_hint) = (
@@ -294,8 +285,8 @@ fn call(
     service_call(ctx, io, |host| {
         Box::pin(async move {
             match host.call_object(call).await {
-                Ok(ObjectReply::Response(response)) => OpOutcome::Response(response),
-                Ok(ObjectReply::Value(value)) => OpOutcome::Serialized(value),
+                Ok(CallReply::Response(response)) => OpOutcome::Response(response),
+                Ok(CallReply::Value(value)) => OpOutcome::Serialized(value),
                 Err(e) => OpOutcome::ObjectError(e),
             }
         })

@@ -58,6 +58,7 @@ function setEnv(varsJson, bindingsJson, flagsJson) {
     if (b.type === "r2") workerEnv[b.name] = new (unit("r2").R2Bucket)(b.bucket);
     if (b.type === "queue") workerEnv[b.name] = new (unit("queue").WorkerQueue)(b.queue, b.delay_s);
     if (b.type === "durable_object") workerEnv[b.name] = new (unit("durable_object").DurableObjectNamespace)(b.namespace);
+    if (b.type === "service") workerEnv[b.name] = unit("rpc").serviceBinding(b);
   }
 }
 
@@ -151,6 +152,9 @@ function dispatchQueue(id, queue, messagesJson) {
 /// returned value.
 const dispatchTest = (id, entry, optionsJson) => unit("test").dispatchTest(id, entry, optionsJson);
 
+/// A call through a service binding to one of this Worker's entrypoints (api/rpc/service.js).
+const dispatchService = (id, target, kind, a, b, c, d) => unit("rpc").dispatchService(id, target, kind, a, b, c, d);
+
 /// An entry point the Durable Object unit implements (none takes more than six arguments); the
 /// first call loads it.
 const objectEntry = (name) => (a, b, c, d, e, f) => unit("durable_object")[name](a, b, c, d, e, f);
@@ -161,7 +165,7 @@ const localeMethod = (index, self, a, b, c) => unit("intl").localeMethod(index, 
 
 return {
   localeMethod, lazyGlobal, setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
-  dispatchTest,
+  dispatchTest, dispatchService,
   hostObject: objectEntry("hostObject"),
   dispatchObjectFetch: objectEntry("dispatchObjectFetch"),
   dispatchRpc: objectEntry("dispatchRpc"),

@@ -72,4 +72,6 @@ const makeCore = () => ({
   hasFlag: (name) => compatFlags.has(name),
   useAsyncContexts() { asyncContexts = true; },
   get moduleExports() { return moduleExports; },
+  get ExecutionContext() { return ExecutionContext; },
+  get cloudflareWorkers() { return cloudflareWorkers; },
 });

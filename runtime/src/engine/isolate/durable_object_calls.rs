@@ -113,6 +113,7 @@ impl Isolate {
                 })
             }
             InvocationKind::Fetch(_)
+            | InvocationKind::Service { .. }
             | InvocationKind::Scheduled { .. }
             | InvocationKind::Test { .. }
             | InvocationKind::Queue { .. } => {}

@@ -1,0 +1,94 @@
+//! Native functions behind service bindings (service.js) and the answers any call from another
+//! Worker's code gets back (`returned`, `threw`: RPC values and exceptions, for Durable Objects
+//! and service entrypoints alike).
+
+use rquickjs::{Ctx, Exception, TypedArray};
+
+use crate::engine::catalog::{Io, OpSet};
+use crate::engine::event_loop::{OpKind, OpOutcome};
+use crate::engine::ops::{GLOBAL_SCOPE_DISALLOWED, count_service_subrequest, request_from_js};
+use crate::host::{CallKind, CallReply, ServiceCall};
+
+pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
+    let i = ops.io.clone();
+    ops.add("threw", move |id: f64, class: String, message: String| {
+        i.borrow_mut().threw(id as u64, class, message)
+    })?;
+    let i = ops.io.clone();
+    ops.add("returned", move |id: f64, value: String| {
+        i.borrow_mut().returned(id as u64, value)
+    })?;
+
+    let i = ops.io.clone();
+    ops.add(
+        "serviceFetch",
+        move |ctx: Ctx<'js>,
+              target: Vec<Option<String>>,
+              loopback: bool,
+              method: String,
+              url: String,
+              headers: Vec<String>,
+              body: Option<TypedArray<'js, u8>>|
+              -> rquickjs::Result<f64> {
+            let request = request_from_js(method, url, headers, body);
+            call(&ctx, &i, target, loopback, CallKind::Fetch(request))
+        },
+    )?;
+    let i = ops.io.clone();
+    ops.add(
+        "serviceRpc",
+        move |ctx: Ctx<'js>,
+              target: Vec<Option<String>>,
+              loopback: bool,
+              method: String,
+              args: Option<String>|
+              -> rquickjs::Result<f64> {
+            call(&ctx, &i, target, loopback, CallKind::Rpc { method, args })
+        },
+    )?;
+    Ok(())
+}
+
+/// Starts a call through a service binding: `target` is `[service, entrypoint, props]`. A
+/// call to this Worker itself (`loopback`) is delivered in this isolate; any other goes
+/// through the host to an isolate of the Worker named. Either counts as a subrequest.
+fn call(
+    ctx: &Ctx<'_>,
+    io: &Io,
+    target: Vec<Option<String>>,
+    loopback: bool,
+    kind: CallKind,
+) -> rquickjs::Result<f64> {
+    let mut target = target.into_iter().chain(std::iter::repeat(None));
+    let (service, entrypoint, props) = (
+        target.next().flatten(),
+        target.next().flatten(),
+        target.next().flatten(),
+    );
+    let (Some(service), Some(props)) = (service, props) else {
+        return Err(Exception::throw_type(ctx, "internal: bad service binding"));
+    };
+    let mut io = io.borrow_mut();
+    if !io.in_request() {
+        return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));
+    }
+    count_service_subrequest(ctx, &mut io)?;
+    if loopback {
+        let answer = io.self_events.service(entrypoint, props, kind);
+        return Ok(io.add_outgoing_op(OpKind::Js, answer) as f64);
+    }
+    let answer = io.host.call_service(ServiceCall {
+        service,
+        entrypoint,
+        props,
+        kind,
+    });
+    let op = async move {
+        match answer.await {
+            Ok(CallReply::Response(response)) => OpOutcome::Response(response),
+            Ok(CallReply::Value(value)) => OpOutcome::Serialized(value),
+            Err(e) => OpOutcome::ObjectError(e),
+        }
+    };
+    Ok(io.add_outgoing_op(OpKind::Js, Box::pin(op)) as f64)
+}
