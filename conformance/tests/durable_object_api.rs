@@ -92,6 +92,74 @@ fn do_rpc_to_a_method_the_class_lacks_is_a_type_error() {
 }
 
 #[test]
+fn do_rpc_property_reads_await_getters_and_refuse_instance_fields() {
+    let v = caller(
+        "count = 3; get doubled() { return 2 * 21; }",
+        "const read = await stub.doubled;
+         let field;
+         try { await stub.count; field = 'no error'; } catch (e) { field = e.message; }
+         return [read, field];",
+    );
+    assert_eq!(
+        v,
+        json!([
+            42,
+            "The RPC receiver does not implement the method \"count\"."
+        ])
+    );
+}
+
+#[test]
+fn do_rpc_to_a_reserved_name_is_refused() {
+    let v = caller(
+        "alarm() {} webSocketMessage() {}",
+        "const out = [];
+         for (const name of ['alarm', 'webSocketMessage', 'dup']) {
+           try { await stub[name](); out.push('no error'); } catch (e) { out.push(`${e.name}: ${e.message}`); }
+         }
+         return out;",
+    );
+    assert_eq!(
+        v,
+        json!([
+            "TypeError: 'alarm' is a reserved method and cannot be called over RPC.",
+            "TypeError: 'webSocketMessage' is a reserved method and cannot be called over RPC.",
+            "TypeError: 'dup' is a reserved method and cannot be called over RPC."
+        ])
+    );
+}
+
+#[test]
+fn do_class_not_extending_durable_object_refuses_rpc() {
+    let config = edgesim_runtime::worker::WranglerConfig::parse(
+        "wrangler.toml",
+        "name = 'app'\nmain = 'w.js'\ncompatibility_date = '2026-04-20'\n\
+         [[durable_objects.bindings]]\nname = 'OLD'\nclass_name = 'Old'\n\
+         [[migrations]]\ntag = 'v1'\nnew_classes = ['Old']\n",
+    )
+    .expect("a valid config");
+    let source = "export class Old { constructor(state, env) {} hello() { return 1; } }\n\
+        export default { async fetch(request, env) {\n\
+          try { await env.OLD.get(env.OLD.idFromName('a')).hello(); return new Response('no error'); }\n\
+          catch (e) { return new Response(`${e.name}: ${e.message}`); } } };";
+    let worker = edgesim_runtime::worker::WorkerDefinition::from_sources(
+        config,
+        "w.js",
+        &[("w.js", source)],
+    );
+    let x = Run::default()
+        .fetch(&worker, edgesim_conformance::get("https://example.com/"))
+        .expect("the Worker runs");
+    assert_eq!(
+        edgesim_conformance::body_text(&x.response),
+        "TypeError: The receiving Durable Object does not support RPC, because its class was not \
+         declared with `extends DurableObject`. In order to enable RPC, make sure your class \
+         extends the special class `DurableObject`, which can be imported from the module \
+         \"cloudflare:workers\"."
+    );
+}
+
+#[test]
 fn do_ctx_id_carries_the_name_it_was_made_from() {
     let v = caller(
         "async who() { return [this.ctx.id.name, this.ctx.id.toString().length]; }",

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectReply};
+use edgesim_runtime::host::{CallError, CallReply, ObjectCall, ServiceCall};
 use edgesim_runtime::host::{R2Result, StorageStep};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
@@ -105,9 +105,9 @@ impl Host for SimHost {
         Box::pin(async move { crate::kv::call(&platform, &colo, &namespace, op).await })
     }
 
-    fn call_object(&self, call: ObjectCall) -> HostFuture<Result<ObjectReply, ObjectCallError>> {
+    fn call_object(&self, call: ObjectCall) -> HostFuture<Result<CallReply, CallError>> {
         let Some(worker) = self.worker.clone() else {
-            return Box::pin(std::future::ready(Err(ObjectCallError::platform(
+            return Box::pin(std::future::ready(Err(CallError::platform(
                 "edgesim: this isolate was started without its Worker, so it cannot reach \
                  Durable Objects",
             ))));
@@ -116,6 +116,16 @@ impl Host for SimHost {
             self.platform.clone(),
             self.colo.clone(),
             worker,
+            call,
+        ))
+    }
+
+    fn call_service(&self, call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {
+        let from = self.worker.as_ref().map(|w| w.definition.name.clone());
+        Box::pin(crate::services::call(
+            self.platform.clone(),
+            self.colo.clone(),
+            from.unwrap_or_default(),
             call,
         ))
     }

@@ -24,6 +24,7 @@ pub mod r2;
 pub mod report;
 pub mod scenario;
 pub mod seed;
+pub mod services;
 pub mod socket_client;
 pub mod storage_snapshot;
 pub mod test;

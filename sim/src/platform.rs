@@ -50,6 +50,8 @@ pub struct Platform {
     pub link_noise: crate::world::link_noise::LinkNoise,
     /// Where KV, R2 and D1 data is kept between runs (`edgesim fetch --persist-to`).
     pub persist: Option<crate::persist::Persist>,
+    /// The Workers service bindings reach.
+    pub services: crate::services::ServiceDirectory,
 }
 
 /// A message lost in a partition: its sender gave up waiting for an answer.
@@ -95,6 +97,7 @@ impl Platform {
             faults: Default::default(),
             link_noise: crate::world::link_noise::LinkNoise::new(run_seed),
             persist: None,
+            services: Default::default(),
         }
     }
 

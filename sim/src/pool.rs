@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use edgesim_runtime::invocation::InvocationReport;
+use edgesim_runtime::host::CallKind;
+use edgesim_runtime::invocation::{InvocationReport, ThrownError};
 use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_runtime::{
     HttpRequest, HttpResponse, InvocationId, Isolate, IsolateEvent, Limits, StartupError,
@@ -50,6 +51,13 @@ pub enum Delivery {
         cron: String,
         scheduled_time_ms: u64,
     },
+    /// A call through a service binding (crate::services), answered as soon as the response
+    /// or value is ready; the job's id is the call's.
+    Service {
+        entrypoint: Option<String>,
+        props: String,
+        call: CallKind,
+    },
 }
 
 /// What the client of one request learns.
@@ -60,6 +68,8 @@ pub struct Served {
     pub responded_at_ms: u64,
     pub report: InvocationReport,
     pub cold_start: bool,
+    /// A service call's RPC value (encoded) or the exception its handler threw.
+    pub returned: Option<Result<String, ThrownError>>,
 }
 
 /// Everything the isolates of one run share.
@@ -186,6 +196,10 @@ struct Waiting {
     cold_start: bool,
     expects_response: bool,
     response: Option<(HttpResponse, u64)>,
+    /// A service call: answered early, traced as the call's.
+    service_call: bool,
+    /// A service call's RPC value or exception, kept until the call is answered.
+    returned: Option<Result<String, ThrownError>>,
 }
 
 impl IsolateTask {
@@ -283,12 +297,18 @@ impl IsolateTask {
                     let Some(iso) = isolate.as_mut() else {
                         continue;
                     };
+                    let service_call = matches!(job.event, Delivery::Service { .. });
                     let (id, expects_response) = match job.event {
                         Delivery::Fetch(request) => (iso.start_fetch(request), true),
                         Delivery::Scheduled {
                             cron,
                             scheduled_time_ms,
                         } => (iso.start_scheduled(&cron, scheduled_time_ms), false),
+                        Delivery::Service {
+                            entrypoint,
+                            props,
+                            call,
+                        } => (iso.start_service(entrypoint, props, call), false),
                     };
                     let arrived_ms = job.arrived_ms;
                     waiting.insert(
@@ -300,13 +320,16 @@ impl IsolateTask {
                             cold_start,
                             expects_response,
                             response: None,
+                            service_call,
+                            returned: None,
                         },
                     );
                 }
                 Either::Right(None) => {}
                 Either::Right(Some(event)) => {
                     let now_ms = self.ctx.now_ms();
-                    let early = upgrade_answer(&event, &mut waiting, isolate.as_ref(), now_ms);
+                    let early = upgrade_answer(&event, &mut waiting, isolate.as_ref(), now_ms)
+                        .or_else(|| service_answer(&event, &mut waiting, isolate.as_ref(), now_ms));
                     self.on_event(event, &mut waiting);
                     if let Some((reply, served)) = early {
                         let _ = reply.send(Ok(served));
@@ -408,12 +431,49 @@ impl IsolateTask {
         });
     }
 
+    /// The invocation serving service call `w.job_id` ended: its lines and outcome, traced as
+    /// the call's. A call that got no answer (the isolate ended it) learns so now.
+    fn service_finished(&self, w: Waiting, report: InvocationReport) {
+        let now = self.ctx.now_ms();
+        let mut trace = self.ctx.trace();
+        for line in &report.logs {
+            trace.push(TraceEvent::ServiceLog {
+                at_ms: line.at_ms.saturating_sub(self.ctx.platform.epoch_ms),
+                call: w.job_id,
+                level: line.level.clone(),
+                message: line.message.clone(),
+            });
+        }
+        trace.push(TraceEvent::ServiceFinished {
+            at_ms: now,
+            call: w.job_id,
+            outcome: report.outcome,
+            cpu_used_ms: report.cpu_used_ms,
+        });
+        let Some(reply) = w.reply else {
+            return;
+        };
+        let (response, responded_at_ms) = w.response.map_or((None, now), |(r, at)| (Some(r), at));
+        let answered = response.is_some() || w.returned.is_some();
+        let _ = reply.send(if answered {
+            Ok(Served {
+                response,
+                responded_at_ms,
+                report,
+                cold_start: w.cold_start,
+                returned: w.returned,
+            })
+        } else {
+            Err(ServeError::NoAnswer)
+        });
+    }
+
     fn on_event(&mut self, event: IsolateEvent, waiting: &mut BTreeMap<InvocationId, Waiting>) {
         let now = self.ctx.now_ms();
         self.last_active_ms = now;
         match event {
             IsolateEvent::Responded { id, response } => {
-                if let Some(w) = waiting.get_mut(&id) {
+                if let Some(w) = waiting.get_mut(&id).filter(|w| !w.service_call) {
                     self.ctx.trace().push(TraceEvent::Response {
                         at_ms: now,
                         id: w.job_id,
@@ -432,12 +492,16 @@ impl IsolateTask {
                     w.response = Some((response, now));
                 }
             }
-            // Only isolates that host a Durable Object produce these.
+            // Service calls are answered by `service_answer`; resets come only from isolates
+            // that host a Durable Object.
             IsolateEvent::Returned { .. } | IsolateEvent::ObjectReset { .. } => {}
             IsolateEvent::Finished(report) => {
                 let Some(w) = waiting.remove(&report.id) else {
                     return;
                 };
+                if w.service_call {
+                    return self.service_finished(w, report);
+                }
                 let mut trace = self.ctx.trace();
                 for line in &report.logs {
                     trace.push(TraceEvent::Log {
@@ -460,15 +524,18 @@ impl IsolateTask {
                         responded_at_ms,
                         report,
                         cold_start: w.cold_start,
+                        returned: None,
                     }),
                     (None, false) => Ok(Served {
                         response: None,
                         responded_at_ms: now,
                         report,
                         cold_start: w.cold_start,
+                        returned: None,
                     }),
                     (None, true) => Err(ServeError::NoAnswer),
                 };
+
                 if let Some(reply) = w.reply {
                     let _ = reply.send(served);
                 }
@@ -499,6 +566,40 @@ fn upgrade_answer(
             responded_at_ms: now_ms,
             report,
             cold_start: w.cold_start,
+            returned: None,
+        },
+    ))
+}
+
+/// A service call is answered as soon as its response or value is ready: `waitUntil` work
+/// goes on without holding the caller.
+fn service_answer(
+    event: &IsolateEvent,
+    waiting: &mut BTreeMap<InvocationId, Waiting>,
+    isolate: Option<&Isolate>,
+    now_ms: u64,
+) -> Option<(oneshot::Sender<Result<Served, ServeError>>, Served)> {
+    let (id, response, returned) = match event {
+        IsolateEvent::Responded { id, response } => (id, Some(response.clone()), None),
+        IsolateEvent::Returned { id, result } => (id, None, Some(result.clone())),
+        _ => return None,
+    };
+    let w = waiting.get_mut(id).filter(|w| w.service_call)?;
+    // An invocation that already ended answers when its `Finished` comes (service_finished).
+    let Some(report) = isolate.and_then(|iso| iso.report_so_far(*id)) else {
+        w.response = response.map(|r| (r, now_ms));
+        w.returned = returned;
+        return None;
+    };
+    let reply = w.reply.take()?;
+    Some((
+        reply,
+        Served {
+            response,
+            responded_at_ms: now_ms,
+            report,
+            cold_start: w.cold_start,
+            returned,
         },
     ))
 }

@@ -113,6 +113,34 @@ pub enum TraceEvent {
         ok: bool,
         value: String,
     },
+    /// A call through a service binding left Worker `from` at `colo` for entrypoint
+    /// `entrypoint` (`default`) of Worker `to`: `method` is the RPC member, or `fetch`.
+    ServiceCall {
+        at_ms: u64,
+        call: u64,
+        colo: String,
+        from: String,
+        to: String,
+        entrypoint: String,
+        method: String,
+    },
+    /// Service call `call` answered its caller (a response, a value, or an exception).
+    ServiceReturn { at_ms: u64, call: u64, ok: bool },
+    /// The invocation that served service call `call` ended, `waitUntil` work included.
+    ServiceFinished {
+        at_ms: u64,
+        call: u64,
+        outcome: Outcome,
+        #[serde(rename = "cpu_ms")]
+        cpu_used_ms: f64,
+    },
+    /// A line the code serving service call `call` logged.
+    ServiceLog {
+        at_ms: u64,
+        call: u64,
+        level: String,
+        message: String,
+    },
     /// Messages reached a queue (their ids, in order).
     QueueSend {
         at_ms: u64,

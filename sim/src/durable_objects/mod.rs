@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use edgesim_runtime::Limits;
-use edgesim_runtime::host::{ObjectCall, ObjectCallError, ObjectCallKind, ObjectReply};
+use edgesim_runtime::host::{CallError, CallKind, CallReply, ObjectCall};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::durable::{
     ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
@@ -340,7 +340,7 @@ impl ObjectService {
         from_colo: String,
         worker: WorkerUnit,
         call: ObjectCall,
-    ) -> Result<ObjectReply, ObjectCallError> {
+    ) -> Result<CallReply, CallError> {
         let service = &platform.objects;
         let number = service.calls.get() + 1;
         service.calls.set(number);
@@ -356,8 +356,8 @@ impl ObjectService {
         });
         let result = Self::deliver(&platform, from_colo, worker, call).await;
         let (ok, value) = match &result {
-            Ok(ObjectReply::Value(v)) => (true, v.clone()),
-            Ok(ObjectReply::Response(r)) => (
+            Ok(CallReply::Value(v)) => (true, v.clone()),
+            Ok(CallReply::Response(r)) => (
                 r.status < 400,
                 format!("{} {}", r.status, String::from_utf8_lossy(&r.body)),
             ),
@@ -377,10 +377,10 @@ impl ObjectService {
         from_colo: String,
         worker: WorkerUnit,
         call: ObjectCall,
-    ) -> Result<ObjectReply, ObjectCallError> {
+    ) -> Result<CallReply, CallError> {
         let service = &platform.objects;
         let Some(class_name) = worker.definition.object_class(&call.address.namespace) else {
-            return Err(ObjectCallError::platform(format!(
+            return Err(CallError::platform(format!(
                 "edgesim: no Worker defines Durable Object namespace {:?}",
                 call.address.namespace
             )));
@@ -391,7 +391,7 @@ impl ObjectService {
             .entry(call.address.clone())
             .or_insert_with(|| place(platform, &from_colo, call.location_hint.as_deref()))
             .clone();
-        let lost = ObjectCallError::connection_lost;
+        let lost = CallError::connection_lost;
         platform
             .travel(&from_colo, &colo)
             .await
@@ -431,7 +431,7 @@ impl ObjectService {
             .await
             .map_err(|_| lost())?;
         // A WebSocket handed back spans this hop from now on.
-        if let Ok(ObjectReply::Response(r)) = &result
+        if let Ok(CallReply::Response(r)) = &result
             && let Some(end) = &r.web_socket
         {
             end.add_latency_ms(platform.network.one_way_ms(&colo, &from_colo));
@@ -474,13 +474,13 @@ pub enum ObjectStartError {
 }
 
 /// The method and arguments of a call, for the trace.
-fn describe_call(kind: &ObjectCallKind) -> (String, String) {
+fn describe_call(kind: &CallKind) -> (String, String) {
     match kind {
-        ObjectCallKind::Fetch(request) => (
+        CallKind::Fetch(request) => (
             "fetch".to_string(),
             format!("{} {}", request.method, request.url),
         ),
-        ObjectCallKind::Rpc { method, args } => (method.clone(), args.clone()),
+        CallKind::Rpc { method, args } => (method.clone(), args.clone().unwrap_or_default()),
     }
 }
 

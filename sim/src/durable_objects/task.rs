@@ -9,7 +9,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use edgesim_runtime::engine::durable_object::ObjectSpec;
-use edgesim_runtime::host::{ObjectCallError, ObjectCallKind, ObjectReply};
+use edgesim_runtime::host::{CallError, CallKind, CallReply};
 use edgesim_runtime::invocation::{InvocationKind, ResetReason};
 use edgesim_runtime::socket::hibernation::{Hibernation, HibernationWake, SocketEvent, SocketId};
 use edgesim_runtime::storage::durable::ObjectAddress;
@@ -43,11 +43,11 @@ pub enum Inbound {
 /// A call waiting in an object's inbox.
 pub struct ObjectJob {
     pub name: Option<String>,
-    pub kind: ObjectCallKind,
-    pub reply: oneshot::Sender<Result<ObjectReply, ObjectCallError>>,
+    pub kind: CallKind,
+    pub reply: oneshot::Sender<Result<CallReply, CallError>>,
 }
 
-type Reply = oneshot::Sender<Result<ObjectReply, ObjectCallError>>;
+type Reply = oneshot::Sender<Result<CallReply, CallError>>;
 
 enum Waiter {
     /// `None` once answered (the invocation may still run `waitUntil` work).
@@ -344,15 +344,15 @@ impl ObjectTask {
     /// A call arrives: refused when too many wait, else queued behind the input gate.
     async fn call(&mut self, live: &mut Live, job: ObjectJob) {
         if live.waiting.len() >= self.platform.objects.queued_calls_max.get() {
-            let _ = job.reply.send(Err(ObjectCallError::overloaded()));
+            let _ = job.reply.send(Err(CallError::overloaded()));
             return;
         }
         if self.name.is_none() {
             self.name = job.name.clone();
         }
         let kind = match job.kind {
-            ObjectCallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
-            ObjectCallKind::Rpc { method, args } => InvocationKind::Rpc { method, args },
+            CallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
+            CallKind::Rpc { method, args } => InvocationKind::Rpc { method, args },
         };
         match self.ensure(&mut live.isolate).await {
             Ok(iso) => {
@@ -360,9 +360,7 @@ impl ObjectTask {
                 live.waiting.insert(id, Waiter::Call(Some(job.reply)));
             }
             Err(e) => {
-                let _ = job
-                    .reply
-                    .send(Err(ObjectCallError::platform(e.to_string())));
+                let _ = job.reply.send(Err(CallError::platform(e.to_string())));
             }
         }
     }
@@ -447,7 +445,7 @@ impl ObjectTask {
                 if let Some(Waiter::Call(reply)) = live.waiting.get_mut(&id)
                     && let Some(reply) = reply.take()
                 {
-                    let _ = reply.send(Ok(ObjectReply::Response(response)));
+                    let _ = reply.send(Ok(CallReply::Response(response)));
                 }
             }
             IsolateEvent::Returned { id, result } => {
@@ -455,8 +453,8 @@ impl ObjectTask {
                     && let Some(reply) = reply.take()
                 {
                     let answer = result
-                        .map(ObjectReply::Value)
-                        .map_err(|e| ObjectCallError::thrown(&e.class, &e.message));
+                        .map(CallReply::Value)
+                        .map_err(|e| CallError::thrown(&e.class, &e.message));
                     let _ = reply.send(answer);
                 }
             }
@@ -474,7 +472,7 @@ impl ObjectTask {
                 for (_, waiter) in std::mem::take(&mut live.waiting) {
                     match waiter {
                         Waiter::Call(Some(reply)) => {
-                            let _ = reply.send(Err(ObjectCallError::reset(&reason)));
+                            let _ = reply.send(Err(CallError::reset(&reason)));
                         }
                         Waiter::Alarm {
                             retry_count,
@@ -493,7 +491,7 @@ impl ObjectTask {
     fn finished(&self, report: edgesim_runtime::InvocationReport, live: &mut Live) {
         match live.waiting.remove(&report.id) {
             Some(Waiter::Call(Some(reply))) => {
-                let _ = reply.send(Err(ObjectCallError::platform(
+                let _ = reply.send(Err(CallError::platform(
                     "The Durable Object finished without answering.",
                 )));
             }

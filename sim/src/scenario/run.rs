@@ -366,10 +366,12 @@ async fn simulate(
         serves_origins: false,
     });
     spawn_faults(&platform, start, plan.faults);
+    let pool = Rc::new(RefCell::new(Pool::new(ctx)));
+    platform.services.connect(&pool, &workers);
     let shared = Rc::new(Shared {
         start,
         platform: platform.clone(),
-        pool: Rc::new(RefCell::new(Pool::new(ctx))),
+        pool,
         workers,
         records: Rc::default(),
         startup_error: Rc::default(),

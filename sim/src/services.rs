@@ -1,0 +1,119 @@
+//! Service bindings between the Workers of a run. A call goes to an isolate of the Worker it
+//! names at the caller's colo — a service binding runs on the same machine as its caller, with
+//! no network hop (service-bindings docs: "zero overhead") — through the colo's isolate pool,
+//! so it may start that Worker cold. A call to a Worker the run does not have gets what
+//! `wrangler dev` answers when that Worker is not running.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::{Rc, Weak};
+
+use edgesim_runtime::Limits;
+use edgesim_runtime::host::{CallError, CallKind, CallReply, ServiceCall, service_not_running};
+use edgesim_runtime::worker::WorkerDefinition;
+use futures::channel::oneshot;
+
+use crate::platform::Platform;
+use crate::pool::{Delivery, Job, Pool};
+use crate::trace::TraceEvent;
+
+/// A Worker a service binding can reach.
+struct Target {
+    /// The run's name for it (the pool's key).
+    worker: String,
+    definition: Rc<WorkerDefinition>,
+    limits: Limits,
+}
+
+/// The Workers of a run by the name bindings use (their wrangler `name`), and the pool that
+/// runs their isolates.
+#[derive(Default)]
+pub struct ServiceDirectory {
+    targets: RefCell<BTreeMap<String, Target>>,
+    pool: RefCell<Weak<RefCell<Pool>>>,
+    next_call: Cell<u64>,
+}
+
+impl ServiceDirectory {
+    /// Makes `workers` (the run's name → definition and limits) reachable through `pool`.
+    pub fn connect<'a>(
+        &self,
+        pool: &Rc<RefCell<Pool>>,
+        workers: impl IntoIterator<Item = (&'a String, &'a (Rc<WorkerDefinition>, Limits))>,
+    ) {
+        *self.pool.borrow_mut() = Rc::downgrade(pool);
+        let mut targets = self.targets.borrow_mut();
+        for (worker, (definition, limits)) in workers {
+            targets.insert(
+                definition.name.clone(),
+                Target {
+                    worker: worker.clone(),
+                    definition: definition.clone(),
+                    limits: limits.clone(),
+                },
+            );
+        }
+    }
+}
+
+/// Delivers `call` from Worker `from` at `colo` and waits for its answer.
+pub async fn call(
+    platform: Rc<Platform>,
+    colo: String,
+    from: String,
+    call: ServiceCall,
+) -> Result<CallReply, CallError> {
+    let directory = &platform.services;
+    let id = directory.next_call.get() + 1;
+    directory.next_call.set(id);
+    let pool = directory.pool.borrow().upgrade();
+    let (reply, answer) = oneshot::channel();
+    {
+        let targets = directory.targets.borrow();
+        let (Some(target), Some(pool)) = (targets.get(&call.service), pool) else {
+            return service_not_running(&call);
+        };
+        platform.record(TraceEvent::ServiceCall {
+            at_ms: platform.elapsed_ms(),
+            call: id,
+            colo: colo.clone(),
+            from,
+            to: target.worker.clone(),
+            entrypoint: call.entrypoint.clone().unwrap_or_else(|| "default".into()),
+            method: match &call.kind {
+                CallKind::Fetch(_) => "fetch".to_string(),
+                CallKind::Rpc { method, .. } => method.clone(),
+            },
+        });
+        let job = Job {
+            id,
+            arrived_ms: platform.elapsed_ms(),
+            event: Delivery::Service {
+                entrypoint: call.entrypoint,
+                props: call.props,
+                call: call.kind,
+            },
+            reply,
+        };
+        let (definition, limits) = (&target.definition, &target.limits);
+        pool.borrow_mut()
+            .send(&colo, &target.worker, definition, limits, job);
+    }
+    let answer = match answer.await {
+        Ok(Ok(served)) => match (served.response, served.returned) {
+            (Some(response), _) => Ok(CallReply::Response(response)),
+            (None, Some(Ok(value))) => Ok(CallReply::Value(value)),
+            (None, Some(Err(thrown))) => Err(CallError::thrown(&thrown.class, &thrown.message)),
+            // The called Worker's invocation ended without an answer (its isolate went).
+            (None, None) => Err(CallError::connection_lost()),
+        },
+        Ok(Err(e)) => Err(CallError::platform(e.to_string())),
+        Err(_) => Err(CallError::connection_lost()),
+    };
+    platform.record(TraceEvent::ServiceReturn {
+        at_ms: platform.elapsed_ms(),
+        call: id,
+        ok: answer.is_ok(),
+    });
+    answer
+}
