@@ -37,4 +37,7 @@ pub enum Binding {
         props: serde_json::Map<String, serde_json::Value>,
         loopback: bool,
     },
+    /// `env.ASSETS`: the Worker's static assets (`assets.binding`), fetched as the router
+    /// would serve them.
+    Assets { name: String },
 }

@@ -193,6 +193,19 @@ pub trait Host {
         let answer = service_not_running(&call);
         Box::pin(async move { answer })
     }
+    /// The static assets' answer to `request` when the router in front of this isolate's
+    /// Worker sends it to them (`assets`, `run_worker_first`); `None` when the Worker serves
+    /// it. A host whose Worker has no assets sends everything to the Worker.
+    fn route_to_assets(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        let _ = request;
+        None
+    }
+    /// `env.ASSETS.fetch(request)`. A host whose Worker has no assets serves an empty
+    /// directory: 404 to everything, as `wrangler dev` does for a directory not built yet.
+    fn fetch_asset(&self, request: HttpRequest) -> HostFuture<HttpResponse> {
+        let _ = request;
+        Box::pin(async move { crate::assets::not_found() })
+    }
     /// Runs an operation on the durable storage of the object this isolate hosts.
     fn object_storage(
         &self,

@@ -173,6 +173,23 @@ pub struct InvocationReport {
     pub returned: Option<String>,
 }
 
+impl InvocationReport {
+    /// The report of a request the Worker never saw (the router answered it from static
+    /// assets): nothing ran, nothing logged, no CPU.
+    pub fn not_run(id: InvocationId) -> Self {
+        InvocationReport {
+            id,
+            outcome: Outcome::Ok,
+            cpu_used_ms: 0.0,
+            cpu: Default::default(),
+            subrequests: 0,
+            logs: Vec::new(),
+            exception: None,
+            returned: None,
+        }
+    }
+}
+
 /// What the event loop tells its owner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IsolateEvent {

@@ -3,6 +3,7 @@
 //! depends on the machine: time, randomness and I/O all come through [`host::Host`].
 
 pub mod api;
+pub mod assets;
 pub mod bindings;
 pub mod diagnostic;
 pub mod digest;

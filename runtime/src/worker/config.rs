@@ -35,6 +35,8 @@ pub struct WranglerConfig {
     /// `services`: bindings to other Workers' (or this one's) entrypoints.
     #[serde(default)]
     pub services: Vec<ServiceBindingConfig>,
+    /// `assets`: a directory served in front of the Worker, and the binding to it.
+    pub assets: Option<crate::assets::AssetsConfig>,
     pub triggers: Option<TriggersConfig>,
     /// `[[rules]]`: which imports load as text, bytes or WebAssembly (engine/modules/rules.rs).
     #[serde(default)]
@@ -337,7 +339,7 @@ impl WranglerConfig {
 
     /// The configuration `wrangler dev --env NAME` runs: the environment's own keys, with the
     /// top level's inheritable ones (main, compatibility date and flags, limits, triggers,
-    /// migrations) where it sets none, its name `<name>-<env>` unless it gives one, and none of
+    /// migrations, assets) where it sets none, its name `<name>-<env>` unless it gives one, and none of
     /// the top level's vars or bindings, which environments do not inherit (wrangler's
     /// environments docs, "Non-inheritable keys").
     pub fn for_env(&self, file: &str, name: &str) -> Result<WranglerConfig, ConfigError> {
@@ -364,6 +366,7 @@ impl WranglerConfig {
         }
         out.limits = env.limits.clone().or_else(|| self.limits.clone());
         out.triggers = env.triggers.clone().or_else(|| self.triggers.clone());
+        out.assets = env.assets.clone().or_else(|| self.assets.clone());
         if env.migrations.is_empty() {
             out.migrations = self.migrations.clone();
         }

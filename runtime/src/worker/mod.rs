@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 pub use config::{ConfigError, WranglerConfig};
 
+use crate::assets::{LoadOptions, StaticAssets};
 use crate::bindings::Binding;
 use crate::engine::isolate::IsolateConfig;
 use crate::engine::modules::{Bundle, ModuleOptions, ModuleRules, NodeImports};
@@ -24,12 +25,14 @@ pub enum WorkerLoadError {
     Config(#[from] ConfigError),
     #[error("{0}: no wrangler.json, wrangler.jsonc or wrangler.toml in this directory")]
     NoConfig(String),
-    #[error("{file}: no \"main\" entry point: set `main = \"src/index.js\"`")]
+    #[error("{file}: no \"main\" entry point and no assets: set `main = \"src/index.js\"`")]
     NoMain { file: String },
     #[error("{0}: no such file")]
     Missing(String),
     #[error(transparent)]
     DevVars(#[from] dev_vars::DevVarsError),
+    #[error(transparent)]
+    Assets(#[from] crate::assets::AssetsError),
 }
 
 /// Config files whatever their name: a `.toml`, `.json` or `.jsonc` path is never run as a
@@ -87,6 +90,32 @@ fn config_in(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The Worker an assets-only project (no `main`) deploys as: wrangler uploads a placeholder
+/// script, which the router never runs.
+const ASSETS_ONLY_MAIN: &str = "assets-only.js";
+const ASSETS_ONLY_SOURCE: &str = "export default {};\n";
+
+/// The config's static assets, read now.
+fn load_assets(
+    config: &WranglerConfig,
+    file: &str,
+    root: &Path,
+) -> Result<Option<Rc<StaticAssets>>, WorkerLoadError> {
+    let Some(assets) = &config.assets else {
+        return Ok(None);
+    };
+    let options = LoadOptions {
+        config_file: file,
+        root,
+        navigation_prefers_assets: crate::assets::config::asset_flag_on(
+            crate::assets::config::NAVIGATION_PREFERS_ASSETS,
+            config.compatibility_date.as_deref(),
+            &config.compatibility_flags,
+        ),
+    };
+    Ok(Some(Rc::new(StaticAssets::load(assets, &options)?)))
+}
+
 /// The directory a file is in (`.` for a bare file name).
 fn parent_dir(file: &Path) -> PathBuf {
     match file.parent() {
@@ -106,6 +135,8 @@ pub struct WorkerDefinition {
     /// Local secrets (`.dev.vars`, else `.env` files, beside the config): strings that add to
     /// or override `[vars]` in `env`.
     pub secrets: std::collections::BTreeMap<String, String>,
+    /// The static assets served in front of the Worker (`assets`), read when it loaded.
+    pub assets: Option<Rc<StaticAssets>>,
 }
 
 impl WorkerDefinition {
@@ -163,21 +194,30 @@ impl WorkerDefinition {
             let relative = script.strip_prefix(&root).unwrap_or(script);
             config.main = Some(relative.to_string_lossy().replace('\\', "/"));
         }
-        let main = config.main.clone().ok_or_else(|| WorkerLoadError::NoMain {
-            file: config_path.display().to_string(),
-        })?;
-        if !root.join(&main).is_file() {
-            return Err(WorkerLoadError::Missing(
-                root.join(&main).display().to_string(),
-            ));
-        }
+        let file = config_path.display().to_string();
+        let assets = load_assets(&config, &file, &root)?;
+        let bundle = match (&config.main, &assets) {
+            (Some(main), _) if !root.join(main).is_file() => {
+                return Err(WorkerLoadError::Missing(
+                    root.join(main).display().to_string(),
+                ));
+            }
+            (Some(main), _) => Bundle::from_dir(&root, main, module_options(&config)),
+            (None, Some(_)) => Bundle::from_sources(
+                ASSETS_ONLY_MAIN,
+                &[(ASSETS_ONLY_MAIN, ASSETS_ONLY_SOURCE)],
+                module_options(&config),
+            ),
+            (None, None) => return Err(WorkerLoadError::NoMain { file }),
+        };
         let name = config.name.clone().unwrap_or_else(|| "worker".to_string());
         Ok(WorkerDefinition {
             name,
-            bundle: Bundle::from_dir(&root, &main, module_options(&config)),
+            bundle,
             config,
             secrets: dev_vars::load(&root, env)?.vars,
             root,
+            assets,
         })
     }
 
@@ -210,6 +250,7 @@ impl WorkerDefinition {
             config,
             secrets: dev_vars::load(&root, None)?.vars,
             root,
+            assets: None,
         })
     }
 
@@ -242,6 +283,7 @@ impl WorkerDefinition {
             config,
             root: root.to_path_buf(),
             secrets: Default::default(),
+            assets: None,
         }
     }
 
@@ -253,7 +295,20 @@ impl WorkerDefinition {
             config,
             root: PathBuf::new(),
             secrets: Default::default(),
+            assets: None,
         }
+    }
+
+    /// What the config and the assets' `_headers` and `_redirects` hold that edgesim ignores.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = self.config.warnings();
+        out.extend(self.assets.iter().flat_map(|a| a.warnings.iter().cloned()));
+        out
+    }
+
+    /// Whether the Worker has code of its own (an assets-only project has none).
+    pub fn has_script(&self) -> bool {
+        self.config.main.is_some()
     }
 
     /// The migrations of each D1 database the Worker binds that has a migrations directory,
@@ -364,11 +419,15 @@ impl WorkerDefinition {
             props: s.props.clone(),
             loopback: s.service == self.name,
         });
+        let assets = (self.config.assets.iter())
+            .filter_map(|a| a.binding.clone())
+            .map(|name| Binding::Assets { name });
         kv.chain(objects)
             .chain(d1)
             .chain(queues)
             .chain(r2)
             .chain(services)
+            .chain(assets)
             .collect()
     }
 

@@ -1,4 +1,5 @@
-// fetch() through the host: redirects followed as workerd follows them, abortable by a signal.
+// fetch() through the host, and through a binding (a Fetcher: service bindings, Durable Object
+// stubs, `env.ASSETS`): redirects followed as workerd follows them, abortable by a signal.
 
 const { G, define, unit, ILLEGAL_INVOCATION, Request, Response, Headers, awaitOp, REDIRECT_STATUS, NULL_BODY_STATUS } = core;
 
@@ -18,7 +19,8 @@ function abortable(promise, signal) {
   });
 }
 
-async function fetch(input, init) {
+/// `fetch(input, init)` with `start(method, url, headerPairs, body)` starting each hop's op.
+async function fetchVia(start, input, init) {
   let request = new Request(input, init);
   const signal = request.signal;
   signal?.throwIfAborted();
@@ -26,7 +28,7 @@ async function fetch(input, init) {
   for (let hop = 0; ; hop++) {
     const body = Request._body(request).isNull ? null : await Request._body(request).consume();
     const pairs = Headers._flat(request.headers);
-    const [status, statusText, headers, bytes, socket] = await abortable(awaitOp(ops.fetch(request.method, request.url, pairs, body)), signal);
+    const [status, statusText, headers, bytes, socket] = await abortable(awaitOp(start(request.method, request.url, pairs, body)), signal);
     if (socket !== undefined) return unit("websocket").upgradeResponse(status, statusText, headers, socket);
     urlList.push(request.url);
     const location = headers.find(([k]) => k === "location")?.[1];
@@ -56,7 +58,7 @@ async function fetch(input, init) {
 const fetchGlobal = function (input, init) {
   if (this !== undefined && this !== G) throw new TypeError(ILLEGAL_INVOCATION);
   try {
-    return fetch(input, init);
+    return fetchVia(ops.fetch, input, init);
   } catch (e) {
     return Promise.reject(e);
   }
@@ -64,4 +66,4 @@ const fetchGlobal = function (input, init) {
 Object.defineProperty(fetchGlobal, "name", { value: "fetch" });
 define(G, "fetch", fetchGlobal);
 
-return {};
+return { fetchVia };

@@ -59,6 +59,7 @@ function setEnv(varsJson, bindingsJson, flagsJson) {
     if (b.type === "queue") workerEnv[b.name] = new (unit("queue").WorkerQueue)(b.queue, b.delay_s);
     if (b.type === "durable_object") workerEnv[b.name] = new (unit("durable_object").DurableObjectNamespace)(b.namespace);
     if (b.type === "service") workerEnv[b.name] = unit("rpc").serviceBinding(b);
+    if (b.type === "assets") workerEnv[b.name] = unit("rpc").assetsBinding();
   }
 }
 

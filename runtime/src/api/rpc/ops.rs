@@ -46,6 +46,25 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             call(&ctx, &i, target, loopback, CallKind::Rpc { method, args })
         },
     )?;
+    let i = ops.io.clone();
+    ops.add(
+        "assetsFetch",
+        move |ctx: Ctx<'js>,
+              method: String,
+              url: String,
+              headers: Vec<String>,
+              body: Option<TypedArray<'js, u8>>|
+              -> rquickjs::Result<f64> {
+            let request = request_from_js(method, url, headers, body);
+            let mut io = i.borrow_mut();
+            if !io.in_request() {
+                return Err(Exception::throw_message(&ctx, GLOBAL_SCOPE_DISALLOWED));
+            }
+            let answer = io.host.fetch_asset(request);
+            let op = async move { OpOutcome::Response(answer.await) };
+            Ok(io.add_outgoing_op(OpKind::Js, Box::pin(op)) as f64)
+        },
+    )?;
     Ok(())
 }
 

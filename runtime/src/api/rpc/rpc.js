@@ -55,17 +55,10 @@ function sendRpc(start, name, args) {
   return awaitOp(start(name, encoded)).then(deserializeValue);
 }
 
-/// Sends `fetch(input, init)` with `start(method, url, headers, body)`, which starts the op,
-/// and makes the Response of what comes back.
-async function sendFetch(start, input, init) {
-  const request = new Request(input, init);
-  const state = Request._body(request);
-  const body = state.isNull ? null : await state.consume();
-  const [status, statusText, headers, bytes, socket] = await awaitOp(
-    start(request.method, request.url, Headers._flat(request.headers), body));
-  if (socket !== undefined) return unit("websocket").upgradeResponse(status, statusText, headers, socket);
-  const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
-  return new Response(nullBody ? null : bytes, { status, statusText, headers });
+/// Sends `fetch(input, init)` through a binding, `start(method, url, headers, body)` starting
+/// each hop; redirects are followed as the global `fetch` follows them.
+function sendFetch(start, input, init) {
+  return unit("fetch").fetchVia(start, input, init);
 }
 
 // ---------- the receiving side ----------

@@ -6,28 +6,38 @@
 
 const { G, define, ExecutionContext, cloudflareWorkers } = core;
 
-/// `env.SERVICE`: `[service, entrypoint, props]` and whether the service is this Worker.
+/// A binding's `fetch()` and, for a service, its RPC: `transport.fetch(method, url, headers,
+/// body)` and `transport.call(name, encodedArguments)` start the call and return its op.
 class Fetcher {
-  #target;
-  #loopback;
-  constructor(target, loopback) {
-    this.#target = target;
-    this.#loopback = loopback;
+  #transport;
+  constructor(transport) {
+    this.#transport = transport;
   }
   fetch(input, init) {
-    return sendFetch((method, url, headers, body) =>
-      ops.serviceFetch(this.#target, this.#loopback, method, url, headers, body), input, init);
+    const t = this.#transport;
+    return sendFetch((method, url, headers, body) => t.fetch(method, url, headers, body), input, init);
   }
   static _send(fetcher, name, args) {
-    return sendRpc((n, encoded) => ops.serviceRpc(fetcher.#target, fetcher.#loopback, n, encoded), name, args);
+    const t = fetcher.#transport;
+    return sendRpc((n, encoded) => t.call(n, encoded), name, args);
   }
 }
 define(G, "Fetcher", Fetcher);
 
-/// The binding as `env` holds it.
+/// `env.SERVICE`: `[service, entrypoint, props]`, and whether the service is this Worker.
 function serviceBinding(b) {
   const target = [b.service, b.entrypoint ?? null, JSON.stringify(b.props ?? {})];
-  return rpcStub(new Fetcher(target, b.loopback === true), Fetcher._send);
+  const loopback = b.loopback === true;
+  return rpcStub(new Fetcher({
+    fetch: (method, url, headers, body) => ops.serviceFetch(target, loopback, method, url, headers, body),
+    call: (name, encoded) => ops.serviceRpc(target, loopback, name, encoded),
+  }), Fetcher._send);
+}
+
+/// `env.ASSETS`: the Worker's static assets, answered as the asset router answers a request
+/// sent to them.
+function assetsBinding() {
+  return new Fetcher({ fetch: (method, url, headers, body) => ops.assetsFetch(method, url, headers, body) });
 }
 
 /// The handler a call to `entrypoint` (null: the default export) reaches, and `[env, ctx]`
@@ -61,4 +71,4 @@ function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
   })().catch(throwBack(id));
 }
 
-return { Fetcher, serviceBinding, dispatchService, rpcStub, rpcAnswer, sendRpc, sendFetch, respondWith, throwBack };
+return { Fetcher, serviceBinding, assetsBinding, dispatchService, rpcStub, rpcAnswer, sendRpc, sendFetch, respondWith, throwBack };

@@ -37,6 +37,11 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 };
                 return Ok(io.add_op(OpKind::Js, Box::pin(op)) as f64);
             }
+            // The router comes first: static assets answer without the Worker running.
+            if let Some(response) = io.host.route_to_assets(&request) {
+                let answer = std::future::ready(OpOutcome::Response(response));
+                return Ok(io.add_op(OpKind::Js, Box::pin(answer)) as f64);
+            }
             let answer = io.self_events.fetch(request);
             Ok(io.add_op(OpKind::Js, answer) as f64)
         },

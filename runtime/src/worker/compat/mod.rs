@@ -223,6 +223,10 @@ fn unswitched_differences(date: &str, flags: &[String]) -> Vec<String> {
 pub fn warnings(date: Option<&str>, flags: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for flag in flags {
+        // The asset router's own flags, which workerd never sees.
+        if crate::assets::config::ASSET_FLAGS.contains(&flag.as_str()) {
+            continue;
+        }
         let Some(known) = catalog::find(flag) else {
             out.push(format!(
                 "compatibility flag {flag:?} is not one workerd knows (as of {}; workerd refuses \
