@@ -120,6 +120,18 @@ impl Host for SimHost {
         ))
     }
 
+    fn route_to_assets(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        let worker = self.worker.as_ref()?;
+        (self.platform.assets).route(&self.colo, &worker.definition, request)
+    }
+
+    fn fetch_asset(&self, request: HttpRequest) -> HostFuture<HttpResponse> {
+        let worker = self.worker.as_ref().map(|w| w.definition.clone());
+        let served = worker.and_then(|w| self.platform.assets.fetch(&self.colo, &w, &request));
+        let answer = served.unwrap_or_else(edgesim_runtime::assets::not_found);
+        Box::pin(async move { answer })
+    }
+
     fn call_service(&self, call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {
         let from = self.worker.as_ref().map(|w| w.definition.name.clone());
         Box::pin(crate::services::call(

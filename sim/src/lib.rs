@@ -8,6 +8,7 @@ compile_error!(
      or set RUSTFLAGS=\"--cfg madsim\"."
 );
 
+pub mod assets;
 pub mod cache;
 pub mod check;
 pub mod d1;

@@ -53,6 +53,9 @@ pub struct Exchange {
     pub response_at_ms: u64,
     /// Hosts the Worker fetched, up to this response, that no origin answers.
     pub undeclared_hosts: Vec<String>,
+    /// The router answered from the Worker's static assets: the Worker did not run, and
+    /// `report` is [`InvocationReport::not_run`].
+    pub from_assets: bool,
 }
 
 /// Runs `request` against `worker` in a fresh simulation seeded with `seed`; outbound `fetch()`
@@ -213,10 +216,30 @@ pub fn serve(
         }
         let host =
             SimHost::new(seed::derive(seed, "isolate"), colo, platform.clone()).with_worker(unit);
-        let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
-        isolate.set_colo(colo);
+        let host: Rc<SimHost> = Rc::new(host);
+        // Started for the first request the Worker serves: one the assets answer runs nothing.
+        let mut started: Option<Isolate> = None;
         let mut out = Vec::new();
         for request in requests {
+            if let Some(response) = platform.assets.route(colo, worker, &request) {
+                out.push(Exchange {
+                    response,
+                    report: InvocationReport::not_run(0),
+                    response_at_ms: 0,
+                    undeclared_hosts: platform.origins.undeclared_hosts(),
+                    from_assets: true,
+                });
+                madsim::time::sleep(std::time::Duration::from_millis(gap_ms)).await;
+                continue;
+            }
+            let isolate = match &mut started {
+                Some(isolate) => isolate,
+                None => {
+                    let mut isolate = Isolate::start(host.clone(), &isolate_config)?;
+                    isolate.set_colo(colo);
+                    started.insert(isolate)
+                }
+            };
             let sent = start.elapsed();
             let id = isolate.start_fetch(request);
             let mut response = None;
@@ -236,6 +259,7 @@ pub fn serve(
                             report,
                             response_at_ms,
                             undeclared_hosts: platform.origins.undeclared_hosts(),
+                            from_assets: false,
                         });
                         break;
                     }

@@ -52,6 +52,8 @@ pub struct Platform {
     pub persist: Option<crate::persist::Persist>,
     /// The Workers service bindings reach.
     pub services: crate::services::ServiceDirectory,
+    /// Each colo's cache of the Workers' static assets, and the router in front of them.
+    pub assets: crate::assets::AssetCaches,
 }
 
 /// A message lost in a partition: its sender gave up waiting for an answer.
@@ -98,6 +100,7 @@ impl Platform {
             link_noise: crate::world::link_noise::LinkNoise::new(run_seed),
             persist: None,
             services: Default::default(),
+            assets: Default::default(),
         }
     }
 

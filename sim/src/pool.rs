@@ -66,7 +66,8 @@ pub struct Served {
     /// `None` for events that answer nothing (cron triggers).
     pub response: Option<HttpResponse>,
     pub responded_at_ms: u64,
-    pub report: InvocationReport,
+    /// `None` when the static assets answered and the Worker did not run.
+    pub report: Option<InvocationReport>,
     pub cold_start: bool,
     /// A service call's RPC value (encoded) or the exception its handler threw.
     pub returned: Option<Result<String, ThrownError>>,
@@ -130,7 +131,30 @@ impl Pool {
         limits: &Limits,
         job: Job,
     ) {
+        if let Delivery::Fetch(request) = &job.event
+            && let Some(response) = self.ctx.platform.assets.route(colo, definition, request)
+        {
+            return self.served_from_assets(colo, job, response);
+        }
         self.deliver(colo, worker, definition, limits, Inbound::Job(job));
+    }
+
+    /// The router answered `job` from static assets: no isolate runs, none starts cold.
+    fn served_from_assets(&self, colo: &str, job: Job, response: HttpResponse) {
+        let now = self.ctx.now_ms();
+        self.ctx.trace().push(TraceEvent::AssetResponse {
+            at_ms: now,
+            id: job.id,
+            colo: colo.to_string(),
+            status: response.status,
+        });
+        let _ = job.reply.send(Ok(Served {
+            response: Some(response),
+            responded_at_ms: now,
+            report: None,
+            cold_start: false,
+            returned: None,
+        }));
     }
 
     /// Request `id`'s TLS handshake began at `colo`: its isolate starts now if it is cold.
@@ -459,7 +483,7 @@ impl IsolateTask {
             Ok(Served {
                 response,
                 responded_at_ms,
-                report,
+                report: Some(report),
                 cold_start: w.cold_start,
                 returned: w.returned,
             })
@@ -522,14 +546,14 @@ impl IsolateTask {
                     (Some((response, responded_at_ms)), _) => Ok(Served {
                         response: Some(response),
                         responded_at_ms,
-                        report,
+                        report: Some(report),
                         cold_start: w.cold_start,
                         returned: None,
                     }),
                     (None, false) => Ok(Served {
                         response: None,
                         responded_at_ms: now,
-                        report,
+                        report: Some(report),
                         cold_start: w.cold_start,
                         returned: None,
                     }),
@@ -564,7 +588,7 @@ fn upgrade_answer(
         Served {
             response: Some(response.clone()),
             responded_at_ms: now_ms,
-            report,
+            report: Some(report),
             cold_start: w.cold_start,
             returned: None,
         },
@@ -597,7 +621,7 @@ fn service_answer(
         Served {
             response,
             responded_at_ms: now_ms,
-            report,
+            report: Some(report),
             cold_start: w.cold_start,
             returned,
         },

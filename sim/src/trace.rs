@@ -41,6 +41,14 @@ pub enum TraceEvent {
         status: u16,
         latency_ms: u64,
     },
+    /// The router at `colo` answered request `id` from the Worker's static assets; the Worker
+    /// did not run.
+    AssetResponse {
+        at_ms: u64,
+        id: u64,
+        colo: String,
+        status: u16,
+    },
     Finished {
         at_ms: u64,
         id: u64,

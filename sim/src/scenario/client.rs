@@ -35,7 +35,11 @@ pub struct RequestRecord {
     #[serde(rename = "cpu_ms")]
     pub cpu_used_ms: f64,
     pub cold_start: bool,
+    /// How the Worker's invocation ended; `None` when it did not run.
     pub outcome: Option<String>,
+    /// The router answered from the Worker's static assets, without running it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from_assets: bool,
     /// For a `websocket` traffic item that got its socket: what the client exchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub websocket: Option<SocketStats>,
@@ -231,6 +235,7 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
         cpu_used_ms: 0.0,
         cold_start: false,
         outcome: None,
+        from_assets: false,
         websocket: None,
     };
     let index = shared.records.borrow().len();
@@ -330,9 +335,12 @@ fn fill(record: &mut RequestRecord, served: Served) {
         record.body = String::from_utf8_lossy(&r.body).into_owned();
     }
     record.latency_ms = Some(served.responded_at_ms.saturating_sub(record.at_ms));
-    record.cpu_used_ms = served.report.cpu_used_ms;
     record.cold_start = served.cold_start;
-    record.outcome = Some(served.report.outcome.as_str().to_string());
+    record.from_assets = served.report.is_none();
+    if let Some(report) = served.report {
+        record.cpu_used_ms = report.cpu_used_ms;
+        record.outcome = Some(report.outcome.as_str().to_string());
+    }
 }
 
 /// Runs request `id`'s WebSocket client to its end, tracing what it sent and received.

@@ -11,7 +11,7 @@ use futures::channel::oneshot;
 
 use super::client::Shared;
 use super::run::{RunError, ScheduledRecord};
-use crate::pool::{Delivery, Job};
+use crate::pool::{Delivery, Job, Served};
 use crate::trace::TraceEvent;
 
 /// When each Worker's cron triggers fire during the run: (ms after the start, Worker, cron),
@@ -104,11 +104,16 @@ pub(crate) async fn fire_cron(
         },
     );
     match answer.await {
-        Ok(Ok(served)) => {
+        Ok(Ok(Served {
+            report: Some(report),
+            ..
+        })) => {
             let mut records = scheduled.borrow_mut();
-            records[index].outcome = Some(served.report.outcome.as_str().to_string());
-            records[index].cpu_used_ms = served.report.cpu_used_ms;
+            records[index].outcome = Some(report.outcome.as_str().to_string());
+            records[index].cpu_used_ms = report.cpu_used_ms;
         }
+        // Only a fetch can be answered from static assets.
+        Ok(Ok(Served { report: None, .. })) => {}
         Ok(Err(e)) => {
             shared.startup_error.borrow_mut().get_or_insert(e);
         }

@@ -216,7 +216,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
         args.project.config.as_deref(),
         args.project.env.as_deref(),
     )?;
-    for warning in worker.config.warnings() {
+    for warning in worker.warnings() {
         eprintln!("warning: {}: {warning}", args.worker.display());
     }
     let mut headers = Vec::new();
@@ -275,6 +275,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
             "cpu": exchange.report.cpu,
             "outcome": exchange.report.outcome.as_str(),
             "logs": exchange.report.logs,
+            "from_assets": exchange.from_assets,
         });
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
