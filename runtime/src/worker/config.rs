@@ -548,12 +548,12 @@ main = "src/other.ts"
     fn keys_that_change_what_runs_are_not_called_deploy_time() {
         let c = WranglerConfig::parse(
             "wrangler.toml",
-            "main = \"w.js\"\n\"$schema\" = \"x\"\n[assets]\ndirectory = \"public\"\n[[rules]]\ntype = \"Text\"\nglobs = [\"**/*.md\"]\nfallthrough = true\n",
+            "main = \"w.js\"\n\"$schema\" = \"x\"\n[ai]\nbinding = \"AI\"\n[[rules]]\ntype = \"Text\"\nglobs = [\"**/*.md\"]\nfallthrough = true\n",
         )
         .unwrap();
         assert_eq!(
             c.warnings(),
-            vec!["\"assets\" changes what runs, but edgesim does not model it yet (ignored)"]
+            vec!["\"ai\" changes what runs, but edgesim does not model it yet (ignored)"]
         );
     }
 
