@@ -300,3 +300,22 @@ fn production_kv_write_limit_is_kept_only_when_asked_for() {
         "KV PUT failed: 429 Too Many Requests"
     );
 }
+
+#[test]
+fn self_fetch_reaches_static_assets_before_the_worker_as_the_pools_router_does() {
+    let files = run(&fixture("assets"), "spec", &RunOptions::default());
+    let report = &files[0].report;
+    assert!(!report.failed(), "{:#?}", report.tests);
+    assert_eq!(report.tests.len(), 5);
+    // Only the two requests run_worker_first sends to the Worker ran it.
+    let worker_lines: Vec<&str> = report
+        .logs
+        .iter()
+        .filter(|l| l.level != "edgesim-test")
+        .map(|l| l.message.as_str())
+        .collect();
+    assert_eq!(
+        worker_lines,
+        ["worker ran for /api/items", "worker ran for /api/guide"]
+    );
+}
