@@ -124,6 +124,24 @@ impl Run {
         serve(worker, self.limits(worker), requests, &options)
     }
 
+    /// Serves `requests` in one simulation, request `i` sent `send_at_ms[i]` ms after the run
+    /// started (or as soon as the one before it ended, if that is later).
+    pub fn timeline(
+        &self,
+        worker: &WorkerDefinition,
+        requests: Vec<HttpRequest>,
+        send_at_ms: &[u64],
+    ) -> Result<Vec<Exchange>, OneColoError> {
+        let options = Serve {
+            seed: self.seed,
+            origins: self.origins.clone(),
+            send_at_ms: send_at_ms.to_vec(),
+            setup: self.setup.clone(),
+            ..Default::default()
+        };
+        serve(worker, self.limits(worker), requests, &options)
+    }
+
     /// Opens a WebSocket to `worker` with `GET url` (`Upgrade: websocket`) and runs `script`
     /// on it as the client.
     pub fn session(

@@ -40,4 +40,7 @@ pub enum Binding {
     /// `env.ASSETS`: the Worker's static assets (`assets.binding`), fetched as the router
     /// would serve them.
     Assets { name: String },
+    /// `env.<name>` reaches Workflow `workflow` (its `name` in the config, which instances
+    /// and the engine are keyed by).
+    Workflow { name: String, workflow: String },
 }

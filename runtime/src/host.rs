@@ -21,6 +21,7 @@ use crate::storage::kv::{KvError, KvOp, KvReply};
 use crate::storage::queue::{OutgoingMessage, QueueMetrics, QueueRefusal};
 use crate::storage::r2::{R2Error, R2Op, R2Reply};
 use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
+use crate::storage::workflow::{StepAnswer, StepOp, WorkflowCall, WorkflowRefusal, WorkflowReply};
 
 /// A boxed future the runtime can store while JavaScript keeps running. Not `Send`: an isolate
 /// lives on one thread, as a V8 isolate does.
@@ -205,6 +206,29 @@ pub trait Host {
     fn fetch_asset(&self, request: HttpRequest) -> HostFuture<HttpResponse> {
         let _ = request;
         Box::pin(async move { crate::assets::not_found() })
+    }
+    /// A call through a binding to Workflow `workflow` (its configured `name`). A host that
+    /// runs no Workflow engine refuses, naming the Workflow.
+    fn workflow(
+        &self,
+        workflow: &str,
+        call: WorkflowCall,
+    ) -> HostFuture<Result<WorkflowReply, WorkflowRefusal>> {
+        let _ = call;
+        let refusal = WorkflowRefusal::UnknownWorkflow(workflow.to_string());
+        Box::pin(async move { Err(refusal) })
+    }
+    /// A step of run `generation` of instance `instance` of `workflow` reads or records its
+    /// durable state: synchronous, since the engine keeps it beside the run.
+    fn workflow_step(
+        &self,
+        workflow: &str,
+        instance: &str,
+        generation: u64,
+        op: StepOp,
+    ) -> StepAnswer {
+        let _ = (workflow, instance, generation, op);
+        StepAnswer::Stop
     }
     /// Runs an operation on the durable storage of the object this isolate hosts.
     fn object_storage(

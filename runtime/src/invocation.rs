@@ -64,6 +64,8 @@ pub enum InvocationKind {
     },
     /// A message or close on one of a Durable Object's hibernatable WebSockets.
     SocketEvent(crate::socket::hibernation::SocketEvent),
+    /// One run of a Workflow instance: `run(event, step)` on a fresh `class_name` object.
+    Workflow(WorkflowRun),
     /// One test file of `edgesim test`, run from its entry module `entry`; its report comes
     /// back as the invocation's `returned` value.
     Test {
@@ -94,6 +96,22 @@ impl InvocationKind {
     pub fn answers_caller(&self) -> bool {
         self.is_object_call() || matches!(self, InvocationKind::Service { .. })
     }
+}
+
+/// What a run of a Workflow instance needs to know: which instance and run it is, and the
+/// event `run()` receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowRun {
+    pub workflow: String,
+    pub class_name: String,
+    pub instance: String,
+    /// The run's number ([`crate::storage::workflow::WorkflowStore::run_started`]).
+    pub generation: u64,
+    /// The instance's encoded `params`.
+    pub params: String,
+    pub created_ms: u64,
+    /// `step.do` calls allowed in one run (`limits.steps`).
+    pub steps_limit: u32,
 }
 
 /// An exception that crosses to the caller of a Durable Object: its class and message.

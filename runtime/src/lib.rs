@@ -19,5 +19,5 @@ pub mod worker;
 pub use engine::isolate::{Isolate, IsolateConfig, StartupError};
 pub use engine::modules::{Bundle, ModuleError, NodeImports};
 pub use host::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
-pub use invocation::{InvocationId, InvocationReport, IsolateEvent, Outcome};
+pub use invocation::{InvocationId, InvocationReport, IsolateEvent, Outcome, WorkflowRun};
 pub use limits::{Limits, Plan};

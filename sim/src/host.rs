@@ -15,6 +15,9 @@ use edgesim_runtime::storage::kv::{KvError, KvOp, KvReply};
 use edgesim_runtime::storage::queue::{OutgoingMessage, QueueMetrics, QueueRefusal};
 use edgesim_runtime::storage::r2::R2Op;
 use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
+use edgesim_runtime::storage::workflow::{
+    StepAnswer, StepOp, WorkflowCall, WorkflowRefusal, WorkflowReply,
+};
 use edgesim_runtime::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -230,6 +233,29 @@ impl Host for SimHost {
         let platform = self.platform.clone();
         let colo = self.colo.clone();
         Box::pin(async move { crate::cache::call(&platform, &colo, op).await })
+    }
+
+    fn workflow(
+        &self,
+        workflow: &str,
+        call: WorkflowCall,
+    ) -> HostFuture<Result<WorkflowReply, WorkflowRefusal>> {
+        Box::pin(crate::workflows::WorkflowService::call(
+            self.platform.clone(),
+            self.colo.clone(),
+            workflow.to_string(),
+            call,
+        ))
+    }
+
+    fn workflow_step(
+        &self,
+        workflow: &str,
+        instance: &str,
+        generation: u64,
+        op: StepOp,
+    ) -> StepAnswer {
+        crate::workflows::WorkflowService::step(&self.platform, workflow, instance, generation, op)
     }
 
     fn queue_send(

@@ -30,5 +30,7 @@ pub mod socket_client;
 pub mod storage_snapshot;
 pub mod test;
 pub mod trace;
+pub mod wait;
 pub mod warm_isolates;
+pub mod workflows;
 pub mod world;

@@ -144,6 +144,8 @@ pub struct Serve {
     pub colo: String,
     /// Simulated time between one request's end and the next one.
     pub gap_ms: u64,
+    /// When given, request `i` is sent no earlier than `send_at_ms[i]` after the run started.
+    pub send_at_ms: Vec<u64>,
     /// Called with the platform before the first request: to set storage latency, plan faults.
     pub setup: Option<Rc<PlatformSetup>>,
     /// Keep KV, R2 and D1 data in this directory, starting from what an earlier run left there
@@ -159,6 +161,7 @@ impl Default for Serve {
             declared_origins: Rc::default(),
             colo: ONE_COLO.to_string(),
             gap_ms: 0,
+            send_at_ms: Vec::new(),
             setup: None,
             persist_to: None,
         }
@@ -178,6 +181,7 @@ pub fn serve(
         declared_origins,
         colo,
         gap_ms,
+        send_at_ms,
         setup,
         persist_to,
     } = options.clone();
@@ -211,6 +215,7 @@ pub fn serve(
             limits: limits.clone(),
         };
         platform.queues.register(&unit);
+        platform.workflows.register(&unit);
         if platform.persist.is_none() {
             platform.d1.register(worker);
         }
@@ -220,7 +225,11 @@ pub fn serve(
         // Started for the first request the Worker serves: one the assets answer runs nothing.
         let mut started: Option<Isolate> = None;
         let mut out = Vec::new();
-        for request in requests {
+        for (i, request) in requests.into_iter().enumerate() {
+            if let Some(at_ms) = send_at_ms.get(i) {
+                let due = start + std::time::Duration::from_millis(*at_ms);
+                madsim::time::sleep_until(due).await;
+            }
             if let Some(response) = platform.assets.route(colo, worker, &request) {
                 out.push(Exchange {
                     response,
@@ -337,6 +346,7 @@ pub fn websocket_session(
             limits,
         };
         platform.queues.register(&unit);
+        platform.workflows.register(&unit);
         platform.d1.register(worker);
         let host = SimHost::new(
             seed::derive(options.seed, "isolate"),

@@ -54,6 +54,8 @@ pub struct Platform {
     pub services: crate::services::ServiceDirectory,
     /// Each colo's cache of the Workers' static assets, and the router in front of them.
     pub assets: crate::assets::AssetCaches,
+    /// The Workflows of the run's Workers, each with its engine.
+    pub workflows: crate::workflows::WorkflowService,
 }
 
 /// A message lost in a partition: its sender gave up waiting for an answer.
@@ -101,6 +103,7 @@ impl Platform {
             persist: None,
             services: Default::default(),
             assets: Default::default(),
+            workflows: Default::default(),
         }
     }
 
@@ -149,6 +152,14 @@ impl Platform {
         self.objects.crash_colo(colo, now_ms, for_ms);
         self.kv.forget_colo(colo);
         self.caches.forget_colo(colo);
+        self.workflows.crash_colo();
+    }
+
+    /// While `colo` is down at `elapsed_ms` (since the run started): when it is back.
+    pub fn down_until(&self, colo: &str, elapsed_ms: u64) -> Option<u64> {
+        let outages = self.outages.borrow();
+        let (from, until) = outages.get(colo)?;
+        (*from..*until).contains(&elapsed_ms).then_some(*until)
     }
 
     fn is_down(&self, colo: &str, now_ms: u64) -> bool {

@@ -7,7 +7,6 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::time::Duration;
 
 use edgesim_runtime::storage::queue::{
     OutgoingMessage, QueueBroker, QueueLimits, QueueMetrics, QueueRefusal, QueuedMessage, Settle,
@@ -234,19 +233,9 @@ impl ConsumerTask {
                 (true, false, _, Some(n)) => Some(n.max(now_ms)),
                 _ => None,
             };
-            let sleep = async {
-                match wait_until {
-                    Some(at) => madsim::time::sleep(Duration::from_millis(at - now_ms)).await,
-                    None => std::future::pending().await,
-                }
-            };
+            let sleep = crate::wait::sleep_for(wait_until.map(|at| at - now_ms));
             let mut sleep = Box::pin(sleep.fuse());
-            let events = async {
-                match isolate.as_mut().filter(|_| !running.is_empty()) {
-                    Some(iso) => iso.next_event().await,
-                    None => std::future::pending().await,
-                }
-            };
+            let events = crate::wait::next_event(isolate.as_mut(), !running.is_empty());
             let mut events = Box::pin(events.fuse());
             let woke = futures::select_biased! {
                 e = events => Woke::Isolate(e),

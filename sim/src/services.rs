@@ -56,6 +56,14 @@ impl ServiceDirectory {
     }
 }
 
+impl ServiceDirectory {
+    /// The run's name for the Worker whose wrangler `name` is `name` (the pool's and the
+    /// trace's key), when the run has it.
+    pub fn run_name(&self, name: &str) -> Option<String> {
+        self.targets.borrow().get(name).map(|t| t.worker.clone())
+    }
+}
+
 /// Delivers `call` from Worker `from` at `colo` and waits for its answer.
 pub async fn call(
     platform: Rc<Platform>,

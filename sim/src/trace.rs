@@ -149,6 +149,60 @@ pub enum TraceEvent {
         level: String,
         message: String,
     },
+    /// A Workflow binding changed instance `instance` (`op`: create, pause, sendEvent, …).
+    WorkflowCall {
+        at_ms: u64,
+        workflow: String,
+        instance: String,
+        op: String,
+    },
+    /// Run number `run` of a Workflow instance started (the first is 1).
+    WorkflowRun {
+        at_ms: u64,
+        workflow: String,
+        instance: String,
+        run: u32,
+    },
+    /// A run of a Workflow instance ended: `returned`, `threw`, `suspended` (it waits) or
+    /// `stopped` (terminated, paused or restarted meanwhile).
+    WorkflowRunEnded {
+        at_ms: u64,
+        workflow: String,
+        instance: String,
+        end: String,
+        #[serde(rename = "cpu_ms")]
+        cpu_used_ms: f64,
+    },
+    /// Attempt `attempt` of `step.do` step `step` (its name and call count) started.
+    WorkflowStepAttempt {
+        at_ms: u64,
+        workflow: String,
+        instance: String,
+        step: String,
+        attempt: u32,
+    },
+    /// A `step.do` recorded its result (`ok`) or its final error.
+    WorkflowStepResult {
+        at_ms: u64,
+        workflow: String,
+        instance: String,
+        step: String,
+        ok: bool,
+    },
+    /// A run of a Workflow instance was lost with its isolate (its colo crashed).
+    WorkflowRunLost {
+        at_ms: u64,
+        workflow: String,
+        instance: String,
+    },
+    /// A line a run of a Workflow instance logged.
+    WorkflowLog {
+        at_ms: u64,
+        workflow: String,
+        instance: String,
+        level: String,
+        message: String,
+    },
     /// Messages reached a queue (their ids, in order).
     QueueSend {
         at_ms: u64,

@@ -30,6 +30,7 @@ pub mod url;
 pub mod url_pattern;
 pub mod wasm;
 pub mod websocket;
+pub mod workflows;
 
 #[cfg(test)]
 mod tests;
@@ -59,7 +60,10 @@ pub static CATALOG: Catalog = Catalog {
         crypto::DIGEST_OPS,
     ],
     units: &UNITS,
-    modules: &[("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE)],
+    modules: &[
+        ("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE),
+        ("cloudflare:workflows", CLOUDFLARE_WORKFLOWS_MODULE),
+    ],
     node_modules: node::MODULES,
     locale_methods: &intl::LOCALE_METHODS,
 };
@@ -87,7 +91,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 60] = [
+static UNITS: [Unit; 61] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -261,6 +265,12 @@ static UNITS: [Unit; 60] = [
     ),
     unit!("rpc", ["Fetcher"], ["rpc/rpc", "rpc/service"], [rpc::OPS]),
     unit!(
+        "workflows",
+        [],
+        ["workflows/binding", "workflows/step"],
+        [workflows::OPS]
+    ),
+    unit!(
         "cache",
         ["Cache", "CacheStorage", "caches"],
         ["cache/cache"],
@@ -359,6 +369,11 @@ static UNITS: [Unit; 60] = [
         [test::OPS]
     ),
 ];
+
+/// The `cloudflare:workflows` module: the error a step throws to stop retrying.
+const CLOUDFLARE_WORKFLOWS_MODULE: &str = r#"
+export const NonRetryableError = globalThis[Symbol.for("edgesim.workflows")]().NonRetryableError;
+"#;
 
 /// The `cloudflare:workers` module: re-exports the classes the prelude defined.
 const CLOUDFLARE_WORKERS_MODULE: &str = r#"

@@ -537,6 +537,7 @@ impl IoState {
             | InvocationKind::Test { .. }
             | InvocationKind::Alarm { .. }
             | InvocationKind::SocketEvent(_)
+            | InvocationKind::Workflow(_)
             | InvocationKind::Queue { .. } => {
                 inv.outcome = Outcome::Exception;
                 self.respond(id, None);

@@ -29,6 +29,7 @@ use crate::limits::Limits;
 
 mod durable_object_calls;
 mod service_calls;
+mod workflow_runs;
 
 pub use durable_object_calls::HostObjectError;
 
@@ -95,6 +96,7 @@ struct Entrypoints {
     dispatch_socket_event: Persistent<Function<'static>>,
     dispatch_test: Persistent<Function<'static>>,
     dispatch_service: Persistent<Function<'static>>,
+    dispatch_workflow: Persistent<Function<'static>>,
 }
 
 pub struct Isolate {
@@ -253,6 +255,7 @@ impl Isolate {
                         dispatch_socket_event: get("dispatchSocketEvent")?,
                         dispatch_test: get("dispatchTest")?,
                         dispatch_service: get("dispatchService")?,
+                        dispatch_workflow: get("dispatchWorkflow")?,
                     },
                 ))
             },

@@ -10,4 +10,5 @@ pub mod kv;
 pub mod queue;
 pub mod r2;
 pub mod sql;
+pub mod workflow;
 pub mod write_rate;

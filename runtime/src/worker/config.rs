@@ -37,6 +37,9 @@ pub struct WranglerConfig {
     pub services: Vec<ServiceBindingConfig>,
     /// `assets`: a directory served in front of the Worker, and the binding to it.
     pub assets: Option<crate::assets::AssetsConfig>,
+    /// `workflows`: Workflows this Worker binds, and those whose class it defines.
+    #[serde(default)]
+    pub workflows: Vec<WorkflowBindingConfig>,
     pub triggers: Option<TriggersConfig>,
     /// `[[rules]]`: which imports load as text, bytes or WebAssembly (engine/modules/rules.rs).
     #[serde(default)]
@@ -144,6 +147,28 @@ pub struct ServiceBindingConfig {
     pub environment: Option<String>,
     /// `wrangler dev --remote`-only: ignored locally, as wrangler dev does.
     pub remote: Option<bool>,
+}
+
+/// One `[[workflows]]` entry: `env.<binding>` reaches Workflow `name`, whose
+/// `WorkflowEntrypoint` class `class_name` is this Worker's, or `script_name`'s when given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowBindingConfig {
+    pub binding: String,
+    pub name: String,
+    pub class_name: String,
+    pub script_name: Option<String>,
+    pub limits: Option<WorkflowLimitsConfig>,
+    /// `wrangler dev --remote`-only: ignored locally, as wrangler dev does.
+    pub remote: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowLimitsConfig {
+    /// How many `step.do` calls one run may make (workflows limits.mdx: 10,000 by default,
+    /// up to 25,000).
+    pub steps: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -403,6 +428,24 @@ impl WranglerConfig {
         );
         if !refused.is_empty() {
             return Err(semantic(refused.join("; ")));
+        }
+        for w in &self.workflows {
+            if !crate::storage::workflow::is_valid_workflow_name(&w.name) {
+                return Err(semantic(format!(
+                    "workflows: {:?} is not a valid Workflow name: at most 64 letters, digits, `-` and `_`, not starting with `-`",
+                    w.name
+                )));
+            }
+            let steps = w.limits.as_ref().and_then(|l| l.steps);
+            if let Some(steps) =
+                steps.filter(|s| !(1..=crate::storage::workflow::STEPS_MAX).contains(s))
+            {
+                return Err(semantic(format!(
+                    "workflows: limits.steps of {steps} for {:?} is outside 1..={}",
+                    w.name,
+                    crate::storage::workflow::STEPS_MAX
+                )));
+            }
         }
         if let Some(limits) = &self.limits {
             if limits.cpu_ms == Some(0) {

@@ -422,7 +422,12 @@ impl WorkerDefinition {
         let assets = (self.config.assets.iter())
             .filter_map(|a| a.binding.clone())
             .map(|name| Binding::Assets { name });
+        let workflows = self.config.workflows.iter().map(|w| Binding::Workflow {
+            name: w.binding.clone(),
+            workflow: w.name.clone(),
+        });
         kv.chain(objects)
+            .chain(workflows)
             .chain(d1)
             .chain(queues)
             .chain(r2)

@@ -4,3 +4,4 @@ pub mod d1_sessions;
 pub mod kv_staleness;
 pub mod linearizable;
 pub mod websocket_order;
+pub mod workflow_steps;

@@ -53,6 +53,14 @@ pub(crate) fn check(
         }
         Checker::Linearizable(spec) => check_linearizable(spec, trace, object_namespaces),
         Checker::QueueDeliveredAtLeastOnce => check_queue_delivery(trace),
+        Checker::WorkflowStepsOnce => {
+            let report = crate::check::workflow_steps::check(trace);
+            let passed = format!(
+                "{} instance(s), {} step(s) in {} attempt(s): each finished step ran once",
+                report.instances, report.steps, report.attempts
+            );
+            violations_verdict("workflow_steps_once", &report.violations, passed)
+        }
         Checker::D1SessionsMonotonic => {
             let report = crate::check::d1_sessions::check(trace);
             let passed = format!(

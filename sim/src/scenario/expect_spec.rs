@@ -32,6 +32,7 @@ pub enum Checker {
     CpuMsMax(f64),
     QueueDeliveredAtLeastOnce,
     WebsocketTotalOrder,
+    WorkflowStepsOnce,
 }
 
 /// `linearizable: { durable_object: COUNTER, model: counter }`: the calls to the objects of the
@@ -88,6 +89,8 @@ struct ExpectItem {
     queue_delivered_at_least_once: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     websocket_total_order: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workflow_steps_once: Option<bool>,
 }
 
 /// A checker that takes no value is switched on with `true`; `false` would read as "check
@@ -171,6 +174,14 @@ impl TryFrom<ExpectItem> for ExpectSpec {
                     Checker::WebsocketTotalOrder,
                 )?,
             ),
+            (
+                "workflow_steps_once",
+                switch(
+                    "workflow_steps_once",
+                    item.workflow_steps_once,
+                    Checker::WorkflowStepsOnce,
+                )?,
+            ),
         ];
         let mut present = candidates.into_iter().filter(|(_, c)| c.is_some());
         match (present.next(), present.next()) {
@@ -204,6 +215,7 @@ impl From<ExpectSpec> for ExpectItem {
             Checker::CpuMsMax(ms) => item.cpu_ms_max = Some(ms),
             Checker::QueueDeliveredAtLeastOnce => item.queue_delivered_at_least_once = Some(true),
             Checker::WebsocketTotalOrder => item.websocket_total_order = Some(true),
+            Checker::WorkflowStepsOnce => item.workflow_steps_once = Some(true),
         }
         item
     }

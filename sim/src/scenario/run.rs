@@ -353,10 +353,12 @@ async fn simulate(
         .set(jitter_ms_max, s.platform.network.loss.unwrap_or(0.0));
     for (definition, limits) in workers.values() {
         platform.d1.register(definition);
-        platform.queues.register(&WorkerUnit {
+        let unit = WorkerUnit {
             definition: definition.clone(),
             limits: limits.clone(),
-        });
+        };
+        platform.queues.register(&unit);
+        platform.workflows.register(&unit);
     }
     let ctx = Rc::new(PoolContext {
         run_seed: seed,

@@ -220,6 +220,7 @@ pub fn run_file(
             limits: limits.clone(),
         };
         platform.queues.register(&unit);
+        platform.workflows.register(&unit);
         platform.d1.register(&worker);
         let colos = ColoFetcher::new(seed, platform.clone(), definition, limits);
         let host = SimHost::new(seed::derive(seed, "isolate"), ONE_COLO, platform.clone())

@@ -39,6 +39,7 @@ Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: clou
 Object.defineProperty(G, Symbol.for("edgesim.node"), { value: (name) => unit("node_internal").moduleExports(name) });
 /// What `vitest` and `cloudflare:test` import from in `edgesim test` (api/test).
 Object.defineProperty(G, Symbol.for("edgesim.test"), { value: () => unit("test") });
+Object.defineProperty(G, Symbol.for("edgesim.workflows"), { value: () => unit("workflows") });
 Object.defineProperty(G, Symbol.for("edgesim.wasm"), { value: (key) => unit("wasm").moduleFromBundle(key) });
 
 let defaultExport = null;
@@ -60,6 +61,7 @@ function setEnv(varsJson, bindingsJson, flagsJson) {
     if (b.type === "durable_object") workerEnv[b.name] = new (unit("durable_object").DurableObjectNamespace)(b.namespace);
     if (b.type === "service") workerEnv[b.name] = unit("rpc").serviceBinding(b);
     if (b.type === "assets") workerEnv[b.name] = unit("rpc").assetsBinding();
+    if (b.type === "workflow") workerEnv[b.name] = new (unit("workflows").Workflow)(b.workflow);
   }
 }
 
@@ -74,9 +76,10 @@ function registerModule(namespace) {
   if (d && typeof d === "object") {
     defaultExport = d;
     return ["fetch", "scheduled", "queue", "tail", "email", "trace"].some((h) => typeof d[h] === "function") ||
-      Object.values(namespace).some((v) => typeof v === "function" && v.prototype instanceof DurableObject);
+      Object.values(namespace).some((v) => typeof v === "function" && (v.prototype instanceof DurableObject || v.prototype instanceof WorkflowEntrypoint));
   }
-  return Object.values(namespace).some((v) => typeof v === "function" && (v.prototype instanceof DurableObject || v.prototype instanceof WorkerEntrypoint));
+  return Object.values(namespace).some((v) => typeof v === "function" &&
+    (v.prototype instanceof DurableObject || v.prototype instanceof WorkerEntrypoint || v.prototype instanceof WorkflowEntrypoint));
 }
 
 /// Calls handler `name`, returning its result (a promise) or rejecting when it is missing.
@@ -156,6 +159,9 @@ const dispatchTest = (id, entry, optionsJson) => unit("test").dispatchTest(id, e
 /// A call through a service binding to one of this Worker's entrypoints (api/rpc/service.js).
 const dispatchService = (id, target, kind, a, b, c, d) => unit("rpc").dispatchService(id, target, kind, a, b, c, d);
 
+/// A run of a Workflow instance (api/workflows/step.js).
+const dispatchWorkflow = (id, target, numbers) => unit("workflows").dispatchWorkflow(id, target, numbers);
+
 /// An entry point the Durable Object unit implements (none takes more than six arguments); the
 /// first call loads it.
 const objectEntry = (name) => (a, b, c, d, e, f) => unit("durable_object")[name](a, b, c, d, e, f);
@@ -166,7 +172,7 @@ const localeMethod = (index, self, a, b, c) => unit("intl").localeMethod(index, 
 
 return {
   localeMethod, lazyGlobal, setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
-  dispatchTest, dispatchService,
+  dispatchTest, dispatchService, dispatchWorkflow,
   hostObject: objectEntry("hostObject"),
   dispatchObjectFetch: objectEntry("dispatchObjectFetch"),
   dispatchRpc: objectEntry("dispatchRpc"),

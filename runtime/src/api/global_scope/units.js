@@ -48,6 +48,8 @@ const makeCore = () => ({
   unit, describeError, domError, inspect, OriginalDate, hex, deferred, ILLEGAL_INVOCATION, toBytes, utf8,
   fromUtf8, URL, URLSearchParams, Headers, Request, Response, BODY_USED, REDIRECT_STATUS,
   NULL_BODY_STATUS, awaitOp,
+  // Timers the runtime sets for itself, out of reach of a Worker that replaces setTimeout.
+  setTimer: (callback, ms) => arm(false, callback, ms, []), clearTimer: disarm,
   isReadableStream,
   // Other units' exports, for the units that build on them (reading one loads its unit).
   get ReadableStream() { return unit("streams").ReadableStream; },

@@ -116,6 +116,7 @@ impl Isolate {
             | InvocationKind::Service { .. }
             | InvocationKind::Scheduled { .. }
             | InvocationKind::Test { .. }
+            | InvocationKind::Workflow(_)
             | InvocationKind::Queue { .. } => {}
         }
         true

@@ -1,0 +1,326 @@
+//! Workflows (`[[workflows]]` bindings and `WorkflowEntrypoint`): instances created and
+//! managed through the binding, `step.do` with its retries, backoff and timeouts,
+//! `step.sleep`/`sleepUntil` on the simulated clock, `waitForEvent` with `sendEvent`, and
+//! every step's result kept, so that a run which replays from the top never runs a finished
+//! step again. Defaults and texts are workflows-shared's (the engine `wrangler dev` runs)
+//! and the docs' (sleeping-and-retrying.mdx, events-and-parameters.mdx, limits.mdx).
+
+use edgesim_conformance::{Run, body_json, get};
+use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use serde_json::{Value, json};
+
+/// A Worker whose Workflow `flow` runs `run_body` (with `event`, `step` and `this.env` in
+/// scope); its `fetch` creates (`/create?id=`), reads (`/status?id=`), signals
+/// (`/event?id=&type=`) and manages (`/pause`, `/resume`, `/terminate`, `/restart`)
+/// instances, and `/kv?key=` reads what the run wrote.
+fn worker(run_body: &str) -> WorkerDefinition {
+    let config: WranglerConfig = serde_json::from_value(json!({
+        "name": "app",
+        "compatibility_date": "2025-06-01",
+        "workflows": [{ "binding": "FLOW", "name": "flow", "class_name": "Flow" }],
+        "kv_namespaces": [{ "binding": "KV", "id": "kv" }],
+    }))
+    .expect("a valid config");
+    let main = format!(
+        r#"
+import {{ WorkflowEntrypoint }} from "cloudflare:workers";
+import {{ NonRetryableError }} from "cloudflare:workflows";
+const count = async (env, key) => {{
+  const n = Number((await env.KV.get(key)) ?? 0) + 1;
+  await env.KV.put(key, String(n));
+  return n;
+}};
+export class Flow extends WorkflowEntrypoint {{
+  async run(event, step) {{ {run_body} }}
+}}
+export default {{
+  async fetch(request, env) {{
+    const url = new URL(request.url);
+    const id = url.searchParams.get("id");
+    try {{
+      switch (url.pathname) {{
+        case "/create": {{
+          const params = JSON.parse(url.searchParams.get("params") ?? "{{}}");
+          const instance = await env.FLOW.create({{ id, params }});
+          return Response.json({{ id: instance.id }});
+        }}
+        case "/status": return Response.json(await (await env.FLOW.get(id)).status());
+        case "/event": {{
+          const payload = JSON.parse(url.searchParams.get("payload") ?? "null");
+          await (await env.FLOW.get(id)).sendEvent({{ type: url.searchParams.get("type"), payload }});
+          return Response.json({{ sent: true }});
+        }}
+        case "/kv": return Response.json(await env.KV.get(url.searchParams.get("key")));
+        default: {{
+          await (await env.FLOW.get(id))[url.pathname.slice(1)]();
+          return Response.json({{ done: url.pathname }});
+        }}
+      }}
+    }} catch (e) {{
+      return Response.json({{ error: `${{e.name}}: ${{e.message}}` }});
+    }}
+  }},
+}};
+"#
+    );
+    WorkerDefinition::from_sources(config, "worker.js", &[("worker.js", &main)])
+}
+
+/// Sends `paths` in turn, each `at` ms of simulated time after the run started, and answers
+/// their JSON bodies.
+fn timeline(run_body: &str, paths: &[(u64, &str)]) -> Vec<Value> {
+    let requests = (paths.iter())
+        .map(|(_, path)| get(&format!("https://app.example.com{path}")))
+        .collect();
+    let send_at_ms: Vec<u64> = paths.iter().map(|(at, _)| *at).collect();
+    let exchanges = Run::default()
+        .timeline(&worker(run_body), requests, &send_at_ms)
+        .expect("the Worker runs");
+    exchanges.iter().map(|x| body_json(&x.response)).collect()
+}
+
+#[test]
+fn a_workflow_runs_its_steps_and_completes_with_its_output() {
+    let answers = timeline(
+        r#"const a = await step.do("one", async () => 20);
+           const b = await step.do("two", async () => a + event.payload.add);
+           return { sum: b, id: event.instanceId };"#,
+        &[
+            (0, "/create?id=i1&params=%7B%22add%22%3A22%7D"),
+            (1_000, "/status?id=i1"),
+        ],
+    );
+    assert_eq!(answers[0], json!({ "id": "i1" }));
+    assert_eq!(
+        answers[1],
+        json!({ "status": "complete", "output": { "sum": 42, "id": "i1" } })
+    );
+}
+
+#[test]
+fn a_failing_step_is_retried_with_exponential_backoff_until_it_succeeds() {
+    // Attempts at 0 s and 1 s fail; the retry delays are 1 s, then 2 s: the third attempt
+    // runs at 3 s and succeeds.
+    let body = r#"return await step.do("flaky", { retries: { limit: 3, delay: "1 second", backoff: "exponential" } },
+        async (ctx) => { const n = await count(this.env, "attempts"); if (n < 3) throw new Error("not yet " + ctx.attempt); return n; });"#;
+    let answers = timeline(
+        body,
+        &[
+            (0, "/create?id=r"),
+            (2_500, "/status?id=r"),
+            (2_600, "/kv?key=attempts"),
+            (3_500, "/status?id=r"),
+        ],
+    );
+    assert_eq!(answers[1]["status"], "waiting");
+    assert_eq!(answers[2], json!("2"));
+    assert_eq!(answers[3], json!({ "status": "complete", "output": 3 }));
+}
+
+#[test]
+fn a_step_out_of_retries_throws_its_last_error_and_an_uncaught_one_errors_the_instance() {
+    let body = r#"await step.do("doomed", { retries: { limit: 1, delay: 2_000, backoff: "constant" } },
+        async () => { await count(this.env, "tries"); throw new TypeError("bad input"); });"#;
+    let answers = timeline(
+        body,
+        &[
+            (0, "/create?id=e"),
+            (5_000, "/status?id=e"),
+            (5_100, "/kv?key=tries"),
+        ],
+    );
+    assert_eq!(
+        answers[1],
+        json!({ "status": "errored", "output": null, "error": { "name": "TypeError", "message": "bad input" } })
+    );
+    assert_eq!(answers[2], json!("2"), "one attempt and one retry");
+}
+
+#[test]
+fn a_non_retryable_error_stops_retries_and_errors_the_instance_with_the_engines_text() {
+    let body = r#"await step.do("charge", async () => { await count(this.env, "tries"); throw new NonRetryableError("card declined"); });"#;
+    let answers = timeline(
+        body,
+        &[
+            (0, "/create?id=n"),
+            (60_000, "/status?id=n"),
+            (60_100, "/kv?key=tries"),
+        ],
+    );
+    assert_eq!(answers[1]["status"], "errored");
+    assert_eq!(
+        answers[1]["error"],
+        json!({ "name": "WorkflowFatalError", "message": "The execution of the Workflow instance was terminated, as a step threw an NonRetryableError and it was not handled" })
+    );
+    assert_eq!(answers[2], json!("1"));
+}
+
+#[test]
+fn a_step_that_outlives_its_timeout_fails_with_a_workflow_timeout_error() {
+    let body = r#"try {
+        await step.do("slow", { timeout: "1 second", retries: { limit: 0, delay: 0 } }, () => scheduler.wait(5_000));
+      } catch (e) { return `${e.name}: ${e.message}`; }"#;
+    let answers = timeline(body, &[(0, "/create?id=t"), (10_000, "/status?id=t")]);
+    assert_eq!(
+        answers[1]["output"],
+        json!("WorkflowTimeoutError: Execution timed out after 1000ms")
+    );
+}
+
+#[test]
+fn a_sleeping_instance_waits_on_the_simulated_clock_and_replays_without_rerunning_finished_steps() {
+    // Code outside steps runs again on every run; the step before the sleep runs once.
+    let body = r#"await count(this.env, "runs");
+        const before = await step.do("before", async () => count(this.env, "before"));
+        await step.sleep("nap", "1 hour");
+        const after = await step.do("after", async () => count(this.env, "after"));
+        return { before, after };"#;
+    let answers = timeline(
+        body,
+        &[
+            (0, "/create?id=s"),
+            (1_800_000, "/status?id=s"),
+            (3_700_000, "/status?id=s"),
+            (3_700_100, "/kv?key=runs"),
+            (3_700_200, "/kv?key=before"),
+        ],
+    );
+    assert_eq!(answers[1]["status"], "waiting");
+    assert_eq!(
+        answers[2],
+        json!({ "status": "complete", "output": { "before": 1, "after": 1 } })
+    );
+    assert_eq!(
+        answers[3],
+        json!("2"),
+        "one run before the sleep, one after"
+    );
+    assert_eq!(answers[4], json!("1"));
+}
+
+#[test]
+fn wait_for_event_returns_the_event_sent_and_times_out_without_one() {
+    let body = r#"try {
+        const e = await step.waitForEvent("approval", { type: "approved", timeout: "1 hour" });
+        return { type: e.type, payload: e.payload, date: e.timestamp instanceof Date };
+      } catch (e) { return `${e.name}: ${e.message}`; }"#;
+    let answers = timeline(
+        body,
+        &[
+            (0, "/create?id=a"),
+            (0, "/create?id=b"),
+            (60_000, "/status?id=a"),
+            (
+                120_000,
+                "/event?id=a&type=approved&payload=%7B%22by%22%3A%22ada%22%7D",
+            ),
+            (121_000, "/status?id=a"),
+            (3_700_000, "/status?id=b"),
+        ],
+    );
+    assert_eq!(answers[2]["status"], "waiting");
+    assert_eq!(
+        answers[4]["output"],
+        json!({ "type": "approved", "payload": { "by": "ada" }, "date": true })
+    );
+    assert_eq!(
+        answers[5]["output"],
+        json!("WorkflowTimeoutError: Execution timed out after 3600000ms")
+    );
+}
+
+#[test]
+fn an_event_sent_before_the_instance_waits_for_it_is_kept_for_it() {
+    let body = r#"await step.sleep("first", "10 seconds");
+        const e = await step.waitForEvent("go", { type: "go" });
+        return e.payload;"#;
+    let answers = timeline(
+        body,
+        &[
+            (0, "/create?id=early"),
+            (1_000, "/event?id=early&type=go&payload=7"),
+            (20_000, "/status?id=early"),
+        ],
+    );
+    assert_eq!(answers[2], json!({ "status": "complete", "output": 7 }));
+}
+
+#[test]
+fn pause_resume_terminate_and_restart_change_the_instance_as_the_binding_documents() {
+    let body = r#"await step.sleep("wait", "1 minute");
+        return await step.do("work", async () => count(this.env, "work"));"#;
+    let answers = timeline(
+        body,
+        &[
+            (0, "/create?id=p"),
+            (1_000, "/pause?id=p"),
+            (1_100, "/status?id=p"),
+            (120_000, "/status?id=p"),
+            (120_100, "/resume?id=p"),
+            (121_000, "/status?id=p"),
+            (121_100, "/restart?id=p"),
+            (200_000, "/status?id=p"),
+            (200_100, "/terminate?id=p"),
+            (300_000, "/create?id=q"),
+            (300_100, "/terminate?id=q"),
+            (300_200, "/status?id=q"),
+        ],
+    );
+    assert_eq!(answers[2]["status"], "paused");
+    assert_eq!(
+        answers[3]["status"], "paused",
+        "a paused instance does not wake"
+    );
+    assert_eq!(answers[5], json!({ "status": "complete", "output": 1 }));
+    assert_eq!(
+        answers[7],
+        json!({ "status": "complete", "output": 2 }),
+        "a restart runs every step again"
+    );
+    assert_eq!(
+        answers[8],
+        json!({ "error": "Error: (instance.cannot_terminate) Cannot terminate instance since its on a finite state" })
+    );
+    assert_eq!(answers[11]["status"], "terminated");
+}
+
+#[test]
+fn the_binding_refuses_unknown_invalid_and_duplicate_instance_ids() {
+    let answers = timeline(
+        "return 1;",
+        &[
+            (0, "/status?id=nope"),
+            (0, "/create?id=-bad"),
+            (0, "/create?id=x"),
+            (0, "/create?id=x"),
+        ],
+    );
+    assert_eq!(answers[0], json!({ "error": "Error: instance.not_found" }));
+    assert_eq!(
+        answers[1],
+        json!({ "error": "Error: Workflow instance has invalid id" })
+    );
+    assert_eq!(
+        answers[3],
+        json!({ "error": "Error: (instance.already_exists) Instance already exists" })
+    );
+}
+
+#[test]
+fn a_step_with_an_invalid_config_or_name_throws_the_engines_message() {
+    let body = r#"const out = [];
+        for (const [name, config] of [["a", { retries: { limit: -1, delay: 1 } }], ["b", { timeout: 0 }], ["c", { extra: 1 }], ["x".repeat(257), {}]]) {
+          try { await step.do(name, config, async () => 1); } catch (e) { out.push(e.message.slice(0, 60)); }
+        }
+        return out;"#;
+    let answers = timeline(body, &[(0, "/create?id=v"), (1_000, "/status?id=v")]);
+    assert_eq!(
+        answers[1]["output"],
+        json!([
+            "Step config for \"a\" is in a invalid format. See https://deve",
+            "Step config for \"b\" is in a invalid format. See https://deve",
+            "Step config for \"c\" is in a invalid format. See https://deve",
+            format!("Step name \"{}", "x".repeat(49)),
+        ])
+    );
+}

@@ -1,0 +1,649 @@
+//! The durable state of one Workflow's instances, as its engine keeps it: each instance's
+//! status, its parameters, what each of its steps recorded (a `step.do` result or error and
+//! its attempts so far, a sleep's end, an awaited event) and the events sent to it.
+//!
+//! A run of an instance is an invocation of the class's `run()` that replays from the top:
+//! every step first asks here what it recorded, and only a step with nothing recorded runs.
+//! A run that waits (a sleep, a retry's delay, an event) ends — the instance hibernates, as
+//! production's engine does when it has no pending work (rules-of-workflows.mdx) — and the
+//! engine starts the next run when the wait is over. A run is numbered (its generation):
+//! after `terminate`, `pause` or `restart`, what an older run records is refused, so a run
+//! that was cut off cannot change the instance.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+/// workflows-shared validators.ts: instance ids and Workflow names.
+const ID_MAX_CHARS: usize = 100;
+const NAME_MAX_CHARS: usize = 64;
+/// limits.mdx: steps per run by default, and the most `limits.steps` may allow.
+pub const STEPS_DEFAULT: u32 = 10_000;
+pub const STEPS_MAX: u32 = 25_000;
+
+/// `^[a-zA-Z0-9_][a-zA-Z0-9-_]*$`, the pattern ids and names share.
+fn is_valid_key(s: &str, max: usize) -> bool {
+    let mut chars = s.chars();
+    s.len() <= max
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+pub fn is_valid_instance_id(id: &str) -> bool {
+    is_valid_key(id, ID_MAX_CHARS)
+}
+
+pub fn is_valid_workflow_name(name: &str) -> bool {
+    is_valid_key(name, NAME_MAX_CHARS)
+}
+
+/// An instance's status as `instance.status()` names it (workers-types `InstanceStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum InstanceStatus {
+    Queued,
+    Running,
+    Paused,
+    Errored,
+    Terminated,
+    Complete,
+    WaitingForPause,
+    Waiting,
+}
+
+impl InstanceStatus {
+    /// An instance in a finite state never runs again (unless restarted).
+    pub fn is_finite(self) -> bool {
+        matches!(
+            self,
+            InstanceStatus::Errored | InstanceStatus::Terminated | InstanceStatus::Complete
+        )
+    }
+}
+
+/// An error as the engine records it: its class name and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedError {
+    pub name: String,
+    pub message: String,
+}
+
+/// What one step recorded. Values are structured-clone encoded (global_scope/serialize.js).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum StepRecord {
+    /// A `step.do`: attempts started so far, when the next may start after a failure, and
+    /// its result once it has one.
+    #[serde(rename_all = "camelCase")]
+    Do {
+        attempts: u32,
+        retry_at_ms: Option<u64>,
+        value: Option<String>,
+        error: Option<RecordedError>,
+    },
+    /// A `step.sleep`/`sleepUntil`: over at `until_ms`.
+    #[serde(rename_all = "camelCase")]
+    Sleep { until_ms: u64 },
+    /// A `step.waitForEvent`: gives up at `timeout_at_ms`; the event once one came.
+    #[serde(rename_all = "camelCase")]
+    Event {
+        event_type: String,
+        timeout_at_ms: u64,
+        event: Option<ReceivedEvent>,
+        error: Option<RecordedError>,
+    },
+}
+
+/// An event sent with `instance.sendEvent()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedEvent {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// Encoded payload.
+    pub payload: String,
+    pub timestamp_ms: u64,
+}
+
+/// What a run asks of the instance's record.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum StepOp {
+    Get {
+        key: String,
+    },
+    Put {
+        key: String,
+        record: StepRecord,
+    },
+    /// Takes the oldest waiting event of `event_type` for the `waitForEvent` at `key`,
+    /// recording it there.
+    #[serde(rename_all = "camelCase")]
+    TakeEvent {
+        key: String,
+        event_type: String,
+    },
+}
+
+/// The answer to a [`StepOp`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "answer", rename_all = "camelCase")]
+pub enum StepAnswer {
+    Record {
+        record: Option<StepRecord>,
+    },
+    Stored,
+    Event {
+        event: Option<ReceivedEvent>,
+    },
+    /// The run is no longer the instance's (terminated, paused, restarted): it must stop.
+    Stop,
+}
+
+/// A call through a Workflow binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkflowCall {
+    Create {
+        id: String,
+        params: String,
+    },
+    Get {
+        id: String,
+    },
+    Status {
+        id: String,
+    },
+    Pause {
+        id: String,
+    },
+    Resume {
+        id: String,
+    },
+    Terminate {
+        id: String,
+    },
+    Restart {
+        id: String,
+    },
+    SendEvent {
+        id: String,
+        event_type: String,
+        payload: String,
+    },
+}
+
+impl WorkflowCall {
+    pub fn instance(&self) -> &str {
+        match self {
+            WorkflowCall::Create { id, .. }
+            | WorkflowCall::Get { id }
+            | WorkflowCall::Status { id }
+            | WorkflowCall::Pause { id }
+            | WorkflowCall::Resume { id }
+            | WorkflowCall::Terminate { id }
+            | WorkflowCall::Restart { id }
+            | WorkflowCall::SendEvent { id, .. } => id,
+        }
+    }
+}
+
+/// What `instance.status()` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceView {
+    pub status: InstanceStatus,
+    /// The encoded value `run()` returned, once complete.
+    pub output: Option<String>,
+    pub error: Option<RecordedError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkflowReply {
+    Done,
+    Status(InstanceView),
+}
+
+/// Why a binding call was refused; each message is the error's as workflows-shared words it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowRefusal {
+    #[error("Workflow instance has invalid id")]
+    InvalidId,
+    #[error("(instance.already_exists) Instance already exists")]
+    AlreadyExists,
+    #[error("instance.not_found")]
+    NotFound,
+    #[error("(instance.cannot_terminate) Cannot terminate instance since its on a finite state")]
+    CannotTerminate,
+    #[error("Workflow {0:?} is not defined by any Worker of this run")]
+    UnknownWorkflow(String),
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "end", rename_all = "camelCase")]
+pub enum RunEnd {
+    /// `run()` returned this (encoded) value.
+    Returned { output: String },
+    /// `run()` threw, or the engine failed the instance (a step's value could not be stored).
+    Threw { error: RecordedError },
+    /// The run waits: until `wake_at_ms`, or until an event of one of `events` arrives.
+    #[serde(rename_all = "camelCase")]
+    Suspended {
+        wake_at_ms: Option<u64>,
+        events: Vec<String>,
+    },
+    /// The run was told to stop ([`StepAnswer::Stop`]).
+    Stopped,
+}
+
+/// One instance's durable state.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub status: InstanceStatus,
+    pub params: String,
+    pub created_ms: u64,
+    pub steps: BTreeMap<String, StepRecord>,
+    events: VecDeque<ReceivedEvent>,
+    /// While hibernating: when to wake, and which events wake it sooner.
+    wake_at_ms: Option<u64>,
+    wake_on: Vec<String>,
+    /// The run allowed to record; older runs are refused.
+    pub generation: u64,
+    /// A pause asked for while a run was in flight: applied when it ends.
+    pause_requested: bool,
+    pub output: Option<String>,
+    pub error: Option<RecordedError>,
+    /// Runs started, lost ones included.
+    pub runs: u32,
+}
+
+impl Instance {
+    fn new(params: String, now_ms: u64) -> Self {
+        Instance {
+            status: InstanceStatus::Queued,
+            params,
+            created_ms: now_ms,
+            steps: BTreeMap::new(),
+            events: VecDeque::new(),
+            wake_at_ms: None,
+            wake_on: Vec::new(),
+            generation: 0,
+            pause_requested: false,
+            output: None,
+            error: None,
+            runs: 0,
+        }
+    }
+
+    fn view(&self) -> InstanceView {
+        InstanceView {
+            status: self.status,
+            output: self.output.clone(),
+            error: self.error.clone(),
+        }
+    }
+
+    /// Whether a hibernating instance has something to do at `now_ms`.
+    fn is_due(&self, now_ms: u64) -> bool {
+        match self.status {
+            InstanceStatus::Queued => self.wake_at_ms.is_none_or(|at| at <= now_ms),
+            InstanceStatus::Waiting => {
+                self.wake_at_ms.is_some_and(|at| at <= now_ms)
+                    || self
+                        .events
+                        .iter()
+                        .any(|e| self.wake_on.contains(&e.event_type))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The instances of one Workflow, by id.
+#[derive(Debug, Default)]
+pub struct WorkflowStore {
+    instances: BTreeMap<String, Instance>,
+}
+
+impl WorkflowStore {
+    pub fn instance(&self, id: &str) -> Option<&Instance> {
+        self.instances.get(id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.instances.keys()
+    }
+
+    /// A binding call at `now_ms`.
+    pub fn call(
+        &mut self,
+        call: WorkflowCall,
+        now_ms: u64,
+    ) -> Result<WorkflowReply, WorkflowRefusal> {
+        if let WorkflowCall::Create { id, params } = call {
+            if !is_valid_instance_id(&id) {
+                return Err(WorkflowRefusal::InvalidId);
+            }
+            if self.instances.contains_key(&id) {
+                return Err(WorkflowRefusal::AlreadyExists);
+            }
+            self.instances.insert(id, Instance::new(params, now_ms));
+            return Ok(WorkflowReply::Done);
+        }
+        let instance = self
+            .instances
+            .get_mut(call.instance())
+            .ok_or(WorkflowRefusal::NotFound)?;
+        match call {
+            WorkflowCall::Create { .. } => unreachable!("handled above"),
+            WorkflowCall::Get { .. } => {}
+            WorkflowCall::Status { .. } => return Ok(WorkflowReply::Status(instance.view())),
+            WorkflowCall::Pause { .. } => match instance.status {
+                InstanceStatus::Running => {
+                    instance.pause_requested = true;
+                    instance.status = InstanceStatus::WaitingForPause;
+                }
+                InstanceStatus::Queued | InstanceStatus::Waiting => {
+                    instance.status = InstanceStatus::Paused;
+                }
+                _ => {}
+            },
+            WorkflowCall::Resume { .. } => match instance.status {
+                InstanceStatus::WaitingForPause => {
+                    instance.pause_requested = false;
+                    instance.status = InstanceStatus::Running;
+                }
+                InstanceStatus::Paused => {
+                    // The next run replays what was recorded and carries on.
+                    instance.status = InstanceStatus::Queued;
+                    instance.wake_at_ms = None;
+                }
+                _ => {}
+            },
+            WorkflowCall::Terminate { .. } => {
+                if instance.status.is_finite() {
+                    return Err(WorkflowRefusal::CannotTerminate);
+                }
+                instance.status = InstanceStatus::Terminated;
+                instance.generation += 1;
+            }
+            WorkflowCall::Restart { .. } => {
+                let params = std::mem::take(&mut instance.params);
+                let generation = instance.generation + 1;
+                let runs = instance.runs;
+                *instance = Instance::new(params, now_ms);
+                instance.generation = generation;
+                instance.runs = runs;
+            }
+            WorkflowCall::SendEvent {
+                event_type,
+                payload,
+                ..
+            } => instance.events.push_back(ReceivedEvent {
+                event_type,
+                payload,
+                timestamp_ms: now_ms,
+            }),
+        }
+        Ok(WorkflowReply::Done)
+    }
+
+    /// The instances to start a run for at `now_ms`, oldest first (a sleeper that woke before
+    /// a newly queued one: sleeping-and-retrying.mdx gives resumed instances priority).
+    pub fn due(&self, now_ms: u64) -> Vec<String> {
+        let mut due: Vec<(&String, &Instance)> = self
+            .instances
+            .iter()
+            .filter(|(_, i)| i.is_due(now_ms))
+            .collect();
+        due.sort_by_key(|(id, i)| {
+            (
+                i.status == InstanceStatus::Queued && i.runs == 0,
+                i.created_ms,
+                *id,
+            )
+        });
+        due.into_iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    /// When the next hibernating instance wakes on its own.
+    pub fn next_wake_ms(&self) -> Option<u64> {
+        self.instances
+            .values()
+            .filter(|i| matches!(i.status, InstanceStatus::Waiting | InstanceStatus::Queued))
+            .filter_map(|i| i.wake_at_ms)
+            .min()
+    }
+
+    /// A run of `id` starts: its generation, which its steps name.
+    pub fn run_started(&mut self, id: &str) -> Option<u64> {
+        let instance = self.instances.get_mut(id)?;
+        instance.status = InstanceStatus::Running;
+        instance.wake_at_ms = None;
+        instance.wake_on.clear();
+        instance.runs += 1;
+        Some(instance.generation)
+    }
+
+    /// A step of run `generation` of `id` reads or records.
+    pub fn step(&mut self, id: &str, generation: u64, op: StepOp) -> StepAnswer {
+        let Some(instance) = self.instances.get_mut(id) else {
+            return StepAnswer::Stop;
+        };
+        let live = instance.generation == generation
+            && matches!(
+                instance.status,
+                InstanceStatus::Running | InstanceStatus::WaitingForPause
+            );
+        if !live {
+            return StepAnswer::Stop;
+        }
+        match op {
+            // A pause takes effect before the next step starts.
+            StepOp::Get { .. } if instance.pause_requested => StepAnswer::Stop,
+            StepOp::Get { key } => StepAnswer::Record {
+                record: instance.steps.get(&key).cloned(),
+            },
+            StepOp::Put { key, record } => {
+                instance.steps.insert(key, record);
+                StepAnswer::Stored
+            }
+            StepOp::TakeEvent { key, event_type } => {
+                let position = instance
+                    .events
+                    .iter()
+                    .position(|e| e.event_type == event_type);
+                let event = position.and_then(|p| instance.events.remove(p));
+                if let (Some(event), Some(StepRecord::Event { event: slot, .. })) =
+                    (&event, instance.steps.get_mut(&key))
+                {
+                    *slot = Some(event.clone());
+                }
+                StepAnswer::Event { event }
+            }
+        }
+    }
+
+    /// Run `generation` of `id` ended as `end` at `now_ms`.
+    pub fn run_ended(&mut self, id: &str, generation: u64, end: RunEnd) {
+        let Some(instance) = self.instances.get_mut(id) else {
+            return;
+        };
+        if instance.generation != generation || instance.status.is_finite() {
+            return;
+        }
+        match end {
+            RunEnd::Returned { output } => {
+                instance.status = InstanceStatus::Complete;
+                instance.output = Some(output);
+            }
+            RunEnd::Threw { error } => {
+                instance.status = InstanceStatus::Errored;
+                instance.error = Some(error);
+            }
+            RunEnd::Suspended { wake_at_ms, events } => {
+                instance.status = if instance.pause_requested {
+                    InstanceStatus::Paused
+                } else {
+                    InstanceStatus::Waiting
+                };
+                instance.wake_at_ms = wake_at_ms;
+                instance.wake_on = events;
+            }
+            RunEnd::Stopped => {
+                if instance.pause_requested {
+                    instance.status = InstanceStatus::Paused;
+                }
+            }
+        }
+        instance.pause_requested = false;
+    }
+
+    /// Run `generation` of `id` was lost with its isolate: the instance runs again from what
+    /// it recorded, not before `resume_at_ms`.
+    pub fn run_lost(&mut self, id: &str, generation: u64, resume_at_ms: u64) {
+        let Some(instance) = self.instances.get_mut(id) else {
+            return;
+        };
+        if instance.generation != generation || instance.status.is_finite() {
+            return;
+        }
+        instance.status = if instance.pause_requested {
+            InstanceStatus::Paused
+        } else {
+            InstanceStatus::Queued
+        };
+        instance.pause_requested = false;
+        instance.wake_at_ms = Some(resume_at_ms);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created(id: &str) -> WorkflowStore {
+        let mut store = WorkflowStore::default();
+        let call = WorkflowCall::Create {
+            id: id.into(),
+            params: "{}".into(),
+        };
+        assert_eq!(store.call(call, 0), Ok(WorkflowReply::Done));
+        store
+    }
+
+    fn status(store: &mut WorkflowStore, id: &str) -> InstanceStatus {
+        match store.call(WorkflowCall::Status { id: id.into() }, 0) {
+            Ok(WorkflowReply::Status(view)) => view.status,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn ids_follow_the_engines_pattern_and_length() {
+        assert!(is_valid_instance_id("order-1_a"));
+        assert!(is_valid_instance_id("_x"));
+        assert!(!is_valid_instance_id("-x"));
+        assert!(!is_valid_instance_id(""));
+        assert!(!is_valid_instance_id("a b"));
+        assert!(is_valid_instance_id(&"a".repeat(100)));
+        assert!(!is_valid_instance_id(&"a".repeat(101)));
+    }
+
+    #[test]
+    fn a_second_create_with_the_same_id_is_refused() {
+        let mut store = created("a");
+        let again = WorkflowCall::Create {
+            id: "a".into(),
+            params: "{}".into(),
+        };
+        assert_eq!(store.call(again, 5), Err(WorkflowRefusal::AlreadyExists));
+    }
+
+    #[test]
+    fn a_suspended_run_wakes_at_its_time_or_on_its_event() {
+        let mut store = created("a");
+        assert_eq!(store.due(0), vec!["a".to_string()]);
+        let generation = store.run_started("a").expect("the instance");
+        let end = RunEnd::Suspended {
+            wake_at_ms: Some(1_000),
+            events: vec!["approved".into()],
+        };
+        store.run_ended("a", generation, end);
+        assert_eq!(status(&mut store, "a"), InstanceStatus::Waiting);
+        assert!(store.due(999).is_empty());
+        assert_eq!(store.next_wake_ms(), Some(1_000));
+        let event = WorkflowCall::SendEvent {
+            id: "a".into(),
+            event_type: "approved".into(),
+            payload: "1".into(),
+        };
+        store.call(event, 10).expect("sent");
+        assert_eq!(store.due(10), vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn a_terminated_instance_refuses_its_old_runs_steps() {
+        let mut store = created("a");
+        let generation = store.run_started("a").expect("the instance");
+        store
+            .call(WorkflowCall::Terminate { id: "a".into() }, 1)
+            .expect("terminated");
+        let put = StepOp::Put {
+            key: "do:x:1".into(),
+            record: StepRecord::Sleep { until_ms: 5 },
+        };
+        assert_eq!(store.step("a", generation, put), StepAnswer::Stop);
+        assert_eq!(
+            store.call(WorkflowCall::Terminate { id: "a".into() }, 2),
+            Err(WorkflowRefusal::CannotTerminate)
+        );
+    }
+
+    #[test]
+    fn a_pause_during_a_run_applies_when_the_run_ends_and_resume_queues_it() {
+        let mut store = created("a");
+        let generation = store.run_started("a").expect("the instance");
+        store
+            .call(WorkflowCall::Pause { id: "a".into() }, 1)
+            .expect("paused");
+        assert_eq!(status(&mut store, "a"), InstanceStatus::WaitingForPause);
+        store.run_ended("a", generation, RunEnd::Stopped);
+        assert_eq!(status(&mut store, "a"), InstanceStatus::Paused);
+        assert!(store.due(100).is_empty());
+        store
+            .call(WorkflowCall::Resume { id: "a".into() }, 2)
+            .expect("resumed");
+        assert_eq!(store.due(2), vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn a_lost_run_keeps_what_its_steps_recorded() {
+        let mut store = created("a");
+        let generation = store.run_started("a").expect("the instance");
+        let record = StepRecord::Do {
+            attempts: 1,
+            retry_at_ms: None,
+            value: Some("42".into()),
+            error: None,
+        };
+        let put = StepOp::Put {
+            key: "do:x:1".into(),
+            record: record.clone(),
+        };
+        assert_eq!(store.step("a", generation, put), StepAnswer::Stored);
+        store.run_lost("a", generation, 500);
+        assert!(store.due(499).is_empty());
+        let generation = store.run_started("a").expect("the instance");
+        let get = StepOp::Get {
+            key: "do:x:1".into(),
+        };
+        assert_eq!(
+            store.step("a", generation, get),
+            StepAnswer::Record {
+                record: Some(record)
+            }
+        );
+    }
+}
