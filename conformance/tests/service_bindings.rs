@@ -185,3 +185,41 @@ fn service_binding_calls_count_as_subrequests() {
     assert_eq!(body_text(&x.response), "ok");
     assert_eq!(x.report.subrequests, 2);
 }
+
+/// A Worker of compatibility date `date` whose `/inner` answers its own fetch and whose `/`
+/// answers what `body` returns, with the `cloudflare:workers` `exports` in scope.
+fn exports_worker(date: &str, body: &str) -> WorkerDefinition {
+    let config: WranglerConfig = serde_json::from_value(serde_json::json!({
+        "name": "self", "compatibility_date": date,
+    }))
+    .expect("a valid config");
+    let main = format!(
+        "import {{ WorkerEntrypoint, exports }} from 'cloudflare:workers';\n\
+         export class Greeter extends WorkerEntrypoint {{ hi(n) {{ return `hi ${{n}}`; }} }}\n\
+         export default {{ async fetch(request, env, ctx) {{ const url = new URL(request.url);\n\
+         if (url.pathname === '/inner') return new Response('inner ' + request.method);\n\
+         const out = await (async () => {{ {body} }})(); return new Response(String(out)); }} }};"
+    );
+    WorkerDefinition::from_sources(config, "worker.js", &[("worker.js", &main)])
+}
+
+#[test]
+fn ctx_exports_reach_the_workers_own_entrypoints_from_their_compatibility_date() {
+    let body = "const a = await (await exports.default.fetch('https://self/inner', { method: 'PUT' })).text();\n\
+                const b = await ctx.exports.Greeter.hi('ada');\n\
+                return [a, b, exports.Nothing === undefined].join(' | ');";
+    let x = Run::default()
+        .fetch(&exports_worker("2025-11-17", body), get("https://self/"))
+        .expect("the Worker runs");
+    assert_eq!(body_text(&x.response), "inner PUT | hi ada | true");
+    let before = Run::default()
+        .fetch(
+            &exports_worker(
+                "2025-11-16",
+                "return typeof exports + ' ' + typeof ctx.exports;",
+            ),
+            get("https://self/"),
+        )
+        .expect("the Worker runs");
+    assert_eq!(body_text(&before.response), "undefined undefined");
+}

@@ -157,13 +157,15 @@ fn a_non_retryable_error_stops_retries_and_errors_the_instance_with_the_engines_
 
 #[test]
 fn a_step_that_outlives_its_timeout_fails_with_a_workflow_timeout_error() {
+    // The engine's WorkflowTimeoutError reaches the run as RPC carries a class of its own:
+    // an Error with the class's name before the message.
     let body = r#"try {
         await step.do("slow", { timeout: "1 second", retries: { limit: 0, delay: 0 } }, () => scheduler.wait(5_000));
       } catch (e) { return `${e.name}: ${e.message}`; }"#;
     let answers = timeline(body, &[(0, "/create?id=t"), (10_000, "/status?id=t")]);
     assert_eq!(
         answers[1]["output"],
-        json!("WorkflowTimeoutError: Execution timed out after 1000ms")
+        json!("Error: WorkflowTimeoutError: Execution timed out after 1000ms")
     );
 }
 
@@ -225,7 +227,7 @@ fn wait_for_event_returns_the_event_sent_and_times_out_without_one() {
     );
     assert_eq!(
         answers[5]["output"],
-        json!("WorkflowTimeoutError: Execution timed out after 3600000ms")
+        json!("Error: WorkflowTimeoutError: Execution timed out after 3600000ms")
     );
 }
 

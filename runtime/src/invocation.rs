@@ -112,6 +112,9 @@ pub struct WorkflowRun {
     pub created_ms: u64,
     /// `step.do` calls allowed in one run (`limits.steps`).
     pub steps_limit: u32,
+    /// A step's retry delay when its config names none: production's 10 s, or the 1 s of
+    /// `wrangler dev` that tests written against it expect.
+    pub retry_delay_default_ms: u32,
 }
 
 /// An exception that crosses to the caller of a Durable Object: its class and message.

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use edgesim_runtime::storage::workflow::{
-    RecordedError, RunEnd, STEPS_DEFAULT, StepAnswer, StepOp, StepRecord, WorkflowCall,
-    WorkflowRefusal, WorkflowReply, WorkflowStore,
+    IntrospectCall, RecordedError, RunEnd, STEPS_DEFAULT, StepAnswer, StepOp, StepRecord,
+    WorkflowCall, WorkflowRefusal, WorkflowReply, WorkflowStore,
 };
 use edgesim_runtime::{
     InvocationId, InvocationReport, Isolate, IsolateEvent, Outcome, WorkflowRun,
@@ -38,9 +38,24 @@ struct Engine {
     waker: Option<mpsc::UnboundedSender<()>>,
 }
 
-#[derive(Default)]
+/// docs (sleeping-and-retrying.mdx): a step's retry delay when its config names none.
+pub const RETRY_DELAY_DEFAULT_MS: u32 = 10_000;
+/// What `wrangler dev`'s engine (workflows-shared) waits instead.
+pub const RETRY_DELAY_LOCAL_DEV_MS: u32 = 1_000;
+
 pub struct WorkflowService {
     engines: RefCell<BTreeMap<String, Engine>>,
+    /// [`RETRY_DELAY_DEFAULT_MS`], or in `edgesim test` [`RETRY_DELAY_LOCAL_DEV_MS`].
+    pub retry_delay_default_ms: std::cell::Cell<u32>,
+}
+
+impl Default for WorkflowService {
+    fn default() -> Self {
+        WorkflowService {
+            engines: RefCell::default(),
+            retry_delay_default_ms: std::cell::Cell::new(RETRY_DELAY_DEFAULT_MS),
+        }
+    }
 }
 
 impl WorkflowService {
@@ -56,7 +71,7 @@ impl WorkflowService {
                 continue;
             }
             engines.entry(w.name.clone()).or_insert_with(|| Engine {
-                store: WorkflowStore::default(),
+                store: WorkflowStore::new(&w.name),
                 worker: worker.clone(),
                 class_name: w.class_name.clone(),
                 steps_limit: w
@@ -85,7 +100,7 @@ impl WorkflowService {
             engine.colo.get_or_insert_with(|| colo.clone()).clone()
         };
         let _ = platform.travel(&colo, &engine_colo).await;
-        let op = call_name(&call);
+        let op = changing_call(&call);
         let instance = call.instance().to_string();
         let reply = {
             let mut engines = platform.workflows.engines.borrow_mut();
@@ -94,12 +109,12 @@ impl WorkflowService {
                 .ok_or_else(|| WorkflowRefusal::UnknownWorkflow(workflow.clone()))?;
             engine.store.call(call, platform.now_ms())
         };
-        if reply.is_ok() && op != "status" && op != "get" {
+        if let (Ok(_), Some(op)) = (&reply, op) {
             platform.record(TraceEvent::WorkflowCall {
                 at_ms: platform.elapsed_ms(),
                 workflow: workflow.clone(),
                 instance,
-                op,
+                op: op.to_string(),
             });
             Self::wake(&platform, &workflow);
         }
@@ -197,18 +212,21 @@ fn step_event(at_ms: u64, workflow: &str, instance: &str, op: &StepOp) -> Option
     }
 }
 
-fn call_name(call: &WorkflowCall) -> String {
-    match call {
+/// How the trace names a call that changes an instance; `None` for one that only reads.
+fn changing_call(call: &WorkflowCall) -> Option<&'static str> {
+    Some(match call {
         WorkflowCall::Create { .. } => "create",
-        WorkflowCall::Get { .. } => "get",
-        WorkflowCall::Status { .. } => "status",
         WorkflowCall::Pause { .. } => "pause",
         WorkflowCall::Resume { .. } => "resume",
         WorkflowCall::Terminate { .. } => "terminate",
         WorkflowCall::Restart { .. } => "restart",
         WorkflowCall::SendEvent { .. } => "sendEvent",
-    }
-    .to_string()
+        WorkflowCall::Introspect(IntrospectCall::Modify { .. }) => "modify",
+        WorkflowCall::Introspect(IntrospectCall::Dispose { .. }) => "dispose",
+        WorkflowCall::Get { .. } | WorkflowCall::Status { .. } | WorkflowCall::Introspect(_) => {
+            return None;
+        }
+    })
 }
 
 /// A run in flight: its instance and number.
@@ -323,6 +341,7 @@ impl EngineTask {
         isolate: &mut Option<Isolate>,
         running: &mut BTreeMap<InvocationId, Running>,
     ) {
+        let retry_delay_default_ms = self.platform.workflows.retry_delay_default_ms.get();
         let Some((run, worker)) = self
             .platform
             .workflows
@@ -337,6 +356,7 @@ impl EngineTask {
                     params: state.params.clone(),
                     created_ms: state.created_ms,
                     steps_limit: e.steps_limit,
+                    retry_delay_default_ms,
                 };
                 Some((run, e.worker.clone()))
             })

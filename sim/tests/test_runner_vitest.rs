@@ -319,3 +319,32 @@ fn self_fetch_reaches_static_assets_before_the_worker_as_the_pools_router_does()
         ["worker ran for /api/items", "worker ran for /api/guide"]
     );
 }
+
+#[test]
+fn workflow_introspectors_mock_steps_and_events_and_wait_on_the_simulated_clock() {
+    // introspectWorkflowInstance and introspectWorkflow (with `await using`): mocked step
+    // results and errors, disabled sleeps and retry delays, mocked and timed-out events,
+    // waits on step results and statuses, and `exports.default.fetch` creating instances the
+    // session sees.
+    let files = run(&fixture("workflows"), "spec", &RunOptions::default());
+    for file in &files {
+        assert!(!file.report.failed(), "{:#?}", file.report.tests);
+    }
+    let tests: usize = files.iter().map(|f| f.report.tests.len()).sum();
+    assert_eq!(tests, 8);
+    // The one test that leaves sleeps on waits out the 30 s sleep on the simulated clock.
+    let instance = files
+        .iter()
+        .find(|f| {
+            f.report
+                .tests
+                .iter()
+                .any(|t| t.name.starts_with("sleeps on"))
+        })
+        .expect("instance.spec.ts");
+    assert!(
+        instance.report.duration_ms >= 30_000,
+        "{}",
+        instance.report.duration_ms
+    );
+}

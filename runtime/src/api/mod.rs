@@ -267,7 +267,11 @@ static UNITS: [Unit; 61] = [
     unit!(
         "workflows",
         [],
-        ["workflows/binding", "workflows/step"],
+        [
+            "workflows/binding",
+            "workflows/step",
+            "workflows/introspect"
+        ],
         [workflows::OPS]
     ),
     unit!(
@@ -383,5 +387,6 @@ export const DurableObject = cf.DurableObject;
 export const RpcTarget = cf.RpcTarget;
 export const WorkflowEntrypoint = cf.WorkflowEntrypoint;
 export const env = cf.env;
+export const exports = cf.exports;
 export default cf;
 "#;

@@ -221,6 +221,7 @@ pub fn run_file(
         };
         platform.queues.register(&unit);
         platform.workflows.register(&unit);
+        (platform.workflows.retry_delay_default_ms).set(crate::workflows::RETRY_DELAY_LOCAL_DEV_MS);
         platform.d1.register(&worker);
         let colos = ColoFetcher::new(seed, platform.clone(), definition, limits);
         let host = SimHost::new(seed::derive(seed, "isolate"), ONE_COLO, platform.clone())

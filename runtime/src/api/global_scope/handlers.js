@@ -18,6 +18,7 @@ class ExecutionContext {
     ops.passThroughOnException(this.#id);
   }
   get props() { return this.#props; }
+  get exports() { return cloudflareWorkers.exports; }
 }
 define(G, "ExecutionContext", ExecutionContext);
 
@@ -33,7 +34,24 @@ class WorkflowEntrypoint {
 }
 
 const workerEnv = {};
-const cloudflareWorkers = { WorkerEntrypoint, DurableObject, RpcTarget, WorkflowEntrypoint, env: workerEnv };
+/// `exports` (`ctx.exports`): the Worker's own entrypoints — its default export and its
+/// `WorkerEntrypoint` classes — each as a service binding to itself, made on first use.
+const workerExports = new Proxy({}, {
+  get(made, name) {
+    if (typeof name !== "string") return undefined;
+    if (Object.hasOwn(made, name)) return made[name];
+    const value = moduleExports?.[name];
+    const isEntrypoint = typeof value === "function" ? value.prototype instanceof WorkerEntrypoint
+      : name === "default" && value !== null && typeof value === "object";
+    if (!isEntrypoint) return undefined;
+    const binding = { service: "", entrypoint: name === "default" ? null : name, props: {}, loopback: true };
+    return (made[name] = unit("rpc").serviceBinding(binding));
+  },
+});
+const cloudflareWorkers = {
+  WorkerEntrypoint, DurableObject, RpcTarget, WorkflowEntrypoint, env: workerEnv,
+  get exports() { return compatFlags.has("enable_ctx_exports") ? workerExports : undefined; },
+};
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
 /// What the node:* modules' ES facades (api/node/modules) import from.
 Object.defineProperty(G, Symbol.for("edgesim.node"), { value: (name) => unit("node_internal").moduleExports(name) });

@@ -158,4 +158,6 @@ const cloudflareTest = {
   createExecutionContext,
   waitOnExecutionContext,
   createScheduledController,
+  introspectWorkflowInstance: (workflow, id) => core.unit("workflows").introspectWorkflowInstance(workflow, id),
+  introspectWorkflow: (workflow) => core.unit("workflows").introspectWorkflow(workflow),
 };

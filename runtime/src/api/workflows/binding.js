@@ -37,6 +37,11 @@ class WorkflowInstance {
 class Workflow {
   #name;
   constructor(name) { this.#name = name; }
+  /// The Workflow a binding reaches (for the introspectors).
+  static _name(binding) {
+    if (!(binding instanceof Workflow)) throw new TypeError("[WorkflowIntrospector] Workflow binding is required.");
+    return binding.#name;
+  }
   async get(id) {
     await callEngine(this.#name, "get", String(id));
     return new WorkflowInstance(this.#name, String(id));

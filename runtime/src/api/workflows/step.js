@@ -7,6 +7,7 @@
 
 const { setTimer, clearTimer, hasFlag } = core;
 
+/// The docs' default; `wrangler dev` (and so `edgesim test`) waits 1 s instead (the run says).
 const DEFAULT_RETRIES = { limit: 5, delay: 10000, backoff: "exponential" };
 const DEFAULT_TIMEOUT = "10 minutes";
 const DEFAULT_EVENT_TIMEOUT = "24 hours";
@@ -36,8 +37,18 @@ function toMs(duration) {
   return unit ? Number(m[1]) * unit : NaN;
 }
 
-const stepError = (record) => Object.assign(new Error(record.message), { name: record.name });
-const recorded = (e) => ({ name: String(e?.name ?? "Error"), message: String(e?.message ?? e) });
+/// The classes an error keeps across the RPC between a run and the engine; any other arrives
+/// as an Error with its name before its message (what workflows-shared's errors.ts reads back).
+const BUILTIN_ERRORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+function recorded(e) {
+  const name = String(e?.name ?? "Error");
+  const message = String(e?.message ?? e);
+  if (name in BUILTIN_ERRORS) return { name, message };
+  return { name: "Error", message: message === "" ? name : `${name}: ${message}` };
+}
+const stepError = (record) => new (BUILTIN_ERRORS[record.name] ?? Error)(record.message);
+const timeoutError = (ms) => Object.assign(new Error(`Execution timed out after ${ms}ms`), { name: "WorkflowTimeoutError" });
+const selects = (selector, name, count) => selector.name === name && (selector.index ?? 1) === count;
 const isNonRetryable = (e) => e?.name === "NonRetryableError" || String(e?.message).startsWith("NonRetryableError");
 
 function invalidConfig(name) {
@@ -45,7 +56,7 @@ function invalidConfig(name) {
 }
 
 /// validators.ts STEP_CONFIG_SCHEMA, merged over the defaults.
-function resolveConfig(name, config) {
+function resolveConfig(name, config, defaultDelayMs) {
   const only = (obj, keys) => Object.keys(obj).every((k) => keys.includes(k));
   if (typeof config !== "object" || config === null || !only(config, ["retries", "timeout", "sensitive"])) throw invalidConfig(name);
   const { retries, timeout, sensitive } = config;
@@ -59,7 +70,7 @@ function resolveConfig(name, config) {
   }
   if (timeout !== undefined && (!(typeof timeout === "number" || typeof timeout === "string") || !(toMs(timeout) > 0))) throw invalidConfig(name);
   if (sensitive !== undefined && sensitive !== "output") throw invalidConfig(name);
-  return { retries: { ...DEFAULT_RETRIES, ...retries }, timeout: timeout ?? DEFAULT_TIMEOUT, ...(sensitive ? { sensitive } : {}) };
+  return { retries: { ...DEFAULT_RETRIES, delay: defaultDelayMs, ...retries }, timeout: timeout ?? DEFAULT_TIMEOUT, ...(sensitive ? { sensitive } : {}) };
 }
 
 /// workflows-shared retries.ts `calcRetryDuration`: the wait before attempt `attempt + 1`.
@@ -70,8 +81,9 @@ function retryDelayMs(retries, base, attempt) {
 }
 
 class Run {
-  constructor(id, workflow, instance, generation, stepsLimit) {
-    Object.assign(this, { id, workflow, instance, generation, stepsLimit });
+  constructor(id, workflow, instance, generation, stepsLimit, retryDelayMs) {
+    Object.assign(this, { id, workflow, instance, generation, stepsLimit, retryDelayMs });
+    this.modifiers = null;
     this.counts = new Map();
     this.doCalls = 0;
     /// step.do callbacks running now, and the waits the run has reached.
@@ -99,6 +111,29 @@ class Run {
     return answer;
   }
   get(key) { return this.op({ op: "get", key }).record; }
+  /// The modifiers a test set (cloudflare:test introspectors), read once per run.
+  mods() { return (this.modifiers ??= this.op({ op: "modifiers" }).modifiers); }
+  /// Whether a `disableSleeps`/`disableRetryDelays` modifier covers the step.
+  disabled(type, name, count) {
+    return this.mods().some((m) => m.type === type && (!m.steps || m.steps.some((s) => selects(s, name, count))));
+  }
+  /// What the modifiers make of attempt `attempt` of the step (workflows-shared modifier.ts):
+  /// an error, a timeout (attempts counted across both), or a result.
+  planned(name, count, attempt) {
+    let next = 1;
+    let always = null;
+    let result = null;
+    for (const m of this.mods()) {
+      if (!m.step || !selects(m.step, name, count)) continue;
+      if (m.type === "mockStepResult") result = { result: m.result };
+      if (m.type !== "mockStepError" && m.type !== "forceStepTimeout") continue;
+      const what = m.type === "mockStepError" ? { error: m.error } : { timeout: true };
+      if (!m.times) always ??= what;
+      else if (attempt >= next && attempt < next + m.times) return what;
+      else next += m.times;
+    }
+    return always ?? result;
+  }
   put(key, record) { this.op({ op: "put", key, record }); }
 
   /// The `n`th call of a step named `name` in this run: the key its record has.
@@ -154,7 +189,7 @@ class Run {
     if (String(name).length > STEP_NAME_MAX || /[\x00-\x1F]/.test(name)) {
       throw new Error(`Step name "${name}" exceeds max length (${STEP_NAME_MAX} chars) or invalid characters found`);
     }
-    const resolved = resolveConfig(name, config);
+    const resolved = resolveConfig(name, config, this.retryDelayMs);
     const [key, count] = this.key("do", name);
     const record = this.get(key) ?? { kind: "do", attempts: 0, retryAtMs: null, value: null, error: null };
     if (record.value !== null) return deserializeValue(record.value);
@@ -175,8 +210,11 @@ class Run {
     const ctx = { step: { name, count }, attempt, config: resolved };
     let outcome;
     this.active++;
+    const plan = this.planned(name, count, attempt);
     try {
-      outcome = { value: await this.timed(() => callback(ctx), toMs(resolved.timeout)) };
+      if (plan?.error) throw Object.assign(new Error(plan.error.message), { name: plan.error.name });
+      if (plan?.timeout) throw timeoutError(0);
+      outcome = { value: plan ? deserializeValue(plan.result) : await this.timed(() => callback(ctx), toMs(resolved.timeout)) };
     } catch (error) {
       outcome = { error };
     } finally {
@@ -200,13 +238,16 @@ class Run {
     }
     const { error } = outcome;
     if (isNonRetryable(error) || attempt > resolved.retries.limit) {
-      this.put(key, { ...record, attempts: attempt, retryAtMs: null, error: recorded(error) });
+      const failure = recorded(error);
+      this.put(key, { ...record, attempts: attempt, retryAtMs: null, error: failure });
       this.idleCheck();
-      throw error;
+      throw stepError(failure);
     }
     const delay = resolved.retries.delay;
     const base = toMs(typeof delay === "function" ? await delay({ ctx, error }) : delay);
-    const retryAtMs = Date.now() + retryDelayMs(resolved.retries, Number.isFinite(base) ? base : 1000, attempt);
+    const waitMs = this.disabled("disableRetryDelays", name, count) ? 0
+      : retryDelayMs(resolved.retries, Number.isFinite(base) ? base : this.retryDelayMs, attempt);
+    const retryAtMs = Date.now() + waitMs;
     this.put(key, { ...record, attempts: attempt, retryAtMs });
     return this.wait(retryAtMs);
   }
@@ -215,17 +256,16 @@ class Run {
   timed(work, timeoutMs) {
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimer(() => {
-        reject(Object.assign(new Error(`Execution timed out after ${timeoutMs}ms`), { name: "WorkflowTimeoutError" }));
-      }, timeoutMs);
+      timer = setTimer(() => reject(timeoutError(timeoutMs)), timeoutMs);
     });
     return Promise.race([Promise.resolve().then(work), timeout]).finally(() => clearTimer(timer));
   }
 
   async sleep(name, duration) {
-    const ms = toMs(duration);
+    let ms = toMs(duration);
     if (Number.isNaN(ms)) throw new TypeError(`Invalid sleep duration: ${String(duration)}`);
-    const [key] = this.key("sleep", name);
+    const [key, count] = this.key("sleep", name);
+    if (this.disabled("disableSleeps", name, count)) ms = 0;
     const record = this.get(key);
     if (record) return record.untilMs <= Date.now() ? undefined : this.wait(record.untilMs);
     const untilMs = Date.now() + Math.max(0, ms);
@@ -234,11 +274,12 @@ class Run {
   }
 
   async sleepUntil(name, timestamp) {
-    const at = timestamp instanceof Date ? timestamp.valueOf() : Number(timestamp);
-    const [key] = this.key("sleep", name);
+    let at = timestamp instanceof Date ? timestamp.valueOf() : Number(timestamp);
+    const [key, count] = this.key("sleep", name);
     const record = this.get(key);
     if (record) return record.untilMs <= Date.now() ? undefined : this.wait(record.untilMs);
     if (at < Date.now()) throw new Error("You can't sleep until a time in the past, time-traveler");
+    if (this.disabled("disableSleeps", name, count)) at = Date.now();
     this.put(key, { kind: "sleep", untilMs: at });
     if (at > Date.now()) return this.wait(at);
   }
@@ -246,7 +287,7 @@ class Run {
   async waitForEvent(name, options) {
     const type = String(options?.type);
     const timeoutMs = toMs(options?.timeout || DEFAULT_EVENT_TIMEOUT);
-    const [key] = this.key("event", name);
+    const [key, count] = this.key("event", name);
     let record = this.get(key);
     const toEvent = (e) => ({ payload: deserializeValue(e.payload), timestamp: new Date(e.timestampMs), type: e.type });
     if (record?.event) return toEvent(record.event);
@@ -255,10 +296,11 @@ class Run {
       record = { kind: "event", eventType: type, timeoutAtMs: Date.now() + timeoutMs, event: null, error: null };
       this.put(key, record);
     }
-    const taken = this.op({ op: "takeEvent", key, eventType: type }).event;
+    const forced = this.mods().some((m) => m.type === "forceEventTimeout" && selects(m.step, name, count));
+    const taken = forced ? null : this.op({ op: "takeEvent", key, eventType: type }).event;
     if (taken) return toEvent(taken);
-    if (record.timeoutAtMs <= Date.now()) {
-      const error = { name: "WorkflowTimeoutError", message: `Execution timed out after ${timeoutMs}ms` };
+    if (forced || record.timeoutAtMs <= Date.now()) {
+      const error = recorded(timeoutError(timeoutMs));
       this.put(key, { ...record, error });
       throw stepError(error);
     }
@@ -278,8 +320,8 @@ class WorkflowStep {
 const guard = (promise) => promise.catch((e) => (e === HALT ? never() : Promise.reject(e)));
 
 /// Starts run `generation` of instance `instanceId` (engine/isolate/workflow_runs.rs).
-function dispatchWorkflow(id, [workflow, className, instanceId, params], [generation, createdMs, stepsLimit]) {
-  const run = new Run(id, workflow, instanceId, generation, stepsLimit);
+function dispatchWorkflow(id, [workflow, className, instanceId, params], [generation, createdMs, stepsLimit, retryDelayMs]) {
+  const run = new Run(id, workflow, instanceId, generation, stepsLimit, retryDelayMs);
   let promise;
   try {
     const Class = core.moduleExports?.[className];
@@ -294,4 +336,3 @@ function dispatchWorkflow(id, [workflow, className, instanceId, params], [genera
   }
   promise.then((value) => run.over || run.returned(value), (e) => run.over || run.threw(e));
 }
-return { Workflow, WorkflowInstance, NonRetryableError, dispatchWorkflow };

@@ -14,6 +14,7 @@ impl Isolate {
             run.generation as f64,
             run.created_ms as f64,
             f64::from(run.steps_limit),
+            f64::from(run.retry_delay_default_ms),
         ];
         self.run_js(Some(id), |ctx, e| {
             let f = e.dispatch_workflow.clone().restore(ctx)?;

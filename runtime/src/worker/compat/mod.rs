@@ -24,6 +24,10 @@ pub const IMPLEMENTED_FLAGS: &[&str] = &[
     "enable_global_performance_classes",
     "delete_all_deletes_alarm",
     "delete_all_preserves_alarm",
+    "enable_ctx_exports",
+    "disable_ctx_exports",
+    "workflows_preserve_non_retryable_error_message",
+    "workflows_replace_non_retryable_error_message",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -125,6 +129,21 @@ pub const GLOBAL_PERFORMANCE_CLASSES: CompatFlag = CompatFlag {
     implied_by: Some((&NODEJS_COMPAT, "2026-03-17")),
 };
 
+/// workerd's `enableCtxExports`: `ctx.exports` and `exports` from `cloudflare:workers`.
+pub const CTX_EXPORTS: CompatFlag = CompatFlag::dated(
+    "enable_ctx_exports",
+    Some("disable_ctx_exports"),
+    "2025-11-17",
+);
+
+/// workerd's `workflowsPreserveNonRetryableErrorMessage`: an unhandled NonRetryableError
+/// errors the instance with its own message rather than the engine's generic one.
+pub const WORKFLOWS_PRESERVE_NON_RETRYABLE_ERROR_MESSAGE: CompatFlag = CompatFlag::dated(
+    "workflows_preserve_non_retryable_error_message",
+    Some("workflows_replace_non_retryable_error_message"),
+    "2026-05-14",
+);
+
 /// The flags the runtime's JavaScript reads (IsolateConfig::compat_flags).
 pub const JS_FLAGS: &[CompatFlag] = &[
     FETCHER_RPC,
@@ -134,6 +153,8 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     NODEJS_POPULATE_PROCESS_ENV,
     DIAGNOSTICS_CHANNEL_HAS_SUBSCRIBERS_GETTER,
     GLOBAL_PERFORMANCE_CLASSES,
+    CTX_EXPORTS,
+    WORKFLOWS_PRESERVE_NON_RETRYABLE_ERROR_MESSAGE,
 ];
 
 /// The date whose behaviour edgesim has where it does not switch by date: the one its recorded

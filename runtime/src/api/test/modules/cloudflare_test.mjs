@@ -2,5 +2,5 @@ const t = globalThis[Symbol.for("edgesim.test")]().cloudflareTest;
 export const env = t.env;
 export const {
   SELF, createExecutionContext, waitOnExecutionContext, createScheduledController, createMessageBatch, getQueueResult,
-  applyD1Migrations, fetchMock,
+  applyD1Migrations, fetchMock, introspectWorkflowInstance, introspectWorkflow,
 } = t;

@@ -10,9 +10,13 @@
 //! after `terminate`, `pause` or `restart`, what an older run records is refused, so a run
 //! that was cut off cannot change the instance.
 
+mod introspect;
+
 use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
+
+pub use introspect::{IntrospectCall, Modifier, StepSelector};
 
 /// workflows-shared validators.ts: instance ids and Workflow names.
 const ID_MAX_CHARS: usize = 100;
@@ -118,6 +122,8 @@ pub enum StepOp {
         key: String,
         record: StepRecord,
     },
+    /// The modifiers a test set for the instance ([`Modifier`]).
+    Modifiers,
     /// Takes the oldest waiting event of `event_type` for the `waitForEvent` at `key`,
     /// recording it there.
     #[serde(rename_all = "camelCase")]
@@ -137,6 +143,9 @@ pub enum StepAnswer {
     Stored,
     Event {
         event: Option<ReceivedEvent>,
+    },
+    Modifiers {
+        modifiers: Vec<Modifier>,
     },
     /// The run is no longer the instance's (terminated, paused, restarted): it must stop.
     Stop,
@@ -172,6 +181,7 @@ pub enum WorkflowCall {
         event_type: String,
         payload: String,
     },
+    Introspect(IntrospectCall),
 }
 
 impl WorkflowCall {
@@ -185,6 +195,12 @@ impl WorkflowCall {
             | WorkflowCall::Terminate { id }
             | WorkflowCall::Restart { id }
             | WorkflowCall::SendEvent { id, .. } => id,
+            WorkflowCall::Introspect(
+                IntrospectCall::Modify { id, .. }
+                | IntrospectCall::Dispose { id }
+                | IntrospectCall::StepResult { id, .. },
+            ) => id,
+            WorkflowCall::Introspect(_) => "",
         }
     }
 }
@@ -202,6 +218,10 @@ pub struct InstanceView {
 pub enum WorkflowReply {
     Done,
     Status(InstanceView),
+    /// Instance ids (an introspection session's).
+    Ids(Vec<String>),
+    /// A finished step's encoded value or error; `None` while it has neither.
+    StepResult(Option<Result<String, RecordedError>>),
 }
 
 /// Why a binding call was refused; each message is the error's as workflows-shared words it.
@@ -217,6 +237,12 @@ pub enum WorkflowRefusal {
     CannotTerminate,
     #[error("Workflow {0:?} is not defined by any Worker of this run")]
     UnknownWorkflow(String),
+    #[error(
+        "Workflow {0:?} already has an active introspection session: dispose of the first introspector before starting another"
+    )]
+    SessionActive(String),
+    #[error("Workflow {0:?} does not have an active introspection session for this introspector.")]
+    NoSession(String),
 }
 
 /// How a run ended.
@@ -276,6 +302,21 @@ impl Instance {
         }
     }
 
+    /// A mocked event reaches the instance as a sent one would.
+    fn receive_mocked(&mut self, modifier: &Modifier, now_ms: u64) {
+        if let Modifier::MockEvent {
+            event_type,
+            payload,
+        } = modifier
+        {
+            self.events.push_back(ReceivedEvent {
+                event_type: event_type.clone(),
+                payload: payload.clone(),
+                timestamp_ms: now_ms,
+            });
+        }
+    }
+
     fn view(&self) -> InstanceView {
         InstanceView {
             status: self.status,
@@ -300,13 +341,24 @@ impl Instance {
     }
 }
 
-/// The instances of one Workflow, by id.
+/// The instances of one Workflow, by id, and what tests set for them.
 #[derive(Debug, Default)]
 pub struct WorkflowStore {
+    /// The Workflow's `name`, for the messages that carry it.
+    name: String,
     instances: BTreeMap<String, Instance>,
+    modifiers: BTreeMap<String, Vec<Modifier>>,
+    session: Option<introspect::Session>,
 }
 
 impl WorkflowStore {
+    pub fn new(name: &str) -> Self {
+        WorkflowStore {
+            name: name.to_string(),
+            ..WorkflowStore::default()
+        }
+    }
+
     pub fn instance(&self, id: &str) -> Option<&Instance> {
         self.instances.get(id)
     }
@@ -321,22 +373,19 @@ impl WorkflowStore {
         call: WorkflowCall,
         now_ms: u64,
     ) -> Result<WorkflowReply, WorkflowRefusal> {
-        if let WorkflowCall::Create { id, params } = call {
-            if !is_valid_instance_id(&id) {
-                return Err(WorkflowRefusal::InvalidId);
-            }
-            if self.instances.contains_key(&id) {
-                return Err(WorkflowRefusal::AlreadyExists);
-            }
-            self.instances.insert(id, Instance::new(params, now_ms));
-            return Ok(WorkflowReply::Done);
+        match call {
+            WorkflowCall::Create { id, params } => return self.create(id, params, now_ms),
+            WorkflowCall::Introspect(call) => return self.introspect(call, now_ms),
+            _ => {}
         }
         let instance = self
             .instances
             .get_mut(call.instance())
             .ok_or(WorkflowRefusal::NotFound)?;
         match call {
-            WorkflowCall::Create { .. } => unreachable!("handled above"),
+            WorkflowCall::Create { .. } | WorkflowCall::Introspect(_) => {
+                unreachable!("handled above")
+            }
             WorkflowCall::Get { .. } => {}
             WorkflowCall::Status { .. } => return Ok(WorkflowReply::Status(instance.view())),
             WorkflowCall::Pause { .. } => match instance.status {
@@ -385,6 +434,76 @@ impl WorkflowStore {
                 payload,
                 timestamp_ms: now_ms,
             }),
+        }
+        Ok(WorkflowReply::Done)
+    }
+
+    fn create(
+        &mut self,
+        id: String,
+        params: String,
+        now_ms: u64,
+    ) -> Result<WorkflowReply, WorkflowRefusal> {
+        if !is_valid_instance_id(&id) {
+            return Err(WorkflowRefusal::InvalidId);
+        }
+        if self.instances.contains_key(&id) {
+            return Err(WorkflowRefusal::AlreadyExists);
+        }
+        let mut instance = Instance::new(params, now_ms);
+        if let Some(session) = &mut self.session {
+            session.instances.push(id.clone());
+            let of_instance = self.modifiers.entry(id.clone()).or_default();
+            of_instance.extend(session.modifiers.iter().cloned());
+        }
+        for modifier in self.modifiers.get(&id).into_iter().flatten() {
+            instance.receive_mocked(modifier, now_ms);
+        }
+        self.instances.insert(id, instance);
+        Ok(WorkflowReply::Done)
+    }
+
+    fn introspect(
+        &mut self,
+        call: IntrospectCall,
+        now_ms: u64,
+    ) -> Result<WorkflowReply, WorkflowRefusal> {
+        let no_session = || WorkflowRefusal::NoSession(self.name.clone());
+        match call {
+            IntrospectCall::Modify { id, modifier } => {
+                if let Some(instance) = self.instances.get_mut(&id) {
+                    instance.receive_mocked(&modifier, now_ms);
+                }
+                self.modifiers.entry(id).or_default().push(modifier);
+            }
+            IntrospectCall::StartSession => {
+                if self.session.is_some() {
+                    return Err(WorkflowRefusal::SessionActive(self.name.clone()));
+                }
+                self.session = Some(introspect::Session::default());
+            }
+            IntrospectCall::SessionModify { modifier } => {
+                let session = self.session.as_mut().ok_or_else(no_session)?;
+                session.modifiers.push(modifier);
+            }
+            IntrospectCall::SessionInstances => {
+                let session = self.session.as_ref().ok_or_else(no_session)?;
+                return Ok(WorkflowReply::Ids(session.instances.clone()));
+            }
+            IntrospectCall::StopSession => self.session = None,
+            IntrospectCall::Dispose { id } => {
+                self.instances.remove(&id);
+                self.modifiers.remove(&id);
+            }
+            IntrospectCall::StepResult { id, key } => {
+                let instance = self.instances.get(&id).ok_or(WorkflowRefusal::NotFound)?;
+                let result = match instance.steps.get(&key) {
+                    Some(StepRecord::Do { value: Some(v), .. }) => Some(Ok(v.clone())),
+                    Some(StepRecord::Do { error: Some(e), .. }) => Some(Err(e.clone())),
+                    _ => None,
+                };
+                return Ok(WorkflowReply::StepResult(result));
+            }
         }
         Ok(WorkflowReply::Done)
     }
@@ -440,6 +559,9 @@ impl WorkflowStore {
             return StepAnswer::Stop;
         }
         match op {
+            StepOp::Modifiers => StepAnswer::Modifiers {
+                modifiers: self.modifiers.get(id).cloned().unwrap_or_default(),
+            },
             // A pause takes effect before the next step starts.
             StepOp::Get { .. } if instance.pause_requested => StepAnswer::Stop,
             StepOp::Get { key } => StepAnswer::Record {
@@ -520,130 +642,4 @@ impl WorkflowStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn created(id: &str) -> WorkflowStore {
-        let mut store = WorkflowStore::default();
-        let call = WorkflowCall::Create {
-            id: id.into(),
-            params: "{}".into(),
-        };
-        assert_eq!(store.call(call, 0), Ok(WorkflowReply::Done));
-        store
-    }
-
-    fn status(store: &mut WorkflowStore, id: &str) -> InstanceStatus {
-        match store.call(WorkflowCall::Status { id: id.into() }, 0) {
-            Ok(WorkflowReply::Status(view)) => view.status,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn ids_follow_the_engines_pattern_and_length() {
-        assert!(is_valid_instance_id("order-1_a"));
-        assert!(is_valid_instance_id("_x"));
-        assert!(!is_valid_instance_id("-x"));
-        assert!(!is_valid_instance_id(""));
-        assert!(!is_valid_instance_id("a b"));
-        assert!(is_valid_instance_id(&"a".repeat(100)));
-        assert!(!is_valid_instance_id(&"a".repeat(101)));
-    }
-
-    #[test]
-    fn a_second_create_with_the_same_id_is_refused() {
-        let mut store = created("a");
-        let again = WorkflowCall::Create {
-            id: "a".into(),
-            params: "{}".into(),
-        };
-        assert_eq!(store.call(again, 5), Err(WorkflowRefusal::AlreadyExists));
-    }
-
-    #[test]
-    fn a_suspended_run_wakes_at_its_time_or_on_its_event() {
-        let mut store = created("a");
-        assert_eq!(store.due(0), vec!["a".to_string()]);
-        let generation = store.run_started("a").expect("the instance");
-        let end = RunEnd::Suspended {
-            wake_at_ms: Some(1_000),
-            events: vec!["approved".into()],
-        };
-        store.run_ended("a", generation, end);
-        assert_eq!(status(&mut store, "a"), InstanceStatus::Waiting);
-        assert!(store.due(999).is_empty());
-        assert_eq!(store.next_wake_ms(), Some(1_000));
-        let event = WorkflowCall::SendEvent {
-            id: "a".into(),
-            event_type: "approved".into(),
-            payload: "1".into(),
-        };
-        store.call(event, 10).expect("sent");
-        assert_eq!(store.due(10), vec!["a".to_string()]);
-    }
-
-    #[test]
-    fn a_terminated_instance_refuses_its_old_runs_steps() {
-        let mut store = created("a");
-        let generation = store.run_started("a").expect("the instance");
-        store
-            .call(WorkflowCall::Terminate { id: "a".into() }, 1)
-            .expect("terminated");
-        let put = StepOp::Put {
-            key: "do:x:1".into(),
-            record: StepRecord::Sleep { until_ms: 5 },
-        };
-        assert_eq!(store.step("a", generation, put), StepAnswer::Stop);
-        assert_eq!(
-            store.call(WorkflowCall::Terminate { id: "a".into() }, 2),
-            Err(WorkflowRefusal::CannotTerminate)
-        );
-    }
-
-    #[test]
-    fn a_pause_during_a_run_applies_when_the_run_ends_and_resume_queues_it() {
-        let mut store = created("a");
-        let generation = store.run_started("a").expect("the instance");
-        store
-            .call(WorkflowCall::Pause { id: "a".into() }, 1)
-            .expect("paused");
-        assert_eq!(status(&mut store, "a"), InstanceStatus::WaitingForPause);
-        store.run_ended("a", generation, RunEnd::Stopped);
-        assert_eq!(status(&mut store, "a"), InstanceStatus::Paused);
-        assert!(store.due(100).is_empty());
-        store
-            .call(WorkflowCall::Resume { id: "a".into() }, 2)
-            .expect("resumed");
-        assert_eq!(store.due(2), vec!["a".to_string()]);
-    }
-
-    #[test]
-    fn a_lost_run_keeps_what_its_steps_recorded() {
-        let mut store = created("a");
-        let generation = store.run_started("a").expect("the instance");
-        let record = StepRecord::Do {
-            attempts: 1,
-            retry_at_ms: None,
-            value: Some("42".into()),
-            error: None,
-        };
-        let put = StepOp::Put {
-            key: "do:x:1".into(),
-            record: record.clone(),
-        };
-        assert_eq!(store.step("a", generation, put), StepAnswer::Stored);
-        store.run_lost("a", generation, 500);
-        assert!(store.due(499).is_empty());
-        let generation = store.run_started("a").expect("the instance");
-        let get = StepOp::Get {
-            key: "do:x:1".into(),
-        };
-        assert_eq!(
-            store.step("a", generation, get),
-            StepAnswer::Record {
-                record: Some(record)
-            }
-        );
-    }
-}
+mod tests;
