@@ -281,7 +281,7 @@ fn pause_resume_terminate_and_restart_change_the_instance_as_the_binding_documen
     );
     assert_eq!(
         answers[8],
-        json!({ "error": "Error: (instance.cannot_terminate) Cannot terminate instance since its on a finite state" })
+        json!({ "error": "Error: WorkflowError: (instance.cannot_terminate) Cannot terminate instance since its on a finite state" })
     );
     assert_eq!(answers[11]["status"], "terminated");
 }
@@ -300,11 +300,11 @@ fn the_binding_refuses_unknown_invalid_and_duplicate_instance_ids() {
     assert_eq!(answers[0], json!({ "error": "Error: instance.not_found" }));
     assert_eq!(
         answers[1],
-        json!({ "error": "Error: Workflow instance has invalid id" })
+        json!({ "error": "Error: WorkflowError: Workflow instance has invalid id" })
     );
     assert_eq!(
         answers[3],
-        json!({ "error": "Error: (instance.already_exists) Instance already exists" })
+        json!({ "error": "Error: WorkflowError: (instance.already_exists) Instance already exists" })
     );
 }
 
@@ -319,10 +319,10 @@ fn a_step_with_an_invalid_config_or_name_throws_the_engines_message() {
     assert_eq!(
         answers[1]["output"],
         json!([
-            "Step config for \"a\" is in a invalid format. See https://deve",
-            "Step config for \"b\" is in a invalid format. See https://deve",
-            "Step config for \"c\" is in a invalid format. See https://deve",
-            format!("Step name \"{}", "x".repeat(49)),
+            "WorkflowFatalError: Step config for \"a\" is in a invalid form",
+            "WorkflowFatalError: Step config for \"b\" is in a invalid form",
+            "WorkflowFatalError: Step config for \"c\" is in a invalid form",
+            format!("WorkflowFatalError: Step name \"{}", "x".repeat(29)),
         ])
     );
 }

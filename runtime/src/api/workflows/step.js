@@ -51,9 +51,10 @@ const timeoutError = (ms) => Object.assign(new Error(`Execution timed out after 
 const selects = (selector, name, count) => selector.name === name && (selector.index ?? 1) === count;
 const isNonRetryable = (e) => e?.name === "NonRetryableError" || String(e?.message).startsWith("NonRetryableError");
 
-function invalidConfig(name) {
-  return new Error(`Step config for "${name}" is in a invalid format. See https://developers.cloudflare.com/workflows/build/sleeping-and-retrying/`);
-}
+/// An error the engine throws into the run (WorkflowFatalError), as RPC delivers it.
+const fatal = (message) => new Error(`WorkflowFatalError: ${message}`);
+const invalidConfig = (name) =>
+  fatal(`Step config for "${name}" is in a invalid format. See https://developers.cloudflare.com/workflows/build/sleeping-and-retrying/`);
 
 /// validators.ts STEP_CONFIG_SCHEMA, merged over the defaults.
 function resolveConfig(name, config, defaultDelayMs) {
@@ -182,12 +183,12 @@ class Run {
 
   async do(name, configOrCallback, maybeCallback) {
     const [config, callback] = typeof configOrCallback === "function" ? [{}, configOrCallback] : [configOrCallback ?? {}, maybeCallback];
-    if (typeof callback !== "function") throw new Error(`Step "${name}" requires a callback function`);
+    if (typeof callback !== "function") throw fatal(`Step "${name}" requires a callback function`);
     if (++this.doCalls > this.stepsLimit) {
-      throw new Error(`The limit of ${this.stepsLimit} steps has been reached. This limit can be changed in your worker configuration.`);
+      throw fatal(`The limit of ${this.stepsLimit} steps has been reached. This limit can be changed in your worker configuration.`);
     }
     if (String(name).length > STEP_NAME_MAX || /[\x00-\x1F]/.test(name)) {
-      throw new Error(`Step name "${name}" exceeds max length (${STEP_NAME_MAX} chars) or invalid characters found`);
+      throw fatal(`Step name "${name}" exceeds max length (${STEP_NAME_MAX} chars) or invalid characters found`);
     }
     const resolved = resolveConfig(name, config, this.retryDelayMs);
     const [key, count] = this.key("do", name);

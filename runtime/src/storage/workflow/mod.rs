@@ -224,16 +224,22 @@ pub enum WorkflowReply {
     StepResult(Option<Result<String, RecordedError>>),
 }
 
-/// Why a binding call was refused; each message is the error's as workflows-shared words it.
+/// Why a binding call was refused; each message is the error's as it reaches the caller under
+/// workerd (conformance/reference/workerd/results/workflows.json): the engine's WorkflowError
+/// crosses RPC as an Error with the class's name before its message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WorkflowRefusal {
-    #[error("Workflow instance has invalid id")]
+    #[error("WorkflowError: Workflow instance has invalid id")]
     InvalidId,
-    #[error("(instance.already_exists) Instance already exists")]
+    /// Production refuses an id in use (workers-types `Workflow.create`); `wrangler dev`
+    /// accepts it. The text is edgesim's, in the engine's form.
+    #[error("WorkflowError: (instance.already_exists) Instance already exists")]
     AlreadyExists,
     #[error("instance.not_found")]
     NotFound,
-    #[error("(instance.cannot_terminate) Cannot terminate instance since its on a finite state")]
+    #[error(
+        "WorkflowError: (instance.cannot_terminate) Cannot terminate instance since its on a finite state"
+    )]
     CannotTerminate,
     #[error("Workflow {0:?} is not defined by any Worker of this run")]
     UnknownWorkflow(String),
