@@ -43,4 +43,16 @@ pub enum Binding {
     /// `env.<name>` reaches Workflow `workflow` (its `name` in the config, which instances
     /// and the engine are keyed by).
     Workflow { name: String, workflow: String },
+    /// `env.<name>` is a rate limiter counting in namespace `namespace`: `limit` calls per key
+    /// per `period_s`-second window, at each location.
+    RateLimit {
+        name: String,
+        namespace: String,
+        limit: u32,
+        period_s: u32,
+    },
+    /// `env.<name>` writes data points to Analytics Engine dataset `dataset`.
+    AnalyticsEngine { name: String, dataset: String },
+    /// `env.<name>` is `{ id, tag, timestamp }` of the Worker's version.
+    VersionMetadata { name: String, id: String },
 }

@@ -230,6 +230,23 @@ pub trait Host {
         let _ = (workflow, instance, generation, op);
         StepAnswer::Stop
     }
+    /// `limit({ key })` on rate limiter namespace `namespace`: counts the call in the current
+    /// `period_s`-second window at this location; whether it is within `limit`. A host with
+    /// no locations to count at allows every call, as one whose limiter is never reached.
+    fn rate_limit(&self, namespace: &str, key: &str, limit: u32, period_s: u32) -> bool {
+        let _ = (namespace, key, limit, period_s);
+        true
+    }
+    /// `writeDataPoint()` to Analytics Engine dataset `dataset`, checked already. A host
+    /// with nowhere to record it drops it, as `wrangler dev` does.
+    fn analytics_write(&self, dataset: &str, point: crate::api::analytics_engine::DataPoint) {
+        let _ = (dataset, point);
+    }
+    /// When the Worker's version was deployed (`version_metadata.timestamp`), ms since the
+    /// epoch: the start of a simulated run.
+    fn deployed_at_ms(&self) -> u64 {
+        self.now_ms()
+    }
     /// Runs an operation on the durable storage of the object this isolate hosts.
     fn object_storage(
         &self,

@@ -27,6 +27,7 @@ use crate::durable_objects::{ObjectService, WorkerUnit};
 use crate::platform::Platform;
 use crate::queues::QueueService;
 use crate::r2::R2Service;
+use crate::trace::TraceEvent;
 
 /// 2026-01-01T00:00:00Z: where simulated wall-clock time starts unless a scenario says otherwise.
 pub const DEFAULT_EPOCH_MS: u64 = 1_767_225_600_000;
@@ -256,6 +257,32 @@ impl Host for SimHost {
         op: StepOp,
     ) -> StepAnswer {
         crate::workflows::WorkflowService::step(&self.platform, workflow, instance, generation, op)
+    }
+
+    fn rate_limit(&self, namespace: &str, key: &str, limit: u32, period_s: u32) -> bool {
+        let now_ms = self.platform.now_ms();
+        let mut limits = self.platform.rate_limits.borrow_mut();
+        let at_colo = limits.entry(self.colo.clone()).or_default();
+        at_colo.hit(namespace, key, limit, period_s, now_ms)
+    }
+
+    fn analytics_write(
+        &self,
+        dataset: &str,
+        point: edgesim_runtime::api::analytics_engine::DataPoint,
+    ) {
+        self.platform.record(TraceEvent::AnalyticsDataPoint {
+            at_ms: self.platform.elapsed_ms(),
+            colo: self.colo.clone(),
+            dataset: dataset.to_string(),
+            index: point.index,
+            blobs: point.blobs,
+            doubles: point.doubles,
+        });
+    }
+
+    fn deployed_at_ms(&self) -> u64 {
+        self.platform.epoch_ms
     }
 
     fn queue_send(

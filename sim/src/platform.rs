@@ -56,6 +56,8 @@ pub struct Platform {
     pub assets: crate::assets::AssetCaches,
     /// The Workflows of the run's Workers, each with its engine.
     pub workflows: crate::workflows::WorkflowService,
+    /// Each colo's rate limiter counters: production counts at each location apart.
+    pub rate_limits: RefCell<BTreeMap<String, edgesim_runtime::storage::rate_limit::RateLimits>>,
 }
 
 /// A message lost in a partition: its sender gave up waiting for an answer.
@@ -104,6 +106,7 @@ impl Platform {
             services: Default::default(),
             assets: Default::default(),
             workflows: Default::default(),
+            rate_limits: RefCell::default(),
         }
     }
 

@@ -203,6 +203,15 @@ pub enum TraceEvent {
         level: String,
         message: String,
     },
+    /// A Worker at `colo` wrote a data point to Analytics Engine dataset `dataset`.
+    AnalyticsDataPoint {
+        at_ms: u64,
+        colo: String,
+        dataset: String,
+        index: Option<String>,
+        blobs: Vec<Option<String>>,
+        doubles: Vec<f64>,
+    },
     /// Messages reached a queue (their ids, in order).
     QueueSend {
         at_ms: u64,

@@ -10,6 +10,7 @@
 //! unit is not the Worker's CPU time (engine::cpu `uncharged`). Every script is compiled to
 //! bytecode once per process (engine::prelude), so a cold start does not parse it again.
 
+pub mod analytics_engine;
 pub mod cache;
 pub mod crypto;
 pub mod d1;
@@ -23,6 +24,7 @@ pub mod kv;
 pub mod node;
 pub mod queue;
 pub mod r2;
+pub mod ratelimit;
 pub mod rpc;
 pub mod streams;
 pub mod test;
@@ -91,7 +93,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 61] = [
+static UNITS: [Unit; 63] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -264,6 +266,13 @@ static UNITS: [Unit; 61] = [
         [durable_object::OPS, websocket::OPS, rpc::OPS]
     ),
     unit!("rpc", ["Fetcher"], ["rpc/rpc", "rpc/service"], [rpc::OPS]),
+    unit!("ratelimit", [], ["ratelimit/ratelimit"], [ratelimit::OPS]),
+    unit!(
+        "analytics_engine",
+        [],
+        ["analytics_engine/analytics_engine"],
+        [analytics_engine::OPS]
+    ),
     unit!(
         "workflows",
         [],

@@ -9,6 +9,7 @@ pub mod durable;
 pub mod kv;
 pub mod queue;
 pub mod r2;
+pub mod rate_limit;
 pub mod sql;
 pub mod workflow;
 pub mod write_rate;

@@ -40,6 +40,13 @@ pub struct WranglerConfig {
     /// `workflows`: Workflows this Worker binds, and those whose class it defines.
     #[serde(default)]
     pub workflows: Vec<WorkflowBindingConfig>,
+    #[serde(default)]
+    pub ratelimits: Vec<super::small_bindings::RateLimitConfig>,
+    #[serde(default)]
+    pub analytics_engine_datasets: Vec<super::small_bindings::AnalyticsEngineConfig>,
+    pub version_metadata: Option<super::small_bindings::VersionMetadataConfig>,
+    #[serde(rename = "unsafe")]
+    pub unsafe_bindings: Option<super::small_bindings::UnsafeConfig>,
     pub triggers: Option<TriggersConfig>,
     /// `[[rules]]`: which imports load as text, bytes or WebAssembly (engine/modules/rules.rs).
     #[serde(default)]
@@ -429,6 +436,11 @@ impl WranglerConfig {
         if !refused.is_empty() {
             return Err(semantic(refused.join("; ")));
         }
+        for r in self.rate_limits().map_err(semantic)? {
+            if let Some(problem) = super::small_bindings::rate_limit_problem(&r) {
+                return Err(semantic(problem));
+            }
+        }
         for w in &self.workflows {
             if !crate::storage::workflow::is_valid_workflow_name(&w.name) {
                 return Err(semantic(format!(
@@ -461,6 +473,16 @@ impl WranglerConfig {
         Ok(())
     }
 
+    /// Every rate limiter: `ratelimits`, then `unsafe.bindings` of type `ratelimit`.
+    /// `Err` names an `unsafe` one without a rate limiter's shape.
+    pub fn rate_limits(&self) -> Result<Vec<super::small_bindings::RateLimitConfig>, String> {
+        let mut out = self.ratelimits.clone();
+        if let Some(u) = &self.unsafe_bindings {
+            out.extend(u.rate_limits()?);
+        }
+        Ok(out)
+    }
+
     /// Keys present in the file that edgesim does not model (yet).
     pub fn warnings(&self) -> Vec<String> {
         let pending: [(&str, Vec<String>); 1] = [(
@@ -483,6 +505,11 @@ impl WranglerConfig {
             })
             .collect();
 
+        if let Some(u) = &self.unsafe_bindings {
+            out.extend(u.unsupported_types().into_iter().map(|t| {
+                format!("unsafe.bindings of type {t:?}: not simulated by this version of edgesim (ignored)")
+            }));
+        }
         out.extend(crate::engine::modules::ModuleRules::new(&self.rules).warnings);
         out.extend(super::compat::warnings(
             self.compatibility_date.as_deref(),

@@ -3,6 +3,7 @@
 pub mod compat;
 pub mod config;
 pub mod dev_vars;
+pub mod small_bindings;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -426,14 +427,64 @@ impl WorkerDefinition {
             name: w.binding.clone(),
             workflow: w.name.clone(),
         });
+        let rate_limits = (self.config.rate_limits().unwrap_or_default().into_iter()).map(|r| {
+            Binding::RateLimit {
+                name: r.name,
+                namespace: r.namespace_id,
+                limit: r.simple.limit,
+                period_s: r.simple.period,
+            }
+        });
+        let analytics =
+            self.config
+                .analytics_engine_datasets
+                .iter()
+                .map(|a| Binding::AnalyticsEngine {
+                    name: a.binding.clone(),
+                    dataset: a.dataset.clone().unwrap_or_else(|| a.binding.clone()),
+                });
+        let version = self
+            .config
+            .version_metadata
+            .iter()
+            .map(|v| Binding::VersionMetadata {
+                name: v.binding.clone(),
+                id: self.version_id(),
+            });
         kv.chain(objects)
             .chain(workflows)
+            .chain(rate_limits)
+            .chain(analytics)
+            .chain(version)
             .chain(d1)
             .chain(queues)
             .chain(r2)
             .chain(services)
             .chain(assets)
             .collect()
+    }
+
+    /// The id of the Worker's version: a UUID (v4 form) from its name, entry point and
+    /// compatibility date, so that a Worker is the same version on every run.
+    pub fn version_id(&self) -> String {
+        use sha2::Digest as _;
+        let mut hash = sha2::Sha256::new();
+        hash.update(self.name.as_bytes());
+        hash.update(format!(
+            "{:?}/{:?}",
+            self.config.main, self.config.compatibility_date
+        ));
+        let b = hash.finalize();
+        let hex: String = b.iter().take(16).map(|x| format!("{x:02x}")).collect();
+        format!(
+            "{}-{}-4{}-{:x}{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[13..16],
+            8 | (b[8] & 0x3),
+            &hex[17..20],
+            &hex[20..32]
+        )
     }
 
     /// The namespace key of this Worker's Durable Object class `class_name`.

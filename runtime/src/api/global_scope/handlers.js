@@ -80,6 +80,11 @@ function setEnv(varsJson, bindingsJson, flagsJson) {
     if (b.type === "service") workerEnv[b.name] = unit("rpc").serviceBinding(b);
     if (b.type === "assets") workerEnv[b.name] = unit("rpc").assetsBinding();
     if (b.type === "workflow") workerEnv[b.name] = new (unit("workflows").Workflow)(b.workflow);
+    if (b.type === "rate_limit") workerEnv[b.name] = new (unit("ratelimit").RateLimit)(b.namespace, b.limit, b.period_s);
+    if (b.type === "analytics_engine") workerEnv[b.name] = new (unit("analytics_engine").AnalyticsEngineDataset)(b.dataset);
+    if (b.type === "version_metadata") {
+      workerEnv[b.name] = { id: b.id, tag: "", timestamp: new Date(ops.deployedAtMs()).toISOString() };
+    }
   }
 }
 

@@ -73,6 +73,13 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         i.borrow_mut().event_loop.clear_timer(id as u64)
     })?;
 
+    // `version_metadata.timestamp`.
+    let i = ops.io.clone();
+    ops.add("deployedAtMs", move || -> f64 {
+        let host = i.borrow().host.clone();
+        host.deployed_at_ms() as f64
+    })?;
+
     ops.add("atob", |s: String| {
         forgiving_base64_decode(&s).map(|b| b.iter().map(|&c| c as char).collect::<String>())
     })?;

@@ -1,0 +1,86 @@
+//! The smaller bindings in a scenario: a rate limiter counts at each colo apart, Analytics
+//! Engine data points land in the trace with the colo that wrote them, and
+//! `version_metadata` names one version for every isolate of the run.
+
+mod common;
+
+use edgesim_sim::scenario::run::run;
+use edgesim_sim::trace::TraceEvent;
+
+const WRANGLER: &str = r#"
+name = "api"
+main = "index.js"
+compatibility_date = "2025-06-01"
+[[ratelimits]]
+name = "LIMITER"
+namespace_id = "7"
+simple = { limit = 2, period = 60 }
+[[analytics_engine_datasets]]
+binding = "STATS"
+[version_metadata]
+binding = "VERSION"
+"#;
+
+const WORKER: &str = r#"
+export default {
+  async fetch(request, env) {
+    const { success } = await env.LIMITER.limit({ key: "client" });
+    env.STATS.writeDataPoint({ indexes: [request.cf.colo], blobs: [success ? "allowed" : "limited"], doubles: [1] });
+    if (!success) return new Response("slow down", { status: 429 });
+    return Response.json(env.VERSION);
+  },
+};
+"#;
+
+#[test]
+fn each_colo_counts_its_own_rate_limit_and_writes_its_data_points() {
+    let s = common::scenario_with_worker(
+        "small-bindings",
+        &[("wrangler.toml", WRANGLER), ("index.js", WORKER)],
+        "colos: [LHR, SYD]\nduration: 20s\ntraffic:\n  \
+         - { every: 1s, from: 0s, until: 3s, colo: LHR, worker: app, url: /, label: london }\n  \
+         - { every: 1s, from: 0s, until: 3s, colo: SYD, worker: app, url: /, label: sydney }\n",
+    );
+    let out = run(&s, 1).unwrap();
+    let statuses = |label: &str| -> Vec<u16> {
+        (out.requests.iter())
+            .filter(|r| r.label.as_deref() == Some(label))
+            .filter_map(|r| r.status)
+            .collect()
+    };
+    // Two allowed per colo per minute: Sydney's calls do not count against London's.
+    assert_eq!(statuses("london"), [200, 200, 429, 429]);
+    assert_eq!(statuses("sydney"), [200, 200, 429, 429]);
+    let points: Vec<(String, Option<String>, Vec<Option<String>>)> = (out.trace.events.iter())
+        .filter_map(|e| match e {
+            TraceEvent::AnalyticsDataPoint {
+                colo,
+                dataset,
+                index,
+                blobs,
+                ..
+            } if dataset == "STATS" => Some((colo.clone(), index.clone(), blobs.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(points.len(), 8);
+    assert!(
+        points
+            .iter()
+            .all(|(colo, index, _)| index.as_deref() == Some(colo.as_str()))
+    );
+    // Both colos' isolates see the same version, deployed when the run began.
+    let versions: Vec<serde_json::Value> = (out.requests.iter())
+        .filter(|r| r.status == Some(200))
+        .map(|r| serde_json::from_str(&r.body).expect("JSON"))
+        .collect();
+    assert!(versions.windows(2).all(|w| w[0] == w[1]), "{versions:?}");
+    let version = &versions[0];
+    assert_eq!(version["tag"], "");
+    assert_eq!(version["id"].as_str().map(str::len), Some(36));
+    assert!(
+        version["timestamp"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
+}
