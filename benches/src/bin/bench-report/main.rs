@@ -55,6 +55,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "scenario_workflow_crash_one_seed",
+        what: "scenarios/workflow-crash.yaml, one seed (4 Workflow instances through a colo crash: 11 runs, 3 lost and replayed, 12 steps in 15 attempts checked to run once)",
+        workerd: None,
+    },
+    Row {
         id: SIM_THROUGHPUT_ID,
         what: "scenarios/kv-five-colos.yaml, one seed (6,021 requests over 601 simulated seconds from five colos, KV staleness checked)",
         workerd: None,
@@ -187,9 +192,10 @@ const SIM_THROUGHPUT_SIMULATED_S: f64 = 601.0;
 /// seed): `edgesim run scenarios/kv-five-colos.yaml --trace FILE`.
 const SIM_THROUGHPUT_EVENTS: f64 = 24_092.0;
 /// The whole-scenario benchmarks, for seeds per second.
-const SEED_BENCHMARKS: [(&str, &str); 3] = [
+const SEED_BENCHMARKS: [(&str, &str); 4] = [
     ("scenario_hello_one_seed", "hello"),
     ("scenario_do_counter_one_seed", "do-counter"),
+    ("scenario_workflow_crash_one_seed", "workflow-crash"),
     (SIM_THROUGHPUT_ID, "kv-five-colos"),
 ];
 
