@@ -141,3 +141,72 @@ fn the_checker_names_a_step_that_ran_again_after_its_result() {
         ]
     );
 }
+
+/// Writes `files` (path, contents) under a fresh directory named `tag`.
+fn project(tag: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(tag);
+    for (path, contents) in files {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().expect("a parent")).unwrap();
+        std::fs::write(file, contents).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_worker_reaches_a_workflow_another_worker_defines_through_script_name() {
+    let dir = project(
+        "workflow-script-name",
+        &[
+            (
+                "api/wrangler.toml",
+                "name = \"api\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n\
+                 [[workflows]]\nbinding = \"JOBS\"\nname = \"jobs\"\nclass_name = \"Job\"\nscript_name = \"engine\"\n",
+            ),
+            (
+                "api/index.js",
+                "export default { async fetch(request, env) {\n\
+                   const url = new URL(request.url);\n\
+                   if (url.pathname === '/start') return Response.json({ id: (await env.JOBS.create({ id: 'j1', params: { n: 20 } })).id });\n\
+                   return Response.json(await (await env.JOBS.get('j1')).status());\n\
+                 } };\n",
+            ),
+            (
+                "engine/wrangler.toml",
+                "name = \"engine\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n\
+                 [[workflows]]\nbinding = \"JOBS\"\nname = \"jobs\"\nclass_name = \"Job\"\n",
+            ),
+            (
+                "engine/index.js",
+                "import { WorkflowEntrypoint } from 'cloudflare:workers';\n\
+                 export class Job extends WorkflowEntrypoint {\n\
+                   async run(event, step) { return await step.do('double', async () => event.payload.n * 2); }\n\
+                 }\n\
+                 export default { fetch() { return new Response('engine'); } };\n",
+            ),
+        ],
+    );
+    let yaml = format!(
+        "name: script-name\nduration: 10s\ncolos: [FRA]\nworkers:\n  api: {}\n  engine: {}\n\
+         traffic:\n  - {{ at: 0s, colo: FRA, worker: api, url: /start }}\n  \
+         - {{ at: 5s, colo: FRA, worker: api, url: /status, label: status }}\n",
+        dir.join("api/wrangler.toml").display(),
+        dir.join("engine/wrangler.toml").display()
+    );
+    let s = LoadedScenario::parse("script-name.yaml", &yaml, dir).unwrap();
+    let out = run(&s, 1).unwrap();
+    let status = out
+        .requests
+        .iter()
+        .find(|r| r.label.as_deref() == Some("status"))
+        .expect("the status request");
+    assert_eq!(status.body, r#"{"status":"complete","output":40}"#);
+    // The run happened on the engine Worker's isolate.
+    let cold: Vec<&str> = (out.trace.events.iter())
+        .filter_map(|e| match e {
+            TraceEvent::ColdStart { worker, .. } => Some(worker.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(cold.contains(&"engine"), "{cold:?}");
+}
