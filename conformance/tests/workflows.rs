@@ -326,3 +326,40 @@ fn a_step_with_an_invalid_config_or_name_throws_the_engines_message() {
         ])
     );
 }
+
+#[test]
+fn a_typescript_workflow_importing_its_types_by_name_loads_as_wranglers_bundle_would() {
+    // create-cloudflare's Workflows template imports the types `WorkflowEvent` and
+    // `WorkflowStep` without `import type`; TypeScript elides them, so must edgesim.
+    let config: WranglerConfig = serde_json::from_value(json!({
+        "name": "typed",
+        "compatibility_date": "2025-06-01",
+        "workflows": [{ "binding": "FLOW", "name": "typed", "class_name": "Typed" }],
+    }))
+    .expect("a valid config");
+    let main = r#"
+import { WorkflowEntrypoint, WorkflowEvent, WorkflowStep } from "cloudflare:workers";
+type Params = { n: number };
+export class Typed extends WorkflowEntrypoint<unknown, Params> {
+  async run(event: WorkflowEvent<Params>, step: WorkflowStep): Promise<number> {
+    return await step.do("square", async () => event.payload.n ** 2);
+  }
+}
+export default {
+  async fetch(request: Request, env: any): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/create") return Response.json((await env.FLOW.create({ id: "t", params: { n: 9 } })).id);
+    return Response.json(await (await env.FLOW.get("t")).status());
+  },
+};
+"#;
+    let worker = WorkerDefinition::from_sources(config, "worker.ts", &[("worker.ts", main)]);
+    let requests = vec![get("https://t.example/create"), get("https://t.example/status")];
+    let exchanges = Run::default()
+        .timeline(&worker, requests, &[0, 1_000])
+        .expect("the Worker starts");
+    assert_eq!(
+        body_json(&exchanges[1].response),
+        json!({ "status": "complete", "output": 81 })
+    );
+}

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cpu;
 pub mod durable_object;
 pub mod event_loop;
+pub mod import_elision;
 pub mod io_state;
 pub mod isolate;
 pub mod jsx;

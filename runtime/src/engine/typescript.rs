@@ -3,7 +3,8 @@
 //! Stripping (rather than transpiling) replaces type syntax with whitespace, so every line and
 //! column of the output is the line and column of the user's `.ts` file and stack traces need
 //! no source map. Constructs that carry runtime meaning (`enum`, `namespace`, parameter
-//! properties) are rejected by the stripper, as Node's type stripping rejects them. (JSX is
+//! properties) are rejected by the stripper, as Node's type stripping rejects them. Imports
+//! used only as types then go, as TypeScript elides them (import_elision.rs). (JSX is
 //! transpiled instead: jsx.rs.)
 
 use std::sync::{Arc, Mutex};
@@ -55,7 +56,9 @@ fn strip_parsed(file_name: &str, source: &str, options: Options) -> Result<Strin
     let result = operate(&cm, &handler, source.to_string(), options);
     let first = seen.lock().ok().and_then(|v| v.first().cloned());
     match (result, first) {
-        (Ok(out), None) => Ok(out.code),
+        (Ok(out), None) => Ok(super::import_elision::elide_unused_imports(
+            file_name, &out.code,
+        )),
         (result, first) => {
             let (lo, message) = match (first, result) {
                 (Some(d), _) => d,
