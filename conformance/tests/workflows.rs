@@ -354,7 +354,10 @@ export default {
 };
 "#;
     let worker = WorkerDefinition::from_sources(config, "worker.ts", &[("worker.ts", main)]);
-    let requests = vec![get("https://t.example/create"), get("https://t.example/status")];
+    let requests = vec![
+        get("https://t.example/create"),
+        get("https://t.example/status"),
+    ];
     let exchanges = Run::default()
         .timeline(&worker, requests, &[0, 1_000])
         .expect("the Worker starts");
