@@ -342,7 +342,7 @@ impl EngineTask {
         running: &mut BTreeMap<InvocationId, Running>,
     ) {
         let retry_delay_default_ms = self.platform.workflows.retry_delay_default_ms.get();
-        let Some((run, worker)) = self
+        let Some((run, worker, runs)) = self
             .platform
             .workflows
             .with_engine(&self.workflow, |e| {
@@ -358,7 +358,7 @@ impl EngineTask {
                     steps_limit: e.steps_limit,
                     retry_delay_default_ms,
                 };
-                Some((run, e.worker.clone()))
+                Some((run, e.worker.clone(), state.runs))
             })
             .flatten()
         else {
@@ -374,18 +374,11 @@ impl EngineTask {
             });
             return;
         };
-        let attempt = self
-            .platform
-            .workflows
-            .with_engine(&self.workflow, |e| {
-                e.store.instance(instance).map_or(0, |i| i.runs)
-            })
-            .unwrap_or(0);
         self.platform.record(TraceEvent::WorkflowRun {
             at_ms: self.platform.elapsed_ms(),
             workflow: self.workflow.clone(),
             instance: instance.to_string(),
-            run: attempt,
+            run: runs,
         });
         let generation = run.generation;
         let id = iso.start_workflow(run);

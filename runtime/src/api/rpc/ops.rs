@@ -6,7 +6,7 @@ use rquickjs::{Ctx, Exception, TypedArray};
 
 use crate::engine::catalog::{Io, OpSet};
 use crate::engine::event_loop::{OpKind, OpOutcome};
-use crate::engine::ops::{GLOBAL_SCOPE_DISALLOWED, count_service_subrequest, request_from_js};
+use crate::engine::ops::{count_service_subrequest, request_from_js, require_request};
 use crate::host::{CallKind, CallReply, ServiceCall};
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
@@ -55,11 +55,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               headers: Vec<String>,
               body: Option<TypedArray<'js, u8>>|
               -> rquickjs::Result<f64> {
+            require_request(&ctx, &i)?;
             let request = request_from_js(method, url, headers, body);
             let mut io = i.borrow_mut();
-            if !io.in_request() {
-                return Err(Exception::throw_message(&ctx, GLOBAL_SCOPE_DISALLOWED));
-            }
             let answer = io.host.fetch_asset(request);
             let op = async move { OpOutcome::Response(answer.await) };
             Ok(io.add_outgoing_op(OpKind::Js, Box::pin(op)) as f64)
@@ -87,10 +85,8 @@ fn call(
     let (Some(service), Some(props)) = (service, props) else {
         return Err(Exception::throw_type(ctx, "internal: bad service binding"));
     };
+    require_request(ctx, io)?;
     let mut io = io.borrow_mut();
-    if !io.in_request() {
-        return Err(Exception::throw_message(ctx, GLOBAL_SCOPE_DISALLOWED));
-    }
     count_service_subrequest(ctx, &mut io)?;
     if loopback {
         let answer = io.self_events.service(entrypoint, props, kind);

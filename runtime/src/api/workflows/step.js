@@ -263,26 +263,30 @@ class Run {
   }
 
   async sleep(name, duration) {
-    let ms = toMs(duration);
+    const ms = toMs(duration);
     if (Number.isNaN(ms)) throw new TypeError(`Invalid sleep duration: ${String(duration)}`);
-    const [key, count] = this.key("sleep", name);
-    if (this.disabled("disableSleeps", name, count)) ms = 0;
-    const record = this.get(key);
-    if (record) return record.untilMs <= Date.now() ? undefined : this.wait(record.untilMs);
-    const untilMs = Date.now() + Math.max(0, ms);
-    this.put(key, { kind: "sleep", untilMs });
-    if (ms > 0) return this.wait(untilMs);
+    return this.sleepStep(name, (now) => now + Math.max(0, ms));
   }
 
   async sleepUntil(name, timestamp) {
-    let at = timestamp instanceof Date ? timestamp.valueOf() : Number(timestamp);
+    const at = timestamp instanceof Date ? timestamp.valueOf() : Number(timestamp);
+    return this.sleepStep(name, (now) => {
+      if (at < now) throw new Error("You can't sleep until a time in the past, time-traveler");
+      return at;
+    });
+  }
+
+  /// A sleep step: replays its recorded end, or records the one `until(now)` gives (now, when
+  /// a test disabled the sleep) and waits for it.
+  sleepStep(name, until) {
     const [key, count] = this.key("sleep", name);
     const record = this.get(key);
-    if (record) return record.untilMs <= Date.now() ? undefined : this.wait(record.untilMs);
-    if (at < Date.now()) throw new Error("You can't sleep until a time in the past, time-traveler");
-    if (this.disabled("disableSleeps", name, count)) at = Date.now();
-    this.put(key, { kind: "sleep", untilMs: at });
-    if (at > Date.now()) return this.wait(at);
+    const now = Date.now();
+    if (record) return record.untilMs <= now ? undefined : this.wait(record.untilMs);
+    const end = until(now);
+    const untilMs = this.disabled("disableSleeps", name, count) ? now : end;
+    this.put(key, { kind: "sleep", untilMs });
+    if (untilMs > now) return this.wait(untilMs);
   }
 
   async waitForEvent(name, options) {
