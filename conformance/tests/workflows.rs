@@ -366,3 +366,57 @@ export default {
         json!({ "status": "complete", "output": 81 })
     );
 }
+
+#[test]
+fn a_delay_function_sets_each_retrys_wait_and_the_step_count_is_limited() {
+    // The delay function answers 5 s for every retry (constant backoff): the second attempt
+    // runs at 5 s, not at the 10 s default. Then a loop of steps passes the limit.
+    let body = r#"const flaky = await step.do("flaky",
+          { retries: { limit: 1, delay: ({ ctx }) => `${5 * ctx.attempt} seconds`, backoff: "constant" } },
+          async (ctx) => { if (ctx.attempt === 1) throw new Error("once"); return Date.now(); });
+        try { for (let i = 0; i < 10_001; i++) await step.do(`s${i}`, async () => i); }
+        catch (e) { return { flaky, limit: e.message }; }"#;
+    let answers = timeline(
+        body,
+        &[
+            (0, "/create?id=d"),
+            (4_000, "/status?id=d"),
+            (7_000, "/status?id=d"),
+        ],
+    );
+    assert_eq!(answers[1]["status"], "waiting");
+    assert_eq!(
+        answers[2]["status"], "complete",
+        "retried at 5 s, not the default 10 s"
+    );
+    let output = &answers[2]["output"];
+    assert_eq!(
+        output["limit"],
+        json!(
+            "WorkflowFatalError: The limit of 10000 steps has been reached. This limit can be changed in your worker configuration."
+        )
+    );
+    assert!(output["flaky"].as_u64().is_some());
+}
+
+#[test]
+fn an_invalid_workflow_name_or_step_limit_is_refused_when_the_config_loads() {
+    let config = |name: &str, steps: u32| {
+        format!(
+            "name = \"x\"\n[[workflows]]\nbinding = \"W\"\nname = \"{name}\"\nclass_name = \"C\"\nlimits = {{ steps = {steps} }}\n"
+        )
+    };
+    let bad_name =
+        WranglerConfig::parse("wrangler.toml", &config("-bad", 10)).expect_err("refused");
+    assert_eq!(
+        bad_name.to_string(),
+        "wrangler.toml: workflows: \"-bad\" is not a valid Workflow name: at most 64 letters, digits, `-` and `_`, not starting with `-`"
+    );
+    let too_many =
+        WranglerConfig::parse("wrangler.toml", &config("ok", 25_001)).expect_err("refused");
+    assert_eq!(
+        too_many.to_string(),
+        "wrangler.toml: workflows: limits.steps of 25001 for \"ok\" is outside 1..=25000"
+    );
+    assert!(WranglerConfig::parse("wrangler.toml", &config("ok", 25_000)).is_ok());
+}
