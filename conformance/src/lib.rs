@@ -48,6 +48,8 @@ pub struct Run {
     pub runaway_cpu_ms: Option<u64>,
     pub seed: u64,
     pub origins: Option<Rc<edgesim_sim::host::OriginFn>>,
+    /// Origins as a scenario declares them (TCP servers for `connect()`, among others).
+    pub declared_origins: Rc<edgesim_sim::origins::OriginTable>,
     /// Prepares the simulated platform before the first request (storage latency, faults).
     pub setup: Option<Rc<edgesim_sim::one_colo::PlatformSetup>>,
 }
@@ -60,6 +62,7 @@ impl Default for Run {
             runaway_cpu_ms: None,
             seed: SEED,
             origins: None,
+            declared_origins: Rc::default(),
             setup: None,
         }
     }
@@ -117,6 +120,7 @@ impl Run {
         let options = Serve {
             seed: self.seed,
             origins: self.origins.clone(),
+            declared_origins: self.declared_origins.clone(),
             gap_ms,
             setup: self.setup.clone(),
             ..Default::default()
@@ -135,6 +139,7 @@ impl Run {
         let options = Serve {
             seed: self.seed,
             origins: self.origins.clone(),
+            declared_origins: self.declared_origins.clone(),
             send_at_ms: send_at_ms.to_vec(),
             setup: self.setup.clone(),
             ..Default::default()
@@ -153,6 +158,7 @@ impl Run {
         let options = Serve {
             seed: self.seed,
             origins: self.origins.clone(),
+            declared_origins: self.declared_origins.clone(),
             setup: self.setup.clone(),
             ..Default::default()
         };

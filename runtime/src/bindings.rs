@@ -53,6 +53,16 @@ pub enum Binding {
     },
     /// `env.<name>` writes data points to Analytics Engine dataset `dataset`.
     AnalyticsEngine { name: String, dataset: String },
+    /// `env.<name>` is a Hyperdrive configuration whose `connect()` reaches the database at
+    /// `target` (`host:port`, from its local connection string).
+    Hyperdrive {
+        name: String,
+        scheme: String,
+        user: String,
+        password: String,
+        database: String,
+        target: String,
+    },
     /// `env.<name>` is `{ id, tag, timestamp }` of the Worker's version.
     VersionMetadata { name: String, id: String },
 }

@@ -35,6 +35,23 @@ pub enum FetchError {
     ConnectionLost,
 }
 
+/// A TCP connection `connect()` asks for: to `address` (`host:port`), with TLS from the start
+/// when `tls` (`secureTransport: "on"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectRequest {
+    pub address: String,
+    pub tls: bool,
+}
+
+/// Why a `connect()` got no connection: the socket's `opened` and `closed` reject, with the text
+/// the socket words for it (api/sockets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectError {
+    /// Nothing accepts connections at that address (refused, unknown, partitioned away).
+    #[error("nothing accepts connections at that address")]
+    Refused,
+}
+
 /// A call to a Durable Object through a stub.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectCall {
@@ -162,6 +179,16 @@ pub trait Host {
     fn fill_random(&self, buf: &mut [u8]);
     /// Sends an outbound HTTP request (`fetch()` to the Internet).
     fn fetch(&self, request: HttpRequest) -> HostFuture<Result<HttpResponse, FetchError>>;
+    /// Opens a TCP connection (`connect()`): the end this isolate reads and writes, whose
+    /// binary frames are the bytes and whose close frame is the end of a side (FIN). A host
+    /// with no network to connect to refuses every address.
+    fn connect(
+        &self,
+        request: ConnectRequest,
+    ) -> HostFuture<Result<crate::socket::SocketEnd, ConnectError>> {
+        let _ = request;
+        Box::pin(async { Err(ConnectError::Refused) })
+    }
     /// Runs an operation on KV namespace `namespace` (the binding's namespace id), as the KV
     /// service reached from this location answers it.
     fn kv(&self, namespace: &str, op: KvOp) -> HostFuture<Result<KvReply, KvError>>;

@@ -5,7 +5,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use edgesim_runtime::host::{CallError, CallReply, ObjectCall, ServiceCall};
+use edgesim_runtime::host::{
+    CallError, CallReply, ConnectError, ConnectRequest, ObjectCall, ServiceCall,
+};
 use edgesim_runtime::host::{R2Result, StorageStep};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
@@ -94,6 +96,17 @@ impl Host for SimHost {
 
     fn fetch(&self, request: HttpRequest) -> HostFuture<Result<HttpResponse, FetchError>> {
         Box::pin(crate::origins::fetch(
+            self.platform.clone(),
+            self.colo.clone(),
+            request,
+        ))
+    }
+
+    fn connect(
+        &self,
+        request: ConnectRequest,
+    ) -> HostFuture<Result<edgesim_runtime::socket::SocketEnd, ConnectError>> {
+        Box::pin(crate::origins::connect(
             self.platform.clone(),
             self.colo.clone(),
             request,

@@ -258,6 +258,21 @@ pub enum TraceEvent {
         colo: String,
         host: String,
     },
+    /// A Worker at `colo` opened a TCP connection to `address` (`connect()`), with TLS from
+    /// the start when `tls`.
+    SocketOpened {
+        at_ms: u64,
+        colo: String,
+        address: String,
+        tls: bool,
+    },
+    /// A Worker at `colo` called `connect()` to `address`, which no TCP origin answers: the
+    /// connection was refused.
+    SocketRefused {
+        at_ms: u64,
+        colo: String,
+        address: String,
+    },
     /// A message sent into a partition was dropped.
     MessageLost {
         at_ms: u64,
@@ -428,6 +443,16 @@ impl Trace {
                     place: format!("{namespace} {object}"),
                     level: level.clone(),
                     message: message.clone(),
+                }),
+                TraceEvent::SocketRefused {
+                    at_ms,
+                    colo,
+                    address,
+                } => lines.push(ConsoleLine {
+                    at_ms: *at_ms,
+                    place: format!("{colo} edgesim"),
+                    level: "warn".to_string(),
+                    message: crate::origins::refused_advice(address),
                 }),
                 TraceEvent::OriginUndeclared { at_ms, colo, host } => lines.push(ConsoleLine {
                     at_ms: *at_ms,

@@ -212,8 +212,8 @@ fn a_scenario_with_a_bad_origin_is_refused_with_its_line() {
     );
     assert_eq!(
         bad("  api.example.com: { static: site, worker: w.js }\n"),
-        "bad.yaml:4:3: origin \"api.example.com\": give exactly one of `worker:`, `static:` or \
-         `responses:`"
+        "bad.yaml:4:3: origin \"api.example.com\": give exactly one of `worker:`, `static:`, \
+         `responses:` or `tcp:`"
     );
     assert_eq!(
         bad("  api.example.com: { at: XXX, static: site }\n"),
@@ -228,6 +228,6 @@ fn a_scenario_with_a_bad_origin_is_refused_with_its_line() {
     assert_eq!(
         bad("  api.example.com: { stattic: site }\n"),
         "bad.yaml:4:22: origins.api.example.com: unknown field `stattic`, expected one of `at`, `worker`, \
-         `static`, `responses`"
+         `static`, `responses`, `tcp`"
     );
 }

@@ -19,6 +19,7 @@ pub mod encoding;
 pub mod fetch;
 pub mod global_scope;
 pub mod html_rewriter;
+pub mod hyperdrive;
 pub mod intl;
 pub mod kv;
 pub mod node;
@@ -26,6 +27,7 @@ pub mod queue;
 pub mod r2;
 pub mod ratelimit;
 pub mod rpc;
+pub mod sockets;
 pub mod streams;
 pub mod test;
 pub mod url;
@@ -65,6 +67,7 @@ pub static CATALOG: Catalog = Catalog {
     modules: &[
         ("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE),
         ("cloudflare:workflows", CLOUDFLARE_WORKFLOWS_MODULE),
+        ("cloudflare:sockets", CLOUDFLARE_SOCKETS_MODULE),
     ],
     node_modules: node::MODULES,
     locale_methods: &intl::LOCALE_METHODS,
@@ -93,7 +96,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 63] = [
+static UNITS: [Unit; 65] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -266,6 +269,8 @@ static UNITS: [Unit; 63] = [
         [durable_object::OPS, websocket::OPS, rpc::OPS]
     ),
     unit!("rpc", ["Fetcher"], ["rpc/rpc", "rpc/service"], [rpc::OPS]),
+    unit!("sockets", [], ["sockets/sockets"], [sockets::OPS]),
+    unit!("hyperdrive", [], ["hyperdrive/hyperdrive"], []),
     unit!("ratelimit", [], ["ratelimit/ratelimit"], [ratelimit::OPS]),
     unit!(
         "analytics_engine",
@@ -382,6 +387,11 @@ static UNITS: [Unit; 63] = [
         [test::OPS]
     ),
 ];
+
+/// The `cloudflare:sockets` module: `connect()` (api/sockets).
+const CLOUDFLARE_SOCKETS_MODULE: &str = r#"
+export const connect = globalThis[Symbol.for("edgesim.sockets")]().connect;
+"#;
 
 /// The `cloudflare:workflows` module: the error a step throws to stop retrying.
 const CLOUDFLARE_WORKFLOWS_MODULE: &str = r#"

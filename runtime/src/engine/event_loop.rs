@@ -44,6 +44,9 @@ pub enum OpOutcome {
     /// An API's answer, which the API turns into JavaScript itself: the engine knows none of
     /// their shapes.
     Reply(JsReply),
+    /// A TCP connection (`connect()`): the end joins the isolate's socket table when
+    /// JavaScript gets it, which resolves with its handle.
+    Connected(crate::socket::SocketEnd),
     /// A `101` response whose WebSocket end this isolate now holds under `socket`.
     Upgrade {
         response: HttpResponse,

@@ -241,7 +241,11 @@ pub fn outcome_to_js<'js>(
             arr.set(2, flags)?;
             (false, arr.into_value())
         }
-        OpOutcome::Undefined | OpOutcome::Storage(_) => (true, Value::new_undefined(ctx.clone())),
+        // A connection reaches JavaScript as its handle (SocketTable::adopt_arrival); one
+        // nothing adopted is dropped, which the peer sees as a reset.
+        OpOutcome::Undefined | OpOutcome::Storage(_) | OpOutcome::Connected(_) => {
+            (true, Value::new_undefined(ctx.clone()))
+        }
         OpOutcome::Entries(entries) => {
             let list: Vec<Vec<String>> = entries
                 .into_iter()

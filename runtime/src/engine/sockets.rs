@@ -41,9 +41,16 @@ impl SocketTable {
             .is_some_and(|end| self.ends.values().any(|other| other.is_peer_of(end)))
     }
 
-    /// A response that hands over a WebSocket: its end joins this table.
-    pub fn adopt_upgrade(&mut self, outcome: OpOutcome) -> OpOutcome {
+    /// An outcome that hands over a socket end — a response with a WebSocket, a TCP
+    /// connection — with the end joined to this table.
+    pub fn adopt_arrival(&mut self, outcome: OpOutcome) -> OpOutcome {
         match outcome {
+            OpOutcome::Connected(end) => {
+                let handle = self.adopt(end);
+                OpOutcome::reply(move |ctx| {
+                    Ok(rquickjs::Value::new_number(ctx.clone(), handle.into()))
+                })
+            }
             OpOutcome::Response(mut response) => match response.web_socket.take() {
                 Some(end) => OpOutcome::Upgrade {
                     response,

@@ -45,6 +45,8 @@ pub struct WranglerConfig {
     #[serde(default)]
     pub analytics_engine_datasets: Vec<super::small_bindings::AnalyticsEngineConfig>,
     pub version_metadata: Option<super::small_bindings::VersionMetadataConfig>,
+    #[serde(default)]
+    pub hyperdrive: Vec<super::small_bindings::HyperdriveConfig>,
     #[serde(rename = "unsafe")]
     pub unsafe_bindings: Option<super::small_bindings::UnsafeConfig>,
     pub triggers: Option<TriggersConfig>,
@@ -439,6 +441,11 @@ impl WranglerConfig {
         for r in self.rate_limits().map_err(semantic)? {
             if let Some(problem) = super::small_bindings::rate_limit_problem(&r) {
                 return Err(semantic(problem));
+            }
+        }
+        for h in &self.hyperdrive {
+            if h.local_connection_string.is_some() {
+                h.target().map_err(semantic)?;
             }
         }
         for w in &self.workflows {

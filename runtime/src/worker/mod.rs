@@ -196,6 +196,15 @@ impl WorkerDefinition {
             config.main = Some(relative.to_string_lossy().replace('\\', "/"));
         }
         let file = config_path.display().to_string();
+        for hyperdrive in &mut config.hyperdrive {
+            hyperdrive.apply_env(|name| std::env::var(name).ok());
+            hyperdrive
+                .target()
+                .map_err(|message| ConfigError::Semantic {
+                    file: file.clone(),
+                    message,
+                })?;
+        }
         let assets = load_assets(&config, &file, &root)?;
         let bundle = match (&config.main, &assets) {
             (Some(main), _) if !root.join(main).is_file() => {
@@ -443,6 +452,17 @@ impl WorkerDefinition {
                     name: a.binding.clone(),
                     dataset: a.dataset.clone().unwrap_or_else(|| a.binding.clone()),
                 });
+        let hyperdrive = (self.config.hyperdrive.iter()).filter_map(|h| {
+            let target = h.target().ok()?;
+            Some(Binding::Hyperdrive {
+                name: h.binding.clone(),
+                scheme: target.scheme,
+                user: target.user,
+                password: target.password,
+                database: target.database,
+                target: target.address,
+            })
+        });
         let version = self
             .config
             .version_metadata
@@ -456,6 +476,7 @@ impl WorkerDefinition {
             .chain(rate_limits)
             .chain(analytics)
             .chain(version)
+            .chain(hyperdrive)
             .chain(d1)
             .chain(queues)
             .chain(r2)

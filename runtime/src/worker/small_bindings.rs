@@ -105,3 +105,176 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D:
         Id::Number(n) => n.to_string(),
     })
 }
+
+/// `hyperdrive`: a database reached through Hyperdrive. Locally its `localConnectionString`
+/// (or the `CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_<binding>` variable) names the
+/// database the binding connects to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HyperdriveConfig {
+    pub binding: String,
+    pub id: Option<String>,
+    #[serde(rename = "localConnectionString")]
+    pub local_connection_string: Option<String>,
+}
+
+/// wrangler's variables for a binding's local connection string, the current one first.
+pub const HYPERDRIVE_ENV_PREFIXES: [&str; 2] = [
+    "CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_",
+    "WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_",
+];
+
+/// What a Hyperdrive binding reports and where it connects, from its connection string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HyperdriveTarget {
+    pub scheme: String,
+    pub user: String,
+    pub password: String,
+    pub database: String,
+    /// `host:port` of the database.
+    pub address: String,
+}
+
+impl HyperdriveConfig {
+    /// Takes the connection string from wrangler's variable for this binding when one is set
+    /// (non-empty), over the config's, as `wrangler dev` does.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) {
+        let from_env = HYPERDRIVE_ENV_PREFIXES
+            .iter()
+            .find_map(|prefix| var(&format!("{prefix}{}", self.binding)));
+        if let Some(text) = from_env.filter(|t| !t.is_empty()) {
+            self.local_connection_string = Some(text);
+        }
+    }
+
+    /// The database of its connection string, or why wrangler would not start with it (texts
+    /// as wrangler and miniflare word them).
+    pub fn target(&self) -> Result<HyperdriveTarget, String> {
+        let binding = &self.binding;
+        let Some(text) = &self.local_connection_string else {
+            return Err(format!(
+                "When developing locally, you should use a local Postgres connection string to emulate Hyperdrive functionality. Please setup Postgres locally and set the value of the '{}{binding}' variable or \"{binding}\"'s \"localConnectionString\" to the Postgres connection string.",
+                HYPERDRIVE_ENV_PREFIXES[0]
+            ));
+        };
+        let problem =
+            |message: &str| format!("hyperdrive {binding:?}: localConnectionString: {message}");
+        let url = url::Url::parse(text).map_err(|e| problem(&format!("not a URL ({e})")))?;
+        let scheme = url.scheme().to_string();
+        let default_port = match scheme.as_str() {
+            "postgres" | "postgresql" => 5432,
+            "mysql" => 3306,
+            _ => {
+                return Err(problem(
+                    "Only PostgreSQL-compatible or MySQL-compatible databases are currently supported.",
+                ));
+            }
+        };
+        let host = url.host_str().unwrap_or_default();
+        let checks = [
+            (
+                host.is_empty(),
+                "You must provide a hostname or IP address in your connection string - e.g. 'user:password@database-hostname.example.com:5432/databasename",
+            ),
+            (
+                url.path()
+                    .strip_prefix('/')
+                    .unwrap_or(url.path())
+                    .is_empty(),
+                "You must provide a database name as the path component - e.g. /postgres",
+            ),
+            (
+                url.username().is_empty(),
+                "You must provide a username - e.g. 'user:password@database.example.com:port/databasename'",
+            ),
+            (
+                url.password().is_none_or(str::is_empty),
+                "You must provide a password - e.g. 'user:password@database.example.com:port/databasename' ",
+            ),
+        ];
+        if let Some((_, message)) = checks.iter().find(|(failed, _)| *failed) {
+            return Err(problem(message));
+        }
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        Ok(HyperdriveTarget {
+            address: format!("{host}:{}", url.port().unwrap_or(default_port)),
+            user: decode(url.username()),
+            password: decode(url.password().unwrap_or_default()),
+            database: decode(url.path().strip_prefix('/').unwrap_or(url.path())),
+            scheme,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hyperdrive(connection: Option<&str>) -> HyperdriveConfig {
+        HyperdriveConfig {
+            binding: "DB".to_string(),
+            id: None,
+            local_connection_string: connection.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_connection_string_names_the_database_and_defaults_the_port_by_scheme() {
+        let pg = hyperdrive(Some("postgresql://ada:p%40ss@db.internal/app%20db"));
+        assert_eq!(
+            pg.target(),
+            Ok(HyperdriveTarget {
+                scheme: "postgresql".to_string(),
+                user: "ada".to_string(),
+                password: "p@ss".to_string(),
+                database: "app db".to_string(),
+                address: "db.internal:5432".to_string(),
+            })
+        );
+        let my = hyperdrive(Some("mysql://u:p@10.0.0.2/shop"));
+        assert_eq!(
+            my.target().map(|t| t.address),
+            Ok("10.0.0.2:3306".to_string())
+        );
+    }
+
+    #[test]
+    fn wranglers_variable_overrides_the_config_and_an_empty_one_does_not() {
+        let mut h = hyperdrive(Some("postgres://u:p@config/db"));
+        h.apply_env(|name| {
+            (name == "WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_DB")
+                .then(|| "postgres://u:p@legacy/db".to_string())
+        });
+        assert_eq!(
+            h.local_connection_string.as_deref(),
+            Some("postgres://u:p@legacy/db")
+        );
+        h.apply_env(|name| name.starts_with("CLOUDFLARE_").then(String::new));
+        assert_eq!(
+            h.local_connection_string.as_deref(),
+            Some("postgres://u:p@legacy/db")
+        );
+    }
+
+    #[test]
+    fn a_connection_string_wrangler_would_refuse_is_refused_with_its_text() {
+        let problem = |text: &str| hyperdrive(Some(text)).target().unwrap_err();
+        assert!(problem("redis://u:p@h/db").ends_with(
+            "Only PostgreSQL-compatible or MySQL-compatible databases are currently supported."
+        ));
+        assert!(problem("postgres://u:p@h").contains("You must provide a database name"));
+        assert!(problem("postgres://h/db").contains("You must provide a username"));
+        assert!(problem("postgres://u@h/db").contains("You must provide a password"));
+        assert!(problem("not a url").contains("not a URL"));
+        assert!(
+            hyperdrive(None)
+                .target()
+                .unwrap_err()
+                .contains("'CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_DB' variable")
+        );
+    }
+}

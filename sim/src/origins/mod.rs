@@ -6,12 +6,15 @@
 pub mod canned;
 pub mod spec;
 pub mod static_site;
+pub mod tcp;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::time::Duration;
 
+use edgesim_runtime::host::{ConnectError, ConnectRequest};
+use edgesim_runtime::socket::SocketEnd;
 use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_runtime::{FetchError, HttpRequest, HttpResponse, Limits};
 use futures::channel::oneshot;
@@ -104,6 +107,7 @@ pub enum Answer {
     Worker(OriginWorker),
     Static(StaticSite),
     Canned(Vec<canned::CannedResponse>),
+    Tcp(tcp::TcpServer),
 }
 
 pub struct Origin {
@@ -127,6 +131,13 @@ impl OriginTable {
             .iter()
             .filter(|o| o.key.matches(url))
             .max_by_key(|o| o.key.specificity())
+    }
+
+    /// The origin that accepts TCP connections at `host:port`.
+    pub fn route_tcp(&self, host: &str, port: u16) -> Option<&Origin> {
+        self.origins.iter().find(|o| {
+            matches!(&o.key, OriginKey::Host { host: h, port: Some(p) } if h == host && *p == port)
+        })
     }
 
     pub fn places(&self) -> impl Iterator<Item = &Place> {
@@ -205,9 +216,77 @@ pub async fn fetch(
             response
         }
         Answer::Worker(worker) => ask_worker(&platform, origin, worker, request).await,
+        Answer::Tcp(_) => {
+            // A TCP server does not speak HTTP: the request gets no answer.
+            travel(&platform, &colo, origin, false).await?;
+            return Err(FetchError::ConnectionLost);
+        }
     };
     travel(&platform, &colo, origin, false).await?;
     Ok(response)
+}
+
+/// A Worker at `colo` opens a TCP connection (`connect()`): the handshake's round trip (two
+/// with TLS) to the origin at that address, then a connection to its own run of the origin's server. An
+/// address nobody declared, or one that is not a TCP server, refuses.
+pub async fn connect(
+    platform: Rc<Platform>,
+    colo: String,
+    request: ConnectRequest,
+) -> Result<SocketEnd, ConnectError> {
+    let url = url::Url::parse(&format!("tcp://{}", request.address)).ok();
+    let host = url.as_ref().and_then(|u| u.host_str().map(str::to_string));
+    let port = url.as_ref().and_then(url::Url::port);
+    let table = platform.origins.table.clone();
+    let origin = host
+        .as_deref()
+        .zip(port)
+        .and_then(|(h, p)| table.route_tcp(h, p));
+    let Some(origin) = origin else {
+        sleep_ms(UNDECLARED_FAILURE_MS).await;
+        (platform.origins.undeclared.borrow_mut()).insert(request.address.clone());
+        platform.record(TraceEvent::SocketRefused {
+            at_ms: platform.elapsed_ms(),
+            colo,
+            address: request.address,
+        });
+        return Err(ConnectError::Refused);
+    };
+    // TCP's handshake, and TLS 1.3's round trip on top when the socket asked for TLS.
+    let round_trips = if request.tls { 2 } else { 1 };
+    let handshake = async {
+        for _ in 0..round_trips {
+            travel(&platform, &colo, origin, true).await?;
+            travel(&platform, &colo, origin, false).await?;
+        }
+        Ok::<(), FetchError>(())
+    };
+    let Answer::Tcp(server) = &origin.answer else {
+        let _ = handshake.await;
+        return Err(ConnectError::Refused);
+    };
+    handshake.await.map_err(|_| ConnectError::Refused)?;
+    let (client, server_end) = SocketEnd::pair();
+    client.lift_message_limit();
+    server_end.lift_message_limit();
+    client.add_latency_ms(one_way_ms(&platform, &colo, origin));
+    platform.record(TraceEvent::SocketOpened {
+        at_ms: platform.elapsed_ms(),
+        colo,
+        address: request.address,
+        tls: request.tls,
+    });
+    let server = server.clone();
+    let serving = platform.clone();
+    madsim::task::spawn_local(async move { tcp::serve(server_end, server, &serving).await });
+    Ok(client)
+}
+
+/// One way between `colo` and the origin, as [`travel`] waits it without faults.
+fn one_way_ms(platform: &Platform, colo: &str, origin: &Origin) -> u64 {
+    origin.place.as_ref().map_or(UNPLACED_ONE_WAY_MS, |p| {
+        platform.network.one_way_ms(colo, &p.name)
+    })
 }
 
 async fn sleep_ms(ms: u64) {
@@ -312,6 +391,15 @@ pub(crate) fn plain_response(status: u16, status_text: &str, body: &str) -> Http
         body: body.as_bytes().to_vec(),
         web_socket: None,
     }
+}
+
+/// The line a user reads when a Worker's `connect()` found no TCP origin at its address.
+pub fn refused_advice(address: &str) -> String {
+    format!(
+        "connect() to {address}: no TCP origin is declared at that address, so the connection \
+         was refused as production refuses one (Error: proxy request failed, cannot connect to \
+         the specified address); declare it under `origins:` with `tcp:`"
+    )
 }
 
 /// The line a user reads when a Worker fetched a host nobody declared.

@@ -12,12 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use super::canned::CannedResponse;
 use super::static_site::{StaticSite, StaticSiteError};
+use super::tcp::{TcpServer, TcpSpec};
 use super::{Answer, Origin, OriginKey, OriginTable, OriginWorker, Place};
 use crate::scenario::Duration;
 use crate::world::colos;
 
 /// One origin: where it is and what answers there (exactly one of `worker`, `static`,
-/// `responses`).
+/// `responses`, `tcp`).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OriginSpec {
@@ -34,6 +35,9 @@ pub struct OriginSpec {
     /// Canned answers, the first that matches a request answering it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<CannedSpec>>,
+    /// A TCP server that Workers reach with `connect()` (the key is then `host:port`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<TcpSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -74,7 +78,7 @@ pub enum OriginError {
         "origin {0:?}: expected a host (`api.example.com`, `localhost:8787`) or a URL prefix (`https://api.example.com/v1/`)"
     )]
     BadKey(String),
-    #[error("origin {0:?}: give exactly one of `worker:`, `static:` or `responses:`")]
+    #[error("origin {0:?}: give exactly one of `worker:`, `static:`, `responses:` or `tcp:`")]
     NotExactlyOne(String),
     #[error(
         "origin {origin:?}: at: {colo:?} is not a colo edgesim knows; use an IATA code such as IAD, FRA or SIN, or {{ lat, lon }}"
@@ -92,6 +96,10 @@ pub enum OriginError {
         origin: String,
         source: StaticSiteError,
     },
+    #[error("origin {origin:?}: tcp: {message}")]
+    Tcp { origin: String, message: String },
+    #[error("origin {0:?}: a TCP origin is a host and port (`db.example.com:5432`)")]
+    TcpWithoutPort(String),
     #[error("origin {origin:?}: response {number}: {message}")]
     Canned {
         origin: String,
@@ -140,6 +148,7 @@ impl OriginSpec {
             self.worker.is_some(),
             self.static_dir.is_some(),
             self.responses.is_some(),
+            self.tcp.is_some(),
         ];
         if given.iter().filter(|g| **g).count() != 1 {
             return Err(OriginError::NotExactlyOne(label.to_string()));
@@ -153,6 +162,15 @@ impl OriginSpec {
                 })
             })
             .collect::<Result<_, _>>()?;
+        if let Some(tcp) = &self.tcp {
+            if !matches!(key, OriginKey::Host { port: Some(_), .. }) {
+                return Err(OriginError::TcpWithoutPort(label.to_string()));
+            }
+            TcpServer::from_spec(tcp).map_err(|message| OriginError::Tcp {
+                origin: label.to_string(),
+                message,
+            })?;
+        }
         Ok((key, place, canned))
     }
 }
@@ -191,6 +209,12 @@ fn load_one(label: &str, spec: &OriginSpec, base_dir: &Path) -> Result<Origin, O
             source,
         })?;
         Answer::Static(site)
+    } else if let Some(tcp) = &spec.tcp {
+        let server = TcpServer::from_spec(tcp).map_err(|message| OriginError::Tcp {
+            origin: label.to_string(),
+            message,
+        })?;
+        Answer::Tcp(server)
     } else {
         Answer::Canned(canned)
     };

@@ -58,6 +58,7 @@ Object.defineProperty(G, Symbol.for("edgesim.node"), { value: (name) => unit("no
 /// What `vitest` and `cloudflare:test` import from in `edgesim test` (api/test).
 Object.defineProperty(G, Symbol.for("edgesim.test"), { value: () => unit("test") });
 Object.defineProperty(G, Symbol.for("edgesim.workflows"), { value: () => unit("workflows") });
+Object.defineProperty(G, Symbol.for("edgesim.sockets"), { value: () => unit("sockets") });
 Object.defineProperty(G, Symbol.for("edgesim.wasm"), { value: (key) => unit("wasm").moduleFromBundle(key) });
 
 let defaultExport = null;
@@ -82,6 +83,7 @@ function setEnv(varsJson, bindingsJson, flagsJson) {
     if (b.type === "workflow") workerEnv[b.name] = new (unit("workflows").Workflow)(b.workflow);
     if (b.type === "rate_limit") workerEnv[b.name] = new (unit("ratelimit").RateLimit)(b.namespace, b.limit, b.period_s);
     if (b.type === "analytics_engine") workerEnv[b.name] = new (unit("analytics_engine").AnalyticsEngineDataset)(b.dataset);
+    if (b.type === "hyperdrive") workerEnv[b.name] = new (unit("hyperdrive").Hyperdrive)(b);
     if (b.type === "version_metadata") {
       workerEnv[b.name] = { id: b.id, tag: "", timestamp: new Date(ops.deployedAtMs()).toISOString() };
     }

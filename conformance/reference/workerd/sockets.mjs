@@ -1,0 +1,48 @@
+// Records what workerd answers for `connect()` (cloudflare:sockets) and a Hyperdrive binding:
+// starts the TCP servers the probe Worker (./sockets/worker.js) connects to — an echo server, a
+// greeter that sends a line and ends its side, a server that never writes, and a port nobody
+// listens on — and runs every case of the Worker, to ./results/sockets.json.
+// conformance/tests/differential_sockets.rs replays the same cases in edgesim.
+//
+//   npm ci --no-audit --no-fund && node sockets.mjs
+import { Miniflare, Log, LogLevel } from "miniflare";
+import { readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+
+const script = readFileSync(new URL("./sockets/worker.js", import.meta.url), "utf8");
+const PORTS = { echo: 47101, greeter: 47102, silent: 47104 };
+const CASES = [
+  "shape", "echo", "addressObject", "writeString", "writeNumber", "greeter", "halfOpen",
+  "refused", "refusedHttpPort", "closeBeforeOpened", "closeTwice", "silentServerClose",
+  "invalid", "startTls", "hyperdrive",
+];
+
+const listen = (port, onSocket) =>
+  new Promise((resolve) => {
+    const server = net.createServer(onSocket);
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
+const servers = [
+  await listen(PORTS.echo, (s) => s.on("data", (d) => s.write(d)).on("error", () => {})),
+  await listen(PORTS.greeter, (s) => { s.on("error", () => {}); s.end("hi there\n"); }),
+  await listen(PORTS.silent, (s) => s.on("error", () => {})),
+];
+
+const mf = new Miniflare({
+  log: new Log(LogLevel.ERROR),
+  modules: true,
+  script,
+  compatibilityDate: "2026-04-01",
+  hyperdrives: { HYPERDRIVE: `postgres://user:pass@127.0.0.1:${PORTS.echo}/db` },
+});
+const out = {};
+for (const name of CASES) {
+  const timeout = new Promise((r) => setTimeout(() => r({ hung: true }), 5000));
+  const answer = mf.dispatchFetch(`http://localhost/case?name=${name}`).then((r) => r.json());
+  out[name] = await Promise.race([answer, timeout]);
+  console.error(name, JSON.stringify(out[name]).slice(0, 200));
+}
+await mf.dispose();
+for (const s of servers) s.close();
+writeFileSync(new URL("./results/sockets.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+console.log(JSON.stringify(out, null, 2));

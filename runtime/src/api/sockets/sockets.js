@@ -1,0 +1,259 @@
+// connect() from cloudflare:sockets: a TCP connection as a Socket — readable and writable byte
+// streams, `opened`, `closed`, `close()`, `startTls()` — with workerd's checks, order and texts
+// (sockets.c++, recorded in reference/workerd/results/sockets.json). The bytes travel over a
+// socket end (ops.rs): each write is one chunk, and the end of a side is a FIN.
+//
+// TLS is not on the wire here: `secureTransport: "on"` and `startTls()` change what the socket
+// reports, and the host learns of TLS from the start; a handshake cannot fail.
+
+const { unit, deferred, awaitOp, URL, chunkBytes } = core;
+const { ReadableStream, WritableStream } = unit("streams");
+
+const ADDRESS_REQUIRED =
+  "Cannot initialize N7workerd3api13SocketAddressE with required members from an undefined or null value.";
+const UNPARSABLE = "Specified address could not be parsed.";
+const NO_HOSTNAME = "Specified address is missing hostname.";
+const NO_PORT = "Specified address is missing port.";
+const BAD_HOST = "Specified address is empty string, contains unsupported characters or is too long.";
+const WRITE_STRING =
+  "This TransformStream is being used as a byte stream, but received a string on its writable side. If you wish to write a string, you'll probably want to explicitly UTF-8-encode it with TextEncoder.";
+const READ_CLOSING = "This ReadableStream belongs to an object that is closing.";
+const WRITE_CLOSING = "This WritableStream belongs to an object that is closing.";
+const WRITE_CLOSED = "This WritableStream has been closed.";
+const CANCELLED = "Stream was cancelled.";
+const PROXY_FAILED = "proxy request failed, cannot connect to the specified address";
+const HTTP_HINT =
+  ". It looks like you might be trying to connect to a HTTP-based service — consider using fetch instead";
+const TRANSPORTS = ["off", "starttls", "on"];
+const STARTTLS_NEEDED =
+  "The `secureTransport` socket option must be set to 'starttls' for startTls to be used.";
+const INTERNAL = Symbol("socket");
+
+/// connect() to these `host:port`s is a binding's own (Hyperdrive's), not the network's.
+const overrides = new Map();
+
+/// sockets.c++ isValidHost: a length and character check of the whole address.
+const isValidHost = (address) =>
+  address.length > 0 && address.length <= 255 && /^[A-Za-z0-9\-._[\]:]*$/.test(address);
+
+/// What connect() was given, as `{ address, domain, httpPort }`.
+function parseAddress(address) {
+  if (address === undefined || address === null) throw new TypeError(ADDRESS_REQUIRED);
+  let parsed;
+  if (typeof address === "object") {
+    const hostname = String(address.hostname);
+    const port = Number(address.port) & 0xffff;
+    parsed = { address: `${hostname}:${port}`, domain: hostname, httpPort: port === 443 || port === 80 };
+  } else {
+    const text = String(address);
+    let url;
+    try {
+      url = new URL(`fake://${text}`);
+    } catch {
+      throw new TypeError(UNPARSABLE);
+    }
+    if (url.hostname === "") throw new TypeError(NO_HOSTNAME);
+    if (url.port === "") throw new TypeError(NO_PORT);
+    parsed = { address: text, domain: url.hostname, httpPort: url.port === "443" || url.port === "80" };
+  }
+  if (!isValidHost(parsed.address)) throw new TypeError(BAD_HOST);
+  return parsed;
+}
+
+function transportOf(options) {
+  const value = options?.secureTransport;
+  if (value === undefined) return "off";
+  const text = String(value);
+  if (!TRANSPORTS.includes(text)) throw new TypeError(`Unsupported value in secureTransport socket option: ${text}`);
+  return text;
+}
+
+function connect(address, options) {
+  const { address: text, domain, httpPort } = parseAddress(address);
+  const override = overrides.get(text);
+  if (override) return override();
+  const secureTransport = transportOf(options);
+  return new Socket(INTERNAL, {
+    connection: awaitOp(ops.tcpConnect(text, secureTransport === "on")),
+    remoteAddress: text,
+    options,
+    secureTransport,
+    domain,
+    failure: PROXY_FAILED + (httpPort ? HTTP_HINT : ""),
+  });
+}
+
+class Socket {
+  #handle = null;
+  #failure = null;
+  #opened = deferred();
+  #closed = deferred();
+  #readable;
+  #writable;
+  #options;
+  #secureTransport;
+  #domain;
+  #remoteAddress;
+  /// The controller of a pull waiting on the network, which close() cancels.
+  #reading = null;
+  #upgraded = false;
+  #closing = false;
+  #closeDone = false;
+  #readEnded = false;
+  #writeEnded = false;
+
+  constructor(key, { connection, remoteAddress, options, secureTransport, domain, failure }) {
+    if (key !== INTERNAL) throw new TypeError("Illegal constructor");
+    this.#options = options;
+    this.#secureTransport = secureTransport;
+    this.#domain = domain;
+    this.#remoteAddress = remoteAddress;
+    // Nobody has to look at `opened` or `closed` (workerd marks both handled).
+    this.#opened.promise.catch(() => {});
+    this.#closed.promise.catch(() => {});
+    this.#readable = new ReadableStream(
+      { type: "bytes", pull: (c) => this.#pull(c), cancel: () => this.#endRead() },
+      { highWaterMark: 0 },
+    );
+    this.#writable = new WritableStream(
+      { write: (chunk) => this.#write(chunk), close: () => this.#endWrite(), abort: () => this.#endWrite() },
+      { highWaterMark: 0 },
+    );
+    connection.then(
+      (handle) => {
+        this.#handle = handle;
+        this.#opened.resolve({ remoteAddress });
+      },
+      () => {
+        this.#failure = new Error(failure);
+        this.#opened.reject(this.#failure);
+        this.#closed.reject(this.#failure);
+      },
+    );
+  }
+
+  get readable() { return this.#readable; }
+  get writable() { return this.#writable; }
+  get opened() { return this.#opened.promise; }
+  get closed() { return this.#closed.promise; }
+  get upgraded() { return this.#upgraded; }
+  get secureTransport() { return this.#secureTransport; }
+
+  async #pull(c) {
+    // A read asked for while close() runs is cancelled by it; one asked for later finds the
+    // socket closing.
+    if (this.#closing && !this.#closeDone) throw new Error(CANCELLED);
+    if (this.#closing || this.#upgraded) throw new TypeError(READ_CLOSING);
+    await this.#opened.promise.catch(() => {});
+    if (this.#handle === null) return c.close();
+    this.#reading = c;
+    for (;;) {
+      const bytes = await awaitOp(ops.tcpRead(this.#handle));
+      if (this.#reading !== c) return;
+      if (bytes !== null && bytes.length === 0) continue;
+      this.#reading = null;
+      if (bytes !== null) return c.enqueue(bytes);
+      c.close();
+      this.#readEnded = true;
+      // Without allowHalfOpen, the end of the peer's side ends this one too.
+      if (!this.#options?.allowHalfOpen) {
+        this.#endWrite();
+        this.#closed.resolve();
+      }
+      return this.#releaseIfDone();
+    }
+  }
+
+  #write(chunk) {
+    if (this.#failure !== null) throw new Error(`jsg.Error: ${this.#failure.message}`);
+    if (this.#closing || this.#upgraded) throw new TypeError(WRITE_CLOSING);
+    if (this.#writeEnded) throw new TypeError(WRITE_CLOSED);
+    if (typeof chunk === "string") throw new TypeError(WRITE_STRING);
+    const bytes = chunkBytes(chunk);
+    // workerd writes nothing for a chunk that is not bytes (and keeps the stream open).
+    if (bytes === null || bytes.length === 0) return;
+    return this.#opened.promise.then(() => ops.tcpWrite(this.#handle, bytes.slice()));
+  }
+
+  #endWrite() {
+    if (this.#writeEnded) return;
+    this.#writeEnded = true;
+    if (this.#handle !== null) ops.tcpEndWrite(this.#handle);
+    this.#releaseIfDone();
+  }
+
+  #endRead() {
+    this.#readEnded = true;
+    this.#reading = null;
+    this.#releaseIfDone();
+  }
+
+  #releaseIfDone() {
+    if (this.#readEnded && this.#writeEnded && this.#handle !== null && !this.#upgraded) {
+      ops.tcpRelease(this.#handle);
+      this.#handle = null;
+    }
+  }
+
+  close() {
+    if (this.#closing) return this.#closed.promise.then(() => {}, () => {});
+    this.#closing = true;
+    return this.#opened.promise
+      .catch(() => {})
+      .then(() => {
+        if (this.#reading !== null) {
+          this.#reading.error(new Error(CANCELLED));
+          this.#reading = null;
+        }
+        this.#readEnded = true;
+        this.#closeDone = true;
+        this.#endWrite();
+        if (this.#failure === null) this.#closed.resolve();
+      });
+  }
+
+  startTls(options) {
+    if (this.#secureTransport === "on") throw new TypeError("Cannot startTls on a TLS socket.");
+    if (this.#closing || (this.#readEnded && this.#writeEnded)) {
+      throw new TypeError("The connection was closed before startTls could be started.");
+    }
+    if (this.#secureTransport !== "starttls") throw new TypeError(STARTTLS_NEEDED);
+    if (this.#domain === null) {
+      throw new TypeError("startTls has already been called on this socket, or the socket was transferred over RPC.");
+    }
+    void options?.expectedServerHostname;
+    const domain = this.#domain;
+    this.#domain = null;
+    // The plain socket hands its connection over once it is open; it reads and writes no more.
+    const connection = this.#opened.promise.then(() => {
+      this.#upgraded = true;
+      this.#closed.resolve();
+      return this.#handle;
+    });
+    return new Socket(INTERNAL, {
+      connection,
+      remoteAddress: this.#remoteAddress,
+      options: this.#options,
+      secureTransport: "on",
+      domain,
+      failure: this.#failure?.message ?? PROXY_FAILED,
+    });
+  }
+
+  get [Symbol.toStringTag]() { return "Socket"; }
+}
+
+/// A socket over a connection a binding opens (Hyperdrive): failures say "connection attempt
+/// failed", as workerd's connect-override sockets do.
+function bindingSocket(target, remoteAddress, domain) {
+  return new Socket(INTERNAL, {
+    connection: awaitOp(ops.tcpConnect(target, false)),
+    remoteAddress,
+    options: undefined,
+    secureTransport: "off",
+    domain,
+    failure: "connection attempt failed",
+  });
+}
+
+return { connect, Socket, overrides, bindingSocket };
