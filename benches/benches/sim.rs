@@ -1,7 +1,8 @@
 //! Whole simulations from load to verdicts — the unit of work of `edgesim sweep`: the shipped
 //! `hello` scenario (10 requests at two colos, two cold starts) and `do-counter` (a Durable
 //! Object under load from four colos, a host crash, a failed write, the linearizability check),
-//! `workflow-crash` (Workflow instances replayed after a colo crash, the steps-once check)
+//! `workflow-crash` (Workflow instances replayed after a colo crash, the steps-once check),
+//! `tcp-sockets` (`connect()` and Hyperdrive to scripted TCP servers at three colos)
 //! and `kv-five-colos` (10 simulated minutes of 10 requests a second from five colos, the KV
 //! staleness check): the simulator's throughput.
 
@@ -33,6 +34,7 @@ fn scenarios(c: &mut Criterion) {
     bench_scenario(c, "scenario_hello_one_seed", "hello.yaml");
     bench_scenario(c, "scenario_do_counter_one_seed", "do-counter.yaml");
     bench_scenario(c, "scenario_workflow_crash_one_seed", "workflow-crash.yaml");
+    bench_scenario(c, "scenario_tcp_sockets_one_seed", "tcp-sockets.yaml");
 }
 
 fn throughput(c: &mut Criterion) {

@@ -60,6 +60,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "scenario_tcp_sockets_one_seed",
+        what: "scenarios/tcp-sockets.yaml, one seed (13 requests at three colos, 12 TCP connections to scripted servers, 5 of them through Hyperdrive, one refused)",
+        workerd: None,
+    },
+    Row {
         id: SIM_THROUGHPUT_ID,
         what: "scenarios/kv-five-colos.yaml, one seed (6,021 requests over 601 simulated seconds from five colos, KV staleness checked)",
         workerd: None,
@@ -192,10 +197,11 @@ const SIM_THROUGHPUT_SIMULATED_S: f64 = 601.0;
 /// seed): `edgesim run scenarios/kv-five-colos.yaml --trace FILE`.
 const SIM_THROUGHPUT_EVENTS: f64 = 24_092.0;
 /// The whole-scenario benchmarks, for seeds per second.
-const SEED_BENCHMARKS: [(&str, &str); 4] = [
+const SEED_BENCHMARKS: [(&str, &str); 5] = [
     ("scenario_hello_one_seed", "hello"),
     ("scenario_do_counter_one_seed", "do-counter"),
     ("scenario_workflow_crash_one_seed", "workflow-crash"),
+    ("scenario_tcp_sockets_one_seed", "tcp-sockets"),
     (SIM_THROUGHPUT_ID, "kv-five-colos"),
 ];
 
