@@ -2,7 +2,8 @@
 //! (miniflare 4.20260426, recorded by `reference/workerd/sockets.mjs`): the probe Worker
 //! `sockets/worker.js`, unchanged, runs each case against the same servers, declared here as
 //! TCP origins — an echo server, a greeter that sends a line and ends its side, a server that
-//! never writes — and a port nobody listens on.
+//! never writes — and a port nobody listens on. Then node:net's probe (`sockets/net-worker.js`,
+//! with nodejs_compat) against the same servers.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -38,7 +39,18 @@ fn servers() -> Rc<OriginTable> {
     Rc::new(OriginTable::load(&specs, std::path::Path::new(".")).expect("origins load"))
 }
 
-fn run_cases(names: &[String]) -> BTreeMap<String, Value> {
+fn net_worker() -> WorkerDefinition {
+    let config: WranglerConfig = serde_json::from_value(json!({
+        "name": "net",
+        "compatibility_date": "2026-04-01",
+        "compatibility_flags": ["nodejs_compat"],
+    }))
+    .expect("a valid config");
+    let script = reference::read("sockets/net-worker.js");
+    WorkerDefinition::from_sources(config, "worker.js", &[("worker.js", &script)])
+}
+
+fn run_cases(worker: &WorkerDefinition, names: &[String]) -> BTreeMap<String, Value> {
     let run = Run {
         declared_origins: servers(),
         ..Default::default()
@@ -46,32 +58,47 @@ fn run_cases(names: &[String]) -> BTreeMap<String, Value> {
     let requests = (names.iter())
         .map(|n| get(&format!("https://sockets.example/case?name={n}")))
         .collect();
-    let exchanges = run
-        .sequence(&worker(), requests, 10)
-        .expect("the Worker runs");
+    let exchanges = run.sequence(worker, requests, 10).expect("the Worker runs");
     (names.iter().cloned())
         .zip(exchanges.iter().map(|x| body_json(&x.response)))
         .collect()
 }
 
-#[test]
-fn connect_and_hyperdrive_answer_as_workerd_recorded() {
-    let recorded = reference::result("sockets");
+/// How many cases results/`result`.json holds, and those `worker` answers otherwise.
+fn differences(worker: &WorkerDefinition, result: &str) -> (usize, Vec<String>) {
+    let recorded = reference::result(result);
     let recorded = recorded.as_object().expect("recorded cases");
     let names: Vec<String> = recorded.keys().cloned().collect();
-    let ours = run_cases(&names);
-    let differences: Vec<String> = (recorded.iter())
+    let ours = run_cases(worker, &names);
+    let differences = (recorded.iter())
         .filter(|(name, expected)| {
             reference::normalise(expected) != reference::normalise(&ours[name.as_str()])
         })
         .map(|(name, expected)| format!("{name}:\n  workerd {expected}\n  edgesim {}", ours[name]))
         .collect();
+    (names.len(), differences)
+}
+
+#[test]
+fn connect_and_hyperdrive_answer_as_workerd_recorded() {
+    let (compared, differences) = differences(&worker(), "sockets");
     assert!(
         differences.is_empty(),
-        "{} of {} differ:\n{}",
+        "{} of {compared} differ:\n{}",
         differences.len(),
-        names.len(),
         differences.join("\n")
     );
-    assert_eq!(names.len(), 15);
+    assert_eq!(compared, 15);
+}
+
+#[test]
+fn node_net_sockets_and_addresses_answer_as_workerd_recorded() {
+    let (compared, differences) = differences(&net_worker(), "node-net");
+    assert!(
+        differences.is_empty(),
+        "{} of {compared} differ:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+    assert_eq!(compared, 14);
 }

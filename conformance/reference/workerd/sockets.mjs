@@ -1,7 +1,9 @@
 // Records what workerd answers for `connect()` (cloudflare:sockets) and a Hyperdrive binding:
 // starts the TCP servers the probe Worker (./sockets/worker.js) connects to — an echo server, a
 // greeter that sends a line and ends its side, a server that never writes, and a port nobody
-// listens on — and runs every case of the Worker, to ./results/sockets.json.
+// listens on — and runs every case of the Worker, to ./results/sockets.json; then the node:net
+// probe (./sockets/net-worker.js, with nodejs_compat) against the same servers, to
+// ./results/node-net.json.
 // conformance/tests/differential_sockets.rs replays the same cases in edgesim.
 //
 //   npm ci --no-audit --no-fund && node sockets.mjs
@@ -17,6 +19,11 @@ const CASES = [
   "invalid", "startTls", "hyperdrive",
 ];
 
+const NET_CASES = [
+  "exports", "ip", "normalize", "echo", "echoOptions", "greeter", "greeterHalfOpen", "refused",
+  "writeBeforeConnect", "timeout", "destroyWithError", "errors", "socketAddress", "blockList",
+];
+
 const listen = (port, onSocket) =>
   new Promise((resolve) => {
     const server = net.createServer(onSocket);
@@ -28,21 +35,31 @@ const servers = [
   await listen(PORTS.silent, (s) => s.on("error", () => {})),
 ];
 
-const mf = new Miniflare({
-  log: new Log(LogLevel.ERROR),
-  modules: true,
-  script,
-  compatibilityDate: "2026-04-01",
-  hyperdrives: { HYPERDRIVE: `postgres://user:pass@127.0.0.1:${PORTS.echo}/db` },
-});
-const out = {};
-for (const name of CASES) {
-  const timeout = new Promise((r) => setTimeout(() => r({ hung: true }), 5000));
-  const answer = mf.dispatchFetch(`http://localhost/case?name=${name}`).then((r) => r.json());
-  out[name] = await Promise.race([answer, timeout]);
-  console.error(name, JSON.stringify(out[name]).slice(0, 200));
+/// Runs each case of `cases` in a Worker made from `options`, to results/`file`.
+async function record(options, cases, file) {
+  const mf = new Miniflare({ log: new Log(LogLevel.ERROR), modules: true, compatibilityDate: "2026-04-01", ...options });
+  const out = {};
+  for (const name of cases) {
+    const timeout = new Promise((r) => setTimeout(() => r({ hung: true }), 5000));
+    const answer = mf.dispatchFetch(`http://localhost/case?name=${name}`).then((r) => r.json());
+    out[name] = await Promise.race([answer, timeout]);
+    console.error(name, JSON.stringify(out[name]).slice(0, 200));
+  }
+  await mf.dispose();
+  writeFileSync(new URL(`./results/${file}`, import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 }
-await mf.dispose();
+
+await record(
+  { script, hyperdrives: { HYPERDRIVE: `postgres://user:pass@127.0.0.1:${PORTS.echo}/db` } },
+  CASES,
+  "sockets.json",
+);
+await record(
+  {
+    script: readFileSync(new URL("./sockets/net-worker.js", import.meta.url), "utf8"),
+    compatibilityFlags: ["nodejs_compat"],
+  },
+  NET_CASES,
+  "node-net.json",
+);
 for (const s of servers) s.close();
-writeFileSync(new URL("./results/sockets.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
-console.log(JSON.stringify(out, null, 2));

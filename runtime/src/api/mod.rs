@@ -96,7 +96,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 65] = [
+static UNITS: [Unit; 66] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -340,6 +340,7 @@ static UNITS: [Unit; 65] = [
     unit!("node_repl", [], ["node/repl"], []),
     unit!("node_inspector", [], ["node/inspector"], []),
     unit!("node_module", [], ["node/module"], []),
+    unit!("node_net", [], ["node/net_address", "node/net"], []),
     unit!("node_console", [], ["node/console"], []),
     unit!("node_constants", [], ["node/constants"], []),
     unit!("node_perf_hooks", [], ["node/perf_hooks"], []),

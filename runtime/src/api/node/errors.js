@@ -179,6 +179,7 @@ const MODULES = {
   inspector: ["node_inspector"],
   "inspector/promises": ["node_inspector", "promises"],
   module: ["node_module"],
+  net: ["node_net"],
   os: ["node_os"],
   perf_hooks: ["node_perf_hooks"],
   path: ["node_path"],

@@ -55,16 +55,24 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         },
     )?;
 
+    // Ends this side (a FIN); the operation completes once it has left, a turn of the event
+    // loop later, as workerd's shutdown of the write side does.
     let i = ops.io.clone();
-    ops.add("tcpEndWrite", move |handle: SocketHandle| {
+    ops.add("tcpEndWrite", move |handle: SocketHandle| -> f64 {
         let mut io = i.borrow_mut();
-        if let Some(end) = io.sockets.get(handle).cloned() {
-            let fin = Frame::Close {
-                code: 1005,
-                reason: String::new(),
-            };
-            io.add_send_op(move |now_ms| end.send(now_ms, fin));
-        }
+        let end = io.sockets.get(handle).cloned();
+        let host = io.host.clone();
+        let future = Box::pin(async move {
+            if let Some(end) = end {
+                let fin = Frame::Close {
+                    code: 1005,
+                    reason: String::new(),
+                };
+                end.send(host.now_ms(), fin);
+            }
+            OpOutcome::Undefined
+        });
+        io.add_outgoing_op(OpKind::Js, future) as f64
     })?;
 
     let i = ops.io.clone();

@@ -155,10 +155,11 @@ class Socket {
       if (bytes !== null) return c.enqueue(bytes);
       c.close();
       this.#readEnded = true;
-      // Without allowHalfOpen, the end of the peer's side ends this one too.
+      // Without allowHalfOpen, the end of the peer's side closes this one too: the writable
+      // closes (later writes find it closed) and `closed` resolves once the FIN has left.
       if (!this.#options?.allowHalfOpen) {
-        this.#endWrite();
-        this.#closed.resolve();
+        WritableStream._close(this.#writable).catch(() => {});
+        this.#endWrite().then(() => this.#closed.resolve());
       }
       return this.#releaseIfDone();
     }
@@ -175,11 +176,13 @@ class Socket {
     return this.#opened.promise.then(() => ops.tcpWrite(this.#handle, bytes.slice()));
   }
 
+  /// Ends this side once; settles when the FIN has left.
   #endWrite() {
-    if (this.#writeEnded) return;
+    if (this.#writeEnded) return Promise.resolve();
     this.#writeEnded = true;
-    if (this.#handle !== null) ops.tcpEndWrite(this.#handle);
+    const sent = this.#handle === null ? Promise.resolve() : awaitOp(ops.tcpEndWrite(this.#handle));
     this.#releaseIfDone();
+    return sent;
   }
 
   #endRead() {
