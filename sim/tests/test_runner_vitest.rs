@@ -348,3 +348,22 @@ fn workflow_introspectors_mock_steps_and_events_and_wait_on_the_simulated_clock(
         instance.report.duration_ms
     );
 }
+
+#[test]
+fn a_pages_project_runs_its_function_tests_unit_and_integration() {
+    let files = run(&fixture("pages-functions"), "test/", &RunOptions::default());
+    assert_eq!(files.len(), 2);
+    for file in &files {
+        let failures: Vec<String> = (file.report.tests.iter())
+            .filter(|t| t.status != TestStatus::Passed)
+            .map(|t| format!("{}: {:?}", t.full_name(), t.errors))
+            .collect();
+        assert!(
+            failures.is_empty() && file.report.load_error.is_none(),
+            "{failures:#?} {:?}",
+            file.report.load_error
+        );
+    }
+    let passed: usize = files.iter().map(|f| f.report.tests.len()).sum();
+    assert_eq!(passed, 7);
+}

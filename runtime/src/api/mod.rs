@@ -23,6 +23,7 @@ pub mod hyperdrive;
 pub mod intl;
 pub mod kv;
 pub mod node;
+pub mod pages;
 pub mod queue;
 pub mod r2;
 pub mod ratelimit;
@@ -68,6 +69,7 @@ pub static CATALOG: Catalog = Catalog {
         ("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE),
         ("cloudflare:workflows", CLOUDFLARE_WORKFLOWS_MODULE),
         ("cloudflare:sockets", CLOUDFLARE_SOCKETS_MODULE),
+        ("edgesim:pages-functions", PAGES_FUNCTIONS_MODULE),
     ],
     node_modules: node::MODULES,
     locale_methods: &intl::LOCALE_METHODS,
@@ -96,7 +98,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 66] = [
+static UNITS: [Unit; 67] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -270,6 +272,7 @@ static UNITS: [Unit; 66] = [
     ),
     unit!("rpc", ["Fetcher"], ["rpc/rpc", "rpc/service"], [rpc::OPS]),
     unit!("sockets", [], ["sockets/sockets"], [sockets::OPS]),
+    unit!("pages", [], ["pages/pages"], []),
     unit!("hyperdrive", [], ["hyperdrive/hyperdrive"], []),
     unit!("ratelimit", [], ["ratelimit/ratelimit"], [ratelimit::OPS]),
     unit!(
@@ -388,6 +391,11 @@ static UNITS: [Unit; 66] = [
         [test::OPS]
     ),
 ];
+
+/// What a Pages project's generated entry imports its router from (api/pages, worker/pages.rs).
+const PAGES_FUNCTIONS_MODULE: &str = r#"
+export const functionsWorker = globalThis[Symbol.for("edgesim.pages")]().functionsWorker;
+"#;
 
 /// The `cloudflare:sockets` module: `connect()` (api/sockets).
 const CLOUDFLARE_SOCKETS_MODULE: &str = r#"

@@ -37,6 +37,9 @@ pub struct WranglerConfig {
     pub services: Vec<ServiceBindingConfig>,
     /// `assets`: a directory served in front of the Worker, and the binding to it.
     pub assets: Option<crate::assets::AssetsConfig>,
+    /// A Pages project's build output (worker/pages.rs): its assets, and `_worker.js` or the
+    /// `functions/` directory beside the config as its Worker.
+    pub pages_build_output_dir: Option<String>,
     /// `workflows`: Workflows this Worker binds, and those whose class it defines.
     #[serde(default)]
     pub workflows: Vec<WorkflowBindingConfig>,

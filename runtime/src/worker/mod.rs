@@ -3,6 +3,7 @@
 pub mod compat;
 pub mod config;
 pub mod dev_vars;
+pub mod pages;
 pub mod small_bindings;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::engine::isolate::IsolateConfig;
 use crate::engine::modules::{Bundle, ModuleOptions, ModuleRules, NodeImports};
 use crate::limits::{Limits, Plan};
 use crate::storage::d1_migrations::{self, MigrationError, Migrations};
+use pages::PagesWorker;
 
 /// The config file names wrangler looks for, in its order of preference.
 pub const CONFIG_FILES: &[&str] = &["wrangler.json", "wrangler.jsonc", "wrangler.toml"];
@@ -34,6 +36,9 @@ pub enum WorkerLoadError {
     DevVars(#[from] dev_vars::DevVarsError),
     #[error(transparent)]
     Assets(#[from] crate::assets::AssetsError),
+    /// A Pages project that cannot run (pages::PagesError, as text).
+    #[error("{file}: {message}")]
+    Pages { file: String, message: String },
 }
 
 /// Config files whatever their name: a `.toml`, `.json` or `.jsonc` path is never run as a
@@ -115,6 +120,31 @@ fn load_assets(
         ),
     };
     Ok(Some(Rc::new(StaticAssets::load(assets, &options)?)))
+}
+
+/// A Pages project's Worker and assets, set into `config` (`main` for `_worker.js`, `assets`
+/// for the output directory); `None` for a Worker project.
+fn pages_project(
+    config: &mut WranglerConfig,
+    file: &str,
+    root: &Path,
+) -> Result<Option<PagesWorker>, WorkerLoadError> {
+    let Some(output_dir) = config.pages_build_output_dir.clone() else {
+        return Ok(None);
+    };
+    if config.main.is_some() || config.assets.is_some() {
+        return Ok(None);
+    }
+    let project =
+        pages::PagesProject::load(root, &output_dir).map_err(|e| WorkerLoadError::Pages {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+    config.assets = Some(project.assets);
+    if let PagesWorker::Advanced(main) = &project.worker {
+        config.main = Some(main.clone());
+    }
+    Ok(Some(project.worker))
 }
 
 /// The directory a file is in (`.` for a bare file name).
@@ -205,8 +235,14 @@ impl WorkerDefinition {
                     message,
                 })?;
         }
+        let pages = pages_project(&mut config, &file, &root)?;
         let assets = load_assets(&config, &file, &root)?;
         let bundle = match (&config.main, &assets) {
+            (None, _) if let Some(PagesWorker::Functions(entry)) = pages => {
+                let mut options = module_options(&config);
+                options.virtual_modules = vec![(pages::FUNCTIONS_ENTRY.into(), entry.into())];
+                Bundle::from_dir(&root, pages::FUNCTIONS_ENTRY, options)
+            }
             (Some(main), _) if !root.join(main).is_file() => {
                 return Err(WorkerLoadError::Missing(
                     root.join(main).display().to_string(),
@@ -269,7 +305,10 @@ impl WorkerDefinition {
     /// its own so the Worker's other isolates never see them.
     pub fn with_virtual_modules(&self, modules: Vec<(String, Rc<str>)>) -> Self {
         let mut options = module_options(&self.config);
-        options.virtual_modules = modules;
+        // A Pages project's generated entry stays.
+        options.virtual_modules = (self.bundle.virtual_modules().into_iter())
+            .chain(modules)
+            .collect();
         WorkerDefinition {
             bundle: Bundle::from_dir(&self.root, self.bundle.main(), options),
             ..self.clone()
@@ -318,7 +357,7 @@ impl WorkerDefinition {
 
     /// Whether the Worker has code of its own (an assets-only project has none).
     pub fn has_script(&self) -> bool {
-        self.config.main.is_some()
+        self.config.main.is_some() || self.bundle.main() == pages::FUNCTIONS_ENTRY
     }
 
     /// The migrations of each D1 database the Worker binds that has a migrations directory,

@@ -74,12 +74,57 @@ class TestExecutionContext {
 
 const createExecutionContext = () => new TestExecutionContext();
 
+/// The ExecutionContext behind each context createPagesEventContext made.
+const pagesContexts = new WeakMap();
+
 async function waitOnExecutionContext(ctx) {
+  ctx = pagesContexts.get(ctx) ?? ctx;
   for (;;) {
     const waiting = TestExecutionContext._drain(ctx);
     if (waiting.length === 0) return;
     await Promise.allSettled(waiting);
   }
+}
+
+/// A Pages Function's EventContext for calling the function directly, with vitest-pool-workers'
+/// checks and texts: `next()` calls the `next` given, `env` is the project's (which must have
+/// the `ASSETS` binding a Pages project has).
+function createPagesEventContext(opts) {
+  const field = (name, type) =>
+    new TypeError(`Incorrect type for the '${name}' field on 'EventContextInit': the provided value is not of type '${type}'.`);
+  if (typeof opts !== "object" || opts === null) {
+    throw new TypeError("Failed to execute 'createPagesEventContext': parameter 1 is not of type 'EventContextInit'.");
+  }
+  if (!(opts.request instanceof core.Request)) throw field("request", "Request");
+  if (opts.functionPath !== undefined && typeof opts.functionPath !== "string") throw field("functionPath", "string");
+  if (opts.next !== undefined && typeof opts.next !== "function") throw field("next", "function");
+  for (const name of ["params", "data"]) {
+    if (opts[name] !== undefined && (typeof opts[name] !== "object" || opts[name] === null)) throw field(name, "object");
+  }
+  const env = core.workerEnv;
+  if (typeof env.ASSETS?.fetch !== "function") {
+    throw new TypeError("Cannot call `createPagesEventContext()` without defining `ASSETS` service binding");
+  }
+  const execution = new TestExecutionContext();
+  const context = {
+    request: opts.next ? opts.request.clone() : opts.request,
+    functionPath: opts.functionPath ?? "",
+    waitUntil: execution.waitUntil.bind(execution),
+    passThroughOnException: execution.passThroughOnException.bind(execution),
+    async next(input, init) {
+      if (opts.next === undefined) {
+        throw new TypeError("Cannot call `EventContext#next()` without including `next` property in 2nd argument to `createPagesEventContext()`");
+      }
+      if (input === undefined) return opts.next(opts.request);
+      const url = typeof input === "string" ? new URL(input, opts.request.url).toString() : input;
+      return opts.next(new core.Request(url, init));
+    },
+    env,
+    params: opts.params ?? {},
+    data: opts.data ?? {},
+  };
+  pagesContexts.set(context, execution);
+  return context;
 }
 
 function createScheduledController(options = {}) {
@@ -156,6 +201,7 @@ const cloudflareTest = {
   get env() { return core.workerEnv; },
   SELF,
   createExecutionContext,
+  createPagesEventContext,
   waitOnExecutionContext,
   createScheduledController,
   introspectWorkflowInstance: (workflow, id) => core.unit("workflows").introspectWorkflowInstance(workflow, id),

@@ -156,6 +156,13 @@ impl Bundle {
         &self.main
     }
 
+    /// The modules held in memory (ModuleOptions::virtual_modules).
+    pub fn virtual_modules(&self) -> Vec<(String, Rc<str>)> {
+        (self.virtual_modules.iter())
+            .map(|(name, source)| (name.clone(), source.clone()))
+            .collect()
+    }
+
     fn original(&self, name: &str) -> Result<Option<Rc<str>>, ModuleError> {
         if let Some(text) = self.originals.borrow().get(name) {
             return Ok(Some(text.clone()));

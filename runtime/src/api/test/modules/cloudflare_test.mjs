@@ -1,6 +1,6 @@
 const t = globalThis[Symbol.for("edgesim.test")]().cloudflareTest;
 export const env = t.env;
 export const {
-  SELF, createExecutionContext, waitOnExecutionContext, createScheduledController, createMessageBatch, getQueueResult,
+  SELF, createExecutionContext, createPagesEventContext, waitOnExecutionContext, createScheduledController, createMessageBatch, getQueueResult,
   applyD1Migrations, fetchMock, introspectWorkflowInstance, introspectWorkflow,
 } = t;
