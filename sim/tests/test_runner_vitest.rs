@@ -367,3 +367,19 @@ fn a_pages_project_runs_its_function_tests_unit_and_integration() {
     let passed: usize = files.iter().map(|f| f.report.tests.len()).sum();
     assert_eq!(passed, 7);
 }
+
+#[test]
+fn fake_timers_and_stubs_behave_as_vitests() {
+    let files = run(&fixture("timers"), "timers", &RunOptions::default());
+    let file = &files[0];
+    let failures: Vec<String> = (file.report.tests.iter())
+        .filter(|t| t.status != TestStatus::Passed)
+        .map(|t| format!("{}: {:?}", t.full_name(), t.errors))
+        .collect();
+    assert!(
+        failures.is_empty() && file.report.load_error.is_none(),
+        "{failures:#?} {:?}",
+        file.report.load_error
+    );
+    assert_eq!(file.report.tests.len(), 7);
+}

@@ -381,6 +381,7 @@ static UNITS: [Unit; 67] = [
             "test/equals",
             "test/expect",
             "test/mock",
+            "test/fake_timers",
             "test/snapshot",
             "test/runner",
             "test/fetch_mock",

@@ -150,24 +150,28 @@ const onTestFailed = (fn) => { currentTest?.failed.push(fn); };
 
 // ---------- running ----------
 
-/// Runs `fn` with a timeout on the simulated clock; time the test moves on itself
+/// The simulated clock, whatever a test did to `Date` (vi.useFakeTimers).
+const now = () => core.OriginalDate.now();
+
+/// Runs `fn` with a timeout on the simulated clock, on the runtime's own timers (a test's fake
+/// timers do not stop it); time the test moves on itself
 /// (`sim.advance`) moves the deadline with it.
 function withTimeout(fn, args, timeoutMs, what) {
   let timer;
-  let deadline = Date.now() + timeoutMs;
+  let deadline = now() + timeoutMs;
   const timeout = new Promise((_, reject) => {
     if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) return;
     const fire = () => reject(new Error(`${what} timed out in ${timeoutMs}ms.\nIf this is a long-running ${what === "Test" ? "test" : "hook"}, pass a timeout value as the last argument or configure it globally with "${what === "Test" ? "testTimeout" : "hookTimeout"}".`));
-    timer = setTimeout(fire, timeoutMs);
+    timer = core.setTimer(fire, timeoutMs);
     testRun.extendTimeout = (ms) => {
-      clearTimeout(timer);
+      core.clearTimer(timer);
       deadline += ms;
-      timer = setTimeout(fire, Math.max(0, deadline - Date.now()));
+      timer = core.setTimer(fire, Math.max(0, deadline - now()));
     };
   });
   const run = Promise.resolve().then(() => fn(...args));
   return Promise.race([run, timeout]).finally(() => {
-    clearTimeout(timer);
+    core.clearTimer(timer);
     testRun.extendTimeout = () => {};
   });
 }
@@ -220,7 +224,7 @@ function eachHooksOf(node, kind) {
 }
 
 async function runTest(node, options) {
-  const started = Date.now();
+  const started = now();
   const record = { name: node.name, ancestors: names(node).slice(0, -1), status: "passed", durationMs: 0, errors: [] };
   const mode = skipped(node);
   if (mode !== null || !selected(node, options)) {
@@ -274,7 +278,7 @@ async function runTest(node, options) {
   ops.log(TEST_LOG_LEVEL, "");
   currentTest = null;
   record.status = state.skipped && record.errors.length === 0 ? "skipped" : record.errors.length > 0 ? "failed" : "passed";
-  record.durationMs = Date.now() - started;
+  record.durationMs = now() - started;
   testRun.results.push(record);
 }
 
@@ -340,7 +344,7 @@ async function runFile(entry, options) {
   testRun.suiteErrors = [];
   testRun.snapshots = new SnapshotState(options.snapshotFile, options.updateSnapshots, options.file);
   testRun.isolate = makeStorageIsolation(options.isolatedStorage !== false);
-  const started = Date.now();
+  const started = now();
   let loadError = null;
   try {
     await ops.testImport(entry);
@@ -357,7 +361,7 @@ async function runFile(entry, options) {
     tests: testRun.results,
     suiteErrors: testRun.suiteErrors,
     loadError,
-    durationMs: Date.now() - started,
+    durationMs: now() - started,
     snapshots: testRun.snapshots.report(),
   });
 }
