@@ -62,6 +62,17 @@ impl ServiceDirectory {
     pub fn run_name(&self, name: &str) -> Option<String> {
         self.targets.borrow().get(name).map(|t| t.worker.clone())
     }
+
+    /// The Worker whose wrangler `name` is `name`, to start its Durable Objects with.
+    pub fn unit(&self, name: &str) -> Option<crate::durable_objects::WorkerUnit> {
+        self.targets
+            .borrow()
+            .get(name)
+            .map(|t| crate::durable_objects::WorkerUnit {
+                definition: t.definition.clone(),
+                limits: t.limits.clone(),
+            })
+    }
 }
 
 /// Delivers `call` from Worker `from` at `colo` and waits for its answer.

@@ -495,26 +495,7 @@ impl WranglerConfig {
 
     /// Keys present in the file that edgesim does not model (yet).
     pub fn warnings(&self) -> Vec<String> {
-        let pending: [(&str, Vec<String>); 1] = [(
-            "durable_objects bound from another Worker (script_name)",
-            self.durable_objects
-                .iter()
-                .flat_map(|d| d.bindings.iter())
-                .filter(|b| b.script_name.is_some() && b.script_name != self.name)
-                .map(|b| b.name.clone())
-                .collect(),
-        )];
-        let mut out: Vec<String> = pending
-            .into_iter()
-            .filter(|(_, names)| !names.is_empty())
-            .map(|(table, names)| {
-                format!(
-                    "{table}: not simulated by this version of edgesim yet; env.{} will be undefined",
-                    names.join(", env.")
-                )
-            })
-            .collect();
-
+        let mut out = Vec::new();
         if let Some(u) = &self.unsafe_bindings {
             out.extend(u.unsupported_types().into_iter().map(|t| {
                 format!("unsafe.bindings of type {t:?}: not simulated by this version of edgesim (ignored)")

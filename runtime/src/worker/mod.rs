@@ -428,13 +428,23 @@ impl WorkerDefinition {
             .durable_objects
             .iter()
             .flat_map(|d| d.bindings.iter())
-            .filter(|b| b.script_name.as_ref().is_none_or(|s| *s == self.name))
-            .map(|b| Binding::DurableObject {
-                name: b.name.clone(),
-                namespace: self.object_namespace(&b.class_name),
-                class_name: b.class_name.clone(),
-                sqlite: self.is_sqlite_class(&b.class_name),
-            });
+            .map(
+                |b| match b.script_name.as_ref().filter(|s| **s != self.name) {
+                    // Another Worker's class: its namespace, storage kind decided where it runs.
+                    Some(script) => Binding::DurableObject {
+                        name: b.name.clone(),
+                        namespace: format!("{script}/{}", b.class_name),
+                        class_name: b.class_name.clone(),
+                        sqlite: false,
+                    },
+                    None => Binding::DurableObject {
+                        name: b.name.clone(),
+                        namespace: self.object_namespace(&b.class_name),
+                        class_name: b.class_name.clone(),
+                        sqlite: self.is_sqlite_class(&b.class_name),
+                    },
+                },
+            );
         let d1 = self.config.d1_databases.iter().map(|d| Binding::D1 {
             name: d.binding.clone(),
             database: d.database(),

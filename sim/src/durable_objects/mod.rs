@@ -379,9 +379,19 @@ impl ObjectService {
         call: ObjectCall,
     ) -> Result<CallReply, CallError> {
         let service = &platform.objects;
-        let Some(class_name) = worker.definition.object_class(&call.address.namespace) else {
+        // A namespace bound with `script_name` is another Worker's: its objects run its code.
+        let defining = match worker.definition.object_class(&call.address.namespace) {
+            Some(_) => Some(worker),
+            None => (call.address.namespace.split_once('/'))
+                .and_then(|(script, _)| platform.services.unit(script)),
+        };
+        let Some((worker, class_name)) = defining.and_then(|w| {
+            let class = w.definition.object_class(&call.address.namespace)?;
+            Some((w, class))
+        }) else {
             return Err(CallError::platform(format!(
-                "edgesim: no Worker defines Durable Object namespace {:?}",
+                "edgesim: no Worker of this run defines Durable Object namespace {:?} (a \
+                 `script_name` binding needs that Worker in the run)",
                 call.address.namespace
             )));
         };
