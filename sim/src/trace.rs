@@ -228,6 +228,15 @@ pub enum TraceEvent {
         outcome: BatchOutcome,
         dead_lettered: Vec<String>,
     },
+    /// Request `id` reached Worker `worker` at colo `edge` and ran at `runs_at`, where Smart
+    /// Placement put it.
+    PlacedAway {
+        at_ms: u64,
+        id: u64,
+        worker: String,
+        edge: String,
+        runs_at: String,
+    },
     /// Request `id` from a client of colo `from`, which is down, was served at `to`.
     Rerouted {
         at_ms: u64,

@@ -37,6 +37,8 @@ pub struct WranglerConfig {
     pub services: Vec<ServiceBindingConfig>,
     /// `assets`: a directory served in front of the Worker, and the binding to it.
     pub assets: Option<crate::assets::AssetsConfig>,
+    /// `placement`: Smart Placement (`mode = "smart"`), or a region or host to run near.
+    pub placement: Option<PlacementConfig>,
     /// A Pages project's build output (worker/pages.rs): its assets, and `_worker.js` or the
     /// `functions/` directory beside the config as its Worker.
     pub pages_build_output_dir: Option<String>,
@@ -62,6 +64,24 @@ pub struct WranglerConfig {
     /// Everything else: reported as unsupported.
     #[serde(flatten)]
     pub other: BTreeMap<String, IgnoredAny>,
+}
+
+/// `placement = { mode = "smart" }` (and the forms naming where to run: `region`, `host`,
+/// `hostname`, `hint`). A scenario runs a Worker with `mode = "smart"` near its backends.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementConfig {
+    pub mode: Option<String>,
+    pub hint: Option<String>,
+    pub region: Option<String>,
+    pub host: Option<String>,
+    pub hostname: Option<String>,
+}
+
+impl PlacementConfig {
+    pub fn is_smart(&self) -> bool {
+        self.mode.as_deref() == Some("smart")
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -69,6 +69,9 @@ pub(crate) struct Shared {
     pub tls: Option<crate::scenario::model::TlsSpec>,
     /// The run's clients, as the edge describes them to the Worker.
     pub clients: Clients,
+    /// Where Smart Placement runs each placed Worker (scenario `placement`, or near the
+    /// backends for `placement.mode = "smart"`).
+    pub placements: BTreeMap<String, String>,
 }
 
 /// Which request this is: its number, traffic item, repetition and scheduled time.
@@ -265,6 +268,24 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
     let Some((definition, limits)) = shared.workers.get(&t.worker) else {
         return;
     };
+    // Smart Placement: the request crosses from the edge to where the Worker runs, and back.
+    let placed = (shared.placements.get(&t.worker))
+        .map(|colo| platform.serving_colo(colo, at_ms))
+        .filter(|colo| *colo != serving);
+    let placement_hop = placed.as_ref().map_or(StdDuration::ZERO, |colo| {
+        StdDuration::from_millis(platform.network.one_way_ms(&serving, colo))
+    });
+    if let Some(colo) = &placed {
+        platform.record(TraceEvent::PlacedAway {
+            at_ms: platform.elapsed_ms(),
+            id,
+            worker: t.worker.clone(),
+            edge: serving.clone(),
+            runs_at: colo.clone(),
+        });
+        madsim::time::sleep(placement_hop).await;
+    }
+    let runs_at = placed.clone().unwrap_or_else(|| serving.clone());
     // A session's later requests reuse its connection; every other request opens one.
     let mut arrived_ms = at_ms;
     if let Some(tls) = shared.tls.as_ref().filter(|_| !in_session_turn) {
@@ -275,7 +296,7 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
         arrived_ms = platform.elapsed_ms();
     }
     shared.pool.borrow_mut().send(
-        &serving,
+        &runs_at,
         &t.worker,
         definition,
         limits,
@@ -287,12 +308,14 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
         },
     );
     let answer = answer.await;
+    madsim::time::sleep(placement_hop).await;
     if serving != t.colo {
         madsim::time::sleep(detour).await;
     }
     match answer {
         Ok(Ok(mut served)) => {
             // The answer travels back the detour too.
+            served.responded_at_ms += placement_hop.as_millis() as u64;
             if serving != t.colo {
                 served.responded_at_ms += detour.as_millis() as u64;
             }
@@ -308,7 +331,7 @@ pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending
             fill(&mut record, served);
             if let (Some(end), Some(ws)) = (socket, &t.websocket) {
                 shared.records.borrow_mut()[index].3 = record.clone();
-                end.add_latency_ms(detour.as_millis() as u64);
+                end.add_latency_ms((detour + placement_hop).as_millis() as u64);
                 let stats = talk(end, platform, ws.script(id), id).await;
                 record.websocket = Some(stats);
             }

@@ -29,6 +29,11 @@ pub struct Scenario {
     /// What answers the Workers' `fetch()` to the Internet: host or URL prefix -> origin.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub origins: BTreeMap<String, crate::origins::OriginSpec>,
+    /// Where Smart Placement runs a Worker (`app: IAD`): requests reach their colo as usual
+    /// and cross to this one and back. A Worker whose config sets `placement.mode = "smart"`
+    /// and is not named here runs near the scenario's placed origins.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub placement: BTreeMap<String, String>,
     #[serde(default)]
     pub traffic: Vec<TrafficSpec>,
     #[serde(default)]

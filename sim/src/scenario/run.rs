@@ -327,6 +327,40 @@ struct Happened {
 }
 
 /// The simulation itself: the platform, its faults, the traffic and the cron triggers, each a
+/// Where each placed Worker runs: the scenario's `placement`, else, for a Worker whose config
+/// asks for Smart Placement, the run's colo nearest (in summed one-way time) the origins the
+/// scenario places — what Smart Placement does for a Worker that talks to those backends. No
+/// placed origin, no move.
+fn placements(
+    s: &crate::scenario::Scenario,
+    workers: &Workers,
+    platform: &Platform,
+    backends: &[String],
+    colos: &[crate::world::Colo],
+) -> BTreeMap<String, String> {
+    let mut out = s.placement.clone();
+    for (name, (definition, _)) in workers {
+        let smart = definition
+            .config
+            .placement
+            .as_ref()
+            .is_some_and(|p| p.is_smart());
+        if !smart || out.contains_key(name) || backends.is_empty() {
+            continue;
+        }
+        let cost = |colo: &str| -> u64 {
+            backends
+                .iter()
+                .map(|b| platform.network.one_way_ms(colo, b))
+                .sum()
+        };
+        if let Some(best) = colos.iter().min_by_key(|c| (cost(&c.name), c.name.clone())) {
+            out.insert(name.clone(), best.name.clone());
+        }
+    }
+    out
+}
+
 /// task on madsim's seeded executor, run until `duration` (without one, until every client is
 /// done).
 /// The order tasks are spawned in is part of the seed's meaning: faults, then traffic, then
@@ -341,6 +375,7 @@ async fn simulate(
     let s = &loaded.scenario;
     let start = madsim::time::Instant::now();
     let mut platform = Platform::new(seed, plan.epoch_ms, start, &plan.colos, loaded.kv_config());
+    let backends: Vec<String> = origins.places().map(|p| p.name.clone()).collect();
     platform.declare_origins(origins);
     let platform = Rc::new(platform);
     let _close_origins = crate::origins::CloseOnDrop(platform.clone());
@@ -370,6 +405,7 @@ async fn simulate(
     spawn_faults(&platform, start, plan.faults);
     let pool = Rc::new(RefCell::new(Pool::new(ctx)));
     platform.services.connect(&pool, &workers);
+    let placements = placements(s, &workers, &platform, &backends, &plan.colos);
     let shared = Rc::new(Shared {
         start,
         platform: platform.clone(),
@@ -379,6 +415,7 @@ async fn simulate(
         startup_error: Rc::default(),
         tls: s.platform.tls.clone(),
         clients: Default::default(),
+        placements,
     });
     let mut clients = spawn_traffic(&shared, loaded, plan.sends);
     let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();

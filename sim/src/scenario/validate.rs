@@ -18,6 +18,7 @@ pub(super) fn validate(loaded: &LoadedScenario, text: &str) -> Result<(), Scenar
     v.faults()?;
     v.colos()?;
     v.origins()?;
+    v.placement()?;
     for (i, t) in v.s.traffic.iter().enumerate() {
         let item = TrafficItem { number: i + 1, t };
         v.traffic_target(&item)?;
@@ -116,6 +117,29 @@ impl Validator<'_> {
                     _ => label.as_str(),
                 };
                 return Err(self.at(needle, e.to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    fn placement(&self) -> Checked {
+        for (worker, colo) in &self.s.placement {
+            if !self.s.workers.contains_key(worker) {
+                return Err(self.at(
+                    worker,
+                    format!("placement: {worker:?} is not one of the scenario's workers"),
+                ));
+            }
+            // The run's colos: those listed, else those the traffic comes from.
+            let in_run = match self.s.colos.is_empty() {
+                false => self.s.colos.iter().any(|c| c.name() == colo),
+                true => self.s.traffic.iter().any(|t| t.colo == *colo),
+            };
+            if !in_run {
+                return Err(self.at(
+                    colo,
+                    format!("placement: {worker}: {colo:?} is not one of the run's colos"),
+                ));
             }
         }
         Ok(())
