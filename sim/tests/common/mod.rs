@@ -34,6 +34,16 @@ pub fn parse_error(yaml: &str) -> String {
         .to_string()
 }
 
+/// Asserts that a scenario text is refused with an error containing `expected`.
+#[allow(dead_code)] // each test binary compiles this module; not all of them parse bad input
+pub fn assert_refused(yaml: &str, expected: &str) {
+    let error = parse_error(yaml);
+    assert!(
+        error.contains(expected),
+        "{error}\n does not contain {expected:?}"
+    );
+}
+
 /// Runs the edgesim binary with `args` in `dir`.
 #[allow(dead_code)] // each test binary compiles this module; not all of them run the CLI
 pub fn edgesim_in(dir: &Path, args: &[&str]) -> Output {
