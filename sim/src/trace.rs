@@ -275,6 +275,13 @@ pub enum TraceEvent {
         address: String,
         tls: bool,
     },
+    /// The TCP origin at `address` saw the Worker's side of a connection end: with a FIN, or
+    /// (`reset`) by the connection going away — closed with the request that opened it.
+    SocketEnded {
+        at_ms: u64,
+        address: String,
+        reset: bool,
+    },
     /// A Worker at `colo` called `connect()` to `address`, which no TCP origin answers: the
     /// connection was refused.
     SocketRefused {

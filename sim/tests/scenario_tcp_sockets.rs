@@ -184,3 +184,47 @@ fn the_shipped_tcp_scenario_talks_to_its_cache_and_through_hyperdrive_to_its_dat
         r#"{"error":"proxy request failed, cannot connect to the specified address"}"#
     );
 }
+
+/// `/leave` answers without closing its socket; `/close` closes it first.
+const LEAVER: &str = r#"
+import { connect } from "cloudflare:sockets";
+export default {
+  async fetch(request) {
+    const socket = connect("echo.internal:7");
+    const writer = socket.writable.getWriter();
+    await writer.write(new TextEncoder().encode("hi\n"));
+    const { value } = await socket.readable.getReader().read();
+    if (new URL(request.url).pathname === "/close") await socket.close();
+    return new Response(new TextDecoder().decode(value));
+  },
+};
+"#;
+
+#[test]
+fn a_socket_left_open_closes_with_its_request_as_the_server_sees_it() {
+    let s = common::scenario_with_worker(
+        "tcp-request-end",
+        &[("wrangler.toml", WRANGLER), ("index.js", LEAVER)],
+        &format!(
+            "colos: [IAD]\nduration: 5s\n{ORIGINS}traffic:\n  \
+             - {{ at: 0s, colo: IAD, worker: app, url: /leave }}\n  \
+             - {{ at: 1s, colo: IAD, worker: app, url: /close }}\n"
+        ),
+    );
+    let out = run(&s, 1).unwrap();
+    assert_eq!(
+        out.requests
+            .iter()
+            .map(|r| r.body.as_str())
+            .collect::<Vec<_>>(),
+        ["hi\n", "hi\n"]
+    );
+    let ended: Vec<bool> = (out.trace.events.iter())
+        .filter_map(|e| match e {
+            TraceEvent::SocketEnded { reset, .. } => Some(*reset),
+            _ => None,
+        })
+        .collect();
+    // The first connection goes with its request; the second ends with a FIN.
+    assert_eq!(ended, [true, false]);
+}

@@ -703,7 +703,10 @@ impl IoState {
                 object.orphan_deferred(id);
                 self.event_loop.orphan_invocation(id);
             }
-            _ => self.cancel_invocation(id),
+            _ => {
+                self.cancel_invocation(id);
+                self.sockets.release_owned_by(id);
+            }
         }
         let logs = self
             .logs

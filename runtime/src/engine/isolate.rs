@@ -511,7 +511,11 @@ impl Isolate {
                             None => return,
                         }
                     }
-                    OpKind::Js => self.io.borrow_mut().sockets.adopt_arrival(outcome),
+                    OpKind::Js => self
+                        .io
+                        .borrow_mut()
+                        .sockets
+                        .adopt_arrival(outcome, invocation),
                 };
                 self.run_js(invocation, |ctx, e| {
                     let f = e.complete_op.clone().restore(ctx)?;

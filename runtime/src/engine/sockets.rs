@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::event_loop::OpOutcome;
+use crate::invocation::InvocationId;
 use crate::socket::SocketEnd;
 
 /// JavaScript's handle to a socket end held by this isolate.
@@ -15,6 +16,8 @@ pub type SocketHandle = u32;
 pub struct SocketTable {
     ends: BTreeMap<SocketHandle, SocketEnd>,
     next: SocketHandle,
+    /// TCP connections and the invocation that opened them: they close with it.
+    owners: BTreeMap<SocketHandle, InvocationId>,
 }
 
 impl SocketTable {
@@ -27,6 +30,7 @@ impl SocketTable {
 
     /// Gives `handle`'s end up (it leaves in a response, or into the hibernation set).
     pub fn take(&mut self, handle: SocketHandle) -> Option<SocketEnd> {
+        self.owners.remove(&handle);
         self.ends.remove(&handle)
     }
 
@@ -41,12 +45,32 @@ impl SocketTable {
             .is_some_and(|end| self.ends.values().any(|other| other.is_peer_of(end)))
     }
 
+    /// Drops the TCP connections `invocation` opened: its request is over, and workerd
+    /// closes them with its IoContext (the peer sees the connection go).
+    pub fn release_owned_by(&mut self, invocation: InvocationId) {
+        let owned: Vec<SocketHandle> = (self.owners.iter())
+            .filter(|(_, owner)| **owner == invocation)
+            .map(|(handle, _)| *handle)
+            .collect();
+        for handle in owned {
+            self.owners.remove(&handle);
+            self.ends.remove(&handle);
+        }
+    }
+
     /// An outcome that hands over a socket end — a response with a WebSocket, a TCP
-    /// connection — with the end joined to this table.
-    pub fn adopt_arrival(&mut self, outcome: OpOutcome) -> OpOutcome {
+    /// connection `invocation` opened — with the end joined to this table.
+    pub fn adopt_arrival(
+        &mut self,
+        outcome: OpOutcome,
+        invocation: Option<InvocationId>,
+    ) -> OpOutcome {
         match outcome {
             OpOutcome::Connected(end) => {
                 let handle = self.adopt(end);
+                if let Some(owner) = invocation {
+                    self.owners.insert(handle, owner);
+                }
                 OpOutcome::reply(move |ctx| {
                     Ok(rquickjs::Value::new_number(ctx.clone(), handle.into()))
                 })

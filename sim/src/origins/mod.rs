@@ -273,12 +273,15 @@ pub async fn connect(
     platform.record(TraceEvent::SocketOpened {
         at_ms: platform.elapsed_ms(),
         colo,
-        address: request.address,
+        address: request.address.clone(),
         tls: request.tls,
     });
     let server = server.clone();
     let serving = platform.clone();
-    madsim::task::spawn_local(async move { tcp::serve(server_end, server, &serving).await });
+    let address = request.address;
+    madsim::task::spawn_local(
+        async move { tcp::serve(server_end, server, &serving, address).await },
+    );
     Ok(client)
 }
 

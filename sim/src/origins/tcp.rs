@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::platform::Platform;
 use crate::scenario::Duration;
+use crate::trace::TraceEvent;
 
 /// `tcp:` of an origin: `{ echo: true }`, or `{ script: [...] }` (an empty script accepts
 /// connections and never writes).
@@ -73,11 +74,12 @@ impl TcpServer {
     }
 }
 
-/// One connection's side of the server, over `end`, until both sides have ended.
-pub async fn serve(end: SocketEnd, server: TcpServer, platform: &Platform) {
+/// One connection's side of the server at `address`, over `end`, until both sides have ended.
+pub async fn serve(end: SocketEnd, server: TcpServer, platform: &Platform, address: String) {
     let mut conn = Connection {
         end,
         platform,
+        address,
         received: Vec::new(),
         peer_ended: false,
         ended: false,
@@ -103,6 +105,7 @@ pub async fn serve(end: SocketEnd, server: TcpServer, platform: &Platform) {
 struct Connection<'p> {
     end: SocketEnd,
     platform: &'p Platform,
+    address: String,
     /// Bytes received and not yet used up by a `receive` step.
     received: Vec<u8>,
     peer_ended: bool,
@@ -129,7 +132,14 @@ impl Connection<'_> {
             match frame {
                 Ok(Some(Frame::Binary(bytes))) => return Some(bytes),
                 Ok(Some(Frame::Text(text))) => return Some(text.into_bytes()),
-                _ => self.peer_ended = true,
+                other => {
+                    self.peer_ended = true;
+                    self.platform.record(TraceEvent::SocketEnded {
+                        at_ms: self.platform.elapsed_ms(),
+                        address: self.address.clone(),
+                        reset: !matches!(other, Ok(Some(Frame::Close { .. }))),
+                    });
+                }
             }
         }
         None

@@ -210,9 +210,12 @@ class Socket {
         }
         this.#readEnded = true;
         this.#closeDone = true;
-        this.#endWrite();
+        // Settles once the FIN has left, so a request that awaited close() ends cleanly.
+        const sent = this.#endWrite();
         if (this.#failure === null) this.#closed.resolve();
-      });
+        return sent;
+      })
+      .then(() => {});
   }
 
   startTls(options) {
