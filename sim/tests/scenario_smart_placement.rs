@@ -4,10 +4,9 @@
 
 mod common;
 
+use common::one_way_ms as one_way;
 use edgesim_sim::scenario::run::run;
 use edgesim_sim::trace::TraceEvent;
-use edgesim_sim::world::colos::built_in;
-use edgesim_sim::world::network::Network;
 
 /// Answers how long its fetch of the backend took, in ms.
 const WORKER: &str = "export default { async fetch() {\n\
@@ -33,14 +32,6 @@ const BODY: &str = "colos: [SIN, IAD]\nduration: 5s\n\
 fn fetch_ms(body: &str, round_trip_ms: u64) -> bool {
     body.parse::<u64>()
         .is_ok_and(|ms| (round_trip_ms..=round_trip_ms + 1).contains(&ms))
-}
-
-fn one_way(a: &str, b: &str) -> u64 {
-    let mut net = Network::default();
-    for c in [a, b] {
-        net.add_colo(&built_in(c).unwrap());
-    }
-    net.one_way_ms(a, b)
 }
 
 #[test]

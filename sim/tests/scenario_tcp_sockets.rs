@@ -5,11 +5,10 @@
 
 mod common;
 
+use common::one_way_ms as one_way;
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;
 use edgesim_sim::trace::TraceEvent;
-use edgesim_sim::world::colos::built_in;
-use edgesim_sim::world::network::Network;
 
 const WRANGLER: &str = "name = \"app\"\nmain = \"index.js\"\ncompatibility_date = \"2026-04-01\"\n";
 
@@ -49,14 +48,6 @@ const ORIGINS: &str = "origins:\n  \
 fn bodies(s: &LoadedScenario) -> Vec<String> {
     let out = run(s, 1).unwrap();
     out.requests.iter().map(|r| r.body.clone()).collect()
-}
-
-fn one_way(a: &str, b: &str) -> u64 {
-    let mut net = Network::default();
-    for c in [a, b] {
-        net.add_colo(&built_in(c).unwrap());
-    }
-    net.one_way_ms(a, b)
 }
 
 #[test]

@@ -44,6 +44,16 @@ pub fn assert_refused(yaml: &str, expected: &str) {
     );
 }
 
+/// One way between built-in colos `a` and `b` on the simulated network, in ms.
+#[allow(dead_code)] // each test binary compiles this module; not all of them time the network
+pub fn one_way_ms(a: &str, b: &str) -> u64 {
+    let mut net = edgesim_sim::world::network::Network::default();
+    for c in [a, b] {
+        net.add_colo(&edgesim_sim::world::colos::built_in(c).expect("a built-in colo"));
+    }
+    net.one_way_ms(a, b)
+}
+
 /// Runs the edgesim binary with `args` in `dir`.
 #[allow(dead_code)] // each test binary compiles this module; not all of them run the CLI
 pub fn edgesim_in(dir: &Path, args: &[&str]) -> Output {

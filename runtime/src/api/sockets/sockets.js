@@ -227,7 +227,8 @@ class Socket {
     if (this.#domain === null) {
       throw new TypeError("startTls has already been called on this socket, or the socket was transferred over RPC.");
     }
-    void options?.expectedServerHostname;
+    // `options.expectedServerHostname` is accepted and unused, as workerd does without its
+    // autogate (recorded: no throw).
     const domain = this.#domain;
     this.#domain = null;
     // The plain socket hands its connection over once it is open; it reads and writes no more.
