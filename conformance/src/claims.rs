@@ -67,25 +67,15 @@ pub fn load(path: &Path) -> Result<Catalog, CatalogError> {
     })
 }
 
-/// Test results from `cargo test` output: `<file stem>::<test>` -> passed. The file comes from
-/// the `Running tests/<file>.rs` line that precedes each binary's results.
+/// Test results from `cargo test` output: `<file stem>::<test>` -> passed. Each crate's tests
+/// are one binary whose files are modules (`tests/main.rs`), so the path a test is printed
+/// under already begins with its file.
 pub fn parse_test_output(output: &str) -> BTreeMap<String, bool> {
-    let mut results = BTreeMap::new();
-    let mut file = String::new();
-    for line in output.lines() {
-        let line = line.trim();
-        if let Some(rest) = line.strip_prefix("Running ") {
-            file = Path::new(rest.split_whitespace().next().unwrap_or(""))
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-        } else if let Some(rest) = line.strip_prefix("test ")
-            && let Some((name, verdict)) = rest.rsplit_once(" ... ")
-        {
-            results.insert(format!("{file}::{name}"), verdict == "ok");
-        }
-    }
-    results
+    output
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("test ")?.rsplit_once(" ... "))
+        .map(|(name, verdict)| (name.to_owned(), verdict == "ok"))
+        .collect()
 }
 
 /// reports/conformance.md: one row per claim, grouped by product, with its verdict.

@@ -1,7 +1,7 @@
 //! semantics.md §7: the Cache API is per data centre and not replicated — what London stores,
 //! Singapore does not see, and London's delete clears only London.
 
-mod common;
+use crate::common;
 
 use edgesim_sim::scenario::run::run;
 

@@ -2,7 +2,7 @@
 //! colo it reached, the edge adds Cloudflare's headers, and each client keeps one address for
 //! the run (drawn from the seed, or set with `ip:`).
 
-mod common;
+use crate::common;
 
 use edgesim_sim::scenario::run::run;
 

@@ -3,7 +3,7 @@
 //! a bookmark, when the replica waits until it has caught up. Session traffic: one client's
 //! requests go out one at a time and carry the headers they were told to.
 
-mod common;
+use crate::common;
 
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::{RequestRecord, RunOutput, run};

@@ -2,7 +2,7 @@
 //! write, and the checker's teeth — a counter that awaits a timer between its read and its
 //! write loses updates, and the checker names the calls that prove it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

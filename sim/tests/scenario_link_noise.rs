@@ -1,7 +1,7 @@
 //! `platform.network`: jitter on every message's latency and a chance of losing it, drawn per
 //! message from the seed — so a noisy run still replays byte for byte.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

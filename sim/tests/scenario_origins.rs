@@ -2,7 +2,7 @@
 //! acting as the origin, a directory of files, canned responses — each at a place on the
 //! network, and a host nobody declared fails as production fails to reach one.
 
-mod common;
+use crate::common;
 
 use edgesim_sim::scenario::run::run;
 use edgesim_sim::world::colos::built_in;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 use edgesim_sim::scenario::run::run;
 use edgesim_sim::scenario::{Checker, ExpectSpec, LoadedScenario};

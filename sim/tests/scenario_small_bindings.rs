@@ -2,7 +2,7 @@
 //! Engine data points land in the trace with the colo that wrote them, and
 //! `version_metadata` names one version for every isolate of the run.
 
-mod common;
+use crate::common;
 
 use edgesim_sim::scenario::run::run;
 use edgesim_sim::trace::TraceEvent;

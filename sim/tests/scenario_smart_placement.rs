@@ -2,7 +2,7 @@
 //! backends (the origins the scenario places), so its requests cross from the edge to there and
 //! back while its subrequests stay short; `placement:` in a scenario says where explicitly.
 
-mod common;
+use crate::common;
 
 use common::one_way_ms as one_way;
 use edgesim_sim::scenario::run::run;

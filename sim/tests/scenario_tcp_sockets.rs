@@ -3,7 +3,7 @@
 //! nobody declared refuses (and the console says how to declare it), and bad `tcp:` input is
 //! refused with the origin named.
 
-mod common;
+use crate::common;
 
 use common::one_way_ms as one_way;
 use edgesim_sim::scenario::LoadedScenario;

@@ -2,7 +2,7 @@
 //! `websocket_total_order` checker (which must catch a room that breaks its promise), and the
 //! network latency each socket's frames pay.
 
-mod common;
+use crate::common;
 
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;

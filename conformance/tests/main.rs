@@ -1,0 +1,56 @@
+//! The conformance suite as one test binary: each file under tests/ is one area's module, so
+//! a test's path (`<file>::<test>`) is the name conformance/claims.yaml gives it. One binary
+//! instead of one per file links the runtime once, not fifty times.
+
+mod analytics_engine_binding;
+mod cache_api;
+mod claims_catalog;
+mod d1_binding;
+mod differential_assets;
+mod differential_cache;
+mod differential_d1;
+mod differential_do;
+mod differential_kv;
+mod differential_queue;
+mod differential_r2;
+mod differential_snippets;
+mod differential_sockets;
+mod differential_workflows;
+mod durable_object_alarms;
+mod durable_object_api;
+mod durable_object_errors;
+mod durable_object_gates;
+mod durable_object_lifecycle;
+mod durable_object_sql;
+mod durable_object_storage;
+mod durable_object_websockets;
+mod hyperdrive_binding;
+mod kv_binding;
+mod node_compat;
+mod pages_functions;
+mod project_jsx;
+mod project_module_rules;
+mod project_packages;
+mod project_secrets;
+mod queue_binding;
+mod r2_binding;
+mod ratelimit_binding;
+mod runtime_compatibility;
+mod runtime_determinism;
+mod runtime_errors;
+mod runtime_limits;
+mod runtime_time;
+mod runtime_wait_until;
+mod service_bindings;
+mod static_assets;
+mod web_assembly;
+mod web_crypto;
+mod web_fetch_api;
+mod web_form_data;
+mod web_globals;
+mod web_html_rewriter;
+mod web_intl;
+mod web_streams;
+mod web_url_pattern;
+mod web_websocket;
+mod workflows;
