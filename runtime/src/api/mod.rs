@@ -69,6 +69,7 @@ pub static CATALOG: Catalog = Catalog {
         ("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE),
         ("cloudflare:workflows", CLOUDFLARE_WORKFLOWS_MODULE),
         ("cloudflare:sockets", CLOUDFLARE_SOCKETS_MODULE),
+        ("cloudflare:node", CLOUDFLARE_NODE_MODULE),
         ("edgesim:pages-functions", PAGES_FUNCTIONS_MODULE),
     ],
     node_modules: node::MODULES,
@@ -98,7 +99,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 67] = [
+static UNITS: [Unit; 68] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -344,6 +345,19 @@ static UNITS: [Unit; 67] = [
     unit!("node_inspector", [], ["node/inspector"], []),
     unit!("node_module", [], ["node/module"], []),
     unit!("node_net", [], ["node/net_address", "node/net"], []),
+    unit!(
+        "node_http",
+        [],
+        [
+            "node/http_common",
+            "node/http_outgoing",
+            "node/http_incoming",
+            "node/http_client",
+            "node/http_server",
+            "node/http"
+        ],
+        []
+    ),
     unit!("node_console", [], ["node/console"], []),
     unit!("node_constants", [], ["node/constants"], []),
     unit!("node_perf_hooks", [], ["node/perf_hooks"], []),
@@ -401,6 +415,13 @@ export const functionsWorker = globalThis[Symbol.for("edgesim.pages")]().functio
 /// The `cloudflare:sockets` module: `connect()` (api/sockets).
 const CLOUDFLARE_SOCKETS_MODULE: &str = r#"
 export const connect = globalThis[Symbol.for("edgesim.sockets")]().connect;
+"#;
+
+/// The `cloudflare:node` module: a Node HTTP server as the Worker's fetch handler (api/node/http_server.js).
+const CLOUDFLARE_NODE_MODULE: &str = r#"
+const m = globalThis[Symbol.for("edgesim.cloudflare:node")]();
+export const httpServerHandler = m.httpServerHandler;
+export const handleAsNodeRequest = m.handleAsNodeRequest;
 "#;
 
 /// The `cloudflare:workflows` module: the error a step throws to stop retrying.

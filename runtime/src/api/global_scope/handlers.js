@@ -59,6 +59,7 @@ Object.defineProperty(G, Symbol.for("edgesim.node"), { value: (name) => unit("no
 Object.defineProperty(G, Symbol.for("edgesim.test"), { value: () => unit("test") });
 Object.defineProperty(G, Symbol.for("edgesim.workflows"), { value: () => unit("workflows") });
 Object.defineProperty(G, Symbol.for("edgesim.sockets"), { value: () => unit("sockets") });
+Object.defineProperty(G, Symbol.for("edgesim.cloudflare:node"), { value: () => unit("node_http").cloudflareNode });
 Object.defineProperty(G, Symbol.for("edgesim.pages"), { value: () => unit("pages") });
 Object.defineProperty(G, Symbol.for("edgesim.wasm"), { value: (key) => unit("wasm").moduleFromBundle(key) });
 

@@ -158,6 +158,12 @@ const validate = {
 
 // ---------- the node:* modules: which unit, and which part of its exports, each one is ----------
 const MODULES = {
+  _http_agent: ["node_http", "agent"],
+  _http_client: ["node_http", "client"],
+  _http_common: ["node_http", "common"],
+  _http_incoming: ["node_http", "incoming"],
+  _http_outgoing: ["node_http", "outgoing"],
+  _http_server: ["node_http", "server"],
   _stream_duplex: ["node_stream", "Duplex"],
   _stream_passthrough: ["node_stream", "PassThrough"],
   _stream_readable: ["node_stream", "Readable"],
@@ -176,6 +182,8 @@ const MODULES = {
   diagnostics_channel: ["node_diagnostics_channel"],
   domain: ["node_domain"],
   events: ["node_events"],
+  http: ["node_http"],
+  https: ["node_http", "https"],
   inspector: ["node_inspector"],
   "inspector/promises": ["node_inspector", "promises"],
   module: ["node_module"],

@@ -48,6 +48,12 @@ macro_rules! node_module {
 
 /// The modules edgesim implements.
 pub static MODULES: &[NodeModule] = &[
+    node_module!("_http_agent", "_http_agent"),
+    node_module!("_http_client", "_http_client"),
+    node_module!("_http_common", "_http_common"),
+    node_module!("_http_incoming", "_http_incoming"),
+    node_module!("_http_outgoing", "_http_outgoing"),
+    node_module!("_http_server", "_http_server"),
     node_module!("_stream_duplex", "_stream_duplex"),
     node_module!("_stream_passthrough", "_stream_passthrough"),
     node_module!("_stream_readable", "_stream_readable"),
@@ -66,6 +72,8 @@ pub static MODULES: &[NodeModule] = &[
     node_module!("diagnostics_channel", "diagnostics_channel"),
     node_module!("domain", "domain"),
     node_module!("events", "events"),
+    node_module!("http", "http"),
+    node_module!("https", "https"),
     node_module!("inspector", "inspector"),
     node_module!("inspector/promises", "inspector_promises"),
     node_module!("module", "module"),
@@ -136,12 +144,6 @@ pub static MODULE_FLAGS: &[(&str, &str)] = &[
 /// Modules workerd provides under nodejs_compat that edgesim does not implement yet: importing
 /// one fails to load with a message that says so, not with "no such module".
 pub static NOT_YET: &[&str] = &[
-    "_http_agent",
-    "_http_client",
-    "_http_common",
-    "_http_incoming",
-    "_http_outgoing",
-    "_http_server",
     "_stream_wrap",
     "_tls_common",
     "_tls_wrap",
@@ -149,9 +151,7 @@ pub static NOT_YET: &[&str] = &[
     "dns/promises",
     "fs",
     "fs/promises",
-    "http",
     "http2",
-    "https",
     "path/win32",
     "sqlite",
     "test",

@@ -489,4 +489,5 @@ const module = {
   isIP, isIPv4, isIPv6, _normalizeArgs,
 };
 
-return { ...module, default: module };
+// validatePort and timerDuration are node:http's too (node_http), not node:net exports.
+return { ...module, default: module, validatePort, timerDuration };
