@@ -166,6 +166,21 @@ fn node_dgram_readline_repl_and_inspector_answer_as_workerd_does() {
 }
 
 #[test]
+fn node_tty_v8_vm_and_worker_threads_check_and_refuse_as_workerd_does() {
+    answers_as_workerd_does("node-tty-v8-vm-worker-threads");
+}
+
+#[test]
+fn message_channel_ports_clone_hold_and_deliver_as_workerd_does() {
+    answers_as_workerd_does("message-channel");
+}
+
+#[test]
+fn before_2025_08_15_there_is_no_global_message_channel() {
+    answers_as_workerd_does("message-channel-before-2025-08-15");
+}
+
+#[test]
 fn webassembly_objects_traps_and_link_errors_answer_with_v8s_values_and_messages() {
     answers_as_workerd_does_but(
         "webassembly",

@@ -99,7 +99,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 68] = [
+static UNITS: [Unit; 73] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -209,6 +209,13 @@ static UNITS: [Unit; 68] = [
         [websocket::OPS, fetch::OPS]
     ),
     unit!("blob", ["Blob", "File"], ["blob/blob"], []),
+    unit!(
+        "message_channel",
+        ["MessageChannel", "MessagePort"],
+        ["message_channel/message_channel"],
+        [],
+        Some("expose_global_message_channel")
+    ),
     unit!("wasm", ["WebAssembly"], ["wasm/wasm"], [wasm::OPS]),
     unit!(
         "intl",
@@ -339,6 +346,10 @@ static UNITS: [Unit; 68] = [
     unit!("node_domain", [], ["node/domain"], []),
     unit!("node_trace_events", [], ["node/trace_events"], []),
     unit!("node_wasi", [], ["node/wasi"], []),
+    unit!("node_tty", [], ["node/tty"], []),
+    unit!("node_v8", [], ["node/v8"], []),
+    unit!("node_vm", [], ["node/vm"], []),
+    unit!("node_worker_threads", [], ["node/worker_threads"], []),
     unit!("node_dgram", [], ["node/dgram"], []),
     unit!("node_readline", [], ["node/readline"], []),
     unit!("node_repl", [], ["node/repl"], []),

@@ -36,6 +36,7 @@ class CustomEvent extends Event {
 }
 class EventTarget {
   #listeners = new Map();
+  static _listenerCount(target, type) { return target.#listeners.get(type)?.length ?? 0; }
   addEventListener(type, listener, options) {
     if (listener == null) return;
     const once = typeof options === "object" && options !== null && !!options.once;

@@ -137,8 +137,8 @@ const validate = {
     throw codes.ERR_INVALID_ARG_VALUE(name, value, `must be one of: ${shown}`);
   },
   boolean(value, name) { if (typeof value !== "boolean") throw codes.ERR_INVALID_ARG_TYPE(name, "boolean", value); },
-  object(value, name, { nullable = false } = {}) {
-    if ((!nullable && value === null) || Array.isArray(value) || (typeof value !== "object" && typeof value !== "function") || (value === null && !nullable)) {
+  object(value, name, { nullable = false, allowArray = false } = {}) {
+    if ((!nullable && value === null) || (!allowArray && Array.isArray(value)) || (typeof value !== "object" && typeof value !== "function") || (value === null && !nullable)) {
       if (!(nullable && value === null)) throw codes.ERR_INVALID_ARG_TYPE(name, "Object", value);
     }
   },
@@ -148,6 +148,16 @@ const validate = {
       throw codes.ERR_OUT_OF_RANGE(name,
         `${min != null ? `>= ${min}` : ""}${min != null && max != null ? " && " : ""}${max != null ? `<= ${max}` : ""}`, value);
     }
+  },
+  int32(value, name) { validate.integer(value, name, -(2 ** 31), 2 ** 31 - 1); },
+  uint32(value, name, positive = false) {
+    if (typeof value !== "number") throw codes.ERR_INVALID_ARG_TYPE(name, "number", value);
+    if (!Number.isInteger(value)) throw codes.ERR_OUT_OF_RANGE(name, "an integer", value);
+    const min = positive ? 1 : 0;
+    if (value < min || value >= 2 ** 32) throw codes.ERR_OUT_OF_RANGE(name, `>= ${min} && < 4294967296`, value);
+  },
+  buffer(value, name) {
+    if (!ArrayBuffer.isView(value)) throw codes.ERR_INVALID_ARG_TYPE(name, ["Buffer", "TypedArray", "DataView"], value);
   },
   integer(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
     if (typeof value !== "number") throw codes.ERR_INVALID_ARG_TYPE(name, "number", value);
@@ -207,10 +217,14 @@ const MODULES = {
   timers: ["node_timers"],
   "timers/promises": ["node_timers", "promises"],
   trace_events: ["node_trace_events"],
+  tty: ["node_tty"],
   url: ["node_url"],
   util: ["node_util"],
   "util/types": ["node_util", "types"],
+  v8: ["node_v8"],
+  vm: ["node_vm"],
   wasi: ["node_wasi"],
+  worker_threads: ["node_worker_threads"],
   zlib: ["node_zlib"],
 };
 

@@ -97,10 +97,14 @@ pub static MODULES: &[NodeModule] = &[
     node_module!("timers", "timers"),
     node_module!("timers/promises", "timers_promises"),
     node_module!("trace_events", "trace_events"),
+    node_module!("tty", "tty"),
     node_module!("url", "url"),
     node_module!("util", "util"),
     node_module!("util/types", "util_types"),
+    node_module!("v8", "v8"),
+    node_module!("vm", "vm"),
     node_module!("wasi", "wasi"),
+    node_module!("worker_threads", "worker_threads"),
     node_module!("zlib", "zlib"),
 ];
 
@@ -156,8 +160,4 @@ pub static NOT_YET: &[&str] = &[
     "sqlite",
     "test",
     "tls",
-    "tty",
-    "v8",
-    "vm",
-    "worker_threads",
 ];

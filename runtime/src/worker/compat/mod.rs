@@ -28,6 +28,8 @@ pub const IMPLEMENTED_FLAGS: &[&str] = &[
     "disable_ctx_exports",
     "workflows_preserve_non_retryable_error_message",
     "workflows_replace_non_retryable_error_message",
+    "expose_global_message_channel",
+    "no_expose_global_message_channel",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -144,6 +146,13 @@ pub const WORKFLOWS_PRESERVE_NON_RETRYABLE_ERROR_MESSAGE: CompatFlag = CompatFla
     "2026-05-14",
 );
 
+/// workerd's `exposeGlobalMessageChannel`: `MessageChannel` and `MessagePort` as globals.
+pub const GLOBAL_MESSAGE_CHANNEL: CompatFlag = CompatFlag::dated(
+    "expose_global_message_channel",
+    Some("no_expose_global_message_channel"),
+    "2025-08-15",
+);
+
 /// The flags the runtime's JavaScript reads (IsolateConfig::compat_flags).
 pub const JS_FLAGS: &[CompatFlag] = &[
     FETCHER_RPC,
@@ -155,6 +164,7 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     GLOBAL_PERFORMANCE_CLASSES,
     CTX_EXPORTS,
     WORKFLOWS_PRESERVE_NON_RETRYABLE_ERROR_MESSAGE,
+    GLOBAL_MESSAGE_CHANNEL,
 ];
 
 /// The date whose behaviour edgesim has where it does not switch by date: the one its recorded
