@@ -105,6 +105,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "node_http_server_request",
+        what: "nodejs_compat: a request answered by a node:http server behind httpServerHandler (IncomingMessage, ServerResponse, streamed body), as one warm fetch",
+        workerd: None,
+    },
+    Row {
         id: "wasm_instantiate_small_module",
         what: "WebAssembly: new WebAssembly.Instance of a one-function module, as one warm fetch",
         workerd: None,
