@@ -11,6 +11,7 @@ mod differential_cache;
 mod differential_d1;
 mod differential_do;
 mod differential_kv;
+mod differential_node_dns;
 mod differential_node_http;
 mod differential_queue;
 mod differential_r2;

@@ -99,7 +99,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 73] = [
+static UNITS: [Unit; 74] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -347,6 +347,7 @@ static UNITS: [Unit; 73] = [
     unit!("node_trace_events", [], ["node/trace_events"], []),
     unit!("node_wasi", [], ["node/wasi"], []),
     unit!("node_tty", [], ["node/tty"], []),
+    unit!("node_dns", [], ["node/dns_records", "node/dns"], []),
     unit!("node_v8", [], ["node/v8"], []),
     unit!("node_vm", [], ["node/vm"], []),
     unit!("node_worker_threads", [], ["node/worker_threads"], []),

@@ -16,13 +16,14 @@ function errorClass(Base, code) {
   }
   return C;
 }
+/// As workerd makes them, `code` and `name` are own enumerable properties; so is `toString` on
+/// the TypeError and RangeError kinds (recorded: reference/workerd/results/node-dns.json).
 function nodeError(Base, code, message, named = false) {
   const error = new (named ? errorClass(Base, code) : Base)(message);
-  Object.defineProperty(error, "code", { value: code, writable: true, configurable: true, enumerable: true });
-  Object.defineProperty(error, "toString", {
-    value() { return `${this.name} [${this.code}]: ${this.message}`; },
-    writable: true, configurable: true,
-  });
+  const own = (value, enumerable = true) => ({ value, writable: true, configurable: true, enumerable });
+  Object.defineProperty(error, "code", own(code));
+  Object.defineProperty(error, "name", own(Base.name));
+  Object.defineProperty(error, "toString", own(function () { return `${this.name} [${this.code}]: ${this.message}`; }, !named));
   return error;
 }
 
@@ -190,6 +191,8 @@ const MODULES = {
   crypto: ["node_crypto"],
   dgram: ["node_dgram"],
   diagnostics_channel: ["node_diagnostics_channel"],
+  dns: ["node_dns"],
+  "dns/promises": ["node_dns", "promisesModule"],
   domain: ["node_domain"],
   events: ["node_events"],
   http: ["node_http"],
