@@ -181,6 +181,11 @@ fn before_2025_08_15_there_is_no_global_message_channel() {
 }
 
 #[test]
+fn eval_and_the_function_constructors_are_refused_while_handling_a_request() {
+    answers_as_workerd_does("eval");
+}
+
+#[test]
 fn webassembly_objects_traps_and_link_errors_answer_with_v8s_values_and_messages() {
     answers_as_workerd_does_but(
         "webassembly",

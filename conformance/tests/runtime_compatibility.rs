@@ -210,3 +210,38 @@ fn unknown_redundant_and_unswitched_flags_and_dates_are_each_one_warning() {
         old[0]
     );
 }
+
+/// A Worker that compiles a string at top level and answers with the result.
+fn startup_eval(toml: &str) -> Result<serde_json::Value, String> {
+    let config = WranglerConfig::parse("wrangler.toml", toml).unwrap();
+    let source = "const doubled = new Function('a', 'return a * 2');\nconst n = eval('20 + 1');\n\
+                  export default { fetch() { return Response.json(doubled(n)); } };";
+    let worker = WorkerDefinition::from_sources(config, "w.js", &[("w.js", source)]);
+    match Run::default().fetch(&worker, get("https://example.com/")) {
+        Ok(x) => Ok(body_json(&x.response)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[test]
+fn eval_at_startup_works_from_2025_06_01_or_with_allow_eval_during_startup() {
+    assert_eq!(
+        startup_eval("compatibility_date = '2025-06-01'"),
+        Ok(json!(42))
+    );
+    let flagged =
+        "compatibility_date = '2024-01-01'\ncompatibility_flags = ['allow_eval_during_startup']";
+    assert_eq!(startup_eval(flagged), Ok(json!(42)));
+    for toml in [
+        "compatibility_date = '2025-05-31'",
+        "compatibility_date = '2026-01-01'\ncompatibility_flags = ['disallow_eval_during_startup']",
+    ] {
+        let refused = startup_eval(toml).expect_err(toml);
+        assert!(
+            refused.contains(
+                "Uncaught EvalError: Code generation from strings disallowed for this context"
+            ),
+            "{toml}: {refused}"
+        );
+    }
+}

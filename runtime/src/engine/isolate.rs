@@ -136,6 +136,9 @@ pub struct IsolateConfig {
 impl Isolate {
     /// Starts an isolate and evaluates the Worker's main module under the startup CPU limit.
     pub fn start(host: Rc<dyn Host>, config: &IsolateConfig) -> Result<Isolate, StartupError> {
+        use crate::worker::config::{ALLOW_EVAL_ALWAYS, ALLOW_EVAL_DURING_STARTUP};
+        const EVAL_ALWAYS: &str = ALLOW_EVAL_ALWAYS.enable;
+        const EVAL_AT_STARTUP: &str = ALLOW_EVAL_DURING_STARTUP.enable;
         let alloc = Rc::new(AllocStats::default());
         alloc.limit.set(config.limits.memory_bytes);
         let runtime = Runtime::new_with_alloc(CountingAllocator {
@@ -219,6 +222,9 @@ impl Isolate {
                     }
                     other => other,
                 };
+                let eval_always = config.compat_flags.iter().any(|f| f == EVAL_ALWAYS);
+                let eval_at_startup = config.compat_flags.iter().any(|f| f == EVAL_AT_STARTUP);
+                super::code_generation::allow(&ctx, eval_always || eval_at_startup);
                 let declared = config.bundle.declare(&ctx, &main, source).map_err(fail)?;
                 let (module, promise) = declared.eval().map_err(fail)?;
                 while ctx.execute_pending_job() {}
@@ -236,6 +242,7 @@ impl Isolate {
                 if !has_handlers {
                     return Err(StartupError::NoHandlers);
                 }
+                super::code_generation::allow(&ctx, eval_always);
                 let get = |name: &str| -> Result<Persistent<Function<'static>>, StartupError> {
                     let f: Function = exports.get(name)?;
                     Ok(Persistent::save(&ctx, f))

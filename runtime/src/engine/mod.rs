@@ -5,6 +5,7 @@
 pub mod allocator;
 pub mod async_context;
 pub mod catalog;
+pub mod code_generation;
 pub mod cpu;
 pub mod durable_object;
 pub mod event_loop;

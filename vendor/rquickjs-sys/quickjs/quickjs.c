@@ -602,6 +602,9 @@ struct JSContext {
        reaction or thenable job runs in the context that was current when it was
        registered, as V8's continuation-preserved embedder data does. */
     JSValue async_context;
+    /* edgesim: eval() and the Function constructors refused (workerd refuses code generation
+       from strings while handling events; JS_SetEvalAllowed). */
+    bool eval_disallowed;
 
     double time_origin;
 
@@ -2884,6 +2887,7 @@ JSContext *JS_NewContextRaw(JSRuntime *rt)
     ctx->error_prepare_stack = JS_UNDEFINED;
     ctx->error_stack_trace_limit = js_int32(10);
     ctx->async_context = JS_UNDEFINED;
+    ctx->eval_disallowed = false;
     init_list_head(&ctx->loaded_modules);
     // TODO(bnoordhuis) use getrandom() etc.
     ctx->random_state = js__gettimeofday_us();
@@ -38264,6 +38268,24 @@ static JSValue JS_EvalInternal(JSContext *ctx, JSValueConst this_obj,
                               flags, scope_idx);
 }
 
+/* edgesim: V8's refusal when the embedder disallows code generation from strings */
+static JSValue js_throw_eval_disallowed(JSContext *ctx, ...)
+{
+    JSValue val;
+    va_list ap;
+
+    va_start(ap, ctx);
+    val = JS_ThrowError(ctx, JS_EVAL_ERROR,
+                        "Code generation from strings disallowed for this context", ap);
+    va_end(ap);
+    return val;
+}
+
+void JS_SetEvalAllowed(JSContext *ctx, bool allowed)
+{
+    ctx->eval_disallowed = !allowed;
+}
+
 static JSValue JS_EvalObject(JSContext *ctx, JSValueConst this_obj,
                              JSValueConst val, int flags, int scope_idx)
 {
@@ -38271,6 +38293,9 @@ static JSValue JS_EvalObject(JSContext *ctx, JSValueConst this_obj,
     const char *str;
     size_t len;
 
+    /* edgesim: V8 refuses before it looks at the argument: eval(5) throws too */
+    if (ctx->eval_disallowed)
+        return js_throw_eval_disallowed(ctx);
     if (!JS_IsString(val))
         return js_dup(val);
     str = JS_ToCStringLen(ctx, &len, val);

@@ -1173,6 +1173,9 @@ JS_EXTERN void JS_SetPromiseHook(JSRuntime *rt, JSPromiseHook promise_hook,
    context that was current when it was registered (`then`, `await`). */
 JS_EXTERN JSValue JS_GetAsyncContext(JSContext *ctx);
 JS_EXTERN void JS_SetAsyncContext(JSContext *ctx, JSValueConst value);
+/* edgesim: whether eval() and the Function constructors may compile strings (workerd allows
+   it while a Worker starts, never while it handles events). */
+JS_EXTERN void JS_SetEvalAllowed(JSContext *ctx, bool allowed);
 
 /* is_handled = true means that the rejection is handled */
 typedef void JSHostPromiseRejectionTracker(JSContext *ctx, JSValueConst promise,

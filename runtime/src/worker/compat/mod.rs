@@ -30,6 +30,9 @@ pub const IMPLEMENTED_FLAGS: &[&str] = &[
     "workflows_replace_non_retryable_error_message",
     "expose_global_message_channel",
     "no_expose_global_message_channel",
+    "allow_eval_during_startup",
+    "disallow_eval_during_startup",
+    "allow_insecure_inefficient_logged_eval",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -153,7 +156,23 @@ pub const GLOBAL_MESSAGE_CHANNEL: CompatFlag = CompatFlag::dated(
     "2025-08-15",
 );
 
-/// The flags the runtime's JavaScript reads (IsolateConfig::compat_flags).
+/// workerd's `allowEvalDuringStartup`: `eval` and `new Function` while the Worker starts (they
+/// are refused while it handles events either way; engine/code_generation.rs).
+pub const ALLOW_EVAL_DURING_STARTUP: CompatFlag = CompatFlag::dated(
+    "allow_eval_during_startup",
+    Some("disallow_eval_during_startup"),
+    "2025-06-01",
+);
+
+/// workerd's experimental `experimentalAllowEvalAlways`: `eval` while handling events too.
+pub const ALLOW_EVAL_ALWAYS: CompatFlag = CompatFlag {
+    enable: "allow_insecure_inefficient_logged_eval",
+    disable: None,
+    from_date: None,
+    implied_by: None,
+};
+
+/// The flags the isolate reads (IsolateConfig::compat_flags): its JavaScript, and its start.
 pub const JS_FLAGS: &[CompatFlag] = &[
     FETCHER_RPC,
     NODEJS_COMPAT,
@@ -165,6 +184,8 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     CTX_EXPORTS,
     WORKFLOWS_PRESERVE_NON_RETRYABLE_ERROR_MESSAGE,
     GLOBAL_MESSAGE_CHANNEL,
+    ALLOW_EVAL_DURING_STARTUP,
+    ALLOW_EVAL_ALWAYS,
 ];
 
 /// The date whose behaviour edgesim has where it does not switch by date: the one its recorded
