@@ -147,6 +147,29 @@ impl Run {
         serve(worker, self.limits(worker), requests, &options)
     }
 
+    /// Runs every case results/`result`.json holds — `GET /case?name=<case>` to `worker`, 10 ms
+    /// apart in one simulation, as the recorders ask them — and panics, showing each, unless
+    /// every answer is the one workerd recorded. Returns how many cases were compared.
+    pub fn assert_recorded_cases(&self, worker: &WorkerDefinition, result: &str) -> usize {
+        let recorded = reference::result(result);
+        let names: Vec<&String> = recorded
+            .as_object()
+            .expect("recorded cases")
+            .keys()
+            .collect();
+        let requests = (names.iter())
+            .map(|n| get(&format!("https://probe.example/case?name={n}")))
+            .collect();
+        let exchanges = self
+            .sequence(worker, requests, 10)
+            .expect("the Worker runs");
+        let ours = (names.iter().map(|n| n.to_string()))
+            .zip(exchanges.iter().map(|x| body_json(&x.response)))
+            .collect();
+        reference::assert_differences(result, &recorded, &serde_json::Value::Object(ours), &[]);
+        names.len()
+    }
+
     /// Opens a WebSocket to `worker` with `GET url` (`Upgrade: websocket`) and runs `script`
     /// on it as the client.
     pub fn session(

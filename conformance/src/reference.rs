@@ -22,6 +22,19 @@ pub fn probe_worker(bindings: &str) -> edgesim_runtime::worker::WorkerDefinition
     )
 }
 
+/// A recorder's probe Worker (`script` under reference/workerd, unchanged) with the wrangler
+/// config (JSON) its recorder gives it.
+pub fn recorded_probe(script: &str, config: Value) -> edgesim_runtime::worker::WorkerDefinition {
+    let config: edgesim_runtime::worker::WranglerConfig =
+        serde_json::from_value(config).unwrap_or_else(|e| panic!("{script}'s config: {e}"));
+    let source = read(script);
+    edgesim_runtime::worker::WorkerDefinition::from_sources(
+        config,
+        "worker.js",
+        &[("worker.js", &source)],
+    )
+}
+
 /// `conformance/reference/workerd`: the probe, its recorder and what workerd answered.
 pub fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reference/workerd")

@@ -5,20 +5,20 @@
 
 use std::rc::Rc;
 
-use edgesim_conformance::{Run, body_json, get, reference};
+use edgesim_conformance::{Run, reference};
 use edgesim_runtime::http::{HttpRequest, HttpResponse};
-use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_runtime::worker::WorkerDefinition;
 use serde_json::{Value, json};
 
 fn worker() -> WorkerDefinition {
-    let config: WranglerConfig = serde_json::from_value(json!({
-        "name": "dns",
-        "compatibility_date": "2026-04-01",
-        "compatibility_flags": ["nodejs_compat"],
-    }))
-    .expect("a valid config");
-    let script = reference::read("dns/worker.js");
-    WorkerDefinition::from_sources(config, "worker.js", &[("worker.js", &script)])
+    reference::recorded_probe(
+        "dns/worker.js",
+        json!({
+            "name": "dns",
+            "compatibility_date": "2026-04-01",
+            "compatibility_flags": ["nodejs_compat"],
+        }),
+    )
 }
 
 /// cloudflare-dns.com's JSON API answered from the zone, as `doh()` in dns.mjs answers it.
@@ -67,27 +67,10 @@ fn doh(zone: &Value, request: &HttpRequest) -> Option<HttpResponse> {
 
 #[test]
 fn node_dns_looks_up_and_resolves_over_https_as_workerd_recorded() {
-    let recorded = reference::result("node-dns");
-    let recorded = recorded.as_object().expect("recorded cases");
     let zone: Value = serde_json::from_str(&reference::read("dns/zone.json")).expect("the zone");
     let run = Run {
         origins: Some(Rc::new(move |request: &HttpRequest| doh(&zone, request))),
         ..Default::default()
     };
-    let requests = (recorded.keys())
-        .map(|n| get(&format!("https://dns.example/case?name={n}")))
-        .collect();
-    let exchanges = run
-        .sequence(&worker(), requests, 10)
-        .expect("the Worker runs");
-    let ours = (recorded.keys().cloned())
-        .zip(exchanges.iter().map(|x| body_json(&x.response)))
-        .collect();
-    reference::assert_differences(
-        "node-dns",
-        &Value::Object(recorded.clone()),
-        &Value::Object(ours),
-        &[],
-    );
-    assert_eq!(recorded.len(), 7);
+    assert_eq!(run.assert_recorded_cases(&worker(), "node-dns"), 7);
 }

@@ -7,19 +7,19 @@ use std::rc::Rc;
 
 use edgesim_conformance::{Run, body_json, get, reference};
 use edgesim_runtime::http::{HttpRequest, HttpResponse};
-use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_runtime::worker::WorkerDefinition;
 use serde_json::{Value, json};
 
 /// Probe `script` (under reference/workerd) with nodejs_compat at compatibility date `date`.
 fn probe(script: &str, date: &str) -> WorkerDefinition {
-    let config: WranglerConfig = serde_json::from_value(json!({
-        "name": "http",
-        "compatibility_date": date,
-        "compatibility_flags": ["nodejs_compat"],
-    }))
-    .expect("a valid config");
-    let script = reference::read(script);
-    WorkerDefinition::from_sources(config, "worker.js", &[("worker.js", &script)])
+    reference::recorded_probe(
+        script,
+        json!({
+            "name": "http",
+            "compatibility_date": date,
+            "compatibility_flags": ["nodejs_compat"],
+        }),
+    )
 }
 
 /// The recorder's origin (`origin()` in http.mjs), with the fields its Node server added on the
@@ -92,28 +92,12 @@ fn origin(request: &HttpRequest) -> Option<HttpResponse> {
 
 #[test]
 fn node_http_client_and_server_answer_as_workerd_recorded() {
-    let recorded = reference::result("node-http");
-    let recorded = recorded.as_object().expect("recorded cases");
     let run = Run {
         origins: Some(Rc::new(origin)),
         ..Default::default()
     };
-    let requests = (recorded.keys())
-        .map(|n| get(&format!("https://http.example/case?name={n}")))
-        .collect();
-    let exchanges = run
-        .sequence(&probe("http/worker.js", "2026-04-01"), requests, 10)
-        .expect("the Worker runs");
-    let ours = (recorded.keys().cloned())
-        .zip(exchanges.iter().map(|x| body_json(&x.response)))
-        .collect();
-    reference::assert_differences(
-        "node-http",
-        &Value::Object(recorded.clone()),
-        &Value::Object(ours),
-        &[],
-    );
-    assert_eq!(recorded.len(), 24);
+    let worker = probe("http/worker.js", "2026-04-01");
+    assert_eq!(run.assert_recorded_cases(&worker, "node-http"), 24);
 }
 
 #[test]

@@ -5,8 +5,9 @@
 // for cloudflare-dns.com that answers from the same zone.
 //
 //   npm ci --no-audit --no-fund && node dns.mjs
-import { Miniflare, Log, LogLevel, Response } from "miniflare";
-import { readFileSync, writeFileSync } from "node:fs";
+import { Response } from "miniflare";
+import { readFileSync } from "node:fs";
+import { recordCases } from "./record-cases.mjs";
 
 const CASES = ["exports", "argumentErrors", "lookups", "records", "failures", "callbacks", "order"];
 const zone = JSON.parse(readFileSync(new URL("./dns/zone.json", import.meta.url), "utf8"));
@@ -28,17 +29,12 @@ function doh(request) {
   return new Response(JSON.stringify(body), { headers: { "content-type": "application/dns-json" } });
 }
 
-const mf = new Miniflare({
-  log: new Log(LogLevel.ERROR), modules: true, compatibilityDate: "2026-04-01",
-  compatibilityFlags: ["nodejs_compat"], script: readFileSync(new URL("./dns/worker.js", import.meta.url), "utf8"),
-  outboundService: doh,
-});
-const out = {};
-for (const name of CASES) {
-  const timeout = new Promise((r) => setTimeout(() => r({ hung: true }), 5000));
-  const answer = mf.dispatchFetch(`http://localhost/case?name=${name}`).then((r) => r.json());
-  out[name] = await Promise.race([answer, timeout]);
-  console.error(name, JSON.stringify(out[name]).slice(0, 400));
-}
-await mf.dispose();
-writeFileSync(new URL("./results/node-dns.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+await recordCases(
+  {
+    compatibilityFlags: ["nodejs_compat"],
+    script: readFileSync(new URL("./dns/worker.js", import.meta.url), "utf8"),
+    outboundService: doh,
+  },
+  CASES,
+  "node-dns.json",
+);

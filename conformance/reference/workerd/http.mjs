@@ -8,6 +8,7 @@
 //   npm ci --no-audit --no-fund && node http.mjs
 import { Miniflare, Log, LogLevel, Response } from "miniflare";
 import { readFileSync, writeFileSync } from "node:fs";
+import { recordCases } from "./record-cases.mjs";
 
 const CASES = [
   "exports", "validate", "clientErrors", "clientGet", "clientPost", "clientPort", "clientHttps",
@@ -29,20 +30,15 @@ async function origin(request) {
   });
 }
 
-const mf = new Miniflare({
-  log: new Log(LogLevel.ERROR), modules: true, compatibilityDate: "2026-04-01",
-  compatibilityFlags: ["nodejs_compat"], script: readFileSync(new URL("./http/worker.js", import.meta.url), "utf8"),
-  outboundService: origin,
-});
-const out = {};
-for (const name of CASES) {
-  const timeout = new Promise((r) => setTimeout(() => r({ hung: true }), 5000));
-  const answer = mf.dispatchFetch(`http://localhost/case?name=${name}`).then((r) => r.json());
-  out[name] = await Promise.race([answer, timeout]);
-  console.error(name, JSON.stringify(out[name]).slice(0, 300));
-}
-await mf.dispose();
-writeFileSync(new URL("./results/node-http.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+await recordCases(
+  {
+    compatibilityFlags: ["nodejs_compat"],
+    script: readFileSync(new URL("./http/worker.js", import.meta.url), "utf8"),
+    outboundService: origin,
+  },
+  CASES,
+  "node-http.json",
+);
 
 // Before 2025-09-01 nodejs_compat gives node:http's client but not its server.
 const early = new Miniflare({

@@ -7,9 +7,9 @@
 // conformance/tests/differential_sockets.rs replays the same cases in edgesim.
 //
 //   npm ci --no-audit --no-fund && node sockets.mjs
-import { Miniflare, Log, LogLevel } from "miniflare";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import net from "node:net";
+import { recordCases } from "./record-cases.mjs";
 
 const script = readFileSync(new URL("./sockets/worker.js", import.meta.url), "utf8");
 const PORTS = { echo: 47101, greeter: 47102, silent: 47104 };
@@ -35,26 +35,12 @@ const servers = [
   await listen(PORTS.silent, (s) => s.on("error", () => {})),
 ];
 
-/// Runs each case of `cases` in a Worker made from `options`, to results/`file`.
-async function record(options, cases, file) {
-  const mf = new Miniflare({ log: new Log(LogLevel.ERROR), modules: true, compatibilityDate: "2026-04-01", ...options });
-  const out = {};
-  for (const name of cases) {
-    const timeout = new Promise((r) => setTimeout(() => r({ hung: true }), 5000));
-    const answer = mf.dispatchFetch(`http://localhost/case?name=${name}`).then((r) => r.json());
-    out[name] = await Promise.race([answer, timeout]);
-    console.error(name, JSON.stringify(out[name]).slice(0, 200));
-  }
-  await mf.dispose();
-  writeFileSync(new URL(`./results/${file}`, import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
-}
-
-await record(
+await recordCases(
   { script, hyperdrives: { HYPERDRIVE: `postgres://user:pass@127.0.0.1:${PORTS.echo}/db` } },
   CASES,
   "sockets.json",
 );
-await record(
+await recordCases(
   {
     script: readFileSync(new URL("./sockets/net-worker.js", import.meta.url), "utf8"),
     compatibilityFlags: ["nodejs_compat"],

@@ -97,30 +97,31 @@ function lookup(hostname, options, callback) {
   const type = family === 4 ? "A" : "AAAA";
   sendDnsRequest(hostname, type)
     .then((json) => {
-      const list = answers(json, hostname, `query${type === "A" ? "A" : "Aaaa"}`);
+      const list = answers(json, hostname, answerQuery(type));
       if (all) callback(null, list.map((a) => ({ address: a.data, family })));
       else callback(null, list.at(0)?.data, family);
     })
     .catch((error) => nextTick(callback, error));
 }
 
+/// The syscall an empty answer to a `type` query names (`queryAaaa`; sendDnsRequest's own
+/// errors name `queryAAAA`, as workerd's do).
+const answerQuery = (type) => `query${type[0]}${type.slice(1).toLowerCase()}`;
+
 /// A resolve* function: the records of `type` for `name`, each made by `shape`.
 function resolver(type, shape) {
-  const query = `query${type[0]}${type.slice(1).toLowerCase()}`;
+  const query = answerQuery(type);
   return function (name) {
     validate.string(name, "name");
     return sendDnsRequest(name, type).then((json) => answers(json, name, query).map((a) => shape(a, name)));
   };
 }
-const withTtl = (type) => {
-  const plain = (name, options) => {
-    validate.string(name, "name");
-    const ttl = !!options?.ttl;
-    const query = type === "A" ? "queryA" : "queryAaaa";
-    return sendDnsRequest(name, type).then((json) =>
-      answers(json, name, query).map((a) => (ttl ? { ttl: a.TTL, address: a.data } : a.data)));
-  };
-  return plain;
+/// resolve4/resolve6: addresses, or `{ ttl, address }` with `options.ttl`.
+const withTtl = (type) => (name, options) => {
+  validate.string(name, "name");
+  const ttl = !!options?.ttl;
+  return sendDnsRequest(name, type).then((json) =>
+    answers(json, name, answerQuery(type)).map((a) => (ttl ? { ttl: a.TTL, address: a.data } : a.data)));
 };
 const resolvers = {
   resolve4: withTtl("A"),

@@ -27,7 +27,6 @@ function splitHeaderValue(value) {
 const kFetchResponse = Symbol("fetchResponse");
 
 class ServerResponse extends OutgoingMessage {
-  [kOutHeaders] = null;
   statusCode = 200;
   statusMessage = "unknown";
 

@@ -25,7 +25,7 @@ function WriteStream(fd) {
 Object.setPrototypeOf(WriteStream.prototype, Socket.prototype);
 Object.setPrototypeOf(WriteStream, Socket);
 /// The first function among `args` is called back (workerd's order of precedence).
-const callBack = (...args) => {
+const callFirstFunction = (...args) => {
   const callback = args.find((a) => typeof a === "function");
   if (callback) callback();
   return false;
@@ -36,10 +36,10 @@ Object.assign(WriteStream.prototype, {
   hasColors: () => false,
   _refreshSize() {},
   /// cursorTo(x[, y][, callback]): a function in y's place is the callback.
-  cursorTo: (_x, y, callback) => callBack(y, callback),
-  moveCursor: (_dx, _dy, callback) => callBack(callback),
-  clearLine: (_dir, callback) => callBack(callback),
-  clearScreenDown: (callback) => callBack(callback),
+  cursorTo: (_x, y, callback) => callFirstFunction(y, callback),
+  moveCursor: (_dx, _dy, callback) => callFirstFunction(callback),
+  clearLine: (_dir, callback) => callFirstFunction(callback),
+  clearScreenDown: (callback) => callFirstFunction(callback),
   getWindowSize() { return [this.columns ?? 0, this.rows ?? 0]; },
 });
 
