@@ -141,7 +141,8 @@ pub fn assert_differences(name: &str, reference: &Value, ours: &Value, allowed: 
 
 /// The Worker snippets.mjs records `snippets/<name>.json` with (`snippet-worker.js`, which both
 /// fill in the same way), running `snippets`: each is the body of an async function of `env`
-/// (an R2 bucket `BUCKET`, a text binding `GREETING`), and `GET /` answers
+/// (an R2 bucket `BUCKET`, a text binding `GREETING`, a SQLite Durable Object `SQL`) and of
+/// `sql` (the Worker's helper that runs a query in that object), and `GET /` answers
 /// `[[outcome, value], …]`. The file's `wasm` modules (WAT) are imported by their names. The
 /// Worker's modules are read from the returned project's directory, which must outlive it.
 pub fn snippet_worker(
@@ -163,7 +164,7 @@ pub fn snippet_worker(
     let wasm = wasm.as_object().cloned().unwrap_or_default();
     let fns: Vec<String> = snippets
         .iter()
-        .map(|s| format!("async (env) => {{{s}\n}}"))
+        .map(|s| format!("async (env, sql) => {{{s}\n}}"))
         .collect();
     // serde_json's map is ordered by key, as the recorder sorts the names.
     let imports: String = wasm
@@ -175,7 +176,9 @@ pub fn snippet_worker(
     let config = format!(
         "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '{date}'\n\
          compatibility_flags = {flags}\n[vars]\nGREETING = 'hello'\n\
-         [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n"
+         [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n\
+         [[durable_objects.bindings]]\nname = 'SQL'\nclass_name = 'SqlObject'\n\
+         [[migrations]]\ntag = 'v1'\nnew_sqlite_classes = ['SqlObject']\n"
     );
     let project = crate::Project::with(
         &format!("snippets-{name}"),

@@ -212,3 +212,26 @@ fn webassembly_objects_traps_and_link_errors_answer_with_v8s_values_and_messages
         ],
     );
 }
+
+#[test]
+fn sqlite_allows_only_workerds_pragmas_functions_modules_and_limits() {
+    answers_as_workerd_does_but(
+        "sql-authorizer",
+        &[
+            (
+                "PRAGMA data_version\");",
+                "workerd's own connection has written once before the user's first statement",
+            ),
+            (
+                "unistr('a\\\\u0062')\");",
+                "SQLite 3.50 has unistr(), which workerd 1.20260426's older SQLite lacks; a later \
+                 workerd (1.20261123, recorded by hand) refuses it as edgesim does",
+            ),
+            (
+                "CREATE VIRTUAL TABLE _cf_f USING fts5(body)\");",
+                "workerd 1.20260426 checks only the shadow tables' names; a later workerd refuses \
+                 the table's own name first, as edgesim does",
+            ),
+        ],
+    );
+}

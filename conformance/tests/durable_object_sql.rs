@@ -162,10 +162,23 @@ fn do_sql_begin_transaction_is_refused_in_favour_of_the_js_api() {
 
 #[test]
 fn do_sql_cannot_touch_the_internal_kv_table() {
-    assert_eq!(
-        sql_error("sql.exec('SELECT * FROM _cf_KV')"),
-        "Error: access to _cf_KV.key is prohibited: SQLITE_AUTH"
+    let v = object_json_with(
+        &Run::default(),
+        "async run() { await this.ctx.storage.put('k', 1); await this.ctx.storage.sync();
+           try { this.ctx.storage.sql.exec('SELECT * FROM _cf_KV'); return 'did not throw'; }
+           catch (e) { return `${e.constructor.name}: ${e.message}`; } }",
+        "return await stub.run();",
+        true,
     );
+    assert_eq!(v, "Error: access to _cf_KV.key is prohibited: SQLITE_AUTH");
+}
+
+#[test]
+fn do_sql_object_that_never_used_the_kv_api_has_no_private_tables_and_one_page() {
+    let v = sql(
+        "return [sql.exec('PRAGMA table_list').toArray().map((r) => r.name), sql.databaseSize];",
+    );
+    assert_eq!(v, json!([["sqlite_schema", "sqlite_temp_schema"], 4096]));
 }
 
 #[test]
@@ -202,12 +215,12 @@ fn do_sql_random_follows_the_seed() {
 fn do_kv_api_and_sql_share_the_objects_database() {
     let v = object_json_with(
         &Run::default(),
-        "async run() { await this.ctx.storage.put('k', 1); this.ctx.storage.sql.exec('CREATE TABLE mine (x)');
+        "async run() { await this.ctx.storage.put('k', 1); await this.ctx.storage.sync(); this.ctx.storage.sql.exec('CREATE TABLE mine (x)');
            return [await this.ctx.storage.get('k'), this.ctx.storage.sql.exec('SELECT name FROM sqlite_master ORDER BY name').toArray().map((r) => r.name)]; }",
         "return await stub.run();",
         true,
     );
-    assert_eq!(v, json!([1, ["_cf_KV", "_cf_METADATA", "mine"]]));
+    assert_eq!(v, json!([1, ["_cf_KV", "mine"]]));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 // Records what workerd answers to short snippets of Worker code: each file in ./snippets/
-// (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET` and a
-// text binding `GREETING`; or `{ "compatibility_flags": [...], "compatibility_date": "...",
+// (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET`, a
+// text binding `GREETING` and a SQLite Durable Object `SQL`, and of `sql`, snippet-worker.js's
+// helper that runs one query in it; or `{ "compatibility_flags": [...], "compatibility_date": "...",
 // "snippets": [...], "wasm": { NAME: "(module …)" } }`, the date 2026-04-20 unless given; each
 // WebAssembly module, written as WAT, is imported as NAME from "./NAME.wasm") becomes
 // ./results/snippets-<name>.json, one
@@ -21,7 +22,7 @@ const only = process.argv.slice(2);
 /// The Worker that runs `snippets` in order (snippet-worker.js, shared with edgesim's side).
 const template = readFileSync(new URL("./snippet-worker.js", import.meta.url), "utf8");
 function snippetWorker(snippets, wasmNames) {
-  const fns = snippets.map((s) => `async (env) => {${s}\n}`).join(",\n");
+  const fns = snippets.map((s) => `async (env, sql) => {${s}\n}`).join(",\n");
   const imports = wasmNames.map((name) => `import ${name} from "./${name}.wasm";\n`).join("");
   return imports + template.replace("/* SNIPPETS */", () => fns);
 }
@@ -53,6 +54,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     compatibilityFlags,
     cf: false,
     r2Buckets: ["BUCKET"],
+    durableObjects: { SQL: { className: "SqlObject", useSQLite: true } },
     bindings: { GREETING: "hello" },
     log: new Log(LogLevel.WARN),
   });

@@ -93,7 +93,7 @@ pub struct D1Database {
 impl D1Database {
     pub fn open(seed: u64) -> Result<Self, SqlError> {
         Ok(D1Database {
-            db: SqlDatabase::open(seed, false)?,
+            db: SqlDatabase::open(seed)?,
             seed,
             version: 0,
         })
@@ -102,7 +102,7 @@ impl D1Database {
     /// A database kept in the file at `path` (`edgesim fetch --persist-to`).
     pub fn open_file(path: &std::path::Path, seed: u64) -> Result<Self, SqlError> {
         Ok(D1Database {
-            db: SqlDatabase::open_file(path, seed, false)?,
+            db: SqlDatabase::open_file(path, seed)?,
             seed,
             version: 0,
         })
@@ -111,7 +111,7 @@ impl D1Database {
     /// An in-memory copy of the database as it is now.
     pub fn copy(&self) -> Result<Self, SqlError> {
         Ok(D1Database {
-            db: self.db.copy(false)?,
+            db: self.db.copy()?,
             seed: self.seed,
             version: self.version,
         })

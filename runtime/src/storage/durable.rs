@@ -111,7 +111,7 @@ impl ObjectStore {
     pub fn sqlite(seed: u64) -> Result<Self, SqlError> {
         Ok(ObjectStore {
             backend: Backend::Sqlite {
-                db: Box::new(SqlDatabase::open(seed, true)?),
+                db: Box::new(SqlDatabase::open(seed)?),
                 windows: CommitWindows::default(),
             },
             alarm_ms: None,
@@ -125,7 +125,7 @@ impl ObjectStore {
         let backend = match &self.backend {
             Backend::Memory(map) => Backend::Memory(map.clone()),
             Backend::Sqlite { db, .. } => Backend::Sqlite {
-                db: Box::new(db.copy(true)?),
+                db: Box::new(db.copy()?),
                 windows: CommitWindows::default(),
             },
         };
@@ -142,7 +142,7 @@ impl ObjectStore {
     pub fn sqlite_file(path: &std::path::Path, seed: u64) -> Result<Self, SqlError> {
         Ok(ObjectStore {
             backend: Backend::Sqlite {
-                db: Box::new(SqlDatabase::open_file(path, seed, true)?),
+                db: Box::new(SqlDatabase::open_file(path, seed)?),
                 windows: CommitWindows::default(),
             },
             alarm_ms: None,
@@ -201,6 +201,9 @@ impl ObjectStore {
             (StorageOp::Read { keys }, Backend::Memory(entries)) => Ok(StorageReply::Values(
                 keys.iter().map(|k| entries.get(k).cloned()).collect(),
             )),
+            (StorageOp::Read { keys }, Backend::Sqlite { db, .. }) if !db.has_kv_table() => {
+                Ok(StorageReply::Values(vec![None; keys.len()]))
+            }
             (StorageOp::Read { keys }, Backend::Sqlite { db, .. }) => {
                 sqlite_values(db.internal(), &keys)
                     .map(StorageReply::Values)
@@ -215,6 +218,9 @@ impl ObjectStore {
                         .collect(),
                 ))
             }
+            (StorageOp::Range { .. }, Backend::Sqlite { db, .. }) if !db.has_kv_table() => {
+                Ok(StorageReply::Entries(Vec::new()))
+            }
             (StorageOp::Range { start, end }, Backend::Sqlite { db, .. }) => {
                 sqlite_entries(db.internal(), &start, &end)
                     .map(StorageReply::Entries)
@@ -226,10 +232,9 @@ impl ObjectStore {
     /// The isolate hands `commit` over; it is durable once [`ObjectStore::confirm`] says so.
     pub fn stage(&mut self, mut commit: Commit) -> Result<(), StorageError> {
         if let Backend::Sqlite { db, windows } = &mut self.backend {
-            let conn = db.internal();
             windows
-                .ensure_open(conn)
-                .and_then(|()| write_sqlite(conn, &commit))
+                .ensure_open(db.internal())
+                .and_then(|()| write_sqlite(db, &commit))
                 .map_err(|_| StorageError::Internal)?;
             windows.seal();
             commit.delete_all = false;
@@ -329,8 +334,20 @@ fn sqlite_entries(
     Ok(entries)
 }
 
-/// Writes `commit` into the open window (which makes it all-or-nothing).
-fn write_sqlite(db: &rusqlite::Connection, commit: &Commit) -> rusqlite::Result<()> {
+/// Writes `commit` into the open window (which makes it all-or-nothing). The `_cf_KV` table
+/// is made by the first commit that writes a key, inside the window: an undone first write
+/// leaves no table, as workerd's rollback does.
+fn write_sqlite(database: &SqlDatabase, commit: &Commit) -> rusqlite::Result<()> {
+    if let Some(alarm_ms) = commit.alarm {
+        write_alarm(database.internal(), alarm_ms)?;
+    }
+    if !database.has_kv_table() {
+        if commit.writes.is_empty() {
+            return Ok(());
+        }
+        database.ensure_kv_table()?;
+    }
+    let db = database.internal();
     if commit.delete_all {
         db.execute("DELETE FROM _cf_KV", [])?;
     }
@@ -343,6 +360,18 @@ fn write_sqlite(db: &rusqlite::Connection, commit: &Commit) -> rusqlite::Result<
             None => db.execute("DELETE FROM _cf_KV WHERE key = ?1", [key])?,
         };
     }
+    Ok(())
+}
+
+/// workerd keeps a SQLite-backed object's alarm in `_cf_METADATA` (key 1, nanoseconds since
+/// the epoch, NULL once deleted), made by the first `setAlarm`.
+fn write_alarm(db: &rusqlite::Connection, alarm_ms: Option<u64>) -> rusqlite::Result<()> {
+    db.execute_batch(super::sql::METADATA_TABLE)?;
+    let alarm_ns = alarm_ms.map(|ms| (ms as i64).saturating_mul(1_000_000));
+    db.execute(
+        "INSERT INTO _cf_METADATA VALUES (1, ?1) ON CONFLICT DO UPDATE SET value = excluded.value",
+        [alarm_ns],
+    )?;
     Ok(())
 }
 

@@ -11,5 +11,6 @@ pub mod queue;
 pub mod r2;
 pub mod rate_limit;
 pub mod sql;
+mod sql_security;
 pub mod workflow;
 pub mod write_rate;
