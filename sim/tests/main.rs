@@ -7,6 +7,7 @@ mod common;
 mod cli;
 mod cli_d1;
 mod cli_origins;
+mod cli_persist_crash;
 mod cli_request_cf;
 mod kv_propagation;
 mod scenario_cache;

@@ -12,7 +12,8 @@
 //! per SQLite-backed object and `do/<namespace>/objects.sqlite` for alarms and KV-backed objects,
 //! and `clock`: where the simulated clock stood
 //! when the last run ended, which the next run starts from (time does not pass between runs).
-//! Queues and the Cache API still start empty.
+//! Queues and the Cache API still start empty. Files that are not SQLite databases are
+//! replaced whole ([`write_durably`]); `lock` keeps a second process out.
 
 use std::cell::{RefCell, RefMut};
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,8 +53,73 @@ fn component(name: &str) -> String {
     out
 }
 
+/// Takes `DIR/lock` for this process, or says which process has it.
+fn lock_directory(root: &Path) -> Result<std::fs::File, PersistError> {
+    use std::io::{Read, Seek, Write};
+    let path = root.join("lock");
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| fail(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = match holder.trim() {
+                "" => String::new(),
+                pid => format!(" (process {pid})"),
+            };
+            return Err(fail(
+                root,
+                format!(
+                    "another edgesim{holder} is using this directory; runs that share one must \
+                     take turns"
+                ),
+            ));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(fail(&path, e)),
+    }
+    let pid = std::process::id();
+    file.set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| writeln!(file, "{pid}"))
+        .map_err(|e| fail(&path, e))?;
+    Ok(file)
+}
+
+/// Replaces the file at `path` with `bytes` so that a crash at any moment leaves either the
+/// old file or the new one, whole: a temporary file beside it, synced, renamed over it, and
+/// the directory synced.
+pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)?;
+        std::fs::File::open(dir)?.sync_all()
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
 pub struct Persist {
     root: PathBuf,
+    /// `DIR/lock`, locked exclusively while this process uses the directory: two processes
+    /// each keep their own copy of the stores in memory and would overwrite each other's writes.
+    _lock: std::fs::File,
     /// KV namespaces and R2 buckets read back already this run.
     loaded: RefCell<BTreeSet<String>>,
     /// The first thing that could not be read or written: the call that met it failed as the
@@ -64,10 +130,11 @@ pub struct Persist {
 }
 
 impl Persist {
-    /// Opens (creating) the directory.
+    /// Opens (creating) the directory, which no other process may be using.
     pub fn open(root: &Path) -> Result<Self, PersistError> {
         std::fs::create_dir_all(root).map_err(|e| fail(root, e))?;
         Ok(Persist {
+            _lock: lock_directory(root)?,
             root: root.to_path_buf(),
             loaded: RefCell::default(),
             failure: RefCell::default(),
@@ -122,7 +189,7 @@ impl Persist {
 
     pub fn save_clock(&self, now_ms: u64) -> Result<(), PersistError> {
         let path = self.root.join("clock");
-        std::fs::write(&path, format!("{now_ms}\n")).map_err(|e| fail(&path, e))
+        write_durably(&path, format!("{now_ms}\n").as_bytes()).map_err(|e| fail(&path, e))
     }
 
     /// The file D1 database `database` lives in.

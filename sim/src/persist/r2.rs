@@ -145,7 +145,7 @@ impl Persist {
                         }
                         let blob = component(&format!("part-{upload_id}-{number}-{etag}"));
                         let blob_path = blobs.join(&blob);
-                        std::fs::write(&blob_path, body).map_err(|e| fail(&blob_path, e))?;
+                        super::write_durably(&blob_path, body).map_err(|e| fail(&blob_path, e))?;
                         tx.execute(
                             "INSERT OR REPLACE INTO parts VALUES (?1, ?2, ?3, ?4)",
                             params![upload_id, number, etag, blob],
@@ -193,7 +193,7 @@ impl Persist {
                 Some((meta, body)) => {
                     let blob = component(&meta.version);
                     let blob_path = blobs.join(&blob);
-                    std::fs::write(&blob_path, body).map_err(|e| fail(&blob_path, e))?;
+                    super::write_durably(&blob_path, body).map_err(|e| fail(&blob_path, e))?;
                     let meta = serde_json::to_string(meta).map_err(|e| fail(&path, e))?;
                     if old.as_deref() == Some(blob.as_str()) {
                         continue;

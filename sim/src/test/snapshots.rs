@@ -30,7 +30,7 @@ pub fn write(root: &Path, file: &str, report: &SnapshotReport) -> Result<(), Tes
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
         }
-        std::fs::write(&path, text).map_err(|e| failed(&path, e))?;
+        crate::persist::write_durably(&path, text.as_bytes()).map_err(|e| failed(&path, e))?;
     }
     if !report.inline.is_empty() {
         let path = root.join(file);
@@ -41,7 +41,8 @@ pub fn write(root: &Path, file: &str, report: &SnapshotReport) -> Result<(), Tes
                 "{file}: could not find where to write an inline snapshot"
             ))
         })?;
-        std::fs::write(&path, updated).map_err(|e| failed(&path, e))?;
+        // The test file itself: a crash must not leave it half written.
+        crate::persist::write_durably(&path, updated.as_bytes()).map_err(|e| failed(&path, e))?;
     }
     Ok(())
 }

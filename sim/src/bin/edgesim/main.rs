@@ -7,6 +7,7 @@ use std::rc::Rc;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use edgesim_runtime::{HttpRequest, Plan};
+use edgesim_sim::persist::write_durably;
 use edgesim_sim::scenario::client::arrive_at_edge;
 use edgesim_sim::scenario::run::RunOutput;
 use edgesim_sim::scenario::{LoadedScenario, run as scenario_run};
@@ -362,12 +363,12 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let (loaded, seed) = load_scenario(&args.scenario, args.seed)?;
     let out = scenario_run::run(&loaded, seed)?;
     if let Some(path) = &args.trace {
-        std::fs::write(path, out.trace.to_jsonl())
+        write_durably(path, out.trace.to_jsonl().as_bytes())
             .with_context(|| format!("{}: cannot write the trace", path.display()))?;
     }
     if let Some(path) = &args.report {
         let page = edgesim_sim::report::html(&out)?;
-        std::fs::write(path, page)
+        write_durably(path, page.as_bytes())
             .with_context(|| format!("{}: cannot write the report", path.display()))?;
     }
     if args.json {
@@ -557,7 +558,7 @@ fn shrink(args: ShrinkArgs) -> Result<ExitCode> {
     let kept = shrunk.scenario.scenario.traffic.len();
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &yaml)
+            write_durably(path, yaml.as_bytes())
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             eprintln!(
                 "shrunk {} requests to {kept} in {} runs; replay with: {}",
