@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod cli_d1;
+mod cli_hostile;
 mod cli_origins;
 mod cli_persist_crash;
 mod cli_request_cf;

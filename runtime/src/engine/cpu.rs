@@ -8,7 +8,11 @@
 //!   our handler every [`POLLS_PER_INTERRUPT`] of them;
 //! * allocations and allocated bytes — building strings and objects costs allocations, not
 //!   jumps (engine::allocator);
-//! * host charges — native work done on the Worker's behalf (hashing, decoding, JSON), per byte.
+//! * host charges — native work done on the Worker's behalf (hashing, decoding, JSON), per byte;
+//!   a Durable Object's SQL per SQLite virtual-machine step.
+//!
+//! QuickJS's built-ins that scan (array and string searches, `join`) and its job queue count
+//! their work as polls too (vendor/rquickjs-sys/PATCH.md), so no loop escapes the limit.
 //!
 //! The weights come from running the workloads in benches/calibration/worker.js under workerd
 //! 1.20260426.1 on the development machine (median of 7 runs each; wall time = CPU time for
@@ -38,6 +42,9 @@ pub const PS_PER_ALLOC_BYTE: u64 = 810;
 pub const PS_PER_HOST_BYTE: u64 = 1_000;
 /// Fixed simulated cost of one host call.
 pub const PS_PER_HOST_CALL: u64 = 200_000;
+/// Simulated picoseconds per SQLite virtual-machine step of a Durable Object's SQL (an
+/// assumption, 10 ns, not a fit: SQLite runs natively in workerd, on the isolate's CPU).
+pub const PS_PER_SQL_STEP: u64 = 10_000;
 /// Fixed simulated cost of delivering one event to JavaScript (a request, a timer, an I/O
 /// completion): the runtime's own work around the Worker's code, which polls and the allocator
 /// barely see because QuickJS serves small allocations from its own arenas. An assumption

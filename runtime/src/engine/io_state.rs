@@ -86,6 +86,10 @@ pub struct IoState {
     pub self_events: SelfEvents,
     /// Console lines written so far (LogLine::seq).
     logs_written: u64,
+    /// Fetch responses produced in the turn now running, with their requests' hosts: workerd
+    /// sends a response only once its turn has run the microtasks it queued, so a turn that
+    /// then runs out of CPU or memory answers with the error page instead.
+    turn_responses: Vec<(InvocationId, String)>,
 }
 
 /// The event loop: operations and timers on behalf of invocations.
@@ -109,7 +113,14 @@ impl IoState {
             positions: Default::default(),
             self_events: Default::default(),
             logs_written: 0,
+            turn_responses: Vec::new(),
         }
+    }
+
+    /// JavaScript is about to run for `invocation` (or for none).
+    pub fn begin_turn(&mut self, invocation: Option<InvocationId>) {
+        self.current = invocation;
+        self.turn_responses.clear();
     }
 
     /// Whether JavaScript runs inside a request's I/O context (not at top level): on behalf of
@@ -123,8 +134,23 @@ impl IoState {
         let now = self.meter.reading();
         let used = now - self.entry;
         self.entry = now;
-        if let Some(inv) = self.current.and_then(|id| self.invocations.get_mut(&id)) {
-            inv.cpu = inv.cpu + used;
+        let Some(id) = self.current else {
+            return;
+        };
+        match self.invocations.get_mut(&id) {
+            Some(inv) => inv.cpu = inv.cpu + used,
+            // Finished earlier in this turn (it responded): the microtasks it queued ran after,
+            // as in workerd, and count towards it while its report has not left.
+            None => {
+                for event in self.events.iter_mut() {
+                    if let IsolateEvent::Finished(report) = event
+                        && report.id == id
+                    {
+                        report.cpu = report.cpu + used;
+                        report.cpu_used_ms = report.cpu.millis();
+                    }
+                }
+            }
         }
     }
 
@@ -484,6 +510,11 @@ impl IoState {
         }
         inv.responded = true;
         let pending = inv.wait_until_pending;
+        if let (InvocationKind::Fetch(request), Some(_)) = (&inv.kind, &response)
+            && self.current == Some(id)
+        {
+            self.turn_responses.push((id, host_of(request)));
+        }
         if let Some(response) = response {
             self.emit(IsolateEvent::Responded { id, response });
         }
@@ -610,7 +641,11 @@ impl IoState {
             );
             self.log(Some(id), "warn", message);
         }
+        let retracted = self.retract_turn_response(id);
         let Some(inv) = self.invocations.get_mut(&id) else {
+            if retracted {
+                self.set_finished_outcome(id, outcome);
+            }
             return;
         };
         inv.outcome = outcome;
@@ -636,6 +671,41 @@ impl IoState {
             }
         }
         self.finish(id);
+    }
+
+    /// Replaces a response `id` produced in this turn, not yet sent, with the 1102 page.
+    fn retract_turn_response(&mut self, id: InvocationId) -> bool {
+        let Some((_, host)) = self.turn_responses.iter().find(|(r, _)| *r == id) else {
+            return false;
+        };
+        let page = error_page(1102, host);
+        let mut retracted = false;
+        for event in self.events.iter_mut() {
+            if let IsolateEvent::Responded { id: r, response } = event
+                && *r == id
+            {
+                *response = page.clone();
+                retracted = true;
+            }
+        }
+        retracted
+    }
+
+    /// The report of `id`, finished earlier in this turn, takes `outcome` and the lines logged
+    /// about it since.
+    fn set_finished_outcome(&mut self, id: InvocationId, outcome: Outcome) {
+        let (late, kept): (Vec<LogLine>, Vec<LogLine>) = std::mem::take(&mut self.logs)
+            .into_iter()
+            .partition(|l| l.invocation == Some(id));
+        self.logs = kept;
+        for event in self.events.iter_mut() {
+            if let IsolateEvent::Finished(report) = event
+                && report.id == id
+            {
+                report.outcome = outcome;
+                report.logs.extend(late.iter().cloned());
+            }
+        }
     }
 
     pub fn wait_until_settled(&mut self, id: InvocationId) {

@@ -598,7 +598,7 @@ impl Isolate {
         }
         {
             let mut io = self.io.borrow_mut();
-            io.current = invocation;
+            io.begin_turn(invocation);
             io.object_background = object_background;
             io.entry = self.meter.reading();
             self.meter.charge_event();

@@ -66,7 +66,16 @@ pub struct SqlCursor {
     pub wrote: bool,
     /// `last_insert_rowid()` after the last statement.
     pub last_row_id: i64,
+    /// SQLite virtual-machine steps run, counted in [`SQL_STEPS_PER_CHECK`]s: the CPU the
+    /// statements cost the invocation.
+    pub vm_steps: u64,
 }
+
+/// How often (in virtual-machine steps) a statement's work is counted and its budget checked.
+pub const SQL_STEPS_PER_CHECK: u64 = 1_000;
+
+/// The text of a statement stopped because it used up its step budget (the isolate's CPU).
+pub const SQL_INTERRUPTED: &str = "interrupted: SQLITE_INTERRUPT";
 
 /// A call on an object's database from its isolate.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +83,9 @@ pub enum SqlCall {
     Exec {
         query: String,
         bindings: Vec<SqlValue>,
+        /// Virtual-machine steps the statements may run before they are interrupted: what is
+        /// left of the invocation's CPU (workerd's limit enforcer interrupts SQLite too).
+        steps_max: u64,
     },
     /// `transactionSync()`: open, release or roll back the savepoint around its callback.
     Savepoint(Savepoint),
@@ -203,9 +215,13 @@ impl SqlDatabase {
 
     pub fn call(&self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
         match call {
-            SqlCall::Exec { query, bindings } => {
-                self.exec(&query, &bindings).map(SqlAnswer::Cursor)
-            }
+            SqlCall::Exec {
+                query,
+                bindings,
+                steps_max,
+            } => self
+                .exec_within(&query, &bindings, steps_max)
+                .map(SqlAnswer::Cursor),
             SqlCall::Size => Ok(SqlAnswer::Size(self.size_bytes())),
             SqlCall::Savepoint(step) => {
                 let sql = match step {
@@ -220,6 +236,37 @@ impl SqlDatabase {
                     .map(|()| SqlAnswer::Done)
                     .map_err(describe)
             }
+        }
+    }
+
+    /// As [`SqlDatabase::exec`], interrupted once the statements have run `steps_max`
+    /// virtual-machine steps (counted per [`SQL_STEPS_PER_CHECK`]).
+    pub fn exec_within(
+        &self,
+        query: &str,
+        bindings: &[SqlValue],
+        steps_max: u64,
+    ) -> Result<SqlCursor, SqlError> {
+        let steps = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counted = steps.clone();
+        self.conn.progress_handler(
+            SQL_STEPS_PER_CHECK as i32,
+            Some(move || {
+                let total =
+                    counted.fetch_add(SQL_STEPS_PER_CHECK, Ordering::Relaxed) + SQL_STEPS_PER_CHECK;
+                total > steps_max
+            }),
+        );
+        let result = self.exec(query, bindings);
+        self.conn.progress_handler(0, None::<fn() -> bool>);
+        let steps = steps.load(Ordering::Relaxed);
+        match result {
+            Ok(mut cursor) => {
+                cursor.vm_steps = steps;
+                Ok(cursor)
+            }
+            Err(_) if steps > steps_max => Err(SqlError(SQL_INTERRUPTED.to_string())),
+            Err(e) => Err(e),
         }
     }
 

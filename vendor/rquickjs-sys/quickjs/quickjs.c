@@ -2535,6 +2535,11 @@ JSContext *JS_GetPendingJobContext(JSRuntime *rt)
 
 /* return < 0 if exception, 0 if no job pending, 1 if a job was
    executed successfully. the context of the job is stored in '*pctx' */
+static __exception int js_poll_interrupts_n(JSContext *ctx, int64_t n);
+
+/* edgesim: what one job (a promise reaction, a queueMicrotask callback) costs, in polls. */
+#define EDGESIM_JOB_POLLS 32
+
 int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx)
 {
     JSContext *ctx;
@@ -2551,7 +2556,10 @@ int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx)
     e = list_entry(rt->job_list.next, JSJobEntry, link);
     list_del(&e->link);
     ctx = e->ctx;
-    res = e->job_func(e->ctx, e->argc, vc(e->argv));
+    if (js_poll_interrupts_n(ctx, EDGESIM_JOB_POLLS))
+        res = JS_EXCEPTION;
+    else
+        res = e->job_func(e->ctx, e->argc, vc(e->argv));
     for(i = 0; i < e->argc; i++)
         JS_FreeValue(ctx, e->argv[i]);
     if (JS_IsException(res))
@@ -8662,6 +8670,9 @@ static no_inline __exception int __js_poll_interrupts(JSContext *ctx)
     ctx->interrupt_counter = JS_INTERRUPT_COUNTER_INIT;
     if (rt->interrupt_handler) {
         if (rt->interrupt_handler(rt, rt->interrupt_opaque)) {
+            /* edgesim: ask again at the next poll, so that nothing runs on past the limit
+               (a job queue, a reaction that turned the interruption into a rejection) */
+            ctx->interrupt_counter = 1;
             JS_ThrowInterrupted(ctx);
             return -1;
         }
@@ -8676,6 +8687,20 @@ static inline __exception int js_poll_interrupts(JSContext *ctx)
     } else {
         return 0;
     }
+}
+
+/* edgesim: counts `n` polls of native work at once (elements scanned by a built-in, a job
+   run), calling the interrupt handler once per JS_INTERRUPT_COUNTER_INIT polls as bytecode
+   does, so the CPU limit stops built-ins and microtask storms that bytecode polls miss. */
+static __exception int js_poll_interrupts_n(JSContext *ctx, int64_t n)
+{
+    while (n >= ctx->interrupt_counter) {
+        n -= ctx->interrupt_counter;
+        if (__js_poll_interrupts(ctx))
+            return -1;
+    }
+    ctx->interrupt_counter -= n;
+    return 0;
 }
 
 /* return -1 (exception) or true/false */
@@ -43800,6 +43825,8 @@ static JSValue js_array_fill(JSContext *ctx, JSValueConst this_val,
 
     /* XXX: should special case fast arrays */
     while (start < end) {
+        if (js_poll_interrupts(ctx))
+            goto exception;
         if (JS_SetPropertyInt64(ctx, obj, start, js_dup(argv[0])) < 0)
             goto exception;
         start++;
@@ -43833,6 +43860,8 @@ static JSValue js_array_includes(JSContext *ctx, JSValueConst this_val,
         }
         if (js_get_fast_array(ctx, obj, &arrp, &count)) {
             for (; n < count; n++) {
+                if (js_poll_interrupts(ctx))
+                    goto exception;
                 if (js_strict_eq2(ctx, argv[0], arrp[n],
                                   JS_EQ_SAME_VALUE_ZERO)) {
                     goto done;
@@ -43882,6 +43911,8 @@ static JSValue js_array_indexOf(JSContext *ctx, JSValueConst this_val,
         }
         if (js_get_fast_array(ctx, obj, &arrp, &count)) {
             for (; n < count; n++) {
+                if (js_poll_interrupts(ctx))
+                    goto exception;
                 if (js_strict_eq2(ctx, argv[0], arrp[n], JS_EQ_STRICT)) {
                     goto done;
                 }
@@ -43933,6 +43964,8 @@ static JSValue js_array_lastIndexOf(JSContext *ctx, JSValueConst this_val,
         }
         if (js_get_fast_array(ctx, obj, &arrp, &count) && count == len) {
             for (; n >= 0; n--) {
+                if (js_poll_interrupts(ctx))
+                    goto exception;
                 if (js_strict_eq2(ctx, argv[0], arrp[n],
                                   JS_EQ_STRICT)) {
                     goto done;
@@ -44091,9 +44124,17 @@ static JSValue js_array_join(JSContext *ctx, JSValueConst this_val,
         else
             c = -1;
     }
+    /* edgesim: V8 refuses a result longer than its longest string (2^29 - 24) before
+       building it: the separators alone can say so (a sparse array of length 2^31). */
+    if (n > 1 && (n - 1) * (c >= 0 ? 1 : (int64_t)p->len) > 536870888) {
+        JS_ThrowRangeError(ctx, "Invalid string length");
+        goto exception_sep;
+    }
     string_buffer_init(ctx, b, 0);
 
     for(i = 0; i < n; i++) {
+        if (js_poll_interrupts(ctx))
+            goto fail;
         if (i > 0) {
             if (c >= 0) {
                 string_buffer_putc8(b, c);
@@ -44118,6 +44159,7 @@ static JSValue js_array_join(JSContext *ctx, JSValueConst this_val,
 
 fail:
     string_buffer_free(b);
+exception_sep:
     JS_FreeValue(ctx, sep);
 exception:
     JS_FreeValue(ctx, obj);
@@ -47439,6 +47481,8 @@ static JSValue js_string_indexOf(JSContext *ctx, JSValueConst this_val,
     ret = -1;
     if (len >= v_len && inc * (stop - start) >= 0) {
         for (i = start;; i += inc) {
+            if ((i & 7) == 0 && js_poll_interrupts(ctx))
+                goto fail;
             if (!string_cmp(p, p1, i, 0, v_len)) {
                 ret = i;
                 break;
@@ -47505,6 +47549,8 @@ static JSValue js_string_includes(JSContext *ctx, JSValueConst this_val,
     }
     if (start >= 0 && start <= stop) {
         for (i = start;; i++) {
+            if ((i & 7) == 0 && js_poll_interrupts(ctx))
+                goto fail;
             if (!string_cmp(p, p1, i, 0, v_len)) {
                 ret = 1;
                 break;
@@ -60715,6 +60761,8 @@ static JSValue js_typed_array_indexOf(JSContext *ctx, JSValueConst this_val,
 {
     JSObject *p;
     int len, tag, is_int, is_bigint, k, stop, inc, res = -1;
+    int scan_from = 0;
+    int64_t scan_max = 0;
     int64_t v64;
     double d;
     float f;
@@ -60785,6 +60833,10 @@ static JSValue js_typed_array_indexOf(JSContext *ctx, JSValueConst this_val,
     else
         k = min_int(k, len);
     stop = min_int(stop, len);
+    /* edgesim: the most this search scans; charged at `done` as far as it got, a poll per 8
+       elements */
+    scan_from = k;
+    scan_max = (int64_t)(stop - k) * inc;
 
     is_bigint = 0;
     is_int = 0; /* avoid warning */
@@ -61005,6 +61057,9 @@ static JSValue js_typed_array_indexOf(JSContext *ctx, JSValueConst this_val,
     }
 
 done:
+    if (scan_max > 0 &&
+        js_poll_interrupts_n(ctx, (res >= 0 ? (int64_t)(res - scan_from) * inc + 1 : scan_max) / 8))
+        return JS_EXCEPTION;
     if (special == special_includes)
         return js_bool(res >= 0);
     else

@@ -102,6 +102,14 @@ fn run(
     }
 }
 
+/// Host work (in bytes, as charged) of generating an RSA key of `bits`: the prime search grows
+/// with about the fourth power of the size; BoringSSL takes some 60 ms for 2048 bits. Charged
+/// before the work, so a key the CPU limit cannot afford stops the Worker without being made.
+fn rsa_generation_work(bits: Option<u32>) -> usize {
+    let bits = bits.unwrap_or(0).clamp(256, 16384) as f64;
+    (60_000_000.0 * (bits / 2048.0).powi(4)) as usize
+}
+
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let io = ops.io.clone();
     ops.add_named(
@@ -122,6 +130,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 let blocks = parsed.length.unwrap_or(256).div_ceil(256).max(1) as usize;
                 let rounds = parsed.params.iterations.unwrap_or(0) as usize;
                 work = work.saturating_add(rounds.saturating_mul(256).saturating_mul(blocks));
+            }
+            if method == "generate" && parsed.params.name.starts_with("RSA") {
+                work = work.saturating_add(rsa_generation_work(parsed.params.modulus_length));
             }
             let io = io.clone();
             let meter = io.borrow().meter.clone();

@@ -9,13 +9,14 @@
 use rquickjs::{Ctx, Exception, IntoJs, TypedArray, Value};
 
 use crate::engine::catalog::OpSet;
+use crate::engine::cpu::PS_PER_SQL_STEP;
 use crate::engine::durable_object::storage::{ListOptions, StorageAnswer};
 use crate::engine::event_loop::OpOutcome;
-use crate::engine::ops::{copy_bytes, outcome_to_js, service_call};
+use crate::engine::ops::{charge_or_stop, copy_bytes, outcome_to_js, service_call};
 use crate::host::{CallKind, CallReply, ObjectCall};
 use crate::invocation::ResetReason;
 use crate::storage::durable::ObjectAddress;
-use crate::storage::sql::{Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
+use crate::storage::sql::{SQL_INTERRUPTED, Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
 
 fn answer<'js>(ctx: &Ctx<'js>, answer: StorageAnswer) -> rquickjs::Result<Value<'js>> {
     match answer {
@@ -149,10 +150,26 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 .map(sql_value_from_js)
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| Exception::throw_type(&ctx, "internal: unconverted SQL binding"))?;
-            let answer = i.borrow_mut().object_sql(SqlCall::Exec { query, bindings });
+            let meter = i.borrow().meter.clone();
+            let steps_max = meter.budget_left_ps() / PS_PER_SQL_STEP;
+            let answer = i.borrow_mut().object_sql(SqlCall::Exec {
+                query,
+                bindings,
+                steps_max,
+            });
+            // The statements ran on the isolate's CPU: charged, and stopped at its limit.
             match answer {
-                Ok(SqlAnswer::Cursor(cursor)) => cursor_to_js(&ctx, cursor),
+                Ok(SqlAnswer::Cursor(cursor)) => {
+                    meter.charge_picos(cursor.vm_steps.saturating_mul(PS_PER_SQL_STEP));
+                    charge_or_stop(&ctx, &meter, 0)?;
+                    cursor_to_js(&ctx, cursor)
+                }
                 Ok(_) => Ok(Value::new_undefined(ctx.clone())),
+                Err(e) if e.0 == SQL_INTERRUPTED => {
+                    meter.charge_picos(meter.budget_left_ps());
+                    charge_or_stop(&ctx, &meter, 0)?;
+                    Err(Exception::throw_message(&ctx, &e.0))
+                }
                 Err(e) => Err(Exception::throw_message(&ctx, &e.0)),
             }
         },

@@ -1,0 +1,2 @@
+// expect: 503 exceededCpu
+export default { async fetch() { await new Promise(() => { const loop = () => queueMicrotask(loop); loop(); }); } };
