@@ -341,3 +341,42 @@ fn fetch_finds_the_projects_config_above_a_script_and_takes_one_of_any_name() {
         "other custom"
     );
 }
+
+#[test]
+fn fetch_refuses_a_module_that_links_outside_the_project() {
+    let outside = temp("linked-outside/secret.js", "export default 'host file';\n");
+    let config = temp(
+        "linked/wrangler.toml",
+        "name = 'linked'\nmain = 'w.js'\ncompatibility_date = '2026-04-01'\n",
+    );
+    let dir = config.parent().unwrap();
+    temp(
+        "linked/w.js",
+        "import secret from './secret.js';\nimport same from './same.js';\n\
+         export default { fetch() { return new Response(secret + same); } };\n",
+    );
+    temp("linked/real.js", "export default '!';\n");
+    let _ = std::fs::remove_file(dir.join("secret.js"));
+    let _ = std::fs::remove_file(dir.join("same.js"));
+    std::os::unix::fs::symlink(&outside, dir.join("secret.js")).unwrap();
+    // A link that stays inside the project (as pnpm's node_modules are) is fine.
+    std::os::unix::fs::symlink(dir.join("real.js"), dir.join("same.js")).unwrap();
+    let out = edgesim(&["fetch", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("secret.js")
+            && stderr.contains("outside the project")
+            && !stderr.contains("host file"),
+        "{stderr}"
+    );
+    std::fs::remove_file(dir.join("secret.js")).unwrap();
+    temp("linked/secret.js", "export default 'inside';\n");
+    let out = edgesim(&["fetch", config.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .trim_end()
+            .ends_with("inside!"),
+        "{out:?}"
+    );
+}

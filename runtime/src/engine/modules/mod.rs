@@ -74,6 +74,9 @@ impl From<NodeImports> for ModuleOptions {
 #[derive(Debug, Default)]
 pub struct Bundle {
     root: PathBuf,
+    /// No file is read from outside this directory, symbolic links resolved: the project
+    /// ([`resolve::project_boundary`]).
+    boundary: PathBuf,
     main: String,
     /// Module name -> runnable JavaScript (types stripped, JSON wrapped).
     sources: RefCell<BTreeMap<String, Rc<str>>>,
@@ -115,6 +118,7 @@ impl Bundle {
         } = options.into();
         super::swc_guard::learn_stack_bounds();
         Rc::new(Bundle {
+            boundary: resolve::project_boundary(&root),
             root,
             main: normalize(Path::new(main)),
             node,
@@ -174,6 +178,7 @@ impl Bundle {
         if !path.is_file() {
             return Ok(None);
         }
+        self.check_inside(name, &path)?;
         let text = std::fs::read_to_string(&path).map_err(|e| ModuleError::File {
             file: name.to_string(),
             message: format!("cannot read: {e}"),
@@ -190,9 +195,31 @@ impl Bundle {
         if let Some(text) = self.originals.borrow().get(name) {
             return Ok(text.as_bytes().to_vec());
         }
-        std::fs::read(self.root.join(name)).map_err(|e| ModuleError::File {
+        let path = self.root.join(name);
+        self.check_inside(name, &path)?;
+        std::fs::read(&path).map_err(|e| ModuleError::File {
             file: name.to_string(),
             message: format!("cannot read: {e}"),
+        })
+    }
+
+    /// Refuses file `name` (at `path`) when it is, or links to, a file outside the project:
+    /// a production bundle holds the project's code, never a file of the machine that built it.
+    fn check_inside(&self, name: &str, path: &Path) -> Result<(), ModuleError> {
+        let real = std::fs::canonicalize(path).map_err(|e| ModuleError::File {
+            file: name.to_string(),
+            message: format!("cannot read: {e}"),
+        })?;
+        if real.starts_with(&self.boundary) {
+            return Ok(());
+        }
+        Err(ModuleError::File {
+            file: name.to_string(),
+            message: format!(
+                "is {}, outside the project ({}); edgesim loads no file from outside it",
+                real.display(),
+                self.boundary.display()
+            ),
         })
     }
 

@@ -132,6 +132,23 @@ impl PackageResolver {
     }
 }
 
+/// The directory a Worker rooted at `root` (a real path) may load files from: the nearest
+/// one above it that holds a repository (`.git`) or a package workspace (`pnpm-workspace.yaml`,
+/// a `package.json` with `workspaces`), whose hoisted `node_modules` and shared packages the
+/// Worker may use; else `root` itself.
+pub fn project_boundary(root: &Path) -> PathBuf {
+    let is_project_top = |dir: &Path| {
+        dir.join(".git").exists()
+            || dir.join("pnpm-workspace.yaml").is_file()
+            || std::fs::read_to_string(dir.join("package.json"))
+                .is_ok_and(|text| text.contains("\"workspaces\""))
+    };
+    root.ancestors()
+        .find(|dir| is_project_top(dir))
+        .unwrap_or(root)
+        .to_path_buf()
+}
+
 /// `path` as a module name: relative to `root`, with forward slashes (`../` when outside it,
 /// as for a monorepo's hoisted `node_modules`).
 pub fn name_relative_to(root: &Path, path: &Path) -> String {
