@@ -22,7 +22,21 @@ pub(crate) fn run_swc<T>(
             ),
         });
     }
-    with_swc_stack(swc)
+    guarded(swc).unwrap_or_else(|| {
+        Err(StripError {
+            line: 1,
+            column: 1,
+            message: "swc could not read this file (it stopped on an internal check); \
+                      run it through your bundler for the syntax error"
+                .to_string(),
+        })
+    })
+}
+
+/// Runs `swc` on swc's own stack; `None` if it panicked, as its parser can on malformed input
+/// (debug assertions, unreachable states) — a module that fails to load, not a crash.
+pub(crate) fn guarded<T>(swc: impl FnOnce() -> T) -> Option<T> {
+    with_swc_stack(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(swc)).ok())
 }
 
 /// How deeply brackets nest in `source` (strings, comments and escaped characters skipped; a

@@ -73,7 +73,11 @@ pub fn shape_of(file: &str, source: &str) -> Shape {
             ..Shape::default()
         };
     }
-    crate::engine::swc_guard::with_swc_stack(|| parsed_shape(file, source))
+    // A file swc stops on is left to QuickJS, which reports its own syntax error.
+    crate::engine::swc_guard::guarded(|| parsed_shape(file, source)).unwrap_or(Shape {
+        esm: true,
+        ..Shape::default()
+    })
 }
 
 fn parsed_shape(file: &str, source: &str) -> Shape {

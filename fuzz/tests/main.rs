@@ -1,0 +1,3 @@
+//! The fuzz targets as `cargo test` runs them: one binary, one module per area.
+
+mod fuzz_corpus;
