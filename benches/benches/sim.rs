@@ -4,7 +4,8 @@
 //! `workflow-crash` (Workflow instances replayed after a colo crash, the steps-once check),
 //! `tcp-sockets` (`connect()` and Hyperdrive to scripted TCP servers at three colos)
 //! and `kv-five-colos` (10 simulated minutes of 10 requests a second from five colos, the KV
-//! staleness check): the simulator's throughput.
+//! staleness check): the simulator's throughput; and `burst-2000` (benches/scenarios/: 2,000
+//! requests in flight at once in one isolate), which grows with the burst's size.
 
 use std::path::Path;
 
@@ -12,11 +13,14 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;
 
-/// Benchmarks one run of `scenarios/<file>`, a new seed each iteration.
+/// Benchmarks one run of `scenarios/<file>` (a path from the repository root when it has a
+/// directory), a new seed each iteration.
 fn bench_scenario(c: &mut Criterion, id: &str, file: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../scenarios")
-        .join(file);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = match file.contains('/') {
+        true => root.join(file),
+        false => root.join("scenarios").join(file),
+    };
     let scenario = match LoadedScenario::load(&path) {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
@@ -39,6 +43,11 @@ fn scenarios(c: &mut Criterion) {
 
 fn throughput(c: &mut Criterion) {
     bench_scenario(c, "scenario_kv_five_colos_one_seed", "kv-five-colos.yaml");
+    bench_scenario(
+        c,
+        "scenario_burst_2000_kv_reads_one_seed",
+        "benches/scenarios/burst-2000.yaml",
+    );
 }
 
 criterion_group!(benches, scenarios);

@@ -251,10 +251,12 @@ impl EventLoop {
             .count()
     }
 
-    pub fn has_js_timer_for(&self, invocation: InvocationId) -> bool {
+    /// The invocations that own a JavaScript timer, each once or more.
+    pub fn js_timer_owners(&self) -> impl Iterator<Item = InvocationId> + '_ {
         self.timers
             .values()
-            .any(|t| t.invocation == Some(invocation) && matches!(t.kind, TimerKind::Js { .. }))
+            .filter(|t| matches!(t.kind, TimerKind::Js { .. }))
+            .filter_map(|t| t.invocation)
     }
 
     pub fn pending_ops(&self) -> impl Iterator<Item = &PendingOp> {

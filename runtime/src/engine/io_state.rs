@@ -11,7 +11,7 @@
 //! work never observes time passing.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
@@ -229,20 +229,31 @@ impl IoState {
             .add_timer(self.clock_ms, delay_ms, kind, invocation)
     }
 
-    /// Whether anything this invocation owns could still wake JavaScript on its behalf. A
-    /// socket whose peer is held in this same isolate does not count: only this isolate could
-    /// send on it (workerd registers no pending event for a local pair either).
-    pub fn has_work_for(&self, invocation: InvocationId) -> bool {
-        // A frame still leaving may be for a socket this invocation reads.
-        self.event_loop.pending_ops().any(|op| {
-            op.kind == OpKind::Send
-                || op.invocation == Some(invocation)
-                    && !matches!(op.kind, OpKind::SocketReceive(h) if self.sockets.waits_on_itself(h))
-        }) || self
-            .object
-            .as_ref()
-            .is_some_and(|o| o.has_deferred_for(invocation))
-            || self.event_loop.has_js_timer_for(invocation)
+    /// The invocations something could still wake JavaScript for, found in one pass over the
+    /// operations, timers and deferred operations (a burst of N requests asks about each of
+    /// them after every event), or `None` while a frame is still leaving, which may be for a
+    /// socket any of them reads. A socket whose peer is held in this same isolate does not
+    /// count: only this isolate could send on it (workerd registers no pending event for a
+    /// local pair either).
+    fn invocations_with_work(&self) -> Option<BTreeSet<InvocationId>> {
+        let mut awake = BTreeSet::new();
+        for op in self.event_loop.pending_ops() {
+            if op.kind == OpKind::Send {
+                return None;
+            }
+            let waits_on_itself =
+                matches!(op.kind, OpKind::SocketReceive(h) if self.sockets.waits_on_itself(h));
+            if let Some(id) = op.invocation
+                && !waits_on_itself
+            {
+                awake.insert(id);
+            }
+        }
+        awake.extend(self.event_loop.js_timer_owners());
+        if let Some(object) = self.object.as_ref() {
+            awake.extend(object.deferred_owners());
+        }
+        Some(awake)
     }
 
     /// Whether `invocation` reads from a socket whose peer is outside this isolate.
@@ -728,10 +739,13 @@ impl IoState {
     /// Ends invocations that nothing can wake any more: before the response that is workerd's
     /// "will never generate a response"; after it, `waitUntil` promises that can never settle.
     pub fn end_stalled(&mut self) {
+        let Some(awake) = self.invocations_with_work() else {
+            return;
+        };
         let stalled: Vec<(InvocationId, bool)> = self
             .invocations
             .iter()
-            .filter(|(id, _)| !self.has_work_for(**id))
+            .filter(|(id, _)| !awake.contains(id))
             .map(|(id, inv)| (*id, inv.responded))
             .collect();
         for (id, responded) in stalled {

@@ -65,6 +65,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "scenario_burst_2000_kv_reads_one_seed",
+        what: "benches/scenarios/burst-2000.yaml, one seed (2,000 requests in flight at once in one isolate, each reading KV)",
+        workerd: None,
+    },
+    Row {
         id: SIM_THROUGHPUT_ID,
         what: "scenarios/kv-five-colos.yaml, one seed (6,021 requests over 601 simulated seconds from five colos, KV staleness checked)",
         workerd: None,

@@ -152,10 +152,9 @@ impl ObjectIo {
         self.deferred.push((seq, id, op));
     }
 
-    pub fn has_deferred_for(&self, invocation: InvocationId) -> bool {
-        self.deferred
-            .iter()
-            .any(|(_, _, op)| op.invocation == Some(invocation))
+    /// The invocations with an operation waiting for the output gate, each once or more.
+    pub fn deferred_owners(&self) -> impl Iterator<Item = InvocationId> + '_ {
+        self.deferred.iter().filter_map(|(_, _, op)| op.invocation)
     }
 
     /// Operations `invocation` left waiting for the output gate now belong to no invocation.

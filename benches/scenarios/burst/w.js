@@ -1,0 +1,1 @@
+export default { async fetch(request, env) { return new Response(String(await env.KV.get("k"))); } };
