@@ -142,16 +142,20 @@ impl IoState {
             // Finished earlier in this turn (it responded): the microtasks it queued ran after,
             // as in workerd, and count towards it while its report has not left.
             None => {
-                for event in self.events.iter_mut() {
-                    if let IsolateEvent::Finished(report) = event
-                        && report.id == id
-                    {
-                        report.cpu = report.cpu + used;
-                        report.cpu_used_ms = report.cpu.millis();
-                    }
+                if let Some(report) = self.queued_report(id) {
+                    report.cpu = report.cpu + used;
+                    report.cpu_used_ms = report.cpu.millis();
                 }
             }
         }
+    }
+
+    /// The report of `id`, finished earlier in this turn, while it waits for the owner.
+    fn queued_report(&mut self, id: InvocationId) -> Option<&mut InvocationReport> {
+        self.events.iter_mut().find_map(|event| match event {
+            IsolateEvent::Finished(report) if report.id == id => Some(report),
+            _ => None,
+        })
     }
 
     /// An operation on behalf of the running invocation.
@@ -709,13 +713,9 @@ impl IoState {
             .into_iter()
             .partition(|l| l.invocation == Some(id));
         self.logs = kept;
-        for event in self.events.iter_mut() {
-            if let IsolateEvent::Finished(report) = event
-                && report.id == id
-            {
-                report.outcome = outcome;
-                report.logs.extend(late.iter().cloned());
-            }
+        if let Some(report) = self.queued_report(id) {
+            report.outcome = outcome;
+            report.logs.extend(late);
         }
     }
 

@@ -158,18 +158,20 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 steps_max,
             });
             // The statements ran on the isolate's CPU: charged, and stopped at its limit.
-            match answer {
+            let spent_ps = match &answer {
                 Ok(SqlAnswer::Cursor(cursor)) => {
-                    meter.charge_picos(cursor.vm_steps.saturating_mul(PS_PER_SQL_STEP));
-                    charge_or_stop(&ctx, &meter, 0)?;
-                    cursor_to_js(&ctx, cursor)
+                    Some(cursor.vm_steps.saturating_mul(PS_PER_SQL_STEP))
                 }
+                Err(e) if e.0 == SQL_INTERRUPTED => Some(meter.budget_left_ps()),
+                _ => None,
+            };
+            if let Some(spent_ps) = spent_ps {
+                meter.charge_picos(spent_ps);
+                charge_or_stop(&ctx, &meter, 0)?;
+            }
+            match answer {
+                Ok(SqlAnswer::Cursor(cursor)) => cursor_to_js(&ctx, cursor),
                 Ok(_) => Ok(Value::new_undefined(ctx.clone())),
-                Err(e) if e.0 == SQL_INTERRUPTED => {
-                    meter.charge_picos(meter.budget_left_ps());
-                    charge_or_stop(&ctx, &meter, 0)?;
-                    Err(Exception::throw_message(&ctx, &e.0))
-                }
                 Err(e) => Err(Exception::throw_message(&ctx, &e.0)),
             }
         },

@@ -63,21 +63,19 @@ pub fn shape_of(file: &str, source: &str) -> Shape {
     let names_commonjs = ["require", "exports"]
         .iter()
         .any(|word| source.contains(word));
+    let es_module = Shape {
+        esm: true,
+        ..Shape::default()
+    };
     // A file nested too deeply for swc is left to QuickJS as an ES module.
     if !file.ends_with(".cjs") && !names_commonjs
         || crate::engine::swc_guard::bracket_depth(source)
             > crate::engine::swc_guard::SWC_NESTING_MAX
     {
-        return Shape {
-            esm: true,
-            ..Shape::default()
-        };
+        return es_module;
     }
-    // A file swc stops on is left to QuickJS, which reports its own syntax error.
-    crate::engine::swc_guard::guarded(|| parsed_shape(file, source)).unwrap_or(Shape {
-        esm: true,
-        ..Shape::default()
-    })
+    // So is a file swc stops on: QuickJS reports its own syntax error.
+    crate::engine::swc_guard::guarded(|| parsed_shape(file, source)).unwrap_or(es_module)
 }
 
 fn parsed_shape(file: &str, source: &str) -> Shape {
