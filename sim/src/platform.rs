@@ -58,6 +58,20 @@ pub struct Platform {
     pub workflows: crate::workflows::WorkflowService,
     /// Each colo's rate limiter counters: production counts at each location apart.
     pub rate_limits: RefCell<BTreeMap<String, edgesim_runtime::storage::rate_limit::RateLimits>>,
+    /// Every task the run spawns, ended with the run.
+    pub tasks: crate::tasks::RunTasks,
+}
+
+/// Ends a run's world when the run's main future finishes, however it finishes: the Worker
+/// origins' isolates (the pool holds the platform that holds it) and every task still waiting.
+/// Without it each run would leave its whole world allocated (see `tasks`).
+pub struct EndOfRun(pub Rc<Platform>);
+
+impl Drop for EndOfRun {
+    fn drop(&mut self) {
+        self.0.origins.close();
+        self.0.tasks.end_all();
+    }
 }
 
 /// A message lost in a partition: its sender gave up waiting for an answer.
@@ -107,6 +121,7 @@ impl Platform {
             assets: Default::default(),
             workflows: Default::default(),
             rate_limits: RefCell::default(),
+            tasks: Default::default(),
         }
     }
 

@@ -190,7 +190,7 @@ impl Pool {
                 last_active_ms: 0,
                 prewarmed_for: None,
             };
-            madsim::task::spawn_local(task.run(rx));
+            self.ctx.platform.tasks.spawn(task.run(rx));
             tx
         });
         // A closed inbox means the task ended, which only happens when the run is over.

@@ -167,7 +167,7 @@ impl QueueService {
                 generation: 0,
                 concurrency: 1,
             };
-            madsim::task::spawn_local(task.run(rx));
+            platform.tasks.spawn(task.run(rx));
             tx
         });
         let _ = waker.unbounded_send(());

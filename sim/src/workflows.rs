@@ -165,7 +165,7 @@ impl WorkflowService {
                 isolate_generation: 0,
                 isolate_started_ms: 0,
             };
-            madsim::task::spawn_local(task.run(rx));
+            platform.tasks.spawn(task.run(rx));
             tx
         });
         let _ = waker.unbounded_send(());

@@ -84,7 +84,7 @@ pub fn spawn(
         .objects
         .open_hibernation(&address, auto_reply_to_close);
     let task = ObjectTask {
-        platform,
+        platform: platform.clone(),
         address,
         class_name,
         colo,
@@ -95,7 +95,7 @@ pub fn spawn(
         last_active_ms: 0,
         hibernation,
     };
-    madsim::task::spawn_local(task.run(rx));
+    platform.tasks.spawn(task.run(rx));
     tx
 }
 

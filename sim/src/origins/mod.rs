@@ -181,15 +181,6 @@ impl OriginService {
     }
 }
 
-/// Ends the Worker origins' isolates when a run's block ends, however it ends.
-pub struct CloseOnDrop(pub Rc<Platform>);
-
-impl Drop for CloseOnDrop {
-    fn drop(&mut self) {
-        self.0.origins.close();
-    }
-}
-
 /// A Worker at `colo` fetches `request` from the Internet.
 pub async fn fetch(
     platform: Rc<Platform>,
@@ -279,9 +270,9 @@ pub async fn connect(
     let server = server.clone();
     let serving = platform.clone();
     let address = request.address;
-    madsim::task::spawn_local(
-        async move { tcp::serve(server_end, server, &serving, address).await },
-    );
+    platform
+        .tasks
+        .spawn(async move { tcp::serve(server_end, server, &serving, address).await });
     Ok(client)
 }
 

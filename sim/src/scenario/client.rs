@@ -174,15 +174,23 @@ pub fn arrive_at_edge(
     add_edge_headers(&mut request.headers, client, &url, colo, ray);
 }
 
-/// Sends one request of traffic item `t` and records what its client saw.
-pub(crate) async fn request(shared: Rc<Shared>, t: TrafficSpec, sending: Sending, turn: Turn) {
+/// Sends one request of traffic item `t` at its time and records what its client saw.
+///
+/// A run spawns every client when it starts, so until its time comes a client should cost only
+/// what it was given: the sending is a boxed future of its own, made when it is due (the polls
+/// are the same, so the schedule — and the trace — are too).
+pub(crate) async fn request(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Turn) {
+    madsim::time::sleep_until(shared.start + StdDuration::from_millis(sending.at_ms)).await;
+    Box::pin(send(shared, t, sending, turn)).await
+}
+
+async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Turn) {
     let Sending {
         id,
         item,
         repetition,
         at_ms: scheduled_ms,
     } = sending;
-    madsim::time::sleep_until(shared.start + StdDuration::from_millis(scheduled_ms)).await;
     let platform = &shared.platform;
     // A session's client sends one request at a time: this one waits for the one before, and
     // goes out when that one is answered if it is not yet.

@@ -378,7 +378,7 @@ async fn simulate(
     let backends: Vec<String> = origins.places().map(|p| p.name.clone()).collect();
     platform.declare_origins(origins);
     let platform = Rc::new(platform);
-    let _close_origins = crate::origins::CloseOnDrop(platform.clone());
+    let _close_origins = crate::platform::EndOfRun(platform.clone());
     if let Some(lag) = s.platform.d1.replication_lag {
         platform.d1.replication_lag_ms.set(lag.ms);
     }
@@ -429,11 +429,11 @@ async fn simulate(
             colo: plan.cron_colo.clone(),
             scheduled_time_ms: plan.epoch_ms + at_ms,
         };
-        clients.push(madsim::task::spawn_local(fire_cron(
-            shared.clone(),
-            scheduled.clone(),
-            firing,
-        )));
+        clients.push(
+            platform
+                .tasks
+                .spawn(fire_cron(shared.clone(), scheduled.clone(), firing)),
+        );
     }
     let all = futures::future::join_all(clients);
     match plan.duration_ms {
@@ -459,32 +459,30 @@ async fn simulate(
 /// Each fault, as a task that waits for its time and then breaks what it names.
 fn spawn_faults(platform: &Rc<Platform>, start: madsim::time::Instant, faults: Vec<(u64, Fault)>) {
     for (at_ms, fault) in faults {
-        let platform = platform.clone();
-        madsim::task::spawn_local(async move {
+        let world = platform.clone();
+        platform.tasks.spawn(async move {
             madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
-            platform.record(TraceEvent::Fault {
+            world.record(TraceEvent::Fault {
                 at_ms,
                 fault: fault.describe(),
             });
             match fault {
                 Fault::CrashObjectHosts { colo, for_ms } => {
-                    platform.objects.crash_colo(&colo, at_ms, for_ms)
+                    world.objects.crash_colo(&colo, at_ms, for_ms)
                 }
-                Fault::CrashColo { colo, for_ms } => platform.crash_colo(&colo, at_ms, for_ms),
-                Fault::FailStorageWrites(n) => platform.objects.fail_next_commits(n),
+                Fault::CrashColo { colo, for_ms } => world.crash_colo(&colo, at_ms, for_ms),
+                Fault::FailStorageWrites(n) => world.objects.fail_next_commits(n),
                 Fault::Partition {
                     from,
                     to,
                     both_ways,
                     for_ms,
-                } => platform
-                    .faults
-                    .partition(from, to, both_ways, at_ms, for_ms),
+                } => world.faults.partition(from, to, both_ways, at_ms, for_ms),
                 Fault::LatencySpike {
                     between: (a, b),
                     add_ms,
                     for_ms,
-                } => platform.faults.spike(a, b, add_ms, at_ms, for_ms),
+                } => world.faults.spike(a, b, add_ms, at_ms, for_ms),
             }
         });
     }
@@ -497,7 +495,9 @@ fn spawn_traffic(
     loaded: &LoadedScenario,
     schedule: Vec<(usize, Vec<u64>)>,
 ) -> Vec<madsim::task::JoinHandle<()>> {
-    let traffic = &loaded.scenario.traffic;
+    let traffic: Vec<Rc<TrafficSpec>> = (loaded.scenario.traffic.iter())
+        .map(|t| Rc::new(t.clone()))
+        .collect();
     let mut turns = Turns::plan(
         schedule
             .iter()
@@ -522,7 +522,7 @@ fn spawn_traffic(
                 repetition: k,
                 at_ms,
             };
-            clients.push(madsim::task::spawn_local(super::client::request(
+            clients.push(shared.platform.tasks.spawn(super::client::request(
                 shared.clone(),
                 traffic[ti].clone(),
                 sending,
