@@ -10,6 +10,7 @@ mod cli_hostile;
 mod cli_origins;
 mod cli_persist_crash;
 mod cli_request_cf;
+mod cli_sweep_shards;
 mod kv_propagation;
 mod scenario_cache;
 mod scenario_clients;

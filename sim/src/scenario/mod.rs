@@ -10,6 +10,7 @@ pub mod model;
 pub mod run;
 pub mod shrink;
 pub mod sweep;
+pub mod sweep_summary;
 mod validate;
 
 pub use duration::Duration;

@@ -63,7 +63,7 @@ pub struct ScheduledRecord {
     pub cpu_used_ms: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Verdict {
     pub expectation: String,
     pub ok: bool,
@@ -449,10 +449,10 @@ async fn simulate(
         }
     }
     Happened {
-        records: shared.records.borrow().clone(),
-        scheduled: scheduled.borrow().clone(),
-        trace: platform.trace.borrow().clone(),
-        startup_error: shared.startup_error.borrow().clone(),
+        records: shared.records.take(),
+        scheduled: scheduled.take(),
+        trace: platform.trace.take(),
+        startup_error: shared.startup_error.take(),
     }
 }
 

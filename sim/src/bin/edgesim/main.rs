@@ -16,6 +16,7 @@ use edgesim_sim::{one_colo, origins};
 
 mod d1;
 mod network;
+mod sweep;
 mod test;
 
 #[derive(Parser)]
@@ -38,7 +39,9 @@ enum Command {
     /// Run a scenario twice with the same seed and compare the trace hashes.
     Replay(ReplayArgs),
     /// Run a scenario over many seeds, in parallel, and list the seeds that fail.
-    Sweep(SweepArgs),
+    Sweep(sweep::SweepArgs),
+    /// Combine the `sweep --json` outputs of a sweep's shards into the sweep's summary.
+    SweepMerge(sweep::MergeArgs),
     /// Reduce a failing seed's traffic to the requests the failure needs; write the scenario.
     Shrink(ShrinkArgs),
     /// Run the project's vitest test files (vitest-pool-workers style) inside the simulation.
@@ -56,22 +59,6 @@ struct ShrinkArgs {
     /// Where to write the shrunk scenario (default: standard output).
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
-}
-
-#[derive(clap::Args)]
-struct SweepArgs {
-    scenario: PathBuf,
-    /// Seeds to run: A..B (B excluded) or A..=B.
-    #[arg(long)]
-    seeds: String,
-    /// Simulations at a time (default: the number of cores).
-    #[arg(long)]
-    jobs: Option<usize>,
-    /// Run only shard I of N (0-based): every N-th seed starting with the I-th.
-    #[arg(long)]
-    shard: Option<String>,
-    #[arg(long)]
-    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -190,7 +177,8 @@ fn main() -> ExitCode {
         Command::Fetch(args) => fetch(args),
         Command::Run(args) => run(args),
         Command::Replay(args) => replay(args),
-        Command::Sweep(args) => sweep(args),
+        Command::Sweep(args) => sweep::run(args),
+        Command::SweepMerge(args) => sweep::merge_files(args),
         Command::Shrink(args) => shrink(args),
         Command::D1(command) => d1::run(command),
         Command::Test(args) => test::run(args),
@@ -467,87 +455,6 @@ fn replay(args: ReplayArgs) -> Result<ExitCode> {
         );
         Ok(ExitCode::from(1))
     }
-}
-
-fn sweep(args: SweepArgs) -> Result<ExitCode> {
-    use edgesim_sim::scenario::sweep::{SeedOutcome, SeedSet, sweep};
-    use std::io::IsTerminal as _;
-    let loaded = LoadedScenario::load(&args.scenario)?;
-    let seeds = SeedSet::parse(&args.seeds, args.shard.as_deref())?;
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    // A progress bar on a terminal only: piped output stays the same bytes for the same seeds.
-    let bar = std::io::stderr()
-        .is_terminal()
-        .then(|| indicatif::ProgressBar::new(0));
-    let progress = |done: usize, total: usize| {
-        if let Some(bar) = &bar {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        }
-    };
-    let started = std::time::Instant::now();
-    let results = sweep(&loaded, &seeds, jobs, &progress);
-    let elapsed = started.elapsed().as_secs_f64();
-    if let Some(bar) = &bar {
-        bar.finish();
-    }
-    let failed: Vec<&(u64, SeedOutcome)> = results
-        .iter()
-        .filter(|(_, o)| !matches!(o, SeedOutcome::Passed))
-        .collect();
-    if let Some((_, SeedOutcome::Error(e))) = failed.first() {
-        anyhow::bail!("{e}");
-    }
-    if args.json {
-        let failures: Vec<serde_json::Value> = failed
-            .iter()
-            .map(|(seed, o)| {
-                let verdicts = match o {
-                    SeedOutcome::Failed(v) => serde_json::to_value(v).unwrap_or_default(),
-                    _ => serde_json::Value::Null,
-                };
-                serde_json::json!({ "seed": seed, "failed": verdicts, "replay": replay_command(&args.scenario, *seed) })
-            })
-            .collect();
-        let out = serde_json::json!({
-            "scenario": loaded.scenario.name,
-            "seeds": results.len(),
-            "passed": results.len() - failed.len(),
-            "failures": failures,
-        });
-        outln!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        outln!(
-            "{} seeds: {} passed, {} failed",
-            results.len(),
-            results.len() - failed.len(),
-            failed.len()
-        );
-        for (seed, outcome) in &failed {
-            if let SeedOutcome::Failed(verdicts) = outcome {
-                let first = verdicts
-                    .first()
-                    .map(|v| format!("{}: {}", v.expectation, v.detail))
-                    .unwrap_or_default();
-                outln!(
-                    "  seed {seed}: {first}\n    replay: {}",
-                    replay_command(&args.scenario, *seed)
-                );
-            }
-        }
-    }
-    // Wall-clock figures go to stderr: stdout stays the same for the same inputs.
-    eprintln!(
-        "{:.0} seeds/s on {jobs} thread(s)",
-        results.len() as f64 / elapsed.max(1e-9)
-    );
-    Ok(if failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
 }
 
 fn shrink(args: ShrinkArgs) -> Result<ExitCode> {
