@@ -1,0 +1,219 @@
+//! reports/scale.md: what long runs, many objects and long sweeps cost, measured by running the
+//! release `edgesim` on the scenarios in benches/scenarios (each a process of its own, so its
+//! peak RSS is its own), next to the targets CI tracks.
+//!
+//! Run after `cargo build --release -p edgesim-sim --bin edgesim`:
+//! `cargo run --release -p edgesim-benches --bin scale-report`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+/// One process's cost: its wall time and peak resident memory.
+struct Cost {
+    wall_s: f64,
+    peak_rss_mb: f64,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs edgesim with `args` from the repository root and measures it.
+fn measure(args: &[&str]) -> Result<Cost, String> {
+    let bin = root().join("target/release/edgesim");
+    let started = Instant::now();
+    let child = Command::new(&bin)
+        .args(args)
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "{}: {e} (build it with cargo build --release)",
+                bin.display()
+            )
+        })?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our child, not yet waited for; both out-pointers are valid.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall_s = started.elapsed().as_secs_f64();
+    if waited != pid {
+        return Err(format!("edgesim {args:?}: wait4 failed"));
+    }
+    // 0: all expectations held; 1: one failed (still a finished run to measure).
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) > 1 {
+        return Err(format!("edgesim {args:?} did not finish (status {status})"));
+    }
+    Ok(Cost {
+        wall_s,
+        // Linux reports ru_maxrss in KiB.
+        peak_rss_mb: usage.ru_maxrss as f64 / 1024.0,
+    })
+}
+
+/// `scenario` (under benches/scenarios), with `change`'s first text replaced by its second,
+/// written to target/scale/`name`.yaml.
+fn variant(scenario: &str, name: &str, change: Option<(&str, &str)>) -> Result<String, String> {
+    let dir = root().join("benches/scenarios");
+    let mut text = std::fs::read_to_string(dir.join(scenario)).map_err(|e| e.to_string())?;
+    if let Some((from, to)) = change {
+        text = text.replace(from, to);
+    }
+    // Worker paths are relative to the scenario's directory: make them absolute.
+    let text = text.replace("  app: ", &format!("  app: {}/", dir.display()));
+    let out = root().join("target/scale");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let path = out.join(format!("{name}.yaml"));
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    Ok(path.display().to_string())
+}
+
+struct Row {
+    what: String,
+    value: String,
+    target: &'static str,
+    met: bool,
+}
+
+/// 1,000 requests a second at five colos: the cost of a request kept by a run, from a 10 s and
+/// a 60 s run, and what that makes of 10 minutes.
+fn steady_rate() -> Result<Vec<Row>, String> {
+    let short = variant(
+        "steady-1000rps.yaml",
+        "steady-10s",
+        Some(("duration: 60s", "duration: 10s")),
+    )?;
+    let long = variant("steady-1000rps.yaml", "steady-60s", None)?;
+    let (short_requests, long_requests) = (10_000.0, 60_000.0);
+    let a = measure(&["run", &short])?;
+    let b = measure(&["run", &long])?;
+    let per_request_kb =
+        (b.peak_rss_mb - a.peak_rss_mb) * 1024.0 / (long_requests - short_requests);
+    let ten_minutes_mb = b.peak_rss_mb + per_request_kb * (600_000.0 - long_requests) / 1024.0;
+    let rate = long_requests / b.wall_s;
+    Ok(vec![
+        Row {
+            what: "1,000 req/s at 5 colos, 1 simulated minute: simulated requests per wall second"
+                .into(),
+            value: format!("{rate:.0}"),
+            target: "≥ 20,000",
+            met: rate >= 20_000.0,
+        },
+        Row {
+            what: "… peak RSS after 1 minute (60,000 requests)".into(),
+            value: format!("{:.0} MB", b.peak_rss_mb),
+            target: "",
+            met: true,
+        },
+        Row {
+            what: "… memory a run keeps per request (60 s run − 10 s run)".into(),
+            value: format!("{per_request_kb:.2} KB"),
+            target: "",
+            met: true,
+        },
+        Row {
+            what: "… projected peak RSS for 10 simulated minutes (600,000 requests)".into(),
+            value: format!("{ten_minutes_mb:.0} MB"),
+            target: "≤ 300 MB",
+            met: ten_minutes_mb <= 300.0,
+        },
+    ])
+}
+
+/// 10,000 requests spread over 100 and over 1,000 Durable Objects: what a live object costs.
+fn many_objects() -> Result<Vec<Row>, String> {
+    let few = variant(
+        "many-objects.yaml",
+        "objects-100",
+        Some(("objects=1000", "objects=100")),
+    )?;
+    let many = variant("many-objects.yaml", "objects-1000", None)?;
+    let a = measure(&["run", &few])?;
+    let b = measure(&["run", &many])?;
+    let per_object_mb = (b.peak_rss_mb - a.peak_rss_mb) / 900.0;
+    let per_object_ms = (b.wall_s - a.wall_s) * 1000.0 / 900.0;
+    let projected_s = b.wall_s + per_object_ms * 9_000.0 / 1000.0;
+    let projected_mb = b.peak_rss_mb + per_object_mb * 9_000.0;
+    Ok(vec![
+        Row {
+            what: "1,000 Durable Objects × 10 requests: wall time, peak RSS".into(),
+            value: format!("{:.2} s, {:.0} MB", b.wall_s, b.peak_rss_mb),
+            target: "",
+            met: true,
+        },
+        Row {
+            what: "… cost of one more live object (1,000 objects − 100)".into(),
+            value: format!("{per_object_mb:.3} MB, {per_object_ms:.2} ms"),
+            target: "",
+            met: true,
+        },
+        Row {
+            what: "… projected for 10,000 objects × 10 requests".into(),
+            value: format!("{projected_s:.1} s, {projected_mb:.0} MB"),
+            target: "≤ 10 s, ≤ 1 GB",
+            met: projected_s <= 10.0 && projected_mb <= 1024.0,
+        },
+    ])
+}
+
+/// A sweep's memory over seeds: peak RSS of 2,000 seeds against 100.
+fn sweep_growth() -> Result<Vec<Row>, String> {
+    let scenario = "scenarios/do-counter.yaml";
+    let a = measure(&["sweep", scenario, "--seeds", "0..100", "--jobs", "2"])?;
+    let b = measure(&["sweep", scenario, "--seeds", "0..2000", "--jobs", "2"])?;
+    let growth = b.peak_rss_mb - a.peak_rss_mb;
+    Ok(vec![Row {
+        what: "`sweep do-counter.yaml`: peak RSS at 2,000 seeds − at 100 seeds".into(),
+        value: format!(
+            "{growth:+.1} MB ({:.0} → {:.0} MB; {:.0} seeds/s)",
+            a.peak_rss_mb,
+            b.peak_rss_mb,
+            2000.0 / b.wall_s
+        ),
+        target: "≤ 50 MB",
+        met: growth <= 50.0,
+    }])
+}
+
+fn main() -> ExitCode {
+    let mut rows = Vec::new();
+    for part in [steady_rate, many_objects, sweep_growth] {
+        match part() {
+            Ok(r) => rows.extend(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut out = String::from(
+        "# Scale\n\nGenerated by `cargo run --release -p edgesim-benches --bin scale-report`: each \
+         figure is one run of the release `edgesim` on a scenario of benches/scenarios (issue 20's \
+         targets beside them). Peak RSS is the process's own (wait4); projections extend the \
+         measured per-request or per-object cost linearly.\n\n\
+         | measure | value | target | met |\n|---|---|---|---|\n",
+    );
+    for row in &rows {
+        let met = match (row.target.is_empty(), row.met) {
+            (true, _) => "",
+            (false, true) => "yes",
+            (false, false) => "**no**",
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {met} |\n",
+            row.what, row.value, row.target
+        ));
+    }
+    let path = root().join("reports/scale.md");
+    if let Err(e) = std::fs::write(&path, &out) {
+        eprintln!("error: {}: {e}", path.display());
+        return ExitCode::from(2);
+    }
+    print!("{out}");
+    ExitCode::SUCCESS
+}
