@@ -5,13 +5,16 @@
 //! `tcp-sockets` (`connect()` and Hyperdrive to scripted TCP servers at three colos)
 //! and `kv-five-colos` (10 simulated minutes of 10 requests a second from five colos, the KV
 //! staleness check): the simulator's throughput; and `burst-2000` (benches/scenarios/: 2,000
-//! requests in flight at once in one isolate), which grows with the burst's size.
+//! requests in flight at once in one isolate), which grows with the burst's size; and the
+//! linearizability check of a 100,000-operation counter history on its own.
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use edgesim_sim::check::linearizable::{Model, ObjectVerdict, check_object, operations};
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;
+use edgesim_sim::trace::{Trace, TraceEvent};
 
 /// Benchmarks one run of `scenarios/<file>` (a path from the repository root when it has a
 /// directory), a new seed each iteration.
@@ -50,7 +53,57 @@ fn throughput(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, scenarios);
+/// Four clients incrementing and reading one counter with overlapping calls, one call in ten
+/// failing: the trace of `calls` operations on one object.
+fn counter_trace(calls: u64) -> Trace {
+    let mut trace = Trace::default();
+    let mut count = 0;
+    for call in 0..calls {
+        let at_ms = call / 4;
+        let increment = call % 3 != 0;
+        let failed = call % 10 == 7;
+        if increment && !failed {
+            count += 1;
+        }
+        trace.push(TraceEvent::ObjectCall {
+            at_ms,
+            call,
+            namespace: "COUNTER".into(),
+            object: "main".into(),
+            from: "LHR".into(),
+            method: if increment { "increment" } else { "get" }.into(),
+            args: "{\"a\":[]}".into(),
+        });
+        trace.push(TraceEvent::ObjectReturn {
+            at_ms: at_ms + 2,
+            call,
+            ok: !failed,
+            value: if failed {
+                "\"Network connection lost.\"".into()
+            } else {
+                count.to_string()
+            },
+        });
+    }
+    trace
+}
+
+fn linearizability(c: &mut Criterion) {
+    let trace = counter_trace(100_000);
+    c.bench_function("linearizability_counter_100000_operations", |b| {
+        b.iter(|| {
+            let by_object = operations(&trace, "COUNTER", Model::Counter);
+            let ops = &by_object["main"];
+            assert_eq!(ops.len(), 100_000);
+            assert_eq!(
+                check_object(ops, Model::Counter),
+                ObjectVerdict::Linearizable
+            );
+        })
+    });
+}
+
+criterion_group!(benches, scenarios, linearizability);
 // A run takes most of a second: criterion's smallest sample count keeps CI's profile short.
 criterion_group! {
     name = long_runs;

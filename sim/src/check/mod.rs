@@ -1,5 +1,6 @@
 //! Invariant checkers over a run's trace.
 
+mod counter_history;
 pub mod d1_sessions;
 pub mod kv_staleness;
 pub mod linearizable;

@@ -70,6 +70,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "linearizability_counter_100000_operations",
+        what: "linearizability check of a 100,000-operation counter history on one object (from its trace; issue 20's target: ≤ 2 s)",
+        workerd: None,
+    },
+    Row {
         id: SIM_THROUGHPUT_ID,
         what: "scenarios/kv-five-colos.yaml, one seed (6,021 requests over 601 simulated seconds from five colos, KV staleness checked)",
         workerd: None,
