@@ -161,6 +161,46 @@ fn many_objects() -> Result<Vec<Row>, String> {
     ])
 }
 
+/// A scenario of `colos` built-in colos sharing 1,024 requests a second for 20 seconds.
+fn spread_over(colos: usize) -> Result<String, String> {
+    let names: Vec<&str> = edgesim_sim::world::colos::built_in_names()
+        .take(colos)
+        .collect();
+    if names.len() < colos {
+        return Err(format!("only {} built-in colos", names.len()));
+    }
+    let dir = root().join("benches/scenarios");
+    let mut text = format!(
+        "name: colos-{colos}\nduration: 20s\ncolos: [{}]\nworkers:\n  app: {}/burst/wrangler.toml\ntraffic:\n",
+        names.join(", "),
+        dir.display()
+    );
+    for name in &names {
+        text.push_str(&format!(
+            "  - {{ rate: {}/s, colo: {name}, worker: app, url: / }}\n",
+            1024 / colos
+        ));
+    }
+    let out = root().join("target/scale");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let path = out.join(format!("colos-{colos}.yaml"));
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    Ok(path.display().to_string())
+}
+
+/// The same total rate at 2 and at 64 colos: what a request costs as the world grows.
+fn colo_count() -> Result<Vec<Row>, String> {
+    let two = measure(&["run", &spread_over(2)?])?;
+    let many = measure(&["run", &spread_over(64)?])?;
+    let ratio = many.wall_s / two.wall_s;
+    Ok(vec![Row {
+        what: "1,024 req/s for 20 simulated s: wall time at 64 colos ÷ at 2 colos".into(),
+        value: format!("{ratio:.2}× ({:.2} s vs {:.2} s)", many.wall_s, two.wall_s),
+        target: "≤ 1.5×",
+        met: ratio <= 1.5,
+    }])
+}
+
 /// A sweep's memory over seeds: peak RSS of 2,000 seeds against 100.
 fn sweep_growth() -> Result<Vec<Row>, String> {
     let scenario = "scenarios/do-counter.yaml";
@@ -182,7 +222,7 @@ fn sweep_growth() -> Result<Vec<Row>, String> {
 
 fn main() -> ExitCode {
     let mut rows = Vec::new();
-    for part in [steady_rate, many_objects, sweep_growth] {
+    for part in [steady_rate, colo_count, many_objects, sweep_growth] {
         match part() {
             Ok(r) => rows.extend(r),
             Err(e) => {
