@@ -205,7 +205,7 @@ pub fn serve(
         platform.persist = persist;
         platform.declare_origins(declared_origins);
         let platform = Rc::new(platform);
-        let _close = crate::platform::EndOfRun(platform.clone());
+        let _end_of_run = crate::platform::EndOfRun(platform.clone());
         platform.origins.set_answerer(origins);
         if let Some(setup) = setup {
             setup(&platform);
@@ -336,7 +336,7 @@ pub fn websocket_session(
         let mut platform = Platform::single(options.seed, DEFAULT_EPOCH_MS, start, colo);
         platform.declare_origins(options.declared_origins.clone());
         let platform = Rc::new(platform);
-        let _close = crate::platform::EndOfRun(platform.clone());
+        let _end_of_run = crate::platform::EndOfRun(platform.clone());
         platform.origins.set_answerer(options.origins.clone());
         if let Some(setup) = &options.setup {
             setup(&platform);

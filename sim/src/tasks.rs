@@ -45,7 +45,8 @@ impl RunTasks {
     }
 
     /// How many tasks may still be running (finished ones not yet forgotten included).
-    pub fn tracked(&self) -> usize {
+    #[cfg(test)]
+    fn tracked(&self) -> usize {
         self.handles.borrow().len()
     }
 }

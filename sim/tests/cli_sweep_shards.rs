@@ -65,6 +65,18 @@ fn shell(dir: &Path, script: &str, env: &[(String, String)]) -> std::process::Ch
         .unwrap()
 }
 
+/// Waits for every one of `children` and asserts that each exited 0.
+fn all_succeed(children: Vec<std::process::Child>) {
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 fn yaml_file(path: &str) -> Value {
     let text = std::fs::read_to_string(repo().join(path)).unwrap();
     serde_norway::from_str(&text).unwrap()
@@ -191,15 +203,8 @@ fn the_kubernetes_indexed_job_and_its_merge_run_as_the_manifests_say() {
             shell(&dir, script, &env)
         })
         .collect();
-    for pod in pods {
-        let out = pod.wait_with_output().unwrap();
-        // Failing seeds are written down, not a failed pod.
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    // Failing seeds are written down, not a failed pod.
+    all_succeed(pods);
     let merge = yaml_file("deploy/kubernetes/sweep-merge-job.yaml");
     let container = &merge["spec"]["template"]["spec"]["containers"][0];
     let script = container["command"][2].as_str().unwrap();
@@ -246,14 +251,7 @@ fn the_github_actions_matrix_and_its_merge_run_as_the_workflow_says() {
             shell(&dir, &script, &env)
         })
         .collect();
-    for runner in runners {
-        let out = runner.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    all_succeed(runners);
     // The merge job downloads every shard's artifact into `shards/`.
     std::fs::create_dir_all(dir.join("shards")).unwrap();
     for i in &shards {

@@ -32,11 +32,9 @@ pub enum CounterOp {
     Unconstrained,
 }
 
-/// Where the greedy placement stopped: the value no increment could produce in time.
+/// Where the check stopped: at a value of the counter no increment could produce in time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stuck {
-    /// The value of the counter that could not be reached.
-    pub value: i64,
     /// How many values before it were placed.
     pub placed: usize,
     /// Indices of the operations that bound it: its producer (if any) and the reads around it.
@@ -52,7 +50,7 @@ pub fn check(ops: &[(CounterOp, Span)]) -> Result<(), Stuck> {
     let windows = bounds.windows(ops);
     for (k, w) in windows.iter().enumerate() {
         if w.from_ms.0 > w.to_ms.0 {
-            return Err(stuck(k as i64 + 1, k, vec![w.from_ms.1, w.to_ms.1]));
+            return Err(stuck(k, vec![w.from_ms.1, w.to_ms.1]));
         }
     }
     // Unacknowledged increments by call, then the started ones by end, earliest on top.
@@ -82,7 +80,7 @@ pub fn check(ops: &[(CounterOp, Span)]) -> Result<(), Stuck> {
             started.pop();
         }
         if started.pop().is_none() {
-            return Err(stuck(k as i64 + 1, k, vec![w.from_ms.1, w.to_ms.1]));
+            return Err(stuck(k, vec![w.from_ms.1, w.to_ms.1]));
         }
     }
     Ok(())
@@ -121,16 +119,16 @@ impl Bounds {
             match *op {
                 CounterOp::Acknowledged { value } => {
                     if value < 1 {
-                        return Err(stuck(value, 0, vec![i]));
+                        return Err(stuck(0, vec![i]));
                     }
                     if let Some(other) = b.producer.insert(value, i) {
-                        return Err(stuck(value, 0, vec![other, i]));
+                        return Err(stuck(0, vec![other, i]));
                     }
                     b.highest = b.highest.max(value);
                 }
                 CounterOp::Read { value } => {
                     if value < 0 {
-                        return Err(stuck(value, 0, vec![i]));
+                        return Err(stuck(0, vec![i]));
                     }
                     let later = b.not_before.entry(value + 1).or_insert((*call_ms, i));
                     if *call_ms > later.0 {
@@ -182,9 +180,8 @@ impl Bounds {
     }
 }
 
-fn stuck(value: i64, placed: usize, witnesses: Vec<usize>) -> Stuck {
+fn stuck(placed: usize, witnesses: Vec<usize>) -> Stuck {
     Stuck {
-        value,
         placed,
         witnesses: witnesses.into_iter().filter(|&i| i != NONE).collect(),
     }

@@ -184,18 +184,18 @@ fn step(state: &State, op: &Operation) -> Vec<State> {
     let applied = match (&op.action, state) {
         (Action::Add(by), State::Count(n)) => {
             let next = n + by;
-            let matches = result
-                .and_then(|r| serde_json::from_str::<Value>(r).ok())
-                .and_then(|v| number(&v))
-                .is_none_or(|v| v == next);
-            matches.then_some(State::Count(next))
+            let returned = op.acknowledged().then(|| returned_count(op, false));
+            returned
+                .flatten()
+                .is_none_or(|v| v == next)
+                .then_some(State::Count(next))
         }
         (Action::Set(v), State::Value(_)) => Some(State::Value(v.clone())),
         (Action::Read, State::Count(n)) => {
-            let seen = result
-                .and_then(|r| serde_json::from_str::<Value>(r).ok())
-                .and_then(|v| number(&v).or_else(|| v.is_null().then_some(0)));
-            seen.is_none_or(|v| v == *n).then(|| state.clone())
+            let seen = op.acknowledged().then(|| returned_count(op, true));
+            seen.flatten()
+                .is_none_or(|v| v == *n)
+                .then(|| state.clone())
         }
         (Action::Read, State::Value(v)) => {
             let seen = result.and_then(|r| serde_json::from_str::<Value>(r).ok());
@@ -440,9 +440,9 @@ mod tests {
         ));
     }
 
-    /// A counter history from a sequential run: operation k takes effect at `points[k]`
-    /// (non-decreasing), inside its span; some then fail or go unanswered, and some answers
-    /// are changed, so that both verdicts occur.
+    /// A counter history from a sequential run: each operation takes effect at a time that
+    /// never goes back, inside its span; some then fail (a failed increment did not happen) or
+    /// go unanswered, and some answers are changed, so that both verdicts occur.
     fn history(steps: Vec<(bool, u64, u64, u64, u8, i64)>) -> Vec<Operation> {
         let mut count = 0;
         let mut at_ms = 0;
@@ -451,18 +451,14 @@ mod tests {
             steps.into_iter().enumerate()
         {
             at_ms += gap_ms;
-            let (method, arg) = if increment {
-                ("increment", None)
-            } else {
-                ("get", None)
-            };
+            let method = if increment { "increment" } else { "get" };
             let applied = !(increment && fate == 1);
             if increment && applied {
                 count += 1;
             }
             let shown = if fate == 2 { count + nudge } else { count };
             let span = (at_ms.saturating_sub(before_ms), at_ms + after_ms);
-            let mut o = op(k as u64 + 1, method, arg, span, &shown.to_string());
+            let mut o = op(k as u64 + 1, method, None, span, &shown.to_string());
             match fate {
                 1 => o.ok = false,
                 3 => o.return_ms = None,

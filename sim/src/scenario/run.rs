@@ -378,7 +378,7 @@ async fn simulate(
     let backends: Vec<String> = origins.places().map(|p| p.name.clone()).collect();
     platform.declare_origins(origins);
     let platform = Rc::new(platform);
-    let _close_origins = crate::platform::EndOfRun(platform.clone());
+    let _end_of_run = crate::platform::EndOfRun(platform.clone());
     if let Some(lag) = s.platform.d1.replication_lag {
         platform.d1.replication_lag_ms.set(lag.ms);
     }

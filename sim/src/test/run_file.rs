@@ -213,7 +213,7 @@ pub fn run_file(
             .kv
             .central()
             .set_same_key_write_limit(kv_write_limit);
-        let _close = crate::platform::EndOfRun(platform.clone());
+        let _end_of_run = crate::platform::EndOfRun(platform.clone());
         let definition = Rc::new(worker.clone());
         let unit = WorkerUnit {
             definition: definition.clone(),
