@@ -174,7 +174,7 @@ pub fn snippet_worker(
     let source =
         imports + &read("snippet-worker.js").replacen("/* SNIPPETS */", &fns.join(",\n"), 1);
     let config = format!(
-        "name = 'snippets'\nmain = 'snippets.js'\ncompatibility_date = '{date}'\n\
+        "name = 'snippets'\nmain = 'snippets.mjs'\ncompatibility_date = '{date}'\n\
          compatibility_flags = {flags}\n[vars]\nGREETING = 'hello'\n\
          [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n\
          [[durable_objects.bindings]]\nname = 'SQL'\nclass_name = 'SqlObject'\n\
@@ -182,7 +182,7 @@ pub fn snippet_worker(
     );
     let project = crate::Project::with(
         &format!("snippets-{name}"),
-        &[("wrangler.toml", &config), ("snippets.js", &source)],
+        &[("wrangler.toml", &config), ("snippets.mjs", &source)],
     );
     for (module, wat) in &wasm {
         let bytes = wat::parse_str(wat.as_str().unwrap_or_default())
@@ -206,6 +206,9 @@ pub fn run_recorded_snippets(name: &str) -> (Vec<(String, Value)>, Vec<Value>) {
     let x = crate::Run::default()
         .fetch(&worker, crate::get("https://example.com/"))
         .unwrap_or_else(|e| panic!("{name}: the snippet Worker did not run: {e}"));
+    if std::env::var_os("EDGESIM_SNIPPET_DEBUG").is_some() {
+        eprintln!("{:#?}", x.report);
+    }
     let ours = crate::body_json(&x.response);
     let ours = ours.as_array().cloned().unwrap_or_default();
     assert_eq!(ours.len(), recorded.len(), "{name}: one answer per snippet");
@@ -250,6 +253,16 @@ pub fn project_answers(name: &str) -> Vec<(String, u16, String, String)> {
         serde_json::from_value(result(&format!("project-{name}")))
             .unwrap_or_else(|e| panic!("results/project-{name}.json: {e}"));
     rows
+}
+
+/// A response as `project.mjs` and `node-project.mjs` record it: status, content type, and the
+/// body as [`recorded_body`] writes it.
+pub fn recorded_response(response: &edgesim_runtime::http::HttpResponse) -> (u16, String, String) {
+    let content_type = (response.headers.iter())
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        .map_or("", |(_, v)| v.as_str());
+    let body = recorded_body(content_type, &response.body);
+    (response.status, content_type.to_string(), body)
 }
 
 /// A response body as `project.mjs` records it: text as it is, anything else as its SHA-256.

@@ -235,3 +235,13 @@ fn sqlite_allows_only_workerds_pragmas_functions_modules_and_limits() {
         ],
     );
 }
+
+#[test]
+fn node_fs_reads_writes_and_refuses_in_the_virtual_file_system_as_workerd_does() {
+    answers_as_workerd_does("node-fs");
+}
+
+#[test]
+fn before_2025_09_15_node_fs_needs_its_own_flag() {
+    answers_as_workerd_does("node-fs-before-2025-09-15");
+}

@@ -13,6 +13,7 @@ mod differential_do;
 mod differential_kv;
 mod differential_node_dns;
 mod differential_node_http;
+mod differential_node_projects;
 mod differential_queue;
 mod differential_r2;
 mod differential_snippets;

@@ -58,13 +58,13 @@ fn a_node_module_edgesim_does_not_provide_yet_stops_the_worker_and_says_so() {
             ),
             (
                 "index.js",
-                "import fs from 'node:fs';\nexport default { fetch() { return new Response(typeof fs); } };",
+                "import http2 from 'node:http2';\nexport default { fetch() { return new Response(typeof http2); } };",
             ),
         ],
     );
     assert_eq!(
         p.answer().unwrap_err(),
-        "index.js:1:16: edgesim does not provide \"node:fs\" yet (workerd does, with nodejs_compat)"
+        "index.js:1:19: edgesim does not provide \"node:http2\" yet (workerd does, with nodejs_compat)"
     );
 }
 
@@ -253,4 +253,60 @@ fn key_derivation_past_the_cpu_limit_ends_the_request_as_exceeded_cpu_without_ru
         .unwrap();
     assert_eq!(x.report.outcome, Outcome::ExceededCpu);
     assert_eq!(x.response.status, 503);
+}
+
+/// workerd's `/tmp` is the request's own: what one request wrote, the next one (same isolate)
+/// does not see.
+#[test]
+fn node_fs_tmp_belongs_to_the_request_that_wrote_it() {
+    let p = Project::with(
+        "node-fs-tmp",
+        &[
+            (
+                "wrangler.toml",
+                "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n\
+                 compatibility_flags = ['nodejs_compat']\n",
+            ),
+            (
+                "index.js",
+                "import fs from 'node:fs';\nexport default { fetch(req) {\n\
+                 if (req.url.endsWith('/write')) fs.writeFileSync('/tmp/note.txt', 'mine');\n\
+                 return Response.json(fs.readdirSync('/tmp')); } };",
+            ),
+        ],
+    );
+    let worker = p.worker(None).unwrap();
+    let out = Run::default()
+        .sequence(
+            &worker,
+            vec![get("https://x/write"), get("https://x/read")],
+            10,
+        )
+        .unwrap();
+    let lists: Vec<String> = out.iter().map(|x| body_text(&x.response)).collect();
+    assert_eq!(lists, ["[\"note.txt\"]", "[]"]);
+}
+
+/// A response whose body stream stops with nothing left to write more: the caller gets the head
+/// and the bytes written so far, and the request ends in workerd's hang error (recorded with
+/// Express: differential_node_projects.rs).
+#[test]
+fn a_response_body_that_stops_half_way_reaches_the_caller_and_the_request_ends_as_hung() {
+    let x = Run::default()
+        .fetch(
+            &js("export default { fetch() {\n\
+                 const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('partial')); } });\n\
+                 return new Response(body, { headers: { 'content-type': 'text/plain' } }); } };"),
+            get("https://x/"),
+        )
+        .unwrap();
+    assert_eq!(
+        (x.response.status, body_text(&x.response)),
+        (200, "partial".to_string())
+    );
+    assert_eq!(x.report.outcome, Outcome::Exception);
+    assert_eq!(
+        x.report.exception.as_deref(),
+        Some(edgesim_runtime::engine::io_state::HUNG)
+    );
 }

@@ -280,6 +280,8 @@ pub struct Invocation {
     pub outcome: Outcome,
     pub exception: Option<String>,
     pub returned: Option<String>,
+    /// A response whose body is still streaming: its head and the bytes so far.
+    pub streaming: Option<crate::http::HttpResponse>,
 }
 
 impl Invocation {
@@ -296,6 +298,7 @@ impl Invocation {
             outcome: Outcome::Ok,
             exception: None,
             returned: None,
+            streaming: None,
         }
     }
 }

@@ -99,7 +99,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 74] = [
+static UNITS: [Unit; 75] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -325,6 +325,18 @@ static UNITS: [Unit; 74] = [
         [node::OPS]
     ),
     unit!("node_string_decoder", [], ["node/string_decoder"], []),
+    unit!(
+        "node_fs",
+        [],
+        [
+            "node/fs_vfs",
+            "node/fs_ops",
+            "node/fs_sync",
+            "node/fs",
+            "node/fs_promises"
+        ],
+        [node::FS_OPS]
+    ),
     unit!(
         "node_stream",
         [],

@@ -40,6 +40,9 @@ pub const WAIT_UNTIL_CANCELLED: &str = "waitUntil() tasks did not complete withi
      after invocation end and have been cancelled.";
 /// workerd's text for a handler whose promise can never settle.
 pub const NEVER_RESPONDS: &str = "The script will never generate a response.";
+/// What workerd logs when a request's response body can never finish (recorded with an
+/// Express app whose piped file stream was unpiped by the response's early `close`).
+pub const HUNG: &str = "Error: The Workers runtime canceled this request because it detected that your Worker's code had hung and would never generate a response. Refer to: https://developers.cloudflare.com/workers/observability/errors/";
 /// What the caller of a service binding sees when the Worker it called ran out of CPU time
 /// (the name errors.mdx gives error 1102) or memory (workerd, io-context.h).
 pub const SERVICE_EXCEEDED_CPU: &str = "Worker exceeded CPU time limit.";
@@ -82,6 +85,8 @@ pub struct IoState {
     pub sockets: SocketTable,
     /// Maps positions in transpiled modules back to the files as written, in console lines.
     pub positions: super::positions::Positions,
+    /// The Worker's modules, for node:fs's `/bundle`.
+    pub bundle: Option<std::rc::Rc<super::modules::Bundle>>,
     /// Events sent to this isolate's own handlers (`SELF` in `edgesim test`).
     pub self_events: SelfEvents,
     /// Console lines written so far (LogLine::seq).
@@ -111,6 +116,7 @@ impl IoState {
             object: None,
             sockets: Default::default(),
             positions: Default::default(),
+            bundle: None,
             self_events: Default::default(),
             logs_written: 0,
             turn_responses: Vec::new(),
@@ -753,6 +759,14 @@ impl IoState {
                 self.finish(id);
                 continue;
             }
+            if let Some(response) = self
+                .invocations
+                .get_mut(&id)
+                .and_then(|i| i.streaming.take())
+            {
+                self.body_stalled(id, response);
+                continue;
+            }
             self.log(Some(id), "error", NEVER_RESPONDS.to_string());
             let Some(inv) = self.invocations.get_mut(&id) else {
                 continue;
@@ -771,6 +785,19 @@ impl IoState {
             self.respond(id, page);
             self.finish(id);
         }
+    }
+
+    /// The response's body stopped with nothing left that could write more: workerd cancels
+    /// the request, so the caller gets the head and the bytes written so far, and the
+    /// invocation ends in the exception it logs.
+    fn body_stalled(&mut self, id: InvocationId, response: HttpResponse) {
+        self.log(Some(id), "error", HUNG.to_string());
+        if let Some(inv) = self.invocations.get_mut(&id) {
+            inv.outcome = Outcome::Exception;
+            inv.exception.get_or_insert(HUNG.to_string());
+        }
+        self.respond(id, Some(response));
+        self.finish(id);
     }
 
     fn finish(&mut self, id: InvocationId) {

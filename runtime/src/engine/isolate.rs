@@ -170,6 +170,7 @@ impl Isolate {
             config.limits.clone(),
         )));
         io.borrow_mut().positions = config.bundle.positions();
+        io.borrow_mut().bundle = Some(config.bundle.clone());
         let cpu_exceeded =
             if config.limits.runaway_cpu_limit_ms < config.limits.startup_cpu_limit_ms {
                 StartupError::RunawayGuard(config.limits.runaway_cpu_limit_ms)

@@ -214,6 +214,15 @@ async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Tu
             headers.push((name.clone(), value.clone()));
         }
     }
+    // An HTTP client sending a body says how long it is, and the edge passes that on: a
+    // Worker (and a Node server behind httpServerHandler, whose body parsers look for it)
+    // sees `content-length`.
+    let framed = |k: &str| k == "content-length" || k == "transfer-encoding";
+    if let Some(body) = &t.body
+        && !headers.iter().any(|(k, _)| framed(k))
+    {
+        headers.push(("content-length".to_string(), body.len().to_string()));
+    }
     if t.websocket.is_some() && !headers.iter().any(|(k, _)| k == "upgrade") {
         headers.push(("upgrade".to_string(), "websocket".to_string()));
     }

@@ -37,6 +37,12 @@ class BodyState {
     this.used = true;
     return this.bytes;
   }
+  /// The body's stream, marking it used (the caller reads it); checked as `consume()` is.
+  takeStream() {
+    if (this.disturbed || (this.stream && this.stream.locked)) throw new TypeError(BODY_USED);
+    this.used = true;
+    return this.asStream();
+  }
   async consume() {
     if (this.disturbed || (this.stream && this.stream.locked)) throw new TypeError(BODY_USED);
     this.used = true;

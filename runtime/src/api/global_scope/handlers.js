@@ -142,11 +142,29 @@ function dispatchFetch(id, method, url, colo, headers, body, cfJson) {
       // A body held as bytes (the usual case) is sent without another trip through promises.
       const bytes = state.isNull ? new Uint8Array(0) : state.takeBytes();
       if (bytes !== null) return respond(bytes);
-      return state.consume().then(respond).catch(fail);
+      return streamResponse(id, response, state.takeStream(), socket).catch(fail);
     } catch (e) {
       fail(e);
     }
   }, fail);
+}
+
+/// A streamed body goes to the caller as it comes: the head first, then each chunk, so a body
+/// that stops half way (nothing left that could write the rest) reaches the caller as far as it
+/// got, as in workerd, instead of as no response at all.
+async function streamResponse(id, response, stream, socket) {
+  const { chunkBytes, NOT_BYTES } = unit("streams");
+  ops.responseHead(id, response.status, response.statusText, Headers._flat(response.headers));
+  const reader = stream.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const chunk = chunkBytes(value);
+    if (!chunk) throw new TypeError(NOT_BYTES);
+    ops.responseChunk(id, chunk);
+  }
+  reader.releaseLock();
+  ops.respondStreamed(id, socket);
 }
 
 function dispatchScheduled(id, cron, scheduledTime) {

@@ -117,6 +117,49 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         },
     )?;
     let i = ops.io.clone();
+    ops.add(
+        "responseHead",
+        move |id: f64, status: u16, status_text: String, headers: Vec<String>| {
+            if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
+                inv.streaming = Some(crate::http::HttpResponse {
+                    status,
+                    status_text,
+                    headers: pairs(headers),
+                    body: Vec::new(),
+                    web_socket: None,
+                });
+            }
+        },
+    )?;
+    let i = ops.io.clone();
+    ops.add(
+        "responseChunk",
+        move |id: f64, chunk: TypedArray<'js, u8>| {
+            let mut io = i.borrow_mut();
+            let streaming = io
+                .invocations
+                .get_mut(&(id as u64))
+                .and_then(|inv| inv.streaming.as_mut());
+            if let Some(response) = streaming {
+                response.body.extend(copy_bytes(&chunk));
+            }
+        },
+    )?;
+    let i = ops.io.clone();
+    ops.add(
+        "respondStreamed",
+        move |id: f64, socket: Option<crate::engine::sockets::SocketHandle>| {
+            let mut io = i.borrow_mut();
+            let web_socket = socket.and_then(|h| io.sockets.take(h));
+            let streamed =
+                (io.invocations.get_mut(&(id as u64))).and_then(|inv| inv.streaming.take());
+            if let Some(mut response) = streamed {
+                response.web_socket = web_socket;
+                io.respond(id as u64, Some(response));
+            }
+        },
+    )?;
+    let i = ops.io.clone();
     ops.add("handlerDone", move |id: f64| {
         i.borrow_mut().respond(id as u64, None)
     })?;

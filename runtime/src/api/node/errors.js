@@ -195,6 +195,8 @@ const MODULES = {
   "dns/promises": ["node_dns", "promisesModule"],
   domain: ["node_domain"],
   events: ["node_events"],
+  fs: ["node_fs", "fs"],
+  "fs/promises": ["node_fs", "promises"],
   http: ["node_http"],
   https: ["node_http", "https"],
   inspector: ["node_inspector"],
@@ -245,7 +247,9 @@ function builtinModule(id) {
   validate.string(id, "id");
   const name = id.startsWith("node:") ? id.slice(5) : id;
   // A module whose own flag is off (`enable_nodejs_os_module`, …) is not there at all.
-  if (!Object.hasOwn(MODULES, name) || core.hasFlag(`no_node:${name}`)) return undefined;
+  // workerd gates node:fs here but not node:fs/promises (recorded: snippets-node-fs-before-2025-09-15).
+  const gated = name !== "fs/promises" && core.hasFlag(`no_node:${name}`);
+  if (!Object.hasOwn(MODULES, name) || gated) return undefined;
   return moduleExports(name).default;
 }
 

@@ -217,13 +217,15 @@ class OutgoingMessage extends Writable {
   _send(data, encoding, callback) {
     if (!this._headerSent && this._header !== null) {
       const header = this._header;
+      // Known before the head is written: the server side skips that many bytes of the first
+      // chunk, the head alone when the body is a Buffer.
+      this.writtenHeaderBytes = header.length;
       if (typeof data === "string" && (encoding === "utf8" || encoding === "latin1" || !encoding)) {
         data = header + data;
       } else {
         this._writeRaw(header, "latin1", null);
       }
       this._headerSent = true;
-      this.writtenHeaderBytes = header.length;
       const [statusLine, ...lines] = header.split("\r\n");
       const status = STATUS_LINE.exec(statusLine);
       if (status !== null) {

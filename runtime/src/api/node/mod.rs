@@ -5,6 +5,7 @@
 
 mod crypto;
 mod crypto_keys;
+mod fs;
 mod ops;
 mod zlib;
 
@@ -19,6 +20,12 @@ pub const OPS: OpGroup = OpGroup {
 pub const ZLIB_OPS: OpGroup = OpGroup {
     name: "node_zlib",
     install: zlib::install,
+};
+
+/// node:fs's native half.
+pub const FS_OPS: OpGroup = OpGroup {
+    name: "node_fs",
+    install: fs::install,
 };
 
 /// node:crypto's native half.
@@ -74,6 +81,8 @@ pub static MODULES: &[NodeModule] = &[
     node_module!("dns/promises", "dns_promises"),
     node_module!("domain", "domain"),
     node_module!("events", "events"),
+    node_module!("fs", "fs"),
+    node_module!("fs/promises", "fs_promises"),
     node_module!("http", "http"),
     node_module!("https", "https"),
     node_module!("inspector", "inspector"),
@@ -153,8 +162,6 @@ pub static NOT_YET: &[&str] = &[
     "_stream_wrap",
     "_tls_common",
     "_tls_wrap",
-    "fs",
-    "fs/promises",
     "http2",
     "path/win32",
     "sqlite",

@@ -142,6 +142,9 @@ function Readable(options) {
 Object.setPrototypeOf(Readable.prototype, Stream.prototype);
 Object.setPrototypeOf(Readable, Stream);
 
+/// Runs `_construct` on the next tick; once it has called back, what waited for it goes on: a
+/// read asked for meanwhile, writes buffered meanwhile and a pending `end()` (Node's
+/// destroy.js `construct`, with the callbacks its Readable and Writable constructors give it).
 function construct(stream) {
   const r = stream._readableState;
   const w = stream._writableState;
@@ -151,8 +154,15 @@ function construct(stream) {
     stream._construct((err) => {
       if (r) r.constructed = true;
       if (w) w.constructed = true;
-      if (err) errorOrDestroy(stream, err);
-      else nextTick(() => stream.emit(kConstruct));
+      if (err) return errorOrDestroy(stream, err);
+      nextTick(() => {
+        stream.emit(kConstruct);
+        if (r?.needReadable) maybeReadMore(stream, r);
+        if (w) {
+          if (!w.writing) clearBuffer(stream, w);
+          finishMaybe(stream, w);
+        }
+      });
     });
   });
 }

@@ -190,6 +190,38 @@ impl Bundle {
         Ok(Some(text))
     }
 
+    /// What workerd's `/bundle` directory holds for this Worker: its modules as wrangler uploads
+    /// them. wrangler bundles the entry and everything it imports into one module named after
+    /// the entry (`src/index.ts` -> `index.js`); edgesim keeps the modules apart, so the entry's
+    /// text stands for that module, and modules loaded as data keep their names.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        let main = Path::new(&self.main);
+        let stem = main.file_stem().and_then(|s| s.to_str()).unwrap_or("index");
+        let name = match main.extension().and_then(|e| e.to_str()) {
+            Some("js" | "mjs" | "cjs") => main
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or(stem)
+                .to_string(),
+            _ => format!("{stem}.js"),
+        };
+        let mut files = vec![(
+            name,
+            self.original(&self.main)
+                .ok()
+                .flatten()
+                .map(|t| t.as_bytes().to_vec())
+                .unwrap_or_default(),
+        )];
+        let data: Vec<String> = self.types.borrow().keys().cloned().collect();
+        for module in data {
+            if let Ok(bytes) = self.bytes(&module) {
+                files.push((module, bytes));
+            }
+        }
+        files
+    }
+
     /// The bytes of file `name`, for modules loaded as data.
     fn bytes(&self, name: &str) -> Result<Vec<u8>, ModuleError> {
         if let Some(text) = self.originals.borrow().get(name) {
@@ -471,6 +503,17 @@ impl Bundle {
                 .resolve(kind, &self.root.join(base), specifier)
             {
                 Ok(path) => Ok(resolve::name_relative_to(&self.root, &path)),
+                // A file a package's `browser` field maps to `false`: esbuild bundles an empty
+                // CommonJS module in its place (`module.exports = {}`), so wrangler's Worker
+                // gets one.
+                Err(oxc_resolver::ResolveError::Ignored(path)) => {
+                    let name = format!(
+                        "(disabled):{}",
+                        resolve::name_relative_to(&self.root, &path)
+                    );
+                    (self.originals.borrow_mut()).insert(name.clone(), Rc::from(""));
+                    Ok(name)
+                }
                 Err(e) => Err(not_found(format!(
                     "Could not resolve \"{specifier}\"{}",
                     resolve::hint(specifier, &e)
