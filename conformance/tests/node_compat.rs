@@ -5,6 +5,10 @@
 use edgesim_conformance::{Project, Run, body_text, get, js};
 use edgesim_runtime::Outcome;
 
+/// A Worker's wrangler.toml with `nodejs_compat` at 2026-04-20 (node:fs and node:http's server on).
+const NODEJS_COMPAT_CONFIG: &str = "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n\
+                                    compatibility_flags = ['nodejs_compat']\n";
+
 const PROBE: &str =
     "export default { fetch() { return Response.json([typeof Buffer, typeof process]); } };";
 
@@ -51,11 +55,7 @@ fn a_node_module_edgesim_does_not_provide_yet_stops_the_worker_and_says_so() {
     let p = Project::with(
         "node-not-yet",
         &[
-            (
-                "wrangler.toml",
-                "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n\
-                 compatibility_flags = ['nodejs_compat']\n",
-            ),
+            ("wrangler.toml", NODEJS_COMPAT_CONFIG),
             (
                 "index.js",
                 "import http2 from 'node:http2';\nexport default { fetch() { return new Response(typeof http2); } };",
@@ -95,11 +95,7 @@ fn a_commonjs_package_requiring_builtins_gets_their_default_exports() {
     let p = Project::with(
         "node-cjs-require",
         &[
-            (
-                "wrangler.toml",
-                "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n\
-                 compatibility_flags = ['nodejs_compat']\n",
-            ),
+            ("wrangler.toml", NODEJS_COMPAT_CONFIG),
             (
                 "index.js",
                 "import Ticker from 'ticker';\nexport default { fetch() {\n\
@@ -262,11 +258,7 @@ fn node_fs_tmp_belongs_to_the_request_that_wrote_it() {
     let p = Project::with(
         "node-fs-tmp",
         &[
-            (
-                "wrangler.toml",
-                "name = 'app'\nmain = 'index.js'\ncompatibility_date = '2026-04-20'\n\
-                 compatibility_flags = ['nodejs_compat']\n",
-            ),
+            ("wrangler.toml", NODEJS_COMPAT_CONFIG),
             (
                 "index.js",
                 "import fs from 'node:fs';\nexport default { fetch(req) {\n\

@@ -44,21 +44,24 @@ function globRegex(segment) {
   for (const ch of segment) re += ch === "*" ? "[^/]*" : ch === "?" ? "[^/]" : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`^${re}$`);
 }
+/// Entries of `dir` (a path from the root), none when it cannot be listed.
+function listForGlob(dir, recursive) {
+  try {
+    return cffs.readdir(normalizePath(dir), { recursive });
+  } catch {
+    return [];
+  }
+}
 function walkGlob(dir, segments, rel, found) {
   const [segment, ...rest] = segments;
-  let entries;
-  try {
-    entries = cffs.readdir(normalizePath(dir), { recursive: false });
-  } catch {
+  if (segment === "**" && rest.length === 0) {
+    // A recursive listing names entries from the root without its leading `/`, so dropping
+    // `dir`'s length leaves the path below it.
+    for (const e of listForGlob(dir, true)) found.set((rel ? `${rel}/` : "") + e.name.slice(dir.length), e);
     return;
   }
+  const entries = listForGlob(dir, false);
   if (segment === "**") {
-    if (rest.length === 0) {
-      for (const e of cffs.readdir(normalizePath(dir), { recursive: true })) {
-        found.set((rel ? `${rel}/` : "") + e.name.slice(dir.length), e);
-      }
-      return;
-    }
     walkGlob(dir, rest, rel, found);
     for (const e of entries) if (e.type === 2) walkGlob(`${dir}/${e.name}`, segments, rel ? `${rel}/${e.name}` : e.name, found);
     return;
@@ -96,7 +99,7 @@ function splitCallback(args) {
 /// The callback form of a synchronous function: the callback hears of the outcome on a later
 /// microtask.
 function callbackForm(name, sync) {
-  const f = {
+  return {
     [name](...args) {
       const callback = splitCallback(args);
       let result, error = null;
@@ -104,23 +107,22 @@ function callbackForm(name, sync) {
       queueMicrotask(() => callback(error, result));
     },
   }[name];
-  return f;
 }
 const callbacks = {};
 for (const [name, sync] of Object.entries(SYNC)) callbacks[name] = callbackForm(name, sync);
 /// `read` and `write` answer with the buffer too.
-callbacks.read = function read(fd, buffer, ...rest) {
-  const callback = splitCallback(rest);
-  let n, error = null;
-  try { n = readSync(fd, buffer, ...rest); } catch (e) { error = e; }
-  queueMicrotask(() => callback(error, n, buffer));
-};
-callbacks.write = function write(fd, buffer, ...rest) {
-  const callback = splitCallback(rest);
-  let n, error = null;
-  try { n = writeSync(fd, buffer, ...rest); } catch (e) { error = e; }
-  queueMicrotask(() => callback(error, n, buffer));
-};
+function withBuffer(name, sync) {
+  return {
+    [name](fd, buffer, ...rest) {
+      const callback = splitCallback(rest);
+      let n, error = null;
+      try { n = sync(fd, buffer, ...rest); } catch (e) { error = e; }
+      queueMicrotask(() => callback(error, n, buffer));
+    },
+  }[name];
+}
+callbacks.read = withBuffer("read", readSync);
+callbacks.write = withBuffer("write", writeSync);
 /// `exists` answers with one argument, as Node's does.
 callbacks.exists = function exists(path, callback) {
   validate.function(callback, "callback");

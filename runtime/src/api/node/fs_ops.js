@@ -2,7 +2,6 @@
 // answers them (api/filesystem.c++) — which node each one touches, what it creates, and which
 // error, with which syscall name and path, it throws.
 
-
 /// An FsFailure or a value: throws the first as `syscall`'s error.
 function check(result, syscall, path) {
   if (result instanceof FsFailure) raise(result, syscall, path);

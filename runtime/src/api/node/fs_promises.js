@@ -61,11 +61,10 @@ class FileHandle extends core.unit("node_events").EventEmitter {
 const promises = {};
 for (const name of ["access", "appendFile", "chmod", "chown", "copyFile", "cp", "lchmod", "lchown", "link", "lstat",
   "lutimes", "mkdir", "mkdtemp", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat",
-  "statfs", "symlink", "truncate", "unlink", "utimes", "writeFile"]) {
+  "statfs", "symlink", "truncate", "unlink", "utimes", "writeFile", "opendir"]) {
   promises[name] = promiseForm(name, SYNC[name]);
 }
 promises.open = async function open(path, flags, mode) { return new FileHandle(openSync(path, flags, mode)); };
-promises.opendir = async function opendir(path, options) { return opendirSync(path, options); };
 promises.glob = async function* glob(pattern, options) { yield* globSync(pattern, options); };
 promises.watch = unsupported;
 promises.constants = fsConstants;
@@ -80,7 +79,5 @@ const fs = {
   watch: unsupported, watchFile: unsupported, unwatchFile: unsupported,
   promises: { ...promises },
 };
-fs.globSync = globSync;
-fs.existsSync = existsSync;
 
 return { fs: { ...fs, default: fs }, promises: { ...promises, default: promises } };

@@ -209,7 +209,7 @@ class Dir {
       let entry;
       while ((entry = this.#next()) !== null) yield entry;
     } finally {
-      if (!this.#closed) this.#closed = true;
+      this.#closed = true;
     }
   }
   [Symbol.asyncIterator]() { return this.entries(); }
@@ -273,8 +273,11 @@ function chmodSync(path, mode) { parseFileMode(mode, "mode"); checkExists(path, 
 function lchmodSync(path, mode) { parseFileMode(mode, "mode"); checkExists(path, false, "lchmod"); }
 function chownSync(path, uid, gid) { validateIds(uid, gid); checkExists(path, true, "chown"); }
 function lchownSync(path, uid, gid) { validateIds(uid, gid); checkExists(path, false, "lchown"); }
+/// fsync and fdatasync: nothing to flush, so only whether `fd` is open.
 function fdCheck(syscall) {
-  return (fd) => statOrThrow(getValidatedFd(fd), true, syscall) && undefined;
+  return (fd) => {
+    statOrThrow(getValidatedFd(fd), true, syscall);
+  };
 }
 const fdatasyncSync = fdCheck("datasync");
 const fsyncSync = fdCheck("sync");
@@ -322,7 +325,7 @@ function mkdirSync(path, options = {}) {
 function mkdtempSync(prefix, options = {}) {
   const { encoding = "utf8" } = optionsObject(options);
   validateEncoding(encoding);
-  const made = cffs.mkdir(normalizePath(normalizePath(prefix, encoding)), { recursive: false, tmp: true });
+  const made = cffs.mkdir(normalizePath(prefix, encoding), { recursive: false, tmp: true });
   if (made === undefined) throw ERR_EINVAL("mkdtemp");
   return made;
 }

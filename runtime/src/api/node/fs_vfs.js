@@ -245,12 +245,19 @@ function closeFd(fd) {
 /// The bytes `view` looks at.
 const bytesOf = (view) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 
-function writeFd(fd, buffers, position) {
+/// The open file behind `fd` for a read or a write (`syscall`), or the error workerd throws
+/// when there is none or it is not a file.
+function openedFile(fd, syscall) {
   const opened = getFd(fd);
-  if (opened === undefined) throw uvError("EBADF", "write");
+  if (opened === undefined) throw uvError("EBADF", syscall);
+  if (opened.node instanceof Directory) throw uvError("EISDIR", syscall);
+  if (!(opened.node instanceof File)) throw uvError("EINVAL", syscall);
+  return opened;
+}
+
+function writeFd(fd, buffers, position) {
+  const opened = openedFile(fd, "write");
   const node = opened.node;
-  if (node instanceof Directory) throw uvError("EISDIR", "write");
-  if (!(node instanceof File)) throw uvError("EINVAL", "write");
   if (node.stdio !== undefined) {
     const text = buffers.map((b) => Buffer.from(bytesOf(b)).toString("utf8")).join("");
     if (node.stdio > 0) ops.log(node.stdio === 1 ? "log" : "error", text.replace(/\n$/, ""));
@@ -265,11 +272,8 @@ function writeFd(fd, buffers, position) {
 }
 
 function readFd(fd, buffers, position) {
-  const opened = getFd(fd);
-  if (opened === undefined) throw uvError("EBADF", "read");
+  const opened = openedFile(fd, "read");
   const node = opened.node;
-  if (node instanceof Directory) throw uvError("EISDIR", "read");
-  if (!(node instanceof File)) throw uvError("EINVAL", "read");
   const at = Number(position ?? opened.position);
   let n = 0;
   for (const b of buffers) {
