@@ -39,4 +39,5 @@ mod scenario_traffic;
 mod scenario_websockets;
 mod scenario_workflows;
 mod test_runner_cli;
+mod test_runner_mocks;
 mod test_runner_vitest;

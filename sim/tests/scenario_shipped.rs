@@ -8,29 +8,16 @@ use std::path::Path;
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;
 
-/// Installs the npm packages of every shipped project that has a lockfile and none installed
-/// (`npm ci`, exactly the lockfile's versions), as a user does after cloning.
+/// Installs the npm packages of every shipped project that has a lockfile.
 fn install_npm_projects(dir: &Path) {
     let mut projects: Vec<_> = std::fs::read_dir(dir.join("workers"))
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("package-lock.json").is_file())
-        .filter(|p| !p.join("node_modules/.package-lock.json").is_file())
         .collect();
     projects.sort();
     for project in projects {
-        let status = std::process::Command::new("npm")
-            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .current_dir(&project)
-            .status()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "{} needs its npm packages: `npm ci` there could not start ({e}); install \
-                     Node.js and npm",
-                    project.display()
-                )
-            });
-        assert!(status.success(), "npm ci failed in {}", project.display());
+        crate::common::npm_ci(&project);
     }
 }
 

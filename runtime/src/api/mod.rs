@@ -419,6 +419,7 @@ static UNITS: [Unit; 75] = [
             "test/equals",
             "test/expect",
             "test/mock",
+            "test/module_mocks",
             "test/fake_timers",
             "test/snapshot",
             "test/runner",

@@ -11,11 +11,11 @@
 
 use std::collections::BTreeSet;
 
-use swc_common::sync::Lrc;
-use swc_common::{FileName, SourceMap, Span};
+use swc_common::Span;
 use swc_ecma_ast::{Ident, ImportDecl, ImportSpecifier, ModuleDecl, ModuleItem};
-use swc_ecma_parser::{Parser, StringInput, Syntax};
 use swc_ecma_visit::{Visit, VisitWith};
+
+use super::swc_guard::parse_js;
 
 /// `stripped` (a TypeScript module with its types blanked out) without its unused imports;
 /// unchanged when it does not parse as a module or imports nothing unused. Called on swc's
@@ -26,22 +26,11 @@ pub(crate) fn elide_unused_imports(file: &str, stripped: &str) -> String {
     if !stripped.contains("import") {
         return stripped.to_string();
     }
-    let cm: Lrc<SourceMap> = Default::default();
-    let fm = cm.new_source_file(
-        FileName::Custom(file.to_string()).into(),
-        stripped.to_string(),
-    );
-    let mut parser = Parser::new(
-        Syntax::Es(Default::default()),
-        StringInput::from(&*fm),
-        None,
-    );
-    let Ok(module) = parser.parse_module() else {
+    let Some((module, base)) = parse_js(file, stripped, |p| p.parse_module()) else {
         return stripped.to_string();
     };
     let mut used = UsedNames::default();
     module.visit_with(&mut used);
-    let base = fm.start_pos.0;
     let range = |span: Span| (span.lo.0 - base) as usize..(span.hi.0 - base) as usize;
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     for item in &module.body {

@@ -89,6 +89,8 @@ pub struct IoState {
     pub bundle: Option<std::rc::Rc<super::modules::Bundle>>,
     /// Events sent to this isolate's own handlers (`SELF` in `edgesim test`).
     pub self_events: SelfEvents,
+    /// `vi.mock`'s registry (`edgesim test`), shared with the module loader.
+    pub module_mocks: Rc<RefCell<super::modules::mocks::ModuleMocks>>,
     /// Console lines written so far (LogLine::seq).
     logs_written: u64,
     /// Fetch responses produced in the turn now running, with their requests' hosts: workerd
@@ -118,6 +120,7 @@ impl IoState {
             positions: Default::default(),
             bundle: None,
             self_events: Default::default(),
+            module_mocks: Default::default(),
             logs_written: 0,
             turn_responses: Vec::new(),
         }

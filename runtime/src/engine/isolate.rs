@@ -152,11 +152,13 @@ impl Isolate {
         let on_interrupt = meter.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || on_interrupt.on_interrupt())));
         let failure = Rc::new(RefCell::new(None));
+        let module_mocks = Rc::new(RefCell::new(Default::default()));
         // QuickJS asks one hook to resolve and another to load; both read the same bundle.
         let loader = BundleLoader {
             bundle: config.bundle.clone(),
             builtin: config.catalog.modules,
             failure: failure.clone(),
+            mocks: module_mocks.clone(),
         };
         runtime.set_loader(loader.clone(), loader);
         let context = if config.weak_refs {
@@ -171,6 +173,7 @@ impl Isolate {
         )));
         io.borrow_mut().positions = config.bundle.positions();
         io.borrow_mut().bundle = Some(config.bundle.clone());
+        io.borrow_mut().module_mocks = module_mocks;
         let cpu_exceeded =
             if config.limits.runaway_cpu_limit_ms < config.limits.startup_cpu_limit_ms {
                 StartupError::RunawayGuard(config.limits.runaway_cpu_limit_ms)

@@ -108,6 +108,31 @@ pub(crate) fn learn_stack_bounds() {
     stacker::remaining_stack();
 }
 
+/// Parses `source` (module `file`, JavaScript) with `parse` (`parse_module`, `parse_program`),
+/// giving what it parsed and the byte position its spans count from. Call it on swc's stack.
+pub(crate) fn parse_js<T>(
+    file: &str,
+    source: &str,
+    parse: impl FnOnce(
+        &mut swc_ecma_parser::Parser<swc_ecma_parser::lexer::Lexer<'_>>,
+    ) -> swc_ecma_parser::PResult<T>,
+) -> Option<(T, u32)> {
+    use swc_common::{FileName, SourceMap, sync::Lrc};
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(
+        FileName::Custom(file.to_string()).into(),
+        source.to_string(),
+    );
+    let mut parser = swc_ecma_parser::Parser::new(
+        swc_ecma_parser::Syntax::Es(Default::default()),
+        swc_ecma_parser::StringInput::from(&*fm),
+        None,
+    );
+    parse(&mut parser)
+        .ok()
+        .map(|parsed| (parsed, fm.start_pos.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use crate::platform::Platform;
 use crate::seed;
 
 /// The module that imports the test file, so the runner can import it by a name of its own.
-const ENTRY: &str = "edgesim:test/entry";
+const ENTRY: &str = edgesim_runtime::engine::modules::TEST_ENTRY;
 
 /// What the runner needs besides the file.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -189,12 +189,19 @@ pub fn run_file(
     options: &FileOptions,
     seed: u64,
 ) -> Result<FileReport, TestError> {
-    // Setup files first, then the test file, each once, in the isolate the tests run in.
+    // Setup files first, then the test file, each once, in the isolate the tests run in; each
+    // is linked only once the one before has run, as vitest runs them, so mocks a setup file
+    // registers apply to what the test file imports.
     let entry_source: String = options
         .setup_files
         .iter()
         .chain(std::iter::once(&options.file))
-        .map(|f| format!("import {};\n", serde_json::Value::from(format!("./{f}"))))
+        .map(|f| {
+            format!(
+                "await import({});\n",
+                serde_json::Value::from(format!("./{f}"))
+            )
+        })
         .collect();
     let modules = edgesim_runtime::api::test::MODULES
         .iter()

@@ -63,3 +63,26 @@ pub fn edgesim_in(dir: &Path, args: &[&str]) -> Output {
         .output()
         .expect("the edgesim binary runs")
 }
+
+/// Installs `project`'s npm packages from its lockfile (`npm ci`, exactly the lockfile's
+/// versions) unless they are there, as a user does after cloning. Tests run in parallel, so
+/// one install at a time.
+pub fn npm_ci(project: &Path) {
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
+    if project.join("node_modules/.package-lock.json").is_file() {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .current_dir(project)
+        .status()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{} needs its npm packages: `npm ci` there could not start ({e}); install \
+                 Node.js and npm",
+                project.display()
+            )
+        });
+    assert!(status.success(), "npm ci failed in {}", project.display());
+}

@@ -5,6 +5,8 @@ use rquickjs::{Ctx, TypedArray};
 
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::{OpKind, OpOutcome};
+use crate::engine::io_state::IoState;
+use crate::engine::modules::mocks::unscoped;
 use crate::engine::ops::require_request;
 use crate::host::StorageStep;
 use crate::invocation::ErrorClass;
@@ -94,6 +96,8 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         },
     )?;
 
+    install_module_mocks(ops)?;
+
     let i = ops.io.clone();
     ops.add("testReport", move |id: f64, report: String| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
@@ -101,4 +105,62 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         }
     })?;
     Ok(())
+}
+
+/// `vi.mock`'s half in the loader: where a mocked path leads, and what each mock exports.
+fn install_module_mocks<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
+    let i = ops.io.clone();
+    ops.add(
+        "viResolve",
+        move |ctx: Ctx<'js>, importer: String, path: String| -> rquickjs::Result<String> {
+            mock_target(&i.borrow(), &importer, &path)
+                .map_err(|message| rquickjs::Exception::throw_message(&ctx, &message))
+        },
+    )?;
+    let i = ops.io.clone();
+    ops.add("viMockRegister", move |importer: String, module: String| {
+        let io = i.borrow();
+        let mut mocks = io.module_mocks.borrow_mut();
+        mocks.add_root(&importer);
+        mocks.register(module);
+    })?;
+    let i = ops.io.clone();
+    ops.add(
+        "viMockExports",
+        move |module: String, names: Vec<String>| {
+            let io = i.borrow();
+            io.module_mocks.borrow_mut().set_exports(&module, names);
+        },
+    )?;
+    let i = ops.io.clone();
+    ops.add("viUnmock", move |module: String| {
+        let io = i.borrow();
+        io.module_mocks.borrow_mut().unregister(&module);
+    })?;
+    let i = ops.io.clone();
+    ops.add(
+        "viManualMock",
+        move |module: String, path: String| -> Option<String> {
+            let io = i.borrow();
+            io.bundle.as_ref()?.manual_mock(&module, &path)
+        },
+    )?;
+    Ok(())
+}
+
+/// The module `path` names when file `importer` mocks it: resolved as its imports are, a
+/// path starting with `/` from the project's root (as Vite reads it), a runtime module
+/// (`cloudflare:workers`) as itself.
+fn mock_target(io: &IoState, importer: &str, path: &str) -> Result<String, String> {
+    let Some(bundle) = io.bundle.as_ref() else {
+        return Err("edgesim: vi.mock() needs the Worker's modules".to_string());
+    };
+    match bundle.resolve(unscoped(importer), path) {
+        Ok(module) => Ok(module),
+        Err(_) if path.starts_with('/') => bundle
+            .resolve_from_root(&format!(".{path}"))
+            .map_err(|e| e.to_string()),
+        Err(_) if path.contains(':') => Ok(path.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
 }

@@ -18,13 +18,10 @@
 
 use std::collections::BTreeSet;
 
-use swc_common::sync::Lrc;
-use swc_common::{FileName, SourceMap};
 use swc_ecma_ast::{
     AssignTarget, CallExpr, Callee, Expr, Lit, MemberExpr, MemberProp, ObjectLit, Program, Prop,
     PropName, PropOrSpread, SimpleAssignTarget,
 };
-use swc_ecma_parser::{Parser, StringInput, Syntax};
 use swc_ecma_visit::{Visit, VisitWith};
 
 /// The suffix naming a CommonJS file's definition module.
@@ -79,19 +76,9 @@ pub fn shape_of(file: &str, source: &str) -> Shape {
 }
 
 fn parsed_shape(file: &str, source: &str) -> Shape {
-    let cm: Lrc<SourceMap> = Default::default();
-    let fm = cm.new_source_file(
-        FileName::Custom(file.to_string()).into(),
-        source.to_string(),
-    );
-    let mut parser = Parser::new(
-        Syntax::Es(Default::default()),
-        StringInput::from(&*fm),
-        None,
-    );
-    let program = match parser.parse_program() {
-        Ok(p) => p,
-        Err(_) => {
+    let program = match crate::engine::swc_guard::parse_js(file, source, |p| p.parse_program()) {
+        Some((p, _)) => p,
+        None => {
             return Shape {
                 esm: true,
                 ..Shape::default()

@@ -7,7 +7,12 @@ use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::module::Declared;
 use rquickjs::{Ctx, Module};
 
+use super::mock_hoist::{hoist_mocks, may_hoist};
+use super::mocks::{ACTUAL_PREFIX, MOCK_PREFIX, ModuleMocks, SCOPE_PREFIX, unscoped};
 use super::{Bundle, COMMONJS_RUNTIME, ModuleError};
+
+/// The module `edgesim test` starts a test file from: what it imports are the run's own files.
+pub const TEST_ENTRY: &str = "edgesim:test/entry";
 
 /// Adapts a [`Bundle`] to QuickJS's resolver and loader hooks. The first failure is kept so the
 /// caller can report it with its position instead of QuickJS's generic text.
@@ -17,6 +22,8 @@ pub struct BundleLoader {
     /// Modules the runtime provides (`cloudflare:workers`): specifier and source.
     pub builtin: &'static [(&'static str, &'static str)],
     pub failure: Rc<RefCell<Option<ModuleError>>>,
+    /// `vi.mock`'s registry, shared with the isolate's test ops.
+    pub mocks: Rc<RefCell<ModuleMocks>>,
 }
 
 impl BundleLoader {
@@ -41,15 +48,60 @@ impl Resolver for BundleLoader {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<String> {
-        if name == COMMONJS_RUNTIME.0
+        if let Some(actual) = name.strip_prefix(ACTUAL_PREFIX) {
+            return Ok(self.scoped(actual, ACTUAL_PREFIX));
+        }
+        let resolved = if name == COMMONJS_RUNTIME.0
             || self.builtin.iter().any(|(specifier, _)| *specifier == name)
         {
-            return Ok(name.to_string());
+            name.to_string()
+        } else {
+            match self.bundle.resolve(unscoped(base), name) {
+                Ok(resolved) => resolved,
+                Err(e) => return self.fail(ctx, name, e),
+            }
+        };
+        let mut mocks = self.mocks.borrow_mut();
+        if base == TEST_ENTRY {
+            mocks.add_root(&resolved);
         }
-        match self.bundle.resolve(base, name) {
-            Ok(resolved) => Ok(resolved),
-            Err(e) => self.fail(ctx, name, e),
+        if !mocks.in_scope(base) {
+            return Ok(resolved);
         }
+        if mocks.is_mocked(&resolved) {
+            return Ok(format!("{MOCK_PREFIX}{resolved}"));
+        }
+        drop(mocks);
+        Ok(self.scoped(&resolved, SCOPE_PREFIX))
+    }
+}
+
+impl BundleLoader {
+    /// `module` loaded afresh under `prefix`, when it is an ES module of the project; a
+    /// CommonJS file or a runtime module stays the one instance (vitest mocks only `import`s).
+    fn scoped(&self, module: &str, prefix: &str) -> String {
+        match self.bundle.can_scope(module) {
+            true => format!("{prefix}{module}"),
+            false => module.to_string(),
+        }
+    }
+
+    /// A mocked module's source, or the error of a mock that was not made before its import.
+    fn mock_module<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        module: &str,
+    ) -> rquickjs::Result<Module<'js, Declared>> {
+        let Some(source) = self.mocks.borrow().source(module) else {
+            let message = format!(
+                "edgesim: the mock of \"{module}\" was registered after a module imported it; call \
+                 vi.mock() at the top level of the test file, where vitest hoists it"
+            );
+            let error = rquickjs::Exception::from_message(ctx.clone(), &message)?;
+            return Err(ctx.throw(error.into_value()));
+        };
+        Module::declare(ctx.clone(), name, source)
     }
 }
 
@@ -68,7 +120,10 @@ impl Loader for BundleLoader {
         {
             return Module::declare(ctx.clone(), name, *source);
         }
-        let source = match self.bundle.runnable(name) {
+        if let Some(module) = name.strip_prefix(MOCK_PREFIX) {
+            return self.mock_module(ctx, name, module);
+        }
+        let source = match self.bundle.runnable(unscoped(name)) {
             Ok(s) => s,
             // The file is there but cannot be made JavaScript (a TypeScript or JSX syntax
             // error): say where, as wrangler's build would, rather than that it is missing.
@@ -81,6 +136,16 @@ impl Loader for BundleLoader {
                 return Err(ctx.throw(error.into_value()));
             }
             Err(e) => return self.fail(ctx, name, e),
+        };
+        let hoistable = self.bundle.is_test_run()
+            && may_hoist(&source)
+            && crate::engine::swc_guard::bracket_depth(&source)
+                <= crate::engine::swc_guard::SWC_NESTING_MAX;
+        let source = match hoistable {
+            true => crate::engine::swc_guard::guarded(|| hoist_mocks(name, &source))
+                .flatten()
+                .map_or(source, Rc::from),
+            false => source,
         };
         self.bundle.declare(ctx, name, source)
     }

@@ -8,11 +8,13 @@
 
 mod commonjs;
 mod loader;
+mod mock_hoist;
+pub mod mocks;
 mod node;
 mod resolve;
 mod rules;
 
-pub use loader::BundleLoader;
+pub use loader::{BundleLoader, TEST_ENTRY};
 
 pub use node::NodeImports;
 pub use rules::{ModuleRule, ModuleRules, ModuleType, ValueModule};
@@ -439,6 +441,46 @@ impl Bundle {
         Ok(text)
     }
 
+    /// Whether this bundle runs a test file (`edgesim test`): `vitest` is importable.
+    pub fn is_test_run(&self) -> bool {
+        self.virtual_modules.contains_key("vitest")
+    }
+
+    /// Whether module `name` can load afresh under another name (for `vi.mock`'s scope): an ES
+    /// module of the project or its packages, not a CommonJS file (its definition is shared by
+    /// name), a module held in memory or a runtime module.
+    pub fn can_scope(&self, name: &str) -> bool {
+        let es_source = [".js", ".mjs", ".ts", ".mts", ".jsx", ".tsx"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        es_source
+            && !name.contains(':')
+            && !name.ends_with(DEFINITION_SUFFIX)
+            && !self.virtual_modules.contains_key(name)
+            && !self.types.borrow().contains_key(name)
+            && !self.is_commonjs(name)
+    }
+
+    /// The manual mock of module `name` (`vi.mock(path)` with no factory), as vitest finds one:
+    /// `__mocks__/<file>` beside a file of the project, `<root>/__mocks__/<package>` for a
+    /// package imported by `specifier`.
+    pub fn manual_mock(&self, name: &str, specifier: &str) -> Option<String> {
+        let bare = !(specifier.starts_with('.') || specifier.starts_with('/'));
+        let candidate = if bare {
+            format!("./__mocks__/{}", specifier.trim_start_matches("node:"))
+        } else {
+            let path = Path::new(name);
+            let file = path.file_name()?.to_str()?;
+            format!("./__mocks__/{file}")
+        };
+        let base = if bare {
+            VIRTUAL_BASE.to_string()
+        } else {
+            name.to_string()
+        };
+        self.resolve_as(ImportKind::Import, &base, &candidate).ok()
+    }
+
     /// The `node:*` modules whose own compatibility flag is off for this Worker.
     pub fn node_modules_off(&self) -> &[&'static str] {
         &self.node.off
@@ -447,6 +489,11 @@ impl Bundle {
     /// The position maps of the bundle's transpiled modules, filled as they load.
     pub fn positions(&self) -> Positions {
         self.positions.clone()
+    }
+
+    /// Resolves `specifier` as a module at the Worker's root directory would import it.
+    pub fn resolve_from_root(&self, specifier: &str) -> Result<String, ModuleError> {
+        self.resolve(VIRTUAL_BASE, specifier)
     }
 
     /// Resolves `specifier` imported from module `base` to a module name.
