@@ -5,7 +5,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use edgesim_benches::start_worker;
-use edgesim_runtime::engine::durable_object::ObjectSpec;
+use edgesim_runtime::engine::durable_object::{ObjectSlot, ObjectSpec};
 use edgesim_runtime::invocation::InvocationKind;
 use edgesim_runtime::storage::durable::ObjectAddress;
 use edgesim_runtime::{Isolate, IsolateEvent};
@@ -37,7 +37,8 @@ export class Bench extends DurableObject {
 export default { fetch() { return new Response("ok"); } };
 "#;
 
-fn object() -> Isolate {
+/// The benchmark object's isolate and the object's slot in it.
+fn object() -> (Isolate, ObjectSlot) {
     let mut isolate = start_worker(OBJECT_WORKER, vec![]);
     let spec = ObjectSpec {
         address: ObjectAddress {
@@ -49,18 +50,21 @@ fn object() -> Isolate {
         sqlite: true,
         delete_all_deletes_alarm: true,
     };
-    if let Err(e) = isolate.host_object(spec) {
-        panic!("the benchmark object must start: {e}");
+    match isolate.host_object(spec) {
+        Ok(slot) => (isolate, slot),
+        Err(e) => panic!("the benchmark object must start: {e}"),
     }
-    isolate
 }
 
 /// Calls `method` with the encoded `args` and returns the encoded result.
-fn call(isolate: &mut Isolate, method: &str, args: &str) -> String {
-    let id = isolate.enqueue(InvocationKind::Rpc {
-        method: method.into(),
-        args: Some(args.into()),
-    });
+fn call((isolate, slot): &mut (Isolate, ObjectSlot), method: &str, args: &str) -> String {
+    let id = isolate.enqueue(
+        *slot,
+        InvocationKind::Rpc {
+            method: method.into(),
+            args: Some(args.into()),
+        },
+    );
     let mut value = String::new();
     while let Some(event) = futures::executor::block_on(isolate.next_event()) {
         match event {

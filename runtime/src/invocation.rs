@@ -226,9 +226,24 @@ pub enum IsolateEvent {
         id: InvocationId,
         result: Result<String, ThrownError>,
     },
-    /// The Durable Object this isolate hosts was reset (failed write, timeout, limits): every
-    /// call still waiting fails with `reason`, and the isolate must be discarded.
-    ObjectReset { reason: ResetReason },
+    /// A Durable Object this isolate hosts was reset (failed write, timeout, limits): every
+    /// call to it still waiting fails with `reason`, and the object must go (with the isolate,
+    /// when it hosts only that object).
+    ObjectReset {
+        object: crate::engine::durable_object::ObjectSlot,
+        reason: ResetReason,
+    },
+}
+
+impl IsolateEvent {
+    /// The invocation the event is about.
+    pub fn invocation(&self) -> Option<InvocationId> {
+        match self {
+            IsolateEvent::Responded { id, .. } | IsolateEvent::Returned { id, .. } => Some(*id),
+            IsolateEvent::Finished(report) => Some(report.id),
+            IsolateEvent::ObjectReset { .. } => None,
+        }
+    }
 }
 
 /// Why a Durable Object was reset. Each text is what workerd gives the callers still waiting,

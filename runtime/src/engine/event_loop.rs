@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 
 use rquickjs::{Ctx, Value};
 
-use super::durable_object::gates::InputGate;
+use super::durable_object::gates::{InputGate, ObjectSlot};
 use crate::host::{Host, HostFuture};
 use crate::http::HttpResponse;
 use crate::invocation::{ErrorClass, InvocationId};
@@ -110,6 +110,8 @@ pub enum OpKind {
 
 pub struct PendingOp {
     pub invocation: Option<InvocationId>,
+    /// The Durable Object it was started for: its input gate holds the completion back.
+    pub object: Option<ObjectSlot>,
     pub kind: OpKind,
     pub future: HostFuture<OpOutcome>,
 }
@@ -132,6 +134,8 @@ pub enum TimerKind {
 #[derive(Debug, Clone, Copy)]
 pub struct Timer {
     pub invocation: Option<InvocationId>,
+    /// The Durable Object it was armed for: its input gate holds it back.
+    pub object: Option<ObjectSlot>,
     pub kind: TimerKind,
 }
 
@@ -141,6 +145,7 @@ pub enum Wake {
         id: OpId,
         kind: OpKind,
         invocation: Option<InvocationId>,
+        object: Option<ObjectSlot>,
         outcome: OpOutcome,
     },
     Timer {
@@ -190,7 +195,7 @@ impl EventLoop {
     /// Starts an operation now.
     pub fn add_op(
         &mut self,
-        invocation: Option<InvocationId>,
+        (invocation, object): (Option<InvocationId>, Option<ObjectSlot>),
         kind: OpKind,
         future: HostFuture<OpOutcome>,
     ) -> OpId {
@@ -199,6 +204,7 @@ impl EventLoop {
             id,
             PendingOp {
                 invocation,
+                object,
                 kind,
                 future,
             },
@@ -218,13 +224,17 @@ impl EventLoop {
         now_ms: u64,
         delay_ms: u64,
         kind: TimerKind,
-        invocation: Option<InvocationId>,
+        (invocation, object): (Option<InvocationId>, Option<ObjectSlot>),
     ) -> TimerId {
         let id = self.next_timer;
         self.next_timer += 1;
         let deadline = now_ms.saturating_add(delay_ms);
-        self.timers
-            .insert((deadline, id), Timer { invocation, kind });
+        let timer = Timer {
+            invocation,
+            object,
+            kind,
+        };
+        self.timers.insert((deadline, id), timer);
         self.timer_deadlines.insert(id, deadline);
         id
     }
@@ -309,17 +319,30 @@ impl EventLoop {
         self.release_timers_of(invocation, |kind| matches!(kind, TimerKind::Js { .. }));
     }
 
-    /// The next ready event that `gate` lets through: operations first (in id order), then the
-    /// earliest timer, whose sleep `host` provides.
+    /// Drops every operation and timer started for Durable Object `object` (it left the
+    /// isolate).
+    pub fn cancel_object(&mut self, object: ObjectSlot) {
+        self.ops.retain(|_, op| op.object != Some(object));
+        for (key, timer) in &self.timers {
+            if timer.object == Some(object) {
+                self.timer_deadlines.remove(&key.1);
+            }
+        }
+        self.timers.retain(|_, t| t.object != Some(object));
+    }
+
+    /// The next ready event that the input gates of the objects it belongs to let through:
+    /// operations first (in id order), then the earliest timer, whose sleep `host` provides.
     pub fn poll_wake(
         &mut self,
         cx: &mut Context<'_>,
-        gate: Option<&InputGate>,
+        gates: &BTreeMap<ObjectSlot, InputGate>,
         host: &dyn Host,
     ) -> Poll<Wake> {
+        let gate_of = |object: Option<ObjectSlot>| object.and_then(|o| gates.get(&o));
         let mut ready = None;
         for (id, op) in self.ops.iter_mut() {
-            if gate.is_some_and(|g| !g.lets_op_through(*id, op.kind)) {
+            if gate_of(op.object).is_some_and(|g| !g.lets_op_through(*id, op.kind)) {
                 continue;
             }
             if let Poll::Ready(outcome) = op.future.as_mut().poll(cx) {
@@ -334,13 +357,13 @@ impl EventLoop {
                 id,
                 kind: op.kind,
                 invocation: op.invocation,
+                object: op.object,
                 outcome,
             });
         }
-        let next_timer = self
-            .timers
-            .iter()
-            .find(|((_, id), t)| gate.is_none_or(|g| g.lets_timer_through(*id, t.kind)));
+        let next_timer = self.timers.iter().find(|((_, id), t)| {
+            gate_of(t.object).is_none_or(|g| g.lets_timer_through(*id, t.kind))
+        });
         let Some((&(deadline_ms, id), _)) = next_timer else {
             self.sleep = None;
             return Poll::Pending;

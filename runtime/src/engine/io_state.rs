@@ -16,11 +16,11 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::cpu::{CpuCounts, CpuMeter};
-use super::durable_object::ObjectIo;
 use super::durable_object::gates::{
     BLOCK_CONCURRENCY_TIMEOUT_MS, NestedTooDeeply, STORAGE_TIMEOUT_MS,
 };
 use super::durable_object::storage::{StorageAnswer, StoragePlan};
+use super::durable_object::{ObjectIo, ObjectSlot};
 use super::event_loop::{EventLoop, OpId, OpKind, OpOutcome, PendingOp, TimerId, TimerKind, Wake};
 use super::self_events::SelfEvents;
 use super::sockets::SocketTable;
@@ -71,16 +71,20 @@ pub struct IoState {
     /// The invocation whose JavaScript is running (None at top level, and for a Durable
     /// Object's work that outlived the call that started it).
     pub current: Option<InvocationId>,
-    /// JavaScript runs for the hosted Durable Object outside any call: I/O is allowed.
-    pub object_background: bool,
+    /// The hosted Durable Object whose JavaScript is running (during one of its calls, or for
+    /// work of its own that outlived them): its storage, gates and I/O context.
+    pub current_object: Option<ObjectSlot>,
     pub event_loop: EventLoop,
     /// What the owner must hear about, in order.
     pub events: VecDeque<IsolateEvent>,
     pub logs: Vec<LogLine>,
     pub invocations: BTreeMap<InvocationId, Invocation>,
     pub limits: Limits,
-    /// Set when this isolate hosts a Durable Object: its storage cache and gates.
-    pub object: Option<Box<ObjectIo>>,
+    /// The Durable Objects this isolate hosts (one, on the platform; every object of the
+    /// Worker's own classes in `edgesim test`): each one's storage cache and gates.
+    pub objects: BTreeMap<ObjectSlot, Box<ObjectIo>>,
+    /// The object each of its calls belongs to.
+    pub invocation_objects: BTreeMap<InvocationId, ObjectSlot>,
     /// The WebSocket ends JavaScript holds.
     pub sockets: SocketTable,
     /// Maps positions in transpiled modules back to the files as written, in console lines.
@@ -109,13 +113,14 @@ impl IoState {
             entry: Default::default(),
             clock_ms,
             current: None,
-            object_background: false,
+            current_object: None,
             event_loop: EventLoop::default(),
             events: VecDeque::new(),
             logs: Vec::new(),
             invocations: BTreeMap::new(),
             limits,
-            object: None,
+            objects: BTreeMap::new(),
+            invocation_objects: BTreeMap::new(),
             sockets: Default::default(),
             positions: Default::default(),
             bundle: None,
@@ -126,16 +131,23 @@ impl IoState {
         }
     }
 
-    /// JavaScript is about to run for `invocation` (or for none).
-    pub fn begin_turn(&mut self, invocation: Option<InvocationId>) {
+    /// JavaScript is about to run for `invocation` (or for none) of hosted object `object`
+    /// (or of none).
+    pub fn begin_turn(&mut self, invocation: Option<InvocationId>, object: Option<ObjectSlot>) {
         self.current = invocation;
+        self.current_object = object;
         self.turn_responses.clear();
     }
 
     /// Whether JavaScript runs inside a request's I/O context (not at top level): on behalf of
-    /// an invocation, or of the Durable Object this isolate hosts.
+    /// an invocation, or of a Durable Object this isolate hosts.
     pub fn in_request(&self) -> bool {
-        self.current.is_some() || self.object_background
+        self.current.is_some() || self.current_object.is_some()
+    }
+
+    /// The hosted object call `invocation` belongs to.
+    pub fn object_of(&self, invocation: InvocationId) -> Option<ObjectSlot> {
+        self.invocation_objects.get(&invocation).copied()
     }
 
     /// Moves the CPU used since JavaScript was entered onto the running invocation's account.
@@ -169,7 +181,7 @@ impl IoState {
 
     /// An operation on behalf of the running invocation.
     pub fn add_op(&mut self, kind: OpKind, future: HostFuture<OpOutcome>) -> OpId {
-        self.event_loop.add_op(self.current, kind, future)
+        (self.event_loop).add_op((self.current, self.current_object), kind, future)
     }
 
     /// An operation that sends something out of the isolate (a subrequest, a KV write, a call
@@ -189,10 +201,11 @@ impl IoState {
         let id = self.event_loop.alloc_op_id();
         let op = PendingOp {
             invocation,
+            object: self.current_object,
             kind,
             future,
         };
-        match self.object.as_mut() {
+        match self.object_mut() {
             Some(object) if object.output_gate_closed() => object.defer(id, op),
             _ => self.event_loop.start(id, op),
         }
@@ -238,8 +251,10 @@ impl IoState {
         kind: TimerKind,
         invocation: Option<InvocationId>,
     ) -> TimerId {
+        let object = invocation.and_then(|id| self.object_of(id));
+        let owner = (invocation, object.or(self.current_object));
         self.event_loop
-            .add_timer(self.clock_ms, delay_ms, kind, invocation)
+            .add_timer(self.clock_ms, delay_ms, kind, owner)
     }
 
     /// The invocations something could still wake JavaScript for, found in one pass over the
@@ -263,7 +278,7 @@ impl IoState {
             }
         }
         awake.extend(self.event_loop.js_timer_owners());
-        if let Some(object) = self.object.as_ref() {
+        for object in self.objects.values() {
             awake.extend(object.deferred_owners());
         }
         Some(awake)
@@ -278,36 +293,46 @@ impl IoState {
     }
 
     pub fn is_idle(&self) -> bool {
-        self.event_loop.is_idle() && self.object.as_ref().is_none_or(|o| o.is_idle())
+        self.event_loop.is_idle() && self.objects.values().all(|o| o.is_idle())
     }
 
     /// Drops every operation and timer of a finished invocation, as workerd cancels an
     /// IoContext's tasks when it is destroyed.
     pub fn cancel_invocation(&mut self, invocation: InvocationId) {
         let doomed = self.event_loop.cancel_invocation(invocation);
-        if let Some(object) = self.object.as_mut() {
+        let slot = self.object_of(invocation);
+        if let Some(object) = slot.and_then(|slot| self.objects.get_mut(&slot)) {
             object.cancel_deferred(invocation);
             object.forget_reads(&doomed);
         }
     }
 
-    /// The next event the input gate (if any) lets through.
+    /// The next event the input gates let through.
     pub fn poll_wake(&mut self, cx: &mut Context<'_>) -> Poll<Wake> {
-        let gate = self.object.as_ref().map(|o| o.input_gate());
-        self.event_loop.poll_wake(cx, gate.as_ref(), &*self.host)
+        let gates = (self.objects.iter())
+            .map(|(slot, o)| (*slot, o.input_gate()))
+            .collect();
+        self.event_loop.poll_wake(cx, &gates, &*self.host)
     }
 }
 
 /// The Durable Object this isolate may host: its storage calls, commits and gates.
 impl IoState {
+    /// The object whose JavaScript runs now.
     pub fn object_mut(&mut self) -> Option<&mut ObjectIo> {
-        self.object.as_deref_mut()
+        let slot = self.current_object?;
+        self.objects.get_mut(&slot).map(|o| &mut **o)
+    }
+
+    fn object_ref(&self) -> Option<&ObjectIo> {
+        let slot = self.current_object?;
+        self.objects.get(&slot).map(|o| &**o)
     }
 
     /// A storage call: answered as the object's cache plans it, starting a read of the store
     /// on behalf of the running invocation when the cache cannot answer.
     pub fn storage(&mut self, call: impl FnOnce(&mut ObjectIo) -> StoragePlan) -> StorageAnswer {
-        let Some(object) = self.object.as_deref_mut() else {
+        let Some(object) = self.object_mut() else {
             return StorageAnswer::Now(OpOutcome::Undefined);
         };
         match call(object) {
@@ -330,6 +355,7 @@ impl IoState {
                 let id = self.event_loop.alloc_op_id();
                 let op = PendingOp {
                     invocation: self.current,
+                    object: self.current_object,
                     kind: OpKind::Js,
                     future: Box::pin(async { OpOutcome::Undefined }),
                 };
@@ -344,7 +370,7 @@ impl IoState {
     /// A storage read came back: fill the cache and turn the reply into JavaScript's answer.
     /// `None` when the read failed and the object was reset.
     pub fn storage_read_done(&mut self, id: OpId, outcome: OpOutcome) -> Option<OpOutcome> {
-        let object = self.object.as_deref_mut()?;
+        let object = self.object_mut()?;
         let pending = object.read_returned(id)?;
         match outcome {
             OpOutcome::Storage(Ok(reply)) => Some(object.answer_read(pending, reply)),
@@ -359,7 +385,7 @@ impl IoState {
     /// `ctx.storage.sql`: runs at once on the object's database; a statement that changed it
     /// counts as a write.
     pub fn object_sql(&mut self, call: SqlCall) -> Result<SqlAnswer, SqlError> {
-        let Some(address) = self.object.as_ref().map(|o| o.spec.address.clone()) else {
+        let Some(address) = self.object_ref().map(|o| o.spec.address.clone()) else {
             return Err(SqlError("no Durable Object is hosted here".to_string()));
         };
         let answer = self.host.object_sql(&address, call)?;
@@ -372,10 +398,17 @@ impl IoState {
         Ok(answer)
     }
 
-    /// Hands the writes buffered this turn to the store, unless a commit is already in flight
-    /// (the next one starts when it is confirmed).
-    pub fn start_flush(&mut self) {
-        let Some(object) = self.object.as_deref_mut() else {
+    /// Hands the writes each object buffered this turn to its store, unless a commit is
+    /// already in flight (the next one starts when it is confirmed).
+    pub fn start_flushes(&mut self) {
+        let slots: Vec<ObjectSlot> = self.objects.keys().copied().collect();
+        for slot in slots {
+            self.start_flush(slot);
+        }
+    }
+
+    fn start_flush(&mut self, slot: ObjectSlot) {
+        let Some(object) = self.objects.get_mut(&slot) else {
             return;
         };
         let Some((commit, seq)) = object.take_commit() else {
@@ -384,7 +417,7 @@ impl IoState {
         let address = object.spec.address.clone();
         let host = self.host.clone();
         let id = self.event_loop.add_op(
-            None,
+            (None, Some(slot)),
             OpKind::Commit,
             Box::pin(async move {
                 OpOutcome::Storage(
@@ -393,15 +426,20 @@ impl IoState {
                 )
             }),
         );
-        let timer = self.add_timer(STORAGE_TIMEOUT_MS, TimerKind::StorageTimeout { seq }, None);
-        if let Some(object) = self.object_mut() {
+        let timer = self.event_loop.add_timer(
+            self.clock_ms,
+            STORAGE_TIMEOUT_MS,
+            TimerKind::StorageTimeout { seq },
+            (None, Some(slot)),
+        );
+        if let Some(object) = self.objects.get_mut(&slot) {
             object.commit_started(id, seq, timer);
         }
     }
 
     /// A commit has been in flight for 30 s: the object is reset (its held outputs dropped).
     pub fn storage_timed_out(&mut self, seq: u64) {
-        if self.object.as_ref().is_some_and(|o| o.is_committing(seq)) {
+        if self.object_ref().is_some_and(|o| o.is_committing(seq)) {
             self.break_object(ResetReason::StorageTimedOut);
         }
     }
@@ -425,7 +463,9 @@ impl IoState {
         for (id, op) in ready {
             self.event_loop.start(id, op);
         }
-        self.start_flush();
+        if let Some(slot) = self.current_object {
+            self.start_flush(slot);
+        }
     }
 
     /// Sends an event to the owner, unless the output gate holds it.
@@ -448,7 +488,8 @@ impl IoState {
             }
             event => event,
         };
-        let event = match self.object.as_deref_mut() {
+        let slot = event.invocation().and_then(|id| self.object_of(id));
+        let event = match slot.and_then(|slot| self.objects.get_mut(&slot)) {
             Some(object) => object.hold(event),
             None => Some(event),
         };
@@ -458,8 +499,15 @@ impl IoState {
     /// Resets the object: held outputs are dropped, nothing more runs, and the owner is told
     /// why so every caller still waiting gets the error.
     pub fn break_object(&mut self, reason: ResetReason) {
-        if self.object_mut().is_some_and(|o| o.reset(&reason)) {
-            self.events.push_back(IsolateEvent::ObjectReset { reason });
+        if let Some(object) = self.current_object {
+            self.break_object_in(object, reason);
+        }
+    }
+
+    /// Resets hosted object `object`.
+    pub fn break_object_in(&mut self, object: ObjectSlot, reason: ResetReason) {
+        if (self.objects.get_mut(&object)).is_some_and(|o| o.reset(&reason)) {
+            (self.events).push_back(IsolateEvent::ObjectReset { object, reason });
         }
     }
 
@@ -479,25 +527,21 @@ impl IoState {
     }
 
     pub fn block_concurrency_timed_out(&mut self, depth: usize) {
-        if self
-            .object
-            .as_ref()
-            .is_some_and(|o| o.is_blocking_at(depth))
-        {
+        if self.object_ref().is_some_and(|o| o.is_blocking_at(depth)) {
             self.break_object(ResetReason::BlockConcurrencyTimedOut);
         }
     }
 
     /// The hibernation set of the object this isolate hosts.
     pub(crate) fn hibernation(&self) -> Option<Rc<RefCell<Hibernation>>> {
-        let object = self.object.as_ref()?;
+        let object = self.object_ref()?;
         self.host.hibernation(&object.spec.address)
     }
 
     /// A message on a socket this invocation accepted: inside a Durable Object it resets the
     /// invocation's CPU budget, as every incoming WebSocket message does (limits.mdx).
     pub(crate) fn socket_message_arrived(&mut self, invocation: Option<InvocationId>) {
-        if self.object.is_none() {
+        if self.current_object.is_none() {
             return;
         }
         let limit = super::cpu::ms_to_picos(self.limits.effective_cpu_limit_ms());
@@ -673,11 +717,15 @@ impl IoState {
             return;
         };
         inv.outcome = outcome;
-        if inv.kind.is_object_call() || inv.kind.is_object_event() {
-            self.break_object(match outcome {
-                Outcome::ExceededMemory => ResetReason::ExceededMemory,
-                _ => ResetReason::ExceededCpu,
-            });
+        let slot = self.invocation_objects.get(&id).copied();
+        if let Some(slot) = slot {
+            self.break_object_in(
+                slot,
+                match outcome {
+                    Outcome::ExceededMemory => ResetReason::ExceededMemory,
+                    _ => ResetReason::ExceededCpu,
+                },
+            );
         } else if matches!(inv.kind, InvocationKind::Service { .. }) {
             let message = match outcome {
                 Outcome::ExceededMemory => SERVICE_EXCEEDED_MEMORY,
@@ -812,7 +860,8 @@ impl IoState {
         };
         // workerd cancels a stateless request's tasks with its IoContext; a Durable Object's
         // context lives on, and so does the work a call left running (timers, un-awaited I/O).
-        match self.object.as_deref_mut() {
+        let slot = self.object_of(id);
+        match slot.and_then(|slot| self.objects.get_mut(&slot)) {
             Some(object) if object.broken.is_none() => {
                 object.orphan_deferred(id);
                 self.event_loop.orphan_invocation(id);
@@ -839,6 +888,7 @@ impl IoState {
             exception: inv.exception,
             returned: inv.returned,
         }));
+        self.invocation_objects.remove(&id);
     }
 }
 

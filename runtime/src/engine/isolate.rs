@@ -15,6 +15,7 @@ use rquickjs::{Context, Ctx, Function, Object, Persistent, Runtime, Value};
 use super::allocator::{AllocStats, CountingAllocator};
 use super::catalog::Catalog;
 use super::cpu::{CpuMeter, ms_to_picos};
+use super::durable_object::ObjectSlot;
 use super::event_loop::{OpKind, TimerKind, Wake};
 use super::io_state::IoState;
 use super::modules::{Bundle, BundleLoader, ModuleError};
@@ -89,6 +90,7 @@ struct Entrypoints {
     fire_timer: Persistent<Function<'static>>,
     complete_op: Persistent<Function<'static>>,
     host_object: Persistent<Function<'static>>,
+    unhost_object: Persistent<Function<'static>>,
     dispatch_object_fetch: Persistent<Function<'static>>,
     dispatch_rpc: Persistent<Function<'static>>,
     dispatch_alarm: Persistent<Function<'static>>,
@@ -106,6 +108,8 @@ pub struct Isolate {
     meter: Rc<CpuMeter>,
     alloc: Rc<AllocStats>,
     next_invocation: InvocationId,
+    /// The slot the next hosted Durable Object gets (never reused).
+    next_object_slot: ObjectSlot,
     condemned: bool,
     startup_cpu: super::cpu::CpuCounts,
     /// The data centre this isolate runs in: incoming requests carry it as `request.cf.colo`.
@@ -259,6 +263,7 @@ impl Isolate {
                         fire_timer: get("fireTimer")?,
                         complete_op: get("completeOp")?,
                         host_object: get("hostObject")?,
+                        unhost_object: get("unhostObject")?,
                         dispatch_object_fetch: get("dispatchObjectFetch")?,
                         dispatch_rpc: get("dispatchRpc")?,
                         dispatch_alarm: get("dispatchAlarm")?,
@@ -278,6 +283,7 @@ impl Isolate {
             meter,
             alloc,
             next_invocation: 1,
+            next_object_slot: 0,
             condemned: false,
             startup_cpu,
             colo: None,
@@ -321,9 +327,9 @@ impl Isolate {
             || self
                 .io
                 .borrow()
-                .object
-                .as_ref()
-                .is_some_and(|o| o.broken.is_some())
+                .objects
+                .values()
+                .any(|o| o.broken.is_some())
     }
 
     /// True when nothing is pending: no operation, timer or queued call could wake it.
@@ -478,7 +484,7 @@ impl Isolate {
                 if !io.events.is_empty() {
                     continue;
                 }
-                let broken = io.object.as_ref().is_some_and(|o| o.broken.is_some());
+                let broken = io.objects.values().any(|o| o.broken.is_some());
                 if io.is_idle() || broken {
                     return None;
                 }
@@ -490,17 +496,26 @@ impl Isolate {
     }
 
     fn deliver(&mut self, wake: Wake) {
+        self.deliver_wake(wake);
+        self.io.borrow_mut().current_object = None;
+    }
+
+    fn deliver_wake(&mut self, wake: Wake) {
         match wake {
             Wake::Op {
                 id,
                 kind,
                 invocation,
+                object,
                 outcome,
             } => {
                 {
                     let mut io = self.io.borrow_mut();
                     let now = io.host.now_ms();
                     io.clock_ms = io.clock_ms.max(now);
+                    // What the completion does to an object's storage and gates is that
+                    // object's.
+                    io.current_object = object;
                 }
                 let outcome = match kind {
                     OpKind::PassThrough => {
@@ -510,7 +525,10 @@ impl Isolate {
                         return;
                     }
                     OpKind::Commit => return self.io.borrow_mut().commit_done(outcome),
-                    OpKind::Send => return,
+                    OpKind::Send => {
+                        self.io.borrow_mut().current_object = None;
+                        return;
+                    }
                     OpKind::SocketReceive(_) => {
                         self.io.borrow_mut().socket_message_arrived(invocation);
                         outcome
@@ -528,7 +546,7 @@ impl Isolate {
                         .sockets
                         .adopt_arrival(outcome, invocation),
                 };
-                self.run_js(invocation, |ctx, e| {
+                self.run_js_as(invocation, object, |ctx, e| {
                     let f = e.complete_op.clone().restore(ctx)?;
                     let (ok, value) = ops::outcome_to_js(ctx, outcome)?;
                     f.call::<_, ()>((id as f64, ok, value))
@@ -542,6 +560,7 @@ impl Isolate {
                 {
                     let mut io = self.io.borrow_mut();
                     io.clock_ms = io.clock_ms.max(deadline_ms);
+                    io.current_object = timer.object;
                 }
                 match timer.kind {
                     TimerKind::StorageTimeout { seq } => {
@@ -567,7 +586,7 @@ impl Isolate {
                                 every,
                             );
                         }
-                        self.run_js(timer.invocation, |ctx, e| {
+                        self.run_js_as(timer.invocation, timer.object, |ctx, e| {
                             let f = e.fire_timer.clone().restore(ctx)?;
                             f.call::<_, ()>((id as f64, repeat_ms.is_some()))
                         });
@@ -583,7 +602,24 @@ impl Isolate {
     where
         F: for<'js> FnOnce(&Ctx<'js>, &Entrypoints) -> rquickjs::Result<()>,
     {
-        let object_background = invocation.is_none() && self.io.borrow().object.is_some();
+        self.run_js_as(invocation, None, call);
+    }
+
+    /// As [`Isolate::run_js`], for hosted object `object` when no invocation is given (work
+    /// an object's call left running); an invocation runs for the object it belongs to.
+    fn run_js_as<F>(
+        &mut self,
+        invocation: Option<InvocationId>,
+        object: Option<ObjectSlot>,
+        call: F,
+    ) where
+        F: for<'js> FnOnce(&Ctx<'js>, &Entrypoints) -> rquickjs::Result<()>,
+    {
+        let object = match invocation {
+            Some(id) => self.io.borrow().object_of(id),
+            None => object.filter(|slot| self.io.borrow().objects.contains_key(slot)),
+        };
+        let object_background = invocation.is_none() && object.is_some();
         if let Some(id) = invocation {
             let io = self.io.borrow();
             match io.invocations.get(&id) {
@@ -602,8 +638,7 @@ impl Isolate {
         }
         {
             let mut io = self.io.borrow_mut();
-            io.begin_turn(invocation);
-            io.object_background = object_background;
+            io.begin_turn(invocation, object);
             io.entry = self.meter.reading();
             self.meter.charge_event();
         }
@@ -622,16 +657,19 @@ impl Isolate {
         let mut io = self.io.borrow_mut();
         io.settle_cpu();
         io.current = None;
-        io.object_background = false;
         // Writes made during this turn commit together, now that the turn is over.
-        io.start_flush();
+        io.start_flushes();
+        io.current_object = None;
         let Some(id) = invocation else {
-            if object_background && (out_of_memory || tripped) {
+            if let Some(object) = object.filter(|_| out_of_memory || tripped) {
                 self.condemned |= out_of_memory;
-                io.break_object(match out_of_memory {
-                    true => ResetReason::ExceededMemory,
-                    false => ResetReason::ExceededCpu,
-                });
+                io.break_object_in(
+                    object,
+                    match out_of_memory {
+                        true => ResetReason::ExceededMemory,
+                        false => ResetReason::ExceededCpu,
+                    },
+                );
             }
             return;
         };

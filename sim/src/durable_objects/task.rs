@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
-use edgesim_runtime::engine::durable_object::ObjectSpec;
+use edgesim_runtime::engine::durable_object::{ObjectSlot, ObjectSpec};
 use edgesim_runtime::host::{CallError, CallKind, CallReply};
 use edgesim_runtime::invocation::{InvocationKind, ResetReason};
 use edgesim_runtime::socket::hibernation::{Hibernation, HibernationWake, SocketEvent, SocketId};
@@ -94,6 +94,7 @@ pub fn spawn(
         evict_after_ms,
         last_active_ms: 0,
         hibernation,
+        slot: 0,
     };
     platform.tasks.spawn(task.run(rx));
     tx
@@ -114,6 +115,8 @@ struct ObjectTask {
     last_active_ms: u64,
     /// The object's hibernatable WebSockets, kept across its isolates.
     hibernation: Rc<RefCell<Hibernation>>,
+    /// Where the object sits in its isolate (the isolate hosts only it).
+    slot: ObjectSlot,
 }
 
 enum Next {
@@ -185,7 +188,7 @@ impl ObjectTask {
         isolate.set_colo(&self.colo);
         let delete_all_deletes_alarm = (definition.config)
             .flag_enabled(edgesim_runtime::worker::config::DELETE_ALL_DELETES_ALARM);
-        isolate.host_object(ObjectSpec {
+        self.slot = isolate.host_object(ObjectSpec {
             address: self.address.clone(),
             name: self.name.clone(),
             class_name: self.class_name.clone(),
@@ -334,6 +337,7 @@ impl ObjectTask {
         if live.isolate.take().is_some() || !live.waiting.is_empty() {
             self.on_event(
                 IsolateEvent::ObjectReset {
+                    object: self.slot,
                     reason: ResetReason::ConnectionLost,
                 },
                 live,
@@ -356,7 +360,7 @@ impl ObjectTask {
         };
         match self.ensure(&mut live.isolate).await {
             Ok(iso) => {
-                let id = iso.enqueue(kind);
+                let id = iso.enqueue(self.slot, kind);
                 live.waiting.insert(id, Waiter::Call(Some(job.reply)));
             }
             Err(e) => {
@@ -379,7 +383,7 @@ impl ObjectTask {
             scheduled_time_ms: attempt.scheduled_ms,
         };
         if let Ok(iso) = self.ensure(&mut live.isolate).await {
-            let id = iso.enqueue(kind);
+            let id = iso.enqueue(self.slot, kind);
             live.waiting.insert(
                 id,
                 Waiter::Alarm {
@@ -423,7 +427,7 @@ impl ObjectTask {
             close: event.ends_connection(),
         };
         if let Ok(iso) = self.ensure(&mut live.isolate).await {
-            let id = iso.enqueue(InvocationKind::SocketEvent(event));
+            let id = iso.enqueue(self.slot, InvocationKind::SocketEvent(event));
             live.waiting.insert(id, waiter);
         }
     }
@@ -462,7 +466,7 @@ impl ObjectTask {
                 self.record_logs(&report);
                 self.finished(report, live);
             }
-            IsolateEvent::ObjectReset { reason } => {
+            IsolateEvent::ObjectReset { reason, .. } => {
                 self.record(TraceEvent::ObjectReset {
                     at_ms: self.platform.elapsed_ms(),
                     namespace: self.address.namespace.clone(),

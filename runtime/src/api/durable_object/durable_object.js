@@ -330,10 +330,15 @@ class Cursor {
 }
 define(G, "SqlCursor", Cursor);
 
-const blockers = new Set();
+/// The `blockConcurrencyWhile()` callbacks of an object still running: its calls wait for them.
+const BLOCKERS = Symbol("blockers");
 class DurableObjectState {
   #storage;
-  constructor(id, sqlite) { this.id = id; this.#storage = new DurableObjectStorage(sqlite); }
+  constructor(id, sqlite) {
+    this.id = id;
+    this.#storage = new DurableObjectStorage(sqlite);
+    Object.defineProperty(this, BLOCKERS, { value: new Set() });
+  }
   get storage() { return this.#storage; }
   waitUntil(promise) {
     const id = ops.currentInvocation();
@@ -344,6 +349,7 @@ class DurableObjectState {
   async blockConcurrencyWhile(callback) {
     ops.blockConcurrencyEnter();
     const run = (async () => callback())();
+    const blockers = this[BLOCKERS];
     blockers.add(run);
     try {
       return await run;
@@ -372,7 +378,7 @@ class DurableObjectState {
       }
       return distinct;
     };
-    hibernatableSockets.set(sockets().WebSocket._acceptHibernatable(ws, distinctTags), ws);
+    hostedHere().sockets.set(sockets().WebSocket._acceptHibernatable(ws, distinctTags), ws);
   }
   getWebSockets(tag) {
     return ops.hibernatableIds(tag === undefined ? null : String(tag)).map(hibernatableSocket);
@@ -409,14 +415,14 @@ class DurableObjectState {
   }
 }
 
-/// This isolate's WebSocket objects for the object's hibernatable sockets, by socket id; after
-/// an eviction they are made afresh from what the platform kept.
-const hibernatableSockets = new Map();
+/// This isolate's WebSocket object for a hibernatable socket of the object running now, by
+/// socket id; after an eviction they are made afresh from what the platform kept.
 function hibernatableSocket(id) {
-  let ws = hibernatableSockets.get(id);
+  const known = hostedHere().sockets;
+  let ws = known.get(id);
   if (!ws) {
     ws = sockets().WebSocket._hibernatable(id, ops.hibernatableInfo(id));
-    hibernatableSockets.set(id, ws);
+    known.set(id, ws);
   }
   return ws;
 }
@@ -430,20 +436,35 @@ class AlarmInvocationInfo {
   }
 }
 
-let hostedObject = null;
-/// Called once when this isolate becomes the home of one object; an error text if it cannot.
-function hostObject(className, idHex, name, sqlite) {
+/// The objects this isolate hosts, by slot (engine/isolate/durable_object_calls.rs).
+const hostedObjects = new Map();
+/// Called when this isolate becomes the home of an object; an error text if it cannot.
+function hostObject(className, idHex, name, sqlite, slot) {
   const Class = core.moduleExports?.[className];
   if (typeof Class !== "function") return `Durable Object class "${className}" is not exported by the Worker's main module.`;
-  hostedObject = { Class, id: new DurableObjectId(idHex, name ?? undefined), sqlite, instance: null };
+  const id = new DurableObjectId(idHex, name ?? undefined);
+  hostedObjects.set(slot, { Class, id, sqlite, state: null, instance: null, sockets: new Map() });
   return null;
 }
 
-/// The object's instance, constructed on its first call; then waits out any
+function unhostObject(slot) {
+  hostedObjects.delete(slot);
+}
+
+/// The hosted object whose call (or work of its own) is running.
+function hostedHere() {
+  return hostedObjects.get(ops.currentObject());
+}
+
+/// The running object's instance, constructed on its first call; then waits out any
 /// blockConcurrencyWhile() the constructor started.
 async function objectInstance() {
-  const o = hostedObject;
-  if (!o.instance) o.instance = new o.Class(new DurableObjectState(o.id, o.sqlite), core.workerEnv);
+  const o = hostedHere();
+  if (!o.instance) {
+    o.state = new DurableObjectState(o.id, o.sqlite);
+    o.instance = new o.Class(o.state, core.workerEnv);
+  }
+  const blockers = o.state[BLOCKERS];
   if (blockers.size) await Promise.allSettled([...blockers]);
   return o.instance;
 }
@@ -496,4 +517,4 @@ function dispatchAlarm(id, retryCount, scheduledTime) {
   })().then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
 }
 
-return { DurableObjectNamespace, hostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchSocketEvent };
+return { DurableObjectNamespace, hostObject, unhostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchSocketEvent };

@@ -134,6 +134,8 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         i.borrow().current.map(|id| id as f64)
     })?;
     let i = io.clone();
+    ops.add("currentObject", move || i.borrow().current_object)?;
+    let i = io.clone();
     ops.add("resetObject", move |reason: String| {
         i.borrow_mut().break_object(ResetReason::Aborted(reason))
     })?;

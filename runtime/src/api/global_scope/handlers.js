@@ -219,6 +219,7 @@ return {
   localeMethod, lazyGlobal, setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
   dispatchTest, dispatchService, dispatchWorkflow,
   hostObject: objectEntry("hostObject"),
+  unhostObject: objectEntry("unhostObject"),
   dispatchObjectFetch: objectEntry("dispatchObjectFetch"),
   dispatchRpc: objectEntry("dispatchRpc"),
   dispatchAlarm: objectEntry("dispatchAlarm"),

@@ -30,6 +30,9 @@ pub struct NestedTooDeeply;
 /// worker.c++: a storage operation that hangs this long resets the object.
 pub const STORAGE_TIMEOUT_MS: u64 = 30_000;
 
+/// Names one of the Durable Objects an isolate hosts, for as long as it hosts it.
+pub type ObjectSlot = u32;
+
 /// What the runtime needs to know about the object an isolate hosts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectSpec {

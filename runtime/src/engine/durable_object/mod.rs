@@ -4,4 +4,4 @@
 pub mod gates;
 pub mod storage;
 
-pub use gates::{ObjectIo, ObjectSpec};
+pub use gates::{ObjectIo, ObjectSlot, ObjectSpec};

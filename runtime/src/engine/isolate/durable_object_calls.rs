@@ -1,8 +1,9 @@
-//! An isolate that hosts a Durable Object: calls queue behind the object's input gate and are
+//! An isolate that hosts Durable Objects (one on the platform; every object of the Worker's
+//! own classes in `edgesim test`): calls queue behind each object's input gate and are
 //! delivered one at a time (engine::durable_object holds the gates themselves).
 
 use super::{Isolate, engine_error};
-use crate::engine::durable_object::{ObjectIo, ObjectSpec};
+use crate::engine::durable_object::{ObjectIo, ObjectSlot, ObjectSpec};
 use crate::engine::event_loop::TimerKind;
 use crate::invocation::{InvocationId, InvocationKind};
 use crate::socket::Frame;
@@ -21,48 +22,93 @@ pub enum HostObjectError {
 }
 
 impl Isolate {
-    /// Makes this isolate the home of one Durable Object: from now on calls are delivered with
-    /// [`Isolate::enqueue`], behind the object's input gate. Fails when the Worker does not
-    /// export the class.
-    pub fn host_object(&mut self, spec: ObjectSpec) -> Result<(), HostObjectError> {
+    /// Makes this isolate the home of a Durable Object: from now on calls to it are delivered
+    /// with [`Isolate::enqueue`], behind its input gate. Fails when the Worker does not export
+    /// the class.
+    pub fn host_object(&mut self, spec: ObjectSpec) -> Result<ObjectSlot, HostObjectError> {
         let class = spec.class_name.clone();
         let (id, name, sqlite) = (spec.address.id.clone(), spec.name.clone(), spec.sqlite);
-        self.io.borrow_mut().object = Some(Box::new(ObjectIo::new(spec)));
+        let slot = self.next_object_slot;
+        self.next_object_slot += 1;
+        (self.io.borrow_mut().objects).insert(slot, Box::new(ObjectIo::new(spec)));
         let entrypoints = &self.entrypoints;
-        self.context.with(|ctx| {
+        let refused = self.context.with(|ctx| {
             let f = entrypoints
                 .host_object
                 .clone()
                 .restore(&ctx)
                 .map_err(|e| HostObjectError::Engine(e.to_string()))?;
-            f.call::<_, Option<String>>((class, id, name, sqlite))
+            f.call::<_, Option<String>>((class, id, name, sqlite, slot))
                 .map_err(|e| HostObjectError::Engine(engine_error(&ctx, e).to_string()))?
                 .map_or(Ok(()), |message| Err(HostObjectError::Refused(message)))
-        })
+        });
+        match refused {
+            Ok(()) => Ok(slot),
+            Err(e) => {
+                self.io.borrow_mut().objects.remove(&slot);
+                Err(e)
+            }
+        }
     }
 
-    /// Queues a call to the hosted Durable Object; it is delivered once the input gate opens.
-    pub fn enqueue(&mut self, kind: InvocationKind) -> InvocationId {
+    /// Lets go of hosted object `object` (reset, or its storage rolled back): what it had
+    /// running and queued is dropped, and its instance with it; the next call to its address
+    /// starts a new one.
+    pub fn unhost_object(&mut self, object: ObjectSlot) {
+        {
+            let mut io = self.io.borrow_mut();
+            io.objects.remove(&object);
+            io.event_loop.cancel_object(object);
+            let calls: Vec<InvocationId> = (io.invocation_objects.iter())
+                .filter(|(_, slot)| **slot == object)
+                .map(|(id, _)| *id)
+                .collect();
+            for id in calls {
+                io.invocations.remove(&id);
+                io.invocation_objects.remove(&id);
+                io.cancel_invocation(id);
+            }
+        }
+        let entrypoints = &self.entrypoints;
+        self.context.with(|ctx| {
+            if let Ok(f) = entrypoints.unhost_object.clone().restore(&ctx) {
+                let _ = f.call::<_, ()>((object,));
+            }
+        });
+    }
+
+    /// The objects this isolate hosts.
+    pub fn hosted_objects(&self) -> Vec<ObjectSlot> {
+        self.io.borrow().objects.keys().copied().collect()
+    }
+
+    /// Queues a call to hosted object `object`; it is delivered once its input gate opens.
+    pub fn enqueue(&mut self, object: ObjectSlot, kind: InvocationKind) -> InvocationId {
         let id = self.next_invocation;
         self.next_invocation += 1;
-        if let Some(object) = self.io.borrow_mut().object.as_mut() {
-            object.incoming.push_back((id, kind));
+        if let Some(hosted) = self.io.borrow_mut().objects.get_mut(&object) {
+            hosted.incoming.push_back((id, kind));
         }
         id
     }
 
-    /// Delivers the next queued object call if the input gate is open; true if it did.
+    /// Delivers the next queued object call whose object's input gate is open; true if it did.
     pub(super) fn deliver_incoming(&mut self) -> bool {
         let next = {
             let mut io = self.io.borrow_mut();
-            match io.object.as_mut() {
-                Some(object) if object.input_gate_open() => object.incoming.pop_front(),
-                _ => None,
-            }
+            (io.objects.iter_mut())
+                .filter(|(_, object)| object.input_gate_open())
+                .find_map(|(slot, object)| Some((*slot, object.incoming.pop_front()?)))
         };
-        let Some((id, kind)) = next else {
+        let Some((slot, (id, kind))) = next else {
             return false;
         };
+        {
+            // What is set up for the call before its JavaScript runs is the object's.
+            let mut io = self.io.borrow_mut();
+            io.invocation_objects.insert(id, slot);
+            io.current_object = Some(slot);
+        }
         self.register_invocation(id, kind.clone());
         match kind {
             InvocationKind::ObjectFetch(request) => self.dispatch_request(id, &request, true),
@@ -74,7 +120,7 @@ impl Isolate {
                 retry_count,
                 scheduled_time_ms,
             } => {
-                if let Some(object) = self.io.borrow_mut().object.as_mut() {
+                if let Some(object) = self.io.borrow_mut().objects.get_mut(&slot) {
                     object.alarm_started(scheduled_time_ms);
                 }
                 self.run_js(Some(id), |ctx, e| {
@@ -119,6 +165,7 @@ impl Isolate {
             | InvocationKind::Workflow(_)
             | InvocationKind::Queue { .. } => {}
         }
+        self.io.borrow_mut().current_object = None;
         true
     }
 
