@@ -305,6 +305,35 @@ pub trait Host {
         let _ = step;
         Err("this host cannot go back to an earlier state of its storage".to_string())
     }
+    /// `edgesim test`: the ids of the started objects of Durable Object namespace `namespace`,
+    /// when its objects live in this isolate (a class of the Worker's own); `None` otherwise.
+    fn test_objects(&self, namespace: &str) -> Option<Vec<String>> {
+        let _ = namespace;
+        None
+    }
+    /// `edgesim test`: evicts or aborts Durable Objects hosted in this isolate
+    /// (`evictDurableObject` and its kin); the error is workerd's text.
+    fn test_object_control(&self, control: ObjectControl) -> HostFuture<Result<(), String>> {
+        let _ = control;
+        Box::pin(std::future::ready(Err(
+            "this host runs no Durable Objects of its own".to_string(),
+        )))
+    }
+}
+
+/// What a test asks of the Durable Objects its isolate hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectControl {
+    /// `evictDurableObject(stub, { webSockets })`: the instance goes once idle, its storage
+    /// stays; hibernatable WebSockets hibernate, or close with `close_sockets`.
+    Evict {
+        address: ObjectAddress,
+        close_sockets: bool,
+    },
+    /// `evictAllDurableObjects()`: every running object, as [`ObjectControl::Evict`].
+    EvictAll { close_sockets: bool },
+    /// `abortAllDurableObjects()`: every instance reset at once, calls in flight failing.
+    AbortAll,
 }
 
 /// What a call through a binding to a Worker that is not running gets under `wrangler dev`

@@ -8,7 +8,7 @@ use std::time::Duration;
 use edgesim_runtime::host::{
     CallError, CallReply, ConnectError, ConnectRequest, ObjectCall, ServiceCall,
 };
-use edgesim_runtime::host::{R2Result, StorageStep};
+use edgesim_runtime::host::{ObjectControl, R2Result, StorageStep};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
 use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response, D1Session};
@@ -42,8 +42,8 @@ pub struct SimHost {
     rng: RefCell<ChaCha8Rng>,
     /// The Worker the isolate runs: Durable Object calls start objects of its classes.
     worker: Option<WorkerUnit>,
-    /// The object this isolate hosts, if it hosts one.
-    object: Option<ObjectAddress>,
+    /// Whose Durable Object storage this isolate may reach.
+    objects: Hosting,
     /// Serves `SELF.fetch(url, { colo })` at other colos (`edgesim test`).
     colo_fetcher: Option<Rc<crate::test::ColoFetcher>>,
     /// States of the platform's storage to go back to (Host::test_storage), newest last.
@@ -58,7 +58,7 @@ impl SimHost {
             platform,
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
             worker: None,
-            object: None,
+            objects: Hosting::None,
             colo_fetcher: None,
             saved_storage: RefCell::default(),
         }
@@ -75,9 +75,35 @@ impl SimHost {
     }
 
     pub fn with_object(mut self, address: ObjectAddress) -> Self {
-        self.object = Some(address);
+        self.objects = Hosting::One(address);
         self
     }
+
+    /// The isolate hosts every object of its Worker's own classes (`edgesim test`).
+    pub fn with_own_objects(mut self) -> Self {
+        self.objects = Hosting::OwnClasses;
+        self
+    }
+
+    fn hosts(&self, object: &ObjectAddress) -> bool {
+        match &self.objects {
+            Hosting::None => false,
+            Hosting::One(address) => address == object,
+            Hosting::OwnClasses => self
+                .worker
+                .as_ref()
+                .is_some_and(|w| w.definition.object_class(&object.namespace).is_some()),
+        }
+    }
+}
+
+/// The Durable Objects an isolate hosts.
+enum Hosting {
+    None,
+    /// One object, on the platform.
+    One(ObjectAddress),
+    /// Every object of the Worker's own classes, in the isolate `edgesim test` runs a file in.
+    OwnClasses,
 }
 
 impl Host for SimHost {
@@ -164,7 +190,7 @@ impl Host for SimHost {
         object: &ObjectAddress,
         op: StorageOp,
     ) -> HostFuture<Result<StorageReply, StorageError>> {
-        if self.object.as_ref() != Some(object) {
+        if !self.hosts(object) {
             return Box::pin(std::future::ready(Err(StorageError::Internal)));
         }
         if let Err(e) = self.platform.objects.stage(object, &op) {
@@ -179,7 +205,7 @@ impl Host for SimHost {
     }
 
     fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {
-        if self.object.as_ref() != Some(object) {
+        if !self.hosts(object) {
             return Err(SqlError(
                 "edgesim: this isolate hosts no such object".to_string(),
             ));
@@ -188,7 +214,7 @@ impl Host for SimHost {
     }
 
     fn hibernation(&self, object: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>> {
-        if self.object.as_ref() != Some(object) {
+        if !self.hosts(object) {
             return None;
         }
         self.platform.objects.hibernation(object)
@@ -206,6 +232,26 @@ impl Host for SimHost {
                 Box::pin(async move { Err(why) })
             }
         }
+    }
+
+    fn test_objects(&self, namespace: &str) -> Option<Vec<String>> {
+        let own = matches!(self.objects, Hosting::OwnClasses)
+            && (self.worker.as_ref())
+                .is_some_and(|w| w.definition.object_class(namespace).is_some());
+        own.then(|| self.platform.objects.ids_in(namespace))
+    }
+
+    fn test_object_control(&self, control: ObjectControl) -> HostFuture<Result<(), String>> {
+        let (reply, answer) = futures::channel::oneshot::channel();
+        let home = crate::durable_objects::HomeCall::Control { control, reply };
+        if !matches!(self.objects, Hosting::OwnClasses) || !self.platform.objects.send_home(home) {
+            let refused = Err("this isolate hosts no Durable Objects".to_string());
+            return Box::pin(std::future::ready(refused));
+        }
+        Box::pin(async move {
+            let gone = "the test's Durable Objects are gone".to_string();
+            answer.await.unwrap_or(Err(gone))
+        })
     }
 
     fn test_storage(&self, step: StorageStep) -> Result<(), String> {

@@ -39,5 +39,6 @@ mod scenario_traffic;
 mod scenario_websockets;
 mod scenario_workflows;
 mod test_runner_cli;
+mod test_runner_durable_objects;
 mod test_runner_mocks;
 mod test_runner_vitest;

@@ -424,6 +424,7 @@ static UNITS: [Unit; 75] = [
             "test/snapshot",
             "test/runner",
             "test/fetch_mock",
+            "test/durable_objects",
             "test/sim",
             "test/cloudflare_test",
             "test/exports"

@@ -27,6 +27,7 @@ use futures::channel::{mpsc, oneshot};
 use crate::persist::Persist;
 use crate::platform::Platform;
 use crate::trace::TraceEvent;
+pub(crate) use task::{AlarmAttempt, next_socket_event};
 pub use task::{Inbound, ObjectJob};
 
 /// How long the object's storage takes to answer, as seen from its isolate.
@@ -77,6 +78,26 @@ pub struct ObjectService {
     commits_before_failing: Cell<u32>,
     /// Each object's hibernatable WebSockets: they outlive its isolates, not its host.
     hibernations: RefCell<BTreeMap<ObjectAddress, Rc<RefCell<Hibernation>>>>,
+    /// In `edgesim test`, the objects of the tested Worker's own classes live in the test
+    /// file's isolate, as vitest-pool-workers runs them: its name and its driver's inbox.
+    test_home: RefCell<Option<(String, mpsc::UnboundedSender<HomeCall>)>>,
+}
+
+/// What reaches the driver of the isolate `edgesim test` hosts objects in.
+pub enum HomeCall {
+    /// A call to one of its objects.
+    Call {
+        address: ObjectAddress,
+        class_name: String,
+        job: ObjectJob,
+    },
+    /// Storage went back to a saved state: every object starts afresh on its next call.
+    Reset,
+    /// A test evicts or aborts objects; the answer is workerd's error, if any.
+    Control {
+        control: edgesim_runtime::host::ObjectControl,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
 }
 
 impl Default for ObjectService {
@@ -92,11 +113,46 @@ impl Default for ObjectService {
             failing_commits: Default::default(),
             commits_before_failing: Default::default(),
             hibernations: Default::default(),
+            test_home: Default::default(),
         }
     }
 }
 
 impl ObjectService {
+    /// Sends calls to objects of Worker `worker`'s own classes to `home` from now on.
+    pub fn set_test_home(&self, worker: &str, home: mpsc::UnboundedSender<HomeCall>) {
+        *self.test_home.borrow_mut() = Some((worker.to_string(), home));
+    }
+
+    /// Sends `call` to the test isolate's driver; false when there is none.
+    pub fn send_home(&self, call: HomeCall) -> bool {
+        let home = self.test_home.borrow();
+        home.as_ref()
+            .is_some_and(|(_, home)| home.unbounded_send(call).is_ok())
+    }
+
+    fn test_home_of(&self, worker: &str) -> Option<mpsc::UnboundedSender<HomeCall>> {
+        let home = self.test_home.borrow();
+        let (name, home) = home.as_ref()?;
+        (name == worker).then(|| home.clone())
+    }
+
+    /// The ids of the objects of `namespace` that have storage, in order.
+    pub fn ids_in(&self, namespace: &str) -> Vec<String> {
+        (self.stores.borrow().keys())
+            .filter(|a| a.namespace == namespace)
+            .map(|a| a.id.clone())
+            .collect()
+    }
+
+    /// The alarms set by objects `of` picks: (object, when, ms since the epoch).
+    pub fn alarms(&self, of: impl Fn(&ObjectAddress) -> bool) -> Vec<(ObjectAddress, u64)> {
+        (self.stores.borrow().iter())
+            .filter(|(address, _)| of(address))
+            .filter_map(|(address, store)| Some((address.clone(), store.alarm_ms()?)))
+            .collect()
+    }
+
     /// Creates the store of `address` on first use: a SQLite database for SQLite-backed classes
     /// (`seed` drives its `random()`), a map for KV-backed ones — read back from `persist` when
     /// the platform keeps objects on disk.
@@ -300,6 +356,9 @@ impl ObjectService {
         for inbox in self.inboxes.borrow().values() {
             let _ = inbox.unbounded_send(Inbound::Crash);
         }
+        if let Some((_, home)) = self.test_home.borrow().as_ref() {
+            let _ = home.unbounded_send(HomeCall::Reset);
+        }
         Ok(())
     }
 
@@ -416,6 +475,16 @@ impl ObjectService {
             kind: call.kind,
             reply,
         };
+        if let Some(home) = service.test_home_of(&worker.definition.name) {
+            let address = call.address.clone();
+            (home.unbounded_send(HomeCall::Call {
+                address,
+                class_name,
+                job,
+            }))
+            .map_err(|_| lost())?;
+            return Self::answer(platform, &colo, &from_colo, answer).await;
+        }
         let inbox = {
             let mut inboxes = service.inboxes.borrow_mut();
             inboxes
@@ -434,17 +503,25 @@ impl ObjectService {
         inbox
             .unbounded_send(Inbound::Job(job))
             .map_err(|_| lost())?;
+        Self::answer(platform, &colo, &from_colo, answer).await
+    }
+
+    /// Waits for the object's answer and brings it back to the caller's colo.
+    async fn answer(
+        platform: &Rc<Platform>,
+        colo: &str,
+        from_colo: &str,
+        answer: oneshot::Receiver<Result<CallReply, CallError>>,
+    ) -> Result<CallReply, CallError> {
+        let lost = CallError::connection_lost;
         let result = answer.await.map_err(|_| lost())?;
         // The call ran; if its answer is lost the caller cannot tell.
-        platform
-            .travel(&colo, &from_colo)
-            .await
-            .map_err(|_| lost())?;
+        platform.travel(colo, from_colo).await.map_err(|_| lost())?;
         // A WebSocket handed back spans this hop from now on.
         if let Ok(CallReply::Response(r)) = &result
             && let Some(end) = &r.web_socket
         {
-            end.add_latency_ms(platform.network.one_way_ms(&colo, &from_colo));
+            end.add_latency_ms(platform.network.one_way_ms(colo, from_colo));
         }
         result
     }

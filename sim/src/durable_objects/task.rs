@@ -140,10 +140,26 @@ struct Live {
 
 /// The next alarm attempt: when (ms since the epoch), which retry, for which scheduled time.
 #[derive(Clone, Copy)]
-struct AlarmAttempt {
-    at_ms: u64,
-    retry_count: u32,
-    scheduled_ms: u64,
+pub(crate) struct AlarmAttempt {
+    pub at_ms: u64,
+    pub retry_count: u32,
+    pub scheduled_ms: u64,
+}
+
+impl AlarmAttempt {
+    /// The attempt after one that ended in `outcome` at `now_ms`: none once it succeeded or ran
+    /// out of retries, else after a backoff from 2 s doubling.
+    pub(crate) fn after(self, outcome: Outcome, now_ms: u64) -> Option<AlarmAttempt> {
+        if outcome == Outcome::Ok || self.retry_count >= ALARM_RETRIES_MAX {
+            return None;
+        }
+        let backoff_ms = ALARM_RETRY_START_MS << self.retry_count.min(ALARM_BACKOFF_EXPONENT_MAX);
+        Some(AlarmAttempt {
+            at_ms: now_ms + backoff_ms,
+            retry_count: self.retry_count + 1,
+            scheduled_ms: self.scheduled_ms,
+        })
+    }
 }
 
 impl ObjectTask {
@@ -314,7 +330,8 @@ impl ObjectTask {
         };
         let sockets = async {
             if hibernatable {
-                next_socket_event(&self.hibernation, &self.platform).await
+                let sets = [((), self.hibernation.clone())];
+                next_socket_event(&sets, &self.platform).await.1
             } else {
                 std::future::pending().await
             }
@@ -535,42 +552,54 @@ impl ObjectTask {
             retry_count,
             outcome,
         });
-        live.retry = None;
-        if outcome == Outcome::Ok || retry_count >= ALARM_RETRIES_MAX {
-            return;
-        }
-        let backoff_ms = ALARM_RETRY_START_MS << retry_count.min(ALARM_BACKOFF_EXPONENT_MAX);
-        live.retry = Some(AlarmAttempt {
-            at_ms: self.platform.now_ms() + backoff_ms,
-            retry_count: retry_count + 1,
+        let attempt = AlarmAttempt {
+            at_ms: 0,
+            retry_count,
             scheduled_ms,
-        });
+        };
+        live.retry = attempt.after(outcome, self.platform.now_ms());
     }
 }
 
-/// The next event on the object's hibernatable sockets. A frame still in flight is waited for
-/// on the simulated clock, unless a frame due earlier turns up on another socket meanwhile.
-async fn next_socket_event(set: &Rc<RefCell<Hibernation>>, platform: &Platform) -> SocketEvent {
+/// The next event on the hibernatable sockets of `sets` (one per object, named by `K`). A frame
+/// still in flight is waited for on the simulated clock, unless a frame due earlier turns up on
+/// another socket meanwhile.
+pub(crate) async fn next_socket_event<K: Clone>(
+    sets: &[(K, Rc<RefCell<Hibernation>>)],
+    platform: &Platform,
+) -> (K, SocketEvent) {
+    // The first event of any set, or the earliest time a frame in flight arrives.
+    let poll = |cx: &mut std::task::Context<'_>| {
+        let mut due: Option<u64> = None;
+        for (key, set) in sets {
+            match set.borrow_mut().poll_event(cx, platform.now_ms()) {
+                Poll::Ready(HibernationWake::Event(event)) => return Ok((key.clone(), event)),
+                Poll::Ready(HibernationWake::DueAt(at_ms)) => {
+                    due = Some(due.map_or(at_ms, |d| d.min(at_ms)));
+                }
+                Poll::Pending => {}
+            }
+        }
+        Err(due)
+    };
     loop {
-        let wake =
-            std::future::poll_fn(|cx| set.borrow_mut().poll_event(cx, platform.now_ms())).await;
-        let due_ms = match wake {
-            HibernationWake::Event(event) => return event,
-            HibernationWake::DueAt(at_ms) => at_ms,
+        let first = std::future::poll_fn(|cx| match poll(cx) {
+            Ok(event) => Poll::Ready(Ok(event)),
+            Err(Some(due_ms)) => Poll::Ready(Err(due_ms)),
+            Err(None) => Poll::Pending,
+        });
+        let due_ms = match first.await {
+            Ok(event) => return event,
+            Err(due_ms) => due_ms,
         };
         let sleep = madsim::time::sleep(Duration::from_millis(
             due_ms.saturating_sub(platform.now_ms()),
         ));
-        let sooner =
-            std::future::poll_fn(
-                |cx| match set.borrow_mut().poll_event(cx, platform.now_ms()) {
-                    Poll::Ready(HibernationWake::Event(event)) => Poll::Ready(Some(event)),
-                    Poll::Ready(HibernationWake::DueAt(at_ms)) if at_ms < due_ms => {
-                        Poll::Ready(None)
-                    }
-                    _ => Poll::Pending,
-                },
-            );
+        let sooner = std::future::poll_fn(|cx| match poll(cx) {
+            Ok(event) => Poll::Ready(Some(event)),
+            Err(Some(at_ms)) if at_ms < due_ms => Poll::Ready(None),
+            _ => Poll::Pending,
+        });
         futures::pin_mut!(sleep, sooner);
         if let futures::future::Either::Right((Some(event), _)) =
             futures::future::select(sleep, sooner).await

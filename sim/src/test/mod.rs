@@ -3,6 +3,7 @@
 
 mod colo_fetch;
 mod migrations;
+mod objects;
 pub mod project;
 pub mod report;
 pub mod run_file;

@@ -273,6 +273,8 @@ fn evaluate_config(root: &Path, file: &Path) -> Result<VitestConfig, TestError> 
             "@cloudflare/vitest-pool-workers".to_string(),
             pool.to_string(),
         ),
+        // The pool's name from vitest 4 on (`cloudflareTest` from "@cloudflare/vitest-plugin").
+        ("@cloudflare/vitest-plugin".to_string(), pool.to_string()),
         ("vitest/config".to_string(), vitest.to_string()),
     ];
     let failed = |message: String| TestError::Config {

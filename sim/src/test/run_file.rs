@@ -8,12 +8,16 @@ use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_runtime::{Isolate, IsolateEvent, Limits};
 use serde::Deserialize;
 
+use super::objects::{Due, HostedObjects};
 use super::{ColoFetcher, TestError};
 use crate::durable_objects::WorkerUnit;
+use crate::durable_objects::{HomeCall, next_socket_event};
 use crate::host::{DEFAULT_EPOCH_MS, SimHost};
 use crate::one_colo::ONE_COLO;
 use crate::platform::Platform;
 use crate::seed;
+use edgesim_runtime::socket::hibernation::SocketEvent;
+use edgesim_runtime::storage::durable::ObjectAddress;
 
 /// The module that imports the test file, so the runner can import it by a name of its own.
 const ENTRY: &str = edgesim_runtime::engine::modules::TEST_ENTRY;
@@ -232,17 +236,29 @@ pub fn run_file(
         platform.d1.register(&worker);
         let colos = ColoFetcher::new(seed, platform.clone(), definition, limits);
         let host = SimHost::new(seed::derive(seed, "isolate"), ONE_COLO, platform.clone())
-            .with_worker(unit)
+            .with_worker(unit.clone())
+            .with_own_objects()
             .with_colo_fetcher(Rc::new(colos));
         let mut isolate = match Isolate::start(Rc::new(host), &isolate_config) {
             Ok(isolate) => isolate,
             Err(e) => return Ok(FileReport::load_failure("Error", e.to_string())),
         };
         isolate.set_colo(ONE_COLO);
+        let (home, mut calls) = futures::channel::mpsc::unbounded();
+        platform.objects.set_test_home(&worker.name, home);
+        let mut objects = HostedObjects::new(platform.clone(), unit);
         let id = isolate.start_test(ENTRY, options_json);
         let mut logs = Vec::new();
         loop {
-            match isolate.next_event().await {
+            let event = match next(&mut isolate, &mut objects, &mut calls, &platform).await {
+                Step::Event(event) => match objects.on_event(&mut isolate, event) {
+                    Some(event) => Some(event),
+                    None => continue,
+                },
+                Step::Served => continue,
+                Step::Stalled => None,
+            };
+            match event {
                 Some(IsolateEvent::Finished(report)) if report.id == id => {
                     logs.extend(report.logs);
                     logs.sort_by_key(|l| l.seq);
@@ -270,4 +286,98 @@ pub fn run_file(
             }
         }
     })
+}
+
+/// What the test isolate's driver did next.
+enum Step {
+    Event(IsolateEvent),
+    /// A call the platform brought was queued into the isolate, or a due alarm was run.
+    Served,
+    /// Nothing is left that could wake the isolate.
+    Stalled,
+}
+
+/// Waits for the test isolate's next event while serving its hosted objects.
+async fn next(
+    isolate: &mut Isolate,
+    objects: &mut HostedObjects,
+    calls: &mut futures::channel::mpsc::UnboundedReceiver<HomeCall>,
+    platform: &Platform,
+) -> Step {
+    use futures::{FutureExt, StreamExt};
+    let due = objects.next_due();
+    let wait = async {
+        match &due {
+            Some(due) => {
+                let wait_ms = due.at_ms().saturating_sub(platform.now_ms());
+                madsim::time::sleep(std::time::Duration::from_millis(wait_ms)).await
+            }
+            None => std::future::pending().await,
+        }
+    };
+    enum Next {
+        Event(Option<IsolateEvent>),
+        Call(Option<HomeCall>),
+        Socket(ObjectAddress, SocketEvent),
+        Due,
+    }
+    let sets = objects.socket_sets();
+    let sockets = async {
+        match sets.is_empty() {
+            true => std::future::pending().await,
+            false => next_socket_event(&sets, platform).await,
+        }
+    };
+    let next = {
+        let mut event = Box::pin(isolate.next_event().fuse());
+        let mut wait = Box::pin(wait.fuse());
+        let mut sockets = Box::pin(sockets.fuse());
+        futures::select_biased! {
+            e = event => Next::Event(e),
+            c = calls.next() => Next::Call(c),
+            (address, s) = sockets => Next::Socket(address, s),
+            () = wait => Next::Due,
+        }
+    };
+    let step = match next {
+        Next::Event(Some(event)) => return Step::Event(event),
+        // The isolate is idle: a call may still be on its way, or something due later.
+        Next::Event(None) => {
+            if let Ok(call) = calls.try_recv() {
+                objects.receive(isolate, call);
+            } else if let Some(due) = due {
+                let wait_ms = due.at_ms().saturating_sub(platform.now_ms());
+                madsim::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+                serve_due(isolate, objects, due);
+            } else {
+                return Step::Stalled;
+            }
+            Step::Served
+        }
+        Next::Call(Some(call)) => {
+            objects.receive(isolate, call);
+            Step::Served
+        }
+        Next::Call(None) => Step::Stalled,
+        Next::Socket(address, event) => {
+            objects.socket_event(isolate, address, event);
+            Step::Served
+        }
+        Next::Due => {
+            if let Some(due) = due {
+                serve_due(isolate, objects, due);
+            }
+            Step::Served
+        }
+    };
+    objects.evict_idle(isolate);
+    step
+}
+
+fn serve_due(isolate: &mut Isolate, objects: &mut HostedObjects, due: Due) {
+    match due {
+        Due::Alarm(address, attempt) => objects.ring(isolate, address, attempt),
+        // HostedObjects::evict_idle answers an eviction past its deadline.
+        Due::Eviction(_) => {}
+    }
 }

@@ -28,6 +28,7 @@ class DurableObjectId {
 class DurableObjectNamespace {
   #namespace;
   constructor(namespace) { this.#namespace = namespace; }
+  static _name(ns) { return ns.#namespace; }
   idFromName(name) {
     name = String(name);
     const digest = ops.digest("SHA-256", utf8(`edgesim:durable-object:${this.#namespace}:${name}`));
@@ -56,8 +57,12 @@ define(G, "DurableObjectId", DurableObjectId);
 /// JS RPC's calling side (api/rpc), loaded with the first stub.
 const rpc = () => unit("rpc");
 
+/// What a stub calls: [namespace, id, name, location hint] (for cloudflare:test's helpers).
+const STUB_TARGET = Symbol("stub target");
+
 class DurableObjectStub {
   #target;
+  get [STUB_TARGET]() { return this.#target; }
   constructor(namespace, id, locationHint) {
     this.#target = [namespace, id.toString(), id.name ?? null, locationHint ?? null];
     this.id = id;
@@ -469,9 +474,19 @@ async function objectInstance() {
   return o.instance;
 }
 
+/// `edgesim test`'s request to run a test's callback in the object (api/test/durable_objects.js):
+/// the callback's number. Only a test's own isolate hosts objects that see it.
+const TEST_ACTION_HEADER = "x-edgesim-test-object-action";
+
 function dispatchObjectFetch(id, method, url, _colo, headers, body) {
+  const here = hostedHere();
   (async () => {
     const instance = await objectInstance();
+    const action = headers.find(([name]) => name.toLowerCase() === TEST_ACTION_HEADER)?.[1];
+    const runAction = globalThis[Symbol.for("edgesim.test.objectAction")];
+    if (action !== undefined && runAction !== undefined) {
+      return rpc().respondWith(id, await runAction(Number(action), instance, here.state));
+    }
     if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
     const noBody = method === "GET" || method === "HEAD";
     const response = await instance.fetch(Request._incoming(url, method, headers, noBody ? null : body, undefined));
@@ -517,4 +532,8 @@ function dispatchAlarm(id, retryCount, scheduledTime) {
   })().then(() => ops.handlerDone(id), (e) => ops.fail(id, describeError(e)));
 }
 
-return { DurableObjectNamespace, hostObject, unhostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchSocketEvent };
+/// For cloudflare:test: what a stub calls (undefined for anything else), a namespace's name.
+const stubTarget = (v) => { try { return v[STUB_TARGET]; } catch { return undefined; } };
+const namespaceName = (ns) => DurableObjectNamespace._name(ns);
+
+return { DurableObjectNamespace, TEST_ACTION_HEADER, stubTarget, namespaceName, hostObject, unhostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchSocketEvent };

@@ -194,6 +194,12 @@ async function applyD1Migrations(db, migrations, migrationsTableName = "d1_migra
 }
 
 const cloudflareTest = {
+  runInDurableObject,
+  runDurableObjectAlarm,
+  listDurableObjectIds,
+  evictDurableObject,
+  evictAllDurableObjects,
+  abortAllDurableObjects,
   fetchMock,
   createMessageBatch,
   getQueueResult,

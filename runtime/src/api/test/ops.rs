@@ -8,8 +8,9 @@ use crate::engine::event_loop::{OpKind, OpOutcome};
 use crate::engine::io_state::IoState;
 use crate::engine::modules::mocks::unscoped;
 use crate::engine::ops::require_request;
-use crate::host::StorageStep;
+use crate::host::{ObjectControl, StorageStep};
 use crate::invocation::ErrorClass;
+use crate::storage::durable::ObjectAddress;
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let i = ops.io.clone();
@@ -97,6 +98,49 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     )?;
 
     install_module_mocks(ops)?;
+
+    // evictDurableObject(), evictAllDurableObjects(), abortAllDurableObjects().
+    let i = ops.io.clone();
+    ops.add(
+        "testObjectControl",
+        move |ctx: Ctx<'js>,
+              what: String,
+              target: Option<Vec<String>>,
+              close_sockets: bool|
+              -> rquickjs::Result<f64> {
+            require_request(&ctx, &i)?;
+            let control = match (what.as_str(), target) {
+                ("evict", Some(target)) => match <[String; 2]>::try_from(target) {
+                    Ok([namespace, id]) => ObjectControl::Evict {
+                        address: ObjectAddress { namespace, id },
+                        close_sockets,
+                    },
+                    Err(_) => return Err(rquickjs::Exception::throw_type(&ctx, "bad target")),
+                },
+                ("evictAll", _) => ObjectControl::EvictAll { close_sockets },
+                _ => ObjectControl::AbortAll,
+            };
+            let mut io = i.borrow_mut();
+            let done = io.host.test_object_control(control);
+            let op = async move {
+                match done.await {
+                    Ok(()) => OpOutcome::Undefined,
+                    Err(message) => OpOutcome::Error {
+                        class: ErrorClass::Error,
+                        message,
+                    },
+                }
+            };
+            Ok(io.add_op(OpKind::Js, Box::pin(op)) as f64)
+        },
+    )?;
+
+    // listDurableObjectIds(), and whether a stub's object lives in this isolate.
+    let i = ops.io.clone();
+    ops.add("testObjectIds", move |namespace: String| {
+        let host = i.borrow().host.clone();
+        host.test_objects(&namespace)
+    })?;
 
     let i = ops.io.clone();
     ops.add("testReport", move |id: f64, report: String| {
