@@ -23,8 +23,8 @@ use crate::trace::{BatchOutcome, TraceEvent};
 /// batching-retries.mdx defaults and bounds.
 const BATCH_SIZE_DEFAULT: u32 = 10;
 const BATCH_SIZE_MAX: u32 = 100;
-const BATCH_TIMEOUT_DEFAULT_S: u32 = 5;
-const BATCH_TIMEOUT_MAX_S: u32 = 60;
+const BATCH_TIMEOUT_DEFAULT_S: f64 = 5.0;
+const BATCH_TIMEOUT_MAX_S: f64 = 60.0;
 const RETRIES_DEFAULT: u32 = 3;
 const RETRIES_MAX: u32 = 100;
 /// limits.mdx: concurrent consumer invocations per queue (push consumers); also the default
@@ -71,11 +71,11 @@ impl QueueService {
                         .max_batch_size
                         .unwrap_or(BATCH_SIZE_DEFAULT)
                         .clamp(1, BATCH_SIZE_MAX) as usize,
-                    max_batch_timeout_ms: u64::from(
-                        c.max_batch_timeout
-                            .unwrap_or(BATCH_TIMEOUT_DEFAULT_S)
-                            .min(BATCH_TIMEOUT_MAX_S),
-                    ) * 1000,
+                    max_batch_timeout_ms: (c.max_batch_timeout)
+                        .unwrap_or(BATCH_TIMEOUT_DEFAULT_S)
+                        .clamp(0.0, BATCH_TIMEOUT_MAX_S)
+                        .mul_add(1000.0, 0.0)
+                        .round() as u64,
                     max_retries: c.max_retries.unwrap_or(RETRIES_DEFAULT).min(RETRIES_MAX),
                     dead_letter_queue: c.dead_letter_queue.clone(),
                     retry_delay_s: u64::from(c.retry_delay.unwrap_or(0)),
@@ -188,6 +188,8 @@ struct ConsumerTask {
 /// What woke the consumer task.
 enum Woke {
     Isolate(Option<IsolateEvent>),
+    /// A batch that ran in the test's isolate.
+    Done(Option<(Vec<QueuedMessage>, InvocationReport)>),
     Sent,
     Closed,
     Timer,
@@ -206,6 +208,9 @@ impl ConsumerTask {
         let mut isolate: Option<Isolate> = None;
         // The batches running on the isolate, by invocation.
         let mut running: BTreeMap<InvocationId, Vec<QueuedMessage>> = BTreeMap::new();
+        // In `edgesim test`, batches run in the test's isolate and come back here, done.
+        let (done_tx, mut done) = mpsc::unbounded::<(Vec<QueuedMessage>, InvocationReport)>();
+        let mut elsewhere = 0usize;
         loop {
             let now_ms = self.platform.now_ms();
             let (ready, since, next) = {
@@ -219,12 +224,16 @@ impl ConsumerTask {
                 }
             };
             let deadline = since.map(|s| s + self.consumer.max_batch_timeout_ms);
-            let room = running.len() < self.concurrency;
+            let room = running.len() + elsewhere < self.concurrency;
             if room
                 && ready > 0
                 && (ready >= self.consumer.max_batch_size || deadline.is_some_and(|d| d <= now_ms))
             {
-                self.start_batch(&mut isolate, &mut running);
+                if self.send_batch_home(&done_tx) {
+                    elsewhere += 1;
+                } else {
+                    self.start_batch(&mut isolate, &mut running);
+                }
                 continue;
             }
             let wait_until = match (room, ready > 0, deadline, next) {
@@ -239,13 +248,18 @@ impl ConsumerTask {
             let mut events = Box::pin(events.fuse());
             let woke = futures::select_biased! {
                 e = events => Woke::Isolate(e),
+                d = done.next() => Woke::Done(d),
                 w = wake.next() => if w.is_some() { Woke::Sent } else { Woke::Closed },
                 () = sleep => Woke::Timer,
             };
             drop(events);
             match woke {
                 Woke::Closed => return,
-                Woke::Sent | Woke::Timer => {}
+                Woke::Sent | Woke::Timer | Woke::Done(None) => {}
+                Woke::Done(Some((batch, report))) => {
+                    elsewhere -= 1;
+                    self.finish(&batch, &report);
+                }
                 Woke::Isolate(Some(IsolateEvent::Finished(report))) => {
                     let Some(batch) = running.remove(&report.id) else {
                         continue;
@@ -299,6 +313,51 @@ impl ConsumerTask {
         };
         let messages = serde_json::to_string(&batch).unwrap_or_else(|_| "[]".into());
         running.insert(iso.start_queue(&self.queue, messages), batch);
+    }
+
+    /// In `edgesim test`, takes the next batch to the test's isolate (where the pool runs the
+    /// Worker's own consumers) and has its report sent to `done`; false when this run has no
+    /// test isolate for the consumer's Worker.
+    fn send_batch_home(
+        &mut self,
+        done: &mpsc::UnboundedSender<(Vec<QueuedMessage>, InvocationReport)>,
+    ) -> bool {
+        let worker = &self.consumer.worker.definition.name;
+        let Some(home) = self.platform.objects.test_home_of(worker) else {
+            return false;
+        };
+        let now_ms = self.platform.now_ms();
+        let batch = match self
+            .platform
+            .queues
+            .brokers
+            .borrow_mut()
+            .get_mut(&self.queue)
+        {
+            Some(b) => b.take_batch(self.consumer.max_batch_size, now_ms),
+            None => return true,
+        };
+        if batch.is_empty() {
+            return true;
+        }
+        let (reply, report) = futures::channel::oneshot::channel();
+        let messages = serde_json::to_string(&batch).unwrap_or_else(|_| "[]".into());
+        let call = crate::durable_objects::HomeCall::Batch {
+            queue: self.queue.clone(),
+            messages,
+            reply,
+        };
+        if home.unbounded_send(call).is_err() {
+            self.settle(&batch, BTreeMap::new(), BatchOutcome::Exception);
+            return true;
+        }
+        let done = done.clone();
+        self.platform.tasks.spawn(async move {
+            if let Ok(report) = report.await {
+                let _ = done.unbounded_send((batch, report));
+            }
+        });
+        true
     }
 
     fn start_isolate(&mut self) -> Option<Isolate> {

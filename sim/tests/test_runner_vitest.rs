@@ -379,3 +379,44 @@ fn fake_timers_and_stubs_behave_as_vitests() {
     assert_eq!(files.len(), 1);
     assert_all_passed(&files, 7);
 }
+
+#[test]
+fn a_cloudflare_test_plugin_config_isolates_storage_per_file_and_sees_import_meta_as_node_does() {
+    let files = run(&fixture("plugin-config"), "test", &RunOptions::default());
+    let mut statuses: Vec<(String, TestStatus)> = (files.iter())
+        .flat_map(|f| f.report.tests.iter())
+        .map(|t| (t.full_name(), t.status))
+        .collect();
+    statuses.sort_by(|a, b| a.0.cmp(&b.0));
+    let expected: Vec<(String, TestStatus)> = [
+        "reads the config that import.meta located",
+        "sees what an earlier test of the file wrote",
+        "starts from empty storage in another file",
+        "writes a key",
+    ]
+    .iter()
+    .map(|n| (n.to_string(), TestStatus::Passed))
+    .collect();
+    assert_eq!(statuses, expected);
+}
+
+#[test]
+fn queue_batches_reach_the_workers_consumer_in_the_tests_isolate_within_the_configs_batch_timeout()
+{
+    let files = run(&fixture("queues"), "consumer", &RunOptions::default());
+    let file = &files[0];
+    assert_eq!(
+        status_of(
+            file,
+            "delivers the platform's batches to the Worker's queue handler in the test's isolate"
+        ),
+        TestStatus::Passed
+    );
+    assert_eq!(
+        status_of(
+            file,
+            "forms batches within the test config's maxBatchTimeout"
+        ),
+        TestStatus::Passed
+    );
+}

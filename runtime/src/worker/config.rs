@@ -229,11 +229,12 @@ pub struct QueueProducerConfig {
     pub delivery_delay: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct QueueConsumerConfig {
     pub queue: String,
     pub max_batch_size: Option<u32>,
-    pub max_batch_timeout: Option<u32>,
+    /// Seconds; Miniflare's test configs give fractions (`0.05`).
+    pub max_batch_timeout: Option<f64>,
     pub max_retries: Option<u32>,
     pub dead_letter_queue: Option<String>,
     pub retry_delay: Option<u32>,

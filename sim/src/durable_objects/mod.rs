@@ -93,6 +93,13 @@ pub enum HomeCall {
     },
     /// Storage went back to a saved state: every object starts afresh on its next call.
     Reset,
+    /// A batch for one of the Worker's own queue consumers: its `queue` handler runs in the
+    /// test's isolate, as in the pool, and its report comes back.
+    Batch {
+        queue: String,
+        messages: String,
+        reply: oneshot::Sender<edgesim_runtime::InvocationReport>,
+    },
     /// A test evicts or aborts objects; the answer is workerd's error, if any.
     Control {
         control: edgesim_runtime::host::ObjectControl,
@@ -131,7 +138,8 @@ impl ObjectService {
             .is_some_and(|(_, home)| home.unbounded_send(call).is_ok())
     }
 
-    fn test_home_of(&self, worker: &str) -> Option<mpsc::UnboundedSender<HomeCall>> {
+    /// The test isolate's driver, when Worker `worker` is the one `edgesim test` runs.
+    pub fn test_home_of(&self, worker: &str) -> Option<mpsc::UnboundedSender<HomeCall>> {
         let home = self.test_home.borrow();
         let (name, home) = home.as_ref()?;
         (name == worker).then(|| home.clone())

@@ -53,6 +53,8 @@ pub struct HostedObjects {
     sockets: BTreeMap<ObjectAddress, Rc<RefCell<Hibernation>>>,
     /// Evictions waiting for their objects' calls to end.
     evictions: Vec<Eviction>,
+    /// Queue batches running in the isolate, waiting for their reports.
+    batches: BTreeMap<InvocationId, oneshot::Sender<InvocationReport>>,
 }
 
 /// An `evictDurableObject`/`evictAllDurableObjects` in progress.
@@ -100,6 +102,7 @@ impl HostedObjects {
             retries: BTreeMap::new(),
             sockets: BTreeMap::new(),
             evictions: Vec::new(),
+            batches: BTreeMap::new(),
         }
     }
 
@@ -109,6 +112,14 @@ impl HostedObjects {
         match call {
             HomeCall::Reset => self.reset_all(isolate),
             HomeCall::Control { control, reply } => self.control(isolate, control, reply),
+            HomeCall::Batch {
+                queue,
+                messages,
+                reply,
+            } => {
+                let id = isolate.start_queue(&queue, messages);
+                self.batches.insert(id, reply);
+            }
             HomeCall::Call {
                 address,
                 class_name,
@@ -191,6 +202,9 @@ impl HostedObjects {
                 None
             }
             IsolateEvent::Finished(report) => {
+                if let Some(reply) = self.batches.remove(&report.id) {
+                    let _ = reply.send(report.clone());
+                }
                 self.finished(&report);
                 self.evict_idle(isolate);
                 Some(IsolateEvent::Finished(report))

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use edgesim_runtime::worker::config::{D1DatabaseConfig, KvNamespaceConfig, R2BucketConfig};
+use edgesim_runtime::worker::config::{
+    D1DatabaseConfig, KvNamespaceConfig, QueueConsumerConfig, R2BucketConfig,
+};
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{HttpRequest, Limits, Plan};
 use serde::Deserialize;
@@ -78,6 +80,26 @@ pub struct MiniflareOverrides {
     pub kv_namespaces: Option<NameList>,
     pub d1_databases: Option<NameList>,
     pub r2_buckets: Option<NameList>,
+    pub queue_consumers: Option<QueueConsumers>,
+}
+
+/// Miniflare's `queueConsumers`: queue names, or a map from queue name to its settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum QueueConsumers {
+    Names(Vec<String>),
+    Settings(BTreeMap<String, QueueConsumerOverride>),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueConsumerOverride {
+    pub max_batch_size: Option<u32>,
+    /// Seconds.
+    pub max_batch_timeout: Option<f64>,
+    pub max_retries: Option<u32>,
+    pub dead_letter_queue: Option<String>,
+    pub retry_delay: Option<u32>,
 }
 
 /// Miniflare takes binding names as a list, or as a map from binding name to resource id.
@@ -391,6 +413,9 @@ fn apply_overrides(
             ..Default::default()
         });
     }
+    if let Some(consumers) = &overrides.queue_consumers {
+        apply_queue_consumers(config, consumers);
+    }
     for (binding, name) in overrides.r2_buckets.iter().flat_map(NameList::pairs) {
         config.r2_buckets.retain(|b| b.binding != binding);
         config.r2_buckets.push(R2BucketConfig {
@@ -400,6 +425,36 @@ fn apply_overrides(
         });
     }
     Ok(())
+}
+
+/// Makes each queue named a consumer of the Worker's, with the settings given over those of
+/// its wrangler config.
+fn apply_queue_consumers(config: &mut WranglerConfig, consumers: &QueueConsumers) {
+    let settings: Vec<(String, QueueConsumerOverride)> = match consumers {
+        QueueConsumers::Names(names) => (names.iter())
+            .map(|n| (n.clone(), QueueConsumerOverride::default()))
+            .collect(),
+        QueueConsumers::Settings(map) => map.clone().into_iter().collect(),
+    };
+    let queues = config.queues.get_or_insert_with(Default::default);
+    for (queue, set) in settings {
+        let consumer = match queues.consumers.iter_mut().position(|c| c.queue == queue) {
+            Some(at) => &mut queues.consumers[at],
+            None => {
+                queues.consumers.push(QueueConsumerConfig {
+                    queue,
+                    ..Default::default()
+                });
+                let last = queues.consumers.len() - 1;
+                &mut queues.consumers[last]
+            }
+        };
+        consumer.max_batch_size = set.max_batch_size.or(consumer.max_batch_size);
+        consumer.max_batch_timeout = set.max_batch_timeout.or(consumer.max_batch_timeout);
+        consumer.max_retries = set.max_retries.or(consumer.max_retries);
+        consumer.dead_letter_queue = set.dead_letter_queue.or(consumer.dead_letter_queue.take());
+        consumer.retry_delay = set.retry_delay.or(consumer.retry_delay);
+    }
 }
 
 /// Replaces what `readD1Migrations(dir)` returned with the migrations it names, as the pool

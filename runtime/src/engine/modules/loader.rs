@@ -147,6 +147,22 @@ impl Loader for BundleLoader {
                 .map_or(source, Rc::from),
             false => source,
         };
-        self.bundle.declare(ctx, name, source)
+        let module = self.bundle.declare(ctx, name, source)?;
+        if let Some(path) = self.bundle.node_config_path(unscoped(name)) {
+            set_node_meta(&module, &path)?;
+        }
+        Ok(module)
     }
+}
+
+/// `import.meta` as Node gives it (`url`, `filename`, `dirname`), for a vitest config module
+/// evaluated as `vitest` would evaluate it.
+fn set_node_meta(module: &Module<'_, Declared>, path: &std::path::Path) -> rquickjs::Result<()> {
+    let meta = module.meta()?;
+    let file = path.to_string_lossy().into_owned();
+    let dir = path.parent().map(|d| d.to_string_lossy().into_owned());
+    meta.set("url", format!("file://{file}"))?;
+    meta.set("filename", file)?;
+    meta.set("dirname", dir.unwrap_or_default())?;
+    Ok(())
 }

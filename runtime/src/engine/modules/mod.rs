@@ -441,6 +441,14 @@ impl Bundle {
         Ok(text)
     }
 
+    /// The file of module `name` when this bundle evaluates a vitest config (`vitest/config` is
+    /// importable), whose modules see `import.meta` as Node shows it.
+    pub fn node_config_path(&self, name: &str) -> Option<PathBuf> {
+        let config_run = self.virtual_modules.contains_key("vitest/config");
+        let on_disk = !self.root.as_os_str().is_empty() && !self.virtual_modules.contains_key(name);
+        (config_run && on_disk).then(|| self.root.join(name))
+    }
+
     /// Whether this bundle runs a test file (`edgesim test`): `vitest` is importable.
     pub fn is_test_run(&self) -> bool {
         self.virtual_modules.contains_key("vitest")

@@ -43,7 +43,9 @@ export async function resolveConfig(config) {
     workers: {
       main: workers.main,
       singleWorker: workers.singleWorker,
-      isolatedStorage: workers.isolatedStorage,
+      // The plugin form is vitest-pool-workers 0.13 on, which isolates storage per test file
+      // only (its `isolatedStorage` option is gone): each file is a simulation of its own.
+      isolatedStorage: plugin !== undefined && test.poolOptions?.workers === undefined ? false : workers.isolatedStorage,
       wrangler: workers.wrangler === undefined ? undefined : pick(workers.wrangler, ["configPath", "environment"]),
       miniflare: pick(miniflare, ["bindings", "compatibilityDate", "compatibilityFlags", "kvNamespaces", "d1Databases", "r2Buckets", "durableObjects", "queueProducers", "queueConsumers"]),
     },
