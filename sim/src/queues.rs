@@ -291,17 +291,7 @@ impl ConsumerTask {
         isolate: &mut Option<Isolate>,
         running: &mut BTreeMap<InvocationId, Vec<QueuedMessage>>,
     ) {
-        let now_ms = self.platform.now_ms();
-        let batch = match self
-            .platform
-            .queues
-            .brokers
-            .borrow_mut()
-            .get_mut(&self.queue)
-        {
-            Some(b) => b.take_batch(self.consumer.max_batch_size, now_ms),
-            None => return,
-        };
+        let batch = self.take_batch();
         if batch.is_empty() {
             return;
         }
@@ -326,17 +316,7 @@ impl ConsumerTask {
         let Some(home) = self.platform.objects.test_home_of(worker) else {
             return false;
         };
-        let now_ms = self.platform.now_ms();
-        let batch = match self
-            .platform
-            .queues
-            .brokers
-            .borrow_mut()
-            .get_mut(&self.queue)
-        {
-            Some(b) => b.take_batch(self.consumer.max_batch_size, now_ms),
-            None => return true,
-        };
+        let batch = self.take_batch();
         if batch.is_empty() {
             return true;
         }
@@ -358,6 +338,15 @@ impl ConsumerTask {
             }
         });
         true
+    }
+
+    /// The next batch of messages ready for the consumer (empty when none is).
+    fn take_batch(&self) -> Vec<QueuedMessage> {
+        let now_ms = self.platform.now_ms();
+        let mut brokers = self.platform.queues.brokers.borrow_mut();
+        (brokers.get_mut(&self.queue))
+            .map(|b| b.take_batch(self.consumer.max_batch_size, now_ms))
+            .unwrap_or_default()
     }
 
     fn start_isolate(&mut self) -> Option<Isolate> {
