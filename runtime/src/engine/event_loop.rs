@@ -336,10 +336,10 @@ impl EventLoop {
     pub fn poll_wake(
         &mut self,
         cx: &mut Context<'_>,
-        gates: &BTreeMap<ObjectSlot, InputGate>,
+        gates: &dyn Fn(ObjectSlot) -> Option<InputGate>,
         host: &dyn Host,
     ) -> Poll<Wake> {
-        let gate_of = |object: Option<ObjectSlot>| object.and_then(|o| gates.get(&o));
+        let gate_of = |object: Option<ObjectSlot>| object.and_then(gates);
         let mut ready = None;
         for (id, op) in self.ops.iter_mut() {
             if gate_of(op.object).is_some_and(|g| !g.lets_op_through(*id, op.kind)) {

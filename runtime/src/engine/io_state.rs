@@ -309,10 +309,9 @@ impl IoState {
 
     /// The next event the input gates let through.
     pub fn poll_wake(&mut self, cx: &mut Context<'_>) -> Poll<Wake> {
-        let gates = (self.objects.iter())
-            .map(|(slot, o)| (*slot, o.input_gate()))
-            .collect();
-        self.event_loop.poll_wake(cx, &gates, &*self.host)
+        let objects = &self.objects;
+        let gate_of = |slot: ObjectSlot| objects.get(&slot).map(|o| o.input_gate());
+        self.event_loop.poll_wake(cx, &gate_of, &*self.host)
     }
 }
 
