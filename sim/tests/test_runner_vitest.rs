@@ -420,3 +420,15 @@ fn queue_batches_reach_the_workers_consumer_in_the_tests_isolate_within_the_conf
         TestStatus::Passed
     );
 }
+
+#[test]
+fn service_binding_extra_handlers_give_the_workers_own_exports_default_its_queue_handler() {
+    let files = run(&fixture("queues"), "extra-handlers", &RunOptions::default());
+    assert_eq!(
+        status_of(
+            &files[0],
+            "runs the queue handler through the Worker's own exports.default"
+        ),
+        TestStatus::Passed
+    );
+}

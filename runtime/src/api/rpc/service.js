@@ -24,14 +24,28 @@ class Fetcher {
 }
 define(G, "Fetcher", Fetcher);
 
+/// A binding to this Worker's default export under `service_binding_extra_handlers` (a flag for
+/// tests, not production): its `scheduled` and `queue` handlers too, run in this isolate as
+/// `SELF`'s are.
+class LoopbackFetcher extends Fetcher {
+  scheduled(options) {
+    return core.unit("test").cloudflareTest.SELF.scheduled(options);
+  }
+  queue(queueName, messages) {
+    return core.unit("test").cloudflareTest.SELF.queue(queueName, messages);
+  }
+}
+
 /// `env.SERVICE`: `[service, entrypoint, props]`, and whether the service is this Worker.
 function serviceBinding(b) {
   const target = [b.service, b.entrypoint ?? null, JSON.stringify(b.props ?? {})];
   const loopback = b.loopback === true;
-  return rpcStub(new Fetcher({
+  const transport = {
     fetch: (method, url, headers, body) => ops.serviceFetch(target, loopback, method, url, headers, body),
     call: (name, encoded) => ops.serviceRpc(target, loopback, name, encoded),
-  }), Fetcher._send);
+  };
+  const extraHandlers = loopback && b.entrypoint == null && core.hasFlag("service_binding_extra_handlers");
+  return rpcStub(extraHandlers ? new LoopbackFetcher(transport) : new Fetcher(transport), Fetcher._send);
 }
 
 /// `env.ASSETS`: the Worker's static assets, answered as the asset router answers a request

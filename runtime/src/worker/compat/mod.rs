@@ -172,6 +172,16 @@ pub const ALLOW_EVAL_ALWAYS: CompatFlag = CompatFlag {
     implied_by: None,
 };
 
+/// workerd's experimental `serviceBindingExtraHandlers`: a binding to a Worker has its
+/// `scheduled()` and `queue()` handlers too (for tests; edgesim gives them to a binding to the
+/// Worker itself, its `ctx.exports.default`).
+pub const SERVICE_BINDING_EXTRA_HANDLERS: CompatFlag = CompatFlag {
+    enable: "service_binding_extra_handlers",
+    disable: None,
+    from_date: None,
+    implied_by: None,
+};
+
 /// The flags the isolate reads (IsolateConfig::compat_flags): its JavaScript, and its start.
 pub const JS_FLAGS: &[CompatFlag] = &[
     FETCHER_RPC,
@@ -186,6 +196,7 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     GLOBAL_MESSAGE_CHANNEL,
     ALLOW_EVAL_DURING_STARTUP,
     ALLOW_EVAL_ALWAYS,
+    SERVICE_BINDING_EXTRA_HANDLERS,
 ];
 
 /// The date whose behaviour edgesim has where it does not switch by date: the one its recorded
