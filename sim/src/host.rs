@@ -89,11 +89,16 @@ impl SimHost {
         match &self.objects {
             Hosting::None => false,
             Hosting::One(address) => address == object,
-            Hosting::OwnClasses => self
-                .worker
-                .as_ref()
-                .is_some_and(|w| w.definition.object_class(&object.namespace).is_some()),
+            Hosting::OwnClasses => self.hosts_class_of(&object.namespace),
         }
+    }
+
+    /// Whether this isolate hosts every object of Durable Object namespace `namespace`: a
+    /// class of its Worker's own, in the isolate of `edgesim test`.
+    fn hosts_class_of(&self, namespace: &str) -> bool {
+        matches!(self.objects, Hosting::OwnClasses)
+            && (self.worker.as_ref())
+                .is_some_and(|w| w.definition.object_class(namespace).is_some())
     }
 }
 
@@ -235,16 +240,16 @@ impl Host for SimHost {
     }
 
     fn test_objects(&self, namespace: &str) -> Option<Vec<String>> {
-        let own = matches!(self.objects, Hosting::OwnClasses)
-            && (self.worker.as_ref())
-                .is_some_and(|w| w.definition.object_class(namespace).is_some());
-        own.then(|| self.platform.objects.ids_in(namespace))
+        (self.hosts_class_of(namespace)).then(|| self.platform.objects.ids_in(namespace))
     }
 
     fn test_object_control(&self, control: ObjectControl) -> HostFuture<Result<(), String>> {
         let (reply, answer) = futures::channel::oneshot::channel();
-        let home = crate::durable_objects::HomeCall::Control { control, reply };
-        if !matches!(self.objects, Hosting::OwnClasses) || !self.platform.objects.send_home(home) {
+        let home = (self.worker.as_ref())
+            .filter(|_| matches!(self.objects, Hosting::OwnClasses))
+            .and_then(|w| self.platform.objects.test_home_of(&w.definition.name));
+        let call = crate::durable_objects::HomeCall::Control { control, reply };
+        if home.is_none_or(|home| home.unbounded_send(call).is_err()) {
             let refused = Err("this isolate hosts no Durable Objects".to_string());
             return Box::pin(std::future::ready(refused));
         }

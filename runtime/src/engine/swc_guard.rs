@@ -39,6 +39,15 @@ pub(crate) fn guarded<T>(swc: impl FnOnce() -> T) -> Option<T> {
     with_swc_stack(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(swc)).ok())
 }
 
+/// Runs `swc` on swc's own stack when `source` nests no deeper than swc is given; `None` when
+/// it nests deeper or swc panicked (the caller then leaves the file to QuickJS).
+pub(crate) fn guarded_within_nesting<T>(source: &str, swc: impl FnOnce() -> T) -> Option<T> {
+    if bracket_depth(source) > SWC_NESTING_MAX {
+        return None;
+    }
+    guarded(swc)
+}
+
 /// How deeply brackets nest in `source` (strings, comments and escaped characters skipped; a
 /// guard, not a parser). swc's parser and visitors recurse per level and would overflow any
 /// stack on hostile input where QuickJS throws a RangeError, so deeper files are not given to

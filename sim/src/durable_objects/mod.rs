@@ -15,6 +15,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use edgesim_runtime::Limits;
+use edgesim_runtime::engine::durable_object::ObjectSpec;
 use edgesim_runtime::host::{CallError, CallKind, CallReply, ObjectCall};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::durable::{
@@ -53,6 +54,48 @@ impl Default for StorageLatency {
 pub struct WorkerUnit {
     pub definition: Rc<WorkerDefinition>,
     pub limits: Limits,
+}
+
+impl WorkerUnit {
+    /// Opens the storage of this Worker's object at `address`, of class `class` (a SQLite
+    /// database seeded from the run for SQLite-backed classes), and says how an isolate hosts
+    /// it.
+    pub(crate) fn open_object(
+        &self,
+        platform: &Platform,
+        address: &ObjectAddress,
+        class: &str,
+        name: Option<String>,
+    ) -> Result<ObjectSpec, ObjectStartError> {
+        let sqlite = self.definition.is_sqlite_class(class);
+        let store = format!("object-store/{}/{}", address.namespace, address.id);
+        let store_seed = crate::seed::derive(platform.run_seed, &store);
+        let persist = platform.persist.as_ref();
+        platform
+            .objects
+            .open(address, sqlite, store_seed, persist)?;
+        Ok(ObjectSpec {
+            address: address.clone(),
+            name,
+            class_name: class.to_string(),
+            sqlite,
+            delete_all_deletes_alarm: (self.definition.config)
+                .flag_enabled(edgesim_runtime::worker::config::DELETE_ALL_DELETES_ALARM),
+        })
+    }
+
+    /// The hibernatable WebSockets of this Worker's object at `address`, made on first use.
+    pub(crate) fn hibernation(
+        &self,
+        platform: &Platform,
+        address: &ObjectAddress,
+    ) -> Rc<RefCell<Hibernation>> {
+        let auto_reply_to_close = (self.definition.config)
+            .flag_enabled(edgesim_runtime::worker::config::WEB_SOCKET_AUTO_REPLY_TO_CLOSE);
+        platform
+            .objects
+            .open_hibernation(address, auto_reply_to_close)
+    }
 }
 
 /// Calls one object holds (queued or running) before it answers more with workerd's overload
@@ -129,13 +172,6 @@ impl ObjectService {
     /// Sends calls to objects of Worker `worker`'s own classes to `home` from now on.
     pub fn set_test_home(&self, worker: &str, home: mpsc::UnboundedSender<HomeCall>) {
         *self.test_home.borrow_mut() = Some((worker.to_string(), home));
-    }
-
-    /// Sends `call` to the test isolate's driver; false when there is none.
-    pub fn send_home(&self, call: HomeCall) -> bool {
-        let home = self.test_home.borrow();
-        home.as_ref()
-            .is_some_and(|(_, home)| home.unbounded_send(call).is_ok())
     }
 
     /// The test isolate's driver, when Worker `worker` is the one `edgesim test` runs.

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
-use edgesim_runtime::engine::durable_object::{ObjectSlot, ObjectSpec};
+use edgesim_runtime::engine::durable_object::ObjectSlot;
 use edgesim_runtime::host::{CallError, CallKind, CallReply};
 use edgesim_runtime::invocation::{InvocationKind, ResetReason};
 use edgesim_runtime::socket::hibernation::{Hibernation, HibernationWake, SocketEvent, SocketId};
@@ -78,11 +78,7 @@ pub fn spawn(
         &format!("object-evict/{}/{}", address.namespace, address.id),
     );
     let evict_after_ms = IDLE_EVICT_MIN_MS + draw % (IDLE_EVICT_MAX_MS - IDLE_EVICT_MIN_MS + 1);
-    let auto_reply_to_close = (worker.definition.config)
-        .flag_enabled(edgesim_runtime::worker::config::WEB_SOCKET_AUTO_REPLY_TO_CLOSE);
-    let hibernation = platform
-        .objects
-        .open_hibernation(&address, auto_reply_to_close);
+    let hibernation = worker.hibernation(&platform, &address);
     let task = ObjectTask {
         platform: platform.clone(),
         address,
@@ -180,21 +176,13 @@ impl ObjectTask {
         )
         .with_worker(self.worker.clone())
         .with_object(self.address.clone());
-        let definition = &self.worker.definition;
-        let sqlite = definition.is_sqlite_class(&self.class_name);
-        let store_seed = seed::derive(
-            self.platform.run_seed,
-            &format!(
-                "object-store/{}/{}",
-                self.address.namespace, self.address.id
-            ),
-        );
-        self.platform.objects.open(
+        let spec = (self.worker).open_object(
+            &self.platform,
             &self.address,
-            sqlite,
-            store_seed,
-            self.platform.persist.as_ref(),
+            &self.class_name,
+            self.name.clone(),
         )?;
+        let definition = &self.worker.definition;
         let config = definition.isolate_config(self.worker.limits.clone());
         let mut isolate =
             Isolate::start(Rc::new(host), &config).map_err(|error| ObjectStartError::Startup {
@@ -202,15 +190,7 @@ impl ObjectTask {
                 error,
             })?;
         isolate.set_colo(&self.colo);
-        let delete_all_deletes_alarm = (definition.config)
-            .flag_enabled(edgesim_runtime::worker::config::DELETE_ALL_DELETES_ALARM);
-        self.slot = isolate.host_object(ObjectSpec {
-            address: self.address.clone(),
-            name: self.name.clone(),
-            class_name: self.class_name.clone(),
-            sqlite,
-            delete_all_deletes_alarm,
-        })?;
+        self.slot = isolate.host_object(spec)?;
         let startup_cpu_used_ms = isolate.startup_cpu().millis();
         self.record(TraceEvent::ObjectStart {
             at_ms: self.platform.elapsed_ms(),

@@ -8,18 +8,16 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use edgesim_runtime::engine::durable_object::{ObjectSlot, ObjectSpec};
+use edgesim_runtime::engine::durable_object::ObjectSlot;
 use edgesim_runtime::host::{CallError, CallKind, CallReply, ObjectControl};
 use edgesim_runtime::invocation::{InvocationKind, ResetReason};
 use edgesim_runtime::socket::hibernation::{Hibernation, SocketEvent, SocketId};
 use edgesim_runtime::storage::durable::ObjectAddress;
-use edgesim_runtime::worker::config::{DELETE_ALL_DELETES_ALARM, WEB_SOCKET_AUTO_REPLY_TO_CLOSE};
 use edgesim_runtime::{InvocationId, InvocationReport, Isolate, IsolateEvent, Outcome};
 use futures::channel::oneshot;
 
 use crate::durable_objects::{AlarmAttempt, HomeCall, ObjectJob, WorkerUnit};
 use crate::platform::Platform;
-use crate::seed;
 
 type Reply = oneshot::Sender<Result<CallReply, CallError>>;
 
@@ -156,30 +154,11 @@ impl HostedObjects {
         if let Some(slot) = self.slots.get(address) {
             return Ok(*slot);
         }
-        let definition = &self.worker.definition;
-        let sqlite = definition.is_sqlite_class(class);
-        let store = format!("object-store/{}/{}", address.namespace, address.id);
-        let persist = self.platform.persist.as_ref();
-        (self.platform.objects)
-            .open(
-                address,
-                sqlite,
-                seed::derive(self.platform.run_seed, &store),
-                persist,
-            )
+        let spec = (self.worker)
+            .open_object(&self.platform, address, class, name)
             .map_err(|e| e.to_string())?;
-        let spec = ObjectSpec {
-            address: address.clone(),
-            name,
-            class_name: class.to_string(),
-            sqlite,
-            delete_all_deletes_alarm: definition.config.flag_enabled(DELETE_ALL_DELETES_ALARM),
-        };
         let slot = isolate.host_object(spec).map_err(|e| e.to_string())?;
-        let auto_reply = definition
-            .config
-            .flag_enabled(WEB_SOCKET_AUTO_REPLY_TO_CLOSE);
-        let sockets = self.platform.objects.open_hibernation(address, auto_reply);
+        let sockets = self.worker.hibernation(&self.platform, address);
         self.sockets.insert(address.clone(), sockets);
         self.slots.insert(address.clone(), slot);
         self.addresses.insert(slot, address.clone());
@@ -300,11 +279,17 @@ impl HostedObjects {
                 _ => {}
             }
         }
-        isolate.unhost_object(object);
-        if let Some(address) = self.addresses.remove(&object) {
-            self.slots.remove(&address);
+        if let Some(address) = self.let_go(isolate, object) {
             self.platform.objects.discard_unconfirmed(&address);
         }
+    }
+
+    /// Drops hosted object `object` from the isolate; its address, if it was hosted.
+    fn let_go(&mut self, isolate: &mut Isolate, object: ObjectSlot) -> Option<ObjectAddress> {
+        isolate.unhost_object(object);
+        let address = self.addresses.remove(&object)?;
+        self.slots.remove(&address);
+        Some(address)
     }
 
     fn reset_all(&mut self, isolate: &mut Isolate) {
@@ -363,9 +348,7 @@ impl HostedObjects {
                 if self.waiting.values().any(|(s, _)| *s == slot) {
                     continue;
                 }
-                isolate.unhost_object(slot);
-                self.slots.remove(address);
-                self.addresses.remove(&slot);
+                self.let_go(isolate, slot);
                 if eviction.close_sockets
                     && let Some(set) = self.sockets.get(address)
                 {

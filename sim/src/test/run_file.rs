@@ -306,15 +306,8 @@ async fn next(
 ) -> Step {
     use futures::{FutureExt, StreamExt};
     let due = objects.next_due();
-    let wait = async {
-        match &due {
-            Some(due) => {
-                let wait_ms = due.at_ms().saturating_sub(platform.now_ms());
-                madsim::time::sleep(std::time::Duration::from_millis(wait_ms)).await
-            }
-            None => std::future::pending().await,
-        }
-    };
+    let wait_ms = (due.as_ref()).map(|due| due.at_ms().saturating_sub(platform.now_ms()));
+    let wait = crate::wait::sleep_for(wait_ms);
     enum Next {
         Event(Option<IsolateEvent>),
         Call(Option<HomeCall>),
@@ -346,8 +339,7 @@ async fn next(
             if let Ok(call) = calls.try_recv() {
                 objects.receive(isolate, call);
             } else if let Some(due) = due {
-                let wait_ms = due.at_ms().saturating_sub(platform.now_ms());
-                madsim::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+                crate::wait::sleep_for(wait_ms).await;
                 serve_due(isolate, objects, due);
             } else {
                 return Step::Stalled;

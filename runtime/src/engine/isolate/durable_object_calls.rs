@@ -77,11 +77,6 @@ impl Isolate {
         });
     }
 
-    /// The objects this isolate hosts.
-    pub fn hosted_objects(&self) -> Vec<ObjectSlot> {
-        self.io.borrow().objects.keys().copied().collect()
-    }
-
     /// Queues a call to hosted object `object`; it is delivered once its input gate opens.
     pub fn enqueue(&mut self, object: ObjectSlot, kind: InvocationKind) -> InvocationId {
         let id = self.next_invocation;

@@ -64,15 +64,13 @@ pub fn shape_of(file: &str, source: &str) -> Shape {
         esm: true,
         ..Shape::default()
     };
-    // A file nested too deeply for swc is left to QuickJS as an ES module.
-    if !file.ends_with(".cjs") && !names_commonjs
-        || crate::engine::swc_guard::bracket_depth(source)
-            > crate::engine::swc_guard::SWC_NESTING_MAX
-    {
+    if !file.ends_with(".cjs") && !names_commonjs {
         return es_module;
     }
-    // So is a file swc stops on: QuickJS reports its own syntax error.
-    crate::engine::swc_guard::guarded(|| parsed_shape(file, source)).unwrap_or(es_module)
+    // A file nested too deeply for swc, or one it stops on, is left to QuickJS as an ES module
+    // (QuickJS reports its own syntax error).
+    crate::engine::swc_guard::guarded_within_nesting(source, || parsed_shape(file, source))
+        .unwrap_or(es_module)
 }
 
 fn parsed_shape(file: &str, source: &str) -> Shape {

@@ -10,6 +10,7 @@ use rquickjs::{Ctx, Module};
 use super::mock_hoist::{hoist_mocks, may_hoist};
 use super::mocks::{ACTUAL_PREFIX, MOCK_PREFIX, ModuleMocks, SCOPE_PREFIX, unscoped};
 use super::{Bundle, COMMONJS_RUNTIME, ModuleError};
+use crate::engine::swc_guard::guarded_within_nesting;
 
 /// The module `edgesim test` starts a test file from: what it imports are the run's own files.
 pub const TEST_ENTRY: &str = "edgesim:test/entry";
@@ -137,12 +138,8 @@ impl Loader for BundleLoader {
             }
             Err(e) => return self.fail(ctx, name, e),
         };
-        let hoistable = self.bundle.is_test_run()
-            && may_hoist(&source)
-            && crate::engine::swc_guard::bracket_depth(&source)
-                <= crate::engine::swc_guard::SWC_NESTING_MAX;
-        let source = match hoistable {
-            true => crate::engine::swc_guard::guarded(|| hoist_mocks(name, &source))
+        let source = match self.bundle.is_test_run() && may_hoist(&source) {
+            true => guarded_within_nesting(&source, || hoist_mocks(name, &source))
                 .flatten()
                 .map_or(source, Rc::from),
             false => source,
