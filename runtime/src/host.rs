@@ -311,6 +311,12 @@ pub trait Host {
         let _ = namespace;
         None
     }
+    /// `edgesim test`: a fault, the trace or a checker of the simulated world around the
+    /// test; a host with no such world refuses, saying why.
+    fn test_world(&self, request: WorldRequest) -> Result<WorldAnswer, String> {
+        let _ = request;
+        Err("this isolate runs in no simulated world".to_string())
+    }
     /// `edgesim test`: evicts or aborts Durable Objects hosted in this isolate
     /// (`evictDurableObject` and its kin); the error is workerd's text.
     fn test_object_control(&self, control: ObjectControl) -> HostFuture<Result<(), String>> {
@@ -319,6 +325,60 @@ pub trait Host {
             "this host runs no Durable Objects of its own".to_string(),
         )))
     }
+}
+
+/// `edgesim test`: what a test asks of the simulated world around it (`edgesim:test`'s `sim`).
+/// Places are colos or `kv-central`; durations are simulated milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorldRequest {
+    /// Messages from `from` to `to` (and back, `both_ways`) are lost for `for_ms`.
+    Partition {
+        from: Vec<String>,
+        to: Vec<String>,
+        both_ways: bool,
+        for_ms: u64,
+    },
+    /// Messages between the two sides take `add_ms` longer for `for_ms`.
+    LatencySpike {
+        between: (Vec<String>, Vec<String>),
+        add_ms: u64,
+        for_ms: u64,
+    },
+    /// `do-host:<COLO>` or `colo:<COLO>` crashes, down for `for_ms`.
+    Crash { target: String, for_ms: u64 },
+    /// The next `n` Durable Object storage commits fail.
+    FailStorageWrites(u32),
+    /// How many events the run's trace holds so far: where a test's own part begins.
+    TraceLength,
+    /// The trace's events from index `from` on, as a JSON array.
+    Trace { from: usize },
+    /// A scenario checker over the trace's events from index `from` on.
+    Check { check: WorldCheck, from: usize },
+}
+
+/// The scenario checkers a test can call (`expectLinearizable`, `expectKvStalenessAtMost`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorldCheck {
+    /// The calls to the objects of the namespace bound as `binding`, as their callers saw
+    /// them, against `model` (`counter` or `register`).
+    Linearizable { binding: String, model: String },
+    /// No KV read missed a write applied centrally more than `bound_ms` before it.
+    KvStalenessAtMost { bound_ms: u64 },
+}
+
+/// What the world answered a [`WorldRequest`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorldAnswer {
+    Done,
+    Length(usize),
+    /// A JSON document's text.
+    Json(String),
+    /// A checker's verdict, as a scenario's `expect` prints it.
+    Verdict {
+        ok: bool,
+        expectation: String,
+        detail: String,
+    },
 }
 
 /// What a test asks of the Durable Objects its isolate hosts.
@@ -334,6 +394,10 @@ pub enum ObjectControl {
     EvictAll { close_sockets: bool },
     /// `abortAllDurableObjects()`: every instance reset at once, calls in flight failing.
     AbortAll,
+    /// `reset()` (workerd's `deleteAllDurableObjects()`): every instance aborted, and all the
+    /// data of every binding deleted — in the pool KV, D1, R2 and the Cache API are Durable
+    /// Objects too.
+    DeleteAll,
 }
 
 /// What a call through a binding to a Worker that is not running gets under `wrangler dev`

@@ -8,7 +8,7 @@ use std::time::Duration;
 use edgesim_runtime::host::{
     CallError, CallReply, ConnectError, ConnectRequest, ObjectCall, ServiceCall,
 };
-use edgesim_runtime::host::{ObjectControl, R2Result, StorageStep};
+use edgesim_runtime::host::{ObjectControl, R2Result, StorageStep, WorldAnswer, WorldRequest};
 use edgesim_runtime::socket::hibernation::Hibernation;
 use edgesim_runtime::storage::cache::{CacheOp, CacheReply};
 use edgesim_runtime::storage::d1::{D1Error, D1Request, D1Response, D1Session};
@@ -257,6 +257,15 @@ impl Host for SimHost {
             let gone = "the test's Durable Objects are gone".to_string();
             answer.await.unwrap_or(Err(gone))
         })
+    }
+
+    fn test_world(&self, request: WorldRequest) -> Result<WorldAnswer, String> {
+        match (&self.colo_fetcher, &self.worker) {
+            (Some(_), Some(worker)) => {
+                crate::test::world::answer(&self.platform, &worker.definition, request)
+            }
+            _ => Err("only a test's isolate reaches the simulated world".to_string()),
+        }
     }
 
     fn test_storage(&self, step: StorageStep) -> Result<(), String> {

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::time::Duration as StdDuration;
 
 use crate::durable_objects::ObjectService;
 use crate::kv::{KvConfig, KvPlatform};
@@ -193,6 +194,25 @@ impl Platform {
             .borrow()
             .get(colo)
             .is_some_and(|(from, _)| *from >= since_ms)
+    }
+
+    /// Request `id` of a client at `colo`, sent at `at_ms`, reaches the colo that serves it:
+    /// during an outage the nearest colo that is up, after the detour (the trace says so).
+    /// The colo, and the detour one way (zero when there is none).
+    pub async fn arrive(&self, id: u64, colo: &str, at_ms: u64) -> (String, StdDuration) {
+        let serving = self.serving_colo(colo, at_ms);
+        if serving == colo {
+            return (serving, StdDuration::ZERO);
+        }
+        let detour = StdDuration::from_millis(self.network.one_way_ms(colo, &serving));
+        self.record(TraceEvent::Rerouted {
+            at_ms,
+            id,
+            from: colo.to_string(),
+            to: serving.clone(),
+        });
+        madsim::time::sleep(detour).await;
+        (serving, detour)
     }
 
     /// The colo that serves a client of `colo` at `now_ms`: itself, or while it is down the

@@ -42,3 +42,4 @@ mod test_runner_cli;
 mod test_runner_durable_objects;
 mod test_runner_mocks;
 mod test_runner_vitest;
+mod test_runner_world;

@@ -41,13 +41,14 @@ fn the_create_cloudflare_hello_world_project_passes_unchanged() {
 #[test]
 fn the_shipped_notes_app_suite_passes_including_its_multi_colo_staleness_test() {
     // Unit tests, integration through SELF with D1 migrations, a Durable Object through its
-    // stub, a queue consumer, and KV read at Singapore from its cached copy until it expires.
+    // stub, a queue consumer, KV read at Singapore from its cached copy until it expires (its
+    // staleness checked), and Singapore cut off KV's central store.
     let stdout = passing(&["test", "--root", "examples/notes-app"]);
     assert!(
-        stdout.contains(" ✓ test/edge.spec.ts (1 test) 63"),
+        stdout.contains(" ✓ test/edge.spec.ts (2 tests) 126"),
         "{stdout}"
     );
-    assert!(stdout.contains("      Tests  10 passed (10)\n"), "{stdout}");
+    assert!(stdout.contains("      Tests  11 passed (11)\n"), "{stdout}");
 }
 
 #[test]

@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use edgesim_sim::test::{self, Project, RunOptions, TestStatus};
+use edgesim_sim::test::{self, TestStatus};
+
+use crate::common::{all_passed, test_statuses};
 
 /// The fixture project, its packages (`jose`) installed from its lockfile.
 fn project() -> PathBuf {
@@ -15,24 +17,7 @@ fn project() -> PathBuf {
 }
 
 fn run_file(filter: &str) -> test::FileOutcome {
-    let project = Project::load(&project(), None).expect("the project loads");
-    let files = project.test_files(&[filter.to_string()]).expect("files");
-    assert_eq!(files.len(), 1, "one file matches {filter}");
-    let mut outcomes = test::run(&project, &files, &RunOptions::default()).expect("the run");
-    outcomes.remove(0).1
-}
-
-/// Each test's full name and status, in order.
-fn statuses(file: &test::FileOutcome) -> Vec<(String, TestStatus)> {
-    (file.report.tests.iter())
-        .map(|t| (t.full_name(), t.status))
-        .collect()
-}
-
-fn all_passed(names: &[&str]) -> Vec<(String, TestStatus)> {
-    (names.iter())
-        .map(|n| (n.to_string(), TestStatus::Passed))
-        .collect()
+    crate::common::run_test_file(&project(), filter)
 }
 
 #[test]
@@ -49,7 +34,7 @@ fn a_factory_mock_replaces_a_package_for_the_test_file_and_the_modules_it_import
         "a factory mock > reports a failure on the line it was written".to_string(),
         TestStatus::Failed,
     ));
-    assert_eq!(statuses(&file), expected);
+    assert_eq!(test_statuses(&file), expected);
 }
 
 #[test]
@@ -74,7 +59,7 @@ fn a_failure_after_hoisted_mocks_points_at_the_line_as_written() {
 fn an_automock_turns_functions_into_mocks_empties_arrays_and_keeps_primitives() {
     let file = run_file("automock");
     assert_eq!(
-        statuses(&file),
+        test_statuses(&file),
         all_passed(&[
             "turns functions into mocks that return undefined",
             "keeps primitives and empties arrays",
@@ -89,7 +74,7 @@ fn an_automock_turns_functions_into_mocks_empties_arrays_and_keeps_primitives() 
 fn import_original_and_a_mocks_folder_give_partial_and_manual_mocks() {
     let file = run_file("partial");
     assert_eq!(
-        statuses(&file),
+        test_statuses(&file),
         all_passed(&[
             "keeps what the factory takes from importOriginal",
             "uses the __mocks__ file beside the module",
@@ -101,12 +86,12 @@ fn import_original_and_a_mocks_folder_give_partial_and_manual_mocks() {
 fn a_spy_mock_keeps_the_implementation_and_records_calls() {
     let file = run_file("spy");
     assert_eq!(
-        statuses(&file),
+        test_statuses(&file),
         all_passed(&["keeps the implementation and records the calls"])
     );
     let file = run_file("real");
     assert_eq!(
-        statuses(&file),
+        test_statuses(&file),
         all_passed(&["sees the real modules in a file that mocks nothing"])
     );
 }

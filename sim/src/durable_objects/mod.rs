@@ -136,6 +136,9 @@ pub enum HomeCall {
     },
     /// Storage went back to a saved state: every object starts afresh on its next call.
     Reset,
+    /// The hosts of these objects crashed (a `do-host:` fault): each loses its memory, its
+    /// unconfirmed writes and its hibernatable WebSockets; calls in flight fail.
+    Crash(Vec<ObjectAddress>),
     /// A batch for one of the Worker's own queue consumers: its `queue` handler runs in the
     /// test's isolate, as in the pool, and its report comes back.
     Batch {
@@ -421,10 +424,19 @@ impl ObjectService {
             .map(|(a, _)| a.clone())
             .collect();
         let inboxes = self.inboxes.borrow();
+        let mut at_test_home = Vec::new();
         for address in placed {
-            if let Some(inbox) = inboxes.get(&address) {
-                let _ = inbox.unbounded_send(Inbound::Crash);
+            match inboxes.get(&address) {
+                Some(inbox) => {
+                    let _ = inbox.unbounded_send(Inbound::Crash);
+                }
+                None => at_test_home.push(address),
             }
+        }
+        if let Some((_, home)) = self.test_home.borrow().as_ref()
+            && !at_test_home.is_empty()
+        {
+            let _ = home.unbounded_send(HomeCall::Crash(at_test_home));
         }
     }
 

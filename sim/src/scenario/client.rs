@@ -264,17 +264,7 @@ async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Tu
         .borrow_mut()
         .push((scheduled_ms, item, repetition, record.clone()));
     // During an outage the client reaches the nearest colo that is up instead.
-    let serving = platform.serving_colo(&t.colo, at_ms);
-    let detour = StdDuration::from_millis(platform.network.one_way_ms(&t.colo, &serving));
-    if serving != t.colo {
-        platform.record(TraceEvent::Rerouted {
-            at_ms,
-            id,
-            from: t.colo.clone(),
-            to: serving.clone(),
-        });
-        madsim::time::sleep(detour).await;
-    }
+    let (serving, detour) = platform.arrive(id, &t.colo, at_ms).await;
     let client_key = t.session.clone().unwrap_or_else(|| format!("item/{item}"));
     let ip = t.ip.map(|ip| ip.to_string());
     let clients = &shared.clients;
@@ -325,17 +315,11 @@ async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Tu
         },
     );
     let answer = answer.await;
-    madsim::time::sleep(placement_hop).await;
-    if serving != t.colo {
-        madsim::time::sleep(detour).await;
-    }
+    madsim::time::sleep(placement_hop + detour).await;
     match answer {
         Ok(Ok(mut served)) => {
             // The answer travels back the detour too.
-            served.responded_at_ms += placement_hop.as_millis() as u64;
-            if serving != t.colo {
-                served.responded_at_ms += detour.as_millis() as u64;
-            }
+            served.responded_at_ms += (placement_hop + detour).as_millis() as u64;
             let socket = served.response.as_mut().and_then(|r| r.web_socket.take());
             if let (Some(carried), Some(response)) = (&turn.carried, &served.response) {
                 let mut carried = carried.borrow_mut();
@@ -348,7 +332,9 @@ async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Tu
             fill(&mut record, served);
             if let (Some(end), Some(ws)) = (socket, &t.websocket) {
                 shared.records.borrow_mut()[index].3 = record.clone();
-                end.add_latency_ms((detour + placement_hop).as_millis() as u64);
+                // The socket spans the client's hop to the colo serving it, rerouted or not.
+                let client_hop_ms = platform.network.one_way_ms(&t.colo, &serving);
+                end.add_latency_ms(client_hop_ms + placement_hop.as_millis() as u64);
                 let stats = talk(end, platform, ws.script(id), id).await;
                 record.websocket = Some(stats);
             }

@@ -7,6 +7,7 @@ use super::Duration;
 use super::expect_spec::{Checker, ExpectSpec, LinearizableSpec};
 use super::run::{RequestRecord, Verdict};
 use crate::trace::{Trace, TraceEvent};
+use edgesim_runtime::worker::WorkerDefinition;
 
 /// Evaluates one expectation; a failure names the requests that witness it.
 pub(crate) fn check(
@@ -123,8 +124,24 @@ pub(crate) fn check(
     }
 }
 
+/// Binding name -> Durable Object namespace over `workers`, for the checkers that name a
+/// binding.
+pub(crate) fn object_namespaces<'a>(
+    workers: impl IntoIterator<Item = &'a WorkerDefinition>,
+) -> BTreeMap<String, String> {
+    (workers.into_iter())
+        .flat_map(|d| d.bindings())
+        .filter_map(|b| match b {
+            edgesim_runtime::bindings::Binding::DurableObject {
+                name, namespace, ..
+            } => Some((name, namespace)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The KV staleness bound, under either of its names.
-fn check_kv_staleness(name: &str, bound: Duration, trace: &Trace) -> Verdict {
+pub(crate) fn check_kv_staleness(name: &str, bound: Duration, trace: &Trace) -> Verdict {
     let report = crate::check::kv_staleness::check(trace, bound.ms);
     let detail = if report.violations.is_empty() {
         format!(
@@ -146,7 +163,7 @@ fn check_kv_staleness(name: &str, bound: Duration, trace: &Trace) -> Verdict {
     }
 }
 
-fn check_linearizable(
+pub(crate) fn check_linearizable(
     spec: &LinearizableSpec,
     trace: &Trace,
     object_namespaces: &BTreeMap<String, String>,
@@ -162,7 +179,7 @@ fn check_linearizable(
             expectation,
             ok: false,
             detail: format!(
-                "no Worker of the scenario binds a Durable Object namespace as {:?}",
+                "no Worker of the run binds a Durable Object namespace as {:?}",
                 spec.durable_object
             ),
         };

@@ -178,7 +178,8 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
     let s = &loaded.scenario;
     let workers = load_workers(loaded)?;
     let origins = Rc::new(OriginTable::load(&s.origins, &loaded.dir)?);
-    let object_namespaces = object_namespaces(&workers);
+    let object_namespaces =
+        super::expect::object_namespaces(workers.values().map(|(d, _)| d.as_ref()));
     let plan = RunPlan::new(loaded, seed, &workers)?;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let happened = runtime.block_on(simulate(loaded, seed, workers, origins, plan));
@@ -233,20 +234,6 @@ fn load_workers(loaded: &LoadedScenario) -> Result<Workers, RunError> {
         workers.insert(name.clone(), (Rc::new(def), limits));
     }
     Ok(workers)
-}
-
-/// Binding name -> Durable Object namespace, for the checkers that name a binding.
-fn object_namespaces(workers: &Workers) -> BTreeMap<String, String> {
-    workers
-        .values()
-        .flat_map(|(d, _)| d.bindings())
-        .filter_map(|b| match b {
-            edgesim_runtime::bindings::Binding::DurableObject {
-                name, namespace, ..
-            } => Some((name, namespace)),
-            _ => None,
-        })
-        .collect()
 }
 
 /// What the run will do and when, decided before the simulation starts.
@@ -462,29 +449,33 @@ fn spawn_faults(platform: &Rc<Platform>, start: madsim::time::Instant, faults: V
         let world = platform.clone();
         platform.tasks.spawn(async move {
             madsim::time::sleep_until(start + StdDuration::from_millis(at_ms)).await;
-            world.record(TraceEvent::Fault {
-                at_ms,
-                fault: fault.describe(),
-            });
-            match fault {
-                Fault::CrashObjectHosts { colo, for_ms } => {
-                    world.objects.crash_colo(&colo, at_ms, for_ms)
-                }
-                Fault::CrashColo { colo, for_ms } => world.crash_colo(&colo, at_ms, for_ms),
-                Fault::FailStorageWrites(n) => world.objects.fail_next_commits(n),
-                Fault::Partition {
-                    from,
-                    to,
-                    both_ways,
-                    for_ms,
-                } => world.faults.partition(from, to, both_ways, at_ms, for_ms),
-                Fault::LatencySpike {
-                    between: (a, b),
-                    add_ms,
-                    for_ms,
-                } => world.faults.spike(a, b, add_ms, at_ms, for_ms),
-            }
+            apply_fault(&world, at_ms, fault);
         });
+    }
+}
+
+/// `fault` happens now, `at_ms` after the run started: the trace says so, then the world
+/// breaks as it names.
+pub(crate) fn apply_fault(world: &Platform, at_ms: u64, fault: Fault) {
+    world.record(TraceEvent::Fault {
+        at_ms,
+        fault: fault.describe(),
+    });
+    match fault {
+        Fault::CrashObjectHosts { colo, for_ms } => world.objects.crash_colo(&colo, at_ms, for_ms),
+        Fault::CrashColo { colo, for_ms } => world.crash_colo(&colo, at_ms, for_ms),
+        Fault::FailStorageWrites(n) => world.objects.fail_next_commits(n),
+        Fault::Partition {
+            from,
+            to,
+            both_ways,
+            for_ms,
+        } => world.faults.partition(from, to, both_ways, at_ms, for_ms),
+        Fault::LatencySpike {
+            between: (a, b),
+            add_ms,
+            for_ms,
+        } => world.faults.spike(a, b, add_ms, at_ms, for_ms),
     }
 }
 

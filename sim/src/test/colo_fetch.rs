@@ -1,6 +1,7 @@
 //! `SELF.fetch(url, { colo })`: a test's request entering the platform at another data
 //! centre, served by an isolate of the same Worker there (the isolate pool scenarios use), so
-//! a test sees what that colo's clients see — its KV cache, its cold start.
+//! a test sees what that colo's clients see — its KV cache, its cold start, and during its
+//! outage the nearest colo that is up.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -11,9 +12,10 @@ use futures::channel::oneshot;
 
 use crate::platform::Platform;
 use crate::pool::{Delivery, Job, Pool, PoolContext};
+use crate::trace::TraceEvent;
 
 pub struct ColoFetcher {
-    pool: RefCell<Pool>,
+    pool: Rc<RefCell<Pool>>,
     platform: Rc<Platform>,
     worker: Rc<WorkerDefinition>,
     limits: Limits,
@@ -35,7 +37,7 @@ impl ColoFetcher {
             serves_origins: false,
         };
         ColoFetcher {
-            pool: RefCell::new(Pool::new(Rc::new(ctx))),
+            pool: Rc::new(RefCell::new(Pool::new(Rc::new(ctx)))),
             platform,
             worker,
             limits,
@@ -57,17 +59,31 @@ impl ColoFetcher {
         };
         let id = self.next_id.get() + 1;
         self.next_id.set(id);
-        let (reply, answer) = oneshot::channel();
-        let job = Job {
+        let platform = self.platform.clone();
+        let at_ms = platform.elapsed_ms();
+        platform.record(TraceEvent::Request {
+            at_ms,
             id,
-            arrived_ms: self.platform.elapsed_ms(),
-            event: Delivery::Fetch(request),
-            reply,
-        };
-        let name = self.worker.name.clone();
-        (self.pool.borrow_mut()).send(&known.name, &name, &self.worker, &self.limits, job);
+            colo: known.name.clone(),
+            worker: self.worker.name.clone(),
+            method: request.method.clone(),
+            url: request.url.clone(),
+        });
+        let (pool, worker, limits) = (self.pool.clone(), self.worker.clone(), self.limits.clone());
         Box::pin(async move {
-            match answer.await {
+            // During an outage the client reaches the nearest colo that is up instead.
+            let (serving, detour) = platform.arrive(id, &known.name, at_ms).await;
+            let (reply, answer) = oneshot::channel();
+            let job = Job {
+                id,
+                arrived_ms: platform.elapsed_ms(),
+                event: Delivery::Fetch(request),
+                reply,
+            };
+            (pool.borrow_mut()).send(&serving, &worker.name, &worker, &limits, job);
+            let answer = answer.await;
+            madsim::time::sleep(detour).await;
+            match answer {
                 Ok(Ok(served)) => served
                     .response
                     .ok_or_else(|| "the Worker finished without answering".to_string()),

@@ -8,6 +8,7 @@ pub mod project;
 pub mod report;
 pub mod run_file;
 pub mod snapshots;
+pub(crate) mod world;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -18,6 +18,7 @@ use futures::channel::oneshot;
 
 use crate::durable_objects::{AlarmAttempt, HomeCall, ObjectJob, WorkerUnit};
 use crate::platform::Platform;
+use crate::storage_snapshot::StorageSnapshot;
 
 type Reply = oneshot::Sender<Result<CallReply, CallError>>;
 
@@ -53,6 +54,8 @@ pub struct HostedObjects {
     evictions: Vec<Eviction>,
     /// Queue batches running in the isolate, waiting for their reports.
     batches: BTreeMap<InvocationId, oneshot::Sender<InvocationReport>>,
+    /// The platform's storage before the file ran: what `reset()` goes back to.
+    initial_storage: Option<StorageSnapshot>,
 }
 
 /// An `evictDurableObject`/`evictAllDurableObjects` in progress.
@@ -71,6 +74,8 @@ const EVICT_TIMED_OUT: &str =
     "Timed out waiting to evict Durable Object: it still has active references.";
 /// unsafe.c++: what calls in flight get from `abortAllDurableObjects()`.
 const ABORTED_ALL: &str = "Application called abortAllDurableObjects().";
+/// unsafe.c++: what calls in flight get from `deleteAllDurableObjects()` (the pool's `reset()`).
+const DELETED_ALL: &str = "Application called deleteAllDurableObjects().";
 
 /// What the driver waits for on the simulated clock.
 pub enum Due {
@@ -89,7 +94,10 @@ impl Due {
 }
 
 impl HostedObjects {
+    /// Objects of `worker` hosted in the test's isolate; `reset()` goes back to the storage
+    /// `platform` holds now.
     pub fn new(platform: Rc<Platform>, worker: WorkerUnit) -> Self {
+        let initial_storage = platform.snapshot_storage().ok();
         HostedObjects {
             platform,
             worker,
@@ -101,6 +109,7 @@ impl HostedObjects {
             sockets: BTreeMap::new(),
             evictions: Vec::new(),
             batches: BTreeMap::new(),
+            initial_storage,
         }
     }
 
@@ -109,6 +118,7 @@ impl HostedObjects {
     pub fn receive(&mut self, isolate: &mut Isolate, call: HomeCall) {
         match call {
             HomeCall::Reset => self.reset_all(isolate),
+            HomeCall::Crash(objects) => self.crash(isolate, &objects),
             HomeCall::Control { control, reply } => self.control(isolate, control, reply),
             HomeCall::Batch {
                 queue,
@@ -292,6 +302,18 @@ impl HostedObjects {
         Some(address)
     }
 
+    /// The hosts of `objects` crashed: the running ones reset, their sockets drop.
+    fn crash(&mut self, isolate: &mut Isolate, objects: &[ObjectAddress]) {
+        for address in objects {
+            if let Some(sockets) = self.sockets.get(address) {
+                sockets.borrow_mut().disconnect_all();
+            }
+            if let Some(slot) = self.slots.get(address).copied() {
+                self.reset(isolate, slot, &ResetReason::ConnectionLost);
+            }
+        }
+    }
+
     fn reset_all(&mut self, isolate: &mut Isolate) {
         self.reset_each(isolate, &ResetReason::ConnectionLost);
         self.retries.clear();
@@ -316,6 +338,10 @@ impl HostedObjects {
                 let _ = reply.send(Ok(()));
                 return;
             }
+            ObjectControl::DeleteAll => {
+                let _ = reply.send(self.delete_all(isolate));
+                return;
+            }
             ObjectControl::Evict { address, .. } if !self.slots.contains_key(&address) => {
                 let _ = reply.send(Err(NOT_RUNNING.to_string()));
                 return;
@@ -335,6 +361,19 @@ impl HostedObjects {
             reply,
         });
         self.evict_idle(isolate);
+    }
+
+    /// `reset()`: every object aborted, its sockets closed and its alarm gone, and every store
+    /// of the platform back to where the file started.
+    fn delete_all(&mut self, isolate: &mut Isolate) -> Result<(), String> {
+        self.reset_each(isolate, &ResetReason::Aborted(DELETED_ALL.to_string()));
+        for sockets in self.sockets.values() {
+            sockets.borrow_mut().disconnect_all();
+        }
+        self.retries.clear();
+        let initial =
+            (self.initial_storage.as_ref()).ok_or("edgesim: no initial storage to go back to")?;
+        (self.platform.restore_storage(initial)).map_err(|e| e.to_string())
     }
 
     /// Evicts every object an eviction waits for whose calls have all ended, and answers the

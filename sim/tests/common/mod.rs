@@ -86,3 +86,30 @@ pub fn npm_ci(project: &Path) {
         });
     assert!(status.success(), "npm ci failed in {}", project.display());
 }
+
+/// Runs the one file of `edgesim test` fixture project `root` whose path contains `filter`.
+pub fn run_test_file(root: &Path, filter: &str) -> edgesim_sim::test::FileOutcome {
+    use edgesim_sim::test::{Project, RunOptions};
+    let project = Project::load(root, None).expect("the project loads");
+    let files = project.test_files(&[filter.to_string()]).expect("files");
+    assert_eq!(files.len(), 1, "one file matches {filter}");
+    let mut outcomes =
+        edgesim_sim::test::run(&project, &files, &RunOptions::default()).expect("the run");
+    outcomes.remove(0).1
+}
+
+/// Each test's full name and status, in order.
+pub fn test_statuses(
+    file: &edgesim_sim::test::FileOutcome,
+) -> Vec<(String, edgesim_sim::test::TestStatus)> {
+    (file.report.tests.iter())
+        .map(|t| (t.full_name(), t.status))
+        .collect()
+}
+
+/// `names`, each passed.
+pub fn all_passed(names: &[&str]) -> Vec<(String, edgesim_sim::test::TestStatus)> {
+    (names.iter())
+        .map(|n| (n.to_string(), edgesim_sim::test::TestStatus::Passed))
+        .collect()
+}

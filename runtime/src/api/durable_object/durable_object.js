@@ -60,19 +60,39 @@ const rpc = () => unit("rpc");
 /// What a stub calls: [namespace, id, name, location hint] (for cloudflare:test's helpers).
 const STUB_TARGET = Symbol("stub target");
 
+/// `edgesim test`'s `abortAllDurableObjects()` and `reset()`: as in workerd, a stub that had
+/// reached its object before is broken from then on, its calls rejecting with the reason; a
+/// new stub (`namespace.get(id)` again) reaches the object afresh. Only the objects the test's
+/// isolate hosts are aborted, so only their stubs break.
+const stubBreaks = [];
+function breakStubs(reason) { stubBreaks.push(reason); }
+
 class DurableObjectStub {
   #target;
+  /// How many breaks there had been when the stub first reached its object.
+  #connectedAfter = null;
   get [STUB_TARGET]() { return this.#target; }
   constructor(namespace, id, locationHint) {
     this.#target = [namespace, id.toString(), id.name ?? null, locationHint ?? null];
     this.id = id;
     this.name = id.name;
   }
+  /// Why the stub is broken, if it is.
+  #broken() {
+    if (this.#connectedAfter === null) this.#connectedAfter = stubBreaks.length;
+    if (this.#connectedAfter === stubBreaks.length) return null;
+    if (ops.testObjectIds(this.#target[0]) === undefined) return null;
+    return stubBreaks[this.#connectedAfter];
+  }
   fetch(input, init) {
+    const broken = this.#broken();
+    if (broken !== null) return Promise.reject(new Error(broken));
     return rpc().sendFetch((method, url, headers, body) =>
       ops.objectFetch(this.#target, method, url, headers, body), input, init);
   }
   static _send(stub, name, args) {
+    const broken = stub.#broken();
+    if (broken !== null) return Promise.reject(new Error(broken));
     return rpc().sendRpc((n, encoded) => ops.objectRpc(stub.#target, n, encoded), name, args);
   }
 }
@@ -536,4 +556,4 @@ function dispatchAlarm(id, retryCount, scheduledTime) {
 const stubTarget = (v) => { try { return v[STUB_TARGET]; } catch { return undefined; } };
 const namespaceName = (ns) => DurableObjectNamespace._name(ns);
 
-return { DurableObjectNamespace, TEST_ACTION_HEADER, stubTarget, namespaceName, hostObject, unhostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchSocketEvent };
+return { DurableObjectNamespace, TEST_ACTION_HEADER, stubTarget, breakStubs, namespaceName, hostObject, unhostObject, dispatchObjectFetch, dispatchRpc, dispatchAlarm, dispatchSocketEvent };

@@ -200,6 +200,7 @@ const cloudflareTest = {
   evictDurableObject,
   evictAllDurableObjects,
   abortAllDurableObjects,
+  reset,
   fetchMock,
   createMessageBatch,
   getQueueResult,

@@ -102,6 +102,19 @@ async function evictAllDurableObjects(options) {
   await core.awaitOp(ops.testObjectControl("evictAll", undefined, closesSockets(options)));
 }
 
+/// unsafe.c++'s texts: what calls in flight, and stubs connected before, get.
+const ABORTED_ALL = "Application called abortAllDurableObjects().";
+const DELETED_ALL = "Application called deleteAllDurableObjects().";
+
 async function abortAllDurableObjects() {
   await core.awaitOp(ops.testObjectControl("abortAll", undefined, false));
+  objects().breakStubs(ABORTED_ALL);
+}
+
+/// The pool's `reset()` is workerd's `deleteAllDurableObjects()`: every object aborted and,
+/// since the pool's KV, D1, R2 and caches are Durable Objects too, all the data of every
+/// binding deleted.
+async function reset() {
+  await core.awaitOp(ops.testObjectControl("deleteAll", undefined, false));
+  objects().breakStubs(DELETED_ALL);
 }

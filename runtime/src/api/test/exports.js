@@ -28,4 +28,6 @@ return {
   },
   cloudflareTest,
   sim,
+  expectLinearizable,
+  expectKvStalenessAtMost,
 };

@@ -4,6 +4,7 @@
 //! starts the file with `Isolate::start_test`.
 
 mod ops;
+mod world_ops;
 
 use crate::engine::catalog::OpGroup;
 

@@ -98,6 +98,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     )?;
 
     install_module_mocks(ops)?;
+    super::world_ops::install(ops)?;
 
     // evictDurableObject(), evictAllDurableObjects(), abortAllDurableObjects().
     let i = ops.io.clone();
@@ -118,6 +119,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                     Err(_) => return Err(rquickjs::Exception::throw_type(&ctx, "bad target")),
                 },
                 ("evictAll", _) => ObjectControl::EvictAll { close_sockets },
+                ("deleteAll", _) => ObjectControl::DeleteAll,
                 _ => ObjectControl::AbortAll,
             };
             let mut io = i.borrow_mut();

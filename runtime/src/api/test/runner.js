@@ -204,6 +204,8 @@ function skipped(node) {
 
 const testRun = {
   extendTimeout: () => {},
+  /// Where the running test's part of the trace begins (edgesim:test's checkers).
+  traceFrom: 0,
   results: [],
   snapshots: null,
   options: {},
@@ -234,6 +236,7 @@ async function runTest(node, options) {
   }
   const state = { node, finished: [], failed: [], cleanups: [], skipped: false };
   currentTest = state;
+  testRun.traceFrom = ops.simTraceLength();
   assertionState.calls = 0;
   assertionState.expected = null;
   assertionState.hasAssertions = false;
@@ -277,6 +280,7 @@ async function runTest(node, options) {
   await testRun.isolate.leave();
   ops.log(TEST_LOG_LEVEL, "");
   currentTest = null;
+  testRun.traceFrom = 0;
   record.status = state.skipped && record.errors.length === 0 ? "skipped" : record.errors.length > 0 ? "failed" : "passed";
   record.durationMs = now() - started;
   testRun.results.push(record);
