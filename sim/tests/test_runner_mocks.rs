@@ -107,3 +107,17 @@ fn a_factory_that_returns_no_object_fails_the_file_with_vitests_message() {
          mean to return an object with a \"default\" key?"
     );
 }
+
+#[test]
+fn do_mock_reaches_the_imports_after_it_and_reset_modules_loads_them_afresh() {
+    let file = run_file("test/do-mock");
+    assert_eq!(
+        test_statuses(&file),
+        all_passed(&[
+            "vi.doMock > mocks the module for the imports that come after it",
+            "vi.doMock > takes an async factory with importOriginal",
+            "vi.doMock > is undone by vi.doUnmock for the imports after it",
+            "vi.resetModules > gives the next import a fresh module state, a mocked one's factory running again",
+        ])
+    );
+}

@@ -92,12 +92,24 @@ globalThis[Symbol.for("edgesim.vi.file")] = (file) => { mockingFile = file; };
 globalThis[Symbol.for("edgesim.vi.ready")] = mocksReady;
 globalThis[Symbol.for("edgesim.vi.mockExports")] = (module) => moduleMocks.get(module)?.exports ?? {};
 
+function unregisterMock(path) {
+  const module = mockTarget(path);
+  ops.viUnmock(module);
+  moduleMocks.delete(module);
+}
+
 Object.assign(vi, {
   mock: registerMock,
-  unmock(path) {
-    const module = mockTarget(path);
-    ops.viUnmock(module);
-    moduleMocks.delete(module);
+  unmock: unregisterMock,
+  /// Not hoisted: the imports after it (a dynamic `import()` waits for its factory) get the
+  /// mock; what was imported before keeps the real module, as in vitest.
+  doMock: registerMock,
+  doUnmock: unregisterMock,
+  /// What is imported from now on loads afresh (its module state new); the mocks stay.
+  resetModules() {
+    ops.viResetModules();
+    for (const mock of moduleMocks.values()) mock.exports = undefined;
+    return vi;
   },
   hoisted: (factory) => factory(),
   importActual: (path) => importActual(mockTarget(path)),

@@ -179,6 +179,10 @@ fn install_module_mocks<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         },
     )?;
     let i = ops.io.clone();
+    ops.add("viResetModules", move || {
+        i.borrow().module_mocks.borrow_mut().reset_modules();
+    })?;
+    let i = ops.io.clone();
     ops.add("viUnmock", move |module: String| {
         let io = i.borrow();
         io.module_mocks.borrow_mut().unregister(&module);

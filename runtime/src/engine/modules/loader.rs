@@ -8,7 +8,7 @@ use rquickjs::module::Declared;
 use rquickjs::{Ctx, Module};
 
 use super::mock_hoist::{hoist_mocks, may_hoist};
-use super::mocks::{ACTUAL_PREFIX, MOCK_PREFIX, ModuleMocks, SCOPE_PREFIX, unscoped};
+use super::mocks::{ModuleMocks, actual_module, mocked_module, unscoped};
 use super::{Bundle, COMMONJS_RUNTIME, ModuleError};
 use crate::engine::swc_guard::guarded_within_nesting;
 
@@ -49,8 +49,9 @@ impl Resolver for BundleLoader {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<String> {
-        if let Some(actual) = name.strip_prefix(ACTUAL_PREFIX) {
-            return Ok(self.scoped(actual, ACTUAL_PREFIX));
+        if let Some(actual) = actual_module(name) {
+            let named = self.mocks.borrow().actual_name(actual);
+            return Ok(self.scoped(actual, named));
         }
         let resolved = if name == COMMONJS_RUNTIME.0
             || self.builtin.iter().any(|(specifier, _)| *specifier == name)
@@ -69,20 +70,21 @@ impl Resolver for BundleLoader {
         if !mocks.in_scope(base) {
             return Ok(resolved);
         }
-        if mocks.is_mocked(&resolved) {
-            return Ok(format!("{MOCK_PREFIX}{resolved}"));
+        if let Some(mock) = mocks.mock_name(&resolved) {
+            return Ok(mock);
         }
+        let scoped = mocks.scoped_name(&resolved);
         drop(mocks);
-        Ok(self.scoped(&resolved, SCOPE_PREFIX))
+        Ok(self.scoped(&resolved, scoped))
     }
 }
 
 impl BundleLoader {
-    /// `module` loaded afresh under `prefix`, when it is an ES module of the project; a
-    /// CommonJS file or a runtime module stays the one instance (vitest mocks only `import`s).
-    fn scoped(&self, module: &str, prefix: &str) -> String {
+    /// `module` loaded afresh as `scoped`, when it is an ES module of the project; a CommonJS
+    /// file or a runtime module stays the one instance (vitest mocks only `import`s).
+    fn scoped(&self, module: &str, scoped: String) -> String {
         match self.bundle.can_scope(module) {
-            true => format!("{prefix}{module}"),
+            true => scoped,
             false => module.to_string(),
         }
     }
@@ -121,7 +123,7 @@ impl Loader for BundleLoader {
         {
             return Module::declare(ctx.clone(), name, *source);
         }
-        if let Some(module) = name.strip_prefix(MOCK_PREFIX) {
+        if let Some(module) = mocked_module(name) {
             return self.mock_module(ctx, name, module);
         }
         let source = match self.bundle.runnable(unscoped(name)) {

@@ -13,6 +13,8 @@ use swc_ecma_ast::{
     ModuleItem, Stmt,
 };
 
+use swc_ecma_visit::{Visit, VisitWith};
+
 use crate::engine::swc_guard::parse_js;
 
 /// What the hoisted code calls first: which module registers the mocks (their paths resolve
@@ -23,16 +25,25 @@ pub const READY_HOOK: &str = "edgesim.vi.ready";
 /// The module every test module imports `vi` from; its import stays static.
 const VITEST: &str = "vitest";
 
-/// Whether `source` may hold hoisted mock calls (a cheap test before parsing).
+/// Whether `source` may hold hoisted mock calls, `vi.doMock` or `vi.resetModules` (a cheap
+/// test before parsing).
 pub fn may_hoist(source: &str) -> bool {
-    ["vi.mock(", "vi.unmock(", "vi.hoisted(", "vitest.mock("]
-        .iter()
-        .any(|call| source.contains(call))
+    [
+        "vi.mock(",
+        "vi.unmock(",
+        "vi.hoisted(",
+        "vitest.mock(",
+        "doMock(",
+        "resetModules(",
+    ]
+    .iter()
+    .any(|call| source.contains(call))
 }
 
-/// `source` (module `name`, JavaScript) with its mock calls hoisted, or `None` when it has none
-/// at top level or does not parse (QuickJS then reports the syntax error as for any module).
-/// Called on swc's stack.
+/// `source` (module `name`, JavaScript) with its mock calls hoisted and, in a module that calls
+/// `vi.doMock` or `vi.resetModules`, each dynamic `import()` waiting for the mocks registered
+/// before it to be made (vitest's dynamic-import wrapper); `None` when there is nothing to do or it does not parse
+/// (QuickJS then reports the syntax error as for any module). Called on swc's stack.
 pub fn hoist_mocks(name: &str, source: &str) -> Option<String> {
     let (module, base) = parse_js(name, source, |p| p.parse_module())?;
     let range = |span: Span| (span.lo.0 - base) as usize..(span.hi.0 - base) as usize;
@@ -42,29 +53,37 @@ pub fn hoist_mocks(name: &str, source: &str) -> Option<String> {
         .filter(|item| is_hoisted(item))
         .map(|item| item.span())
         .collect();
-    if hoisted.is_empty() {
+    let dynamic_imports = match source.contains("doMock(") || source.contains("resetModules(") {
+        true => DynamicImports::of(&module),
+        false => Vec::new(),
+    };
+    if hoisted.is_empty() && dynamic_imports.is_empty() {
         return None;
     }
-    let imports: Vec<&ImportDecl> = (module.body.iter())
-        .filter_map(|item| match item {
-            ModuleItem::ModuleDecl(ModuleDecl::Import(decl)) => Some(decl),
-            _ => None,
-        })
-        .filter(|decl| !decl.type_only && decl.with.is_none() && &*decl.src.value != VITEST)
-        .collect();
+    let imports: Vec<&ImportDecl> = match hoisted.is_empty() {
+        true => Vec::new(),
+        false => (module.body.iter())
+            .filter_map(|item| match item {
+                ModuleItem::ModuleDecl(ModuleDecl::Import(decl)) => Some(decl),
+                _ => None,
+            })
+            .filter(|decl| !decl.type_only && decl.with.is_none() && &*decl.src.value != VITEST)
+            .collect(),
+    };
 
-    let hook = |symbol: &str| format!("globalThis[Symbol.for({symbol:?})]");
     let mut head = format!("{}({});", hook(FILE_HOOK), serde_json::Value::from(name));
-    for span in &hoisted {
-        let statement = text(*span);
-        head.push_str(statement);
-        if !statement.trim_end().ends_with(';') {
-            head.push(';');
+    if !hoisted.is_empty() {
+        for span in &hoisted {
+            let statement = text(*span);
+            head.push_str(statement);
+            if !statement.trim_end().ends_with(';') {
+                head.push(';');
+            }
         }
-    }
-    head.push_str(&format!("await {}();", hook(READY_HOOK)));
-    for decl in &imports {
-        head.push_str(&dynamic_import(decl, text));
+        head.push_str(&format!("await {}();", hook(READY_HOOK)));
+        for decl in &imports {
+            head.push_str(&dynamic_import(decl, text));
+        }
     }
 
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
@@ -84,12 +103,44 @@ pub fn hoist_mocks(name: &str, source: &str) -> Option<String> {
             .collect();
         edits.push((range(decl.span), blank));
     }
+    for span in &dynamic_imports {
+        let call = text(*span);
+        let waited = format!("{}().then(() => {call})", hook(READY_HOOK));
+        edits.push((range(*span), waited));
+    }
     edits.sort_by_key(|(at, _)| at.start);
     let mut body = source.to_string();
     for (at, replacement) in edits.into_iter().rev() {
         body.replace_range(at, &replacement);
     }
     Some(format!("{head}{body}"))
+}
+
+/// `globalThis[Symbol.for(symbol)]`: how the rewritten code reaches api/test/module_mocks.js.
+fn hook(symbol: &str) -> String {
+    format!("globalThis[Symbol.for({symbol:?})]")
+}
+
+/// The outermost dynamic `import()` calls of a module (one inside another's arguments is
+/// waited for with it).
+#[derive(Default)]
+struct DynamicImports(Vec<Span>);
+
+impl DynamicImports {
+    fn of(module: &swc_ecma_ast::Module) -> Vec<Span> {
+        let mut found = DynamicImports::default();
+        module.visit_with(&mut found);
+        found.0
+    }
+}
+
+impl Visit for DynamicImports {
+    fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
+        match call.callee {
+            Callee::Import(_) => self.0.push(call.span),
+            _ => call.visit_children_with(self),
+        }
+    }
 }
 
 /// A top-level `vi.mock(…)`, `vi.unmock(…)`, `vi.hoisted(…)` (awaited or not), or a declaration
@@ -209,6 +260,16 @@ mod tests {
         assert!(head.contains("const ns = await import(\"n\");"));
         assert!(head.contains("const both = await import(\"o\"); const { default: E } = both;"));
         assert!(head.trim_end().ends_with("await import(\"p\");"), "{head}");
+    }
+
+    #[test]
+    fn after_a_do_mock_each_dynamic_import_waits_for_the_mocks_to_be_made() {
+        let js = "import { vi, it } from \"vitest\";\nit(\"x\", async () => {\n  vi.doMock(\"../src/f\", () => ({}));\n  const { f } = await import(\"../src/f\");\n});\n";
+        let out = hoist(js).expect("rewritten");
+        assert_eq!(
+            out,
+            "globalThis[Symbol.for(\"edgesim.vi.file\")](\"test/a.spec.ts\");import { vi, it } from \"vitest\";\nit(\"x\", async () => {\n  vi.doMock(\"../src/f\", () => ({}));\n  const { f } = await globalThis[Symbol.for(\"edgesim.vi.ready\")]().then(() => import(\"../src/f\"));\n});\n"
+        );
     }
 
     #[test]
