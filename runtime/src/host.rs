@@ -86,6 +86,28 @@ pub struct ServiceCall {
     pub kind: CallKind,
 }
 
+/// An event sent to another Worker's handlers through a service binding, as
+/// `service_binding_extra_handlers` gives `Fetcher` `scheduled()` and `queue()` (a flag for
+/// tests, not production).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceEvent {
+    /// A cron tick: `scheduled_time_ms` since the epoch.
+    Scheduled {
+        cron: String,
+        scheduled_time_ms: u64,
+    },
+    /// A batch: `messages` is the JSON array of storage::queue::QueuedMessage.
+    Queue { queue: String, messages: String },
+}
+
+/// How the handler a [`ServiceEvent`] reached ended: its outcome and, for a batch, its
+/// per-message decisions (the invocation's returned value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventOutcome {
+    pub outcome: crate::invocation::Outcome,
+    pub returned: Option<String>,
+}
+
 /// What a call to a Durable Object or a service produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallReply {
@@ -220,6 +242,17 @@ pub trait Host {
     fn call_service(&self, call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {
         let answer = service_not_running(&call);
         Box::pin(async move { answer })
+    }
+    /// Sends `event` to the default export of the Worker named `service`; refused as a call
+    /// to a Worker that is not running by a host that runs no other Workers.
+    fn service_event(
+        &self,
+        service: &str,
+        event: ServiceEvent,
+    ) -> HostFuture<Result<EventOutcome, CallError>> {
+        let _ = event;
+        let text = format!("Worker \"{service}\" not found. Make sure it is running locally.");
+        Box::pin(async move { Err(CallError::thrown(&ErrorClass::Error, &text)) })
     }
     /// The static assets' answer to `request` when the router in front of this isolate's
     /// Worker sends it to them (`assets`, `run_worker_first`); `None` when the Worker serves

@@ -6,7 +6,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use edgesim_runtime::host::{
-    CallError, CallReply, ConnectError, ConnectRequest, ObjectCall, ServiceCall,
+    CallError, CallReply, ConnectError, ConnectRequest, EventOutcome, ObjectCall, ServiceCall,
+    ServiceEvent,
 };
 use edgesim_runtime::host::{ObjectControl, R2Result, StorageStep, WorldAnswer, WorldRequest};
 use edgesim_runtime::socket::hibernation::Hibernation;
@@ -178,6 +179,21 @@ impl Host for SimHost {
         let served = worker.and_then(|w| self.platform.assets.fetch(&self.colo, &w, &request));
         let answer = served.unwrap_or_else(edgesim_runtime::assets::not_found);
         Box::pin(async move { answer })
+    }
+
+    fn service_event(
+        &self,
+        service: &str,
+        event: ServiceEvent,
+    ) -> HostFuture<Result<EventOutcome, CallError>> {
+        let from = self.worker.as_ref().map(|w| w.definition.name.clone());
+        Box::pin(crate::services::event(
+            self.platform.clone(),
+            self.colo.clone(),
+            from.unwrap_or_default(),
+            service.to_string(),
+            event,
+        ))
     }
 
     fn call_service(&self, call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {

@@ -51,6 +51,12 @@ pub enum Delivery {
         cron: String,
         scheduled_time_ms: u64,
     },
+    /// A queue batch sent through a service binding (`service_binding_extra_handlers`):
+    /// `messages` is the JSON array of storage::queue::QueuedMessage.
+    Queue {
+        queue: String,
+        messages: String,
+    },
     /// A call through a service binding (crate::services), answered as soon as the response
     /// or value is ready; the job's id is the call's.
     Service {
@@ -328,6 +334,9 @@ impl IsolateTask {
                             cron,
                             scheduled_time_ms,
                         } => (iso.start_scheduled(&cron, scheduled_time_ms), false),
+                        Delivery::Queue { queue, messages } => {
+                            (iso.start_queue(&queue, messages), false)
+                        }
                         Delivery::Service {
                             entrypoint,
                             props,

@@ -9,12 +9,15 @@ use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use edgesim_runtime::Limits;
-use edgesim_runtime::host::{CallError, CallKind, CallReply, ServiceCall, service_not_running};
+use edgesim_runtime::host::{
+    CallError, CallKind, CallReply, EventOutcome, ServiceCall, ServiceEvent, service_not_running,
+};
+use edgesim_runtime::invocation::ErrorClass;
 use edgesim_runtime::worker::WorkerDefinition;
 use futures::channel::oneshot;
 
 use crate::platform::Platform;
-use crate::pool::{Delivery, Job, Pool};
+use crate::pool::{Delivery, Job, Pool, Served};
 use crate::trace::TraceEvent;
 
 /// A Worker a service binding can reach.
@@ -82,6 +85,94 @@ pub async fn call(
     from: String,
     call: ServiceCall,
 ) -> Result<CallReply, CallError> {
+    let method = match &call.kind {
+        CallKind::Fetch(_) => "fetch".to_string(),
+        CallKind::Rpc { method, .. } => method.clone(),
+    };
+    let route = Route {
+        colo,
+        from,
+        service: call.service.clone(),
+        entrypoint: call.entrypoint.clone(),
+        method,
+    };
+    let delivery = Delivery::Service {
+        entrypoint: call.entrypoint.clone(),
+        props: call.props.clone(),
+        call: call.kind.clone(),
+    };
+    let Some(served) = deliver(&platform, route, delivery).await else {
+        return service_not_running(&call);
+    };
+    let served = served?;
+    match (served.response, served.returned) {
+        (Some(response), _) => Ok(CallReply::Response(response)),
+        (None, Some(Ok(value))) => Ok(CallReply::Value(value)),
+        (None, Some(Err(thrown))) => Err(CallError::thrown(&thrown.class, &thrown.message)),
+        // The called Worker's invocation ended without an answer (its isolate went).
+        (None, None) => Err(CallError::connection_lost()),
+    }
+}
+
+/// Sends `event` (`scheduled()` or `queue()` under `service_binding_extra_handlers`) from
+/// Worker `from` at `colo` to the default export of Worker `service`; how its handler ended.
+pub async fn event(
+    platform: Rc<Platform>,
+    colo: String,
+    from: String,
+    service: String,
+    event: ServiceEvent,
+) -> Result<EventOutcome, CallError> {
+    let (method, delivery) = match event {
+        ServiceEvent::Scheduled {
+            cron,
+            scheduled_time_ms,
+        } => (
+            "scheduled",
+            Delivery::Scheduled {
+                cron,
+                scheduled_time_ms,
+            },
+        ),
+        ServiceEvent::Queue { queue, messages } => ("queue", Delivery::Queue { queue, messages }),
+    };
+    let route = Route {
+        colo,
+        from,
+        service: service.clone(),
+        entrypoint: None,
+        method: method.to_string(),
+    };
+    let Some(served) = deliver(&platform, route, delivery).await else {
+        let text = format!("Worker \"{service}\" not found. Make sure it is running locally.");
+        return Err(CallError::thrown(&ErrorClass::Error, &text));
+    };
+    match served?.report {
+        Some(report) => Ok(EventOutcome {
+            outcome: report.outcome,
+            returned: report.returned,
+        }),
+        None => Err(CallError::connection_lost()),
+    }
+}
+
+/// Where a call through a service binding goes, and what the trace names it.
+struct Route {
+    colo: String,
+    from: String,
+    service: String,
+    entrypoint: Option<String>,
+    method: String,
+}
+
+/// Sends `delivery` to an isolate of the Worker `route` names, at the caller's colo, and waits
+/// for what it served; `None` when no Worker of the run has that name. The trace records the
+/// call and its return.
+async fn deliver(
+    platform: &Rc<Platform>,
+    route: Route,
+    delivery: Delivery,
+) -> Option<Result<Served, CallError>> {
     let directory = &platform.services;
     let id = directory.next_call.get() + 1;
     directory.next_call.set(id);
@@ -89,50 +180,37 @@ pub async fn call(
     let (reply, answer) = oneshot::channel();
     {
         let targets = directory.targets.borrow();
-        let (Some(target), Some(pool)) = (targets.get(&call.service), pool) else {
-            return service_not_running(&call);
+        let (Some(target), Some(pool)) = (targets.get(&route.service), pool) else {
+            return None;
         };
         platform.record(TraceEvent::ServiceCall {
             at_ms: platform.elapsed_ms(),
             call: id,
-            colo: colo.clone(),
-            from,
+            colo: route.colo.clone(),
+            from: route.from,
             to: target.worker.clone(),
-            entrypoint: call.entrypoint.clone().unwrap_or_else(|| "default".into()),
-            method: match &call.kind {
-                CallKind::Fetch(_) => "fetch".to_string(),
-                CallKind::Rpc { method, .. } => method.clone(),
-            },
+            entrypoint: route.entrypoint.unwrap_or_else(|| "default".into()),
+            method: route.method,
         });
         let job = Job {
             id,
             arrived_ms: platform.elapsed_ms(),
-            event: Delivery::Service {
-                entrypoint: call.entrypoint,
-                props: call.props,
-                call: call.kind,
-            },
+            event: delivery,
             reply,
         };
         let (definition, limits) = (&target.definition, &target.limits);
         pool.borrow_mut()
-            .send(&colo, &target.worker, definition, limits, job);
+            .send(&route.colo, &target.worker, definition, limits, job);
     }
-    let answer = match answer.await {
-        Ok(Ok(served)) => match (served.response, served.returned) {
-            (Some(response), _) => Ok(CallReply::Response(response)),
-            (None, Some(Ok(value))) => Ok(CallReply::Value(value)),
-            (None, Some(Err(thrown))) => Err(CallError::thrown(&thrown.class, &thrown.message)),
-            // The called Worker's invocation ended without an answer (its isolate went).
-            (None, None) => Err(CallError::connection_lost()),
-        },
+    let served = match answer.await {
+        Ok(Ok(served)) => Ok(served),
         Ok(Err(e)) => Err(CallError::platform(e.to_string())),
         Err(_) => Err(CallError::connection_lost()),
     };
     platform.record(TraceEvent::ServiceReturn {
         at_ms: platform.elapsed_ms(),
         call: id,
-        ok: answer.is_ok(),
+        ok: served.is_ok(),
     });
-    answer
+    Some(served)
 }

@@ -36,6 +36,14 @@ impl Platform {
         })
     }
 
+    /// `reset()` in `edgesim test`: every store back to `initial` (the state before the file
+    /// ran) and the rate limiters' counters gone — the pool keeps both in Durable Objects,
+    /// which workerd's `deleteAllDurableObjects()` deletes.
+    pub fn delete_all_data(&self, initial: &StorageSnapshot) -> Result<(), SqlError> {
+        self.rate_limits.borrow_mut().clear();
+        self.restore_storage(initial)
+    }
+
     /// Puts every store back as `saved` holds it; Durable Objects in memory restart on their
     /// next call.
     pub fn restore_storage(&self, saved: &StorageSnapshot) -> Result<(), SqlError> {

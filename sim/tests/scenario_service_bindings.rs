@@ -93,3 +93,97 @@ fn service_bindings_scenario_replays_identically() {
         assert_eq!(a.trace.hash(), b.trace.hash(), "seed {seed}");
     }
 }
+
+/// Two Workers in a fresh directory: `caller` binds `consumer` (and a Worker that does not
+/// exist) under `service_binding_extra_handlers`, and answers what their handlers returned.
+fn extra_handlers_scenario() -> LoadedScenario {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("extra-handlers");
+    let files = [
+        (
+            "caller/wrangler.toml",
+            "name = \"caller\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n\
+             compatibility_flags = [\"service_binding_extra_handlers\"]\n\
+             services = [{ binding = \"CONSUMER\", service = \"consumer\" }, \
+             { binding = \"GONE\", service = \"gone\" }]\n",
+        ),
+        (
+            "caller/index.js",
+            r#"export default {
+  async fetch(request, env) {
+    const scheduled = await env.CONSUMER.scheduled({ cron: "*/5 * * * *", scheduledTime: new Date(60000) });
+    const queue = await env.CONSUMER.queue("jobs", [
+      { id: "a", timestamp: new Date(0), body: { n: 1 }, attempts: 1 },
+      { id: "b", timestamp: new Date(0), body: { n: 2 }, attempts: 2 },
+    ]);
+    const failed = await env.CONSUMER.scheduled({ cron: "fail" });
+    const gone = await env.GONE.queue("jobs", []).catch((e) => `${e.name}: ${e.message}`);
+    return Response.json({ scheduled, queue, failed, gone });
+  },
+};"#,
+        ),
+        (
+            "consumer/wrangler.toml",
+            "name = \"consumer\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n",
+        ),
+        (
+            "consumer/index.js",
+            r#"export default {
+  async scheduled(controller) {
+    if (controller.cron === "fail") throw new Error("cron failed");
+    console.log(`tick ${controller.cron} at ${controller.scheduledTime}`);
+  },
+  async queue(batch) {
+    for (const m of batch.messages) {
+      if (m.body.n === 1) m.ack();
+      else m.retry({ delaySeconds: 5 });
+    }
+  },
+};"#,
+        ),
+    ];
+    for (path, contents) in files {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, contents).unwrap();
+    }
+    let yaml = "name: extra-handlers\nworkers:\n  caller: caller/wrangler.toml\n  \
+                consumer: consumer/wrangler.toml\ntraffic:\n  \
+                - { at: 0s, colo: LHR, worker: caller, url: / }\n";
+    LoadedScenario::parse("extra-handlers.yaml", yaml, dir).unwrap()
+}
+
+#[test]
+fn scheduled_and_queue_on_a_binding_to_another_worker_run_its_handlers_and_answer_their_outcome() {
+    let s = extra_handlers_scenario();
+    let out = run(&s, 1).unwrap();
+    let body: serde_json::Value = serde_json::from_str(&out.requests[0].body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "scheduled": { "outcome": "ok", "noRetry": false },
+            "queue": {
+                "outcome": "ok",
+                "ackAll": false,
+                "retryBatch": { "retry": false },
+                "explicitAcks": ["a"],
+                "retryMessages": [{ "msgId": "b", "delaySeconds": 5 }],
+            },
+            "failed": { "outcome": "exception", "noRetry": false },
+            "gone": "Error: Worker \"gone\" not found. Make sure it is running locally.",
+        })
+    );
+    let calls: Vec<(&str, &str)> = (out.trace.events.iter())
+        .filter_map(|e| match e {
+            TraceEvent::ServiceCall { to, method, .. } => Some((to.as_str(), method.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        vec![
+            ("consumer", "scheduled"),
+            ("consumer", "queue"),
+            ("consumer", "scheduled")
+        ]
+    );
+}

@@ -86,13 +86,7 @@ impl SelfEvents {
         Box::pin(async move {
             match receive.await {
                 Ok(Answer::Response(response)) => OpOutcome::Response(response),
-                Ok(Answer::Finished { outcome, returned }) => {
-                    let json = serde_json::json!({ "outcome": outcome, "returned": returned });
-                    let text = json.to_string();
-                    OpOutcome::reply(move |ctx| {
-                        rquickjs::String::from_str(ctx.clone(), &text).map(Into::into)
-                    })
-                }
+                Ok(Answer::Finished { outcome, returned }) => finished(outcome, returned),
                 Ok(Answer::Thrown(exception)) => thrown(&exception),
                 Ok(Answer::Value(value)) => OpOutcome::Serialized(value),
                 Ok(Answer::Error(ThrownError { class, message })) => {
@@ -149,6 +143,14 @@ impl SelfEvents {
             let _ = send.send(answer);
         }
     }
+}
+
+/// What a caller learns of a scheduled or queue handler that ended, here or in another
+/// Worker: `{"outcome", "returned"}` as JSON text (service.js reads it).
+pub fn finished(outcome: Outcome, returned: Option<String>) -> OpOutcome {
+    let json = serde_json::json!({ "outcome": outcome, "returned": returned });
+    let text = json.to_string();
+    OpOutcome::reply(move |ctx| rquickjs::String::from_str(ctx.clone(), &text).map(Into::into))
 }
 
 /// The error a caller's promise rejects with for `exception` as the runtime describes it

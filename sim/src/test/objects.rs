@@ -373,7 +373,7 @@ impl HostedObjects {
         self.retries.clear();
         let initial =
             (self.initial_storage.as_ref()).ok_or("edgesim: no initial storage to go back to")?;
-        (self.platform.restore_storage(initial)).map_err(|e| e.to_string())
+        (self.platform.delete_all_data(initial)).map_err(|e| e.to_string())
     }
 
     /// Evicts every object an eviction waits for whose calls have all ended, and answers the

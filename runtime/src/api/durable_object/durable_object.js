@@ -63,9 +63,9 @@ const STUB_TARGET = Symbol("stub target");
 /// `edgesim test`'s `abortAllDurableObjects()` and `reset()`: as in workerd, a stub that had
 /// reached its object before is broken from then on, its calls rejecting with the reason; a
 /// new stub (`namespace.get(id)` again) reaches the object afresh. Only the objects the test's
-/// isolate hosts are aborted, so only their stubs break.
+/// isolate hosts are aborted (`aborted(namespace)` says which), so only their stubs break.
 const stubBreaks = [];
-function breakStubs(reason) { stubBreaks.push(reason); }
+function breakStubs(reason, aborted) { stubBreaks.push({ reason, aborted }); }
 
 class DurableObjectStub {
   #target;
@@ -81,8 +81,8 @@ class DurableObjectStub {
   #broken() {
     if (this.#connectedAfter === null) this.#connectedAfter = stubBreaks.length;
     if (this.#connectedAfter === stubBreaks.length) return null;
-    if (ops.testObjectIds(this.#target[0]) === undefined) return null;
-    return stubBreaks[this.#connectedAfter];
+    const { reason, aborted } = stubBreaks[this.#connectedAfter];
+    return aborted(this.#target[0]) ? reason : null;
   }
   fetch(input, init) {
     const broken = this.#broken();

@@ -7,7 +7,7 @@ use rquickjs::{Ctx, Exception, TypedArray};
 use crate::engine::catalog::{Io, OpSet};
 use crate::engine::event_loop::{OpKind, OpOutcome};
 use crate::engine::ops::{count_service_subrequest, request_from_js, require_request};
-use crate::host::{CallKind, CallReply, ServiceCall};
+use crate::host::{CallKind, CallReply, ServiceCall, ServiceEvent};
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let i = ops.io.clone();
@@ -46,6 +46,26 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             call(&ctx, &i, target, loopback, CallKind::Rpc { method, args })
         },
     )?;
+    // service_binding_extra_handlers: `scheduled()` and `queue()` on a binding to another Worker.
+    let i = ops.io.clone();
+    ops.add(
+        "serviceScheduled",
+        move |ctx: Ctx<'js>, service: String, cron: String, time_ms: f64| {
+            let scheduled_time_ms = time_ms.max(0.0) as u64;
+            let event = ServiceEvent::Scheduled {
+                cron,
+                scheduled_time_ms,
+            };
+            send_event(&ctx, &i, service, event)
+        },
+    )?;
+    let i = ops.io.clone();
+    ops.add(
+        "serviceQueue",
+        move |ctx: Ctx<'js>, service: String, queue: String, messages: String| {
+            send_event(&ctx, &i, service, ServiceEvent::Queue { queue, messages })
+        },
+    )?;
     let i = ops.io.clone();
     ops.add(
         "assetsFetch",
@@ -64,6 +84,26 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         },
     )?;
     Ok(())
+}
+
+/// Sends `event` to Worker `service`'s handler; a subrequest, as any call through a binding.
+fn send_event(
+    ctx: &Ctx<'_>,
+    io: &Io,
+    service: String,
+    event: ServiceEvent,
+) -> rquickjs::Result<f64> {
+    require_request(ctx, io)?;
+    let mut io = io.borrow_mut();
+    count_service_subrequest(ctx, &mut io)?;
+    let answer = io.host.service_event(&service, event);
+    let op = async move {
+        match answer.await {
+            Ok(ended) => crate::engine::self_events::finished(ended.outcome, ended.returned),
+            Err(e) => OpOutcome::ObjectError(e),
+        }
+    };
+    Ok(io.add_outgoing_op(OpKind::Js, Box::pin(op)) as f64)
 }
 
 /// Starts a call through a service binding: `target` is `[service, entrypoint, props]`. A

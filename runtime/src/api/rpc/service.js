@@ -24,9 +24,68 @@ class Fetcher {
 }
 define(G, "Fetcher", Fetcher);
 
-/// A binding to this Worker's default export under `service_binding_extra_handlers` (a flag for
-/// tests, not production): its `scheduled` and `queue` handlers too, run in this isolate as
-/// `SELF`'s are.
+// ---------- service_binding_extra_handlers: `scheduled()` and `queue()` on a Fetcher ----------
+// (a flag for tests, not production; http.h `Fetcher::scheduled`, `Fetcher::queue`)
+
+/// The cron tick `options` ({ cron, scheduledTime }) asks for: [cron, ms since the epoch].
+function scheduledEvent(options = {}) {
+  const time = options.scheduledTime instanceof Date ? options.scheduledTime.getTime() : options.scheduledTime ?? Date.now();
+  return [String(options.cron ?? ""), Number(time)];
+}
+
+/// `messages` ({ id, timestamp, body, attempts }) as storage::queue::QueuedMessage JSON.
+function queuedMessages(messages) {
+  return JSON.stringify([...messages].map((m) => ({
+    id: String(m.id),
+    timestamp_ms: m.timestamp instanceof Date ? m.timestamp.getTime() : Number(m.timestamp ?? Date.now()),
+    body: core.serializeValue(m.body),
+    content_type: "v8",
+    attempts: m.attempts ?? 1,
+  })));
+}
+
+/// `FetcherScheduledResult` from what the handler's invocation answered (`{ outcome }`).
+function scheduledResult(answer) {
+  const { outcome } = JSON.parse(answer);
+  return { outcome, noRetry: false };
+}
+
+/// `FetcherQueueResult` from what the handler's invocation answered: its outcome and the
+/// batch's per-message decisions.
+function queueResult(answer) {
+  const { outcome, returned } = JSON.parse(answer);
+  const batch = returned === null ? null : JSON.parse(returned).$batch;
+  const all = batch?.all ?? null;
+  const explicit = batch?.explicit ?? [];
+  const retry = all !== null && all[0] === "retry";
+  return {
+    outcome,
+    ackAll: all !== null && all[0] === "ack",
+    retryBatch: retry ? (all[1] === null || all[1] === undefined ? { retry: true } : { retry: true, delaySeconds: all[1] }) : { retry: false },
+    explicitAcks: explicit.filter(([, d]) => d[0] === "ack").map(([id]) => id),
+    retryMessages: explicit.filter(([, d]) => d[0] === "retry")
+      .map(([id, d]) => (d[1] === null || d[1] === undefined ? { msgId: id } : { msgId: id, delaySeconds: d[1] })),
+  };
+}
+
+/// A binding to another Worker: its default export's `scheduled` and `queue` handlers run
+/// in an isolate of that Worker.
+class EventFetcher extends Fetcher {
+  #service;
+  constructor(transport, service) {
+    super(transport);
+    this.#service = service;
+  }
+  async scheduled(options) {
+    const [cron, time] = scheduledEvent(options);
+    return scheduledResult(await core.awaitOp(ops.serviceScheduled(this.#service, cron, time)));
+  }
+  async queue(queueName, messages) {
+    return queueResult(await core.awaitOp(ops.serviceQueue(this.#service, String(queueName), queuedMessages(messages))));
+  }
+}
+
+/// A binding to this Worker's default export: its handlers run in this isolate, as `SELF`'s do.
 class LoopbackFetcher extends Fetcher {
   scheduled(options) {
     return core.unit("test").cloudflareTest.SELF.scheduled(options);
@@ -44,8 +103,11 @@ function serviceBinding(b) {
     fetch: (method, url, headers, body) => ops.serviceFetch(target, loopback, method, url, headers, body),
     call: (name, encoded) => ops.serviceRpc(target, loopback, name, encoded),
   };
-  const extraHandlers = loopback && b.entrypoint == null && core.hasFlag("service_binding_extra_handlers");
-  return rpcStub(extraHandlers ? new LoopbackFetcher(transport) : new Fetcher(transport), Fetcher._send);
+  const extraHandlers = b.entrypoint == null && core.hasFlag("service_binding_extra_handlers");
+  const fetcher = !extraHandlers ? new Fetcher(transport)
+    : loopback ? new LoopbackFetcher(transport)
+    : new EventFetcher(transport, b.service);
+  return rpcStub(fetcher, Fetcher._send);
 }
 
 /// `env.ASSETS`: the Worker's static assets, answered as the asset router answers a request
@@ -85,4 +147,4 @@ function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
   })().catch(throwBack(id));
 }
 
-return { Fetcher, serviceBinding, assetsBinding, dispatchService, rpcStub, rpcAnswer, sendRpc, sendFetch, respondWith, throwBack };
+return { Fetcher, scheduledEvent, queuedMessages, scheduledResult, queueResult, serviceBinding, assetsBinding, dispatchService, rpcStub, rpcAnswer, sendRpc, sendFetch, respondWith, throwBack };

@@ -15,43 +15,22 @@ async function fetchWorker(input, init, colo) {
   return new Response(NULL_BODY_STATUS.has(status) ? null : bytes, { status: status < 200 ? 200 : status, statusText, headers });
 }
 
-/// The pool's FetcherQueueResult from what the `queue` handler decided (queue.js `_decisions`).
-function queueResult(outcome, returned) {
-  const batch = returned === null ? null : JSON.parse(returned).$batch;
-  const all = batch?.all ?? null;
-  const explicit = batch?.explicit ?? [];
-  const retry = all !== null && all[0] === "retry";
-  return {
-    outcome,
-    ackAll: all !== null && all[0] === "ack",
-    retryBatch: retry ? (all[1] === null || all[1] === undefined ? { retry: true } : { retry: true, delaySeconds: all[1] }) : { retry: false },
-    explicitAcks: explicit.filter(([, d]) => d[0] === "ack").map(([id]) => id),
-    retryMessages: explicit.filter(([, d]) => d[0] === "retry")
-      .map(([id, d]) => (d[1] === null || d[1] === undefined ? { msgId: id } : { msgId: id, delaySeconds: d[1] })),
-  };
-}
+/// JS RPC and service bindings (api/rpc/service.js): how scheduled and queue events travel.
+const rpc = () => core.unit("rpc");
 
 const SELF = Object.freeze({
   fetch(input, init) {
     return fetchWorker(input, init, init?.colo);
   },
   /// `service_binding_extra_handlers`: the Worker's `scheduled` handler, in this isolate.
-  async scheduled(options = {}) {
-    const time = options.scheduledTime instanceof Date ? options.scheduledTime.getTime() : options.scheduledTime ?? Date.now();
-    const { outcome } = JSON.parse(await core.awaitOp(ops.selfScheduled(String(options.cron ?? ""), Number(time))));
-    return { outcome, noRetry: false };
+  async scheduled(options) {
+    const [cron, time] = rpc().scheduledEvent(options);
+    return rpc().scheduledResult(await core.awaitOp(ops.selfScheduled(cron, time)));
   },
   /// The Worker's `queue` handler with `messages` ({ id, timestamp, body, attempts }).
   async queue(queueName, messages) {
-    const queued = [...messages].map((m) => ({
-      id: String(m.id),
-      timestamp_ms: m.timestamp instanceof Date ? m.timestamp.getTime() : Number(m.timestamp ?? Date.now()),
-      body: core.serializeValue(m.body),
-      content_type: "v8",
-      attempts: m.attempts ?? 1,
-    }));
-    const { outcome, returned } = JSON.parse(await core.awaitOp(ops.selfQueue(String(queueName), JSON.stringify(queued))));
-    return queueResult(outcome, returned);
+    const queued = rpc().queuedMessages(messages);
+    return rpc().queueResult(await core.awaitOp(ops.selfQueue(String(queueName), queued)));
   },
 });
 

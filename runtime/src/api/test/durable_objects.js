@@ -15,10 +15,13 @@ const objects = () => core.unit("durable_object");
 const isObjectStub = (v) => typeof v === "object" && v !== null && objects().stubTarget(v) !== undefined;
 const isObjectNamespace = (v) => v instanceof objects().DurableObjectNamespace;
 
+/// Whether the objects of `namespace` live in this isolate (a class of the Worker's own).
+const hostedHere = (namespace) => ops.testObjectIds(namespace) !== undefined;
+
 /// The pool's refusal for a stub whose object lives in another Worker.
 function assertSameIsolate(stub) {
   const [namespace] = objects().stubTarget(stub);
-  if (ops.testObjectIds(namespace) === undefined) {
+  if (!hostedHere(namespace)) {
     throw new Error("Durable Object test helpers can only be used with stubs pointing to objects defined within the same worker.");
   }
 }
@@ -108,7 +111,7 @@ const DELETED_ALL = "Application called deleteAllDurableObjects().";
 
 async function abortAllDurableObjects() {
   await core.awaitOp(ops.testObjectControl("abortAll", undefined, false));
-  objects().breakStubs(ABORTED_ALL);
+  objects().breakStubs(ABORTED_ALL, hostedHere);
 }
 
 /// The pool's `reset()` is workerd's `deleteAllDurableObjects()`: every object aborted and,
@@ -116,5 +119,5 @@ async function abortAllDurableObjects() {
 /// binding deleted.
 async function reset() {
   await core.awaitOp(ops.testObjectControl("deleteAll", undefined, false));
-  objects().breakStubs(DELETED_ALL);
+  objects().breakStubs(DELETED_ALL, hostedHere);
 }
