@@ -432,3 +432,23 @@ fn service_binding_extra_handlers_give_the_workers_own_exports_default_its_queue
         TestStatus::Passed
     );
 }
+
+#[test]
+fn auxiliary_workers_of_the_config_run_beside_the_runner_and_answer_through_service_bindings() {
+    // miniflare.workers: one built by `wrangler build` into dist/ in the pool (loaded from its
+    // wrangler config here), one a script with a KV binding and a named entrypoint; the
+    // project has no Worker of its own, so SELF has nothing to reach.
+    let files = run(&fixture("auxiliary"), "spec", &RunOptions::default());
+    let report = &files[0].report;
+    assert!(!report.failed(), "{:#?}", report.tests);
+    let names: Vec<String> = report.tests.iter().map(|t| t.full_name()).collect();
+    assert_eq!(
+        names,
+        [
+            "reaches an auxiliary Worker's fetch handler through a service binding",
+            "runs its scheduled handler with service_binding_extra_handlers",
+            "calls a named entrypoint over RPC, with the auxiliary Worker's own bindings",
+            "has no Worker of its own for SELF to reach without a main",
+        ]
+    );
+}

@@ -45,6 +45,11 @@ impl ColoFetcher {
         }
     }
 
+    /// The isolates of the Worker's colos, which run the run's other Workers too.
+    pub fn pool(&self) -> &Rc<RefCell<Pool>> {
+        &self.pool
+    }
+
     /// Serves `request` at `colo` (an IATA code edgesim knows).
     pub fn fetch(
         &self,

@@ -1,6 +1,7 @@
 //! `edgesim test`: a project's vitest test files (vitest-pool-workers style) run inside the
 //! simulated platform, one simulation per file and seed, each replayable from its seed.
 
+mod auxiliary;
 mod colo_fetch;
 mod migrations;
 mod objects;
@@ -133,6 +134,7 @@ fn one_file(
     options: &RunOptions,
 ) -> Result<FileReport, TestError> {
     let worker = project.worker()?;
+    let others = project.auxiliary_workers()?;
     let snapshot_file = std::fs::read_to_string(snapshots::snapshot_path(&project.root, file)).ok();
     let file_options = FileOptions {
         file: file.to_string(),
@@ -148,5 +150,5 @@ fn one_file(
         kv_write_limit: options.kv_write_limit,
     };
     let limits = worker.limits(Plan::Paid, None);
-    run_file(&worker, limits, &file_options, seed)
+    run_file(&worker, &others, limits, &file_options, seed)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use edgesim_runtime::worker::config::{
-    D1DatabaseConfig, KvNamespaceConfig, QueueConsumerConfig, R2BucketConfig,
+    D1DatabaseConfig, KvNamespaceConfig, QueueConsumerConfig, R2BucketConfig, ServiceBindingConfig,
 };
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{HttpRequest, Limits, Plan};
@@ -81,6 +81,26 @@ pub struct MiniflareOverrides {
     pub d1_databases: Option<NameList>,
     pub r2_buckets: Option<NameList>,
     pub queue_consumers: Option<QueueConsumers>,
+    /// Binding name -> the Worker (and entrypoint) it reaches.
+    pub service_bindings: Option<BTreeMap<String, ServiceTarget>>,
+    /// The other Workers of the run (auxiliary Workers), each configured as Miniflare
+    /// configures one.
+    pub workers: Option<Vec<super::auxiliary::AuxiliaryWorker>>,
+}
+
+/// Where a Miniflare `serviceBindings` entry leads: a Worker's name, or `{ name, entrypoint,
+/// props }`. (A function, which Miniflare also takes, does not survive the config's
+/// evaluation; such a binding is absent.)
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ServiceTarget {
+    Name(String),
+    Entrypoint {
+        name: String,
+        entrypoint: Option<String>,
+        #[serde(default)]
+        props: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 /// Miniflare's `queueConsumers`: queue names, or a map from queue name to its settings.
@@ -163,6 +183,15 @@ impl Project {
             &self.vitest,
             self.env.as_deref(),
         )
+    }
+
+    /// The other Workers the config's `miniflare.workers` adds to the run.
+    pub fn auxiliary_workers(&self) -> Result<Vec<WorkerDefinition>, TestError> {
+        let base = (self.config_file.as_deref())
+            .and_then(Path::parent)
+            .unwrap_or(&self.root);
+        let listed = self.vitest.workers.miniflare.workers.iter().flatten();
+        (listed.map(|aux| aux.load(base, &self.root, self.config_file.as_deref()))).collect()
     }
 
     /// The setup files, relative to the root, in the config's order.
@@ -358,6 +387,11 @@ fn load_worker(
         None => root.to_path_buf(),
     };
     let main = options.main.as_deref().map(|m| base.join(m));
+    if wrangler.is_none() && main.is_none() && !has_wrangler_config(root) {
+        let mut worker = runner_without_main(root);
+        apply_overrides(&mut worker.config, &options.miniflare, root)?;
+        return Ok(worker);
+    }
     let loaded = match &main {
         Some(main) if wrangler.is_some() => WorkerDefinition::load_config(&path, Some(main), env),
         Some(main) => WorkerDefinition::load_env(main, env),
@@ -381,7 +415,34 @@ fn load_worker(
     Ok(worker)
 }
 
-fn apply_overrides(
+/// Whether `dir` holds a wrangler config of its own.
+fn has_wrangler_config(dir: &Path) -> bool {
+    ["wrangler.jsonc", "wrangler.json", "wrangler.toml"]
+        .iter()
+        .any(|name| dir.join(name).is_file())
+}
+
+/// The runner's handlers without a `main`: each throws the pool's error (env.ts
+/// `getResolvedMainPath`; the pool ends it with its serialized options, edgesim with `{}`).
+const RUNNER_MAIN: &str = "const noMain = () => { throw new Error(\"Using service bindings to the \
+    current worker requires `poolOptions.workers.main` to be set to your worker's entrypoint: \
+    {}\"); };\nexport default { fetch: noMain, scheduled: noMain, queue: noMain };\n";
+
+/// The Worker the tests run in when the project names none (no wrangler config, no `main`):
+/// the pool's runner alone, with no handlers, whose bindings the config's Miniflare options
+/// give — such suites test auxiliary Workers through service bindings.
+fn runner_without_main(root: &Path) -> WorkerDefinition {
+    const ENTRY: &str = "edgesim:test/runner-main";
+    let config = WranglerConfig {
+        name: Some("vitest-pool-workers-runner".to_string()),
+        main: Some(ENTRY.to_string()),
+        ..Default::default()
+    };
+    let modules = vec![(ENTRY.to_string(), Rc::from(RUNNER_MAIN))];
+    WorkerDefinition::with_virtual_main(config, root, ENTRY, modules)
+}
+
+pub(super) fn apply_overrides(
     config: &mut WranglerConfig,
     overrides: &MiniflareOverrides,
     root: &Path,
@@ -415,6 +476,25 @@ fn apply_overrides(
     }
     if let Some(consumers) = &overrides.queue_consumers {
         apply_queue_consumers(config, consumers);
+    }
+    for (binding, target) in overrides.service_bindings.iter().flatten() {
+        let (service, entrypoint, props) = match target {
+            ServiceTarget::Name(name) => (name.clone(), None, Default::default()),
+            ServiceTarget::Entrypoint {
+                name,
+                entrypoint,
+                props,
+            } => (name.clone(), entrypoint.clone(), props.clone()),
+        };
+        config.services.retain(|s| s.binding != *binding);
+        config.services.push(ServiceBindingConfig {
+            binding: binding.clone(),
+            service,
+            entrypoint,
+            props,
+            environment: None,
+            remote: None,
+        });
     }
     for (binding, name) in overrides.r2_buckets.iter().flat_map(NameList::pairs) {
         config.r2_buckets.retain(|b| b.binding != binding);

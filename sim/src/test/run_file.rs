@@ -185,10 +185,12 @@ fn test_platform(seed: u64, start: madsim::time::Instant) -> Platform {
     Platform::new(seed, DEFAULT_EPOCH_MS, start, &colos, Default::default())
 }
 
-/// Runs test file `options.file` of `worker` in a fresh simulation seeded with `seed` (the
-/// Worker's D1 migrations were checked once, by Project::load).
+/// Runs test file `options.file` of `worker` in a fresh simulation seeded with `seed`, with
+/// `others` (the config's auxiliary Workers) reachable through service bindings (the Worker's
+/// D1 migrations were checked once, by Project::load).
 pub fn run_file(
     worker: &WorkerDefinition,
+    others: &[WorkerDefinition],
     limits: Limits,
     options: &FileOptions,
     seed: u64,
@@ -234,7 +236,8 @@ pub fn run_file(
         platform.workflows.register(&unit);
         (platform.workflows.retry_delay_default_ms).set(crate::workflows::RETRY_DELAY_LOCAL_DEV_MS);
         platform.d1.register(&worker);
-        let colos = ColoFetcher::new(seed, platform.clone(), definition, limits);
+        let colos = ColoFetcher::new(seed, platform.clone(), definition.clone(), limits.clone());
+        connect_services(&platform, &colos, (definition, limits.clone()), others);
         let host = SimHost::new(seed::derive(seed, "isolate"), ONE_COLO, platform.clone())
             .with_worker(unit.clone())
             .with_own_objects()
@@ -286,6 +289,30 @@ pub fn run_file(
             }
         }
     })
+}
+
+/// Makes the tested Worker and `others` the targets of service bindings, run in isolates of
+/// the colo fetcher's pool (a binding from the tested Worker to itself stays in its isolate).
+fn connect_services(
+    platform: &Platform,
+    colos: &ColoFetcher,
+    tested: (Rc<WorkerDefinition>, Limits),
+    others: &[WorkerDefinition],
+) {
+    let mut workers = std::collections::BTreeMap::new();
+    for other in others {
+        let limits = other.limits(edgesim_runtime::Plan::Paid, None);
+        let unit = WorkerUnit {
+            definition: Rc::new(other.clone()),
+            limits: limits.clone(),
+        };
+        platform.queues.register(&unit);
+        platform.workflows.register(&unit);
+        platform.d1.register(other);
+        workers.insert(other.name.clone(), (unit.definition, limits));
+    }
+    workers.insert(tested.0.name.clone(), tested);
+    platform.services.connect(colos.pool(), &workers);
 }
 
 /// What the test isolate's driver did next.

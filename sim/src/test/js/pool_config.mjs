@@ -19,6 +19,14 @@ export function cloudflareTest(options) {
 
 const pick = (o, keys) => Object.fromEntries(keys.filter((k) => o?.[k] !== undefined).map((k) => [k, o[k]]));
 
+/// The Miniflare options edgesim applies to a Worker (sim/src/test/project.rs
+/// `MiniflareOverrides`); `serviceBindings` given as functions do not survive as JSON.
+const WORKER_OPTIONS = ["bindings", "compatibilityDate", "compatibilityFlags", "kvNamespaces", "d1Databases", "r2Buckets", "durableObjects", "queueProducers", "queueConsumers", "serviceBindings"];
+
+/// `miniflare.workers`: each auxiliary Worker's name, script and options.
+const auxiliaryWorkers = (workers) =>
+  workers === undefined ? undefined : [workers].flat().map((w) => pick(w, ["name", "scriptPath", "modules", ...WORKER_OPTIONS]));
+
 export async function resolveConfig(config) {
   let c = await config;
   if (typeof c === "function") c = await c({ mode: "test", command: "serve" });
@@ -47,7 +55,7 @@ export async function resolveConfig(config) {
       // only (its `isolatedStorage` option is gone): each file is a simulation of its own.
       isolatedStorage: plugin !== undefined && test.poolOptions?.workers === undefined ? false : workers.isolatedStorage,
       wrangler: workers.wrangler === undefined ? undefined : pick(workers.wrangler, ["configPath", "environment"]),
-      miniflare: pick(miniflare, ["bindings", "compatibilityDate", "compatibilityFlags", "kvNamespaces", "d1Databases", "r2Buckets", "durableObjects", "queueProducers", "queueConsumers"]),
+      miniflare: { ...pick(miniflare, WORKER_OPTIONS), workers: auxiliaryWorkers(miniflare.workers) },
     },
   };
 }
