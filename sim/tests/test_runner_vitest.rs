@@ -61,6 +61,12 @@ fn a_failing_expectation_fails_its_test_and_shows_vitests_message_and_diff() {
     let to_be = status_of(file, "expectations > fails a toBe");
     assert_eq!(to_be, TestStatus::Failed);
     assert_eq!(status_of(file, "expectations > passes"), TestStatus::Passed);
+    // `.resolves`/`.rejects`, `.resolves.not.toThrow()` on a value included.
+    let settles = status_of(
+        file,
+        "expectations > settles promises with resolves and rejects",
+    );
+    assert_eq!(settles, TestStatus::Passed);
 }
 
 #[test]
@@ -324,14 +330,14 @@ fn self_fetch_reaches_static_assets_before_the_worker_as_the_pools_router_does()
 fn workflow_introspectors_mock_steps_and_events_and_wait_on_the_simulated_clock() {
     // introspectWorkflowInstance and introspectWorkflow (with `await using`): mocked step
     // results and errors, disabled sleeps and retry delays, mocked and timed-out events,
-    // waits on step results and statuses, and `exports.default.fetch` creating instances the
-    // session sees.
+    // waits on step results and statuses, mocks kept through a restart, and
+    // `exports.default.fetch` creating instances the session sees.
     let files = run(&fixture("workflows"), "spec", &RunOptions::default());
     for file in &files {
         assert!(!file.report.failed(), "{:#?}", file.report.tests);
     }
     let tests: usize = files.iter().map(|f| f.report.tests.len()).sum();
-    assert_eq!(tests, 8);
+    assert_eq!(tests, 9);
     // The one test that leaves sleeps on waits out the 30 s sleep on the simulated clock.
     let instance = files
         .iter()

@@ -139,6 +139,11 @@ const MATCHERS = {
     this.check(pass, `expected ${inspectValue(a)} to ${shown}`, `expected ${inspectValue(a)} not to ${shown}`);
   },
   toThrow(expected) {
+    // A promise that resolved to something other than a function threw nothing: `.not`
+    // passes, and without it vitest's own text fails.
+    if (this.promise === "resolves" && typeof this.actual !== "function") {
+      return this.check(false, "expected promise to throw an error, but it didn't", "");
+    }
     if (this.promise === "rejects") {
       return this.check(errorMatches(this.actual, expected), `expected promise to reject with ${inspectValue(expected)}`,
         `expected promise not to reject with ${inspectValue(expected)}`);

@@ -200,13 +200,17 @@ impl WorkflowStore {
                 instance.status = InstanceStatus::Terminated;
                 instance.generation += 1;
             }
-            WorkflowCall::Restart { .. } => {
+            WorkflowCall::Restart { id } => {
                 let params = std::mem::take(&mut instance.params);
                 let generation = instance.generation + 1;
                 let runs = instance.runs;
                 *instance = Instance::new(params, now_ms);
                 instance.generation = generation;
                 instance.runs = runs;
+                // A test's mocks outlive the run: its mocked events arrive again.
+                for modifier in self.modifiers.get(&id).into_iter().flatten() {
+                    instance.receive_mocked(modifier, now_ms);
+                }
             }
             WorkflowCall::SendEvent {
                 event_type,
