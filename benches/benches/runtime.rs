@@ -22,6 +22,7 @@ fn config() -> IsolateConfig {
         limits: Limits::default(),
         vars: Default::default(),
         bindings: vec![],
+        object_classes: vec![],
         catalog: &edgesim_runtime::api::CATALOG,
         weak_refs: true,
         compat_flags: vec!["rpc".to_string()],

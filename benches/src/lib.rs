@@ -265,6 +265,7 @@ pub fn start_worker(
         limits: edgesim_runtime::Limits::default(),
         vars: Default::default(),
         bindings,
+        object_classes: vec![],
         catalog: &edgesim_runtime::api::CATALOG,
         weak_refs: true,
         compat_flags: vec!["rpc".to_string()],

@@ -70,3 +70,25 @@ fn reset_deletes_every_bindings_data_and_aborting_breaks_the_stubs_that_reached_
         ])
     );
 }
+
+#[test]
+fn wrangler_exports_declare_object_classes_and_ctx_exports_reaches_each_live_one() {
+    // `exports` in place of `migrations`: `storage: "sqlite"` classes have SQL, `legacy-kv`
+    // ones refuse it with workerd's text; `ctx.exports.<Class>` is the namespace of each live
+    // class, bound or not, and nothing for a tombstone.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vitest/do-exports");
+    let file = run_test_file(&root, "exports");
+    assert!(
+        file.report.load_error.is_none(),
+        "{:?}",
+        file.report.load_error
+    );
+    assert_eq!(
+        test_statuses(&file),
+        all_passed(&[
+            "declares SQLite-backed classes with storage: sqlite",
+            "gives ctx.exports a namespace for each live class, bound or not",
+            "keeps a legacy-kv class off SQL, as a class not in new_sqlite_classes",
+        ])
+    );
+}

@@ -127,6 +127,8 @@ pub struct IsolateConfig {
     pub vars: BTreeMap<String, serde_json::Value>,
     /// `env` entries that are bindings to platform services.
     pub bindings: Vec<crate::bindings::Binding>,
+    /// The Worker's own Durable Object classes and their namespace keys (`ctx.exports`).
+    pub object_classes: Vec<(String, String)>,
     /// The runtime's JavaScript and native ops (`edgesim_runtime::api::CATALOG`).
     pub catalog: &'static Catalog,
     /// Whether `WeakRef` and `FinalizationRegistry` exist: workerd's `jsWeakRef`, on from
@@ -215,8 +217,12 @@ impl Isolate {
                     serde_json::to_string(&config.bindings).unwrap_or_else(|_| "[]".into());
                 let flags =
                     serde_json::to_string(&config.compat_flags).unwrap_or_else(|_| "[]".into());
+                let classes: BTreeMap<&str, &str> = (config.object_classes.iter())
+                    .map(|(class, namespace)| (class.as_str(), namespace.as_str()))
+                    .collect();
+                let classes = serde_json::to_string(&classes).unwrap_or_else(|_| "{}".into());
                 set_env
-                    .call::<_, ()>((vars, bindings, flags))
+                    .call::<_, ()>((vars, bindings, flags, classes))
                     .map_err(|e| engine_error(&ctx, e))?;
 
                 // The Worker's startup budget covers its own modules, not the runtime's prelude.

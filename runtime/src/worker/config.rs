@@ -31,6 +31,10 @@ pub struct WranglerConfig {
     pub durable_objects: Option<DurableObjectsConfig>,
     #[serde(default)]
     pub migrations: Vec<MigrationConfig>,
+    /// `exports`: the declarative form of the Worker's Durable Object classes (and
+    /// entrypoints), which replaces `migrations`.
+    #[serde(default)]
+    pub exports: BTreeMap<String, ExportConfig>,
     pub queues: Option<QueuesConfig>,
     /// `services`: bindings to other Workers' (or this one's) entrypoints.
     #[serde(default)]
@@ -201,6 +205,30 @@ pub struct WorkflowLimitsConfig {
     /// How many `step.do` calls one run may make (workflows limits.mdx: 10,000 by default,
     /// up to 25,000).
     pub steps: Option<u32>,
+}
+
+/// One entry of `exports` (wrangler's `DurableObjectExport` / `WorkerEntrypointExport`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExportConfig {
+    /// `durable-object` or `worker`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A Durable Object's lifecycle: `created` when absent; `deleted`, `renamed` and
+    /// `transferred` are tombstones of a class no longer here.
+    pub state: Option<String>,
+    /// `sqlite` or `legacy-kv`, for a live Durable Object.
+    pub storage: Option<String>,
+}
+
+impl ExportConfig {
+    /// A Durable Object class of this Worker: declared and not a tombstone.
+    pub fn is_live_object(&self) -> bool {
+        self.kind == "durable-object"
+            && matches!(
+                self.state.as_deref(),
+                None | Some("created" | "expecting-transfer")
+            )
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

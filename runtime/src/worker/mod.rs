@@ -396,6 +396,7 @@ impl WorkerDefinition {
             limits,
             vars: self.env_vars(),
             bindings: self.bindings(),
+            object_classes: self.object_classes(),
             catalog: &crate::api::CATALOG,
             weak_refs: self.config.flag_enabled(config::WEAK_REF),
             compat_flags: config::JS_FLAGS
@@ -562,12 +563,37 @@ impl WorkerDefinition {
         format!("{}/{class_name}", self.name)
     }
 
-    /// Whether `class_name` is SQLite-backed: declared in a migration's `new_sqlite_classes`.
+    /// Whether `class_name` is SQLite-backed: declared in a migration's `new_sqlite_classes`,
+    /// or in `exports` with `storage: "sqlite"`.
     pub fn is_sqlite_class(&self, class_name: &str) -> bool {
-        self.config
-            .migrations
-            .iter()
-            .any(|m| m.new_sqlite_classes.iter().any(|c| c == class_name))
+        let exported = (self.config.exports.get(class_name))
+            .is_some_and(|e| e.is_live_object() && e.storage.as_deref() == Some("sqlite"));
+        exported
+            || (self.config.migrations.iter())
+                .any(|m| m.new_sqlite_classes.iter().any(|c| c == class_name))
+    }
+
+    /// This Worker's own Durable Object classes and their namespace keys: those its bindings
+    /// name, its migrations create and its `exports` declare (`ctx.exports` reaches each).
+    pub fn object_classes(&self) -> Vec<(String, String)> {
+        let bound = (self.config.durable_objects.iter())
+            .flat_map(|d| &d.bindings)
+            .filter(|b| b.script_name.is_none())
+            .map(|b| b.class_name.clone());
+        let migrated = (self.config.migrations.iter())
+            .flat_map(|m| m.new_classes.iter().chain(&m.new_sqlite_classes))
+            .cloned();
+        let exported = (self.config.exports.iter())
+            .filter(|(_, e)| e.is_live_object())
+            .map(|(class, _)| class.clone());
+        let classes: std::collections::BTreeSet<String> =
+            bound.chain(migrated).chain(exported).collect();
+        (classes.into_iter())
+            .map(|class| {
+                let namespace = self.object_namespace(&class);
+                (class, namespace)
+            })
+            .collect()
     }
 
     /// The class behind namespace key `namespace`, if this Worker defines it.

@@ -34,13 +34,19 @@ class WorkflowEntrypoint {
 }
 
 const workerEnv = {};
+/// The Worker's own Durable Object classes: class name -> namespace key.
+const objectClasses = new Map();
 /// `exports` (`ctx.exports`): the Worker's own entrypoints — its default export and its
-/// `WorkerEntrypoint` classes — each as a service binding to itself, made on first use.
+/// `WorkerEntrypoint` classes — each as a service binding to itself, and its Durable Object
+/// classes, each as the namespace of its objects; made on first use.
 const workerExports = new Proxy({}, {
   get(made, name) {
     if (typeof name !== "string") return undefined;
     if (Object.hasOwn(made, name)) return made[name];
     const value = moduleExports?.[name];
+    if (objectClasses.has(name) && typeof value === "function" && value.prototype instanceof DurableObject) {
+      return (made[name] = new (unit("durable_object").DurableObjectNamespace)(objectClasses.get(name)));
+    }
     const isEntrypoint = typeof value === "function" ? value.prototype instanceof WorkerEntrypoint
       : name === "default" && value !== null && typeof value === "object";
     if (!isEntrypoint) return undefined;
@@ -70,9 +76,11 @@ let moduleExports = null;
 let EntrypointClass = null;
 
 /// Fills `env`: plain values from `[vars]`, then one object per binding; and records the
-/// compatibility flags in force that the runtime's JavaScript reads.
-function setEnv(varsJson, bindingsJson, flagsJson) {
+/// compatibility flags in force that the runtime's JavaScript reads and the Worker's Durable
+/// Object classes.
+function setEnv(varsJson, bindingsJson, flagsJson, objectClassesJson) {
   for (const flag of JSON.parse(flagsJson)) compatFlags.add(flag);
+  for (const [name, namespace] of Object.entries(JSON.parse(objectClassesJson))) objectClasses.set(name, namespace);
   Object.assign(workerEnv, JSON.parse(varsJson));
   for (const b of JSON.parse(bindingsJson)) {
     if (b.type === "kv") workerEnv[b.name] = new (unit("kv").KvNamespace)(b.namespace);
