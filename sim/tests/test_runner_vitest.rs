@@ -458,3 +458,52 @@ fn auxiliary_workers_of_the_config_run_beside_the_runner_and_answer_through_serv
         ]
     );
 }
+
+#[test]
+fn a_worker_configured_in_a_subdirectory_runs_the_test_files_beside_it() {
+    // `wrangler.configPath: "./src/wrangler.jsonc"`: the Worker's root is src/, its tests are
+    // in test/ and import `../src/index`; outside any repository, so the project (not src/)
+    // bounds what the Worker may load.
+    let root = std::env::temp_dir().join(format!("edgesim-src-worker-{}", std::process::id()));
+    let files = [
+        (
+            "src/wrangler.jsonc",
+            r#"{ "name": "nested", "main": "./index.ts", "compatibility_date": "2025-06-01" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export default { fetch: () => new Response(\"nested\") };\n",
+        ),
+        (
+            "vitest.config.ts",
+            "import { defineWorkersConfig } from \"@cloudflare/vitest-pool-workers/config\";\n\
+             export default defineWorkersConfig({ test: { poolOptions: { workers: { wrangler: \
+             { configPath: \"./src/wrangler.jsonc\" } } } } });\n",
+        ),
+        (
+            "test/index.spec.ts",
+            "import { SELF } from \"cloudflare:test\";\nimport { expect, it } from \"vitest\";\n\
+             import worker from \"../src/index\";\n\
+             it(\"imports the Worker\", async () => {\n\
+             \x20 expect(await (await worker.fetch()).text()).toBe(\"nested\");\n\
+             \x20 expect(await (await SELF.fetch(\"https://x/\")).text()).toBe(\"nested\");\n\
+             \x20 const again = await import(\"../src/index\");\n\
+             \x20 expect(again.default).toBe(worker);\n});\n",
+        ),
+    ];
+    for (path, contents) in files {
+        let file = root.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, contents).unwrap();
+    }
+    let outcome = run(&root, "index", &RunOptions::default());
+    let _ = std::fs::remove_dir_all(&root);
+    let report = &outcome[0].report;
+    assert!(
+        !report.failed(),
+        "{:#?} {:?}",
+        report.tests,
+        report.load_error
+    );
+    assert_eq!(report.tests.len(), 1);
+}

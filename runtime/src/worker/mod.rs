@@ -303,8 +303,13 @@ impl WorkerDefinition {
     /// The same Worker with `modules` importable by name besides its own (`edgesim test`'s
     /// `vitest` and `cloudflare:test`, and the entry that imports a test file), on a bundle of
     /// its own so the Worker's other isolates never see them.
-    pub fn with_virtual_modules(&self, modules: Vec<(String, Rc<str>)>) -> Self {
+    pub fn with_virtual_modules(
+        &self,
+        modules: Vec<(String, Rc<str>)>,
+        project_root: Option<&Path>,
+    ) -> Self {
         let mut options = module_options(&self.config);
+        options.project_root = project_root.map(Path::to_path_buf);
         // A Pages project's generated entry stays.
         options.virtual_modules = (self.bundle.virtual_modules().into_iter())
             .chain(modules)
@@ -629,5 +634,6 @@ fn module_options(config: &WranglerConfig) -> ModuleOptions {
         },
         rules: ModuleRules::new(&config.rules),
         virtual_modules: Vec::new(),
+        project_root: None,
     }
 }

@@ -138,6 +138,7 @@ fn one_file(
     let snapshot_file = std::fs::read_to_string(snapshots::snapshot_path(&project.root, file)).ok();
     let file_options = FileOptions {
         file: file.to_string(),
+        root: project.root.clone(),
         seed,
         setup_files: project.setup_files(),
         provide: project.vitest.provide.clone(),

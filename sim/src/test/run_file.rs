@@ -28,6 +28,10 @@ const ENTRY: &str = edgesim_runtime::engine::modules::TEST_ENTRY;
 pub struct FileOptions {
     /// The test file, relative to the project's root.
     pub file: String,
+    /// The project's root, which the Worker's own may lie inside (`wrangler.configPath`
+    /// naming `src/wrangler.jsonc`).
+    #[serde(skip)]
+    pub root: std::path::PathBuf,
     /// The run's seed (`sim.seed`).
     pub seed: u64,
     /// `test.setupFiles`, relative to the root: imported before the file.
@@ -203,10 +207,8 @@ pub fn run_file(
         .iter()
         .chain(std::iter::once(&options.file))
         .map(|f| {
-            format!(
-                "await import({});\n",
-                serde_json::Value::from(format!("./{f}"))
-            )
+            let specifier = import_specifier(&worker.root, &options.root.join(f));
+            format!("await import({});\n", serde_json::Value::from(specifier))
         })
         .collect();
     let modules = edgesim_runtime::api::test::MODULES
@@ -214,7 +216,7 @@ pub fn run_file(
         .map(|(name, source)| (name.to_string(), Rc::from(*source)))
         .chain(std::iter::once((ENTRY.to_string(), Rc::from(entry_source))))
         .collect();
-    let worker = worker.with_virtual_modules(modules);
+    let worker = worker.with_virtual_modules(modules, Some(&options.root));
     let options_json = serde_json::to_string(options).unwrap_or_else(|_| "{}".into());
     let kv_write_limit = options.kv_write_limit;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
@@ -313,6 +315,26 @@ fn connect_services(
     }
     workers.insert(tested.0.name.clone(), tested);
     platform.services.connect(colos.pool(), &workers);
+}
+
+/// How a module at the Worker's root imports `file`: `./test/a.spec.ts`, or
+/// `../test/a.spec.ts` when the Worker's root is a directory of the project.
+fn import_specifier(worker_root: &std::path::Path, file: &std::path::Path) -> String {
+    let canonical =
+        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (from, to) = (canonical(worker_root), canonical(file));
+    let shared = (from.components().zip(to.components()))
+        .take_while(|(a, b)| a == b)
+        .count();
+    let up = from.components().count() - shared;
+    let down: Vec<String> = (to.components().skip(shared))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let prefix = match up {
+        0 => "./".to_string(),
+        n => "../".repeat(n),
+    };
+    format!("{prefix}{}", down.join("/"))
 }
 
 /// What the test isolate's driver did next.

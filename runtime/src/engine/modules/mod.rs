@@ -61,6 +61,9 @@ pub struct ModuleOptions {
     /// `cloudflare:test` for `edgesim test`): they win over packages of the same name, and
     /// what they import is resolved from the Worker's root directory.
     pub virtual_modules: Vec<(String, Rc<str>)>,
+    /// A directory above the Worker's root whose files it may load too: the project of
+    /// `edgesim test`, whose test files lie beside a Worker in `src/`.
+    pub project_root: Option<PathBuf>,
 }
 
 impl From<NodeImports> for ModuleOptions {
@@ -117,10 +120,17 @@ impl Bundle {
             node,
             rules,
             virtual_modules,
+            project_root,
         } = options.into();
         super::swc_guard::learn_stack_bounds();
+        let mut boundary = resolve::project_boundary(&root);
+        if let Some(project) = project_root.and_then(|p| std::fs::canonicalize(p).ok())
+            && boundary.starts_with(&project)
+        {
+            boundary = project;
+        }
         Rc::new(Bundle {
-            boundary: resolve::project_boundary(&root),
+            boundary,
             root,
             main: normalize(Path::new(main)),
             node,
@@ -140,6 +150,7 @@ impl Bundle {
             node,
             rules,
             virtual_modules,
+            project_root: _,
         } = options.into();
         super::swc_guard::learn_stack_bounds();
         let bundle = Bundle {
