@@ -30,7 +30,7 @@ fn test_runner(c: &mut Criterion) {
         b.iter(|| passes(&hello, &hello_files))
     });
     let (notes, notes_files) = project("notes-app");
-    assert_eq!(passes(&notes, &notes_files), 10);
+    assert_eq!(passes(&notes, &notes_files), 11);
     c.bench_function("test_runner_notes_app_suite", |b| {
         b.iter(|| passes(&notes, &notes_files))
     });
