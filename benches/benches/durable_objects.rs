@@ -61,6 +61,7 @@ fn call((isolate, slot): &mut (Isolate, ObjectSlot), method: &str, args: &str) -
     let id = isolate.enqueue(
         *slot,
         InvocationKind::Rpc {
+            stub: None,
             method: method.into(),
             args: Some(args.into()),
         },

@@ -69,8 +69,11 @@ pub struct ObjectCall {
 pub enum CallKind {
     Fetch(HttpRequest),
     /// A JS RPC call of method `method` with `args`, the structured-clone encoding of the
-    /// argument array; `None` reads the property instead (`await stub.name`).
+    /// argument array; `None` reads the property instead (`await stub.name`). `stub` names a
+    /// function or `RpcTarget` the callee handed out earlier: the call goes to it (`method`
+    /// empty calls the function) instead of the entrypoint or object.
     Rpc {
+        stub: Option<String>,
         method: String,
         args: Option<String>,
     },

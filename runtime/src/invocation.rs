@@ -42,6 +42,7 @@ pub enum InvocationKind {
     ObjectFetch(HttpRequest),
     /// A JS RPC call to a Durable Object: [`crate::host::CallKind::Rpc`].
     Rpc {
+        stub: Option<String>,
         method: String,
         args: Option<String>,
     },

@@ -141,11 +141,7 @@ fn extra_handlers_scenario() -> LoadedScenario {
 };"#,
         ),
     ];
-    for (path, contents) in files {
-        let file = dir.join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, contents).unwrap();
-    }
+    crate::common::write_files(&dir, &files);
     let yaml = "name: extra-handlers\nworkers:\n  caller: caller/wrangler.toml\n  \
                 consumer: consumer/wrangler.toml\ntraffic:\n  \
                 - { at: 0s, colo: LHR, worker: caller, url: / }\n";

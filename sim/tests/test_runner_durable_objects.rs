@@ -4,22 +4,13 @@
 //! `listDurableObjectIds` sees only what this test started, alarms ring on the simulated clock,
 //! each object keeps its own input gate, and objects can be evicted or aborted.
 
-use std::path::Path;
-
 use edgesim_sim::test::TestStatus;
 
-use crate::common::{all_passed, run_test_file, test_statuses};
+use crate::common::{all_passed, fixture_statuses};
 
 /// Each test's full name and status in the fixture's file `name`; the file loads.
 fn statuses(name: &str) -> Vec<(String, TestStatus)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vitest/durable-objects");
-    let file = run_test_file(&root, name);
-    assert!(
-        file.report.load_error.is_none(),
-        "{:?}",
-        file.report.load_error
-    );
-    test_statuses(&file)
+    fixture_statuses("durable-objects", name)
 }
 
 #[test]
@@ -76,15 +67,8 @@ fn wrangler_exports_declare_object_classes_and_ctx_exports_reaches_each_live_one
     // `exports` in place of `migrations`: `storage: "sqlite"` classes have SQL, `legacy-kv`
     // ones refuse it with workerd's text; `ctx.exports.<Class>` is the namespace of each live
     // class, bound or not, and nothing for a tombstone.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vitest/do-exports");
-    let file = run_test_file(&root, "exports");
-    assert!(
-        file.report.load_error.is_none(),
-        "{:?}",
-        file.report.load_error
-    );
     assert_eq!(
-        test_statuses(&file),
+        fixture_statuses("do-exports", "exports"),
         all_passed(&[
             "declares SQLite-backed classes with storage: sqlite",
             "gives ctx.exports a namespace for each live class, bound or not",

@@ -462,8 +462,8 @@ fn auxiliary_workers_of_the_config_run_beside_the_runner_and_answer_through_serv
 #[test]
 fn a_worker_configured_in_a_subdirectory_runs_the_test_files_beside_it() {
     // `wrangler.configPath: "./src/wrangler.jsonc"`: the Worker's root is src/, its tests are
-    // in test/ and import `../src/index`; outside any repository, so the project (not src/)
-    // bounds what the Worker may load.
+    // in test/ (with a tsconfig.json of their own) and import `../src/index`; outside any
+    // repository, so the project (not src/) bounds what the Worker may load.
     let root = std::env::temp_dir().join(format!("edgesim-src-worker-{}", std::process::id()));
     let files = [
         (
@@ -488,7 +488,14 @@ fn a_worker_configured_in_a_subdirectory_runs_the_test_files_beside_it() {
              \x20 expect(await (await worker.fetch()).text()).toBe(\"nested\");\n\
              \x20 expect(await (await SELF.fetch(\"https://x/\")).text()).toBe(\"nested\");\n\
              \x20 const again = await import(\"../src/index\");\n\
-             \x20 expect(again.default).toBe(worker);\n});\n",
+             \x20 expect(again.default).toBe(worker);\n\
+             \x20 expect((await import(\"@nested\")).default).toBe(worker);\n});\n",
+        ),
+        // The test files' own tsconfig.json, as the pool's examples have: it is theirs (its
+        // `paths` apply to them), and relative imports out of test/ still resolve.
+        (
+            "test/tsconfig.json",
+            r#"{ "include": ["./**/*.ts"], "compilerOptions": { "paths": { "@nested": ["../src/index.ts"] } } }"#,
         ),
     ];
     for (path, contents) in files {

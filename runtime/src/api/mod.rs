@@ -278,7 +278,12 @@ static UNITS: [Unit; 75] = [
         ["durable_object/durable_object"],
         [durable_object::OPS, websocket::OPS, rpc::OPS]
     ),
-    unit!("rpc", ["Fetcher"], ["rpc/rpc", "rpc/service"], [rpc::OPS]),
+    unit!(
+        "rpc",
+        ["Fetcher"],
+        ["rpc/rpc", "rpc/stubs", "rpc/service"],
+        [rpc::OPS]
+    ),
     unit!("sockets", [], ["sockets/sockets"], [sockets::OPS]),
     unit!("pages", [], ["pages/pages"], []),
     unit!("hyperdrive", [], ["hyperdrive/hyperdrive"], []),
@@ -461,6 +466,7 @@ const cf = globalThis[Symbol.for("edgesim.cloudflare:workers")];
 export const WorkerEntrypoint = cf.WorkerEntrypoint;
 export const DurableObject = cf.DurableObject;
 export const RpcTarget = cf.RpcTarget;
+export const RpcStub = cf.RpcStub;
 export const WorkflowEntrypoint = cf.WorkflowEntrypoint;
 export const env = cf.env;
 export const exports = cf.exports;

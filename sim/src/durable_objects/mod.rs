@@ -623,7 +623,7 @@ fn describe_call(kind: &CallKind) -> (String, String) {
             "fetch".to_string(),
             format!("{} {}", request.method, request.url),
         ),
-        CallKind::Rpc { method, args } => (method.clone(), args.clone().unwrap_or_default()),
+        CallKind::Rpc { method, args, .. } => (method.clone(), args.clone().unwrap_or_default()),
     }
 }
 

@@ -353,7 +353,7 @@ impl ObjectTask {
         }
         let kind = match job.kind {
             CallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
-            CallKind::Rpc { method, args } => InvocationKind::Rpc { method, args },
+            CallKind::Rpc { stub, method, args } => InvocationKind::Rpc { stub, method, args },
         };
         match self.ensure(&mut live.isolate).await {
             Ok(iso) => {

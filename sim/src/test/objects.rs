@@ -147,7 +147,7 @@ impl HostedObjects {
         };
         let kind = match kind {
             CallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
-            CallKind::Rpc { method, args } => InvocationKind::Rpc { method, args },
+            CallKind::Rpc { stub, method, args } => InvocationKind::Rpc { stub, method, args },
         };
         let id = isolate.enqueue(slot, kind);
         self.waiting.insert(id, (slot, Waiter::Call(Some(reply))));

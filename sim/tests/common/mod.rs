@@ -11,6 +11,16 @@ use edgesim_sim::scenario::LoadedScenario;
 pub fn scenario_with_worker(tag: &str, files: &[(&str, &str)], body: &str) -> LoadedScenario {
     let tag: String = tag.chars().filter(char::is_ascii_alphanumeric).collect();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("worker-{tag}"));
+    write_files(&dir, files);
+    let yaml = format!(
+        "name: {tag}\nworkers:\n  app: {}\n{body}",
+        dir.join("wrangler.toml").display()
+    );
+    LoadedScenario::parse(&format!("{tag}.yaml"), &yaml, dir).unwrap()
+}
+
+/// Writes `files` (path, contents) under `dir`, making the directories they need.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
     for (path, contents) in files {
         let file = dir.join(path);
         if let Some(parent) = file.parent() {
@@ -18,11 +28,6 @@ pub fn scenario_with_worker(tag: &str, files: &[(&str, &str)], body: &str) -> Lo
         }
         std::fs::write(file, contents).unwrap();
     }
-    let yaml = format!(
-        "name: {tag}\nworkers:\n  app: {}\n{body}",
-        dir.join("wrangler.toml").display()
-    );
-    LoadedScenario::parse(&format!("{tag}.yaml"), &yaml, dir).unwrap()
 }
 
 /// The error a scenario text is refused with (panics when it is accepted).
@@ -96,6 +101,24 @@ pub fn run_test_file(root: &Path, filter: &str) -> edgesim_sim::test::FileOutcom
     let mut outcomes =
         edgesim_sim::test::run(&project, &files, &RunOptions::default()).expect("the run");
     outcomes.remove(0).1
+}
+
+/// Each test's full name and status in the file matching `filter` of the vitest fixture
+/// `fixture` (under tests/fixtures/vitest); the file loads.
+pub fn fixture_statuses(
+    fixture: &str,
+    filter: &str,
+) -> Vec<(String, edgesim_sim::test::TestStatus)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/vitest")
+        .join(fixture);
+    let file = run_test_file(&root, filter);
+    assert!(
+        file.report.load_error.is_none(),
+        "{:?}",
+        file.report.load_error
+    );
+    test_statuses(&file)
 }
 
 /// Each test's full name and status, in order.

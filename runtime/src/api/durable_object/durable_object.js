@@ -93,7 +93,7 @@ class DurableObjectStub {
   static _send(stub, name, args) {
     const broken = stub.#broken();
     if (broken !== null) return Promise.reject(new Error(broken));
-    return rpc().sendRpc((n, encoded) => ops.objectRpc(stub.#target, n, encoded), name, args);
+    return rpc().sendRpc((n, encoded, key) => ops.objectRpc(stub.#target, key ?? null, n, encoded), name, args);
   }
 }
 define(G, "DurableObjectStub", DurableObjectStub);
@@ -517,13 +517,15 @@ function dispatchObjectFetch(id, method, url, _colo, headers, body) {
 /// worker-rpc.c++: a class not declared with `extends DurableObject` takes no RPC.
 const NOT_RPC_CLASS = "The receiving Durable Object does not support RPC, because its class was not declared with `extends DurableObject`. In order to enable RPC, make sure your class extends the special class `DurableObject`, which can be imported from the module \"cloudflare:workers\".";
 
-/// An RPC call (or, `args` undefined, a property read) on the object.
-function dispatchRpc(id, method, args) {
+/// An RPC call (or, `args` undefined, a property read) on the object, or, with `stubKey`, on
+/// a target the object handed out under that key.
+function dispatchRpc(id, method, args, stubKey) {
   (async () => {
+    if (stubKey !== null && stubKey !== undefined) return ops.returned(id, await rpc().answerTarget(stubKey, method, args));
     const instance = await objectInstance();
     if (!(instance instanceof cloudflareWorkers.DurableObject)) throw new TypeError(NOT_RPC_CLASS);
     const result = await rpc().rpcAnswer(instance, method, args, undefined);
-    ops.returned(id, serializeValue(result));
+    ops.returned(id, rpc().serializeRpc(result));
   })().catch(rpc().throwBack(id));
 }
 

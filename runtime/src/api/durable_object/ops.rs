@@ -221,10 +221,11 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         "objectRpc",
         move |ctx: Ctx<'js>,
               target: Vec<Option<String>>,
+              stub: Option<String>,
               method: String,
               args: Option<String>|
               -> rquickjs::Result<f64> {
-            call(&ctx, &i, target, CallKind::Rpc { method, args })
+            call(&ctx, &i, target, CallKind::Rpc { stub, method, args })
         },
     )?;
     Ok(())

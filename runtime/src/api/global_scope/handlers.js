@@ -51,11 +51,22 @@ const workerExports = new Proxy({}, {
       : name === "default" && value !== null && typeof value === "object";
     if (!isEntrypoint) return undefined;
     const binding = { service: "", entrypoint: name === "default" ? null : name, props: {}, loopback: true };
-    return (made[name] = unit("rpc").serviceBinding(binding));
+    return (made[name] = loopbackEntrypoint(binding));
   },
 });
+/// An entrypoint in `exports`: a binding to it that, called with `{ props }`, gives a binding
+/// to it with those props (workerd's LoopbackServiceStub).
+function loopbackEntrypoint(binding) {
+  const stub = unit("rpc").serviceBinding(binding);
+  return new Proxy(function LoopbackServiceStub() {}, {
+    apply: (_, __, [options]) => unit("rpc").serviceBinding({ ...binding, props: options?.props ?? {} }),
+    get: (_, prop) => stub[prop],
+    has: (_, prop) => prop in stub,
+  });
+}
 const cloudflareWorkers = {
   WorkerEntrypoint, DurableObject, RpcTarget, WorkflowEntrypoint, env: workerEnv,
+  get RpcStub() { return unit("rpc").RpcStub; },
   get exports() { return compatFlags.has("enable_ctx_exports") ? workerExports : undefined; },
 };
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
@@ -105,8 +116,9 @@ function registerModule(namespace) {
   moduleExports = namespace;
   const d = namespace.default;
   if (typeof d === "function" && d.prototype instanceof WorkerEntrypoint) {
+    // A class entrypoint is one even with RPC methods only (the RPC docs' first example).
     EntrypointClass = d;
-    return ["fetch", "scheduled", "queue", "tail", "email"].some((h) => typeof d.prototype[h] === "function");
+    return true;
   }
   if (d && typeof d === "object") {
     defaultExport = d;

@@ -7,7 +7,10 @@
 const { G, define, domError, inspect, OriginalDate } = core;
 
 // ---------- structuredClone ----------
-function cloneValue(v, memo) {
+/// `stubs`, when given, lets what RPC passes by reference (functions, RpcTargets, stubs)
+/// through: `stubs.passes(v)`.
+function cloneValue(v, memo, stubs) {
+  if (stubs?.passes(v)) return v;
   if (typeof v === "function" || typeof v === "symbol") {
     throw domError("DataCloneError", `${String(v)} could not be cloned.`);
   }
@@ -18,15 +21,15 @@ function cloneValue(v, memo) {
   else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
   else if (v instanceof ArrayBuffer) out = v.slice(0);
   else if (ArrayBuffer.isView(v)) {
-    const buf = cloneValue(v.buffer, memo);
+    const buf = cloneValue(v.buffer, memo, stubs);
     out = v instanceof DataView ? new DataView(buf, v.byteOffset, v.byteLength) : new v.constructor(buf, v.byteOffset, v.length);
   } else if (v instanceof Map) {
     out = new Map(); memo.set(v, out);
-    for (const [k, x] of v) out.set(cloneValue(k, memo), cloneValue(x, memo));
+    for (const [k, x] of v) out.set(cloneValue(k, memo, stubs), cloneValue(x, memo, stubs));
     return out;
   } else if (v instanceof Set) {
     out = new Set(); memo.set(v, out);
-    for (const x of v) out.add(cloneValue(x, memo));
+    for (const x of v) out.add(cloneValue(x, memo, stubs));
     return out;
   } else if (v instanceof Error) {
     const ctors = { EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
@@ -35,7 +38,7 @@ function cloneValue(v, memo) {
   } else if (v instanceof Boolean || v instanceof Number || v instanceof String) out = Object(v.valueOf());
   else if (Array.isArray(v)) {
     out = new Array(v.length); memo.set(v, out);
-    for (const k of Object.keys(v)) out[k] = cloneValue(v[k], memo);
+    for (const k of Object.keys(v)) out[k] = cloneValue(v[k], memo, stubs);
     return out;
   } else {
     const proto = Object.getPrototypeOf(v);
@@ -43,7 +46,7 @@ function cloneValue(v, memo) {
       throw domError("DataCloneError", `${inspect(v, 3)} could not be cloned.`);
     }
     out = {}; memo.set(v, out);
-    for (const k of Object.keys(v)) out[k] = cloneValue(v[k], memo);
+    for (const k of Object.keys(v)) out[k] = cloneValue(v[k], memo, stubs);
     return out;
   }
   memo.set(v, out);
@@ -74,7 +77,9 @@ const VIEW_TYPES = {
 };
 const ERROR_TYPES = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
 
-function encodeValue(v, refs) {
+/// `stubs.export(v)`: the key a function, RpcTarget or stub is passed by, over RPC.
+function encodeValue(v, refs, stubs) {
+  if (stubs?.passes(v)) return { stub: stubs.export(v) };
   switch (typeof v) {
     case "undefined": return { u: 1 };
     case "boolean": case "string": return v;
@@ -91,7 +96,7 @@ function encodeValue(v, refs) {
   refs.set(v, refs.size);
   if (Array.isArray(v)) {
     const a = new Array(v.length);
-    for (let i = 0; i < v.length; i++) a[i] = encodeValue(v[i], refs);
+    for (let i = 0; i < v.length; i++) a[i] = encodeValue(v[i], refs, stubs);
     return { a };
   }
   if (v instanceof OriginalDate) return { d: v.getTime() };
@@ -101,25 +106,27 @@ function encodeValue(v, refs) {
     const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
     return { view: v.constructor.name, b: bytesToText(bytes) };
   }
-  if (v instanceof Map) return { m: [...v].map(([k, x]) => [encodeValue(k, refs), encodeValue(x, refs)]) };
-  if (v instanceof Set) return { s: [...v].map((x) => encodeValue(x, refs)) };
+  if (v instanceof Map) return { m: [...v].map(([k, x]) => [encodeValue(k, refs, stubs), encodeValue(x, refs, stubs)]) };
+  if (v instanceof Set) return { s: [...v].map((x) => encodeValue(x, refs, stubs)) };
   if (v instanceof Error) return { e: [v.name, v.message, v.stack === undefined ? null : String(v.stack)] };
-  if (v instanceof Boolean || v instanceof Number || v instanceof String) return { box: encodeValue(v.valueOf(), refs) };
+  if (v instanceof Boolean || v instanceof Number || v instanceof String) return { box: encodeValue(v.valueOf(), refs, stubs) };
   const o = {};
-  for (const k of Object.keys(v)) o[k] = encodeValue(v[k], refs);
+  for (const k of Object.keys(v)) o[k] = encodeValue(v[k], refs, stubs);
   return { o };
 }
 
-function decodeValue(x, refs) {
+/// `stubs.import(key)`: the stub a value passed by reference arrives as.
+function decodeValue(x, refs, stubs) {
   if (x === null || typeof x !== "object") return x;
+  if ("stub" in x) return stubs.import(x.stub);
   if ("o" in x) {
     const out = {}; refs.push(out);
-    for (const k of Object.keys(x.o)) out[k] = decodeValue(x.o[k], refs);
+    for (const k of Object.keys(x.o)) out[k] = decodeValue(x.o[k], refs, stubs);
     return out;
   }
   if ("a" in x) {
     const out = new Array(x.a.length); refs.push(out);
-    for (let i = 0; i < x.a.length; i++) out[i] = decodeValue(x.a[i], refs);
+    for (let i = 0; i < x.a.length; i++) out[i] = decodeValue(x.a[i], refs, stubs);
     return out;
   }
   if ("u" in x) return undefined;
@@ -136,28 +143,29 @@ function decodeValue(x, refs) {
     out = Ctor === DataView ? new DataView(bytes.buffer) : new Ctor(bytes.buffer, 0, bytes.byteLength / (Ctor.BYTES_PER_ELEMENT ?? 1));
   } else if ("m" in x) {
     out = new Map(); refs.push(out);
-    for (const [k, v] of x.m) out.set(decodeValue(k, refs), decodeValue(v, refs));
+    for (const [k, v] of x.m) out.set(decodeValue(k, refs, stubs), decodeValue(v, refs, stubs));
     return out;
   } else if ("s" in x) {
     out = new Set(); refs.push(out);
-    for (const v of x.s) out.add(decodeValue(v, refs));
+    for (const v of x.s) out.add(decodeValue(v, refs, stubs));
     return out;
   } else if ("e" in x) {
     out = new (ERROR_TYPES[x.e[0]] ?? Error)(x.e[1]);
     if (x.e[2] !== null) define(out, "stack", x.e[2]);
-  } else if ("box" in x) out = Object(decodeValue(x.box, refs));
+  } else if ("box" in x) out = Object(decodeValue(x.box, refs, stubs));
   refs.push(out);
   return out;
 }
 
-/// The text form of `value`; throws DataCloneError for what structuredClone cannot copy.
-function serializeValue(value) {
-  cloneValue(value, new Map());
-  return JSON.stringify(encodeValue(value, new Map()));
+/// The text form of `value`; throws DataCloneError for what structuredClone cannot copy (and,
+/// with `stubs`, RPC does not pass by reference).
+function serializeValue(value, stubs) {
+  cloneValue(value, new Map(), stubs);
+  return JSON.stringify(encodeValue(value, new Map(), stubs));
 }
 
-function deserializeValue(text) {
-  return decodeValue(JSON.parse(text), []);
+function deserializeValue(text, stubs) {
+  return decodeValue(JSON.parse(text), [], stubs);
 }
 
 return { serializeValue, deserializeValue };

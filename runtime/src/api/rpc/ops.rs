@@ -40,10 +40,12 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         move |ctx: Ctx<'js>,
               target: Vec<Option<String>>,
               loopback: bool,
+              stub: Option<String>,
               method: String,
               args: Option<String>|
               -> rquickjs::Result<f64> {
-            call(&ctx, &i, target, loopback, CallKind::Rpc { method, args })
+            let kind = CallKind::Rpc { stub, method, args };
+            call(&ctx, &i, target, loopback, kind)
         },
     )?;
     // service_binding_extra_handlers: `scheduled()` and `queue()` on a binding to another Worker.

@@ -18,17 +18,20 @@ function warnNoRpc(name) {
   ops.log("warn", `WARNING: Tried to access method or property '${name}' on a Service Binding or Durable Object stub. Are you trying to use RPC? If so, please enable the 'rpc' compat flag or update your compat date to 2024-04-03 or later (see https://developers.cloudflare.com/workers/configuration/compatibility-dates/ ). If you are not trying to use RPC, please note that in the future, this property (and all other property names) will appear to be present as an RPC method.`);
 }
 
-/// A member reached over RPC: calling it calls the method, awaiting it reads the property.
+/// A member reached over RPC: calling it calls the method, awaiting it reads the property, and
+/// any member of it is reached through the read (pipelining, as workerd's `JsRpcProperty`).
 /// `send(name, args)` sends the call (`args` undefined for a read) and answers its promise.
 function rpcProperty(send, name) {
-  const property = (...args) => send(name, args);
-  const read = () => send(name, undefined);
-  Object.defineProperties(property, {
-    then: { value: (onFulfilled, onRejected) => read().then(onFulfilled, onRejected) },
-    catch: { value: (onRejected) => read().catch(onRejected) },
-    finally: { value: (onFinally) => read().finally(onFinally) },
+  const read = () => pipeline(send(name, undefined));
+  return new Proxy((...args) => pipeline(send(name, args)), {
+    get(_, prop) {
+      if (prop === "then") return (onFulfilled, onRejected) => read().then(onFulfilled, onRejected);
+      if (prop === "catch") return (onRejected) => read().catch(onRejected);
+      if (prop === "finally") return (onFinally) => read().finally(onFinally);
+      if (typeof prop === "symbol") return undefined;
+      return read()[prop];
+    },
   });
-  return property;
 }
 
 /// `stub` answering its own members as they are and, from compatibility date 2024-04-03
@@ -48,11 +51,13 @@ function rpcStub(stub, send) {
   });
 }
 
-/// Sends an RPC call (or, `args` undefined, a property read) with `start(name, encodedArgs)`,
-/// which starts the op; the answer comes back decoded.
+/// Sends an RPC call (or, `args` undefined, a property read) with `start(name, encodedArgs,
+/// stubKey)`, which starts the op; the answer comes back decoded, and the stubs in it call
+/// through `start` too, to the target `stubKey` names.
 function sendRpc(start, name, args) {
-  const encoded = args === undefined ? undefined : serializeValue(args);
-  return awaitOp(start(name, encoded)).then(deserializeValue);
+  const via = (key, n, encoded) => awaitOp(start(n, encoded, key));
+  const encoded = args === undefined ? undefined : serializeRpc(args);
+  return via(null, name, encoded).then((text) => receiveRpc(text, via));
 }
 
 /// Sends `fetch(input, init)` through a binding, `start(method, url, headers, body)` starting
@@ -80,6 +85,21 @@ function rpcMember(receiver, name, ownProperties) {
   return value;
 }
 
+/// Under `edgesim test`, as under vitest-pool-workers, the tested Worker's entrypoint and
+/// Durable Object classes are reached through the pool's wrapper, which refuses a name its
+/// class's prototype lacks before workerd's rules apply, with texts of its own.
+function poolRefusal(receiver, name) {
+  if (Reflect.has(Object.getPrototypeOf(receiver), name)) return;
+  const quoted = JSON.stringify(name);
+  if (!Reflect.has(receiver, name)) throw new TypeError(`The RPC receiver does not implement ${quoted}.`);
+  throw new TypeError([
+    `The RPC receiver's prototype does not implement ${quoted}, but the receiver instance does.`,
+    "Only properties and methods defined on the prototype can be accessed over RPC.",
+    `Ensure properties are declared like \`get ${name}() { ... }\` instead of \`${name} = ...\`,`,
+    `and methods are declared like \`${name}() { ... }\` instead of \`${name} = () => { ... }\`.`,
+  ].join("\n"));
+}
+
 /// worker-rpc.c++ `invokeFnInsertingEnvCtx`: a plain handler's function gets the caller's one
 /// argument, then `env` and `ctx`.
 function callHandlerFunction(receiver, fn, name, args, env, ctx) {
@@ -94,10 +114,11 @@ function callHandlerFunction(receiver, fn, name, args, env, ctx) {
 /// Answers one call on `receiver`: `encodedArgs` undefined reads the property. `envCtx` is
 /// `[env, ctx]` when the receiver is a plain object handler.
 async function rpcAnswer(receiver, name, encodedArgs, envCtx) {
+  if (envCtx === undefined && core.wrapsLikeVitestPool) poolRefusal(receiver, name);
   const value = rpcMember(receiver, name, envCtx !== undefined);
   if (encodedArgs === undefined || encodedArgs === null) return await value;
   if (typeof value !== "function") throw new TypeError(`"${name}" is not a function.`);
-  const args = deserializeValue(encodedArgs);
+  const args = deserializeRpc(encodedArgs);
   if (envCtx !== undefined) return await callHandlerFunction(receiver, value, name, args, envCtx[0], envCtx[1]);
   return await value.apply(receiver, args);
 }

@@ -19,7 +19,7 @@ class Fetcher {
   }
   static _send(fetcher, name, args) {
     const t = fetcher.#transport;
-    return sendRpc((n, encoded) => t.call(n, encoded), name, args);
+    return sendRpc((n, encoded, key) => t.call(n, encoded, key), name, args);
   }
 }
 define(G, "Fetcher", Fetcher);
@@ -101,7 +101,7 @@ function serviceBinding(b) {
   const loopback = b.loopback === true;
   const transport = {
     fetch: (method, url, headers, body) => ops.serviceFetch(target, loopback, method, url, headers, body),
-    call: (name, encoded) => ops.serviceRpc(target, loopback, name, encoded),
+    call: (name, encoded, key) => ops.serviceRpc(target, loopback, key ?? null, name, encoded),
   };
   const extraHandlers = b.entrypoint == null && core.hasFlag("service_binding_extra_handlers");
   const fetcher = !extraHandlers ? new Fetcher(transport)
@@ -130,14 +130,18 @@ function entrypointHandler(entrypoint, ctx) {
 }
 
 /// A call through a service binding: `kind` "fetch" (method, url, headers, body), "call"
-/// (method name, encoded arguments) or "get" (property name).
+/// (method name, encoded arguments, stub key) or "get" (property name, -, stub key). A call
+/// with a stub key goes to the target this isolate handed out under it, not the entrypoint.
 function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
   (async () => {
+    if (kind !== "fetch" && c !== null && c !== undefined) {
+      return ops.returned(id, await answerTarget(c, a, kind === "call" ? b : undefined));
+    }
     const ctx = new ExecutionContext(id, JSON.parse(propsJson));
     const { handler, envCtx } = entrypointHandler(entrypoint, ctx);
     if (kind !== "fetch") {
       const value = await rpcAnswer(handler, a, kind === "call" ? b : undefined, envCtx);
-      return ops.returned(id, serializeValue(value));
+      return ops.returned(id, serializeRpc(value));
     }
     if (typeof handler.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
     const noBody = a === "GET" || a === "HEAD";
@@ -147,4 +151,4 @@ function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
   })().catch(throwBack(id));
 }
 
-return { Fetcher, scheduledEvent, queuedMessages, scheduledResult, queueResult, serviceBinding, assetsBinding, dispatchService, rpcStub, rpcAnswer, sendRpc, sendFetch, respondWith, throwBack };
+return { Fetcher, scheduledEvent, queuedMessages, scheduledResult, queueResult, serviceBinding, assetsBinding, dispatchService, rpcStub, rpcAnswer, answerTarget, serializeRpc, RpcStub, sendRpc, sendFetch, respondWith, throwBack };

@@ -43,6 +43,8 @@ class TestExecutionContext {
   waitUntil(promise) { this.#waiting.push(Promise.resolve(promise)); }
   passThroughOnException() {}
   get props() { return this.#props; }
+  /// As a handler's `ctx.exports`: the Worker's own entrypoints and object classes.
+  get exports() { return core.cloudflareWorkers.exports; }
   static _drain(ctx) {
     if (!(ctx instanceof TestExecutionContext)) {
       throw new TypeError("Failed to execute 'waitOnExecutionContext': parameter 1 is not of type 'ExecutionContext'.");

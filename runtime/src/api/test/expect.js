@@ -232,7 +232,9 @@ const SNAPSHOT_MATCHERS = {
 
 function thrownMessage(assertion) {
   const error = assertion.promise === "rejects" ? assertion.actual : thrownBy(assertion.actual).error;
-  return new SnapshotText(`[${error?.message ?? error}]`);
+  // pretty-format prints an error as `[${Error.prototype.toString.call(error)}]`.
+  if (error instanceof Error) return new SnapshotText(`[${Error.prototype.toString.call(error)}]`);
+  return error;
 }
 
 /// A value a snapshot stores as written (an error message), not as pretty-format prints it.

@@ -6,6 +6,10 @@
 // (sim/src/test). Durations and timeouts are simulated milliseconds: `Date.now()` moves only
 // across I/O and timers, so a file's report is the same on every run of its seed.
 
+/// This isolate runs tests: RPC into the tested Worker answers as through the pool's wrapper
+/// (rpc/rpc.js `poolRefusal`).
+core.wrapsLikeVitestPool = true;
+
 const DEFAULT_TEST_TIMEOUT_MS = 5000;
 const DEFAULT_HOOK_TIMEOUT_MS = 10000;
 /// The console level of the lines that mark where a test's output starts and ends.

@@ -107,9 +107,9 @@ impl Isolate {
         self.register_invocation(id, kind.clone());
         match kind {
             InvocationKind::ObjectFetch(request) => self.dispatch_request(id, &request, true),
-            InvocationKind::Rpc { method, args } => self.run_js(Some(id), |ctx, e| {
+            InvocationKind::Rpc { stub, method, args } => self.run_js(Some(id), |ctx, e| {
                 let f = e.dispatch_rpc.clone().restore(ctx)?;
-                f.call::<_, ()>((id as f64, method, args))
+                f.call::<_, ()>((id as f64, method, args, stub))
             }),
             InvocationKind::Alarm {
                 retry_count,

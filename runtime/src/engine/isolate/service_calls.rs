@@ -47,10 +47,10 @@ impl Isolate {
                     f.call::<_, ()>((id as f64, target, "fetch", method, url, headers, body))
                 });
             }
-            CallKind::Rpc { method, args } => self.run_js(Some(id), |ctx, e| {
+            CallKind::Rpc { stub, method, args } => self.run_js(Some(id), |ctx, e| {
                 let f = e.dispatch_service.clone().restore(ctx)?;
                 let kind = if args.is_some() { "call" } else { "get" };
-                f.call::<_, ()>((id as f64, target, kind, method, args))
+                f.call::<_, ()>((id as f64, target, kind, method, args, stub))
             }),
         }
     }

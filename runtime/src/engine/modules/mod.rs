@@ -566,7 +566,7 @@ impl Bundle {
         if !self.root.as_os_str().is_empty() {
             return match self
                 .resolver
-                .resolve(kind, &self.root.join(base), specifier)
+                .resolve(kind, &joined(&self.root, base), specifier)
             {
                 Ok(path) => Ok(resolve::name_relative_to(&self.root, &path)),
                 // A file a package's `browser` field maps to `false`: esbuild bundles an empty
@@ -753,6 +753,22 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// `root/base` with `.` and `..` folded away: the resolver looks for a file's tsconfig.json
+/// from its directory up, and for `src/../test/x.ts` it would begin in `src/`.
+fn joined(root: &Path, base: &str) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for component in root.join(base).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// `a/./b/../c` -> `a/c`, with forward slashes; leading `..` are kept.
 fn normalize(path: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -775,6 +791,21 @@ fn normalize(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_base_outside_the_workers_directory_reaches_the_resolver_without_dot_dots() {
+        // The pool's context-exports example: Worker root src/, test file test/unit.test.ts.
+        // Unfolded, its tsconfig.json lookup and the names it resolved kept `src/..`, and the
+        // test file's imports of ../src/index were not found.
+        assert_eq!(
+            joined(Path::new("/p/src"), "../test/./unit.test.ts"),
+            Path::new("/p/test/unit.test.ts")
+        );
+        assert_eq!(
+            joined(Path::new("/p/src"), "index.ts"),
+            Path::new("/p/src/index.ts")
+        );
+    }
 
     #[test]
     fn relative_imports_resolve_with_bundler_extensions() {
