@@ -110,6 +110,54 @@ fn commonjs_exports_reach_es_importers_as_default_and_named_imports() {
 }
 
 #[test]
+fn a_namespace_import_of_commonjs_has_every_property_of_its_exports_as_esbuild_gives_it() {
+    // `module.exports = $root` built at run time: no name can be read from the source, yet
+    // esbuild's `__toESM` copies them all (the shape of @opentelemetry's generated protobuf
+    // root). In a `.mjs` file (Node's mode) a default import is `module.exports` itself, even
+    // when it says `__esModule` (discord-api-types' v10.mjs wrapper).
+    let p = Project::with(
+        "pkg-commonjs-namespace",
+        &[
+            ("wrangler.toml", WRANGLER),
+            (
+                "src/index.js",
+                "import * as root from 'generated';
+import wrapped from 'wrapper';
+                 export default { fetch() { return Response.json({
+                   deep: root.opentelemetry.proto.version, default: typeof root.default,
+                   keys: Object.keys(root).sort(), wrapped
+                 }); } };",
+            ),
+            (
+                "node_modules/generated/index.js",
+                "var $root = {};
+$root.opentelemetry = { proto: { version: 1 } };
+module.exports = $root;",
+            ),
+            (
+                "node_modules/wrapper/package.json",
+                r#"{"name":"wrapper","exports":"./index.mjs"}"#,
+            ),
+            (
+                "node_modules/wrapper/index.mjs",
+                "import mod from './cjs.js';
+export default mod.Utils.name;",
+            ),
+            (
+                "node_modules/wrapper/cjs.js",
+                "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\n\
+                 exports.Utils = { name: 'utils' };",
+            ),
+        ],
+    );
+    assert_eq!(
+        p.answer().unwrap(),
+        json!({"deep": 1, "default": "object", "keys": ["default", "opentelemetry"],
+               "wrapped": "utils"})
+    );
+}
+
+#[test]
 fn commonjs_runs_once_on_first_require_and_cycles_see_partial_exports() {
     let p = Project::with(
         "pkg-cjs-cycle",

@@ -113,6 +113,28 @@ export default { async fetch() {
 }
 
 #[test]
+fn a_commonjs_require_of_a_wasm_module_query_gets_the_module_as_default() {
+    // wrangler's default rules claim `**/*.wasm?module` as CompiledWasm for `require` as for
+    // `import`; the required namespace carries it as `default`.
+    let p = project(
+        "wasm-require",
+        "import add from './add.cjs';\nexport default { fetch() { return Response.json({ sum: add(2, 3) }); } };",
+        &[(
+            "add.wasm",
+            "(module (func (export \"add\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))",
+        )],
+    );
+    std::fs::write(
+        p.path().join("src/add.cjs"),
+        "module.exports = function add(a, b) {\n\
+           const { default: mod } = require('./add.wasm?module');\n\
+           return new WebAssembly.Instance(mod).exports.add(a, b);\n};\n",
+    )
+    .unwrap();
+    assert_eq!(p.answer().unwrap(), json!({ "sum": 5 }));
+}
+
+#[test]
 fn traps_and_bad_imports_throw_v8s_errors_and_bytes_cannot_be_compiled_at_run_time() {
     let p = project(
         "wasm-errors",

@@ -514,3 +514,20 @@ fn a_worker_configured_in_a_subdirectory_runs_the_test_files_beside_it() {
     );
     assert_eq!(report.tests.len(), 1);
 }
+
+#[test]
+fn with_env_and_with_exports_replace_cloudflare_workers_bindings_for_a_callback_and_assert_is_chais()
+ {
+    // `withEnv`/`withExports`/`withEnvAndExports` from `cloudflare:workers`: the callback (and
+    // what it awaits, a timer included) reads the replacement; outside it, the Worker's own.
+    // vitest's `assert` is chai's interface with chai's texts; a config's `miniflare` import
+    // gives the runtime's fetch classes.
+    assert_eq!(
+        crate::common::fixture_statuses("env-overrides", "overrides"),
+        crate::common::all_passed(&[
+            "runs a callback with env replaced, through what it awaits",
+            "runs a callback with exports replaced, and both at once",
+            "gives chai's assert interface with chai's messages",
+        ])
+    );
+}

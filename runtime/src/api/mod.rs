@@ -423,6 +423,7 @@ static UNITS: [Unit; 75] = [
             "test/format",
             "test/equals",
             "test/expect",
+            "test/assert",
             "test/mock",
             "test/module_mocks",
             "test/fake_timers",
@@ -470,5 +471,8 @@ export const RpcStub = cf.RpcStub;
 export const WorkflowEntrypoint = cf.WorkflowEntrypoint;
 export const env = cf.env;
 export const exports = cf.exports;
+export const withEnv = cf.withEnv;
+export const withExports = cf.withExports;
+export const withEnvAndExports = cf.withEnvAndExports;
 export default cf;
 "#;

@@ -327,6 +327,12 @@ fn evaluate_config(root: &Path, file: &Path) -> Result<VitestConfig, TestError> 
         // The pool's name from vitest 4 on (`cloudflareTest` from "@cloudflare/vitest-plugin").
         ("@cloudflare/vitest-plugin".to_string(), pool.to_string()),
         ("vitest/config".to_string(), vitest.to_string()),
+        // What configs import from Miniflare: its fetch classes, which are the runtime's own.
+        (
+            "miniflare".to_string(),
+            "export const { Request, Response, Headers, FormData, File, Blob, fetch } = globalThis;\n"
+                .to_string(),
+        ),
     ];
     let failed = |message: String| TestError::Config {
         file: name.clone(),
@@ -353,7 +359,7 @@ fn evaluate_config(root: &Path, file: &Path) -> Result<VitestConfig, TestError> 
                     body: Vec::new(),
                     cf: None,
                 };
-                crate::one_colo::fetch_once(&worker, Limits::for_plan(Plan::Paid), request, 0)
+                crate::one_colo::fetch_once(&worker, config_limits(), request, 0)
                     .map(|e| (e.response.status, e.response.body, e.report.exception))
                     .map_err(|e| e.to_string())
             })
@@ -368,6 +374,19 @@ fn evaluate_config(root: &Path, file: &Path) -> Result<VitestConfig, TestError> 
     }
     serde_json::from_slice(&body).map_err(|e| failed(e.to_string()))
 }
+
+/// What evaluating a vitest config may use. It is Node's code, not a Worker's, so the
+/// startup limit does not apply (a config that makes an RSA key pair needs more); the runaway
+/// guard is raised with it, still bounding a config that never ends.
+fn config_limits() -> Limits {
+    let mut limits = Limits::for_plan(Plan::Paid);
+    limits.startup_cpu_limit_ms = CONFIG_CPU_MS;
+    limits.runaway_cpu_limit_ms = CONFIG_CPU_MS;
+    limits
+}
+
+/// Simulated CPU a vitest config's evaluation may use.
+const CONFIG_CPU_MS: u64 = 5_000;
 
 /// The Worker the tests run against: the wrangler config `poolOptions.workers.wrangler`
 /// names (relative to the vitest config), else the project's own, with `main` and the

@@ -64,10 +64,57 @@ function loopbackEntrypoint(binding) {
     has: (_, prop) => prop in stub,
   });
 }
+
+// ---------- withEnv / withExports (workerd's EnvModule) ----------
+// `fn` runs with the `env` (and `exports`) of `cloudflare:workers` replaced, through all it
+// awaits: the replacement rides in the async context, as workerd carries it.
+
+const ENV_OVERRIDE = Symbol("env override");
+const EXPORTS_OVERRIDE = Symbol("exports override");
+
+function withOverrides(overrides, fn) {
+  if (typeof fn !== "function") throw new TypeError("The callback must be a function.");
+  asyncContexts = true;
+  const outside = ops.asyncContext();
+  const inside = new Map(outside ?? []);
+  for (const [key, value] of overrides) inside.set(key, value);
+  ops.enterAsyncContext(inside);
+  try {
+    return fn();
+  } finally {
+    ops.enterAsyncContext(outside);
+  }
+}
+const overridden = (key) => ops.asyncContext()?.get(key);
+
+/// What `env` or `exports` from `cloudflare:workers` reads: the override of the current async
+/// context, else `base()`.
+function overridable(key, base) {
+  const target = () => overridden(key) ?? base() ?? {};
+  return new Proxy({}, {
+    get: (_, k) => Reflect.get(target(), k),
+    set: (_, k, v) => Reflect.set(target(), k, v),
+    has: (_, k) => Reflect.has(target(), k),
+    deleteProperty: (_, k) => Reflect.deleteProperty(target(), k),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, k) => {
+      const d = Reflect.getOwnPropertyDescriptor(target(), k);
+      return d === undefined ? undefined : { ...d, configurable: true };
+    },
+    defineProperty: (_, k, d) => Reflect.defineProperty(target(), k, d),
+  });
+}
+const currentExports = () => (compatFlags.has("enable_ctx_exports") ? workerExports : undefined);
+const envView = overridable(ENV_OVERRIDE, () => workerEnv);
+const exportsView = overridable(EXPORTS_OVERRIDE, currentExports);
+
 const cloudflareWorkers = {
-  WorkerEntrypoint, DurableObject, RpcTarget, WorkflowEntrypoint, env: workerEnv,
+  WorkerEntrypoint, DurableObject, RpcTarget, WorkflowEntrypoint, env: envView,
   get RpcStub() { return unit("rpc").RpcStub; },
-  get exports() { return compatFlags.has("enable_ctx_exports") ? workerExports : undefined; },
+  get exports() { return currentExports() === undefined && overridden(EXPORTS_OVERRIDE) === undefined ? undefined : exportsView; },
+  withEnv: (env, fn) => withOverrides([[ENV_OVERRIDE, env]], fn),
+  withExports: (exports, fn) => withOverrides([[EXPORTS_OVERRIDE, exports]], fn),
+  withEnvAndExports: (env, exports, fn) => withOverrides([[ENV_OVERRIDE, env], [EXPORTS_OVERRIDE, exports]], fn),
 };
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:workers"), { value: cloudflareWorkers });
 /// What the node:* modules' ES facades (api/node/modules) import from.

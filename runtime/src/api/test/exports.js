@@ -24,7 +24,7 @@ return {
     describe, it, test: it, suite: describe, expect, vi, vitest: vi,
     beforeAll, afterAll, beforeEach, afterEach, onTestFinished, onTestFailed,
     inject: (key) => testRun.options.provide?.[key],
-    assert: (value, message) => { if (!value) throw new AssertionError(message ?? "expected value to be truthy"); },
+    assert,
   },
   cloudflareTest,
   sim,

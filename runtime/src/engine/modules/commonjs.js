@@ -11,6 +11,22 @@ function toCommonJs(namespace) {
   return out;
 }
 
+/// esbuild's `__toESM` for `import * as ns` of a CommonJS module: an object (of the exports'
+/// prototype) with each of their own properties, read live, and `default` = the exports unless
+/// they say `__esModule` outside Node's mode.
+export function namespaceOf(exports, nodeMode) {
+  if (exports === null || typeof exports !== "object" && typeof exports !== "function") return { default: exports };
+  const target = Object.create(Object.getPrototypeOf(exports));
+  const exportsAsDefault = nodeMode || !exports.__esModule;
+  if (exportsAsDefault) Object.defineProperty(target, "default", { value: exports, enumerable: true });
+  for (const key of Object.getOwnPropertyNames(exports)) {
+    if (key === "default" && exportsAsDefault) continue;
+    const enumerable = Object.getOwnPropertyDescriptor(exports, key)?.enumerable ?? true;
+    Object.defineProperty(target, key, { get: () => exports[key], enumerable });
+  }
+  return target;
+}
+
 export function define(table, factory) {
   let module = null;
   const require = (specifier) => {

@@ -346,19 +346,132 @@ pub fn definition(source: &str, requires: &[(String, Required)]) -> String {
     )
 }
 
-/// The module ES importers of CommonJS file `name` see: runs it, and exports `default` and
-/// the `names` its source assigns.
+/// The exports of a CommonJS facade beyond what its source names, for the imports esbuild
+/// treats apart (see [`interop_imports`]); string names no source can declare.
+pub const NAMESPACE_EXPORT: &str = "edgesim:namespace";
+pub const NODE_NAMESPACE_EXPORT: &str = "edgesim:node-namespace";
+pub const EXPORTS_EXPORT: &str = "edgesim:exports";
+
+/// The module ES importers of CommonJS file `name` see: runs it, and exports `default`, the
+/// `names` its source assigns, and what esbuild's interop gives the imports it treats apart.
 pub fn facade(name: &str, names: &BTreeSet<String>) -> String {
     let def = format!("{name}{DEFINITION_SUFFIX}");
     let mut out = format!(
-        "import {{ definition }} from {};\nconst __exports = definition.load();\n\
-         export default __exports != null && __exports.__esModule ? __exports.default : __exports;\n",
-        quoted(&def)
+        "import {{ definition }} from {};\nimport {{ namespaceOf }} from {};\n\
+         const __exports = definition.load();\n\
+         export default __exports != null && __exports.__esModule ? __exports.default : __exports;\n\
+         const __namespace = namespaceOf(__exports, false);\n\
+         const __nodeNamespace = namespaceOf(__exports, true);\n\
+         export {{ __namespace as {}, __nodeNamespace as {}, __exports as {} }};\n",
+        quoted(&def),
+        quoted(RUNTIME_MODULE),
+        quoted(NAMESPACE_EXPORT),
+        quoted(NODE_NAMESPACE_EXPORT),
+        quoted(EXPORTS_EXPORT),
     );
     for export in names.iter().filter(|n| is_identifier(n)) {
         out.push_str(&format!(
             "export const {export} = __exports == null ? undefined : __exports.{export};\n"
         ));
+    }
+    out
+}
+
+/// What one specifier of an import statement takes from the module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    Default,
+    Namespace,
+    Named(String),
+}
+
+/// An import statement of an ES module that esbuild's CommonJS interop treats apart when the
+/// module imported is CommonJS: `import * as X` gets an object with every property of the
+/// module's `exports` (`__toESM`), where QuickJS would give only the names read from its
+/// source; and in a `.mjs`/`.mts` file (Node's mode) `import X` gets `module.exports` itself,
+/// `__esModule` or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteropImport {
+    /// The statement's byte range in the source.
+    pub range: std::ops::Range<usize>,
+    /// Each specifier: what it takes, and its local name.
+    pub specifiers: Vec<(Imported, String)>,
+    pub specifier: String,
+}
+
+impl InteropImport {
+    /// The statement importing what esbuild would give from a CommonJS module, on as many lines
+    /// as the original (so later lines keep their numbers).
+    pub fn of_commonjs(&self, original: &str, node_mode: bool) -> String {
+        let parts: Vec<String> = (self.specifiers.iter())
+            .map(|(imported, local)| match imported {
+                Imported::Default if node_mode => format!("{} as {local}", quoted(EXPORTS_EXPORT)),
+                Imported::Default => format!("default as {local}"),
+                Imported::Namespace if node_mode => {
+                    format!("{} as {local}", quoted(NODE_NAMESPACE_EXPORT))
+                }
+                Imported::Namespace => format!("{} as {local}", quoted(NAMESPACE_EXPORT)),
+                Imported::Named(name) => format!("{} as {local}", quoted(name)),
+            })
+            .collect();
+        format!(
+            "import {{ {} }} from {};{}",
+            parts.join(", "),
+            quoted(&self.specifier),
+            "\n".repeat(original.matches('\n').count())
+        )
+    }
+}
+
+/// The imports of ES module `source` that esbuild's interop treats apart if they lead to
+/// CommonJS (see [`InteropImport`]): those with a namespace specifier and, in Node's mode,
+/// those with a default one. Empty when there are none or it does not parse.
+pub fn interop_imports(file: &str, source: &str, node_mode: bool) -> Vec<InteropImport> {
+    use swc_common::Spanned;
+    use swc_ecma_ast::{ImportSpecifier, ModuleDecl, ModuleExportName, ModuleItem};
+    if !source.contains("* as ") && !node_mode {
+        return Vec::new();
+    }
+    let parsed = crate::engine::swc_guard::guarded_within_nesting(source, || {
+        crate::engine::swc_guard::parse_js(file, source, |p| p.parse_module())
+    });
+    let Some(Some((module, base))) = parsed else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in &module.body {
+        let ModuleItem::ModuleDecl(ModuleDecl::Import(import)) = item else {
+            continue;
+        };
+        if import.type_only || import.phase != Default::default() {
+            continue;
+        }
+        let specifiers: Vec<(Imported, String)> = (import.specifiers.iter())
+            .map(|specifier| match specifier {
+                ImportSpecifier::Namespace(ns) => (Imported::Namespace, ns.local.sym.to_string()),
+                ImportSpecifier::Default(d) => (Imported::Default, d.local.sym.to_string()),
+                ImportSpecifier::Named(named) => {
+                    let imported = match &named.imported {
+                        Some(ModuleExportName::Ident(i)) => i.sym.to_string(),
+                        Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
+                        None => named.local.sym.to_string(),
+                    };
+                    (Imported::Named(imported), named.local.sym.to_string())
+                }
+            })
+            .collect();
+        let treated_apart = specifiers.iter().any(|(imported, _)| {
+            *imported == Imported::Namespace || node_mode && *imported == Imported::Default
+        });
+        if !treated_apart {
+            continue;
+        }
+        let span = import.span();
+        out.push(InteropImport {
+            range: (span.lo.0 - base) as usize..(span.hi.0 - base) as usize,
+            specifiers,
+            specifier: import.src.value.to_string_lossy().into_owned(),
+        });
     }
     out
 }

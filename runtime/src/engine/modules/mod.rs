@@ -347,12 +347,12 @@ impl Bundle {
         } else if self.is_commonjs(name) {
             Rc::from(commonjs::facade(name, &self.export_names(name)))
         } else if name.ends_with(".jsx") || name.ends_with(".tsx") {
-            Rc::from(self.jsx(name, &original)?)
+            self.with_commonjs_namespaces(name, Rc::from(self.jsx(name, &original)?))
         } else if [".ts", ".mts", ".cts"]
             .iter()
             .any(|ext| name.ends_with(ext))
         {
-            Rc::from(self.typescript(name, &original)?)
+            self.with_commonjs_namespaces(name, Rc::from(self.typescript(name, &original)?))
         } else if name.ends_with(".json") {
             let value: serde_json::Value = serde_json::from_str(&original).map_err(|e| {
                 ModuleError::At(Located {
@@ -364,7 +364,7 @@ impl Bundle {
             })?;
             Rc::from(format!("export default {value};"))
         } else {
-            original
+            self.with_commonjs_namespaces(name, original)
         };
         self.sources
             .borrow_mut()
@@ -646,6 +646,34 @@ impl Bundle {
         Ok(shape)
     }
 
+    /// ES module `name`'s `source` with its imports of CommonJS modules taking what esbuild's
+    /// interop gives them (see [`commonjs::InteropImport`]).
+    fn with_commonjs_namespaces(&self, name: &str, source: Rc<str>) -> Rc<str> {
+        let node_mode = name.ends_with(".mjs") || name.ends_with(".mts");
+        let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        for import in commonjs::interop_imports(name, &source, node_mode) {
+            let Ok(target) = self.resolve(name, &import.specifier) else {
+                continue;
+            };
+            if let (true, Some(original)) =
+                (self.is_commonjs(&target), source.get(import.range.clone()))
+            {
+                edits.push((
+                    import.range.clone(),
+                    import.of_commonjs(original, node_mode),
+                ));
+            }
+        }
+        if edits.is_empty() {
+            return source;
+        }
+        let mut out = source.to_string();
+        for (range, text) in edits.into_iter().rev() {
+            out.replace_range(range, &text);
+        }
+        Rc::from(out)
+    }
+
     /// Whether esbuild would treat `name` as CommonJS: a `.cjs` file, or a `.js` file with no
     /// `import`/`export` (the entry point is the Worker's own, and stays as written).
     fn is_commonjs(&self, name: &str) -> bool {
@@ -667,6 +695,11 @@ impl Bundle {
                 Err(e) => return Err(e),
             };
             self.note_importer(&target, name);
+            // A module rule's value module (`require("./add.wasm?module")`) is one to a
+            // `require` as to an `import`.
+            if let Some(kind) = self.rules.value_module(&require.specifier) {
+                self.types.borrow_mut().insert(target.clone(), kind);
+            }
             let required = if target.starts_with("node:") {
                 Required::Builtin(target)
             } else if self.is_commonjs(&target) {
