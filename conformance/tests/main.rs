@@ -31,6 +31,7 @@ mod hyperdrive_binding;
 mod kv_binding;
 mod node_compat;
 mod pages_functions;
+mod project_define;
 mod project_jsx;
 mod project_module_rules;
 mod project_packages;

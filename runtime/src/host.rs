@@ -33,6 +33,12 @@ pub enum FetchError {
     /// Nothing answers at that origin (unknown host, refused, partitioned away).
     #[error("Network connection lost.")]
     ConnectionLost,
+    /// The Worker that answers this Worker's outbound requests (its `globalOutbound`) threw.
+    #[error("{message}")]
+    Thrown {
+        class: crate::invocation::ErrorClass,
+        message: String,
+    },
 }
 
 /// A TCP connection `connect()` asks for: to `address` (`host:port`), with TLS from the start
@@ -340,6 +346,12 @@ pub trait Host {
     fn test_storage(&self, step: StorageStep) -> Result<(), String> {
         let _ = step;
         Err("this host cannot go back to an earlier state of its storage".to_string())
+    }
+    /// `edgesim test`'s `listDurableObjectIds`: the ids of the objects of namespace `namespace`
+    /// that have storage, whichever Worker's class it is.
+    fn test_listed_objects(&self, namespace: &str) -> Vec<String> {
+        let _ = namespace;
+        Vec::new()
     }
     /// `edgesim test`: the ids of the started objects of Durable Object namespace `namespace`,
     /// when its objects live in this isolate (a class of the Worker's own); `None` otherwise.

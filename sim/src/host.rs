@@ -127,6 +127,15 @@ impl Host for SimHost {
     }
 
     fn fetch(&self, request: HttpRequest) -> HostFuture<Result<HttpResponse, FetchError>> {
+        if let Some(worker) = &self.worker
+            && let Some(outbound) = &worker.definition.config.outbound
+        {
+            let (platform, colo) = (self.platform.clone(), self.colo.clone());
+            let (from, outbound) = (worker.definition.name.clone(), outbound.clone());
+            return Box::pin(async move {
+                crate::services::outbound(platform, colo, from, &outbound, request).await
+            });
+        }
         Box::pin(crate::origins::fetch(
             self.platform.clone(),
             self.colo.clone(),
@@ -253,6 +262,10 @@ impl Host for SimHost {
                 Box::pin(async move { Err(why) })
             }
         }
+    }
+
+    fn test_listed_objects(&self, namespace: &str) -> Vec<String> {
+        self.platform.objects.ids_in(namespace)
     }
 
     fn test_objects(&self, namespace: &str) -> Option<Vec<String>> {

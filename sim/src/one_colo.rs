@@ -99,6 +99,11 @@ pub fn fetch_once_at(
     out.pop().ok_or(OneColoError::NoResponse)
 }
 
+/// The random seed of the one isolate of a run of `run_seed`.
+pub fn isolate_seed(run_seed: u64) -> u64 {
+    seed::derive(run_seed, "isolate")
+}
+
 /// Loads a Worker from a path (config, directory or script), in environment `env` if given;
 /// with `config`, from that config, `path` being the script that replaces its `main`.
 pub fn load(
@@ -219,8 +224,7 @@ pub fn serve(
         if platform.persist.is_none() {
             platform.d1.register(worker);
         }
-        let host =
-            SimHost::new(seed::derive(seed, "isolate"), colo, platform.clone()).with_worker(unit);
+        let host = SimHost::new(isolate_seed(seed), colo, platform.clone()).with_worker(unit);
         let host: Rc<SimHost> = Rc::new(host);
         // Started for the first request the Worker serves: one the assets answer runs nothing.
         let mut started: Option<Isolate> = None;

@@ -118,6 +118,9 @@ enum Inbound {
 pub struct Pool {
     ctx: Rc<PoolContext>,
     inboxes: BTreeMap<(String, String), mpsc::UnboundedSender<Inbound>>,
+    /// Worker -> the random seed each of its isolates starts from, instead of one drawn from
+    /// the run's seed (`edgesim test`'s config Worker, test/config_worker.rs).
+    fixed_seeds: BTreeMap<String, u64>,
 }
 
 impl Pool {
@@ -125,7 +128,13 @@ impl Pool {
         Pool {
             ctx,
             inboxes: BTreeMap::new(),
+            fixed_seeds: BTreeMap::new(),
         }
+    }
+
+    /// Every isolate of `worker` starts from random seed `seed`.
+    pub fn fix_isolate_seed(&mut self, worker: &str, seed: u64) {
+        self.fixed_seeds.insert(worker.to_string(), seed);
     }
 
     /// Sends a job to the isolate of (`colo`, `worker`), starting its task if needed.
@@ -195,6 +204,7 @@ impl Pool {
                 generation: 0,
                 last_active_ms: 0,
                 prewarmed_for: None,
+                fixed_seed: self.fixed_seeds.get(&key.1).copied(),
             };
             self.ctx.platform.tasks.spawn(task.run(rx));
             tx
@@ -216,6 +226,8 @@ struct IsolateTask {
     last_active_ms: u64,
     /// The request whose TLS handshake started the current isolate: it counts as its cold start.
     prewarmed_for: Option<u64>,
+    /// Pool::fixed_seeds.
+    fixed_seed: Option<u64>,
 }
 
 struct Waiting {
@@ -236,15 +248,12 @@ impl IsolateTask {
     async fn cold_start(&mut self) -> Result<Isolate, ServeError> {
         self.generation += 1;
         let component = format!("isolate/{}/{}/{}", self.colo, self.worker, self.generation);
-        let host = SimHost::new(
-            seed::derive(self.ctx.run_seed, &component),
-            &self.colo,
-            self.ctx.platform.clone(),
-        )
-        .with_worker(WorkerUnit {
-            definition: self.definition.clone(),
-            limits: self.limits.clone(),
-        });
+        let seed = (self.fixed_seed).unwrap_or_else(|| seed::derive(self.ctx.run_seed, &component));
+        let host =
+            SimHost::new(seed, &self.colo, self.ctx.platform.clone()).with_worker(WorkerUnit {
+                definition: self.definition.clone(),
+                limits: self.limits.clone(),
+            });
         let config = self.definition.isolate_config(self.limits.clone());
         let isolate =
             Isolate::start(Rc::new(host), &config).map_err(|error| ServeError::Startup {

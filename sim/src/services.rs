@@ -8,12 +8,13 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
-use edgesim_runtime::Limits;
 use edgesim_runtime::host::{
     CallError, CallKind, CallReply, EventOutcome, ServiceCall, ServiceEvent, service_not_running,
 };
 use edgesim_runtime::invocation::ErrorClass;
 use edgesim_runtime::worker::WorkerDefinition;
+use edgesim_runtime::worker::config::ServiceBindingConfig;
+use edgesim_runtime::{FetchError, HttpRequest, HttpResponse, Limits};
 use futures::channel::oneshot;
 
 use crate::platform::Platform;
@@ -153,6 +154,31 @@ pub async fn event(
             returned: report.returned,
         }),
         None => Err(CallError::connection_lost()),
+    }
+}
+
+/// Worker `from` at `colo` fetches `request` from the Internet, which its outbound service
+/// (`outbound`: a service binding) answers instead, as workerd's `globalOutbound` does.
+pub async fn outbound(
+    platform: Rc<Platform>,
+    colo: String,
+    from: String,
+    outbound: &ServiceBindingConfig,
+    request: HttpRequest,
+) -> Result<HttpResponse, FetchError> {
+    let call = ServiceCall {
+        service: outbound.service.clone(),
+        entrypoint: outbound.entrypoint.clone(),
+        props: serde_json::Value::Object(outbound.props.clone()).to_string(),
+        kind: CallKind::Fetch(request),
+    };
+    match self::call(platform, colo, from, call).await {
+        Ok(CallReply::Response(response)) => Ok(response),
+        Ok(CallReply::Value(_)) => Err(FetchError::ConnectionLost),
+        Err(e) => Err(FetchError::Thrown {
+            class: e.class,
+            message: e.message,
+        }),
     }
 }
 

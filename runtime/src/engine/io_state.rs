@@ -221,6 +221,9 @@ impl IoState {
             Box::pin(async move {
                 match host.fetch(request).await {
                     Ok(response) => OpOutcome::Response(response),
+                    Err(crate::FetchError::Thrown { class, message }) => {
+                        OpOutcome::Error { class, message }
+                    }
                     Err(e) => OpOutcome::Error {
                         class: ErrorClass::TypeError,
                         message: e.to_string(),

@@ -62,6 +62,17 @@ pub struct WranglerConfig {
     /// `[[rules]]`: which imports load as text, bytes or WebAssembly (engine/modules/rules.rs).
     #[serde(default)]
     pub rules: Vec<crate::engine::modules::ModuleRule>,
+    /// `define`: names replaced by expressions in every module (engine/modules/define.rs).
+    #[serde(default)]
+    pub define: BTreeMap<String, String>,
+    /// A vitest config's `define` (`edgesim test`): replaced as vite replaces them, after
+    /// the wrangler config's.
+    #[serde(skip)]
+    pub vite_define: BTreeMap<String, String>,
+    /// Where the Worker's `fetch()` to the Internet goes instead: a Worker of the run, as
+    /// workerd's `globalOutbound` and Miniflare's `outboundService` send it (`edgesim test`).
+    #[serde(skip)]
+    pub outbound: Option<ServiceBindingConfig>,
     /// `[env.NAME]`: named environments, one selected with `--env` ([`WranglerConfig::for_env`]).
     #[serde(default)]
     pub env: BTreeMap<String, WranglerConfig>,
@@ -518,6 +529,9 @@ impl WranglerConfig {
                 )));
             }
         }
+        (crate::engine::modules::define::Defines::default())
+            .add(&self.define, true)
+            .map_err(|e| semantic(e.to_string()))?;
         if let Some(limits) = &self.limits {
             if limits.cpu_ms == Some(0) {
                 return Err(semantic("limits.cpu_ms must be at least 1".into()));

@@ -14,6 +14,7 @@ pub use config::{ConfigError, WranglerConfig};
 use crate::assets::{LoadOptions, StaticAssets};
 use crate::bindings::Binding;
 use crate::engine::isolate::IsolateConfig;
+use crate::engine::modules::define::Defines;
 use crate::engine::modules::{Bundle, ModuleOptions, ModuleRules, NodeImports};
 use crate::limits::{Limits, Plan};
 use crate::storage::d1_migrations::{self, MigrationError, Migrations};
@@ -182,7 +183,26 @@ impl WorkerDefinition {
     /// `.dev.vars.<env>` is read first.
     pub fn load_env(path: &Path, env: Option<&str>) -> Result<Self, WorkerLoadError> {
         match Entry::of(path)? {
-            Entry::Config { config, main } => Self::from_config(&config, main.as_deref(), env),
+            Entry::Config { config, main } => {
+                Self::from_config(&config, main.as_deref(), env, None)
+            }
+            Entry::Script(script) => Self::bare_script(&script, env),
+        }
+    }
+
+    /// As [`WorkerDefinition::load_env`], except that a config with neither `main` nor assets
+    /// runs `fallback` (an entry module held in memory: its name and source) in their place.
+    /// `edgesim test` runs its runner so for a config that only declares bindings, as the
+    /// vitest pool does.
+    pub fn load_env_or(
+        path: &Path,
+        env: Option<&str>,
+        fallback: (&str, &str),
+    ) -> Result<Self, WorkerLoadError> {
+        match Entry::of(path)? {
+            Entry::Config { config, main } => {
+                Self::from_config(&config, main.as_deref(), env, Some(fallback))
+            }
             Entry::Script(script) => Self::bare_script(&script, env),
         }
     }
@@ -205,7 +225,7 @@ impl WorkerDefinition {
             None => None,
         };
         let config = std::fs::canonicalize(config).unwrap_or(config.to_path_buf());
-        Self::from_config(&config, entry.as_deref(), env)
+        Self::from_config(&config, entry.as_deref(), env, None)
     }
 
     /// The Worker `config` describes, with `main` (a script below the config's directory) in
@@ -214,6 +234,7 @@ impl WorkerDefinition {
         config_path: &Path,
         main: Option<&Path>,
         env: Option<&str>,
+        fallback: Option<(&str, &str)>,
     ) -> Result<Self, WorkerLoadError> {
         let root = parent_dir(config_path);
         let config = WranglerConfig::load(config_path)?;
@@ -254,7 +275,14 @@ impl WorkerDefinition {
                 &[(ASSETS_ONLY_MAIN, ASSETS_ONLY_SOURCE)],
                 module_options(&config),
             ),
-            (None, None) => return Err(WorkerLoadError::NoMain { file }),
+            (None, None) => match fallback {
+                Some((name, source)) => {
+                    let mut options = module_options(&config);
+                    options.virtual_modules = vec![(name.into(), source.into())];
+                    Bundle::from_dir(&root, name, options)
+                }
+                None => return Err(WorkerLoadError::NoMain { file }),
+            },
         };
         let name = config.name.clone().unwrap_or_else(|| "worker".to_string());
         Ok(WorkerDefinition {
@@ -635,5 +663,15 @@ fn module_options(config: &WranglerConfig) -> ModuleOptions {
         rules: ModuleRules::new(&config.rules),
         virtual_modules: Vec::new(),
         project_root: None,
+        defines: defines(config),
     }
+}
+
+/// The config's `define` entries, then a vitest config's over them. Entries were checked when
+/// the config loaded ([`WranglerConfig::validate`]); one that is not valid here is left out.
+fn defines(config: &WranglerConfig) -> Defines {
+    let mut defines = Defines::default();
+    let _ = defines.add(&config.define, true);
+    let _ = defines.add(&config.vite_define, false);
+    defines
 }

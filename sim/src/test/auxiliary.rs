@@ -39,21 +39,58 @@ impl AuxiliaryWorker {
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             message: format!("miniflare.workers[{:?}]: {message}", self.name),
         };
-        if matches!(self.modules, Some(serde_json::Value::Array(_))) {
-            return Err(refuse(
-                "modules given inline are not supported by edgesim; give `scriptPath`".into(),
-            ));
-        }
-        let Some(script) = self.script_path.as_deref() else {
-            return Err(refuse("needs `scriptPath`, its entry module".into()));
+        let mut worker = match (&self.modules, self.script_path.as_deref()) {
+            (Some(serde_json::Value::Array(modules)), _) => inline(modules).map_err(refuse)?,
+            (_, Some(script)) => {
+                let entry = built_by_wrangler(&base.join(script));
+                WorkerDefinition::load(&entry).map_err(|e| refuse(e.to_string()))?
+            }
+            (_, None) => return Err(refuse("needs `scriptPath`, its entry module".into())),
         };
-        let entry = built_by_wrangler(&base.join(script));
-        let mut worker = WorkerDefinition::load(&entry).map_err(|e| refuse(e.to_string()))?;
         worker.name = self.name.clone();
         worker.config.name = Some(self.name.clone());
         apply_overrides(&mut worker.config, &self.options, root)?;
         Ok(worker)
     }
+}
+
+/// A Worker whose modules the config gives inline (`[{ path, type, contents }]`, the first one
+/// its entry), as Miniflare takes them.
+fn inline(modules: &[serde_json::Value]) -> Result<WorkerDefinition, String> {
+    #[derive(Deserialize)]
+    struct InlineModule {
+        path: String,
+        #[serde(rename = "type")]
+        kind: String,
+        contents: Option<String>,
+    }
+    let mut sources = Vec::new();
+    for module in modules {
+        let module: InlineModule = serde_json::from_value(module.clone())
+            .map_err(|e| format!("modules: each needs `path`, `type` and `contents`: {e}"))?;
+        if module.kind != "ESModule" {
+            return Err(format!(
+                "modules: {:?} is of type {:?}; edgesim takes inline modules of type \"ESModule\" \
+                 (give others by `scriptPath`)",
+                module.path, module.kind
+            ));
+        }
+        let Some(contents) = module.contents else {
+            return Err(format!("modules: {:?} has no `contents`", module.path));
+        };
+        sources.push((module.path, contents));
+    }
+    let Some((main, _)) = sources.first() else {
+        return Err("modules: the list is empty; the first module is the Worker's entry".into());
+    };
+    let pairs: Vec<(&str, &str)> = (sources.iter())
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    Ok(WorkerDefinition::from_sources(
+        Default::default(),
+        main,
+        &pairs,
+    ))
 }
 
 /// `<dir>/dist/<file>.js` that is not there but whose `<dir>` holds a wrangler config: what

@@ -3,6 +3,7 @@
 
 mod auxiliary;
 mod colo_fetch;
+mod config_worker;
 mod migrations;
 mod objects;
 pub mod project;
@@ -15,7 +16,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use colo_fetch::ColoFetcher;
-pub use project::Project;
+pub use project::{OtherWorker, Project};
 pub use report::FileOutcome;
 pub use run_file::{FileOptions, FileReport, SnapshotUpdate, TestResult, TestStatus, run_file};
 
@@ -134,7 +135,7 @@ fn one_file(
     options: &RunOptions,
 ) -> Result<FileReport, TestError> {
     let worker = project.worker()?;
-    let others = project.auxiliary_workers()?;
+    let others = project.other_workers()?;
     let snapshot_file = std::fs::read_to_string(snapshots::snapshot_path(&project.root, file)).ok();
     let file_options = FileOptions {
         file: file.to_string(),

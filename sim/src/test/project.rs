@@ -10,10 +10,11 @@ use edgesim_runtime::worker::config::{
     D1DatabaseConfig, KvNamespaceConfig, QueueConsumerConfig, R2BucketConfig, ServiceBindingConfig,
 };
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
-use edgesim_runtime::{HttpRequest, Limits, Plan};
+use edgesim_runtime::{Limits, Plan};
 use serde::Deserialize;
 
 use super::TestError;
+use super::config_worker::CONFIG_WORKER;
 
 /// The config file names vitest looks for, in its order.
 const CONFIG_FILES: &[&str] = &[
@@ -49,6 +50,9 @@ pub struct VitestConfig {
     pub provide: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default)]
     pub workers: WorkersOptions,
+    /// The config's top-level `define` (vite's): name -> expression.
+    #[serde(default)]
+    pub define: BTreeMap<String, String>,
 }
 
 /// `test.poolOptions.workers`.
@@ -83,17 +87,24 @@ pub struct MiniflareOverrides {
     pub queue_consumers: Option<QueueConsumers>,
     /// Binding name -> the Worker (and entrypoint) it reaches.
     pub service_bindings: Option<BTreeMap<String, ServiceTarget>>,
+    /// Where the Worker's `fetch()` to the Internet goes instead.
+    pub outbound_service: Option<ServiceTarget>,
     /// The other Workers of the run (auxiliary Workers), each configured as Miniflare
     /// configures one.
     pub workers: Option<Vec<super::auxiliary::AuxiliaryWorker>>,
 }
 
-/// Where a Miniflare `serviceBindings` entry leads: a Worker's name, or `{ name, entrypoint,
-/// props }`. (A function, which Miniflare also takes, does not survive the config's
-/// evaluation; such a binding is absent.)
+/// Where a Miniflare `serviceBindings` entry (or `outboundService`) leads: a Worker's name,
+/// `{ name, entrypoint, props }`, or a function of the config, which the config's own isolate
+/// in the run calls (config_worker.rs).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum ServiceTarget {
+    Function {
+        /// Where the function is in the config's pool options.
+        #[serde(rename = "$edgesimConfigFunction")]
+        function: Vec<serde_json::Value>,
+    },
     Name(String),
     Entrypoint {
         name: String,
@@ -101,6 +112,36 @@ pub enum ServiceTarget {
         #[serde(default)]
         props: serde_json::Map<String, serde_json::Value>,
     },
+}
+
+impl ServiceTarget {
+    /// The service binding `binding` that leads here.
+    fn binding(&self, binding: &str) -> ServiceBindingConfig {
+        let (service, entrypoint, props) = match self {
+            ServiceTarget::Function { function } => {
+                let props = [("function".to_string(), function.clone().into())];
+                (CONFIG_WORKER.to_string(), None, props.into_iter().collect())
+            }
+            ServiceTarget::Name(name) => (name.clone(), None, Default::default()),
+            ServiceTarget::Entrypoint {
+                name,
+                entrypoint,
+                props,
+            } => (name.clone(), entrypoint.clone(), props.clone()),
+        };
+        ServiceBindingConfig {
+            binding: binding.to_string(),
+            service,
+            entrypoint,
+            props,
+            environment: None,
+            remote: None,
+        }
+    }
+
+    fn is_function(&self) -> bool {
+        matches!(self, ServiceTarget::Function { .. })
+    }
 }
 
 /// Miniflare's `queueConsumers`: queue names, or a map from queue name to its settings.
@@ -139,6 +180,15 @@ impl NameList {
     }
 }
 
+/// A Worker of a test run besides the tested one.
+pub struct OtherWorker {
+    pub definition: WorkerDefinition,
+    pub limits: Limits,
+    /// Every isolate of it starts from this random seed, not one of the run's (the config's,
+    /// so it computes what the run's bindings were read from).
+    pub isolate_seed: Option<u64>,
+}
+
 /// Plain data, so the simulations of several files can run on threads of their own: each
 /// loads the Worker for itself ([`Project::worker`]).
 pub struct Project {
@@ -160,7 +210,7 @@ impl Project {
             .map(|f| root.join(f))
             .find(|p| p.is_file());
         let vitest = match &config_file {
-            Some(file) => evaluate_config(&root, file)?,
+            Some(file) => super::config_worker::evaluate(&root, file)?,
             None => VitestConfig::default(),
         };
         let project = Project {
@@ -185,13 +235,43 @@ impl Project {
         )
     }
 
-    /// The other Workers the config's `miniflare.workers` adds to the run.
-    pub fn auxiliary_workers(&self) -> Result<Vec<WorkerDefinition>, TestError> {
+    /// The other Workers of the run: those the config's `miniflare.workers` adds, and the
+    /// config itself when bindings lead to its functions.
+    pub fn other_workers(&self) -> Result<Vec<OtherWorker>, TestError> {
         let base = (self.config_file.as_deref())
             .and_then(Path::parent)
             .unwrap_or(&self.root);
         let listed = self.vitest.workers.miniflare.workers.iter().flatten();
-        (listed.map(|aux| aux.load(base, &self.root, self.config_file.as_deref()))).collect()
+        let mut others = Vec::new();
+        for aux in listed {
+            let definition = aux.load(base, &self.root, self.config_file.as_deref())?;
+            others.push(OtherWorker {
+                limits: definition.limits(Plan::Paid, None),
+                definition,
+                isolate_seed: None,
+            });
+        }
+        if let Some(file) = &self.config_file
+            && self.calls_config_functions()
+        {
+            others.push(OtherWorker {
+                definition: super::config_worker::definition(&self.root, file),
+                limits: super::config_worker::limits(),
+                isolate_seed: Some(super::config_worker::isolate_seed()),
+            });
+        }
+        Ok(others)
+    }
+
+    /// Whether a binding or an outbound service leads to a function of the config.
+    fn calls_config_functions(&self) -> bool {
+        let miniflare = &self.vitest.workers.miniflare;
+        let aux = miniflare.workers.iter().flatten().map(|w| &w.options);
+        std::iter::once(miniflare).chain(aux).any(|options| {
+            let bindings = options.service_bindings.iter().flat_map(|b| b.values());
+            let mut targets = bindings.chain(options.outbound_service.as_ref());
+            targets.any(ServiceTarget::is_function)
+        })
     }
 
     /// The setup files, relative to the root, in the config's order.
@@ -295,99 +375,6 @@ fn translate_extglob(pattern: &str) -> Vec<String> {
         .collect()
 }
 
-/// Evaluates the vitest config module in edgesim's runtime and reads what it resolves to.
-fn evaluate_config(root: &Path, file: &Path) -> Result<VitestConfig, TestError> {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let main = "edgesim:test/config-main";
-    let dir = serde_json::Value::from(root.to_string_lossy().into_owned());
-    let globals =
-        format!("globalThis.__dirname = {dir};\nglobalThis.__filename = {dir} + \"/{name}\";\n");
-    let main_source = format!(
-        "import \"edgesim:test/config-globals\";\n\
-         import config from \"./{name}\";\n\
-         import {{ resolveConfig }} from \"@cloudflare/vitest-pool-workers/config\";\n\
-         export default {{ async fetch() {{ return new Response(JSON.stringify(await resolveConfig(config))); }} }};\n"
-    );
-    let pool = include_str!("js/pool_config.mjs");
-    let vitest = include_str!("js/vitest_config.mjs");
-    let modules: Vec<(String, String)> = vec![
-        (main.to_string(), main_source),
-        ("edgesim:test/config-globals".to_string(), globals),
-        (
-            "@cloudflare/vitest-pool-workers/config".to_string(),
-            pool.to_string(),
-        ),
-        (
-            "@cloudflare/vitest-pool-workers".to_string(),
-            pool.to_string(),
-        ),
-        // The pool's name from vitest 4 on (`cloudflareTest` from "@cloudflare/vitest-plugin").
-        ("@cloudflare/vitest-plugin".to_string(), pool.to_string()),
-        ("vitest/config".to_string(), vitest.to_string()),
-        // What configs import from Miniflare: its fetch classes, which are the runtime's own.
-        (
-            "miniflare".to_string(),
-            "export const { Request, Response, Headers, FormData, File, Blob, fetch } = globalThis;\n"
-                .to_string(),
-        ),
-    ];
-    let failed = |message: String| TestError::Config {
-        file: name.clone(),
-        message,
-    };
-    // A simulation of its own, on a thread of its own (madsim seeds a thread's first runtime).
-    let answer = std::thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let config = WranglerConfig {
-                    compatibility_date: Some("2025-09-01".to_string()),
-                    compatibility_flags: vec!["nodejs_compat".to_string()],
-                    ..Default::default()
-                };
-                let modules = modules
-                    .into_iter()
-                    .map(|(name, source)| (name, Rc::from(source)))
-                    .collect();
-                let worker = WorkerDefinition::with_virtual_main(config, root, main, modules);
-                let request = HttpRequest {
-                    method: "GET".to_string(),
-                    url: "http://vitest.config/".to_string(),
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                    cf: None,
-                };
-                crate::one_colo::fetch_once(&worker, config_limits(), request, 0)
-                    .map(|e| (e.response.status, e.response.body, e.report.exception))
-                    .map_err(|e| e.to_string())
-            })
-            .join()
-    });
-    let (status, body, exception) = answer
-        .map_err(|_| failed("evaluating the config panicked (an edgesim bug)".to_string()))?
-        .map_err(failed)?;
-    if status != 200 {
-        let why = exception.unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
-        return Err(failed(why));
-    }
-    serde_json::from_slice(&body).map_err(|e| failed(e.to_string()))
-}
-
-/// What evaluating a vitest config may use. It is Node's code, not a Worker's, so the
-/// startup limit does not apply (a config that makes an RSA key pair needs more); the runaway
-/// guard is raised with it, still bounding a config that never ends.
-fn config_limits() -> Limits {
-    let mut limits = Limits::for_plan(Plan::Paid);
-    limits.startup_cpu_limit_ms = CONFIG_CPU_MS;
-    limits.runaway_cpu_limit_ms = CONFIG_CPU_MS;
-    limits
-}
-
-/// Simulated CPU a vitest config's evaluation may use.
-const CONFIG_CPU_MS: u64 = 5_000;
-
 /// The Worker the tests run against: the wrangler config `poolOptions.workers.wrangler`
 /// names (relative to the vitest config), else the project's own, with `main` and the
 /// Miniflare overrides over it.
@@ -409,12 +396,13 @@ fn load_worker(
     if wrangler.is_none() && main.is_none() && !has_wrangler_config(root) {
         let mut worker = runner_without_main(root);
         apply_overrides(&mut worker.config, &options.miniflare, root)?;
+        apply_vite_define(&mut worker.config, vitest, config_file)?;
         return Ok(worker);
     }
     let loaded = match &main {
         Some(main) if wrangler.is_some() => WorkerDefinition::load_config(&path, Some(main), env),
         Some(main) => WorkerDefinition::load_env(main, env),
-        None => WorkerDefinition::load_env(&path, env),
+        None => WorkerDefinition::load_env_or(&path, env, (RUNNER_ENTRY, RUNNER_MAIN)),
     };
     // A path the vitest config gave is reported against that config.
     let named_by_config = wrangler.is_some_and(|w| w.config_path.is_some()) || main.is_some();
@@ -431,7 +419,27 @@ fn load_worker(
         (Err(e), _) => return Err(e.into()),
     };
     apply_overrides(&mut worker.config, &options.miniflare, root)?;
+    apply_vite_define(&mut worker.config, vitest, config_file)?;
     Ok(worker)
+}
+
+/// The vitest config's `define`, replaced in the modules as vite replaces them (it applies once
+/// the test run builds the Worker's modules with its own).
+fn apply_vite_define(
+    config: &mut WranglerConfig,
+    vitest: &VitestConfig,
+    config_file: Option<&Path>,
+) -> Result<(), TestError> {
+    let mut check = edgesim_runtime::engine::modules::define::Defines::default();
+    check
+        .add(&vitest.define, false)
+        .map_err(|e| TestError::Config {
+            file: (config_file.and_then(Path::file_name))
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            message: e.to_string(),
+        })?;
+    config.vite_define = vitest.define.clone();
+    Ok(())
 }
 
 /// Whether `dir` holds a wrangler config of its own.
@@ -447,19 +455,21 @@ const RUNNER_MAIN: &str = "const noMain = () => { throw new Error(\"Using servic
     current worker requires `poolOptions.workers.main` to be set to your worker's entrypoint: \
     {}\"); };\nexport default { fetch: noMain, scheduled: noMain, queue: noMain };\n";
 
-/// The Worker the tests run in when the project names none (no wrangler config, no `main`):
-/// the pool's runner alone, with no handlers, whose bindings the config's Miniflare options
-/// give — such suites test auxiliary Workers through service bindings.
+/// The Worker the tests run in when the project names none (no `main` in the vitest config or
+/// the wrangler config, if there is one): the pool's runner alone, with no handlers, whose
+/// bindings the configs give — such suites test auxiliary Workers through service bindings.
 fn runner_without_main(root: &Path) -> WorkerDefinition {
-    const ENTRY: &str = "edgesim:test/runner-main";
     let config = WranglerConfig {
         name: Some("vitest-pool-workers-runner".to_string()),
-        main: Some(ENTRY.to_string()),
+        main: Some(RUNNER_ENTRY.to_string()),
         ..Default::default()
     };
-    let modules = vec![(ENTRY.to_string(), Rc::from(RUNNER_MAIN))];
-    WorkerDefinition::with_virtual_main(config, root, ENTRY, modules)
+    let modules = vec![(RUNNER_ENTRY.to_string(), Rc::from(RUNNER_MAIN))];
+    WorkerDefinition::with_virtual_main(config, root, RUNNER_ENTRY, modules)
 }
+
+/// The name of the runner's entry module when the project names no `main`.
+const RUNNER_ENTRY: &str = "edgesim:test/runner-main";
 
 pub(super) fn apply_overrides(
     config: &mut WranglerConfig,
@@ -497,23 +507,11 @@ pub(super) fn apply_overrides(
         apply_queue_consumers(config, consumers);
     }
     for (binding, target) in overrides.service_bindings.iter().flatten() {
-        let (service, entrypoint, props) = match target {
-            ServiceTarget::Name(name) => (name.clone(), None, Default::default()),
-            ServiceTarget::Entrypoint {
-                name,
-                entrypoint,
-                props,
-            } => (name.clone(), entrypoint.clone(), props.clone()),
-        };
         config.services.retain(|s| s.binding != *binding);
-        config.services.push(ServiceBindingConfig {
-            binding: binding.clone(),
-            service,
-            entrypoint,
-            props,
-            environment: None,
-            remote: None,
-        });
+        config.services.push(target.binding(binding));
+    }
+    if let Some(target) = &overrides.outbound_service {
+        config.outbound = Some(target.binding("outboundService"));
     }
     for (binding, name) in overrides.r2_buckets.iter().flat_map(NameList::pairs) {
         config.r2_buckets.retain(|b| b.binding != binding);

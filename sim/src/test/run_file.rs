@@ -194,7 +194,7 @@ fn test_platform(seed: u64, start: madsim::time::Instant) -> Platform {
 /// D1 migrations were checked once, by Project::load).
 pub fn run_file(
     worker: &WorkerDefinition,
-    others: &[WorkerDefinition],
+    others: &[super::OtherWorker],
     limits: Limits,
     options: &FileOptions,
     seed: u64,
@@ -299,19 +299,24 @@ fn connect_services(
     platform: &Platform,
     colos: &ColoFetcher,
     tested: (Rc<WorkerDefinition>, Limits),
-    others: &[WorkerDefinition],
+    others: &[super::OtherWorker],
 ) {
     let mut workers = std::collections::BTreeMap::new();
     for other in others {
-        let limits = other.limits(edgesim_runtime::Plan::Paid, None);
         let unit = WorkerUnit {
-            definition: Rc::new(other.clone()),
-            limits: limits.clone(),
+            definition: Rc::new(other.definition.clone()),
+            limits: other.limits.clone(),
         };
         platform.queues.register(&unit);
         platform.workflows.register(&unit);
-        platform.d1.register(other);
-        workers.insert(other.name.clone(), (unit.definition, limits));
+        platform.d1.register(&other.definition);
+        if let Some(seed) = other.isolate_seed {
+            (colos.pool().borrow_mut()).fix_isolate_seed(&other.definition.name, seed);
+        }
+        workers.insert(
+            other.definition.name.clone(),
+            (unit.definition, unit.limits),
+        );
     }
     workers.insert(tested.0.name.clone(), tested);
     platform.services.connect(colos.pool(), &workers);

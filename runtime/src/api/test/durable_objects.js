@@ -83,7 +83,8 @@ async function runDurableObjectAlarm(stub) {
 /// with isolated storage, those of earlier tests are gone.
 async function listDurableObjectIds(namespace) {
   if (!isObjectNamespace(namespace)) throw new TypeError("Failed to execute 'listDurableObjectIds': parameter 1 is not of type 'DurableObjectNamespace'.");
-  const ids = ops.testObjectIds(objects().namespaceName(namespace)) ?? [];
+  // The pool lists the objects of any class, its own Worker's or another's.
+  const ids = ops.testListObjects(objects().namespaceName(namespace));
   return ids.map((id) => namespace.idFromString(id));
 }
 

@@ -145,6 +145,12 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     })?;
 
     let i = ops.io.clone();
+    ops.add("testListObjects", move |namespace: String| {
+        let host = i.borrow().host.clone();
+        host.test_listed_objects(&namespace)
+    })?;
+
+    let i = ops.io.clone();
     ops.add("testReport", move |id: f64, report: String| {
         if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
             inv.returned = Some(report);

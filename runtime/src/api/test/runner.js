@@ -10,6 +10,20 @@
 /// (rpc/rpc.js `poolRefusal`).
 core.wrapsLikeVitestPool = true;
 
+/// The pool's worker stubs `BroadcastChannel`, which workerd lacks and Mock Service Worker
+/// constructs when it loads: its methods do nothing (vitest-plugin src/worker/index.ts).
+globalThis.BroadcastChannel ??= class BroadcastChannel {
+  onmessage = null;
+  onmessageerror = null;
+  constructor(name) {
+    this.name = String(name);
+  }
+  postMessage() {}
+  close() {}
+  addEventListener() {}
+  removeEventListener() {}
+};
+
 const DEFAULT_TEST_TIMEOUT_MS = 5000;
 const DEFAULT_HOOK_TIMEOUT_MS = 10000;
 /// The console level of the lines that mark where a test's output starts and ends.

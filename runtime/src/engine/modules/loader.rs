@@ -9,6 +9,7 @@ use rquickjs::{Ctx, Module};
 
 use super::mock_hoist::{hoist_mocks, may_hoist};
 use super::mocks::{ModuleMocks, actual_module, mocked_module, unscoped};
+use super::vite_imports::{lax_builtin_imports, may_import_builtins};
 use super::{Bundle, COMMONJS_RUNTIME, ModuleError};
 use crate::engine::swc_guard::guarded_within_nesting;
 
@@ -142,6 +143,13 @@ impl Loader for BundleLoader {
         };
         let source = match self.bundle.is_test_run() && may_hoist(&source) {
             true => guarded_within_nesting(&source, || hoist_mocks(name, &source))
+                .flatten()
+                .map_or(source, Rc::from),
+            false => source,
+        };
+        let builtin = |specifier: &str| self.bundle.is_builtin(specifier);
+        let source = match self.bundle.is_test_run() && may_import_builtins(&source, builtin) {
+            true => guarded_within_nesting(&source, || lax_builtin_imports(name, &source, builtin))
                 .flatten()
                 .map_or(source, Rc::from),
             false => source,

@@ -7,12 +7,14 @@
 //! them (resolve.rs); CommonJS files run as its bundle runs them (commonjs.rs).
 
 mod commonjs;
+pub mod define;
 mod loader;
 mod mock_hoist;
 pub mod mocks;
 mod node;
 mod resolve;
 mod rules;
+mod vite_imports;
 
 pub use loader::{BundleLoader, TEST_ENTRY};
 
@@ -64,6 +66,8 @@ pub struct ModuleOptions {
     /// A directory above the Worker's root whose files it may load too: the project of
     /// `edgesim test`, whose test files lie beside a Worker in `src/`.
     pub project_root: Option<PathBuf>,
+    /// `define`: names replaced in every module.
+    pub defines: define::Defines,
 }
 
 impl From<NodeImports> for ModuleOptions {
@@ -101,6 +105,7 @@ pub struct Bundle {
     rules: ModuleRules,
     /// ModuleOptions::virtual_modules.
     virtual_modules: BTreeMap<String, Rc<str>>,
+    defines: define::Defines,
 }
 
 /// What a module held only in memory resolves its own imports against: a file at the root.
@@ -121,6 +126,7 @@ impl Bundle {
             rules,
             virtual_modules,
             project_root,
+            defines,
         } = options.into();
         super::swc_guard::learn_stack_bounds();
         let mut boundary = resolve::project_boundary(&root);
@@ -136,6 +142,7 @@ impl Bundle {
             node,
             rules,
             virtual_modules: virtual_modules.into_iter().collect(),
+            defines,
             ..Default::default()
         })
     }
@@ -151,6 +158,7 @@ impl Bundle {
             rules,
             virtual_modules,
             project_root: _,
+            defines,
         } = options.into();
         super::swc_guard::learn_stack_bounds();
         let bundle = Bundle {
@@ -158,6 +166,7 @@ impl Bundle {
             node,
             rules,
             virtual_modules: virtual_modules.into_iter().collect(),
+            defines,
             ..Default::default()
         };
         for (name, text) in modules {
@@ -366,6 +375,10 @@ impl Bundle {
         } else {
             self.with_commonjs_namespaces(name, original)
         };
+        let runnable = match name.ends_with(".json") || self.is_commonjs(name) {
+            true => runnable,
+            false => (self.defines.apply(name, &runnable)).map_or(runnable, Rc::from),
+        };
         self.sources
             .borrow_mut()
             .insert(name.to_string(), runnable.clone());
@@ -455,9 +468,20 @@ impl Bundle {
     /// The file of module `name` when this bundle evaluates a vitest config (`vitest/config` is
     /// importable), whose modules see `import.meta` as Node shows it.
     pub fn node_config_path(&self, name: &str) -> Option<PathBuf> {
-        let config_run = self.virtual_modules.contains_key("vitest/config");
+        let config_run = self.evaluates_vitest_config();
         let on_disk = !self.root.as_os_str().is_empty() && !self.virtual_modules.contains_key(name);
         (config_run && on_disk).then(|| self.root.join(name))
+    }
+
+    /// Whether this bundle evaluates a vitest config (`vitest/config` is importable): Node's
+    /// code, not a Worker's.
+    pub fn evaluates_vitest_config(&self) -> bool {
+        self.virtual_modules.contains_key("vitest/config")
+    }
+
+    /// Whether `specifier` names a built-in module this Worker may import.
+    pub fn is_builtin(&self, specifier: &str) -> bool {
+        self.node.resolve(specifier).is_some_and(|r| r.is_ok())
     }
 
     /// Whether this bundle runs a test file (`edgesim test`): `vitest` is importable.

@@ -49,12 +49,6 @@ pub struct TestArgs {
 
 pub fn run(args: TestArgs) -> Result<ExitCode> {
     let project = Project::load(&args.root, args.env.as_deref())?;
-    if let Some(global) = &project.vitest.global_setup {
-        eprintln!(
-            "warning: test.globalSetup ({}) runs in Node under vitest; edgesim test does not run it",
-            global.join(", ")
-        );
-    }
     let files = project.test_files(&args.filters)?;
     if files.is_empty() {
         bail!(

@@ -20,27 +20,72 @@ export function cloudflareTest(options) {
 const pick = (o, keys) => Object.fromEntries(keys.filter((k) => o?.[k] !== undefined).map((k) => [k, o[k]]));
 
 /// The Miniflare options edgesim applies to a Worker (sim/src/test/project.rs
-/// `MiniflareOverrides`); `serviceBindings` given as functions do not survive as JSON.
-const WORKER_OPTIONS = ["bindings", "compatibilityDate", "compatibilityFlags", "kvNamespaces", "d1Databases", "r2Buckets", "durableObjects", "queueProducers", "queueConsumers", "serviceBindings"];
+/// `MiniflareOverrides`).
+const WORKER_OPTIONS = ["bindings", "compatibilityDate", "compatibilityFlags", "kvNamespaces", "d1Databases", "r2Buckets", "durableObjects", "queueProducers", "queueConsumers", "serviceBindings", "outboundService"];
+
+/// A function in the options (a `serviceBindings` entry, `outboundService`) does not survive
+/// as JSON: it becomes a marker with its path in the pool options, and the config's isolate
+/// in the run (sim/src/test/config_worker.rs) calls it there when the binding is used.
+const FUNCTION_MARKER = "$edgesimConfigFunction";
+
+/// `options` with the functions among its Worker options marked; `path` leads to it.
+function workerOptions(options, path) {
+  const picked = pick(options, WORKER_OPTIONS);
+  if (typeof picked.outboundService === "function") picked.outboundService = { [FUNCTION_MARKER]: [...path, "outboundService"] };
+  if (picked.serviceBindings !== undefined) {
+    picked.serviceBindings = Object.fromEntries(
+      Object.entries(picked.serviceBindings).map(([name, target]) => [
+        name,
+        typeof target === "function" ? { [FUNCTION_MARKER]: [...path, "serviceBindings", name] } : target,
+      ]),
+    );
+  }
+  return picked;
+}
 
 /// `miniflare.workers`: each auxiliary Worker's name, script and options.
 const auxiliaryWorkers = (workers) =>
-  workers === undefined ? undefined : [workers].flat().map((w) => pick(w, ["name", "scriptPath", "modules", ...WORKER_OPTIONS]));
+  workers === undefined
+    ? undefined
+    : [workers].flat().map((w, i) => ({ ...pick(w, ["name", "scriptPath", "modules"]), ...workerOptions(w, ["miniflare", "workers", i]) }));
+
+/// The config module's value, and its pool options (`poolOptions.workers`, or the plugin's),
+/// made once per isolate: a config function then closes over the very values the run's
+/// bindings were read from.
+let loaded;
+function load(config) {
+  loaded ??= (async () => {
+    let c = await config;
+    if (typeof c === "function") c = await c({ mode: "test", command: "serve" });
+    const test = c?.test ?? {};
+    let workers = test.poolOptions?.workers;
+    const plugin = (c?.plugins ?? []).flat().find((p) => p && p.$edgesimWorkers !== undefined);
+    if (workers === undefined && plugin) workers = plugin.$edgesimWorkers;
+    if (typeof workers === "function") {
+      const provided = test.provide ?? {};
+      workers = await workers({ inject: (key) => provided[key] });
+    }
+    return { c, test, plugin, workers: workers ?? {} };
+  })();
+  return loaded;
+}
+
+/// The function at `path` in the pool options (a marker's path).
+export async function configFunction(config, path) {
+  const { workers } = await load(config);
+  const [list, ...rest] = path[0] === "miniflare" && path[1] === "workers" ? [[workers.miniflare.workers].flat()[path[2]], ...path.slice(3)] : [workers, ...path];
+  const fn = rest.reduce((at, key) => at?.[key], list);
+  if (typeof fn !== "function") throw new Error(`edgesim: the vitest config has no function at ${path.join(".")}`);
+  return fn;
+}
 
 export async function resolveConfig(config) {
-  let c = await config;
-  if (typeof c === "function") c = await c({ mode: "test", command: "serve" });
-  const test = c?.test ?? {};
-  let workers = test.poolOptions?.workers;
-  const plugin = (c?.plugins ?? []).flat().find((p) => p && p.$edgesimWorkers !== undefined);
-  if (workers === undefined && plugin) workers = plugin.$edgesimWorkers;
-  if (typeof workers === "function") {
-    const provided = test.provide ?? {};
-    workers = await workers({ inject: (key) => provided[key] });
-  }
-  workers = workers ?? {};
+  const { c, test, plugin, workers } = await load(config);
   const miniflare = workers.miniflare ?? {};
+  // vite's `define`: a string is an expression, anything else stands for its JSON.
+  const define = Object.entries(c?.define ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
   return {
+    define: Object.fromEntries(define),
     include: test.include,
     exclude: test.exclude,
     testTimeout: test.testTimeout,
@@ -55,7 +100,31 @@ export async function resolveConfig(config) {
       // only (its `isolatedStorage` option is gone): each file is a simulation of its own.
       isolatedStorage: plugin !== undefined && test.poolOptions?.workers === undefined ? false : workers.isolatedStorage,
       wrangler: workers.wrangler === undefined ? undefined : pick(workers.wrangler, ["configPath", "environment"]),
-      miniflare: { ...pick(miniflare, WORKER_OPTIONS), workers: auxiliaryWorkers(miniflare.workers) },
+      miniflare: { ...workerOptions(miniflare, ["miniflare"]), workers: auxiliaryWorkers(miniflare.workers) },
     },
   };
+}
+
+/// Runs the config's `test.globalSetup` files as vitest runs them before any test (Node's code,
+/// here in the config's isolate): each default export (or `setup`) gets a TestProject with
+/// `provide`, whose values `inject()` then answers. A teardown they return has nothing to
+/// undo: nothing they start outlives this evaluation.
+export async function runGlobalSetups(config) {
+  const { test } = await load(config);
+  const provided = { ...(test.provide ?? {}) };
+  const files = test.globalSetup === undefined ? [] : [test.globalSetup].flat();
+  const project = {
+    provide(key, value) {
+      provided[key] = value;
+    },
+    config: { root: globalThis.__dirname },
+    onTestsRerun() {},
+  };
+  for (const file of files) {
+    const specifier = file.startsWith("/") || file.startsWith(".") ? file : `./${file}`;
+    const module = await import(specifier);
+    const setup = module.default ?? module.setup;
+    if (typeof setup === "function") await setup(project);
+  }
+  return provided;
 }

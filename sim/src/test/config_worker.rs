@@ -1,0 +1,139 @@
+//! The project's vitest config as a Worker of edgesim's own. Under vitest the config is a Node
+//! module, evaluated once: the pool reads its options, and the functions among them
+//! (`serviceBindings` entries, `outboundService`) stay callable for the whole run. edgesim
+//! evaluates it once before the run to read the options ([`evaluate`]), and again inside each
+//! test file's simulation, where it answers the calls to those functions.
+//!
+//! Both evaluations start from the same random seed, so what the config computed (a key pair
+//! whose public half is a binding, whose private half a function signs with) is the same in
+//! both.
+
+use std::path::Path;
+use std::rc::Rc;
+
+use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_runtime::{HttpRequest, Limits, Plan};
+
+use super::TestError;
+use super::project::VitestConfig;
+
+/// The config Worker's name in the run (what service bindings to a config function name).
+pub const CONFIG_WORKER: &str = "edgesim-vitest-config";
+
+/// The seed of the run that reads the config; the config's isolate in a test file's run is
+/// seeded as that run seeds its one isolate ([`isolate_seed`]).
+const READ_SEED: u64 = 0;
+
+/// The random seed of every isolate that evaluates the config.
+pub fn isolate_seed() -> u64 {
+    crate::one_colo::isolate_seed(READ_SEED)
+}
+
+/// What evaluating a vitest config may use. It is Node's code, not a Worker's, so the
+/// startup limit does not apply (a config that makes an RSA key pair needs more); the runaway
+/// guard is raised with it, still bounding a config that never ends.
+pub fn limits() -> Limits {
+    let mut limits = Limits::for_plan(Plan::Paid);
+    limits.startup_cpu_limit_ms = CONFIG_CPU_MS;
+    limits.runaway_cpu_limit_ms = CONFIG_CPU_MS;
+    limits
+}
+
+/// Simulated CPU a vitest config's evaluation may use.
+const CONFIG_CPU_MS: u64 = 5_000;
+
+/// The Worker that evaluates config `file` (in `root`): a request without props answers the
+/// config's options as JSON (sim/src/test/js/pool_config.mjs `resolveConfig`); a call whose
+/// props name a function's path calls that function with the request.
+pub fn definition(root: &Path, file: &Path) -> WorkerDefinition {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let main = "edgesim:test/config-main";
+    let dir = serde_json::Value::from(root.to_string_lossy().into_owned());
+    let globals =
+        format!("globalThis.__dirname = {dir};\nglobalThis.__filename = {dir} + \"/{name}\";\n");
+    let main_source = format!(
+        "import \"edgesim:test/config-globals\";\n\
+         import config from \"./{name}\";\n\
+         import {{ resolveConfig, configFunction, runGlobalSetups }} from \"@cloudflare/vitest-pool-workers/config\";\n\
+         import {{ WorkerEntrypoint }} from \"cloudflare:workers\";\n\
+         export default class extends WorkerEntrypoint {{\n\
+           async fetch(request) {{\n\
+             const path = this.ctx.props?.function;\n\
+             if (path === undefined) {{\n\
+               const resolved = await resolveConfig(config);\n\
+               resolved.provide = await runGlobalSetups(config);\n\
+               return new Response(JSON.stringify(resolved));\n\
+             }}\n\
+             return await (await configFunction(config, path))(request);\n\
+           }}\n\
+         }}\n"
+    );
+    let pool = include_str!("js/pool_config.mjs");
+    let modules: Vec<(String, Rc<str>)> = [
+        (main, main_source.as_str()),
+        ("edgesim:test/config-globals", globals.as_str()),
+        ("@cloudflare/vitest-pool-workers/config", pool),
+        ("@cloudflare/vitest-pool-workers", pool),
+        // The pool's name from vitest 4 on (`cloudflareTest` from "@cloudflare/vitest-plugin").
+        ("@cloudflare/vitest-plugin", pool),
+        ("vitest/config", include_str!("js/vitest_config.mjs")),
+        // A global setup's build step (`wrangler build`) is edgesim's loader's to do.
+        ("node:child_process", include_str!("js/config_child_process.mjs")),
+        ("child_process", include_str!("js/config_child_process.mjs")),
+        // What configs import from Miniflare: its fetch classes, which are the runtime's own.
+        (
+            "miniflare",
+            "export const { Request, Response, Headers, FormData, File, Blob, fetch } = globalThis;\n",
+        ),
+    ]
+    .into_iter()
+    .map(|(name, source)| (name.to_string(), Rc::from(source)))
+    .collect();
+    let config = WranglerConfig {
+        name: Some(CONFIG_WORKER.to_string()),
+        compatibility_date: Some("2025-09-01".to_string()),
+        compatibility_flags: vec!["nodejs_compat".to_string()],
+        ..Default::default()
+    };
+    WorkerDefinition::with_virtual_main(config, root, main, modules)
+}
+
+/// Evaluates the vitest config module in edgesim's runtime and reads what it resolves to.
+pub fn evaluate(root: &Path, file: &Path) -> Result<VitestConfig, TestError> {
+    let failed = |message: String| TestError::Config {
+        file: file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        message,
+    };
+    // A simulation of its own, on a thread of its own (madsim seeds a thread's first runtime).
+    let answer = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let request = HttpRequest {
+                    method: "GET".to_string(),
+                    url: "http://vitest.config/".to_string(),
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                    cf: None,
+                };
+                let worker = definition(root, file);
+                crate::one_colo::fetch_once(&worker, limits(), request, READ_SEED)
+                    .map(|e| (e.response.status, e.response.body, e.report.exception))
+                    .map_err(|e| e.to_string())
+            })
+            .join()
+    });
+    let (status, body, exception) = answer
+        .map_err(|_| failed("evaluating the config panicked (an edgesim bug)".to_string()))?
+        .map_err(failed)?;
+    if status != 200 {
+        let why = exception.unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
+        return Err(failed(why));
+    }
+    serde_json::from_slice(&body).map_err(|e| failed(e.to_string()))
+}
