@@ -53,6 +53,10 @@ pub enum Binding {
     },
     /// `env.<name>` writes data points to Analytics Engine dataset `dataset`.
     AnalyticsEngine { name: String, dataset: String },
+    /// `env.<name>` is the Images binding.
+    Images { name: String },
+    /// `env.<name>` sends records to pipeline `pipeline`.
+    Pipeline { name: String, pipeline: String },
     /// `env.<name>` is a Hyperdrive configuration whose `connect()` reaches the database at
     /// `target` (`host:port`, from its local connection string).
     Hyperdrive {

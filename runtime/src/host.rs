@@ -311,6 +311,11 @@ pub trait Host {
     fn analytics_write(&self, dataset: &str, point: crate::api::analytics_engine::DataPoint) {
         let _ = (dataset, point);
     }
+    /// `send()` to pipeline `pipeline`: each record's JSON, checked already. A host with
+    /// nowhere to ingest them drops them, as `wrangler dev` does.
+    fn pipeline_send(&self, pipeline: &str, records: Vec<String>) {
+        let _ = (pipeline, records);
+    }
     /// When the Worker's version was deployed (`version_metadata.timestamp`), ms since the
     /// epoch: the start of a simulated run.
     fn deployed_at_ms(&self) -> u64 {

@@ -383,6 +383,15 @@ impl Host for SimHost {
         });
     }
 
+    fn pipeline_send(&self, pipeline: &str, records: Vec<String>) {
+        self.platform.record(TraceEvent::PipelineRecords {
+            at_ms: self.platform.elapsed_ms(),
+            colo: self.colo.clone(),
+            pipeline: pipeline.to_string(),
+            records,
+        });
+    }
+
     fn deployed_at_ms(&self) -> u64 {
         self.platform.epoch_ms
     }

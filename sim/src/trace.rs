@@ -212,6 +212,13 @@ pub enum TraceEvent {
         blobs: Vec<Option<String>>,
         doubles: Vec<f64>,
     },
+    /// A Worker at `colo` sent records (each one's JSON) to pipeline `pipeline`.
+    PipelineRecords {
+        at_ms: u64,
+        colo: String,
+        pipeline: String,
+        records: Vec<String>,
+    },
     /// Messages reached a queue (their ids, in order).
     QueueSend {
         at_ms: u64,

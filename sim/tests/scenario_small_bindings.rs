@@ -84,3 +84,57 @@ fn each_colo_counts_its_own_rate_limit_and_writes_its_data_points() {
             .is_some_and(|t| t.ends_with('Z'))
     );
 }
+
+#[test]
+fn pipeline_records_are_ingested_as_json_with_the_colo_that_sent_them_and_bad_records_throw() {
+    let wrangler = "name = \"api\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n\
+                    [[pipelines]]\npipeline = \"requests\"\nbinding = \"LOG\"\n";
+    let worker = r#"
+export default {
+  async fetch(request, env) {
+    await env.LOG.send([{ path: new URL(request.url).pathname, colo: request.cf.colo }, { n: 1 }]);
+    const refused = await env.LOG.send({ not: "an array" }).catch((e) => `${e.name}: ${e.message}`);
+    const cyclic = {}; cyclic.self = cyclic;
+    const unserializable = await env.LOG.send([cyclic]).then(() => "sent", (e) => e.name);
+    return Response.json({ refused, unserializable });
+  },
+};
+"#;
+    let s = common::scenario_with_worker(
+        "pipelines",
+        &[("wrangler.toml", wrangler), ("index.js", worker)],
+        "colos: [LHR, SYD]\nduration: 5s\ntraffic:\n  \
+         - { at: 1s, colo: SYD, worker: app, url: /ingest }\n",
+    );
+    let out = run(&s, 1).unwrap();
+    let body: serde_json::Value = serde_json::from_str(&out.requests[0].body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "refused": "TypeError: send(): records must be an array of objects that JSON can serialize.",
+            "unserializable": "TypeError"
+        })
+    );
+    let sent: Vec<(&str, &str, &[String])> = (out.trace.events.iter())
+        .filter_map(|e| match e {
+            TraceEvent::PipelineRecords {
+                colo,
+                pipeline,
+                records,
+                ..
+            } => Some((colo.as_str(), pipeline.as_str(), records.as_slice())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [(
+            "SYD",
+            "requests",
+            &[
+                r#"{"path":"/ingest","colo":"SYD"}"#.to_string(),
+                r#"{"n":1}"#.to_string()
+            ][..]
+        )]
+    );
+}

@@ -20,10 +20,12 @@ pub mod fetch;
 pub mod global_scope;
 pub mod html_rewriter;
 pub mod hyperdrive;
+pub mod images;
 pub mod intl;
 pub mod kv;
 pub mod node;
 pub mod pages;
+pub mod pipelines;
 pub mod queue;
 pub mod r2;
 pub mod ratelimit;
@@ -99,7 +101,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 75] = [
+static UNITS: [Unit; 77] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -294,6 +296,8 @@ static UNITS: [Unit; 75] = [
         ["analytics_engine/analytics_engine"],
         [analytics_engine::OPS]
     ),
+    unit!("pipelines", [], ["pipelines/pipelines"], [pipelines::OPS]),
+    unit!("images", [], ["images/images"], [images::OPS]),
     unit!(
         "workflows",
         [],

@@ -53,6 +53,9 @@ pub struct WranglerConfig {
     pub ratelimits: Vec<super::small_bindings::RateLimitConfig>,
     #[serde(default)]
     pub analytics_engine_datasets: Vec<super::small_bindings::AnalyticsEngineConfig>,
+    #[serde(default)]
+    pub pipelines: Vec<super::small_bindings::PipelineConfig>,
+    pub images: Option<super::small_bindings::ImagesConfig>,
     pub version_metadata: Option<super::small_bindings::VersionMetadataConfig>,
     #[serde(default)]
     pub hyperdrive: Vec<super::small_bindings::HyperdriveConfig>,

@@ -535,6 +535,14 @@ impl WorkerDefinition {
                     name: a.binding.clone(),
                     dataset: a.dataset.clone().unwrap_or_else(|| a.binding.clone()),
                 });
+        let pipelines = self.config.pipelines.iter().map(|p| Binding::Pipeline {
+            name: p.binding.clone(),
+            pipeline: (p.pipeline.clone().or_else(|| p.stream.clone()))
+                .unwrap_or_else(|| p.binding.clone()),
+        });
+        let images = (self.config.images.iter()).map(|i| Binding::Images {
+            name: i.binding.clone(),
+        });
         let hyperdrive = (self.config.hyperdrive.iter()).filter_map(|h| {
             let target = h.target().ok()?;
             Some(Binding::Hyperdrive {
@@ -558,6 +566,8 @@ impl WorkerDefinition {
             .chain(workflows)
             .chain(rate_limits)
             .chain(analytics)
+            .chain(pipelines)
+            .chain(images)
             .chain(version)
             .chain(hyperdrive)
             .chain(d1)

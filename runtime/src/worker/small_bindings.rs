@@ -35,6 +35,25 @@ pub struct AnalyticsEngineConfig {
     pub dataset: Option<String>,
 }
 
+/// `[images]`: the Images binding.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    pub binding: String,
+    /// Whether `wrangler dev` reaches the real service; edgesim never does.
+    pub remote: Option<bool>,
+}
+
+/// `[[pipelines]]`: a binding that sends records to a pipeline (`pipeline`, its name or id;
+/// `stream` in the older form).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    pub binding: String,
+    pub pipeline: Option<String>,
+    pub stream: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VersionMetadataConfig {

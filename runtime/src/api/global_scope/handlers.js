@@ -151,6 +151,8 @@ function setEnv(varsJson, bindingsJson, flagsJson, objectClassesJson) {
     if (b.type === "workflow") workerEnv[b.name] = new (unit("workflows").Workflow)(b.workflow);
     if (b.type === "rate_limit") workerEnv[b.name] = new (unit("ratelimit").RateLimit)(b.namespace, b.limit, b.period_s);
     if (b.type === "analytics_engine") workerEnv[b.name] = new (unit("analytics_engine").AnalyticsEngineDataset)(b.dataset);
+    if (b.type === "images") workerEnv[b.name] = new (unit("images").ImagesBinding)();
+    if (b.type === "pipeline") workerEnv[b.name] = new (unit("pipelines").Pipeline)(b.pipeline);
     if (b.type === "hyperdrive") workerEnv[b.name] = new (unit("hyperdrive").Hyperdrive)(b);
     if (b.type === "version_metadata") {
       workerEnv[b.name] = { id: b.id, tag: "", timestamp: new Date(ops.deployedAtMs()).toISOString() };
