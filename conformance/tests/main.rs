@@ -40,6 +40,7 @@ mod project_secrets;
 mod queue_binding;
 mod r2_binding;
 mod ratelimit_binding;
+mod remote_bindings;
 mod runtime_compatibility;
 mod runtime_determinism;
 mod runtime_errors;

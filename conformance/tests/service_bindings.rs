@@ -216,10 +216,10 @@ fn ctx_exports_reach_the_workers_own_entrypoints_from_their_compatibility_date()
         .fetch(
             &exports_worker(
                 "2025-11-16",
-                "return typeof exports + ' ' + typeof ctx.exports;",
+                "return typeof ctx.exports + ' | ' + await (await exports.default.fetch('https://self/inner')).text();",
             ),
             get("https://self/"),
         )
         .expect("the Worker runs");
-    assert_eq!(body_text(&before.response), "undefined undefined");
+    assert_eq!(body_text(&before.response), "undefined | inner GET");
 }

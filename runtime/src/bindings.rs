@@ -53,6 +53,10 @@ pub enum Binding {
     },
     /// `env.<name>` writes data points to Analytics Engine dataset `dataset`.
     AnalyticsEngine { name: String, dataset: String },
+    /// `env.<name>` is the Workers AI binding.
+    Ai { name: String },
+    /// `env.<name>` is a binding to Vectorize index `index`.
+    Vectorize { name: String, index: String },
     /// `env.<name>` is the Images binding.
     Images { name: String },
     /// `env.<name>` sends records to pipeline `pipeline`.

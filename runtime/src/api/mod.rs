@@ -101,7 +101,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 77] = [
+static UNITS: [Unit; 79] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -298,6 +298,8 @@ static UNITS: [Unit; 77] = [
     ),
     unit!("pipelines", [], ["pipelines/pipelines"], [pipelines::OPS]),
     unit!("images", [], ["images/images"], [images::OPS]),
+    unit!("ai", [], ["ai/ai"], []),
+    unit!("vectorize", [], ["vectorize/vectorize"], []),
     unit!(
         "workflows",
         [],

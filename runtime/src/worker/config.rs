@@ -56,6 +56,9 @@ pub struct WranglerConfig {
     #[serde(default)]
     pub pipelines: Vec<super::small_bindings::PipelineConfig>,
     pub images: Option<super::small_bindings::ImagesConfig>,
+    pub ai: Option<super::small_bindings::AiConfig>,
+    #[serde(default)]
+    pub vectorize: Vec<super::small_bindings::VectorizeConfig>,
     pub version_metadata: Option<super::small_bindings::VersionMetadataConfig>,
     #[serde(default)]
     pub hyperdrive: Vec<super::small_bindings::HyperdriveConfig>,
@@ -568,6 +571,19 @@ impl WranglerConfig {
             }));
         }
         out.extend(crate::engine::modules::ModuleRules::new(&self.rules).warnings);
+        let remote = (self
+            .ai
+            .iter()
+            .map(|a| format!("ai binding {:?}: Workers AI", a.binding)))
+        .chain((self.vectorize.iter()).map(|v| {
+            format!(
+                "vectorize binding {:?}: Vectorize index {:?}",
+                v.binding, v.index_name
+            )
+        }));
+        out.extend(remote.map(|what| {
+            format!("{what} runs in Cloudflare's network, which edgesim never calls: its methods reject unless a test mocks them")
+        }));
         out.extend(super::compat::warnings(
             self.compatibility_date.as_deref(),
             &self.compatibility_flags,
@@ -675,12 +691,12 @@ main = "src/other.ts"
     fn keys_that_change_what_runs_are_not_called_deploy_time() {
         let c = WranglerConfig::parse(
             "wrangler.toml",
-            "main = \"w.js\"\n\"$schema\" = \"x\"\n[ai]\nbinding = \"AI\"\n[[rules]]\ntype = \"Text\"\nglobs = [\"**/*.md\"]\nfallthrough = true\n",
+            "main = \"w.js\"\n\"$schema\" = \"x\"\n[browser]\nbinding = \"B\"\n[[rules]]\ntype = \"Text\"\nglobs = [\"**/*.md\"]\nfallthrough = true\n",
         )
         .unwrap();
         assert_eq!(
             c.warnings(),
-            vec!["\"ai\" changes what runs, but edgesim does not model it yet (ignored)"]
+            vec!["\"browser\" changes what runs, but edgesim does not model it yet (ignored)"]
         );
     }
 

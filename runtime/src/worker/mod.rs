@@ -543,6 +543,13 @@ impl WorkerDefinition {
         let images = (self.config.images.iter()).map(|i| Binding::Images {
             name: i.binding.clone(),
         });
+        let ai = (self.config.ai.iter()).map(|a| Binding::Ai {
+            name: a.binding.clone(),
+        });
+        let vectorize = self.config.vectorize.iter().map(|v| Binding::Vectorize {
+            name: v.binding.clone(),
+            index: v.index_name.clone(),
+        });
         let hyperdrive = (self.config.hyperdrive.iter()).filter_map(|h| {
             let target = h.target().ok()?;
             Some(Binding::Hyperdrive {
@@ -568,6 +575,8 @@ impl WorkerDefinition {
             .chain(analytics)
             .chain(pipelines)
             .chain(images)
+            .chain(ai)
+            .chain(vectorize)
             .chain(version)
             .chain(hyperdrive)
             .chain(d1)

@@ -35,6 +35,23 @@ pub struct AnalyticsEngineConfig {
     pub dataset: Option<String>,
 }
 
+/// `[ai]`: the Workers AI binding.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiConfig {
+    pub binding: String,
+    pub remote: Option<bool>,
+}
+
+/// `[[vectorize]]`: a binding to a Vectorize index.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VectorizeConfig {
+    pub binding: String,
+    pub index_name: String,
+    pub remote: Option<bool>,
+}
+
 /// `[images]`: the Images binding.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -18,7 +18,8 @@ class ExecutionContext {
     ops.passThroughOnException(this.#id);
   }
   get props() { return this.#props; }
-  get exports() { return cloudflareWorkers.exports; }
+  /// `ctx.exports` is behind `enable_ctx_exports`; `exports` from `cloudflare:workers` is not.
+  get exports() { return compatFlags.has("enable_ctx_exports") ? workerExports : undefined; }
 }
 define(G, "ExecutionContext", ExecutionContext);
 
@@ -104,14 +105,16 @@ function overridable(key, base) {
     defineProperty: (_, k, d) => Reflect.defineProperty(target(), k, d),
   });
 }
-const currentExports = () => (compatFlags.has("enable_ctx_exports") ? workerExports : undefined);
 const envView = overridable(ENV_OVERRIDE, () => workerEnv);
-const exportsView = overridable(EXPORTS_OVERRIDE, currentExports);
+/// workerd fills the Worker's exports whatever its flags, and `cloudflare:workers` exports a
+/// view of them on every date (worker.c++ setWorkerExports; only `ctx.exports` waits for
+/// `enable_ctx_exports`).
+const exportsView = overridable(EXPORTS_OVERRIDE, () => workerExports);
 
 const cloudflareWorkers = {
   WorkerEntrypoint, DurableObject, RpcTarget, WorkflowEntrypoint, env: envView,
   get RpcStub() { return unit("rpc").RpcStub; },
-  get exports() { return currentExports() === undefined && overridden(EXPORTS_OVERRIDE) === undefined ? undefined : exportsView; },
+  exports: exportsView,
   withEnv: (env, fn) => withOverrides([[ENV_OVERRIDE, env]], fn),
   withExports: (exports, fn) => withOverrides([[EXPORTS_OVERRIDE, exports]], fn),
   withEnvAndExports: (env, exports, fn) => withOverrides([[ENV_OVERRIDE, env], [EXPORTS_OVERRIDE, exports]], fn),
@@ -151,6 +154,8 @@ function setEnv(varsJson, bindingsJson, flagsJson, objectClassesJson) {
     if (b.type === "workflow") workerEnv[b.name] = new (unit("workflows").Workflow)(b.workflow);
     if (b.type === "rate_limit") workerEnv[b.name] = new (unit("ratelimit").RateLimit)(b.namespace, b.limit, b.period_s);
     if (b.type === "analytics_engine") workerEnv[b.name] = new (unit("analytics_engine").AnalyticsEngineDataset)(b.dataset);
+    if (b.type === "ai") workerEnv[b.name] = new (unit("ai").Ai)();
+    if (b.type === "vectorize") workerEnv[b.name] = new (unit("vectorize").VectorizeIndex)(b.index);
     if (b.type === "images") workerEnv[b.name] = new (unit("images").ImagesBinding)();
     if (b.type === "pipeline") workerEnv[b.name] = new (unit("pipelines").Pipeline)(b.pipeline);
     if (b.type === "hyperdrive") workerEnv[b.name] = new (unit("hyperdrive").Hyperdrive)(b);
