@@ -237,3 +237,16 @@ fn the_incoming_request_has_immutable_headers_and_a_serialised_url() {
         ])
     );
 }
+
+#[test]
+fn an_incoming_request_has_redirect_mode_manual_and_a_copy_keeps_it() {
+    let x = edgesim_conformance::fetch_js(
+        "export default { fetch(request) { return new Response([request.redirect, \
+         new Request(request).redirect, new Request('https://x/').redirect].join(' ')); } };",
+        "https://example.com/",
+    );
+    assert_eq!(
+        edgesim_conformance::body_text(&x.response),
+        "manual manual follow"
+    );
+}

@@ -20,3 +20,37 @@ fn config_functions_answer_bindings_and_outbound_fetches_with_the_configs_own_st
         ])
     );
 }
+
+#[test]
+fn a_pages_project_tested_from_its_build_output_runs_from_functions_with_its_assets() {
+    assert_eq!(
+        fixture_statuses("pages-build-output", "pages"),
+        all_passed(&[
+            "runs a function from functions/ with the config's bindings",
+            "serves the assets, their _redirects included, after the functions",
+        ])
+    );
+    // A Pages config whose output directory is not built yet still runs its tests.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pages-unbuilt");
+    let _ = std::fs::remove_dir_all(&dir);
+    crate::common::write_files(
+        &dir,
+        &[
+            (
+                "wrangler.jsonc",
+                r#"{ "name": "p", "pages_build_output_dir": "public" }"#,
+            ),
+            (
+                "vitest.config.mts",
+                "import { cloudflareTest } from \"@cloudflare/vitest-plugin\";\n\
+                 export default { plugins: [cloudflareTest({ wrangler: { configPath: \"./wrangler.jsonc\" } })] };\n",
+            ),
+            (
+                "a.test.ts",
+                "import { it, expect } from \"vitest\";\nit(\"runs\", () => expect(1).toBe(1));\n",
+            ),
+        ],
+    );
+    let file = crate::common::run_test_file(&dir, "a.test");
+    assert_eq!(crate::common::test_statuses(&file), all_passed(&["runs"]));
+}

@@ -246,7 +246,35 @@ impl WorkerDefinition {
             let relative = script.strip_prefix(&root).unwrap_or(script);
             config.main = Some(relative.to_string_lossy().replace('\\', "/"));
         }
+        // The test pool reads a Pages config for its bindings only, so its tests run before
+        // the build output exists.
+        if fallback.is_some()
+            && let Some(dir) = &config.pages_build_output_dir
+            && !root.join(dir).is_dir()
+        {
+            config.pages_build_output_dir = None;
+        }
         let file = config_path.display().to_string();
+        Self::from_parsed(config, file, root, env, fallback)
+    }
+
+    /// The Pages project at `root` that `config`, held in memory, describes: its
+    /// `pages_build_output_dir` (relative to `root`) served as assets, its `functions/` as the
+    /// Worker (`edgesim test` for a project the pool tests from `wrangler pages functions
+    /// build` output and `buildPagesASSETSBinding`).
+    pub fn pages_in_memory(root: &Path, config: WranglerConfig) -> Result<Self, WorkerLoadError> {
+        let file = root.join("wrangler.toml").display().to_string();
+        Self::from_parsed(config, file, root.to_path_buf(), None, None)
+    }
+
+    /// The Worker a parsed config in `root` describes (`file` names it in errors).
+    fn from_parsed(
+        mut config: WranglerConfig,
+        file: String,
+        root: PathBuf,
+        env: Option<&str>,
+        fallback: Option<(&str, &str)>,
+    ) -> Result<Self, WorkerLoadError> {
         for hyperdrive in &mut config.hyperdrive {
             hyperdrive.apply_env(|name| std::env::var(name).ok());
             hyperdrive

@@ -105,6 +105,11 @@ pub enum ServiceTarget {
         #[serde(rename = "$edgesimConfigFunction")]
         function: Vec<serde_json::Value>,
     },
+    /// `buildPagesASSETSBinding(dir)`: a Pages project's assets (see `pages_functions`).
+    PagesAssets {
+        #[serde(rename = "$edgesimPagesAssets")]
+        dir: String,
+    },
     Name(String),
     Entrypoint {
         name: String,
@@ -123,6 +128,8 @@ impl ServiceTarget {
                 (CONFIG_WORKER.to_string(), None, props.into_iter().collect())
             }
             ServiceTarget::Name(name) => (name.clone(), None, Default::default()),
+            // Served by the Pages project itself; a binding that leads nowhere otherwise.
+            ServiceTarget::PagesAssets { dir } => (dir.clone(), None, Default::default()),
             ServiceTarget::Entrypoint {
                 name,
                 entrypoint,
@@ -393,6 +400,9 @@ fn load_worker(
         None => root.to_path_buf(),
     };
     let main = options.main.as_deref().map(|m| base.join(m));
+    if let Some(worker) = pages_functions(base, main.as_deref(), vitest, config_file)? {
+        return Ok(worker);
+    }
     if wrangler.is_none() && main.is_none() && !has_wrangler_config(root) {
         let mut worker = runner_without_main(root);
         apply_overrides(&mut worker.config, &options.miniflare, root)?;
@@ -440,6 +450,71 @@ fn apply_vite_define(
         })?;
     config.vite_define = vitest.define.clone();
     Ok(())
+}
+
+/// The Pages project the pool tests from its build output: a `main` that `wrangler pages
+/// functions build` writes (not there yet) beside a `functions/` directory, whose `ASSETS` come
+/// from `buildPagesASSETSBinding(dir)`. edgesim builds the Worker from `functions/` itself and
+/// serves `dir` as the project's assets, so no build step is needed.
+fn pages_functions(
+    base: &Path,
+    main: Option<&Path>,
+    vitest: &VitestConfig,
+    config_file: Option<&Path>,
+) -> Result<Option<WorkerDefinition>, TestError> {
+    let miniflare = &vitest.workers.miniflare;
+    let bindings = miniflare.service_bindings.iter().flatten();
+    let assets = bindings.filter_map(|(name, target)| match target {
+        ServiceTarget::PagesAssets { dir } => Some((name, dir)),
+        _ => None,
+    });
+    let assets: Vec<(&String, &String)> = assets.collect();
+    let built = main.is_some_and(|m| m.exists()) || !base.join("functions").is_dir();
+    let refuse = |message: String| TestError::Config {
+        file: (config_file.and_then(Path::file_name))
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        message,
+    };
+    match (built, assets.as_slice()) {
+        (true, []) => return Ok(None),
+        (true, _) => {
+            return Err(refuse(
+                "buildPagesASSETSBinding(): edgesim serves it for a Pages project whose Worker \
+                 it builds from functions/ (`main` naming `wrangler pages functions build` output)"
+                    .into(),
+            ));
+        }
+        (false, [(name, _)]) if name.as_str() != "ASSETS" => {
+            return Err(refuse(format!(
+                "serviceBindings.{name}: a Pages project's assets are bound as ASSETS"
+            )));
+        }
+        _ => {}
+    }
+    let output_dir = match assets.first() {
+        Some((_, dir)) => Path::new(dir.as_str())
+            .strip_prefix(base)
+            .map_err(|_| {
+                refuse(format!(
+                    "buildPagesASSETSBinding({dir:?}): not inside {}",
+                    base.display()
+                ))
+            })?
+            .to_string_lossy()
+            .replace('\\', "/"),
+        None => return Ok(None),
+    };
+    let mut config = WranglerConfig {
+        pages_build_output_dir: Some(output_dir),
+        ..Default::default()
+    };
+    let mut overrides = miniflare.clone();
+    (overrides.service_bindings.iter_mut())
+        .for_each(|b| b.retain(|_, t| !matches!(t, ServiceTarget::PagesAssets { .. })));
+    apply_overrides(&mut config, &overrides, base)?;
+    apply_vite_define(&mut config, vitest, config_file)?;
+    let worker = WorkerDefinition::pages_in_memory(base, config)?;
+    Ok(Some(worker))
 }
 
 /// Whether `dir` holds a wrangler config of its own.

@@ -116,6 +116,7 @@ class Request {
       if (typeof init.cf === "string") this.#cfJson = init.cf;
       else this.#cf = init.cf;
       this.#body = new BodyState({ bytes: init.body, stream: null });
+      this.#redirect = init.redirect;
       return;
     }
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
@@ -165,9 +166,11 @@ class Request {
     }
     if ((this.#method === "GET" || this.#method === "HEAD") && !this.#body.isNull) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
   }
-  /// The request the platform hands the Worker; `body` is null for GET and HEAD.
+  /// The request the platform hands the Worker; `body` is null for GET and HEAD. Its redirect
+  /// mode is "manual" (global-scope.c++ allocates it with Redirect::MANUAL), so a Worker that
+  /// passes it on to `fetch()` hands a redirect back to its client instead of following it.
   static _incoming(url, method, headers, body, cf) {
-    return new Request(INCOMING, { url, method, headers, body, cf });
+    return new Request(INCOMING, { url, method, headers, body, cf, redirect: "manual" });
   }
   #headersObject() {
     if (this.#headers === null) {

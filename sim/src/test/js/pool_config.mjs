@@ -12,6 +12,15 @@ export async function readD1Migrations(migrationsPath) {
   return { $edgesimD1Migrations: String(migrationsPath) };
 }
 
+/// The pool's `buildPagesASSETSBinding(dir)`: the Pages project's assets, which edgesim
+/// serves itself (sim/src/test/project.rs `pages_functions`).
+export async function buildPagesASSETSBinding(assetsPath) {
+  if (typeof assetsPath !== "string") {
+    throw new TypeError("Failed to execute 'buildPagesASSETSBinding': parameter 1 is not of type 'string'.");
+  }
+  return { $edgesimPagesAssets: assetsPath };
+}
+
 /// vitest 4's plugin form (`plugins: [cloudflareTest({ ... })]`).
 export function cloudflareTest(options) {
   return { name: "@cloudflare/vitest-pool-workers", $edgesimWorkers: options };
