@@ -2,7 +2,7 @@
 //! (RSASSA-PKCS1-v1_5, RSA-PSS, RSA-OAEP). Keys travel as PKCS#8 (private) or SPKI (public) DER.
 
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
-use rsa::{BigUint, RsaPrivateKey};
+use rsa::BigUint;
 
 use super::ec::{curve_of, p256_ops, p384_ops, p521_ops};
 use super::rsa_keys::{
@@ -434,7 +434,7 @@ pub fn generate(params: &Params, rng: &mut dyn FnMut(&mut [u8])) -> CryptoResult
             if e != BigUint::from(3u8) && e != BigUint::from(65537u32) {
                 return operation_error("The \"publicExponent\" must be either 3 or 65537.");
             }
-            let k = RsaPrivateKey::new_with_exp(&mut HostRng(rng), bits as usize, &e)
+            let k = super::rsa_primes::generate(&mut HostRng(rng), bits as usize, &e)
                 .or_else(|e| operation_error(format!("RSA key generation failed: {e}")))?;
             let info = rsa_info(&k.to_public_key());
             (

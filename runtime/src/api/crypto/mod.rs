@@ -12,6 +12,7 @@ pub(crate) mod gcm;
 pub mod jwk;
 mod ops;
 mod rsa_keys;
+mod rsa_primes;
 mod symmetric;
 mod x25519;
 
@@ -260,3 +261,19 @@ impl rand_core06::RngCore for HostRng<'_> {
 }
 
 impl rand_core06::CryptoRng for HostRng<'_> {}
+
+impl rand_core10::TryRng for HostRng<'_> {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(rand_core06::RngCore::next_u32(self))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(rand_core06::RngCore::next_u64(self))
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Self::Error> {
+        (self.0)(dest);
+        Ok(())
+    }
+}
+
+impl rand_core10::TryCryptoRng for HostRng<'_> {}
