@@ -55,8 +55,8 @@ pub struct WranglerConfig {
     pub analytics_engine_datasets: Vec<super::small_bindings::AnalyticsEngineConfig>,
     #[serde(default)]
     pub pipelines: Vec<super::small_bindings::PipelineConfig>,
-    pub images: Option<super::small_bindings::ImagesConfig>,
-    pub ai: Option<super::small_bindings::AiConfig>,
+    pub images: Option<super::small_bindings::AccountServiceConfig>,
+    pub ai: Option<super::small_bindings::AccountServiceConfig>,
     #[serde(default)]
     pub vectorize: Vec<super::small_bindings::VectorizeConfig>,
     pub version_metadata: Option<super::small_bindings::VersionMetadataConfig>,

@@ -182,12 +182,7 @@ impl WorkerDefinition {
     /// As [`WorkerDefinition::load`], in the config's environment `env` (`--env`), whose
     /// `.dev.vars.<env>` is read first.
     pub fn load_env(path: &Path, env: Option<&str>) -> Result<Self, WorkerLoadError> {
-        match Entry::of(path)? {
-            Entry::Config { config, main } => {
-                Self::from_config(&config, main.as_deref(), env, None)
-            }
-            Entry::Script(script) => Self::bare_script(&script, env),
-        }
+        Self::load_entry(path, env, None)
     }
 
     /// As [`WorkerDefinition::load_env`], except that a config with neither `main` nor assets
@@ -199,9 +194,17 @@ impl WorkerDefinition {
         env: Option<&str>,
         fallback: (&str, &str),
     ) -> Result<Self, WorkerLoadError> {
+        Self::load_entry(path, env, Some(fallback))
+    }
+
+    fn load_entry(
+        path: &Path,
+        env: Option<&str>,
+        fallback: Option<(&str, &str)>,
+    ) -> Result<Self, WorkerLoadError> {
         match Entry::of(path)? {
             Entry::Config { config, main } => {
-                Self::from_config(&config, main.as_deref(), env, Some(fallback))
+                Self::from_config(&config, main.as_deref(), env, fallback)
             }
             Entry::Script(script) => Self::bare_script(&script, env),
         }

@@ -35,11 +35,12 @@ pub struct AnalyticsEngineConfig {
     pub dataset: Option<String>,
 }
 
-/// `[ai]`: the Workers AI binding.
+/// `[ai]` and `[images]`: a binding to a service of the account, named only.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AiConfig {
+pub struct AccountServiceConfig {
     pub binding: String,
+    /// Whether `wrangler dev` reaches the real service; edgesim never does.
     pub remote: Option<bool>,
 }
 
@@ -49,15 +50,6 @@ pub struct AiConfig {
 pub struct VectorizeConfig {
     pub binding: String,
     pub index_name: String,
-    pub remote: Option<bool>,
-}
-
-/// `[images]`: the Images binding.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImagesConfig {
-    pub binding: String,
-    /// Whether `wrangler dev` reaches the real service; edgesim never does.
     pub remote: Option<bool>,
 }
 

@@ -34,10 +34,9 @@ impl AuxiliaryWorker {
         root: &Path,
         config_file: Option<&Path>,
     ) -> Result<WorkerDefinition, TestError> {
-        let refuse = |message: String| TestError::Config {
-            file: (config_file.and_then(Path::file_name))
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-            message: format!("miniflare.workers[{:?}]: {message}", self.name),
+        let refuse = |message: String| {
+            let message = format!("miniflare.workers[{:?}]: {message}", self.name);
+            TestError::in_config(config_file, message)
         };
         let mut worker = match (&self.modules, self.script_path.as_deref()) {
             (Some(serde_json::Value::Array(modules)), _) => inline(modules).map_err(refuse)?,

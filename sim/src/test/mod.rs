@@ -39,6 +39,17 @@ pub enum TestError {
     Config { file: String, message: String },
 }
 
+impl TestError {
+    /// A fault of the vitest config `config_file` (named by its file name).
+    pub(crate) fn in_config(config_file: Option<&std::path::Path>, message: String) -> Self {
+        let file = config_file.and_then(std::path::Path::file_name);
+        TestError::Config {
+            file: file.map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            message,
+        }
+    }
+}
+
 impl From<MigrationError> for TestError {
     fn from(e: MigrationError) -> Self {
         TestError::Migration(e)

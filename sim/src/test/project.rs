@@ -419,12 +419,10 @@ fn load_worker(
     let mut worker = match (loaded, config_file) {
         (Ok(worker), _) => worker,
         (Err(e), Some(file)) if named_by_config => {
-            return Err(TestError::Config {
-                file: file
-                    .file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-                message: format!("poolOptions.workers: {e}"),
-            });
+            return Err(TestError::in_config(
+                Some(file),
+                format!("poolOptions.workers: {e}"),
+            ));
         }
         (Err(e), _) => return Err(e.into()),
     };
@@ -443,11 +441,7 @@ fn apply_vite_define(
     let mut check = edgesim_runtime::engine::modules::define::Defines::default();
     check
         .add(&vitest.define, false)
-        .map_err(|e| TestError::Config {
-            file: (config_file.and_then(Path::file_name))
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| TestError::in_config(config_file, e.to_string()))?;
     config.vite_define = vitest.define.clone();
     Ok(())
 }
@@ -470,11 +464,7 @@ fn pages_functions(
     });
     let assets: Vec<(&String, &String)> = assets.collect();
     let built = main.is_some_and(|m| m.exists()) || !base.join("functions").is_dir();
-    let refuse = |message: String| TestError::Config {
-        file: (config_file.and_then(Path::file_name))
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        message,
-    };
+    let refuse = |message: String| TestError::in_config(config_file, message);
     match (built, assets.as_slice()) {
         (true, []) => return Ok(None),
         (true, _) => {
