@@ -17,6 +17,7 @@ fn config_functions_answer_bindings_and_outbound_fetches_with_the_configs_own_st
             "replaces the vitest config's and the wrangler config's defines",
             "runs without a main, where SELF says to set one",
             "runs the global setup, whose wrangler build is skipped and whose provides inject answers",
+            "lists the objects of another Worker's class, as the pool does",
         ])
     );
 }
