@@ -245,3 +245,8 @@ fn node_fs_reads_writes_and_refuses_in_the_virtual_file_system_as_workerd_does()
 fn before_2025_09_15_node_fs_needs_its_own_flag() {
     answers_as_workerd_does("node-fs-before-2025-09-15");
 }
+
+#[test]
+fn event_target_dispatches_to_the_listeners_it_had_and_validates_as_workerd_does() {
+    answers_as_workerd_does("events");
+}

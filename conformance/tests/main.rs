@@ -16,6 +16,7 @@ mod differential_node_http;
 mod differential_node_projects;
 mod differential_queue;
 mod differential_r2;
+mod differential_service_worker;
 mod differential_snippets;
 mod differential_sockets;
 mod differential_workflows;

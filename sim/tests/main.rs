@@ -29,6 +29,7 @@ mod scenario_report;
 mod scenario_rpc_stubs;
 mod scenario_run;
 mod scenario_service_bindings;
+mod scenario_service_worker;
 mod scenario_shipped;
 mod scenario_shrink;
 mod scenario_small_bindings;

@@ -101,7 +101,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 79] = [
+static UNITS: [Unit; 80] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -145,6 +145,12 @@ static UNITS: [Unit; 79] = [
             "reportError"
         ],
         ["events/events"],
+        []
+    ),
+    unit!(
+        "service_worker",
+        ["ExtendableEvent", "FetchEvent", "ScheduledEvent"],
+        ["service_worker/service_worker"],
         []
     ),
     unit!(

@@ -625,9 +625,7 @@ impl IoState {
             }
             InvocationKind::Fetch(request) if inv.pass_through => {
                 let request = request.clone();
-                let running = self.current.replace(id);
-                self.add_fetch_op(OpKind::PassThrough, request);
-                self.current = running;
+                self.forward_to_origin(id, request);
             }
             InvocationKind::Fetch(request) => {
                 let page = error_page(1101, &host_of(request));
@@ -685,12 +683,35 @@ impl IoState {
         self.respond(id, None);
     }
 
-    /// The origin answered a request passed through after an exception.
+    /// A service-worker Worker's fetch listeners neither answered nor prevented the default
+    /// (workerd's default handling): the request goes on to the origin as it came, and the
+    /// origin's answer is the response.
+    pub fn default_handling(&mut self, id: InvocationId) {
+        let Some(inv) = self.invocations.get(&id) else {
+            return;
+        };
+        if let InvocationKind::Fetch(request) = &inv.kind {
+            let request = request.clone();
+            self.forward_to_origin(id, request);
+        }
+    }
+
+    fn forward_to_origin(&mut self, id: InvocationId, request: HttpRequest) {
+        let running = self.current.replace(id);
+        self.add_fetch_op(OpKind::PassThrough, request);
+        self.current = running;
+    }
+
+    /// The origin answered a request passed through after an exception, or given default
+    /// handling.
     pub fn pass_through_done(&mut self, id: InvocationId, outcome: OpOutcome) {
         let Some(inv) = self.invocations.get_mut(&id) else {
             return;
         };
-        inv.outcome = Outcome::Exception;
+        inv.outcome = match inv.exception {
+            Some(_) => Outcome::Exception,
+            None => Outcome::Ok,
+        };
         let response = match (outcome, &inv.kind) {
             (OpOutcome::Response(r), _) => r,
             (_, InvocationKind::Fetch(request)) => error_page(1101, &host_of(request)),

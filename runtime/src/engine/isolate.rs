@@ -18,7 +18,7 @@ use super::cpu::{CpuMeter, ms_to_picos};
 use super::durable_object::ObjectSlot;
 use super::event_loop::{OpKind, TimerKind, Wake};
 use super::io_state::IoState;
-use super::modules::{Bundle, BundleLoader, ModuleError};
+use super::modules::{Bundle, BundleLoader, ModuleError, ScriptKind, WorkerFormat};
 use super::ops;
 use crate::diagnostic::Located;
 use crate::host::Host;
@@ -239,20 +239,43 @@ impl Isolate {
                 let eval_always = config.compat_flags.iter().any(|f| f == EVAL_ALWAYS);
                 let eval_at_startup = config.compat_flags.iter().any(|f| f == EVAL_AT_STARTUP);
                 super::code_generation::allow(&ctx, eval_always || eval_at_startup);
-                let declared = config.bundle.declare(&ctx, &main, source).map_err(fail)?;
-                let (module, promise) = declared.eval().map_err(fail)?;
+                let format = config.bundle.worker_format();
+                if let WorkerFormat::ServiceWorker(_) = format {
+                    // Bindings are globals before the script's first line runs.
+                    let enter: Function = exports.get("enterServiceWorker")?;
+                    enter.call::<_, ()>(()).map_err(|e| engine_error(&ctx, e))?;
+                }
+                let namespace = match format {
+                    WorkerFormat::ServiceWorker(ScriptKind::Classic) => {
+                        let options = classic_script(&main);
+                        ctx.eval_with_options::<(), _>(source.as_bytes(), options)
+                            .map_err(fail)?;
+                        None
+                    }
+                    _ => {
+                        let declared = config.bundle.declare(&ctx, &main, source).map_err(fail)?;
+                        let (module, promise) = declared.eval().map_err(fail)?;
+                        while ctx.execute_pending_job() {}
+                        if let Some(Err(e)) = promise.result::<Value>() {
+                            return Err(fail(e));
+                        }
+                        Some(module.namespace()?)
+                    }
+                };
                 while ctx.execute_pending_job() {}
                 if meter.take_tripped() {
                     return Err(cpu_exceeded.clone());
                 }
-                if let Some(Err(e)) = promise.result::<Value>() {
-                    return Err(fail(e));
+                let has_handlers: bool = match (format, namespace) {
+                    (WorkerFormat::Modules, Some(namespace)) => {
+                        let register: Function = exports.get("registerModule")?;
+                        register.call((namespace,))
+                    }
+                    _ => exports
+                        .get::<_, Function>("registerServiceWorker")?
+                        .call(()),
                 }
-                let namespace = module.namespace()?;
-                let register: Function = exports.get("registerModule")?;
-                let has_handlers: bool = register
-                    .call((namespace,))
-                    .map_err(|e| engine_error(&ctx, e))?;
+                .map_err(|e| engine_error(&ctx, e))?;
                 if !has_handlers {
                     return Err(StartupError::NoHandlers);
                 }
@@ -716,6 +739,15 @@ fn engine_error(ctx: &Ctx<'_>, e: rquickjs::Error) -> StartupError {
 
 /// Turns a failure while declaring or evaluating the main module into the user-facing error,
 /// with `file:line:col` where QuickJS knows it.
+/// How a service-worker script without module syntax runs: as workerd runs a
+/// `serviceWorkerScript`, a classic script in sloppy mode named after its file.
+fn classic_script(main: &str) -> rquickjs::context::EvalOptions {
+    let mut options = rquickjs::context::EvalOptions::default();
+    options.strict = false;
+    options.filename = Some(main.to_string());
+    options
+}
+
 fn module_error(
     ctx: &Ctx<'_>,
     e: rquickjs::Error,

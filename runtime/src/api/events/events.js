@@ -5,65 +5,136 @@
 
 const { G, define } = core;
 
+/// workerd's Event (api/basics.h): its properties on the prototype, `timeStamp` always 0,
+/// `defaultPrevented` only for a cancelable event though `preventDefault()` always marks it
+/// (what `dispatchEvent` answers and the platform's own events read).
 class Event {
-  #type; #bubbles; #cancelable; #defaultPrevented = false; #stop = false; #target = null;
-  #timeStamp;
-  constructor(type, init = {}) {
-    if (arguments.length === 0) throw new TypeError("Failed to construct 'Event': 1 argument required, but only 0 present.");
+  #type; #bubbles; #cancelable; #composed;
+  #trusted = false; #stopped = false; #prevented = false; #dispatching = false;
+  #propagationStopped = false; #target = null;
+  constructor(type, init = undefined) {
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'Event': constructor parameter 1 is not of type 'string'.");
+    if (init !== undefined && init !== null && typeof init !== "object" && typeof init !== "function") {
+      throw new TypeError("Failed to construct 'Event': constructor parameter 2 is not of type 'Init'.");
+    }
     this.#type = String(type);
     this.#bubbles = !!init?.bubbles;
     this.#cancelable = !!init?.cancelable;
-    this.#timeStamp = ops.now();
+    this.#composed = !!init?.composed;
   }
   get type() { return this.#type; }
+  get eventPhase() { return this.#dispatching ? Event.AT_TARGET : Event.NONE; }
+  get composed() { return this.#composed; }
   get bubbles() { return this.#bubbles; }
   get cancelable() { return this.#cancelable; }
-  get defaultPrevented() { return this.#defaultPrevented; }
-  get target() { return this.#target; }
+  get defaultPrevented() { return this.#cancelable && this.#prevented; }
+  get returnValue() { return !this.defaultPrevented; }
   get currentTarget() { return this.#target; }
-  get timeStamp() { return this.#timeStamp; }
-  get isTrusted() { return false; }
-  preventDefault() { if (this.#cancelable) this.#defaultPrevented = true; }
-  stopPropagation() {}
-  stopImmediatePropagation() { this.#stop = true; }
-  static _setTarget(e, t) { e.#target = t; }
-  static _stopped(e) { return e.#stop; }
+  get target() { return this.#target; }
+  get srcElement() { return this.#target; }
+  get timeStamp() { return 0; }
+  get isTrusted() { return this.#trusted; }
+  get cancelBubble() { return this.#propagationStopped; }
+  set cancelBubble(stopped) { this.#propagationStopped = !!stopped; }
+  stopImmediatePropagation() { this.#stopped = true; }
+  preventDefault() { this.#prevented = true; }
+  stopPropagation() { this.#propagationStopped = true; }
+  composedPath() { return this.#dispatching && this.#target ? [this.#target] : []; }
+  /// An event the platform made (trusted): the ones it dispatches to the Worker.
+  static _trusted(e) { e.#trusted = true; return e; }
+  static _beginDispatch(e, target) {
+    if (e.#dispatching) throw core.domError("InvalidStateError", "The event is already being dispatched.");
+    e.#dispatching = true;
+    e.#target = target;
+    e.#prevented = false;
+  }
+  static _endDispatch(e) { e.#dispatching = false; }
+  static _stopped(e) { return e.#stopped; }
+  /// Whether `preventDefault()` was called, cancelable or not.
+  static _prevented(e) { return e.#prevented; }
+}
+// Static constants, on the prototype too, as JSG_STATIC_CONSTANT makes them.
+for (const [name, value] of [["NONE", 0], ["CAPTURING_PHASE", 1], ["AT_TARGET", 2], ["BUBBLING_PHASE", 3]]) {
+  Object.defineProperty(Event, name, { value, enumerable: true });
+  Object.defineProperty(Event.prototype, name, { value, enumerable: true });
 }
 class CustomEvent extends Event {
   #detail;
   constructor(type, init = {}) { super(type, init); this.#detail = init?.detail ?? null; }
   get detail() { return this.#detail; }
 }
+
+/// Listener options as workerd validates them: capture and passive listeners do not exist there.
+/// Anything but an options object is read as `useCapture` (a boolean).
+function listenerOptions(options) {
+  if (options === null || options === undefined) return {};
+  if (typeof options !== "object" && typeof options !== "function") {
+    if (options) throw new TypeError("addEventListener(): useCapture must be false.");
+    return {};
+  }
+  if (options.capture) throw new TypeError("addEventListener(): options.capture must be false.");
+  if (options.passive) throw new TypeError("addEventListener(): options.passive must be false.");
+  return { once: !!options.once, signal: options.signal };
+}
+
+/// The events a modules Worker is warned to handle through exports (basics.c++
+/// isSpecialEventType).
+const SPECIAL_EVENTS = new Set(["fetch", "scheduled", "tail", "trace", "alarm"]);
+
 class EventTarget {
   #listeners = new Map();
   static _listenerCount(target, type) { return target.#listeners.get(type)?.length ?? 0; }
   addEventListener(type, listener, options) {
+    type = String(type);
+    if (listener !== null && listener !== undefined && typeof listener !== "function") {
+      if (typeof listener !== "object") {
+        throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': parameter 2 is not of type 'function or HandlerObject'.");
+      }
+      if (typeof listener.handleEvent !== "function") {
+        throw new TypeError("Incorrect type for the 'handleEvent' field on 'HandlerObject': the provided value is not of type 'function'.");
+      }
+    }
+    const { once = false, signal } = listenerOptions(options);
     if (listener == null) return;
-    const once = typeof options === "object" && options !== null && !!options.once;
+    if (signal?.aborted) return;
     const list = this.#listeners.get(type) ?? [];
     if (list.some((l) => l.listener === listener)) return;
-    list.push({ listener, once });
+    // workerd calls a handler object's `handleEvent` as it was when the listener was added,
+    // with the object as `this`; a function gets the target as `this`.
+    const call = typeof listener === "function"
+      ? (target, event) => listener.call(target, event)
+      : ((handleEvent) => (_, event) => handleEvent.call(listener, event))(listener.handleEvent);
+    list.push({ listener, once, call });
     this.#listeners.set(type, list);
-    const signal = typeof options === "object" && options !== null ? options.signal : undefined;
     if (signal) signal.addEventListener("abort", () => this.removeEventListener(type, listener), { once: true });
   }
   removeEventListener(type, listener) {
-    const list = this.#listeners.get(type);
+    const list = this.#listeners.get(String(type));
     if (!list) return;
     const i = list.findIndex((l) => l.listener === listener);
     if (i >= 0) list.splice(i, 1);
   }
   dispatchEvent(event) {
     if (!(event instanceof Event)) throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
-    Event._setTarget(event, this);
-    for (const entry of [...(this.#listeners.get(event.type) ?? [])]) {
-      if (entry.once) this.removeEventListener(event.type, entry.listener);
-      const l = entry.listener;
-      if (typeof l === "function") l.call(this, event);
-      else if (l && typeof l.handleEvent === "function") l.handleEvent(event);
-      if (Event._stopped(event)) break;
+    return EventTarget._dispatch(this, event);
+  }
+  /// workerd's dispatchEventImpl: the listeners as they were when dispatch began, less those
+  /// removed meanwhile; the first throw ends the dispatch; a listener answering `true` prevents
+  /// the default. True unless `preventDefault()` was called.
+  static _dispatch(target, event) {
+    Event._beginDispatch(event, target);
+    try {
+      const list = target.#listeners.get(event.type) ?? [];
+      for (const entry of [...list]) {
+        if (Event._stopped(event)) break;
+        if (!list.includes(entry)) continue;
+        if (entry.once) target.removeEventListener(event.type, entry.listener);
+        if (entry.call(target, event) === true) event.preventDefault();
+      }
+    } finally {
+      Event._endDispatch(event);
     }
-    return !event.defaultPrevented;
+    return !Event._prevented(event);
   }
 }
 class ErrorEvent extends Event {
@@ -82,6 +153,7 @@ class ErrorEvent extends Event {
   get colno() { return this.#colno; }
   get error() { return this.#error; }
 }
+for (const Class of [Event, CustomEvent, ErrorEvent, EventTarget]) core.tagClass(Class);
 define(G, "Event", Event);
 define(G, "CustomEvent", CustomEvent);
 define(G, "ErrorEvent", ErrorEvent);
@@ -90,6 +162,10 @@ define(G, "EventTarget", EventTarget);
 // The global scope is an event target in workerd; here a hidden one stands behind its methods.
 const globalTarget = new EventTarget();
 define(G, "addEventListener", function addEventListener(type, listener, options) {
+  // A modules Worker's handlers are its exports: workerd warns at each such listener.
+  if (!core.serviceWorker && SPECIAL_EVENTS.has(String(type))) {
+    ops.log("warn", `When using module syntax, the '${type}' event handler should be declared as an exported function on the root module as opposed to using the global addEventListener().`);
+  }
   globalTarget.addEventListener(type, listener, options);
 });
 define(G, "removeEventListener", function removeEventListener(type, listener) {
@@ -139,4 +215,9 @@ class Performance extends EventTarget {
 define(G, "performance", new Performance());
 if (core.hasFlag("enable_global_performance_classes")) core.unit("performance_timeline");
 
-return { Event, ErrorEvent, EventTarget };
+/// How many listeners the global scope has for `type`: a service-worker Worker's handlers.
+const globalListenerCount = (type) => EventTarget._listenerCount(globalTarget, type);
+/// Dispatches a platform event to the global scope's listeners.
+const dispatchGlobal = (event) => EventTarget._dispatch(globalTarget, event);
+
+return { Event, ErrorEvent, EventTarget, globalListenerCount, dispatchGlobal };

@@ -165,6 +165,22 @@ function setEnv(varsJson, bindingsJson, flagsJson, objectClassesJson) {
   }
 }
 
+/// Whether the Worker is written in the service-worker format (engine/modules/format.rs): its
+/// handlers are listeners on the global scope (api/service_worker).
+let serviceWorker = false;
+
+/// Before a service-worker script runs: its bindings and vars become globals, as workerd
+/// makes them (plain writable, enumerable properties of the global scope).
+function enterServiceWorker() {
+  serviceWorker = true;
+  for (const [name, value] of Object.entries(workerEnv)) {
+    Object.defineProperty(G, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+}
+
+/// After a service-worker script ran: false when it registered no listener.
+const registerServiceWorker = () => unit("service_worker").hasListeners();
+
 /// Records the main module's handlers; false when it has none.
 function registerModule(namespace) {
   moduleExports = namespace;
@@ -201,7 +217,12 @@ function dispatchFetch(id, method, url, colo, headers, body, cfJson) {
     const noBody = method === "GET" || method === "HEAD";
     const cf = cfJson ?? (colo === null || colo === undefined ? undefined : { colo });
     const request = Request._incoming(url, method, headers, noBody ? null : body, cf);
-    promise = Promise.resolve(callHandler("fetch", request, ctx));
+    if (serviceWorker) {
+      promise = unit("service_worker").fetchEvent(request, ctx);
+      if (promise === null) return ops.defaultHandling(id);
+    } else {
+      promise = Promise.resolve(callHandler("fetch", request, ctx));
+    }
   } catch (e) {
     promise = Promise.reject(e);
   }
@@ -246,7 +267,9 @@ function dispatchScheduled(id, cron, scheduledTime) {
   const controller = Object.freeze({ cron, scheduledTime, type: "scheduled", noRetry() {} });
   let promise;
   try {
-    promise = Promise.resolve(callHandler("scheduled", controller, ctx));
+    promise = serviceWorker
+      ? Promise.resolve(unit("service_worker").scheduledEvent(controller, ctx))
+      : Promise.resolve(callHandler("scheduled", controller, ctx));
   } catch (e) {
     promise = Promise.reject(e);
   }
@@ -261,7 +284,9 @@ function dispatchQueue(id, queue, messagesJson) {
   const batch = new QueueController(queue, JSON.parse(messagesJson));
   let promise;
   try {
-    promise = Promise.resolve(callHandler("queue", batch, ctx));
+    promise = serviceWorker
+      ? unit("service_worker").queueEvent(batch, ctx)
+      : Promise.resolve(callHandler("queue", batch, ctx));
   } catch (e) {
     promise = Promise.reject(e);
   }
@@ -290,7 +315,7 @@ const objectEntry = (name) => (a, b, c, d, e, f) => unit("durable_object")[name]
 const localeMethod = (index, self, a, b, c) => unit("intl").localeMethod(index, self, a, b, c);
 
 return {
-  localeMethod, lazyGlobal, setEnv, registerModule, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
+  localeMethod, lazyGlobal, setEnv, registerModule, enterServiceWorker, registerServiceWorker, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
   dispatchTest, dispatchService, dispatchWorkflow,
   hostObject: objectEntry("hostObject"),
   unhostObject: objectEntry("unhostObject"),

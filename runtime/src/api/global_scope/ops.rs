@@ -188,6 +188,10 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             inv.pass_through = true;
         }
     })?;
+    let i = ops.io.clone();
+    ops.add("defaultHandling", move |id: f64| {
+        i.borrow_mut().default_handling(id as u64)
+    })?;
     Ok(())
 }
 

@@ -51,6 +51,10 @@ const makeCore = () => ({
   // Timers the runtime sets for itself, out of reach of a Worker that replaces setTimeout.
   setTimer: (callback, ms) => arm(false, callback, ms, []), clearTimer: disarm,
   isReadableStream,
+  /// `Object.prototype.toString` of a platform object names its class, as V8 names workerd's.
+  tagClass: (Class) => Object.defineProperty(Class.prototype, Symbol.toStringTag, { value: Class.name, configurable: true }),
+  /// Whether the Worker is written in the service-worker format (handlers.js).
+  get serviceWorker() { return serviceWorker; },
   // Other units' exports, for the units that build on them (reading one loads its unit).
   get ReadableStream() { return unit("streams").ReadableStream; },
   get TransformStream() { return unit("streams").TransformStream; },

@@ -8,6 +8,7 @@
 
 mod commonjs;
 pub mod define;
+mod format;
 mod loader;
 mod mock_hoist;
 pub mod mocks;
@@ -16,12 +17,13 @@ mod resolve;
 mod rules;
 mod vite_imports;
 
+pub use format::{ScriptKind, WorkerFormat};
 pub use loader::{BundleLoader, TEST_ENTRY};
 
 pub use node::NodeImports;
 pub use rules::{ModuleRule, ModuleRules, ModuleType, ValueModule};
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
@@ -106,6 +108,8 @@ pub struct Bundle {
     /// ModuleOptions::virtual_modules.
     virtual_modules: BTreeMap<String, Rc<str>>,
     defines: define::Defines,
+    /// The main module's format, read once.
+    format: OnceCell<WorkerFormat>,
 }
 
 /// What a module held only in memory resolves its own imports against: a file at the root.
@@ -482,6 +486,21 @@ impl Bundle {
     /// Whether `specifier` names a built-in module this Worker may import.
     pub fn is_builtin(&self, specifier: &str) -> bool {
         self.node.resolve(specifier).is_some_and(|r| r.is_ok())
+    }
+
+    /// The format of the Worker's main module (format.rs). A test run and a vitest config's
+    /// evaluation run modules; a main module that does not load is left to report its error
+    /// as a module.
+    pub fn worker_format(&self) -> WorkerFormat {
+        *self.format.get_or_init(|| {
+            if self.is_test_run() || self.evaluates_vitest_config() {
+                return WorkerFormat::Modules;
+            }
+            match self.runnable(&self.main) {
+                Ok(source) => format::format_of(&self.main, &source),
+                Err(_) => WorkerFormat::Modules,
+            }
+        })
     }
 
     /// Whether this bundle runs a test file (`edgesim test`): `vitest` is importable.
