@@ -250,3 +250,18 @@ fn before_2025_09_15_node_fs_needs_its_own_flag() {
 fn event_target_dispatches_to_the_listeners_it_had_and_validates_as_workerd_does() {
     answers_as_workerd_does("events");
 }
+
+#[test]
+fn the_platform_s_streams_read_as_workerd_s_internal_streams() {
+    answers_as_workerd_does("streams-internal");
+}
+
+#[test]
+fn form_data_iterates_live_and_refuses_malformed_bodies_as_workerd_does() {
+    answers_as_workerd_does("form-data");
+}
+
+#[test]
+fn url_blob_encoding_crypto_and_abort_signal_details_match_workerd() {
+    answers_as_workerd_does("web-details");
+}

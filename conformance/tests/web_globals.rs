@@ -79,7 +79,7 @@ fn text_decoder_strips_the_bom_and_fatal_mode_rejects_bad_bytes() {
     assert_eq!(v, json!(["hi", "\u{fffd}"]));
     assert_eq!(
         thrown("new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xff]))"),
-        "TypeError: The encoded data was not valid for encoding utf-8"
+        "TypeError: Failed to decode input."
     );
 }
 

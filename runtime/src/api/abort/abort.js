@@ -22,11 +22,12 @@ class AbortSignal extends EventTarget {
   get aborted() { return this.#aborted; }
   get reason() { return this.#reason; }
   throwIfAborted() { if (this.#aborted) throw this.#reason; }
+  // workerd keeps an object (called only if it is a function, before the listeners) and
+  // makes anything else null.
   get onabort() { return this.#onabort; }
   set onabort(handler) {
-    if (this.#onabort) this.removeEventListener("abort", this.#onabort);
-    this.#onabort = typeof handler === "function" ? handler : null;
-    if (this.#onabort) this.addEventListener("abort", this.#onabort);
+    this.#onabort = handler !== null && (typeof handler === "object" || typeof handler === "function") ? handler : null;
+    EventTarget._setOnHandler(this, "abort", this.#onabort);
   }
   static abort(reason) {
     const signal = new AbortSignal(ABORT_KEY);

@@ -2,16 +2,24 @@
 
 const { G, define, unit, toBytes, utf8, fromUtf8 } = core;
 
+/// workerd's limit on a Blob's size (blob.c++).
+const BLOB_MAX_BYTES = 128 * 1024 * 1024;
+
 class Blob {
   #bytes; #type;
   constructor(parts = [], options = {}) {
-    const chunks = [];
+    // As workerd converts its arguments: every part first (a string part's conversion may run
+    // user code that resizes a buffer given earlier), then the bytes, read as they are then.
+    if (options?.endings !== undefined) throw new Error("The 'endings' field on 'Options' is not implemented.");
+    const converted = [];
     for (const p of parts ?? []) {
-      if (p instanceof Blob) chunks.push(p.#bytes);
-      else if (p instanceof ArrayBuffer || ArrayBuffer.isView(p)) chunks.push(toBytes(p, "Blob").slice());
-      else chunks.push(utf8(p));
+      const bytes = p instanceof Blob || p instanceof ArrayBuffer || ArrayBuffer.isView(p);
+      converted.push(bytes ? p : utf8(p));
     }
+    const chunks = converted.map((p) => (p instanceof Blob ? p.#bytes : toBytes(p, "Blob")));
     const total = chunks.reduce((n, c) => n + c.length, 0);
+    // workerd refuses before it allocates.
+    if (total > BLOB_MAX_BYTES) throw new RangeError(`Blob size ${total} exceeds limit ${BLOB_MAX_BYTES}`);
     this.#bytes = new Uint8Array(total);
     let off = 0;
     for (const c of chunks) { this.#bytes.set(c, off); off += c.length; }

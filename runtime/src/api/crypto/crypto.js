@@ -13,7 +13,8 @@ class Crypto {
     if (view.byteLength > 0x10000) {
       throw domError("QuotaExceededError", `getRandomValues() only accepts buffers of size <= 64K but provided ${view.byteLength} bytes.`);
     }
-    new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(ops.randomBytes(view.byteLength));
+    // A view of a detached buffer has no bytes to fill (V8 reads it as empty).
+    if (view.byteLength > 0) new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(ops.randomBytes(view.byteLength));
     return view;
   }
   randomUUID() {

@@ -34,6 +34,8 @@ function incompleteUtf8Tail(bytes) {
 
 class TextDecoder {
   #encoding; #fatal; #ignoreBOM; #pending = new Uint8Array(0); #bomSeen = false;
+  /// The native streaming decoder of an encoding other than UTF-8, while a stream is open.
+  #streaming = null;
   constructor(label = "utf-8", options = {}) {
     const name = ops.encodingName(String(label));
     if (name === null || name === undefined) throw new RangeError(`Invalid encoding type: ${label}`);
@@ -47,6 +49,14 @@ class TextDecoder {
   decode(input, options = {}) {
     let bytes = input === undefined ? new Uint8Array(0) : toBytes(input, "decode' on 'TextDecoder");
     const stream = !!options?.stream;
+    if (this.#encoding !== "utf-8" && (stream || this.#streaming !== null)) {
+      // Lead bytes at the end of a chunk wait for the next one, in the decoder's state.
+      this.#streaming ??= ops.decoderNew(this.#encoding, this.#ignoreBOM);
+      const out = ops.decoderPush(this.#streaming, bytes.slice(), !stream, this.#fatal);
+      if (!stream || out === null || out === undefined) this.#streaming = null;
+      if (out === null || out === undefined) throw new TypeError("Failed to decode input.");
+      return out;
+    }
     if (this.#pending.length) {
       const joined = new Uint8Array(this.#pending.length + bytes.length);
       joined.set(this.#pending); joined.set(bytes, this.#pending.length);
@@ -60,7 +70,7 @@ class TextDecoder {
     const ignoreBOM = this.#ignoreBOM || this.#bomSeen;
     if (bytes.length) this.#bomSeen = stream;
     const out = ops.decode(this.#encoding, bytes.slice(), this.#fatal, ignoreBOM);
-    if (out === null || out === undefined) throw new TypeError(`The encoded data was not valid for encoding ${this.#encoding}`);
+    if (out === null || out === undefined) throw new TypeError("Failed to decode input.");
     if (!stream) this.#bomSeen = false;
     return out;
   }

@@ -83,6 +83,10 @@ const SPECIAL_EVENTS = new Set(["fetch", "scheduled", "tail", "trace", "alarm"])
 
 class EventTarget {
   #listeners = new Map();
+  /// `on<type>` handlers (AbortSignal's `onabort`): called before the listeners when they are
+  /// functions (basics.c++ dispatchEventImpl's "old style" handlers).
+  #onHandlers = null;
+  static _setOnHandler(target, type, handler) { (target.#onHandlers ??= new Map()).set(type, handler); }
   static _listenerCount(target, type) { return target.#listeners.get(type)?.length ?? 0; }
   addEventListener(type, listener, options) {
     type = String(type);
@@ -100,10 +104,12 @@ class EventTarget {
     const list = this.#listeners.get(type) ?? [];
     if (list.some((l) => l.listener === listener)) return;
     // workerd calls a handler object's `handleEvent` as it was when the listener was added,
-    // with the object as `this`; a function gets the target as `this`.
+    // with the object as `this`, and a function with the target (set_event_target_this;
+    // before it, with no `this`).
+    const withThis = core.hasFlag("set_event_target_this");
     const call = typeof listener === "function"
-      ? (target, event) => listener.call(target, event)
-      : ((handleEvent) => (_, event) => handleEvent.call(listener, event))(listener.handleEvent);
+      ? (target, event) => listener.call(withThis ? target : undefined, event)
+      : ((handleEvent) => (_, event) => handleEvent.call(withThis ? listener : undefined, event))(listener.handleEvent);
     list.push({ listener, once, call });
     this.#listeners.set(type, list);
     if (signal) signal.addEventListener("abort", () => this.removeEventListener(type, listener), { once: true });
@@ -125,6 +131,8 @@ class EventTarget {
     Event._beginDispatch(event, target);
     try {
       const list = target.#listeners.get(event.type) ?? [];
+      const on = target.#onHandlers?.get(event.type);
+      if (typeof on === "function" && on.call(target, event) === true) event.preventDefault();
       for (const entry of [...list]) {
         if (Event._stopped(event)) break;
         if (!list.includes(entry)) continue;

@@ -58,8 +58,9 @@ class BodyState {
     const { ReadableStream, readAllBytes } = unit("streams");
     let buffered = null;
     const all = () => (buffered ??= readAllBytes(source));
-    this.stream = new ReadableStream({ async start(c) { const b = await all(); if (b.length) c.enqueue(b.slice()); c.close(); } });
-    return new BodyState({ bytes: null, stream: new ReadableStream({ async start(c) { const b = await all(); if (b.length) c.enqueue(b.slice()); c.close(); } }) });
+    const branch = () => ReadableStream._internal({ async start(c) { const b = await all(); if (b.length) c.enqueue(b); c.close(); } });
+    this.stream = branch();
+    return new BodyState({ bytes: null, stream: branch() });
   }
 }
 

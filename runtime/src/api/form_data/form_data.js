@@ -36,13 +36,41 @@ class FormData {
   get(name) { name = String(name); return this.#entries.find(([k]) => k === name)?.[1] ?? null; }
   getAll(name) { name = String(name); return this.#entries.filter(([k]) => k === name).map(([, v]) => v); }
   has(name) { name = String(name); return this.#entries.some(([k]) => k === name); }
-  forEach(callback, thisArg) { for (const [k, v] of [...this.#entries]) callback.call(thisArg, v, k, this); }
-  *entries() { yield* this.#entries.map(([k, v]) => [k, v]); }
-  *keys() { for (const [k] of this.#entries) yield k; }
-  *values() { for (const [, v] of this.#entries) yield v; }
+  /// Live, as workerd loops: entries the callback appends are visited too.
+  forEach(callback, thisArg = undefined) {
+    if (typeof callback !== "function") throw new TypeError("Failed to execute 'forEach' on 'FormData': parameter 1 is not of type 'function'.");
+    for (let i = 0; i < this.#entries.length; i++) {
+      const [k, v] = this.#entries[i];
+      callback.call(thisArg ?? undefined, v, k, this);
+    }
+  }
+  entries() { return new EntryIterator(this, ([k, v]) => [k, v]); }
+  keys() { return new KeyIterator(this, ([k]) => k); }
+  values() { return new ValueIterator(this, ([, v]) => v); }
   [Symbol.iterator]() { return this.entries(); }
   get [Symbol.toStringTag]() { return "FormData"; }
 }
+/// workerd's FormData iterators (JSG_ITERATOR): each `next()` reads the entry at its index in
+/// the form as it is then, so entries added or removed meanwhile are seen.
+const formIterator = (tag) => {
+  const Iterator = class {
+    #form; #pick; #index = 0;
+    constructor(form, pick) { this.#form = form; this.#pick = pick; }
+    next() {
+      const entry = FormData._entries(this.#form)[this.#index];
+      if (entry === undefined) return { value: undefined, done: true };
+      this.#index++;
+      return { value: this.#pick(entry), done: false };
+    }
+    [Symbol.iterator]() { return this; }
+  };
+  Object.defineProperty(Iterator.prototype, Symbol.toStringTag, { value: tag, configurable: true });
+  return Iterator;
+};
+const EntryIterator = formIterator("EntryIterator");
+const KeyIterator = formIterator("KeyIterator");
+const ValueIterator = formIterator("ValueIterator");
+
 define(G, "FormData", FormData);
 
 /// Escapes a name or filename for Content-Disposition as workerd does.
@@ -95,7 +123,7 @@ function parseFormBody(bytes, contentType) {
   const form = new FormData();
   if (mime === "multipart/form-data") {
     const boundary = params.boundary;
-    if (boundary === undefined) throw new TypeError("No boundary string in Content-Type header. The multipart/form-data MIME type requires a boundary parameter, e.g. 'Content-Type: multipart/form-data; boundary=\"abcd\"'. See RFC 7578, section 4.");
+    if (boundary === undefined || boundary === "") throw new TypeError("No boundary string in Content-Type header. The multipart/form-data MIME type requires a boundary parameter, e.g. 'Content-Type: multipart/form-data; boundary=\"abcd\"'. See RFC 7578, section 4.");
     parseMultipart(form, boundary, latin1(bytes));
     return form;
   }
@@ -116,8 +144,9 @@ const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
 function parseMultipart(form, boundary, body) {
   const delimiter = `\n--${boundary}`;
   let at = body.indexOf(delimiter.slice(1));
-  if (at < 0) throw new TypeError("No initial boundary string (or you have a truncated message).");
-  body = body.slice(at + delimiter.length - 1);
+  body = at < 0 ? "" : body.slice(at + delimiter.length - 1);
+  // workerd: nothing after the first boundary (or no boundary at all) is a truncated message.
+  if (body.length === 0) throw new TypeError("No initial boundary string (or you have a truncated message).");
   for (;;) {
     if (body.startsWith("\n")) body = body.slice(1);
     else if (body.startsWith("\r\n")) body = body.slice(2);

@@ -142,8 +142,11 @@ define(G, "btoa", function btoa(data) {
 
 // ---------- bytes and text ----------
 const toBytes = (input, what) => {
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  // A detached buffer (transferred away) reads as empty, as V8's views of it do.
+  if (input instanceof ArrayBuffer) return input.detached ? new Uint8Array(0) : new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) {
+    return input.buffer.detached ? new Uint8Array(0) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  }
   if (typeof SharedArrayBuffer !== "undefined" && input instanceof SharedArrayBuffer) return new Uint8Array(input);
   throw new TypeError(`Failed to execute '${what}': parameter 1 is not of type 'ArrayBuffer or ArrayBufferView'.`);
 };

@@ -52,9 +52,26 @@ function cloneValue(v, memo, stubs) {
   memo.set(v, out);
   return out;
 }
-define(G, "structuredClone", function structuredClone(value) {
+define(G, "structuredClone", function structuredClone(value, options = undefined) {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone' on 'ServiceWorkerGlobalScope': 1 argument required, but only 0 present.");
-  return cloneValue(value, new Map());
+  const transfer = options?.transfer;
+  if (transfer === undefined || transfer === null) return cloneValue(value, new Map());
+  // jsg's Serializer::transfer: ArrayBuffers (or a view's buffer) only, each once; the value
+  // is cloned first, and the transferred buffers are detached after, their memory moved to
+  // the clone (copied, then the original detached).
+  const buffers = [];
+  for (const item of transfer) {
+    const buffer = item instanceof ArrayBuffer ? item : ArrayBuffer.isView(item) ? item.buffer : null;
+    if (buffer === null) throw new TypeError("Object is not transferable");
+    if (typeof buffer.transfer !== "function") throw domError("DataCloneError", "Object is not transferable.");
+    if (!buffers.includes(buffer)) buffers.push(buffer);
+  }
+  const memo = new Map();
+  const moved = buffers.map((buffer) => [buffer, buffer.slice(0)]);
+  for (const [buffer, copy] of moved) memo.set(buffer, copy);
+  const clone = cloneValue(value, memo);
+  for (const [buffer] of moved) buffer.transfer(0);
+  return clone;
 });
 
 // ---------- to text and back ----------

@@ -114,41 +114,81 @@ class ReadableStreamBYOBRequest {
   }
 }
 
-class ReadableStreamDefaultReader {
-  #stream;
-  #closed;
-  constructor(stream) {
-    if (!(stream instanceof ReadableStream)) throw new TypeError("Failed to construct 'ReadableStreamDefaultReader': parameter 1 is not of type 'ReadableStream'.");
+const READER_RELEASED = "This ReadableStream reader has been released.";
+
+/// What both readers share: the lock, a `closed` promise of the reader's own, and release —
+/// which rejects the reads still pending and the `closed` promise (Streams §4.2.5,
+/// ReadableStreamReaderGenericRelease; workerd's texts).
+class ReaderLock {
+  stream;
+  closed = deferred();
+  constructor(stream, reader) {
     if (stream.locked) throw new TypeError(RS_LOCKED);
-    this.#stream = stream;
-    ReadableStream._lock(stream, this);
-    this.#closed = ReadableStream._closedPromise(stream);
+    this.stream = stream;
+    this.closed.promise.catch(() => {});
+    ReadableStream._lock(stream, reader);
+    ReadableStream._closedPromise(stream).then(this.closed.resolve, this.closed.reject);
   }
-  get closed() { return this.#closed; }
-  read() {
-    if (!this.#stream) return Promise.reject(new TypeError("This ReadableStream reader has been released."));
-    return ReadableStream._read(this.#stream, null);
+  release() {
+    const stream = this.stream;
+    if (!stream) return;
+    this.stream = null;
+    ReadableStream._lock(stream, null);
+    const released = new TypeError(READER_RELEASED);
+    ReadableStream._rejectReads(stream, released);
+    this.closed.reject(released);
+    // A reader released after its stream settled reports the release, not the settlement.
+    const rejected = deferred();
+    rejected.promise.catch(() => {});
+    rejected.reject(released);
+    this.closed = rejected;
   }
-  releaseLock() { if (this.#stream) { ReadableStream._lock(this.#stream, null); this.#stream = null; } }
-  cancel(reason) { return this.#stream ? ReadableStream._cancel(this.#stream, reason) : Promise.reject(new TypeError("This ReadableStream reader has been released.")); }
+  cancel(reason) { return this.stream ? ReadableStream._cancel(this.stream, reason) : Promise.reject(new TypeError(READER_RELEASED)); }
 }
 
+class ReadableStreamDefaultReader {
+  #lock;
+  constructor(stream) {
+    if (!(stream instanceof ReadableStream)) throw new TypeError("Failed to construct 'ReadableStreamDefaultReader': parameter 1 is not of type 'ReadableStream'.");
+    this.#lock = new ReaderLock(stream, this);
+  }
+  get closed() { return this.#lock.closed.promise; }
+  read() {
+    const stream = this.#lock.stream;
+    if (!stream) return Promise.reject(new TypeError(READER_RELEASED));
+    return ReadableStream._read(stream, null);
+  }
+  releaseLock() { this.#lock.release(); }
+  cancel(reason) { return this.#lock.cancel(reason); }
+}
+
+const BYOB_VIEW = "You must call read() on a \"byob\" reader with a positive-sized TypedArray object.";
+
 class ReadableStreamBYOBReader {
-  #stream;
-  #closed;
+  #lock;
   constructor(stream) {
     if (!(stream instanceof ReadableStream)) throw new TypeError("Failed to construct 'ReadableStreamBYOBReader': parameter 1 is not of type 'ReadableStream'.");
     if (stream.locked) throw new TypeError(RS_LOCKED);
     if (!ReadableStream._isBytes(stream)) throw new TypeError("This ReadableStream does not support BYOB reads.");
-    this.#stream = stream;
-    ReadableStream._lock(stream, this);
-    this.#closed = ReadableStream._closedPromise(stream);
+    this.#lock = new ReaderLock(stream, this);
   }
-  get closed() { return this.#closed; }
-  read(view) {
-    if (!this.#stream) return Promise.reject(new TypeError("This ReadableStream reader has been released."));
-    if (!ArrayBuffer.isView(view)) return Promise.reject(new TypeError("You must call read() on a \"byob\" reader with a positive-sized TypedArray object."));
-    if (view.byteLength === 0) return Promise.reject(new TypeError("You must call read() on a \"byob\" reader with a positive-sized TypedArray object."));
+  get closed() { return this.#lock.closed.promise; }
+  /// `options.min`: the read waits for at least that many elements (Streams §4.6.4), unless
+  /// the stream closes first.
+  read(view, options = undefined) {
+    const stream = this.#lock.stream;
+    if (!stream) return Promise.reject(new TypeError(READER_RELEASED));
+    if (!ArrayBuffer.isView(view) || view.byteLength === 0) return Promise.reject(new TypeError(BYOB_VIEW));
+    const elements = view instanceof DataView ? view.byteLength : view.length;
+    let min = 1;
+    if (options !== undefined && options !== null && options.min !== undefined) {
+      min = Number(options.min);
+      if (!(min > 0)) return Promise.reject(new TypeError("options.min must be greater than 0"));
+      if (min > elements) return Promise.reject(new RangeError("options.min must be less than or equal to view's length"));
+    }
+    if (typeof SharedArrayBuffer === "function" && view.buffer instanceof SharedArrayBuffer) {
+      return Promise.reject(new TypeError("Unable to use non-detachable ArrayBuffer"));
+    }
     // The reader's memory moves to the read: the caller's buffer is detached, as in workerd,
     // and the result is a view over the same memory.
     const { byteOffset, byteLength } = view;
@@ -156,22 +196,20 @@ class ReadableStreamBYOBReader {
     try {
       buffer = view.buffer.transfer();
     } catch {
-      return Promise.reject(new TypeError("Unabled to use non-detachable ArrayBuffer."));
+      return Promise.reject(new TypeError("Unable to use non-detachable ArrayBuffer"));
     }
     const moved = view instanceof DataView
       ? new DataView(buffer, byteOffset, byteLength)
       : new view.constructor(buffer, byteOffset, byteLength / view.BYTES_PER_ELEMENT);
-    return ReadableStream._read(this.#stream, moved);
+    return ReadableStream._read(stream, moved, min * (view.BYTES_PER_ELEMENT ?? 1));
   }
-  releaseLock() { if (this.#stream) { ReadableStream._lock(this.#stream, null); this.#stream = null; } }
-  cancel(reason) { return this.#stream ? ReadableStream._cancel(this.#stream, reason) : Promise.reject(new TypeError("This ReadableStream reader has been released.")); }
+  releaseLock() { this.#lock.release(); }
+  cancel(reason) { return this.#lock.cancel(reason); }
 }
 
-/// Fills `view` from byte chunks at the head of `queue`, leaving any rest there; a view of
-/// the same type over the filled part.
-function fillView(queue, view) {
-  const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  const unit = view.BYTES_PER_ELEMENT ?? 1;
+/// Moves bytes from the byte chunks at the head of `queue` into `target` (a Uint8Array),
+/// leaving any rest there; how many it moved.
+function drainInto(queue, target) {
   let filled = 0;
   while (queue.length && filled < target.length) {
     const head = queue[0];
@@ -181,6 +219,15 @@ function fillView(queue, view) {
     if (n === head.length) queue.shift();
     else queue[0] = head.subarray(n);
   }
+  return filled;
+}
+
+/// Fills `view` from byte chunks at the head of `queue`, leaving any rest there; a view of
+/// the same type over the filled part.
+function fillView(queue, view) {
+  const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const unit = view.BYTES_PER_ELEMENT ?? 1;
+  let filled = drainInto(queue, target);
   filled -= filled % unit;
   const Ctor = view.constructor === DataView ? DataView : view.constructor;
   return new Ctor(view.buffer, view.byteOffset, filled / (Ctor === DataView ? 1 : unit));
@@ -205,6 +252,9 @@ class ReadableStream {
   #disturbed = false;
   #closedResolvers = deferred();
   #byobRequest = null;
+  /// A stream of the platform's own (workerd's internal streams: bodies, IdentityTransformStream,
+  /// the codec streams): one read at a time, and a cancel fails the pending read.
+  #internal = false;
   constructor(source = {}, strategy = {}) {
     this.#closedResolvers.promise.catch(() => {});
     this.#source = source ?? {};
@@ -221,6 +271,17 @@ class ReadableStream {
     Promise.resolve(started).then(() => { this.#started = true; this.#pull(); }, (e) => ReadableStream._error(this, e));
   }
   static _isBytes(s) { return s.#bytes; }
+  /// A byte stream over `source` that behaves as workerd's internal streams do.
+  static _internal(source) {
+    const s = new ReadableStream({ ...source, type: "bytes" }, { highWaterMark: 0 });
+    s.#internal = true;
+    return s;
+  }
+  /// The reads still pending fail with `error` (a reader released under them).
+  static _rejectReads(s, error) {
+    ReadableStream._dropByobRequest(s);
+    for (const w of s.#waiting.splice(0)) w.reject(error);
+  }
   static _canEnqueue(s) { return s.#state === "readable" && !s.#closeRequested; }
   /// The byte source's view of the oldest pending read, made once per read.
   static _byobRequest(s) {
@@ -268,12 +329,15 @@ class ReadableStream {
   static _enqueue(s, chunk) {
     if (s.#state !== "readable" || s.#closeRequested) throw new TypeError("Cannot enqueue to a closed or errored stream.");
     const w = s.#waiting[0];
-    if (w && (w.view === null || s.#queue.length === 0)) {
-      if (w.view === null) {
-        s.#waiting.shift();
-        return w.resolve({ value: chunk, done: false });
-      }
+    if (w && w.view === null) {
+      s.#waiting.shift();
+      return w.resolve({ value: chunk, done: false });
+    }
+    if (w) {
+      // A BYOB read waits until its view holds `minBytes` (its `min` elements).
       s.#queue.push(chunk);
+      s.#recount();
+      if (s.#queueSize < w.minBytes) return;
       s.#waiting.shift();
       const value = fillView(s.#queue, w.view);
       s.#recount();
@@ -295,6 +359,14 @@ class ReadableStream {
   static _closeRequested(s) {
     if (s.#state !== "readable" || s.#closeRequested) throw new TypeError("Cannot close a stream that is already closed or errored.");
     s.#closeRequested = true;
+    // A BYOB read still short of its `min` gets what there is, as the stream's last read.
+    const w = s.#waiting[0];
+    if (w?.view && s.#queue.length) {
+      s.#waiting.shift();
+      const value = fillView(s.#queue, w.view);
+      s.#recount();
+      w.resolve({ value, done: true });
+    }
     if (s.#queue.length === 0) s.#finish();
   }
   static _error(s, e) {
@@ -305,10 +377,13 @@ class ReadableStream {
   }
   static _lock(s, reader) { s.#reader = reader; }
   static _closedPromise(s) { return s.#closedResolvers.promise; }
-  static _read(s, view) {
+  static _read(s, view, minBytes = 1) {
     s.#disturbed = true;
     if (s.#state === "errored") return Promise.reject(s.#error);
-    if (s.#queue.length) {
+    if (s.#internal && s.#waiting.length) {
+      return Promise.reject(new TypeError("This ReadableStream only supports a single pending read request at a time."));
+    }
+    if (s.#queue.length && (view === null || s.#queueSize >= minBytes || s.#closeRequested)) {
       let value;
       if (view === null) {
         value = s.#queue.shift();
@@ -327,6 +402,7 @@ class ReadableStream {
     }
     const w = deferred();
     w.view = view;
+    w.minBytes = minBytes;
     s.#waiting.push(w);
     s.#pull();
     return w.promise;
@@ -337,8 +413,11 @@ class ReadableStream {
     if (s.#state === "errored") return Promise.reject(s.#error);
     if (s.#state === "closed") return Promise.resolve();
     s.#queue = []; s.#sizes = []; s.#queueSize = 0;
+    // workerd's internal streams fail the pending read with the reason; others end it.
+    if (s.#internal) ReadableStream._rejectReads(s, reason);
     s.#finish();
-    return Promise.resolve(s.#source.cancel ? s.#source.cancel.call(s.#source, reason) : undefined).then(() => undefined);
+    const source = s.#source;
+    return new Promise((resolve) => resolve(source.cancel ? source.cancel.call(source, reason) : undefined)).then(() => undefined);
   }
   #finish() {
     this.#state = "closed";
@@ -364,7 +443,7 @@ class ReadableStream {
     if (this.locked) throw new TypeError(RS_LOCKED);
     const mode = options?.mode;
     if (mode === undefined) return new ReadableStreamDefaultReader(this);
-    if (String(mode) !== "byob") throw new RangeError("mode must be undefined or 'byob' in call to getReader().");
+    if (String(mode) !== "byob") throw new TypeError("mode must be undefined or 'byob' in call to getReader().");
     return new ReadableStreamBYOBReader(this);
   }
   cancel(reason) {
@@ -450,7 +529,18 @@ class ReadableStream {
     if (it === null) throw new TypeError("Failed to execute 'from' on 'ReadableStream': The provided value is not async iterable.");
     return new ReadableStream({
       async pull(c) { const { value, done } = await it.next(); if (done) c.close(); else c.enqueue(value); },
-      async cancel(r) { if (it.return) await it.return(r); },
+      // Streams §4.2.4 ReadableStreamFromIterable: `return` is optional, but one that is not a
+      // method, or that answers a non-object, fails the cancel.
+      cancel(r) {
+        const ret = it.return;
+        if (ret === undefined || ret === null) return undefined;
+        if (typeof ret !== "function") throw new TypeError("The iterator's 'return' property is not a method.");
+        return Promise.resolve(ret.call(it, r)).then((result) => {
+          if (result === null || (typeof result !== "object" && typeof result !== "function")) {
+            throw new TypeError("The iterator's 'return' method did not return an object.");
+          }
+        });
+      },
     }, { highWaterMark: 0 });
   }
   get [Symbol.toStringTag]() { return "ReadableStream"; }

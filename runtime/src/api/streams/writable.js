@@ -61,16 +61,21 @@ class WritableStreamDefaultController {
   static _abort(c, reason) { c.#abortController().abort(reason); }
 }
 
+const WRITER_RELEASED = "This WritableStream writer has been released.";
+
 class WritableStreamDefaultWriter {
   #stream;
+  #closed = deferred();
   constructor(stream) {
     if (!(stream instanceof WritableStream)) throw new TypeError("Failed to construct 'WritableStreamDefaultWriter': parameter 1 is not of type 'WritableStream'.");
     if (stream.locked) throw new TypeError(WS_LOCKED);
     this.#stream = stream;
+    this.#closed.promise.catch(() => {});
     WritableStream._lock(stream, this);
+    WritableStream._closed(stream).then(this.#closed.resolve, this.#closed.reject);
   }
-  #released() { return Promise.reject(new TypeError("This WritableStream writer has been released.")); }
-  get closed() { return this.#stream ? WritableStream._closed(this.#stream) : this.#released(); }
+  #released() { return Promise.reject(new TypeError(WRITER_RELEASED)); }
+  get closed() { return this.#closed.promise; }
   get ready() { return this.#stream ? WritableStream._ready(this.#stream) : this.#released(); }
   get desiredSize() {
     if (!this.#stream) throw new TypeError("This WritableStream writer has been released.");
@@ -79,7 +84,20 @@ class WritableStreamDefaultWriter {
   write(chunk) { return this.#stream ? WritableStream._write(this.#stream, chunk) : this.#released(); }
   close() { return this.#stream ? WritableStream._close(this.#stream) : this.#released(); }
   abort(reason) { return this.#stream ? WritableStream._abort(this.#stream, reason) : this.#released(); }
-  releaseLock() { if (this.#stream) { WritableStream._lock(this.#stream, null); this.#stream = null; } }
+  /// As workerd does: the writes still queued (not the one being written) fail, and so does
+  /// `closed`.
+  releaseLock() {
+    const stream = this.#stream;
+    if (!stream) return;
+    this.#stream = null;
+    WritableStream._lock(stream, null);
+    const released = new TypeError(WRITER_RELEASED);
+    WritableStream._rejectQueuedWrites(stream, released);
+    this.#closed.reject(released);
+    this.#closed = deferred();
+    this.#closed.promise.catch(() => {});
+    this.#closed.reject(released);
+  }
 }
 
 class WritableStream {
@@ -153,6 +171,16 @@ class WritableStream {
     WritableStream._error(s, reason);
     return Promise.resolve(s.#sink.abort ? s.#sink.abort.call(s.#sink, reason) : undefined).then(() => undefined);
   }
+  static _rejectQueuedWrites(s, error) {
+    const kept = s.#writing ? s.#queue.slice(0, 1) : [];
+    for (const item of s.#queue.slice(kept.length)) {
+      if (item.close) { kept.push(item); continue; }
+      s.#queueSize -= item.size;
+      item.done.reject(error);
+    }
+    s.#queue = kept;
+    s.#relieve();
+  }
   static _error(s, e) {
     if (s.#state === "errored" || s.#state === "closed") return;
     s.#state = "errored";
@@ -215,10 +243,20 @@ class TransformStreamDefaultController {
   terminate() { this.#terminate(); }
 }
 
+/// The platform's transform classes (stream_classes.js) give TransformStream a readable and a
+/// writable made as workerd's internal streams, under this key.
+const INTERNAL_PAIR = Symbol("internal pair");
+
 class TransformStream {
   #readable; #writable;
   constructor(transformer = {}, writableStrategy = {}, readableStrategy = {}) {
     transformer = transformer ?? {};
+    const pair = transformer[INTERNAL_PAIR];
+    if (pair) {
+      this.#readable = pair.readable;
+      this.#writable = pair.writable;
+      return;
+    }
     if (transformer.readableType !== undefined) throw new RangeError("Invalid readableType.");
     if (transformer.writableType !== undefined) throw new RangeError("Invalid writableType.");
     let readableController;
@@ -301,8 +339,17 @@ define(G, "TransformStreamDefaultController", TransformStreamDefaultController);
 /// Streams whose length is known before they are read (workerd: a body made from bytes, the
 /// readable half of a FixedLengthStream), with that length: R2 `put` accepts only these.
 const knownLength = new WeakMap();
+/// What a default read of one of the platform's streams takes at most: workerd reads into a
+/// buffer of this size (streams/common.h DEFAULT_AUTO_ALLOCATE_CHUNK_SIZE; recorded).
+const READ_CHUNK_BYTES = 4096;
+
 const streamOfBytes = (bytes) => {
-  const stream = new ReadableStream({ start(c) { if (bytes.length) c.enqueue(bytes); c.close(); } });
+  // Straight into the queue, in reads' sizes: views of a body the platform made, not copies.
+  const stream = ReadableStream._internal({});
+  for (let at = 0; at < bytes.length; at += READ_CHUNK_BYTES) {
+    ReadableStream._enqueue(stream, bytes.subarray(at, at + READ_CHUNK_BYTES));
+  }
+  ReadableStream._closeRequested(stream);
   knownLength.set(stream, bytes.length);
   return stream;
 };
@@ -328,4 +375,4 @@ async function readAllBytes(stream) {
   return out;
 }
 
-return { ReadableStream, WritableStream, TransformStream, readAllBytes, streamOfBytes, knownLength, NOT_BYTES, chunkBytes };
+return { ReadableStream, WritableStream, TransformStream, readAllBytes, streamOfBytes, knownLength, NOT_BYTES, chunkBytes, INTERNAL_PAIR, READ_CHUNK_BYTES, drainInto };

@@ -50,10 +50,48 @@ fn url_components(u: &url::Url) -> Vec<String> {
 }
 
 fn parse_url(input: &str, base: Option<&str>) -> Option<url::Url> {
-    match base {
-        Some(b) => url::Url::parse(b).ok()?.join(input).ok(),
-        None => url::Url::parse(input).ok(),
+    let Some(base) = base else {
+        return url::Url::parse(input).ok();
+    };
+    let base = url::Url::parse(base).ok()?;
+    let mut joined = base.join(input).ok()?;
+    // The URL Standard's file state keeps the base's host when a relative input starts with a
+    // Windows drive letter, after at most one slash (`C|/` and `/C:/y` against
+    // `file://host/dir/file` are `file://host/C:/` and `file://host/C:/y`, as workerd's ada
+    // answers); the url crate drops it.
+    let keeps_host = base.scheme() == "file"
+        && joined.scheme() == "file"
+        && joined.host().is_none()
+        && starts_with_drive_letter(path_after_one_slash(
+            input.trim_start_matches(|c: char| c <= ' '),
+        ));
+    if keeps_host && let Some(host) = base.host_str().filter(|h| !h.is_empty()) {
+        joined.set_host(Some(host)).ok()?;
     }
+    Some(joined)
+}
+
+/// `input` less one leading `/` or `\\` (not two: `//C:` names a host): the file slash state,
+/// which keeps the base's host too.
+fn path_after_one_slash(input: &str) -> &str {
+    match input.strip_prefix(['/', '\\']) {
+        Some(rest) if !rest.starts_with(['/', '\\']) => rest,
+        _ => input,
+    }
+}
+
+/// `C:` or `C|`, then the end or one of `/`, `\`, `?`, `#` (URL Standard: "starts with a
+/// Windows drive letter"); tabs and newlines inside are ignored, as the parser strips them.
+fn starts_with_drive_letter(input: &str) -> bool {
+    let mut chars = input.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    let (Some(letter), Some(sep)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    letter.is_ascii_alphabetic()
+        && matches!(sep, ':' | '|')
+        && chars
+            .next()
+            .is_none_or(|c| matches!(c, '/' | '\\' | '?' | '#'))
 }
 
 /// Only the normalised href: what Request and redirects need, without ten more strings.

@@ -4,8 +4,12 @@ class URLSearchParams {
   #list = [];
   #url = null;
   constructor(init = "") {
-    if (init instanceof URLSearchParams) this.#list = init.#list.map((p) => [...p]);
-    else if (typeof init === "object" && init !== null) {
+    // Web IDL reads an object (a function too) as a sequence of pairs through its iterator, or
+    // as a record of its own properties when it has none; another URLSearchParams is copied
+    // directly unless its iterator was replaced.
+    if (init instanceof URLSearchParams && init[Symbol.iterator] === URLSearchParams.prototype[Symbol.iterator]) {
+      this.#list = init.#list.map((p) => [...p]);
+    } else if ((typeof init === "object" && init !== null) || typeof init === "function") {
       if (typeof init[Symbol.iterator] === "function") {
         for (const pair of init) {
           const p = [...pair];

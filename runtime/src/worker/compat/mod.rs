@@ -33,6 +33,8 @@ pub const IMPLEMENTED_FLAGS: &[&str] = &[
     "allow_eval_during_startup",
     "disallow_eval_during_startup",
     "allow_insecure_inefficient_logged_eval",
+    "set_event_target_this",
+    "no_set_event_target_this",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -164,6 +166,14 @@ pub const ALLOW_EVAL_DURING_STARTUP: CompatFlag = CompatFlag::dated(
     "2025-06-01",
 );
 
+/// workerd's `setEventTargetThis`: a listener runs with the target as `this` (a handler object
+/// with the object), rather than with none.
+pub const SET_EVENT_TARGET_THIS: CompatFlag = CompatFlag::dated(
+    "set_event_target_this",
+    Some("no_set_event_target_this"),
+    "2025-08-01",
+);
+
 /// workerd's experimental `experimentalAllowEvalAlways`: `eval` while handling events too.
 pub const ALLOW_EVAL_ALWAYS: CompatFlag = CompatFlag {
     enable: "allow_insecure_inefficient_logged_eval",
@@ -197,6 +207,7 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     ALLOW_EVAL_DURING_STARTUP,
     ALLOW_EVAL_ALWAYS,
     SERVICE_BINDING_EXTRA_HANDLERS,
+    SET_EVENT_TARGET_THIS,
 ];
 
 /// The date whose behaviour edgesim has where it does not switch by date: the one its recorded
@@ -225,6 +236,7 @@ const ALWAYS_ON: &[&str] = &[
     "set_tostring_tag",
     "upper_case_all_http_methods",
     "urlpattern_standard",
+    "workers_api_getters_setters_on_prototype",
     "bind_asynclocalstorage_snapshot_to_request",
     "strip_bom_in_read_all_text",
     "require_returns_default_export",
