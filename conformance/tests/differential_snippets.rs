@@ -265,3 +265,8 @@ fn form_data_iterates_live_and_refuses_malformed_bodies_as_workerd_does() {
 fn url_blob_encoding_crypto_and_abort_signal_details_match_workerd() {
     answers_as_workerd_does("web-details");
 }
+
+#[test]
+fn fetch_answers_a_data_url_from_the_url_itself() {
+    answers_as_workerd_does("fetch-data-url");
+}

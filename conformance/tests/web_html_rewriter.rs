@@ -96,7 +96,7 @@ fn html_rewriter_async_handlers_and_end_tag_handlers_apply_in_document_order() {
 }
 
 #[test]
-fn html_rewriter_refuses_bad_selectors_streams_as_content_and_stale_tokens() {
+fn html_rewriter_refuses_bad_selectors_streams_in_comments_and_stale_tokens() {
     assert_eq!(
         thrown("new HTMLRewriter().on('p:hover', {});"),
         "TypeError: Parser error: Unsupported pseudo-class or pseudo-element in selector."
@@ -110,26 +110,27 @@ fn html_rewriter_refuses_bad_selectors_streams_as_content_and_stale_tokens() {
         "TypeError: Failed to execute 'transform' on 'HTMLRewriter': parameter 1 is not of type 'Response'."
     );
     let v = rewritten(
-        "<p>x</p>",
+        "<p>x</p><!--c-->",
         r#"let kept;
            rw = new HTMLRewriter().on('p', { element(el) {
              kept = el;
-             try { el.append(new Response('x')); } catch (e) { seen.push(`${e.constructor.name}: ${e.message}`); }
              try { el.setAttribute('a b', '1'); } catch (e) { seen.push(e.message); }
+           } }).onDocument({ comments(c) {
+             try { c.after(new Response('x')); } catch (e) { seen.push(`${e.constructor.name}: ${e.message}`); }
            } });
            const after = () => { try { kept.getAttribute('x'); return 'usable'; } catch (e) { return e.message; } };
-           const r0 = rw.transform(new Response('<p>x</p>'));
+           const r0 = rw.transform(new Response('<p>x</p><!--c-->'));
            await r0.text();
            seen.push(after());"#,
     );
     assert_eq!(
         v["seen"],
         json!([
-            "TypeError: Replacing HTML content using a ReadableStream or Response object is not implemented. You must provide a string.",
             "Parser error: ` ` character is forbidden in the attribute name",
+            "TypeError: Replacing content in HTML comments using a ReadableStream or Response object is not implemented. You must provide a string.",
             "This content token is no longer valid. Content tokens are only valid during the execution of the relevant content handler.",
-            "TypeError: Replacing HTML content using a ReadableStream or Response object is not implemented. You must provide a string.",
             "Parser error: ` ` character is forbidden in the attribute name",
+            "TypeError: Replacing content in HTML comments using a ReadableStream or Response object is not implemented. You must provide a string.",
         ])
     );
 }
@@ -144,4 +145,38 @@ fn html_rewriter_handler_errors_reach_the_reader_and_bodiless_responses_pass_thr
            return { same: rw.transform(empty) === empty, error };"#,
     );
     assert_eq!(v, json!({ "same": true, "error": "RangeError: nope" }));
+}
+
+#[test]
+fn html_rewriter_inserts_streamed_content_and_invalidates_attribute_iterators() {
+    let v = rewritten(
+        r#"<div a="1" b="2">text</div>"#,
+        r#"rw = new HTMLRewriter().on('div', { async element(el) {
+             const iter = el.attributes;
+             seen.push(Object.getPrototypeOf(Object.getPrototypeOf(iter)) === Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+             seen.push(iter.next().value);
+             el.setAttribute('c', '3');
+             try { iter.next(); } catch (e) { seen.push(e.message); }
+             const data = await fetch('data:text/plain,streamed%20in');
+             el.prepend(data, { html: false });
+             el.append(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('<b>s</b>')); c.close(); } }), { html: true });
+           } });"#,
+    );
+    assert_eq!(
+        v["html"],
+        r#"<div a="1" b="2" c="3">streamed intext<b>s</b></div>"#
+    );
+    assert_eq!(
+        v["seen"],
+        json!([
+            true,
+            ["a", "1"],
+            "The attributes of this element have been modified during iteration. You must create a new iterator after modifying attributes."
+        ])
+    );
+    let bad = eval_json(
+        r#"const rw = new HTMLRewriter().on('p', { element(el) { el.prepend(new Response(new Uint8Array([0x67, 0xe2, 0x28, 0xa1]))); } });
+           return await rw.transform(new Response('<p>x</p>')).text().then(() => 'rewritten', (e) => `${e.name}: ${e.message}`);"#,
+    );
+    assert_eq!(bad, json!("TypeError: Parser error: Invalid UTF-8"));
 }

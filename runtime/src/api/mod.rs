@@ -139,9 +139,6 @@ static UNITS: [Unit; 80] = [
             "ErrorEvent",
             "EventTarget",
             "performance",
-            "addEventListener",
-            "removeEventListener",
-            "dispatchEvent",
             "reportError"
         ],
         ["events/events"],

@@ -167,21 +167,19 @@ define(G, "CustomEvent", CustomEvent);
 define(G, "ErrorEvent", ErrorEvent);
 define(G, "EventTarget", EventTarget);
 
-// The global scope is an event target in workerd; here a hidden one stands behind its methods.
+// The global scope is an event target in workerd; here a hidden one stands behind the methods
+// of its prototype.
 const globalTarget = new EventTarget();
-define(G, "addEventListener", function addEventListener(type, listener, options) {
+/// The global scope's listener methods (on its prototype: global_scope/core.js).
+function globalAddEventListener(type, listener, options) {
   // A modules Worker's handlers are its exports: workerd warns at each such listener.
   if (!core.serviceWorker && SPECIAL_EVENTS.has(String(type))) {
     ops.log("warn", `When using module syntax, the '${type}' event handler should be declared as an exported function on the root module as opposed to using the global addEventListener().`);
   }
   globalTarget.addEventListener(type, listener, options);
-});
-define(G, "removeEventListener", function removeEventListener(type, listener) {
-  globalTarget.removeEventListener(type, listener);
-});
-define(G, "dispatchEvent", function dispatchEvent(event) {
-  return globalTarget.dispatchEvent(event);
-});
+}
+const globalRemoveEventListener = (type, listener) => globalTarget.removeEventListener(type, listener);
+const globalDispatchEvent = (event) => globalTarget.dispatchEvent(event);
 
 /// V8's text for a thrown value: `Error: boom` for an error, `#<Object>` for another object.
 function messageOf(value) {
@@ -228,4 +226,4 @@ const globalListenerCount = (type) => EventTarget._listenerCount(globalTarget, t
 /// Dispatches a platform event to the global scope's listeners.
 const dispatchGlobal = (event) => EventTarget._dispatch(globalTarget, event);
 
-return { Event, ErrorEvent, EventTarget, globalListenerCount, dispatchGlobal };
+return { Event, ErrorEvent, EventTarget, globalListenerCount, dispatchGlobal, globalAddEventListener, globalRemoveEventListener, globalDispatchEvent };

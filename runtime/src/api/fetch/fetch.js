@@ -24,6 +24,11 @@ async function fetchVia(start, input, init) {
   let request = new Request(input, init);
   const signal = request.signal;
   signal?.throwIfAborted();
+  if (/^data:/i.test(request.url)) {
+    const data = ops.dataUrl(request.url);
+    // Only a GET has a body (the Fetch Standard's null-body rule for HEAD).
+    if (data) return new Response(request.method === "GET" ? data[1] : null, { status: 200, headers: { "content-type": data[0] } });
+  }
   const urlList = [];
   for (let hop = 0; ; hop++) {
     const body = Request._body(request).isNull ? null : await Request._body(request).consume();

@@ -1,6 +1,6 @@
 //! The native half of `fetch()` (fetch.js): a request to the network through the host.
 
-use rquickjs::{Ctx, Exception, TypedArray};
+use rquickjs::{Array, Ctx, Exception, TypedArray};
 
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::OpKind;
@@ -31,5 +31,30 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             Ok(id as f64)
         },
     )?;
+    // `fetch("data:…")` answers from the URL itself (workerd http.c++ DataUrl::tryParse): its
+    // MIME type and body, or null when it is not a data URL the Fetch Standard can process.
+    ops.add(
+        "dataUrl",
+        move |ctx: Ctx<'js>, url: String| -> rquickjs::Result<Option<Array<'js>>> {
+            let Some((mime, body)) = data_url(&url) else {
+                return Ok(None);
+            };
+            let out = Array::new(ctx.clone())?;
+            out.set(0, mime)?;
+            out.set(1, TypedArray::new(ctx, body)?)?;
+            Ok(Some(out))
+        },
+    )?;
     Ok(())
+}
+
+/// The Fetch Standard's data: URL processor: the MIME type as serialized, and the body (empty
+/// when its base64 does not decode, as workerd answers: recorded).
+fn data_url(url: &str) -> Option<(String, Vec<u8>)> {
+    let parsed = data_url::DataUrl::process(url).ok()?;
+    let body = parsed
+        .decode_to_vec()
+        .map(|(body, _)| body)
+        .unwrap_or_default();
+    Some((parsed.mime_type().to_string(), body))
 }

@@ -173,3 +173,26 @@ define(G, "navigator", Object.freeze(Object.create(null, {
   language: { value: "en", enumerable: true },
 })));
 define(G, "self", G);
+
+// ---------- the global scope's prototype chain ----------
+// workerd's global object is a ServiceWorkerGlobalScope: ServiceWorkerGlobalScope →
+// WorkerGlobalScope → EventTarget → Object (recorded), that EventTarget being the global
+// scope's own (`globalThis instanceof EventTarget` is false there too). Its listener methods
+// load the events unit on first use.
+const GlobalScopeEventTarget = {
+  EventTarget: class {
+    addEventListener(type, listener, options) { unit("events").globalAddEventListener(type, listener, options); }
+    removeEventListener(type, listener) { unit("events").globalRemoveEventListener(type, listener); }
+    dispatchEvent(event) { return unit("events").globalDispatchEvent(event); }
+  },
+}.EventTarget;
+const WorkerGlobalScope = { WorkerGlobalScope: class extends GlobalScopeEventTarget {
+  constructor() { throw new TypeError("Illegal constructor"); }
+} }.WorkerGlobalScope;
+const ServiceWorkerGlobalScope = { ServiceWorkerGlobalScope: class extends WorkerGlobalScope {} }.ServiceWorkerGlobalScope;
+Object.defineProperty(ServiceWorkerGlobalScope.prototype, Symbol.toStringTag, { value: "ServiceWorkerGlobalScope", configurable: true });
+Object.setPrototypeOf(G, ServiceWorkerGlobalScope.prototype);
+// QuickJS tags its global object itself ("global"): the prototype's tag stands instead.
+delete G[Symbol.toStringTag];
+define(G, "WorkerGlobalScope", WorkerGlobalScope);
+define(G, "ServiceWorkerGlobalScope", ServiceWorkerGlobalScope);

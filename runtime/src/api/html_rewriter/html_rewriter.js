@@ -6,19 +6,44 @@
 const { G, define, Response, isReadableStream } = core;
 
 const HTML_TOKEN_GONE = "This content token is no longer valid. Content tokens are only valid during the execution of the relevant content handler.";
-const HTML_STRING_ONLY = "Replacing HTML content using a ReadableStream or Response object is not implemented. You must provide a string.";
+const HTML_COMMENT_STRING_ONLY = "Replacing content in HTML comments using a ReadableStream or Response object is not implemented. You must provide a string.";
 const HTML_INTERNAL = Symbol("html token");
+
+/// Content given as a stream (or a Response's body), as UTF-8 text: lol_html refuses anything
+/// else with workerd's text.
+async function streamedContent(stream) {
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new TypeError("Parser error: Invalid UTF-8");
+  }
+}
 
 class HtmlToken {
   #commands = []; #live = true;
+  /// Streamed content still being read, which the token's commands wait for.
+  #reads = [];
   constructor(key) { if (key !== HTML_INTERNAL) throw new TypeError("Illegal constructor"); }
   static _check(t) { if (!t.#live) throw new TypeError(HTML_TOKEN_GONE); }
   static _record(t, command) { HtmlToken._check(t); t.#commands.push(command); return t; }
-  static _content(t, op, content, options) {
+  /// Inserts `content`: a string, or a ReadableStream or Response whose body is read to the end
+  /// first (workerd's streaming replacers; not in comments, `streamable` false).
+  static _content(t, op, content, options, streamable = true) {
     HtmlToken._check(t);
-    if (isReadableStream(content) || content instanceof Response) throw new TypeError(HTML_STRING_ONLY);
-    return HtmlToken._record(t, { op, content: String(content), html: !!options?.html });
+    const html = !!options?.html;
+    const stream = isReadableStream(content) ? content : content instanceof Response ? content.body : undefined;
+    if (stream === undefined) return HtmlToken._record(t, { op, content: String(content), html });
+    if (!streamable) throw new TypeError(HTML_COMMENT_STRING_ONLY);
+    // A Response without a body replaces nothing.
+    if (stream === null) return t;
+    const command = { op, content: "", html };
+    t.#commands.push(command);
+    t.#reads.push(streamedContent(stream).then((text) => { command.content = text; }));
+    return t;
   }
+  /// Settles once the streamed content read so far is in; null when there is none.
+  static _reads(t) { return t.#reads.length ? Promise.all(t.#reads) : null; }
   /// The handler is over: the token stops working and its commands are final.
   static _end(t) { t.#live = false; return t.#commands; }
 }
@@ -33,8 +58,27 @@ function htmlCheckName(name, kind, forbidden) {
 const HTML_FORBIDDEN_IN_TAG = " \n\r\t\f/>";
 const HTML_FORBIDDEN_IN_ATTRIBUTE = " \n\r\t\f/>=";
 
+const ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+const ATTRIBUTES_CHANGED = "The attributes of this element have been modified during iteration. You must create a new iterator after modifying attributes.";
+
+/// `element.attributes`: an iterator over `[name, value]` pairs that works only while its token
+/// does and until the element's attributes change (workerd's AttributesIterator).
+class AttributesIterator {
+  #element; #attributes; #version; #index = 0;
+  constructor(element, attributes, version) { this.#element = element; this.#attributes = attributes; this.#version = version; }
+  next() {
+    HtmlToken._check(this.#element);
+    if (Element._attributesVersion(this.#element) !== this.#version) throw new TypeError(ATTRIBUTES_CHANGED);
+    const pair = this.#attributes[this.#index];
+    if (pair === undefined) return { value: undefined, done: true };
+    this.#index++;
+    return { value: [pair[0], pair[1]], done: false };
+  }
+}
+Object.setPrototypeOf(AttributesIterator.prototype, ITERATOR_PROTOTYPE);
+
 class Element extends HtmlToken {
-  #tag; #namespace; #attributes; #removed; #canHaveContent; #endTagHandlers;
+  #tag; #namespace; #attributes; #removed; #canHaveContent; #endTagHandlers; #attributesVersion = 0;
   constructor(key, s, endTagHandlers) {
     super(key);
     this.#tag = s.tagName; this.#namespace = s.namespaceURI; this.#attributes = s.attributes;
@@ -49,7 +93,8 @@ class Element extends HtmlToken {
   }
   get namespaceURI() { HtmlToken._check(this); return this.#namespace; }
   get removed() { HtmlToken._check(this); return this.#removed; }
-  get attributes() { HtmlToken._check(this); return this.#attributes.map(([n, v]) => [n, v])[Symbol.iterator](); }
+  get attributes() { HtmlToken._check(this); return new AttributesIterator(this, this.#attributes, this.#attributesVersion); }
+  static _attributesVersion(e) { return e.#attributesVersion; }
   #find(name) { const lower = String(name).toLowerCase(); return this.#attributes.findIndex(([n]) => n.toLowerCase() === lower); }
   getAttribute(name) { HtmlToken._check(this); const i = this.#find(name); return i < 0 ? null : this.#attributes[i][1]; }
   hasAttribute(name) { HtmlToken._check(this); return this.#find(name) >= 0; }
@@ -59,6 +104,7 @@ class Element extends HtmlToken {
     htmlCheckName(name, "attribute", HTML_FORBIDDEN_IN_ATTRIBUTE);
     const i = this.#find(name);
     if (i < 0) this.#attributes.push([name.toLowerCase(), value]); else this.#attributes[i][1] = value;
+    this.#attributesVersion++;
     return HtmlToken._record(this, { op: "setAttribute", name, value });
   }
   removeAttribute(name) {
@@ -66,6 +112,7 @@ class Element extends HtmlToken {
     name = String(name);
     const i = this.#find(name);
     if (i >= 0) this.#attributes.splice(i, 1);
+    this.#attributesVersion++;
     return HtmlToken._record(this, { op: "removeAttribute", name });
   }
   before(content, options) { return HtmlToken._content(this, "before", content, options); }
@@ -121,9 +168,9 @@ class Comment extends HtmlToken {
     this.#text = text;
   }
   get removed() { HtmlToken._check(this); return this.#removed; }
-  before(content, options) { return HtmlToken._content(this, "before", content, options); }
-  after(content, options) { return HtmlToken._content(this, "after", content, options); }
-  replace(content, options) { HtmlToken._content(this, "replace", content, options); this.#removed = true; return this; }
+  before(content, options) { return HtmlToken._content(this, "before", content, options, false); }
+  after(content, options) { return HtmlToken._content(this, "after", content, options, false); }
+  replace(content, options) { HtmlToken._content(this, "replace", content, options, false); this.#removed = true; return this; }
   remove() { HtmlToken._record(this, { op: "remove" }); this.#removed = true; return this; }
   get [Symbol.toStringTag]() { return "Comment"; }
 }
@@ -164,8 +211,9 @@ async function htmlRewriteAll(input, registrations, charset) {
       HtmlToken._end(t);
       throw e;
     }
-    if (isThenable(result) && !(result instanceof Promise && ops.promiseFulfilled(result))) {
-      pending = { token, t, result };
+    const reads = HtmlToken._reads(t);
+    if (reads !== null || (isThenable(result) && !(result instanceof Promise && ops.promiseFulfilled(result)))) {
+      pending = { token, t, result: reads === null ? result : Promise.all([result, reads]) };
       return null;
     }
     return (recorded[token] = JSON.stringify(HtmlToken._end(t)));
@@ -182,7 +230,13 @@ async function htmlRewriteAll(input, registrations, charset) {
       t = new EndTag(HTML_INTERNAL, r[3]);
       try { result = endTagHandlers[r[2]](t); } catch (e) { HtmlToken._end(t); throw e; }
     }
-    try { await result; } finally { recorded[token] = JSON.stringify(HtmlToken._end(t)); }
+    try {
+      await result;
+      // Content streamed in after the handler's own awaits.
+      await HtmlToken._reads(t);
+    } finally {
+      recorded[token] = JSON.stringify(HtmlToken._end(t));
+    }
   }
 }
 

@@ -436,10 +436,12 @@ fn rewrite<'js>(
     }
 }
 
-fn unsupported(ctx: &Ctx<'_>, charset: &str) -> rquickjs::Error {
+/// lol_html's C API refuses a label it does not know, or an encoding that is not
+/// ASCII-compatible, with one text (workerd passes it on).
+fn unsupported(ctx: &Ctx<'_>) -> rquickjs::Error {
     Exception::throw_type(
         ctx,
-        &format!("Parser error: Unsupported encoding: {charset}"),
+        "Parser error: Unknown character encoding has been provided.",
     )
 }
 
@@ -468,7 +470,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         |ctx: Ctx<'js>, charset: String| -> rquickjs::Result<()> {
             encoding_of(&charset)
                 .map(|_| ())
-                .ok_or_else(|| unsupported(&ctx, &charset))
+                .ok_or_else(|| unsupported(&ctx))
         },
     )?;
     ops.add_named(
@@ -497,7 +499,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 .map(|json| serde_json::from_str(json))
                 .collect::<Result<Vec<Vec<Command>>, _>>()
                 .map_err(|_| internal("recorded commands"))?;
-            let encoding = encoding_of(&charset).ok_or_else(|| unsupported(&ctx, &charset))?;
+            let encoding = encoding_of(&charset).ok_or_else(|| unsupported(&ctx))?;
             let bytes = crate::engine::ops::copy_bytes(&input);
             rewrite(&ctx, &bytes, &registrations, encoding, recorded, dispatch)
         },
