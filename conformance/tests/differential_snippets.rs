@@ -270,3 +270,8 @@ fn url_blob_encoding_crypto_and_abort_signal_details_match_workerd() {
 fn fetch_answers_a_data_url_from_the_url_itself() {
     answers_as_workerd_does("fetch-data-url");
 }
+
+#[test]
+fn node_util_inspects_blobs_and_files_by_their_properties() {
+    answers_as_workerd_does("blob-inspect");
+}

@@ -101,7 +101,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 80] = [
+static UNITS: [Unit; 81] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -144,6 +144,7 @@ static UNITS: [Unit; 80] = [
         ["events/events"],
         []
     ),
+    unit!("mime", [], ["fetch/mime"], []),
     unit!(
         "service_worker",
         ["ExtendableEvent", "FetchEvent", "ScheduledEvent"],

@@ -5,6 +5,9 @@ const { G, define, unit, toBytes, utf8, fromUtf8 } = core;
 /// workerd's limit on a Blob's size (blob.c++).
 const BLOB_MAX_BYTES = 128 * 1024 * 1024;
 
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const inspected = (b) => ({ ...(b instanceof File ? File._inspected(b) : {}), size: b.size, type: b.type });
+
 class Blob {
   #bytes; #type;
   constructor(parts = [], options = {}) {
@@ -27,6 +30,9 @@ class Blob {
     this.#type = /^[\x20-\x7e]*$/.test(t) ? t.toLowerCase() : "";
   }
   static _bytes(b) { return b.#bytes; }
+  /// A body's Blob (`body.blob()`): its type is the extracted MIME type as serialized, not
+  /// lowercased as a type given to the constructor is.
+  static _ofBody(bytes, type) { const b = new Blob([bytes]); b.#type = type; return b; }
   get size() { return this.#bytes.length; }
   get type() { return this.#type; }
   slice(start = 0, end = this.#bytes.length, type = "") {
@@ -39,6 +45,8 @@ class Blob {
   async bytes() { return this.#bytes.slice(); }
   stream() { return unit("streams").streamOfBytes(this.#bytes.slice()); }
   get [Symbol.toStringTag]() { return "Blob"; }
+  /// node:util's inspect shows what workerd's JSG objects show: their properties.
+  [INSPECT](depth, options, inspect) { return `${this.constructor.name} ${inspect(inspected(this), options)}`; }
 }
 class File extends Blob {
   #name; #lastModified;
@@ -51,6 +59,7 @@ class File extends Blob {
   get name() { return this.#name; }
   get lastModified() { return this.#lastModified; }
   get [Symbol.toStringTag]() { return "File"; }
+  static _inspected(f) { return { name: f.#name, lastModified: f.#lastModified }; }
 }
 define(G, "Blob", Blob);
 define(G, "File", File);

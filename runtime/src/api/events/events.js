@@ -11,12 +11,14 @@ const { G, define } = core;
 class Event {
   #type; #bubbles; #cancelable; #composed;
   #trusted = false; #stopped = false; #prevented = false; #dispatching = false;
-  #propagationStopped = false; #target = null;
+  #propagationStopped = false; #target = undefined;
   constructor(type, init = undefined) {
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Event': constructor parameter 1 is not of type 'string'.");
     if (init !== undefined && init !== null && typeof init !== "object" && typeof init !== "function") {
       throw new TypeError("Failed to construct 'Event': constructor parameter 2 is not of type 'Init'.");
     }
+    // Web IDL's string conversion refuses a Symbol (with V8's text; QuickJS words it otherwise).
+    if (typeof type === "symbol") throw new TypeError("Cannot convert a Symbol value to a string");
     this.#type = String(type);
     this.#bubbles = !!init?.bubbles;
     this.#cancelable = !!init?.cancelable;
@@ -65,15 +67,17 @@ class CustomEvent extends Event {
 }
 
 /// Listener options as workerd validates them: capture and passive listeners do not exist there.
-/// Anything but an options object is read as `useCapture` (a boolean).
-function listenerOptions(options) {
+/// Anything but an options object is read as `useCapture` (a boolean). `method`: the
+/// texts' prefix; removal takes no `passive`.
+function listenerOptions(options, method = "addEventListener") {
   if (options === null || options === undefined) return {};
   if (typeof options !== "object" && typeof options !== "function") {
-    if (options) throw new TypeError("addEventListener(): useCapture must be false.");
+    if (options) throw new TypeError(`${method}(): useCapture must be false.`);
     return {};
   }
-  if (options.capture) throw new TypeError("addEventListener(): options.capture must be false.");
-  if (options.passive) throw new TypeError("addEventListener(): options.passive must be false.");
+  if (options.capture) throw new TypeError(`${method}(): options.capture must be false.`);
+  if (method === "removeEventListener") return {};
+  if (options.passive) throw new TypeError(`${method}(): options.passive must be false.`);
   return { once: !!options.once, signal: options.signal };
 }
 
@@ -114,7 +118,8 @@ class EventTarget {
     this.#listeners.set(type, list);
     if (signal) signal.addEventListener("abort", () => this.removeEventListener(type, listener), { once: true });
   }
-  removeEventListener(type, listener) {
+  removeEventListener(type, listener, options) {
+    listenerOptions(options, "removeEventListener");
     const list = this.#listeners.get(String(type));
     if (!list) return;
     const i = list.findIndex((l) => l.listener === listener);
@@ -178,7 +183,7 @@ function globalAddEventListener(type, listener, options) {
   }
   globalTarget.addEventListener(type, listener, options);
 }
-const globalRemoveEventListener = (type, listener) => globalTarget.removeEventListener(type, listener);
+const globalRemoveEventListener = (type, listener, options) => globalTarget.removeEventListener(type, listener, options);
 const globalDispatchEvent = (event) => globalTarget.dispatchEvent(event);
 
 /// V8's text for a thrown value: `Error: boom` for an error, `#<Object>` for another object.

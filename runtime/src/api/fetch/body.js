@@ -75,7 +75,12 @@ const bodyMixin = (klass, state) => {
     async text() { return fromUtf8(await state(this).consume()); },
     async json() { return JSON.parse(fromUtf8(await state(this).consume())); },
     async formData() { return unit("form_data").parseFormBody(await state(this).consume(), this.headers.get("content-type")); },
-    async blob() { const b = await state(this).consume(); return new (unit("blob").Blob)([b], { type: this.headers.get("content-type") ?? "" }); },
+    // blob_standard_mime_type: the type is the MIME type extracted from Content-Type.
+    async blob() {
+      const b = await state(this).consume();
+      const header = this.headers.get("content-type");
+      return unit("blob").Blob._ofBody(b, header === null ? "" : unit("mime").extractMimeType(header) ?? "");
+    },
   });
 };
 

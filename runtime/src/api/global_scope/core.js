@@ -182,7 +182,7 @@ define(G, "self", G);
 const GlobalScopeEventTarget = {
   EventTarget: class {
     addEventListener(type, listener, options) { unit("events").globalAddEventListener(type, listener, options); }
-    removeEventListener(type, listener) { unit("events").globalRemoveEventListener(type, listener); }
+    removeEventListener(type, listener, options) { unit("events").globalRemoveEventListener(type, listener, options); }
     dispatchEvent(event) { return unit("events").globalDispatchEvent(event); }
   },
 }.EventTarget;
