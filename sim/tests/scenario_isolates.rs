@@ -59,23 +59,11 @@ fn an_isolate_idle_past_the_timeout_is_evicted_and_the_next_request_starts_cold(
 
 #[test]
 fn a_burst_is_served_concurrently_by_one_isolate_sharing_its_globals() {
-    let dir = std::env::temp_dir().join(format!("edgesim-burst-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("wrangler.toml"), "main = 'w.js'\n").unwrap();
-    std::fs::write(
-        dir.join("w.js"),
+    let out = burst(
+        "burst",
         "let served = 0;\nexport default { async fetch() { const n = ++served; await scheduler.wait(100); return new Response(String(n)); } };",
-    )
-    .unwrap();
-    let text = format!(
-        "name: b\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 1s, count: 5, colo: LHR, worker: app, url: / }}\n",
-        dir.join("wrangler.toml").display()
+        5,
     );
-    let out = run(
-        &LoadedScenario::parse("b.yaml", &text, PathBuf::from(".")).unwrap(),
-        1,
-    )
-    .unwrap();
     let mut bodies: Vec<&str> = out.requests.iter().map(|r| r.body.as_str()).collect();
     bodies.sort_unstable();
     assert_eq!(
@@ -181,4 +169,51 @@ fn tls_prewarm_hides_a_cold_start_shorter_than_the_handshake() {
     assert!(hidden[0] <= hidden[1] + 1, "{hidden:?}");
     // Without pre-warm the request waits for the engine start (2 ms) and startup on top.
     assert!(paid[0] >= hidden[0] + 2, "hidden {hidden:?}, paid {paid:?}");
+}
+
+#[test]
+fn in_a_burst_only_the_requests_that_can_never_answer_end_in_1101() {
+    // 300 requests at once in one isolate: every third waits on a promise nothing settles,
+    // the rest on a timer. Each stalled one ends as soon as nothing can wake it, while the
+    // others are still in flight, and no answering one is disturbed.
+    let out = burst(
+        "burst-stall",
+        "let served = 0;\nexport default { async fetch() { const n = served++; if (n % 3 === 0) await new Promise(() => {}); await scheduler.wait(50 + (n % 7)); return new Response(`answered ${n}`); } };",
+        300,
+    );
+    let stalled: Vec<_> = (out.requests.iter())
+        .filter(|r| r.status == Some(500))
+        .collect();
+    assert_eq!(stalled.len(), 100);
+    // Ended at once, before any timer of the others fired.
+    assert!(
+        stalled.iter().all(|r| r.latency_ms.unwrap() < 50),
+        "{stalled:?}"
+    );
+    assert!(
+        stalled
+            .iter()
+            .all(|r| r.outcome.as_deref() == Some("exception"))
+    );
+    let answered = (out.requests.iter()).filter(|r| r.body.starts_with("answered "));
+    assert_eq!(answered.count(), 200);
+}
+
+/// `count` requests at once at LHR to the one-file Worker `script`, run from seed 1.
+fn burst(name: &str, script: &str, count: u32) -> edgesim_sim::scenario::run::RunOutput {
+    let dir = std::env::temp_dir().join(format!("edgesim-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("wrangler.toml"), "main = 'w.js'\n").unwrap();
+    std::fs::write(dir.join("w.js"), script).unwrap();
+    let text = format!(
+        "name: b\nworkers:\n  app: {}\ntraffic:\n  - {{ at: 1s, count: {count}, colo: LHR, worker: app, url: / }}\n",
+        dir.join("wrangler.toml").display()
+    );
+    let out = run(
+        &LoadedScenario::parse("b.yaml", &text, PathBuf::from(".")).unwrap(),
+        1,
+    )
+    .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    out
 }

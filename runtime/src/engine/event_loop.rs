@@ -5,7 +5,7 @@
 //! function of the seed alone. The loop knows nothing of invocations' rules or of Durable
 //! Objects: the input gate is passed in when it polls (io_state.rs composes them).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::task::{Context, Poll};
 
 use rquickjs::{Ctx, Value};
@@ -158,6 +158,13 @@ pub enum Wake {
 /// Operations and timers in flight, in the order they were started.
 pub struct EventLoop {
     ops: BTreeMap<OpId, PendingOp>,
+    /// Each invocation's pending operations: what it is waiting for, found without scanning
+    /// every operation (a burst of thousands of requests keeps thousands in flight).
+    ops_of: BTreeMap<InvocationId, BTreeSet<OpId>>,
+    /// How many pending operations are WebSocket sends (which belong to no invocation).
+    sends: usize,
+    /// Invocations left without operations since the last `take_emptied`.
+    emptied: Vec<InvocationId>,
     next_op: OpId,
     /// (deadline, id) -> timer; the first entry fires next.
     timers: BTreeMap<(u64, TimerId), Timer>,
@@ -170,6 +177,9 @@ impl Default for EventLoop {
     fn default() -> Self {
         EventLoop {
             ops: BTreeMap::new(),
+            ops_of: BTreeMap::new(),
+            sends: 0,
+            emptied: Vec::new(),
             next_op: 1,
             timers: BTreeMap::new(),
             timer_deadlines: BTreeMap::new(),
@@ -189,7 +199,52 @@ impl EventLoop {
 
     /// Starts an operation under an id from [`EventLoop::alloc_op_id`].
     pub fn start(&mut self, id: OpId, op: PendingOp) {
+        self.index(id, &op, true);
         self.ops.insert(id, op);
+    }
+
+    /// Keeps `ops_of` and `sends` in step with `ops` as operation `id` comes or goes.
+    fn index(&mut self, id: OpId, op: &PendingOp, added: bool) {
+        if op.kind == OpKind::Send {
+            self.sends = if added {
+                self.sends + 1
+            } else {
+                self.sends - 1
+            };
+        }
+        let Some(invocation) = op.invocation else {
+            return;
+        };
+        if added {
+            self.ops_of.entry(invocation).or_default().insert(id);
+        } else if let Some(ids) = self.ops_of.get_mut(&invocation) {
+            ids.remove(&id);
+            if ids.is_empty() {
+                self.ops_of.remove(&invocation);
+                self.emptied.push(invocation);
+            }
+        }
+    }
+
+    /// The invocations whose last operation went since the last call.
+    pub fn take_emptied(&mut self) -> Vec<InvocationId> {
+        std::mem::take(&mut self.emptied)
+    }
+
+    fn remove_op(&mut self, id: OpId) -> Option<PendingOp> {
+        let op = self.ops.remove(&id)?;
+        self.index(id, &op, false);
+        Some(op)
+    }
+
+    /// The pending operations of `invocation`.
+    pub fn ops_of(&self, invocation: InvocationId) -> impl Iterator<Item = &PendingOp> {
+        (self.ops_of.get(&invocation).into_iter().flatten()).filter_map(|id| self.ops.get(id))
+    }
+
+    /// Whether a WebSocket send is pending.
+    pub fn has_sends(&self) -> bool {
+        self.sends > 0
     }
 
     /// Starts an operation now.
@@ -269,10 +324,6 @@ impl EventLoop {
             .filter_map(|t| t.invocation)
     }
 
-    pub fn pending_ops(&self) -> impl Iterator<Item = &PendingOp> {
-        self.ops.values()
-    }
-
     pub fn is_idle(&self) -> bool {
         self.ops.is_empty() && self.timers.is_empty()
     }
@@ -280,14 +331,12 @@ impl EventLoop {
     /// Drops every operation (but commits) and timer of `invocation`; returns the operations'
     /// ids.
     pub fn cancel_invocation(&mut self, invocation: InvocationId) -> Vec<OpId> {
-        let doomed: Vec<OpId> = self
-            .ops
-            .iter()
-            .filter(|(_, op)| op.invocation == Some(invocation) && op.kind != OpKind::Commit)
-            .map(|(id, _)| *id)
+        let doomed: Vec<OpId> = (self.ops_of.get(&invocation).into_iter().flatten())
+            .filter(|id| self.ops.get(id).is_some_and(|op| op.kind != OpKind::Commit))
+            .copied()
             .collect();
         for id in &doomed {
-            self.ops.remove(id);
+            self.remove_op(*id);
         }
         self.release_timers_of(invocation, |_| false);
         doomed
@@ -311,8 +360,9 @@ impl EventLoop {
     /// Object's work belongs to the object, not to the call that started it): its operations
     /// and JavaScript timers stay, its other timers (grace periods, handler timeouts) go.
     pub fn orphan_invocation(&mut self, invocation: InvocationId) {
-        for op in self.ops.values_mut() {
-            if op.invocation == Some(invocation) {
+        self.emptied.push(invocation);
+        for id in self.ops_of.remove(&invocation).into_iter().flatten() {
+            if let Some(op) = self.ops.get_mut(&id) {
                 op.invocation = None;
             }
         }
@@ -322,7 +372,13 @@ impl EventLoop {
     /// Drops every operation and timer started for Durable Object `object` (it left the
     /// isolate).
     pub fn cancel_object(&mut self, object: ObjectSlot) {
-        self.ops.retain(|_, op| op.object != Some(object));
+        let doomed: Vec<OpId> = (self.ops.iter())
+            .filter(|(_, op)| op.object == Some(object))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in doomed {
+            self.remove_op(id);
+        }
         for (key, timer) in &self.timers {
             if timer.object == Some(object) {
                 self.timer_deadlines.remove(&key.1);
@@ -351,7 +407,7 @@ impl EventLoop {
             }
         }
         if let Some((id, outcome)) = ready
-            && let Some(op) = self.ops.remove(&id)
+            && let Some(op) = self.remove_op(id)
         {
             return Poll::Ready(Wake::Op {
                 id,

@@ -79,6 +79,10 @@ pub struct IoState {
     pub events: VecDeque<IsolateEvent>,
     pub logs: Vec<LogLine>,
     pub invocations: BTreeMap<InvocationId, Invocation>,
+    /// Every invocation that may have nothing left to wake it: those without operations of
+    /// their own, and those that read a socket. `end_stalled` looks only at these, so a burst
+    /// of thousands of requests in flight costs it nothing per event.
+    stall_candidates: BTreeSet<InvocationId>,
     pub limits: Limits,
     /// The Durable Objects this isolate hosts (one, on the platform; every object of the
     /// Worker's own classes in `edgesim test`): each one's storage cache and gates.
@@ -118,6 +122,7 @@ impl IoState {
             events: VecDeque::new(),
             logs: Vec::new(),
             invocations: BTreeMap::new(),
+            stall_candidates: BTreeSet::new(),
             limits,
             objects: BTreeMap::new(),
             invocation_objects: BTreeMap::new(),
@@ -266,33 +271,33 @@ impl IoState {
     /// socket any of them reads. A socket whose peer is held in this same isolate does not
     /// count: only this isolate could send on it (workerd registers no pending event for a
     /// local pair either).
-    fn invocations_with_work(&self) -> Option<BTreeSet<InvocationId>> {
-        let mut awake = BTreeSet::new();
-        for op in self.event_loop.pending_ops() {
-            if op.kind == OpKind::Send {
-                return None;
-            }
-            let waits_on_itself =
-                matches!(op.kind, OpKind::SocketReceive(h) if self.sockets.waits_on_itself(h));
-            if let Some(id) = op.invocation
-                && !waits_on_itself
-            {
-                awake.insert(id);
-            }
+    /// The invocations that something could still wake besides their own operations (a
+    /// JavaScript timer, a deferred Durable Object call); None while a WebSocket send is
+    /// pending, which may wake anyone.
+    fn invocations_woken_otherwise(&self) -> Option<BTreeSet<InvocationId>> {
+        if self.event_loop.has_sends() {
+            return None;
         }
-        awake.extend(self.event_loop.js_timer_owners());
+        let mut awake: BTreeSet<InvocationId> = self.event_loop.js_timer_owners().collect();
         for object in self.objects.values() {
             awake.extend(object.deferred_owners());
         }
         Some(awake)
     }
 
+    /// Whether one of `invocation`'s own operations could still wake it (a socket read waiting
+    /// on its own isolate cannot).
+    fn has_own_work(&self, invocation: InvocationId) -> bool {
+        (self.event_loop.ops_of(invocation)).any(
+            |op| !matches!(op.kind, OpKind::SocketReceive(h) if self.sockets.waits_on_itself(h)),
+        )
+    }
+
     /// Whether `invocation` reads from a socket whose peer is outside this isolate.
     pub fn holds_socket(&self, invocation: InvocationId) -> bool {
-        self.event_loop.pending_ops().any(|op| {
-            op.invocation == Some(invocation)
-                && matches!(op.kind, OpKind::SocketReceive(h) if !self.sockets.peer_is_local(h))
-        })
+        self.event_loop
+            .ops_of(invocation)
+            .any(|op| matches!(op.kind, OpKind::SocketReceive(h) if !self.sockets.peer_is_local(h)))
     }
 
     pub fn is_idle(&self) -> bool {
@@ -819,15 +824,30 @@ impl IoState {
     /// Ends invocations that nothing can wake any more: before the response that is workerd's
     /// "will never generate a response"; after it, `waitUntil` promises that can never settle.
     pub fn end_stalled(&mut self) {
-        let Some(awake) = self.invocations_with_work() else {
+        let emptied = self.event_loop.take_emptied();
+        self.stall_candidates.extend(emptied);
+        let Some(awake) = self.invocations_woken_otherwise() else {
             return;
         };
-        let stalled: Vec<(InvocationId, bool)> = self
-            .invocations
-            .iter()
-            .filter(|(id, _)| !awake.contains(id))
-            .map(|(id, inv)| (*id, inv.responded))
-            .collect();
+        let mut stalled: Vec<(InvocationId, bool)> = Vec::new();
+        let candidates: Vec<InvocationId> = self.stall_candidates.iter().copied().collect();
+        for id in candidates {
+            let Some(inv) = self.invocations.get(&id) else {
+                self.stall_candidates.remove(&id);
+                continue;
+            };
+            let reads_socket =
+                (self.event_loop.ops_of(id)).any(|op| matches!(op.kind, OpKind::SocketReceive(_)));
+            if self.has_own_work(id) {
+                // Back among the candidates when its last operation goes (a socket's peer may
+                // change, so a socket reader stays).
+                if !reads_socket {
+                    self.stall_candidates.remove(&id);
+                }
+            } else if !awake.contains(&id) {
+                stalled.push((id, inv.responded));
+            }
+        }
         for (id, responded) in stalled {
             if responded {
                 self.finish(id);
@@ -872,6 +892,12 @@ impl IoState {
         }
         self.respond(id, Some(response));
         self.finish(id);
+    }
+
+    /// A new invocation: nothing can wake it yet but what it starts.
+    pub fn add_invocation(&mut self, id: InvocationId, invocation: Invocation) {
+        self.invocations.insert(id, invocation);
+        self.stall_candidates.insert(id);
     }
 
     fn finish(&mut self, id: InvocationId) {

@@ -382,7 +382,7 @@ impl Isolate {
             _ => io.limits.effective_cpu_limit_ms(),
         });
         io.clock_ms = io.clock_ms.max(io.host.now_ms());
-        io.invocations.insert(id, Invocation::new(kind, limit));
+        io.add_invocation(id, Invocation::new(kind, limit));
     }
 
     /// Hands an HTTP request to JavaScript: the Worker's `fetch` handler, or (`to_object`) the
