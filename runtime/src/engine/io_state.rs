@@ -265,15 +265,9 @@ impl IoState {
             .add_timer(self.clock_ms, delay_ms, kind, owner)
     }
 
-    /// The invocations something could still wake JavaScript for, found in one pass over the
-    /// operations, timers and deferred operations (a burst of N requests asks about each of
-    /// them after every event), or `None` while a frame is still leaving, which may be for a
-    /// socket any of them reads. A socket whose peer is held in this same isolate does not
-    /// count: only this isolate could send on it (workerd registers no pending event for a
-    /// local pair either).
     /// The invocations that something could still wake besides their own operations (a
-    /// JavaScript timer, a deferred Durable Object call); None while a WebSocket send is
-    /// pending, which may wake anyone.
+    /// JavaScript timer, a deferred Durable Object call), or `None` while a frame is still
+    /// leaving, which may be for a socket any of them reads.
     fn invocations_woken_otherwise(&self) -> Option<BTreeSet<InvocationId>> {
         if self.event_loop.has_sends() {
             return None;
@@ -285,8 +279,9 @@ impl IoState {
         Some(awake)
     }
 
-    /// Whether one of `invocation`'s own operations could still wake it (a socket read waiting
-    /// on its own isolate cannot).
+    /// Whether one of `invocation`'s own operations could still wake it. A read of a socket
+    /// whose peer is held in this same isolate cannot: only this isolate could send on it
+    /// (workerd registers no pending event for a local pair either).
     fn has_own_work(&self, invocation: InvocationId) -> bool {
         (self.event_loop.ops_of(invocation)).any(
             |op| !matches!(op.kind, OpKind::SocketReceive(h) if self.sockets.waits_on_itself(h)),
@@ -826,6 +821,10 @@ impl IoState {
     pub fn end_stalled(&mut self) {
         let emptied = self.event_loop.take_emptied();
         self.stall_candidates.extend(emptied);
+        // The usual case on a busy isolate: everyone is waiting on something of its own.
+        if self.stall_candidates.is_empty() {
+            return;
+        }
         let Some(awake) = self.invocations_woken_otherwise() else {
             return;
         };
