@@ -75,8 +75,10 @@ impl SimHost {
         self
     }
 
-    pub fn with_object(mut self, address: ObjectAddress) -> Self {
-        self.objects = Hosting::One(address);
+    /// The isolate hosts Durable Objects of its Worker's classes that the platform placed in
+    /// it.
+    pub fn with_placed_objects(mut self) -> Self {
+        self.objects = Hosting::Placed;
         self
     }
 
@@ -89,8 +91,8 @@ impl SimHost {
     fn hosts(&self, object: &ObjectAddress) -> bool {
         match &self.objects {
             Hosting::None => false,
-            Hosting::One(address) => address == object,
-            Hosting::OwnClasses => self.hosts_class_of(&object.namespace),
+            Hosting::Placed | Hosting::OwnClasses => (self.worker.as_ref())
+                .is_some_and(|w| w.definition.object_class(&object.namespace).is_some()),
         }
     }
 
@@ -106,8 +108,9 @@ impl SimHost {
 /// The Durable Objects an isolate hosts.
 enum Hosting {
     None,
-    /// One object, on the platform.
-    One(ObjectAddress),
+    /// Objects of the Worker's classes the platform placed in the isolate (it shares one
+    /// isolate among several, as production does).
+    Placed,
     /// Every object of the Worker's own classes, in the isolate `edgesim test` runs a file in.
     OwnClasses,
 }

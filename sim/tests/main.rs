@@ -21,6 +21,7 @@ mod scenario_durable_objects;
 mod scenario_faults;
 mod scenario_isolates;
 mod scenario_link_noise;
+mod scenario_object_isolates;
 mod scenario_origins;
 mod scenario_parse;
 mod scenario_partitions;

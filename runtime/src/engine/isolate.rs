@@ -361,6 +361,11 @@ impl Isolate {
                 .any(|o| o.broken.is_some())
     }
 
+    /// True once the isolate went over its memory limit: everything in it must go.
+    pub fn exceeded_memory(&self) -> bool {
+        self.condemned
+    }
+
     /// True when nothing is pending: no operation, timer or queued call could wake it.
     pub fn is_idle(&self) -> bool {
         self.io.borrow().is_idle()

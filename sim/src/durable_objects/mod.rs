@@ -2,34 +2,34 @@
 //! the delivery of calls to it across the network.
 //!
 //! An object is placed in the colo of the first call that reaches it and never moves
-//! (data-location.mdx). Each placed object has one task (task.rs) that owns its isolate: calls
-//! queue in its inbox and the isolate's input gate decides when each one runs. Storage lives
-//! here, outside the isolate, so a reset or an eviction loses memory and unconfirmed writes but
-//! never a confirmed one.
+//! (data-location.mdx). The objects of one Worker at one colo share isolates (host.rs): each
+//! object stays with the host it was first placed in, whose task owns the isolate; calls queue
+//! in the host's inbox and each object's input gate decides when its calls run. Storage lives
+//! with the platform (stores.rs), outside the isolates, so a reset or an eviction loses memory
+//! and unconfirmed writes but never a confirmed one.
 
-mod task;
+mod host;
+mod residents;
+mod schedule;
+mod stores;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::time::Duration;
 
 use edgesim_runtime::Limits;
 use edgesim_runtime::engine::durable_object::ObjectSpec;
 use edgesim_runtime::host::{CallError, CallKind, CallReply, ObjectCall};
 use edgesim_runtime::socket::hibernation::Hibernation;
-use edgesim_runtime::storage::durable::{
-    ObjectAddress, ObjectStore, StorageError, StorageOp, StorageReply,
-};
-use edgesim_runtime::storage::sql::{SqlAnswer, SqlCall, SqlError};
+use edgesim_runtime::storage::durable::{ObjectAddress, ObjectStore};
 use edgesim_runtime::worker::WorkerDefinition;
 use futures::channel::{mpsc, oneshot};
 
-use crate::persist::Persist;
 use crate::platform::Platform;
 use crate::trace::TraceEvent;
-pub(crate) use task::{AlarmAttempt, next_socket_event};
-pub use task::{Inbound, ObjectJob};
+pub use host::ObjectJob;
+use host::{HostHandle, Inbound};
+pub(crate) use schedule::{AlarmAttempt, next_socket_event};
 
 /// How long the object's storage takes to answer, as seen from its isolate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +103,11 @@ impl WorkerUnit {
 /// does not publish its queue length.
 pub const QUEUED_CALLS_MAX: usize = 1_000;
 
+/// Live objects one isolate holds before the next new object of its Worker at that colo gets
+/// another isolate. Production shares isolates among a Worker's objects (in-memory-state.mdx)
+/// but does not publish how many; `platform.objects_per_isolate` sets it.
+pub const OBJECTS_PER_ISOLATE: usize = 100;
+
 /// Every Durable Object of a run.
 pub struct ObjectService {
     pub latency: Cell<StorageLatency>,
@@ -110,7 +115,14 @@ pub struct ObjectService {
     pub queued_calls_max: Cell<usize>,
     stores: RefCell<BTreeMap<ObjectAddress, ObjectStore>>,
     placements: RefCell<BTreeMap<ObjectAddress, String>>,
-    inboxes: RefCell<BTreeMap<ObjectAddress, mpsc::UnboundedSender<Inbound>>>,
+    /// See [`OBJECTS_PER_ISOLATE`].
+    pub objects_per_isolate: Cell<usize>,
+    /// The hosts of each (Worker, colo), in the order they were started.
+    hosts: RefCell<BTreeMap<(String, String), Vec<HostHandle>>>,
+    /// Which of its group's hosts each placed object belongs to, for the run.
+    homes: RefCell<BTreeMap<ObjectAddress, usize>>,
+    /// Bumped whenever a stored alarm may have changed: hosts look for their next alarm again.
+    alarm_version: Cell<u64>,
     /// Colos whose Durable Object hosts are down, until when (ms since the run started).
     down_until: RefCell<BTreeMap<String, u64>>,
     /// Object calls made so far: numbers them in the trace.
@@ -160,7 +172,10 @@ impl Default for ObjectService {
             queued_calls_max: Cell::new(QUEUED_CALLS_MAX),
             stores: Default::default(),
             placements: Default::default(),
-            inboxes: Default::default(),
+            objects_per_isolate: Cell::new(OBJECTS_PER_ISOLATE),
+            hosts: Default::default(),
+            homes: Default::default(),
+            alarm_version: Default::default(),
             down_until: Default::default(),
             calls: Default::default(),
             failing_commits: Default::default(),
@@ -184,231 +199,6 @@ impl ObjectService {
         (name == worker).then(|| home.clone())
     }
 
-    /// The ids of the objects of `namespace` that have storage, in order.
-    pub fn ids_in(&self, namespace: &str) -> Vec<String> {
-        (self.stores.borrow().keys())
-            .filter(|a| a.namespace == namespace)
-            .map(|a| a.id.clone())
-            .collect()
-    }
-
-    /// The alarms set by objects `of` picks: (object, when, ms since the epoch).
-    pub fn alarms(&self, of: impl Fn(&ObjectAddress) -> bool) -> Vec<(ObjectAddress, u64)> {
-        (self.stores.borrow().iter())
-            .filter(|(address, _)| of(address))
-            .filter_map(|(address, store)| Some((address.clone(), store.alarm_ms()?)))
-            .collect()
-    }
-
-    /// Creates the store of `address` on first use: a SQLite database for SQLite-backed classes
-    /// (`seed` drives its `random()`), a map for KV-backed ones — read back from `persist` when
-    /// the platform keeps objects on disk.
-    pub fn open(
-        &self,
-        address: &ObjectAddress,
-        sqlite: bool,
-        seed: u64,
-        persist: Option<&Persist>,
-    ) -> Result<(), ObjectStartError> {
-        let mut stores = self.stores.borrow_mut();
-        if stores.contains_key(address) {
-            return Ok(());
-        }
-        let cannot = |e: &dyn std::fmt::Display| ObjectStartError::Storage(e.to_string());
-        let mut store = match (sqlite, persist) {
-            (true, None) => ObjectStore::sqlite(seed).map_err(|e| cannot(&e))?,
-            (false, None) => ObjectStore::memory(),
-            (true, Some(p)) => {
-                let path = p.object_db_path(address).map_err(|e| cannot(&e))?;
-                ObjectStore::sqlite_file(&path, seed).map_err(|e| cannot(&e))?
-            }
-            (false, Some(_)) => ObjectStore::memory(),
-        };
-        if let Some(p) = persist {
-            let (entries, alarm_ms) = p.load_object(address).map_err(|e| cannot(&e))?;
-            if !sqlite {
-                store = ObjectStore::memory_with(entries);
-            }
-            store.set_alarm(alarm_ms);
-        }
-        stores.insert(address.clone(), store);
-        Ok(())
-    }
-
-    /// Writes what `address` has confirmed to disk, when the platform keeps objects there.
-    fn save(&self, address: &ObjectAddress, persist: Option<&Persist>) -> Result<(), StorageError> {
-        let Some(p) = persist else {
-            return Ok(());
-        };
-        let stores = self.stores.borrow();
-        let Some(store) = stores.get(address) else {
-            return Ok(());
-        };
-        p.check(p.save_object(address, store))
-            .ok_or(StorageError::Internal)
-    }
-
-    /// Runs a `ctx.storage.sql` call on the object's database.
-    pub fn sql(&self, address: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {
-        match self.stores.borrow_mut().get_mut(address) {
-            Some(store) => store.sql(call),
-            None => Err(SqlError("the object's storage is not open".to_string())),
-        }
-    }
-
-    /// The hibernatable WebSockets of `address`, made on first use; `auto_reply_to_close` is
-    /// the Worker's `web_socket_auto_reply_to_close`.
-    pub fn open_hibernation(
-        &self,
-        address: &ObjectAddress,
-        auto_reply_to_close: bool,
-    ) -> Rc<RefCell<Hibernation>> {
-        self.hibernations
-            .borrow_mut()
-            .entry(address.clone())
-            .or_insert_with(|| Rc::new(RefCell::new(Hibernation::new(auto_reply_to_close))))
-            .clone()
-    }
-
-    pub fn hibernation(&self, address: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>> {
-        self.hibernations.borrow().get(address).cloned()
-    }
-
-    /// The stored alarm of `address`, ms since the epoch.
-    pub fn alarm_of(&self, address: &ObjectAddress) -> Option<u64> {
-        self.stores
-            .borrow()
-            .get(address)
-            .and_then(ObjectStore::alarm_ms)
-    }
-
-    /// An alarm starts running: it is no longer set (unless the handler sets it again).
-    pub fn take_alarm(
-        &self,
-        address: &ObjectAddress,
-        scheduled_ms: u64,
-        persist: Option<&Persist>,
-    ) {
-        {
-            let mut stores = self.stores.borrow_mut();
-            match stores.get_mut(address) {
-                Some(store) if store.alarm_ms() == Some(scheduled_ms) => store.set_alarm(None),
-                _ => return,
-            }
-        }
-        // A failure to record it is kept for the end of the run; the alarm runs regardless
-        // (at least once).
-        let _ = self.save(address, persist);
-    }
-
-    /// Makes the next `count` commits fail, as a storage fault.
-    pub fn fail_next_commits(&self, count: u32) {
-        self.fail_commits_after(0, count);
-    }
-
-    /// Lets `skip` commits succeed, then makes the `count` after them fail.
-    pub fn fail_commits_after(&self, skip: u32, count: u32) {
-        self.commits_before_failing.set(skip);
-        self.failing_commits.set(count);
-    }
-
-    /// Hands a commit to the object's store the moment its isolate sends it; it is confirmed
-    /// (or fails) one storage latency later, in [`ObjectService::storage`].
-    pub fn stage(&self, address: &ObjectAddress, op: &StorageOp) -> Result<(), StorageError> {
-        let StorageOp::Commit(commit) = op else {
-            return Ok(());
-        };
-        let mut stores = self.stores.borrow_mut();
-        stores
-            .entry(address.clone())
-            .or_default()
-            .stage(commit.clone())
-    }
-
-    /// Runs a storage operation for the object's isolate, after the storage latency. A staged
-    /// commit is confirmed at the end of that latency: an isolate discarded before then never
-    /// wrote, since its task discards what it left unconfirmed.
-    pub async fn storage(
-        &self,
-        address: &ObjectAddress,
-        op: StorageOp,
-        persist: Option<&Persist>,
-    ) -> Result<StorageReply, StorageError> {
-        let is_commit = matches!(op, StorageOp::Commit(_));
-        let reply = self.confirm_or_read(address, op).await?;
-        if is_commit {
-            self.save(address, persist)?;
-        }
-        Ok(reply)
-    }
-
-    async fn confirm_or_read(
-        &self,
-        address: &ObjectAddress,
-        op: StorageOp,
-    ) -> Result<StorageReply, StorageError> {
-        let latency = self.latency.get();
-        let is_commit = matches!(op, StorageOp::Commit(_));
-        let ms = if is_commit {
-            latency.commit_ms
-        } else {
-            latency.read_ms
-        };
-        madsim::time::sleep(Duration::from_millis(ms)).await;
-        let mut stores = self.stores.borrow_mut();
-        let store = stores.entry(address.clone()).or_default();
-        if !is_commit {
-            return store.read(op);
-        }
-        let skip = self.commits_before_failing.get();
-        if skip > 0 {
-            self.commits_before_failing.set(skip - 1);
-            return store.confirm();
-        }
-        let failing = self.failing_commits.get();
-        if failing > 0 {
-            self.failing_commits.set(failing - 1);
-            return Err(StorageError::Internal);
-        }
-        store.confirm()
-    }
-
-    /// The object's isolate is gone: what it wrote that no confirmed commit carries is undone.
-    pub fn discard_unconfirmed(&self, address: &ObjectAddress) {
-        if let Some(store) = self.stores.borrow_mut().get_mut(address) {
-            store.discard_unconfirmed();
-        }
-    }
-
-    /// Every object's stored state as it is now (confirmed writes and alarms).
-    pub fn copy_stores(&self) -> Result<BTreeMap<ObjectAddress, ObjectStore>, SqlError> {
-        let mut out = BTreeMap::new();
-        for (address, store) in self.stores.borrow().iter() {
-            out.insert(address.clone(), store.copy()?);
-        }
-        Ok(out)
-    }
-
-    /// Puts every object's storage back as `saved` holds it; objects in memory restart on
-    /// their next call, so none keeps state the storage no longer has.
-    pub fn restore_stores(
-        &self,
-        saved: &BTreeMap<ObjectAddress, ObjectStore>,
-    ) -> Result<(), SqlError> {
-        let mut stores = BTreeMap::new();
-        for (address, store) in saved {
-            stores.insert(address.clone(), store.copy()?);
-        }
-        *self.stores.borrow_mut() = stores;
-        for inbox in self.inboxes.borrow().values() {
-            let _ = inbox.unbounded_send(Inbound::Crash);
-        }
-        if let Some((_, home)) = self.test_home.borrow().as_ref() {
-            let _ = home.unbounded_send(HomeCall::Reset);
-        }
-        Ok(())
-    }
-
     /// The Durable Object hosts at `colo` crash: every object placed there loses its memory
     /// and unconfirmed writes, calls in flight fail, and calls fail until `for_ms` has passed.
     /// Objects stay placed at `colo` and restart there on the first call after it.
@@ -416,23 +206,16 @@ impl ObjectService {
         self.down_until
             .borrow_mut()
             .insert(colo.to_string(), now_ms + for_ms);
-        let placed: Vec<ObjectAddress> = self
-            .placements
-            .borrow()
-            .iter()
-            .filter(|(_, c)| c.as_str() == colo)
-            .map(|(a, _)| a.clone())
-            .collect();
-        let inboxes = self.inboxes.borrow();
-        let mut at_test_home = Vec::new();
-        for address in placed {
-            match inboxes.get(&address) {
-                Some(inbox) => {
-                    let _ = inbox.unbounded_send(Inbound::Crash);
-                }
-                None => at_test_home.push(address),
+        for ((_, at), hosts) in self.hosts.borrow().iter() {
+            for host in hosts.iter().filter(|_| at == colo) {
+                let _ = host.inbox.unbounded_send(Inbound::Crash);
             }
         }
+        let homes = self.homes.borrow();
+        let at_test_home: Vec<ObjectAddress> = (self.placements.borrow().iter())
+            .filter(|(a, c)| c.as_str() == colo && !homes.contains_key(*a))
+            .map(|(a, _)| a.clone())
+            .collect();
         if let Some((_, home)) = self.test_home.borrow().as_ref()
             && !at_test_home.is_empty()
         {
@@ -541,25 +324,47 @@ impl ObjectService {
             .map_err(|_| lost())?;
             return Self::answer(platform, &colo, &from_colo, answer).await;
         }
-        let inbox = {
-            let mut inboxes = service.inboxes.borrow_mut();
-            inboxes
-                .entry(call.address.clone())
-                .or_insert_with(|| {
-                    task::spawn(
-                        platform.clone(),
-                        call.address.clone(),
-                        class_name,
-                        colo.clone(),
-                        worker,
-                    )
-                })
-                .clone()
+        let inbox = service.host_of(platform, &call.address, &colo, worker);
+        let job = Inbound::Job {
+            address: call.address,
+            class_name,
+            job: Box::new(job),
         };
-        inbox
-            .unbounded_send(Inbound::Job(job))
-            .map_err(|_| lost())?;
+        inbox.unbounded_send(job).map_err(|_| lost())?;
         Self::answer(platform, &colo, &from_colo, answer).await
+    }
+
+    /// The inbox of the host of the object at `address`, placed at `colo`: the one it was
+    /// first placed in, else the first of its Worker's hosts there with room for one more live
+    /// object, else a new host.
+    fn host_of(
+        &self,
+        platform: &Rc<Platform>,
+        address: &ObjectAddress,
+        colo: &str,
+        worker: WorkerUnit,
+    ) -> mpsc::UnboundedSender<Inbound> {
+        let key = (worker.definition.name.clone(), colo.to_string());
+        let mut groups = self.hosts.borrow_mut();
+        let hosts = groups.entry(key).or_default();
+        let mut homes = self.homes.borrow_mut();
+        let index = *homes.entry(address.clone()).or_insert_with(|| {
+            let capacity = self.objects_per_isolate.get();
+            (hosts.iter().position(|h| h.live.borrow().len() < capacity)).unwrap_or_else(|| {
+                let index = hosts.len();
+                hosts.push(host::spawn(
+                    platform.clone(),
+                    worker,
+                    colo.to_string(),
+                    index,
+                ));
+                index
+            })
+        });
+        let host = &hosts[index];
+        // Counted as live from now, so a burst of new objects spreads over hosts.
+        host.live.borrow_mut().insert(address.clone());
+        host.inbox.clone()
     }
 
     /// Waits for the object's answer and brings it back to the caller's colo.

@@ -115,6 +115,9 @@ pub struct PlatformSpec {
     /// Memory pressure: a colo keeps at most this many warm isolates; starting another evicts
     /// the least recently used idle one (default: no limit).
     pub isolates_per_colo_max: Option<usize>,
+    /// Live Durable Objects of one Worker that share an isolate at a colo before the next one
+    /// gets another (default: `durable_objects::OBJECTS_PER_ISOLATE`).
+    pub objects_per_isolate: Option<usize>,
     #[serde(default)]
     pub d1: D1Spec,
     #[serde(default)]

@@ -369,6 +369,9 @@ async fn simulate(
     if let Some(lag) = s.platform.d1.replication_lag {
         platform.d1.replication_lag_ms.set(lag.ms);
     }
+    if let Some(count) = s.platform.objects_per_isolate {
+        platform.objects.objects_per_isolate.set(count);
+    }
     let jitter_ms_max = s.platform.network.jitter.map_or(0, |d| d.ms);
     platform
         .link_noise

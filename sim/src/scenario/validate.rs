@@ -82,6 +82,12 @@ impl Validator<'_> {
                 "platform.isolates_per_colo_max must be at least 1".to_string(),
             ));
         }
+        if p.objects_per_isolate == Some(0) {
+            return Err(self.at(
+                "objects_per_isolate:",
+                "platform.objects_per_isolate must be at least 1".to_string(),
+            ));
+        }
         if let Some(loss) = p.network.loss
             && !(0.0..1.0).contains(&loss)
         {

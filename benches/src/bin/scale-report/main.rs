@@ -146,7 +146,8 @@ fn steady_rate() -> Result<Vec<Row>, String> {
     ])
 }
 
-/// 10,000 requests spread over 100 and over 1,000 Durable Objects: what a live object costs.
+/// 10,000 requests spread over 100 and over 1,000 Durable Objects: what a live object costs;
+/// and the target itself, 10,000 objects called 10 times each.
 fn many_objects() -> Result<Vec<Row>, String> {
     let few = variant(
         "many-objects.yaml",
@@ -154,12 +155,19 @@ fn many_objects() -> Result<Vec<Row>, String> {
         Some(("objects=1000", "objects=100")),
     )?;
     let many = variant("many-objects.yaml", "objects-1000", None)?;
+    let target = variant(
+        "many-objects.yaml",
+        "objects-10000",
+        Some((
+            "url: \"/?objects=1000\" }",
+            "url: \"/?objects=10000\", count: 10 }",
+        )),
+    )?;
     let a = measure(&["run", &few])?;
     let b = measure(&["run", &many])?;
+    let c = measure(&["run", &target])?;
     let per_object_mb = (b.peak_rss_mb - a.peak_rss_mb) / 900.0;
     let per_object_ms = (b.wall_s - a.wall_s) * 1000.0 / 900.0;
-    let projected_s = b.wall_s + per_object_ms * 9_000.0 / 1000.0;
-    let projected_mb = b.peak_rss_mb + per_object_mb * 9_000.0;
     Ok(vec![
         Row::figure(
             "1,000 Durable Objects × 10 requests: wall time, peak RSS",
@@ -170,10 +178,10 @@ fn many_objects() -> Result<Vec<Row>, String> {
             format!("{per_object_mb:.3} MB, {per_object_ms:.2} ms"),
         ),
         Row::against(
-            "… projected for 10,000 objects × 10 requests",
-            format!("{projected_s:.1} s, {projected_mb:.0} MB"),
+            "10,000 Durable Objects × 10 requests (100,000 requests): wall time, peak RSS",
+            format!("{:.1} s, {:.0} MB", c.wall_s, c.peak_rss_mb),
             "≤ 10 s, ≤ 1 GB",
-            projected_s <= 10.0 && projected_mb <= 1024.0,
+            c.wall_s <= 10.0 && c.peak_rss_mb <= 1024.0,
         ),
     ])
 }
