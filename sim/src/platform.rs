@@ -25,6 +25,9 @@ pub fn home_colo(homes: &RefCell<BTreeMap<String, String>>, key: &str, from_colo
 /// The network name of the KV central store.
 pub const KV_CENTRAL: &str = "kv-central";
 
+/// What is told of each trace event as it is recorded.
+pub type TraceObserver = Box<dyn Fn(&TraceEvent)>;
+
 pub struct Platform {
     pub epoch_ms: u64,
     pub start: madsim::time::Instant,
@@ -37,6 +40,8 @@ pub struct Platform {
     /// The Cache API's caches, one per colo: not replicated (semantics.md §7).
     pub caches: crate::cache::CacheService,
     pub trace: Rc<RefCell<Trace>>,
+    /// Told of every event as it is recorded (a scenario's online expectations).
+    pub trace_observer: RefCell<Option<TraceObserver>>,
     /// The colos of the run, with their regions.
     pub colos: Vec<Colo>,
     /// Colo outages: colo -> (start, end) in ms since the run started.
@@ -111,6 +116,7 @@ impl Platform {
             r2: Default::default(),
             caches: Default::default(),
             trace: Rc::default(),
+            trace_observer: RefCell::default(),
             origins: Default::default(),
             colos: colos.to_vec(),
             outages: RefCell::default(),
@@ -265,6 +271,9 @@ impl Platform {
     }
 
     pub fn record(&self, event: TraceEvent) {
+        if let Some(observe) = self.trace_observer.borrow().as_ref() {
+            observe(&event);
+        }
         self.trace.borrow_mut().push(event);
     }
 }

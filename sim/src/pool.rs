@@ -20,7 +20,7 @@ use crate::durable_objects::WorkerUnit;
 use crate::host::SimHost;
 use crate::platform::Platform;
 use crate::seed;
-use crate::trace::{DiscardReason, Trace, TraceEvent};
+use crate::trace::{DiscardReason, TraceEvent};
 
 /// Engine start and context creation before module evaluation: the part of a cold start that
 /// is not the Worker's own startup CPU ("an isolate warms up in under 5 ms", semantics.md §8).
@@ -99,8 +99,8 @@ impl PoolContext {
         self.platform.elapsed_ms()
     }
 
-    fn trace(&self) -> std::cell::RefMut<'_, Trace> {
-        self.platform.trace.borrow_mut()
+    fn record(&self, event: TraceEvent) {
+        self.platform.record(event);
     }
 }
 
@@ -157,7 +157,7 @@ impl Pool {
     /// The router answered `job` from static assets: no isolate runs, none starts cold.
     fn served_from_assets(&self, colo: &str, job: Job, response: HttpResponse) {
         let now = self.ctx.now_ms();
-        self.ctx.trace().push(TraceEvent::AssetResponse {
+        self.ctx.record(TraceEvent::AssetResponse {
             at_ms: now,
             id: job.id,
             colo: colo.to_string(),
@@ -262,7 +262,7 @@ impl IsolateTask {
             })?;
         let startup_cpu_used_ms = isolate.startup_cpu().millis();
         let at_ms = self.ctx.now_ms();
-        self.ctx.trace().push(if self.ctx.serves_origins {
+        self.ctx.record(if self.ctx.serves_origins {
             TraceEvent::OriginStart {
                 at_ms,
                 place: self.colo.clone(),
@@ -454,7 +454,7 @@ impl IsolateTask {
             .warm_isolates
             .arrive(&self.colo, &self.worker, now_ms)
         {
-            self.ctx.trace().push(TraceEvent::IsolateDiscarded {
+            self.ctx.record(TraceEvent::IsolateDiscarded {
                 at_ms: now_ms,
                 colo: self.colo.clone(),
                 worker: victim,
@@ -465,7 +465,7 @@ impl IsolateTask {
 
     fn discarded(&self, reason: DiscardReason) {
         self.ctx.warm_isolates.leave(&self.colo, &self.worker);
-        self.ctx.trace().push(TraceEvent::IsolateDiscarded {
+        self.ctx.record(TraceEvent::IsolateDiscarded {
             at_ms: self.ctx.now_ms(),
             colo: self.colo.clone(),
             worker: self.worker.clone(),
@@ -477,16 +477,15 @@ impl IsolateTask {
     /// the call's. A call that got no answer (the isolate ended it) learns so now.
     fn service_finished(&self, w: Waiting, report: InvocationReport) {
         let now = self.ctx.now_ms();
-        let mut trace = self.ctx.trace();
         for line in &report.logs {
-            trace.push(TraceEvent::ServiceLog {
+            self.ctx.record(TraceEvent::ServiceLog {
                 at_ms: line.at_ms.saturating_sub(self.ctx.platform.epoch_ms),
                 call: w.job_id,
                 level: line.level.clone(),
                 message: line.message.clone(),
             });
         }
-        trace.push(TraceEvent::ServiceFinished {
+        self.ctx.record(TraceEvent::ServiceFinished {
             at_ms: now,
             call: w.job_id,
             outcome: report.outcome,
@@ -516,7 +515,7 @@ impl IsolateTask {
         match event {
             IsolateEvent::Responded { id, response } => {
                 if let Some(w) = waiting.get_mut(&id).filter(|w| !w.service_call) {
-                    self.ctx.trace().push(TraceEvent::Response {
+                    self.ctx.record(TraceEvent::Response {
                         at_ms: now,
                         id: w.job_id,
                         status: response.status,
@@ -544,16 +543,15 @@ impl IsolateTask {
                 if w.service_call {
                     return self.service_finished(w, report);
                 }
-                let mut trace = self.ctx.trace();
                 for line in &report.logs {
-                    trace.push(TraceEvent::Log {
+                    self.ctx.record(TraceEvent::Log {
                         at_ms: line.at_ms.saturating_sub(self.ctx.platform.epoch_ms),
                         id: w.job_id,
                         level: line.level.clone(),
                         message: line.message.clone(),
                     });
                 }
-                trace.push(TraceEvent::Finished {
+                self.ctx.record(TraceEvent::Finished {
                     at_ms: now,
                     id: w.job_id,
                     outcome: report.outcome,

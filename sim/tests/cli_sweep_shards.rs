@@ -118,7 +118,7 @@ fn shards_run_as_separate_processes_merge_into_the_sweep_of_the_whole_range() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.starts_with("7 seeds: 0 passed, 7 failed\n"), "{text}");
     assert!(
-        text.contains("  seed 3: cold_starts_max 1: 2 cold start(s)\n    replay: edgesim run s.yaml --seed 3\n"),
+        text.contains("  seed 3: cold_starts_max 1: 2 cold start(s); first violated at 2000ms by cold start 2 (app at SIN)\n    replay: edgesim run s.yaml --seed 3\n"),
         "{text}"
     );
 }

@@ -48,7 +48,8 @@ fn a_planted_violation_fails_with_a_witness() {
     assert!(!out.passed());
     assert_eq!(
         out.verdicts[0].detail,
-        "1 of 1 request(s) violate it, e.g. [\"GET https://app.example.com/?name=London at 0ms from LHR -> 200\"]"
+        "1 of 1 request(s) violate it, e.g. [\"GET https://app.example.com/?name=London at 0ms from LHR -> 200\"]; \
+         first violated at 3ms by GET https://app.example.com/?name=London at 0ms from LHR -> 200"
     );
 }
 
@@ -122,7 +123,10 @@ fn cold_starts_max_catches_a_planted_violation() {
     s.scenario.expect = vec![ExpectSpec::new(Checker::ColdStartsMax(1))];
     let out = run(&s, 1).unwrap();
     assert!(!out.passed());
-    assert_eq!(out.verdicts[0].detail, "2 cold start(s)");
+    assert_eq!(
+        out.verdicts[0].detail,
+        "2 cold start(s); first violated at 2000ms by cold start 2 (app at SIN)"
+    );
 }
 
 /// `app: { config: …, env: staging }` runs the config's `[env.staging]`, as `wrangler dev

@@ -41,7 +41,10 @@ fn a_sweep_reports_each_failing_seed_with_the_failed_expectation() {
     assert_eq!(results.len(), 2);
     for (_, outcome) in &results {
         match outcome {
-            SeedOutcome::Failed(v) => assert_eq!(v[0].detail, "2 cold start(s)"),
+            SeedOutcome::Failed(v) => assert_eq!(
+                v[0].detail,
+                "2 cold start(s); first violated at 2000ms by cold start 2 (app at SIN)"
+            ),
             other => panic!("expected a failure, got {other:?}"),
         }
     }

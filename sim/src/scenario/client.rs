@@ -72,6 +72,8 @@ pub(crate) struct Shared {
     /// Where Smart Placement runs each placed Worker (scenario `placement`, or near the
     /// backends for `placement.mode = "smart"`).
     pub placements: BTreeMap<String, String>,
+    /// The expectations checked as the run goes.
+    pub online: crate::scenario::online::SharedChecks,
 }
 
 /// Which request this is: its number, traffic item, repetition and scheduled time.
@@ -344,6 +346,7 @@ async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Tu
         }
         Err(_) => {}
     }
+    (shared.online.borrow_mut()).request(index, &record, platform.elapsed_ms());
     shared.records.borrow_mut()[index].3 = record;
     if let Some(next) = turn.then {
         let _ = next.send(());

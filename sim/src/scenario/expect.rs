@@ -25,16 +25,7 @@ pub(crate) fn check(
         .as_ref()
         .map(|l| format!(" (label {l})"))
         .unwrap_or_default();
-    let describe = |r: &RequestRecord| {
-        format!(
-            "{} {} at {}ms from {} -> {}",
-            r.method,
-            r.url,
-            r.at_ms,
-            r.colo,
-            r.status.map_or("no response".into(), |s| s.to_string())
-        )
-    };
+    let describe = describe_request;
     match &e.checker {
         Checker::StatusIn(statuses) => {
             let bad: Vec<String> = selected
@@ -122,6 +113,18 @@ pub(crate) fn check(
             }
         }
     }
+}
+
+/// A request as a verdict names it: what was sent, when, from where, and what came back.
+pub(crate) fn describe_request(r: &RequestRecord) -> String {
+    format!(
+        "{} {} at {}ms from {} -> {}",
+        r.method,
+        r.url,
+        r.at_ms,
+        r.colo,
+        r.status.map_or("no response".into(), |s| s.to_string())
+    )
 }
 
 /// Binding name -> Durable Object namespace over `workers`, for the checkers that name a

@@ -7,6 +7,7 @@ pub mod expect;
 pub mod expect_spec;
 pub mod fault;
 pub mod model;
+pub mod online;
 pub mod run;
 pub mod shrink;
 pub mod sweep;

@@ -15,12 +15,14 @@ use super::client::{Sending, Shared, Slot, Turns};
 use super::cron::{CronFiring, cron_firings, fire_cron};
 use super::fault::Fault;
 use super::model::{LoadedScenario, TrafficSpec};
+use super::online::{OnlineChecks, SharedChecks};
 use crate::durable_objects::WorkerUnit;
 use crate::host::DEFAULT_EPOCH_MS;
 use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::pool::{Pool, PoolContext, ServeError};
 use crate::trace::{Trace, TraceEvent};
+use futures::FutureExt;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -78,6 +80,16 @@ pub struct RunOutput {
     pub scheduled: Vec<ScheduledRecord>,
     pub verdicts: Vec<Verdict>,
     pub trace: Trace,
+    /// When `--fail-fast` ended the run at an expectation's first violation (ms since the
+    /// start).
+    pub stopped_at_ms: Option<u64>,
+}
+
+/// How a run is carried out, beyond its scenario and seed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// End the run at the first violation of an expectation checked as the run goes.
+    pub fail_fast: bool,
 }
 
 impl RunOutput {
@@ -95,7 +107,7 @@ impl RunOutput {
 
     /// The `--json` document: nothing in it depends on wall time.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut document = serde_json::json!({
             "scenario": self.scenario,
             "seed": self.seed,
             "requests": self.requests,
@@ -104,7 +116,11 @@ impl RunOutput {
             "expectations": self.verdicts,
             "console": self.trace.console(),
             "trace_hash": self.trace.hash(),
-        })
+        });
+        if let Some(at_ms) = self.stopped_at_ms {
+            document["stopped_at_ms"] = at_ms.into();
+        }
+        document
     }
 }
 
@@ -175,6 +191,15 @@ type Workers = BTreeMap<String, (Rc<WorkerDefinition>, Limits)>;
 /// Runs `loaded` under `seed`: load the Workers, plan what happens when, simulate it, then
 /// check the expectations over what happened.
 pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
+    run_with(loaded, seed, RunOptions::default())
+}
+
+/// Runs `loaded` at `seed` as `options` say.
+pub fn run_with(
+    loaded: &LoadedScenario,
+    seed: u64,
+    options: RunOptions,
+) -> Result<RunOutput, RunError> {
     let s = &loaded.scenario;
     let workers = load_workers(loaded)?;
     let origins = Rc::new(OriginTable::load(&s.origins, &loaded.dir)?);
@@ -182,18 +207,34 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         super::expect::object_namespaces(workers.values().map(|(d, _)| d.as_ref()));
     let plan = RunPlan::new(loaded, seed, &workers)?;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
-    let happened = runtime.block_on(simulate(loaded, seed, workers, origins, plan));
+    let (online, stopped) = OnlineChecks::new(&s.expect, options.fail_fast);
+    let watch = Watch {
+        online: online.clone(),
+        stopped,
+    };
+    let happened = runtime.block_on(simulate(loaded, seed, workers, origins, plan, watch));
     if let Some(e) = happened.startup_error {
         return Err(RunError::Startup(e));
     }
     let mut records = happened.records;
+    if happened.stopped_at_ms.is_some() {
+        // Requests still in flight when the run stopped have no outcome to judge.
+        let online = online.borrow();
+        records = (records.into_iter().enumerate())
+            .filter(|(i, _)| online.finished(*i))
+            .map(|(_, slot)| slot)
+            .collect();
+    }
     records.sort_by_key(|(at, ti, k, _)| (*at, *ti, *k));
     let requests: Vec<RequestRecord> = records.into_iter().map(|(.., r)| r).collect();
     let mut trace = happened.trace;
-    let verdicts: Vec<Verdict> = s
-        .expect
-        .iter()
-        .map(|e| super::expect::check(e, &requests, &trace, &object_namespaces))
+    let stopped_at_ms = happened.stopped_at_ms;
+    let online = online.borrow();
+    let verdicts: Vec<Verdict> = (s.expect.iter().enumerate())
+        .map(|(i, e)| {
+            let verdict = super::expect::check(e, &requests, &trace, &object_namespaces);
+            super::online::amend(verdict, online.first_violation(i), stopped_at_ms)
+        })
         .collect();
     for v in &verdicts {
         trace.push(TraceEvent::Verdict {
@@ -209,6 +250,7 @@ pub fn run(loaded: &LoadedScenario, seed: u64) -> Result<RunOutput, RunError> {
         scheduled: happened.scheduled,
         verdicts,
         trace,
+        stopped_at_ms,
     })
 }
 
@@ -311,6 +353,13 @@ struct Happened {
     scheduled: Vec<ScheduledRecord>,
     trace: Trace,
     startup_error: Option<ServeError>,
+    stopped_at_ms: Option<u64>,
+}
+
+/// The online expectations a run feeds, and word of their first violation when it fails fast.
+struct Watch {
+    online: SharedChecks,
+    stopped: futures::channel::oneshot::Receiver<u64>,
 }
 
 /// The simulation itself: the platform, its faults, the traffic and the cron triggers, each a
@@ -358,6 +407,7 @@ async fn simulate(
     workers: Workers,
     origins: Rc<OriginTable>,
     plan: RunPlan,
+    watch: Watch,
 ) -> Happened {
     let s = &loaded.scenario;
     let start = madsim::time::Instant::now();
@@ -365,6 +415,10 @@ async fn simulate(
     let backends: Vec<String> = origins.places().map(|p| p.name.clone()).collect();
     platform.declare_origins(origins);
     let platform = Rc::new(platform);
+    let online = watch.online.clone();
+    platform
+        .trace_observer
+        .replace(Some(Box::new(move |e| online.borrow_mut().event(e))));
     let _end_of_run = crate::platform::EndOfRun(platform.clone());
     if let Some(lag) = s.platform.d1.replication_lag {
         platform.d1.replication_lag_ms.set(lag.ms);
@@ -406,6 +460,7 @@ async fn simulate(
         tls: s.platform.tls.clone(),
         clients: Default::default(),
         placements,
+        online: watch.online,
     });
     let mut clients = spawn_traffic(&shared, loaded, plan.sends);
     let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
@@ -426,23 +481,37 @@ async fn simulate(
         );
     }
     let all = futures::future::join_all(clients);
-    match plan.duration_ms {
-        // The platform runs on until `duration` even once the last response is in: queue
-        // batches waiting out their timeout, alarms and `waitUntil` work still happen.
-        Some(ms) => {
-            let end = start + StdDuration::from_millis(ms);
-            let _ = madsim::time::timeout(StdDuration::from_millis(ms), all).await;
-            madsim::time::sleep_until(end).await;
+    let run = async {
+        match plan.duration_ms {
+            // The platform runs on until `duration` even once the last response is in: queue
+            // batches waiting out their timeout, alarms and `waitUntil` work still happen.
+            Some(ms) => {
+                let end = start + StdDuration::from_millis(ms);
+                let _ = madsim::time::timeout(StdDuration::from_millis(ms), all).await;
+                madsim::time::sleep_until(end).await;
+            }
+            None => {
+                all.await;
+            }
         }
-        None => {
-            all.await;
+    };
+    let stopped = async {
+        match watch.stopped.await {
+            Ok(at_ms) => at_ms,
+            // Not failing fast: nothing stops the run early.
+            Err(_) => std::future::pending().await,
         }
-    }
+    };
+    let stopped_at_ms = futures::select_biased! {
+        at_ms = Box::pin(stopped.fuse()) => Some(at_ms),
+        () = Box::pin(run.fuse()) => None,
+    };
     Happened {
         records: shared.records.take(),
         scheduled: scheduled.take(),
         trace: platform.trace.take(),
         startup_error: shared.startup_error.take(),
+        stopped_at_ms,
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::model::LoadedScenario;
-use super::run::{Verdict, run};
+use super::run::{RunOptions, Verdict, run_with};
 
 /// Which seeds to run: a range, optionally one shard of it (`index` of `count`, for a batch
 /// system that fans seeds out over machines: shard i takes every count-th seed from the i-th).
@@ -97,6 +97,17 @@ pub fn sweep(
     jobs: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<(u64, SeedOutcome)> {
+    sweep_with(scenario, seeds, jobs, RunOptions::default(), progress)
+}
+
+/// [`sweep`], each run carried out as `options` say.
+pub fn sweep_with(
+    scenario: &LoadedScenario,
+    seeds: &SeedSet,
+    jobs: usize,
+    options: RunOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<(u64, SeedOutcome)> {
     let seeds = seeds.seeds();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -110,7 +121,7 @@ pub fn sweep(
                     // A fresh thread per simulation, so thread-local state never carries over.
                     let outcome = std::thread::scope(|inner| {
                         inner
-                            .spawn(|| match run(scenario, seed) {
+                            .spawn(|| match run_with(scenario, seed, options) {
                                 Ok(out) if out.passed() => SeedOutcome::Passed,
                                 Ok(out) => SeedOutcome::Failed(
                                     out.verdicts.into_iter().filter(|v| !v.ok).collect(),

@@ -76,6 +76,10 @@ struct RunArgs {
     /// Write a self-contained HTML page about the run: verdicts, charts, events.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// End the run at the first violation of an expectation checked as the run goes
+    /// (status_in, cpu_ms_max, cold_starts_max); the verdict says when and what did it.
+    #[arg(long)]
+    fail_fast: bool,
 }
 
 #[derive(clap::Args)]
@@ -349,7 +353,10 @@ fn replay_command(path: &std::path::Path, seed: u64) -> String {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     let (loaded, seed) = load_scenario(&args.scenario, args.seed)?;
-    let out = scenario_run::run(&loaded, seed)?;
+    let options = scenario_run::RunOptions {
+        fail_fast: args.fail_fast,
+    };
+    let out = scenario_run::run_with(&loaded, seed, options)?;
     if let Some(path) = &args.trace {
         write_durably(path, out.trace.to_jsonl().as_bytes())
             .with_context(|| format!("{}: cannot write the trace", path.display()))?;
@@ -381,6 +388,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
 
 fn print_summary(out: &RunOutput) -> Result<()> {
     outln!("scenario {} (seed {})", out.scenario, out.seed);
+    if let Some(at_ms) = out.stopped_at_ms {
+        outln!("stopped at {at_ms}ms by --fail-fast: the first violation of an expectation");
+    }
     let mut statuses = std::collections::BTreeMap::new();
     let mut per_colo: std::collections::BTreeMap<&str, Vec<u64>> = Default::default();
     for r in &out.requests {

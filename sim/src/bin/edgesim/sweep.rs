@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use edgesim_sim::scenario::LoadedScenario;
-use edgesim_sim::scenario::sweep::{SeedOutcome, SeedSet, sweep};
+use edgesim_sim::scenario::run::RunOptions;
+use edgesim_sim::scenario::sweep::{SeedOutcome, SeedSet, sweep_with};
 use edgesim_sim::scenario::sweep_summary::{SweepSummary, merge};
 
 #[derive(clap::Args)]
@@ -25,6 +26,10 @@ pub struct SweepArgs {
     /// Print one JSON document (what `sweep-merge` reads).
     #[arg(long)]
     json: bool,
+    /// End each seed's run at the first violation of an expectation checked as the run goes
+    /// (status_in, cpu_ms_max, cold_starts_max).
+    #[arg(long)]
+    fail_fast: bool,
 }
 
 #[derive(clap::Args)]
@@ -55,7 +60,10 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         }
     };
     let started = std::time::Instant::now();
-    let results = sweep(&loaded, &seeds, jobs, &progress);
+    let options = RunOptions {
+        fail_fast: args.fail_fast,
+    };
+    let results = sweep_with(&loaded, &seeds, jobs, options, &progress);
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(bar) = &bar {
         bar.finish();

@@ -1,0 +1,188 @@
+//! Expectations decided while the run goes, as TigerBeetle's simulator checks its invariants:
+//! each is told of every request as its client gets the answer and of every trace event as it
+//! is recorded, and notes its first violation — when (simulated time) and what witnesses it.
+//! With `--fail-fast` that first violation ends the run there.
+//!
+//! The expectations that need the whole history (KV staleness, whose writes may be traced after
+//! the reads they bound; linearizability; queue delivery; latency percentiles) stay with the
+//! end-of-run checks in expect.rs.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+
+use super::expect::describe_request;
+use super::expect_spec::{Checker, ExpectSpec};
+use super::run::RequestRecord;
+use crate::trace::TraceEvent;
+
+/// An expectation's first violation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// When it happened, ms since the run started.
+    pub at_ms: u64,
+    /// What witnesses it.
+    pub witness: String,
+}
+
+/// The part of an expectation that can be checked as the run goes.
+enum OnlineCheck {
+    StatusIn { statuses: Vec<u16> },
+    CpuMsMax { max_ms: f64 },
+    ColdStartsMax { max: u64, seen: u64 },
+}
+
+struct Watched {
+    check: OnlineCheck,
+    /// Only the requests of traffic items with this label.
+    label: Option<String>,
+    first: Option<Violation>,
+}
+
+/// The run's online expectations, shared by its clients and its trace.
+pub struct OnlineChecks {
+    /// Indexed as the scenario's `expect` list; `None` for those checked at the end only.
+    watched: Vec<Option<Watched>>,
+    /// Fired by the first violation when the run fails fast: when it happened.
+    stop: Option<oneshot::Sender<u64>>,
+    /// When failing fast, which requests (by their place in the run's records) got to the end
+    /// of their client: the others were still in flight when the run stopped.
+    finished: Vec<bool>,
+}
+
+pub type SharedChecks = Rc<RefCell<OnlineChecks>>;
+
+impl OnlineChecks {
+    /// The online parts of `expect`; with `fail_fast`, the receiver hears of the first
+    /// violation (its time).
+    pub fn new(expect: &[ExpectSpec], fail_fast: bool) -> (SharedChecks, oneshot::Receiver<u64>) {
+        let watched = (expect.iter())
+            .map(|e| {
+                let check = match &e.checker {
+                    Checker::StatusIn(statuses) => OnlineCheck::StatusIn {
+                        statuses: statuses.clone(),
+                    },
+                    Checker::CpuMsMax(max_ms) => OnlineCheck::CpuMsMax { max_ms: *max_ms },
+                    Checker::ColdStartsMax(max) => {
+                        OnlineCheck::ColdStartsMax { max: *max, seen: 0 }
+                    }
+                    _ => return None,
+                };
+                Some(Watched {
+                    check,
+                    label: e.label.clone(),
+                    first: None,
+                })
+            })
+            .collect();
+        let (stop, stopped) = oneshot::channel();
+        let checks = OnlineChecks {
+            watched,
+            stop: fail_fast.then_some(stop),
+            finished: Vec::new(),
+        };
+        (Rc::new(RefCell::new(checks)), stopped)
+    }
+
+    /// The client of the request at `index` in the run's records got its answer, or gave up at
+    /// `now_ms`.
+    pub fn request(&mut self, index: usize, record: &RequestRecord, now_ms: u64) {
+        let now_ms = record.latency_ms.map_or(now_ms, |l| record.at_ms + l);
+        if self.stop.is_some() {
+            if self.finished.len() <= index {
+                self.finished.resize(index + 1, false);
+            }
+            self.finished[index] = true;
+        }
+        for w in self.watched.iter_mut().flatten() {
+            if w.first.is_some() || (w.label.is_some() && record.label != w.label) {
+                continue;
+            }
+            let witness = match &w.check {
+                OnlineCheck::StatusIn { statuses }
+                    if !record.status.is_some_and(|s| statuses.contains(&s)) =>
+                {
+                    describe_request(record)
+                }
+                OnlineCheck::CpuMsMax { max_ms } if record.cpu_used_ms > *max_ms => format!(
+                    "{} used {:.3} ms",
+                    describe_request(record),
+                    record.cpu_used_ms
+                ),
+                _ => continue,
+            };
+            w.first = Some(Violation {
+                at_ms: now_ms,
+                witness,
+            });
+        }
+        self.stop_if_violated(now_ms);
+    }
+
+    /// An event went into the trace.
+    pub fn event(&mut self, event: &TraceEvent) {
+        let TraceEvent::ColdStart {
+            at_ms,
+            colo,
+            worker,
+            ..
+        } = event
+        else {
+            return;
+        };
+        for w in self.watched.iter_mut().flatten() {
+            if let OnlineCheck::ColdStartsMax { max, seen } = &mut w.check {
+                *seen += 1;
+                if *seen > *max && w.first.is_none() {
+                    w.first = Some(Violation {
+                        at_ms: *at_ms,
+                        witness: format!("cold start {seen} ({worker} at {colo})"),
+                    });
+                }
+            }
+        }
+        self.stop_if_violated(*at_ms);
+    }
+
+    fn stop_if_violated(&mut self, now_ms: u64) {
+        if (self.watched.iter().flatten()).any(|w| w.first.is_some())
+            && let Some(stop) = self.stop.take()
+        {
+            let _ = stop.send(now_ms);
+        }
+    }
+
+    /// Whether the request at `index` in the run's records finished before the run stopped.
+    pub fn finished(&self, index: usize) -> bool {
+        self.finished.get(index).copied().unwrap_or(false)
+    }
+
+    /// The first violation of expectation `index`, if it was checked online and violated.
+    pub fn first_violation(&self, index: usize) -> Option<&Violation> {
+        self.watched.get(index)?.as_ref()?.first.as_ref()
+    }
+}
+
+/// Expectation `verdict`, as checked at the end of the run, with what was seen as the run went:
+/// the moment of its first violation, and whether `--fail-fast` ended the run early.
+pub fn amend(
+    mut verdict: super::run::Verdict,
+    first: Option<&Violation>,
+    stopped_at_ms: Option<u64>,
+) -> super::run::Verdict {
+    if let Some(v) = first {
+        verdict.ok = false;
+        verdict.detail = format!(
+            "{}; first violated at {}ms by {}",
+            verdict.detail, v.at_ms, v.witness
+        );
+    }
+    if let Some(at_ms) = stopped_at_ms {
+        verdict.detail = format!(
+            "{} (the run stopped at {at_ms}ms, the first violation, with --fail-fast)",
+            verdict.detail
+        );
+    }
+    verdict
+}
