@@ -35,7 +35,10 @@ fn scenario(tag: &str, expect: &str) -> LoadedScenario {
 }
 
 fn fail_fast() -> RunOptions {
-    RunOptions { fail_fast: true }
+    RunOptions {
+        fail_fast: true,
+        ..RunOptions::default()
+    }
 }
 
 #[test]

@@ -102,3 +102,29 @@ fn queue_delivery_checker_names_messages_that_never_reached_a_consumer() {
         "{detail}"
     );
 }
+
+/// A run that keeps only the events its expectations read (as `edgesim run` and `sweep` do)
+/// judges, hashes and logs exactly as one that keeps them all.
+#[test]
+fn keeping_only_the_events_the_checks_read_changes_no_verdict_hash_or_console_line() {
+    use edgesim_sim::scenario::run::{RunOptions, TraceEvents, run_with};
+    let needed = RunOptions {
+        trace_events: TraceEvents::Needed,
+        ..RunOptions::default()
+    };
+    for (name, s) in shipped() {
+        let seed = s.scenario.seed.unwrap_or(0);
+        let all = run(&s, seed).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let some = run_with(&s, seed, needed).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(all.verdicts, some.verdicts, "{name}");
+        assert_eq!(all.trace.hash(), some.trace.hash(), "{name}");
+        assert_eq!(all.trace.console(), some.trace.console(), "{name}");
+        assert_eq!(all.cold_starts(), some.cold_starts(), "{name}");
+        assert!(
+            some.trace.events.len() < all.trace.events.len(),
+            "{name}: {} of {} events kept",
+            some.trace.events.len(),
+            all.trace.events.len()
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! (`{ status_in: [200], label: reads }`); here it is a [`Checker`], so code that evaluates,
 //! shrinks or prints expectations matches on the variant instead of testing eleven options.
 
+use crate::trace::TraceEvent;
 use serde::{Deserialize, Serialize};
 
 use super::Duration;
@@ -44,6 +45,49 @@ pub struct LinearizableSpec {
     /// `counter` (default) or `register`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+}
+
+impl Checker {
+    /// The trace events this checker reads at the end of the run; none for the checkers over
+    /// requests alone.
+    pub fn reads(&self) -> Option<fn(&TraceEvent) -> bool> {
+        Some(match self {
+            Checker::StatusIn(_) | Checker::LatencyP99Max(_) | Checker::CpuMsMax(_) => return None,
+            Checker::KvConvergesWithin(_) | Checker::KvStalenessMax(_) => {
+                |e| matches!(e, TraceEvent::Kv { .. })
+            }
+            Checker::Linearizable(_) | Checker::NoLostAcknowledgedWrites => |e| {
+                matches!(
+                    e,
+                    TraceEvent::ObjectCall { .. } | TraceEvent::ObjectReturn { .. }
+                )
+            },
+            Checker::D1SessionsMonotonic => |e| matches!(e, TraceEvent::D1Query { .. }),
+            Checker::ColdStartsMax(_) => |e| matches!(e, TraceEvent::ColdStart { .. }),
+            Checker::QueueDeliveredAtLeastOnce => |e| {
+                matches!(
+                    e,
+                    TraceEvent::QueueSend { .. } | TraceEvent::QueueBatch { .. }
+                )
+            },
+            Checker::WebsocketTotalOrder => |e| {
+                matches!(
+                    e,
+                    TraceEvent::SocketOpen { .. }
+                        | TraceEvent::SocketSend { .. }
+                        | TraceEvent::SocketReceive { .. }
+                )
+            },
+            Checker::WorkflowStepsOnce => |e| {
+                matches!(
+                    e,
+                    TraceEvent::WorkflowStepAttempt { .. }
+                        | TraceEvent::WorkflowStepResult { .. }
+                        | TraceEvent::WorkflowRunEnded { .. }
+                )
+            },
+        })
+    }
 }
 
 impl ExpectSpec {

@@ -21,7 +21,7 @@ use crate::host::DEFAULT_EPOCH_MS;
 use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::pool::{Pool, PoolContext, ServeError};
-use crate::trace::{Trace, TraceEvent};
+use crate::trace::{Keep, Trace, TraceEvent};
 use futures::FutureExt;
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +90,20 @@ pub struct RunOutput {
 pub struct RunOptions {
     /// End the run at the first violation of an expectation checked as the run goes.
     pub fail_fast: bool,
+    /// Which events the output's trace keeps (its hash and console cover every event either
+    /// way).
+    pub trace_events: TraceEvents,
+}
+
+/// Which events a run's output keeps in `trace.events`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TraceEvents {
+    /// Every event: for whoever reads the trace after the run (a report, a test).
+    #[default]
+    All,
+    /// Only those the scenario's expectations read, and the cold starts the summary counts:
+    /// a long run's memory then grows with what it must remember, not with its length.
+    Needed,
 }
 
 impl RunOutput {
@@ -208,9 +222,18 @@ pub fn run_with(
     let plan = RunPlan::new(loaded, seed, &workers)?;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let (online, stopped) = OnlineChecks::new(&s.expect, options.fail_fast);
+    let keep = match options.trace_events {
+        TraceEvents::All => Keep::All,
+        TraceEvents::Needed => Keep::Only(
+            (s.expect.iter().filter_map(|e| e.checker.reads()))
+                .chain([cold_start as fn(&TraceEvent) -> bool])
+                .collect(),
+        ),
+    };
     let watch = Watch {
         online: online.clone(),
         stopped,
+        keep,
     };
     let happened = runtime.block_on(simulate(loaded, seed, workers, origins, plan, watch));
     if let Some(e) = happened.startup_error {
@@ -360,6 +383,11 @@ struct Happened {
 struct Watch {
     online: SharedChecks,
     stopped: futures::channel::oneshot::Receiver<u64>,
+    keep: Keep,
+}
+
+fn cold_start(event: &TraceEvent) -> bool {
+    matches!(event, TraceEvent::ColdStart { .. })
 }
 
 /// The simulation itself: the platform, its faults, the traffic and the cron triggers, each a
@@ -414,6 +442,7 @@ async fn simulate(
     let mut platform = Platform::new(seed, plan.epoch_ms, start, &plan.colos, loaded.kv_config());
     let backends: Vec<String> = origins.places().map(|p| p.name.clone()).collect();
     platform.declare_origins(origins);
+    *platform.trace.borrow_mut() = Trace::keeping(watch.keep.clone());
     let platform = Rc::new(platform);
     let online = watch.online.clone();
     platform

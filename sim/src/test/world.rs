@@ -30,11 +30,11 @@ pub fn answer(
             Ok(WorldAnswer::Json(json))
         }
         WorldRequest::Check { check, from } => {
-            let part = Trace {
-                events: (platform.trace.borrow().events.get(from..))
+            let part = Trace::of(
+                (platform.trace.borrow().events.get(from..))
                     .unwrap_or_default()
                     .to_vec(),
-            };
+            );
             let Verdict {
                 ok,
                 expectation,

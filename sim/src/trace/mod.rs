@@ -2,12 +2,16 @@
 //!
 //! The hash is over the exact bytes of the JSONL, so two runs of the same scenario and seed
 //! must agree on every event, in order, to hash the same — that is what `edgesim replay` checks.
+//! recorder.rs hashes each event as it is recorded and keeps only the events the run will read
+//! again.
+
+mod recorder;
 
 use edgesim_runtime::Outcome;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 pub use crate::kv::Source as KvSource;
+pub use recorder::{ConsoleLine, Keep, Trace};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -405,117 +409,4 @@ pub enum DiscardReason {
     Idle,
     /// The colo needed room for another Worker's isolate.
     MemoryPressure,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Trace {
-    pub events: Vec<TraceEvent>,
-}
-
-impl Trace {
-    pub fn push(&mut self, event: TraceEvent) {
-        self.events.push(event);
-    }
-
-    pub fn to_jsonl(&self) -> String {
-        let mut out = String::new();
-        for e in &self.events {
-            // Serialising these plain structs cannot fail.
-            out.push_str(&serde_json::to_string(e).unwrap_or_default());
-            out.push('\n');
-        }
-        out
-    }
-
-    /// What the Workers' and objects' code logged, in order, each line with where it ran.
-    pub fn console(&self) -> Vec<ConsoleLine> {
-        let mut origin: std::collections::BTreeMap<u64, (&str, &str)> = Default::default();
-        let mut lines = Vec::new();
-        for event in &self.events {
-            match event {
-                TraceEvent::Request {
-                    id, colo, worker, ..
-                }
-                | TraceEvent::Scheduled {
-                    id, colo, worker, ..
-                } => {
-                    origin.insert(*id, (colo, worker));
-                }
-                TraceEvent::Log {
-                    at_ms,
-                    id,
-                    level,
-                    message,
-                } => {
-                    let (colo, worker) = origin.get(id).copied().unwrap_or(("-", "-"));
-                    lines.push(ConsoleLine {
-                        at_ms: *at_ms,
-                        place: format!("{colo} {worker}"),
-                        level: level.clone(),
-                        message: message.clone(),
-                    });
-                }
-                TraceEvent::ObjectLog {
-                    at_ms,
-                    namespace,
-                    object,
-                    level,
-                    message,
-                } => lines.push(ConsoleLine {
-                    at_ms: *at_ms,
-                    place: format!("{namespace} {object}"),
-                    level: level.clone(),
-                    message: message.clone(),
-                }),
-                TraceEvent::SocketRefused {
-                    at_ms,
-                    colo,
-                    address,
-                } => lines.push(ConsoleLine {
-                    at_ms: *at_ms,
-                    place: format!("{colo} edgesim"),
-                    level: "warn".to_string(),
-                    message: crate::origins::refused_advice(address),
-                }),
-                TraceEvent::OriginUndeclared { at_ms, colo, host } => lines.push(ConsoleLine {
-                    at_ms: *at_ms,
-                    place: format!("{colo} edgesim"),
-                    level: "warn".to_string(),
-                    message: crate::origins::undeclared_advice(
-                        host,
-                        "declare it under `origins:` in the scenario",
-                    ),
-                }),
-                _ => {}
-            }
-        }
-        lines
-    }
-
-    /// SHA-256 of the JSONL, hex.
-    pub fn hash(&self) -> String {
-        let digest = Sha256::digest(self.to_jsonl().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-/// A `console.*` line: when (ms of simulated time), where (colo and Worker, or a Durable
-/// Object's namespace and id), its level and text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ConsoleLine {
-    pub at_ms: u64,
-    pub place: String,
-    pub level: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for ConsoleLine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let seconds = self.at_ms as f64 / 1000.0;
-        write!(
-            f,
-            "[{seconds:.3}s {}] {}: {}",
-            self.place, self.level, self.message
-        )
-    }
 }
