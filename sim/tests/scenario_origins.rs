@@ -191,7 +191,7 @@ fn an_undeclared_host_fails_as_production_and_the_console_says_how_to_declare_it
     assert_eq!(
         console,
         vec![
-            "[0.023s LHR edgesim] warn: fetch() to elsewhere.example.net: no origin is declared \
+            "[0.022s LHR edgesim] warn: fetch() to elsewhere.example.net: no origin is declared \
              for it, so it failed as production fails to reach a host (TypeError: Network \
              connection lost.); declare it under `origins:` in the scenario"
         ]

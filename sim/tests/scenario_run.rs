@@ -49,7 +49,7 @@ fn a_planted_violation_fails_with_a_witness() {
     assert_eq!(
         out.verdicts[0].detail,
         "1 of 1 request(s) violate it, e.g. [\"GET https://app.example.com/?name=London at 0ms from LHR -> 200\"]; \
-         first violated at 3ms by GET https://app.example.com/?name=London at 0ms from LHR -> 200"
+         first violated at 2ms by GET https://app.example.com/?name=London at 0ms from LHR -> 200"
     );
 }
 

@@ -103,13 +103,13 @@ fn queue_delivery_checker_names_messages_that_never_reached_a_consumer() {
     );
 }
 
-/// A run that keeps only the events its expectations read (as `edgesim run` and `sweep` do)
-/// judges, hashes and logs exactly as one that keeps them all.
+/// A run that keeps only what its expectations read (as `edgesim run` and `sweep` do) judges,
+/// hashes, logs and times every request exactly as one that keeps everything.
 #[test]
 fn keeping_only_the_events_the_checks_read_changes_no_verdict_hash_or_console_line() {
-    use edgesim_sim::scenario::run::{RunOptions, TraceEvents, run_with};
+    use edgesim_sim::scenario::run::{Retention, RunOptions, run_with};
     let needed = RunOptions {
-        trace_events: TraceEvents::Needed,
+        retention: Retention::Needed,
         ..RunOptions::default()
     };
     for (name, s) in shipped() {
@@ -120,6 +120,19 @@ fn keeping_only_the_events_the_checks_read_changes_no_verdict_hash_or_console_li
         assert_eq!(all.trace.hash(), some.trace.hash(), "{name}");
         assert_eq!(all.trace.console(), some.trace.console(), "{name}");
         assert_eq!(all.cold_starts(), some.cold_starts(), "{name}");
+        let outcome = |r: &edgesim_sim::scenario::run::RequestRecord| {
+            (
+                r.at_ms,
+                r.status,
+                r.latency_ms,
+                r.cpu_used_ms.to_bits(),
+                r.cold_start,
+            )
+        };
+        let kept: Vec<_> = all.requests.iter().map(outcome).collect();
+        let summarised: Vec<_> = some.requests.iter().map(outcome).collect();
+        assert_eq!(kept, summarised, "{name}");
+        assert!((some.requests.iter()).all(|r| r.body.is_empty() && r.headers.is_empty()));
         assert!(
             some.trace.events.len() < all.trace.events.len(),
             "{name}: {} of {} events kept",

@@ -74,6 +74,8 @@ pub(crate) struct Shared {
     pub placements: BTreeMap<String, String>,
     /// The expectations checked as the run goes.
     pub online: crate::scenario::online::SharedChecks,
+    /// Whether records keep each response's headers and body (see `Retention`).
+    pub keep_responses: bool,
 }
 
 /// Which request this is: its number, traffic item, repetition and scheduled time.
@@ -176,17 +178,8 @@ pub fn arrive_at_edge(
     add_edge_headers(&mut request.headers, client, &url, colo, ray);
 }
 
-/// Sends one request of traffic item `t` at its time and records what its client saw.
-///
-/// A run spawns every client when it starts, so until its time comes a client should cost only
-/// what it was given: the sending is a boxed future of its own, made when it is due (the polls
-/// are the same, so the schedule — and the trace — are too).
-pub(crate) async fn request(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Turn) {
-    madsim::time::sleep_until(shared.start + StdDuration::from_millis(sending.at_ms)).await;
-    Box::pin(send(shared, t, sending, turn)).await
-}
-
-async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Turn) {
+/// Sends one request of traffic item `t`, now (its send time), and records what its client saw.
+pub(crate) async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Turn) {
     let Sending {
         id,
         item,
@@ -331,7 +324,7 @@ async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Tu
                     }
                 }
             }
-            fill(&mut record, served);
+            fill(&mut record, served, shared.keep_responses);
             if let (Some(end), Some(ws)) = (socket, &t.websocket) {
                 shared.records.borrow_mut()[index].3 = record.clone();
                 // The socket spans the client's hop to the colo serving it, rerouted or not.
@@ -353,15 +346,16 @@ async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sending, turn: Tu
     }
 }
 
-fn fill(record: &mut RequestRecord, served: Served) {
-    if let Some(r) = served.response {
+/// What the client saw of `served`; the response's headers and body only if `keep_response`.
+fn fill(record: &mut RequestRecord, mut served: Served, keep_response: bool) {
+    if let Some(r) = served.response.take() {
         record.status = Some(r.status);
-        record.headers = r
-            .headers
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect();
-        record.body = String::from_utf8_lossy(&r.body).into_owned();
+        if keep_response {
+            record.headers = (r.headers.into_iter())
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect();
+            record.body = String::from_utf8_lossy(&r.body).into_owned();
+        }
     }
     record.latency_ms = Some(served.responded_at_ms.saturating_sub(record.at_ms));
     record.cold_start = served.cold_start;

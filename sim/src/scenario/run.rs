@@ -22,7 +22,7 @@ use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::pool::{Pool, PoolContext, ServeError};
 use crate::trace::{Keep, Trace, TraceEvent};
-use futures::FutureExt;
+use futures::{FutureExt, StreamExt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -90,19 +90,21 @@ pub struct RunOutput {
 pub struct RunOptions {
     /// End the run at the first violation of an expectation checked as the run goes.
     pub fail_fast: bool,
-    /// Which events the output's trace keeps (its hash and console cover every event either
-    /// way).
-    pub trace_events: TraceEvents,
+    /// What the run keeps for after it ends.
+    pub retention: Retention,
 }
 
-/// Which events a run's output keeps in `trace.events`.
+/// What a run keeps for after it ends. The trace's hash and console lines cover every event
+/// either way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum TraceEvents {
-    /// Every event: for whoever reads the trace after the run (a report, a test).
+pub enum Retention {
+    /// Every trace event, and each response's headers and body: for whoever reads them after
+    /// the run (a report, `--json`, a test).
     #[default]
     All,
-    /// Only those the scenario's expectations read, and the cold starts the summary counts:
-    /// a long run's memory then grows with what it must remember, not with its length.
+    /// Only the events the scenario's expectations read and the cold starts the summary counts,
+    /// and responses without headers or body: a long run's memory then grows with what its
+    /// checks must remember, not with everything it did.
     Needed,
 }
 
@@ -222,9 +224,9 @@ pub fn run_with(
     let plan = RunPlan::new(loaded, seed, &workers)?;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let (online, stopped) = OnlineChecks::new(&s.expect, options.fail_fast);
-    let keep = match options.trace_events {
-        TraceEvents::All => Keep::All,
-        TraceEvents::Needed => Keep::Only(
+    let keep = match options.retention {
+        Retention::All => Keep::All,
+        Retention::Needed => Keep::Only(
             (s.expect.iter().filter_map(|e| e.checker.reads()))
                 .chain([cold_start as fn(&TraceEvent) -> bool])
                 .collect(),
@@ -234,6 +236,7 @@ pub fn run_with(
         online: online.clone(),
         stopped,
         keep,
+        keep_responses: options.retention == Retention::All,
     };
     let happened = runtime.block_on(simulate(loaded, seed, workers, origins, plan, watch));
     if let Some(e) = happened.startup_error {
@@ -384,6 +387,7 @@ struct Watch {
     online: SharedChecks,
     stopped: futures::channel::oneshot::Receiver<u64>,
     keep: Keep,
+    keep_responses: bool,
 }
 
 fn cold_start(event: &TraceEvent) -> bool {
@@ -490,10 +494,12 @@ async fn simulate(
         clients: Default::default(),
         placements,
         online: watch.online,
+        keep_responses: watch.keep_responses,
     });
-    let mut clients = spawn_traffic(&shared, loaded, plan.sends);
+    let request_count: usize = plan.sends.iter().map(|(_, burst)| burst.len()).sum();
+    let mut clients = vec![spawn_traffic(&shared, loaded, plan.sends)];
     let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
-    let first_cron_id = clients.len() as u64;
+    let first_cron_id = request_count as u64;
     for (k, (at_ms, worker, cron)) in plan.firings.into_iter().enumerate() {
         let firing = CronFiring {
             id: first_cron_id + k as u64 + 1,
@@ -580,17 +586,19 @@ pub(crate) fn apply_fault(world: &Platform, at_ms: u64, fault: Fault) {
     }
 }
 
-/// One client task per request the traffic sends (a burst is `count` requests at each time),
-/// numbered from 1 in traffic order; a session's requests wait for their turn.
+/// The traffic's clients, one task per request (a burst is `count` requests at each time),
+/// numbered from 1 in traffic order; a session's requests wait for their turn. Each client is
+/// started at its send time by one feeder task, so a run holds the clients in flight, not one
+/// per request it will ever send; the feeder ends when the last client has.
 fn spawn_traffic(
     shared: &Rc<Shared>,
     loaded: &LoadedScenario,
     schedule: Vec<(usize, Vec<u64>)>,
-) -> Vec<madsim::task::JoinHandle<()>> {
+) -> madsim::task::JoinHandle<()> {
     let traffic: Vec<Rc<TrafficSpec>> = (loaded.scenario.traffic.iter())
         .map(|t| Rc::new(t.clone()))
         .collect();
-    let mut turns = Turns::plan(
+    let turns = Turns::plan(
         schedule
             .iter()
             .filter_map(|(ti, burst)| {
@@ -605,22 +613,48 @@ fn spawn_traffic(
             .flatten()
             .collect(),
     );
-    let mut clients = Vec::new();
+    let mut sends = Vec::new();
     for (ti, burst) in schedule {
         for (k, at_ms) in burst.into_iter().enumerate() {
-            let sending = Sending {
-                id: clients.len() as u64 + 1,
+            let id = sends.len() as u64 + 1;
+            sends.push(Sending {
+                id,
                 item: ti,
                 repetition: k,
                 at_ms,
-            };
-            clients.push(shared.platform.tasks.spawn(super::client::request(
-                shared.clone(),
-                traffic[ti].clone(),
-                sending,
-                turns.take(ti, k),
-            )));
+            });
         }
     }
-    clients
+    sends.sort_by_key(|s| (s.at_ms, s.id));
+    let feeder = feed(shared.clone(), traffic, turns, sends);
+    shared.platform.tasks.spawn(feeder)
+}
+
+/// Starts each client of `sends` (in send order) when its time comes, and waits for them all.
+async fn feed(
+    shared: Rc<Shared>,
+    traffic: Vec<Rc<TrafficSpec>>,
+    mut turns: Turns,
+    sends: Vec<Sending>,
+) {
+    let mut running = futures::stream::FuturesUnordered::new();
+    for sending in sends {
+        let due = shared.start + StdDuration::from_millis(sending.at_ms);
+        // A sleep always ends on a later tick: requests due together (a burst) leave together.
+        if madsim::time::Instant::now() < due {
+            // Clients that finish meanwhile are let go of (and their tasks freed) as they do.
+            let mut wait = Box::pin(madsim::time::sleep_until(due).fuse());
+            loop {
+                futures::select_biased! {
+                    () = wait => break,
+                    _ = running.select_next_some() => {}
+                }
+            }
+        }
+        let t = traffic[sending.item].clone();
+        let turn = turns.take(sending.item, sending.repetition);
+        let client = super::client::send(shared.clone(), t, sending, turn);
+        running.push(shared.platform.tasks.spawn(client));
+    }
+    while running.next().await.is_some() {}
 }

@@ -353,13 +353,14 @@ fn replay_command(path: &std::path::Path, seed: u64) -> String {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     let (loaded, seed) = load_scenario(&args.scenario, args.seed)?;
-    // The report and the trace file read every event; the summary only what the checks need.
-    let everything = args.report.is_some() || args.trace.is_some();
+    // The report, the trace file and `--json` read everything; the summary only what the
+    // checks need.
+    let everything = args.report.is_some() || args.trace.is_some() || args.json;
     let options = scenario_run::RunOptions {
         fail_fast: args.fail_fast,
-        trace_events: match everything {
-            true => scenario_run::TraceEvents::All,
-            false => scenario_run::TraceEvents::Needed,
+        retention: match everything {
+            true => scenario_run::Retention::All,
+            false => scenario_run::Retention::Needed,
         },
     };
     let out = scenario_run::run_with(&loaded, seed, options)?;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use edgesim_sim::scenario::LoadedScenario;
-use edgesim_sim::scenario::run::{RunOptions, TraceEvents};
+use edgesim_sim::scenario::run::{Retention, RunOptions};
 use edgesim_sim::scenario::sweep::{SeedOutcome, SeedSet, sweep_with};
 use edgesim_sim::scenario::sweep_summary::{SweepSummary, merge};
 
@@ -63,7 +63,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     // A sweep reads only the verdicts.
     let options = RunOptions {
         fail_fast: args.fail_fast,
-        trace_events: TraceEvents::Needed,
+        retention: Retention::Needed,
     };
     let results = sweep_with(&loaded, &seeds, jobs, options, &progress);
     let elapsed = started.elapsed().as_secs_f64();
