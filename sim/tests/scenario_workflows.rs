@@ -136,8 +136,8 @@ fn the_checker_names_a_step_that_ran_again_after_its_result() {
     assert_eq!(
         report.violations,
         [
-            "w/i step do:a:1: 2 results",
-            "w/i step do:a:1: ran again after its result"
+            "w/i step do:a:1: ran again after its result",
+            "w/i step do:a:1: 2 results"
         ]
     );
 }

@@ -4,7 +4,7 @@
 
 use crate::trace::{Trace, TraceEvent};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     pub queries: usize,
     /// How many were answered by a replica.
@@ -13,13 +13,15 @@ pub struct Report {
     pub violations: Vec<String>,
 }
 
-pub fn check(trace: &Trace) -> Report {
-    let mut report = Report {
-        queries: 0,
-        replica_queries: 0,
-        violations: Vec::new(),
-    };
-    for event in &trace.events {
+/// The check as events arrive: each query is judged when it is recorded.
+#[derive(Debug, Clone, Default)]
+pub struct Sessions {
+    report: Report,
+}
+
+impl Sessions {
+    /// Takes in one event; a violation it makes, if any.
+    pub fn observe(&mut self, event: &TraceEvent) -> Option<&str> {
         let TraceEvent::D1Query {
             at_ms,
             database,
@@ -30,29 +32,43 @@ pub fn check(trace: &Trace) -> Report {
             version,
         } = event
         else {
-            continue;
+            return None;
         };
-        report.queries += 1;
+        self.report.queries += 1;
         if !primary {
-            report.replica_queries += 1;
+            self.report.replica_queries += 1;
         }
-        if version < min_version {
-            report.violations.push(format!(
-                "a query of database {database} from {from} at {at_ms}ms was answered by {served_by} \
-                 at version {version}, older than the session's bookmark (version {min_version})"
-            ));
+        if version >= min_version {
+            return None;
         }
+        self.report.violations.push(format!(
+            "a query of database {database} from {from} at {at_ms}ms was answered by {served_by} \
+             at version {version}, older than the session's bookmark (version {min_version})"
+        ));
+        self.report.violations.last().map(String::as_str)
     }
-    report
+
+    pub fn report(self) -> Report {
+        self.report
+    }
+}
+
+pub fn check(trace: &Trace) -> Report {
+    let mut sessions = Sessions::default();
+    for event in &trace.events {
+        sessions.observe(event);
+    }
+    sessions.report()
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn query(min_version: u64, version: u64) -> TraceEvent {
+    /// A replica's answer at `at_ms` to a session query that needed `min_version`.
+    pub(crate) fn query_at(at_ms: u64, min_version: u64, version: u64) -> TraceEvent {
         TraceEvent::D1Query {
-            at_ms: 10,
+            at_ms,
             database: "db".into(),
             from: "SIN".into(),
             served_by: "SIN".into(),
@@ -65,8 +81,8 @@ mod tests {
     #[test]
     fn a_replica_older_than_the_bookmark_is_a_violation() {
         let mut t = Trace::default();
-        t.push(query(3, 3));
-        t.push(query(3, 2));
+        t.push(query_at(10, 3, 3));
+        t.push(query_at(10, 3, 2));
         let r = check(&t);
         assert_eq!((r.queries, r.replica_queries), (2, 2));
         assert_eq!(

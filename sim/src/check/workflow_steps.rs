@@ -16,18 +16,28 @@ pub struct Report {
     pub violations: Vec<String>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Step {
     results: u32,
     attempts_after_result: u32,
 }
 
-pub fn check(trace: &Trace) -> Report {
-    // (workflow, instance) -> step key -> what happened to it.
-    let mut steps: BTreeMap<(String, String), BTreeMap<String, Step>> = BTreeMap::new();
-    let mut completed = Vec::new();
-    let mut attempts = 0;
-    for event in &trace.events {
+/// The check as events arrive: a step that runs again after its result, or gets a second
+/// one, is a violation the moment its event is recorded; an instance that completes without a
+/// step's result, the moment it completes.
+#[derive(Default, Clone)]
+pub struct StepsOnce {
+    /// (workflow, instance) -> step key -> what happened to it.
+    steps: BTreeMap<(String, String), BTreeMap<String, Step>>,
+    completed: Vec<(String, String)>,
+    attempts: usize,
+    violations: Vec<String>,
+}
+
+impl StepsOnce {
+    /// Takes in one event; a violation it makes, if any.
+    pub fn observe(&mut self, event: &TraceEvent) -> Option<&str> {
+        let before = self.violations.len();
         match event {
             TraceEvent::WorkflowStepAttempt {
                 workflow,
@@ -35,13 +45,15 @@ pub fn check(trace: &Trace) -> Report {
                 step,
                 ..
             } => {
-                attempts += 1;
-                let s = steps
-                    .entry((workflow.clone(), instance.clone()))
-                    .or_default();
-                let entry = s.entry(step.clone()).or_default();
-                if entry.results > 0 {
-                    entry.attempts_after_result += 1;
+                self.attempts += 1;
+                let s = self.step(workflow, instance, step);
+                if s.results > 0 {
+                    s.attempts_after_result += 1;
+                    if s.attempts_after_result == 1 {
+                        let at = format!("{workflow}/{instance} step {step}");
+                        self.violations
+                            .push(format!("{at}: ran again after its result"));
+                    }
                 }
             }
             TraceEvent::WorkflowStepResult {
@@ -50,40 +62,54 @@ pub fn check(trace: &Trace) -> Report {
                 step,
                 ..
             } => {
-                let s = steps
-                    .entry((workflow.clone(), instance.clone()))
-                    .or_default();
-                s.entry(step.clone()).or_default().results += 1;
+                let s = self.step(workflow, instance, step);
+                s.results += 1;
+                if s.results == 2 {
+                    let at = format!("{workflow}/{instance} step {step}");
+                    self.violations.push(format!("{at}: 2 results"));
+                }
             }
             TraceEvent::WorkflowRunEnded {
                 workflow,
                 instance,
                 end,
                 ..
-            } if end == "returned" => completed.push((workflow.clone(), instance.clone())),
+            } if end == "returned" => {
+                let key = (workflow.clone(), instance.clone());
+                let missing: Vec<String> = (self.steps.get(&key).into_iter().flatten())
+                    .filter(|(_, step)| step.results == 0)
+                    .map(|(step, _)| {
+                        format!("{workflow}/{instance} step {step}: the instance completed without its result")
+                    })
+                    .collect();
+                self.violations.extend(missing);
+                self.completed.push(key);
+            }
             _ => {}
         }
+        self.violations.get(before).map(String::as_str)
     }
-    let mut violations = Vec::new();
-    for ((workflow, instance), of_instance) in &steps {
-        let done = completed.contains(&(workflow.clone(), instance.clone()));
-        for (key, step) in of_instance {
-            let at = format!("{workflow}/{instance} step {key}");
-            if step.results > 1 {
-                violations.push(format!("{at}: {} results", step.results));
-            }
-            if step.attempts_after_result > 0 {
-                violations.push(format!("{at}: ran again after its result"));
-            }
-            if done && step.results == 0 {
-                violations.push(format!("{at}: the instance completed without its result"));
-            }
+
+    fn step(&mut self, workflow: &str, instance: &str, step: &str) -> &mut Step {
+        let key = (workflow.to_string(), instance.to_string());
+        let of_instance = self.steps.entry(key).or_default();
+        of_instance.entry(step.to_string()).or_default()
+    }
+
+    pub fn report(self) -> Report {
+        Report {
+            instances: self.steps.len(),
+            steps: self.steps.values().map(BTreeMap::len).sum(),
+            attempts: self.attempts,
+            violations: self.violations,
         }
     }
-    Report {
-        instances: steps.len(),
-        steps: steps.values().map(BTreeMap::len).sum(),
-        attempts,
-        violations,
+}
+
+pub fn check(trace: &Trace) -> Report {
+    let mut steps = StepsOnce::default();
+    for event in &trace.events {
+        steps.observe(event);
     }
+    steps.report()
 }

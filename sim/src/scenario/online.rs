@@ -4,8 +4,8 @@
 //! With `--fail-fast` that first violation ends the run there.
 //!
 //! The expectations that need the whole history (KV staleness, whose writes may be traced after
-//! the reads they bound; linearizability; queue delivery; latency percentiles) stay with the
-//! end-of-run checks in expect.rs.
+//! the reads they bound; linearizability; queue delivery; WebSocket order; latency percentiles)
+//! stay with the end-of-run checks in expect.rs.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -26,11 +26,25 @@ pub struct Violation {
     pub witness: String,
 }
 
+/// When an event the online checks read happened; none for the others.
+fn checked_at_ms(event: &TraceEvent) -> Option<u64> {
+    match event {
+        TraceEvent::ColdStart { at_ms, .. }
+        | TraceEvent::D1Query { at_ms, .. }
+        | TraceEvent::WorkflowStepAttempt { at_ms, .. }
+        | TraceEvent::WorkflowStepResult { at_ms, .. }
+        | TraceEvent::WorkflowRunEnded { at_ms, .. } => Some(*at_ms),
+        _ => None,
+    }
+}
+
 /// The part of an expectation that can be checked as the run goes.
 enum OnlineCheck {
     StatusIn { statuses: Vec<u16> },
     CpuMsMax { max_ms: f64 },
     ColdStartsMax { max: u64, seen: u64 },
+    D1SessionsMonotonic(crate::check::d1_sessions::Sessions),
+    WorkflowStepsOnce(crate::check::workflow_steps::StepsOnce),
 }
 
 struct Watched {
@@ -66,6 +80,12 @@ impl OnlineChecks {
                     Checker::CpuMsMax(max_ms) => OnlineCheck::CpuMsMax { max_ms: *max_ms },
                     Checker::ColdStartsMax(max) => {
                         OnlineCheck::ColdStartsMax { max: *max, seen: 0 }
+                    }
+                    Checker::D1SessionsMonotonic => {
+                        OnlineCheck::D1SessionsMonotonic(Default::default())
+                    }
+                    Checker::WorkflowStepsOnce => {
+                        OnlineCheck::WorkflowStepsOnce(Default::default())
                     }
                     _ => return None,
                 };
@@ -122,27 +142,34 @@ impl OnlineChecks {
 
     /// An event went into the trace.
     pub fn event(&mut self, event: &TraceEvent) {
-        let TraceEvent::ColdStart {
-            at_ms,
-            colo,
-            worker,
-            ..
-        } = event
-        else {
+        let Some(at_ms) = checked_at_ms(event) else {
             return;
         };
         for w in self.watched.iter_mut().flatten() {
-            if let OnlineCheck::ColdStartsMax { max, seen } = &mut w.check {
-                *seen += 1;
-                if *seen > *max && w.first.is_none() {
-                    w.first = Some(Violation {
-                        at_ms: *at_ms,
-                        witness: format!("cold start {seen} ({worker} at {colo})"),
-                    });
+            let witness = match &mut w.check {
+                OnlineCheck::ColdStartsMax { max, seen } => {
+                    let TraceEvent::ColdStart { colo, worker, .. } = event else {
+                        continue;
+                    };
+                    *seen += 1;
+                    if *seen <= *max {
+                        continue;
+                    }
+                    format!("cold start {seen} ({worker} at {colo})")
                 }
-            }
+                OnlineCheck::D1SessionsMonotonic(sessions) => match sessions.observe(event) {
+                    Some(violation) => violation.to_string(),
+                    None => continue,
+                },
+                OnlineCheck::WorkflowStepsOnce(steps) => match steps.observe(event) {
+                    Some(violation) => violation.to_string(),
+                    None => continue,
+                },
+                OnlineCheck::StatusIn { .. } | OnlineCheck::CpuMsMax { .. } => continue,
+            };
+            w.first.get_or_insert(Violation { at_ms, witness });
         }
-        self.stop_if_violated(*at_ms);
+        self.stop_if_violated(at_ms);
     }
 
     fn stop_if_violated(&mut self, now_ms: u64) {
@@ -185,4 +212,57 @@ pub fn amend(
         );
     }
     verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::d1_sessions::tests::query_at;
+
+    fn watching(checker: Checker) -> SharedChecks {
+        OnlineChecks::new(&[ExpectSpec::new(checker)], false).0
+    }
+
+    #[test]
+    fn a_d1_read_older_than_its_bookmark_is_a_violation_when_it_is_recorded() {
+        let checks = watching(Checker::D1SessionsMonotonic);
+        checks.borrow_mut().event(&query_at(10, 3, 3));
+        assert_eq!(checks.borrow().first_violation(0), None);
+        checks.borrow_mut().event(&query_at(25, 3, 2));
+        checks.borrow_mut().event(&query_at(40, 5, 1));
+        let checks = checks.borrow();
+        let first = checks.first_violation(0).expect("a violation");
+        assert_eq!(first.at_ms, 25);
+        assert!(first.witness.contains("at 25ms"), "{}", first.witness);
+    }
+
+    #[test]
+    fn a_workflow_step_that_runs_again_after_its_result_is_a_violation_then() {
+        let step = |at_ms: u64, result: bool| match result {
+            false => TraceEvent::WorkflowStepAttempt {
+                at_ms,
+                workflow: "w".into(),
+                instance: "i".into(),
+                step: "do:a:1".into(),
+                attempt: 1,
+            },
+            true => TraceEvent::WorkflowStepResult {
+                at_ms,
+                workflow: "w".into(),
+                instance: "i".into(),
+                step: "do:a:1".into(),
+                ok: true,
+            },
+        };
+        let checks = watching(Checker::WorkflowStepsOnce);
+        for (at_ms, result) in [(1, false), (2, true), (7, false)] {
+            checks.borrow_mut().event(&step(at_ms, result));
+        }
+        let checks = checks.borrow();
+        let first = checks.first_violation(0).expect("a violation");
+        assert_eq!(
+            (first.at_ms, first.witness.as_str()),
+            (7, "w/i step do:a:1: ran again after its result")
+        );
+    }
 }

@@ -77,7 +77,8 @@ struct RunArgs {
     #[arg(long)]
     report: Option<PathBuf>,
     /// End the run at the first violation of an expectation checked as the run goes
-    /// (status_in, cpu_ms_max, cold_starts_max); the verdict says when and what did it.
+    /// (status_in, cpu_ms_max, cold_starts_max,
+    /// d1_sessions_monotonic, workflow_steps_once); the verdict says when and what did it.
     #[arg(long)]
     fail_fast: bool,
 }

@@ -27,7 +27,8 @@ pub struct SweepArgs {
     #[arg(long)]
     json: bool,
     /// End each seed's run at the first violation of an expectation checked as the run goes
-    /// (status_in, cpu_ms_max, cold_starts_max).
+    /// (status_in, cpu_ms_max, cold_starts_max,
+    /// d1_sessions_monotonic, workflow_steps_once).
     #[arg(long)]
     fail_fast: bool,
 }
