@@ -228,8 +228,8 @@ pub enum IsolateEvent {
         result: Result<String, ThrownError>,
     },
     /// A Durable Object this isolate hosts was reset (failed write, timeout, limits): every
-    /// call to it still waiting fails with `reason`, and the object must go (with the isolate,
-    /// when it hosts only that object).
+    /// call to it still waiting fails with `reason`, and the object must leave the isolate
+    /// (which goes too when it went over its memory limit).
     ObjectReset {
         object: crate::engine::durable_object::ObjectSlot,
         reason: ResetReason,

@@ -224,18 +224,10 @@ pub fn run_with(
     let plan = RunPlan::new(loaded, seed, &workers)?;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let (online, stopped) = OnlineChecks::new(&s.expect, options.fail_fast);
-    let keep = match options.retention {
-        Retention::All => Keep::All,
-        Retention::Needed => Keep::Only(
-            (s.expect.iter().filter_map(|e| e.checker.reads()))
-                .chain([cold_start as fn(&TraceEvent) -> bool])
-                .collect(),
-        ),
-    };
     let watch = Watch {
         online: online.clone(),
         stopped,
-        keep,
+        keep: kept_events(&s.expect, options.retention),
         keep_responses: options.retention == Retention::All,
     };
     let happened = runtime.block_on(simulate(loaded, seed, workers, origins, plan, watch));
@@ -382,7 +374,20 @@ struct Happened {
     stopped_at_ms: Option<u64>,
 }
 
-/// The online expectations a run feeds, and word of their first violation when it fails fast.
+/// Which trace events a run keeps: all, or those `expect` reads and the cold starts.
+fn kept_events(expect: &[super::expect_spec::ExpectSpec], retention: Retention) -> Keep {
+    match retention {
+        Retention::All => Keep::All,
+        Retention::Needed => Keep::Only(
+            (expect.iter().filter_map(|e| e.checker.reads()))
+                .chain([cold_start as fn(&TraceEvent) -> bool])
+                .collect(),
+        ),
+    }
+}
+
+/// What the simulation reports to and keeps beyond its plan: the online expectations (and word
+/// of their first violation when it fails fast), and what to retain of the trace and responses.
 struct Watch {
     online: SharedChecks,
     stopped: futures::channel::oneshot::Receiver<u64>,

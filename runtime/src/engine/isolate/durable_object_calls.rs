@@ -1,6 +1,7 @@
-//! An isolate that hosts Durable Objects (one on the platform; every object of the Worker's
-//! own classes in `edgesim test`): calls queue behind each object's input gate and are
-//! delivered one at a time (engine::durable_object holds the gates themselves).
+//! An isolate that hosts Durable Objects (on the platform, those of one Worker placed at one
+//! colo; in `edgesim test`, every object of the Worker's own classes): calls queue behind each
+//! object's input gate and are delivered one at a time (engine::durable_object holds the gates
+//! themselves).
 
 use super::{Isolate, engine_error};
 use crate::engine::durable_object::{ObjectIo, ObjectSlot, ObjectSpec};
