@@ -39,6 +39,7 @@ mod scenario_smart_placement;
 mod scenario_static_assets;
 mod scenario_sweep;
 mod scenario_tcp_sockets;
+mod scenario_trace_file;
 mod scenario_traffic;
 mod scenario_websockets;
 mod scenario_workflows;

@@ -115,7 +115,7 @@ fn keeping_only_the_events_the_checks_read_changes_no_verdict_hash_or_console_li
     for (name, s) in shipped() {
         let seed = s.scenario.seed.unwrap_or(0);
         let all = run(&s, seed).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let some = run_with(&s, seed, needed).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let some = run_with(&s, seed, needed.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(all.verdicts, some.verdicts, "{name}");
         assert_eq!(all.trace.hash(), some.trace.hash(), "{name}");
         assert_eq!(all.trace.console(), some.trace.console(), "{name}");

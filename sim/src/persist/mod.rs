@@ -96,12 +96,8 @@ fn lock_directory(root: &Path) -> Result<std::fs::File, PersistError> {
 /// the directory synced.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let (dir, temporary) = temporary_beside(path);
+    let dir = dir.as_path();
     let written = (|| {
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(bytes)?;
@@ -113,6 +109,18 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+/// The directory `path` is in, and a temporary file there to write it in before the rename
+/// that makes it whole.
+pub fn temporary_beside(path: &Path) -> (PathBuf, PathBuf) {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    (dir.to_path_buf(), temporary)
 }
 
 pub struct Persist {

@@ -21,7 +21,7 @@ use crate::host::DEFAULT_EPOCH_MS;
 use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::pool::{Pool, PoolContext, ServeError};
-use crate::trace::{Keep, Trace, TraceEvent};
+use crate::trace::{Keep, Trace, TraceEvent, TraceFile};
 use futures::{FutureExt, StreamExt};
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +42,8 @@ pub enum RunError {
     Startup(ServeError),
     #[error(transparent)]
     Origin(#[from] crate::origins::OriginError),
+    #[error(transparent)]
+    TraceFile(#[from] crate::trace::TraceFileError),
     /// `error` is in the message; named `source`, it would be printed again by `{:#}`.
     #[error("worker {name:?}: D1 migrations: {error}")]
     Migration {
@@ -86,12 +88,14 @@ pub struct RunOutput {
 }
 
 /// How a run is carried out, beyond its scenario and seed.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// End the run at the first violation of an expectation checked as the run goes.
     pub fail_fast: bool,
     /// What the run keeps for after it ends.
     pub retention: Retention,
+    /// Write the trace's JSON lines here as the run goes (whatever `retention` keeps).
+    pub trace_to: Option<std::path::PathBuf>,
 }
 
 /// What a run keeps for after it ends. The trace's hash and console lines cover every event
@@ -224,11 +228,16 @@ pub fn run_with(
     let plan = RunPlan::new(loaded, seed, &workers)?;
     let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
     let (online, stopped) = OnlineChecks::new(&s.expect, options.fail_fast);
+    let trace_file = match &options.trace_to {
+        Some(path) => Some(Rc::new(RefCell::new(TraceFile::create(path)?))),
+        None => None,
+    };
     let watch = Watch {
         online: online.clone(),
         stopped,
         keep: kept_events(&s.expect, options.retention),
         keep_responses: options.retention == Retention::All,
+        trace_file,
     };
     let happened = runtime.block_on(simulate(loaded, seed, workers, origins, plan, watch));
     if let Some(e) = happened.startup_error {
@@ -260,6 +269,12 @@ pub fn run_with(
             ok: v.ok,
             detail: v.detail.clone(),
         });
+    }
+    if let Some(file) = trace.stop_writing() {
+        // The simulation is over: the trace held the only other handle.
+        if let Ok(file) = Rc::try_unwrap(file) {
+            file.into_inner().finish()?;
+        }
     }
     Ok(RunOutput {
         scenario: s.name.clone(),
@@ -393,6 +408,7 @@ struct Watch {
     stopped: futures::channel::oneshot::Receiver<u64>,
     keep: Keep,
     keep_responses: bool,
+    trace_file: Option<Rc<RefCell<TraceFile>>>,
 }
 
 fn cold_start(event: &TraceEvent) -> bool {
@@ -451,7 +467,11 @@ async fn simulate(
     let mut platform = Platform::new(seed, plan.epoch_ms, start, &plan.colos, loaded.kv_config());
     let backends: Vec<String> = origins.places().map(|p| p.name.clone()).collect();
     platform.declare_origins(origins);
-    *platform.trace.borrow_mut() = Trace::keeping(watch.keep.clone());
+    let mut trace = Trace::keeping(watch.keep.clone());
+    if let Some(file) = watch.trace_file.clone() {
+        trace = trace.writing_to(file);
+    }
+    *platform.trace.borrow_mut() = trace;
     let platform = Rc::new(platform);
     let online = watch.online.clone();
     platform

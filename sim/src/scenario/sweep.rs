@@ -121,7 +121,7 @@ pub fn sweep_with(
                     // A fresh thread per simulation, so thread-local state never carries over.
                     let outcome = std::thread::scope(|inner| {
                         inner
-                            .spawn(|| match run_with(scenario, seed, options) {
+                            .spawn(|| match run_with(scenario, seed, options.clone()) {
                                 Ok(out) if out.passed() => SeedOutcome::Passed,
                                 Ok(out) => SeedOutcome::Failed(
                                     out.verdicts.into_iter().filter(|v| !v.ok).collect(),

@@ -5,12 +5,14 @@
 //! recorder.rs hashes each event as it is recorded and keeps only the events the run will read
 //! again.
 
+mod file;
 mod recorder;
 
 use edgesim_runtime::Outcome;
 use serde::Serialize;
 
 pub use crate::kv::Source as KvSource;
+pub use file::{TraceFile, TraceFileError};
 pub use recorder::{ConsoleLine, Keep, Trace};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,12 +3,14 @@
 //! for a run that says what it needs ([`Keep::Only`]), those its checkers read. A long run then
 //! holds its trace's hash, not its history.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::TraceEvent;
+use super::{TraceEvent, TraceFile};
 
 /// Which recorded events a trace keeps in [`Trace::events`].
 #[derive(Clone, Default)]
@@ -27,6 +29,8 @@ pub struct Trace {
     /// SHA-256 of the JSONL of every event recorded so far, kept or not.
     hasher: Sha256,
     console: Console,
+    /// Where each event's line is written as it is recorded, if anywhere.
+    file: Option<Rc<RefCell<TraceFile>>>,
 }
 
 impl std::fmt::Debug for Trace {
@@ -47,6 +51,19 @@ impl Trace {
         }
     }
 
+    /// This trace, writing every event's line to `file` as it is recorded.
+    pub fn writing_to(self, file: Rc<RefCell<TraceFile>>) -> Trace {
+        Trace {
+            file: Some(file),
+            ..self
+        }
+    }
+
+    /// Stops writing to the trace file, handing it back to be finished.
+    pub fn stop_writing(&mut self) -> Option<Rc<RefCell<TraceFile>>> {
+        self.file.take()
+    }
+
     /// A trace of `events`, recorded in order.
     pub fn of(events: impl IntoIterator<Item = TraceEvent>) -> Trace {
         let mut trace = Trace::default();
@@ -61,6 +78,9 @@ impl Trace {
         let line = serde_json::to_string(&event).unwrap_or_default();
         self.hasher.update(line.as_bytes());
         self.hasher.update(b"\n");
+        if let Some(file) = &self.file {
+            file.borrow_mut().line(&line);
+        }
         self.console.observe(&event);
         let kept = match &self.keep {
             Keep::All => true,
@@ -69,16 +89,6 @@ impl Trace {
         if kept {
             self.events.push(event);
         }
-    }
-
-    /// The JSONL of the kept events (all of them unless the trace was made keeping fewer).
-    pub fn to_jsonl(&self) -> String {
-        let mut out = String::new();
-        for e in &self.events {
-            out.push_str(&serde_json::to_string(e).unwrap_or_default());
-            out.push('\n');
-        }
-        out
     }
 
     /// What the Workers' and objects' code logged, in order, each line with where it ran.

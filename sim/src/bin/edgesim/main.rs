@@ -354,21 +354,18 @@ fn replay_command(path: &std::path::Path, seed: u64) -> String {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     let (loaded, seed) = load_scenario(&args.scenario, args.seed)?;
-    // The report, the trace file and `--json` read everything; the summary only what the
-    // checks need.
-    let everything = args.report.is_some() || args.trace.is_some() || args.json;
+    // The report and `--json` read everything; the summary only what the checks need. The
+    // trace file is written as the run goes.
+    let everything = args.report.is_some() || args.json;
     let options = scenario_run::RunOptions {
         fail_fast: args.fail_fast,
         retention: match everything {
             true => scenario_run::Retention::All,
             false => scenario_run::Retention::Needed,
         },
+        trace_to: args.trace.clone(),
     };
     let out = scenario_run::run_with(&loaded, seed, options)?;
-    if let Some(path) = &args.trace {
-        write_durably(path, out.trace.to_jsonl().as_bytes())
-            .with_context(|| format!("{}: cannot write the trace", path.display()))?;
-    }
     if let Some(path) = &args.report {
         let page = edgesim_sim::report::html(&out)?;
         write_durably(path, page.as_bytes())

@@ -65,6 +65,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let options = RunOptions {
         fail_fast: args.fail_fast,
         retention: Retention::Needed,
+        trace_to: None,
     };
     let results = sweep_with(&loaded, &seeds, jobs, options, &progress);
     let elapsed = started.elapsed().as_secs_f64();
