@@ -74,6 +74,18 @@ pub enum InvocationKind {
     },
 }
 
+/// A call that reached a Durable Object, as the invocation its object runs.
+impl From<crate::host::CallKind> for InvocationKind {
+    fn from(kind: crate::host::CallKind) -> Self {
+        match kind {
+            crate::host::CallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
+            crate::host::CallKind::Rpc { stub, method, args } => {
+                InvocationKind::Rpc { stub, method, args }
+            }
+        }
+    }
+}
+
 impl InvocationKind {
     /// Events a Durable Object handles on its own account: nobody waits for an answer, and
     /// running out of CPU or memory in them resets the object.

@@ -218,14 +218,8 @@ impl ObjectHost {
         let next = (self.residents.all())
             .filter(|(_, r)| !r.alarm_running)
             .filter_map(|(id, r)| {
-                let attempt = r.retry.or_else(|| {
-                    let at_ms = objects.alarm_of(&r.address)?;
-                    Some(AlarmAttempt {
-                        at_ms,
-                        retry_count: 0,
-                        scheduled_ms: at_ms,
-                    })
-                })?;
+                let attempt =
+                    (r.retry).or_else(|| objects.alarm_of(&r.address).map(AlarmAttempt::first))?;
                 Some((id, attempt))
             })
             .min_by(|(a, x), (b, y)| {
@@ -291,10 +285,7 @@ impl ObjectHost {
                 r.name = job.name.clone();
             }
         });
-        let kind = match job.kind {
-            CallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
-            CallKind::Rpc { stub, method, args } => InvocationKind::Rpc { stub, method, args },
-        };
+        let kind = InvocationKind::from(job.kind);
         match self.enqueue(id, kind).await {
             Ok(invocation) => self.wait(invocation, id, Waiter::Call(Some(job.reply))),
             Err(e) => {

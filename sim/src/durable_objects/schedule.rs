@@ -25,6 +25,15 @@ pub(crate) struct AlarmAttempt {
 }
 
 impl AlarmAttempt {
+    /// The first attempt at the alarm an object set for `at_ms` (ms since the epoch).
+    pub(crate) fn first(at_ms: u64) -> AlarmAttempt {
+        AlarmAttempt {
+            at_ms,
+            retry_count: 0,
+            scheduled_ms: at_ms,
+        }
+    }
+
     /// The attempt after one that ended in `outcome` at `now_ms`: none once it succeeded or ran
     /// out of retries, else after a backoff from 2 s doubling.
     pub(crate) fn after(self, outcome: Outcome, now_ms: u64) -> Option<AlarmAttempt> {

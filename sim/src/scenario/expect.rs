@@ -25,13 +25,12 @@ pub(crate) fn check(
         .as_ref()
         .map(|l| format!(" (label {l})"))
         .unwrap_or_default();
-    let describe = describe_request;
     match &e.checker {
         Checker::StatusIn(statuses) => {
             let bad: Vec<String> = selected
                 .iter()
                 .filter(|r| !r.status.is_some_and(|s| statuses.contains(&s)))
-                .map(|r| describe(r))
+                .map(|r| describe_request(r))
                 .collect();
             verdict(
                 format!("status_in {statuses:?}{scope}"),
@@ -92,7 +91,7 @@ pub(crate) fn check(
             let bad: Vec<String> = selected
                 .iter()
                 .filter(|r| r.cpu_used_ms > *max)
-                .map(|r| format!("{} used {:.3} ms", describe(r), r.cpu_used_ms))
+                .map(|r| describe_cpu_use(r))
                 .collect();
             verdict(format!("cpu_ms_max {max}{scope}"), &bad, selected.len())
         }
@@ -125,6 +124,11 @@ pub(crate) fn describe_request(r: &RequestRecord) -> String {
         r.colo,
         r.status.map_or("no response".into(), |s| s.to_string())
     )
+}
+
+/// A request and the simulated CPU it used, as `cpu_ms_max` names it.
+pub(crate) fn describe_cpu_use(r: &RequestRecord) -> String {
+    format!("{} used {:.3} ms", describe_request(r), r.cpu_used_ms)
 }
 
 /// Binding name -> Durable Object namespace over `workers`, for the checkers that name a

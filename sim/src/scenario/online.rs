@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 
-use super::expect::describe_request;
+use super::expect::{describe_cpu_use, describe_request};
 use super::expect_spec::{Checker, ExpectSpec};
 use super::run::RequestRecord;
 use crate::trace::TraceEvent;
@@ -125,11 +125,9 @@ impl OnlineChecks {
                 {
                     describe_request(record)
                 }
-                OnlineCheck::CpuMsMax { max_ms } if record.cpu_used_ms > *max_ms => format!(
-                    "{} used {:.3} ms",
-                    describe_request(record),
-                    record.cpu_used_ms
-                ),
+                OnlineCheck::CpuMsMax { max_ms } if record.cpu_used_ms > *max_ms => {
+                    describe_cpu_use(record)
+                }
                 _ => continue,
             };
             w.first = Some(Violation {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use edgesim_runtime::engine::durable_object::ObjectSlot;
-use edgesim_runtime::host::{CallError, CallKind, CallReply, ObjectControl};
+use edgesim_runtime::host::{CallError, CallReply, ObjectControl};
 use edgesim_runtime::invocation::{InvocationKind, ResetReason};
 use edgesim_runtime::socket::hibernation::{Hibernation, SocketEvent, SocketId};
 use edgesim_runtime::storage::durable::ObjectAddress;
@@ -145,10 +145,7 @@ impl HostedObjects {
                 return;
             }
         };
-        let kind = match kind {
-            CallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
-            CallKind::Rpc { stub, method, args } => InvocationKind::Rpc { stub, method, args },
-        };
+        let kind = InvocationKind::from(kind);
         let id = isolate.enqueue(slot, kind);
         self.waiting.insert(id, (slot, Waiter::Call(Some(reply))));
     }
@@ -420,14 +417,7 @@ impl HostedObjects {
             .alarms(|a| definition.object_class(&a.namespace).is_some())
             .into_iter()
             .filter(|(address, _)| !self.retries.contains_key(address))
-            .map(|(address, at_ms)| {
-                let attempt = AlarmAttempt {
-                    at_ms,
-                    retry_count: 0,
-                    scheduled_ms: at_ms,
-                };
-                (address, attempt)
-            });
+            .map(|(address, at_ms)| (address, AlarmAttempt::first(at_ms)));
         let retries = (self.retries.iter()).map(|(address, attempt)| (address.clone(), *attempt));
         set.chain(retries)
             .filter(|(address, _)| !self.alarms_running.contains(address))
