@@ -50,6 +50,11 @@ fn node_buffer_encodes_decodes_and_refuses_as_workerd_does() {
 }
 
 #[test]
+fn node_tls_http2_sqlite_test_mock_and_path_win32_answer_as_workerd_does() {
+    answers_as_workerd_does("node-late-modules");
+}
+
+#[test]
 fn node_events_emit_in_order_and_fail_with_node_error_texts() {
     answers_as_workerd_does("node-events");
 }

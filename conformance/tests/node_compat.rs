@@ -51,24 +51,6 @@ fn nodejs_compat_is_on_by_default_from_2026_08_04_as_in_workerd() {
 }
 
 #[test]
-fn a_node_module_edgesim_does_not_provide_yet_stops_the_worker_and_says_so() {
-    let p = Project::with(
-        "node-not-yet",
-        &[
-            ("wrangler.toml", NODEJS_COMPAT_CONFIG),
-            (
-                "index.js",
-                "import http2 from 'node:http2';\nexport default { fetch() { return new Response(typeof http2); } };",
-            ),
-        ],
-    );
-    assert_eq!(
-        p.answer().unwrap_err(),
-        "index.js:1:19: edgesim does not provide \"node:http2\" yet (workerd does, with nodejs_compat)"
-    );
-}
-
-#[test]
 fn without_the_flag_a_node_import_fails_the_load_and_names_the_flag() {
     let p = Project::with(
         "node-no-flag",

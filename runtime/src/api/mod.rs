@@ -101,7 +101,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 81] = [
+static UNITS: [Unit; 85] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -331,7 +331,7 @@ static UNITS: [Unit; 81] = [
         [node::CRYPTO_OPS, node::CRYPTO_KEY_OPS, crypto::SUBTLE_OPS]
     ),
     unit!("node_async_hooks", [], ["node/async_hooks"], []),
-    unit!("node_path", [], ["node/path"], []),
+    unit!("node_path", [], ["node/path", "node/path_win32"], []),
     unit!("node_process", [], ["node/process"], [node::OPS]),
     unit!(
         "node_util",
@@ -398,6 +398,10 @@ static UNITS: [Unit; 81] = [
         []
     ),
     unit!("node_console", [], ["node/console"], []),
+    unit!("node_sqlite", [], ["node/sqlite"], []),
+    unit!("node_http2", [], ["node/http2"], []),
+    unit!("node_test", [], ["node/test_mock"], []),
+    unit!("node_tls", [], ["node/tls"], []),
     unit!("node_constants", [], ["node/constants"], []),
     unit!("node_perf_hooks", [], ["node/perf_hooks"], []),
     unit!("node_stream_consumers", [], ["node/stream_consumers"], []),

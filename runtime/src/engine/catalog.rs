@@ -38,6 +38,9 @@ pub struct NodeModule {
     pub source: &'static str,
     /// Importable with `nodejs_als` alone (`node:async_hooks`), not only with `nodejs_compat`.
     pub with_als: bool,
+    /// Only as `node:name`, even where `nodejs_compat_v2` lets the others go without the
+    /// prefix (`node:test`, as in Node and workerd).
+    pub prefix_only: bool,
 }
 
 /// One compiled piece of the runtime's JavaScript.

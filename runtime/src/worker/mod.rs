@@ -704,7 +704,6 @@ fn module_options(config: &WranglerConfig) -> ModuleOptions {
     ModuleOptions {
         node: NodeImports {
             modules: crate::api::CATALOG.node_modules,
-            not_yet: crate::api::node::NOT_YET,
             compat: v2 || config.flag_enabled(config::NODEJS_COMPAT),
             bare: v2,
             als: config.flag_enabled(config::NODEJS_ALS),

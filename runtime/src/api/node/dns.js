@@ -57,7 +57,7 @@ function lookupOptions(options, callback, argumentCount) {
   }
   return [family, all, order];
 }
-const optionNotImplemented = (name) => nodeError(Error, "ERR_OPTION_NOT_IMPLEMENTED", `The ${name} option is not implemented`, true);
+const optionNotImplemented = codes.ERR_OPTION_NOT_IMPLEMENTED;
 
 function lookup(hostname, options, callback) {
   if (hostname) validate.string(hostname, "hostname");

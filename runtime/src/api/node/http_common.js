@@ -25,7 +25,7 @@ const httpErrors = {
   invalidChar: (name, field) => nodeError(TypeError, "ERR_INVALID_CHAR", `Invalid character in ${name}${field === undefined ? "" : ` ["${field}"]`}`),
   invalidProtocol: (actual, expected) => nodeError(TypeError, "ERR_INVALID_PROTOCOL", `Protocol "${actual}" not supported. Expected "${expected}"`),
   unescaped: (field) => nodeError(TypeError, "ERR_UNESCAPED_CHARACTERS", `${field} contains unescaped characters`),
-  optionNotImplemented: (name) => nodeError(Error, "ERR_OPTION_NOT_IMPLEMENTED", `The ${name} option is not implemented`, true),
+  optionNotImplemented: codes.ERR_OPTION_NOT_IMPLEMENTED,
   invalidStatusCode: (code) => nodeError(RangeError, "ERR_HTTP_INVALID_STATUS_CODE", `Invalid status code: ${code}`),
   alreadyListening: () => nodeError(Error, "ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.", true),
   lengthMismatch: (actual, expected) => nodeError(Error, "ERR_HTTP_CONTENT_LENGTH_MISMATCH",

@@ -42,13 +42,20 @@ pub const CRYPTO_KEY_OPS: OpGroup = OpGroup {
 
 macro_rules! node_module {
     ($name:literal, $file:literal) => {
-        node_module!($name, $file, false)
+        node_module!($name, $file, false, false)
     };
-    ($name:literal, $file:literal, $with_als:literal) => {
+    ($name:literal, $file:literal, with_als) => {
+        node_module!($name, $file, true, false)
+    };
+    ($name:literal, $file:literal, prefix_only) => {
+        node_module!($name, $file, false, true)
+    };
+    ($name:literal, $file:literal, $with_als:literal, $prefix_only:literal) => {
         NodeModule {
             name: $name,
             source: include_str!(concat!("modules/", $file, ".mjs")),
             with_als: $with_als,
+            prefix_only: $prefix_only,
         }
     };
 }
@@ -65,10 +72,13 @@ pub static MODULES: &[NodeModule] = &[
     node_module!("_stream_passthrough", "_stream_passthrough"),
     node_module!("_stream_readable", "_stream_readable"),
     node_module!("_stream_transform", "_stream_transform"),
+    node_module!("_stream_wrap", "_stream_wrap"),
     node_module!("_stream_writable", "_stream_writable"),
+    node_module!("_tls_common", "_tls_common"),
+    node_module!("_tls_wrap", "_tls_wrap"),
     node_module!("assert", "assert"),
     node_module!("assert/strict", "assert_strict"),
-    node_module!("async_hooks", "async_hooks", true),
+    node_module!("async_hooks", "async_hooks", with_als),
     node_module!("buffer", "buffer"),
     node_module!("child_process", "child_process"),
     node_module!("cluster", "cluster"),
@@ -84,6 +94,7 @@ pub static MODULES: &[NodeModule] = &[
     node_module!("fs", "fs"),
     node_module!("fs/promises", "fs_promises"),
     node_module!("http", "http"),
+    node_module!("http2", "http2"),
     node_module!("https", "https"),
     node_module!("inspector", "inspector"),
     node_module!("inspector/promises", "inspector_promises"),
@@ -93,20 +104,24 @@ pub static MODULES: &[NodeModule] = &[
     node_module!("perf_hooks", "perf_hooks"),
     node_module!("path", "path"),
     node_module!("path/posix", "path"),
+    node_module!("path/win32", "path_win32"),
     node_module!("process", "process"),
     node_module!("punycode", "punycode"),
     node_module!("querystring", "querystring"),
     node_module!("readline", "readline"),
     node_module!("readline/promises", "readline_promises"),
     node_module!("repl", "repl"),
+    node_module!("sqlite", "sqlite"),
     node_module!("stream", "stream"),
     node_module!("stream/consumers", "stream_consumers"),
     node_module!("stream/promises", "stream_promises"),
     node_module!("stream/web", "stream_web"),
     node_module!("string_decoder", "string_decoder"),
     node_module!("sys", "util"),
+    node_module!("test", "test", prefix_only),
     node_module!("timers", "timers"),
     node_module!("timers/promises", "timers_promises"),
+    node_module!("tls", "tls"),
     node_module!("trace_events", "trace_events"),
     node_module!("tty", "tty"),
     node_module!("url", "url"),
@@ -154,17 +169,4 @@ pub static MODULE_FLAGS: &[(&str, &str)] = &[
     ("vm", "enable_nodejs_vm_module"),
     ("wasi", "enable_nodejs_wasi_module"),
     ("worker_threads", "enable_nodejs_worker_threads_module"),
-];
-
-/// Modules workerd provides under nodejs_compat that edgesim does not implement yet: importing
-/// one fails to load with a message that says so, not with "no such module".
-pub static NOT_YET: &[&str] = &[
-    "_stream_wrap",
-    "_tls_common",
-    "_tls_wrap",
-    "http2",
-    "path/win32",
-    "sqlite",
-    "test",
-    "tls",
 ];

@@ -52,6 +52,11 @@ function Socket(options) {
   this._pendingData = null;
   this._pendingEncoding = "";
   Duplex.call(this, options);
+  // A TLS socket takes over the handle of the socket it wraps (tls.js).
+  if (options.handle) {
+    validate.object(options.handle, "options.handle");
+    this._handle = options.handle;
+  }
   // Without allowHalfOpen, the peer's end makes later writes fail (writeAfterEnd).
   this.on("end", onEnd);
   const onread = options.onread;
@@ -489,5 +494,7 @@ const module = {
   isIP, isIPv4, isIPv6, _normalizeArgs,
 };
 
-// validatePort and timerDuration are node:http's too (node_http), not node:net exports.
-return { ...module, default: module, validatePort, timerDuration };
+// validatePort and timerDuration are node:http's too (node_http), not node:net exports; and
+// node:tls's sockets (tls.js) open, close and read as these sockets do.
+const socketInternals = { onOpened, onClosed, startReading };
+return { ...module, default: module, validatePort, timerDuration, socketInternals };

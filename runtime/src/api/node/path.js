@@ -1,9 +1,16 @@
-// node_path: node:path, the POSIX flavour (`path.win32` is not implemented yet).
+// node_path, part one: the helpers both flavours share, and node:path's POSIX flavour (what
+// `node:path` and `node:path/posix` export). path_win32.js, after this in the unit, adds Windows'.
 
 const { validate } = core.unit("node_internal");
 
-/// Resolves `.` and `..` segments; `allowAboveRoot` keeps leading `..` of relative paths.
-function normalizeString(path, allowAboveRoot) {
+const SLASH = 47;
+const BACKSLASH = 92;
+const DOT = 46;
+const isPosixSeparator = (code) => code === SLASH;
+
+/// Resolves `.` and `..` segments of `path` (no root), joined again with `separator`;
+/// `allowAboveRoot` keeps the leading `..` of a relative path.
+function normalizeString(path, allowAboveRoot, separator, isSeparator) {
   let res = "";
   let lastSegmentLength = 0;
   let lastSlash = -1;
@@ -11,17 +18,17 @@ function normalizeString(path, allowAboveRoot) {
   let code = 0;
   for (let i = 0; i <= path.length; ++i) {
     if (i < path.length) code = path.charCodeAt(i);
-    else if (code === 47) break;
-    else code = 47;
-    if (code === 47) {
+    else if (isSeparator(code)) break;
+    else code = SLASH;
+    if (isSeparator(code)) {
       if (lastSlash === i - 1 || dots === 1) {
         // empty segment or "."
       } else if (dots === 2) {
         if (res.length < 2 || lastSegmentLength !== 2 || !res.endsWith("..")) {
           if (res.length > 2) {
-            const lastSlashIndex = res.lastIndexOf("/");
+            const lastSlashIndex = res.lastIndexOf(separator);
             if (lastSlashIndex === -1) { res = ""; lastSegmentLength = 0; }
-            else { res = res.slice(0, lastSlashIndex); lastSegmentLength = res.length - 1 - res.lastIndexOf("/"); }
+            else { res = res.slice(0, lastSlashIndex); lastSegmentLength = res.length - 1 - res.lastIndexOf(separator); }
             lastSlash = i; dots = 0;
             continue;
           } else if (res.length !== 0) {
@@ -29,18 +36,101 @@ function normalizeString(path, allowAboveRoot) {
             continue;
           }
         }
-        if (allowAboveRoot) { res += res.length > 0 ? "/.." : ".."; lastSegmentLength = 2; }
+        if (allowAboveRoot) { res += res.length > 0 ? `${separator}..` : ".."; lastSegmentLength = 2; }
       } else {
-        if (res.length > 0) res += `/${path.slice(lastSlash + 1, i)}`;
+        if (res.length > 0) res += `${separator}${path.slice(lastSlash + 1, i)}`;
         else res = path.slice(lastSlash + 1, i);
         lastSegmentLength = i - lastSlash - 1;
       }
       lastSlash = i;
       dots = 0;
-    } else if (code === 46 && dots !== -1) ++dots;
+    } else if (code === DOT && dots !== -1) ++dots;
     else dots = -1;
   }
   return res;
+}
+
+/// The last segment of `path` from `start` (after a drive, on Windows), less `suffix`.
+function basenameOf(path, suffix, isSeparator, start) {
+  if (suffix !== undefined) validate.string(suffix, "suffix");
+  validate.string(path, "path");
+  let end = -1, matchedSlash = true;
+  if (suffix !== undefined && suffix.length > 0 && suffix.length <= path.length) {
+    if (suffix === path) return "";
+    let extIdx = suffix.length - 1;
+    let firstNonSlashEnd = -1;
+    for (let i = path.length - 1; i >= start; --i) {
+      const code = path.charCodeAt(i);
+      if (isSeparator(code)) {
+        if (!matchedSlash) { start = i + 1; break; }
+      } else {
+        if (firstNonSlashEnd === -1) { matchedSlash = false; firstNonSlashEnd = i + 1; }
+        if (extIdx >= 0) {
+          if (code === suffix.charCodeAt(extIdx)) { if (--extIdx === -1) end = i; }
+          else { extIdx = -1; end = firstNonSlashEnd; }
+        }
+      }
+    }
+    if (start === end) end = firstNonSlashEnd;
+    else if (end === -1) end = path.length;
+    return path.slice(start, end);
+  }
+  for (let i = path.length - 1; i >= start; --i) {
+    if (isSeparator(path.charCodeAt(i))) { if (!matchedSlash) { start = i + 1; break; } }
+    else if (end === -1) { matchedSlash = false; end = i + 1; }
+  }
+  return end === -1 ? "" : path.slice(start, end);
+}
+
+/// Where the last segment of `path[start..]` starts, ends, and has its extension's dot
+/// (-1 if it has none Node would call an extension).
+function lastSegment(path, isSeparator, start) {
+  let startDot = -1, startPart = start, end = -1, matchedSlash = true, preDotState = 0;
+  for (let i = path.length - 1; i >= start; --i) {
+    const code = path.charCodeAt(i);
+    if (isSeparator(code)) { if (!matchedSlash) { startPart = i + 1; break; } continue; }
+    if (end === -1) { matchedSlash = false; end = i + 1; }
+    if (code === DOT) { if (startDot === -1) startDot = i; else if (preDotState !== 1) preDotState = 1; }
+    else if (startDot !== -1) preDotState = -1;
+  }
+  const noExtension = startDot === -1 || preDotState === 0 ||
+    (preDotState === 1 && startDot === end - 1 && startDot === startPart + 1);
+  return { startPart, end, dot: noExtension ? -1 : startDot };
+}
+
+function extnameOf(path, isSeparator, start) {
+  validate.string(path, "path");
+  const { end, dot } = lastSegment(path, isSeparator, start);
+  return dot === -1 || end === -1 ? "" : path.slice(dot, end);
+}
+
+/// Fills `ret`'s base, name and ext from the segment `lastSegment` found.
+function fillBase(ret, path, { startPart, end, dot }, from) {
+  if (end === -1) return;
+  ret.base = path.slice(from, end);
+  if (dot === -1) ret.name = ret.base;
+  else { ret.name = path.slice(from, dot); ret.ext = path.slice(dot, end); }
+}
+
+/// How far `from` and `to` (from their starts) agree, up to `length`, and where the last
+/// separator they share is (-1: none), as offsets from the starts.
+function commonPrefix(from, fromStart, to, toStart, length, separatorCode) {
+  let lastCommonSep = -1;
+  let i = 0;
+  for (; i < length; i++) {
+    const fromCode = from.charCodeAt(fromStart + i);
+    if (fromCode !== to.charCodeAt(toStart + i)) break;
+    else if (fromCode === separatorCode) lastCommonSep = i;
+  }
+  return { i, lastCommonSep };
+}
+
+function formatWith(separator, pathObject) {
+  validate.object(pathObject, "pathObject");
+  const dir = pathObject.dir || pathObject.root;
+  const base = pathObject.base || `${pathObject.name || ""}${pathObject.ext ? (pathObject.ext[0] === "." ? "" : ".") + pathObject.ext : ""}`;
+  if (!dir) return base;
+  return dir === pathObject.root ? `${dir}${base}` : `${dir}${separator}${base}`;
 }
 
 const posix = {
@@ -54,23 +144,23 @@ const posix = {
       validate.string(path, `paths[${i}]`);
       if (path.length === 0) continue;
       resolved = `${path}/${resolved}`;
-      absolute = path.charCodeAt(0) === 47;
+      absolute = path.charCodeAt(0) === SLASH;
     }
-    resolved = normalizeString(resolved, !absolute);
+    resolved = normalizeString(resolved, !absolute, "/", isPosixSeparator);
     if (absolute) return `/${resolved}`;
     return resolved.length > 0 ? resolved : ".";
   },
   normalize(path) {
     validate.string(path, "path");
     if (path.length === 0) return ".";
-    const absolute = path.charCodeAt(0) === 47;
-    const trailing = path.charCodeAt(path.length - 1) === 47;
-    path = normalizeString(path, !absolute);
+    const absolute = path.charCodeAt(0) === SLASH;
+    const trailing = path.charCodeAt(path.length - 1) === SLASH;
+    path = normalizeString(path, !absolute, "/", isPosixSeparator);
     if (path.length === 0) return absolute ? "/" : trailing ? "./" : ".";
     if (trailing) path += "/";
     return absolute ? `/${path}` : path;
   },
-  isAbsolute(path) { validate.string(path, "path"); return path.length > 0 && path.charCodeAt(0) === 47; },
+  isAbsolute(path) { validate.string(path, "path"); return path.length > 0 && path.charCodeAt(0) === SLASH; },
   join(...args) {
     if (args.length === 0) return ".";
     const parts = [];
@@ -87,25 +177,19 @@ const posix = {
     const fromStart = 1, fromEnd = from.length, fromLen = fromEnd - fromStart;
     const toStart = 1, toLen = to.length - toStart;
     const length = fromLen < toLen ? fromLen : toLen;
-    let lastCommonSep = -1;
-    let i = 0;
-    for (; i < length; i++) {
-      const fromCode = from.charCodeAt(fromStart + i);
-      if (fromCode !== to.charCodeAt(toStart + i)) break;
-      else if (fromCode === 47) lastCommonSep = i;
-    }
+    let { i, lastCommonSep } = commonPrefix(from, fromStart, to, toStart, length, SLASH);
     if (i === length) {
       if (toLen > length) {
-        if (to.charCodeAt(toStart + i) === 47) return to.slice(toStart + i + 1);
+        if (to.charCodeAt(toStart + i) === SLASH) return to.slice(toStart + i + 1);
         if (i === 0) return to.slice(toStart + i);
       } else if (fromLen > length) {
-        if (from.charCodeAt(fromStart + i) === 47) lastCommonSep = i;
+        if (from.charCodeAt(fromStart + i) === SLASH) lastCommonSep = i;
         else if (i === 0) lastCommonSep = 0;
       }
     }
     let out = "";
     for (i = fromStart + lastCommonSep + 1; i <= fromEnd; ++i) {
-      if (i === fromEnd || from.charCodeAt(i) === 47) out += out.length === 0 ? ".." : "/..";
+      if (i === fromEnd || from.charCodeAt(i) === SLASH) out += out.length === 0 ? ".." : "/..";
     }
     return `${out}${to.slice(toStart + lastCommonSep)}`;
   },
@@ -113,111 +197,32 @@ const posix = {
   dirname(path) {
     validate.string(path, "path");
     if (path.length === 0) return ".";
-    const hasRoot = path.charCodeAt(0) === 47;
+    const hasRoot = path.charCodeAt(0) === SLASH;
     let end = -1;
     let matchedSlash = true;
     for (let i = path.length - 1; i >= 1; --i) {
-      if (path.charCodeAt(i) === 47) { if (!matchedSlash) { end = i; break; } }
+      if (path.charCodeAt(i) === SLASH) { if (!matchedSlash) { end = i; break; } }
       else matchedSlash = false;
     }
     if (end === -1) return hasRoot ? "/" : ".";
     if (hasRoot && end === 1) return "//";
     return path.slice(0, end);
   },
-  basename(path, suffix) {
-    if (suffix !== undefined) validate.string(suffix, "suffix");
-    validate.string(path, "path");
-    let start = 0, end = -1, matchedSlash = true;
-    if (suffix !== undefined && suffix.length > 0 && suffix.length <= path.length) {
-      if (suffix === path) return "";
-      let extIdx = suffix.length - 1;
-      let firstNonSlashEnd = -1;
-      for (let i = path.length - 1; i >= 0; --i) {
-        const code = path.charCodeAt(i);
-        if (code === 47) {
-          if (!matchedSlash) { start = i + 1; break; }
-        } else {
-          if (firstNonSlashEnd === -1) { matchedSlash = false; firstNonSlashEnd = i + 1; }
-          if (extIdx >= 0) {
-            if (code === suffix.charCodeAt(extIdx)) { if (--extIdx === -1) end = i; }
-            else { extIdx = -1; end = firstNonSlashEnd; }
-          }
-        }
-      }
-      if (start === end) end = firstNonSlashEnd;
-      else if (end === -1) end = path.length;
-      return path.slice(start, end);
-    }
-    for (let i = path.length - 1; i >= 0; --i) {
-      if (path.charCodeAt(i) === 47) { if (!matchedSlash) { start = i + 1; break; } }
-      else if (end === -1) { matchedSlash = false; end = i + 1; }
-    }
-    return end === -1 ? "" : path.slice(start, end);
-  },
-  extname(path) {
-    validate.string(path, "path");
-    let startDot = -1, startPart = 0, end = -1, matchedSlash = true, preDotState = 0;
-    for (let i = path.length - 1; i >= 0; --i) {
-      const code = path.charCodeAt(i);
-      if (code === 47) { if (!matchedSlash) { startPart = i + 1; break; } continue; }
-      if (end === -1) { matchedSlash = false; end = i + 1; }
-      if (code === 46) { if (startDot === -1) startDot = i; else if (preDotState !== 1) preDotState = 1; }
-      else if (startDot !== -1) preDotState = -1;
-    }
-    if (startDot === -1 || end === -1 || preDotState === 0 ||
-        (preDotState === 1 && startDot === end - 1 && startDot === startPart + 1)) return "";
-    return path.slice(startDot, end);
-  },
-  format(pathObject) {
-    validate.object(pathObject, "pathObject");
-    const dir = pathObject.dir || pathObject.root;
-    const base = pathObject.base || `${pathObject.name || ""}${pathObject.ext ? (pathObject.ext[0] === "." ? "" : ".") + pathObject.ext : ""}`;
-    if (!dir) return base;
-    return dir === pathObject.root ? `${dir}${base}` : `${dir}/${base}`;
-  },
+  basename(path, suffix) { return basenameOf(path, suffix, isPosixSeparator, 0); },
+  extname(path) { return extnameOf(path, isPosixSeparator, 0); },
+  format(pathObject) { return formatWith("/", pathObject); },
   parse(path) {
     validate.string(path, "path");
     const ret = { root: "", dir: "", base: "", ext: "", name: "" };
     if (path.length === 0) return ret;
-    const absolute = path.charCodeAt(0) === 47;
-    let start;
-    if (absolute) { ret.root = "/"; start = 1; } else start = 0;
-    let startDot = -1, startPart = 0, end = -1, matchedSlash = true, i = path.length - 1, preDotState = 0;
-    for (; i >= start; --i) {
-      const code = path.charCodeAt(i);
-      if (code === 47) { if (!matchedSlash) { startPart = i + 1; break; } continue; }
-      if (end === -1) { matchedSlash = false; end = i + 1; }
-      if (code === 46) { if (startDot === -1) startDot = i; else if (preDotState !== 1) preDotState = 1; }
-      else if (startDot !== -1) preDotState = -1;
-    }
-    if (end !== -1) {
-      const start2 = startPart === 0 && absolute ? 1 : startPart;
-      if (startDot === -1 || preDotState === 0 ||
-          (preDotState === 1 && startDot === end - 1 && startDot === startPart + 1)) {
-        ret.base = ret.name = path.slice(start2, end);
-      } else {
-        ret.name = path.slice(start2, startDot);
-        ret.base = path.slice(start2, end);
-        ret.ext = path.slice(startDot, end);
-      }
-    }
-    if (startPart > 0) ret.dir = path.slice(0, startPart - 1);
+    const absolute = path.charCodeAt(0) === SLASH;
+    const start = absolute ? 1 : 0;
+    if (absolute) ret.root = "/";
+    const segment = lastSegment(path, isPosixSeparator, start);
+    fillBase(ret, path, segment, segment.startPart);
+    if (segment.startPart > start) ret.dir = path.slice(0, segment.startPart - 1);
     else if (absolute) ret.dir = "/";
     return ret;
   },
   matchesGlob(_path, _pattern) { throw new Error("path.posix.matchesGlob() is not implemented."); },
 };
-/// workerd implements Windows paths too; edgesim does not yet, and says so where it is used.
-const win32 = new Proxy({}, {
-  get(_, name) {
-    if (typeof name === "symbol") return undefined;
-    if (name === "sep") return "\\";
-    if (name === "delimiter") return ";";
-    if (name === "posix") return posix;
-    if (name === "win32") return win32;
-    return () => { throw new Error(`edgesim does not implement path.win32.${name}() yet`); };
-  },
-});
-posix.posix = posix;
-posix.win32 = win32;
-return { ...posix, default: posix };

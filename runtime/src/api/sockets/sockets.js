@@ -96,14 +96,22 @@ class Socket {
   #remoteAddress;
   /// The controller of a pull waiting on the network, which close() cancels.
   #reading = null;
+  /// The network read that pull waits on: startTls() hands it to the upgraded socket, whose
+  /// bytes it are.
+  #networkRead = null;
+  /// For an upgraded socket: the read its plain socket left waiting, answered here first.
+  #carried = null;
+  /// startTls() was called: this socket's reads are the upgraded socket's from then on.
+  #handedOver = false;
   #upgraded = false;
   #closing = false;
   #closeDone = false;
   #readEnded = false;
   #writeEnded = false;
 
-  constructor(key, { connection, remoteAddress, options, secureTransport, domain, failure }) {
+  constructor(key, { connection, remoteAddress, options, secureTransport, domain, failure, carried = null }) {
     if (key !== INTERNAL) throw new TypeError("Illegal constructor");
+    this.#carried = carried;
     this.#options = options;
     this.#secureTransport = secureTransport;
     this.#domain = domain;
@@ -146,10 +154,15 @@ class Socket {
     if (this.#closing || this.#upgraded) throw new TypeError(READ_CLOSING);
     await this.#opened.promise.catch(() => {});
     if (this.#handle === null) return c.close();
+    if (this.#handedOver) return;
     this.#reading = c;
     for (;;) {
-      const bytes = await awaitOp(ops.tcpRead(this.#handle));
-      if (this.#reading !== c) return;
+      const read = this.#carried ?? awaitOp(ops.tcpRead(this.#handle));
+      this.#carried = null;
+      this.#networkRead = read;
+      const bytes = await read;
+      if (this.#networkRead === read) this.#networkRead = null;
+      if (this.#reading !== c || this.#handedOver) return;
       if (bytes !== null && bytes.length === 0) continue;
       this.#reading = null;
       if (bytes !== null) return c.enqueue(bytes);
@@ -237,6 +250,11 @@ class Socket {
       this.#closed.resolve();
       return this.#handle;
     });
+    // A read this socket has waiting on the network is the upgraded socket's now.
+    const carried = this.#networkRead;
+    this.#networkRead = null;
+    this.#reading = null;
+    this.#handedOver = true;
     return new Socket(INTERNAL, {
       connection,
       remoteAddress: this.#remoteAddress,
@@ -244,6 +262,7 @@ class Socket {
       secureTransport: "on",
       domain,
       failure: this.#failure?.message ?? PROXY_FAILED,
+      carried,
     });
   }
 

@@ -7,8 +7,6 @@ use crate::engine::catalog::NodeModule;
 pub struct NodeImports {
     /// The modules edgesim implements (the catalog's).
     pub modules: &'static [NodeModule],
-    /// Modules workerd provides that edgesim does not yet.
-    pub not_yet: &'static [&'static str],
     /// `nodejs_compat` (or `nodejs_compat_v2`): every module.
     pub compat: bool,
     /// `nodejs_compat_v2`: the modules import without the `node:` prefix too.
@@ -37,16 +35,12 @@ impl NodeImports {
             return prefixed.then(|| Err(format!("No such module \"node:{name}\".")));
         }
         let module = self.modules.iter().find(|m| m.name == name);
-        let not_yet = self.not_yet.contains(&name);
-        if !prefixed && !(self.bare && (module.is_some() || not_yet)) {
+        if !(prefixed || self.bare && module.is_some_and(|m| !m.prefix_only)) {
             return None;
         }
         Some(match module {
             Some(m) if self.compat || (self.als && m.with_als) => Ok(format!("node:{name}")),
-            _ if self.compat && not_yet => Err(format!(
-                "edgesim does not provide \"node:{name}\" yet (workerd does, with nodejs_compat)"
-            )),
-            _ if !self.compat && (module.is_some() || not_yet) => Err(format!(
+            Some(_) if !self.compat => Err(format!(
                 "No such module \"node:{name}\": Node.js built-ins need the \"nodejs_compat\" compatibility flag"
             )),
             _ => Err(format!("No such module \"node:{name}\".")),
@@ -72,18 +66,25 @@ mod tests {
             name: "buffer",
             source: "",
             with_als: false,
+            prefix_only: false,
         },
         NodeModule {
             name: "async_hooks",
             source: "",
             with_als: true,
+            prefix_only: false,
+        },
+        NodeModule {
+            name: "test",
+            source: "",
+            with_als: false,
+            prefix_only: true,
         },
     ];
 
     fn imports(compat: bool, bare: bool, als: bool) -> NodeImports {
         NodeImports {
             modules: MODULES,
-            not_yet: &["fs"],
             compat,
             bare,
             als,
@@ -99,10 +100,8 @@ mod tests {
         assert_eq!(v2.resolve("hono"), None);
         let v1 = imports(true, false, false);
         assert_eq!(v1.resolve("buffer"), None);
-        assert!(
-            v1.resolve("node:fs")
-                .is_some_and(|r| r.unwrap_err().contains("does not provide"))
-        );
+        assert_eq!(v2.resolve("node:test"), Some(Ok("node:test".into())));
+        assert_eq!(v2.resolve("test"), None);
         let als = imports(false, false, true);
         assert_eq!(
             als.resolve("node:async_hooks"),

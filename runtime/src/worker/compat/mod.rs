@@ -35,6 +35,8 @@ pub const IMPLEMENTED_FLAGS: &[&str] = &[
     "allow_insecure_inefficient_logged_eval",
     "set_event_target_this",
     "no_set_event_target_this",
+    "throw_on_not_implemented_tls_options",
+    "no_throw_on_not_implemented_tls_options",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -192,6 +194,14 @@ pub const SERVICE_BINDING_EXTRA_HANDLERS: CompatFlag = CompatFlag {
     implied_by: None,
 };
 
+/// workerd's `throwOnNotImplementedTlsOptions`: `tls.connect()` and `new TLSSocket()` refuse
+/// `checkServerIdentity`, which they cannot honour, rather than ignore it.
+pub const THROW_ON_NOT_IMPLEMENTED_TLS_OPTIONS: CompatFlag = CompatFlag::dated(
+    "throw_on_not_implemented_tls_options",
+    Some("no_throw_on_not_implemented_tls_options"),
+    "2026-06-16",
+);
+
 /// The flags the isolate reads (IsolateConfig::compat_flags): its JavaScript, and its start.
 pub const JS_FLAGS: &[CompatFlag] = &[
     FETCHER_RPC,
@@ -208,6 +218,7 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     ALLOW_EVAL_ALWAYS,
     SERVICE_BINDING_EXTRA_HANDLERS,
     SET_EVENT_TARGET_THIS,
+    THROW_ON_NOT_IMPLEMENTED_TLS_OPTIONS,
 ];
 
 /// The date whose behaviour edgesim has where it does not switch by date: the one its recorded
