@@ -55,6 +55,16 @@ fn node_tls_http2_sqlite_test_mock_and_path_win32_answer_as_workerd_does() {
 }
 
 #[test]
+fn node_crypto_secret_keys_and_primes_are_made_and_refused_as_workerd_does() {
+    answers_as_workerd_does("node-crypto-primes");
+}
+
+#[test]
+fn node_crypto_rsa_encrypts_decrypts_and_refuses_as_workerd_does() {
+    answers_as_workerd_does("node-crypto-rsa-cipher");
+}
+
+#[test]
 fn node_events_emit_in_order_and_fail_with_node_error_texts() {
     answers_as_workerd_does("node-events");
 }

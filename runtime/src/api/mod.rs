@@ -327,8 +327,20 @@ static UNITS: [Unit; 85] = [
     unit!(
         "node_crypto",
         [],
-        ["node/crypto", "node/crypto_keys", "node/crypto_module"],
-        [node::CRYPTO_OPS, node::CRYPTO_KEY_OPS, crypto::SUBTLE_OPS]
+        [
+            "node/crypto",
+            "node/crypto_keys",
+            "node/crypto_primes",
+            "node/crypto_rsa",
+            "node/crypto_module"
+        ],
+        [
+            node::CRYPTO_OPS,
+            node::CRYPTO_KEY_OPS,
+            node::CRYPTO_PRIME_OPS,
+            node::CRYPTO_RSA_OPS,
+            crypto::SUBTLE_OPS
+        ]
     ),
     unit!("node_async_hooks", [], ["node/async_hooks"], []),
     unit!("node_path", [], ["node/path", "node/path_win32"], []),

@@ -16,7 +16,7 @@ use crate::engine::ops::{charge_or_stop, copy_bytes};
 
 /// The hashes node:crypto accepts, by Node's lower-case names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum NodeHash {
+pub(super) enum NodeHash {
     Md5,
     Sha1,
     Sha224,
@@ -28,7 +28,7 @@ enum NodeHash {
 }
 
 impl NodeHash {
-    fn from_name(name: &str) -> Option<NodeHash> {
+    pub(super) fn from_name(name: &str) -> Option<NodeHash> {
         let name = name.to_ascii_lowercase();
         let name = name.strip_prefix("rsa-").unwrap_or(&name);
         Some(match name {
@@ -84,6 +84,7 @@ macro_rules! with_digest {
         }
     };
 }
+pub(super) use with_digest;
 
 fn digest(hash: NodeHash, data: &[u8]) -> Vec<u8> {
     with_digest!(hash, D => D::digest(data).to_vec())

@@ -141,7 +141,9 @@ function toKeyObject(key, kind) {
     const spki = type === "pkcs1" ? ops.nodeKeyConvert(der, "pkcs1", "spki", false) : der;
     return publicFromSpki(spki);
   }
-  const pem = parsePem(typeof data === "string" ? data : Buffer.from(bytesArg(data, "key", encoding, KEY_TYPES)).toString());
+  // A string key with an encoding is decoded with it first, even a PEM (as Node and workerd do).
+  const pem = parsePem(typeof data === "string" && encoding === undefined ? data
+    : Buffer.from(bytesArg(data, "key", encoding, KEY_TYPES)).toString());
   const failure = () => new Error(wantPrivate ? "Failed to parse private key" : "Failed to parse public key");
   if (pem === null) throw failure();
   switch (pem.label) {

@@ -151,7 +151,7 @@ const validate = {
         `${min != null ? `>= ${min}` : ""}${min != null && max != null ? " && " : ""}${max != null ? `<= ${max}` : ""}`, value);
     }
   },
-  int32(value, name) { validate.integer(value, name, -(2 ** 31), 2 ** 31 - 1); },
+  int32(value, name, min = -(2 ** 31), max = 2 ** 31 - 1) { validate.integer(value, name, min, max); },
   uint32(value, name, positive = false) {
     if (typeof value !== "number") throw codes.ERR_INVALID_ARG_TYPE(name, "number", value);
     if (!Number.isInteger(value)) throw codes.ERR_OUT_OF_RANGE(name, "an integer", value);

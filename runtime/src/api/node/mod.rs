@@ -5,6 +5,8 @@
 
 mod crypto;
 mod crypto_keys;
+mod crypto_primes;
+mod crypto_rsa;
 mod fs;
 mod ops;
 mod zlib;
@@ -32,6 +34,18 @@ pub const FS_OPS: OpGroup = OpGroup {
 pub const CRYPTO_OPS: OpGroup = OpGroup {
     name: "node_crypto",
     install: crypto::install,
+};
+
+/// node:crypto's primes' native half.
+pub const CRYPTO_PRIME_OPS: OpGroup = OpGroup {
+    name: "node_crypto_primes",
+    install: crypto_primes::install,
+};
+
+/// node:crypto's RSA encryption's native half.
+pub const CRYPTO_RSA_OPS: OpGroup = OpGroup {
+    name: "node_crypto_rsa",
+    install: crypto_rsa::install,
 };
 
 /// node:crypto's asymmetric keys' native half.

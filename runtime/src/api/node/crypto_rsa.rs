@@ -1,0 +1,245 @@
+//! node:crypto's `publicEncrypt`, `privateDecrypt`, `privateEncrypt` and `publicDecrypt` over the
+//! `rsa` crate, with workerd's paddings (PKCS#1 v1.5, OAEP with any of Node's hashes and a
+//! label, none) and its failures, in the order BoringSSL meets them: the hash named, then the
+//! padding, then the label, then the operation itself.
+
+use rquickjs::{Array, Ctx, TypedArray, Value};
+use rsa::hazmat::{rsa_decrypt_and_check, rsa_encrypt};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::traits::PublicKeyParts;
+use rsa::{BigUint, Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+
+use super::crypto::{NodeHash, with_digest};
+use crate::api::crypto::HostRng;
+use crate::engine::catalog::OpSet;
+use crate::engine::ops::{charge_or_stop, copy_bytes};
+
+const PKCS1_PADDING: u32 = 1;
+const NO_PADDING: u32 = 3;
+const OAEP_PADDING: u32 = 4;
+
+/// The four operations, by what the key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RsaCipher {
+    PublicEncrypt,
+    PrivateDecrypt,
+    /// PKCS#1 v1.5 signature padding (type 1) over the data as given: a raw signature.
+    PrivateEncrypt,
+    PublicDecrypt,
+}
+
+impl RsaCipher {
+    fn from_name(name: &str) -> Option<RsaCipher> {
+        Some(match name {
+            "publicEncrypt" => RsaCipher::PublicEncrypt,
+            "privateDecrypt" => RsaCipher::PrivateDecrypt,
+            "privateEncrypt" => RsaCipher::PrivateEncrypt,
+            "publicDecrypt" => RsaCipher::PublicDecrypt,
+            _ => return None,
+        })
+    }
+
+    fn private(self) -> bool {
+        matches!(self, RsaCipher::PrivateDecrypt | RsaCipher::PrivateEncrypt)
+    }
+
+    /// Encryption and decryption take OAEP too; the signing pair only PKCS#1 or none.
+    fn takes(self, padding: u32) -> bool {
+        match self {
+            RsaCipher::PublicEncrypt | RsaCipher::PrivateDecrypt => {
+                matches!(padding, PKCS1_PADDING | NO_PADDING | OAEP_PADDING)
+            }
+            RsaCipher::PrivateEncrypt | RsaCipher::PublicDecrypt => {
+                matches!(padding, PKCS1_PADDING | NO_PADDING)
+            }
+        }
+    }
+}
+
+/// workerd's texts, each an `Error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RsaCipherError {
+    #[error("publicEncrypt() currently only supports RSA keys")]
+    NotRsa,
+    #[error("Unsupported hash digest")]
+    Hash,
+    #[error("Failed to set the padding")]
+    Padding,
+    #[error("Failed to set the OAEP label")]
+    Label,
+    /// The `rsa` crate takes an OAEP label as text only.
+    #[error("edgesim cannot use an OAEP label that is not UTF-8 text")]
+    BinaryLabel,
+    #[error("Failed to cipher/decipher")]
+    Cipher,
+}
+
+/// What one call asks: the key (PKCS#8 for the private operations, SPKI for the public ones),
+/// the padding, the OAEP hash (empty: none named) and label.
+pub struct RsaRequest<'a> {
+    pub cipher: RsaCipher,
+    pub der: &'a [u8],
+    pub padding: u32,
+    pub hash: &'a str,
+    pub label: Option<&'a [u8]>,
+}
+
+enum RsaKey {
+    Public(RsaPublicKey),
+    Private(Box<RsaPrivateKey>),
+}
+
+/// The host work of one RSA operation with a `bits`-bit modulus: cubic for the private key's
+/// exponent (about 1 ms at 2048 bits), quadratic for the small public one.
+pub fn rsa_work(bits: usize, private: bool) -> usize {
+    if private {
+        bits * bits * bits / 8192
+    } else {
+        bits * bits / 128
+    }
+}
+
+/// Runs `request` on `data`; `charge` is told the work once the key's size is known.
+pub fn run(
+    rng: &mut HostRng<'_>,
+    request: &RsaRequest<'_>,
+    data: &[u8],
+    charge: &mut dyn FnMut(usize),
+) -> Result<Vec<u8>, RsaCipherError> {
+    let key = if request.cipher.private() {
+        RsaPrivateKey::from_pkcs8_der(request.der)
+            .map(|k| RsaKey::Private(Box::new(k)))
+            .ok()
+    } else {
+        RsaPublicKey::from_public_key_der(request.der)
+            .map(RsaKey::Public)
+            .ok()
+    }
+    .ok_or(RsaCipherError::NotRsa)?;
+    let hash = match request.hash {
+        "" => None,
+        name => Some(NodeHash::from_name(name).ok_or(RsaCipherError::Hash)?),
+    };
+    if !request.cipher.takes(request.padding) {
+        return Err(RsaCipherError::Padding);
+    }
+    let label = match request.label {
+        None => None,
+        Some(_) if request.padding != OAEP_PADDING => return Err(RsaCipherError::Label),
+        Some(bytes) => {
+            Some(String::from_utf8(bytes.to_vec()).map_err(|_| RsaCipherError::BinaryLabel)?)
+        }
+    };
+    let oaep = || oaep(hash.unwrap_or(NodeHash::Sha1), label.clone());
+    let n = match &key {
+        RsaKey::Public(k) => k.n().clone(),
+        RsaKey::Private(k) => k.n().clone(),
+    };
+    let size = n.bits().div_ceil(8);
+    charge(rsa_work(size * 8, request.cipher.private()));
+    let result = match (request.cipher, key, request.padding) {
+        (RsaCipher::PublicEncrypt, RsaKey::Public(k), PKCS1_PADDING) => {
+            k.encrypt(rng, Pkcs1v15Encrypt, data)
+        }
+        (RsaCipher::PublicEncrypt, RsaKey::Public(k), OAEP_PADDING) => k.encrypt(rng, oaep(), data),
+        (RsaCipher::PrivateDecrypt, RsaKey::Private(k), PKCS1_PADDING) => {
+            k.decrypt(Pkcs1v15Encrypt, data)
+        }
+        (RsaCipher::PrivateDecrypt, RsaKey::Private(k), OAEP_PADDING) => k.decrypt(oaep(), data),
+        (RsaCipher::PrivateEncrypt, RsaKey::Private(k), PKCS1_PADDING) => {
+            k.sign(Pkcs1v15Sign::new_unprefixed(), data)
+        }
+        (RsaCipher::PublicDecrypt, RsaKey::Public(k), PKCS1_PADDING) => recover_signed(&k, data),
+        (RsaCipher::PublicEncrypt | RsaCipher::PublicDecrypt, RsaKey::Public(k), NO_PADDING) => {
+            raw(data, &n, |m| rsa_encrypt(&k, m))
+        }
+        (RsaCipher::PrivateDecrypt | RsaCipher::PrivateEncrypt, RsaKey::Private(k), NO_PADDING) => {
+            raw(data, &n, |m| rsa_decrypt_and_check(&*k, Some(&mut *rng), m))
+        }
+        _ => return Err(RsaCipherError::Padding),
+    };
+    result.map_err(|_| RsaCipherError::Cipher)
+}
+
+fn oaep(hash: NodeHash, label: Option<String>) -> Oaep {
+    with_digest!(hash, D => match label {
+        Some(label) => Oaep::new_with_label::<D, _>(label),
+        None => Oaep::new::<D>(),
+    })
+}
+
+/// RSA without padding: the input must be exactly the modulus' size and below it; the output is
+/// as long.
+fn raw(
+    data: &[u8],
+    n: &BigUint,
+    op: impl FnOnce(&BigUint) -> rsa::Result<BigUint>,
+) -> rsa::Result<Vec<u8>> {
+    let size = n.bits().div_ceil(8);
+    let m = BigUint::from_bytes_be(data);
+    if data.len() != size || &m >= n {
+        return Err(rsa::Error::Decryption);
+    }
+    let out = op(&m)?.to_bytes_be();
+    let mut padded = vec![0u8; size.saturating_sub(out.len())];
+    padded.extend_from_slice(&out);
+    Ok(padded)
+}
+
+/// The data a PKCS#1 v1.5 type 1 block carries (`00 01 FF… 00 data`), from its signature.
+fn recover_signed(key: &RsaPublicKey, signature: &[u8]) -> rsa::Result<Vec<u8>> {
+    let block = raw(signature, key.n(), |s| rsa_encrypt(key, s))?;
+    let Some(rest) = block.strip_prefix(&[0x00, 0x01]) else {
+        return Err(rsa::Error::Verification);
+    };
+    let filler = rest.iter().take_while(|b| **b == 0xff).count();
+    match rest.get(filler) {
+        Some(0) if filler >= 8 => Ok(rest[filler + 1..].to_vec()),
+        _ => Err(rsa::Error::Verification),
+    }
+}
+
+pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
+    let (m, io) = (ops.meter.clone(), ops.io.clone());
+    ops.add(
+        "nodeRsaCipher",
+        move |ctx: Ctx<'js>,
+              cipher: String,
+              der: TypedArray<'js, u8>,
+              data: TypedArray<'js, u8>,
+              padding: u32,
+              hash: String,
+              label: Option<TypedArray<'js, u8>>| {
+            let (der, data) = (copy_bytes(&der), copy_bytes(&data));
+            let label = label.map(|l| copy_bytes(&l));
+            let out = Array::new(ctx.clone())?;
+            let Some(cipher) = RsaCipher::from_name(&cipher) else {
+                return Ok::<_, rquickjs::Error>(Value::new_null(ctx));
+            };
+            let request = RsaRequest {
+                cipher,
+                der: &der,
+                padding,
+                hash: &hash,
+                label: label.as_deref(),
+            };
+            let host = io.borrow().host.clone();
+            let mut fill = |buf: &mut [u8]| host.fill_random(buf);
+            let mut charge = |work: usize| m.charge_host(work.saturating_add(data.len()));
+            let result = run(&mut HostRng(&mut fill), &request, &data, &mut charge);
+            charge_or_stop(&ctx, &m, 0)?;
+            match result {
+                Ok(bytes) => {
+                    out.set(0, true)?;
+                    out.set(1, TypedArray::<u8>::new(ctx.clone(), bytes)?)?;
+                }
+                Err(e) => {
+                    out.set(0, false)?;
+                    out.set(1, e.to_string())?;
+                }
+            }
+            Ok(out.into_value())
+        },
+    )?;
+    Ok(())
+}
