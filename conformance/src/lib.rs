@@ -37,6 +37,21 @@ pub fn js(source: &str) -> WorkerDefinition {
     )
 }
 
+/// A Worker with nodejs_compat (at the recorded date) whose fetch handler answers, as JSON, what
+/// the async function `body` returns; `imports` are module lines put before it.
+pub fn nodejs_compat_worker(imports: &str, body: &str) -> WorkerDefinition {
+    let config: WranglerConfig = serde_json::from_value(serde_json::json!({
+        "name": "node",
+        "compatibility_date": "2026-04-20",
+        "compatibility_flags": ["nodejs_compat"],
+    }))
+    .unwrap_or_default();
+    let source = format!(
+        "{imports}\nexport default {{ async fetch() {{ return Response.json(await (async () => {{ {body} }})()); }} }};"
+    );
+    WorkerDefinition::from_sources(config, "worker.js", &[("worker.js", &source)])
+}
+
 /// A Worker made of several modules; the first is the entry point.
 pub fn modules(files: &[(&str, &str)]) -> WorkerDefinition {
     WorkerDefinition::from_sources(WranglerConfig::default(), files[0].0, files)
@@ -151,6 +166,17 @@ impl Run {
     /// apart in one simulation, as the recorders ask them — and panics, showing each, unless
     /// every answer is the one workerd recorded. Returns how many cases were compared.
     pub fn assert_recorded_cases(&self, worker: &WorkerDefinition, result: &str) -> usize {
+        self.assert_recorded_cases_adjusting(worker, result, |_, _| {})
+    }
+
+    /// As [`Run::assert_recorded_cases`], after `adjust(case, answer)` takes out of edgesim's
+    /// answers what workerd gained after the recording (each caller says what and since when).
+    pub fn assert_recorded_cases_adjusting(
+        &self,
+        worker: &WorkerDefinition,
+        result: &str,
+        adjust: impl Fn(&str, &mut serde_json::Value),
+    ) -> usize {
         let recorded = reference::result(result);
         let names: Vec<&String> = recorded
             .as_object()
@@ -165,6 +191,10 @@ impl Run {
             .expect("the Worker runs");
         let ours = (names.iter().map(|n| n.to_string()))
             .zip(exchanges.iter().map(|x| body_json(&x.response)))
+            .map(|(name, mut answer)| {
+                adjust(&name, &mut answer);
+                (name, answer)
+            })
             .collect();
         reference::assert_differences(result, &recorded, &serde_json::Value::Object(ours), &[]);
         names.len()

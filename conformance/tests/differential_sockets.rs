@@ -58,10 +58,19 @@ fn with_servers() -> Run {
     }
 }
 
+/// The binding's `ip` (and node:dns resolving its host to it) came to workerd in July 2026,
+/// after this recording (hyperdrive.c++ registerConnectOverride): it is left out of the keys
+/// compared here, and hyperdrive_binding.rs pins it.
 #[test]
 fn connect_and_hyperdrive_answer_as_workerd_recorded() {
+    let without_ip = |case: &str, answer: &mut serde_json::Value| {
+        let keys = answer.get_mut("keys").and_then(|k| k.as_array_mut());
+        if let (true, Some(keys)) = (case == "hyperdrive", keys) {
+            keys.retain(|k| k != "ip");
+        }
+    };
     assert_eq!(
-        with_servers().assert_recorded_cases(&worker(), "sockets"),
+        with_servers().assert_recorded_cases_adjusting(&worker(), "sockets", without_ip),
         15
     );
 }

@@ -32,6 +32,7 @@ mod hyperdrive_binding;
 mod images_binding;
 mod kv_binding;
 mod node_compat;
+mod node_crypto;
 mod node_tls;
 mod pages_functions;
 mod project_define;

@@ -7,24 +7,17 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use edgesim_conformance::{Run, body_json, get};
-use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
+use edgesim_conformance::{Run, body_json, get, nodejs_compat_worker};
+use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_sim::origins::{OriginSpec, OriginTable};
 use serde_json::json;
 
-/// A Worker with nodejs_compat whose fetch handler returns what `body` resolves to, as JSON.
+/// A Worker with nodejs_compat, node:tls and node:net imported, answering what `body` returns.
 fn tls_worker(body: &str) -> WorkerDefinition {
-    let config: WranglerConfig = serde_json::from_value(json!({
-        "name": "tls",
-        "compatibility_date": "2026-04-20",
-        "compatibility_flags": ["nodejs_compat"],
-    }))
-    .expect("config");
-    let source = format!(
-        "import tls from 'node:tls';\nimport net from 'node:net';\n\
-         export default {{ async fetch() {{ return Response.json(await (async () => {{ {body} }})()); }} }};"
-    );
-    WorkerDefinition::from_sources(config, "worker.js", &[("worker.js", &source)])
+    nodejs_compat_worker(
+        "import tls from 'node:tls';\nimport net from 'node:net';",
+        body,
+    )
 }
 
 /// An echo server at 127.0.0.1:47101 (the sockets recorder's).

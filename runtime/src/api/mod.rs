@@ -332,6 +332,7 @@ static UNITS: [Unit; 85] = [
             "node/crypto_keys",
             "node/crypto_primes",
             "node/crypto_rsa",
+            "node/crypto_dh",
             "node/crypto_module"
         ],
         [
@@ -339,6 +340,8 @@ static UNITS: [Unit; 85] = [
             node::CRYPTO_KEY_OPS,
             node::CRYPTO_PRIME_OPS,
             node::CRYPTO_RSA_OPS,
+            node::CRYPTO_DH_OPS,
+            node::CRYPTO_ECDH_OPS,
             crypto::SUBTLE_OPS
         ]
     ),

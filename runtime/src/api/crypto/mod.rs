@@ -14,7 +14,7 @@ mod ops;
 mod rsa_keys;
 mod rsa_primes;
 mod symmetric;
-mod x25519;
+pub mod x25519;
 
 /// `crypto.subtle`, installed when its unit loads.
 pub const SUBTLE_OPS: crate::engine::catalog::OpGroup = crate::engine::catalog::OpGroup {

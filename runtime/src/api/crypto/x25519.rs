@@ -43,6 +43,17 @@ fn public_of(private: [u8; 32]) -> [u8; 32] {
     MontgomeryPoint::mul_base_clamped(private).to_bytes()
 }
 
+/// The SPKI of the public key of the private key in `pkcs8`, if that is an X25519 key.
+pub fn spki_of_pkcs8(pkcs8: &[u8]) -> Option<Vec<u8>> {
+    let private = strip(pkcs8, &PKCS8_PREFIX)?;
+    Some([&SPKI_PREFIX[..], &public_of(private)].concat())
+}
+
+/// Whether `der` is an X25519 public key's SPKI.
+pub fn is_spki(der: &[u8]) -> bool {
+    strip(der, &SPKI_PREFIX).is_some()
+}
+
 pub fn import(format: &str, data: KeyData<'_>) -> CryptoResult<Key> {
     match (format, data) {
         ("spki", KeyData::Bytes(b)) => {

@@ -6,13 +6,53 @@
 use aes::cipher::generic_array::GenericArray;
 use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use hmac::{Mac, SimpleHmac};
-use rquickjs::{Ctx, TypedArray};
+use rquickjs::{Array, Ctx, TypedArray, Value};
 use sha2::Digest;
 use sha2::digest::core_api::BlockSizeUser;
 
 use crate::api::crypto::gcm::{counter0, gcm};
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::{charge_or_stop, copy_bytes};
+
+/// An error a native half of node:crypto reports to JavaScript to throw: its class and text.
+pub(super) trait NativeError: std::fmt::Display {
+    /// The JavaScript class it is thrown as.
+    fn class(&self) -> &'static str {
+        "Error"
+    }
+}
+
+/// `[true, value]`, or `[false, class, message]` (crypto_primes.js's `nativeAnswer` throws it).
+pub(super) fn answer<'js, E: NativeError>(
+    ctx: &Ctx<'js>,
+    result: Result<Value<'js>, E>,
+) -> rquickjs::Result<Value<'js>> {
+    let out = Array::new(ctx.clone())?;
+    match result {
+        Ok(value) => {
+            out.set(0, true)?;
+            out.set(1, value)?;
+        }
+        Err(e) => {
+            out.set(0, false)?;
+            out.set(1, e.class())?;
+            out.set(2, e.to_string())?;
+        }
+    }
+    Ok(out.into_value())
+}
+
+/// [`answer`] for bytes.
+pub(super) fn answer_bytes<'js, E: NativeError>(
+    ctx: &Ctx<'js>,
+    result: Result<Vec<u8>, E>,
+) -> rquickjs::Result<Value<'js>> {
+    let value = match result {
+        Ok(bytes) => Ok(TypedArray::<u8>::new(ctx.clone(), bytes)?.into_value()),
+        Err(e) => Err(e),
+    };
+    answer(ctx, value)
+}
 
 /// The hashes node:crypto accepts, by Node's lower-case names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

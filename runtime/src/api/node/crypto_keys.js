@@ -40,7 +40,8 @@ class AsymmetricKeyObject extends KeyObject {
     const keyType = this.asymmetricKeyType;
     if (format === "jwk") {
       const params = keyType === "rsa" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
-        : keyType === "ec" ? { name: "ECDSA", namedCurve: this.curve } : { name: "Ed25519" };
+        : keyType === "ec" ? { name: "ECDSA", namedCurve: this.curve }
+        : { name: keyType === "x25519" ? "X25519" : "Ed25519" };
       const [jwk] = subtle("export", { keyParams: params, keyInfo: { type: this.type, namedCurve: this.curve }, format: "jwk" }, der);
       const parsed = JSON.parse(jwk);
       // workerd's JWK object names every JWK member, those the key lacks as undefined.
@@ -105,7 +106,7 @@ function parsePem(text) {
 function jwkKey(jwk, wantPrivate) {
   const params = jwk.kty === "RSA" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
     : jwk.kty === "EC" ? { name: "ECDSA", namedCurve: jwk.crv }
-    : jwk.kty === "OKP" && jwk.crv === "Ed25519" ? { name: "Ed25519" } : null;
+    : jwk.kty === "OKP" && (jwk.crv === "Ed25519" || jwk.crv === "X25519") ? { name: jwk.crv } : null;
   if (params === null) throw notYetKeys(`${jwk.kty} ${jwk.crv ?? ""} JSON Web Keys`.trim());
   const [, der] = subtle("import", { params, format: "jwk" }, Buffer.from(JSON.stringify(jwk)));
   return wantPrivate ? privateFromPkcs8(der) : jwk.d !== undefined ? publicOf(privateFromPkcs8(der)) : publicFromSpki(der);
@@ -254,6 +255,8 @@ function generateKeyPairSync(type, options = {}) {
     params = { name: "ECDSA", namedCurve: curve };
   } else if (type === "ed25519") {
     params = { name: "Ed25519" };
+  } else if (type === "x25519") {
+    params = { name: "X25519" };
   } else {
     throw notYetKeys(`generateKeyPair("${type}")`);
   }

@@ -17,6 +17,7 @@ use crate::engine::ops::copy_bytes;
 const RSA: &str = "1.2.840.113549.1.1.1";
 const EC: &str = "1.2.840.10045.2.1";
 const ED25519: &str = "1.3.101.112";
+const X25519: &str = "1.3.101.110";
 
 /// What a key is, as node:crypto reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +108,21 @@ fn describe(der: &[u8], private: bool) -> Option<Described> {
             Some(Described {
                 key_type: "ec",
                 curve: Some(curve),
+                modulus_bits: None,
+                public_exponent: None,
+                spki,
+            })
+        }
+        X25519 => {
+            let spki = if private {
+                Some(crate::api::crypto::x25519::spki_of_pkcs8(der)?)
+            } else {
+                crate::api::crypto::x25519::is_spki(der).then_some(())?;
+                None
+            };
+            Some(Described {
+                key_type: "x25519",
+                curve: None,
                 modulus_bits: None,
                 public_exponent: None,
                 spki,

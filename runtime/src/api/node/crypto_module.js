@@ -1,5 +1,5 @@
 
-// node_crypto, part five: the module: what it exports, and what workerd has that edgesim does
+// node_crypto, part six: the module: what it exports, and what workerd has that edgesim does
 // not yet.
 
 const notYet = (name) => {
@@ -7,9 +7,7 @@ const notYet = (name) => {
   Object.defineProperty(f, "name", { value: name });
   return f;
 };
-const NOT_YET = ["Certificate", "DiffieHellman", "DiffieHellmanGroup", "ECDH",
-  "X509Certificate", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH",
-  "diffieHellman", "getDiffieHellman"];
+const NOT_YET = ["Certificate", "X509Certificate"];
 
 /// crypto.constants, in workerd's order: read-only and not enumerable (Object.keys sees none).
 const CONSTANTS = [
@@ -41,7 +39,8 @@ const crypto = {
   PrivateKeyObject, PublicKeyObject, Sign, Verify, createPrivateKey, createPublicKey,
   createSign: (algorithm, options) => { void options; return new Sign(algorithm); },
   createVerify: (algorithm, options) => { void options; return new Verify(algorithm); },
-  checkPrime, checkPrimeSync, generateKey, generateKeySync, generateKeyPair, generateKeyPairSync, generatePrime,
+  DiffieHellman, DiffieHellmanGroup, ECDH, createDiffieHellman, createDiffieHellmanGroup, createECDH, diffieHellman,
+  getDiffieHellman, checkPrime, checkPrimeSync, generateKey, generateKeySync, generateKeyPair, generateKeyPairSync, generatePrime,
   generatePrimeSync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, sign, verify,
   get CryptoKey() { return core.G.CryptoKey; },
   constants,

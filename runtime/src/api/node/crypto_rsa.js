@@ -40,8 +40,8 @@ function rsaCipher(operation, keyName, want, key, buffer) {
   if (keyObject.asymmetricKeyType !== "rsa") throw new Error("publicEncrypt() currently only supports RSA keys");
   // The signing pair names no OAEP hash: only the encrypting pair looks the name up.
   const hash = operation === "publicEncrypt" || operation === "privateDecrypt" ? oaepHash : "";
-  const [ok, out] = ops.nodeRsaCipher(operation, keyObject[KEY], bytesArg(buffer, "buffer", undefined, ["ArrayBuffer", "Buffer", "TypedArray", "DataView"]), padding, hash, label);
-  if (!ok) throw new Error(out);
+  const data = bytesArg(buffer, "buffer", undefined, ["ArrayBuffer", "Buffer", "TypedArray", "DataView"]);
+  const out = nativeAnswer(ops.nodeRsaCipher(operation, keyObject[KEY], data, padding, hash, label));
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 

@@ -3,13 +3,13 @@
 //! label, none) and its failures, in the order BoringSSL meets them: the hash named, then the
 //! padding, then the label, then the operation itself.
 
-use rquickjs::{Array, Ctx, TypedArray, Value};
+use rquickjs::{Ctx, TypedArray, Value};
 use rsa::hazmat::{rsa_decrypt_and_check, rsa_encrypt};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 
-use super::crypto::{NodeHash, with_digest};
+use super::crypto::{NativeError, NodeHash, answer_bytes, with_digest};
 use crate::api::crypto::HostRng;
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::{charge_or_stop, copy_bytes};
@@ -73,6 +73,8 @@ pub enum RsaCipherError {
     #[error("Failed to cipher/decipher")]
     Cipher,
 }
+
+impl NativeError for RsaCipherError {}
 
 /// What one call asks: the key (PKCS#8 for the private operations, SPKI for the public ones),
 /// the padding, the OAEP hash (empty: none named) and label.
@@ -212,7 +214,6 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               label: Option<TypedArray<'js, u8>>| {
             let (der, data) = (copy_bytes(&der), copy_bytes(&data));
             let label = label.map(|l| copy_bytes(&l));
-            let out = Array::new(ctx.clone())?;
             let Some(cipher) = RsaCipher::from_name(&cipher) else {
                 return Ok::<_, rquickjs::Error>(Value::new_null(ctx));
             };
@@ -228,17 +229,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             let mut charge = |work: usize| m.charge_host(work.saturating_add(data.len()));
             let result = run(&mut HostRng(&mut fill), &request, &data, &mut charge);
             charge_or_stop(&ctx, &m, 0)?;
-            match result {
-                Ok(bytes) => {
-                    out.set(0, true)?;
-                    out.set(1, TypedArray::<u8>::new(ctx.clone(), bytes)?)?;
-                }
-                Err(e) => {
-                    out.set(0, false)?;
-                    out.set(1, e.to_string())?;
-                }
-            }
-            Ok(out.into_value())
+            answer_bytes(&ctx, result)
         },
     )?;
     Ok(())

@@ -59,6 +59,13 @@ function lookupOptions(options, callback, argumentCount) {
 }
 const optionNotImplemented = codes.ERR_OPTION_NOT_IMPLEMENTED;
 
+/// The synthetic address a binding's made-up hostname resolves to (Hyperdrive's
+/// `<hex>.hyperdrive.local`), else undefined; other names never leave this check.
+function magicHostAddress(hostname) {
+  if (!hostname.endsWith(".hyperdrive.local") && !hostname.endsWith(".workers.alt")) return undefined;
+  return core.unit("sockets").dnsOverrides.get(hostname);
+}
+
 function lookup(hostname, options, callback) {
   if (hostname) validate.string(hostname, "hostname");
   if (typeof options === "function") {
@@ -75,6 +82,16 @@ function lookup(hostname, options, callback) {
   if (matched) {
     if (all) nextTick(callback, null, [{ address: hostname, family: matched }]);
     else nextTick(callback, null, hostname, matched);
+    return;
+  }
+  const override = magicHostAddress(hostname);
+  if (override !== undefined) {
+    // IPv6 asks get the IPv4-mapped form, which connect() maps back.
+    const [address, resultFamily] = family === 6 ? [`::ffff:${override}`, 6] : [override, 4];
+    queueMicrotask(() => {
+      if (all) callback(null, [{ address, family: resultFamily }]);
+      else callback(null, address, resultFamily);
+    });
     return;
   }
   if (family === 0) {
@@ -120,6 +137,11 @@ function resolver(type, shape) {
 const withTtl = (type) => (name, options) => {
   validate.string(name, "name");
   const ttl = !!options?.ttl;
+  const override = magicHostAddress(name);
+  if (override !== undefined) {
+    const address = type === "A" ? override : `::ffff:${override}`;
+    return Promise.resolve([ttl ? { ttl: 0, address } : address]);
+  }
   return sendDnsRequest(name, type).then((json) =>
     answers(json, name, answerQuery(type)).map((a) => (ttl ? { ttl: a.TTL, address: a.data } : a.data)));
 };

@@ -4,6 +4,8 @@
 //! exports.
 
 mod crypto;
+mod crypto_dh;
+mod crypto_ecdh;
 mod crypto_keys;
 mod crypto_primes;
 mod crypto_rsa;
@@ -13,46 +15,50 @@ mod zlib;
 
 use crate::engine::catalog::{NodeModule, OpGroup};
 
-pub const OPS: OpGroup = OpGroup {
-    name: "node",
-    install: ops::install,
-};
+/// `pub const $name: OpGroup` for the native half in module `$module`, its ops named `$group`.
+macro_rules! op_group {
+    ($(#[$doc:meta])* $name:ident, $group:literal, $module:ident) => {
+        $(#[$doc])*
+        pub const $name: OpGroup = OpGroup {
+            name: $group,
+            install: $module::install,
+        };
+    };
+}
 
-/// node:zlib's native half.
-pub const ZLIB_OPS: OpGroup = OpGroup {
-    name: "node_zlib",
-    install: zlib::install,
-};
-
-/// node:fs's native half.
-pub const FS_OPS: OpGroup = OpGroup {
-    name: "node_fs",
-    install: fs::install,
-};
-
-/// node:crypto's native half.
-pub const CRYPTO_OPS: OpGroup = OpGroup {
-    name: "node_crypto",
-    install: crypto::install,
-};
-
-/// node:crypto's primes' native half.
-pub const CRYPTO_PRIME_OPS: OpGroup = OpGroup {
-    name: "node_crypto_primes",
-    install: crypto_primes::install,
-};
-
-/// node:crypto's RSA encryption's native half.
-pub const CRYPTO_RSA_OPS: OpGroup = OpGroup {
-    name: "node_crypto_rsa",
-    install: crypto_rsa::install,
-};
-
-/// node:crypto's asymmetric keys' native half.
-pub const CRYPTO_KEY_OPS: OpGroup = OpGroup {
-    name: "node_crypto_keys",
-    install: crypto_keys::install,
-};
+op_group!(OPS, "node", ops);
+op_group!(
+    /// node:zlib's native half.
+    ZLIB_OPS, "node_zlib", zlib
+);
+op_group!(
+    /// node:fs's native half.
+    FS_OPS, "node_fs", fs
+);
+op_group!(
+    /// node:crypto's native half.
+    CRYPTO_OPS, "node_crypto", crypto
+);
+op_group!(
+    /// node:crypto's primes' native half.
+    CRYPTO_PRIME_OPS, "node_crypto_primes", crypto_primes
+);
+op_group!(
+    /// node:crypto's RSA encryption's native half.
+    CRYPTO_RSA_OPS, "node_crypto_rsa", crypto_rsa
+);
+op_group!(
+    /// node:crypto's Diffie-Hellman's native half.
+    CRYPTO_DH_OPS, "node_crypto_dh", crypto_dh
+);
+op_group!(
+    /// node:crypto's ECDH class's native half.
+    CRYPTO_ECDH_OPS, "node_crypto_ecdh", crypto_ecdh
+);
+op_group!(
+    /// node:crypto's asymmetric keys' native half.
+    CRYPTO_KEY_OPS, "node_crypto_keys", crypto_keys
+);
 
 macro_rules! node_module {
     ($name:literal, $file:literal) => {

@@ -31,6 +31,23 @@ const INTERNAL = Symbol("socket");
 
 /// connect() to these `host:port`s is a binding's own (Hyperdrive's), not the network's.
 const overrides = new Map();
+/// Hostnames a binding made up (`<hex>.hyperdrive.local`) and the synthetic IPv4 address each
+/// resolves to (node:dns asks here), whose connect() is the binding's too.
+const dnsOverrides = new Map();
+
+/// The IPv4 address an IPv4-mapped IPv6 one (`::ffff:240.0.1.2`, `[::ffff:f000:102]`, any of its
+/// three spellings) stands for, else null: connect() looks overrides up under it too.
+function mappedIpv4(host) {
+  const lower = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  const prefix = ["::ffff:", "0:0:0:0:0:ffff:", "0000:0000:0000:0000:0000:ffff:"].find((p) => lower.startsWith(p));
+  if (prefix === undefined) return null;
+  const tail = lower.slice(prefix.length);
+  if (tail.includes(".")) return tail;
+  const groups = tail.split(":");
+  if (groups.length !== 2 || !groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
+  const [hi, lo] = groups.map((g) => parseInt(g, 16));
+  return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+}
 
 /// sockets.c++ isValidHost: a length and character check of the whole address.
 const isValidHost = (address) =>
@@ -43,7 +60,7 @@ function parseAddress(address) {
   if (typeof address === "object") {
     const hostname = String(address.hostname);
     const port = Number(address.port) & 0xffff;
-    parsed = { address: `${hostname}:${port}`, domain: hostname, httpPort: port === 443 || port === 80 };
+    parsed = { address: `${hostname}:${port}`, domain: hostname, httpPort: port === 443 || port === 80, port };
   } else {
     const text = String(address);
     let url;
@@ -54,7 +71,7 @@ function parseAddress(address) {
     }
     if (url.hostname === "") throw new TypeError(NO_HOSTNAME);
     if (url.port === "") throw new TypeError(NO_PORT);
-    parsed = { address: text, domain: url.hostname, httpPort: url.port === "443" || url.port === "80" };
+    parsed = { address: text, domain: url.hostname, httpPort: url.port === "443" || url.port === "80", port: url.port };
   }
   if (!isValidHost(parsed.address)) throw new TypeError(BAD_HOST);
   return parsed;
@@ -69,8 +86,9 @@ function transportOf(options) {
 }
 
 function connect(address, options) {
-  const { address: text, domain, httpPort } = parseAddress(address);
-  const override = overrides.get(text);
+  const { address: text, domain, httpPort, port } = parseAddress(address);
+  const mapped = mappedIpv4(domain);
+  const override = overrides.get(text) ?? (mapped === null ? undefined : overrides.get(`${mapped}:${port}`));
   if (override) return override();
   const secureTransport = transportOf(options);
   return new Socket(INTERNAL, {
@@ -282,4 +300,4 @@ function bindingSocket(target, remoteAddress, domain) {
   });
 }
 
-return { connect, Socket, overrides, bindingSocket };
+return { connect, Socket, overrides, dnsOverrides, bindingSocket };

@@ -1,0 +1,53 @@
+//! node:crypto where edgesim follows Node rather than the recorded workerd, which fails there
+//! (differential_snippets.rs lists those snippets): ECDH keys generated and encoded in every
+//! point form, and ECDH secrets derived from KeyObjects.
+
+use edgesim_conformance::{Run, body_json, get, nodejs_compat_worker};
+use serde_json::json;
+
+fn answer(body: &str) -> serde_json::Value {
+    let worker = nodejs_compat_worker("import crypto from 'node:crypto';", body);
+    let exchange = Run::default()
+        .fetch(&worker, get("https://app.test/"))
+        .expect("served");
+    body_json(&exchange.response)
+}
+
+#[test]
+fn ecdh_generates_keys_on_each_nist_curve_and_both_sides_agree() {
+    let answer = answer(
+        "return ['secp224r1', 'prime256v1', 'secp384r1', 'secp521r1'].map((curve) => { \
+           const a = crypto.createECDH(curve), b = crypto.createECDH(curve); \
+           const pub = a.generateKeys(); b.generateKeys(); \
+           const compressed = a.getPublicKey(null, 'compressed'); \
+           const hybrid = a.getPublicKey(null, 'hybrid'); \
+           return [pub.length, pub[0], compressed.length, [2, 3].includes(compressed[0]), hybrid[0] - compressed[0], \
+             a.computeSecret(b.getPublicKey(null, 'compressed')).equals(b.computeSecret(pub)), \
+             crypto.ECDH.convertKey(compressed, curve).equals(pub)]; });",
+    );
+    assert_eq!(
+        answer,
+        json!([
+            [57, 4, 29, true, 4, true, true],
+            [65, 4, 33, true, 4, true, true],
+            [97, 4, 49, true, 4, true, true],
+            [133, 4, 67, true, 4, true, true]
+        ])
+    );
+}
+
+#[test]
+fn diffie_hellman_over_ec_and_x25519_key_objects_matches_the_ecdh_class() {
+    let answer = answer(
+        "const e = crypto.createECDH('prime256v1'); e.setPrivateKey(Buffer.alloc(32, 7)); \
+         const f = crypto.createECDH('prime256v1'); f.setPrivateKey(Buffer.alloc(32, 8)); \
+         const point = (pub) => ({ x: pub.subarray(1, 33).toString('base64url'), y: pub.subarray(33).toString('base64url') }); \
+         const priv = crypto.createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', d: Buffer.alloc(32, 7).toString('base64url'), ...point(e.getPublicKey()) } }); \
+         const pub = crypto.createPublicKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', ...point(f.getPublicKey()) } }); \
+         const x = crypto.generateKeyPairSync('x25519'), y = crypto.generateKeyPairSync('x25519'); \
+         return [crypto.diffieHellman({ privateKey: priv, publicKey: pub }).equals(e.computeSecret(f.getPublicKey())), \
+           crypto.diffieHellman({ privateKey: x.privateKey, publicKey: y.publicKey }).equals(crypto.diffieHellman({ privateKey: y.privateKey, publicKey: x.publicKey })), \
+           x.publicKey.asymmetricKeyType];",
+    );
+    assert_eq!(answer, json!([true, true, "x25519"]));
+}
