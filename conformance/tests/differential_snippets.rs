@@ -119,6 +119,50 @@ fn node_crypto_diffie_hellman_and_ecdh_agree_and_refuse_as_workerd_does() {
     );
 }
 
+/// X509Certificate answers as workerd's does for an RSA CA, an EC leaf with every kind of
+/// alternative name and access information, and an Ed25519 certificate with a multi-valued RDN.
+/// workerd 1.20260426 fails on a certificate with extended key usages (`keyUsage`,
+/// `toLegacyObject`: an internal error), finds no private key to match any certificate, and
+/// tells a key from a certificate apart from the same key; edgesim does what Node does.
+#[test]
+fn node_crypto_x509_certificates_read_check_and_verify_as_workerd_does() {
+    let crashes = "workerd fails on extended key usages";
+    answers_as_workerd_does_but(
+        "node-crypto-x509",
+        &[
+            (
+                "X509Certificate(P.leaf); return Object.fromEntries(",
+                crashes,
+            ),
+            (
+                "X509Certificate(P.leaf); const o = x.toLegacyObject();",
+                crashes,
+            ),
+            (
+                "const x = new c.X509Certificate(P.leaf); const v = x.keyUsage;",
+                crashes,
+            ),
+            (
+                "new c.X509Certificate(P.leaf).toLegacyObject(); return Object.keys(o)",
+                crashes,
+            ),
+            (
+                "return [x.checkPrivateKey(c.createPrivateKey(K.leaf))",
+                "workerd matches no private key",
+            ),
+            (
+                "k.equals(new c.X509Certificate(P.ca).publicKey)",
+                "workerd's key from a certificate equals no other",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn node_crypto_certificate_reads_and_verifies_spkacs_as_workerd_does() {
+    answers_as_workerd_does("node-crypto-spkac");
+}
+
 #[test]
 fn node_events_emit_in_order_and_fail_with_node_error_texts() {
     answers_as_workerd_does("node-events");

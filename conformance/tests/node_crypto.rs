@@ -51,3 +51,43 @@ fn diffie_hellman_over_ec_and_x25519_key_objects_matches_the_ecdh_class() {
     );
     assert_eq!(answer, json!([true, true, "x25519"]));
 }
+
+const LEAF_PEM: &str = include_str!("../reference/workerd/x509/leaf.pem");
+const LEAF_KEY: &str = include_str!("../reference/workerd/x509/leaf.key");
+const CA_PEM: &str = include_str!("../reference/workerd/x509/ca.pem");
+
+/// Where workerd 1.20260426 fails (differential_snippets.rs names the snippets), a certificate
+/// answers as in Node: its extended key usages, its legacy object with the EC key's point and
+/// curve, the private key that matches it, and its public key equal to the one read from it.
+#[test]
+fn x509_reports_key_usages_legacy_fields_and_matching_keys_as_node_does() {
+    let body = format!(
+        "const leaf = new crypto.X509Certificate({leaf}); const ca = new crypto.X509Certificate({ca}); \
+         const legacy = leaf.toLegacyObject(); \
+         return [leaf.keyUsage, legacy.bits, legacy.pubkey.length, legacy.asn1Curve, legacy.nistCurve, legacy.ext_key_usage, \
+           legacy.infoAccess['OCSP - URI'], leaf.checkPrivateKey(crypto.createPrivateKey({key})), \
+           ca.checkPrivateKey(crypto.createPrivateKey({key})), crypto.createPublicKey({leaf}).equals(leaf.publicKey), \
+           leaf.verify(ca.publicKey), leaf.checkIssued(ca)];",
+        leaf = serde_json::to_string(LEAF_PEM).unwrap_or_default(),
+        ca = serde_json::to_string(CA_PEM).unwrap_or_default(),
+        key = serde_json::to_string(LEAF_KEY).unwrap_or_default(),
+    );
+    let eku = json!(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]);
+    assert_eq!(
+        answer(&body),
+        json!([
+            eku,
+            256,
+            65,
+            "prime256v1",
+            "P-256",
+            eku,
+            ["http://ocsp.example.com"],
+            true,
+            false,
+            true,
+            true,
+            true
+        ])
+    );
+}

@@ -333,6 +333,7 @@ static UNITS: [Unit; 85] = [
             "node/crypto_primes",
             "node/crypto_rsa",
             "node/crypto_dh",
+            "node/crypto_x509",
             "node/crypto_module"
         ],
         [
@@ -342,6 +343,7 @@ static UNITS: [Unit; 85] = [
             node::CRYPTO_RSA_OPS,
             node::CRYPTO_DH_OPS,
             node::CRYPTO_ECDH_OPS,
+            node::CRYPTO_X509_OPS,
             crypto::SUBTLE_OPS
         ]
     ),

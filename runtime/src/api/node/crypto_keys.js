@@ -160,7 +160,12 @@ function toKeyObject(key, kind) {
     case "PUBLIC KEY": if (!wantPrivate) return publicFromSpki(pem.der); break;
     case "RSA PUBLIC KEY": if (!wantPrivate) return publicFromSpki(ops.nodeKeyConvert(pem.der, "pkcs1", "spki", false)); break;
     case "ENCRYPTED PRIVATE KEY": throw notYetKeys("encrypted private keys");
-    case "CERTIFICATE": throw notYetKeys("public keys from certificates");
+    // A certificate stands for its subject's public key.
+    case "CERTIFICATE": {
+      const parsed = wantPrivate ? null : ops.nodeX509Parse(pem.der);
+      if (parsed !== null) return publicFromSpki(parsed[2]);
+      break;
+    }
   }
   throw failure();
 }

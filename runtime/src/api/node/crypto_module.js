@@ -1,13 +1,5 @@
 
-// node_crypto, part six: the module: what it exports, and what workerd has that edgesim does
-// not yet.
-
-const notYet = (name) => {
-  const f = function () { throw new Error(`edgesim does not implement crypto.${name} yet`); };
-  Object.defineProperty(f, "name", { value: name });
-  return f;
-};
-const NOT_YET = ["Certificate", "X509Certificate"];
+// node_crypto, part seven: the module and what it exports.
 
 /// crypto.constants, in workerd's order: read-only and not enumerable (Object.keys sees none).
 const CONSTANTS = [
@@ -34,12 +26,11 @@ for (let i = 0; i < CONSTANTS.length; i += 2) Object.defineProperty(constants, C
 
 const CURVES = ["Oakley-EC2N-3", "Oakley-EC2N-4", "SM2", "brainpoolP160r1", "prime256v1", "secp224r1", "secp384r1", "secp521r1"];
 const crypto = {
-  ...Object.fromEntries(NOT_YET.map((name) => [name, notYet(name)])),
   Cipher: Cipheriv, Cipheriv, Decipher: Decipheriv, Decipheriv, Hash, Hmac, KeyObject, SecretKeyObject,
   PrivateKeyObject, PublicKeyObject, Sign, Verify, createPrivateKey, createPublicKey,
   createSign: (algorithm, options) => { void options; return new Sign(algorithm); },
   createVerify: (algorithm, options) => { void options; return new Verify(algorithm); },
-  DiffieHellman, DiffieHellmanGroup, ECDH, createDiffieHellman, createDiffieHellmanGroup, createECDH, diffieHellman,
+  Certificate, DiffieHellman, DiffieHellmanGroup, ECDH, X509Certificate, createDiffieHellman, createDiffieHellmanGroup, createECDH, diffieHellman,
   getDiffieHellman, checkPrime, checkPrimeSync, generateKey, generateKeySync, generateKeyPair, generateKeyPairSync, generatePrime,
   generatePrimeSync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, sign, verify,
   get CryptoKey() { return core.G.CryptoKey; },

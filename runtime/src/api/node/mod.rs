@@ -9,6 +9,7 @@ mod crypto_ecdh;
 mod crypto_keys;
 mod crypto_primes;
 mod crypto_rsa;
+mod crypto_x509;
 mod fs;
 mod ops;
 mod zlib;
@@ -54,6 +55,10 @@ op_group!(
 op_group!(
     /// node:crypto's ECDH class's native half.
     CRYPTO_ECDH_OPS, "node_crypto_ecdh", crypto_ecdh
+);
+op_group!(
+    /// node:crypto's X509Certificate's native half.
+    CRYPTO_X509_OPS, "node_crypto_x509", crypto_x509
 );
 op_group!(
     /// node:crypto's asymmetric keys' native half.
