@@ -344,6 +344,7 @@ static UNITS: [Unit; 85] = [
             node::CRYPTO_DH_OPS,
             node::CRYPTO_ECDH_OPS,
             node::CRYPTO_X509_OPS,
+            node::CRYPTO_KEY_ENCRYPTION_OPS,
             crypto::SUBTLE_OPS
         ]
     ),

@@ -60,11 +60,19 @@ class AsymmetricKeyObject extends KeyObject {
       bytes = ops.nodeKeyConvert(der, "pkcs8", "sec1", true);
       label = "EC PRIVATE KEY";
     }
-    if (options.cipher !== undefined || options.passphrase !== undefined) throw notYetKeys("encrypted private keys");
+    const sealed = sealedKey(this.type, bytes, options, type === "pkcs1" || type === "sec1");
+    if (sealed !== undefined) {
+      if (format === "der" && sealed.headers === undefined) return Buffer.from(sealed.bytes);
+      // workerd writes a traditional key (pkcs1, sec1) as DER unencrypted, cipher or not.
+      if (format === "pem") {
+        bytes = sealed.bytes;
+        if (sealed.headers === undefined) label = "ENCRYPTED PRIVATE KEY";
+        return pemText(label, bytes, sealed.headers);
+      }
+    }
     if (format === "der") return Buffer.from(bytes);
     if (format !== "pem") throw codes.ERR_INVALID_ARG_VALUE("options.format", format);
-    const body = Buffer.from(bytes).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
-    return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+    return pemText(label, bytes);
   }
   equals(other) {
     if (!(other instanceof KeyObject)) throw ERR_INVALID_ARG_TYPE("otherKeyObject", "KeyObject", other);
@@ -97,11 +105,54 @@ function publicOf(privateKey) {
   return publicFromSpki(spki);
 }
 
-/// A PEM block: its label and DER bytes.
+/// A PEM block: its label, headers (a traditional encrypted key's `Proc-Type` and `DEK-Info`)
+/// and DER bytes.
 function parsePem(text) {
   const match = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
   if (!match) return null;
-  return { label: match[1], der: Buffer.from(match[2].replace(/\s+/g, ""), "base64") };
+  const headers = {};
+  const lines = match[2].trim().split(/\r?\n/);
+  while (lines.length > 0 && lines[0].includes(":")) {
+    const [name, ...value] = lines.shift().split(":");
+    headers[name.trim()] = value.join(":").trim();
+  }
+  return { label: match[1], headers, der: Buffer.from(lines.join("").replace(/\s+/g, ""), "base64") };
+}
+
+function pemText(label, bytes, headers) {
+  const body = Buffer.from(bytes).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
+  const head = headers === undefined ? "" : `${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n`;
+  return `-----BEGIN ${label}-----\n${head}${body}\n-----END ${label}-----\n`;
+}
+
+const passphraseBytes = (passphrase) => (typeof passphrase === "string" ? Buffer.from(passphrase) : Buffer.from(bytesArg(passphrase, "passphrase", undefined, ["string", "Buffer", "TypedArray", "DataView"])));
+
+/// The private key `der` export `options` encrypt, as `{ bytes }` (PKCS #8) or `{ bytes,
+/// headers }` (a traditional key's PEM); undefined when they ask for no encryption.
+function sealedKey(keyType, der, options, traditional) {
+  const { cipher, passphrase } = options;
+  if (cipher === undefined) {
+    if (typeof passphrase === "string") {
+      throw new TypeError("Incorrect type for the 'passphrase' field on 'KeyExportOptions': the provided value is not of type 'ArrayBuffer or ArrayBufferView'.");
+    }
+    return undefined;
+  }
+  if (typeof passphrase !== "string" && !(passphrase instanceof Uint8Array)) {
+    throw ERR_INVALID_ARG_TYPE("options.passphrase", ["string", "Uint8Array"], passphrase);
+  }
+  if (keyType !== "private") return undefined;
+  if (!ops.nodeKeyCipherKnown(String(cipher))) throw new Error(`Unknown cipher: ${cipher}`);
+  const sealed = ops.nodeKeyEncrypt(der, String(cipher), passphraseBytes(passphrase), traditional);
+  if (sealed === null) throw new Error("Failed to encrypt the private key");
+  if (!traditional) return { bytes: sealed };
+  return { bytes: sealed[1], headers: { "Proc-Type": "4,ENCRYPTED", "DEK-Info": sealed[0] } };
+}
+
+/// The DER inside an encrypted key: a PKCS #8 `EncryptedPrivateKeyInfo`, or a traditional
+/// PEM's body under its `DEK-Info`; null when the passphrase is missing or wrong.
+function openedKey(der, passphrase, dekInfo) {
+  if (passphrase === undefined || passphrase === null) return null;
+  return ops.nodeKeyDecrypt(der, dekInfo, passphraseBytes(passphrase));
 }
 function jwkKey(jwk, wantPrivate) {
   const params = jwk.kty === "RSA" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
@@ -120,10 +171,9 @@ function toKeyObject(key, kind) {
     if (key.type === "secret") throw ERR_INVALID_ARG_TYPE("key", ["string", "ArrayBuffer", "Buffer", "TypedArray", "DataView"], key);
     return key;
   }
-  let data = key, format = "pem", type, encoding;
+  let data = key, format = "pem", type, encoding, passphrase;
   if (key !== null && typeof key === "object" && !ArrayBuffer.isView(key) && !(key instanceof ArrayBuffer)) {
-    ({ key: data, format = "pem", type, encoding } = key);
-    if (key.passphrase !== undefined) throw notYetKeys("encrypted private keys");
+    ({ key: data, format = "pem", type, encoding, passphrase } = key);
   }
   if (format === "jwk") {
     if (data === null || typeof data !== "object") throw ERR_INVALID_ARG_TYPE("key.key", "object", data);
@@ -133,7 +183,9 @@ function toKeyObject(key, kind) {
     throw ERR_INVALID_ARG_TYPE("key", ["string", "ArrayBuffer", "Buffer", "TypedArray", "DataView"], data);
   }
   if (format === "der") {
-    const der = bytesArg(data, "key", encoding, KEY_TYPES);
+    let der = bytesArg(data, "key", encoding, KEY_TYPES);
+    // A passphrase opens an encrypted PKCS #8 key given as DER.
+    if (type === "pkcs8" && passphrase !== undefined) der = openedKey(der, passphrase) ?? der;
     if (wantPrivate) {
       const pkcs8 = type === "pkcs1" ? ops.nodeKeyConvert(der, "pkcs1", "pkcs8", true)
         : type === "sec1" ? ops.nodeKeyConvert(der, "sec1", "pkcs8", true) : der;
@@ -147,19 +199,24 @@ function toKeyObject(key, kind) {
     : Buffer.from(bytesArg(data, "key", encoding, KEY_TYPES)).toString());
   const failure = () => new Error(wantPrivate ? "Failed to parse private key" : "Failed to parse public key");
   if (pem === null) throw failure();
+  const privateKey = (pkcs8) => {
+    if (pkcs8 === null) throw new Error("Failed to parse private key");
+    const key = privateFromPkcs8(pkcs8);
+    return wantPrivate ? key : publicOf(key);
+  };
+  // A traditional key's body is encrypted when its headers say so.
+  const traditional = (from) => {
+    const encrypted = pem.headers["Proc-Type"] === "4,ENCRYPTED";
+    const der = encrypted ? openedKey(pem.der, passphrase, pem.headers["DEK-Info"] ?? "") : pem.der;
+    return privateKey(der === null ? null : ops.nodeKeyConvert(der, from, "pkcs8", true));
+  };
   switch (pem.label) {
-    case "PRIVATE KEY": return wantPrivate ? privateFromPkcs8(pem.der) : publicOf(privateFromPkcs8(pem.der));
-    case "RSA PRIVATE KEY": {
-      const key = privateFromPkcs8(ops.nodeKeyConvert(pem.der, "pkcs1", "pkcs8", true));
-      return wantPrivate ? key : publicOf(key);
-    }
-    case "EC PRIVATE KEY": {
-      const key = privateFromPkcs8(ops.nodeKeyConvert(pem.der, "sec1", "pkcs8", true));
-      return wantPrivate ? key : publicOf(key);
-    }
+    case "PRIVATE KEY": return privateKey(pem.der);
+    case "ENCRYPTED PRIVATE KEY": return privateKey(openedKey(pem.der, passphrase));
+    case "RSA PRIVATE KEY": return traditional("pkcs1");
+    case "EC PRIVATE KEY": return traditional("sec1");
     case "PUBLIC KEY": if (!wantPrivate) return publicFromSpki(pem.der); break;
     case "RSA PUBLIC KEY": if (!wantPrivate) return publicFromSpki(ops.nodeKeyConvert(pem.der, "pkcs1", "spki", false)); break;
-    case "ENCRYPTED PRIVATE KEY": throw notYetKeys("encrypted private keys");
     // A certificate stands for its subject's public key.
     case "CERTIFICATE": {
       const parsed = wantPrivate ? null : ops.nodeX509Parse(pem.der);
@@ -180,8 +237,15 @@ function signingKey(key, kind) {
       // workerd takes a KeyObject only on its own, not inside an options object.
       throw ERR_INVALID_ARG_TYPE("options.key", ["string", "ArrayBuffer", "Buffer", "TypedArray", "DataView", "Object"], key.key);
     }
-    if (key.padding !== undefined) throw notYetKeys("RSA padding options (RSA-PSS) for sign and verify");
-    return { keyObject: toKeyObject(key, kind), dsaEncoding: key.dsaEncoding ?? "der" };
+    const keyObject = toKeyObject(key, kind);
+    for (const name of ["padding", "saltLength"]) {
+      if (key[name] !== undefined && key[name] !== key[name] >> 0) throw codes.ERR_INVALID_ARG_VALUE(`options.${name}`, key[name]);
+    }
+    // An EC key takes no padding (workerd ignores it); an RSA key signs PKCS #1 v1.5 only here.
+    if (keyObject.asymmetricKeyType === "rsa" && key.padding !== undefined && key.padding !== 1) {
+      throw notYetKeys(`RSA signatures with padding ${key.padding} (RSA-PSS is 6)`);
+    }
+    return { keyObject, dsaEncoding: key.dsaEncoding ?? "der" };
   }
   return { keyObject: toKeyObject(key, kind), dsaEncoding: "der" };
 }
@@ -263,6 +327,7 @@ function generateKeyPairSync(type, options = {}) {
   } else if (type === "x25519") {
     params = { name: "X25519" };
   } else {
+    validate.oneOf(type, "type", ["rsa", "ec", "ed25519", "x25519", "dh"]);
     throw notYetKeys(`generateKeyPair("${type}")`);
   }
   const [, pkcs8, spki] = subtle("generate", { params });

@@ -6,6 +6,7 @@
 mod crypto;
 mod crypto_dh;
 mod crypto_ecdh;
+mod crypto_key_encryption;
 mod crypto_keys;
 mod crypto_primes;
 mod crypto_rsa;
@@ -59,6 +60,10 @@ op_group!(
 op_group!(
     /// node:crypto's X509Certificate's native half.
     CRYPTO_X509_OPS, "node_crypto_x509", crypto_x509
+);
+op_group!(
+    /// node:crypto's encrypted private keys' native half.
+    CRYPTO_KEY_ENCRYPTION_OPS, "node_crypto_key_encryption", crypto_key_encryption
 );
 op_group!(
     /// node:crypto's asymmetric keys' native half.

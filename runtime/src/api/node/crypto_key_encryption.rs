@@ -1,0 +1,268 @@
+//! Passphrase-protected private keys for node:crypto: PKCS #8 `ENCRYPTED PRIVATE KEY`s (PBES2,
+//! read and written with the `pkcs8` crate: PBKDF2 and AES-CBC) and OpenSSL's traditional
+//! encrypted PEM (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: AES-128-CBC,<iv>`, the key from
+//! `EVP_BytesToKey` with MD5), in AES-CBC as BoringSSL writes them.
+
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::Pkcs7};
+use md5::Digest;
+use pkcs8::der::Decode;
+use pkcs8::pkcs5::pbes2;
+use pkcs8::{EncryptedPrivateKeyInfo, PrivateKeyInfo};
+use rquickjs::{Ctx, TypedArray, Value};
+
+use crate::api::crypto::HostRng;
+use crate::engine::catalog::OpSet;
+use crate::engine::ops::{charge_or_stop, copy_bytes};
+
+/// BoringSSL's PBKDF2 iterations for a key it encrypts (`PKCS5_DEFAULT_ITERATIONS`).
+const ITERATIONS: u32 = 2048;
+const SALT_LEN: usize = 8;
+
+/// The ciphers a key can be encrypted with (AES in CBC mode, by key size), by OpenSSL's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCipher {
+    Aes128,
+    Aes192,
+    Aes256,
+}
+
+impl KeyCipher {
+    pub fn from_name(name: &str) -> Option<KeyCipher> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "aes-128-cbc" | "aes128" => KeyCipher::Aes128,
+            "aes-192-cbc" | "aes192" => KeyCipher::Aes192,
+            "aes-256-cbc" | "aes256" => KeyCipher::Aes256,
+            _ => return None,
+        })
+    }
+
+    fn key_len(self) -> usize {
+        match self {
+            KeyCipher::Aes128 => 16,
+            KeyCipher::Aes192 => 24,
+            KeyCipher::Aes256 => 32,
+        }
+    }
+
+    /// The name `DEK-Info` gives it.
+    fn dek_name(self) -> &'static str {
+        match self {
+            KeyCipher::Aes128 => "AES-128-CBC",
+            KeyCipher::Aes192 => "AES-192-CBC",
+            KeyCipher::Aes256 => "AES-256-CBC",
+        }
+    }
+
+    fn encrypt(self, key: &[u8], iv: &[u8; 16], data: &[u8]) -> Option<Vec<u8>> {
+        Some(match self {
+            KeyCipher::Aes128 => cbc::Encryptor::<aes::Aes128>::new_from_slices(key, iv)
+                .ok()?
+                .encrypt_padded_vec_mut::<Pkcs7>(data),
+            KeyCipher::Aes192 => cbc::Encryptor::<aes::Aes192>::new_from_slices(key, iv)
+                .ok()?
+                .encrypt_padded_vec_mut::<Pkcs7>(data),
+            KeyCipher::Aes256 => cbc::Encryptor::<aes::Aes256>::new_from_slices(key, iv)
+                .ok()?
+                .encrypt_padded_vec_mut::<Pkcs7>(data),
+        })
+    }
+
+    fn decrypt(self, key: &[u8], iv: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+        match self {
+            KeyCipher::Aes128 => cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv)
+                .ok()?
+                .decrypt_padded_vec_mut::<Pkcs7>(data)
+                .ok(),
+            KeyCipher::Aes192 => cbc::Decryptor::<aes::Aes192>::new_from_slices(key, iv)
+                .ok()?
+                .decrypt_padded_vec_mut::<Pkcs7>(data)
+                .ok(),
+            KeyCipher::Aes256 => cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
+                .ok()?
+                .decrypt_padded_vec_mut::<Pkcs7>(data)
+                .ok(),
+        }
+    }
+}
+
+/// The PKCS #8 key inside an `EncryptedPrivateKeyInfo`, if `passphrase` opens it.
+pub fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Option<Vec<u8>> {
+    let info = EncryptedPrivateKeyInfo::from_der(der).ok()?;
+    Some(info.decrypt(passphrase).ok()?.as_bytes().to_vec())
+}
+
+/// `pkcs8` encrypted with `cipher` under a key PBKDF2-HMAC-SHA256 derives from `passphrase`.
+pub fn encrypt_pkcs8(
+    rng: &mut HostRng<'_>,
+    pkcs8: &[u8],
+    cipher: KeyCipher,
+    passphrase: &[u8],
+) -> Option<Vec<u8>> {
+    let mut salt = [0u8; SALT_LEN];
+    let mut iv = [0u8; 16];
+    (rng.0)(&mut salt);
+    (rng.0)(&mut iv);
+    let kdf = pbes2::Pbkdf2Params::hmac_with_sha256(ITERATIONS, &salt).ok()?;
+    let encryption = match cipher {
+        KeyCipher::Aes128 => pbes2::EncryptionScheme::Aes128Cbc { iv: &iv },
+        KeyCipher::Aes192 => pbes2::EncryptionScheme::Aes192Cbc { iv: &iv },
+        KeyCipher::Aes256 => pbes2::EncryptionScheme::Aes256Cbc { iv: &iv },
+    };
+    let params = pbes2::Parameters {
+        kdf: kdf.into(),
+        encryption,
+    };
+    let info = PrivateKeyInfo::from_der(pkcs8).ok()?;
+    Some(
+        info.encrypt_with_params(params, passphrase)
+            .ok()?
+            .as_bytes()
+            .to_vec(),
+    )
+}
+
+/// OpenSSL's `EVP_BytesToKey` with MD5 and one round: the key of a traditional encrypted PEM.
+fn bytes_to_key(passphrase: &[u8], salt: &[u8], len: usize) -> Vec<u8> {
+    let mut key = Vec::new();
+    let mut previous: Vec<u8> = Vec::new();
+    while key.len() < len {
+        previous = md5::Md5::new()
+            .chain_update(&previous)
+            .chain_update(passphrase)
+            .chain_update(salt)
+            .finalize()
+            .to_vec();
+        key.extend_from_slice(&previous);
+    }
+    key.truncate(len);
+    key
+}
+
+/// The key inside a traditional encrypted PEM whose `DEK-Info` is `dek_info`.
+pub fn decrypt_legacy(dek_info: &str, body: &[u8], passphrase: &[u8]) -> Option<Vec<u8>> {
+    let (name, iv_hex) = dek_info.split_once(',')?;
+    let cipher = KeyCipher::from_name(name.trim())?;
+    let iv: Vec<u8> = (0..iv_hex.trim().len() / 2)
+        .filter_map(|i| u8::from_str_radix(iv_hex.trim().get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    if iv.len() != 16 {
+        return None;
+    }
+    let key = bytes_to_key(passphrase, &iv[..8], cipher.key_len());
+    cipher.decrypt(&key, &iv, body)
+}
+
+/// `der` encrypted as a traditional PEM: its `DEK-Info` value and the encrypted bytes.
+pub fn encrypt_legacy(
+    rng: &mut HostRng<'_>,
+    der: &[u8],
+    cipher: KeyCipher,
+    passphrase: &[u8],
+) -> Option<(String, Vec<u8>)> {
+    let mut iv = [0u8; 16];
+    (rng.0)(&mut iv);
+    let key = bytes_to_key(passphrase, &iv[..8], cipher.key_len());
+    let hex: String = iv.iter().map(|b| format!("{b:02X}")).collect();
+    Some((
+        format!("{},{hex}", cipher.dek_name()),
+        cipher.encrypt(&key, &iv, der)?,
+    ))
+}
+
+fn bytes<'js>(ctx: &Ctx<'js>, value: Option<Vec<u8>>) -> rquickjs::Result<Value<'js>> {
+    match value {
+        Some(v) => Ok(TypedArray::<u8>::new(ctx.clone(), v)?.into_value()),
+        None => Ok(Value::new_null(ctx.clone())),
+    }
+}
+
+/// PBKDF2's rounds as host work (two hashes a round).
+const PBKDF2_WORK: usize = ITERATIONS as usize * 256;
+
+pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
+    let m = ops.meter.clone();
+    ops.add(
+        "nodeKeyDecrypt",
+        move |ctx: Ctx<'js>,
+              der: TypedArray<'js, u8>,
+              dek_info: Option<String>,
+              passphrase: TypedArray<'js, u8>| {
+            charge_or_stop(&ctx, &m, PBKDF2_WORK)?;
+            let (der, passphrase) = (copy_bytes(&der), copy_bytes(&passphrase));
+            let plain = match dek_info {
+                Some(info) => decrypt_legacy(&info, &der, &passphrase),
+                None => decrypt_pkcs8(&der, &passphrase),
+            };
+            bytes(&ctx, plain)
+        },
+    )?;
+    ops.add("nodeKeyCipherKnown", |name: String| {
+        KeyCipher::from_name(&name).is_some()
+    })?;
+    let (m, io) = (ops.meter.clone(), ops.io.clone());
+    ops.add(
+        "nodeKeyEncrypt",
+        move |ctx: Ctx<'js>,
+              der: TypedArray<'js, u8>,
+              cipher: String,
+              passphrase: TypedArray<'js, u8>,
+              legacy: bool| {
+            charge_or_stop(&ctx, &m, PBKDF2_WORK)?;
+            let (der, passphrase) = (copy_bytes(&der), copy_bytes(&passphrase));
+            let host = io.borrow().host.clone();
+            let mut fill = |buf: &mut [u8]| host.fill_random(buf);
+            let mut rng = HostRng(&mut fill);
+            let Some(cipher) = KeyCipher::from_name(&cipher) else {
+                return Ok(Value::new_null(ctx));
+            };
+            if !legacy {
+                return bytes(&ctx, encrypt_pkcs8(&mut rng, &der, cipher, &passphrase));
+            }
+            let Some((dek_info, body)) = encrypt_legacy(&mut rng, &der, cipher, &passphrase) else {
+                return Ok(Value::new_null(ctx));
+            };
+            let out = rquickjs::Array::new(ctx.clone())?;
+            out.set(0, dek_info)?;
+            out.set(1, TypedArray::<u8>::new(ctx.clone(), body)?)?;
+            Ok(out.into_value())
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngCore, SeedableRng};
+
+    const PKCS8: &[u8] = &[
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+        7, 7, 7, 7,
+    ];
+
+    #[test]
+    fn keys_round_trip_in_both_forms_and_the_wrong_passphrase_opens_nothing() {
+        let mut chacha = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let mut fill = |b: &mut [u8]| chacha.fill_bytes(b);
+        let mut rng = HostRng(&mut fill);
+        let sealed = encrypt_pkcs8(&mut rng, PKCS8, KeyCipher::Aes256, b"pw").unwrap_or_default();
+        assert_eq!(decrypt_pkcs8(&sealed, b"pw").as_deref(), Some(PKCS8));
+        assert_eq!(decrypt_pkcs8(&sealed, b"nope"), None);
+        let (dek, body) =
+            encrypt_legacy(&mut rng, PKCS8, KeyCipher::Aes128, b"pw").unwrap_or_default();
+        assert!(dek.starts_with("AES-128-CBC,"), "{dek}");
+        assert_eq!(decrypt_legacy(&dek, &body, b"pw").as_deref(), Some(PKCS8));
+        assert_ne!(decrypt_legacy(&dek, &body, b"nope").as_deref(), Some(PKCS8));
+    }
+
+    /// OpenSSL's EVP_BytesToKey(MD5, salt "salt1234", "password", 1 round), 32 bytes.
+    #[test]
+    fn bytes_to_key_is_openssls() {
+        let key = bytes_to_key(b"password", b"salt1234", 32);
+        assert_eq!(
+            crate::digest::hex(&key[..16]),
+            crate::digest::hex(&md5::Md5::digest(b"passwordsalt1234"))
+        );
+    }
+}
