@@ -231,6 +231,14 @@ const createPublicKey = (key) => toKeyObject(key, "public");
 
 // ---------- sign and verify ----------
 /// The key and options a sign or verify call was given.
+const PSS_PADDING = 6;
+/// OpenSSL's special salt lengths: the digest's length, and the most the key allows when signing
+/// (as much as the signature shows, when verifying).
+const SALT_DIGEST = -1;
+const SALT_MAX_OR_AUTO = -2;
+const HASH_BYTES = { "SHA-1": 20, "SHA-256": 32, "SHA-384": 48, "SHA-512": 64 };
+
+/// The key and options a sign or verify call was given.
 function signingKey(key, kind) {
   if (key !== null && typeof key === "object" && !(key instanceof KeyObject) && !ArrayBuffer.isView(key) && key.key !== undefined) {
     if (key.key instanceof KeyObject) {
@@ -241,34 +249,52 @@ function signingKey(key, kind) {
     for (const name of ["padding", "saltLength"]) {
       if (key[name] !== undefined && key[name] !== key[name] >> 0) throw codes.ERR_INVALID_ARG_VALUE(`options.${name}`, key[name]);
     }
-    // An EC key takes no padding (workerd ignores it); an RSA key signs PKCS #1 v1.5 only here.
-    if (keyObject.asymmetricKeyType === "rsa" && key.padding !== undefined && key.padding !== 1) {
-      throw notYetKeys(`RSA signatures with padding ${key.padding} (RSA-PSS is 6)`);
+    // An EC key takes no padding (workerd ignores it); an RSA key signs PKCS #1 v1.5 or PSS.
+    const padding = keyObject.asymmetricKeyType === "rsa" ? key.padding : undefined;
+    if (padding !== undefined && padding !== 1 && padding !== PSS_PADDING) {
+      throw notYetKeys(`RSA signatures with padding ${padding} (PKCS #1 v1.5 is 1, PSS 6)`);
     }
-    return { keyObject, dsaEncoding: key.dsaEncoding ?? "der" };
+    return { keyObject, dsaEncoding: key.dsaEncoding ?? "der", pss: padding === PSS_PADDING, saltLength: key.saltLength };
   }
-  return { keyObject: toKeyObject(key, kind), dsaEncoding: "der" };
+  return { keyObject: toKeyObject(key, kind), dsaEncoding: "der", pss: false };
 }
-function signatureParams(algorithm, keyObject) {
+function signatureParams(algorithm, keyObject, pss) {
   const keyType = keyObject.asymmetricKeyType;
   if (keyType === "ed25519") return [{ name: "Ed25519" }, { name: "Ed25519" }];
   const hash = WEB_HASH[String(algorithm ?? "").toLowerCase().replace(/^rsa-/, "")];
   if (hash === undefined) throw new Error("Invalid digest");
+  if (keyType === "rsa" && pss) return [{ name: "RSA-PSS" }, { name: "RSA-PSS", hash }];
   if (keyType === "rsa") return [{ name: "RSASSA-PKCS1-v1_5" }, { name: "RSASSA-PKCS1-v1_5", hash }];
   return [{ name: "ECDSA", hash }, { name: "ECDSA", namedCurve: keyObject.curve }];
 }
+/// The PSS salt length to sign with: the digest's length, the most the key holds, or as given.
+function signingSalt(saltLength, keyObject, hash) {
+  const emBytes = Math.ceil((keyObject.asymmetricKeyDetails.modulusLength - 1) / 8);
+  if (saltLength === SALT_DIGEST) return HASH_BYTES[hash];
+  if (saltLength === undefined || saltLength === SALT_MAX_OR_AUTO) return emBytes - HASH_BYTES[hash] - 2;
+  if (saltLength < 0) throw new Error("Invalid salt length");
+  return saltLength;
+}
 function signWith(algorithm, data, key) {
-  const { keyObject, dsaEncoding } = signingKey(key, "private");
-  const [params, keyParams] = signatureParams(algorithm, keyObject);
+  const { keyObject, dsaEncoding, pss, saltLength } = signingKey(key, "private");
+  const [params, keyParams] = signatureParams(algorithm, keyObject, pss);
+  if (pss) params.saltLength = signingSalt(saltLength, keyObject, keyParams.hash);
   const [, signature] = subtle("sign", { params, keyParams }, keyObject[KEY], Buffer.from(data));
   const out = keyObject.asymmetricKeyType === "ec" && dsaEncoding !== "ieee-p1363"
     ? ops.nodeEcdsaSignature(signature, keyObject.curve, true) : signature;
   return Buffer.from(out);
 }
 function verifyWith(algorithm, data, key, signature) {
-  const { keyObject, dsaEncoding } = signingKey(key, "public");
-  const [params, keyParams] = signatureParams(algorithm, keyObject);
+  const { keyObject, dsaEncoding, pss, saltLength } = signingKey(key, "public");
+  const [params, keyParams] = signatureParams(algorithm, keyObject, pss);
   let sig = Buffer.from(signature);
+  if (pss) {
+    // Left to detection, the salt length is the one the signature itself shows.
+    params.saltLength = saltLength === undefined || saltLength === SALT_MAX_OR_AUTO
+      ? ops.nodePssSaltLength(keyObject[KEY], sig, keyParams.hash)
+      : saltLength === SALT_DIGEST ? HASH_BYTES[keyParams.hash] : saltLength;
+    if (params.saltLength < 0) return false;
+  }
   if (keyObject.asymmetricKeyType === "ec" && dsaEncoding !== "ieee-p1363") {
     sig = ops.nodeEcdsaSignature(sig, keyObject.curve, false);
     if (sig == null) return false;

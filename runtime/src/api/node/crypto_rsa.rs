@@ -201,7 +201,55 @@ fn recover_signed(key: &RsaPublicKey, signature: &[u8]) -> rsa::Result<Vec<u8>> 
     }
 }
 
+/// The salt length of the RSA-PSS signature `signature` by the key `spki`, read from the encoded
+/// message it opens to (for a `saltLength` left to detection, as OpenSSL detects it); None if it
+/// is no PSS encoding with `hash`.
+pub fn pss_salt_length(spki: &[u8], signature: &[u8], hash: NodeHash) -> Option<usize> {
+    let key = RsaPublicKey::from_public_key_der(spki).ok()?;
+    let em_bits = key.n().bits().checked_sub(1)?;
+    let em_len = em_bits.div_ceil(8);
+    let opened = rsa_encrypt(&key, &BigUint::from_bytes_be(signature))
+        .ok()?
+        .to_bytes_be();
+    let mut em = vec![0u8; em_len.checked_sub(opened.len())?];
+    em.extend_from_slice(&opened);
+    let h_len = with_digest!(hash, D => <D as sha2::Digest>::output_size());
+    if em_len < h_len + 2 || em.last() != Some(&0xbc) {
+        return None;
+    }
+    let (masked, rest) = em.split_at(em_len - h_len - 1);
+    let mask = mgf1(hash, &rest[..h_len], masked.len());
+    let mut db: Vec<u8> = masked.iter().zip(&mask).map(|(a, b)| a ^ b).collect();
+    db[0] &= 0xff >> (8 * em_len - em_bits);
+    let one = db.iter().position(|b| *b != 0)?;
+    (db[one] == 1).then(|| db.len() - one - 1)
+}
+
+/// RFC 8017's MGF1: `len` bytes of `hash(seed ‖ counter)`.
+fn mgf1(hash: NodeHash, seed: &[u8], len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len);
+    let mut counter = 0u32;
+    while out.len() < len {
+        let block = with_digest!(hash, D => {
+            use sha2::Digest;
+            D::new().chain_update(seed).chain_update(counter.to_be_bytes()).finalize().to_vec()
+        });
+        out.extend_from_slice(&block);
+        counter += 1;
+    }
+    out.truncate(len);
+    out
+}
+
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
+    ops.add(
+        "nodePssSaltLength",
+        |spki: TypedArray<'js, u8>, signature: TypedArray<'js, u8>, hash: String| -> i64 {
+            NodeHash::from_name(&hash)
+                .and_then(|h| pss_salt_length(&copy_bytes(&spki), &copy_bytes(&signature), h))
+                .map_or(-1, |n| n as i64)
+        },
+    )?;
     let (m, io) = (ops.meter.clone(), ops.io.clone());
     ops.add(
         "nodeRsaCipher",
