@@ -179,6 +179,11 @@ fn node_crypto_encrypted_private_keys_open_and_seal_as_workerd_does() {
 }
 
 #[test]
+fn node_crypto_dh_key_pairs_generate_agree_and_refuse_export_as_workerd_does() {
+    answers_as_workerd_does("node-crypto-dh-keys");
+}
+
+#[test]
 fn node_events_emit_in_order_and_fail_with_node_error_texts() {
     answers_as_workerd_does("node-events");
 }

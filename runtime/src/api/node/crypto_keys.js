@@ -38,6 +38,11 @@ class AsymmetricKeyObject extends KeyObject {
     if (exported !== undefined) return exported;
     const der = this[KEY];
     const keyType = this.asymmetricKeyType;
+    // workerd exports no DH key, in any format.
+    if (keyType === "dh") {
+      if (format === "jwk") throw new Error("Key type is invalid for JWK export");
+      throw new Error(type === "pkcs1" ? "PKCS1 can only be used for RSA keys" : "Failed to export key");
+    }
     if (format === "jwk") {
       const params = keyType === "rsa" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
         : keyType === "ec" ? { name: "ECDSA", namedCurve: this.curve }
@@ -100,6 +105,7 @@ function publicFromSpki(der) {
 function publicOf(privateKey) {
   // workerd cannot derive from a key that came from a CryptoKey, extractable or not.
   if (privateKey[CRYPTO_KEY] !== undefined) throw new Error("Failed to derive public key from private key");
+  if (privateKey.asymmetricKeyType === "dh") return dhPublicOf(privateKey);
   const described = ops.nodeKeyDescribe(privateKey[KEY], true);
   const spki = described[4];
   return publicFromSpki(spki);
@@ -354,11 +360,11 @@ function generateKeyPairSync(type, options = {}) {
     params = { name: "X25519" };
   } else {
     validate.oneOf(type, "type", ["rsa", "ec", "ed25519", "x25519", "dh"]);
-    throw notYetKeys(`generateKeyPair("${type}")`);
   }
-  const [, pkcs8, spki] = subtle("generate", { params });
-  const privateKey = privateFromPkcs8(pkcs8);
-  const publicKey = publicFromSpki(spki);
+  const { privateKey, publicKey } = type === "dh" ? generateDhKeyPair(options) : (() => {
+    const [, pkcs8, spki] = subtle("generate", { params });
+    return { privateKey: privateFromPkcs8(pkcs8), publicKey: publicFromSpki(spki) };
+  })();
   const encode = (key, encoding) => (encoding === undefined ? key : key.export(encoding));
   return { publicKey: encode(publicKey, options.publicKeyEncoding), privateKey: encode(privateKey, options.privateKeyEncoding) };
 }
