@@ -240,6 +240,16 @@ pub fn digest_of(hash: &str, data: &[u8]) -> CryptoResult<Vec<u8>> {
 /// RNG traits the RustCrypto crates ask for.
 pub struct HostRng<'a>(pub &'a mut dyn FnMut(&mut [u8]));
 
+/// Runs `f` with the randomness of the isolate's host, which follows the run's seed.
+pub fn with_host_rng<T>(
+    io: &crate::engine::catalog::Io,
+    f: impl FnOnce(&mut HostRng<'_>) -> T,
+) -> T {
+    let host = io.borrow().host.clone();
+    let mut fill = |buf: &mut [u8]| host.fill_random(buf);
+    f(&mut HostRng(&mut fill))
+}
+
 impl rand_core06::RngCore for HostRng<'_> {
     fn next_u32(&mut self) -> u32 {
         let mut b = [0u8; 4];

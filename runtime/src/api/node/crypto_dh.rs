@@ -10,7 +10,8 @@ use rsa::BigUint;
 
 use super::crypto::{NativeError, answer_bytes};
 use super::crypto_primes::{self as primes, test_work};
-use crate::api::crypto::HostRng;
+use super::ops::hex_decode_lenient;
+use crate::api::crypto::{HostRng, with_host_rng};
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::{charge_or_stop, copy_bytes};
 
@@ -34,14 +35,10 @@ pub fn group_prime(name: &str) -> Option<Vec<u8>> {
         .find_map(|line| {
             let (group, hex) = line.split_once(' ')?;
             let group: Vec<u8> = group.bytes().chain(std::iter::once(0)).take(7).collect();
-            group.eq_ignore_ascii_case(&key).then(|| hex_bytes(hex))
+            group
+                .eq_ignore_ascii_case(&key)
+                .then(|| hex_decode_lenient(hex.as_bytes()))
         })
-}
-
-fn hex_bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len() / 2)
-        .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
-        .collect()
 }
 
 /// Why parameters, keys or a secret were refused, with workerd's class and text.
@@ -233,13 +230,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     ops.add(
         "nodeDhGenerateParams",
         move |ctx: Ctx<'js>, bits: i32, generator: i32| {
-            let host = io.borrow().host.clone();
-            let mut fill = |buf: &mut [u8]| host.fill_random(buf);
-            let mut tested = || {
-                m.charge_host(test_work(bits.max(0) as u32));
-                !m.past_deadline()
-            };
-            let result = generate_prime(&mut HostRng(&mut fill), bits, generator, &mut tested);
+            let mut tested = primes::charging_candidates(&m, bits.max(0) as u32);
+            let result =
+                with_host_rng(&io, |rng| generate_prime(rng, bits, generator, &mut tested));
             charge_or_stop(&ctx, &m, 0)?;
             answer_bytes(&ctx, result)
         },
@@ -275,14 +268,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             let (prime, generator) = (copy_bytes(&prime), copy_bytes(&generator));
             charge_or_stop(&ctx, &m, modpow_work(prime.len() * 8))?;
             let private = private.map(|k| copy_bytes(&k));
-            let host = io.borrow().host.clone();
-            let mut fill = |buf: &mut [u8]| host.fill_random(buf);
-            let (private, public) = generate_keys(
-                &mut HostRng(&mut fill),
-                &prime,
-                &generator,
-                private.as_deref(),
-            );
+            let (private, public) = with_host_rng(&io, |rng| {
+                generate_keys(rng, &prime, &generator, private.as_deref())
+            });
             let out = Array::new(ctx.clone())?;
             out.set(0, TypedArray::<u8>::new(ctx.clone(), private)?)?;
             out.set(1, TypedArray::<u8>::new(ctx.clone(), public)?)?;

@@ -8,7 +8,7 @@ use p256::elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytesSize, PublicK
 use rquickjs::{Ctx, TypedArray};
 
 use super::crypto::{NativeError, answer_bytes};
-use crate::api::crypto::HostRng;
+use crate::api::crypto::{HostRng, with_host_rng};
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::{charge_or_stop, copy_bytes};
 
@@ -204,11 +204,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let (m, io) = (ops.meter.clone(), ops.io.clone());
     ops.add("nodeEcdhGenerate", move |ctx: Ctx<'js>, name: String| {
         charge_or_stop(&ctx, &m, POINT_WORK)?;
-        let host = io.borrow().host.clone();
-        let mut fill = |buf: &mut [u8]| host.fill_random(buf);
         let result = curve(&name)
             .ok_or(EcdhError::Curve)
-            .map(|c| (c.generate)(&mut HostRng(&mut fill)));
+            .map(|c| with_host_rng(&io, |rng| (c.generate)(rng)));
         answer_bytes(&ctx, result)
     })?;
     let m = ops.meter.clone();

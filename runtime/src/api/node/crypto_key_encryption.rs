@@ -10,7 +10,8 @@ use pkcs8::pkcs5::pbes2;
 use pkcs8::{EncryptedPrivateKeyInfo, PrivateKeyInfo};
 use rquickjs::{Ctx, TypedArray, Value};
 
-use crate::api::crypto::HostRng;
+use super::ops::hex_decode_lenient;
+use crate::api::crypto::{HostRng, with_host_rng};
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::{charge_or_stop, copy_bytes};
 
@@ -142,9 +143,7 @@ fn bytes_to_key(passphrase: &[u8], salt: &[u8], len: usize) -> Vec<u8> {
 pub fn decrypt_legacy(dek_info: &str, body: &[u8], passphrase: &[u8]) -> Option<Vec<u8>> {
     let (name, iv_hex) = dek_info.split_once(',')?;
     let cipher = KeyCipher::from_name(name.trim())?;
-    let iv: Vec<u8> = (0..iv_hex.trim().len() / 2)
-        .filter_map(|i| u8::from_str_radix(iv_hex.trim().get(2 * i..2 * i + 2)?, 16).ok())
-        .collect();
+    let iv = hex_decode_lenient(iv_hex.trim().as_bytes());
     if iv.len() != 16 {
         return None;
     }
@@ -209,16 +208,16 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               legacy: bool| {
             charge_or_stop(&ctx, &m, PBKDF2_WORK)?;
             let (der, passphrase) = (copy_bytes(&der), copy_bytes(&passphrase));
-            let host = io.borrow().host.clone();
-            let mut fill = |buf: &mut [u8]| host.fill_random(buf);
-            let mut rng = HostRng(&mut fill);
             let Some(cipher) = KeyCipher::from_name(&cipher) else {
                 return Ok(Value::new_null(ctx));
             };
             if !legacy {
-                return bytes(&ctx, encrypt_pkcs8(&mut rng, &der, cipher, &passphrase));
+                let sealed =
+                    with_host_rng(&io, |rng| encrypt_pkcs8(rng, &der, cipher, &passphrase));
+                return bytes(&ctx, sealed);
             }
-            let Some((dek_info, body)) = encrypt_legacy(&mut rng, &der, cipher, &passphrase) else {
+            let sealed = with_host_rng(&io, |rng| encrypt_legacy(rng, &der, cipher, &passphrase));
+            let Some((dek_info, body)) = sealed else {
                 return Ok(Value::new_null(ctx));
             };
             let out = rquickjs::Array::new(ctx.clone())?;

@@ -14,8 +14,9 @@ use crypto_primes::hazmat::{SetBits, SmallFactorsSieveFactory};
 use rquickjs::{Ctx, TypedArray, Value};
 
 use super::crypto::{NativeError, answer, answer_bytes};
-use crate::api::crypto::HostRng;
+use crate::api::crypto::{HostRng, with_host_rng};
 use crate::engine::catalog::OpSet;
+use crate::engine::cpu::CpuMeter;
 use crate::engine::ops::{charge_or_stop, copy_bytes};
 
 /// workerd's `kMaxPrimeBits`.
@@ -60,6 +61,15 @@ impl NativeError for PrimeError {
 pub fn test_work(bits: u32) -> usize {
     let bits = bits.max(64) as usize;
     bits * bits * bits / 5_700
+}
+
+/// Called before each candidate a search tests: charges the test and answers whether the CPU
+/// limit still lets the search go on.
+pub fn charging_candidates(meter: &CpuMeter, bits: u32) -> impl FnMut() -> bool + '_ {
+    move || {
+        meter.charge_host(test_work(bits));
+        !meter.past_deadline()
+    }
 }
 
 /// Whether the big-endian `candidate` is prime.
@@ -249,13 +259,8 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 add: add.as_deref(),
                 rem: rem.as_deref(),
             };
-            let host = io.borrow().host.clone();
-            let mut fill = |buf: &mut [u8]| host.fill_random(buf);
-            let mut tested = || {
-                m.charge_host(test_work(bits));
-                !m.past_deadline()
-            };
-            let generated = generate(&mut HostRng(&mut fill), &request, &mut tested);
+            let mut tested = charging_candidates(&m, bits);
+            let generated = with_host_rng(&io, |rng| generate(rng, &request, &mut tested));
             // Past the limit: stop the Worker as any other work past it does.
             charge_or_stop(&ctx, &m, 0)?;
             answer_bytes(&ctx, generated)

@@ -10,7 +10,7 @@ use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 
 use super::crypto::{NativeError, NodeHash, answer_bytes, with_digest};
-use crate::api::crypto::HostRng;
+use crate::api::crypto::{HostRng, with_host_rng};
 use crate::engine::catalog::OpSet;
 use crate::engine::ops::{charge_or_stop, copy_bytes};
 
@@ -272,10 +272,8 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 hash: &hash,
                 label: label.as_deref(),
             };
-            let host = io.borrow().host.clone();
-            let mut fill = |buf: &mut [u8]| host.fill_random(buf);
             let mut charge = |work: usize| m.charge_host(work.saturating_add(data.len()));
-            let result = run(&mut HostRng(&mut fill), &request, &data, &mut charge);
+            let result = with_host_rng(&io, |rng| run(rng, &request, &data, &mut charge));
             charge_or_stop(&ctx, &m, 0)?;
             answer_bytes(&ctx, result)
         },

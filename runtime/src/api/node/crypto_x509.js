@@ -41,6 +41,16 @@ function ipHex(ip) {
 }
 const isIPAddress = (ip) => core.unit("node_net").isIP(ip);
 
+/// Whether `signature` is the signature of `signed` by the key `key()` gives, with `hash`; a key
+/// or signature that cannot be read is no match.
+function signatureHolds(hash, signed, key, signature) {
+  try {
+    return verify(hash, signed, key(), signature);
+  } catch {
+    return false;
+  }
+}
+
 /// The fields of a name (`[key, value]`), as an object: a key that repeats holds a list.
 function nameObject(fields) {
   const out = {};
@@ -95,8 +105,7 @@ for (const [name, get] of Object.entries(getters)) {
 
 const methods = {
   toString() {
-    const body = this[state].der.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
-    return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+    return pemText("CERTIFICATE", this[state].der);
   },
   toJSON() { return this.toString(); },
   checkHost(name, options) {
@@ -155,11 +164,7 @@ const methods = {
     if (pkey.type !== "public") throw codes.ERR_INVALID_ARG_VALUE("pkey", pkey);
     const { signatureHash, tbs, signature } = this[state];
     if (signatureHash === undefined) return false;
-    try {
-      return verify(signatureHash, Buffer.from(tbs, "hex"), pkey, Buffer.from(signature, "hex"));
-    } catch {
-      return false;
-    }
+    return signatureHolds(signatureHash, Buffer.from(tbs, "hex"), () => pkey, Buffer.from(signature, "hex"));
   },
   toLegacyObject() {
     return cached(this, "legacy", (s) => {
@@ -222,17 +227,12 @@ function readSpkac(spkac, encoding) {
 function verifySpkac(spkac, encoding) {
   const read = readSpkac(spkac, encoding);
   if (read === null || read.hash === false || read.hash === "md5") return false;
-  try {
-    return verify(read.hash, read.signed, publicFromSpki(read.spki), read.signature);
-  } catch {
-    return false;
-  }
+  return signatureHolds(read.hash, read.signed, () => publicFromSpki(read.spki), read.signature);
 }
 function exportPublicKey(spkac, encoding) {
   const read = readSpkac(spkac, encoding);
   if (read === null) return Buffer.alloc(0);
-  const body = read.spki.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
-  return Buffer.from(`-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----\n`);
+  return Buffer.from(pemText("PUBLIC KEY", read.spki));
 }
 function exportChallenge(spkac, encoding) {
   return readSpkac(spkac, encoding)?.challenge ?? Buffer.alloc(0);

@@ -72,15 +72,6 @@ fn signature_hash(oid: &str) -> Option<Option<&'static str>> {
     }))
 }
 
-/// The DER of the first element inside the SEQUENCE `der` (a certificate's to-be-signed part,
-/// as the issuer signed it).
-fn first_element(der: &[u8]) -> Option<&[u8]> {
-    let (header, _) = tlv_lengths(der)?;
-    let inner = der.get(header..)?;
-    let (h, len) = tlv_lengths(inner)?;
-    inner.get(..h + len)
-}
-
 /// A DER element's header length and content length.
 fn tlv_lengths(der: &[u8]) -> Option<(usize, usize)> {
     let first = *der.get(1)?;
@@ -375,7 +366,8 @@ pub fn describe(der: &[u8]) -> Option<(Described, Vec<u8>)> {
             .map(|k| hex_upper(k.as_bytes(), "")),
         subject_der: hex_upper(&tbs.subject.to_der().ok()?, ""),
         issuer_der: hex_upper(&tbs.issuer.to_der().ok()?, ""),
-        tbs: hex_upper(first_element(der)?, ""),
+        // What the issuer signed: the certificate's first element, as its DER was read.
+        tbs: hex_upper(elements(der)?.first()?, ""),
         signature: hex_upper(cert.signature.raw_bytes(), ""),
         signature_hash: signature_hash(&cert.signature_algorithm.oid.to_string()),
     };

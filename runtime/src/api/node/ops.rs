@@ -116,7 +116,7 @@ fn base64_decode_lenient(text: &[u8]) -> Vec<u8> {
 }
 
 /// Node's hex decoding: pairs of hex digits until the first pair that is not one.
-fn hex_decode_lenient(text: &[u8]) -> Vec<u8> {
+pub(super) fn hex_decode_lenient(text: &[u8]) -> Vec<u8> {
     let digit = |c: u8| (c as char).to_digit(16);
     text.chunks_exact(2)
         .map_while(|pair| Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8))
