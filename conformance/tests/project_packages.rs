@@ -158,6 +158,55 @@ export default mod.Utils.name;",
 }
 
 #[test]
+fn a_js_file_in_a_type_module_package_imports_commonjs_in_nodes_mode_as_esbuild_does() {
+    // esbuild reads `.js`/`.ts` files by their nearest package.json's "type": in a
+    // "type": "module" package a default import of Babel-built CommonJS is `module.exports`
+    // itself. The nearest package.json decides: `plain` has none of its own type. (Answers
+    // checked with esbuild 0.25.12 bundling the same files under wrangler's conditions.)
+    let babel_built = "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\n\
+                       exports.default = function () { return 'default export'; };";
+    let p = Project::with(
+        "pkg-type-module",
+        &[
+            ("wrangler.toml", WRANGLER),
+            ("package.json", r#"{"name":"app","type":"module"}"#),
+            (
+                "src/index.js",
+                "import own from 'babel-built';\nimport esm from 'esm-pkg';\nimport plain from 'plain';\n\
+                 export default { fetch() { return Response.json({\n\
+                   own: typeof own, ownDefault: typeof own.default, esm, plain\n\
+                 }); } };",
+            ),
+            (
+                "node_modules/babel-built/package.json",
+                r#"{"name":"babel-built"}"#,
+            ),
+            ("node_modules/babel-built/index.js", babel_built),
+            (
+                "node_modules/esm-pkg/package.json",
+                r#"{"name":"esm-pkg","type":"module","main":"lib/i.js"}"#,
+            ),
+            (
+                "node_modules/esm-pkg/lib/i.js",
+                "import b from 'babel-built';\nexport default typeof b;",
+            ),
+            (
+                "node_modules/plain/package.json",
+                r#"{"name":"plain","main":"i.js","module":"i.js"}"#,
+            ),
+            (
+                "node_modules/plain/i.js",
+                "import b from 'babel-built';\nexport default typeof b;",
+            ),
+        ],
+    );
+    assert_eq!(
+        p.answer().unwrap(),
+        json!({"own": "object", "ownDefault": "function", "esm": "object", "plain": "function"})
+    );
+}
+
+#[test]
 fn commonjs_runs_once_on_first_require_and_cycles_see_partial_exports() {
     let p = Project::with(
         "pkg-cjs-cycle",

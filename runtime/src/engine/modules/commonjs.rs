@@ -388,8 +388,8 @@ pub enum Imported {
 /// An import statement of an ES module that esbuild's CommonJS interop treats apart when the
 /// module imported is CommonJS: `import * as X` gets an object with every property of the
 /// module's `exports` (`__toESM`), where QuickJS would give only the names read from its
-/// source; and in a `.mjs`/`.mts` file (Node's mode) `import X` gets `module.exports` itself,
-/// `__esModule` or not.
+/// source; and in Node's mode (a `.mjs` file, or a `.js` one in a `"type": "module"` package)
+/// `import X` gets `module.exports` itself, `__esModule` or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InteropImport {
     /// The statement's byte range in the source.

@@ -110,6 +110,8 @@ pub struct Bundle {
     defines: define::Defines,
     /// The main module's format, read once.
     format: OnceCell<WorkerFormat>,
+    /// Directory -> whether its nearest `package.json` says `"type": "module"`.
+    module_packages: RefCell<BTreeMap<PathBuf, bool>>,
 }
 
 /// What a module held only in memory resolves its own imports against: a file at the root.
@@ -692,7 +694,7 @@ impl Bundle {
     /// ES module `name`'s `source` with its imports of CommonJS modules taking what esbuild's
     /// interop gives them (see [`commonjs::InteropImport`]).
     fn with_commonjs_namespaces(&self, name: &str, source: Rc<str>) -> Rc<str> {
-        let node_mode = name.ends_with(".mjs") || name.ends_with(".mts");
+        let node_mode = self.in_node_mode(name);
         let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
         for import in commonjs::interop_imports(name, &source, node_mode) {
             let Ok(target) = self.resolve(name, &import.specifier) else {
@@ -715,6 +717,52 @@ impl Bundle {
             out.replace_range(range, &text);
         }
         Rc::from(out)
+    }
+
+    /// Whether esbuild reads ES module `name` in Node's mode, where a default import of CommonJS
+    /// is `module.exports` even when it says `__esModule`: a `.mjs`/`.mts` file, or a `.js`,
+    /// `.jsx`, `.ts` or `.tsx` file whose nearest `package.json` says `"type": "module"`.
+    /// That is esbuild's rule (its bundler's module type), so it is the rule of wrangler's bundles.
+    fn in_node_mode(&self, name: &str) -> bool {
+        match Path::new(name).extension().and_then(|e| e.to_str()) {
+            Some("mjs" | "mts") => true,
+            Some("js" | "jsx" | "ts" | "tsx") => self.in_module_package(name),
+            _ => false,
+        }
+    }
+
+    /// Whether the `package.json` nearest to file `name` (inside the project) says
+    /// `"type": "module"`. The nearest one decides, whatever the ones above it say.
+    fn in_module_package(&self, name: &str) -> bool {
+        let file = joined(&self.root, name);
+        let Some(start) = file.parent() else {
+            return false;
+        };
+        if let Some(&known) = self.module_packages.borrow().get(start) {
+            return known;
+        }
+        let mut answer = false;
+        for dir in start.ancestors() {
+            if !dir.starts_with(&self.boundary) {
+                break;
+            }
+            if let Some(text) = self.package_json_in(dir) {
+                answer = serde_json::from_str::<serde_json::Value>(&text)
+                    .is_ok_and(|package| package["type"] == "module");
+                break;
+            }
+        }
+        (self.module_packages.borrow_mut()).insert(start.to_path_buf(), answer);
+        answer
+    }
+
+    /// The text of `dir/package.json`, in memory for a bundle held there, else on disk.
+    fn package_json_in(&self, dir: &Path) -> Option<Rc<str>> {
+        let path = dir.join("package.json");
+        if self.root.as_os_str().is_empty() {
+            return self.originals.borrow().get(&normalize(&path)).cloned();
+        }
+        std::fs::read_to_string(path).ok().map(Rc::from)
     }
 
     /// Whether esbuild would treat `name` as CommonJS: a `.cjs` file, or a `.js` file with no
