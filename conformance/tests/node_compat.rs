@@ -233,6 +233,27 @@ fn key_derivation_past_the_cpu_limit_ends_the_request_as_exceeded_cpu_without_ru
     assert_eq!(x.response.status, 503);
 }
 
+#[test]
+fn a_private_key_asking_for_a_hundred_million_key_derivation_rounds_ends_the_request_as_exceeded_cpu()
+ {
+    // A PKCS #12 (SHA-1, triple DES) encrypted key whose parameters ask for 100,000,000
+    // iterations, BoringSSL's largest: opening it is charged from the count it states, before
+    // any hashing, so the request ends as production's would rather than holding the host.
+    let w = js("import { createPrivateKey } from 'node:crypto';
+        const der = Buffer.from('303230' + '1e060a2a864886f70d010c0103' + '3010040801020304050607080204' +
+          '05f5e100' + '0410' + '00'.repeat(16), 'hex');
+        export default { fetch() {
+          try { createPrivateKey({ key: der, format: 'der', type: 'pkcs8', passphrase: 'pw' }); }
+          catch (e) { return new Response('caught ' + e.message); }
+          return new Response('opened');
+        } };");
+    let x = Run::default()
+        .fetch(&w, get("https://example.com/"))
+        .unwrap();
+    assert_eq!(x.report.outcome, Outcome::ExceededCpu);
+    assert_eq!(x.response.status, 503);
+}
+
 /// workerd's `/tmp` is the request's own: what one request wrote, the next one (same isolate)
 /// does not see.
 #[test]

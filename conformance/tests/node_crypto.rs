@@ -1,6 +1,7 @@
 //! node:crypto where edgesim follows Node rather than the recorded workerd, which fails there
 //! (differential_snippets.rs lists those snippets): ECDH keys generated and encoded in every
-//! point form, and ECDH secrets derived from KeyObjects.
+//! point form, and ECDH secrets derived from KeyObjects; and what a snippet's answer cannot show
+//! (verifySpkac's warning in the log).
 
 use edgesim_conformance::{Run, body_json, get, nodejs_compat_worker};
 use serde_json::json;
@@ -92,34 +93,41 @@ fn x509_reports_key_usages_legacy_fields_and_matching_keys_as_node_does() {
     );
 }
 
-const CA_KEY: &str = include_str!("../reference/workerd/x509/ca.key");
-/// RSA-PSS signatures of "m" by ca.key that Node 20 made: SHA-256 with salt lengths 0 and 32,
-/// and SHA-512 with the longest salt.
-const PSS_VECTORS: &str = include_str!("../reference/workerd/x509/pss-vectors.json");
+const SPKAC_SHA256: &str = include_str!("../reference/workerd/x509/spkac-sha256.txt");
 
-/// RSA-PSS (`padding: RSA_PKCS1_PSS_PADDING`) signs and verifies as Node does: a salt of 0 makes
-/// Node's very signature, Node's signatures verify with their salt length given or detected (and
-/// not with another), and edgesim's own verify in Node's way.
+/// workerd says once per isolate, in the log, that verifySpkac is of limited value in FIPS mode
+/// (spkac.c++'s logWarningOnce): the first call that reaches the check logs it, later ones and
+/// calls refused for their argument's type do not.
 #[test]
-fn rsa_pss_signatures_sign_and_verify_as_node_does() {
+fn verify_spkac_warns_once_that_fips_mode_limits_it() {
     let body = format!(
-        "const key = {key}; const v = {vectors}; const pub = crypto.createPublicKey(key).export({{ format: 'pem', type: 'spki' }}); \
-         const m = Buffer.from('m'); const hex = (h) => Buffer.from(h, 'hex'); \
-         const mine = crypto.sign('sha256', m, {{ key, padding: 6 }}); \
-         return [crypto.sign('sha256', m, {{ key, padding: 6, saltLength: 0 }}).toString('hex') === v.pss0, \
-           crypto.verify('sha256', m, {{ key: pub, padding: 6, saltLength: 32 }}, hex(v.pss32)), \
-           crypto.verify('sha256', m, {{ key: pub, padding: 6 }}, hex(v.pss32)), \
-           crypto.verify('sha256', m, {{ key: pub, padding: 6, saltLength: 20 }}, hex(v.pss32)), \
-           crypto.verify('sha256', m, pub, hex(v.pss32)), \
-           crypto.verify('sha512', m, {{ key: pub, padding: 6, saltLength: -2 }}, hex(v.pssmax)), \
-           crypto.verify('sha512', m, {{ key: pub, padding: 6, saltLength: -1 }}, hex(v.pssmax)), \
-           crypto.verify('sha256', m, {{ key: pub, padding: 6, saltLength: 222 }}, mine), \
-           crypto.verify('sha256', Buffer.from('n'), {{ key: pub, padding: 6 }}, mine)];",
-        key = serde_json::to_string(CA_KEY).unwrap_or_default(),
-        vectors = PSS_VECTORS.trim(),
+        "const spkac = {spkac}; const out = []; \
+         try {{ crypto.Certificate.verifySpkac(42); }} catch (e) {{ out.push(e.code); }} \
+         out.push(crypto.Certificate.verifySpkac(Buffer.from(spkac))); \
+         out.push(new crypto.Certificate().verifySpkac(Buffer.from('not an spkac'))); \
+         return out;",
+        spkac = serde_json::to_string(SPKAC_SHA256.trim().trim_start_matches("SPKAC="))
+            .unwrap_or_default(),
     );
+    let worker = nodejs_compat_worker("import crypto from 'node:crypto';", &body);
+    let exchange = Run::default()
+        .fetch(&worker, get("https://app.test/"))
+        .expect("served");
     assert_eq!(
-        answer(&body),
-        json!([true, true, true, false, false, true, false, true, false])
+        body_json(&exchange.response),
+        json!(["ERR_INVALID_ARG_TYPE", true, false])
+    );
+    let warnings: Vec<&str> = (exchange.report.logs.iter())
+        .filter(|l| l.level == "warn")
+        .map(|l| l.message.as_str())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "The verifySpkac function is currently of limited value in workers because the SPKAC \
+          signature verification uses MD5, which is not supported in FIPS mode. All workers run in \
+          FIPS mode. Accordingly, this method will currently always return false even if the \
+          SPKAC signature is valid. This is a known limitation."
+        ]
     );
 }

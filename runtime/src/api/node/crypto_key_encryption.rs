@@ -1,12 +1,15 @@
 //! Passphrase-protected private keys for node:crypto: PKCS #8 `ENCRYPTED PRIVATE KEY`s (PBES2,
-//! read and written with the `pkcs8` crate: PBKDF2 and AES-CBC) and OpenSSL's traditional
+//! read and written with the `pkcs8` crate: PBKDF2 and AES-CBC, and read in DES and triple DES
+//! too; and PKCS #12's SHA-1 and triple DES scheme, read here) and OpenSSL's traditional
 //! encrypted PEM (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: AES-128-CBC,<iv>`, the key from
 //! `EVP_BytesToKey` with MD5), in AES-CBC as BoringSSL writes them.
 
 use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::Pkcs7};
 use md5::Digest;
-use pkcs8::der::Decode;
-use pkcs8::pkcs5::pbes2;
+use pkcs8::der::asn1::{ObjectIdentifier, OctetStringRef};
+use pkcs8::der::{Decode, Reader, SliceReader, Tag, Tagged};
+use pkcs8::pkcs5::{EncryptionScheme, pbes2};
+use pkcs8::spki::AlgorithmIdentifierRef;
 use pkcs8::{EncryptedPrivateKeyInfo, PrivateKeyInfo};
 use rquickjs::{Ctx, TypedArray, Value};
 
@@ -86,10 +89,138 @@ impl KeyCipher {
     }
 }
 
+/// pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 appendix C): what `openssl pkcs8 -topk8` wrote by
+/// default before OpenSSL 3, and the one PKCS #12 scheme of BoringSSL's three that is not 40-bit
+/// RC2 or RC4.
+const PBE_SHA1_3DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.3");
+
 /// The PKCS #8 key inside an `EncryptedPrivateKeyInfo`, if `passphrase` opens it.
 pub fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Option<Vec<u8>> {
+    if let Some(pbe) = Pkcs12Pbe::of(der) {
+        return pbe.decrypt(passphrase);
+    }
     let info = EncryptedPrivateKeyInfo::from_der(der).ok()?;
     Some(info.decrypt(passphrase).ok()?.as_bytes().to_vec())
+}
+
+/// The host work of opening `der`, an `EncryptedPrivateKeyInfo`: two hash blocks for each PBKDF2
+/// iteration, three for PKCS #12's (two for the key, one for the IV). Read before the work, so a
+/// key that asks for a hundred million iterations meets the CPU limit rather than the host's
+/// patience.
+pub fn decryption_work(der: &[u8]) -> usize {
+    const HASH_BLOCK_WORK: usize = 128;
+    let iterations_and_blocks = match Pkcs12Pbe::of(der) {
+        Some(pbe) => (pbe.iterations, 3),
+        None => match EncryptedPrivateKeyInfo::from_der(der).map(|i| i.encryption_algorithm) {
+            Ok(EncryptionScheme::Pbes2(pbes2::Parameters {
+                kdf: pbes2::Kdf::Pbkdf2(kdf),
+                ..
+            })) => (kdf.iteration_count, 2),
+            _ => (0, 0),
+        },
+    };
+    let (iterations, blocks) = iterations_and_blocks;
+    (iterations as usize).saturating_mul(blocks * HASH_BLOCK_WORK)
+}
+
+/// An `EncryptedPrivateKeyInfo` under PKCS #12's password-based encryption with SHA-1 and
+/// 3-key triple DES in CBC mode: its salt, iteration count and encrypted key.
+struct Pkcs12Pbe<'a> {
+    salt: &'a [u8],
+    iterations: u32,
+    encrypted: &'a [u8],
+}
+
+impl<'a> Pkcs12Pbe<'a> {
+    /// `der` read as one, if it is one (RFC 5208's structure, RFC 7292's parameters).
+    fn of(der: &'a [u8]) -> Option<Self> {
+        let mut reader = SliceReader::new(der).ok()?;
+        let (algorithm, encrypted) = reader
+            .sequence(|r| {
+                let algorithm = AlgorithmIdentifierRef::decode(r)?;
+                Ok((algorithm, OctetStringRef::decode(r)?.as_bytes()))
+            })
+            .ok()?;
+        reader.finish(()).ok()?;
+        let params = algorithm.parameters?;
+        if algorithm.oid != PBE_SHA1_3DES || params.tag() != Tag::Sequence {
+            return None;
+        }
+        let mut reader = SliceReader::new(params.value()).ok()?;
+        let salt = OctetStringRef::decode(&mut reader).ok()?.as_bytes();
+        let iterations = u32::decode(&mut reader).ok()?;
+        reader.finish(()).ok()?;
+        (iterations > 0).then_some(Pkcs12Pbe {
+            salt,
+            iterations,
+            encrypted,
+        })
+    }
+
+    fn decrypt(&self, passphrase: &[u8]) -> Option<Vec<u8>> {
+        let password = bmp_password(passphrase)?;
+        let key = pkcs12_kdf(&password, self.salt, KDF_KEY, self.iterations, 24);
+        let iv = pkcs12_kdf(&password, self.salt, KDF_IV, self.iterations, 8);
+        cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
+            .ok()?
+            .decrypt_padded_vec_mut::<Pkcs7>(self.encrypted)
+            .ok()
+    }
+}
+
+/// RFC 7292 B.3's ID bytes: what the derived bytes are for.
+const KDF_KEY: u8 = 1;
+const KDF_IV: u8 = 2;
+
+/// A UTF-8 passphrase as PKCS #12 hashes it: a BMPString (UTF-16BE) with two zero bytes after.
+/// As in BoringSSL, a passphrase that is not UTF-8, or has a character beyond the BMP, has no
+/// such form.
+fn bmp_password(passphrase: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(passphrase).ok()?;
+    let mut out = Vec::with_capacity(2 * text.len() + 2);
+    for c in text.chars() {
+        let unit = u16::try_from(u32::from(c)).ok()?;
+        out.extend_from_slice(&unit.to_be_bytes());
+    }
+    out.extend_from_slice(&[0, 0]);
+    Some(out)
+}
+
+/// RFC 7292 appendix B.2 with SHA-1: `len` bytes of kind `id` from `password` and `salt`.
+fn pkcs12_kdf(password: &[u8], salt: &[u8], id: u8, iterations: u32, len: usize) -> Vec<u8> {
+    use sha1::{Digest, Sha1};
+    const BLOCK: usize = 64;
+    let stretched = |bytes: &[u8]| -> Vec<u8> {
+        let len = BLOCK * bytes.len().div_ceil(BLOCK);
+        bytes.iter().cycle().take(len).copied().collect()
+    };
+    let mut input = stretched(salt);
+    input.extend(stretched(password));
+    let mut out = Vec::with_capacity(len + 20);
+    loop {
+        let mut a = Sha1::new()
+            .chain_update([id; BLOCK])
+            .chain_update(&input)
+            .finalize();
+        for _ in 1..iterations {
+            a = Sha1::digest(a);
+        }
+        out.extend_from_slice(&a);
+        if out.len() >= len {
+            out.truncate(len);
+            return out;
+        }
+        // Each 64-byte block of the input becomes (block + B + 1) mod 2^512, B being A repeated.
+        let b: Vec<u8> = a.iter().cycle().take(BLOCK).copied().collect();
+        for block in input.chunks_mut(BLOCK) {
+            let mut carry = 1u16;
+            for (x, y) in block.iter_mut().zip(&b).rev() {
+                let sum = u16::from(*x) + u16::from(*y) + carry;
+                *x = sum as u8;
+                carry = sum >> 8;
+            }
+        }
+    }
 }
 
 /// `pkcs8` encrypted with `cipher` under a key PBKDF2-HMAC-SHA256 derives from `passphrase`.
@@ -175,8 +306,10 @@ fn bytes<'js>(ctx: &Ctx<'js>, value: Option<Vec<u8>>) -> rquickjs::Result<Value<
     }
 }
 
-/// PBKDF2's rounds as host work (two hashes a round).
+/// PBKDF2's rounds as host work (two hashes a round), for a key sealed here.
 const PBKDF2_WORK: usize = ITERATIONS as usize * 256;
+/// One MD5 of a traditional PEM's key, and the cipher.
+const LEGACY_WORK: usize = 256;
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let m = ops.meter.clone();
@@ -186,8 +319,12 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               der: TypedArray<'js, u8>,
               dek_info: Option<String>,
               passphrase: TypedArray<'js, u8>| {
-            charge_or_stop(&ctx, &m, PBKDF2_WORK)?;
             let (der, passphrase) = (copy_bytes(&der), copy_bytes(&passphrase));
+            let work = match dek_info {
+                Some(_) => LEGACY_WORK,
+                None => decryption_work(&der),
+            };
+            charge_or_stop(&ctx, &m, work)?;
             let plain = match dek_info {
                 Some(info) => decrypt_legacy(&info, &der, &passphrase),
                 None => decrypt_pkcs8(&der, &passphrase),
@@ -253,6 +390,32 @@ mod tests {
         assert!(dek.starts_with("AES-128-CBC,"), "{dek}");
         assert_eq!(decrypt_legacy(&dek, &body, b"pw").as_deref(), Some(PKCS8));
         assert_ne!(decrypt_legacy(&dek, &body, b"nope").as_deref(), Some(PKCS8));
+    }
+
+    /// RFC 7292's KDF as OpenSSL 3's PKCS12KDF gives it (`openssl kdf -kdfopt digest:SHA1
+    /// -kdfopt hexpass:<BMP password> -kdfopt hexsalt:… -kdfopt iter:… -kdfopt id:… PKCS12KDF`).
+    #[test]
+    fn pkcs12_kdf_is_openssls() {
+        let hex = |b: &[u8]| crate::digest::hex(b);
+        let smeg = bmp_password(b"smeg").unwrap_or_default();
+        let salt = [0x0a, 0x58, 0xcf, 0x64, 0x53, 0x0d, 0x82, 0x3f];
+        assert_eq!(hex(&smeg), "0073006d006500670000");
+        assert_eq!(
+            hex(&pkcs12_kdf(&smeg, &salt, KDF_KEY, 1, 24)),
+            "8aaae6297b6cb04642ab5b077851284eb7128f1a2a7fbca3"
+        );
+        assert_eq!(
+            hex(&pkcs12_kdf(&smeg, &salt, KDF_IV, 1, 8)),
+            "79993dfe048d3b76"
+        );
+        let queeg = bmp_password(b"queeg").unwrap_or_default();
+        let salt = [0x05, 0xde, 0xc9, 0x59, 0xac, 0xff, 0x72, 0xf7];
+        assert_eq!(
+            hex(&pkcs12_kdf(&queeg, &salt, KDF_KEY, 1000, 24)),
+            "ed2034e36328830ff09df1e1a07dd357185dac0d4f9eb3d4"
+        );
+        assert_eq!(bmp_password("\u{1F600}".as_bytes()), None);
+        assert_eq!(bmp_password(&[0xff]), None);
     }
 
     /// OpenSSL's EVP_BytesToKey(MD5, salt "salt1234", "password", 1 round), 32 bytes.

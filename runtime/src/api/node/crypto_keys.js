@@ -236,7 +236,7 @@ const createPrivateKey = (key) => toKeyObject(key, "private");
 const createPublicKey = (key) => toKeyObject(key, "public");
 
 // ---------- sign and verify ----------
-/// The key and options a sign or verify call was given.
+const RSA_NO_PADDING = 3;
 const PSS_PADDING = 6;
 /// OpenSSL's special salt lengths: the digest's length, and the most the key allows when signing
 /// (as much as the signature shows, when verifying).
@@ -244,8 +244,10 @@ const SALT_DIGEST = -1;
 const SALT_MAX_OR_AUTO = -2;
 const HASH_BYTES = { "SHA-1": 20, "SHA-256": 32, "SHA-384": 48, "SHA-512": 64 };
 
-/// The key and options a sign or verify call was given.
-function signingKey(key, kind) {
+/// The key and options a sign or verify call was given. `stream` is true for Sign and Verify:
+/// workerd's one-shot `sign`/`verify` check `padding` and `saltLength` but leave them unused, so
+/// an RSA key signs PKCS #1 v1.5 there whatever they say.
+function signingKey(key, kind, stream) {
   if (key !== null && typeof key === "object" && !(key instanceof KeyObject) && !ArrayBuffer.isView(key) && key.key !== undefined) {
     if (key.key instanceof KeyObject) {
       // workerd takes a KeyObject only on its own, not inside an options object.
@@ -256,13 +258,17 @@ function signingKey(key, kind) {
       if (key[name] !== undefined && key[name] !== key[name] >> 0) throw codes.ERR_INVALID_ARG_VALUE(`options.${name}`, key[name]);
     }
     // An EC key takes no padding (workerd ignores it); an RSA key signs PKCS #1 v1.5 or PSS.
-    const padding = keyObject.asymmetricKeyType === "rsa" ? key.padding : undefined;
-    if (padding !== undefined && padding !== 1 && padding !== PSS_PADDING) {
-      throw notYetKeys(`RSA signatures with padding ${padding} (PKCS #1 v1.5 is 1, PSS 6)`);
-    }
+    const padding = keyObject.asymmetricKeyType === "rsa" && stream ? key.padding : undefined;
+    if (padding !== undefined && padding !== 1 && padding !== PSS_PADDING) throw signPaddingError(padding, kind);
     return { keyObject, dsaEncoding: key.dsaEncoding ?? "der", pss: padding === PSS_PADDING, saltLength: key.saltLength };
   }
   return { keyObject: toKeyObject(key, kind), dsaEncoding: "der", pss: false };
+}
+/// BoringSSL's refusals, in workerd's words: no padding is taken (RSA_NO_PADDING) but clashes
+/// with the digest set after it; any other but PKCS #1 v1.5 and PSS is no signature padding.
+function signPaddingError(padding, kind) {
+  if (padding !== RSA_NO_PADDING) return new Error("Failed to set RSA parameters for signature");
+  return new Error(kind === "private" ? "Failed to set signature digest" : "Failed to set digest context for signature verification");
 }
 function signatureParams(algorithm, keyObject, pss) {
   const keyType = keyObject.asymmetricKeyType;
@@ -273,32 +279,36 @@ function signatureParams(algorithm, keyObject, pss) {
   if (keyType === "rsa") return [{ name: "RSASSA-PKCS1-v1_5" }, { name: "RSASSA-PKCS1-v1_5", hash }];
   return [{ name: "ECDSA", hash }, { name: "ECDSA", namedCurve: keyObject.curve }];
 }
-/// The PSS salt length to sign with: the digest's length, the most the key holds, or as given.
-function signingSalt(saltLength, keyObject, hash) {
-  const emBytes = Math.ceil((keyObject.asymmetricKeyDetails.modulusLength - 1) / 8);
-  if (saltLength === SALT_DIGEST) return HASH_BYTES[hash];
-  if (saltLength === undefined || saltLength === SALT_MAX_OR_AUTO) return emBytes - HASH_BYTES[hash] - 2;
-  if (saltLength < 0) throw new Error("Invalid salt length");
-  return saltLength;
+/// The PSS salt length a signature is made or checked with, as BoringSSL reads `saltLength`:
+/// the digest's length when none is given (BoringSSL's default, where Node's OpenSSL takes the
+/// most or detects it), the most the key holds (signing) or what the signature shows
+/// (verifying) for -2; -1 for the digest's length. None below -2.
+function pssSalt(saltLength, keyObject, hash, signature) {
+  if (saltLength === undefined || saltLength === SALT_DIGEST) return HASH_BYTES[hash];
+  if (saltLength < SALT_MAX_OR_AUTO) throw new Error("Failed to set RSA parameters for signature");
+  if (saltLength !== SALT_MAX_OR_AUTO) return saltLength;
+  if (signature !== undefined) return ops.nodePssSaltLength(keyObject[KEY], signature, hash);
+  return Math.ceil((keyObject.asymmetricKeyDetails.modulusLength - 1) / 8) - HASH_BYTES[hash] - 2;
 }
-function signWith(algorithm, data, key) {
-  const { keyObject, dsaEncoding, pss, saltLength } = signingKey(key, "private");
+function signWith(algorithm, data, key, stream) {
+  const { keyObject, dsaEncoding, pss, saltLength } = signingKey(key, "private", stream);
   const [params, keyParams] = signatureParams(algorithm, keyObject, pss);
-  if (pss) params.saltLength = signingSalt(saltLength, keyObject, keyParams.hash);
+  if (pss) {
+    params.saltLength = pssSalt(saltLength, keyObject, keyParams.hash);
+    const room = Math.ceil((keyObject.asymmetricKeyDetails.modulusLength - 1) / 8) - HASH_BYTES[keyParams.hash] - 2;
+    if (params.saltLength > room) throw new Error("Failed to generate signature");
+  }
   const [, signature] = subtle("sign", { params, keyParams }, keyObject[KEY], Buffer.from(data));
   const out = keyObject.asymmetricKeyType === "ec" && dsaEncoding !== "ieee-p1363"
     ? ops.nodeEcdsaSignature(signature, keyObject.curve, true) : signature;
   return Buffer.from(out);
 }
-function verifyWith(algorithm, data, key, signature) {
-  const { keyObject, dsaEncoding, pss, saltLength } = signingKey(key, "public");
+function verifyWith(algorithm, data, key, signature, stream) {
+  const { keyObject, dsaEncoding, pss, saltLength } = signingKey(key, "public", stream);
   const [params, keyParams] = signatureParams(algorithm, keyObject, pss);
   let sig = Buffer.from(signature);
   if (pss) {
-    // Left to detection, the salt length is the one the signature itself shows.
-    params.saltLength = saltLength === undefined || saltLength === SALT_MAX_OR_AUTO
-      ? ops.nodePssSaltLength(keyObject[KEY], sig, keyParams.hash)
-      : saltLength === SALT_DIGEST ? HASH_BYTES[keyParams.hash] : saltLength;
+    params.saltLength = pssSalt(saltLength, keyObject, keyParams.hash, sig);
     if (params.saltLength < 0) return false;
   }
   if (keyObject.asymmetricKeyType === "ec" && dsaEncoding !== "ieee-p1363") {
@@ -326,7 +336,7 @@ class Sign {
   #parts = [];
   constructor(algorithm) { validate.string(algorithm, "algorithm"); this.#algorithm = algorithm; }
   update(data, encoding) { this.#parts.push(Buffer.from(bytesArg(data, "data", encoding))); return this; }
-  sign(key, outputEncoding) { return output(signWith(this.#algorithm, concat(this.#parts), key), outputEncoding); }
+  sign(key, outputEncoding) { return output(signWith(this.#algorithm, concat(this.#parts), key, true), outputEncoding); }
 }
 class Verify {
   #algorithm;
@@ -335,7 +345,7 @@ class Verify {
   update(data, encoding) { this.#parts.push(Buffer.from(bytesArg(data, "data", encoding))); return this; }
   verify(key, signature, signatureEncoding) {
     const sig = typeof signature === "string" ? Buffer.from(signature, signatureEncoding ?? "utf8") : signature;
-    return verifyWith(this.#algorithm, concat(this.#parts), key, sig);
+    return verifyWith(this.#algorithm, concat(this.#parts), key, sig, true);
   }
 }
 

@@ -1,13 +1,13 @@
 //! node:crypto's `publicEncrypt`, `privateDecrypt`, `privateEncrypt` and `publicDecrypt` over the
 //! `rsa` crate, with workerd's paddings (PKCS#1 v1.5, OAEP with any of Node's hashes and a
-//! label, none) and its failures, in the order BoringSSL meets them: the hash named, then the
+//! label of any bytes, none) and its failures, in the order BoringSSL meets them: the hash named, then the
 //! padding, then the label, then the operation itself.
 
 use rquickjs::{Ctx, TypedArray, Value};
 use rsa::hazmat::{rsa_decrypt_and_check, rsa_encrypt};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
-use rsa::{BigUint, Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+use rsa::{BigUint, Pkcs1v15Encrypt, Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 
 use super::crypto::{NativeError, NodeHash, answer_bytes, with_digest};
 use crate::api::crypto::{HostRng, with_host_rng};
@@ -67,9 +67,6 @@ pub enum RsaCipherError {
     Padding,
     #[error("Failed to set the OAEP label")]
     Label,
-    /// The `rsa` crate takes an OAEP label as text only.
-    #[error("edgesim cannot use an OAEP label that is not UTF-8 text")]
-    BinaryLabel,
     #[error("Failed to cipher/decipher")]
     Cipher,
 }
@@ -125,14 +122,13 @@ pub fn run(
     if !request.cipher.takes(request.padding) {
         return Err(RsaCipherError::Padding);
     }
-    let label = match request.label {
-        None => None,
-        Some(_) if request.padding != OAEP_PADDING => return Err(RsaCipherError::Label),
-        Some(bytes) => {
-            Some(String::from_utf8(bytes.to_vec()).map_err(|_| RsaCipherError::BinaryLabel)?)
-        }
+    if request.label.is_some() && request.padding != OAEP_PADDING {
+        return Err(RsaCipherError::Label);
+    }
+    let oaep = Oaep {
+        hash: hash.unwrap_or(NodeHash::Sha1),
+        label: request.label.unwrap_or_default(),
     };
-    let oaep = || oaep(hash.unwrap_or(NodeHash::Sha1), label.clone());
     let n = match &key {
         RsaKey::Public(k) => k.n().clone(),
         RsaKey::Private(k) => k.n().clone(),
@@ -143,11 +139,16 @@ pub fn run(
         (RsaCipher::PublicEncrypt, RsaKey::Public(k), PKCS1_PADDING) => {
             k.encrypt(rng, Pkcs1v15Encrypt, data)
         }
-        (RsaCipher::PublicEncrypt, RsaKey::Public(k), OAEP_PADDING) => k.encrypt(rng, oaep(), data),
+        (RsaCipher::PublicEncrypt, RsaKey::Public(k), OAEP_PADDING) => {
+            (oaep.encode(rng, data, size)).and_then(|em| raw(&em, &n, |m| rsa_encrypt(&k, m)))
+        }
         (RsaCipher::PrivateDecrypt, RsaKey::Private(k), PKCS1_PADDING) => {
             k.decrypt(Pkcs1v15Encrypt, data)
         }
-        (RsaCipher::PrivateDecrypt, RsaKey::Private(k), OAEP_PADDING) => k.decrypt(oaep(), data),
+        (RsaCipher::PrivateDecrypt, RsaKey::Private(k), OAEP_PADDING) => {
+            raw(data, &n, |m| rsa_decrypt_and_check(&*k, Some(&mut *rng), m))
+                .and_then(|em| oaep.decode(&em))
+        }
         (RsaCipher::PrivateEncrypt, RsaKey::Private(k), PKCS1_PADDING) => {
             k.sign(Pkcs1v15Sign::new_unprefixed(), data)
         }
@@ -163,11 +164,68 @@ pub fn run(
     result.map_err(|_| RsaCipherError::Cipher)
 }
 
-fn oaep(hash: NodeHash, label: Option<String>) -> Oaep {
-    with_digest!(hash, D => match label {
-        Some(label) => Oaep::new_with_label::<D, _>(label),
-        None => Oaep::new::<D>(),
-    })
+/// RFC 8017's EME-OAEP with MGF1 over the same hash, as OpenSSL pads it for Node. Written here
+/// because the `rsa` crate takes a label as text only, and Node's may be any bytes.
+struct Oaep<'a> {
+    hash: NodeHash,
+    label: &'a [u8],
+}
+
+impl Oaep<'_> {
+    fn hash_len(&self) -> usize {
+        with_digest!(self.hash, D => <D as sha2::Digest>::output_size())
+    }
+
+    fn label_hash(&self) -> Vec<u8> {
+        with_digest!(self.hash, D => <D as sha2::Digest>::digest(self.label).to_vec())
+    }
+
+    /// The `size`-byte encoded message carrying `message` (`00 ‖ maskedSeed ‖ maskedDB`).
+    fn encode(&self, rng: &mut HostRng<'_>, message: &[u8], size: usize) -> rsa::Result<Vec<u8>> {
+        let h_len = self.hash_len();
+        let room = size
+            .checked_sub(2 * h_len + 2)
+            .ok_or(rsa::Error::MessageTooLong)?;
+        if message.len() > room {
+            return Err(rsa::Error::MessageTooLong);
+        }
+        let mut db = self.label_hash();
+        db.resize(size - h_len - 1 - message.len() - 1, 0);
+        db.push(1);
+        db.extend_from_slice(message);
+        let mut seed = vec![0u8; h_len];
+        (rng.0)(&mut seed);
+        xor_into(&mut db, &mgf1(self.hash, &seed, size - h_len - 1));
+        xor_into(&mut seed, &mgf1(self.hash, &db, h_len));
+        let mut em = Vec::with_capacity(size);
+        em.push(0);
+        em.extend_from_slice(&seed);
+        em.extend_from_slice(&db);
+        Ok(em)
+    }
+
+    /// The message encoded message `em` carries, if it is an OAEP encoding under this label.
+    fn decode(&self, em: &[u8]) -> rsa::Result<Vec<u8>> {
+        let h_len = self.hash_len();
+        let (Some((&0, rest)), true) = (em.split_first(), em.len() >= 2 * h_len + 2) else {
+            return Err(rsa::Error::Decryption);
+        };
+        let (masked_seed, masked_db) = rest.split_at(h_len);
+        let mut seed = masked_seed.to_vec();
+        xor_into(&mut seed, &mgf1(self.hash, masked_db, h_len));
+        let mut db = masked_db.to_vec();
+        xor_into(&mut db, &mgf1(self.hash, &seed, masked_db.len()));
+        let (label_hash, padded) = db.split_at(h_len);
+        let zeros = padded.iter().take_while(|b| **b == 0).count();
+        match padded.get(zeros) {
+            Some(1) if label_hash == self.label_hash() => Ok(padded[zeros + 1..].to_vec()),
+            _ => Err(rsa::Error::Decryption),
+        }
+    }
+}
+
+fn xor_into(target: &mut [u8], mask: &[u8]) {
+    target.iter_mut().zip(mask).for_each(|(t, m)| *t ^= m);
 }
 
 /// RSA without padding: the input must be exactly the modulus' size and below it; the output is

@@ -223,9 +223,15 @@ function readSpkac(spkac, encoding) {
   return { spki: Buffer.from(spki), challenge: Buffer.from(challenge), signed: Buffer.from(signed), hash, signature: Buffer.from(signature) };
 }
 
-/// workerd runs in FIPS mode, where an MD5 signature (SPKAC's usual one) never verifies.
+/// workerd runs in FIPS mode, where an MD5 signature (SPKAC's usual one) never verifies; it says
+/// so in the log, once per isolate (spkac.c++'s logWarningOnce).
+let warnedSpkac = false;
 function verifySpkac(spkac, encoding) {
   const read = readSpkac(spkac, encoding);
+  if (!warnedSpkac) {
+    warnedSpkac = true;
+    ops.log("warn", "The verifySpkac function is currently of limited value in workers because the SPKAC signature verification uses MD5, which is not supported in FIPS mode. All workers run in FIPS mode. Accordingly, this method will currently always return false even if the SPKAC signature is valid. This is a known limitation.");
+  }
   if (read === null || read.hash === false || read.hash === "md5") return false;
   return signatureHolds(read.hash, read.signed, () => publicFromSpki(read.spki), read.signature);
 }
