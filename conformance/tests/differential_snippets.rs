@@ -172,9 +172,9 @@ fn node_crypto_encrypted_private_keys_open_and_seal_as_workerd_does() {
 }
 
 /// The other schemes BoringSSL reads a private key under, as workerd reads them: PBES2 with
-/// triple DES, and PKCS #12's SHA-1 and triple DES with a passphrase that is UTF-8 beyond ASCII
-/// (hashed as a BMPString) or not UTF-8 at all (refused); and RSA-OAEP labels of any bytes,
-/// Node's own ciphertext under one included.
+/// triple DES, and PKCS #12's (SHA-1 with triple DES, RC4 or 40-bit RC2) with a passphrase that
+/// is UTF-8 beyond ASCII (hashed as a BMPString) or not UTF-8 at all (refused); and RSA-OAEP
+/// labels of any bytes, Node's own ciphertext under one included.
 #[test]
 fn node_crypto_key_schemes_and_binary_oaep_labels_as_workerd_reads_them() {
     answers_as_workerd_does("node-crypto-key-schemes");

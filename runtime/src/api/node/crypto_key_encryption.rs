@@ -1,10 +1,10 @@
 //! Passphrase-protected private keys for node:crypto: PKCS #8 `ENCRYPTED PRIVATE KEY`s (PBES2,
 //! read and written with the `pkcs8` crate: PBKDF2 and AES-CBC, and read in DES and triple DES
-//! too; and PKCS #12's SHA-1 and triple DES scheme, read here) and OpenSSL's traditional
-//! encrypted PEM (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: AES-128-CBC,<iv>`, the key from
+//! too; and PKCS #12's SHA-1 schemes with triple DES, RC4 or RC2, read here) and OpenSSL's
+//! traditional encrypted PEM (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: AES-128-CBC,<iv>`, the key from
 //! `EVP_BytesToKey` with MD5), in AES-CBC as BoringSSL writes them.
 
-use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::Pkcs7};
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyIvInit, block_padding::Pkcs7};
 use md5::Digest;
 use pkcs8::der::asn1::{ObjectIdentifier, OctetStringRef};
 use pkcs8::der::{Decode, Reader, SliceReader, Tag, Tagged};
@@ -89,10 +89,63 @@ impl KeyCipher {
     }
 }
 
-/// pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 appendix C): what `openssl pkcs8 -topk8` wrote by
-/// default before OpenSSL 3, and the one PKCS #12 scheme of BoringSSL's three that is not 40-bit
-/// RC2 or RC4.
-const PBE_SHA1_3DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.3");
+/// The PKCS #12 password-based schemes BoringSSL reads (RFC 7292 appendix C), all over SHA-1:
+/// 3-key triple DES in CBC mode (what `openssl pkcs8 -topk8` wrote by default before OpenSSL 3),
+/// 128-bit RC4 and 40-bit RC2 in CBC mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pkcs12Cipher {
+    TripleDes,
+    Rc4,
+    Rc2Bits40,
+}
+
+impl Pkcs12Cipher {
+    fn of(oid: ObjectIdentifier) -> Option<Self> {
+        const RC4_128: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.1");
+        const TRIPLE_DES: ObjectIdentifier =
+            ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.3");
+        const RC2_40: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.6");
+        match oid {
+            TRIPLE_DES => Some(Pkcs12Cipher::TripleDes),
+            RC4_128 => Some(Pkcs12Cipher::Rc4),
+            RC2_40 => Some(Pkcs12Cipher::Rc2Bits40),
+            _ => None,
+        }
+    }
+
+    /// The key's and the IV's lengths in bytes.
+    fn key_and_iv_len(self) -> (usize, usize) {
+        match self {
+            Pkcs12Cipher::TripleDes => (24, 8),
+            Pkcs12Cipher::Rc4 => (16, 0),
+            Pkcs12Cipher::Rc2Bits40 => (5, 8),
+        }
+    }
+
+    fn decrypt(self, key: &[u8], iv: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+        use rc4::{KeyInit, StreamCipher};
+        match self {
+            Pkcs12Cipher::TripleDes => cbc::Decryptor::<des::TdesEde3>::new_from_slices(key, iv)
+                .ok()?
+                .decrypt_padded_vec_mut::<Pkcs7>(data)
+                .ok(),
+            Pkcs12Cipher::Rc4 => {
+                let mut out = data.to_vec();
+                rc4::Rc4::<rc4::consts::U16>::new_from_slice(key)
+                    .ok()?
+                    .apply_keystream(&mut out);
+                Some(out)
+            }
+            Pkcs12Cipher::Rc2Bits40 => {
+                let rc2 = rc2::Rc2::new_with_eff_key_len(key, 40);
+                cbc::Decryptor::<rc2::Rc2>::inner_iv_slice_init(rc2, iv)
+                    .ok()?
+                    .decrypt_padded_vec_mut::<Pkcs7>(data)
+                    .ok()
+            }
+        }
+    }
+}
 
 /// The PKCS #8 key inside an `EncryptedPrivateKeyInfo`, if `passphrase` opens it.
 pub fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Option<Vec<u8>> {
@@ -104,7 +157,7 @@ pub fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The host work of opening `der`, an `EncryptedPrivateKeyInfo`: two hash blocks for each PBKDF2
-/// iteration, three for PKCS #12's (two for the key, one for the IV). Read before the work, so a
+/// iteration, three for PKCS #12's (at most two for the key, one for the IV). Read before the work, so a
 /// key that asks for a hundred million iterations meets the CPU limit rather than the host's
 /// patience.
 pub fn decryption_work(der: &[u8]) -> usize {
@@ -123,9 +176,10 @@ pub fn decryption_work(der: &[u8]) -> usize {
     (iterations as usize).saturating_mul(blocks * HASH_BLOCK_WORK)
 }
 
-/// An `EncryptedPrivateKeyInfo` under PKCS #12's password-based encryption with SHA-1 and
-/// 3-key triple DES in CBC mode: its salt, iteration count and encrypted key.
+/// An `EncryptedPrivateKeyInfo` under one of PKCS #12's password-based schemes: its cipher,
+/// salt, iteration count and encrypted key.
 struct Pkcs12Pbe<'a> {
+    cipher: Pkcs12Cipher,
     salt: &'a [u8],
     iterations: u32,
     encrypted: &'a [u8],
@@ -142,8 +196,9 @@ impl<'a> Pkcs12Pbe<'a> {
             })
             .ok()?;
         reader.finish(()).ok()?;
+        let cipher = Pkcs12Cipher::of(algorithm.oid)?;
         let params = algorithm.parameters?;
-        if algorithm.oid != PBE_SHA1_3DES || params.tag() != Tag::Sequence {
+        if params.tag() != Tag::Sequence {
             return None;
         }
         let mut reader = SliceReader::new(params.value()).ok()?;
@@ -151,6 +206,7 @@ impl<'a> Pkcs12Pbe<'a> {
         let iterations = u32::decode(&mut reader).ok()?;
         reader.finish(()).ok()?;
         (iterations > 0).then_some(Pkcs12Pbe {
+            cipher,
             salt,
             iterations,
             encrypted,
@@ -159,12 +215,10 @@ impl<'a> Pkcs12Pbe<'a> {
 
     fn decrypt(&self, passphrase: &[u8]) -> Option<Vec<u8>> {
         let password = bmp_password(passphrase)?;
-        let key = pkcs12_kdf(&password, self.salt, KDF_KEY, self.iterations, 24);
-        let iv = pkcs12_kdf(&password, self.salt, KDF_IV, self.iterations, 8);
-        cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
-            .ok()?
-            .decrypt_padded_vec_mut::<Pkcs7>(self.encrypted)
-            .ok()
+        let (key_len, iv_len) = self.cipher.key_and_iv_len();
+        let key = pkcs12_kdf(&password, self.salt, KDF_KEY, self.iterations, key_len);
+        let iv = pkcs12_kdf(&password, self.salt, KDF_IV, self.iterations, iv_len);
+        self.cipher.decrypt(&key, &iv, self.encrypted)
     }
 }
 
@@ -190,6 +244,9 @@ fn bmp_password(passphrase: &[u8]) -> Option<Vec<u8>> {
 fn pkcs12_kdf(password: &[u8], salt: &[u8], id: u8, iterations: u32, len: usize) -> Vec<u8> {
     use sha1::{Digest, Sha1};
     const BLOCK: usize = 64;
+    if len == 0 {
+        return Vec::new();
+    }
     let stretched = |bytes: &[u8]| -> Vec<u8> {
         let len = BLOCK * bytes.len().div_ceil(BLOCK);
         bytes.iter().cycle().take(len).copied().collect()
