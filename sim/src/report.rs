@@ -143,7 +143,7 @@ fn request_series(out: &RunOutput) -> Series {
         let Some(latency) = r.latency_ms.or(r.status.is_none().then_some(0)) else {
             continue;
         };
-        series.entry(r.colo.clone()).or_default().push(Point {
+        series.entry(r.colo.to_string()).or_default().push(Point {
             x: r.at_ms as f64 / 1000.0,
             y: latency as f64,
             marked: r.cold_start || r.status.is_none_or(|s| s >= 500),

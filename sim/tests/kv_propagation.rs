@@ -18,18 +18,17 @@ fn scenario() -> LoadedScenario {
 fn reads(requests: &[RequestRecord]) -> Vec<(u64, &str, String)> {
     requests
         .iter()
-        .filter(|r| r.method == "GET")
+        .filter(|r| &*r.method == "GET")
         .map(|r| {
             let seen = match r.status {
                 Some(404) => "404".to_string(),
-                _ => r
-                    .headers
-                    .get("x-value")
+                _ => (r.headers.as_ref())
+                    .and_then(|h| h.get("x-value"))
                     .and_then(|v| v.as_str())
                     .unwrap_or("?")
                     .to_string(),
             };
-            (r.at_ms, r.colo.as_str(), seen)
+            (r.at_ms, &*r.colo, seen)
         })
         .collect()
 }

@@ -35,7 +35,7 @@ fn cache_is_per_colo_and_not_replicated() {
     let bodies: Vec<(&str, &str)> = out
         .requests
         .iter()
-        .map(|r| (r.colo.as_str(), r.body.as_str()))
+        .map(|r| (&*r.colo, r.body.as_str()))
         .collect();
     assert_eq!(
         bodies,

@@ -88,7 +88,7 @@ fn an_origin_worker_at_a_colo_costs_the_round_trip_to_it_and_keeps_its_state() {
         "Singapore is further from Ashburn than London"
     );
     // The origin's first request starts its isolate: 2 ms of engine start, no startup CPU.
-    let colos: Vec<&str> = out.requests.iter().map(|r| r.colo.as_str()).collect();
+    let colos: Vec<&str> = out.requests.iter().map(|r| &*r.colo).collect();
     assert_eq!(colos, ["LHR", "LHR", "SIN"]);
     assert_eq!(
         timed(&out, &[lhr + 2, lhr, sin]),

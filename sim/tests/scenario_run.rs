@@ -23,7 +23,7 @@ fn hello_passes_its_expectations_on_its_default_seed() {
         .requests
         .iter()
         .filter(|r| r.cold_start)
-        .map(|r| (r.colo.as_str(), r.at_ms))
+        .map(|r| (&*r.colo, r.at_ms))
         .collect();
     assert_eq!(cold, vec![("LHR", 0), ("SIN", 2000)]);
 }

@@ -23,7 +23,7 @@ fn rpc_between_workers_answers_with_the_callees_values_and_errors() {
         let r = out
             .requests
             .iter()
-            .find(|r| r.label.as_deref() == Some(label) && r.colo == colo)
+            .find(|r| r.label.as_deref() == Some(label) && &*r.colo == colo)
             .unwrap_or_else(|| panic!("a {label} request at {colo}"));
         r.body.clone()
     };

@@ -17,7 +17,7 @@ fn shipped() -> RunOutput {
 fn bodies<'a>(out: &'a RunOutput, label: &str) -> Vec<(&'a str, Option<u16>, &'a str)> {
     (out.requests.iter())
         .filter(|r| r.label.as_deref() == Some(label))
-        .map(|r| (r.url.as_str(), r.status, r.body.as_str()))
+        .map(|r| (&*r.url, r.status, r.body.as_str()))
         .collect()
 }
 
@@ -39,7 +39,9 @@ fn a_service_worker_link_shortener_passes_its_expectations() {
         .filter(|r| r.label.as_deref() == Some("follow"));
     for r in follows {
         assert_eq!(
-            r.headers.get("location").and_then(|v| v.as_str()),
+            (r.headers.as_ref())
+                .and_then(|h| h.get("location"))
+                .and_then(|v| v.as_str()),
             Some("https://developers.cloudflare.com/workers/")
         );
     }
@@ -56,7 +58,7 @@ fn requests_a_service_worker_does_not_answer_go_to_the_origin() {
     // Default handling is no failure; the throw that passThroughOnException() covered is.
     let outcomes: Vec<_> = (out.requests.iter())
         .filter(|r| r.label.as_deref() == Some("origin"))
-        .map(|r| r.outcome.as_deref())
+        .map(|r| r.outcome)
         .collect();
     assert_eq!(outcomes, vec![Some("ok"), Some("exception")]);
 }
@@ -193,7 +195,7 @@ fn a_service_worker_queue_listener_acks_and_retries_as_the_module_consumer_does(
     assert!(service_worker.passed(), "{:?}", service_worker.verdicts);
     let answers = |out: &RunOutput| -> Vec<(String, Option<u16>, String)> {
         (out.requests.iter())
-            .map(|r| (r.url.clone(), r.status, r.body.clone()))
+            .map(|r| (r.url.to_string(), r.status, r.body.clone()))
             .collect()
     };
     assert_eq!(answers(&service_worker), answers(&modules));

@@ -148,7 +148,7 @@ fn the_shipped_tcp_scenario_talks_to_its_cache_and_through_hyperdrive_to_its_dat
     assert!(out.passed(), "{:#?}", out.verdicts);
     let body = |url: &str, colo: &str| {
         (out.requests.iter())
-            .find(|r| r.url.ends_with(url) && r.colo == colo)
+            .find(|r| r.url.ends_with(url) && &*r.colo == colo)
             .map(|r| r.body.clone())
             .unwrap_or_else(|| panic!("a request to {url} at {colo}"))
     };

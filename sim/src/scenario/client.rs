@@ -18,31 +18,46 @@ use crate::pool::{Delivery, Job, Pool, ServeError, Served};
 use crate::trace::TraceEvent;
 use crate::world::clients::{Client, Clients, add_edge_headers};
 
-/// One request of the run, as the client saw it.
+/// One request of the run, as the client saw it. A run keeps one for every request until it
+/// ends, so its texts are shared (see [`Texts`]) and it owns no other memory unless it keeps the
+/// response's headers and body.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestRecord {
     pub at_ms: u64,
-    pub colo: String,
-    pub worker: String,
-    pub method: String,
-    pub url: String,
-    pub label: Option<String>,
+    pub colo: Rc<str>,
+    pub worker: Rc<str>,
+    pub method: Rc<str>,
+    pub url: Rc<str>,
+    pub label: Option<Rc<str>>,
     /// `None` when the run's `duration` ended before the response.
     pub status: Option<u16>,
-    pub headers: serde_json::Map<String, serde_json::Value>,
+    /// The response's headers, when the run keeps responses (written `{}` when it does not).
+    #[serde(serialize_with = "headers_or_none")]
+    pub headers: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     pub body: String,
     pub latency_ms: Option<u64>,
     #[serde(rename = "cpu_ms")]
     pub cpu_used_ms: f64,
     pub cold_start: bool,
     /// How the Worker's invocation ended; `None` when it did not run.
-    pub outcome: Option<String>,
+    pub outcome: Option<&'static str>,
     /// The router answered from the Worker's static assets, without running it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub from_assets: bool,
     /// For a `websocket` traffic item that got its socket: what the client exchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub websocket: Option<SocketStats>,
+}
+
+/// `{}` for headers not kept: a record costs one word for them rather than an empty map.
+fn headers_or_none<S: serde::Serializer>(
+    headers: &Option<Box<serde_json::Map<String, serde_json::Value>>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match headers {
+        Some(headers) => headers.serialize(serializer),
+        None => serializer.collect_map(std::iter::empty::<(&str, &str)>()),
+    }
 }
 
 /// A WebSocket client's totals.
@@ -57,6 +72,22 @@ pub struct SocketStats {
 /// A request's place in the output: (scheduled time, traffic item, repetition) and its record.
 pub(crate) type Slot = (u64, usize, usize, RequestRecord);
 
+/// One copy of each distinct text the run's records hold (colos, Workers, methods, URLs,
+/// labels): a million requests to a few URLs keep a few strings, not a million.
+#[derive(Debug, Default)]
+pub(crate) struct Texts(std::collections::BTreeSet<Rc<str>>);
+
+impl Texts {
+    pub fn get(&mut self, text: &str) -> Rc<str> {
+        if let Some(known) = self.0.get(text) {
+            return known.clone();
+        }
+        let text: Rc<str> = Rc::from(text);
+        self.0.insert(text.clone());
+        text
+    }
+}
+
 /// What every client of a run shares.
 pub(crate) struct Shared {
     pub start: madsim::time::Instant,
@@ -64,6 +95,7 @@ pub(crate) struct Shared {
     pub pool: Rc<RefCell<Pool>>,
     pub workers: BTreeMap<String, (Rc<WorkerDefinition>, Limits)>,
     pub records: Rc<RefCell<Vec<Slot>>>,
+    pub texts: RefCell<Texts>,
     pub startup_error: Rc<RefCell<Option<ServeError>>>,
     /// `platform.tls`, if the run models handshakes.
     pub tls: Option<crate::scenario::model::TlsSpec>,
@@ -236,22 +268,25 @@ pub(crate) async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sendin
         method: request.method.clone(),
         url: url.clone(),
     });
-    let mut record = RequestRecord {
-        at_ms,
-        colo: t.colo.clone(),
-        worker: t.worker.clone(),
-        method: request.method.clone(),
-        url,
-        label: t.label.clone(),
-        status: None,
-        headers: Default::default(),
-        body: String::new(),
-        latency_ms: None,
-        cpu_used_ms: 0.0,
-        cold_start: false,
-        outcome: None,
-        from_assets: false,
-        websocket: None,
+    let mut record = {
+        let mut texts = shared.texts.borrow_mut();
+        RequestRecord {
+            at_ms,
+            colo: texts.get(&t.colo),
+            worker: texts.get(&t.worker),
+            method: texts.get(&request.method),
+            url: texts.get(&url),
+            label: t.label.as_deref().map(|label| texts.get(label)),
+            status: None,
+            headers: None,
+            body: String::new(),
+            latency_ms: None,
+            cpu_used_ms: 0.0,
+            cold_start: false,
+            outcome: None,
+            from_assets: false,
+            websocket: None,
+        }
     };
     let index = shared.records.borrow().len();
     shared
@@ -351,9 +386,11 @@ fn fill(record: &mut RequestRecord, mut served: Served, keep_response: bool) {
     if let Some(r) = served.response.take() {
         record.status = Some(r.status);
         if keep_response {
-            record.headers = (r.headers.into_iter())
-                .map(|(k, v)| (k, serde_json::Value::String(v)))
-                .collect();
+            record.headers = Some(Box::new(
+                (r.headers.into_iter())
+                    .map(|(k, v)| (k, serde_json::Value::String(v)))
+                    .collect(),
+            ));
             record.body = String::from_utf8_lossy(&r.body).into_owned();
         }
     }
@@ -362,7 +399,7 @@ fn fill(record: &mut RequestRecord, mut served: Served, keep_response: bool) {
     record.from_assets = served.report.is_none();
     if let Some(report) = served.report {
         record.cpu_used_ms = report.cpu_used_ms;
-        record.outcome = Some(report.outcome.as_str().to_string());
+        record.outcome = Some(report.outcome.as_str());
     }
 }
 
@@ -432,4 +469,21 @@ async fn talk(
     })
     .await;
     stats
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::Texts;
+
+    #[test]
+    fn records_share_one_copy_of_each_text() {
+        let mut texts = Texts::default();
+        let first = texts.get("https://app.test/");
+        let again = texts.get(&String::from("https://app.test/"));
+        assert!(Rc::ptr_eq(&first, &again));
+        assert_eq!(&*texts.get("LHR"), "LHR");
+        assert!(!Rc::ptr_eq(&first, &texts.get("https://app.test/other")));
+    }
 }

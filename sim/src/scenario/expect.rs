@@ -18,7 +18,7 @@ pub(crate) fn check(
 ) -> Verdict {
     let selected: Vec<&RequestRecord> = requests
         .iter()
-        .filter(|r| e.label.is_none() || r.label == e.label)
+        .filter(|r| e.label.is_none() || r.label.as_deref() == e.label.as_deref())
         .collect();
     let scope = e
         .label

@@ -116,7 +116,9 @@ impl OnlineChecks {
             self.finished[index] = true;
         }
         for w in self.watched.iter_mut().flatten() {
-            if w.first.is_some() || (w.label.is_some() && record.label != w.label) {
+            if w.first.is_some()
+                || (w.label.is_some() && record.label.as_deref() != w.label.as_deref())
+            {
                 continue;
             }
             let witness = match &w.check {

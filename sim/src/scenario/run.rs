@@ -252,7 +252,9 @@ pub fn run_with(
             .map(|(_, slot)| slot)
             .collect();
     }
-    records.sort_by_key(|(at, ti, k, _)| (*at, *ti, *k));
+    // The keys are distinct, so an unstable sort gives the one order, without a stable sort's
+    // buffer of half the records.
+    records.sort_unstable_by_key(|(at, ti, k, _)| (*at, *ti, *k));
     let requests: Vec<RequestRecord> = records.into_iter().map(|(.., r)| r).collect();
     let mut trace = happened.trace;
     let stopped_at_ms = happened.stopped_at_ms;
@@ -508,12 +510,15 @@ async fn simulate(
     let pool = Rc::new(RefCell::new(Pool::new(ctx)));
     platform.services.connect(&pool, &workers);
     let placements = placements(s, &workers, &platform, &backends, &plan.colos);
+    let request_count: usize = plan.sends.iter().map(|(_, burst)| burst.len()).sum();
     let shared = Rc::new(Shared {
         start,
         platform: platform.clone(),
         pool,
         workers,
-        records: Rc::default(),
+        // Every request's place, made once: a long run's records never regrow.
+        records: Rc::new(RefCell::new(Vec::with_capacity(request_count))),
+        texts: Default::default(),
         startup_error: Rc::default(),
         tls: s.platform.tls.clone(),
         clients: Default::default(),
@@ -521,7 +526,6 @@ async fn simulate(
         online: watch.online,
         keep_responses: watch.keep_responses,
     });
-    let request_count: usize = plan.sends.iter().map(|(_, burst)| burst.len()).sum();
     let mut clients = vec![spawn_traffic(&shared, loaded, plan.sends)];
     let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
     let first_cron_id = request_count as u64;

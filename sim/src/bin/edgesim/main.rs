@@ -402,7 +402,7 @@ fn print_summary(out: &RunOutput) -> Result<()> {
         let key = r.status.map_or("none".to_string(), |s| s.to_string());
         *statuses.entry(key).or_insert(0usize) += 1;
         if let Some(l) = r.latency_ms {
-            per_colo.entry(r.colo.as_str()).or_default().push(l);
+            per_colo.entry(&*r.colo).or_default().push(l);
         }
     }
     outln!(
