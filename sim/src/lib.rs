@@ -28,6 +28,7 @@ pub mod seed;
 pub mod services;
 pub mod socket_client;
 pub mod storage_snapshot;
+pub mod task_group;
 pub mod tasks;
 pub mod test;
 pub mod trace;

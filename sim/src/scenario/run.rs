@@ -21,8 +21,9 @@ use crate::host::DEFAULT_EPOCH_MS;
 use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::pool::{Pool, PoolContext, ServeError};
+use crate::task_group::{self, TaskGroup};
 use crate::trace::{Keep, Trace, TraceEvent, TraceFile};
-use futures::{FutureExt, StreamExt};
+use futures::FutureExt;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -660,30 +661,29 @@ fn spawn_traffic(
 }
 
 /// Starts each client of `sends` (in send order) when its time comes, and waits for them all.
+/// The clients run in one task (see [`TaskGroup`]): a run keeps nothing of a finished one.
 async fn feed(
     shared: Rc<Shared>,
     traffic: Vec<Rc<TrafficSpec>>,
     mut turns: Turns,
     sends: Vec<Sending>,
 ) {
-    let mut running = futures::stream::FuturesUnordered::new();
-    for sending in sends {
-        let due = shared.start + StdDuration::from_millis(sending.at_ms);
-        // A sleep always ends on a later tick: requests due together (a burst) leave together.
-        if madsim::time::Instant::now() < due {
-            // Clients that finish meanwhile are let go of (and their tasks freed) as they do.
-            let mut wait = Box::pin(madsim::time::sleep_until(due).fuse());
-            loop {
-                futures::select_biased! {
-                    () = wait => break,
-                    _ = running.select_next_some() => {}
-                }
+    let order_seed = crate::seed::derive(shared.platform.run_seed, "clients/order");
+    let clients = RefCell::new(TaskGroup::new(order_seed));
+    let sent_all = std::cell::Cell::new(false);
+    let send_each = async {
+        for sending in sends {
+            let due = shared.start + StdDuration::from_millis(sending.at_ms);
+            // A sleep always ends on a later tick: requests due together (a burst) leave together.
+            if madsim::time::Instant::now() < due {
+                madsim::time::sleep_until(due).await;
             }
+            let t = traffic[sending.item].clone();
+            let turn = turns.take(sending.item, sending.repetition);
+            let client = super::client::send(shared.clone(), t, sending, turn);
+            clients.borrow_mut().push(client);
         }
-        let t = traffic[sending.item].clone();
-        let turn = turns.take(sending.item, sending.repetition);
-        let client = super::client::send(shared.clone(), t, sending, turn);
-        running.push(shared.platform.tasks.spawn(client));
-    }
-    while running.next().await.is_some() {}
+        sent_all.set(true);
+    };
+    futures::join!(send_each, task_group::drive(&clients, || sent_all.get()));
 }
