@@ -13,6 +13,7 @@ use futures::channel::oneshot;
 use serde::Serialize;
 
 use super::model::TrafficSpec;
+use super::tally::Tally;
 use crate::platform::Platform;
 use crate::pool::{Delivery, Job, Pool, ServeError, Served};
 use crate::trace::TraceEvent;
@@ -72,6 +73,58 @@ pub struct SocketStats {
 /// A request's place in the output: (scheduled time, traffic item, repetition) and its record.
 pub(crate) type Slot = (u64, usize, usize, RequestRecord);
 
+/// The run's request records: every one, for whoever reads them after the run; or only those
+/// still in flight, each tallied and let go of as its client finishes, so that a run's memory
+/// follows what is going on rather than how long it has gone on.
+pub(crate) enum Records {
+    All(Vec<Slot>),
+    InFlight {
+        slots: BTreeMap<usize, Slot>,
+        started: usize,
+        tally: Tally,
+    },
+}
+
+impl Records {
+    /// Records `slot` as its client starts; its index, in start order.
+    fn start(&mut self, slot: Slot) -> usize {
+        match self {
+            Records::All(all) => {
+                all.push(slot);
+                all.len() - 1
+            }
+            Records::InFlight { slots, started, .. } => {
+                slots.insert(*started, slot);
+                *started += 1;
+                *started - 1
+            }
+        }
+    }
+
+    /// What the client of request `index` has seen so far.
+    fn update(&mut self, index: usize, record: RequestRecord) {
+        let slot = match self {
+            Records::All(all) => all.get_mut(index),
+            Records::InFlight { slots, .. } => slots.get_mut(&index),
+        };
+        if let Some(slot) = slot {
+            slot.3 = record;
+        }
+    }
+
+    /// The client of request `index` is done with it.
+    fn finish(&mut self, index: usize, record: RequestRecord) {
+        match self {
+            Records::All(_) => self.update(index, record),
+            Records::InFlight { slots, tally, .. } => {
+                if let Some((at, item, repetition, _)) = slots.remove(&index) {
+                    tally.add((at, item, repetition), &record);
+                }
+            }
+        }
+    }
+}
+
 /// One copy of each distinct text the run's records hold (colos, Workers, methods, URLs,
 /// labels): a million requests to a few URLs keep a few strings, not a million.
 #[derive(Debug, Default)]
@@ -94,7 +147,7 @@ pub(crate) struct Shared {
     pub platform: Rc<Platform>,
     pub pool: Rc<RefCell<Pool>>,
     pub workers: BTreeMap<String, (Rc<WorkerDefinition>, Limits)>,
-    pub records: Rc<RefCell<Vec<Slot>>>,
+    pub records: Rc<RefCell<Records>>,
     pub texts: RefCell<Texts>,
     pub startup_error: Rc<RefCell<Option<ServeError>>>,
     /// `platform.tls`, if the run models handshakes.
@@ -288,11 +341,8 @@ pub(crate) async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sendin
             websocket: None,
         }
     };
-    let index = shared.records.borrow().len();
-    shared
-        .records
-        .borrow_mut()
-        .push((scheduled_ms, item, repetition, record.clone()));
+    let index =
+        (shared.records.borrow_mut()).start((scheduled_ms, item, repetition, record.clone()));
     // During an outage the client reaches the nearest colo that is up instead.
     let (serving, detour) = platform.arrive(id, &t.colo, at_ms).await;
     let client_key = t.session.clone().unwrap_or_else(|| format!("item/{item}"));
@@ -361,7 +411,7 @@ pub(crate) async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sendin
             }
             fill(&mut record, served, shared.keep_responses);
             if let (Some(end), Some(ws)) = (socket, &t.websocket) {
-                shared.records.borrow_mut()[index].3 = record.clone();
+                shared.records.borrow_mut().update(index, record.clone());
                 // The socket spans the client's hop to the colo serving it, rerouted or not.
                 let client_hop_ms = platform.network.one_way_ms(&t.colo, &serving);
                 end.add_latency_ms(client_hop_ms + placement_hop.as_millis() as u64);
@@ -375,7 +425,7 @@ pub(crate) async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sendin
         Err(_) => {}
     }
     (shared.online.borrow_mut()).request(index, &record, platform.elapsed_ms());
-    shared.records.borrow_mut()[index].3 = record;
+    shared.records.borrow_mut().finish(index, record);
     if let Some(next) = turn.then {
         let _ = next.send(());
     }

@@ -12,6 +12,8 @@ pub mod run;
 pub mod shrink;
 pub mod sweep;
 pub mod sweep_summary;
+pub mod tally;
+mod traffic;
 mod validate;
 
 pub use duration::Duration;

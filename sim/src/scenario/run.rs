@@ -10,18 +10,18 @@ use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
 use edgesim_runtime::{Limits, Plan};
 use serde::Serialize;
 
+use super::client::{Records, Shared, Slot};
 pub use super::client::{RequestRecord, SocketStats};
-use super::client::{Sending, Shared, Slot, Turns};
 use super::cron::{CronFiring, cron_firings, fire_cron};
 use super::fault::Fault;
 use super::model::{LoadedScenario, TrafficSpec};
 use super::online::{OnlineChecks, SharedChecks};
+use super::tally::Tally;
 use crate::durable_objects::WorkerUnit;
 use crate::host::DEFAULT_EPOCH_MS;
 use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::pool::{Pool, PoolContext, ServeError};
-use crate::task_group::{self, TaskGroup};
 use crate::trace::{Keep, Trace, TraceEvent, TraceFile};
 use futures::FutureExt;
 
@@ -79,7 +79,10 @@ pub struct Verdict {
 pub struct RunOutput {
     pub scenario: String,
     pub seed: u64,
+    /// Every request, in the order they were scheduled; none when the run kept only what its
+    /// checks need (`Retention::Needed`): the tally has what they add up to.
     pub requests: Vec<RequestRecord>,
+    pub tally: Tally,
     pub scheduled: Vec<ScheduledRecord>,
     pub verdicts: Vec<Verdict>,
     pub trace: Trace,
@@ -108,8 +111,8 @@ pub enum Retention {
     #[default]
     All,
     /// Only the events the scenario's expectations read and the cold starts the summary counts,
-    /// and responses without headers or body: a long run's memory then grows with what its
-    /// checks must remember, not with everything it did.
+    /// and no request once its client is done (the run's `tally` adds them up): a long run's
+    /// memory then grows with what its checks must remember, not with everything it did.
     Needed,
 }
 
@@ -244,25 +247,15 @@ pub fn run_with(
     if let Some(e) = happened.startup_error {
         return Err(RunError::Startup(e));
     }
-    let mut records = happened.records;
-    if happened.stopped_at_ms.is_some() {
-        // Requests still in flight when the run stopped have no outcome to judge.
-        let online = online.borrow();
-        records = (records.into_iter().enumerate())
-            .filter(|(i, _)| online.finished(*i))
-            .map(|(_, slot)| slot)
-            .collect();
-    }
-    // The keys are distinct, so an unstable sort gives the one order, without a stable sort's
-    // buffer of half the records.
-    records.sort_unstable_by_key(|(at, ti, k, _)| (*at, *ti, *k));
-    let requests: Vec<RequestRecord> = records.into_iter().map(|(.., r)| r).collect();
+    let (requests, tally) = tallied(happened.records, &s.expect, |i| {
+        happened.stopped_at_ms.is_none() || online.borrow().finished(i)
+    });
     let mut trace = happened.trace;
     let stopped_at_ms = happened.stopped_at_ms;
     let online = online.borrow();
     let verdicts: Vec<Verdict> = (s.expect.iter().enumerate())
         .map(|(i, e)| {
-            let verdict = super::expect::check(e, &requests, &trace, &object_namespaces);
+            let verdict = super::expect::check(e, i, &tally, &trace, &object_namespaces);
             super::online::amend(verdict, online.first_violation(i), stopped_at_ms)
         })
         .collect();
@@ -283,11 +276,48 @@ pub fn run_with(
         scenario: s.name.clone(),
         seed,
         requests,
+        tally,
         scheduled: happened.scheduled,
         verdicts,
         trace,
         stopped_at_ms,
     })
+}
+
+/// The run's requests in order (all of them, if it kept them) and their tally. A request counts
+/// if `counts(index)`: when `--fail-fast` stopped the run, those still in flight have no outcome
+/// to judge.
+fn tallied(
+    records: Records,
+    expect: &[super::expect_spec::ExpectSpec],
+    counts: impl Fn(usize) -> bool,
+) -> (Vec<RequestRecord>, Tally) {
+    match records {
+        Records::All(slots) => {
+            let mut slots: Vec<Slot> = (slots.into_iter().enumerate())
+                .filter(|(i, _)| counts(*i))
+                .map(|(_, slot)| slot)
+                .collect();
+            // The keys are distinct, so an unstable sort gives the one order, without a stable
+            // sort's buffer of half the records.
+            slots.sort_unstable_by_key(|(at, ti, k, _)| (*at, *ti, *k));
+            let mut tally = Tally::new(expect);
+            for (at, ti, k, record) in &slots {
+                tally.add((*at, *ti, *k), record);
+            }
+            (slots.into_iter().map(|(.., r)| r).collect(), tally)
+        }
+        Records::InFlight {
+            slots, mut tally, ..
+        } => {
+            for (i, (at, ti, k, record)) in slots {
+                if counts(i) {
+                    tally.add((at, ti, k), &record);
+                }
+            }
+            (Vec::new(), tally)
+        }
+    }
 }
 
 /// Every Worker the scenario names, from its wrangler config, with the platform's limits.
@@ -385,7 +415,7 @@ impl RunPlan {
 
 /// What a simulation left behind.
 struct Happened {
-    records: Vec<Slot>,
+    records: Records,
     scheduled: Vec<ScheduledRecord>,
     trace: Trace,
     startup_error: Option<ServeError>,
@@ -517,8 +547,15 @@ async fn simulate(
         platform: platform.clone(),
         pool,
         workers,
-        // Every request's place, made once: a long run's records never regrow.
-        records: Rc::new(RefCell::new(Vec::with_capacity(request_count))),
+        records: Rc::new(RefCell::new(match watch.keep_responses {
+            // Every request's place, made once: a long run's records never regrow.
+            true => Records::All(Vec::with_capacity(request_count)),
+            false => Records::InFlight {
+                slots: BTreeMap::new(),
+                started: 0,
+                tally: Tally::new(&s.expect),
+            },
+        })),
         texts: Default::default(),
         startup_error: Rc::default(),
         tls: s.platform.tls.clone(),
@@ -527,7 +564,7 @@ async fn simulate(
         online: watch.online,
         keep_responses: watch.keep_responses,
     });
-    let mut clients = vec![spawn_traffic(&shared, loaded, plan.sends)];
+    let mut clients = vec![super::traffic::spawn_traffic(&shared, loaded, plan.sends)];
     let scheduled: Rc<RefCell<Vec<ScheduledRecord>>> = Rc::default();
     let first_cron_id = request_count as u64;
     for (k, (at_ms, worker, cron)) in plan.firings.into_iter().enumerate() {
@@ -572,7 +609,7 @@ async fn simulate(
         () = Box::pin(run.fuse()) => None,
     };
     Happened {
-        records: shared.records.take(),
+        records: shared.records.replace(Records::All(Vec::new())),
         scheduled: scheduled.take(),
         trace: platform.trace.take(),
         startup_error: shared.startup_error.take(),
@@ -614,76 +651,4 @@ pub(crate) fn apply_fault(world: &Platform, at_ms: u64, fault: Fault) {
             for_ms,
         } => world.faults.spike(a, b, add_ms, at_ms, for_ms),
     }
-}
-
-/// The traffic's clients, one task per request (a burst is `count` requests at each time),
-/// numbered from 1 in traffic order; a session's requests wait for their turn. Each client is
-/// started at its send time by one feeder task, so a run holds the clients in flight, not one
-/// per request it will ever send; the feeder ends when the last client has.
-fn spawn_traffic(
-    shared: &Rc<Shared>,
-    loaded: &LoadedScenario,
-    schedule: Vec<(usize, Vec<u64>)>,
-) -> madsim::task::JoinHandle<()> {
-    let traffic: Vec<Rc<TrafficSpec>> = (loaded.scenario.traffic.iter())
-        .map(|t| Rc::new(t.clone()))
-        .collect();
-    let turns = Turns::plan(
-        schedule
-            .iter()
-            .filter_map(|(ti, burst)| {
-                let name = traffic[*ti].session.clone()?;
-                Some(
-                    burst
-                        .iter()
-                        .enumerate()
-                        .map(move |(k, at)| (*at, *ti, k, name.clone())),
-                )
-            })
-            .flatten()
-            .collect(),
-    );
-    let mut sends = Vec::new();
-    for (ti, burst) in schedule {
-        for (k, at_ms) in burst.into_iter().enumerate() {
-            let id = sends.len() as u64 + 1;
-            sends.push(Sending {
-                id,
-                item: ti,
-                repetition: k,
-                at_ms,
-            });
-        }
-    }
-    sends.sort_by_key(|s| (s.at_ms, s.id));
-    let feeder = feed(shared.clone(), traffic, turns, sends);
-    shared.platform.tasks.spawn(feeder)
-}
-
-/// Starts each client of `sends` (in send order) when its time comes, and waits for them all.
-/// The clients run in one task (see [`TaskGroup`]): a run keeps nothing of a finished one.
-async fn feed(
-    shared: Rc<Shared>,
-    traffic: Vec<Rc<TrafficSpec>>,
-    mut turns: Turns,
-    sends: Vec<Sending>,
-) {
-    let order_seed = crate::seed::derive(shared.platform.run_seed, "clients/order");
-    let clients = RefCell::new(TaskGroup::new(order_seed));
-    let sent_all = std::cell::Cell::new(false);
-    let send_each = async {
-        for sending in sends {
-            let due = shared.start + StdDuration::from_millis(sending.at_ms);
-            // A sleep always ends on a later tick: requests due together (a burst) leave together.
-            if madsim::time::Instant::now() < due {
-                madsim::time::sleep_until(due).await;
-            }
-            let t = traffic[sending.item].clone();
-            let turn = turns.take(sending.item, sending.repetition);
-            let client = super::client::send(shared.clone(), t, sending, turn);
-            clients.borrow_mut().push(client);
-        }
-        sent_all.set(true);
-    };
-    futures::join!(send_each, task_group::drive(&clients, || sent_all.get()));
 }

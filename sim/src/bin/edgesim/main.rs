@@ -10,6 +10,7 @@ use edgesim_runtime::{HttpRequest, Plan};
 use edgesim_sim::persist::write_durably;
 use edgesim_sim::scenario::client::arrive_at_edge;
 use edgesim_sim::scenario::run::RunOutput;
+use edgesim_sim::scenario::tally::percentile;
 use edgesim_sim::scenario::{LoadedScenario, run as scenario_run};
 use edgesim_sim::world::clients::Clients;
 use edgesim_sim::{one_colo, origins};
@@ -396,51 +397,39 @@ fn print_summary(out: &RunOutput) -> Result<()> {
     if let Some(at_ms) = out.stopped_at_ms {
         outln!("stopped at {at_ms}ms by --fail-fast: the first violation of an expectation");
     }
-    let mut statuses = std::collections::BTreeMap::new();
-    let mut per_colo: std::collections::BTreeMap<&str, Vec<u64>> = Default::default();
-    for r in &out.requests {
-        let key = r.status.map_or("none".to_string(), |s| s.to_string());
-        *statuses.entry(key).or_insert(0usize) += 1;
-        if let Some(l) = r.latency_ms {
-            per_colo.entry(&*r.colo).or_default().push(l);
-        }
-    }
+    let tally = &out.tally;
+    let statuses: std::collections::BTreeMap<String, usize> = (tally.statuses.iter())
+        .map(|(status, n)| (status.map_or("none".to_string(), |s| s.to_string()), *n))
+        .collect();
     outln!(
         "requests: {}  statuses: {statuses:?}  cold starts: {}",
-        out.requests.len(),
+        tally.requests,
         out.cold_starts()
     );
-    let cpu: Vec<f64> = out.requests.iter().map(|r| r.cpu_used_ms).collect();
-    if !cpu.is_empty() {
-        let max = cpu.iter().cloned().fold(0.0, f64::max);
-        let mean = cpu.iter().sum::<f64>() / cpu.len() as f64;
-        outln!("cpu per request: mean {mean:.3} ms, max {max:.3} ms");
-    }
-    for (colo, mut lat) in per_colo {
-        lat.sort_unstable();
-        let pct = |p: usize| lat[(lat.len() * p).div_ceil(100).saturating_sub(1)];
+    if tally.requests > 0 {
         outln!(
-            "  {colo}: {} responses, latency p50 {} ms, p99 {} ms",
-            lat.len(),
+            "cpu per request: mean {:.3} ms, max {:.3} ms",
+            tally.cpu_mean_ms(),
+            tally.cpu_max_ms
+        );
+    }
+    for (colo, latencies) in &tally.latencies_by_colo {
+        let responses: usize = latencies.values().sum();
+        let pct = |p| percentile(latencies, responses, p).unwrap_or(0);
+        outln!(
+            "  {colo}: {responses} responses, latency p50 {} ms, p99 {} ms",
             pct(50),
             pct(99)
         );
     }
-    let sockets: Vec<_> = out
-        .requests
-        .iter()
-        .filter_map(|r| r.websocket.as_ref())
-        .collect();
-    if !sockets.is_empty() {
-        let sent: u32 = sockets.iter().map(|s| s.sent).sum();
-        let received: u32 = sockets.iter().map(|s| s.received).sum();
-        let dropped = sockets
-            .iter()
-            .filter(|s| s.close_code == Some(1006))
-            .count();
+    let sockets = &tally.sockets;
+    if sockets.sockets > 0 {
         outln!(
-            "websockets: {} opened, {sent} messages sent, {received} received, {dropped} dropped without a close",
-            sockets.len()
+            "websockets: {} opened, {} messages sent, {} received, {} dropped without a close",
+            sockets.sockets,
+            sockets.sent,
+            sockets.received,
+            sockets.dropped
         );
     }
     for v in &out.verdicts {
