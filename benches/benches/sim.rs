@@ -6,7 +6,8 @@
 //! and `kv-five-colos` (10 simulated minutes of 10 requests a second from five colos, the KV
 //! staleness check): the simulator's throughput; and `burst-2000` (benches/scenarios/: 2,000
 //! requests in flight at once in one isolate), which grows with the burst's size; and the
-//! linearizability check of a 100,000-operation counter history on its own.
+//! linearizability checks of a 100,000-operation counter history and register history on their
+//! own.
 
 use std::path::Path;
 
@@ -88,7 +89,57 @@ fn counter_trace(calls: u64) -> Trace {
     trace
 }
 
+/// `calls` calls on one register by four overlapping clients: distinct writes, and reads of
+/// the latest value.
+fn register_trace(calls: u64) -> Trace {
+    let mut trace = Trace::default();
+    let mut current = "null".to_string();
+    for call in 0..calls {
+        let at_ms = call / 4;
+        let write = call % 3 == 0;
+        if write {
+            current = call.to_string();
+        }
+        trace.push(TraceEvent::ObjectCall {
+            at_ms,
+            call,
+            namespace: "REGISTER".into(),
+            object: "main".into(),
+            from: "LHR".into(),
+            method: if write { "set" } else { "get" }.into(),
+            args: if write {
+                format!("{{\"a\":[{call}]}}")
+            } else {
+                "{\"a\":[]}".into()
+            },
+        });
+        trace.push(TraceEvent::ObjectReturn {
+            at_ms: at_ms + 2,
+            call,
+            ok: true,
+            value: if write {
+                "null".into()
+            } else {
+                current.clone()
+            },
+        });
+    }
+    trace
+}
+
 fn linearizability(c: &mut Criterion) {
+    let registers = register_trace(100_000);
+    c.bench_function("linearizability_register_100000_operations", |b| {
+        b.iter(|| {
+            let by_object = operations(&registers, "REGISTER", Model::Register);
+            let ops = &by_object["main"];
+            assert_eq!(ops.len(), 100_000);
+            assert_eq!(
+                check_object(ops, Model::Register),
+                ObjectVerdict::Linearizable
+            );
+        })
+    });
     let trace = counter_trace(100_000);
     c.bench_function("linearizability_counter_100000_operations", |b| {
         b.iter(|| {

@@ -2,7 +2,8 @@
 //! `object_call` / `object_return` pairs), checked per object against a sequential model with
 //! the Wing–Gong search and Lowe's memoisation of (operations done, state). Counter histories
 //! of unit increments — the common case, and the long one — are decided in O(n log n) by
-//! `counter_history` instead, at any length; the search still explains a small violation.
+//! `counter_history` instead, at any length, and register histories whose writes all differ by
+//! `register_history`; the search still explains a small violation.
 //!
 //! Models: `counter` (`increment`/`inc`/`add(by = 1)` return the new value; `get`/`read`/
 //! `value` return it) and `register` (`set`/`put(v)`; `get`/`read` return v). Other methods do
@@ -15,10 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::counter_history::{self, CounterOp};
+use super::register_history;
 use crate::trace::{Trace, TraceEvent};
 
 /// More operations than this on one object are not searched (the search is exponential in
-/// the worst case); the verdict says so. Counter histories of unit increments have no limit.
+/// the worst case); the verdict says so. Counter histories of unit increments and register
+/// histories of distinct writes have no limit.
 pub const OPERATIONS_MAX: usize = 4_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,23 +257,81 @@ fn counter_history(ops: &[Operation]) -> Option<Vec<(CounterOp, counter_history:
         .collect()
 }
 
+/// What a register's initial value reads as.
+const REGISTER_INITIAL: &str = "null";
+
+/// A value as the register holds it, in canonical JSON: a scalar (objects and arrays are left
+/// to the search, which compares them as values); a read of `undefined` reads `null`.
+fn register_value(json: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(json).ok()?;
+    match v {
+        Value::Object(o) if o.len() == 1 && o.contains_key("u") => Some(REGISTER_INITIAL.into()),
+        Value::Object(_) | Value::Array(_) => None,
+        scalar => Some(scalar.to_string()),
+    }
+}
+
+/// `ops` as a register history whose writes all write different values (none the initial
+/// one), when it is one the fast check decides.
+fn register_history(
+    ops: &[Operation],
+) -> Option<Vec<(register_history::RegisterOp, register_history::Span)>> {
+    use register_history::RegisterOp;
+    let mut written = BTreeSet::new();
+    ops.iter()
+        .map(|op| {
+            let history_op = match (&op.action, op.acknowledged()) {
+                (Action::Set(v), acknowledged) => {
+                    let value = register_value(v)?;
+                    if value == REGISTER_INITIAL || !written.insert(value.clone()) {
+                        return None;
+                    }
+                    match acknowledged {
+                        true => RegisterOp::Write { value },
+                        false => RegisterOp::MaybeWrite { value },
+                    }
+                }
+                (Action::Read, true) => match op.value.as_deref() {
+                    Some(v) => RegisterOp::Read {
+                        value: register_value(v)?,
+                    },
+                    None => RegisterOp::Unconstrained,
+                },
+                (Action::Read, false) => RegisterOp::Unconstrained,
+                (Action::Add(_), _) => return None,
+            };
+            Some((history_op, (op.call_ms, op.return_ms)))
+        })
+        .collect()
+}
+
+/// The fast check's verdict on `ops`, when one applies: `Err` holds the indices of the
+/// operations that witness a violation.
+fn fast_verdict(ops: &[Operation], model: Model) -> Option<Result<(), (usize, Vec<usize>)>> {
+    match model {
+        Model::Counter => {
+            let history = counter_history(ops)?;
+            Some(counter_history::check(&history).map_err(|s| (s.placed, s.witnesses)))
+        }
+        Model::Register => {
+            let history = register_history(ops)?;
+            Some(register_history::check(&history, REGISTER_INITIAL).map_err(|c| (0, c.witnesses)))
+        }
+    }
+}
+
 pub fn check_object(ops: &[Operation], model: Model) -> ObjectVerdict {
     let n = ops.len();
-    if let Some(history) = (model == Model::Counter)
-        .then(|| counter_history(ops))
-        .flatten()
-    {
-        match counter_history::check(&history) {
-            Ok(()) => return ObjectVerdict::Linearizable,
-            Err(stuck) if n > OPERATIONS_MAX => {
-                return ObjectVerdict::Violation {
-                    ordered: stuck.placed,
-                    stuck: stuck.witnesses.iter().map(|&i| ops[i].describe()).collect(),
-                };
-            }
-            // Short enough to search: the search says how far an order gets.
-            Err(_) => {}
+    match fast_verdict(ops, model) {
+        Some(Ok(())) => return ObjectVerdict::Linearizable,
+        Some(Err((ordered, witnesses))) if n > OPERATIONS_MAX => {
+            return ObjectVerdict::Violation {
+                ordered,
+                stuck: witnesses.iter().map(|&i| ops[i].describe()).collect(),
+            };
         }
+        // Short enough to search: the search says how far an order gets.
+        Some(Err(_)) | None => {}
     }
     if n > OPERATIONS_MAX {
         return ObjectVerdict::TooLong(n);
@@ -369,158 +430,5 @@ pub fn lost_acknowledged_writes(ops: &[Operation]) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn op(call: u64, method: &str, arg: Option<i64>, span: (u64, u64), result: &str) -> Operation {
-        let args = match arg {
-            Some(a) => format!("{{\"a\":[{a}]}}"),
-            None => "{\"a\":[]}".to_string(),
-        };
-        Operation {
-            call,
-            object: "o".into(),
-            method: method.into(),
-            call_ms: span.0,
-            return_ms: Some(span.1),
-            ok: true,
-            value: Some(result.into()),
-            action: action(Model::Counter, method, &args).unwrap_or(Action::Read),
-        }
-    }
-
-    #[test]
-    fn overlapping_increments_may_return_in_either_order() {
-        let ops = vec![
-            op(1, "increment", None, (0, 10), "2"),
-            op(2, "increment", None, (1, 9), "1"),
-            op(3, "get", None, (11, 12), "2"),
-        ];
-        assert_eq!(
-            check_object(&ops, Model::Counter),
-            ObjectVerdict::Linearizable
-        );
-    }
-
-    #[test]
-    fn a_read_that_misses_a_finished_increment_is_a_violation() {
-        let ops = vec![
-            op(1, "increment", None, (0, 5), "1"),
-            op(2, "get", None, (6, 7), "0"),
-        ];
-        assert!(matches!(
-            check_object(&ops, Model::Counter),
-            ObjectVerdict::Violation { ordered: 1, .. }
-        ));
-        assert_eq!(lost_acknowledged_writes(&ops).len(), 1);
-    }
-
-    #[test]
-    fn a_failed_increment_may_or_may_not_have_happened() {
-        let mut failed = op(1, "increment", None, (0, 5), "Network connection lost.");
-        failed.ok = false;
-        for seen in ["0", "1"] {
-            let ops = vec![failed.clone(), op(2, "get", None, (6, 7), seen)];
-            assert_eq!(
-                check_object(&ops, Model::Counter),
-                ObjectVerdict::Linearizable
-            );
-        }
-    }
-
-    #[test]
-    fn two_increments_both_returning_1_are_a_lost_update() {
-        let ops = vec![
-            op(1, "increment", None, (0, 10), "1"),
-            op(2, "increment", None, (0, 10), "1"),
-        ];
-        assert!(matches!(
-            check_object(&ops, Model::Counter),
-            ObjectVerdict::Violation { .. }
-        ));
-    }
-
-    /// A counter history from a sequential run: each operation takes effect at a time that
-    /// never goes back, inside its span; some then fail (a failed increment did not happen) or
-    /// go unanswered, and some answers are changed, so that both verdicts occur.
-    fn history(steps: Vec<(bool, u64, u64, u64, u8, i64)>) -> Vec<Operation> {
-        let mut count = 0;
-        let mut at_ms = 0;
-        let mut ops = Vec::new();
-        for (k, (increment, gap_ms, before_ms, after_ms, fate, nudge)) in
-            steps.into_iter().enumerate()
-        {
-            at_ms += gap_ms;
-            let method = if increment { "increment" } else { "get" };
-            let applied = !(increment && fate == 1);
-            if increment && applied {
-                count += 1;
-            }
-            let shown = if fate == 2 { count + nudge } else { count };
-            let span = (at_ms.saturating_sub(before_ms), at_ms + after_ms);
-            let mut o = op(k as u64 + 1, method, None, span, &shown.to_string());
-            match fate {
-                1 => o.ok = false,
-                3 => o.return_ms = None,
-                _ => {}
-            }
-            ops.push(o);
-        }
-        ops
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        /// The O(n log n) counter check and the exhaustive search agree on every small history.
-        #[test]
-        fn the_fast_counter_check_agrees_with_the_search(
-            steps in proptest::collection::vec(
-                (proptest::bool::ANY, 0u64..4, 0u64..6, 0u64..6, 0u8..6, -2i64..3),
-                1..9,
-            )
-        ) {
-            let ops = history(steps);
-            let history = counter_history(&ops).expect("unit increments and reads");
-            let fast = counter_history::check(&history).is_ok();
-            let searched = search(&ops, Model::Counter) == ObjectVerdict::Linearizable;
-            proptest::prop_assert_eq!(fast, searched, "{:#?}", ops);
-        }
-    }
-
-    #[test]
-    fn a_hundred_thousand_operation_counter_history_is_checked_not_refused() {
-        // Four clients incrementing and reading one counter, overlapping, one failing call in
-        // ten (applied or not), in the history's order.
-        let mut ops = Vec::new();
-        let mut count = 0;
-        for k in 0..100_000u64 {
-            let at_ms = k / 4;
-            let increment = k % 3 != 0;
-            let failed = k % 10 == 7;
-            if increment && !(failed && k % 20 == 7) {
-                count += 1;
-            }
-            let method = if increment { "increment" } else { "get" };
-            let mut o = op(k, method, None, (at_ms, at_ms + 2), &count.to_string());
-            o.ok = !failed;
-            ops.push(o);
-        }
-        assert_eq!(
-            check_object(&ops, Model::Counter),
-            ObjectVerdict::Linearizable
-        );
-        // The same history with one read that saw the past is refused, naming that read.
-        let stale = ops.iter().rposition(|o| o.method == "get" && o.ok).unwrap();
-        ops[stale].value = Some("1".into());
-        match check_object(&ops, Model::Counter) {
-            ObjectVerdict::Violation { stuck, .. } => assert!(
-                stuck
-                    .iter()
-                    .any(|s| s.starts_with(&format!("call #{stale} get() -> 1"))),
-                "{stuck:?}"
-            ),
-            other => panic!("expected a violation, got {other:?}"),
-        }
-        assert_eq!(lost_acknowledged_writes(&ops).len(), 1);
-    }
-}
+#[path = "linearizable_tests.rs"]
+mod tests;

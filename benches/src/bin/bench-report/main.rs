@@ -70,6 +70,11 @@ const ROWS: &[Row] = &[
         workerd: None,
     },
     Row {
+        id: "linearizability_register_100000_operations",
+        what: "linearizability check of a 100,000-operation register history (distinct writes) on one object (from its trace)",
+        workerd: None,
+    },
+    Row {
         id: "linearizability_counter_100000_operations",
         what: "linearizability check of a 100,000-operation counter history on one object (from its trace; issue 20's target: ≤ 2 s)",
         workerd: None,
