@@ -19,9 +19,10 @@ use crate::pool::{Delivery, Job, Pool, ServeError, Served};
 use crate::trace::TraceEvent;
 use crate::world::clients::{Client, Clients, add_edge_headers};
 
-/// One request of the run, as the client saw it. A run keeps one for every request until it
-/// ends, so its texts are shared (see [`Texts`]) and it owns no other memory unless it keeps the
-/// response's headers and body.
+/// One request of the run, as the client saw it. A run that keeps its records (`Retention::All`)
+/// holds one per request until it ends, so its texts are shared (see [`Texts`]: a traffic
+/// item's URL is fixed, so there are as many as items) and it owns no other memory unless it
+/// keeps the response's headers and body.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestRecord {
     pub at_ms: u64,
