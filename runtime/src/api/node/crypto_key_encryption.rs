@@ -147,33 +147,56 @@ impl Pkcs12Cipher {
     }
 }
 
-/// The PKCS #8 key inside an `EncryptedPrivateKeyInfo`, if `passphrase` opens it.
-pub fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Option<Vec<u8>> {
-    if let Some(pbe) = Pkcs12Pbe::of(der) {
-        return pbe.decrypt(passphrase);
-    }
-    let info = EncryptedPrivateKeyInfo::from_der(der).ok()?;
-    Some(info.decrypt(passphrase).ok()?.as_bytes().to_vec())
+/// Host work per hash block a key derivation computes.
+const HASH_BLOCK_WORK: usize = 128;
+
+/// An `EncryptedPrivateKeyInfo`, read once: under one of PKCS #12's schemes (read here) or any
+/// other (PBES2, read by the `pkcs8` crate).
+enum SealedKey<'a> {
+    Pkcs12(Pkcs12Pbe<'a>),
+    Pkcs8(EncryptedPrivateKeyInfo<'a>),
 }
 
-/// The host work of opening `der`, an `EncryptedPrivateKeyInfo`: two hash blocks for each PBKDF2
-/// iteration, three for PKCS #12's (at most two for the key, one for the IV). Read before the work, so a
-/// key that asks for a hundred million iterations meets the CPU limit rather than the host's
-/// patience.
-pub fn decryption_work(der: &[u8]) -> usize {
-    const HASH_BLOCK_WORK: usize = 128;
-    let iterations_and_blocks = match Pkcs12Pbe::of(der) {
-        Some(pbe) => (pbe.iterations, 3),
-        None => match EncryptedPrivateKeyInfo::from_der(der).map(|i| i.encryption_algorithm) {
-            Ok(EncryptionScheme::Pbes2(pbes2::Parameters {
-                kdf: pbes2::Kdf::Pbkdf2(kdf),
-                ..
-            })) => (kdf.iteration_count, 2),
-            _ => (0, 0),
-        },
-    };
-    let (iterations, blocks) = iterations_and_blocks;
-    (iterations as usize).saturating_mul(blocks * HASH_BLOCK_WORK)
+impl<'a> SealedKey<'a> {
+    fn of(der: &'a [u8]) -> Option<Self> {
+        match Pkcs12Pbe::of(der) {
+            Some(pbe) => Some(SealedKey::Pkcs12(pbe)),
+            None => EncryptedPrivateKeyInfo::from_der(der)
+                .ok()
+                .map(SealedKey::Pkcs8),
+        }
+    }
+
+    /// The host work of opening it: two hash blocks for each PBKDF2 iteration, three for PKCS
+    /// #12's (at most two for the key, one for the IV). Read before the work, so a key that asks
+    /// for a hundred million iterations meets the CPU limit rather than the host's patience.
+    fn work(&self) -> usize {
+        let (iterations, blocks) = match self {
+            SealedKey::Pkcs12(pbe) => (pbe.iterations, 3),
+            SealedKey::Pkcs8(info) => match &info.encryption_algorithm {
+                EncryptionScheme::Pbes2(pbes2::Parameters {
+                    kdf: pbes2::Kdf::Pbkdf2(kdf),
+                    ..
+                }) => (kdf.iteration_count, 2),
+                _ => (0, 0),
+            },
+        };
+        (iterations as usize).saturating_mul(blocks * HASH_BLOCK_WORK)
+    }
+
+    /// The PKCS #8 key inside, if `passphrase` opens it.
+    fn decrypt(&self, passphrase: &[u8]) -> Option<Vec<u8>> {
+        match self {
+            SealedKey::Pkcs12(pbe) => pbe.decrypt(passphrase),
+            SealedKey::Pkcs8(info) => Some(info.decrypt(passphrase).ok()?.as_bytes().to_vec()),
+        }
+    }
+}
+
+/// The PKCS #8 key inside an `EncryptedPrivateKeyInfo`, if `passphrase` opens it.
+#[cfg(test)]
+fn decrypt_pkcs8(der: &[u8], passphrase: &[u8]) -> Option<Vec<u8>> {
+    SealedKey::of(der)?.decrypt(passphrase)
 }
 
 /// An `EncryptedPrivateKeyInfo` under one of PKCS #12's password-based schemes: its cipher,
@@ -363,10 +386,10 @@ fn bytes<'js>(ctx: &Ctx<'js>, value: Option<Vec<u8>>) -> rquickjs::Result<Value<
     }
 }
 
-/// PBKDF2's rounds as host work (two hashes a round), for a key sealed here.
-const PBKDF2_WORK: usize = ITERATIONS as usize * 256;
+/// PBKDF2's rounds as host work (two hash blocks a round), for a key sealed here.
+const PBKDF2_WORK: usize = ITERATIONS as usize * 2 * HASH_BLOCK_WORK;
 /// One MD5 of a traditional PEM's key, and the cipher.
-const LEGACY_WORK: usize = 256;
+const LEGACY_WORK: usize = 2 * HASH_BLOCK_WORK;
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let m = ops.meter.clone();
@@ -377,14 +400,18 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               dek_info: Option<String>,
               passphrase: TypedArray<'js, u8>| {
             let (der, passphrase) = (copy_bytes(&der), copy_bytes(&passphrase));
-            let work = match dek_info {
-                Some(_) => LEGACY_WORK,
-                None => decryption_work(&der),
-            };
-            charge_or_stop(&ctx, &m, work)?;
             let plain = match dek_info {
-                Some(info) => decrypt_legacy(&info, &der, &passphrase),
-                None => decrypt_pkcs8(&der, &passphrase),
+                Some(info) => {
+                    charge_or_stop(&ctx, &m, LEGACY_WORK)?;
+                    decrypt_legacy(&info, &der, &passphrase)
+                }
+                None => match SealedKey::of(&der) {
+                    Some(sealed) => {
+                        charge_or_stop(&ctx, &m, sealed.work())?;
+                        sealed.decrypt(&passphrase)
+                    }
+                    None => None,
+                },
             };
             bytes(&ctx, plain)
         },

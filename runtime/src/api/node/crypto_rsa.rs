@@ -1,7 +1,7 @@
 //! node:crypto's `publicEncrypt`, `privateDecrypt`, `privateEncrypt` and `publicDecrypt` over the
 //! `rsa` crate, with workerd's paddings (PKCS#1 v1.5, OAEP with any of Node's hashes and a
-//! label of any bytes, none) and its failures, in the order BoringSSL meets them: the hash named, then the
-//! padding, then the label, then the operation itself.
+//! label of any bytes, none) and its failures, in the order BoringSSL meets them: the hash
+//! named, then the padding, then the label, then the operation itself.
 
 use rquickjs::{Ctx, TypedArray, Value};
 use rsa::hazmat::{rsa_decrypt_and_check, rsa_encrypt};
