@@ -108,7 +108,12 @@ impl TaskGroup {
     /// woken during the turn wait for the next one, which is asked for at once: between turns
     /// the other tasks of the run get theirs, as they would between madsim's polls.
     fn turn(&mut self, cx: &mut Context<'_>) {
-        *self.woken.driver.lock().unwrap_or_else(|e| e.into_inner()) = Some(cx.waker().clone());
+        {
+            let mut driver = self.woken.driver.lock().unwrap_or_else(|e| e.into_inner());
+            if !driver.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                *driver = Some(cx.waker().clone());
+            }
+        }
         let mut due = self.woken.take();
         due.sort_unstable();
         due.dedup();

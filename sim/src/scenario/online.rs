@@ -12,9 +12,9 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 
-use super::expect::{describe_cpu_use, describe_request};
 use super::expect_spec::{Checker, ExpectSpec};
 use super::run::RequestRecord;
+use super::tally::{Rule, reads};
 use crate::trace::TraceEvent;
 
 /// An expectation's first violation.
@@ -40,9 +40,12 @@ fn checked_at_ms(event: &TraceEvent) -> Option<u64> {
 
 /// The part of an expectation that can be checked as the run goes.
 enum OnlineCheck {
-    StatusIn { statuses: Vec<u16> },
-    CpuMsMax { max_ms: f64 },
-    ColdStartsMax { max: u64, seen: u64 },
+    /// `status_in` and `cpu_ms_max`: each request on its own.
+    Request(Rule),
+    ColdStartsMax {
+        max: u64,
+        seen: u64,
+    },
     D1SessionsMonotonic(crate::check::d1_sessions::Sessions),
     WorkflowStepsOnce(crate::check::workflow_steps::StepsOnce),
 }
@@ -74,10 +77,9 @@ impl OnlineChecks {
         let watched = (expect.iter())
             .map(|e| {
                 let check = match &e.checker {
-                    Checker::StatusIn(statuses) => OnlineCheck::StatusIn {
-                        statuses: statuses.clone(),
-                    },
-                    Checker::CpuMsMax(max_ms) => OnlineCheck::CpuMsMax { max_ms: *max_ms },
+                    Checker::StatusIn(_) | Checker::CpuMsMax(_) => {
+                        OnlineCheck::Request(Rule::of(&e.checker)?)
+                    }
                     Checker::ColdStartsMax(max) => {
                         OnlineCheck::ColdStartsMax { max: *max, seen: 0 }
                     }
@@ -116,25 +118,15 @@ impl OnlineChecks {
             self.finished[index] = true;
         }
         for w in self.watched.iter_mut().flatten() {
-            if w.first.is_some()
-                || (w.label.is_some() && record.label.as_deref() != w.label.as_deref())
-            {
+            let OnlineCheck::Request(rule) = &w.check else {
+                continue;
+            };
+            if w.first.is_some() || !reads(w.label.as_deref(), record) || !rule.broken_by(record) {
                 continue;
             }
-            let witness = match &w.check {
-                OnlineCheck::StatusIn { statuses }
-                    if !record.status.is_some_and(|s| statuses.contains(&s)) =>
-                {
-                    describe_request(record)
-                }
-                OnlineCheck::CpuMsMax { max_ms } if record.cpu_used_ms > *max_ms => {
-                    describe_cpu_use(record)
-                }
-                _ => continue,
-            };
             w.first = Some(Violation {
                 at_ms: now_ms,
-                witness,
+                witness: rule.describe(record),
             });
         }
         self.stop_if_violated(now_ms);
@@ -165,7 +157,7 @@ impl OnlineChecks {
                     Some(violation) => violation.to_string(),
                     None => continue,
                 },
-                OnlineCheck::StatusIn { .. } | OnlineCheck::CpuMsMax { .. } => continue,
+                OnlineCheck::Request(_) => continue,
             };
             w.first.get_or_insert(Violation { at_ms, witness });
         }

@@ -10,7 +10,7 @@ use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
 use edgesim_runtime::{Limits, Plan};
 use serde::Serialize;
 
-use super::client::{Records, Shared, Slot};
+use super::client::{Records, Shared};
 pub use super::client::{RequestRecord, SocketStats};
 use super::cron::{CronFiring, cron_firings, fire_cron};
 use super::fault::Fault;
@@ -293,11 +293,12 @@ fn tallied(
     counts: impl Fn(usize) -> bool,
 ) -> (Vec<RequestRecord>, Tally) {
     match records {
-        Records::All(slots) => {
-            let mut slots: Vec<Slot> = (slots.into_iter().enumerate())
-                .filter(|(i, _)| counts(*i))
-                .map(|(_, slot)| slot)
-                .collect();
+        Records::All(mut slots) => {
+            let mut index = 0;
+            slots.retain(|_| {
+                index += 1;
+                counts(index - 1)
+            });
             // The keys are distinct, so an unstable sort gives the one order, without a stable
             // sort's buffer of half the records.
             slots.sort_unstable_by_key(|(at, ti, k, _)| (*at, *ti, *k));

@@ -57,11 +57,46 @@ struct RequestCheck {
     latencies: BTreeMap<u64, usize>,
 }
 
+/// What an expectation that reads requests asks of them.
 #[derive(Debug, Clone, PartialEq)]
-enum Rule {
+pub(crate) enum Rule {
     StatusIn(Vec<u16>),
     CpuMsMax(f64),
     LatencyP99Max(super::Duration),
+}
+
+impl Rule {
+    pub(crate) fn of(checker: &Checker) -> Option<Rule> {
+        Some(match checker {
+            Checker::StatusIn(statuses) => Rule::StatusIn(statuses.clone()),
+            Checker::CpuMsMax(max_ms) => Rule::CpuMsMax(*max_ms),
+            Checker::LatencyP99Max(max) => Rule::LatencyP99Max(*max),
+            _ => return None,
+        })
+    }
+
+    /// Whether `record` on its own breaks the rule (no one request breaks a percentile).
+    pub(crate) fn broken_by(&self, record: &RequestRecord) -> bool {
+        match self {
+            Rule::StatusIn(statuses) => !record.status.is_some_and(|s| statuses.contains(&s)),
+            Rule::CpuMsMax(max_ms) => record.cpu_used_ms > *max_ms,
+            Rule::LatencyP99Max(_) => false,
+        }
+    }
+
+    /// `record` as a verdict on this rule names it.
+    pub(crate) fn describe(&self, record: &RequestRecord) -> String {
+        match self {
+            Rule::CpuMsMax(_) => describe_cpu_use(record),
+            _ => describe_request(record),
+        }
+    }
+}
+
+/// Whether an expectation scoped to the traffic items labelled `label` (none: all) reads
+/// `record`.
+pub(crate) fn reads(label: Option<&str>, record: &RequestRecord) -> bool {
+    label.is_none() || record.label.as_deref() == label
 }
 
 impl Tally {
@@ -69,12 +104,7 @@ impl Tally {
     pub fn new(expect: &[ExpectSpec]) -> Tally {
         let checks = (expect.iter())
             .map(|e| {
-                let rule = match &e.checker {
-                    Checker::StatusIn(statuses) => Rule::StatusIn(statuses.clone()),
-                    Checker::CpuMsMax(max_ms) => Rule::CpuMsMax(*max_ms),
-                    Checker::LatencyP99Max(max) => Rule::LatencyP99Max(*max),
-                    _ => return None,
-                };
+                let rule = Rule::of(&e.checker)?;
                 Some(RequestCheck {
                     label: e.label.clone(),
                     rule,
@@ -128,30 +158,21 @@ impl Tally {
 
 impl RequestCheck {
     fn add(&mut self, order: RecordOrder, record: &RequestRecord) {
-        if self.label.is_some() && record.label.as_deref() != self.label.as_deref() {
+        if !reads(self.label.as_deref(), record) {
             return;
         }
         self.seen += 1;
-        let broken = match &self.rule {
-            Rule::StatusIn(statuses) => !record.status.is_some_and(|s| statuses.contains(&s)),
-            Rule::CpuMsMax(max_ms) => record.cpu_used_ms > *max_ms,
-            Rule::LatencyP99Max(_) => {
-                let latency_ms = record.latency_ms.unwrap_or(u64::MAX);
-                *self.latencies.entry(latency_ms).or_default() += 1;
-                false
-            }
-        };
-        if !broken {
+        if let Rule::LatencyP99Max(_) = self.rule {
+            let latency_ms = record.latency_ms.unwrap_or(u64::MAX);
+            *self.latencies.entry(latency_ms).or_default() += 1;
+        }
+        if !self.rule.broken_by(record) {
             return;
         }
         self.broken += 1;
         let last = self.named.last_key_value().map(|(k, _)| *k);
         if self.named.len() < NAMED || last.is_some_and(|last| order < last) {
-            let described = match self.rule {
-                Rule::CpuMsMax(_) => describe_cpu_use(record),
-                _ => describe_request(record),
-            };
-            self.named.insert(order, described);
+            self.named.insert(order, self.rule.describe(record));
             if self.named.len() > NAMED {
                 self.named.pop_last();
             }
