@@ -128,28 +128,29 @@ fn register_trace(calls: u64) -> Trace {
 }
 
 fn linearizability(c: &mut Criterion) {
-    let registers = register_trace(100_000);
-    c.bench_function("linearizability_register_100000_operations", |b| {
+    bench_history(
+        c,
+        "linearizability_register_100000_operations",
+        &register_trace(100_000),
+        ("REGISTER", Model::Register),
+    );
+    bench_history(
+        c,
+        "linearizability_counter_100000_operations",
+        &counter_trace(100_000),
+        ("COUNTER", Model::Counter),
+    );
+}
+
+/// Reading the 100,000 calls on object `main` of `namespace` from `trace` and checking them
+/// against `model`.
+fn bench_history(c: &mut Criterion, id: &str, trace: &Trace, (namespace, model): (&str, Model)) {
+    c.bench_function(id, |b| {
         b.iter(|| {
-            let by_object = operations(&registers, "REGISTER", Model::Register);
+            let by_object = operations(trace, namespace, model);
             let ops = &by_object["main"];
             assert_eq!(ops.len(), 100_000);
-            assert_eq!(
-                check_object(ops, Model::Register),
-                ObjectVerdict::Linearizable
-            );
-        })
-    });
-    let trace = counter_trace(100_000);
-    c.bench_function("linearizability_counter_100000_operations", |b| {
-        b.iter(|| {
-            let by_object = operations(&trace, "COUNTER", Model::Counter);
-            let ops = &by_object["main"];
-            assert_eq!(ops.len(), 100_000);
-            assert_eq!(
-                check_object(ops, Model::Counter),
-                ObjectVerdict::Linearizable
-            );
+            assert_eq!(check_object(ops, model), ObjectVerdict::Linearizable);
         })
     });
 }

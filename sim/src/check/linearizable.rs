@@ -344,7 +344,7 @@ fn search(ops: &[Operation], model: Model) -> ObjectVerdict {
     let n = ops.len();
     let initial = match model {
         Model::Counter => State::Count(0),
-        Model::Register => State::Value("null".into()),
+        Model::Register => State::Value(REGISTER_INITIAL.into()),
     };
     let words = n.div_ceil(64).max(1);
     let mut seen: BTreeSet<(Vec<u64>, State)> = BTreeSet::new();
