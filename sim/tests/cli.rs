@@ -13,7 +13,7 @@ fn edgesim(args: &[&str]) -> Output {
 }
 
 fn temp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("edgesim-cli-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("edgesim-cli");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     if let Some(parent) = path.parent() {

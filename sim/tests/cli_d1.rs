@@ -13,7 +13,8 @@ fn text(bytes: &[u8]) -> String {
 
 /// A project binding D1 database `notes` as DB, its migrations in `db/migrations`.
 fn project(name: &str, migrations: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("edgesim-cli-d1-{name}-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("edgesim-cli-d1-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("db/migrations")).unwrap();
     std::fs::write(

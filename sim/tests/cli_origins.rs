@@ -11,8 +11,8 @@ use common::edgesim_in as edgesim;
 /// A proxy Worker (`/<host>/<path>` fetches `https://<host>/<path>` and answers its status and
 /// body), an origin Worker and a directory of files.
 fn project(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("edgesim-cli-origins-{name}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("edgesim-cli-origins-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("public/docs")).unwrap();
     let files = [

@@ -6,7 +6,7 @@ use std::process::Command;
 
 #[test]
 fn fetch_sets_the_clients_address_and_request_cf_fields() {
-    let dir = std::env::temp_dir().join(format!("edgesim-cli-cf-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("edgesim-cli-cf");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("echo.js"),

@@ -72,7 +72,7 @@ fn two_hundred_seeds_each_replay_identically_and_differ_from_each_other() {
 
 #[test]
 fn a_broken_worker_is_a_startup_error_not_a_panic() {
-    let dir = std::env::temp_dir().join(format!("edgesim-broken-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("edgesim-broken");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("wrangler.toml"), "main = 'w.js'\n").unwrap();
     std::fs::write(dir.join("w.js"), "export default { fetch( {\n").unwrap();
@@ -133,7 +133,7 @@ fn cold_starts_max_catches_a_planted_violation() {
 /// --env staging` would; an environment the config lacks is an error naming it.
 #[test]
 fn a_worker_runs_in_the_environment_its_scenario_names() {
-    let dir = std::env::temp_dir().join(format!("edgesim-scenario-env-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("edgesim-scenario-env");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("wrangler.toml"),
