@@ -83,6 +83,14 @@ pub enum CallKind {
         method: String,
         args: Option<String>,
     },
+    /// A TCP connection for the entrypoint's `connect(socket)` handler (workerd's connect
+    /// event): `end` is the entrypoint's side, `authority` the `host:port` the caller asked for
+    /// (what the handler's `socket.opened` gives as `localAddress`). Only a Worker's
+    /// entrypoints take one, never a Durable Object.
+    Connect {
+        authority: String,
+        end: crate::socket::SocketEnd,
+    },
 }
 
 /// A call through a service binding: to entrypoint `entrypoint` (the default export when
@@ -473,7 +481,9 @@ pub fn service_not_running(call: &ServiceCall) -> Result<CallReply, CallError> {
             web_socket: None,
         })),
         // Thrown by the proxy entrypoint, so it crosses as a remote exception.
-        CallKind::Rpc { .. } => Err(CallError::thrown(&ErrorClass::Error, &text)),
+        CallKind::Rpc { .. } | CallKind::Connect { .. } => {
+            Err(CallError::thrown(&ErrorClass::Error, &text))
+        }
     }
 }
 

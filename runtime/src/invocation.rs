@@ -74,14 +74,18 @@ pub enum InvocationKind {
     },
 }
 
-/// A call that reached a Durable Object, as the invocation its object runs.
-impl From<crate::host::CallKind> for InvocationKind {
-    fn from(kind: crate::host::CallKind) -> Self {
+impl InvocationKind {
+    /// A call that reached a Durable Object, as the invocation its object runs; a connection
+    /// is refused with the reason (objects have no connect handler here).
+    pub fn object_call(kind: crate::host::CallKind) -> Result<Self, crate::host::CallError> {
         match kind {
-            crate::host::CallKind::Fetch(request) => InvocationKind::ObjectFetch(request),
+            crate::host::CallKind::Fetch(request) => Ok(InvocationKind::ObjectFetch(request)),
             crate::host::CallKind::Rpc { stub, method, args } => {
-                InvocationKind::Rpc { stub, method, args }
+                Ok(InvocationKind::Rpc { stub, method, args })
             }
+            crate::host::CallKind::Connect { .. } => Err(crate::host::CallError::platform(
+                "edgesim: a Durable Object does not take TCP connections",
+            )),
         }
     }
 }

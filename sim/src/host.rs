@@ -150,9 +150,11 @@ impl Host for SimHost {
         &self,
         request: ConnectRequest,
     ) -> HostFuture<Result<edgesim_runtime::socket::SocketEnd, ConnectError>> {
+        let from = (self.worker.as_ref()).map_or_else(String::new, |w| w.definition.name.clone());
         Box::pin(crate::origins::connect(
             self.platform.clone(),
             self.colo.clone(),
+            from,
             request,
         ))
     }

@@ -89,6 +89,7 @@ pub async fn call(
     let method = match &call.kind {
         CallKind::Fetch(_) => "fetch".to_string(),
         CallKind::Rpc { method, .. } => method.clone(),
+        CallKind::Connect { .. } => "connect".to_string(),
     };
     let route = Route {
         colo,

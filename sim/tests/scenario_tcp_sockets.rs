@@ -219,3 +219,61 @@ fn a_socket_left_open_closes_with_its_request_as_the_server_sees_it() {
     // The first connection goes with its request; the second ends with a FIN.
     assert_eq!(ended, [true, false]);
 }
+
+/// A Worker serving TCP: its `connect(socket)` handler answers each line in capitals.
+const SHOUTING_SERVER: &str = r#"
+export default {
+  async connect(socket, env, ctx) {
+    const { localAddress } = await socket.opened;
+    const reader = socket.readable.getReader();
+    const writer = socket.writable.getWriter();
+    let text = "";
+    while (!text.endsWith("\n")) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += new TextDecoder().decode(value);
+    }
+    await writer.write(new TextEncoder().encode(`${text.trim().toUpperCase()} (${localAddress})\n`));
+    await writer.close();
+  },
+};
+"#;
+
+#[test]
+fn an_origin_worker_with_a_connect_handler_serves_the_connections_to_its_address() {
+    let s = common::scenario_with_worker(
+        "tcp-worker-origin",
+        &[
+            ("wrangler.toml", WRANGLER),
+            ("index.js", WORKER),
+            ("origin/server.js", SHOUTING_SERVER),
+            (
+                "origin/no-handler.js",
+                "export default { fetch() { return new Response(\"\"); } };\n",
+            ),
+        ],
+        "colos: [IAD, SIN]\nduration: 5s\norigins:\n  \
+         \"shout.internal:7000\": { at: IAD, worker: origin/server.js }\n  \
+         \"mute.internal:7000\": { at: IAD, worker: origin/no-handler.js }\ntraffic:\n  \
+         - { at: 0s, colo: SIN, worker: app, url: \"/shout.internal:7000?say=hello\" }\n  \
+         - { at: 1s, colo: SIN, worker: app, url: \"/mute.internal:7000?say=hello\" }\n",
+    );
+    let answers: Vec<(u64, String)> = (bodies(&s).iter())
+        .map(|b| {
+            let (ms, text) = b.split_once(' ').unwrap();
+            (ms.parse().unwrap(), text.to_string())
+        })
+        .collect();
+    // The handshake and the line's round trip at least; the server's answer names the address
+    // the Worker asked for. A Worker without a handler ends the connection unanswered.
+    let far = 2 * one_way("SIN", "IAD");
+    assert_eq!(answers[0].1, "HELLO (shout.internal:7000)");
+    assert!(answers[0].0 >= 2 * far, "{answers:?}");
+    assert_eq!(answers[1].1, "");
+    let out = run(&s, 1).unwrap();
+    let warned = (out.trace.events.iter()).any(|e| {
+        matches!(e, TraceEvent::ServiceLog { message, .. } if message
+            == "Received a connect event but we lack a handler. Did you remember to export a connect() function?")
+    });
+    assert!(warned, "{:#?}", out.trace.events);
+}

@@ -2,7 +2,7 @@
 //! simulation: a service binding that is a function, the runner's and an auxiliary Worker's
 //! `outboundService`, with the state the config computed once; plus inline auxiliary modules,
 //! both configs' `define`, a wrangler config without `main`, and the global setup (`provide`,
-//! a `wrangler build` step skipped, any other command refused).
+//! a `wrangler build` step skipped, any other command refused, TCP servers it starts).
 
 use crate::common::{all_passed, fixture_statuses};
 
@@ -18,6 +18,23 @@ fn config_functions_answer_bindings_and_outbound_fetches_with_the_configs_own_st
             "runs without a main, where SELF says to set one",
             "runs the global setup, whose wrangler build is skipped and whose provides inject answers",
             "lists the objects of another Worker's class, as the pool does",
+        ])
+    );
+}
+
+/// The pool's hyperdrive example, and what else a global setup's `net.createServer` does: the
+/// options function injects the port the setup provided, and connections from the Worker
+/// (through Hyperdrive or `connect()`) reach the server in the config's isolate.
+#[test]
+fn a_global_setups_tcp_servers_are_reached_from_the_worker_at_the_addresses_they_listen_on() {
+    assert_eq!(
+        fixture_statuses("global-setup-server", "echo"),
+        all_passed(&[
+            "responds with the request body through Hyperdrive to the global setup's server",
+            "answers the Postgres SSL request with N",
+            "reaches a server listening on every address by each loopback name",
+            "gave the port's second listener EADDRINUSE",
+            "refuses a port nobody listens on any more",
         ])
     );
 }

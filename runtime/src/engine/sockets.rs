@@ -28,6 +28,14 @@ impl SocketTable {
         self.next
     }
 
+    /// Takes in `end`, a TCP connection that closes when `invocation` ends (one the
+    /// invocation opened, or the one a connect event brought it).
+    pub fn adopt_owned(&mut self, end: SocketEnd, invocation: InvocationId) -> SocketHandle {
+        let handle = self.adopt(end);
+        self.owners.insert(handle, invocation);
+        handle
+    }
+
     /// Gives `handle`'s end up (it leaves in a response, or into the hibernation set).
     pub fn take(&mut self, handle: SocketHandle) -> Option<SocketEnd> {
         self.owners.remove(&handle);
@@ -67,10 +75,10 @@ impl SocketTable {
     ) -> OpOutcome {
         match outcome {
             OpOutcome::Connected(end) => {
-                let handle = self.adopt(end);
-                if let Some(owner) = invocation {
-                    self.owners.insert(handle, owner);
-                }
+                let handle = match invocation {
+                    Some(owner) => self.adopt_owned(end, owner),
+                    None => self.adopt(end),
+                };
                 OpOutcome::reply(move |ctx| {
                     Ok(rquickjs::Value::new_number(ctx.clone(), handle.into()))
                 })

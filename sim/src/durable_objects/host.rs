@@ -285,7 +285,13 @@ impl ObjectHost {
                 r.name = job.name.clone();
             }
         });
-        let kind = InvocationKind::from(job.kind);
+        let kind = match InvocationKind::object_call(job.kind) {
+            Ok(kind) => kind,
+            Err(refused) => {
+                let _ = job.reply.send(Err(refused));
+                return;
+            }
+        };
         match self.enqueue(id, kind).await {
             Ok(invocation) => self.wait(invocation, id, Waiter::Call(Some(job.reply))),
             Err(e) => {

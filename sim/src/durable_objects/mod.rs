@@ -429,6 +429,7 @@ fn describe_call(kind: &CallKind) -> (String, String) {
             format!("{} {}", request.method, request.url),
         ),
         CallKind::Rpc { method, args, .. } => (method.clone(), args.clone().unwrap_or_default()),
+        CallKind::Connect { authority, .. } => ("connect".to_string(), authority.clone()),
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::time::Duration;
 
-use edgesim_runtime::host::{ConnectError, ConnectRequest};
+use edgesim_runtime::host::{CallKind, ConnectError, ConnectRequest, ServiceCall};
 use edgesim_runtime::socket::SocketEnd;
 use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_runtime::{FetchError, HttpRequest, HttpResponse, Limits};
@@ -108,6 +108,11 @@ pub enum Answer {
     Static(StaticSite),
     Canned(Vec<canned::CannedResponse>),
     Tcp(tcp::TcpServer),
+    /// A TCP server that Worker `service` of the run keeps (a vitest global setup's
+    /// `net.createServer()`): each connection is a connect event to its default entrypoint.
+    Listener {
+        service: String,
+    },
 }
 
 pub struct Origin {
@@ -207,7 +212,7 @@ pub async fn fetch(
             response
         }
         Answer::Worker(worker) => ask_worker(&platform, origin, worker, request).await,
-        Answer::Tcp(_) => {
+        Answer::Tcp(_) | Answer::Listener { .. } => {
             // A TCP server does not speak HTTP: the request gets no answer.
             travel(&platform, &colo, origin, false).await?;
             return Err(FetchError::ConnectionLost);
@@ -217,12 +222,14 @@ pub async fn fetch(
     Ok(response)
 }
 
-/// A Worker at `colo` opens a TCP connection (`connect()`): the handshake's round trip (two
-/// with TLS) to the origin at that address, then a connection to its own run of the origin's server. An
-/// address nobody declared, or one that is not a TCP server, refuses.
+/// Worker `from` at `colo` opens a TCP connection (`connect()`): the handshake's round trip (two
+/// with TLS) to the origin at that address, then a connection to its own run of the origin's
+/// server, or to the Worker that listens there. An address nobody declared, or one that is
+/// not a TCP server, refuses.
 pub async fn connect(
     platform: Rc<Platform>,
     colo: String,
+    from: String,
     request: ConnectRequest,
 ) -> Result<SocketEnd, ConnectError> {
     let url = url::Url::parse(&format!("tcp://{}", request.address)).ok();
@@ -252,10 +259,13 @@ pub async fn connect(
         }
         Ok::<(), FetchError>(())
     };
-    let Answer::Tcp(server) = &origin.answer else {
+    if !matches!(
+        origin.answer,
+        Answer::Tcp(_) | Answer::Listener { .. } | Answer::Worker(_)
+    ) {
         let _ = handshake.await;
         return Err(ConnectError::Refused);
-    };
+    }
     handshake.await.map_err(|_| ConnectError::Refused)?;
     let (client, server_end) = SocketEnd::pair();
     client.lift_message_limit();
@@ -263,16 +273,43 @@ pub async fn connect(
     client.add_latency_ms(one_way_ms(&platform, &colo, origin));
     platform.record(TraceEvent::SocketOpened {
         at_ms: platform.elapsed_ms(),
-        colo,
+        colo: colo.clone(),
         address: request.address.clone(),
         tls: request.tls,
     });
-    let server = server.clone();
     let serving = platform.clone();
     let address = request.address;
-    platform
-        .tasks
-        .spawn(async move { tcp::serve(server_end, server, &serving, address).await });
+    let connect = |authority, end| CallKind::Connect { authority, end };
+    match &origin.answer {
+        // The handler's end is the connection's: nothing waits on what it answers.
+        Answer::Worker(worker) => {
+            let event = Delivery::Service {
+                entrypoint: None,
+                props: "{}".to_string(),
+                call: connect(address, server_end),
+            };
+            drop(send_to_worker(&platform, origin, worker, event));
+        }
+        Answer::Listener { service } => {
+            let call = ServiceCall {
+                service: service.clone(),
+                entrypoint: None,
+                props: "{}".to_string(),
+                kind: connect(address, server_end),
+            };
+            // The listener's answer is its handler ending; the connection has ended by then.
+            platform.tasks.spawn(async move {
+                let _ = crate::services::call(serving, colo, from, call).await;
+            });
+        }
+        Answer::Tcp(server) => {
+            let server = server.clone();
+            platform
+                .tasks
+                .spawn(async move { tcp::serve(server_end, server, &serving, address).await });
+        }
+        Answer::Static(_) | Answer::Canned(_) => {}
+    }
     Ok(client)
 }
 
@@ -331,6 +368,23 @@ async fn ask_worker(
     worker: &OriginWorker,
     request: HttpRequest,
 ) -> HttpResponse {
+    match send_to_worker(platform, origin, worker, Delivery::Fetch(request)).await {
+        Ok(Ok(served)) => served.response.unwrap_or_else(|| {
+            plain_response(502, "Bad Gateway", "the origin Worker gave no response\n")
+        }),
+        Ok(Err(e)) => plain_response(502, "Bad Gateway", &format!("origin Worker: {e}\n")),
+        Err(_) => plain_response(502, "Bad Gateway", "the origin Worker stopped\n"),
+    }
+}
+
+/// Sends `event` to an isolate of the origin's Worker at the origin's place (the origins'
+/// pool starts on first use); what it served comes back on the receiver.
+fn send_to_worker(
+    platform: &Rc<Platform>,
+    origin: &Origin,
+    worker: &OriginWorker,
+    event: Delivery,
+) -> oneshot::Receiver<Result<crate::pool::Served, crate::pool::ServeError>> {
     let service = &platform.origins;
     let (reply, answer) = oneshot::channel();
     let id = service.next_job.get() + 1;
@@ -338,7 +392,7 @@ async fn ask_worker(
     let job = Job {
         id,
         arrived_ms: platform.elapsed_ms(),
-        event: Delivery::Fetch(request),
+        event,
         reply,
     };
     let place = origin
@@ -364,13 +418,7 @@ async fn ask_worker(
             &worker.limits,
             job,
         );
-    match answer.await {
-        Ok(Ok(served)) => served.response.unwrap_or_else(|| {
-            plain_response(502, "Bad Gateway", "the origin Worker gave no response\n")
-        }),
-        Ok(Err(e)) => plain_response(502, "Bad Gateway", &format!("origin Worker: {e}\n")),
-        Err(_) => plain_response(502, "Bad Gateway", "the origin Worker stopped\n"),
-    }
+    answer
 }
 
 /// A `text/plain` response.

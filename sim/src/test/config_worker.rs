@@ -42,6 +42,9 @@ pub fn limits() -> Limits {
 /// Simulated CPU a vitest config's evaluation may use.
 const CONFIG_CPU_MS: u64 = 5_000;
 
+/// node:net in the config's isolate: the runtime's, with servers (js/config_net.mjs).
+const NET_REEXPORT: &str = "export * from \"edgesim:test/config-net\";\nexport { default } from \"edgesim:test/config-net\";\n";
+
 /// The Worker that evaluates config `file` (in `root`): a request without props answers the
 /// config's options as JSON (sim/src/test/js/pool_config.mjs `resolveConfig`); a call whose
 /// props name a function's path calls that function with the request.
@@ -57,17 +60,17 @@ pub fn definition(root: &Path, file: &Path) -> WorkerDefinition {
     let main_source = format!(
         "import \"edgesim:test/config-globals\";\n\
          import config from \"./{name}\";\n\
-         import {{ resolveConfig, configFunction, runGlobalSetups }} from \"@cloudflare/vitest-pool-workers/config\";\n\
+         import {{ resolveConfig, configFunction, acceptListened }} from \"@cloudflare/vitest-pool-workers/config\";\n\
          import {{ WorkerEntrypoint }} from \"cloudflare:workers\";\n\
          export default class extends WorkerEntrypoint {{\n\
            async fetch(request) {{\n\
              const path = this.ctx.props?.function;\n\
-             if (path === undefined) {{\n\
-               const resolved = await resolveConfig(config);\n\
-               resolved.provide = await runGlobalSetups(config);\n\
-               return new Response(JSON.stringify(resolved));\n\
-             }}\n\
+             if (path === undefined) return new Response(JSON.stringify(await resolveConfig(config)));\n\
              return await (await configFunction(config, path))(request);\n\
+           }}\n\
+           async connect(socket) {{\n\
+             const {{ localAddress }} = await socket.opened;\n\
+             return await acceptListened(config, localAddress, socket);\n\
            }}\n\
          }}\n"
     );
@@ -82,6 +85,10 @@ pub fn definition(root: &Path, file: &Path) -> WorkerDefinition {
         ("vitest/config", include_str!("js/vitest_config.mjs")),
         // A global setup's build step (`wrangler build`) is edgesim's loader's to do.
         ("node:child_process", include_str!("js/config_child_process.mjs")),
+        // A global setup's servers (net.createServer) are endpoints of each file's run.
+        ("edgesim:test/config-net", include_str!("js/config_net.mjs")),
+        ("node:net", NET_REEXPORT),
+        ("net", NET_REEXPORT),
         ("child_process", include_str!("js/config_child_process.mjs")),
         // What configs import from Miniflare: its fetch classes, which are the runtime's own.
         (

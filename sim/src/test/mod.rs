@@ -154,6 +154,7 @@ fn one_file(
         seed,
         setup_files: project.setup_files(),
         provide: project.vitest.provide.clone(),
+        listening: project.vitest.listening.clone(),
         pattern: options.pattern.clone(),
         snapshot_file,
         update_snapshots: options.update,

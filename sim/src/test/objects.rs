@@ -145,7 +145,13 @@ impl HostedObjects {
                 return;
             }
         };
-        let kind = InvocationKind::from(kind);
+        let kind = match InvocationKind::object_call(kind) {
+            Ok(kind) => kind,
+            Err(refused) => {
+                let _ = reply.send(Err(refused));
+                return;
+            }
+        };
         let id = isolate.enqueue(slot, kind);
         self.waiting.insert(id, (slot, Waiter::Call(Some(reply))));
     }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use edgesim_runtime::worker::config::{
     D1DatabaseConfig, KvNamespaceConfig, QueueConsumerConfig, R2BucketConfig, ServiceBindingConfig,
 };
+use edgesim_runtime::worker::small_bindings::HyperdriveConfig;
 use edgesim_runtime::worker::{WorkerDefinition, WranglerConfig};
 use edgesim_runtime::{Limits, Plan};
 use serde::Deserialize;
@@ -46,8 +47,11 @@ pub struct VitestConfig {
     pub global_setup: Option<Vec<String>>,
     /// Modules run before each test file, in its isolate (relative to the config's directory).
     pub setup_files: Option<Vec<String>>,
-    /// `test.provide`: what `inject(key)` answers.
+    /// `test.provide` and what the global setups provided: what `inject(key)` answers.
     pub provide: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Where the global setups' servers listen (`host:port`, each loopback name of each).
+    #[serde(default)]
+    pub listening: Vec<String>,
     #[serde(default)]
     pub workers: WorkersOptions,
     /// The config's top-level `define` (vite's): name -> expression.
@@ -84,6 +88,8 @@ pub struct MiniflareOverrides {
     pub kv_namespaces: Option<NameList>,
     pub d1_databases: Option<NameList>,
     pub r2_buckets: Option<NameList>,
+    /// Binding name -> the connection string of the database it reaches.
+    pub hyperdrives: Option<BTreeMap<String, String>>,
     pub queue_consumers: Option<QueueConsumers>,
     /// Binding name -> the Worker (and entrypoint) it reaches.
     pub service_bindings: Option<BTreeMap<String, ServiceTarget>>,
@@ -243,7 +249,7 @@ impl Project {
     }
 
     /// The other Workers of the run: those the config's `miniflare.workers` adds, and the
-    /// config itself when bindings lead to its functions.
+    /// config itself when bindings lead to its functions or its global setups listen.
     pub fn other_workers(&self) -> Result<Vec<OtherWorker>, TestError> {
         let base = (self.config_file.as_deref())
             .and_then(Path::parent)
@@ -259,7 +265,7 @@ impl Project {
             });
         }
         if let Some(file) = &self.config_file
-            && self.calls_config_functions()
+            && (self.calls_config_functions() || !self.vitest.listening.is_empty())
         {
             others.push(OtherWorker {
                 definition: super::config_worker::definition(&self.root, file),
@@ -577,6 +583,14 @@ pub(super) fn apply_overrides(
     }
     if let Some(target) = &overrides.outbound_service {
         config.outbound = Some(target.binding("outboundService"));
+    }
+    for (binding, connection) in overrides.hyperdrives.iter().flatten() {
+        config.hyperdrive.retain(|h| h.binding != *binding);
+        config.hyperdrive.push(HyperdriveConfig {
+            binding: binding.clone(),
+            id: None,
+            local_connection_string: Some(connection.clone()),
+        });
     }
     for (binding, name) in overrides.r2_buckets.iter().flat_map(NameList::pairs) {
         config.r2_buckets.retain(|b| b.binding != binding);

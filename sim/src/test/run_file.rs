@@ -40,6 +40,10 @@ pub struct FileOptions {
     /// `test.provide`: what `inject(key)` answers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provide: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Where the config's global setups listen: a connection there reaches the config's
+    /// isolate in this run.
+    #[serde(skip)]
+    pub listening: Vec<String>,
     /// `-t`: only tests whose full name matches this regular expression.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
@@ -189,6 +193,25 @@ fn test_platform(seed: u64, start: madsim::time::Instant) -> Platform {
     Platform::new(seed, DEFAULT_EPOCH_MS, start, &colos, Default::default())
 }
 
+/// The global setups' servers as origins of the run's network, answered by the config's
+/// isolate.
+fn listeners(addresses: &[String]) -> crate::origins::OriginTable {
+    use crate::origins::{Answer, Origin, OriginKey};
+    let origins = (addresses.iter())
+        .filter_map(|address| {
+            Some(Origin {
+                label: address.clone(),
+                key: OriginKey::parse(address)?,
+                place: None,
+                answer: Answer::Listener {
+                    service: super::config_worker::CONFIG_WORKER.to_string(),
+                },
+            })
+        })
+        .collect();
+    crate::origins::OriginTable { origins }
+}
+
 /// Runs test file `options.file` of `worker` in a fresh simulation seeded with `seed`, with
 /// `others` (the config's auxiliary Workers) reachable through service bindings (the Worker's
 /// D1 migrations were checked once, by Project::load).
@@ -223,7 +246,9 @@ pub fn run_file(
     let isolate_config = worker.isolate_config(limits.clone());
     runtime.block_on(async move {
         let start = madsim::time::Instant::now();
-        let platform = Rc::new(test_platform(seed, start));
+        let mut platform = test_platform(seed, start);
+        platform.declare_origins(Rc::new(listeners(&options.listening)));
+        let platform = Rc::new(platform);
         platform
             .kv
             .central()

@@ -192,7 +192,7 @@ function registerModule(namespace) {
   }
   if (d && typeof d === "object") {
     defaultExport = d;
-    return ["fetch", "scheduled", "queue", "tail", "email", "trace"].some((h) => typeof d[h] === "function") ||
+    return ["fetch", "connect", "scheduled", "queue", "tail", "email", "trace"].some((h) => typeof d[h] === "function") ||
       Object.values(namespace).some((v) => typeof v === "function" && (v.prototype instanceof DurableObject || v.prototype instanceof WorkflowEntrypoint));
   }
   return Object.values(namespace).some((v) => typeof v === "function" &&

@@ -130,8 +130,9 @@ function entrypointHandler(entrypoint, ctx) {
 }
 
 /// A call through a service binding: `kind` "fetch" (method, url, headers, body), "call"
-/// (method name, encoded arguments, stub key) or "get" (property name, -, stub key). A call
-/// with a stub key goes to the target this isolate handed out under it, not the entrypoint.
+/// (method name, encoded arguments, stub key), "get" (property name, -, stub key) or
+/// "connect" (the authority asked for, the connection's socket handle). A call with a stub key
+/// goes to the target this isolate handed out under it, not the entrypoint.
 function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
   (async () => {
     if (kind !== "fetch" && c !== null && c !== undefined) {
@@ -139,6 +140,7 @@ function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
     }
     const ctx = new ExecutionContext(id, JSON.parse(propsJson));
     const { handler, envCtx } = entrypointHandler(entrypoint, ctx);
+    if (kind === "connect") return await connectHandler(id, handler, envCtx, a, b);
     if (kind !== "fetch") {
       const value = await rpcAnswer(handler, a, kind === "call" ? b : undefined, envCtx);
       return ops.returned(id, serializeRpc(value));
@@ -149,6 +151,23 @@ function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
     const response = envCtx === undefined ? handler.fetch(request) : handler.fetch(request, envCtx[0], envCtx[1]);
     await respondWith(id, await response);
   })().catch(throwBack(id));
+}
+
+/// A TCP connection for `handler.connect(socket)` (global-scope.c++ `connect`): the handler
+/// gets an open Socket whose `opened` names the authority asked for as its local address; the
+/// connection stays open until the handler's promise settles.
+let warnedNoConnect = false;
+async function connectHandler(id, handler, envCtx, authority, handle) {
+  if (typeof handler.connect !== "function") {
+    if (!warnedNoConnect) {
+      warnedNoConnect = true;
+      ops.log("warn", "Received a connect event but we lack a handler. Did you remember to export a connect() function?");
+    }
+    throw new Error("Handler does not export a connect() function.");
+  }
+  const socket = core.unit("sockets").acceptedSocket(handle, authority);
+  await (envCtx === undefined ? handler.connect(socket) : handler.connect(socket, envCtx[0], envCtx[1]));
+  ops.returned(id, serializeRpc(undefined));
 }
 
 return { Fetcher, scheduledEvent, queuedMessages, scheduledResult, queueResult, serviceBinding, assetsBinding, dispatchService, rpcStub, rpcAnswer, answerTarget, serializeRpc, RpcStub, sendRpc, sendFetch, respondWith, throwBack };

@@ -127,7 +127,7 @@ class Socket {
   #readEnded = false;
   #writeEnded = false;
 
-  constructor(key, { connection, remoteAddress, options, secureTransport, domain, failure, carried = null }) {
+  constructor(key, { connection, remoteAddress, localAddress, options, secureTransport, domain, failure, carried = null }) {
     if (key !== INTERNAL) throw new TypeError("Illegal constructor");
     this.#carried = carried;
     this.#options = options;
@@ -148,7 +148,7 @@ class Socket {
     connection.then(
       (handle) => {
         this.#handle = handle;
-        this.#opened.resolve({ remoteAddress });
+        this.#opened.resolve(localAddress === undefined ? { remoteAddress } : { localAddress });
       },
       () => {
         this.#failure = new Error(failure);
@@ -300,4 +300,17 @@ function bindingSocket(target, remoteAddress, domain) {
   });
 }
 
-return { connect, Socket, overrides, dnsOverrides, bindingSocket };
+/// The socket a connect handler gets: already open (handle `handle`), with no TLS and no
+/// remote address; `opened` names `authority`, the address the caller asked for, as local.
+function acceptedSocket(handle, authority) {
+  return new Socket(INTERNAL, {
+    connection: Promise.resolve(handle),
+    localAddress: authority,
+    options: undefined,
+    secureTransport: "off",
+    domain: null,
+    failure: PROXY_FAILED,
+  });
+}
+
+return { connect, Socket, overrides, dnsOverrides, bindingSocket, acceptedSocket };

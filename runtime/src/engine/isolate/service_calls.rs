@@ -1,6 +1,6 @@
-//! An isolate answering calls through service bindings: `fetch()` and JS RPC to one of the
-//! Worker's entrypoints (its default export or a named `WorkerEntrypoint`), as another Worker —
-//! or this one, through a binding to itself — makes them.
+//! An isolate answering calls through service bindings: `fetch()`, JS RPC and TCP connections
+//! to one of the Worker's entrypoints (its default export or a named `WorkerEntrypoint`), as
+//! another Worker — or this one, through a binding to itself — makes them.
 
 use super::{Isolate, header_pairs};
 use crate::host::CallKind;
@@ -52,6 +52,15 @@ impl Isolate {
                 let kind = if args.is_some() { "call" } else { "get" };
                 f.call::<_, ()>((id as f64, target, kind, method, args, stub))
             }),
+            // The connection is the invocation's: it closes when the handler is done, as
+            // workerd neuters it once the handler's promise settles.
+            CallKind::Connect { authority, end } => {
+                let handle = self.io.borrow_mut().sockets.adopt_owned(end, id);
+                self.run_js(Some(id), |ctx, e| {
+                    let f = e.dispatch_service.clone().restore(ctx)?;
+                    f.call::<_, ()>((id as f64, target, "connect", authority, handle))
+                });
+            }
         }
     }
 }

@@ -2,6 +2,8 @@
 // helpers return what they are given, and `resolveConfig` reduces the config to the JSON the
 // driver needs (sim/src/test/project.rs `VitestConfig`).
 
+import { listeningAddresses, acceptConnection } from "edgesim:test/config-net";
+
 export function defineWorkersConfig(config) {
   return config;
 }
@@ -30,7 +32,7 @@ const pick = (o, keys) => Object.fromEntries(keys.filter((k) => o?.[k] !== undef
 
 /// The Miniflare options edgesim applies to a Worker (sim/src/test/project.rs
 /// `MiniflareOverrides`).
-const WORKER_OPTIONS = ["bindings", "compatibilityDate", "compatibilityFlags", "kvNamespaces", "d1Databases", "r2Buckets", "durableObjects", "queueProducers", "queueConsumers", "serviceBindings", "outboundService"];
+const WORKER_OPTIONS = ["bindings", "compatibilityDate", "compatibilityFlags", "kvNamespaces", "d1Databases", "r2Buckets", "hyperdrives", "durableObjects", "queueProducers", "queueConsumers", "serviceBindings", "outboundService"];
 
 /// A function in the options (a `serviceBindings` entry, `outboundService`) does not survive
 /// as JSON: it becomes a marker with its path in the pool options, and the config's isolate
@@ -58,23 +60,23 @@ const auxiliaryWorkers = (workers) =>
     ? undefined
     : [workers].flat().map((w, i) => ({ ...pick(w, ["name", "scriptPath", "modules"]), ...workerOptions(w, ["miniflare", "workers", i]) }));
 
-/// The config module's value, and its pool options (`poolOptions.workers`, or the plugin's),
-/// made once per isolate: a config function then closes over the very values the run's
-/// bindings were read from.
+/// The config module's value, what its global setups provided, and its pool options
+/// (`poolOptions.workers`, or the plugin's), made once per isolate: the setups run first, as
+/// vitest runs them before the pool starts, so the options function's `inject()` sees what
+/// they provide; and a config function then closes over the very values the run's bindings
+/// were read from.
 let loaded;
 function load(config) {
   loaded ??= (async () => {
     let c = await config;
     if (typeof c === "function") c = await c({ mode: "test", command: "serve" });
     const test = c?.test ?? {};
+    const provided = await runGlobalSetups(test);
     let workers = test.poolOptions?.workers;
     const plugin = (c?.plugins ?? []).flat().find((p) => p && p.$edgesimWorkers !== undefined);
     if (workers === undefined && plugin) workers = plugin.$edgesimWorkers;
-    if (typeof workers === "function") {
-      const provided = test.provide ?? {};
-      workers = await workers({ inject: (key) => provided[key] });
-    }
-    return { c, test, plugin, workers: workers ?? {} };
+    if (typeof workers === "function") workers = await workers({ inject: (key) => provided[key] });
+    return { c, test, plugin, provided, workers: workers ?? {} };
   })();
   return loaded;
 }
@@ -89,7 +91,7 @@ export async function configFunction(config, path) {
 }
 
 export async function resolveConfig(config) {
-  const { c, test, plugin, workers } = await load(config);
+  const { c, test, plugin, provided, workers } = await load(config);
   const miniflare = workers.miniflare ?? {};
   // vite's `define`: a string is an expression, anything else stands for its JSON.
   const define = Object.entries(c?.define ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
@@ -101,7 +103,8 @@ export async function resolveConfig(config) {
     hookTimeout: test.hookTimeout,
     globalSetup: test.globalSetup === undefined ? undefined : [test.globalSetup].flat(),
     setupFiles: test.setupFiles === undefined ? undefined : [test.setupFiles].flat(),
-    provide: test.provide,
+    provide: provided,
+    listening: listeningAddresses(),
     workers: {
       main: workers.main,
       singleWorker: workers.singleWorker,
@@ -114,12 +117,18 @@ export async function resolveConfig(config) {
   };
 }
 
+/// A Worker's connection to a server a global setup listens on (props `{ listening }`: the
+/// address it asked for), once the setups have run in this isolate.
+export async function acceptListened(config, authority, connection) {
+  await load(config);
+  return acceptConnection(authority, connection);
+}
+
 /// Runs the config's `test.globalSetup` files as vitest runs them before any test (Node's code,
 /// here in the config's isolate): each default export (or `setup`) gets a TestProject with
-/// `provide`, whose values `inject()` then answers. A teardown they return has nothing to
-/// undo: nothing they start outlives this evaluation.
-export async function runGlobalSetups(config) {
-  const { test } = await load(config);
+/// `provide`, whose values `inject()` then answers. A teardown they return is not called: what
+/// they start lives as long as the isolate, which is the test file's run.
+async function runGlobalSetups(test) {
   const provided = { ...(test.provide ?? {}) };
   const files = test.globalSetup === undefined ? [] : [test.globalSetup].flat();
   const project = {
