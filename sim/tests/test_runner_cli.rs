@@ -143,3 +143,50 @@ fn seeds_run_every_file_under_each_seed_and_list_the_failing_ones() {
         " 3 seeds × 1 files: 0 failing\n"
     );
 }
+
+const PROJECTS: &str = "sim/tests/fixtures/vitest/projects";
+
+/// vitest's `test.projects`, run from a monorepo's root: each listed config (a package
+/// directory, or a config file by glob; `!` leaves one out) is a project with its own Worker
+/// and include, its files named from the root; the root's global setup provides to all.
+#[test]
+fn a_root_config_listing_projects_runs_each_with_its_own_config_and_worker() {
+    let stdout = passing(&["test", "--root", PROJECTS]);
+    assert_eq!(
+        stdout,
+        " ✓ other/test/sum.e2e.ts (1 test) 0ms\n ✓ packages/counter/test/index.test.ts (1 test) 0ms\n ✓ packages/greeter/test/index.test.ts (1 test) 0ms\n\n Test Files  3 passed (3)\n      Tests  3 passed (3)\n     Replay  edgesim test --seed 0 --root sim/tests/fixtures/vitest/projects\n"
+    );
+    // A filter is over the path from the root; the JSON report names files from there too.
+    let json = passing(&["test", "--root", PROJECTS, "greeter", "--reporter", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let names: Vec<&str> = (report["testResults"].as_array().unwrap().iter())
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(
+        names[0].ends_with("/projects/packages/greeter/test/index.test.ts"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn an_inline_project_config_is_refused_with_exit_2_saying_what_to_do() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("inline-project");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("vitest.config.ts"),
+        "export default { test: { projects: [{ test: { name: \"unit\" } }] } };\n",
+    )
+    .unwrap();
+    let out = edgesim(&["test", "--root", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "test.projects: the inline project \"unit\" is not supported; give each project a \
+             config file (or a directory holding one) and list its path"
+        ),
+        "{stderr}"
+    );
+}

@@ -7,6 +7,7 @@ mod config_worker;
 mod migrations;
 mod objects;
 pub mod project;
+pub mod projects;
 pub mod report;
 pub mod run_file;
 pub mod snapshots;
@@ -17,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use colo_fetch::ColoFetcher;
 pub use project::{OtherWorker, Project};
+pub use projects::{Member, Workspace};
 pub use report::FileOutcome;
 pub use run_file::{FileOptions, FileReport, SnapshotUpdate, TestResult, TestStatus, run_file};
 

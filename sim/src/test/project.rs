@@ -52,6 +52,9 @@ pub struct VitestConfig {
     /// Where the global setups' servers listen (`host:port`, each loopback name of each).
     #[serde(default)]
     pub listening: Vec<String>,
+    /// `test.projects`: the configs (or directories holding one) that run as projects of
+    /// their own (projects.rs).
+    pub projects: Option<Vec<super::projects::ProjectEntry>>,
     #[serde(default)]
     pub workers: WorkersOptions,
     /// The config's top-level `define` (vite's): name -> expression.
@@ -202,6 +205,22 @@ pub struct OtherWorker {
     pub isolate_seed: Option<u64>,
 }
 
+/// The vitest config file of directory `dir`, if it has one.
+pub(super) fn config_in(dir: &Path) -> Option<PathBuf> {
+    CONFIG_FILES
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file())
+}
+
+/// What config `file` (in `root`) resolves to; the defaults without one.
+pub(super) fn read_config(root: &Path, file: Option<&Path>) -> Result<VitestConfig, TestError> {
+    match file {
+        Some(file) => super::config_worker::evaluate(root, file),
+        None => Ok(VitestConfig::default()),
+    }
+}
+
 /// Plain data, so the simulations of several files can run on threads of their own: each
 /// loads the Worker for itself ([`Project::worker`]).
 pub struct Project {
@@ -218,14 +237,18 @@ impl Project {
     pub fn load(root: &Path, env: Option<&str>) -> Result<Project, TestError> {
         let root = std::fs::canonicalize(root)
             .map_err(|e| TestError::Project(format!("{}: {e}", root.display())))?;
-        let config_file = CONFIG_FILES
-            .iter()
-            .map(|f| root.join(f))
-            .find(|p| p.is_file());
-        let vitest = match &config_file {
-            Some(file) => super::config_worker::evaluate(&root, file)?,
-            None => VitestConfig::default(),
-        };
+        let config_file = config_in(&root);
+        let vitest = read_config(&root, config_file.as_deref())?;
+        Project::new(root, config_file, vitest, env)
+    }
+
+    /// The project of an evaluated config (`config_file` in `root`, if there is one).
+    pub(super) fn new(
+        root: PathBuf,
+        config_file: Option<PathBuf>,
+        vitest: VitestConfig,
+        env: Option<&str>,
+    ) -> Result<Project, TestError> {
         let project = Project {
             root,
             config_file,
@@ -337,7 +360,10 @@ impl Project {
 }
 
 /// Compiles vitest globs; extglobs (`?(c|m)`, `@(a|b)`) become globset alternations.
-fn globs(patterns: Option<&[String]>, defaults: &[&str]) -> Result<globset::GlobSet, TestError> {
+pub(super) fn globs(
+    patterns: Option<&[String]>,
+    defaults: &[&str],
+) -> Result<globset::GlobSet, TestError> {
     let mut set = globset::GlobSetBuilder::new();
     let owned: Vec<String> = match patterns {
         Some(p) => p.to_vec(),

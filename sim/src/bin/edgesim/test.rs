@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use edgesim_sim::scenario::sweep::SeedSet;
-use edgesim_sim::test::{self, Project, RunOptions, SnapshotUpdate, report};
+use edgesim_sim::test::{self, RunOptions, SnapshotUpdate, Workspace, report};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Reporter {
@@ -48,17 +48,21 @@ pub struct TestArgs {
 }
 
 pub fn run(args: TestArgs) -> Result<ExitCode> {
-    let project = Project::load(&args.root, args.env.as_deref())?;
-    let files = project.test_files(&args.filters)?;
-    if files.is_empty() {
+    let workspace = Workspace::load(&args.root, args.env.as_deref())?;
+    let files = workspace.test_files(&args.filters)?;
+    let file_count: usize = files.iter().map(Vec::len).sum();
+    if file_count == 0 {
+        let includes: Vec<_> = (workspace.members.iter())
+            .map(|m| m.project.vitest.include.clone())
+            .collect();
         bail!(
-            "{}: no test files found (include: {:?})",
-            project.root.display(),
-            project
-                .vitest
-                .include
-                .clone()
-                .unwrap_or_else(|| vec!["**/*.{test,spec}.?(c|m)[jt]s?(x)".to_string()])
+            "{}: no test files found (include: {})",
+            workspace.root.display(),
+            match includes.as_slice() {
+                [None] => "[\"**/*.{test,spec}.?(c|m)[jt]s?(x)\"]".to_string(),
+                [Some(one)] => format!("{one:?}"),
+                _ => "each project's own".to_string(),
+            }
         );
     }
     let seeds = match &args.seeds {
@@ -80,7 +84,15 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         update,
         kv_write_limit: args.kv_write_limit,
     };
-    let results = test::run(&project, &files, &options)?;
+    // Project by project; each file is then named as the workspace names it.
+    let mut results = Vec::new();
+    for (member, files) in workspace.members.iter().zip(&files) {
+        for (seed, mut outcome) in test::run(&member.project, files, &options)? {
+            outcome.file = member.workspace_path(&outcome.file);
+            results.push((seed, outcome));
+        }
+    }
+    results.sort_by_key(|(seed, _)| seeds.iter().position(|s| s == seed));
     let failing_seeds: Vec<u64> = seeds
         .iter()
         .copied()
@@ -95,7 +107,7 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     match args.reporter {
         Reporter::Json => {
-            writeln!(stdout, "{:#}", report::json_report(&first, &project.root))?;
+            writeln!(stdout, "{:#}", report::json_report(&first, &workspace.root))?;
         }
         Reporter::Junit => {
             write!(stdout, "{}", report::junit_report(&first))?;
@@ -105,7 +117,7 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
                 stdout,
                 " {} seeds × {} files: {} failing",
                 seeds.len(),
-                files.len(),
+                file_count,
                 failing_seeds.len()
             )?;
             for seed in &failing_seeds {

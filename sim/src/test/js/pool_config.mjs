@@ -105,6 +105,9 @@ export async function resolveConfig(config) {
     setupFiles: test.setupFiles === undefined ? undefined : [test.setupFiles].flat(),
     provide: provided,
     listening: listeningAddresses(),
+    // A path or glob stays; an inline project config is named, for the driver to refuse.
+    projects: test.projects === undefined ? undefined
+      : [test.projects].flat().map((p) => (typeof p === "string" ? p : { inline: String(p?.test?.name ?? "") })),
     workers: {
       main: workers.main,
       singleWorker: workers.singleWorker,
