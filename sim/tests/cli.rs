@@ -356,6 +356,8 @@ fn fetch_refuses_a_module_that_links_outside_the_project() {
          export default { fetch() { return new Response(secret + same); } };\n",
     );
     temp("linked/real.js", "export default '!';\n");
+    // The project's top (a repository of its own), so the directory beside it is outside.
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
     let _ = std::fs::remove_file(dir.join("secret.js"));
     let _ = std::fs::remove_file(dir.join("same.js"));
     std::os::unix::fs::symlink(&outside, dir.join("secret.js")).unwrap();
