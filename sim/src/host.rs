@@ -65,6 +65,12 @@ impl SimHost {
         }
     }
 
+    /// The name of the Worker this isolate runs (empty when it was started without one), as
+    /// calls it makes are traced.
+    fn worker_name(&self) -> String {
+        (self.worker.as_ref()).map_or_else(String::new, |w| w.definition.name.clone())
+    }
+
     pub fn with_worker(mut self, worker: WorkerUnit) -> Self {
         self.worker = Some(worker);
         self
@@ -142,6 +148,7 @@ impl Host for SimHost {
         Box::pin(crate::origins::fetch(
             self.platform.clone(),
             self.colo.clone(),
+            self.worker_name(),
             request,
         ))
     }
@@ -150,11 +157,10 @@ impl Host for SimHost {
         &self,
         request: ConnectRequest,
     ) -> HostFuture<Result<edgesim_runtime::socket::SocketEnd, ConnectError>> {
-        let from = (self.worker.as_ref()).map_or_else(String::new, |w| w.definition.name.clone());
         Box::pin(crate::origins::connect(
             self.platform.clone(),
             self.colo.clone(),
-            from,
+            self.worker_name(),
             request,
         ))
     }

@@ -22,11 +22,12 @@ fn config_functions_answer_bindings_and_outbound_fetches_with_the_configs_own_st
     );
 }
 
-/// The pool's hyperdrive example, and what else a global setup's `net.createServer` does: the
-/// options function injects the port the setup provided, and connections from the Worker
-/// (through Hyperdrive or `connect()`) reach the server in the config's isolate.
+/// The pool's hyperdrive example, and what else a global setup's servers do: the options
+/// function injects the port the setup provided, connections from the Worker (through
+/// Hyperdrive or `connect()`) reach a `net` server in the config's isolate, and its `fetch()`
+/// reaches an `http` one.
 #[test]
-fn a_global_setups_tcp_servers_are_reached_from_the_worker_at_the_addresses_they_listen_on() {
+fn a_global_setups_servers_are_reached_from_the_worker_at_the_addresses_they_listen_on() {
     assert_eq!(
         fixture_statuses("global-setup-server", "echo"),
         all_passed(&[
@@ -35,6 +36,8 @@ fn a_global_setups_tcp_servers_are_reached_from_the_worker_at_the_addresses_they
             "reaches a server listening on every address by each loopback name",
             "gave the port's second listener EADDRINUSE",
             "refuses a port nobody listens on any more",
+            "reaches the global setup's HTTP server with fetch()",
+            "leaves a fetch() to a TCP server unanswered",
         ])
     );
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::time::Duration;
 
-use edgesim_runtime::host::{CallKind, ConnectError, ConnectRequest, ServiceCall};
+use edgesim_runtime::host::{CallKind, CallReply, ConnectError, ConnectRequest, ServiceCall};
 use edgesim_runtime::socket::SocketEnd;
 use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_runtime::{FetchError, HttpRequest, HttpResponse, Limits};
@@ -186,10 +186,11 @@ impl OriginService {
     }
 }
 
-/// A Worker at `colo` fetches `request` from the Internet.
+/// Worker `from` at `colo` fetches `request` from the Internet.
 pub async fn fetch(
     platform: Rc<Platform>,
     colo: String,
+    from: String,
     request: HttpRequest,
 ) -> Result<HttpResponse, FetchError> {
     let service = &platform.origins;
@@ -212,7 +213,24 @@ pub async fn fetch(
             response
         }
         Answer::Worker(worker) => ask_worker(&platform, origin, worker, request).await,
-        Answer::Tcp(_) | Answer::Listener { .. } => {
+        Answer::Listener { service } => {
+            let port = url.port_or_known_default().unwrap_or_default();
+            let call = ServiceCall {
+                service: service.clone(),
+                entrypoint: None,
+                props: serde_json::json!({ "listening": port }).to_string(),
+                kind: CallKind::Fetch(request),
+            };
+            // Only an HTTP server answers; a TCP one (or none) leaves the request unanswered.
+            match crate::services::call(platform.clone(), colo.clone(), from, call).await {
+                Ok(CallReply::Response(response)) => response,
+                Ok(CallReply::Value(_)) | Err(_) => {
+                    travel(&platform, &colo, origin, false).await?;
+                    return Err(FetchError::ConnectionLost);
+                }
+            }
+        }
+        Answer::Tcp(_) => {
             // A TCP server does not speak HTTP: the request gets no answer.
             travel(&platform, &colo, origin, false).await?;
             return Err(FetchError::ConnectionLost);

@@ -60,10 +60,12 @@ pub fn definition(root: &Path, file: &Path) -> WorkerDefinition {
     let main_source = format!(
         "import \"edgesim:test/config-globals\";\n\
          import config from \"./{name}\";\n\
-         import {{ resolveConfig, configFunction, acceptListened }} from \"@cloudflare/vitest-pool-workers/config\";\n\
+         import {{ resolveConfig, configFunction, acceptListened, serveListened }} from \"@cloudflare/vitest-pool-workers/config\";\n\
          import {{ WorkerEntrypoint }} from \"cloudflare:workers\";\n\
          export default class extends WorkerEntrypoint {{\n\
            async fetch(request) {{\n\
+             const port = this.ctx.props?.listening;\n\
+             if (port !== undefined) return await serveListened(config, port, request);\n\
              const path = this.ctx.props?.function;\n\
              if (path === undefined) return new Response(JSON.stringify(await resolveConfig(config)));\n\
              return await (await configFunction(config, path))(request);\n\
@@ -89,6 +91,8 @@ pub fn definition(root: &Path, file: &Path) -> WorkerDefinition {
         ("edgesim:test/config-net", include_str!("js/config_net.mjs")),
         ("node:net", NET_REEXPORT),
         ("net", NET_REEXPORT),
+        ("node:http", include_str!("js/config_http.mjs")),
+        ("http", include_str!("js/config_http.mjs")),
         ("child_process", include_str!("js/config_child_process.mjs")),
         // What configs import from Miniflare: its fetch classes, which are the runtime's own.
         (

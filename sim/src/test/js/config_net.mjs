@@ -144,12 +144,16 @@ function createServer(options, connectionListener) {
   return new Server(options, connectionListener);
 }
 
+/// node:http servers the setups made (config_http.mjs): reached by `fetch()`, not connect().
+const httpServers = new Set();
+export function trackHttpServer(server) {
+  httpServers.add(server);
+}
+
 /// The addresses Workers reach the listening servers at (`host:port`), for the run's network.
 export function listeningAddresses() {
-  return [...servers.values()].flatMap((server) => {
-    const { address, port } = server.address();
-    return reachableAt(address, port);
-  });
+  const listening = [...servers.values(), ...httpServers].map((s) => s.address()).filter((a) => a !== null);
+  return listening.flatMap(({ address, port }) => reachableAt(address, port));
 }
 
 /// Hands a Worker's connection to `authority` (`host:port`) to the server listening on its

@@ -3,6 +3,7 @@
 // driver needs (sim/src/test/project.rs `VitestConfig`).
 
 import { listeningAddresses, acceptConnection } from "edgesim:test/config-net";
+import { httpServerHandler } from "cloudflare:node";
 
 export function defineWorkersConfig(config) {
   return config;
@@ -125,6 +126,13 @@ export async function resolveConfig(config) {
 export async function acceptListened(config, authority, connection) {
   await load(config);
   return acceptConnection(authority, connection);
+}
+
+/// A Worker's `fetch()` to port `port`, where a global setup's node:http server listens,
+/// once the setups have run in this isolate.
+export async function serveListened(config, port, request) {
+  await load(config);
+  return await httpServerHandler({ port }).fetch(request);
 }
 
 /// Runs the config's `test.globalSetup` files as vitest runs them before any test (Node's code,
