@@ -211,7 +211,32 @@ fn collator_plural_rules_locale_and_case_mapping_answer_as_v8_does() {
             (
                 "Object.getOwnPropertyNames(Intl).sort()",
                 &["*"],
-                "Intl.DurationFormat and V8's own v8BreakIterator are missing",
+                "V8's own v8BreakIterator is missing",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn duration_format_answers_as_v8_does_in_every_style_locale_and_error() {
+    intl_answers_as_workerd_does_but(
+        "intl-duration",
+        &[
+            (
+                "format({ years: 1, months: 2",
+                &["de-DE", "hi-IN", "he-IL"],
+                "CLDR 48's units and lists against V8's CLDR 47: de's narrow hour (`5h`, V8 `5 Std.`), \
+                 hi's serial comma and he's `ו-` before the last unit",
+            ),
+            (
+                "format({ hours: 1, minutes: 5, seconds: 3 })).join",
+                &["de-DE", "hi-IN", "he-IL"],
+                "the same CLDR versions' narrow hour and unit lists",
+            ),
+            (
+                "['en', 'de', 'ar', 'th-u-nu-thai']",
+                &["*"],
+                "de's narrow hour in CLDR 48 (`1.234h`, V8 `1.234 Std.`)",
             ),
         ],
     );
@@ -231,11 +256,6 @@ fn supported_values_display_names_and_their_errors_answer_as_v8_does() {
                 "type: 'calendar' }).of('gregory')",
                 &["*"],
                 "ICU4X carries no names of calendars or date fields",
-            ),
-            (
-                "typeof Intl.DurationFormat",
-                &["*"],
-                "Intl.DurationFormat is not implemented",
             ),
         ],
     );

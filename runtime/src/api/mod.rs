@@ -231,6 +231,7 @@ static UNITS: [Unit; 85] = [
             "intl/number",
             "intl/date",
             "intl/text",
+            "intl/duration",
             "intl/namespace"
         ],
         [intl::OPS]

@@ -89,7 +89,7 @@ function parseKeywords(ext) {
 
 const Intl = {};
 Object.defineProperty(Intl, Symbol.toStringTag, { value: "Intl", configurable: true });
-for (const [name, value] of Object.entries({ Collator, DateTimeFormat, DisplayNames, ListFormat, Locale, NumberFormat, PluralRules, RelativeTimeFormat, Segmenter })) {
+for (const [name, value] of Object.entries({ Collator, DateTimeFormat, DisplayNames, DurationFormat, ListFormat, Locale, NumberFormat, PluralRules, RelativeTimeFormat, Segmenter })) {
   define(Intl, name, value);
 }
 define(Intl, "getCanonicalLocales", function getCanonicalLocales(locales) {

@@ -32,8 +32,31 @@ pub fn list_formatter(
     })
 }
 
+/// The list's parts, one `element` per item: where the locale's pattern puts nothing between
+/// two items (zh, ja narrow) they arrive as one run, which is split back into the items.
 pub fn format_list(f: &ListFormatter, items: &[String]) -> Parts {
-    Parts::of(&f.format(items.iter())).name_pattern_text("literal")
+    let written = Parts::of(&f.format(items.iter())).name_pattern_text("literal");
+    let mut out = Parts::default();
+    let mut next = items.iter().peekable();
+    for (kind, text) in written.runs {
+        if kind != Some("element") {
+            out.push(kind, &text);
+            continue;
+        }
+        let mut rest = text.as_str();
+        while let Some(item) = next.peek()
+            && !rest.is_empty()
+            && let Some(after) = rest.strip_prefix(item.as_str())
+        {
+            out.runs.push((kind, item.to_string()));
+            rest = after;
+            next.next();
+        }
+        if !rest.is_empty() {
+            out.runs.push((kind, rest.to_string()));
+        }
+    }
+    out
 }
 
 /// One formatter per unit, as ICU4X keeps CLDR's relative-time data by unit; `narrow` reads

@@ -97,7 +97,12 @@ impl UnitStyle {
         let Some(pattern) = self.full_pattern(category) else {
             return number;
         };
-        let (before, after) = pattern.split_once("{0}").unwrap_or(("", &pattern));
+        // A pattern without the number ("سنة", Arabic's one year) is written alone, as ICU does.
+        let Some((before, after)) = pattern.split_once("{0}") else {
+            let mut out = Parts::default();
+            out.push(Some("unit"), &pattern);
+            return out;
+        };
         let mut out = Parts::default();
         out.push(None, before);
         for (kind, text) in number.runs {
