@@ -55,6 +55,9 @@ class Server extends EventEmitter {
   }
 
   listen(...args) {
+    if (this.#address !== null) {
+      throw Object.assign(new Error("Listen method has been called more than once without closing."), { code: "ERR_SERVER_ALREADY_LISTEN" });
+    }
     const [givenPort, givenHost, callback] = listenArgs(args);
     const port = givenPort === 0 || givenPort === "0" ? nextEphemeralPort++ : net.validatePort(givenPort, "options.port");
     const host = givenHost === undefined ? "::" : givenHost === "localhost" ? "127.0.0.1" : givenHost;
