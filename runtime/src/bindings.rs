@@ -61,6 +61,12 @@ pub enum Binding {
     Images { name: String },
     /// `env.<name>` sends records to pipeline `pipeline`.
     Pipeline { name: String, pipeline: String },
+    /// `env.<name>` reads secret `secret` of Secrets Store `store`.
+    SecretsStore {
+        name: String,
+        store: String,
+        secret: String,
+    },
     /// `env.<name>` is a Hyperdrive configuration whose `connect()` reaches the database at
     /// `target` (`host:port`, from its local connection string).
     Hyperdrive {

@@ -324,6 +324,13 @@ pub trait Host {
     fn pipeline_send(&self, pipeline: &str, records: Vec<String>) {
         let _ = (pipeline, records);
     }
+    /// The account's Secrets Store, shared by every Worker of the run; `None` for a host
+    /// that keeps none (every secret is then missing).
+    fn secrets_store(
+        &self,
+    ) -> Option<std::rc::Rc<std::cell::RefCell<crate::storage::secrets_store::SecretsStore>>> {
+        None
+    }
     /// When the Worker's version was deployed (`version_metadata.timestamp`), ms since the
     /// epoch: the start of a simulated run.
     fn deployed_at_ms(&self) -> u64 {

@@ -407,6 +407,12 @@ impl Host for SimHost {
         self.platform.epoch_ms
     }
 
+    fn secrets_store(
+        &self,
+    ) -> Option<Rc<RefCell<edgesim_runtime::storage::secrets_store::SecretsStore>>> {
+        Some(self.platform.secrets_store.clone())
+    }
+
     fn queue_send(
         &self,
         queue: &str,

@@ -66,6 +66,8 @@ pub struct Platform {
     pub rate_limits: RefCell<BTreeMap<String, edgesim_runtime::storage::rate_limit::RateLimits>>,
     /// Every task the run spawns, ended with the run.
     pub tasks: crate::tasks::RunTasks,
+    /// The account's Secrets Store, which every Worker of the run reads.
+    pub secrets_store: Rc<RefCell<edgesim_runtime::storage::secrets_store::SecretsStore>>,
 }
 
 /// Ends a run's world when the run's main future finishes, however it finishes: the Worker
@@ -128,6 +130,7 @@ impl Platform {
             assets: Default::default(),
             workflows: Default::default(),
             rate_limits: RefCell::default(),
+            secrets_store: Rc::default(),
             tasks: Default::default(),
         }
     }

@@ -138,3 +138,47 @@ export default {
         )]
     );
 }
+
+const SECRETS_WRANGLER: &str = r#"
+name = "api"
+main = "index.js"
+compatibility_date = "2025-06-01"
+[[secrets_store_secrets]]
+binding = "API_KEY"
+store_id = "store-1"
+secret_name = "api-key"
+[[secrets_store_secrets]]
+binding = "MISSING"
+store_id = "store-1"
+secret_name = "nope"
+"#;
+
+const SECRETS_WORKER: &str = r#"
+export default {
+  async fetch(request, env) {
+    const key = await env.API_KEY.get();
+    const missing = await env.MISSING.get().then(String, (e) => `${e.constructor.name}: ${e.message}`);
+    return new Response(`${key} | ${missing} | ${Object.prototype.toString.call(env.API_KEY)}`);
+  },
+};
+"#;
+
+#[test]
+fn a_secrets_store_binding_reads_the_scenarios_secret_and_a_missing_one_rejects_with_miniflares_text()
+ {
+    let s = common::scenario_with_worker(
+        "secrets-store",
+        &[
+            ("wrangler.toml", SECRETS_WRANGLER),
+            ("index.js", SECRETS_WORKER),
+        ],
+        "colos: [LHR]\nduration: 5s\nsecrets_store:\n  store-1: { api-key: s3cr3t }\n  store-2: { nope: elsewhere }\n\
+         traffic:\n  - { at: 0s, colo: LHR, worker: app, url: / }\n",
+    );
+    let out = run(&s, 1).unwrap();
+    let bodies: Vec<&str> = out.requests.iter().map(|r| r.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        ["s3cr3t | Error: Secret \"nope\" not found | [object SecretsStoreSecret]"]
+    );
+}

@@ -75,3 +75,13 @@ fn a_pages_project_tested_from_its_build_output_runs_from_functions_with_its_ass
     let file = crate::common::run_test_file(&dir, "a.test");
     assert_eq!(crate::common::test_statuses(&file), all_passed(&["runs"]));
 }
+
+/// `adminSecretsStore(env.SECRET)` from `cloudflare:test` writes the Secrets Store the Worker
+/// reads, with Miniflare's admin operations and texts.
+#[test]
+fn admin_secrets_store_writes_the_secrets_the_worker_reads() {
+    assert_eq!(
+        fixture_statuses("secrets-store", "secrets"),
+        all_passed(&["writes secrets through the admin API that the Worker then reads"])
+    );
+}

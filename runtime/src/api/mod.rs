@@ -30,6 +30,7 @@ pub mod queue;
 pub mod r2;
 pub mod ratelimit;
 pub mod rpc;
+pub mod secrets_store;
 pub mod sockets;
 pub mod streams;
 pub mod test;
@@ -101,7 +102,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 85] = [
+static UNITS: [Unit; 86] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -302,6 +303,12 @@ static UNITS: [Unit; 85] = [
         [analytics_engine::OPS]
     ),
     unit!("pipelines", [], ["pipelines/pipelines"], [pipelines::OPS]),
+    unit!(
+        "secrets_store",
+        [],
+        ["secrets_store/secrets_store"],
+        [secrets_store::OPS]
+    ),
     unit!("images", [], ["images/images"], [images::OPS]),
     unit!("ai", [], ["ai/ai"], []),
     unit!("vectorize", [], ["vectorize/vectorize"], []),

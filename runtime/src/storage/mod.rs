@@ -10,6 +10,7 @@ pub mod kv;
 pub mod queue;
 pub mod r2;
 pub mod rate_limit;
+pub mod secrets_store;
 pub mod sql;
 mod sql_security;
 pub mod workflow;

@@ -55,6 +55,8 @@ pub struct WranglerConfig {
     pub analytics_engine_datasets: Vec<super::small_bindings::AnalyticsEngineConfig>,
     #[serde(default)]
     pub pipelines: Vec<super::small_bindings::PipelineConfig>,
+    #[serde(default)]
+    pub secrets_store_secrets: Vec<super::small_bindings::SecretsStoreSecretConfig>,
     pub images: Option<super::small_bindings::AccountServiceConfig>,
     pub ai: Option<super::small_bindings::AccountServiceConfig>,
     #[serde(default)]

@@ -571,6 +571,11 @@ impl WorkerDefinition {
             pipeline: (p.pipeline.clone().or_else(|| p.stream.clone()))
                 .unwrap_or_else(|| p.binding.clone()),
         });
+        let secrets = (self.config.secrets_store_secrets.iter()).map(|s| Binding::SecretsStore {
+            name: s.binding.clone(),
+            store: s.store_id.clone(),
+            secret: s.secret_name.clone(),
+        });
         let images = (self.config.images.iter()).map(|i| Binding::Images {
             name: i.binding.clone(),
         });
@@ -605,6 +610,7 @@ impl WorkerDefinition {
             .chain(rate_limits)
             .chain(analytics)
             .chain(pipelines)
+            .chain(secrets)
             .chain(images)
             .chain(ai)
             .chain(vectorize)

@@ -63,6 +63,16 @@ pub struct PipelineConfig {
     pub stream: Option<String>,
 }
 
+/// `[[secrets_store_secrets]]`: secret `secret_name` of the account's Secrets Store
+/// `store_id`, read with `get()`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsStoreSecretConfig {
+    pub binding: String,
+    pub store_id: String,
+    pub secret_name: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VersionMetadataConfig {

@@ -34,6 +34,9 @@ pub struct Scenario {
     /// and is not named here runs near the scenario's placed origins.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub placement: BTreeMap<String, String>,
+    /// The account's Secrets Store at the start: store id -> secret name -> value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets_store: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub traffic: Vec<TrafficSpec>,
     #[serde(default)]

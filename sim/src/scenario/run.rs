@@ -484,6 +484,23 @@ fn placements(
     out
 }
 
+/// The scenario's Secrets Store, each secret with an id drawn from the run's seed as the admin
+/// API would give it.
+fn declare_secrets(platform: &Platform, s: &super::model::Scenario, seed: u64) {
+    use rand::{Rng, SeedableRng};
+    let mut rng =
+        rand_chacha::ChaCha8Rng::seed_from_u64(crate::seed::derive(seed, "secrets-store"));
+    let mut store = platform.secrets_store.borrow_mut();
+    for (store_id, secrets) in &s.secrets_store {
+        for (name, value) in secrets {
+            let id: String = (0..16)
+                .map(|_| format!("{:02x}", rng.random::<u8>()))
+                .collect();
+            store.put(store_id, name, value, &id);
+        }
+    }
+}
+
 /// task on madsim's seeded executor, run until `duration` (without one, until every client is
 /// done).
 /// The order tasks are spawned in is part of the seed's meaning: faults, then traffic, then
@@ -501,6 +518,7 @@ async fn simulate(
     let mut platform = Platform::new(seed, plan.epoch_ms, start, &plan.colos, loaded.kv_config());
     let backends: Vec<String> = origins.places().map(|p| p.name.clone()).collect();
     platform.declare_origins(origins);
+    declare_secrets(&platform, s, seed);
     let mut trace = Trace::keeping(watch.keep.clone());
     if let Some(file) = watch.trace_file.clone() {
         trace = trace.writing_to(file);

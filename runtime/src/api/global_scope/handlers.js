@@ -158,6 +158,7 @@ function setEnv(varsJson, bindingsJson, flagsJson, objectClassesJson) {
     if (b.type === "vectorize") workerEnv[b.name] = new (unit("vectorize").VectorizeIndex)(b.index);
     if (b.type === "images") workerEnv[b.name] = new (unit("images").ImagesBinding)();
     if (b.type === "pipeline") workerEnv[b.name] = new (unit("pipelines").Pipeline)(b.pipeline);
+    if (b.type === "secrets_store") workerEnv[b.name] = new (unit("secrets_store").SecretsStoreSecret)(b.store, b.secret);
     if (b.type === "hyperdrive") workerEnv[b.name] = new (unit("hyperdrive").Hyperdrive)(b);
     if (b.type === "version_metadata") {
       workerEnv[b.name] = { id: b.id, tag: "", timestamp: new Date(ops.deployedAtMs()).toISOString() };

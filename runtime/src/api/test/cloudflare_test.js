@@ -194,4 +194,5 @@ const cloudflareTest = {
   createScheduledController,
   introspectWorkflowInstance: (workflow, id) => core.unit("workflows").introspectWorkflowInstance(workflow, id),
   introspectWorkflow: (workflow) => core.unit("workflows").introspectWorkflow(workflow),
+  adminSecretsStore: (binding) => core.unit("secrets_store").adminSecretsStore(binding),
 };

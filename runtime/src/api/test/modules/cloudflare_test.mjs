@@ -4,5 +4,5 @@ export const {
   SELF, createExecutionContext, createPagesEventContext, waitOnExecutionContext, createScheduledController, createMessageBatch, getQueueResult,
   applyD1Migrations, fetchMock, introspectWorkflowInstance, introspectWorkflow,
   runInDurableObject, runDurableObjectAlarm, listDurableObjectIds, evictDurableObject, evictAllDurableObjects,
-  abortAllDurableObjects, reset,
+  abortAllDurableObjects, reset, adminSecretsStore,
 } = t;
