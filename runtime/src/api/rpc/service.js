@@ -153,10 +153,13 @@ function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
   })().catch(throwBack(id));
 }
 
+/// Whether this isolate has logged workerd's warning about a missing connect handler (it
+/// logs it once).
+let warnedNoConnect = false;
+
 /// A TCP connection for `handler.connect(socket)` (global-scope.c++ `connect`): the handler
 /// gets an open Socket whose `opened` names the authority asked for as its local address; the
 /// connection stays open until the handler's promise settles.
-let warnedNoConnect = false;
 async function connectHandler(id, handler, envCtx, authority, handle) {
   if (typeof handler.connect !== "function") {
     if (!warnedNoConnect) {
