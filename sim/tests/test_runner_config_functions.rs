@@ -77,11 +77,16 @@ fn a_pages_project_tested_from_its_build_output_runs_from_functions_with_its_ass
 }
 
 /// `adminSecretsStore(env.SECRET)` from `cloudflare:test` writes the Secrets Store the Worker
-/// reads, with Miniflare's admin operations and texts.
+/// reads, with Miniflare's admin operations and texts; per-test storage undoes what a test
+/// wrote, as it undoes the pool's KV-backed store.
 #[test]
 fn admin_secrets_store_writes_the_secrets_the_worker_reads() {
     assert_eq!(
         fixture_statuses("secrets-store", "secrets"),
-        all_passed(&["writes secrets through the admin API that the Worker then reads"])
+        all_passed(&[
+            "writes secrets through the admin API that the Worker then reads",
+            "starts from the store as it was before the test that wrote a secret",
+            "does not see the secret the previous test left",
+        ])
     );
 }
