@@ -205,6 +205,33 @@ pub struct OtherWorker {
     pub isolate_seed: Option<u64>,
 }
 
+/// Every file and directory below `root` but `node_modules` and `.git`, in name order, with
+/// its path relative to `root` in forward slashes (what vitest's globs match).
+pub(super) fn project_entries(root: &Path) -> impl Iterator<Item = (String, walkdir::DirEntry)> {
+    let walk = walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "node_modules" && e.file_name() != ".git");
+    walk.flatten().filter_map(move |entry| {
+        let relative = entry.path().strip_prefix(root).ok()?;
+        let name = relative.to_string_lossy().replace('\\', "/");
+        Some((name, entry))
+    })
+}
+
+/// The project at `root` as its vitest config (if it has one) describes it: the canonical
+/// root, the config file, and what it resolves to.
+pub(super) fn read_root(
+    root: &Path,
+) -> Result<(PathBuf, Option<PathBuf>, VitestConfig), TestError> {
+    let root = std::fs::canonicalize(root)
+        .map_err(|e| TestError::Project(format!("{}: {e}", root.display())))?;
+    let config_file = config_in(&root);
+    let vitest = read_config(&root, config_file.as_deref())?;
+    Ok((root, config_file, vitest))
+}
+
 /// The vitest config file of directory `dir`, if it has one.
 pub(super) fn config_in(dir: &Path) -> Option<PathBuf> {
     CONFIG_FILES
@@ -235,10 +262,7 @@ pub struct Project {
 impl Project {
     /// Reads the project rooted at `root`: its vitest config and the Worker it tests.
     pub fn load(root: &Path, env: Option<&str>) -> Result<Project, TestError> {
-        let root = std::fs::canonicalize(root)
-            .map_err(|e| TestError::Project(format!("{}: {e}", root.display())))?;
-        let config_file = config_in(&root);
-        let vitest = read_config(&root, config_file.as_deref())?;
+        let (root, config_file, vitest) = read_root(root)?;
         Project::new(root, config_file, vitest, env)
     }
 
@@ -335,18 +359,10 @@ impl Project {
         let include = globs(self.vitest.include.as_deref(), DEFAULT_INCLUDE)?;
         let exclude = globs(self.vitest.exclude.as_deref(), DEFAULT_EXCLUDE)?;
         let mut files = Vec::new();
-        let walk = walkdir::WalkDir::new(&self.root)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.file_name() != "node_modules" && e.file_name() != ".git");
-        for entry in walk.flatten() {
+        for (name, entry) in project_entries(&self.root) {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let Ok(relative) = entry.path().strip_prefix(&self.root) else {
-                continue;
-            };
-            let name = relative.to_string_lossy().replace('\\', "/");
             if include.is_match(&name)
                 && !exclude.is_match(&name)
                 && (filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))

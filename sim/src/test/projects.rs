@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::TestError;
-use super::project::{Project, config_in, globs, read_config};
+use super::project::{Project, config_in, globs, project_entries, read_config, read_root};
 
 /// One entry of `test.projects`.
 #[derive(Debug, Clone, Deserialize)]
@@ -47,10 +47,7 @@ impl Member {
 impl Workspace {
     /// The project at `root`, or, when its config lists projects, each of those.
     pub fn load(root: &Path, env: Option<&str>) -> Result<Workspace, TestError> {
-        let root = std::fs::canonicalize(root)
-            .map_err(|e| TestError::Project(format!("{}: {e}", root.display())))?;
-        let config_file = config_in(&root);
-        let vitest = read_config(&root, config_file.as_deref())?;
+        let (root, config_file, vitest) = read_root(root)?;
         let Some(entries) = vitest.projects.clone() else {
             let project = Project::new(root.clone(), config_file, vitest, env)?;
             let members = vec![Member {
@@ -127,17 +124,9 @@ fn expand(
     }
     let include_set = globs(Some(&include), &[])?;
     let exclude_set = globs(Some(&exclude), &[])?;
-    let walk = walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "node_modules" && e.file_name() != ".git");
     let mut found = Vec::new();
-    for entry in walk.flatten() {
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let name = relative.to_string_lossy().replace('\\', "/");
-        if name.is_empty() || !include_set.is_match(&name) || exclude_set.is_match(&name) {
+    for (name, entry) in project_entries(root) {
+        if !include_set.is_match(&name) || exclude_set.is_match(&name) {
             continue;
         }
         let path = entry.path().to_path_buf();

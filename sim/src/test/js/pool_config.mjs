@@ -121,8 +121,8 @@ export async function resolveConfig(config) {
   };
 }
 
-/// A Worker's connection to a server a global setup listens on (props `{ listening }`: the
-/// address it asked for), once the setups have run in this isolate.
+/// A Worker's connection to `authority` (the `host:port` it asked for), where a global setup's
+/// node:net server listens, once the setups have run in this isolate.
 export async function acceptListened(config, authority, connection) {
   await load(config);
   return acceptConnection(authority, connection);
