@@ -200,7 +200,7 @@ pub fn hello_request() -> HttpRequest {
 /// Serves `request` to completion (its response and any `waitUntil` work) and returns the
 /// response (status 0 and no body if there was none).
 pub fn serve(isolate: &mut edgesim_runtime::Isolate, request: HttpRequest) -> HttpResponse {
-    let id = isolate.start_fetch(request);
+    let id = isolate.start_fetch(request, edgesim_runtime::BodyUse::Keep);
     let mut response = HttpResponse {
         status: 0,
         status_text: String::new(),

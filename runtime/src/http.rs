@@ -28,3 +28,14 @@ pub struct HttpResponse {
     /// { status: 101, webSocket })`).
     pub web_socket: Option<SocketEnd>,
 }
+
+/// What the caller does with the body of the response it gets: keeps it, or drains it as a
+/// client that needs only the head drains a download (a scenario that keeps no responses).
+/// A drained body is never held, so a streamed body of any length passes through in the memory
+/// of one chunk, as production streams it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyUse {
+    #[default]
+    Keep,
+    Drain,
+}

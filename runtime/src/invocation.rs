@@ -312,8 +312,10 @@ pub struct Invocation {
     pub outcome: Outcome,
     pub exception: Option<String>,
     pub returned: Option<String>,
-    /// A response whose body is still streaming: its head and the bytes so far.
+    /// A response whose body is still streaming: its head and the bytes so far (none when the
+    /// caller drains it).
     pub streaming: Option<crate::http::HttpResponse>,
+    pub body_use: crate::http::BodyUse,
 }
 
 impl Invocation {
@@ -331,6 +333,7 @@ impl Invocation {
             exception: None,
             returned: None,
             streaming: None,
+            body_use: crate::http::BodyUse::Keep,
         }
     }
 }

@@ -19,5 +19,6 @@ pub mod worker;
 pub use engine::isolate::{Isolate, IsolateConfig, StartupError};
 pub use engine::modules::{Bundle, ModuleError, NodeImports};
 pub use host::{FetchError, Host, HostFuture, HttpRequest, HttpResponse};
+pub use http::BodyUse;
 pub use invocation::{InvocationId, InvocationReport, IsolateEvent, Outcome, WorkflowRun};
 pub use limits::{Limits, Plan};

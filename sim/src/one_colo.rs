@@ -8,7 +8,9 @@ use std::rc::Rc;
 use edgesim_runtime::invocation::InvocationReport;
 use edgesim_runtime::storage::d1_migrations::MigrationError;
 use edgesim_runtime::worker::{WorkerDefinition, WorkerLoadError};
-use edgesim_runtime::{HttpRequest, HttpResponse, Isolate, IsolateEvent, Limits, StartupError};
+use edgesim_runtime::{
+    BodyUse, HttpRequest, HttpResponse, Isolate, IsolateEvent, Limits, StartupError,
+};
 
 use crate::durable_objects::WorkerUnit;
 use crate::host::{DEFAULT_EPOCH_MS, OriginFn, SimHost};
@@ -254,7 +256,7 @@ pub fn serve(
                 }
             };
             let sent = start.elapsed();
-            let id = isolate.start_fetch(request);
+            let id = isolate.start_fetch(request, BodyUse::Keep);
             let mut response = None;
             loop {
                 match isolate.next_event().await {
@@ -360,7 +362,7 @@ pub fn websocket_session(
         .with_worker(unit);
         let mut isolate = Isolate::start(Rc::new(host), &isolate_config)?;
         isolate.set_colo(colo);
-        let id = isolate.start_fetch(request);
+        let id = isolate.start_fetch(request, BodyUse::Keep);
         let mut response = None;
         let mut report = None;
         while response.is_none() {

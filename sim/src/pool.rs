@@ -10,7 +10,7 @@ use edgesim_runtime::host::CallKind;
 use edgesim_runtime::invocation::{InvocationReport, ThrownError};
 use edgesim_runtime::worker::WorkerDefinition;
 use edgesim_runtime::{
-    HttpRequest, HttpResponse, InvocationId, Isolate, IsolateEvent, Limits, StartupError,
+    BodyUse, HttpRequest, HttpResponse, InvocationId, Isolate, IsolateEvent, Limits, StartupError,
 };
 use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
@@ -45,7 +45,8 @@ pub enum ServeError {
 
 /// What is delivered to the Worker.
 pub enum Delivery {
-    Fetch(HttpRequest),
+    /// A request, and whether its caller keeps the response's body.
+    Fetch(HttpRequest, BodyUse),
     /// A cron trigger firing; `scheduled_time_ms` is the cron time, ms since the epoch.
     Scheduled {
         cron: String,
@@ -53,10 +54,7 @@ pub enum Delivery {
     },
     /// A queue batch sent through a service binding (`service_binding_extra_handlers`):
     /// `messages` is the JSON array of storage::queue::QueuedMessage.
-    Queue {
-        queue: String,
-        messages: String,
-    },
+    Queue { queue: String, messages: String },
     /// A call through a service binding (crate::services), answered as soon as the response
     /// or value is ready; the job's id is the call's.
     Service {
@@ -146,7 +144,7 @@ impl Pool {
         limits: &Limits,
         job: Job,
     ) {
-        if let Delivery::Fetch(request) = &job.event
+        if let Delivery::Fetch(request, _) = &job.event
             && let Some(response) = self.ctx.platform.assets.route(colo, definition, request)
         {
             return self.served_from_assets(colo, job, response);
@@ -338,7 +336,9 @@ impl IsolateTask {
                     };
                     let service_call = matches!(job.event, Delivery::Service { .. });
                     let (id, expects_response) = match job.event {
-                        Delivery::Fetch(request) => (iso.start_fetch(request), true),
+                        Delivery::Fetch(request, body_use) => {
+                            (iso.start_fetch(request, body_use), true)
+                        }
                         Delivery::Scheduled {
                             cron,
                             scheduled_time_ms,

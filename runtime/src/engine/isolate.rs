@@ -22,7 +22,7 @@ use super::modules::{Bundle, BundleLoader, ModuleError, ScriptKind, WorkerFormat
 use super::ops;
 use crate::diagnostic::Located;
 use crate::host::Host;
-use crate::http::HttpRequest;
+use crate::http::{BodyUse, HttpRequest};
 use crate::invocation::{
     Invocation, InvocationId, InvocationKind, IsolateEvent, Outcome, ResetReason,
 };
@@ -417,9 +417,13 @@ impl Isolate {
         });
     }
 
-    /// Delivers an HTTP request to the Worker's `fetch` handler.
-    pub fn start_fetch(&mut self, request: HttpRequest) -> InvocationId {
+    /// Delivers an HTTP request to the Worker's `fetch` handler; `body_use` says whether the
+    /// caller keeps the response's body.
+    pub fn start_fetch(&mut self, request: HttpRequest, body_use: BodyUse) -> InvocationId {
         let id = self.new_invocation(InvocationKind::Fetch(request.clone()));
+        if let Some(inv) = self.io.borrow_mut().invocations.get_mut(&id) {
+            inv.body_use = body_use;
+        }
         self.dispatch_request(id, &request, false);
         id
     }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use edgesim_runtime::host::{CallKind, CallReply, ConnectError, ConnectRequest, ServiceCall};
 use edgesim_runtime::socket::SocketEnd;
 use edgesim_runtime::worker::WorkerDefinition;
-use edgesim_runtime::{FetchError, HttpRequest, HttpResponse, Limits};
+use edgesim_runtime::{BodyUse, FetchError, HttpRequest, HttpResponse, Limits};
 use futures::channel::oneshot;
 
 use crate::platform::Platform;
@@ -386,7 +386,14 @@ async fn ask_worker(
     worker: &OriginWorker,
     request: HttpRequest,
 ) -> HttpResponse {
-    match send_to_worker(platform, origin, worker, Delivery::Fetch(request)).await {
+    match send_to_worker(
+        platform,
+        origin,
+        worker,
+        Delivery::Fetch(request, BodyUse::Keep),
+    )
+    .await
+    {
         Ok(Ok(served)) => served.response.unwrap_or_else(|| {
             plain_response(502, "Bad Gateway", "the origin Worker gave no response\n")
         }),

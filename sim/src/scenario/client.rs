@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration as StdDuration;
 
 use edgesim_runtime::worker::WorkerDefinition;
-use edgesim_runtime::{HttpRequest, Limits};
+use edgesim_runtime::{BodyUse, HttpRequest, Limits};
 use futures::channel::oneshot;
 use serde::Serialize;
 
@@ -383,6 +383,11 @@ pub(crate) async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sendin
         madsim::time::sleep(StdDuration::from_millis(tls.handshake.ms)).await;
         arrived_ms = platform.elapsed_ms();
     }
+    // A run that keeps no responses drains their bodies, so none of any length is ever held.
+    let body_use = match shared.keep_responses {
+        true => BodyUse::Keep,
+        false => BodyUse::Drain,
+    };
     shared.pool.borrow_mut().send(
         &runs_at,
         &t.worker,
@@ -391,7 +396,7 @@ pub(crate) async fn send(shared: Rc<Shared>, t: Rc<TrafficSpec>, sending: Sendin
         Job {
             id,
             arrived_ms,
-            event: Delivery::Fetch(request),
+            event: Delivery::Fetch(request, body_use),
             reply,
         },
     );

@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use edgesim_runtime::worker::WorkerDefinition;
-use edgesim_runtime::{HostFuture, HttpRequest, HttpResponse, Limits};
+use edgesim_runtime::{BodyUse, HostFuture, HttpRequest, HttpResponse, Limits};
 use futures::channel::oneshot;
 
 use crate::platform::Platform;
@@ -82,7 +82,7 @@ impl ColoFetcher {
             let job = Job {
                 id,
                 arrived_ms: platform.elapsed_ms(),
-                event: Delivery::Fetch(request),
+                event: Delivery::Fetch(request, BodyUse::Keep),
                 reply,
             };
             (pool.borrow_mut()).send(&serving, &worker.name, &worker, &limits, job);

@@ -9,6 +9,7 @@ use crate::engine::async_context;
 use crate::engine::catalog::OpSet;
 use crate::engine::event_loop::TimerKind;
 use crate::engine::ops::{copy_bytes, pairs, require_request};
+use crate::http::BodyUse;
 use crate::limits::TIMERS_MAX;
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
@@ -111,11 +112,15 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               socket: Option<crate::engine::sockets::SocketHandle>| {
             let mut io = i.borrow_mut();
             let web_socket = socket.and_then(|h| io.sockets.take(h));
+            let body = match io.invocations.get(&(id as u64)).map(|inv| inv.body_use) {
+                Some(BodyUse::Drain) => Vec::new(),
+                _ => copy_bytes(&body),
+            };
             let response = crate::http::HttpResponse {
                 status,
                 status_text,
                 headers: pairs(headers),
-                body: copy_bytes(&body),
+                body,
                 web_socket,
             };
             io.respond(id as u64, Some(response));
@@ -141,11 +146,10 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         "responseChunk",
         move |id: f64, chunk: TypedArray<'js, u8>| {
             let mut io = i.borrow_mut();
-            let streaming = io
-                .invocations
-                .get_mut(&(id as u64))
-                .and_then(|inv| inv.streaming.as_mut());
-            if let Some(response) = streaming {
+            let Some(inv) = io.invocations.get_mut(&(id as u64)) else {
+                return;
+            };
+            if let (Some(response), BodyUse::Keep) = (inv.streaming.as_mut(), inv.body_use) {
                 response.body.extend(copy_bytes(&chunk));
             }
         },
