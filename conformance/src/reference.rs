@@ -177,6 +177,9 @@ pub fn snippet_worker(
         "name = 'snippets'\nmain = 'snippets.mjs'\ncompatibility_date = '{date}'\n\
          compatibility_flags = {flags}\n[vars]\nGREETING = 'hello'\n\
          [[r2_buckets]]\nbinding = 'BUCKET'\nbucket_name = 'snippets'\n\
+         [[kv_namespaces]]\nbinding = 'KV'\nid = 'snippets'\n\
+         [[d1_databases]]\nbinding = 'DB'\ndatabase_name = 'snippets'\ndatabase_id = 'snippets'\n\
+         [[queues.producers]]\nbinding = 'QUEUE'\nqueue = 'snippets'\n\
          [[durable_objects.bindings]]\nname = 'SQL'\nclass_name = 'SqlObject'\n\
          [[migrations]]\ntag = 'v1'\nnew_sqlite_classes = ['SqlObject']\n"
     );

@@ -39,6 +39,111 @@ fn request_and_response_refuse_a_non_dictionary_init_and_report_error_dispatches
     answers_as_workerd_does("constructors-and-report-error");
 }
 
+/// What workerd's own kv-test.js checks, against a real namespace: every type of `get`, bulk
+/// gets and their refusals, `getWithMetadata` single and bulk, `list` pages, `put` values and
+/// expirations, and no `deleteBulk` without its experimental flag.
+#[test]
+fn kv_answers_the_checks_of_workerds_kv_test_as_workerd_does() {
+    answers_as_workerd_does_but(
+        "kv-binding-tests",
+        &[(
+            "await env.KV.delete('success'); return",
+            "production takes one write a second to a key, deletes too; Miniflare has no limit",
+        )],
+    );
+}
+
+/// What workerd's d1-api-test.js and d1-api-test-with-sessions.js check, against a real
+/// database: results as objects, `raw()` with and without column names, `first(column)`,
+/// batches, every bindable type, the write counters in `meta`, `exec`, and sessions.
+#[test]
+fn d1_answers_the_checks_of_workerds_d1_api_test_as_workerd_does() {
+    let counted = "workerd counts rows in its patched SQLite VM (patches/sqlite/0001-row-counts-plain.patch); edgesim counts rows returned and rows changed";
+    answers_as_workerd_does_but(
+        "d1-binding-tests",
+        &[
+            (
+                "Object.keys(r.meta).sort()",
+                "production's meta has the read-replication fields (served_by_primary, served_by_region, timings) that local D1 lacks",
+            ),
+            ("CREATE TABLE counted (a INT, b TEXT)", counted),
+            ("CREATE TABLE counted2 (a INT, b TEXT)", counted),
+        ],
+    );
+}
+
+/// What workerd's queue-test.js checks of a producer: the four content types, per-message and
+/// batch delays, and the refusals of bodies a content type cannot carry.
+#[test]
+fn queue_producers_answer_the_checks_of_workerds_queue_test_as_workerd_does() {
+    let backlog = "production's metrics count the messages not yet delivered; local workerd reports none without a consumer";
+    let limits = "production refuses a message over 128 KB, a batch over 100 messages or 256 KB (limits.mdx); local workerd does not";
+    answers_as_workerd_does_but(
+        "queue-binding-tests",
+        &[
+            (
+                "send('abc', { contentType: 'text', delaySeconds: 2 })",
+                backlog,
+            ),
+            (
+                "contentType: 'v8', delaySeconds: 1 }], { delaySeconds: 2 })",
+                backlog,
+            ),
+            ("send('x'.repeat(128 * 1000))", limits),
+            ("length: 101 }", limits),
+            ("'x'.repeat(100000)", limits),
+        ],
+    );
+}
+
+/// What workerd's cache-operations-test.js puts and matches, against a real cache: which
+/// `Cache-Control`, `Expires` and `Set-Cookie` combinations are stored, what `match` and
+/// `delete` answer with and without `ignoreMethod`, and conditional and range matches.
+#[test]
+fn the_cache_answers_the_checks_of_workerds_cache_operations_test_as_workerd_does() {
+    answers_as_workerd_does_but(
+        "cache-operations-tests",
+        &[(
+            "'put-proxy-revalidate'",
+            "Cloudflare keeps a proxy-revalidate response fresh for its max-age (cache/concepts/cache-control); Miniflare's http-cache-semantics stores it as already stale",
+        )],
+    );
+}
+
+/// What workerd's actor-stub-test.js and actor-kv-test.js check: ids, a stub's own keys and
+/// names, `getByName` and location hints, RPC to the object (a thrown non-Error included),
+/// nullish jurisdictions, and every storage call in turn.
+#[test]
+fn durable_object_stubs_and_storage_answer_the_checks_of_workerds_actor_tests_as_workerd_does() {
+    let jurisdictions = "workerd refuses every jurisdiction locally; production has eu, fedramp, fedramp-high and us (data-location.mdx), as edgesim does";
+    answers_as_workerd_does_but(
+        "durable-object-stub-tests",
+        &[
+            ("jurisdiction('mars')", jurisdictions),
+            ("{ jurisdiction: 'mars' }", jurisdictions),
+            ("jurisdiction('eu')", jurisdictions),
+        ],
+    );
+}
+
+/// What workerd's r2-test.js checks, against a real bucket: objects' fields from put, get and
+/// head, multipart uploads, lists with delimiters, includes and cursors, ranges, conditional
+/// puts and gets, HTTP and custom metadata, storage classes, SSE-C and checksums.
+#[test]
+fn r2_answers_the_checks_of_workerds_r2_test_as_workerd_does() {
+    let rate =
+        "production takes one write a second to an object (10058); local workerd has no limit";
+    let classes = "production reports the class an object was written with (Standard by default); local workerd reports an empty class";
+    answers_as_workerd_does_but(
+        "r2-binding-tests",
+        &[
+            ("await env.BUCKET.delete(['basicKey', 'basicKey2'])", rate),
+            ("for (const [i, storageClass] of", classes),
+            ("createMultipartUpload('classMultipart'", classes),
+        ],
+    );
+}
+
 #[test]
 fn r2_put_accepts_only_streams_of_known_length() {
     answers_as_workerd_does("r2-put-streams");

@@ -199,3 +199,44 @@ fn do_classic_state_env_classes_work_too() {
         .unwrap();
     assert_eq!(edgesim_conformance::body_text(&x.response), "2");
 }
+
+#[test]
+fn a_jurisdictions_ids_carry_it_name_other_objects_and_are_refused_by_another_jurisdiction() {
+    let v = caller(
+        "constructor(ctx, env) { super(ctx, env); this.hits = 0; }
+         async hit() { return [++this.hits, this.ctx.id.jurisdiction ?? null]; }",
+        "const eu = env.COUNTER.jurisdiction('eu');
+         const a = eu.idFromName('a'), plain = env.COUNTER.idFromName('a');
+         const back = env.COUNTER.idFromString(a.toString());
+         const unique = env.COUNTER.newUniqueId({ jurisdiction: 'fedramp' });
+         let mixed;
+         try { env.COUNTER.jurisdiction('us').get(a); } catch (e) { mixed = `${e.constructor.name}: ${e.message}`; }
+         let unknown;
+         try { env.COUNTER.jurisdiction('mars'); } catch (e) { unknown = e.constructor.name; }
+         return [a.jurisdiction, plain.jurisdiction ?? null, a.equals(plain), back.jurisdiction,
+                 unique.jurisdiction, env.COUNTER.idFromString(unique.toString()).jurisdiction,
+                 env.COUNTER.idFromString(plain.toString()).jurisdiction ?? null,
+                 await eu.get(a).hit(), await eu.getByName('a').hit(), await env.COUNTER.get(plain).hit(),
+                 await env.COUNTER.get(a).hit(), mixed, unknown,
+                 env.COUNTER.jurisdiction(null).idFromName('a').equals(plain)];",
+    );
+    assert_eq!(
+        v,
+        json!([
+            "eu",
+            null,
+            false,
+            "eu",
+            "fedramp",
+            "fedramp",
+            null,
+            [1, "eu"],
+            [2, "eu"],
+            [1, null],
+            [3, "eu"],
+            "TypeError: get called on jurisdictional subnamespace with an ID from a different jurisdiction",
+            "TypeError",
+            true
+        ])
+    );
+}

@@ -209,3 +209,31 @@ fn r2_unknown_jurisdiction_is_a_config_error_at_its_line() {
         "{e}"
     );
 }
+
+#[test]
+fn r2_objects_keep_the_storage_class_they_were_written_with() {
+    let v = run(
+        "const put = await B.put('ia', 'x', { storageClass: 'InfrequentAccess' });
+         const plain = await B.put('std', 'x');
+         const m = await B.createMultipartUpload('ia-multi', { storageClass: 'InfrequentAccess' });
+         const done = await m.complete([await m.uploadPart(1, 'y')]);
+         const listed = (await B.list()).objects.map((o) => [o.key, o.storageClass]);
+         return [put.storageClass, (await B.head('ia')).storageClass, plain.storageClass,
+                 done.storageClass, (await B.get('ia-multi')).storageClass, listed];",
+    );
+    assert_eq!(
+        v,
+        json!([
+            "InfrequentAccess",
+            "InfrequentAccess",
+            "Standard",
+            "InfrequentAccess",
+            "InfrequentAccess",
+            [
+                ["ia", "InfrequentAccess"],
+                ["ia-multi", "InfrequentAccess"],
+                ["std", "Standard"]
+            ]
+        ])
+    );
+}

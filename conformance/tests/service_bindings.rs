@@ -223,3 +223,59 @@ fn ctx_exports_reach_the_workers_own_entrypoints_from_their_compatibility_date()
         .expect("the Worker runs");
     assert_eq!(body_text(&before.response), "undefined | inner GET");
 }
+
+/// workerd's queue-test.js, consumer side: `Fetcher.queue()` (`service_binding_extra_handlers`)
+/// hands the messages to the Worker's `queue` handler and answers its decisions.
+#[test]
+fn fetcher_queue_delivers_a_batch_and_answers_the_handlers_decisions_as_queue_test_checks() {
+    let config: WranglerConfig = serde_json::from_value(serde_json::json!({
+        "name": "consumer", "compatibility_date": "2025-06-01",
+        "compatibility_flags": ["service_binding_extra_handlers"],
+        "services": [{ "binding": "SERVICE", "service": "consumer" }],
+    }))
+    .expect("a valid config");
+    let main = r##"
+export default {
+  async queue(batch) {
+    const seen = batch.messages.map((m) => [m.id, m.attempts, m.body instanceof Uint8Array ? [...m.body] : m.body]);
+    if (batch.queue !== "test-queue" || JSON.stringify(seen) !== JSON.stringify([
+      ["#0", 1, "ghi"], ["#1", 2, [7, 8, 9]], ["#2", 3, { c: { d: 10 } }], ["#3", 4, "2026-01-01T00:00:00.000Z"],
+    ])) throw new Error(`unexpected batch ${batch.queue} ${JSON.stringify(seen)}`);
+    batch.messages[2].retry();
+    batch.messages[3].retry({ delaySeconds: 2 });
+    batch.ackAll();
+  },
+  async fetch(request, env) {
+    const timestamp = new Date(Date.UTC(2026, 0, 1));
+    const result = await env.SERVICE.queue("test-queue", [
+      { id: "#0", timestamp, body: "ghi", attempts: 1 },
+      { id: "#1", timestamp, body: new Uint8Array([7, 8, 9]), attempts: 2 },
+      { id: "#2", timestamp, body: { c: { d: 10 } }, attempts: 3 },
+      { id: "#3", timestamp, body: timestamp.toISOString(), attempts: 4 },
+    ]);
+    const refusals = [];
+    for (const messages of [[{ id: "#0", timestamp, attempts: 1 }]]) {
+      try { await env.SERVICE.queue("test-queue", messages); } catch (e) { refusals.push(`${e.constructor.name}: ${e.message}`); }
+    }
+    return Response.json({ result, refusals });
+  },
+};
+"##;
+    let worker = WorkerDefinition::from_sources(config, "worker.js", &[("worker.js", main)]);
+    let x = Run::default()
+        .fetch(&worker, get("https://consumer/"))
+        .expect("the Worker runs");
+    assert_eq!(
+        edgesim_conformance::body_json(&x.response),
+        serde_json::json!({
+            "result": {
+                "outcome": "ok",
+                "ackAll": true,
+                "retryBatch": { "retry": false },
+                "explicitAcks": [],
+                "retryMessages": [{ "msgId": "#2" }, { "msgId": "#3", "delaySeconds": 2 }],
+            },
+            "refusals": ["TypeError: Expected one of body or serializedBody for each message"],
+        })
+    );
+}

@@ -195,15 +195,21 @@ impl D1Database {
             if statement.sql.trim().is_empty() {
                 return Err(D1Error::query(NO_STATEMENTS));
             }
+            let (row_id_before, size_before) = (self.db.last_insert_rowid(), self.db.size_bytes());
             let cursor = self
                 .db
                 .exec(&statement.sql, &statement.bindings)
                 .map_err(|e| D1Error::query(e.0))?;
+            let size_after = self.db.size_bytes();
+            // As local D1 decides it: rows changed, a new last row id, or a new size.
+            let changed_db = cursor.rows_written != 0
+                || cursor.last_row_id != row_id_before
+                || size_after != size_before;
             let meta = D1Meta {
                 changes: cursor.rows_written,
                 last_row_id: cursor.last_row_id,
-                changed_db: cursor.wrote,
-                size_after: self.db.size_bytes(),
+                changed_db,
+                size_after,
                 rows_read: cursor.rows_read,
                 rows_written: cursor.rows_written,
             };

@@ -5,6 +5,9 @@
 
 use std::collections::BTreeMap;
 
+/// An object's custom metadata, in the order it was given (as R2 keeps and returns it).
+pub type CustomMetadata = indexmap::IndexMap<String, String>;
+
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
@@ -83,16 +86,26 @@ pub struct R2Meta {
     pub checksums: BTreeMap<String, String>,
     pub uploaded_ms: u64,
     pub http_metadata: BTreeMap<String, String>,
-    pub custom_metadata: BTreeMap<String, String>,
+    pub custom_metadata: CustomMetadata,
+    /// `Standard` or `InfrequentAccess`, as the write asked.
+    #[serde(default = "standard_class")]
+    pub storage_class: String,
     /// `(offset, length)` served, for reads.
     pub range: Option<(u64, u64)>,
 }
 
+/// An object written without a storage class (and any kept before edgesim stored the class).
+fn standard_class() -> String {
+    "Standard".to_string()
+}
+
+/// A read or write precondition. The etag lists hold `*`, strong etags' values, and weak ones
+/// as `W/<value>` (an `If-Match`/`If-None-Match` header may name several).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conditional {
-    pub etag_matches: Option<String>,
-    pub etag_does_not_match: Option<String>,
+    pub etag_matches: Option<Vec<String>>,
+    pub etag_does_not_match: Option<Vec<String>>,
     pub uploaded_before_ms: Option<u64>,
     pub uploaded_after_ms: Option<u64>,
 }
@@ -128,7 +141,9 @@ pub enum R2Op {
     Put {
         key: String,
         http_metadata: BTreeMap<String, String>,
-        custom_metadata: BTreeMap<String, String>,
+        custom_metadata: CustomMetadata,
+        #[serde(default)]
+        storage_class: Option<String>,
         /// `(algorithm, hex)` the body must hash to.
         checksum: Option<(String, String)>,
         only_if: Option<Conditional>,
@@ -141,7 +156,9 @@ pub enum R2Op {
     CreateMultipart {
         key: String,
         http_metadata: BTreeMap<String, String>,
-        custom_metadata: BTreeMap<String, String>,
+        custom_metadata: CustomMetadata,
+        #[serde(default)]
+        storage_class: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     UploadPart {
@@ -206,7 +223,9 @@ struct Stored {
 pub struct Upload {
     pub key: String,
     pub http_metadata: BTreeMap<String, String>,
-    pub custom_metadata: BTreeMap<String, String>,
+    pub custom_metadata: CustomMetadata,
+    #[serde(default)]
+    pub storage_class: Option<String>,
     #[serde(skip)]
     pub parts: BTreeMap<u32, (String, Vec<u8>)>,
 }
@@ -232,15 +251,17 @@ fn check_key(action: &str, key: &str) -> Result<(), R2Error> {
 
 /// Whether a stored object passes the read or write preconditions.
 fn holds(c: &Conditional, meta: Option<&R2Meta>) -> bool {
-    let unquote = |s: &str| s.trim().trim_matches('"').to_string();
     let etag = meta.map(|m| m.etag.as_str());
+    // If-Match compares strongly (a weak etag never matches), If-None-Match weakly (RFC 9110).
+    let strong = |wanted: &String, e: &str| wanted == "*" || wanted == e;
+    let weak = |wanted: &String, e: &str| strong(wanted, e) || wanted.strip_prefix("W/") == Some(e);
     if let Some(want) = &c.etag_matches
-        && etag.is_none_or(|e| unquote(want) != e && want.trim() != "*")
+        && etag.is_none_or(|e| !want.iter().any(|w| strong(w, e)))
     {
         return false;
     }
     if let Some(not) = &c.etag_does_not_match
-        && etag.is_some_and(|e| unquote(not) == e || not.trim() == "*")
+        && etag.is_some_and(|e| not.iter().any(|w| weak(w, e)))
     {
         return false;
     }
@@ -319,6 +340,7 @@ impl R2Bucket {
                 key,
                 http_metadata,
                 custom_metadata,
+                storage_class,
                 checksum,
                 only_if,
             } => {
@@ -352,7 +374,7 @@ impl R2Bucket {
                     }
                     checksums.insert(algorithm, actual);
                 }
-                let metadata = (http_metadata, custom_metadata);
+                let metadata = (http_metadata, custom_metadata, storage_class);
                 Ok(self.store(key, body, md5, checksums, metadata, now_ms))
             }
             R2Op::Delete { keys } => {
@@ -373,6 +395,7 @@ impl R2Bucket {
                 key,
                 http_metadata,
                 custom_metadata,
+                storage_class,
             } => {
                 check_key("createMultipartUpload", &key)?;
                 let upload_id = self.next_id(&format!("upload/{key}"));
@@ -382,6 +405,7 @@ impl R2Bucket {
                         key,
                         http_metadata,
                         custom_metadata,
+                        storage_class,
                         parts: BTreeMap::new(),
                     },
                 );
@@ -571,7 +595,11 @@ impl R2Bucket {
         self.admit_write(action, &key, now_ms)?;
         let upload = self.uploads.remove(&upload_id).unwrap_or_default();
         let etag = format!("{}-{}", md5_hex(&md5s), chosen.len());
-        let metadata = (upload.http_metadata, upload.custom_metadata);
+        let metadata = (
+            upload.http_metadata,
+            upload.custom_metadata,
+            upload.storage_class,
+        );
         Ok(self.store(key, body, etag, BTreeMap::new(), metadata, now_ms))
     }
 
@@ -592,7 +620,11 @@ impl R2Bucket {
         body: Vec<u8>,
         etag: String,
         checksums: BTreeMap<String, String>,
-        (http_metadata, custom_metadata): (BTreeMap<String, String>, BTreeMap<String, String>),
+        (http_metadata, custom_metadata, storage_class): (
+            BTreeMap<String, String>,
+            CustomMetadata,
+            Option<String>,
+        ),
         now_ms: u64,
     ) -> (R2Reply, Option<Vec<u8>>) {
         let meta = R2Meta {
@@ -604,6 +636,7 @@ impl R2Bucket {
             uploaded_ms: now_ms,
             http_metadata,
             custom_metadata,
+            storage_class: storage_class.unwrap_or_else(standard_class),
             range: None,
         };
         let stored = Stored {

@@ -60,7 +60,8 @@ pub struct SqlCursor {
     pub rows: Vec<Vec<SqlValue>>,
     /// Approximate: rows returned (workerd counts b-tree rows with a patched SQLite).
     pub rows_read: u64,
-    /// Rows changed by INSERT, UPDATE and DELETE statements.
+    /// Rows changed by INSERT, UPDATE and DELETE statements, triggers' included (SQLite's
+    /// `total_changes()` across the statements: DDL changes none).
     pub rows_written: u64,
     /// Some statement was not read-only (DDL included): the output gate must wait for it.
     pub wrote: bool,
@@ -316,6 +317,7 @@ impl SqlDatabase {
         let pieces = split_statements(query);
         let mut cursor = SqlCursor::default();
         let mut ran = 0;
+        let changes_before = self.total_changes();
         for (i, piece) in pieces.iter().enumerate() {
             let Some(mut stmt) = Batch::new(&self.conn, piece).next().map_err(describe)? else {
                 continue;
@@ -348,10 +350,7 @@ impl SqlDatabase {
                 }
             }
             cursor.rows_read += rows.len() as u64;
-            if !readonly {
-                cursor.wrote = true;
-                cursor.rows_written += self.conn.changes();
-            }
+            cursor.wrote |= !readonly;
             cursor.columns = columns;
             cursor.rows = rows;
             cursor.last_row_id = self.conn.last_insert_rowid();
@@ -359,7 +358,21 @@ impl SqlDatabase {
         if ran == 0 {
             return Err(SqlError("SQL code did not contain a statement.".into()));
         }
+        cursor.rows_written = self.total_changes().saturating_sub(changes_before);
         Ok(cursor)
+    }
+
+    /// Rows changed since the connection opened (`sqlite3_changes()` would repeat the last
+    /// INSERT's count after a CREATE TABLE).
+    fn total_changes(&self) -> u64 {
+        // SAFETY: the handle belongs to this open connection, used on this thread only.
+        let total = unsafe { rusqlite::ffi::sqlite3_total_changes64(self.conn.handle()) };
+        u64::try_from(total).unwrap_or(0)
+    }
+
+    /// `last_insert_rowid()` as the next statement starts.
+    pub fn last_insert_rowid(&self) -> i64 {
+        self.conn.last_insert_rowid()
     }
 
     /// Runs trusted SQL of the runtime itself (the KV API's tables).
@@ -384,9 +397,14 @@ impl SqlDatabase {
     /// first page with its first write; workerd's file has it from the start, so a database is
     /// never smaller than one page.
     pub fn size_bytes(&self) -> u64 {
+        // As workerd's `databaseSize` (api/sql.c++): pages in use, free pages left out.
         let pages: i64 = self
             .internal()
-            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .query_row(
+                "SELECT (SELECT * FROM pragma_page_count) - (SELECT * FROM pragma_freelist_count)",
+                [],
+                |r| r.get(0),
+            )
             .unwrap_or(0);
         let size: i64 = self
             .internal()

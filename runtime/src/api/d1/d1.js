@@ -143,10 +143,14 @@ class D1Database {
     const answer = await this.#target._send(null, [], String(sql));
     return { count: answer.count, duration: 0 };
   }
-  withSession(constraintOrBookmark = "first-unconstrained") {
-    const c = String(constraintOrBookmark);
-    if (c.trim() === "") throw d1Error("D1_SESSION_ERROR", "invalid bookmark or constraint");
-    return new D1DatabaseSession(new D1Target(this.#database, c));
+  withSession(constraintOrBookmark) {
+    // d1-api.ts: `constraintOrBookmark?.trim()`, nothing left meaning unconstrained.
+    if (constraintOrBookmark != null && typeof constraintOrBookmark.trim !== "function") {
+      throw new TypeError("constraintOrBookmark?.trim is not a function");
+    }
+    let c = constraintOrBookmark?.trim();
+    if (c == null || c === "") c = "first-unconstrained";
+    return new D1DatabaseSession(new D1Target(this.#database, String(c)));
   }
   async dump() {
     throw d1Error("D1_DUMP_ERROR", "dump() only works on databases created during the D1 alpha; use `wrangler d1 export`.");

@@ -17,42 +17,79 @@ const SQLITE_TOO_BIG = "string or blob too big: SQLITE_TOOBIG";
 const SQL_NOT_ENABLED = "SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly,set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.";
 
 
+/// The jurisdictions an object's data can be kept in (data-location.mdx; `us` since 2026-06-26).
+const JURISDICTIONS = ["eu", "fedramp", "fedramp-high", "us"];
+/// Not yet worked out from the ID's text (`idFromString`): done when first asked.
+const UNRESOLVED = Symbol("unresolved jurisdiction");
+
+/// A jurisdiction's IDs end in a tag of 8 hex digits derived from the rest, so `idFromString`
+/// can tell which jurisdiction an ID belongs to, as production's IDs carry theirs.
+const jurisdictionTag = (jurisdiction, head) =>
+  hex(ops.digest("SHA-256", utf8(`edgesim:jurisdiction:${jurisdiction}:${head}`))).slice(0, 8);
+const withJurisdiction = (hexId, jurisdiction) =>
+  jurisdiction === undefined ? hexId : hexId.slice(0, 56) + jurisdictionTag(jurisdiction, hexId.slice(0, 56));
+const jurisdictionOf = (hexId) =>
+  JURISDICTIONS.find((j) => hexId.slice(56) === jurisdictionTag(j, hexId.slice(0, 56)));
+
+function checkJurisdiction(jurisdiction) {
+  if (jurisdiction === undefined || jurisdiction === null) return undefined;
+  jurisdiction = String(jurisdiction);
+  if (JURISDICTIONS.includes(jurisdiction)) return jurisdiction;
+  throw new TypeError(`Unknown jurisdiction "${jurisdiction}": expected one of "${JURISDICTIONS.join('", "')}".`);
+}
+
 class DurableObjectId {
-  #hex; #name;
-  constructor(hexId, name) { this.#hex = hexId; this.#name = name; }
+  #hex; #name; #jurisdiction;
+  constructor(hexId, name, jurisdiction) { this.#hex = hexId; this.#name = name; this.#jurisdiction = jurisdiction; }
   toString() { return this.#hex; }
   equals(other) { return other instanceof DurableObjectId && other.#hex === this.#hex; }
   get name() { return this.#name; }
+  get jurisdiction() {
+    if (this.#jurisdiction === UNRESOLVED) this.#jurisdiction = jurisdictionOf(this.#hex);
+    return this.#jurisdiction;
+  }
 }
 
 class DurableObjectNamespace {
-  #namespace;
-  constructor(namespace) { this.#namespace = namespace; }
+  #namespace; #jurisdiction;
+  constructor(namespace, jurisdiction) { this.#namespace = namespace; this.#jurisdiction = jurisdiction; }
   static _name(ns) { return ns.#namespace; }
   idFromName(name) {
     name = String(name);
-    const digest = ops.digest("SHA-256", utf8(`edgesim:durable-object:${this.#namespace}:${name}`));
-    return new DurableObjectId(hex(digest), name);
+    // The same name in another jurisdiction is another object.
+    const scope = this.#jurisdiction === undefined ? "" : `${this.#jurisdiction}:`;
+    const digest = ops.digest("SHA-256", utf8(`edgesim:durable-object:${this.#namespace}:${scope}${name}`));
+    return new DurableObjectId(withJurisdiction(hex(digest), this.#jurisdiction), name, this.#jurisdiction);
   }
-  newUniqueId() {
-    return new DurableObjectId(hex(ops.randomBytes(32)), undefined);
+  newUniqueId(options) {
+    const jurisdiction = checkJurisdiction(options?.jurisdiction) ?? this.#jurisdiction;
+    return new DurableObjectId(withJurisdiction(hex(ops.randomBytes(32)), jurisdiction), undefined, jurisdiction);
   }
   idFromString(id) {
     id = String(id);
     if (!/^[0-9a-fA-F]{64}$/.test(id)) throw new TypeError("Invalid Durable Object ID: must be 64 hex digits");
-    return new DurableObjectId(id.toLowerCase(), undefined);
+    return new DurableObjectId(id.toLowerCase(), undefined, UNRESOLVED);
   }
   get(id, options) {
     if (!(id instanceof DurableObjectId)) throw new TypeError("Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.");
+    if (this.#jurisdiction !== undefined && id.jurisdiction !== this.#jurisdiction) {
+      throw new TypeError("get called on jurisdictional subnamespace with an ID from a different jurisdiction");
+    }
     const hint = options?.locationHint;
     return makeStub(this.#namespace, id, hint === undefined ? undefined : String(hint));
   }
   getByName(name, options) {
     return this.get(this.idFromName(name), options);
   }
+  /// The namespace whose IDs keep their objects' data in `jurisdiction` (none when nullish).
+  jurisdiction(jurisdiction) {
+    return new DurableObjectNamespace(this.#namespace, checkJurisdiction(jurisdiction));
+  }
 }
 define(G, "DurableObjectNamespace", DurableObjectNamespace);
 define(G, "DurableObjectId", DurableObjectId);
+core.tagClass(DurableObjectNamespace);
+core.tagClass(DurableObjectId);
 
 /// JS RPC's calling side (api/rpc), loaded with the first stub.
 const rpc = () => unit("rpc");
@@ -74,8 +111,9 @@ class DurableObjectStub {
   get [STUB_TARGET]() { return this.#target; }
   constructor(namespace, id, locationHint) {
     this.#target = [namespace, id.toString(), id.name ?? null, locationHint ?? null];
-    this.id = id;
+    // In workerd's order: `Object.keys(stub)` is ["name", "id"].
     this.name = id.name;
+    this.id = id;
   }
   /// Why the stub is broken, if it is.
   #broken() {
@@ -97,6 +135,8 @@ class DurableObjectStub {
   }
 }
 define(G, "DurableObjectStub", DurableObjectStub);
+// workerd's stub class is `DurableObject`.
+Object.defineProperty(DurableObjectStub.prototype, Symbol.toStringTag, { value: "DurableObject", configurable: true });
 
 /// A stub answers its own members and, from compatibility date 2024-04-03 (`rpc`), turns any
 /// other property into an RPC member.
@@ -467,7 +507,7 @@ const hostedObjects = new Map();
 function hostObject(className, idHex, name, sqlite, slot) {
   const Class = core.moduleExports?.[className];
   if (typeof Class !== "function") return `Durable Object class "${className}" is not exported by the Worker's main module.`;
-  const id = new DurableObjectId(idHex, name ?? undefined);
+  const id = new DurableObjectId(idHex, name ?? undefined, UNRESOLVED);
   hostedObjects.set(slot, { Class, id, sqlite, state: null, instance: null, sockets: new Map() });
   return null;
 }

@@ -10,10 +10,33 @@ const KV_BULK_TYPES = ["text", "json"];
 function checkKvKey(method, key) {
   if (key === "") throw new TypeError("Key name cannot be empty.");
   if (key === "." || key === "..") throw new TypeError(`"${key}" is not allowed as a key name.`);
+  checkKeyLength(method, key);
+}
+
+function checkKeyLength(method, key) {
   // A UTF-16 unit encodes to at most 3 UTF-8 bytes: a short key cannot be over the limit.
   if (key.length <= 170) return;
   const length = utf8(key).length;
   if (length > 512) throw new Error(`KV ${method} failed: 414 UTF-8 encoded length of ${length} exceeds key length limit of 512.`);
+}
+
+/// A bulk get's keys are checked by the service, not by workerd: its refusals come back as
+/// failed requests.
+function checkBulkKey(key) {
+  if (key === "") throw new Error("KV GET_BULK failed: 400 Key names must not be empty");
+  if (key === "." || key === "..") throw new Error(`KV GET_BULK failed: 400 Illegal key name "${key}". Please use a different name.`);
+  checkKeyLength("GET_BULK", key);
+}
+
+/// A bulk get of JSON values parses them in the service, which refuses the whole batch when one
+/// is not JSON.
+function decodeBulkValue(bytes, type) {
+  if (type !== "json") return decodeKvValue(bytes, type);
+  try {
+    return decodeKvValue(bytes, type);
+  } catch {
+    throw new Error("KV GET_BULK failed: 400 At least one of the requested keys corresponds to a non-json value");
+  }
 }
 
 /// `JSON.stringify` with V8's text for BigInt values.
@@ -69,12 +92,16 @@ class KvNamespace {
     if (Array.isArray(key)) {
       const { type, cacheTtl } = this.#options(options, true);
       const keys = key.map(String);
-      for (const k of keys) checkKvKey("GET_BULK", k);
+      for (const k of keys) checkBulkKey(k);
       const rows = await this.#call({ op: "getBulk", keys, cacheTtl });
       const out = new Map();
       for (const [k, entry] of rows) {
-        const value = entry === null ? null : decodeKvValue(entry[0], type);
-        out.set(k, withMetadata ? { value, metadata: entry === null ? null : parseMetadata(entry[1]) } : value);
+        if (entry === null) {
+          out.set(k, null);
+          continue;
+        }
+        const value = decodeBulkValue(entry[0], type);
+        out.set(k, withMetadata ? { value, metadata: parseMetadata(entry[1]) } : value);
       }
       return out;
     }
@@ -140,5 +167,6 @@ class KvNamespace {
   }
 }
 define(G, "KvNamespace", KvNamespace);
+core.tagClass(KvNamespace);
 
 return { KvNamespace };

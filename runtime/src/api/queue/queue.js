@@ -94,6 +94,7 @@ class WorkerQueue {
   }
 }
 define(G, "WorkerQueue", WorkerQueue);
+core.tagClass(WorkerQueue);
 
 class QueueMessage {
   #decide;

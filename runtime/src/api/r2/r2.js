@@ -42,12 +42,60 @@ function r2CustomMetadataIn(m) {
   return out;
 }
 
+/// The etags of an `If-Match`/`If-None-Match` header: `*` alone, or strong `"v"` and weak
+/// `W/"v"` ones separated by commas; parsing stops at anything else (r2-bucket.c++).
+function parseEtagHeader(header) {
+  const etags = [];
+  let rest = header;
+  let commaRequired = false;
+  const quoted = () => {
+    const end = rest.indexOf('"');
+    if (end < 0) throw new Error("Unclosed double quote for Etag");
+    const value = rest.slice(0, end);
+    rest = rest.slice(end + 1);
+    return value;
+  };
+  for (;;) {
+    rest = rest.replace(/^[ \t]+/, "");
+    if (rest === "") return etags;
+    const c = rest[0];
+    if (c === ",") {
+      rest = rest.slice(1);
+      commaRequired = false;
+    } else if (c === "*") {
+      if (commaRequired) throw new Error("Comma was expected to separate etags. Encountered a wildcard character '*' instead.");
+      return ["*"];
+    } else if (c === "W") {
+      if (commaRequired) throw new Error("Comma was expected to separate etags. Encountered a weak quotation character 'W' instead. This would otherwise indicate the start of a new weak etag.");
+      if (!rest.startsWith('W/"') || rest.length <= 2) throw new Error("Weak etags must start with W/ and their value must be quoted");
+      rest = rest.slice(3);
+      etags.push(`W/${quoted()}`);
+      commaRequired = true;
+    } else if (c === '"') {
+      if (commaRequired) throw new Error(`Comma was expected to separate etags. Encountered a double quote character '"' instead. This would otherwise indicate the start of a new strong etag.`);
+      rest = rest.slice(1);
+      etags.push(quoted());
+      commaRequired = true;
+    } else {
+      return etags;
+    }
+  }
+}
+
+function etagsOfHeader(headers, name) {
+  const value = headers.get(name);
+  if (value === null) return undefined;
+  const etags = parseEtagHeader(value);
+  if (etags.length === 0) throw new Error(`Invalid ETag in ${name} header`);
+  return etags;
+}
+
 function r2Conditional(c) {
   if (c === undefined || c === null) return null;
   if (c instanceof Headers) {
     const out = {};
-    if (c.get("if-match") !== null) out.etagMatches = c.get("if-match");
-    if (c.get("if-none-match") !== null) out.etagDoesNotMatch = c.get("if-none-match");
+    out.etagMatches = etagsOfHeader(c, "if-match");
+    out.etagDoesNotMatch = etagsOfHeader(c, "if-none-match");
     if (c.get("if-modified-since") !== null) out.uploadedAfterMs = new OriginalDate(c.get("if-modified-since")).getTime();
     if (c.get("if-unmodified-since") !== null) out.uploadedBeforeMs = new OriginalDate(c.get("if-unmodified-since")).getTime();
     return out;
@@ -56,7 +104,8 @@ function r2Conditional(c) {
   for (const field of ["etagMatches", "etagDoesNotMatch"]) {
     if (c[field] === undefined) continue;
     if (typeof c[field] !== "string") throw new TypeError(`Incorrect type for the '${field}' field on 'Conditional': the provided value is not of type 'string'.`);
-    out[field] = c[field];
+    // One etag, taken as given (a wildcard or a strong etag's value).
+    out[field] = [c[field]];
   }
   if (c.uploadedBefore !== undefined) out.uploadedBeforeMs = new OriginalDate(c.uploadedBefore).getTime();
   if (c.uploadedAfter !== undefined) out.uploadedAfterMs = new OriginalDate(c.uploadedAfter).getTime();
@@ -119,6 +168,40 @@ async function r2Body(value) {
   throw new TypeError("Failed to execute 'put' on 'R2Bucket': parameter 2 is not of type 'ReadableStream or ArrayBuffer or ArrayBufferView or string or Blob'.");
 }
 
+/// An object's checksums: each algorithm an own property, an ArrayBuffer or undefined, in
+/// workerd's order; `toJSON` gives the present ones as hex.
+class Checksums {
+  constructor(hexes) {
+    for (const name of ["sha512", "sha384", "sha256", "sha1", "md5"]) {
+      const value = hexes?.[name];
+      this[name] = value === undefined ? undefined : Uint8Array.from(value.match(/../g) ?? [], (h) => parseInt(h, 16)).buffer;
+    }
+  }
+  toJSON() {
+    const out = {};
+    for (const name of ["md5", "sha1", "sha256", "sha384", "sha512"]) {
+      if (this[name] !== undefined) out[name] = core.hex(new Uint8Array(this[name]));
+    }
+    return out;
+  }
+}
+core.tagClass(Checksums);
+
+/// The storage class a write asks for, as given (none: the bucket's default, `Standard`).
+const r2StorageClass = (c) => (c === undefined || c === null ? null : String(c));
+
+/// An SSE-C key is checked as workerd checks it (r2-bucket.c++ buildSsecKey) before anything
+/// is sent.
+function checkSsecKey(key) {
+  if (key === undefined) return;
+  if (typeof key === "string") {
+    if (!/^[0-9a-f]+$/.test(key)) throw new Error("SSE-C Key has invalid format");
+    if (key.length !== 64) throw new Error("SSE-C Key must be 32 bytes in length");
+    return;
+  }
+  if (toBytes(key, "put' on 'R2Bucket").length !== 32) throw new Error("SSE-C Key must be 32 bytes in length");
+}
+
 class HeadResult {
   constructor(meta) {
     this.key = meta.key;
@@ -126,7 +209,7 @@ class HeadResult {
     this.size = meta.size;
     this.etag = meta.etag;
     this.httpEtag = `"${meta.etag}"`;
-    this.checksums = { ...meta.checksums };
+    this.checksums = new Checksums(meta.checksums);
     this.uploaded = new OriginalDate(meta.uploadedMs);
     const http = meta.httpMetadata;
     this.httpMetadata = {};
@@ -134,7 +217,7 @@ class HeadResult {
     this.httpMetadata.cacheExpiry = http.cacheExpiry === undefined ? undefined : new OriginalDate(Number(http.cacheExpiry));
     this.customMetadata = { ...meta.customMetadata };
     this.range = meta.range ? { offset: meta.range[0], length: meta.range[1], suffix: undefined } : undefined;
-    this.storageClass = "Standard";
+    this.storageClass = meta.storageClass ?? "Standard";
     this.ssecKeyMd5 = undefined;
   }
   writeHttpMetadata(headers) {
@@ -166,7 +249,8 @@ define(G, "R2ObjectBody", GetResult);
 class R2MultipartUpload {
   #bucket;
   constructor(bucket, key, uploadId) { this.#bucket = bucket; this.key = key; this.uploadId = uploadId; }
-  async uploadPart(partNumber, value) {
+  async uploadPart(partNumber, value, options) {
+    checkSsecKey(options?.ssecKey);
     const n = Number(partNumber);
     if (!(Number.isInteger(n) && n >= 1 && n <= 10000)) throw new TypeError(`Part number must be between 1 and 10000 (inclusive). Actual value was: ${partNumber}`);
     const [reply] = await r2Call(this.#bucket, { op: "uploadPart", key: this.key, uploadId: this.uploadId, partNumber: n }, await r2Body(value));
@@ -193,13 +277,15 @@ class R2Bucket {
   #bucket;
   constructor(bucket) { this.#bucket = bucket; }
 
-  async head(key) {
+  async head(key, options) {
+    checkSsecKey(options?.ssecKey);
     const [reply] = await r2Call(this.#bucket, { op: "head", key: r2Key(key, "head") });
     return reply.object ? new HeadResult(reply.object) : null;
   }
 
   async get(key, options = {}) {
     key = r2Key(key, "get");
+    checkSsecKey(options?.ssecKey);
     const range = r2Range(options?.range);
     const onlyIf = r2Conditional(options?.onlyIf);
     const [reply, bytes] = await r2Call(this.#bucket, { op: "get", key, onlyIf, ...(range ?? {}) });
@@ -209,6 +295,7 @@ class R2Bucket {
 
   async put(key, value, options = {}) {
     key = r2Key(key, "put");
+    checkSsecKey(options?.ssecKey);
     const checksum = r2Checksum(options);
     const body = await r2Body(value);
     const op = {
@@ -216,6 +303,7 @@ class R2Bucket {
       key,
       httpMetadata: r2HttpMetadataIn(options?.httpMetadata),
       customMetadata: r2CustomMetadataIn(options?.customMetadata),
+      storageClass: r2StorageClass(options?.storageClass),
       checksum,
       onlyIf: r2Conditional(options?.onlyIf),
     };
@@ -253,11 +341,13 @@ class R2Bucket {
 
   async createMultipartUpload(key, options = {}) {
     key = r2Key(key, "createMultipartUpload");
+    checkSsecKey(options?.ssecKey);
     const op = {
       op: "createMultipart",
       key,
       httpMetadata: r2HttpMetadataIn(options?.httpMetadata),
       customMetadata: r2CustomMetadataIn(options?.customMetadata),
+      storageClass: r2StorageClass(options?.storageClass),
     };
     const [reply] = await r2Call(this.#bucket, op);
     return new R2MultipartUpload(this.#bucket, key, reply.uploadId);
@@ -268,5 +358,6 @@ class R2Bucket {
   }
 }
 define(G, "R2Bucket", R2Bucket);
+core.tagClass(R2Bucket);
 
 return { R2Bucket };

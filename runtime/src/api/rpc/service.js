@@ -35,7 +35,17 @@ function scheduledEvent(options = {}) {
 
 /// `messages` ({ id, timestamp, body, attempts }) as storage::queue::QueuedMessage JSON.
 function queuedMessages(messages) {
-  return JSON.stringify([...messages].map((m) => ({
+  const list = [...messages];
+  for (const m of list) {
+    if ((m.body === undefined) === (m.serializedBody === undefined)) {
+      throw new TypeError("Expected one of body or serializedBody for each message");
+    }
+    // V8's serialization format is not edgesim's: a body serialized by V8 cannot be read here.
+    if (m.serializedBody !== undefined) {
+      throw new TypeError("edgesim cannot read a serializedBody (V8's serialization format); give the message's body instead");
+    }
+  }
+  return JSON.stringify(list.map((m) => ({
     id: String(m.id),
     timestamp_ms: m.timestamp instanceof Date ? m.timestamp.getTime() : Number(m.timestamp ?? Date.now()),
     body: core.serializeValue(m.body),
