@@ -144,6 +144,13 @@ fn r2_answers_the_checks_of_workerds_r2_test_as_workerd_does() {
     );
 }
 
+/// The URL Standard's file URLs, as workerd's ada parses them: hosts before Windows drive
+/// letters, empty path segments kept, backslashes as slashes, and setters on them.
+#[test]
+fn file_urls_keep_their_hosts_and_empty_path_segments_as_workerd_parses_them() {
+    answers_as_workerd_does("url-file-cases");
+}
+
 #[test]
 fn r2_put_accepts_only_streams_of_known_length() {
     answers_as_workerd_does("r2-put-streams");

@@ -110,3 +110,52 @@ fn do_get_alarm_is_null_until_set_and_the_set_time_after() {
         .unwrap();
     assert_eq!(body_json(&x.response), json!([null, 60000, null]));
 }
+
+/// workerd's actor-alarms-test.js, actor-alarms-delete-test.js and actor-alarms-name-test.js:
+/// inside the handler the alarm is already unset and `scheduledTime` is the time set; deleting
+/// it there does nothing, and an alarm set and deleted there never runs; an object evicted
+/// before its alarm still knows its name when the alarm brings it back.
+#[test]
+fn inside_the_alarm_handler_the_alarm_is_unset_deletes_are_safe_and_the_name_survives_eviction() {
+    let class = r#"
+  async set(delay) {
+    const at = Date.now() + delay;
+    await this.ctx.storage.setAlarm(at);
+    await this.ctx.storage.put("at", at);
+    return at;
+  }
+  async alarm(info) {
+    const runs = (await this.ctx.storage.get("runs")) ?? [];
+    const at = await this.ctx.storage.get("at");
+    runs.push({
+      alarmInHandler: await this.ctx.storage.getAlarm(),
+      scheduledType: typeof info?.scheduledTime,
+      scheduledIsSet: info?.scheduledTime === at,
+      notEarly: Date.now() >= at,
+      name: this.ctx.id.name ?? null,
+    });
+    await this.ctx.storage.put("runs", runs);
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.setAlarm(Date.now() + 50);
+    await this.ctx.storage.deleteAlarm();
+  }
+  async report() {
+    return { runs: await this.ctx.storage.get("runs"), alarm: await this.ctx.storage.getAlarm() };
+  }
+"#;
+    // Set for 150 s: the idle object is evicted (70-140 s) before its alarm brings it back.
+    let v = after(class, "150000", 400_000);
+    assert_eq!(
+        v,
+        json!({
+            "runs": [{
+                "alarmInHandler": null,
+                "scheduledType": "number",
+                "scheduledIsSet": true,
+                "notEarly": true,
+                "name": "a",
+            }],
+            "alarm": null,
+        })
+    );
+}

@@ -1,4 +1,4 @@
-// URL and URLSearchParams: WHATWG parsing and setters by the `url` crate (through ops).
+// URL and URLSearchParams: WHATWG parsing and setters by ada, as in workerd (through ops).
 
 class URLSearchParams {
   #list = [];
