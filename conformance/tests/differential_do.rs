@@ -26,16 +26,12 @@ const PRODUCTION_ONLY_KV_BACKED: &[&str] =
 
 /// `put_value_2MiB_plus`: production limits a SQLite-backed object's key plus value to 2 MB
 /// (limits.mdx); local workerd stored the 2 MiB value, and so its `sql_databaseSize` counts it.
-/// `sql_create`: workerd counts rows with libsql's patched SQLite, which also counts the schema
-/// rows a CREATE TABLE reads and writes (1 and 2); edgesim runs stock SQLite and counts rows
-/// returned and rows changed, which agree with workerd for SELECT, INSERT, UPDATE and DELETE.
 /// `sql_kv_table_visible`: workerd writes `setAlarm` into a SQLite-backed object's
 /// `_cf_METADATA` at once; edgesim writes it with the turn's coalesced commit, which here comes
 /// after the probe's SQL has listed the tables.
 const PRODUCTION_ONLY_SQLITE: &[&str] = &[
     "put_value_2MiB_plus",
     "sql_databaseSize",
-    "sql_create",
     "sql_kv_table_visible",
 ];
 

@@ -202,11 +202,11 @@ impl D1Database {
                 .map_err(|e| D1Error::query(e.0))?;
             let size_after = self.db.size_bytes();
             // As local D1 decides it: rows changed, a new last row id, or a new size.
-            let changed_db = cursor.rows_written != 0
+            let changed_db = cursor.changes != 0
                 || cursor.last_row_id != row_id_before
                 || size_after != size_before;
             let meta = D1Meta {
-                changes: cursor.rows_written,
+                changes: cursor.changes,
                 last_row_id: cursor.last_row_id,
                 changed_db,
                 size_after,

@@ -17,6 +17,15 @@ use rusqlite::{Batch, Connection};
 
 use super::sql_security::{self, Guard, Refusal};
 
+unsafe extern "C" {
+    /// The vendored SQLite's row counters (vendor/libsqlite3-sys/PATCH.md).
+    fn sqlite3_edgesim_row_counts(
+        db: *mut rusqlite::ffi::sqlite3,
+        read: *mut u64,
+        written: *mut u64,
+    );
+}
+
 /// limits.mdx, "SQL storage limits", as workerd enforces them (util/sqlite.c++
 /// `setupSecurity`, recorded in conformance's `sql-authorizer` snippets).
 pub const BOUND_PARAMETERS_MAX: i32 = 100;
@@ -58,11 +67,15 @@ pub enum SqlValue {
 pub struct SqlCursor {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<SqlValue>>,
-    /// Approximate: rows returned (workerd counts b-tree rows with a patched SQLite).
+    /// Rows SQLite's virtual machine read, counted as workerd's patched SQLite counts them
+    /// (vendor/libsqlite3-sys/PATCH.md).
     pub rows_read: u64,
-    /// Rows changed by INSERT, UPDATE and DELETE statements, triggers' included (SQLite's
-    /// `total_changes()` across the statements: DDL changes none).
+    /// Rows SQLite's virtual machine wrote (schema rows and index entries included), as
+    /// workerd counts them.
     pub rows_written: u64,
+    /// Rows changed by INSERT, UPDATE and DELETE statements, triggers' included (SQLite's
+    /// `total_changes()` across the statements: DDL changes none). D1's `meta.changes`.
+    pub changes: u64,
     /// Some statement was not read-only (DDL included): the output gate must wait for it.
     pub wrote: bool,
     /// `last_insert_rowid()` after the last statement.
@@ -318,6 +331,7 @@ impl SqlDatabase {
         let mut cursor = SqlCursor::default();
         let mut ran = 0;
         let changes_before = self.total_changes();
+        let (read_before, written_before) = self.row_counts();
         for (i, piece) in pieces.iter().enumerate() {
             let Some(mut stmt) = Batch::new(&self.conn, piece).next().map_err(describe)? else {
                 continue;
@@ -349,7 +363,6 @@ impl SqlDatabase {
                     rows.push(out);
                 }
             }
-            cursor.rows_read += rows.len() as u64;
             cursor.wrote |= !readonly;
             cursor.columns = columns;
             cursor.rows = rows;
@@ -358,8 +371,20 @@ impl SqlDatabase {
         if ran == 0 {
             return Err(SqlError("SQL code did not contain a statement.".into()));
         }
-        cursor.rows_written = self.total_changes().saturating_sub(changes_before);
+        cursor.changes = self.total_changes().saturating_sub(changes_before);
+        let (read, written) = self.row_counts();
+        cursor.rows_read = read.saturating_sub(read_before);
+        cursor.rows_written = written.saturating_sub(written_before);
         Ok(cursor)
+    }
+
+    /// The rows the connection's statements have read and written so far.
+    fn row_counts(&self) -> (u64, u64) {
+        let (mut read, mut written) = (0, 0);
+        // SAFETY: the handle belongs to this open connection, used on this thread only; the
+        // function only reads two counters of it into the locals.
+        unsafe { sqlite3_edgesim_row_counts(self.conn.handle(), &mut read, &mut written) };
+        (read, written)
     }
 
     /// Rows changed since the connection opened (`sqlite3_changes()` would repeat the last
