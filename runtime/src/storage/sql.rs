@@ -422,19 +422,16 @@ impl SqlDatabase {
     /// first page with its first write; workerd's file has it from the start, so a database is
     /// never smaller than one page.
     pub fn size_bytes(&self) -> u64 {
-        // As workerd's `databaseSize` (api/sql.c++): pages in use, free pages left out.
-        let pages: i64 = self
-            .internal()
-            .query_row(
-                "SELECT (SELECT * FROM pragma_page_count) - (SELECT * FROM pragma_freelist_count)",
-                [],
-                |r| r.get(0),
+        // As workerd's `databaseSize` (api/sql.c++): pages in use, free pages left out. D1
+        // asks before and after every statement, so the query is prepared once.
+        let conn = self.internal();
+        let (pages, size): (i64, i64) = conn
+            .prepare_cached(
+                "SELECT (SELECT * FROM pragma_page_count) - (SELECT * FROM pragma_freelist_count), \
+                 (SELECT * FROM pragma_page_size)",
             )
-            .unwrap_or(0);
-        let size: i64 = self
-            .internal()
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .unwrap_or(0);
+            .and_then(|mut stmt| stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
+            .unwrap_or((0, 0));
         (pages.max(1) * size).max(0) as u64
     }
 }
