@@ -191,16 +191,19 @@ impl D1Database {
             return Err(D1Error::query(NO_STATEMENTS));
         }
         let mut results = Vec::with_capacity(statements.len());
+        // A statement's size before is the size after the one before it: nothing runs between.
+        let mut size_after = self.db.size_bytes();
         for statement in statements {
             if statement.sql.trim().is_empty() {
                 return Err(D1Error::query(NO_STATEMENTS));
             }
-            let (row_id_before, size_before) = (self.db.last_insert_rowid(), self.db.size_bytes());
+            let row_id_before = self.db.last_insert_rowid();
             let cursor = self
                 .db
                 .exec(&statement.sql, &statement.bindings)
                 .map_err(|e| D1Error::query(e.0))?;
-            let size_after = self.db.size_bytes();
+            let size_before = size_after;
+            size_after = self.db.size_bytes();
             // As local D1 decides it: rows changed, a new last row id, or a new size.
             let changed_db = cursor.changes != 0
                 || cursor.last_row_id != row_id_before

@@ -153,7 +153,7 @@ function r2Checksum(options) {
   }
   const view = toBytes(value, "put' on 'R2Bucket");
   if (view.length !== bytes) throw new TypeError(`${name} is ${bytes} bytes, not ${view.length}`);
-  return [algorithm, Array.from(view, (b) => b.toString(16).padStart(2, "0")).join("")];
+  return [algorithm, core.hex(view)];
 }
 
 async function r2Body(value) {
