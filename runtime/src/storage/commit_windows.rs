@@ -20,8 +20,12 @@ pub struct CommitWindows {
     open: bool,
     /// How many of the oldest windows are confirmed.
     confirmed: usize,
-    /// Numbers the savepoints; never reused within one database.
-    opened_total: u64,
+}
+
+/// Runs one savepoint statement, prepared once per connection: a window opens and ends with
+/// every commit, so parsing them anew each time would cost more than the writes they guard.
+fn savepoint_statement(db: &Connection, sql: &str) -> rusqlite::Result<()> {
+    db.prepare_cached(sql)?.execute([]).map(drop)
 }
 
 impl CommitWindows {
@@ -30,9 +34,10 @@ impl CommitWindows {
         if self.open {
             return Ok(());
         }
-        self.opened_total += 1;
-        let name = format!("_cf_commit_{}", self.opened_total);
-        db.execute_batch(&format!("SAVEPOINT {name}"))?;
+        // Named by depth: a name is unique among the windows open at once, and the same few
+        // statements serve every commit.
+        let name = format!("_cf_commit_{}", self.names.len() + 1);
+        savepoint_statement(db, &format!("SAVEPOINT {name}"))?;
         self.names.push(name);
         self.open = true;
         Ok(())
@@ -65,7 +70,7 @@ impl CommitWindows {
             return Ok(());
         }
         if let Some(outermost) = self.names.first() {
-            db.execute_batch(&format!("RELEASE {outermost}"))?;
+            savepoint_statement(db, &format!("RELEASE {outermost}"))?;
         }
         self.names.clear();
         self.confirmed = 0;

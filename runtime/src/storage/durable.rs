@@ -353,11 +353,12 @@ fn write_sqlite(database: &SqlDatabase, commit: &Commit) -> rusqlite::Result<()>
     }
     for (key, value) in &commit.writes {
         match value {
-            Some(v) => db.execute(
-                "INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)",
-                rusqlite::params![key, v],
-            )?,
-            None => db.execute("DELETE FROM _cf_KV WHERE key = ?1", [key])?,
+            Some(v) => db
+                .prepare_cached("INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)")?
+                .execute(rusqlite::params![key, v])?,
+            None => db
+                .prepare_cached("DELETE FROM _cf_KV WHERE key = ?1")?
+                .execute([key])?,
         };
     }
     Ok(())
@@ -368,10 +369,10 @@ fn write_sqlite(database: &SqlDatabase, commit: &Commit) -> rusqlite::Result<()>
 fn write_alarm(db: &rusqlite::Connection, alarm_ms: Option<u64>) -> rusqlite::Result<()> {
     db.execute_batch(super::sql::METADATA_TABLE)?;
     let alarm_ns = alarm_ms.map(|ms| (ms as i64).saturating_mul(1_000_000));
-    db.execute(
+    db.prepare_cached(
         "INSERT INTO _cf_METADATA VALUES (1, ?1) ON CONFLICT DO UPDATE SET value = excluded.value",
-        [alarm_ns],
-    )?;
+    )?
+    .execute([alarm_ns])?;
     Ok(())
 }
 

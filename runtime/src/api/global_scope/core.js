@@ -6,7 +6,8 @@
 const G = globalThis;
 /// Writable, configurable, not enumerable: how Web IDL binds globals and prototype members.
 const define = ops.define;
-const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+/// Lower-case hex of a Uint8Array (natively: IDs are spelled in it on every request).
+const hex = (bytes) => ops.hex(bytes);
 const ILLEGAL_INVOCATION =
   "Illegal invocation: function called with incorrect `this` reference. " +
   "See https://developers.cloudflare.com/workers/observability/errors/#illegal-invocation-errors for details.";

@@ -86,6 +86,11 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         host.deployed_at_ms() as f64
     })?;
 
+    // Lower-case hex of a byte view: IDs and checksums are spelled in it on every request.
+    ops.add("hex", |bytes: TypedArray<'js, u8>| -> String {
+        crate::digest::hex(&copy_bytes(&bytes))
+    })?;
+
     ops.add("atob", |s: String| {
         forgiving_base64_decode(&s).map(|b| b.iter().map(|&c| c as char).collect::<String>())
     })?;
