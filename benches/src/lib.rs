@@ -134,18 +134,23 @@ impl Host for BenchHost {
         object: &ObjectAddress,
         op: StorageOp,
     ) -> HostFuture<Result<StorageReply, StorageError>> {
+        Box::pin(std::future::ready(self.object_read_now(object, op)))
+    }
+    /// Reads and commits alike, applied at once (the benchmark host has no latency).
+    fn object_read_now(
+        &self,
+        object: &ObjectAddress,
+        op: StorageOp,
+    ) -> Result<StorageReply, StorageError> {
         let mut objects = self.objects.borrow_mut();
         if !objects.contains_key(object) {
-            match ObjectStore::sqlite(0) {
-                Ok(store) => objects.insert(object.clone(), store),
-                Err(_) => return Box::pin(std::future::ready(Err(StorageError::Internal))),
-            };
+            let store = ObjectStore::sqlite(0).map_err(|_| StorageError::Internal)?;
+            objects.insert(object.clone(), store);
         }
-        let reply = match objects.get_mut(object) {
+        match objects.get_mut(object) {
             Some(store) => store.apply(op),
             None => Err(StorageError::Internal),
-        };
-        Box::pin(std::future::ready(reply))
+        }
     }
     fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError> {
         let mut objects = self.objects.borrow_mut();

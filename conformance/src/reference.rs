@@ -181,7 +181,8 @@ pub fn snippet_worker(
          [[d1_databases]]\nbinding = 'DB'\ndatabase_name = 'snippets'\ndatabase_id = 'snippets'\n\
          [[queues.producers]]\nbinding = 'QUEUE'\nqueue = 'snippets'\n\
          [[durable_objects.bindings]]\nname = 'SQL'\nclass_name = 'SqlObject'\n\
-         [[migrations]]\ntag = 'v1'\nnew_sqlite_classes = ['SqlObject']\n"
+         [[durable_objects.bindings]]\nname = 'KV_OBJECT'\nclass_name = 'KvObject'\n\
+         [[migrations]]\ntag = 'v1'\nnew_sqlite_classes = ['SqlObject']\nnew_classes = ['KvObject']\n"
     );
     let project = crate::Project::with(
         &format!("snippets-{name}"),

@@ -121,6 +121,16 @@ fn durable_object_stubs_and_storage_answer_the_checks_of_workerds_actor_tests_as
     );
 }
 
+/// What workerd's sync-kv-test.js checks of `ctx.storage.kv`, and more: reads seeing writes at
+/// once, list options and their refusals, one open cursor at a time (a new list, synchronous
+/// or not, cancels it), cursors that see later writes, values kept through a restart, the
+/// asynchronous API seeing the synchronous one's writes and back, arguments refused as Web
+/// IDL refuses them, and a class without SQLite refused.
+#[test]
+fn durable_object_sync_kv_answers_the_checks_of_workerds_sync_kv_test_as_workerd_does() {
+    answers_as_workerd_does("durable-object-sync-kv");
+}
+
 /// What workerd's r2-test.js checks, against a real bucket: objects' fields from put, get and
 /// head, multipart uploads, lists with delimiters, includes and cursors, ranges, conditional
 /// puts and gets, HTTP and custom metadata, storage classes, SSE-C and checksums.

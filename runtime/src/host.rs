@@ -345,6 +345,13 @@ pub trait Host {
     /// Runs SQL on the database of the (SQLite-backed) object this isolate hosts. Synchronous,
     /// as `sql.exec()` is: the database is local to the object.
     fn object_sql(&self, object: &ObjectAddress, call: SqlCall) -> Result<SqlAnswer, SqlError>;
+    /// Reads the KV entries of the (SQLite-backed) object this isolate hosts at once, staged
+    /// commits included: `ctx.storage.kv` is synchronous, the database being local.
+    fn object_read_now(
+        &self,
+        object: &ObjectAddress,
+        op: StorageOp,
+    ) -> Result<StorageReply, StorageError>;
     /// The hibernatable WebSockets of the object this isolate hosts: kept by the host so they
     /// outlive the isolate. `None` when the isolate hosts no object.
     fn hibernation(&self, object: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>>;

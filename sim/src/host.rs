@@ -254,6 +254,17 @@ impl Host for SimHost {
         self.platform.objects.sql(object, call)
     }
 
+    fn object_read_now(
+        &self,
+        object: &ObjectAddress,
+        op: StorageOp,
+    ) -> Result<StorageReply, StorageError> {
+        if !self.hosts(object) {
+            return Err(StorageError::Internal);
+        }
+        self.platform.objects.read_now(object, op)
+    }
+
     fn hibernation(&self, object: &ObjectAddress) -> Option<Rc<RefCell<Hibernation>>> {
         if !self.hosts(object) {
             return None;

@@ -3,7 +3,7 @@
 // GET / answers [[outcome, value], …]: "ok" and the returned value as JSON, or the class of what
 // was thrown and its message. `sql(query, ...bindings)` runs one `exec` in a SQLite-backed
 // Durable Object (binding SQL, class SqlObject, one object for the whole run) and answers
-// ["ok", rows] or [class, message].
+// ["ok", rows] or [class, message]. KV_OBJECT is a Durable Object class without SQLite.
 import { DurableObject } from "cloudflare:workers";
 const fns = [/* SNIPPETS */];
 export class SqlObject extends DurableObject {
@@ -34,12 +34,48 @@ export class SqlObject extends DurableObject {
     return out;
   }
   alarm() {}
+  // The synchronous KV API (workerd's sync-kv-test.js), step by step: each step is
+  // [method, ...args] on `ctx.storage.kv`, or "spread" (the entries of the iterator the
+  // `args[0]`-th "list" step returned), "shape" (what a list iterator is), "describe" (what
+  // `kv` is), "putOdd" (a put of a value no snippet can send: "fn" or "sym"), "asyncGet",
+  // "asyncPut", "asyncList" (the asynchronous API on the same object) or "sql" (one `exec`,
+  // its rows).
+  // Answers ["ok", value] (undefined as "undefined") or [class, message] per step.
+  async kvSteps(steps) {
+    const lists = [];
+    const step = async ([method, ...args]) => {
+      const kv = this.storage.kv;
+      switch (method) {
+        case "list": { const i = lists.push(null) - 1; lists[i] = kv.list(...args); return i; }
+        case "asyncList": return [...await this.storage.list(...args)];
+        case "putOdd": return kv.put(args[0], { fn: () => 1, sym: Symbol("x") }[args[1]]);
+        case "describe": return [Object.prototype.toString.call(kv), kv === this.storage.kv, Object.getOwnPropertyNames(Object.getPrototypeOf(kv)).sort(), typeof globalThis.SyncKvStorage];
+        case "spread": return lists[args[0]] ? [...lists[args[0]]] : "no iterator";
+        case "shape": {
+          const it = kv.list();
+          return [Object.prototype.toString.call(it), typeof it.next, it[Symbol.iterator]() === it, it.next(), it.next()];
+        }
+        case "asyncGet": return await this.storage.get(...args);
+        case "asyncPut": return await this.storage.put(...args);
+        case "sql": return this.storage.sql.exec(...args).toArray();
+        default: return kv[method](...args);
+      }
+    };
+    const out = [];
+    for (const s of steps) {
+      try { const v = await step(s); out.push(["ok", v === undefined ? "undefined" : v]); }
+      catch (e) { out.push([e?.constructor?.name ?? typeof e, String(e?.message ?? e)]); }
+    }
+    return out;
+  }
   async fetch(request) {
     const { query, bindings } = await request.json();
     try { return Response.json(["ok", this.storage.sql.exec(query, ...bindings).toArray()]); }
     catch (e) { return Response.json([e?.constructor?.name ?? typeof e, String(e?.message ?? e)]); }
   }
 }
+/// A Durable Object class not backed by SQLite (binding KV_OBJECT).
+export class KvObject extends SqlObject {}
 export default { async fetch(request, env) {
   const object = env.SQL.get(env.SQL.idFromName("snippets"));
   const sql = async (query, ...bindings) =>

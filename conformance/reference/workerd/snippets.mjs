@@ -1,7 +1,7 @@
 // Records what workerd answers to short snippets of Worker code: each file in ./snippets/
 // (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET`, a KV
 // namespace `KV`, a D1 database `DB`, a queue producer `QUEUE`, a text binding `GREETING` and
-// a SQLite Durable Object `SQL`, and of `sql`, snippet-worker.js's
+// a SQLite Durable Object `SQL` (and `KV_OBJECT`, one without SQLite), and of `sql`, snippet-worker.js's
 // helper that runs one query in it; or `{ "compatibility_flags": [...], "compatibility_date": "...",
 // "snippets": [...], "wasm": { NAME: "(module …)" } }`, the date 2026-04-20 unless given; each
 // WebAssembly module, written as WAT, is imported as NAME from "./NAME.wasm") becomes
@@ -58,7 +58,10 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     kvNamespaces: ["KV"],
     d1Databases: ["DB"],
     queueProducers: { QUEUE: { queueName: "snippets" } },
-    durableObjects: { SQL: { className: "SqlObject", useSQLite: true } },
+    durableObjects: {
+      SQL: { className: "SqlObject", useSQLite: true },
+      KV_OBJECT: { className: "KvObject", useSQLite: false },
+    },
     bindings: { GREETING: "hello" },
     log: new Log(LogLevel.WARN),
   });

@@ -202,6 +202,13 @@ impl Host for NoHost {
     ) -> Result<crate::storage::sql::SqlAnswer, crate::storage::sql::SqlError> {
         unreachable!("installing ops does no I/O")
     }
+    fn object_read_now(
+        &self,
+        _: &crate::storage::durable::ObjectAddress,
+        _: crate::storage::durable::StorageOp,
+    ) -> Result<crate::storage::durable::StorageReply, crate::storage::durable::StorageError> {
+        unreachable!("installing ops does no I/O")
+    }
     fn hibernation(
         &self,
         _: &crate::storage::durable::ObjectAddress,

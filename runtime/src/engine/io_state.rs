@@ -32,7 +32,7 @@ use crate::invocation::{
 };
 use crate::limits::{Limits, WAIT_UNTIL_GRACE_MS};
 use crate::socket::hibernation::Hibernation;
-use crate::storage::durable::StorageOp;
+use crate::storage::durable::{StorageError, StorageOp};
 use crate::storage::sql::{SqlAnswer, SqlCall, SqlError};
 
 /// workerd's log line when `waitUntil` work outlives the grace period (io-context.c++).
@@ -369,6 +369,34 @@ impl IoState {
         }
     }
 
+    /// A synchronous storage call (`ctx.storage.kv`): what the cache cannot answer is read from
+    /// the object's local database at once. A failed read resets the object, as a failed
+    /// asynchronous one does.
+    pub fn storage_now(
+        &mut self,
+        call: impl FnOnce(&mut ObjectIo) -> StoragePlan,
+    ) -> Result<OpOutcome, StorageError> {
+        let Some(object) = self.object_mut() else {
+            return Ok(OpOutcome::Undefined);
+        };
+        let (op, pending) = match call(object) {
+            StoragePlan::Now(outcome) => return Ok(outcome),
+            StoragePlan::Read { op, pending, .. } => (op, pending),
+            StoragePlan::AfterWrite(_) => return Ok(OpOutcome::Undefined),
+        };
+        let address = object.spec.address.clone();
+        match self.host.object_read_now(&address, op) {
+            Ok(reply) => Ok(match self.object_mut() {
+                Some(object) => object.answer_read(pending, reply),
+                None => OpOutcome::Undefined,
+            }),
+            Err(e) => {
+                self.break_object(ResetReason::Storage(e.clone()));
+                Err(e)
+            }
+        }
+    }
+
     /// A storage read came back: fill the cache and turn the reply into JavaScript's answer.
     /// `None` when the read failed and the object was reset.
     pub fn storage_read_done(&mut self, id: OpId, outcome: OpOutcome) -> Option<OpOutcome> {
@@ -398,6 +426,22 @@ impl IoState {
             object.sql_wrote();
         }
         Ok(answer)
+    }
+
+    /// A KV write to a SQLite-backed object: its `_cf_KV` table exists from now on, in the
+    /// open window (undone with it), as workerd's `SqliteKv` makes it on the first write.
+    pub fn make_kv_table(&mut self) {
+        let Some(object) = self.object_mut() else {
+            return;
+        };
+        if !object.spec.sqlite || object.kv_table_made {
+            return;
+        }
+        object.kv_table_made = true;
+        let address = object.spec.address.clone();
+        if self.host.object_sql(&address, SqlCall::KvTable).is_err() {
+            self.break_object(ResetReason::Storage(StorageError::Internal));
+        }
     }
 
     /// Hands the writes each object buffered this turn to its store, unless a commit is

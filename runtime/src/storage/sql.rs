@@ -105,6 +105,8 @@ pub enum SqlCall {
     Savepoint(Savepoint),
     /// `sql.databaseSize`.
     Size,
+    /// The KV API's first write: its `_cf_KV` table is made at once (SqliteKv).
+    KvTable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,6 +259,10 @@ impl SqlDatabase {
                 .exec_within(&query, &bindings, steps_max)
                 .map(SqlAnswer::Cursor),
             SqlCall::Size => Ok(SqlAnswer::Size(self.size_bytes())),
+            SqlCall::KvTable => self
+                .ensure_kv_table()
+                .map(|()| SqlAnswer::Done)
+                .map_err(describe),
             SqlCall::Savepoint(step) => {
                 let sql = match step {
                     Savepoint::Begin => "SAVEPOINT _cf_transaction_sync",

@@ -91,6 +91,17 @@ impl ObjectService {
         }
     }
 
+    /// A read answered at once, with no store latency: `ctx.storage.kv` reads the object's
+    /// local database synchronously.
+    pub fn read_now(
+        &self,
+        address: &ObjectAddress,
+        op: StorageOp,
+    ) -> Result<StorageReply, StorageError> {
+        let mut stores = self.stores.borrow_mut();
+        stores.entry(address.clone()).or_default().read(op)
+    }
+
     /// The hibernatable WebSockets of `address`, made on first use; `auto_reply_to_close` is
     /// the Worker's `web_socket_auto_reply_to_close`.
     pub fn open_hibernation(

@@ -148,29 +148,49 @@ function makeStub(namespace, id, locationHint) {
 
 const keyBytes = (key) => utf8(key).length;
 
+/// Refuses a key the object's storage cannot hold.
+function checkKey(sqlite, key) {
+  if (sqlite) {
+    if (keyBytes(key) > SQLITE_ENTRY_BYTES_MAX) throw new Error(SQLITE_TOO_BIG);
+    return;
+  }
+  const size = keyBytes(key);
+  if (size > DO_KEY_BYTES_MAX) throw new RangeError(`Keys cannot be larger than ${DO_KEY_BYTES_MAX} bytes. A key of size ${size} was provided.`);
+}
+
+/// `value` as stored under `key`, refused when the object's storage cannot hold it.
+function encodeValue(sqlite, key, value) {
+  if (value === undefined) throw new TypeError("put() called with undefined value.");
+  const text = serializeValue(value);
+  if (sqlite) {
+    if (utf8(text).length + keyBytes(key) > SQLITE_ENTRY_BYTES_MAX) throw new Error(SQLITE_TOO_BIG);
+  } else {
+    const size = utf8(text).length;
+    if (size > DO_VALUE_BYTES_ENFORCED) throw new RangeError(`Values cannot be larger than ${DO_VALUE_BYTES_MAX} bytes. A value of size ${size} was provided.`);
+  }
+  return text;
+}
+
+/// actor-state.c++ `compileListOptions`, shared by `storage.list()` and `storage.kv.list()`.
+function listOptions(o) {
+  const opts = {};
+  for (const k of ["start", "startAfter", "end", "prefix"]) if (o[k] !== undefined) opts[k] = String(o[k]);
+  if (opts.start !== undefined && opts.startAfter !== undefined) throw new TypeError("list() cannot be called with both start and startAfter values.");
+  if (o.reverse) opts.reverse = true;
+  if (o.limit !== undefined) {
+    const limit = Math.trunc(Number(o.limit));
+    if (!(limit > 0)) throw new TypeError("List limit must be positive.");
+    opts.limit = limit;
+  }
+  return opts;
+}
+
 class DurableObjectStorage {
-  #sqlite;
+  #sqlite; #kv = null;
   constructor(sqlite) { this.#sqlite = sqlite; }
 
-  #checkKey(key) {
-    if (this.#sqlite) {
-      if (keyBytes(key) > SQLITE_ENTRY_BYTES_MAX) throw new Error(SQLITE_TOO_BIG);
-      return;
-    }
-    const size = keyBytes(key);
-    if (size > DO_KEY_BYTES_MAX) throw new RangeError(`Keys cannot be larger than ${DO_KEY_BYTES_MAX} bytes. A key of size ${size} was provided.`);
-  }
-  #encode(key, value) {
-    if (value === undefined) throw new TypeError("put() called with undefined value.");
-    const text = serializeValue(value);
-    if (this.#sqlite) {
-      if (utf8(text).length + keyBytes(key) > SQLITE_ENTRY_BYTES_MAX) throw new Error(SQLITE_TOO_BIG);
-    } else {
-      const size = utf8(text).length;
-      if (size > DO_VALUE_BYTES_ENFORCED) throw new RangeError(`Values cannot be larger than ${DO_VALUE_BYTES_MAX} bytes. A value of size ${size} was provided.`);
-    }
-    return text;
-  }
+  #checkKey(key) { checkKey(this.#sqlite, key); }
+  #encode(key, value) { return encodeValue(this.#sqlite, key, value); }
 
   async get(keys, options = {}) {
     const many = Array.isArray(keys);
@@ -205,14 +225,9 @@ class DurableObjectStorage {
 
   async list(options = {}) {
     const o = options ?? {};
-    const opts = {};
-    for (const k of ["start", "startAfter", "end", "prefix"]) if (o[k] !== undefined) opts[k] = String(o[k]);
-    if (o.reverse) opts.reverse = true;
-    if (o.limit !== undefined) {
-      const limit = Math.trunc(Number(o.limit));
-      if (!(limit > 0)) throw new TypeError("List limit must be positive.");
-      opts.limit = limit;
-    }
+    const opts = listOptions(o);
+    // SQLite lists through the same one cursor as `kv.list()` (sqlite-kv.h).
+    if (this.#kv) SyncKvStorage._cancelCursor(this.#kv);
     const r = ops.storageList(JSON.stringify(opts), !!o.allowConcurrency);
     const entries = typeof r === "number" ? await awaitOp(r) : r[0];
     return new Map(entries.map(([k, v]) => [k, deserializeValue(v)]));
@@ -262,8 +277,95 @@ class DurableObjectStorage {
   }
 
   get sql() { return new SqlStorage(this.#sqlite); }
+  get kv() { return (this.#kv ??= new SyncKvStorage(this.#sqlite)); }
 }
 define(G, "DurableObjectStorage", DurableObjectStorage);
+
+// ---------- ctx.storage.kv (sync-kv.c++) ----------
+
+const SYNC_KV_NOT_SQLITE = "The storage.kv (synchronous KV) API is only available for SQLite-backed Durable Objects, but this object's namespace is not declared to use SQLite. You can use the older, asyncronous interface via methods of `storage` itself (e.g. `storage.get()`). Alternatively, to enable SQLite, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly, set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.";
+const CURSOR_CANCELED = "kv.list() iterator was invalidated because a new call to kv.list() was started. Only one kv.list() iterator can exist at a time.";
+
+/// Web IDL's refusal of a missing argument.
+function requireArgument(method, index, value, type) {
+  if (value === undefined) throw new TypeError(`Failed to execute '${method}' on 'SyncKvStorage': parameter ${index} is not of type '${type}'.`);
+}
+
+/// What `kv.list()` returns: one pass over the entries, read as it goes.
+class ListIterator {
+  #next;
+  constructor(next) { this.#next = next; }
+  next() { return this.#next(); }
+  [Symbol.iterator]() { return this; }
+}
+core.tagClass(ListIterator);
+
+/// Reads and writes at once: the object's SQLite database is local. Writes go into the same
+/// cache and commit as the asynchronous API's, so each API sees the other's.
+class SyncKvStorage {
+  #sqlite;
+  /// The one cursor that may be open (sqlite-kv.h): a new `list()` cancels it.
+  #open = null;
+  constructor(sqlite) { this.#sqlite = sqlite; }
+  #requireSqlite() { if (!this.#sqlite) throw new Error(SYNC_KV_NOT_SQLITE); }
+
+  get(key) {
+    requireArgument("get", 1, key, "string");
+    key = String(key);
+    this.#requireSqlite();
+    const text = ops.storageKvGet(key);
+    return text === null || text === undefined ? undefined : deserializeValue(text);
+  }
+
+  put(key, value) {
+    requireArgument("put", 1, key, "string");
+    requireArgument("put", 2, value, "JsValue");
+    key = String(key);
+    this.#requireSqlite();
+    checkKey(true, key);
+    ops.storagePut([[key, encodeValue(true, key, value)]], false);
+  }
+
+  delete(key) {
+    requireArgument("delete", 1, key, "string");
+    key = String(key);
+    this.#requireSqlite();
+    return ops.storageKvDelete(key);
+  }
+
+  static _cancelCursor(kv) {
+    if (kv.#open) kv.#open.canceled = true;
+    kv.#open = null;
+  }
+
+  list(options) {
+    if (options !== undefined && options !== null && typeof options !== "object") {
+      throw new TypeError("Failed to execute 'list' on 'SyncKvStorage': parameter 1 is not of type 'ListOptions'.");
+    }
+    this.#requireSqlite();
+    const opts = listOptions(options ?? {});
+    const json = JSON.stringify(opts);
+    const cursor = { canceled: false, done: false, after: null, count: 0 };
+    SyncKvStorage._cancelCursor(this);
+    this.#open = cursor;
+    const finish = () => {
+      cursor.done = true;
+      if (this.#open === cursor) this.#open = null;
+      return { done: true, value: undefined };
+    };
+    return new ListIterator(() => {
+      if (cursor.done) return { done: true, value: undefined };
+      if (cursor.canceled) throw new Error(CURSOR_CANCELED);
+      if (opts.limit !== undefined && cursor.count >= opts.limit) return finish();
+      const entry = ops.storageKvNext(json, cursor.after);
+      if (!entry) return finish();
+      cursor.after = entry[0];
+      cursor.count++;
+      return { done: false, value: [entry[0], deserializeValue(entry[1])] };
+    });
+  }
+}
+core.tagClass(SyncKvStorage);
 
 /// Writes stay in the transaction until it ends; reads see them first. Committed as one batch,
 /// so they reach the store atomically.

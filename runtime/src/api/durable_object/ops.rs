@@ -15,8 +15,65 @@ use crate::engine::event_loop::OpOutcome;
 use crate::engine::ops::{charge_or_stop, copy_bytes, outcome_to_js, service_call};
 use crate::host::{CallKind, CallReply, ObjectCall};
 use crate::invocation::ResetReason;
-use crate::storage::durable::ObjectAddress;
+use crate::storage::durable::{ObjectAddress, StorageError};
 use crate::storage::sql::{SQL_INTERRUPTED, Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
+
+/// The storage text of a value (written by `storagePut`, always UTF-8).
+fn stored_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// `ctx.storage.kv`: synchronous reads of a SQLite-backed object's own database (its writes
+/// are `storagePut`'s). A failed read resets the object and throws.
+fn install_sync_kv<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
+    let throw = |ctx: &Ctx<'js>, e: StorageError| Exception::throw_message(ctx, &e.to_string());
+    let i = ops.io.clone();
+    ops.add(
+        "storageKvGet",
+        move |ctx: Ctx<'js>, key: String| -> rquickjs::Result<Option<String>> {
+            let outcome = i.borrow_mut().storage_now(|o| o.get(vec![key], true));
+            match outcome.map_err(|e| throw(&ctx, e))? {
+                OpOutcome::Entries(entries) => {
+                    Ok(entries.into_iter().next().map(|(_, v)| stored_text(v)))
+                }
+                _ => Ok(None),
+            }
+        },
+    )?;
+    let i = ops.io.clone();
+    ops.add(
+        "storageKvDelete",
+        move |ctx: Ctx<'js>, key: String| -> rquickjs::Result<bool> {
+            let mut io = i.borrow_mut();
+            io.make_kv_table();
+            let outcome = io.storage_now(|o| o.delete(vec![key], false));
+            match outcome.map_err(|e| throw(&ctx, e))? {
+                OpOutcome::Count(n) => Ok(n > 0),
+                _ => Ok(false),
+            }
+        },
+    )?;
+    let i = ops.io.clone();
+    ops.add(
+        "storageKvNext",
+        move |ctx: Ctx<'js>,
+              options: String,
+              after: Option<String>|
+              -> rquickjs::Result<Option<Vec<String>>> {
+            let options: ListOptions = serde_json::from_str(&options).map_err(|e| {
+                Exception::throw_type(&ctx, &format!("internal: bad list options: {e}"))
+            })?;
+            let mut io = i.borrow_mut();
+            io.storage_now(|o| o.load_all())
+                .map_err(|e| throw(&ctx, e))?;
+            let next = io
+                .object_mut()
+                .and_then(|o| o.next_listed(&options, after.as_deref()));
+            Ok(next.map(|(k, v)| vec![k, stored_text(v)]))
+        },
+    )?;
+    Ok(())
+}
 
 fn answer<'js>(ctx: &Ctx<'js>, answer: StorageAnswer) -> rquickjs::Result<Value<'js>> {
     match answer {
@@ -51,7 +108,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
                 .filter_map(|p| <[String; 2]>::try_from(p).ok())
                 .map(|[k, v]| (k, v.into_bytes()))
                 .collect();
-            if let Some(object) = i.borrow_mut().object_mut() {
+            let mut io = i.borrow_mut();
+            io.make_kv_table();
+            if let Some(object) = io.object_mut() {
                 object.put(entries, allow_unconfirmed);
             }
         },
@@ -63,9 +122,9 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               keys: Vec<String>,
               allow_unconfirmed: bool|
               -> rquickjs::Result<Value<'js>> {
-            let a = i
-                .borrow_mut()
-                .storage(|o| o.delete(keys, allow_unconfirmed));
+            let mut io = i.borrow_mut();
+            io.make_kv_table();
+            let a = io.storage(|o| o.delete(keys, allow_unconfirmed));
             answer(&ctx, a)
         },
     )?;
@@ -85,6 +144,7 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             answer(&ctx, a)
         },
     )?;
+    install_sync_kv(ops)?;
     let i = io.clone();
     ops.add("storageDeleteAll", move || {
         if let Some(object) = i.borrow_mut().object_mut() {

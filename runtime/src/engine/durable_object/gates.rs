@@ -78,6 +78,9 @@ pub struct ObjectIo {
     pub(in crate::engine) cache: BTreeMap<String, Option<Vec<u8>>>,
     /// Every key of the object is in `cache`.
     pub(in crate::engine) complete: bool,
+    /// The SQLite database has its `_cf_KV` table (made by the first KV write, as workerd's
+    /// `SqliteKv` makes it: SQL sees it at once).
+    pub(in crate::engine) kv_table_made: bool,
     /// The alarm as last read or written (`None`: not known yet).
     pub(in crate::engine) alarm: Option<Option<u64>>,
     /// Writes not yet handed to the store, in order.
@@ -112,6 +115,7 @@ impl ObjectIo {
             spec,
             cache: BTreeMap::new(),
             complete: false,
+            kv_table_made: false,
             alarm: None,
             dirty: Commit::default(),
             write_seq: 0,

@@ -196,6 +196,46 @@ impl ObjectIo {
         }
     }
 
+    /// Makes the cache hold every key (`ctx.storage.kv`'s list cursors walk it key by key).
+    pub fn load_all(&self) -> StoragePlan {
+        if self.complete {
+            return StoragePlan::Now(OpOutcome::Undefined);
+        }
+        StoragePlan::Read {
+            op: StorageOp::Range {
+                start: None,
+                end: None,
+            },
+            pending: PendingRead::List(ListOptions::default()),
+            gate: false,
+        }
+    }
+
+    /// The first entry `options` selects after key `after` (before it, when reversed), from a
+    /// cache that holds every key ([`ObjectIo::load_all`]): a cursor that sees the writes made
+    /// while it is open, as a SQLite cursor does.
+    pub fn next_listed(
+        &self,
+        options: &ListOptions,
+        after: Option<&str>,
+    ) -> Option<(String, Vec<u8>)> {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let bound = after.map_or(Unbounded, Excluded);
+        let selected = |(k, v): (&String, &Option<Vec<u8>>)| {
+            (options.matches(k))
+                .then_some(v.as_ref())
+                .flatten()
+                .map(|v| (k.clone(), v.clone()))
+        };
+        if options.reverse {
+            let mut keys = self.cache.range::<str, _>((Unbounded, bound)).rev();
+            keys.find_map(selected)
+        } else {
+            let mut keys = self.cache.range::<str, _>((bound, Unbounded));
+            keys.find_map(selected)
+        }
+    }
+
     pub fn delete_all(&mut self) {
         self.cache.clear();
         self.complete = true;
