@@ -182,7 +182,11 @@ pub fn snippet_worker(
          [[queues.producers]]\nbinding = 'QUEUE'\nqueue = 'snippets'\n\
          [[durable_objects.bindings]]\nname = 'SQL'\nclass_name = 'SqlObject'\n\
          [[durable_objects.bindings]]\nname = 'KV_OBJECT'\nclass_name = 'KvObject'\n\
-         [[migrations]]\ntag = 'v1'\nnew_sqlite_classes = ['SqlObject']\nnew_classes = ['KvObject']\n"
+         [[migrations]]\ntag = 'v1'\nnew_sqlite_classes = ['SqlObject']\nnew_classes = ['KvObject']\n\
+         [[send_email]]\nname = 'EMAIL'\n\
+         [[send_email]]\nname = 'EMAIL_ONE'\ndestination_address = 'one@example.com'\n\
+         [[send_email]]\nname = 'EMAIL_LIST'\nallowed_destination_addresses = ['a@example.com', 'b@example.com']\n\
+         allowed_sender_addresses = ['sender@example.com']\n"
     );
     let project = crate::Project::with(
         &format!("snippets-{name}"),

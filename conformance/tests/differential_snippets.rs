@@ -131,6 +131,26 @@ fn durable_object_sync_kv_answers_the_checks_of_workerds_sync_kv_test_as_workerd
     answers_as_workerd_does("durable-object-sync-kv");
 }
 
+/// The send_email binding and `EmailMessage`, as Miniflare's binding answers them locally with
+/// the texts it gives as production's: which senders and recipients each configuration lets
+/// through, and which raw messages are refused (no Message-ID, a `From` header that is not the
+/// envelope's sender, a `Received` header), each sent message answered with a Message-ID at
+/// the sender's domain; also a message built from fields.
+#[test]
+fn send_email_bindings_check_senders_recipients_and_headers_as_miniflare_does() {
+    let message = "Miniflare's local EmailMessage is a plain object carrying the raw message under a string key it lists; production's is workerd's class, and edgesim's lists only `from` and `to`";
+    let display = "Miniflare 4.20260426 compares a builder's `\"Name\" <address>` whole; workers-sdk since takes the address out of it, as edgesim does";
+    let no_to = "a builder with only `cc` is a message the docs allow (EmailDestinations); Miniflare 4.20260426 fails on the missing `to`";
+    answers_as_workerd_does_but(
+        "send-email",
+        &[
+            ("return [m.from, m.to, Object.keys(m)", message),
+            ("'\"One\" <one@example.com>'", display),
+            ("send({ from: 'sender@example.com', cc:", no_to),
+        ],
+    );
+}
+
 /// What workerd's r2-test.js checks, against a real bucket: objects' fields from put, get and
 /// head, multipart uploads, lists with delimiters, includes and cursors, ranges, conditional
 /// puts and gets, HTTP and custom metadata, storage classes, SSE-C and checksums.

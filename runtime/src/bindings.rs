@@ -61,6 +61,14 @@ pub enum Binding {
     Images { name: String },
     /// `env.<name>` sends records to pipeline `pipeline`.
     Pipeline { name: String, pipeline: String },
+    /// `env.<name>` sends email: to `destination` only, or to `allowed_destinations`, from
+    /// `allowed_senders` (each unrestricted when absent).
+    SendEmail {
+        name: String,
+        destination: Option<String>,
+        allowed_destinations: Option<Vec<String>>,
+        allowed_senders: Option<Vec<String>>,
+    },
     /// `env.<name>` reads secret `secret` of Secrets Store `store`.
     SecretsStore {
         name: String,

@@ -324,6 +324,11 @@ pub trait Host {
     fn pipeline_send(&self, pipeline: &str, records: Vec<String>) {
         let _ = (pipeline, records);
     }
+    /// send_email binding `binding` sent `email`. A host with nowhere to deliver it drops it,
+    /// as `wrangler dev` only logs it.
+    fn email_sent(&self, binding: &str, email: crate::api::email::SentEmail) {
+        let _ = (binding, email);
+    }
     /// The account's Secrets Store, shared by every Worker of the run; `None` for a host
     /// that keeps none (every secret is then missing).
     fn secrets_store(

@@ -414,6 +414,18 @@ impl Host for SimHost {
         });
     }
 
+    fn email_sent(&self, binding: &str, email: edgesim_runtime::api::email::SentEmail) {
+        self.platform.record(TraceEvent::EmailSent {
+            at_ms: self.platform.elapsed_ms(),
+            colo: self.colo.clone(),
+            binding: binding.to_string(),
+            from: email.from,
+            to: email.to,
+            message_id: email.message_id,
+            size_bytes: email.size_bytes,
+        });
+    }
+
     fn deployed_at_ms(&self) -> u64 {
         self.platform.epoch_ms
     }

@@ -1,6 +1,7 @@
 //! The smaller bindings in a scenario: a rate limiter counts at each colo apart, Analytics
 //! Engine data points land in the trace with the colo that wrote them, and
-//! `version_metadata` names one version for every isolate of the run.
+//! `version_metadata` names one version for every isolate of the run, and a send_email
+//! binding's messages land in the trace.
 
 use crate::common;
 
@@ -180,5 +181,82 @@ fn a_secrets_store_binding_reads_the_scenarios_secret_and_a_missing_one_rejects_
     assert_eq!(
         bodies,
         ["s3cr3t | Error: Secret \"nope\" not found | [object SecretsStoreSecret]"]
+    );
+}
+
+#[test]
+fn sent_email_lands_in_the_trace_with_its_message_id_and_a_config_with_both_destinations_is_refused()
+ {
+    let wrangler = "name = \"api\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n\
+                    [[send_email]]\nname = \"MAIL\"\ndestination_address = \"ops@example.com\"\n";
+    let worker = r#"
+import { EmailMessage } from "cloudflare:email";
+export default {
+  async fetch(request, env) {
+    const raw = "From: app@example.com\r\nTo: ops@example.com\r\nMessage-ID: <1@example.com>\r\nSubject: Alert\r\n\r\nDisk full";
+    const { messageId } = await env.MAIL.send(new EmailMessage("app@example.com", "ops@example.com", raw));
+    const refused = await env.MAIL.send(new EmailMessage("app@example.com", "ceo@example.com", raw)).catch((e) => e.message);
+    return Response.json({ messageId, refused });
+  },
+};
+"#;
+    let s = common::scenario_with_worker(
+        "send-email",
+        &[("wrangler.toml", wrangler), ("index.js", worker)],
+        "colos: [LHR]\nduration: 5s\ntraffic:\n  - { at: 1s, colo: LHR, worker: app, url: /alert }\n",
+    );
+    let out = run(&s, 1).unwrap();
+    let body: serde_json::Value = serde_json::from_str(&out.requests[0].body).unwrap();
+    assert_eq!(body["refused"], "email to ceo@example.com not allowed");
+    let message_id = body["messageId"].as_str().unwrap_or_default();
+    let sent: Vec<_> = (out.trace.events.iter())
+        .filter_map(|e| match e {
+            TraceEvent::EmailSent {
+                colo,
+                binding,
+                from,
+                to,
+                message_id,
+                size_bytes,
+                ..
+            } => Some((
+                colo.as_str(),
+                binding.as_str(),
+                from.as_str(),
+                to.clone(),
+                message_id.as_str(),
+                *size_bytes,
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [(
+            "LHR",
+            "MAIL",
+            "app@example.com",
+            vec!["ops@example.com".to_string()],
+            message_id,
+            100
+        )]
+    );
+    assert!(
+        message_id.ends_with("@example.com>") && message_id.len() == 50,
+        "{message_id}"
+    );
+
+    let both = "name = \"api\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n\
+                [[send_email]]\nname = \"MAIL\"\ndestination_address = \"a@example.com\"\n\
+                allowed_destination_addresses = [\"b@example.com\"]\n";
+    let s = common::scenario_with_worker(
+        "send-email-both",
+        &[("wrangler.toml", both), ("index.js", "export default {}")],
+        "colos: [LHR]\nduration: 1s\n",
+    );
+    let error = run(&s, 1).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        error.contains("\"send_email[0]\" bindings should have either a \"destination_address\" or \"allowed_destination_addresses\" field, but not both."),
+        "{error}"
     );
 }

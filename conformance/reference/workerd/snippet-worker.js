@@ -5,6 +5,7 @@
 // Durable Object (binding SQL, class SqlObject, one object for the whole run) and answers
 // ["ok", rows] or [class, message]. KV_OBJECT is a Durable Object class without SQLite.
 import { DurableObject } from "cloudflare:workers";
+import { EmailMessage } from "cloudflare:email";
 const fns = [/* SNIPPETS */];
 export class SqlObject extends DurableObject {
   constructor(ctx, env) { super(ctx, env); this.storage = ctx.storage; }

@@ -1,7 +1,9 @@
 // Records what workerd answers to short snippets of Worker code: each file in ./snippets/
 // (a JSON array of bodies of async functions of `env`, which has an R2 bucket `BUCKET`, a KV
 // namespace `KV`, a D1 database `DB`, a queue producer `QUEUE`, a text binding `GREETING` and
-// a SQLite Durable Object `SQL` (and `KV_OBJECT`, one without SQLite), and of `sql`, snippet-worker.js's
+// a SQLite Durable Object `SQL` (and `KV_OBJECT`, one without SQLite), send_email bindings
+// `EMAIL` (any address), `EMAIL_ONE` (one destination) and `EMAIL_LIST` (allowed lists), and
+// `EmailMessage` from cloudflare:email in scope; and of `sql`, snippet-worker.js's
 // helper that runs one query in it; or `{ "compatibility_flags": [...], "compatibility_date": "...",
 // "snippets": [...], "wasm": { NAME: "(module …)" } }`, the date 2026-04-20 unless given; each
 // WebAssembly module, written as WAT, is imported as NAME from "./NAME.wasm") becomes
@@ -61,6 +63,13 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     durableObjects: {
       SQL: { className: "SqlObject", useSQLite: true },
       KV_OBJECT: { className: "KvObject", useSQLite: false },
+    },
+    email: {
+      send_email: [
+        { name: "EMAIL" },
+        { name: "EMAIL_ONE", destination_address: "one@example.com" },
+        { name: "EMAIL_LIST", allowed_destination_addresses: ["a@example.com", "b@example.com"], allowed_sender_addresses: ["sender@example.com"] },
+      ],
     },
     bindings: { GREETING: "hello" },
     log: new Log(LogLevel.WARN),

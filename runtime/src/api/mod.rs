@@ -15,6 +15,7 @@ pub mod cache;
 pub mod crypto;
 pub mod d1;
 pub mod durable_object;
+pub mod email;
 pub mod encoding;
 pub mod fetch;
 pub mod global_scope;
@@ -72,6 +73,7 @@ pub static CATALOG: Catalog = Catalog {
         ("cloudflare:workers", CLOUDFLARE_WORKERS_MODULE),
         ("cloudflare:workflows", CLOUDFLARE_WORKFLOWS_MODULE),
         ("cloudflare:sockets", CLOUDFLARE_SOCKETS_MODULE),
+        ("cloudflare:email", CLOUDFLARE_EMAIL_MODULE),
         ("cloudflare:node", CLOUDFLARE_NODE_MODULE),
         ("edgesim:pages-functions", PAGES_FUNCTIONS_MODULE),
     ],
@@ -102,7 +104,7 @@ macro_rules! unit {
 }
 
 /// Every unit, each loaded by the first use of what it provides (global_scope/units.js).
-static UNITS: [Unit; 86] = [
+static UNITS: [Unit; 87] = [
     unit!(
         "dom_exception",
         ["DOMException"],
@@ -303,6 +305,7 @@ static UNITS: [Unit; 86] = [
         [analytics_engine::OPS]
     ),
     unit!("pipelines", [], ["pipelines/pipelines"], [pipelines::OPS]),
+    unit!("email", [], ["email/email"], [email::OPS]),
     unit!(
         "secrets_store",
         [],
@@ -487,6 +490,11 @@ export const functionsWorker = globalThis[Symbol.for("edgesim.pages")]().functio
 /// The `cloudflare:sockets` module: `connect()` (api/sockets).
 const CLOUDFLARE_SOCKETS_MODULE: &str = r#"
 export const connect = globalThis[Symbol.for("edgesim.sockets")]().connect;
+"#;
+
+/// The `cloudflare:email` module: the message a send_email binding sends (api/email).
+const CLOUDFLARE_EMAIL_MODULE: &str = r#"
+export const EmailMessage = globalThis[Symbol.for("edgesim.email")]().EmailMessage;
 "#;
 
 /// The `cloudflare:node` module: a Node HTTP server as the Worker's fetch handler (api/node/http_server.js).

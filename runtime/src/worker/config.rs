@@ -57,6 +57,8 @@ pub struct WranglerConfig {
     pub pipelines: Vec<super::small_bindings::PipelineConfig>,
     #[serde(default)]
     pub secrets_store_secrets: Vec<super::small_bindings::SecretsStoreSecretConfig>,
+    #[serde(default)]
+    pub send_email: Vec<super::small_bindings::SendEmailConfig>,
     pub images: Option<super::small_bindings::AccountServiceConfig>,
     pub ai: Option<super::small_bindings::AccountServiceConfig>,
     #[serde(default)]
@@ -508,6 +510,11 @@ impl WranglerConfig {
         );
         if !refused.is_empty() {
             return Err(semantic(refused.join("; ")));
+        }
+        for (index, s) in self.send_email.iter().enumerate() {
+            if let Some(problem) = super::small_bindings::send_email_problem(index, s) {
+                return Err(semantic(problem));
+            }
         }
         for r in self.rate_limits().map_err(semantic)? {
             if let Some(problem) = super::small_bindings::rate_limit_problem(&r) {

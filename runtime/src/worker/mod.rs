@@ -576,6 +576,12 @@ impl WorkerDefinition {
             store: s.store_id.clone(),
             secret: s.secret_name.clone(),
         });
+        let email = (self.config.send_email.iter()).map(|s| Binding::SendEmail {
+            name: s.name.clone(),
+            destination: s.destination_address.clone(),
+            allowed_destinations: s.allowed_destination_addresses.clone(),
+            allowed_senders: s.allowed_sender_addresses.clone(),
+        });
         let images = (self.config.images.iter()).map(|i| Binding::Images {
             name: i.binding.clone(),
         });
@@ -610,6 +616,7 @@ impl WorkerDefinition {
             .chain(rate_limits)
             .chain(analytics)
             .chain(pipelines)
+            .chain(email)
             .chain(secrets)
             .chain(images)
             .chain(ai)

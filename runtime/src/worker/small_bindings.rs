@@ -73,6 +73,27 @@ pub struct SecretsStoreSecretConfig {
     pub secret_name: String,
 }
 
+/// `[[send_email]]`: a binding that sends email, to one `destination_address`, to the
+/// `allowed_destination_addresses`, or to any verified address; from the
+/// `allowed_sender_addresses` when given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendEmailConfig {
+    pub name: String,
+    pub destination_address: Option<String>,
+    pub allowed_destination_addresses: Option<Vec<String>>,
+    pub allowed_sender_addresses: Option<Vec<String>>,
+    /// Whether `wrangler dev` sends through the real service; edgesim never does.
+    pub remote: Option<bool>,
+}
+
+/// wrangler's refusal of a send_email binding given both kinds of destination.
+pub fn send_email_problem(index: usize, s: &SendEmailConfig) -> Option<String> {
+    (s.destination_address.is_some() && s.allowed_destination_addresses.is_some()).then(|| {
+        format!("\"send_email[{index}]\" bindings should have either a \"destination_address\" or \"allowed_destination_addresses\" field, but not both.")
+    })
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VersionMetadataConfig {

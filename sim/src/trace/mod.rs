@@ -225,6 +225,17 @@ pub enum TraceEvent {
         pipeline: String,
         records: Vec<String>,
     },
+    /// A Worker at `colo` sent an email through send_email binding `binding`; `message_id` is
+    /// the one the binding gave it.
+    EmailSent {
+        at_ms: u64,
+        colo: String,
+        binding: String,
+        from: String,
+        to: Vec<String>,
+        message_id: String,
+        size_bytes: u64,
+    },
     /// Messages reached a queue (their ids, in order).
     QueueSend {
         at_ms: u64,

@@ -126,6 +126,7 @@ Object.defineProperty(G, Symbol.for("edgesim.node"), { value: (name) => unit("no
 Object.defineProperty(G, Symbol.for("edgesim.test"), { value: () => unit("test") });
 Object.defineProperty(G, Symbol.for("edgesim.workflows"), { value: () => unit("workflows") });
 Object.defineProperty(G, Symbol.for("edgesim.sockets"), { value: () => unit("sockets") });
+Object.defineProperty(G, Symbol.for("edgesim.email"), { value: () => unit("email") });
 Object.defineProperty(G, Symbol.for("edgesim.cloudflare:node"), { value: () => unit("node_http").cloudflareNode });
 Object.defineProperty(G, Symbol.for("edgesim.pages"), { value: () => unit("pages") });
 Object.defineProperty(G, Symbol.for("edgesim.wasm"), { value: (key) => unit("wasm").moduleFromBundle(key) });
@@ -157,6 +158,7 @@ function setEnv(varsJson, bindingsJson, flagsJson, objectClassesJson) {
     if (b.type === "ai") workerEnv[b.name] = new (unit("ai").Ai)();
     if (b.type === "vectorize") workerEnv[b.name] = new (unit("vectorize").VectorizeIndex)(b.index);
     if (b.type === "images") workerEnv[b.name] = new (unit("images").ImagesBinding)();
+    if (b.type === "send_email") workerEnv[b.name] = new (unit("email").SendEmail)(b);
     if (b.type === "pipeline") workerEnv[b.name] = new (unit("pipelines").Pipeline)(b.pipeline);
     if (b.type === "secrets_store") workerEnv[b.name] = new (unit("secrets_store").SecretsStoreSecret)(b.store, b.secret);
     if (b.type === "hyperdrive") workerEnv[b.name] = new (unit("hyperdrive").Hyperdrive)(b);
