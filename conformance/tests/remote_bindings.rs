@@ -36,8 +36,8 @@ fn ai_and_vectorize_bindings_load_answer_mocks_and_reject_unmocked_calls_saying_
         p.answer().unwrap(),
         json!({
             "methods": ["function", "function", "function"],
-            "run": "edgesim does not reach Workers AI: env.<AI>.run() has no answer in a simulation; in a test, mock it (vi.spyOn(env.AI, \"run\").mockResolvedValue(...))",
-            "upsert": "edgesim does not reach Vectorize: upsert() on index \"embeddings\" has no answer in a simulation; in a test, mock it (vi.spyOn(env.<binding>, \"upsert\"))",
+            "run": "edgesim does not reach Workers AI: env.<AI>.run() has no answer in a simulation; declare one in the scenario (answers: { ai: { <model>: ... } }), or in a test, mock it (vi.spyOn(env.AI, \"run\").mockResolvedValue(...))",
+            "upsert": "edgesim does not reach Vectorize: upsert() on index \"embeddings\" has no answer in a simulation; declare one in the scenario (answers: { vectorize: { embeddings: { upsert: ... } } }), or in a test, mock it (vi.spyOn(env.<binding>, \"upsert\"))",
             "mocked": { "count": 1, "matches": [{ "id": "a", "score": 1 }] }
         })
     );

@@ -324,6 +324,12 @@ pub trait Host {
     fn pipeline_send(&self, pipeline: &str, records: Vec<String>) {
         let _ = (pipeline, records);
     }
+    /// What a service a simulation never calls answers (JSON): `service` is `ai` (key: the
+    /// model) or `vectorize:<index>` (key: the method). `None`: nothing was declared.
+    fn declared_answer(&self, service: &str, key: &str) -> Option<String> {
+        let _ = (service, key);
+        None
+    }
     /// send_email binding `binding` sent `email`. A host with nowhere to deliver it drops it,
     /// as `wrangler dev` only logs it.
     fn email_sent(&self, binding: &str, email: crate::api::email::SentEmail) {

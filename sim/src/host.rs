@@ -414,6 +414,20 @@ impl Host for SimHost {
         });
     }
 
+    fn declared_answer(&self, service: &str, key: &str) -> Option<String> {
+        let declared = self.platform.declared_answers.borrow();
+        let answer = declared
+            .get(&(service.to_string(), key.to_string()))?
+            .clone();
+        self.platform.record(TraceEvent::DeclaredAnswer {
+            at_ms: self.platform.elapsed_ms(),
+            colo: self.colo.clone(),
+            service: service.to_string(),
+            key: key.to_string(),
+        });
+        Some(answer)
+    }
+
     fn email_sent(&self, binding: &str, email: edgesim_runtime::api::email::SentEmail) {
         self.platform.record(TraceEvent::EmailSent {
             at_ms: self.platform.elapsed_ms(),

@@ -68,6 +68,9 @@ pub struct Platform {
     pub tasks: crate::tasks::RunTasks,
     /// The account's Secrets Store, which every Worker of the run reads.
     pub secrets_store: Rc<RefCell<edgesim_runtime::storage::secrets_store::SecretsStore>>,
+    /// The scenario's `answers:`: (service, key) -> the answer's JSON, where service is `ai`
+    /// (key: the model) or `vectorize:<index>` (key: the method).
+    pub declared_answers: RefCell<BTreeMap<(String, String), String>>,
 }
 
 /// Ends a run's world when the run's main future finishes, however it finishes: the Worker
@@ -131,6 +134,7 @@ impl Platform {
             workflows: Default::default(),
             rate_limits: RefCell::default(),
             secrets_store: Rc::default(),
+            declared_answers: RefCell::default(),
             tasks: Default::default(),
         }
     }

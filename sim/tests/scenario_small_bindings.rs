@@ -1,7 +1,7 @@
 //! The smaller bindings in a scenario: a rate limiter counts at each colo apart, Analytics
 //! Engine data points land in the trace with the colo that wrote them, and
-//! `version_metadata` names one version for every isolate of the run, and a send_email
-//! binding's messages land in the trace.
+//! `version_metadata` names one version for every isolate of the run, a send_email binding's
+//! messages land in the trace, and Workers AI and Vectorize answer what the scenario declares.
 
 use crate::common;
 
@@ -258,5 +258,64 @@ export default {
     assert!(
         error.contains("\"send_email[0]\" bindings should have either a \"destination_address\" or \"allowed_destination_addresses\" field, but not both."),
         "{error}"
+    );
+}
+
+#[test]
+fn ai_and_vectorize_answer_what_the_scenario_declares_and_reject_what_it_does_not() {
+    let wrangler = "name = \"api\"\nmain = \"index.js\"\ncompatibility_date = \"2025-06-01\"\n\
+                    [ai]\nbinding = \"AI\"\n[[vectorize]]\nbinding = \"DOCS\"\nindex_name = \"docs\"\n";
+    let worker = r#"
+export default {
+  async fetch(request, env) {
+    const model = "@cf/meta/llama-3.1-8b-instruct";
+    const answer = await env.AI.run(model, { prompt: "hi" });
+    const streamed = await new Response(await env.AI.run(model, { prompt: "hi", stream: true })).text();
+    const raw = await (await env.AI.run(model, { prompt: "hi" }, { returnRawResponse: true })).json();
+    const matches = await env.DOCS.query([0.1, 0.2], { topK: 1 });
+    const other = await env.AI.run("@cf/other/model", {}).catch((e) => e.message.slice(0, 40));
+    const upsert = await env.DOCS.upsert([]).catch((e) => e.message.slice(0, 36));
+    return Response.json({ answer, streamed, raw, matches, other, upsert });
+  },
+};
+"#;
+    let s = common::scenario_with_worker(
+        "declared-answers",
+        &[("wrangler.toml", wrangler), ("index.js", worker)],
+        "colos: [SIN]\nduration: 5s\n\
+         answers:\n  ai:\n    \"@cf/meta/llama-3.1-8b-instruct\": { response: \"Hello!\" }\n  \
+         vectorize:\n    docs:\n      query: { count: 1, matches: [{ id: \"a\", score: 0.9 }] }\n\
+         traffic:\n  - { at: 1s, colo: SIN, worker: app, url: /ask }\n",
+    );
+    let out = run(&s, 1).unwrap();
+    let body: serde_json::Value = serde_json::from_str(&out.requests[0].body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "answer": { "response": "Hello!" },
+            "streamed": "data: {\"response\":\"Hello!\"}\n\ndata: [DONE]\n\n",
+            "raw": { "response": "Hello!" },
+            "matches": { "count": 1, "matches": [{ "id": "a", "score": 0.9 }] },
+            "other": "edgesim does not reach Workers AI: env.<",
+            "upsert": "edgesim does not reach Vectorize: up"
+        })
+    );
+    let answered: Vec<(&str, &str)> = (out.trace.events.iter())
+        .filter_map(|e| match e {
+            TraceEvent::DeclaredAnswer { service, key, .. } => {
+                Some((service.as_str(), key.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let model = "@cf/meta/llama-3.1-8b-instruct";
+    assert_eq!(
+        answered,
+        [
+            ("ai", model),
+            ("ai", model),
+            ("ai", model),
+            ("vectorize:docs", "query")
+        ]
     );
 }

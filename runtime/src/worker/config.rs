@@ -591,7 +591,7 @@ impl WranglerConfig {
             )
         }));
         out.extend(remote.map(|what| {
-            format!("{what} runs in Cloudflare's network, which edgesim never calls: its methods reject unless a test mocks them")
+            format!("{what} runs in Cloudflare's network, which edgesim never calls: its methods reject unless the scenario declares their answers or a test mocks them")
         }));
         out.extend(super::compat::warnings(
             self.compatibility_date.as_deref(),

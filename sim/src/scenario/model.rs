@@ -37,12 +37,28 @@ pub struct Scenario {
     /// The account's Secrets Store at the start: store id -> secret name -> value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub secrets_store: BTreeMap<String, BTreeMap<String, String>>,
+    /// What the services a simulation never calls answer the Workers: Workers AI per model,
+    /// Vectorize per index and method.
+    #[serde(default)]
+    pub answers: DeclaredAnswers,
     #[serde(default)]
     pub traffic: Vec<TrafficSpec>,
     #[serde(default)]
     pub faults: Vec<super::fault::FaultSpec>,
     #[serde(default)]
     pub expect: Vec<ExpectSpec>,
+}
+
+/// `answers:` in a scenario. Each answer is the JSON the binding's method resolves to.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredAnswers {
+    /// Model name (`@cf/meta/llama-3.1-8b-instruct`) -> what `env.AI.run(model, …)` answers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ai: BTreeMap<String, serde_json::Value>,
+    /// Index name -> method (`query`, `getByIds`, `describe`, …) -> what it answers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vectorize: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
 }
 
 /// A Worker of the scenario: `app: workers/app/wrangler.toml`, or, to run one of the config's

@@ -501,6 +501,21 @@ fn declare_secrets(platform: &Platform, s: &super::model::Scenario, seed: u64) {
     }
 }
 
+/// What the scenario declares the services a simulation never calls answer, keyed as the
+/// bindings ask ([`Platform::declared_answers`]).
+fn declare_answers(platform: &Platform, answers: &super::model::DeclaredAnswers) {
+    let mut declared = platform.declared_answers.borrow_mut();
+    for (model, answer) in &answers.ai {
+        declared.insert(("ai".to_string(), model.clone()), answer.to_string());
+    }
+    for (index, methods) in &answers.vectorize {
+        for (method, answer) in methods {
+            let key = (format!("vectorize:{index}"), method.clone());
+            declared.insert(key, answer.to_string());
+        }
+    }
+}
+
 /// task on madsim's seeded executor, run until `duration` (without one, until every client is
 /// done).
 /// The order tasks are spawned in is part of the seed's meaning: faults, then traffic, then
@@ -519,6 +534,7 @@ async fn simulate(
     let backends: Vec<String> = origins.places().map(|p| p.name.clone()).collect();
     platform.declare_origins(origins);
     declare_secrets(&platform, s, seed);
+    declare_answers(&platform, &s.answers);
     let mut trace = Trace::keeping(watch.keep.clone());
     if let Some(file) = watch.trace_file.clone() {
         trace = trace.writing_to(file);

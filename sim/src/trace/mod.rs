@@ -236,6 +236,14 @@ pub enum TraceEvent {
         message_id: String,
         size_bytes: u64,
     },
+    /// A Worker at `colo` got the answer the scenario declares for `key` of `service` (`ai`:
+    /// a model; `vectorize:<index>`: a method).
+    DeclaredAnswer {
+        at_ms: u64,
+        colo: String,
+        service: String,
+        key: String,
+    },
     /// Messages reached a queue (their ids, in order).
     QueueSend {
         at_ms: u64,

@@ -86,6 +86,17 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
         host.deployed_at_ms() as f64
     })?;
 
+    // The answer a scenario declares for a service a simulation never calls (JSON text).
+    let i = ops.io.clone();
+    ops.add(
+        "declaredAnswer",
+        move |ctx: Ctx<'js>, service: String, key: String| -> rquickjs::Result<Option<String>> {
+            require_request(&ctx, &i)?;
+            let host = i.borrow().host.clone();
+            Ok(host.declared_answer(&service, &key))
+        },
+    )?;
+
     // Lower-case hex of a byte view: IDs and checksums are spelled in it on every request.
     ops.add("hex", |bytes: TypedArray<'js, u8>| -> String {
         crate::digest::hex(&copy_bytes(&bytes))

@@ -1,23 +1,30 @@
 // The Vectorize binding (`[[vectorize]]`, workerd's vectorize-api.ts). Indexes live in
 // Cloudflare's network, which a simulation never calls (`wrangler dev` reaches them remotely):
-// the binding has the index's methods, so a Worker that binds one loads and runs, a test can
-// mock them (`vi.spyOn(env.VECTORIZE, "query")`), and an unmocked call rejects saying why.
+// the binding has the index's methods, so a Worker that binds one loads and runs; each answers
+// what the scenario declares for the index and method (`answers: { vectorize: { <index>: {
+// query: ... } } }`), a test can mock them (`vi.spyOn(env.VECTORIZE, "query")`), and a call
+// with no answer rejects saying why.
 
 const unanswered = (index, method) =>
   new Error(
-    `edgesim does not reach Vectorize: ${method}() on index "${index}" has no answer in a simulation; in a test, mock it (vi.spyOn(env.<binding>, "${method}"))`,
+    `edgesim does not reach Vectorize: ${method}() on index "${index}" has no answer in a simulation; declare one in the scenario (answers: { vectorize: { ${index}: { ${method}: ... } } }), or in a test, mock it (vi.spyOn(env.<binding>, "${method}"))`,
   );
 
 class VectorizeIndex {
   #index;
   constructor(index) { this.#index = index; }
-  async describe() { throw unanswered(this.#index, "describe"); }
-  async query() { throw unanswered(this.#index, "query"); }
-  async queryById() { throw unanswered(this.#index, "queryById"); }
-  async insert() { throw unanswered(this.#index, "insert"); }
-  async upsert() { throw unanswered(this.#index, "upsert"); }
-  async getByIds() { throw unanswered(this.#index, "getByIds"); }
-  async deleteByIds() { throw unanswered(this.#index, "deleteByIds"); }
+  #answer(method) {
+    const answer = ops.declaredAnswer(`vectorize:${this.#index}`, method);
+    if (answer === undefined || answer === null) throw unanswered(this.#index, method);
+    return JSON.parse(answer);
+  }
+  async describe() { return this.#answer("describe"); }
+  async query() { return this.#answer("query"); }
+  async queryById() { return this.#answer("queryById"); }
+  async insert() { return this.#answer("insert"); }
+  async upsert() { return this.#answer("upsert"); }
+  async getByIds() { return this.#answer("getByIds"); }
+  async deleteByIds() { return this.#answer("deleteByIds"); }
 }
 
 return { VectorizeIndex };
