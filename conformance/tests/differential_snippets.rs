@@ -151,6 +151,23 @@ fn send_email_bindings_check_senders_recipients_and_headers_as_miniflare_does() 
     );
 }
 
+/// Errors through structuredClone and RPC from compatibility date 2026-04-21
+/// (`enhanced_error_serialization`): own properties, `cause` and `name` kept (enumerable),
+/// AggregateError and its errors, a property that cannot be cloned refused, a message that is
+/// not a string refused; and before it, as V8 serialized errors: type and message (and a
+/// non-enumerable `cause`) only.
+#[test]
+fn errors_keep_their_own_properties_through_structured_clone_from_2026_04_21_as_in_workerd() {
+    let dom = "edgesim's DOMException keeps name, message and code on its prototype and is tagged as an Error; workerd's are own properties (the copy is a DOMException of the same name and message in both)";
+    let remote = "an error thrown across RPC has no own `stack` in edgesim (its class, message and `remote` are as in workerd)";
+    let known = [
+        ("new DOMException('dom', 'NotFoundError')", dom),
+        ("getByName('errors').throw()", remote),
+    ];
+    answers_as_workerd_does_but("error-serialization-enhanced", &known);
+    answers_as_workerd_does_but("error-serialization-legacy", &known);
+}
+
 /// What workerd's r2-test.js checks, against a real bucket: objects' fields from put, get and
 /// head, multipart uploads, lists with delimiters, includes and cursors, ranges, conditional
 /// puts and gets, HTTP and custom metadata, storage classes, SSE-C and checksums.

@@ -6,6 +6,44 @@
 
 const { G, define, domError, inspect, OriginalDate } = core;
 
+// ---------- errors ----------
+const ERROR_TYPES = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+
+/// V8's serialisation of an error, as `[type, message, stack, props]`: the type from the
+/// error's name, the message, the stack and what else survives, each `[key, value, enumerable]`.
+/// From compatibility date 2026-04-21 (`enhanced_error_serialization`) AggregateError is a
+/// type too and every own property but `message` and `stack` survives, enumerable, and a
+/// message that is not a string is refused; before it, only a `cause` does, as it was.
+function errorParts(v) {
+  const enhanced = core.hasFlag("enhanced_error_serialization");
+  const own = (k) => Object.getOwnPropertyDescriptor(v, k);
+  if (enhanced && own("message") && typeof own("message").value !== "string") {
+    throw domError("DataCloneError", "Deserialization failed: error message is not a string");
+  }
+  const type = enhanced && v instanceof AggregateError ? "AggregateError" : ERROR_TYPES[v.name] ? v.name : "Error";
+  const stack = v.stack === undefined ? null : String(v.stack);
+  const props = enhanced
+    ? Object.getOwnPropertyNames(v).filter((k) => k !== "message" && k !== "stack").map((k) => [k, v[k], true])
+    : own("cause") ? [["cause", v.cause, false]] : [];
+  return [type, String(v.message), stack, props];
+}
+
+/// The error `errorParts` described, without its other properties (`errorProps` adds them
+/// once the copy is known, so a property that refers back to the error finds it).
+function makeError(type, message, stack) {
+  const out = type === "AggregateError" ? new AggregateError([], message) : new (ERROR_TYPES[type] ?? Error)(message);
+  if (stack !== null) define(out, "stack", stack);
+  return out;
+}
+
+/// Gives `out` the properties `errorParts` listed, each value made by `value`.
+function errorProps(out, props, value) {
+  for (const [k, v, enumerable] of props) {
+    Object.defineProperty(out, k, { value: value(v), writable: true, enumerable, configurable: true });
+  }
+  return out;
+}
+
 // ---------- structuredClone ----------
 /// `stubs`, when given, lets what RPC passes by reference (functions, RpcTargets, stubs)
 /// through: `stubs.passes(v)`.
@@ -31,10 +69,13 @@ function cloneValue(v, memo, stubs) {
     out = new Set(); memo.set(v, out);
     for (const x of v) out.add(cloneValue(x, memo, stubs));
     return out;
-  } else if (v instanceof Error) {
-    const ctors = { EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
-    out = new (ctors[v.name] ?? Error)(v.message);
+  } else if (v instanceof G.DOMException) {
+    out = new G.DOMException(v.message, v.name);
     if (v.stack !== undefined) define(out, "stack", String(v.stack));
+  } else if (v instanceof Error) {
+    const [type, message, stack, props] = errorParts(v);
+    out = makeError(type, message, stack); memo.set(v, out);
+    return errorProps(out, props, (x) => cloneValue(x, memo, stubs));
   } else if (v instanceof Boolean || v instanceof Number || v instanceof String) out = Object(v.valueOf());
   else if (Array.isArray(v)) {
     out = new Array(v.length); memo.set(v, out);
@@ -92,8 +133,6 @@ const VIEW_TYPES = {
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
 };
-const ERROR_TYPES = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
-
 /// `stubs.export(v)`: the key a function, RpcTarget or stub is passed by, over RPC.
 function encodeValue(v, refs, stubs) {
   if (stubs?.passes(v)) return { stub: stubs.export(v) };
@@ -125,7 +164,11 @@ function encodeValue(v, refs, stubs) {
   }
   if (v instanceof Map) return { m: [...v].map(([k, x]) => [encodeValue(k, refs, stubs), encodeValue(x, refs, stubs)]) };
   if (v instanceof Set) return { s: [...v].map((x) => encodeValue(x, refs, stubs)) };
-  if (v instanceof Error) return { e: [v.name, v.message, v.stack === undefined ? null : String(v.stack)] };
+  if (v instanceof G.DOMException) return { dom: [v.message, v.name, v.stack === undefined ? null : String(v.stack)] };
+  if (v instanceof Error) {
+    const [type, message, stack, props] = errorParts(v);
+    return { e: [type, message, stack], p: props.map(([k, x, enumerable]) => [k, encodeValue(x, refs, stubs), enumerable]) };
+  }
   if (v instanceof Boolean || v instanceof Number || v instanceof String) return { box: encodeValue(v.valueOf(), refs, stubs) };
   const o = {};
   for (const k of Object.keys(v)) o[k] = encodeValue(v[k], refs, stubs);
@@ -166,9 +209,12 @@ function decodeValue(x, refs, stubs) {
     out = new Set(); refs.push(out);
     for (const v of x.s) out.add(decodeValue(v, refs, stubs));
     return out;
+  } else if ("dom" in x) {
+    out = new G.DOMException(x.dom[0], x.dom[1]);
+    if (x.dom[2] !== null) define(out, "stack", x.dom[2]);
   } else if ("e" in x) {
-    out = new (ERROR_TYPES[x.e[0]] ?? Error)(x.e[1]);
-    if (x.e[2] !== null) define(out, "stack", x.e[2]);
+    out = makeError(x.e[0], x.e[1], x.e[2]); refs.push(out);
+    return errorProps(out, x.p ?? [], (v) => decodeValue(v, refs, stubs));
   } else if ("box" in x) out = Object(decodeValue(x.box, refs, stubs));
   refs.push(out);
   return out;

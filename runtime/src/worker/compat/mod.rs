@@ -37,6 +37,8 @@ pub const IMPLEMENTED_FLAGS: &[&str] = &[
     "no_set_event_target_this",
     "throw_on_not_implemented_tls_options",
     "no_throw_on_not_implemented_tls_options",
+    "enhanced_error_serialization",
+    "legacy_error_serialization",
 ];
 
 /// A behaviour workerd switches with a compatibility flag, and on by default from a date
@@ -202,6 +204,14 @@ pub const THROW_ON_NOT_IMPLEMENTED_TLS_OPTIONS: CompatFlag = CompatFlag::dated(
     "2026-06-16",
 );
 
+/// workerd's `enhancedErrorSerialization`: an error through structuredClone or RPC keeps its
+/// own properties, and AggregateError is a type of its own (api/global_scope/serialize.js).
+pub const ENHANCED_ERROR_SERIALIZATION: CompatFlag = CompatFlag::dated(
+    "enhanced_error_serialization",
+    Some("legacy_error_serialization"),
+    "2026-04-21",
+);
+
 /// The flags the isolate reads (IsolateConfig::compat_flags): its JavaScript, and its start.
 pub const JS_FLAGS: &[CompatFlag] = &[
     FETCHER_RPC,
@@ -219,6 +229,7 @@ pub const JS_FLAGS: &[CompatFlag] = &[
     SERVICE_BINDING_EXTRA_HANDLERS,
     SET_EVENT_TARGET_THIS,
     THROW_ON_NOT_IMPLEMENTED_TLS_OPTIONS,
+    ENHANCED_ERROR_SERIALIZATION,
 ];
 
 /// The date whose behaviour edgesim has where it does not switch by date: the one its recorded
@@ -259,7 +270,7 @@ const ALWAYS_ON: &[&str] = &[
 
 /// Dated behaviours of APIs edgesim implements that workerd turns on after [`MODELLED_DATE`]:
 /// edgesim has them off.
-const NOT_YET: &[&str] = &["enhanced_error_serialization"];
+const NOT_YET: &[&str] = &[];
 
 /// Where a Worker at `date` differs from workerd because edgesim does not switch a behaviour by
 /// date: one line for those edgesim keeps on too early, one for those it lacks.
@@ -420,13 +431,7 @@ mod tests {
               formdata_parser_supports_files, which edgesim always has on: ignored"
             ]
         );
-        assert_eq!(
-            warnings(Some("2026-05-01"), &[]),
-            [
-                "compatibility_date 2026-05-01 turns on 1 behaviour(s) edgesim does not have yet \
-              (enhanced_error_serialization (2026-04-21)): edgesim behaves as workerd did before them"
-            ]
-        );
+        assert!(warnings(Some("2026-05-01"), &[]).is_empty());
         assert!(warnings(Some(MODELLED_DATE), &[]).is_empty());
     }
 
