@@ -9,18 +9,26 @@ const DOM_CODES = {
   TypeMismatchError: 17, SecurityError: 18, NetworkError: 19, AbortError: 20, URLMismatchError: 21,
   QuotaExceededError: 22, TimeoutError: 23, InvalidNodeTypeError: 24, DataCloneError: 25,
 };
+/// As workerd's: `code`, `name`, `message` and `stack` are the instance's own enumerable
+/// properties, in that order (so JSON.stringify and Object.keys show them), the first three
+/// read-only; the prototype holds only the legacy constants.
 class DOMException extends Error {
-  #name; #message;
   constructor(message = "", name = "Error") {
     super(String(message));
-    this.#message = String(message);
-    this.#name = typeof name === "object" && name !== null ? String(name.name ?? "Error") : String(name);
+    const text = String(message);
+    const kind = typeof name === "object" && name !== null ? String(name.name ?? "Error") : String(name);
+    const stack = this.stack;
+    delete this.message;
+    delete this.stack;
+    const readOnly = (key, value) => Object.defineProperty(this, key, { get: () => value, enumerable: true, configurable: true });
+    readOnly("code", DOM_CODES[kind] ?? 0);
+    readOnly("name", kind);
+    readOnly("message", text);
+    Object.defineProperty(this, "stack", { value: stack, writable: true, enumerable: true, configurable: true });
     if (typeof name === "object" && name !== null && "cause" in name) define(this, "cause", name.cause);
   }
-  get name() { return this.#name; }
-  get message() { return this.#message; }
-  get code() { return DOM_CODES[this.#name] ?? 0; }
 }
+core.tagClass(DOMException);
 const LEGACY_CONSTANTS = {
   INDEX_SIZE_ERR: 1, DOMSTRING_SIZE_ERR: 2, HIERARCHY_REQUEST_ERR: 3, WRONG_DOCUMENT_ERR: 4,
   INVALID_CHARACTER_ERR: 5, NO_DATA_ALLOWED_ERR: 6, NO_MODIFICATION_ALLOWED_ERR: 7, NOT_FOUND_ERR: 8,

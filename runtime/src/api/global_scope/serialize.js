@@ -71,7 +71,7 @@ function cloneValue(v, memo, stubs) {
     return out;
   } else if (v instanceof G.DOMException) {
     out = new G.DOMException(v.message, v.name);
-    if (v.stack !== undefined) define(out, "stack", String(v.stack));
+    if (v.stack !== undefined) out.stack = String(v.stack);
   } else if (v instanceof Error) {
     const [type, message, stack, props] = errorParts(v);
     out = makeError(type, message, stack); memo.set(v, out);
@@ -211,7 +211,7 @@ function decodeValue(x, refs, stubs) {
     return out;
   } else if ("dom" in x) {
     out = new G.DOMException(x.dom[0], x.dom[1]);
-    if (x.dom[2] !== null) define(out, "stack", x.dom[2]);
+    if (x.dom[2] !== null) out.stack = x.dom[2];
   } else if ("e" in x) {
     out = makeError(x.e[0], x.e[1], x.e[2]); refs.push(out);
     return errorProps(out, x.p ?? [], (v) => decodeValue(v, refs, stubs));
