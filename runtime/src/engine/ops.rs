@@ -139,6 +139,11 @@ pub(crate) fn pairs(flat: Vec<String>) -> Vec<(String, String)> {
 }
 
 /// Copies the bytes out of a Uint8Array (empty if its buffer was detached).
+/// A stored value's text (Durable Object storage holds serialized text as UTF-8 bytes).
+pub(crate) fn stored_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 pub(crate) fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
     // SAFETY: the slice is copied at once, while this thread runs no JavaScript that could
     // resize or detach the buffer behind it.
@@ -249,7 +254,7 @@ pub fn outcome_to_js<'js>(
         OpOutcome::Entries(entries) => {
             let list: Vec<Vec<String>> = entries
                 .into_iter()
-                .map(|(k, v)| vec![k, String::from_utf8_lossy(&v).into_owned()])
+                .map(|(k, v)| vec![k, stored_text(v)])
                 .collect();
             (true, list.into_js(ctx)?)
         }

@@ -429,7 +429,7 @@ impl SqlDatabase {
     /// never smaller than one page.
     pub fn size_bytes(&self) -> u64 {
         // As workerd's `databaseSize` (api/sql.c++): pages in use, free pages left out. D1
-        // asks before and after every statement, so the query is prepared once.
+        // asks after every statement, so the query is prepared once.
         let conn = self.internal();
         let (pages, size): (i64, i64) = conn
             .prepare_cached(

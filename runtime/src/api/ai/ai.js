@@ -20,7 +20,7 @@ class Ai {
   async fetch() { throw unanswered("fetch"); }
   async run(model, inputs, options) {
     const answer = ops.declaredAnswer("ai", String(model));
-    if (answer === undefined || answer === null) throw unanswered("run");
+    if (answer === undefined) throw unanswered("run");
     if (options?.returnRawResponse) return new Response(answer, { headers: { "content-type": "application/json" } });
     if (inputs?.stream) return eventStream(answer);
     return JSON.parse(answer);

@@ -189,9 +189,6 @@ class DurableObjectStorage {
   #sqlite; #kv = null;
   constructor(sqlite) { this.#sqlite = sqlite; }
 
-  #checkKey(key) { checkKey(this.#sqlite, key); }
-  #encode(key, value) { return encodeValue(this.#sqlite, key, value); }
-
   async get(keys, options = {}) {
     const many = Array.isArray(keys);
     const list = many ? keys.map(String) : [String(keys)];
@@ -205,12 +202,12 @@ class DurableObjectStorage {
     let entries, opts;
     if (keyOrEntries !== null && typeof keyOrEntries === "object") {
       opts = value ?? {};
-      entries = Object.entries(keyOrEntries).map(([k, v]) => { this.#checkKey(k); return [k, this.#encode(k, v)]; });
+      entries = Object.entries(keyOrEntries).map(([k, v]) => { checkKey(this.#sqlite, k); return [k, encodeValue(this.#sqlite, k, v)]; });
     } else {
       opts = options ?? {};
       const key = String(keyOrEntries);
-      this.#checkKey(key);
-      entries = [[key, this.#encode(key, value)]];
+      checkKey(this.#sqlite, key);
+      entries = [[key, encodeValue(this.#sqlite, key, value)]];
     }
     ops.storagePut(entries, !!opts.allowUnconfirmed);
   }
@@ -314,7 +311,7 @@ class SyncKvStorage {
     key = String(key);
     this.#requireSqlite();
     const text = ops.storageKvGet(key);
-    return text === null || text === undefined ? undefined : deserializeValue(text);
+    return text === undefined ? undefined : deserializeValue(text);
   }
 
   put(key, value) {

@@ -12,16 +12,11 @@ use crate::engine::catalog::OpSet;
 use crate::engine::cpu::PS_PER_SQL_STEP;
 use crate::engine::durable_object::storage::{ListOptions, StorageAnswer};
 use crate::engine::event_loop::OpOutcome;
-use crate::engine::ops::{charge_or_stop, copy_bytes, outcome_to_js, service_call};
+use crate::engine::ops::{charge_or_stop, copy_bytes, outcome_to_js, service_call, stored_text};
 use crate::host::{CallKind, CallReply, ObjectCall};
 use crate::invocation::ResetReason;
 use crate::storage::durable::{ObjectAddress, StorageError};
 use crate::storage::sql::{SQL_INTERRUPTED, Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
-
-/// The storage text of a value (written by `storagePut`, always UTF-8).
-fn stored_text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
 
 /// `ctx.storage.kv`: synchronous reads of a SQLite-backed object's own database (its writes
 /// are `storagePut`'s). A failed read resets the object and throws.

@@ -7,6 +7,8 @@
 const { G, define, domError, inspect, OriginalDate } = core;
 
 // ---------- errors ----------
+/// An error's stack as text, or null when it has none.
+const stackOf = (v) => (v.stack === undefined ? null : String(v.stack));
 const ERROR_TYPES = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
 
 /// V8's serialisation of an error, as `[type, message, stack, props]`: the type from the
@@ -21,7 +23,7 @@ function errorParts(v) {
     throw domError("DataCloneError", "Deserialization failed: error message is not a string");
   }
   const type = enhanced && v instanceof AggregateError ? "AggregateError" : ERROR_TYPES[v.name] ? v.name : "Error";
-  const stack = v.stack === undefined ? null : String(v.stack);
+  const stack = stackOf(v);
   const props = enhanced
     ? Object.getOwnPropertyNames(v).filter((k) => k !== "message" && k !== "stack").map((k) => [k, v[k], true])
     : own("cause") ? [["cause", v.cause, false]] : [];
@@ -164,7 +166,7 @@ function encodeValue(v, refs, stubs) {
   }
   if (v instanceof Map) return { m: [...v].map(([k, x]) => [encodeValue(k, refs, stubs), encodeValue(x, refs, stubs)]) };
   if (v instanceof Set) return { s: [...v].map((x) => encodeValue(x, refs, stubs)) };
-  if (v instanceof G.DOMException) return { dom: [v.message, v.name, v.stack === undefined ? null : String(v.stack)] };
+  if (v instanceof G.DOMException) return { dom: [v.message, v.name, stackOf(v)] };
   if (v instanceof Error) {
     const [type, message, stack, props] = errorParts(v);
     return { e: [type, message, stack], p: props.map(([k, x, enumerable]) => [k, encodeValue(x, refs, stubs), enumerable]) };

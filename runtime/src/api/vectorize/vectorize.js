@@ -15,7 +15,7 @@ class VectorizeIndex {
   constructor(index) { this.#index = index; }
   #answer(method) {
     const answer = ops.declaredAnswer(`vectorize:${this.#index}`, method);
-    if (answer === undefined || answer === null) throw unanswered(this.#index, method);
+    if (answer === undefined) throw unanswered(this.#index, method);
     return JSON.parse(answer);
   }
   async describe() { return this.#answer("describe"); }
