@@ -28,6 +28,7 @@ mod durable_object_lifecycle;
 mod durable_object_sql;
 mod durable_object_storage;
 mod durable_object_websockets;
+mod email_handler;
 mod hyperdrive_binding;
 mod images_binding;
 mod kv_binding;

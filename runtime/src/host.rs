@@ -330,10 +330,15 @@ pub trait Host {
         let _ = (service, key);
         None
     }
-    /// send_email binding `binding` sent `email`. A host with nowhere to deliver it drops it,
-    /// as `wrangler dev` only logs it.
-    fn email_sent(&self, binding: &str, email: crate::api::email::SentEmail) {
-        let _ = (binding, email);
+    /// The Worker sent `email` by `route` (a send_email binding, or an `email` handler's
+    /// forward or reply). A host with nowhere to deliver it drops it, as `wrangler dev` only
+    /// logs it.
+    fn email_sent(
+        &self,
+        route: crate::api::email::EmailRoute,
+        email: crate::api::email::SentEmail,
+    ) {
+        let _ = (route, email);
     }
     /// The account's Secrets Store, shared by every Worker of the run; `None` for a host
     /// that keeps none (every secret is then missing).

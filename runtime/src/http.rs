@@ -29,6 +29,23 @@ pub struct HttpResponse {
     pub web_socket: Option<SocketEnd>,
 }
 
+impl HttpResponse {
+    /// A response the platform makes (no WebSocket), with its status's standard reason phrase.
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        HttpResponse {
+            status,
+            status_text: http::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("")
+                .to_string(),
+            headers,
+            body,
+            web_socket: None,
+        }
+    }
+}
+
 /// What the caller does with the body of the response it gets: keeps it, or drains it as a
 /// client that needs only the head drains a download (a scenario that keeps no responses).
 /// A drained body is never held, so a streamed body of any length passes through in the memory

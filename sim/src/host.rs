@@ -428,11 +428,15 @@ impl Host for SimHost {
         Some(answer)
     }
 
-    fn email_sent(&self, binding: &str, email: edgesim_runtime::api::email::SentEmail) {
+    fn email_sent(
+        &self,
+        via: edgesim_runtime::api::email::EmailRoute,
+        email: edgesim_runtime::api::email::SentEmail,
+    ) {
         self.platform.record(TraceEvent::EmailSent {
             at_ms: self.platform.elapsed_ms(),
             colo: self.colo.clone(),
-            binding: binding.to_string(),
+            via,
             from: email.from,
             to: email.to,
             message_id: email.message_id,

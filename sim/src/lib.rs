@@ -32,6 +32,7 @@ pub mod task_group;
 pub mod tasks;
 pub mod test;
 pub mod trace;
+pub mod trigger_routes;
 pub mod wait;
 pub mod warm_isolates;
 pub mod workflows;

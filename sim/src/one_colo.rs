@@ -18,6 +18,7 @@ use crate::origins::OriginTable;
 use crate::platform::Platform;
 use crate::socket_client::{self, ClientEvent, ClientScript};
 use crate::trace::TraceEvent;
+use crate::trigger_routes::{self, Trigger};
 use edgesim_runtime::socket::Frame;
 
 /// The colo the requests enter at.
@@ -236,14 +237,18 @@ pub fn serve(
                 let due = start + std::time::Duration::from_millis(*at_ms);
                 madsim::time::sleep_until(due).await;
             }
-            if let Some(response) = platform.assets.route(colo, worker, &request) {
-                out.push(Exchange {
-                    response,
-                    report: InvocationReport::not_run(0),
-                    response_at_ms: 0,
-                    undeclared_hosts: platform.origins.undeclared_hosts(),
-                    from_assets: true,
-                });
+            let trigger = match trigger_routes::route(&request, platform.now_ms()) {
+                Some(Err(response)) => {
+                    out.push(not_run(response, &platform, false));
+                    continue;
+                }
+                Some(Ok(trigger)) => Some(trigger),
+                None => None,
+            };
+            if trigger.is_none()
+                && let Some(response) = platform.assets.route(colo, worker, &request)
+            {
+                out.push(not_run(response, &platform, true));
                 madsim::time::sleep(std::time::Duration::from_millis(gap_ms)).await;
                 continue;
             }
@@ -256,7 +261,14 @@ pub fn serve(
                 }
             };
             let sent = start.elapsed();
-            let id = isolate.start_fetch(request, BodyUse::Keep);
+            let id = match &trigger {
+                None => isolate.start_fetch(request, BodyUse::Keep),
+                Some(Trigger::Scheduled {
+                    cron,
+                    scheduled_time_ms,
+                }) => isolate.start_scheduled(cron, *scheduled_time_ms),
+                Some(Trigger::Email(email)) => isolate.start_email(email.clone()),
+            };
             let mut response = None;
             loop {
                 match isolate.next_event().await {
@@ -267,8 +279,13 @@ pub fn serve(
                         response = Some((r, (start.elapsed() - sent).as_millis() as u64));
                     }
                     Some(IsolateEvent::Finished(report)) if report.id == id => {
-                        let (response, response_at_ms) =
-                            response.ok_or(OneColoError::NoResponse)?;
+                        let (response, response_at_ms) = match &trigger {
+                            Some(trigger) => (
+                                trigger_routes::answer(trigger, &report),
+                                (start.elapsed() - sent).as_millis() as u64,
+                            ),
+                            None => response.ok_or(OneColoError::NoResponse)?,
+                        };
                         out.push(Exchange {
                             response,
                             report,
@@ -292,6 +309,18 @@ pub fn serve(
         }
         Ok(out)
     })
+}
+
+/// The exchange of a request answered without running the Worker: by its static assets, or by
+/// a `/cdn-cgi/handler/` route that refused it.
+fn not_run(response: HttpResponse, platform: &Platform, from_assets: bool) -> Exchange {
+    Exchange {
+        response,
+        report: InvocationReport::not_run(0),
+        response_at_ms: 0,
+        undeclared_hosts: platform.origins.undeclared_hosts(),
+        from_assets,
+    }
 }
 
 /// One WebSocket client's session with a Worker: what the upgrade request got back and what

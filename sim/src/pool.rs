@@ -21,6 +21,7 @@ use crate::host::SimHost;
 use crate::platform::Platform;
 use crate::seed;
 use crate::trace::{DiscardReason, TraceEvent};
+use crate::trigger_routes::{self, Trigger};
 
 /// Engine start and context creation before module evaluation: the part of a cold start that
 /// is not the Worker's own startup CPU ("an isolate warms up in under 5 ms", semantics.md §8).
@@ -52,6 +53,8 @@ pub enum Delivery {
         cron: String,
         scheduled_time_ms: u64,
     },
+    /// Mail for the Worker's `email` handler.
+    Email(edgesim_runtime::api::email::incoming::IncomingEmail),
     /// A queue batch sent through a service binding (`service_binding_extra_handlers`):
     /// `messages` is the JSON array of storage::queue::QueuedMessage.
     Queue { queue: String, messages: String },
@@ -135,21 +138,79 @@ impl Pool {
         self.fixed_seeds.insert(worker.to_string(), seed);
     }
 
-    /// Sends a job to the isolate of (`colo`, `worker`), starting its task if needed.
+    /// Sends a job to the isolate of (`colo`, `worker`), starting its task if needed. A
+    /// client's request to one of `wrangler dev`'s handler routes fires the event it names;
+    /// one for the static assets is answered by them.
     pub fn send(
         &mut self,
         colo: &str,
         worker: &str,
         definition: &Rc<WorkerDefinition>,
         limits: &Limits,
-        job: Job,
+        mut job: Job,
     ) {
-        if let Delivery::Fetch(request, _) = &job.event
-            && let Some(response) = self.ctx.platform.assets.route(colo, definition, request)
-        {
-            return self.served_from_assets(colo, job, response);
+        if let Delivery::Fetch(request, _) = &job.event {
+            if !self.ctx.serves_origins
+                && let Some(trigger) = trigger_routes::route(request, self.ctx.platform.now_ms())
+            {
+                match trigger {
+                    Ok(trigger) => job = self.fired(job, trigger),
+                    Err(response) => return self.answered_at_door(job, response),
+                }
+            } else if let Some(response) = self.ctx.platform.assets.route(colo, definition, request)
+            {
+                return self.served_from_assets(colo, job, response);
+            }
         }
         self.deliver(colo, worker, definition, limits, Inbound::Job(job));
+    }
+
+    /// `job` fires `trigger` instead: the client's answer is made from the invocation's
+    /// report once it ends.
+    fn fired(&self, job: Job, trigger: Trigger) -> Job {
+        let (reply, answer) = oneshot::channel::<Result<Served, ServeError>>();
+        let client = job.reply;
+        let event = match &trigger {
+            Trigger::Scheduled {
+                cron,
+                scheduled_time_ms,
+            } => Delivery::Scheduled {
+                cron: cron.clone(),
+                scheduled_time_ms: *scheduled_time_ms,
+            },
+            Trigger::Email(email) => Delivery::Email(email.clone()),
+        };
+        let platform = self.ctx.platform.clone();
+        self.ctx.platform.tasks.spawn(async move {
+            let served = match answer.await {
+                Ok(Ok(mut served)) => {
+                    if let Some(report) = &served.report {
+                        served.response = Some(trigger_routes::answer(&trigger, report));
+                        served.responded_at_ms = platform.elapsed_ms();
+                    }
+                    Ok(served)
+                }
+                Ok(Err(e)) => Err(e),
+                Err(_) => return,
+            };
+            let _ = client.send(served);
+        });
+        Job {
+            event,
+            reply,
+            ..job
+        }
+    }
+
+    /// A handler route refused `job`'s request: nothing runs.
+    fn answered_at_door(&self, job: Job, response: HttpResponse) {
+        let _ = job.reply.send(Ok(Served {
+            response: Some(response),
+            responded_at_ms: self.ctx.now_ms(),
+            report: None,
+            cold_start: false,
+            returned: None,
+        }));
     }
 
     /// The router answered `job` from static assets: no isolate runs, none starts cold.
@@ -346,6 +407,7 @@ impl IsolateTask {
                         Delivery::Queue { queue, messages } => {
                             (iso.start_queue(&queue, messages), false)
                         }
+                        Delivery::Email(email) => (iso.start_email(email), false),
                         Delivery::Service {
                             entrypoint,
                             props,

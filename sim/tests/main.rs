@@ -18,6 +18,7 @@ mod scenario_cron;
 mod scenario_d1_replicas;
 mod scenario_durable_object_script_name;
 mod scenario_durable_objects;
+mod scenario_email;
 mod scenario_fail_fast;
 mod scenario_faults;
 mod scenario_isolates;

@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use edgesim_runtime::api::email::EmailRoute;
 use edgesim_sim::scenario::run::run;
 use edgesim_sim::trace::TraceEvent;
 
@@ -213,7 +214,7 @@ export default {
         .filter_map(|e| match e {
             TraceEvent::EmailSent {
                 colo,
-                binding,
+                via,
                 from,
                 to,
                 message_id,
@@ -221,7 +222,7 @@ export default {
                 ..
             } => Some((
                 colo.as_str(),
-                binding.as_str(),
+                via.clone(),
                 from.as_str(),
                 to.clone(),
                 message_id.as_str(),
@@ -234,7 +235,7 @@ export default {
         sent,
         [(
             "LHR",
-            "MAIL",
+            EmailRoute::Binding("MAIL".to_string()),
             "app@example.com",
             vec!["ops@example.com".to_string()],
             message_id,

@@ -157,7 +157,7 @@ impl StaticAssets {
             return if has_worker {
                 Route::Worker
             } else {
-                Route::Assets(response(400, Vec::new(), Vec::new()))
+                Route::Assets(HttpResponse::new(400, Vec::new(), Vec::new()))
             };
         };
         if let Some(routing) = &self.static_routing {
@@ -185,7 +185,7 @@ impl StaticAssets {
     ) -> HttpResponse {
         match RequestUrl::of(request) {
             Some(url) => self.serve(request, &url, cache),
-            None => response(400, Vec::new(), Vec::new()),
+            None => HttpResponse::new(400, Vec::new(), Vec::new()),
         }
     }
 
@@ -230,7 +230,7 @@ impl StaticAssets {
         let mut proxied = false;
         if let Some(target) = self.redirects.find(&url.host, &url.hostname, &url.path) {
             let Ok(destination) = url.parsed.join(&target.to) else {
-                return Answer::Response(response(500, Vec::new(), Vec::new()));
+                return Answer::Response(HttpResponse::new(500, Vec::new(), Vec::new()));
             };
             if target.status == 200 {
                 path = destination.path().to_string();
@@ -248,12 +248,12 @@ impl StaticAssets {
         };
         let Some(intent) = resolver.intent(&decoded) else {
             return match proxied {
-                true => Answer::Response(response(404, Vec::new(), Vec::new())),
+                true => Answer::Response(HttpResponse::new(404, Vec::new(), Vec::new())),
                 false => Answer::NoIntent,
             };
         };
         if !matches!(request.method.to_ascii_uppercase().as_str(), "GET" | "HEAD") {
-            return Answer::Response(response(405, Vec::new(), Vec::new()));
+            return Answer::Response(HttpResponse::new(405, Vec::new(), Vec::new()));
         }
         match intent {
             Intent::Redirect(destination) => {
@@ -288,21 +288,21 @@ impl StaticAssets {
         headers.push(("cf-cache-status".into(), cache(etag).as_str().into()));
         let if_none_match = header(request, "if-none-match").unwrap_or("");
         if if_none_match == format!("\"{etag}\"") || if_none_match == format!("W/\"{etag}\"") {
-            return response(304, headers, Vec::new());
+            return HttpResponse::new(304, headers, Vec::new());
         }
         let head = request.method.eq_ignore_ascii_case("HEAD");
         let body = match (head, asset) {
             (false, Some(a)) => a.body.to_vec(),
             _ => Vec::new(),
         };
-        response(status, headers, body)
+        HttpResponse::new(status, headers, body)
     }
 }
 
 /// What a request that no asset and no rule matches gets from the assets: a bare 404 (and
 /// what every request gets from an empty assets directory).
 pub fn not_found() -> HttpResponse {
-    response(404, Vec::new(), Vec::new())
+    HttpResponse::new(404, Vec::new(), Vec::new())
 }
 
 /// Browsers check with the server before using a cached copy.
@@ -360,22 +360,8 @@ fn header<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn response(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> HttpResponse {
-    HttpResponse {
-        status,
-        status_text: http::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("")
-            .to_string(),
-        headers,
-        body,
-        web_socket: None,
-    }
-}
-
 fn redirect(status: u16, location: String) -> HttpResponse {
-    response(status, vec![("location".into(), location)], Vec::new())
+    HttpResponse::new(status, vec![("location".into(), location)], Vec::new())
 }
 
 /// A `_redirects` destination as the `Location` header gives it: a path on the same origin,

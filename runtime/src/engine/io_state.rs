@@ -681,6 +681,7 @@ impl IoState {
             | InvocationKind::Alarm { .. }
             | InvocationKind::SocketEvent(_)
             | InvocationKind::Workflow(_)
+            | InvocationKind::Email(_)
             | InvocationKind::Queue { .. } => {
                 inv.outcome = Outcome::Exception;
                 self.respond(id, None);

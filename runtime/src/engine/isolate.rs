@@ -20,6 +20,7 @@ use super::event_loop::{OpKind, TimerKind, Wake};
 use super::io_state::IoState;
 use super::modules::{Bundle, BundleLoader, ModuleError, ScriptKind, WorkerFormat};
 use super::ops;
+use crate::api::email::incoming::IncomingEmail;
 use crate::diagnostic::Located;
 use crate::host::Host;
 use crate::http::{BodyUse, HttpRequest};
@@ -99,6 +100,7 @@ struct Entrypoints {
     dispatch_test: Persistent<Function<'static>>,
     dispatch_service: Persistent<Function<'static>>,
     dispatch_workflow: Persistent<Function<'static>>,
+    dispatch_email: Persistent<Function<'static>>,
 }
 
 pub struct Isolate {
@@ -301,6 +303,7 @@ impl Isolate {
                         dispatch_test: get("dispatchTest")?,
                         dispatch_service: get("dispatchService")?,
                         dispatch_workflow: get("dispatchWorkflow")?,
+                        dispatch_email: get("dispatchEmail")?,
                     },
                 ))
             },
@@ -463,6 +466,18 @@ impl Isolate {
             let f = e.dispatch_queue.clone().restore(ctx)?;
             f.call::<_, ()>((id as f64, queue, messages))
         });
+    }
+
+    /// Delivers mail to the Worker's `email` handler; the report's `returned` is the reason
+    /// the handler rejected it, if it did.
+    pub fn start_email(&mut self, email: IncomingEmail) -> InvocationId {
+        let id = self.new_invocation(InvocationKind::Email(email.clone()));
+        self.run_js(Some(id), |ctx, e| {
+            let f = e.dispatch_email.clone().restore(ctx)?;
+            let raw = rquickjs::TypedArray::<u8>::new(ctx.clone(), email.raw)?;
+            f.call::<_, ()>((id as f64, email.from, email.to, raw))
+        });
+        id
     }
 
     /// Runs one test file of `edgesim test`: `entry` is the module that imports it, and

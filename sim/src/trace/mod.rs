@@ -225,12 +225,12 @@ pub enum TraceEvent {
         pipeline: String,
         records: Vec<String>,
     },
-    /// A Worker at `colo` sent an email through send_email binding `binding`; `message_id` is
-    /// the one the binding gave it.
+    /// A Worker at `colo` sent an email `via` a send_email binding, or forwarded or replied to
+    /// the message its `email` handler got; `message_id` is the one the platform gave it.
     EmailSent {
         at_ms: u64,
         colo: String,
-        binding: String,
+        via: edgesim_runtime::api::email::EmailRoute,
         from: String,
         to: Vec<String>,
         message_id: String,

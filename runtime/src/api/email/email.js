@@ -1,8 +1,10 @@
-// Email from a Worker: `EmailMessage` (cloudflare:email) and the send_email binding's `send()`,
-// which takes an EmailMessage (raw MIME) or a message builder. What the binding refuses, and in
-// which order, is what Miniflare's binding refuses with the texts it gives as production's
-// (workers-sdk miniflare/src/workers/email/send_email.worker.ts); a sent message is handed to
-// the host, which records it (the simulator in its trace).
+// Email from and to a Worker: `EmailMessage` (cloudflare:email), the send_email binding's
+// `send()`, which takes an EmailMessage (raw MIME) or a message builder, and the message an
+// `email` handler gets (ForwardableEmailMessage), which it may reject, forward or reply to.
+// What is refused, and in which order, is what Miniflare refuses with the texts it gives as
+// production's (workers-sdk miniflare/src/workers/email/send_email.worker.ts, validate.ts,
+// core/email.ts); every message sent is handed to the host, which records it (the simulator in
+// its trace).
 
 const { utf8 } = core;
 
@@ -84,9 +86,72 @@ class SendEmail {
     const all = [...to, ...recipients(builder.cc), ...recipients(builder.bcc)];
     if (all.length === 0) throw new TypeError("send(): a message needs at least one recipient in `to`, `cc` or `bcc`.");
     for (const address of to) this.#checkRecipient(address);
-    const size = [builder.subject, builder.text, builder.html].reduce((n, s) => n + (typeof s === "string" ? utf8(s).length : 0), 0);
-    return this.#sent(from, all, size);
+    return this.#sent(from, all, builtSize(builder));
   }
 }
 
-return { EmailMessage, SendEmail };
+/// The size a message built from fields is counted at: its subject and bodies.
+const builtSize = (builder) =>
+  [builder.subject, builder.text, builder.html].reduce((n, s) => n + (typeof s === "string" ? utf8(s).length : 0), 0);
+
+/// Mail for the Worker's `email` handler. Only the platform makes one (`_incoming`).
+class ForwardableEmailMessage {
+  #from; #to; #raw; #headers; #stream = null; #rejection = null;
+  constructor(key, from, to, raw) {
+    if (key !== INCOMING) throw new TypeError("Illegal constructor");
+    this.#from = from;
+    this.#to = to;
+    this.#raw = raw;
+    this.#headers = new Headers();
+    for (const [name, value] of ops.emailHeaderFields(raw)) {
+      try { this.#headers.append(name, value); } catch { /* a field no Headers can hold */ }
+    }
+  }
+  static _incoming(from, to, raw) { return new ForwardableEmailMessage(INCOMING, from, to, raw); }
+  /// The handler of invocation `id` is done with `message`: what it returns is the reason the
+  /// handler gave `setReject`, if it did.
+  static _settled(id, message) { ops.emailSettled(id, message.#rejection); }
+
+  get from() { return this.#from; }
+  get to() { return this.#to; }
+  get headers() { return this.#headers; }
+  get rawSize() { return this.#raw.length; }
+  /// One stream over the message, as production hands over: read once.
+  get raw() { return (this.#stream ??= new Response(this.#raw.slice()).body); }
+
+  setReject(reason) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'setReject' on 'ForwardableEmailMessage': parameter 1 is not of type 'string'.");
+    this.#rejection = String(reason);
+  }
+
+  async forward(rcptTo, headers) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'forward' on 'ForwardableEmailMessage': parameter 1 is not of type 'string'.");
+    const recipient = String(rcptTo);
+    const added = headers === undefined ? 0 : [...new Headers(headers)].reduce((n, [k, v]) => n + utf8(`${k}: ${v}\r\n`).length, 0);
+    return this.#sent("forward", this.#to, recipient, this.#raw.length + added);
+  }
+
+  async reply(message) {
+    if (message === null || (typeof message !== "object" && typeof message !== "function")) {
+      throw new TypeError(`Cannot use 'in' operator to search for 'EmailMessage::raw' in ${String(message)}`);
+    }
+    if (!EmailMessage._is(message)) {
+      if (!ops.emailReplyable(this.#raw)) throw new Error("Original email is not replyable");
+      return this.#sent("reply", bareAddress(message.from), this.#from, builtSize(message));
+    }
+    const bytes = new Uint8Array(await new Response(EmailMessage._raw(message)).arrayBuffer());
+    const checked = ops.emailReply(this.#raw, bytes, message.from);
+    if (typeof checked === "string") throw new Error(checked);
+    return this.#sent("reply", message.from, message.to, checked.length);
+  }
+
+  #sent(how, from, to, sizeBytes) {
+    const messageId = messageIdFor(from);
+    ops.emailAnswered(how, from, [to], sizeBytes, messageId);
+    return { messageId };
+  }
+}
+const INCOMING = Symbol("incoming");
+core.tagClass(ForwardableEmailMessage);
+
+return { EmailMessage, SendEmail, ForwardableEmailMessage };

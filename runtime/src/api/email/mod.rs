@@ -1,8 +1,11 @@
-//! Email from a Worker (email.js): `EmailMessage` and the send_email binding. The native half
-//! reads the headers the binding checks from raw MIME (mail-parser) and hands a sent message to
-//! the host.
+//! Email from and to a Worker (email.js): `EmailMessage`, the send_email binding, and the
+//! message an `email` handler gets (`ForwardableEmailMessage`). The native half reads headers
+//! from raw MIME (mail-parser, and incoming.rs as postal-mime reads them), checks replies, and
+//! hands every message sent to the host.
 
-use rquickjs::{Array, Ctx, TypedArray};
+pub mod incoming;
+
+use rquickjs::{Array, Ctx, IntoJs, TypedArray, Value};
 
 use crate::engine::catalog::{OpGroup, OpSet};
 use crate::engine::ops::{copy_bytes, require_request};
@@ -12,11 +15,24 @@ pub const OPS: OpGroup = OpGroup {
     install,
 };
 
-/// A message a send_email binding accepted.
+/// How a message left the Worker.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailRoute {
+    /// Through the send_email binding of this name.
+    Binding(String),
+    /// `message.forward()` in an `email` handler.
+    Forward,
+    /// `message.reply()` in an `email` handler.
+    Reply,
+}
+
+/// A message a send_email binding accepted, or an `email` handler forwarded or replied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentEmail {
     pub from: String,
-    /// Every recipient: the envelope's one, or a builder's `to`, `cc` and `bcc`.
+    /// Every recipient: the envelope's one, or a builder's `to`, `cc` and `bcc`; a forward's
+    /// `rcptTo`; a reply's original sender.
     pub to: Vec<String>,
     pub message_id: String,
     pub size_bytes: u64,
@@ -49,26 +65,75 @@ fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             Ok(out)
         },
     )?;
-    let i = ops.io.clone();
+    install_incoming(ops)?;
+    for (name, answers) in [("emailSent", false), ("emailAnswered", true)] {
+        let i = ops.io.clone();
+        // `emailSent(binding, …)` for the send_email binding; `emailAnswered("forward" |
+        // "reply", …)` for an `email` handler's message.
+        ops.add(
+            name,
+            move |ctx: Ctx<'js>,
+                  via: String,
+                  from: String,
+                  to: Vec<String>,
+                  size_bytes: f64,
+                  message_id: String|
+                  -> rquickjs::Result<()> {
+                require_request(&ctx, &i)?;
+                let route = match (answers, via.as_str()) {
+                    (false, _) => EmailRoute::Binding(via),
+                    (true, "forward") => EmailRoute::Forward,
+                    (true, _) => EmailRoute::Reply,
+                };
+                let email = SentEmail {
+                    from,
+                    to,
+                    message_id,
+                    size_bytes: size_bytes as u64,
+                };
+                let host = i.borrow().host.clone();
+                host.email_sent(route, email);
+                Ok(())
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// What an `email` handler's message needs of its raw bytes: the header fields, whether it
+/// may be replied to, and the checked reply.
+fn install_incoming<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     ops.add(
-        "emailSent",
-        move |ctx: Ctx<'js>,
-              binding: String,
-              from: String,
-              to: Vec<String>,
-              size_bytes: f64,
-              message_id: String|
-              -> rquickjs::Result<()> {
-            require_request(&ctx, &i)?;
-            let host = i.borrow().host.clone();
-            let email = SentEmail {
-                from,
-                to,
-                message_id,
-                size_bytes: size_bytes as u64,
-            };
-            host.email_sent(&binding, email);
-            Ok(())
+        "emailHeaderFields",
+        |raw: TypedArray<'js, u8>| -> Vec<Vec<String>> {
+            (incoming::header_fields(&copy_bytes(&raw)).into_iter())
+                .map(|(name, value)| vec![name, value])
+                .collect()
+        },
+    )?;
+    // The handler is done with invocation `id`: the reason it rejected the message, if it did,
+    // is what the invocation returns ([`crate::invocation::InvocationKind::Email`]).
+    let i = ops.io.clone();
+    ops.add("emailSettled", move |id: f64, rejection: Option<String>| {
+        if let Some(inv) = i.borrow_mut().invocations.get_mut(&(id as u64)) {
+            inv.returned = rejection;
+        }
+    })?;
+    ops.add("emailReplyable", |raw: TypedArray<'js, u8>| {
+        incoming::replyable(&copy_bytes(&raw))
+    })?;
+    // The reply to send (bytes), or why it may not be sent (a string).
+    ops.add(
+        "emailReply",
+        |ctx: Ctx<'js>,
+         original: TypedArray<'js, u8>,
+         reply: TypedArray<'js, u8>,
+         from: String|
+         -> rquickjs::Result<Value<'js>> {
+            match incoming::checked_reply(&copy_bytes(&original), &copy_bytes(&reply), &from) {
+                Ok(bytes) => TypedArray::<u8>::new(ctx.clone(), bytes)?.into_js(&ctx),
+                Err(refusal) => refusal.to_string().into_js(&ctx),
+            }
         },
     )?;
     Ok(())

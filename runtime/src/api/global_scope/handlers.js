@@ -267,7 +267,7 @@ async function streamResponse(id, response, stream, socket) {
 
 function dispatchScheduled(id, cron, scheduledTime) {
   const ctx = new ExecutionContext(id);
-  const controller = Object.freeze({ cron, scheduledTime, type: "scheduled", noRetry() {} });
+  const controller = Object.freeze({ cron, scheduledTime, noRetry() {} });
   let promise;
   try {
     promise = serviceWorker
@@ -299,6 +299,27 @@ function dispatchQueue(id, queue, messagesJson) {
   );
 }
 
+/// Mail for the Worker's `email` handler (api/email/email.js). Whether the handler rejected it,
+/// and why, is the invocation's returned value, whether the handler ended well or threw.
+function dispatchEmail(id, from, to, raw) {
+  const ctx = new ExecutionContext(id);
+  const { ForwardableEmailMessage } = unit("email");
+  const message = ForwardableEmailMessage._incoming(from, to, raw);
+  let promise;
+  try {
+    promise = serviceWorker
+      ? Promise.resolve(unit("service_worker").emailEvent(message, ctx))
+      : Promise.resolve(callHandler("email", message, ctx));
+  } catch (e) {
+    promise = Promise.reject(e);
+  }
+  const settle = () => ForwardableEmailMessage._settled(id, message);
+  promise.then(
+    () => { settle(); ops.handlerDone(id); },
+    (e) => { settle(); ops.fail(id, describeError(e)); },
+  );
+}
+
 /// Runs one test file of `edgesim test` (api/test/runner.js); its report is the invocation's
 /// returned value.
 const dispatchTest = (id, entry, optionsJson) => unit("test").dispatchTest(id, entry, optionsJson);
@@ -319,7 +340,7 @@ const localeMethod = (index, self, a, b, c) => unit("intl").localeMethod(index, 
 
 return {
   localeMethod, lazyGlobal, setEnv, registerModule, enterServiceWorker, registerServiceWorker, dispatchFetch, dispatchScheduled, fireTimer, completeOp, dispatchQueue,
-  dispatchTest, dispatchService, dispatchWorkflow,
+  dispatchTest, dispatchService, dispatchWorkflow, dispatchEmail,
   hostObject: objectEntry("hostObject"),
   unhostObject: objectEntry("unhostObject"),
   dispatchObjectFetch: objectEntry("dispatchObjectFetch"),

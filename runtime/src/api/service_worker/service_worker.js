@@ -99,7 +99,15 @@ class QueueEvent extends ExtendableEvent {
   ackAll() { this.#batch.ackAll(); }
 }
 
-for (const Class of [ExtendableEvent, FetchEvent, ScheduledEvent, QueueEvent]) core.tagClass(Class);
+/// Mail for the Worker (Email Routing's EmailEvent): `event.message` is the message a modules
+/// Worker's `email` handler gets.
+class EmailEvent extends ExtendableEvent {
+  constructor(message, ctx) {
+    super("email", ctx, { message });
+  }
+}
+
+for (const Class of [ExtendableEvent, FetchEvent, ScheduledEvent, QueueEvent, EmailEvent]) core.tagClass(Class);
 define(G, "ExtendableEvent", ExtendableEvent);
 define(G, "FetchEvent", FetchEvent);
 define(G, "ScheduledEvent", ScheduledEvent);
@@ -144,4 +152,15 @@ function queueEvent(batch, ctx) {
   return ExtendableEvent._extensionsSettled(event);
 }
 
-return { ExtendableEvent, FetchEvent, ScheduledEvent, hasListeners, fetchEvent, scheduledEvent, queueEvent };
+/// Dispatches mail; done once the listeners' `waitUntil` work has settled.
+function emailEvent(message, ctx) {
+  if (globalListenerCount("email") === 0) {
+    ops.log("warn", 'Received an EmailEvent but we lack an event listener for email events. Did you remember to call addEventListener("email", ...)?');
+    throw new Error("No event listener registered for email events.");
+  }
+  const event = make(EmailEvent, message, ctx);
+  dispatchGlobal(event);
+  return ExtendableEvent._extensionsSettled(event);
+}
+
+return { ExtendableEvent, FetchEvent, ScheduledEvent, hasListeners, fetchEvent, scheduledEvent, queueEvent, emailEvent };

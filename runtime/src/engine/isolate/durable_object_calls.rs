@@ -159,6 +159,7 @@ impl Isolate {
             | InvocationKind::Scheduled { .. }
             | InvocationKind::Test { .. }
             | InvocationKind::Workflow(_)
+            | InvocationKind::Email(_)
             | InvocationKind::Queue { .. } => {}
         }
         self.io.borrow_mut().current_object = None;
