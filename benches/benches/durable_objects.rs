@@ -64,6 +64,7 @@ fn call((isolate, slot): &mut (Isolate, ObjectSlot), method: &str, args: &str) -
             stub: None,
             method: method.into(),
             args: Some(args.into()),
+            caller: None,
         },
     );
     let mut value = String::new();

@@ -82,6 +82,10 @@ pub enum CallKind {
         stub: Option<String>,
         method: String,
         args: Option<String>,
+        /// Where the call comes from: the functions and `RpcTarget`s its arguments pass by
+        /// reference are called back there. The runtime names the Durable Object making it;
+        /// the host fills in a Worker's isolate.
+        caller: Option<Caller>,
     },
     /// A TCP connection for the entrypoint's `connect(socket)` handler (workerd's connect
     /// event): `end` is the entrypoint's side, `authority` the `host:port` the caller asked for
@@ -91,6 +95,16 @@ pub enum CallKind {
         authority: String,
         end: crate::socket::SocketEnd,
     },
+}
+
+/// The isolate an RPC call came from, which the callee's calls on the functions and
+/// `RpcTarget`s it was passed go back to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Caller {
+    /// An isolate of the Worker named `worker` (its wrangler name) at `colo`.
+    Worker { colo: String, worker: String },
+    /// The Durable Object at this address.
+    Object(ObjectAddress),
 }
 
 /// A call through a service binding: to entrypoint `entrypoint` (the default export when
@@ -256,6 +270,18 @@ pub trait Host {
     /// Delivers a call through a service binding to an isolate of the Worker it names. A
     /// host that runs no other Worker refuses, as `wrangler dev` does when the Worker bound
     /// is not running.
+    /// Calls target `key` that `caller`'s isolate handed out, with `call` (an RPC call whose
+    /// `stub` is the key): a function or `RpcTarget` an RPC call passed by reference.
+    fn call_back(
+        &self,
+        caller: &Caller,
+        call: CallKind,
+    ) -> HostFuture<Result<CallReply, CallError>> {
+        let _ = (caller, call);
+        Box::pin(std::future::ready(Err(CallError::platform(
+            "edgesim: this host cannot call back the isolate a function or RpcTarget came from",
+        ))))
+    }
     fn call_service(&self, call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {
         let answer = service_not_running(&call);
         Box::pin(async move { answer })

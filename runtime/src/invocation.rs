@@ -45,6 +45,7 @@ pub enum InvocationKind {
         stub: Option<String>,
         method: String,
         args: Option<String>,
+        caller: Option<crate::host::Caller>,
     },
     /// A call through a service binding to this Worker's entrypoint `entrypoint` (the default
     /// export when `None`); `props` is the binding's `props` as JSON, what `ctx.props` holds.
@@ -83,9 +84,17 @@ impl InvocationKind {
     pub fn object_call(kind: crate::host::CallKind) -> Result<Self, crate::host::CallError> {
         match kind {
             crate::host::CallKind::Fetch(request) => Ok(InvocationKind::ObjectFetch(request)),
-            crate::host::CallKind::Rpc { stub, method, args } => {
-                Ok(InvocationKind::Rpc { stub, method, args })
-            }
+            crate::host::CallKind::Rpc {
+                stub,
+                method,
+                args,
+                caller,
+            } => Ok(InvocationKind::Rpc {
+                stub,
+                method,
+                args,
+                caller,
+            }),
             crate::host::CallKind::Connect { .. } => Err(crate::host::CallError::platform(
                 "edgesim: a Durable Object does not take TCP connections",
             )),

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use edgesim_runtime::host::{
-    CallError, CallReply, ConnectError, ConnectRequest, EventOutcome, ObjectCall, ServiceCall,
-    ServiceEvent,
+    CallError, CallKind, CallReply, Caller, ConnectError, ConnectRequest, EventOutcome, ObjectCall,
+    ServiceCall, ServiceEvent,
 };
 use edgesim_runtime::host::{ObjectControl, R2Result, StorageStep, WorldAnswer, WorldRequest};
 use edgesim_runtime::socket::hibernation::Hibernation;
@@ -174,17 +174,37 @@ impl Host for SimHost {
         Box::pin(async move { crate::kv::call(&platform, &colo, &namespace, op).await })
     }
 
-    fn call_object(&self, call: ObjectCall) -> HostFuture<Result<CallReply, CallError>> {
+    fn call_object(&self, mut call: ObjectCall) -> HostFuture<Result<CallReply, CallError>> {
         let Some(worker) = self.worker.clone() else {
             return Box::pin(std::future::ready(Err(CallError::platform(
                 "edgesim: this isolate was started without its Worker, so it cannot reach \
                  Durable Objects",
             ))));
         };
+        call.kind = crate::callbacks::stamped(call.kind, &self.colo, Some(&worker));
         Box::pin(ObjectService::call(
             self.platform.clone(),
             self.colo.clone(),
             worker,
+            call,
+        ))
+    }
+
+    fn call_back(
+        &self,
+        caller: &Caller,
+        call: CallKind,
+    ) -> HostFuture<Result<CallReply, CallError>> {
+        let Some(worker) = self.worker.clone() else {
+            return Box::pin(std::future::ready(Err(CallError::platform(
+                "edgesim: this isolate was started without its Worker, so it cannot call back",
+            ))));
+        };
+        Box::pin(crate::callbacks::call_back(
+            self.platform.clone(),
+            self.colo.clone(),
+            worker,
+            caller.clone(),
             call,
         ))
     }
@@ -216,7 +236,8 @@ impl Host for SimHost {
         ))
     }
 
-    fn call_service(&self, call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {
+    fn call_service(&self, mut call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {
+        call.kind = crate::callbacks::stamped(call.kind, &self.colo, self.worker.as_ref());
         let from = self.worker.as_ref().map(|w| w.definition.name.clone());
         Box::pin(crate::services::call(
             self.platform.clone(),

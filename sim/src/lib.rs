@@ -10,6 +10,7 @@ compile_error!(
 
 pub mod assets;
 pub mod cache;
+pub mod callbacks;
 pub mod check;
 pub mod d1;
 pub mod durable_objects;

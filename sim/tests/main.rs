@@ -29,6 +29,7 @@ mod scenario_parse;
 mod scenario_partitions;
 mod scenario_properties;
 mod scenario_report;
+mod scenario_rpc_callbacks;
 mod scenario_rpc_stubs;
 mod scenario_run;
 mod scenario_service_bindings;

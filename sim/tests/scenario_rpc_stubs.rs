@@ -3,8 +3,6 @@
 //! its stub's calls go back to it; a call's promise can be used before it settles
 //! (pipelining); stubs are disposed as workerd disposes them.
 
-use std::path::PathBuf;
-
 use edgesim_sim::scenario::LoadedScenario;
 use edgesim_sim::scenario::run::run;
 use edgesim_sim::trace::TraceEvent;
@@ -85,7 +83,6 @@ export default class extends WorkerEntrypoint {
 "#;
 
 fn rpc_stubs_scenario() -> LoadedScenario {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rpc-stubs");
     let files = [
         (
             "caller/wrangler.toml",
@@ -103,13 +100,12 @@ fn rpc_stubs_scenario() -> LoadedScenario {
         ),
         ("counters/index.js", COUNTERS),
     ];
-    crate::common::write_files(&dir, &files);
     let yaml = "name: rpc-stubs\nworkers:\n  caller: caller/wrangler.toml\n  \
                 counters: counters/wrangler.toml\ntraffic:\n  \
                 - { at: 0s, colo: LHR, worker: caller, url: /service }\n  \
                 - { at: 1s, colo: LHR, worker: caller, url: /object }\n  \
                 - { at: 2s, colo: LHR, worker: caller, url: /local }\n";
-    LoadedScenario::parse("rpc-stubs.yaml", yaml, dir).unwrap()
+    crate::common::scenario_with_files("rpc-stubs", &files, yaml)
 }
 
 fn bodies() -> (Vec<serde_json::Value>, Vec<TraceEvent>) {

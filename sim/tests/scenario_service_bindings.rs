@@ -97,7 +97,6 @@ fn service_bindings_scenario_replays_identically() {
 /// Two Workers in a fresh directory: `caller` binds `consumer` (and a Worker that does not
 /// exist) under `service_binding_extra_handlers`, and answers what their handlers returned.
 fn extra_handlers_scenario() -> LoadedScenario {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("extra-handlers");
     let files = [
         (
             "caller/wrangler.toml",
@@ -141,11 +140,10 @@ fn extra_handlers_scenario() -> LoadedScenario {
 };"#,
         ),
     ];
-    crate::common::write_files(&dir, &files);
     let yaml = "name: extra-handlers\nworkers:\n  caller: caller/wrangler.toml\n  \
                 consumer: consumer/wrangler.toml\ntraffic:\n  \
                 - { at: 0s, colo: LHR, worker: caller, url: / }\n";
-    LoadedScenario::parse("extra-handlers.yaml", yaml, dir).unwrap()
+    crate::common::scenario_with_files("extra-handlers", &files, yaml)
 }
 
 #[test]

@@ -16,6 +16,7 @@ fn a_test_reaches_returned_rpc_targets_through_stubs_pipelines_calls_and_meets_t
             "refuses a disposed stub",
             "answers as the pool's wrapper does for names the class does not declare",
             "gives ctx.exports entrypoints called with props a binding carrying them",
+            "calls back a function the test passed to the Worker or to a Durable Object",
         ])
     );
 }

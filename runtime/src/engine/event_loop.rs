@@ -73,6 +73,16 @@ impl std::fmt::Debug for JsReply {
 }
 
 impl OpOutcome {
+    /// What a call to another Worker's code (a Durable Object, a service, a callback) hands
+    /// back: its response, its value, or the error its caller's promise rejects with.
+    pub fn from_call(result: Result<crate::host::CallReply, crate::host::CallError>) -> OpOutcome {
+        match result {
+            Ok(crate::host::CallReply::Response(response)) => OpOutcome::Response(response),
+            Ok(crate::host::CallReply::Value(value)) => OpOutcome::Serialized(value),
+            Err(e) => OpOutcome::ObjectError(e),
+        }
+    }
+
     /// Resolves with what `to_js` makes of the API's answer.
     pub fn reply(
         to_js: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Value<'js>> + 'static,

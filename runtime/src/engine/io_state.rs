@@ -97,6 +97,8 @@ pub struct IoState {
     pub bundle: Option<std::rc::Rc<super::modules::Bundle>>,
     /// Events sent to this isolate's own handlers (`SELF` in `edgesim test`).
     pub self_events: SelfEvents,
+    /// Where RPC calls to this isolate came from (see `callers`).
+    pub callers: super::callers::Callers,
     /// `vi.mock`'s registry (`edgesim test`), shared with the module loader.
     pub module_mocks: Rc<RefCell<super::modules::mocks::ModuleMocks>>,
     /// Console lines written so far (LogLine::seq).
@@ -130,6 +132,7 @@ impl IoState {
             positions: Default::default(),
             bundle: None,
             self_events: Default::default(),
+            callers: Default::default(),
             module_mocks: Default::default(),
             logs_written: 0,
             turn_responses: Vec::new(),
@@ -329,6 +332,33 @@ impl IoState {
     fn object_ref(&self) -> Option<&ObjectIo> {
         let slot = self.current_object?;
         self.objects.get(&slot).map(|o| &**o)
+    }
+
+    /// The caller an RPC call made now comes from, as far as the runtime knows it: the object
+    /// whose JavaScript runs (a Worker's isolate is named by its host).
+    pub fn rpc_caller(&self) -> Option<crate::host::Caller> {
+        let object = self.object_ref()?;
+        Some(crate::host::Caller::Object(object.spec.address.clone()))
+    }
+
+    /// An RPC call made now (`stub`: on a target handed out under that key).
+    pub fn rpc_call(
+        &self,
+        stub: Option<String>,
+        method: String,
+        args: Option<String>,
+    ) -> crate::host::CallKind {
+        crate::host::CallKind::Rpc {
+            stub,
+            method,
+            args,
+            caller: self.rpc_caller(),
+        }
+    }
+
+    /// The number JavaScript knows a call's `caller` by ([`super::callers`]).
+    pub fn caller_handle(&mut self, caller: Option<crate::host::Caller>) -> Option<u32> {
+        caller.map(|c| self.callers.handle(&c))
     }
 
     /// A storage call: answered as the object's cache plans it, starting a read of the store

@@ -4,6 +4,7 @@
 
 pub mod allocator;
 pub mod async_context;
+pub mod callers;
 pub mod catalog;
 pub mod code_generation;
 pub mod cpu;

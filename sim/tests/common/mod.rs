@@ -19,6 +19,15 @@ pub fn scenario_with_worker(tag: &str, files: &[(&str, &str)], body: &str) -> Lo
     LoadedScenario::parse(&format!("{tag}.yaml"), &yaml, dir).unwrap()
 }
 
+/// Scenario `yaml`, named `tag`, in a fresh directory named `tag` holding `files` (path,
+/// contents): the Workers it names, each in a directory of its own.
+#[allow(dead_code)] // each test binary compiles this module; not all of them use it
+pub fn scenario_with_files(tag: &str, files: &[(&str, &str)], yaml: &str) -> LoadedScenario {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(tag);
+    write_files(&dir, files);
+    LoadedScenario::parse(&format!("{tag}.yaml"), yaml, dir).unwrap()
+}
+
 /// Writes `files` (path, contents) under `dir`, making the directories they need.
 pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
     for (path, contents) in files {

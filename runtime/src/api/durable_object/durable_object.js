@@ -657,13 +657,13 @@ function dispatchObjectFetch(id, method, url, _colo, headers, body) {
 const NOT_RPC_CLASS = "The receiving Durable Object does not support RPC, because its class was not declared with `extends DurableObject`. In order to enable RPC, make sure your class extends the special class `DurableObject`, which can be imported from the module \"cloudflare:workers\".";
 
 /// An RPC call (or, `args` undefined, a property read) on the object, or, with `stubKey`, on
-/// a target the object handed out under that key.
-function dispatchRpc(id, method, args, stubKey) {
+/// a target the object handed out under that key; `caller` is where the call came from.
+function dispatchRpc(id, method, args, stubKey, caller) {
   (async () => {
-    if (stubKey !== null && stubKey !== undefined) return ops.returned(id, await rpc().answerTarget(stubKey, method, args));
+    if (stubKey !== null && stubKey !== undefined) return ops.returned(id, await rpc().answerTarget(stubKey, method, args, caller));
     const instance = await objectInstance();
     if (!(instance instanceof cloudflareWorkers.DurableObject)) throw new TypeError(NOT_RPC_CLASS);
-    const result = await rpc().rpcAnswer(instance, method, args, undefined);
+    const result = await rpc().rpcAnswer(instance, method, args, undefined, caller);
     ops.returned(id, rpc().serializeRpc(result));
   })().catch(rpc().throwBack(id));
 }

@@ -13,7 +13,7 @@ use crate::engine::cpu::PS_PER_SQL_STEP;
 use crate::engine::durable_object::storage::{ListOptions, StorageAnswer};
 use crate::engine::event_loop::OpOutcome;
 use crate::engine::ops::{charge_or_stop, copy_bytes, outcome_to_js, service_call, stored_text};
-use crate::host::{CallKind, CallReply, ObjectCall};
+use crate::host::{CallKind, ObjectCall};
 use crate::invocation::ResetReason;
 use crate::storage::durable::{ObjectAddress, StorageError};
 use crate::storage::sql::{SQL_INTERRUPTED, Savepoint, SqlAnswer, SqlCall, SqlCursor, SqlValue};
@@ -280,7 +280,8 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               method: String,
               args: Option<String>|
               -> rquickjs::Result<f64> {
-            call(&ctx, &i, target, CallKind::Rpc { stub, method, args })
+            let kind = i.borrow().rpc_call(stub, method, args);
+            call(&ctx, &i, target, kind)
         },
     )?;
     Ok(())
@@ -360,12 +361,6 @@ fn call(
         kind,
     };
     service_call(ctx, io, |host| {
-        Box::pin(async move {
-            match host.call_object(call).await {
-                Ok(CallReply::Response(response)) => OpOutcome::Response(response),
-                Ok(CallReply::Value(value)) => OpOutcome::Serialized(value),
-                Err(e) => OpOutcome::ObjectError(e),
-            }
-        })
+        Box::pin(async move { OpOutcome::from_call(host.call_object(call).await) })
     })
 }

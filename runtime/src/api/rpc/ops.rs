@@ -7,7 +7,7 @@ use rquickjs::{Ctx, Exception, TypedArray};
 use crate::engine::catalog::{Io, OpSet};
 use crate::engine::event_loop::{OpKind, OpOutcome};
 use crate::engine::ops::{count_service_subrequest, request_from_js, require_request};
-use crate::host::{CallKind, CallReply, ServiceCall, ServiceEvent};
+use crate::host::{CallKind, ServiceCall, ServiceEvent};
 
 pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
     let i = ops.io.clone();
@@ -44,8 +44,30 @@ pub fn install<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
               method: String,
               args: Option<String>|
               -> rquickjs::Result<f64> {
-            let kind = CallKind::Rpc { stub, method, args };
+            let kind = i.borrow().rpc_call(stub, method, args);
             call(&ctx, &i, target, loopback, kind)
+        },
+    )?;
+    // A call on a function or RpcTarget that came in an RPC call's arguments, back to the
+    // isolate that passed it (`caller`: the handle `engine::callers` gave it).
+    let i = ops.io.clone();
+    ops.add(
+        "callBack",
+        move |ctx: Ctx<'js>,
+              caller: u32,
+              key: String,
+              method: String,
+              args: Option<String>|
+              -> rquickjs::Result<f64> {
+            require_request(&ctx, &i)?;
+            let mut io = i.borrow_mut();
+            let Some(to) = io.callers.get(caller).cloned() else {
+                return Err(Exception::throw_type(&ctx, "internal: unknown caller"));
+            };
+            let kind = io.rpc_call(Some(key), method, args);
+            let answer = io.host.call_back(&to, kind);
+            let op = async move { OpOutcome::from_call(answer.await) };
+            Ok(io.add_outgoing_op(OpKind::Js, Box::pin(op)) as f64)
         },
     )?;
     // service_binding_extra_handlers: `scheduled()` and `queue()` on a binding to another Worker.
@@ -140,12 +162,6 @@ fn call(
         props,
         kind,
     });
-    let op = async move {
-        match answer.await {
-            Ok(CallReply::Response(response)) => OpOutcome::Response(response),
-            Ok(CallReply::Value(value)) => OpOutcome::Serialized(value),
-            Err(e) => OpOutcome::ObjectError(e),
-        }
-    };
+    let op = async move { OpOutcome::from_call(answer.await) };
     Ok(io.add_outgoing_op(OpKind::Js, Box::pin(op)) as f64)
 }

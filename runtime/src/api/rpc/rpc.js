@@ -112,13 +112,14 @@ function callHandlerFunction(receiver, fn, name, args, env, ctx) {
 }
 
 /// Answers one call on `receiver`: `encodedArgs` undefined reads the property. `envCtx` is
-/// `[env, ctx]` when the receiver is a plain object handler.
-async function rpcAnswer(receiver, name, encodedArgs, envCtx) {
+/// `[env, ctx]` when the receiver is a plain object handler; `caller` is where the call came
+/// from (deserializeRpc).
+async function rpcAnswer(receiver, name, encodedArgs, envCtx, caller) {
   if (envCtx === undefined && core.wrapsLikeVitestPool) poolRefusal(receiver, name);
   const value = rpcMember(receiver, name, envCtx !== undefined);
   if (encodedArgs === undefined || encodedArgs === null) return await value;
   if (typeof value !== "function") throw new TypeError(`"${name}" is not a function.`);
-  const args = deserializeRpc(encodedArgs);
+  const args = deserializeRpc(encodedArgs, caller);
   if (envCtx !== undefined) return await callHandlerFunction(receiver, value, name, args, envCtx[0], envCtx[1]);
   return await value.apply(receiver, args);
 }

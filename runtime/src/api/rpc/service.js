@@ -140,19 +140,19 @@ function entrypointHandler(entrypoint, ctx) {
 }
 
 /// A call through a service binding: `kind` "fetch" (method, url, headers, body), "call"
-/// (method name, encoded arguments, stub key), "get" (property name, -, stub key) or
-/// "connect" (the authority asked for, the connection's socket handle). A call with a stub key
-/// goes to the target this isolate handed out under it, not the entrypoint.
+/// (method name, encoded arguments, stub key, caller), "get" (property name, -, stub key,
+/// caller) or "connect" (the authority asked for, the connection's socket handle). A call with
+/// a stub key goes to the target this isolate handed out under it, not the entrypoint.
 function dispatchService(id, [entrypoint, propsJson], kind, a, b, c, d) {
   (async () => {
     if (kind !== "fetch" && c !== null && c !== undefined) {
-      return ops.returned(id, await answerTarget(c, a, kind === "call" ? b : undefined));
+      return ops.returned(id, await answerTarget(c, a, kind === "call" ? b : undefined, d));
     }
     const ctx = new ExecutionContext(id, JSON.parse(propsJson));
     const { handler, envCtx } = entrypointHandler(entrypoint, ctx);
     if (kind === "connect") return await connectHandler(id, handler, envCtx, a, b);
     if (kind !== "fetch") {
-      const value = await rpcAnswer(handler, a, kind === "call" ? b : undefined, envCtx);
+      const value = await rpcAnswer(handler, a, kind === "call" ? b : undefined, envCtx, d);
       return ops.returned(id, serializeRpc(value));
     }
     if (typeof handler.fetch !== "function") throw new Error("Handler does not export a fetch() function.");

@@ -33,12 +33,13 @@ function exportTarget(target) {
 const isLocal = (key) => epoch !== null && key.startsWith(`${epoch}:`);
 
 /// Answers a call on exported target `key`: `name` "" calls the target itself; `encoded`
-/// undefined reads the property. The answer goes back encoded.
-async function answerTarget(key, name, encoded) {
+/// undefined reads the property. The answer goes back encoded. `caller`: where the call came
+/// from (deserializeRpc).
+async function answerTarget(key, name, encoded, caller) {
   const entry = exported.get(key);
   if (entry === undefined) throw new Error(DISPOSED);
   const { target } = entry;
-  const args = encoded === undefined || encoded === null ? undefined : deserializeRpc(encoded);
+  const args = encoded === undefined || encoded === null ? undefined : deserializeRpc(encoded, caller);
   let value;
   if (stubStates.has(target)) {
     // A stub passed on: its calls go on to where it leads.
@@ -64,6 +65,13 @@ const callLocal = (key, name, encoded) => Promise.resolve().then(() => answerTar
 const unreachable = () => Promise.reject(new Error(
   "edgesim: a function or RpcTarget passed as an argument of an RPC call to another isolate cannot be called back yet",
 ));
+
+/// How stubs that arrived in a call from `caller` call their targets: back through the host
+/// to the isolate that made the call (`caller` is the handle the host gave it; null when the
+/// call has no isolate to go back to).
+const callingBack = (caller) => (caller === null || caller === undefined
+  ? unreachable
+  : (key, name, encoded) => core.awaitOp(ops.callBack(caller, key, name, encoded)));
 
 /// The stub for target `key`, whose calls go through `via(key, name, encoded)`.
 function makeStub(key, via) {
@@ -105,9 +113,9 @@ const exporting = { passes: (v) => passesByReference(v) || stubStates.has(v), ex
 const importing = (via) => ({ passes: () => false, import: (key) => makeStub(key, isLocal(key) ? callLocal : via) });
 
 const serializeRpc = (value) => serializeValue(value, exporting);
-/// Arguments as the receiving side decodes them: stubs among them lead back only when their
-/// target is in this isolate.
-const deserializeRpc = (text) => deserializeValue(text, importing(unreachable));
+/// Arguments as the receiving side decodes them: stubs among them call back to the isolate of
+/// `caller` (or, for targets of this isolate, call them here).
+const deserializeRpc = (text, caller) => deserializeValue(text, importing(callingBack(caller)));
 
 /// An RPC answer as the caller gets it: stubs in it call through `via`; an object answer gets
 /// a `Symbol.dispose` that disposes the stubs in it, as workerd's does.

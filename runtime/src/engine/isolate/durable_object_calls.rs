@@ -108,10 +108,18 @@ impl Isolate {
         self.register_invocation(id, kind.clone());
         match kind {
             InvocationKind::ObjectFetch(request) => self.dispatch_request(id, &request, true),
-            InvocationKind::Rpc { stub, method, args } => self.run_js(Some(id), |ctx, e| {
-                let f = e.dispatch_rpc.clone().restore(ctx)?;
-                f.call::<_, ()>((id as f64, method, args, stub))
-            }),
+            InvocationKind::Rpc {
+                stub,
+                method,
+                args,
+                caller,
+            } => {
+                let caller = self.io.borrow_mut().caller_handle(caller);
+                self.run_js(Some(id), |ctx, e| {
+                    let f = e.dispatch_rpc.clone().restore(ctx)?;
+                    f.call::<_, ()>((id as f64, method, args, stub, caller))
+                })
+            }
             InvocationKind::Alarm {
                 retry_count,
                 scheduled_time_ms,

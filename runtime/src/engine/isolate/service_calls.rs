@@ -47,11 +47,19 @@ impl Isolate {
                     f.call::<_, ()>((id as f64, target, "fetch", method, url, headers, body))
                 });
             }
-            CallKind::Rpc { stub, method, args } => self.run_js(Some(id), |ctx, e| {
-                let f = e.dispatch_service.clone().restore(ctx)?;
-                let kind = if args.is_some() { "call" } else { "get" };
-                f.call::<_, ()>((id as f64, target, kind, method, args, stub))
-            }),
+            CallKind::Rpc {
+                stub,
+                method,
+                args,
+                caller,
+            } => {
+                let caller = self.io.borrow_mut().caller_handle(caller);
+                self.run_js(Some(id), |ctx, e| {
+                    let f = e.dispatch_service.clone().restore(ctx)?;
+                    let kind = if args.is_some() { "call" } else { "get" };
+                    f.call::<_, ()>((id as f64, target, kind, method, args, stub, caller))
+                })
+            }
             // The connection is the invocation's: it closes when the handler is done, as
             // workerd neuters it once the handler's promise settles.
             CallKind::Connect { authority, end } => {
