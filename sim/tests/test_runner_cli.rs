@@ -190,3 +190,20 @@ fn an_inline_project_config_is_refused_with_exit_2_saying_what_to_do() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_global_setups_teardown_runs_after_its_setup_last_first_and_what_it_throws_fails_the_run() {
+    let out = edgesim(&[
+        "test",
+        "--root",
+        "sim/tests/fixtures/vitest/global-teardown",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Tests  1 passed (1)"), "{stdout}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: a global setup's teardown threw (vitest.config.mts):\n\
+         Error: teardown failed after: first setup, first teardown, second teardown\n"
+    );
+}

@@ -60,15 +60,17 @@ pub fn definition(root: &Path, file: &Path) -> WorkerDefinition {
     let main_source = format!(
         "import \"edgesim:test/config-globals\";\n\
          import config from \"./{name}\";\n\
-         import {{ resolveConfig, configFunction, acceptListened, serveListened }} from \"@cloudflare/vitest-pool-workers/config\";\n\
+         import {{ resolveConfig, configFunction, acceptListened, serveListened, runTeardowns }} from \"@cloudflare/vitest-pool-workers/config\";\n\
          import {{ WorkerEntrypoint }} from \"cloudflare:workers\";\n\
          export default class extends WorkerEntrypoint {{\n\
            async fetch(request) {{\n\
              const port = this.ctx.props?.listening;\n\
              if (port !== undefined) return await serveListened(config, port, request);\n\
              const path = this.ctx.props?.function;\n\
-             if (path === undefined) return new Response(JSON.stringify(await resolveConfig(config)));\n\
-             return await (await configFunction(config, path))(request);\n\
+             if (path !== undefined) return await (await configFunction(config, path))(request);\n\
+             if (new URL(request.url).pathname !== \"/teardown\") return new Response(JSON.stringify(await resolveConfig(config)));\n\
+             try {{ await runTeardowns(config); }} catch (e) {{ return new Response(String(e), {{ status: 500 }}); }}\n\
+             return new Response(null, {{ status: 204 }});\n\
            }}\n\
            async connect(socket) {{\n\
              const {{ localAddress }} = await socket.opened;\n\
@@ -112,7 +114,11 @@ pub fn definition(root: &Path, file: &Path) -> WorkerDefinition {
     WorkerDefinition::with_virtual_main(config, root, main, modules)
 }
 
-/// Evaluates the vitest config module in edgesim's runtime and reads what it resolves to.
+/// Evaluates the vitest config module in edgesim's runtime and reads what it resolves to; then
+/// runs its global setups' teardowns in the same isolate. The tests run in simulations of their
+/// own, which nothing of the setups' world reaches but what they `provide` (and the servers each
+/// file's run starts again), so the teardown's place in time is unseen by them; what it throws
+/// is the run's error ([`VitestConfig::teardown_error`]).
 pub fn evaluate(root: &Path, file: &Path) -> Result<VitestConfig, TestError> {
     let failed = |message: String| TestError::Config {
         file: file
@@ -121,30 +127,48 @@ pub fn evaluate(root: &Path, file: &Path) -> Result<VitestConfig, TestError> {
             .unwrap_or_default(),
         message,
     };
+    let request = |path: &str| HttpRequest {
+        method: "GET".to_string(),
+        url: format!("http://vitest.config{path}"),
+        headers: Vec::new(),
+        body: Vec::new(),
+        cf: None,
+    };
     // A simulation of its own, on a thread of its own (madsim seeds a thread's first runtime).
     let answer = std::thread::scope(|scope| {
         scope
             .spawn(|| {
-                let request = HttpRequest {
-                    method: "GET".to_string(),
-                    url: "http://vitest.config/".to_string(),
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                    cf: None,
-                };
                 let worker = definition(root, file);
-                crate::one_colo::fetch_once(&worker, limits(), request, READ_SEED)
-                    .map(|e| (e.response.status, e.response.body, e.report.exception))
+                let options = crate::one_colo::Serve {
+                    seed: READ_SEED,
+                    ..Default::default()
+                };
+                let requests = vec![request("/"), request("/teardown")];
+                crate::one_colo::serve(&worker, limits(), requests, &options)
+                    .map(|exchanges| {
+                        (exchanges.into_iter())
+                            .map(|e| (e.response.status, e.response.body, e.report.exception))
+                            .collect::<Vec<_>>()
+                    })
                     .map_err(|e| e.to_string())
             })
             .join()
     });
-    let (status, body, exception) = answer
+    let answers = answer
         .map_err(|_| failed("evaluating the config panicked (an edgesim bug)".to_string()))?
         .map_err(failed)?;
+    let [
+        (status, body, exception),
+        (teardown_status, teardown_body, _),
+    ] = <[_; 2]>::try_from(answers).map_err(|_| failed("the config did not answer".into()))?;
     if status != 200 {
         let why = exception.unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
         return Err(failed(why));
     }
-    serde_json::from_slice(&body).map_err(|e| failed(e.to_string()))
+    let mut config: VitestConfig =
+        serde_json::from_slice(&body).map_err(|e| failed(e.to_string()))?;
+    if teardown_status != 204 {
+        config.teardown_error = Some(String::from_utf8_lossy(&teardown_body).into_owned());
+    }
+    Ok(config)
 }

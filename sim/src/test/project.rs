@@ -60,6 +60,10 @@ pub struct VitestConfig {
     /// The config's top-level `define` (vite's): name -> expression.
     #[serde(default)]
     pub define: BTreeMap<String, String>,
+    /// What a global setup's teardown threw (`String(error)`), which fails the run as vitest
+    /// fails it.
+    #[serde(skip)]
+    pub teardown_error: Option<String>,
 }
 
 /// `test.poolOptions.workers`.

@@ -132,7 +132,18 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
             )?;
         }
     }
-    Ok(if failing_seeds.is_empty() {
+    // A global setup's teardown that threw fails the run, as under vitest.
+    let mut teardown_failed = false;
+    for member in &workspace.members {
+        if let Some(error) = &member.project.vitest.teardown_error {
+            let config = (member.project.config_file.as_deref())
+                .map(|f| f.strip_prefix(&workspace.root).unwrap_or(f))
+                .map_or_else(String::new, |f| format!(" ({})", f.display()));
+            eprintln!("Error: a global setup's teardown threw{config}:\n{error}");
+            teardown_failed = true;
+        }
+    }
+    Ok(if failing_seeds.is_empty() && !teardown_failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -72,12 +72,12 @@ function load(config) {
     let c = await config;
     if (typeof c === "function") c = await c({ mode: "test", command: "serve" });
     const test = c?.test ?? {};
-    const provided = await runGlobalSetups(test);
+    const { provided, teardowns } = await runGlobalSetups(test);
     let workers = test.poolOptions?.workers;
     const plugin = (c?.plugins ?? []).flat().find((p) => p && p.$edgesimWorkers !== undefined);
     if (workers === undefined && plugin) workers = plugin.$edgesimWorkers;
     if (typeof workers === "function") workers = await workers({ inject: (key) => provided[key] });
-    return { c, test, plugin, provided, workers: workers ?? {} };
+    return { c, test, plugin, provided, teardowns, workers: workers ?? {} };
   })();
   return loaded;
 }
@@ -135,11 +135,19 @@ export async function serveListened(config, port, request) {
   return await httpServerHandler({ port }).fetch(request);
 }
 
+/// Runs the global setups' teardowns, as vitest runs them once the tests are done: the last
+/// setup's first. A teardown's throw is the run's error.
+export async function runTeardowns(config) {
+  const { teardowns } = await load(config);
+  for (const teardown of [...teardowns].reverse()) await teardown();
+}
+
 /// Runs the config's `test.globalSetup` files as vitest runs them before any test (Node's code,
 /// here in the config's isolate): each default export (or `setup`) gets a TestProject with
-/// `provide`, whose values `inject()` then answers. A teardown they return is not called: what
-/// they start lives as long as the isolate, which is the test file's run.
+/// `provide`, whose values `inject()` then answers; the function a setup returns, or a module's
+/// `teardown` export, is its teardown.
 async function runGlobalSetups(test) {
+  const teardowns = [];
   const provided = { ...(test.provide ?? {}) };
   const files = test.globalSetup === undefined ? [] : [test.globalSetup].flat();
   const project = {
@@ -153,7 +161,9 @@ async function runGlobalSetups(test) {
     const specifier = file.startsWith("/") || file.startsWith(".") ? file : `./${file}`;
     const module = await import(specifier);
     const setup = module.default ?? module.setup;
-    if (typeof setup === "function") await setup(project);
+    const returned = typeof setup === "function" ? await setup(project) : undefined;
+    if (typeof returned === "function") teardowns.push(returned);
+    if (typeof module.teardown === "function") teardowns.push(() => module.teardown(project));
   }
-  return provided;
+  return { provided, teardowns };
 }
