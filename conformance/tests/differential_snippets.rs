@@ -172,6 +172,58 @@ fn dom_exception_fields_are_own_enumerable_properties_as_in_workerd() {
     answers_as_workerd_does("dom-exception-shape");
 }
 
+/// An error's `stack` as V8 writes it: the error's own line — its name as it is when the stack
+/// is first read — above the frames, kept once written; a stack set stays as set and not
+/// enumerable; `Error.captureStackTrace` writes the target's own line the same way.
+#[test]
+fn an_errors_stack_starts_with_its_own_line_as_v8_writes_it() {
+    answers_as_workerd_does_but(
+        "error-stack",
+        &[
+            (
+                "e.message = 'b'; return",
+                "V8 writes the message the error had when it was made; edgesim the one it has when the stack is first read",
+            ),
+            (
+                "const d = Object.getOwnPropertyDescriptor(e, 'stack');",
+                "V8 gives every error an own `stack` accessor; edgesim's is on Error.prototype until first read, then an own value",
+            ),
+        ],
+    );
+}
+
+/// The messages of the errors the language itself throws, as V8 words them: reading or setting
+/// a property of null or undefined, assigning a constant, a variable read before its
+/// declaration, a private member the object lacks, `reduce` of an empty array, array lengths
+/// and repeat counts, BigInt conversions and mixing, Symbol to string, malformed URIs.
+#[test]
+fn the_languages_own_errors_say_what_v8_says() {
+    let source = "V8 names the value as the source wrote it (`o.nope`, `5`, `(intermediate value)`); QuickJS keeps no source text to name it with";
+    answers_as_workerd_does_but(
+        "error-messages",
+        &[
+            ("o.nope()", source),
+            ("const f = 5; f()", source),
+            ("for (const x of 5)", source),
+            ("new (() => {})()", source),
+            ("[...undefined]", source),
+            (
+                "null[Symbol.iterator]",
+                "V8 words a read of Symbol.iterator as an iteration",
+            ),
+            (
+                "Object.freeze({}), \"a\"",
+                "V8 names the property and the object; QuickJS's message has neither",
+            ),
+            (
+                "Object.freeze({a:1}).a = 2",
+                "V8 names the property and the object; QuickJS's message has neither",
+            ),
+            ("const {a} = null", source),
+        ],
+    );
+}
+
 /// What workerd's r2-test.js checks, against a real bucket: objects' fields from put, get and
 /// head, multipart uploads, lists with delimiters, includes and cursors, ranges, conditional
 /// puts and gets, HTTP and custom metadata, storage classes, SSE-C and checksums.

@@ -8630,7 +8630,7 @@ static JSValue JS_ThrowReferenceErrorNotDefined(JSContext *ctx, JSAtom name)
 static JSValue JS_ThrowReferenceErrorUninitialized(JSContext *ctx, JSAtom name)
 {
     char buf[ATOM_GET_STR_BUF_SIZE];
-    return JS_ThrowReferenceError(ctx, "%s is not initialized",
+    return JS_ThrowReferenceError(ctx, "Cannot access '%s' before initialization",
                                   name == JS_ATOM_NULL ? "lexical variable" :
                                   JS_AtomGetStr(ctx, buf, sizeof(buf), name));
 }
@@ -9147,9 +9147,9 @@ static JSValue JS_GetPropertyInternal(JSContext *ctx, JSValueConst obj,
     if (unlikely(tag != JS_TAG_OBJECT)) {
         switch(tag) {
         case JS_TAG_NULL:
-            return JS_ThrowTypeErrorAtom(ctx, "cannot read property '%s' of null", prop);
+            return JS_ThrowTypeErrorAtom(ctx, "Cannot read properties of null (reading '%s')", prop);
         case JS_TAG_UNDEFINED:
-            return JS_ThrowTypeErrorAtom(ctx, "cannot read property '%s' of undefined", prop);
+            return JS_ThrowTypeErrorAtom(ctx, "Cannot read properties of undefined (reading '%s')", prop);
         case JS_TAG_EXCEPTION:
             return JS_EXCEPTION;
         case JS_TAG_STRING:
@@ -9295,9 +9295,12 @@ JSValue JS_GetProperty(JSContext *ctx, JSValueConst this_obj, JSAtom prop)
     return JS_GetPropertyInternal(ctx, this_obj, prop, this_obj, false);
 }
 
-static JSValue JS_ThrowTypeErrorPrivateNotFound(JSContext *ctx, JSAtom atom)
+static JSValue JS_ThrowTypeErrorPrivateNotFound(JSContext *ctx, JSAtom atom, bool write)
 {
-    return JS_ThrowTypeErrorAtom(ctx, "private class field '%s' does not exist",
+    if (write)
+        return JS_ThrowTypeErrorAtom(ctx, "Cannot write private member %s to an object whose class did not declare it",
+                                     atom);
+    return JS_ThrowTypeErrorAtom(ctx, "Cannot read private member %s from an object whose class did not declare it",
                                  atom);
 }
 
@@ -9361,7 +9364,7 @@ static JSValue JS_GetPrivateField(JSContext *ctx, JSValueConst obj,
     p = JS_VALUE_GET_OBJ(obj);
     prs = find_own_property(&pr, p, prop);
     if (!prs) {
-        JS_ThrowTypeErrorPrivateNotFound(ctx, prop);
+        JS_ThrowTypeErrorPrivateNotFound(ctx, prop, false);
         return JS_EXCEPTION;
     }
     return js_dup(pr->u.value);
@@ -9388,7 +9391,7 @@ static int JS_SetPrivateField(JSContext *ctx, JSValueConst obj,
     p = JS_VALUE_GET_OBJ(obj);
     prs = find_own_property(&pr, p, prop);
     if (!prs) {
-        JS_ThrowTypeErrorPrivateNotFound(ctx, prop);
+        JS_ThrowTypeErrorPrivateNotFound(ctx, prop, true);
     fail:
         JS_FreeValue(ctx, val);
         return -1;
@@ -10082,9 +10085,9 @@ static JSValue JS_GetPropertyValue(JSContext *ctx, JSValueConst this_obj,
         if (unlikely(atom == JS_ATOM_NULL))
             return JS_EXCEPTION;
         if (tag == JS_TAG_NULL) {
-            JS_ThrowTypeErrorAtom(ctx, "cannot read property '%s' of null", atom);
+            JS_ThrowTypeErrorAtom(ctx, "Cannot read properties of null (reading '%s')", atom);
         } else {
-            JS_ThrowTypeErrorAtom(ctx, "cannot read property '%s' of undefined", atom);
+            JS_ThrowTypeErrorAtom(ctx, "Cannot read properties of undefined (reading '%s')", atom);
         }
         JS_FreeAtom(ctx, atom);
         return JS_EXCEPTION;
@@ -10543,7 +10546,7 @@ static JSValue js_allocate_fast_array(JSContext *ctx, int64_t len)
     int i;
 
     if (len > INT32_MAX)
-        return JS_ThrowRangeError(ctx, "invalid array length");
+        return JS_ThrowRangeError(ctx, "Invalid array length");
     arr = JS_NewArray(ctx);
     if (JS_IsException(arr))
         return arr;
@@ -10587,10 +10590,10 @@ static int JS_SetPropertyInternal2(JSContext *ctx, JSValueConst obj, JSAtom prop
 
     switch(JS_VALUE_GET_TAG(this_obj)) {
     case JS_TAG_NULL:
-        JS_ThrowTypeErrorAtom(ctx, "cannot set property '%s' of null", prop);
+        JS_ThrowTypeErrorAtom(ctx, "Cannot set properties of null (setting '%s')", prop);
         goto fail;
     case JS_TAG_UNDEFINED:
-        JS_ThrowTypeErrorAtom(ctx, "cannot set property '%s' of undefined", prop);
+        JS_ThrowTypeErrorAtom(ctx, "Cannot set properties of undefined (setting '%s')", prop);
         goto fail;
     case JS_TAG_OBJECT:
         p = JS_VALUE_GET_OBJ(this_obj);
@@ -13987,7 +13990,7 @@ static JSValue JS_ToNumberHintFree(JSContext *ctx, JSValue val,
     case JS_TAG_SHORT_BIG_INT:
         if (flag != TON_FLAG_NUMERIC) {
             JS_FreeValue(ctx, val);
-            return JS_ThrowTypeError(ctx, "cannot convert BigInt to number");
+            return JS_ThrowTypeError(ctx, "Cannot convert a BigInt value to a number");
         }
         ret = val;
         break;
@@ -14504,7 +14507,7 @@ static __exception int JS_ToArrayLengthFree(JSContext *ctx, uint32_t *plen,
                     return -1;
                 if (len1 != len) {
                 fail:
-                    JS_ThrowRangeError(ctx, "invalid array length");
+                    JS_ThrowRangeError(ctx, "Invalid array length");
                     return -1;
                 }
             }
@@ -14664,7 +14667,7 @@ static JSValue JS_ToStringInternal(JSContext *ctx, JSValueConst val,
         if (flags & JS_TO_STRING_IS_PROPERTY_KEY) {
             return js_dup(val);
         } else {
-            return JS_ThrowTypeError(ctx, "cannot convert symbol to string");
+            return JS_ThrowTypeError(ctx, "Cannot convert a Symbol value to a string");
         }
     case JS_TAG_FLOAT64:
         return js_dtoa2(ctx, JS_VALUE_GET_FLOAT64(val), 10, 0,
@@ -15400,6 +15403,19 @@ static no_inline int js_not_slow(JSContext *ctx, JSValue *sp)
     return -1;
 }
 
+/* edgesim: V8 refuses arithmetic on a BigInt and a Number with its own text, before either
+   is converted (QuickJS would fail converting the BigInt to a number). */
+static bool js_bigint_mixed(JSContext *ctx, JSValueConst op1, JSValueConst op2)
+{
+    uint32_t tag1 = JS_VALUE_GET_NORM_TAG(op1), tag2 = JS_VALUE_GET_NORM_TAG(op2);
+    bool big1 = tag1 == JS_TAG_BIG_INT || tag1 == JS_TAG_SHORT_BIG_INT;
+    bool big2 = tag2 == JS_TAG_BIG_INT || tag2 == JS_TAG_SHORT_BIG_INT;
+    if (big1 == big2)
+        return false;
+    JS_ThrowTypeError(ctx, "Cannot mix BigInt and other types, use explicit conversions");
+    return true;
+}
+
 static no_inline __exception int js_binary_arith_slow(JSContext *ctx, JSValue *sp,
                                                       OPCodeEnum op)
 {
@@ -15469,6 +15485,11 @@ static no_inline __exception int js_binary_arith_slow(JSContext *ctx, JSValue *s
     op2 = JS_ToNumericFree(ctx, op2);
     if (JS_IsException(op2)) {
         JS_FreeValue(ctx, op1);
+        goto exception;
+    }
+    if (js_bigint_mixed(ctx, op1, op2)) {
+        JS_FreeValue(ctx, op1);
+        JS_FreeValue(ctx, op2);
         goto exception;
     }
     tag1 = JS_VALUE_GET_NORM_TAG(op1);
@@ -15664,6 +15685,11 @@ static no_inline __exception int js_add_slow(JSContext *ctx, JSValue *sp)
         JS_FreeValue(ctx, op1);
         goto exception;
     }
+    if (js_bigint_mixed(ctx, op1, op2)) {
+        JS_FreeValue(ctx, op1);
+        JS_FreeValue(ctx, op2);
+        goto exception;
+    }
     tag1 = JS_VALUE_GET_NORM_TAG(op1);
     tag2 = JS_VALUE_GET_NORM_TAG(op2);
 
@@ -15790,6 +15816,11 @@ static no_inline __exception int js_binary_logic_slow(JSContext *ctx,
     op2 = JS_ToNumericFree(ctx, op2);
     if (JS_IsException(op2)) {
         JS_FreeValue(ctx, op1);
+        goto exception;
+    }
+    if (js_bigint_mixed(ctx, op1, op2)) {
+        JS_FreeValue(ctx, op1);
+        JS_FreeValue(ctx, op2);
         goto exception;
     }
 
@@ -18726,7 +18757,7 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
                 type = pc[4];
                 pc += 5;
                 if (type == JS_THROW_VAR_RO)
-                    JS_ThrowTypeErrorReadOnly(ctx, JS_PROP_THROW, atom);
+                    JS_ThrowTypeError(ctx, "Assignment to constant variable.");
                 else
                 if (type == JS_THROW_VAR_REDECL)
                     JS_ThrowSyntaxErrorVarRedeclaration(ctx, atom);
@@ -43742,7 +43773,7 @@ static JSValue js_array_reduce(JSContext *ctx, JSValueConst this_val,
             if (js_poll_interrupts(ctx))
                 goto exception;
             if (k >= len) {
-                JS_ThrowTypeError(ctx, "empty array");
+                JS_ThrowTypeError(ctx, "Reduce of empty array with no initial value");
                 goto exception;
             }
             k1 = (special & special_reduceRight) ? len - k - 1 : k;
@@ -44541,7 +44572,7 @@ static JSValue js_array_toSpliced(JSContext *ctx, JSValueConst this_val,
 
     newlen = len + add - del;
     if (newlen > MAX_SAFE_INTEGER) {
-        JS_ThrowTypeError(ctx, "invalid array length");
+        JS_ThrowTypeError(ctx, "Invalid array length");
         goto exception;
     }
 
@@ -48135,8 +48166,18 @@ static JSValue js_string_repeat(JSContext *ctx, JSValueConst this_val,
         goto fail;
     if (JS_ToInt64Sat(ctx, &val, argv[0]))
         goto fail;
-    if (val < 0 || val > 2147483647) {
-        JS_ThrowRangeError(ctx, "invalid repeat count");
+    if (val < 0) {
+        if (JS_VALUE_GET_TAG(argv[0]) == JS_TAG_FLOAT64 && isinf(JS_VALUE_GET_FLOAT64(argv[0])))
+            JS_ThrowRangeError(ctx, "Invalid count value: -Infinity");
+        else
+            JS_ThrowRangeError(ctx, "Invalid count value: %" PRId64, val);
+        goto fail;
+    }
+    if (val > 2147483647) {
+        if (JS_VALUE_GET_TAG(argv[0]) == JS_TAG_FLOAT64 && isinf(JS_VALUE_GET_FLOAT64(argv[0])))
+            JS_ThrowRangeError(ctx, "Invalid count value: Infinity");
+        else
+            JS_ThrowRangeError(ctx, "Invalid string length");
         goto fail;
     }
     n = val;
@@ -57120,9 +57161,9 @@ static int hex_decode(JSContext *ctx, JSString *p, int k) {
     int c;
 
     if (k >= p->len || string_get(p, k) != '%')
-        return js_throw_URIError(ctx, "expecting %%");
+        return js_throw_URIError(ctx, "URI malformed");
     if (k + 2 >= p->len || (c = string_get_hex(p, k + 1, 2)) < 0)
-        return js_throw_URIError(ctx, "expecting hex digit");
+        return js_throw_URIError(ctx, "URI malformed");
 
     return c;
 }
@@ -57185,7 +57226,7 @@ static JSValue js_global_decodeURI(JSContext *ctx, JSValueConst this_val,
                     c = (c << 6) | (c1 & 0x3f);
                 }
                 if (c < c_min || c > 0x10FFFF || is_surrogate(c)) {
-                    js_throw_URIError(ctx, "malformed UTF-8");
+                    js_throw_URIError(ctx, "URI malformed");
                     goto fail;
                 }
             }
@@ -57260,17 +57301,17 @@ static JSValue js_global_encodeURI(JSContext *ctx, JSValueConst this_val,
             string_buffer_putc16(b, c);
         } else {
             if (is_lo_surrogate(c)) {
-                js_throw_URIError(ctx, "invalid character");
+                js_throw_URIError(ctx, "URI malformed");
                 goto fail;
             } else if (is_hi_surrogate(c)) {
                 if (k >= p->len) {
-                    js_throw_URIError(ctx, "expecting surrogate pair");
+                    js_throw_URIError(ctx, "URI malformed");
                     goto fail;
                 }
                 c1 = string_get(p, k);
                 k++;
                 if (!is_lo_surrogate(c1)) {
-                    js_throw_URIError(ctx, "expecting surrogate pair");
+                    js_throw_URIError(ctx, "URI malformed");
                     goto fail;
                 }
                 c = from_surrogate(c, c1);
@@ -58585,10 +58626,13 @@ static JSValue JS_ToBigIntCtorFree(JSContext *ctx, JSValue val)
             if (!r) {
                 if (res == 0) {
                     val = JS_EXCEPTION;
-                } else if (res == 1) {
-                    val = JS_ThrowRangeError(ctx, "cannot convert to BigInt: not an integer");
                 } else {
-                    val = JS_ThrowRangeError(ctx, "cannot convert NaN or Infinity to BigInt");                }
+                    /* V8 names the number, as JavaScript prints it */
+                    JSValue num = js_float64(d);
+                    const char *str = JS_ToCString(ctx, num);
+                    val = JS_ThrowRangeError(ctx, "The number %s cannot be converted to a BigInt because it is not an integer", str ? str : "");
+                    JS_FreeCString(ctx, str);
+                }
             } else {
                 val = JS_CompactBigInt(ctx, r);
             }
@@ -60186,7 +60230,7 @@ static JSValue js_typed_array_set_internal(JSContext *ctx,
             goto fail;
         if (offset > dst_len - src_len) {
         range_error:
-            JS_ThrowRangeError(ctx, "invalid array length");
+            JS_ThrowRangeError(ctx, "Invalid array length");
             goto fail;
         }
     }

@@ -17,14 +17,12 @@ class DOMException extends Error {
     super(String(message));
     const text = String(message);
     const kind = typeof name === "object" && name !== null ? String(name.name ?? "Error") : String(name);
-    const stack = this.stack;
     delete this.message;
-    delete this.stack;
     const readOnly = (key, value) => Object.defineProperty(this, key, { get: () => value, enumerable: true, configurable: true });
     readOnly("code", DOM_CODES[kind] ?? 0);
     readOnly("name", kind);
     readOnly("message", text);
-    Object.defineProperty(this, "stack", { value: stack, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(this, "stack", { value: core.stackOf(this), writable: true, enumerable: true, configurable: true });
     if (typeof name === "object" && name !== null && "cause" in name) define(this, "cause", name.cause);
   }
 }

@@ -210,8 +210,7 @@ define(G, "reportError", function reportError(error) {
   if (globalTarget.dispatchEvent(event)) {
     const stack = error !== null && typeof error === "object" ? error.stack : undefined;
     if (stack === undefined) ops.log("error", messageOf(error));
-    // V8's stacks start with the error's own line; QuickJS's hold only the frames.
-    else ops.log("error", error instanceof Error ? `${error}\n${stack}`.trimEnd() : String(stack));
+    else ops.log("error", String(stack));
   }
 });
 

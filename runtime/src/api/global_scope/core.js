@@ -27,14 +27,61 @@ const format = (args) => unit("inspect").format(args);
 /// A stack trace without the runtime's own frames: the runtime's bytecode carries no debug
 /// information (engine::prelude), so its frames name no file (`<null>`).
 const userStack = (stack) => String(stack ?? "").split("\n").filter((l) => l.trim() && !l.includes("(<null>")).join("\n");
+/// The frames of a stack: its `at` lines.
+const framesIn = (stack) => userStack(stack).split("\n").filter((l) => /^\s*at /.test(l)).join("\n");
 const describeError = (e) => {
   if (e instanceof Error || (e && typeof e === "object" && "message" in e && "name" in e)) {
     const head = e.message ? `${e.name}: ${e.message}` : `${e.name}`;
-    const stack = userStack(e.stack);
-    return stack ? `${head}\n${stack}` : head;
+    const frames = framesIn(e.stack);
+    return frames ? `${head}\n${frames}` : head;
   }
   return inspect(e, 1);
 };
+
+// ---------- Error.stack as V8 writes it ----------
+// V8's `stack` starts with the error's own line — Error.prototype.toString's, with the name as
+// it is when the stack is first read — above the frames, and keeps what it first wrote; a stack
+// that is set stays as set, not enumerable. QuickJS's holds only the frames. The runtime's own
+// frames (they name no file, engine::prelude) are left out, as workerd's C++ shows none.
+const quickjsStack = Object.getOwnPropertyDescriptor(Error.prototype, "stack");
+const ownStack = (target, value) => {
+  try {
+    Object.defineProperty(target, "stack", { value, writable: true, enumerable: false, configurable: true });
+  } catch { /* a frozen error keeps what it has */ }
+};
+const headerOf = (e) => {
+  try { return Error.prototype.toString.call(e); } catch { return "Error"; }
+};
+/// `e`'s stack as V8 writes it, from QuickJS's `frames`.
+const v8Stack = (e, frames) => {
+  const own = userStack(frames);
+  return own ? `${headerOf(e)}\n${own}` : headerOf(e);
+};
+Object.defineProperty(Error.prototype, "stack", {
+  get() {
+    const frames = quickjsStack.get.call(this);
+    if (typeof frames !== "string") return frames;
+    const stack = v8Stack(this, frames);
+    ownStack(this, stack);
+    return stack;
+  },
+  set(value) {
+    if (this === null || (typeof this !== "object" && typeof this !== "function")) throw new TypeError("Cannot set property stack of non-object");
+    ownStack(this, value);
+  },
+  enumerable: false,
+  configurable: true,
+});
+{
+  const capture = Error.captureStackTrace;
+  define(Error, "captureStackTrace", function captureStackTrace(target, constructorOpt) {
+    capture(target, constructorOpt);
+    const frames = Object.getOwnPropertyDescriptor(target, "stack")?.value;
+    if (typeof frames === "string") ownStack(target, v8Stack(target, frames));
+  });
+}
+/// A new error's stack, for errors the runtime completes before their first read (DOMException).
+const stackOf = (e) => v8Stack(e, quickjsStack.get.call(e) ?? "");
 
 // ---------- console ----------
 const counts = new Map();

@@ -45,7 +45,7 @@ function isReadableStream(v) {
 let core = null;
 const makeCore = () => ({
   G, define: (obj, name, value) => { if (obj !== G || !assignedGlobals.has(name)) define(obj, name, value); },
-  unit, describeError, domError, inspect, OriginalDate, hex, deferred, ILLEGAL_INVOCATION, toBytes, utf8,
+  unit, describeError, stackOf, domError, inspect, OriginalDate, hex, deferred, ILLEGAL_INVOCATION, toBytes, utf8,
   fromUtf8, URL, URLSearchParams, Headers, Request, Response, BODY_USED, REDIRECT_STATUS,
   NULL_BODY_STATUS, STATUS_TEXT, awaitOp,
   // Timers the runtime sets for itself, out of reach of a Worker that replaces setTimeout.

@@ -243,12 +243,13 @@ function parseEnv(content) {
   return out;
 }
 
-/// Where this code was called from, read off the stack (innermost first, this call skipped).
+/// Where this code was called from, read off the stack (innermost first; the stack holds no
+/// frame of the runtime's own, this function's included).
 function getCallSites(frameCount = 8, options) {
   if (typeof frameCount === "object" && frameCount !== null) { options = frameCount; frameCount = 8; }
   validate.integer(frameCount, "frameCount", 1, 200);
   if (options !== undefined) validate.object(options, "options");
-  const lines = String(new Error().stack).split("\n").filter((l) => /^\s+at /.test(l)).slice(1, frameCount + 1);
+  const lines = String(new Error().stack).split("\n").filter((l) => /^\s+at /.test(l)).slice(0, frameCount);
   return lines.map((line) => {
     const m = /^\s+at (?:(.*?) \()?(.*?)(?::(\d+))?(?::(\d+))?\)?$/.exec(line) ?? [];
     return {
