@@ -5,8 +5,8 @@
 // api/intl/patterns.rs reads it. Locales with the same data share one entry.
 //
 //   npm ci --no-audit --no-fund && node gregorian.mjs
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { deflateSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { writeLocaleData } from "./locale-data.mjs";
 
 const root = new URL("./node_modules/cldr-dates-full/main/", import.meta.url).pathname;
 const lengths = ["full", "long", "medium", "short"];
@@ -20,14 +20,11 @@ const plain = (patterns) =>
       .map(([k, p]) => [k, typeof p === "object" && !("_value" in p) ? p : text(p)]),
   );
 
-const blobs = [];
-const index = new Map();
-const locales = {};
-for (const locale of readdirSync(root).sort()) {
+writeLocaleData("gregorian.json.zlib", "47.0.0", root, (locale) => {
   const g = JSON.parse(readFileSync(`${root}${locale}/ca-gregorian.json`, "utf8")).main[locale].dates.calendars.gregorian;
   const dt = g.dateTimeFormats;
   const { intervalFormatFallback, ...intervals } = dt.intervalFormats;
-  const entry = {
+  return {
     date: lengths.map((l) => text(g.dateFormats[l])),
     time: lengths.map((l) => text(g.timeFormats[l])),
     glue: lengths.map((l) => text(dt[l])),
@@ -36,13 +33,4 @@ for (const locale of readdirSync(root).sort()) {
     intervals: Object.fromEntries(Object.entries(plain(intervals)).map(([k, v]) => [k, plain(v)])),
     intervalFallback: intervalFormatFallback,
   };
-  const key = JSON.stringify(entry);
-  if (!index.has(key)) {
-    index.set(key, blobs.length);
-    blobs.push(entry);
-  }
-  locales[locale] = index.get(key);
-}
-const json = JSON.stringify({ cldr: "47.0.0", locales, blobs });
-writeFileSync(new URL("../src/api/intl/data/gregorian.json.zlib", import.meta.url), deflateSync(json, { level: 9 }));
-console.log(`gregorian.json.zlib: ${Object.keys(locales).length} locales, ${blobs.length} distinct, ${json.length} bytes of JSON`);
+});

@@ -5,8 +5,8 @@
 // Locales with the same data share one entry.
 //
 //   npm ci --no-audit --no-fund && node units.mjs
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { deflateSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { writeLocaleData } from "./locale-data.mjs";
 
 const root = new URL("./node_modules/cldr-units-full/main/", import.meta.url).pathname;
 const widths = ["long", "short", "narrow"];
@@ -34,10 +34,7 @@ function patterns(entry) {
   return { forms: out, per: entry?.perUnitPattern };
 }
 
-const blobs = [];
-const index = new Map();
-const locales = {};
-for (const locale of readdirSync(root).sort()) {
+writeLocaleData("units.json.zlib", process.env.CLDR_UNITS ?? "see package.json", root, (locale) => {
   const all = JSON.parse(readFileSync(`${root}${locale}/units.json`, "utf8")).main[locale].units;
   const entry = { per: widths.map((w) => all[w].per?.compoundUnitPattern ?? "{0}/{1}"), units: {} };
   // Direct compounds CLDR has a name for (kilometer-per-hour), then every sanctioned unit.
@@ -52,13 +49,5 @@ for (const locale of readdirSync(root).sort()) {
     if (!key) continue;
     entry.units[unit] = widths.map((w) => patterns(all[w][key]));
   }
-  const json = JSON.stringify(entry);
-  if (!index.has(json)) {
-    index.set(json, blobs.length);
-    blobs.push(entry);
-  }
-  locales[locale] = index.get(json);
-}
-const json = JSON.stringify({ cldr: process.env.CLDR_UNITS ?? "see package.json", locales, blobs });
-writeFileSync(new URL("../src/api/intl/data/units.json.zlib", import.meta.url), deflateSync(json, { level: 9 }));
-console.log(`units.json.zlib: ${Object.keys(locales).length} locales, ${blobs.length} distinct, ${json.length} bytes of JSON`);
+  return entry;
+});

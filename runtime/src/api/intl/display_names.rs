@@ -1,5 +1,10 @@
 //! `Intl.DisplayNames`: CLDR's names of languages, regions, scripts and currencies, from
-//! ICU4X's experimental display-name data.
+//! ICU4X's experimental display-name data; of calendars and date-time fields, which ICU4X
+//! lacks, from CLDR 47's (data/display_names.json.zlib, written by
+//! runtime/intl-data/display-names.mjs), as V8's ICU reads them.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use icu_experimental::dimension::provider::currency::displayname::CurrencyDisplaynameV1;
 use icu_experimental::displaynames::multi::{
@@ -10,7 +15,28 @@ use icu_locale_core::subtags::{Region, Script};
 use icu_locale_core::{DataLocale, Locale};
 use icu_provider::prelude::*;
 
-use super::IntlError;
+use super::{CldrData, IntlError};
+
+/// The calendar and date-time field names of one CLDR locale.
+#[derive(serde::Deserialize, Debug)]
+struct LocaleNames {
+    /// By ECMA-402's calendar code (`gregory`).
+    calendars: BTreeMap<String, String>,
+    /// By ECMA-402's field code (`weekOfYear`): long, short, narrow.
+    fields: BTreeMap<String, [Option<String>; 3]>,
+}
+
+static DATA: &[u8] = include_bytes!("data/display_names.json.zlib");
+
+/// Read on the first calendar or field named, once for the process.
+static NAMES: OnceLock<Option<CldrData<LocaleNames>>> = OnceLock::new();
+
+fn names_for(locale: &Locale) -> Option<&'static LocaleNames> {
+    NAMES
+        .get_or_init(|| CldrData::read(DATA))
+        .as_ref()?
+        .for_locale(locale)
+}
 
 pub struct DisplayNames {
     locale: Locale,
@@ -58,6 +84,24 @@ impl DisplayNames {
                     .map(str::to_string)
             }
             "currency" => currency_name(&self.locale, code)?,
+            "calendar" => {
+                // CLDR's own key for `ethioaa`, which V8 names too.
+                let code = if code == "ethiopic-amete-alem" {
+                    "ethioaa"
+                } else {
+                    code
+                };
+                names_for(&self.locale).and_then(|n| n.calendars.get(code).cloned())
+            }
+            "dateTimeField" => {
+                let width = match self.options.style {
+                    Some(Style::Short) => 1,
+                    Some(Style::Narrow) => 2,
+                    _ => 0,
+                };
+                let names = names_for(&self.locale).and_then(|n| n.fields.get(code));
+                names.and_then(|n| n[width].clone())
+            }
             _ => {
                 let locale = Locale::try_from_str(code).map_err(|_| IntlError::Locale)?;
                 let f = LocaleDisplayNamesFormatter::try_new(prefs, self.options)?;

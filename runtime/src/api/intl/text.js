@@ -235,13 +235,11 @@ function DisplayNames(locales, options) {
   s.fallback = getOption(options, "fallback", "string", ["code", "none"], "code", "Intl.DisplayNames");
   s.languageDisplay = getOption(options, "languageDisplay", "string", ["dialect", "standard"], "dialect", "Intl.DisplayNames");
   s.locale = resolveLocale(requested, []);
-  if (s.type === "calendar" || s.type === "dateTimeField") {
-    // ICU4X carries no names of calendars or date fields; a Worker is told, not given codes.
-    throw new RangeError(`Intl.DisplayNames type "${s.type}" is not supported by edgesim`);
-  }
   s.handle = ops.intlDisplayNames(s.locale, s.type, s.style, s.languageDisplay === "dialect");
   handles.set(this, s);
 }
+/// ECMA-402's date-time field codes.
+const DATE_TIME_FIELDS = ["era", "year", "quarter", "month", "weekOfYear", "weekday", "day", "dayPeriod", "hour", "minute", "second", "timeZoneName"];
 /// ECMA-402's CanonicalCodeForDisplayNames: the code checked and canonicalized for its type.
 function canonicalCode(type, code) {
   switch (type) {
@@ -254,6 +252,14 @@ function canonicalCode(type, code) {
     case "script":
       if (!/^[a-z]{4}$/i.test(code)) throw new RangeError("invalid_argument");
       return code[0].toUpperCase() + code.slice(1).toLowerCase();
+    case "calendar":
+      // Unicode's `type` production, as written (V8 names `Japanese` by itself); `gregorian`,
+      // CLDR's own key, is refused as V8 refuses it.
+      if (!/^[a-z0-9]{3,8}(-[a-z0-9]{3,8})*$/i.test(code) || code === "gregorian") throw new RangeError("invalid_argument");
+      return code;
+    case "dateTimeField":
+      if (!DATE_TIME_FIELDS.includes(code)) throw new RangeError("invalid_argument");
+      return code;
     default:
       if (!/^[a-z]{3}$/i.test(code)) throw new RangeError("invalid_argument");
       return code.toUpperCase();
