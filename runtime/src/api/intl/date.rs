@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use chrono::{FixedOffset, NaiveDateTime, TimeZone as _};
+use chrono::{FixedOffset, NaiveDateTime, TimeZone as _, Timelike};
 use chrono_tz::Tz;
 use icu_calendar::Gregorian;
 use icu_datetime::DateTimeFormatter;
@@ -24,6 +24,7 @@ use icu_time::{TimeZone, ZonedDateTime};
 use serde::Deserialize;
 
 use super::IntlError;
+use super::day_periods::FlexibleDayPeriod;
 use super::parts::Parts;
 use super::patterns::{Chosen, web_spaces};
 use super::ranges::{RangePattern, range_pattern};
@@ -69,6 +70,8 @@ struct PatternWriter {
     pattern: DateTimePattern,
     chosen: Chosen,
     locale: Locale,
+    /// The pattern's flexible day period (B), which ICU4X writes as AM/PM.
+    day_period: Option<super::day_periods::FlexibleDayPeriod>,
 }
 
 type Zoned = ZonedDateTime<Gregorian, TimeZoneInfo<AtTime>>;
@@ -89,11 +92,36 @@ fn pattern_names(
     Some((names, pattern))
 }
 
-/// `pattern` written for `z` in `locale`.
-fn write_pattern(locale: &Locale, pattern: &str, z: &Zoned) -> Option<Parts> {
+/// `pattern` written for `z` (wall time `local`) in `locale`.
+fn write_pattern(
+    locale: &Locale,
+    pattern: &str,
+    local: &NaiveDateTime,
+    z: &Zoned,
+) -> Option<Parts> {
+    let flexible = FlexibleDayPeriod::of(locale, pattern);
     let (names, pattern) = pattern_names(locale, pattern)?;
     let formatted = names.with_pattern_unchecked(&pattern).format(z);
-    Some(Parts::of_try(&formatted).name_pattern_text("literal"))
+    let parts = Parts::of_try(&formatted).name_pattern_text("literal");
+    Some(with_day_period(parts, flexible.as_ref(), local))
+}
+
+/// `parts` with the day period ICU4X wrote as AM/PM named as the pattern's flexible day period
+/// names it at wall time `local`.
+fn with_day_period(
+    mut parts: Parts,
+    flexible: Option<&FlexibleDayPeriod>,
+    local: &NaiveDateTime,
+) -> Parts {
+    let name = flexible.and_then(|f| f.name(local.hour(), local.minute(), local.second()));
+    if let Some(name) = name {
+        for (kind, text) in &mut parts.runs {
+            if *kind == Some("dayPeriod") {
+                *text = name.to_string();
+            }
+        }
+    }
+    parts
 }
 
 pub struct DateTimeFormat {
@@ -197,10 +225,18 @@ impl DateTimeFormat {
         })
     }
 
+    /// The CLDR pattern the format writes with, where it writes one.
+    pub fn pattern(&self) -> Option<&str> {
+        match &self.writer {
+            Writer::Pattern(w) => Some(&w.chosen.pattern),
+            Writer::FieldSet(_) => None,
+        }
+    }
+
     /// `epoch_ms`, a time value (finite, within ±8.64e15), in the format's time zone.
     pub fn format(&self, epoch_ms: f64) -> Parts {
         match self.instant(epoch_ms) {
-            Some((_, z)) => self.write(&z),
+            Some((local, z)) => self.write(&local, &z),
             None => Parts::default(),
         }
     }
@@ -221,9 +257,9 @@ impl DateTimeFormat {
             };
             vec![
                 literal(before),
-                (self.write(&za), "startRange"),
+                (self.write(&a, &za), "startRange"),
                 literal(between),
-                (self.write(&zb), "endRange"),
+                (self.write(&b, &zb), "endRange"),
                 literal(after),
             ]
         };
@@ -231,11 +267,11 @@ impl DateTimeFormat {
             return fallback("{0} – {1}");
         };
         match range_pattern(w.chosen.patterns, &w.chosen.skeleton, &a, &b) {
-            RangePattern::Same => vec![(self.write(&za), "shared")],
+            RangePattern::Same => vec![(self.write(&a, &za), "shared")],
             RangePattern::Fallback(glue) => fallback(&glue),
             RangePattern::Split(first, second) => {
-                let halves = write_pattern(&w.locale, &first, &za)
-                    .zip(write_pattern(&w.locale, &second, &zb));
+                let halves = write_pattern(&w.locale, &first, &a, &za)
+                    .zip(write_pattern(&w.locale, &second, &b, &zb));
                 match halves {
                     Some((start, end)) => vec![(start, "startRange"), (end, "endRange")],
                     None => fallback(&w.chosen.patterns.interval_fallback),
@@ -262,11 +298,12 @@ impl DateTimeFormat {
         }
     }
 
-    fn write(&self, z: &Zoned) -> Parts {
+    fn write(&self, local: &NaiveDateTime, z: &Zoned) -> Parts {
         match &self.writer {
             Writer::Pattern(w) => {
-                Parts::of_try(&w.names.with_pattern_unchecked(&w.pattern).format(z))
-                    .name_pattern_text("literal")
+                let formatted = w.names.with_pattern_unchecked(&w.pattern).format(z);
+                let parts = Parts::of_try(&formatted).name_pattern_text("literal");
+                with_day_period(parts, w.day_period.as_ref(), local)
             }
             Writer::FieldSet(f) => {
                 let mut parts = Parts::of(&f.format(z)).name_pattern_text("literal");
@@ -284,11 +321,13 @@ impl DateTimeFormat {
 fn pattern_writer(locale: &Locale, options: &DateOptions) -> Option<Writer> {
     let chosen = super::patterns::pattern(locale, options)?;
     let (names, pattern) = pattern_names(locale, &chosen.pattern)?;
+    let day_period = FlexibleDayPeriod::of(locale, &chosen.pattern);
     Some(Writer::Pattern(Box::new(PatternWriter {
         names,
         pattern,
         chosen,
         locale: locale.clone(),
+        day_period,
     })))
 }
 

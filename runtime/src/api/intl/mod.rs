@@ -9,6 +9,7 @@
 
 mod collator;
 mod date;
+mod day_periods;
 mod display_names;
 mod locale;
 mod number;

@@ -208,6 +208,16 @@ fn install_date<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             Class::instance(ctx, IntlObject::Date(Box::new(f)))
         },
     )?;
+    // The CLDR pattern a format writes with (`None` where it writes ICU4X's field sets).
+    ops.add(
+        "intlDatePattern",
+        |ctx: Ctx<'js>, h: Handle<'js>| -> rquickjs::Result<Option<String>> {
+            match &*h.borrow() {
+                IntlObject::Date(f) => Ok(f.pattern().map(str::to_string)),
+                _ => Err(wrong_object(&ctx)),
+            }
+        },
+    )?;
     ops.add(
         "intlFormatDateRange",
         |ctx: Ctx<'js>,

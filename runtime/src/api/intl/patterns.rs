@@ -275,6 +275,11 @@ pub(super) fn distance(asked: (char, usize), have: (char, usize)) -> usize {
 /// the nearest such pattern, its fields' widths and letters made the asked ones.
 fn best_pattern(p: &LocalePatterns, skeleton: &str) -> Option<String> {
     let asked = runs(skeleton);
+    // A day period alone: no skeleton has only it, and ICU writes the field by itself rather
+    // than add an hour nobody asked for.
+    if let [('B', _)] = asked.as_slice() {
+        return Some(skeleton.to_string());
+    }
     nearest(p.available.iter(), &asked).map(|pattern| adjust(pattern, &asked))
 }
 
