@@ -11,6 +11,8 @@ const mf = new Miniflare({
   cf: false,
   scriptPath: script,
   modulesRoot: dirname(script),
+  // The WebAssembly workloads import their module as wrangler does (`CompiledWasm`).
+  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
   compatibilityDate: "2026-04-20",
   log: new Log(LogLevel.WARN),
 });

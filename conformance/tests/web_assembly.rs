@@ -313,3 +313,54 @@ fn a_wasm_file_that_is_not_webassembly_is_refused_at_load_naming_the_file() {
     );
     assert!(error.contains("src/index.js"), "{error}");
 }
+
+/// Operators are weighed as V8's optimising compiler runs them (api/wasm/costs.rs): locals and
+/// constants are free, so two loops that differ only in them cost the same; a floating-point
+/// multiplication costs eight integer additions; a call ten, and the function called one.
+#[test]
+fn webassembly_cpu_weighs_operators_as_v8_runs_them() {
+    const WEIGHED: &str = r#"(module
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "adds") (param $n i32) (local $x i32)
+    (loop $l (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "addsWithLocals") (param $n i32) (local $x i32) (local $y i32)
+    (loop $l (local.set $y (local.get $x)) (local.set $x (i32.add (local.get $y) (i32.const 1)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "muls") (param $n i32) (local $x f64)
+    (loop $l (local.set $x (f64.mul (local.get $x) (f64.const 1.5)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "calls") (param $n i32) (local $x i32)
+    (loop $l (local.set $x (call $id (local.get $x)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"#;
+    let p = project(
+        "wasm-weights",
+        r#"import weighed from "./weighed.wasm";
+const { exports } = new WebAssembly.Instance(weighed, {});
+export default { fetch(request) {
+  exports[new URL(request.url).pathname.slice(1)](1000000);
+  return new Response("ok");
+} };"#,
+        &[("weighed.wasm", WEIGHED)],
+    );
+    let worker = p.worker(None).unwrap();
+    let cost = |name: &str| {
+        let x = Run::default()
+            .fetch(&worker, get(&format!("https://example.com/{name}")))
+            .unwrap();
+        assert_eq!(x.report.outcome, Outcome::Ok, "{:?}", x.report.exception);
+        x.report.cpu.host_ps
+    };
+    let (adds, with_locals, muls, calls) = (
+        cost("adds"),
+        cost("addsWithLocals"),
+        cost("muls"),
+        cost("calls"),
+    );
+    // Units (89 ps) per iteration more than the plain loop's: its addition's one unit gives
+    // way to a multiplication's eight, or to a call's ten and the called function's one.
+    let more_units = |ps: u64| ((ps as f64 - adds as f64) / 1e6 / 89.0).round();
+    assert_eq!(more_units(with_locals), 0.0);
+    assert_eq!(more_units(muls), 7.0);
+    assert_eq!(more_units(calls), 10.0);
+}

@@ -13,10 +13,10 @@ use super::store::{Host, WasmStore, enter_host};
 use super::values::{to_js, to_wasm, trap_message};
 use crate::engine::cpu::CpuMeter;
 
-/// Simulated picoseconds of V8 CPU per unit of wasmi fuel (about one instruction): V8's
-/// optimised WebAssembly runs simple instructions in a fraction of a nanosecond. An assumption
-/// until the CPU model is calibrated on WebAssembly workloads.
-pub const PS_PER_FUEL: u64 = 500;
+/// Simulated picoseconds of V8 CPU per unit of fuel (costs.rs weighs the operators): the
+/// factor that minimises the worst ratio between edgesim's estimate and workerd's time over
+/// benches/calibration/wasm's workloads (README "CPU time").
+pub const PS_PER_FUEL: u64 = 89;
 
 /// Builds the error JavaScript sees (wasm.js `makeError(kind, message)`).
 pub struct Errors<'js>(pub Function<'js>);

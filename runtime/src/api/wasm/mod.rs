@@ -8,6 +8,7 @@
 
 mod buffers;
 mod call;
+mod costs;
 mod handle;
 mod ops;
 mod store;

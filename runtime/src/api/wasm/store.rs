@@ -30,10 +30,11 @@ pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let mut config = Config::default();
-        // Fuel is how WebAssembly's CPU time is counted (mod.rs `PS_PER_FUEL`); the rest are
+        // Fuel is how WebAssembly's CPU time is counted (call.rs `PS_PER_FUEL`, costs.rs); the rest are
         // the proposals V8 ships enabled.
         config
             .consume_fuel(true)
+            .operator_cost(super::costs::operator_costs())
             .wasm_simd(true)
             .wasm_tail_call(true)
             .wasm_extended_const(true)
