@@ -68,9 +68,9 @@ pub enum InvocationKind {
     SocketEvent(crate::socket::hibernation::SocketEvent),
     /// One run of a Workflow instance: `run(event, step)` on a fresh `class_name` object.
     Workflow(WorkflowRun),
-    /// Mail for the Worker's `email` handler. The invocation returns the reason the handler
-    /// gave `setReject`, if it rejected the message.
-    Email(crate::api::email::incoming::IncomingEmail),
+    /// Mail for the Worker's `email` handler (the message is the handler's, not kept here).
+    /// The invocation returns the reason the handler gave `setReject`, if it rejected it.
+    Email,
     /// One test file of `edgesim test`, run from its entry module `entry`; its report comes
     /// back as the invocation's `returned` value.
     Test {

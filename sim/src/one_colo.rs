@@ -61,47 +61,6 @@ pub struct Exchange {
     pub from_assets: bool,
 }
 
-/// Runs `request` against `worker` in a fresh simulation seeded with `seed`; outbound `fetch()`
-/// reaches nothing.
-pub fn fetch_once(
-    worker: &WorkerDefinition,
-    limits: Limits,
-    request: HttpRequest,
-    seed: u64,
-) -> Result<Exchange, OneColoError> {
-    fetch_once_with_origins(worker, limits, request, seed, None)
-}
-
-/// As [`fetch_once`], with `origins` answering the Worker's outbound `fetch()` calls.
-pub fn fetch_once_with_origins(
-    worker: &WorkerDefinition,
-    limits: Limits,
-    request: HttpRequest,
-    seed: u64,
-    origins: Option<Rc<OriginFn>>,
-) -> Result<Exchange, OneColoError> {
-    fetch_once_at(worker, limits, request, seed, origins, ONE_COLO)
-}
-
-/// As [`fetch_once_with_origins`], entering at `colo` (`request.cf.colo`).
-pub fn fetch_once_at(
-    worker: &WorkerDefinition,
-    limits: Limits,
-    request: HttpRequest,
-    seed: u64,
-    origins: Option<Rc<OriginFn>>,
-    colo: &str,
-) -> Result<Exchange, OneColoError> {
-    let options = Serve {
-        seed,
-        origins,
-        colo: colo.to_string(),
-        ..Default::default()
-    };
-    let mut out = serve(worker, limits, vec![request], &options)?;
-    out.pop().ok_or(OneColoError::NoResponse)
-}
-
 /// The random seed of the one isolate of a run of `run_seed`.
 pub fn isolate_seed(run_seed: u64) -> u64 {
     seed::derive(run_seed, "isolate")
@@ -261,13 +220,14 @@ pub fn serve(
                 }
             };
             let sent = start.elapsed();
-            let id = match &trigger {
+            let route = trigger.as_ref().map(Trigger::route);
+            let id = match trigger {
                 None => isolate.start_fetch(request, BodyUse::Keep),
                 Some(Trigger::Scheduled {
                     cron,
                     scheduled_time_ms,
-                }) => isolate.start_scheduled(cron, *scheduled_time_ms),
-                Some(Trigger::Email(email)) => isolate.start_email(email.clone()),
+                }) => isolate.start_scheduled(&cron, scheduled_time_ms),
+                Some(Trigger::Email(email)) => isolate.start_email(email),
             };
             let mut response = None;
             loop {
@@ -279,9 +239,9 @@ pub fn serve(
                         response = Some((r, (start.elapsed() - sent).as_millis() as u64));
                     }
                     Some(IsolateEvent::Finished(report)) if report.id == id => {
-                        let (response, response_at_ms) = match &trigger {
-                            Some(trigger) => (
-                                trigger_routes::answer(trigger, &report),
+                        let (response, response_at_ms) = match route {
+                            Some(route) => (
+                                trigger_routes::answer(route, &report),
                                 (start.elapsed() - sent).as_millis() as u64,
                             ),
                             None => response.ok_or(OneColoError::NoResponse)?,

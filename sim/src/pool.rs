@@ -170,22 +170,23 @@ impl Pool {
     fn fired(&self, job: Job, trigger: Trigger) -> Job {
         let (reply, answer) = oneshot::channel::<Result<Served, ServeError>>();
         let client = job.reply;
-        let event = match &trigger {
+        let route = trigger.route();
+        let event = match trigger {
             Trigger::Scheduled {
                 cron,
                 scheduled_time_ms,
             } => Delivery::Scheduled {
-                cron: cron.clone(),
-                scheduled_time_ms: *scheduled_time_ms,
+                cron,
+                scheduled_time_ms,
             },
-            Trigger::Email(email) => Delivery::Email(email.clone()),
+            Trigger::Email(email) => Delivery::Email(email),
         };
         let platform = self.ctx.platform.clone();
         self.ctx.platform.tasks.spawn(async move {
             let served = match answer.await {
                 Ok(Ok(mut served)) => {
                     if let Some(report) = &served.report {
-                        served.response = Some(trigger_routes::answer(&trigger, report));
+                        served.response = Some(trigger_routes::answer(route, report));
                         served.responded_at_ms = platform.elapsed_ms();
                     }
                     Ok(served)

@@ -16,6 +16,8 @@ const EMAIL: &str = "/cdn-cgi/handler/email";
 /// The largest message `wrangler dev` delivers (a limit of its own, not production's).
 const LOCAL_MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 
+const INVALID_EMAIL: &str = "Invalid email. Your request must include URL parameters specifying the `from` and `to` addresses, as well as an email in the body";
+
 /// The event a request to one of the routes asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trigger {
@@ -24,6 +26,23 @@ pub enum Trigger {
         scheduled_time_ms: u64,
     },
     Email(IncomingEmail),
+}
+
+/// Which route fired an event: what its answer is made from ([`answer`]), kept once the event
+/// itself has been handed to the Worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Scheduled,
+    Email,
+}
+
+impl Trigger {
+    pub fn route(&self) -> Route {
+        match self {
+            Trigger::Scheduled { .. } => Route::Scheduled,
+            Trigger::Email(_) => Route::Email,
+        }
+    }
 }
 
 /// What `request` asks of the routes: `None` when it is for the Worker; else the event to
@@ -70,19 +89,13 @@ fn email(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<Trigger, HttpResponse> {
+    let raw = &request.body;
     let (Some(from), Some(to)) = (from.filter(|f| !f.is_empty()), to.filter(|t| !t.is_empty()))
     else {
-        return Err(text(
-            400,
-            "Invalid email. Your request must include URL parameters specifying the `from` and `to` addresses, as well as an email in the body",
-        ));
+        return Err(text(400, INVALID_EMAIL));
     };
-    let raw = &request.body;
     if raw.is_empty() {
-        return Err(text(
-            400,
-            "Invalid email. Your request must include URL parameters specifying the `from` and `to` addresses, as well as an email in the body",
-        ));
+        return Err(text(400, INVALID_EMAIL));
     }
     if raw.len() > MAX_MESSAGE_BYTES {
         return Err(text(
@@ -110,19 +123,20 @@ fn email(
     }))
 }
 
-/// The answer to the request that fired `trigger`, once its invocation ended with `report`.
-pub fn answer(trigger: &Trigger, report: &InvocationReport) -> HttpResponse {
+/// The answer to the request that fired an event through `route`, once its invocation ended
+/// with `report`.
+pub fn answer(route: Route, report: &InvocationReport) -> HttpResponse {
     let ok = report.outcome == Outcome::Ok;
-    match trigger {
-        Trigger::Scheduled { .. } => text(if ok { 200 } else { 500 }, report.outcome.as_str()),
-        Trigger::Email(_) if !ok => text(
+    match route {
+        Route::Scheduled => text(if ok { 200 } else { 500 }, report.outcome.as_str()),
+        Route::Email if !ok => text(
             500,
             report
                 .exception
                 .as_deref()
                 .unwrap_or(report.outcome.as_str()),
         ),
-        Trigger::Email(_) => match &report.returned {
+        Route::Email => match &report.returned {
             Some(reason) => text(
                 400,
                 &format!("Worker rejected email with the following reason: {reason}"),

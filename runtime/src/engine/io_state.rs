@@ -711,7 +711,7 @@ impl IoState {
             | InvocationKind::Alarm { .. }
             | InvocationKind::SocketEvent(_)
             | InvocationKind::Workflow(_)
-            | InvocationKind::Email(_)
+            | InvocationKind::Email
             | InvocationKind::Queue { .. } => {
                 inv.outcome = Outcome::Exception;
                 self.respond(id, None);

@@ -471,7 +471,7 @@ impl Isolate {
     /// Delivers mail to the Worker's `email` handler; the report's `returned` is the reason
     /// the handler rejected it, if it did.
     pub fn start_email(&mut self, email: IncomingEmail) -> InvocationId {
-        let id = self.new_invocation(InvocationKind::Email(email.clone()));
+        let id = self.new_invocation(InvocationKind::Email);
         self.run_js(Some(id), |ctx, e| {
             let f = e.dispatch_email.clone().restore(ctx)?;
             let raw = rquickjs::TypedArray::<u8>::new(ctx.clone(), email.raw)?;

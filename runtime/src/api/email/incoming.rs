@@ -76,7 +76,11 @@ pub enum ReplyRefusal {
 /// automatic answers, nor to a thread whose threading headers are half there or whose
 /// `References` names 100 messages or more.
 pub fn replyable(incoming: &[u8]) -> bool {
-    let fields = header_fields(incoming);
+    replyable_fields(&header_fields(incoming))
+}
+
+/// [`replyable`], of a message's header fields.
+fn replyable_fields(fields: &[(String, String)]) -> bool {
     let lower = |name: &str| {
         (fields.iter().find(|(n, _)| n == name)).map(|(_, value)| value.to_lowercase())
     };
@@ -86,8 +90,8 @@ pub fn replyable(incoming: &[u8]) -> bool {
         return false;
     }
     match (
-        last_field(&fields, "in-reply-to"),
-        last_field(&fields, "references"),
+        last_field(fields, "in-reply-to"),
+        last_field(fields, "references"),
     ) {
         (None, None) => true,
         (Some(_), Some(references)) => references.matches('@').count() < 100,
@@ -103,7 +107,8 @@ pub fn checked_reply(
     reply: &[u8],
     envelope_from: &str,
 ) -> Result<Vec<u8>, ReplyRefusal> {
-    if !replyable(incoming) {
+    let original = header_fields(incoming);
+    if !replyable_fields(&original) {
         return Err(ReplyRefusal::NotReplyable);
     }
     let (_, header_from, received) = super::raw_headers(reply);
@@ -117,7 +122,6 @@ pub fn checked_reply(
     if received {
         return Err(ReplyRefusal::ReceivedSet);
     }
-    let original = header_fields(incoming);
     let original_id = last_field(&original, "message-id").unwrap_or_default();
     let in_reply_to = last_field(&fields, "in-reply-to").ok_or(ReplyRefusal::NoInReplyTo)?;
     if in_reply_to != original_id {

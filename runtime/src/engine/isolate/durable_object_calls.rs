@@ -167,7 +167,7 @@ impl Isolate {
             | InvocationKind::Scheduled { .. }
             | InvocationKind::Test { .. }
             | InvocationKind::Workflow(_)
-            | InvocationKind::Email(_)
+            | InvocationKind::Email
             | InvocationKind::Queue { .. } => {}
         }
         self.io.borrow_mut().current_object = None;
