@@ -97,52 +97,13 @@ function createDateTimeFormat(target, locales, options, required, defaults) {
   s.numberingSystem = extensionOf(locale, "nu") ?? defaultNumberingSystem(locale);
   const tag = s.hourCycle !== undefined && !locale.includes("-hc-") ? `${locale}${locale.includes("-u-") ? "" : "-u"}-hc-${s.hourCycle}` : locale;
   s.handle = ops.intlDateTimeFormat(tag, JSON.stringify(s));
-  const pattern = s.dateStyle === undefined && s.timeStyle === undefined ? ops.intlDatePattern(s.handle) : null;
-  if (pattern !== null) Object.assign(s, componentsOf(pattern));
+  // resolvedOptions reports the components the chosen pattern shows, as V8 reads them off it.
+  const shown = s.dateStyle === undefined && s.timeStyle === undefined ? ops.intlDateComponents(s.handle) : null;
+  if (shown !== null) Object.assign(s, Object.fromEntries(DATE_COMPONENTS.map(([name]) => [name, shown[name]])));
   handles.set(target, s);
   return s;
 }
 
-/// The pattern letters that write each component, and the option value of a run of n of them
-/// (index n - 1, the last for longer runs).
-const PATTERN_COMPONENTS = {
-  G: ["era", ["short", "short", "short", "long", "narrow"]],
-  y: ["year", ["numeric", "2-digit", "numeric"]],
-  M: ["month", ["numeric", "2-digit", "short", "long", "narrow"]],
-  L: ["month", ["numeric", "2-digit", "short", "long", "narrow"]],
-  E: ["weekday", ["short", "short", "short", "long", "narrow"]],
-  c: ["weekday", ["short", "short", "short", "long", "narrow"]],
-  d: ["day", ["numeric", "2-digit"]],
-  B: ["dayPeriod", ["short", "short", "short", "long", "narrow"]],
-  h: ["hour", ["numeric", "2-digit"]],
-  H: ["hour", ["numeric", "2-digit"]],
-  k: ["hour", ["numeric", "2-digit"]],
-  K: ["hour", ["numeric", "2-digit"]],
-  m: ["minute", ["numeric", "2-digit"]],
-  s: ["second", ["numeric", "2-digit"]],
-  z: ["timeZoneName", ["short", "short", "short", "long"]],
-  O: ["timeZoneName", ["shortOffset", "shortOffset", "shortOffset", "longOffset"]],
-  v: ["timeZoneName", ["shortGeneric", "shortGeneric", "shortGeneric", "longGeneric"]],
-};
-
-/// The components `pattern` writes, as V8 reads them off the pattern it chose for
-/// resolvedOptions (an hour written `HH` is `2-digit` whatever was asked; a day period a
-/// 24-hour pattern leaves out is not reported).
-function componentsOf(pattern) {
-  const out = Object.fromEntries(DATE_COMPONENTS.map(([name]) => [name, undefined]));
-  const unquoted = pattern.replace(/'[^']*'/g, "");
-  for (const [run] of unquoted.matchAll(/([A-Za-z])\1*/g)) {
-    if (run[0] === "S") {
-      out.fractionalSecondDigits = run.length;
-      continue;
-    }
-    const component = PATTERN_COMPONENTS[run[0]];
-    if (component === undefined) continue;
-    const [name, values] = component;
-    out[name] = values[Math.min(run.length, values.length) - 1];
-  }
-  return out;
-}
 
 /// ECMA-402's time value of a `format` argument: now (frozen between I/O) when undefined.
 function timeValueOf(date) {

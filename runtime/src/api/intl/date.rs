@@ -26,7 +26,7 @@ use serde::Deserialize;
 use super::IntlError;
 use super::day_periods::FlexibleDayPeriod;
 use super::parts::Parts;
-use super::patterns::{Chosen, web_spaces};
+use super::patterns::{Chosen, Component, web_spaces};
 use super::ranges::{RangePattern, range_pattern};
 
 /// The options intl.js resolved: components (as ECMA-402 names their values) or styles.
@@ -225,10 +225,11 @@ impl DateTimeFormat {
         })
     }
 
-    /// The CLDR pattern the format writes with, where it writes one.
-    pub fn pattern(&self) -> Option<&str> {
+    /// The components the CLDR pattern the format writes with shows, where it writes one
+    /// (patterns.rs `components`).
+    pub fn pattern_components(&self) -> Option<Vec<(&'static str, Component)>> {
         match &self.writer {
-            Writer::Pattern(w) => Some(&w.chosen.pattern),
+            Writer::Pattern(w) => Some(super::patterns::components(&w.chosen.pattern)),
             Writer::FieldSet(_) => None,
         }
     }

@@ -5,12 +5,11 @@
 //! zero, else the period whose hours hold the time (midnight is never named, as in ICU).
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use icu_locale_core::Locale;
 use serde::Deserialize;
 
-use super::CldrData;
+use super::LazyCldr;
 
 #[derive(Deserialize, Debug)]
 struct LocaleDayPeriods {
@@ -22,10 +21,9 @@ struct LocaleDayPeriods {
     names: [BTreeMap<String, String>; 3],
 }
 
-static DATA: &[u8] = include_bytes!("data/day_periods.json.zlib");
-
-/// Read on the first flexible day period written, once for the process.
-static DAY_PERIODS: OnceLock<Option<CldrData<LocaleDayPeriods>>> = OnceLock::new();
+/// Read on the first flexible day period written.
+static DAY_PERIODS: LazyCldr<LocaleDayPeriods> =
+    LazyCldr::new(include_bytes!("data/day_periods.json.zlib"));
 
 /// How a pattern writes its flexible day period in one locale.
 #[derive(Debug)]
@@ -41,10 +39,7 @@ impl FlexibleDayPeriod {
     pub fn of(locale: &Locale, pattern: &str) -> Option<Self> {
         let runs = super::patterns::runs(pattern);
         let count = runs.iter().find(|(c, _)| *c == 'B').map(|(_, n)| *n)?;
-        let data = DAY_PERIODS
-            .get_or_init(|| CldrData::read(DATA))
-            .as_ref()?
-            .for_locale(locale)?;
+        let data = DAY_PERIODS.for_locale(locale)?;
         if data.periods.is_empty() {
             return None;
         }

@@ -4,7 +4,6 @@
 //! runtime/intl-data/display-names.mjs), as V8's ICU reads them.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use icu_experimental::dimension::provider::currency::displayname::CurrencyDisplaynameV1;
 use icu_experimental::displaynames::multi::{
@@ -15,7 +14,7 @@ use icu_locale_core::subtags::{Region, Script};
 use icu_locale_core::{DataLocale, Locale};
 use icu_provider::prelude::*;
 
-use super::{CldrData, IntlError};
+use super::{IntlError, LazyCldr};
 
 /// The calendar and date-time field names of one CLDR locale.
 #[derive(serde::Deserialize, Debug)]
@@ -26,17 +25,8 @@ struct LocaleNames {
     fields: BTreeMap<String, [Option<String>; 3]>,
 }
 
-static DATA: &[u8] = include_bytes!("data/display_names.json.zlib");
-
-/// Read on the first calendar or field named, once for the process.
-static NAMES: OnceLock<Option<CldrData<LocaleNames>>> = OnceLock::new();
-
-fn names_for(locale: &Locale) -> Option<&'static LocaleNames> {
-    NAMES
-        .get_or_init(|| CldrData::read(DATA))
-        .as_ref()?
-        .for_locale(locale)
-}
+/// Read on the first calendar or field named.
+static NAMES: LazyCldr<LocaleNames> = LazyCldr::new(include_bytes!("data/display_names.json.zlib"));
 
 pub struct DisplayNames {
     locale: Locale,
@@ -91,7 +81,9 @@ impl DisplayNames {
                 } else {
                     code
                 };
-                names_for(&self.locale).and_then(|n| n.calendars.get(code).cloned())
+                NAMES
+                    .for_locale(&self.locale)
+                    .and_then(|n| n.calendars.get(code).cloned())
             }
             "dateTimeField" => {
                 let width = match self.options.style {
@@ -99,7 +91,9 @@ impl DisplayNames {
                     Some(Style::Narrow) => 2,
                     _ => 0,
                 };
-                let names = names_for(&self.locale).and_then(|n| n.fields.get(code));
+                let names = NAMES
+                    .for_locale(&self.locale)
+                    .and_then(|n| n.fields.get(code));
                 names.and_then(|n| n[width].clone())
             }
             _ => {

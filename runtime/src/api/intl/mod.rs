@@ -100,8 +100,34 @@ struct CldrData<T> {
     blobs: Vec<T>,
 }
 
+/// A data file of [`CldrData`], inflated on its first use and kept for the process (a static).
+struct LazyCldr<T> {
+    compressed: &'static [u8],
+    data: std::sync::OnceLock<Option<CldrData<T>>>,
+}
+
+impl<T: serde::de::DeserializeOwned> LazyCldr<T> {
+    const fn new(compressed: &'static [u8]) -> Self {
+        LazyCldr {
+            compressed,
+            data: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn data(&self) -> Option<&CldrData<T>> {
+        self.data
+            .get_or_init(|| CldrData::read(self.compressed))
+            .as_ref()
+    }
+
+    /// The entry of the CLDR locale whose data `locale` reads.
+    fn for_locale(&self, locale: &icu_locale_core::Locale) -> Option<&T> {
+        self.data()?.for_locale(locale)
+    }
+}
+
 impl<T: serde::de::DeserializeOwned> CldrData<T> {
-    /// Inflated and parsed from `compressed`; callers keep it for the process (a static).
+    /// Inflated and parsed from `compressed`.
     fn read(compressed: &[u8]) -> Option<Self> {
         use std::io::Read;
         let mut json = Vec::new();

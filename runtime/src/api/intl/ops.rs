@@ -4,13 +4,14 @@
 use icu_casemap::CaseMapper;
 use icu_locale_core::{LanguageIdentifier, Locale};
 use rquickjs::class::{JsClass, Readable, Trace, Tracer};
-use rquickjs::{Array, Class, Constructor, Ctx, Exception, JsLifetime, Value};
+use rquickjs::{Array, Class, Constructor, Ctx, Exception, JsLifetime, Object, Value};
 
 use super::collator::IntlCollator;
 use super::date::{DateOptions, DateTimeFormat, canonical_time_zone};
 use super::display_names::DisplayNames;
 use super::number::{NumberFormat, NumberOptions};
 use super::parts::Parts;
+use super::patterns::Component;
 use super::plural::IntlPluralRules;
 use super::text::{RelativeTime, format_list, list_formatter, segment};
 use super::{IntlError, locale};
@@ -208,14 +209,26 @@ fn install_date<'js>(ops: &OpSet<'js, '_>) -> rquickjs::Result<()> {
             Class::instance(ctx, IntlObject::Date(Box::new(f)))
         },
     )?;
-    // The CLDR pattern a format writes with (`None` where it writes ICU4X's field sets).
+    // The components a format's CLDR pattern shows, by option name (`null` where it writes
+    // ICU4X's field sets).
     ops.add(
-        "intlDatePattern",
-        |ctx: Ctx<'js>, h: Handle<'js>| -> rquickjs::Result<Option<String>> {
-            match &*h.borrow() {
-                IntlObject::Date(f) => Ok(f.pattern().map(str::to_string)),
-                _ => Err(wrong_object(&ctx)),
+        "intlDateComponents",
+        |ctx: Ctx<'js>, h: Handle<'js>| -> rquickjs::Result<Option<Object<'js>>> {
+            let components = match &*h.borrow() {
+                IntlObject::Date(f) => f.pattern_components(),
+                _ => return Err(wrong_object(&ctx)),
+            };
+            let Some(components) = components else {
+                return Ok(None);
+            };
+            let out = Object::new(ctx)?;
+            for (option, value) in components {
+                match value {
+                    Component::Value(text) => out.set(option, text)?,
+                    Component::Digits(n) => out.set(option, n as u32)?,
+                }
             }
+            Ok(Some(out))
         },
     )?;
     ops.add(

@@ -7,13 +7,12 @@
 //! runtime/intl-data/gregorian.mjs) and ICU4X only formats the pattern.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use icu_calendar::AnyCalendarKind;
 use icu_locale_core::Locale;
 use serde::Deserialize;
 
-use super::CldrData;
+use super::LazyCldr;
 use super::date::DateOptions;
 
 /// CLDR's Gregorian patterns of one locale.
@@ -31,18 +30,13 @@ pub struct LocalePatterns {
     pub(super) interval_fallback: String,
 }
 
-static DATA: &[u8] = include_bytes!("data/gregorian.json.zlib");
-
-/// Read on the first date formatted with components or styles (62 KB inflating to 1 MB), once
-/// for the process.
-static GREGORIAN: OnceLock<Option<CldrData<LocalePatterns>>> = OnceLock::new();
+/// Read on the first date formatted with components or styles (62 KB inflating to 1 MB).
+static GREGORIAN: LazyCldr<LocalePatterns> =
+    LazyCldr::new(include_bytes!("data/gregorian.json.zlib"));
 
 /// The patterns of the CLDR locale whose data `locale` uses.
 fn patterns_for(locale: &Locale) -> Option<&'static LocalePatterns> {
-    GREGORIAN
-        .get_or_init(|| CldrData::read(DATA))
-        .as_ref()?
-        .for_locale(locale)
+    GREGORIAN.for_locale(locale)
 }
 
 fn length_index(style: &str) -> usize {
@@ -219,6 +213,54 @@ fn skeletons(o: &DateOptions, hour: char) -> (String, String) {
         _ => "",
     };
     (date, time)
+}
+
+/// An option value resolvedOptions reports: a name (`2-digit`, `short`), or a count
+/// (`fractionalSecondDigits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Component {
+    Value(&'static str),
+    Digits(usize),
+}
+
+/// The components `pattern` writes, as V8 reads them off the pattern it chose for
+/// resolvedOptions: an hour written `HH` is `2-digit` whatever was asked, and a day period a
+/// 24-hour pattern leaves out is not there.
+pub(super) fn components(pattern: &str) -> Vec<(&'static str, Component)> {
+    let name = |n: usize| match n {
+        0..=3 => "short",
+        4 => "long",
+        _ => "narrow",
+    };
+    let number = |n: usize| if n == 2 { "2-digit" } else { "numeric" };
+    let two_digit = |n: usize| if n >= 2 { "2-digit" } else { "numeric" };
+    let long_form =
+        |n: usize, short: &'static str, long: &'static str| if n >= 4 { long } else { short };
+    runs(pattern)
+        .into_iter()
+        .filter_map(|(c, n)| {
+            let (option, value) = match c {
+                'S' => return Some(("fractionalSecondDigits", Component::Digits(n))),
+                'G' => ("era", name(n)),
+                'y' => ("year", number(n)),
+                'M' | 'L' => (
+                    "month",
+                    ["numeric", "2-digit", "short", "long", "narrow"][n.min(5) - 1],
+                ),
+                'E' | 'c' => ("weekday", name(n)),
+                'd' => ("day", two_digit(n)),
+                'B' => ("dayPeriod", name(n)),
+                'h' | 'H' | 'k' | 'K' => ("hour", two_digit(n)),
+                'm' => ("minute", two_digit(n)),
+                's' => ("second", two_digit(n)),
+                'z' => ("timeZoneName", long_form(n, "short", "long")),
+                'O' => ("timeZoneName", long_form(n, "shortOffset", "longOffset")),
+                'v' => ("timeZoneName", long_form(n, "shortGeneric", "longGeneric")),
+                _ => return None,
+            };
+            Some((option, Component::Value(value)))
+        })
+        .collect()
 }
 
 /// A pattern letter's field: letters that write the same field in other forms share one.
@@ -423,16 +465,40 @@ fn with_hour_cycle(pattern: &str, hour: char) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn components_are_read_off_the_pattern() {
+        use Component::{Digits, Value};
+        assert_eq!(
+            components("HH:mm:ss.SSS 'at' zzzz"),
+            [
+                ("hour", Value("2-digit")),
+                ("minute", Value("2-digit")),
+                ("second", Value("2-digit")),
+                ("fractionalSecondDigits", Digits(3)),
+                ("timeZoneName", Value("long")),
+            ]
+        );
+        assert_eq!(
+            components("EEEE d. MMM y G, h B"),
+            [
+                ("weekday", Value("long")),
+                ("day", Value("numeric")),
+                ("month", Value("short")),
+                ("year", Value("numeric")),
+                ("era", Value("short")),
+                ("hour", Value("numeric")),
+                ("dayPeriod", Value("short")),
+            ]
+        );
+    }
+
     fn options(json: &str) -> DateOptions {
         serde_json::from_str(json).unwrap()
     }
 
     #[test]
     fn a_numeric_date_is_the_ymd_skeletons_pattern() {
-        assert!(
-            GREGORIAN.get_or_init(|| CldrData::read(DATA)).is_some(),
-            "the CLDR data must read"
-        );
+        assert!(GREGORIAN.data().is_some(), "the CLDR data must read");
         let de = Locale::try_from_str("de-DE").unwrap();
         let o = options(r#"{"year":"numeric","month":"numeric","day":"numeric","timeZone":"UTC"}"#);
         assert_eq!(

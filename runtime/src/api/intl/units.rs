@@ -3,12 +3,11 @@
 //! written by runtime/intl-data/units.mjs from cldr-units-full and read on first use.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use icu_locale_core::Locale;
 use serde::Deserialize;
 
-use super::CldrData;
+use super::LazyCldr;
 use super::parts::Parts;
 
 /// One unit in one width: its pattern by plural category, and how it reads as a denominator.
@@ -25,10 +24,8 @@ struct LocaleUnits {
     units: BTreeMap<String, [UnitPatterns; 3]>,
 }
 
-static DATA: &[u8] = include_bytes!("data/units.json.zlib");
-
-/// Read on the first unit formatted, once for the process.
-static UNITS: OnceLock<Option<CldrData<LocaleUnits>>> = OnceLock::new();
+/// Read on the first unit formatted.
+static UNITS: LazyCldr<LocaleUnits> = LazyCldr::new(include_bytes!("data/units.json.zlib"));
 
 /// A unit (`kilometer-per-hour`, `byte`) in a width, for one locale.
 pub struct UnitStyle {
@@ -41,10 +38,7 @@ impl UnitStyle {
     /// `unit` as intl.js checked it (sanctioned, or two joined by `-per-`); `display` long,
     /// short or narrow. `None` where the locale has no data for it.
     pub fn new(locale: &Locale, unit: &str, display: &str) -> Option<Self> {
-        let data = UNITS
-            .get_or_init(|| CldrData::read(DATA))
-            .as_ref()?
-            .for_locale(locale)?;
+        let data = UNITS.for_locale(locale)?;
         let width = match display {
             "long" => 0,
             "narrow" => 2,
