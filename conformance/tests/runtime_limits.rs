@@ -13,15 +13,18 @@ const BUSY: &str = "export default { fetch(req) {
 
 #[test]
 fn free_plan_cpu_overrun_gives_error_1102_and_exceeded_cpu() {
-    let x = Run::free()
-        .fetch(&js(BUSY), get("https://example.com/?n=100000000"))
-        .unwrap();
-    assert_eq!(x.response.status, 503);
+    assert_stopped_at_the_free_limit(BUSY, "https://example.com/?n=100000000");
+}
+
+/// `worker` answering `url` on the Free plan is stopped at 10 ms of CPU, as production stops it.
+fn assert_stopped_at_the_free_limit(worker: &str, url: &str) {
+    let x = Run::free().fetch(&js(worker), get(url)).unwrap();
+    assert_eq!(x.response.status, 503, "{url}");
     assert!(body_text(&x.response).contains("Error 1102"));
     assert_eq!(x.report.outcome, Outcome::ExceededCpu);
     assert!(
         x.report.cpu_used_ms >= 10.0 && x.report.cpu_used_ms < 10.1,
-        "stopped at {} ms",
+        "{url} stopped at {} ms",
         x.report.cpu_used_ms
     );
 }
@@ -235,4 +238,74 @@ fn webcrypto_pbkdf2_past_the_cpu_limit_ends_the_request_as_exceeded_cpu_without_
         .fetch(&w, get("https://example.com/"))
         .unwrap();
     assert_eq!(x.report.outcome, Outcome::ExceededCpu);
+}
+
+/// A Worker whose `/re?n=N` tests `/^(a+)+$/` against N a's and a `!` (2^N paths to backtrack),
+/// and whose `/big?n=N` grows a BigInt N times: workerd 1.20260426.1 took 920 ms for `re?n=24`
+/// and 41 ms for `big?n=40000` (1 ms for `big?n=4000`), so production ends both on the Free plan.
+const NATIVE_WORK: &str = "export default { fetch(req) {
+    const u = new URL(req.url);
+    const n = Number(u.searchParams.get('n'));
+    if (u.pathname === '/re') return new Response(String(/^(a+)+$/.test('a'.repeat(n) + '!')));
+    let x = 1n;
+    for (let i = 0; i < n; i++) x = x * 3n + BigInt(i);
+    return new Response(String(x % 1000007n));
+} };";
+
+#[test]
+fn free_plan_catastrophically_backtracking_regex_ends_as_exceeded_cpu_at_ten_ms() {
+    assert_stopped_at_the_free_limit(NATIVE_WORK, "https://example.com/re?n=30");
+    let quick = Run::free()
+        .fetch(&js(NATIVE_WORK), get("https://example.com/re?n=12"))
+        .unwrap();
+    assert_eq!(body_text(&quick.response), "false");
+    assert!(
+        quick.report.cpu.bytecode.regex_steps > 4096,
+        "{:?}",
+        quick.report.cpu
+    );
+}
+
+#[test]
+fn free_plan_bigint_heavy_loop_ends_as_exceeded_cpu_at_ten_ms() {
+    assert_stopped_at_the_free_limit(NATIVE_WORK, "https://example.com/big?n=40000");
+    let quick = Run::free()
+        .fetch(&js(NATIVE_WORK), get("https://example.com/big?n=4000"))
+        .unwrap();
+    assert_eq!(quick.response.status, 200);
+    assert!(quick.report.cpu_used_ms < 10.0);
+    assert!(
+        quick.report.cpu.bytecode.bigint_limbs > 4000,
+        "{:?}",
+        quick.report.cpu
+    );
+}
+
+/// The CPU model's counts (reports/cpu-model.md) see each opcode and each built-in call: a
+/// thousand more iterations of a loop calling `Math.abs` are a thousand more of each.
+#[test]
+fn cpu_counts_each_opcode_by_class_and_each_builtin_call() {
+    let w = js("export default { fetch(req) {
+        const n = Number(new URL(req.url).searchParams.get('n'));
+        let x = 0; for (let i = 0; i < n; i++) x += Math.abs(i);
+        return new Response(String(x));
+    } };");
+    let counts = |n: u32| {
+        Run::default()
+            .fetch(&w, get(&format!("https://example.com/?n={n}")))
+            .unwrap()
+            .report
+            .cpu
+            .bytecode
+    };
+    let (small, large) = (counts(1000), counts(2000));
+    assert_eq!(large.native_calls - small.native_calls, 1000);
+    assert_eq!(large.op_call - small.op_call, 1000);
+    assert_eq!(
+        large.op_property - small.op_property,
+        2000,
+        "`Math`, then `.abs`"
+    );
+    assert_eq!(large.op_arith - small.op_arith, 3000, "<, +=, ++");
+    assert_eq!(large.op_iterate, small.op_iterate);
 }

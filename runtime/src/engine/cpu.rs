@@ -2,42 +2,63 @@
 //!
 //! Production counts CPU nanoseconds; measuring wall time here would make every run differ.
 //! Instead the isolate counts work it can observe exactly and converts it to simulated V8
-//! time with calibrated weights:
+//! time with weights fitted to workerd's timings:
 //!
-//! * interrupt polls — QuickJS decrements a counter at every backward jump and call and calls
-//!   our handler every [`POLLS_PER_INTERRUPT`] of them;
-//! * allocations and allocated bytes — building strings and objects costs allocations, not
-//!   jumps (engine::allocator);
-//! * host charges — native work done on the Worker's behalf (hashing, decoding, JSON), per byte;
-//!   a Durable Object's SQL per SQLite virtual-machine step.
+//! * what QuickJS executes (engine::bytecode_counts): opcodes by class — V8's optimised code
+//!   keeps locals in registers but still pays for property access, calls and allocation — and
+//!   the native work V8 costs differently: built-in calls and scans, promise jobs,
+//!   regular-expression backtracking, stack traces, string concatenations, BigInt limbs, JSON
+//!   text;
+//! * allocated bytes but those QuickJS copies to concatenate strings (V8 links ropes instead);
+//! * host charges — native work done on the Worker's behalf (hashing, decoding, WebAssembly
+//!   fuel), per byte or unit; a Durable Object's SQL per SQLite virtual-machine step.
 //!
-//! QuickJS's built-ins that scan (array and string searches, `join`) and its job queue count
-//! their work as polls too (vendor/rquickjs-sys/PATCH.md), so no loop escapes the limit.
+//! QuickJS's interrupt polls (a backward jump or call, a scanned element, a job, a BigInt limb)
+//! decide when the limit is checked, so no loop escapes it; they are not charged themselves.
 //!
-//! The weights come from running the workloads in benches/calibration/worker.js under workerd
-//! 1.20260426.1 on the development machine (median of 7 runs each; wall time = CPU time for
-//! synchronous code) and choosing the weights that minimise the worst ratio between estimate
-//! and measurement over all six (a grid search; benches/calibration/fit.py). QuickJS polls are
-//! not uniform work — a poll of a tight arithmetic loop is 0.27 ns of V8 time, a poll of a
-//! sort comparator 23 ns — so the estimate is within 0.18× to 5.6× of V8 per workload (README
-//! "CPU time" has the table). It is exact in the sense that matters for a simulator: the same
-//! code always costs the same simulated time.
+//! The weights are picoseconds per unit of each term of benches/calibration/fit.mjs, fitted to
+//! four fifths of the calibration corpus (benches/calibration/corpus: route handling, JSON,
+//! templating, parsers and validators from npm, regular expressions, typed arrays, BigInt,
+//! generators, crypto.subtle, WebAssembly) timed under workerd 1.20260426.1; CI times the
+//! corpus again and reports the estimate against V8 per workload in reports/cpu-model.md. V8's
+//! optimising compiler makes some code far faster than any count of interpreted work can tell,
+//! so an estimate can be several times off for one workload; it is exact in the sense a
+//! simulator needs: the same code always costs the same simulated time.
 
 use std::cell::Cell;
 use std::ops::{Add, Sub};
 use std::rc::Rc;
 
 use super::allocator::AllocStats;
+use super::bytecode_counts::{BytecodeCounter, BytecodeCounts};
 
 /// QuickJS's `JS_INTERRUPT_COUNTER_INIT`: polls between two calls of the interrupt handler.
 pub const POLLS_PER_INTERRUPT: u64 = 10_000;
 
-/// Simulated picoseconds of V8 CPU per interrupt poll (fit: 1.5 ns).
-pub const PS_PER_POLL: u64 = 1_500;
-/// Simulated picoseconds per allocation (fit: no weight; counted for future calibrations).
-pub const PS_PER_ALLOC: u64 = 0;
-/// Simulated picoseconds per allocated byte (fit: 0.81 ns).
-pub const PS_PER_ALLOC_BYTE: u64 = 810;
+/// Femtoseconds of V8 time per unit of each term of the model (benches/calibration/fit.mjs
+/// `TERMS`, fitted with `SHIPPED_SPLIT_SEED`).
+mod fs_per {
+    /// Locals, arithmetic and branches.
+    pub const SIMPLE_OP: u64 = 21_000;
+    pub const PROPERTY_OP: u64 = 690_000;
+    pub const CALL_OP: u64 = 3_539_000;
+    /// Literals, closures, classes, throws.
+    pub const CREATE_OP: u64 = 16_314_000;
+    pub const ITERATE_OP: u64 = 2_968_000;
+    pub const JOB: u64 = 50_674_000;
+    pub const NATIVE_CALL: u64 = 22_000;
+    pub const SCAN: u64 = 9_633_000;
+    /// Regular-expression steps beyond the two each position an unanchored search tries takes.
+    pub const REGEX_BACKTRACK: u64 = 1_356_000;
+    pub const REGEX_POSITION: u64 = 164_000;
+    pub const BACKTRACE: u64 = 988_284_000;
+    /// Allocated bytes but those of flat strings concatenations copied.
+    pub const ALLOC_BYTE: u64 = 348;
+    pub const CONCAT: u64 = 9_231_000;
+    pub const BIGINT_LIMB: u64 = 941_000;
+    pub const JSON_BYTE: u64 = 2_610_000;
+}
+
 /// Simulated picoseconds per byte of native work (hashing, decoding, JSON text).
 pub const PS_PER_HOST_BYTE: u64 = 1_000;
 /// Fixed simulated cost of one host call.
@@ -59,15 +80,97 @@ pub struct CpuCounts {
     pub alloc_bytes: u64,
     /// Host charges, already in picoseconds.
     pub host_ps: u64,
+    #[serde(flatten)]
+    pub bytecode: BytecodeCounts,
+}
+
+/// One term of the model: what a part of the estimate is charged for (`edgesim fetch --json`'s
+/// `cpu_breakdown_ms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CpuTerm {
+    SimpleOps,
+    PropertyOps,
+    CallOps,
+    CreateOps,
+    IterateOps,
+    Jobs,
+    NativeCalls,
+    Scans,
+    RegexBacktracking,
+    RegexPositions,
+    Backtraces,
+    AllocBytes,
+    Concats,
+    BigintLimbs,
+    JsonBytes,
+    /// Host charges: native work, WebAssembly fuel, SQL, event delivery.
+    Host,
 }
 
 impl CpuCounts {
+    /// Each term's count and femtoseconds a unit, but the host's, already in picoseconds.
+    fn terms(&self) -> [(CpuTerm, u64, u64); 15] {
+        let b = &self.bytecode;
+        [
+            (
+                CpuTerm::SimpleOps,
+                b.op_stack + b.op_arith + b.op_branch,
+                fs_per::SIMPLE_OP,
+            ),
+            (CpuTerm::PropertyOps, b.op_property, fs_per::PROPERTY_OP),
+            (CpuTerm::CallOps, b.op_call, fs_per::CALL_OP),
+            (
+                CpuTerm::CreateOps,
+                b.op_create + b.op_other,
+                fs_per::CREATE_OP,
+            ),
+            (CpuTerm::IterateOps, b.op_iterate, fs_per::ITERATE_OP),
+            (CpuTerm::Jobs, b.jobs, fs_per::JOB),
+            (CpuTerm::NativeCalls, b.native_calls, fs_per::NATIVE_CALL),
+            (CpuTerm::Scans, b.scans, fs_per::SCAN),
+            (
+                CpuTerm::RegexBacktracking,
+                b.regex_steps.saturating_sub(2 * b.regex_gotos),
+                fs_per::REGEX_BACKTRACK,
+            ),
+            (
+                CpuTerm::RegexPositions,
+                b.regex_gotos,
+                fs_per::REGEX_POSITION,
+            ),
+            (CpuTerm::Backtraces, b.backtraces, fs_per::BACKTRACE),
+            (
+                CpuTerm::AllocBytes,
+                self.alloc_bytes.saturating_sub(b.concat_bytes),
+                fs_per::ALLOC_BYTE,
+            ),
+            (CpuTerm::Concats, b.concats, fs_per::CONCAT),
+            (CpuTerm::BigintLimbs, b.bigint_limbs, fs_per::BIGINT_LIMB),
+            (CpuTerm::JsonBytes, b.json_bytes, fs_per::JSON_BYTE),
+        ]
+    }
+
+    /// The simulated V8 time these counts stand for.
     pub fn picos(&self) -> u64 {
-        self.polls
-            .saturating_mul(PS_PER_POLL)
-            .saturating_add(self.allocs.saturating_mul(PS_PER_ALLOC))
-            .saturating_add(self.alloc_bytes.saturating_mul(PS_PER_ALLOC_BYTE))
+        let fs: u128 = self
+            .terms()
+            .iter()
+            .map(|&(_, n, w)| u128::from(n) * u128::from(w))
+            .sum();
+        u64::try_from(fs / 1000)
+            .unwrap_or(u64::MAX)
             .saturating_add(self.host_ps)
+    }
+
+    /// What each term of the model charged, in milliseconds (terms that charged nothing left out).
+    pub fn breakdown_ms(&self) -> std::collections::BTreeMap<CpuTerm, f64> {
+        self.terms()
+            .iter()
+            .map(|&(term, n, w)| (term, (u128::from(n) * u128::from(w)) as f64 / 1e12))
+            .chain([(CpuTerm::Host, self.host_ps as f64 / 1e9)])
+            .filter(|&(_, ms)| ms > 0.0)
+            .collect()
     }
 
     pub fn millis(&self) -> f64 {
@@ -83,6 +186,7 @@ impl Add for CpuCounts {
             allocs: self.allocs + o.allocs,
             alloc_bytes: self.alloc_bytes + o.alloc_bytes,
             host_ps: self.host_ps + o.host_ps,
+            bytecode: self.bytecode.zip(o.bytecode, u64::saturating_add),
         }
     }
 }
@@ -95,6 +199,7 @@ impl Sub for CpuCounts {
             allocs: self.allocs.saturating_sub(o.allocs),
             alloc_bytes: self.alloc_bytes.saturating_sub(o.alloc_bytes),
             host_ps: self.host_ps.saturating_sub(o.host_ps),
+            bytecode: self.bytecode.zip(o.bytecode, u64::saturating_sub),
         }
     }
 }
@@ -110,6 +215,7 @@ pub struct CpuMeter {
     polls: Cell<u64>,
     host_ps: Cell<u64>,
     alloc: Rc<AllocStats>,
+    bytecode: BytecodeCounter,
     /// Interrupt JavaScript once the total reaches this many picoseconds.
     deadline_ps: Cell<u64>,
     tripped: Cell<bool>,
@@ -124,6 +230,7 @@ impl CpuMeter {
             polls: Cell::new(0),
             host_ps: Cell::new(0),
             alloc,
+            bytecode: BytecodeCounter::default(),
             deadline_ps: Cell::new(u64::MAX),
             tripped: Cell::new(false),
             uncharged: Cell::new(CpuCounts::default()),
@@ -142,7 +249,13 @@ impl CpuMeter {
             allocs: self.alloc.count.get(),
             alloc_bytes: self.alloc.bytes.get(),
             host_ps: self.host_ps.get(),
+            bytecode: self.bytecode.read(),
         }
+    }
+
+    /// Counts the bytecode `ctx` runs from now on.
+    pub fn attach(&self, ctx: &rquickjs::Ctx<'_>) {
+        self.bytecode.attach(ctx);
     }
 
     /// Runs `f`, charging what it costs to no one and letting no deadline stop it: the runtime's

@@ -192,6 +192,7 @@ impl Isolate {
         let main = config.bundle.main().to_string();
         let (startup_cpu, entrypoints) = context.with(
             |ctx| -> Result<(super::cpu::CpuCounts, Entrypoints), StartupError> {
+                meter.attach(&ctx);
                 let ops = ops::install(&ctx, io.clone(), meter.clone(), config.catalog)?;
                 let prelude = super::prelude::load(&ctx, &config.catalog.core)
                     .map_err(|e| engine_error(&ctx, e))?;

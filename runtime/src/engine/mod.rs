@@ -4,6 +4,7 @@
 
 pub mod allocator;
 pub mod async_context;
+pub mod bytecode_counts;
 pub mod callers;
 pub mod catalog;
 pub mod code_generation;

@@ -281,7 +281,7 @@ pub fn run_file(
         let mut logs = Vec::new();
         loop {
             let event = match next(&mut isolate, &mut objects, &mut calls, &platform).await {
-                Step::Event(event) => match objects.on_event(&mut isolate, event) {
+                Step::Event(event) => match objects.on_event(&mut isolate, *event) {
                     Some(event) => Some(event),
                     None => continue,
                 },
@@ -369,7 +369,8 @@ fn import_specifier(worker_root: &std::path::Path, file: &std::path::Path) -> St
 
 /// What the test isolate's driver did next.
 enum Step {
-    Event(IsolateEvent),
+    /// Boxed: an event carries its invocation's CPU counts.
+    Event(Box<IsolateEvent>),
     /// A call the platform brought was queued into the isolate, or a due alarm was run.
     Served,
     /// Nothing is left that could wake the isolate.
@@ -412,7 +413,7 @@ async fn next(
         }
     };
     let step = match next {
-        Next::Event(Some(event)) => return Step::Event(event),
+        Next::Event(Some(event)) => return Step::Event(Box::new(event)),
         // The isolate is idle: a call may still be on its way, or something due later.
         Next::Event(None) => {
             if let Ok(call) = calls.try_recv() {

@@ -2788,6 +2788,8 @@ typedef struct {
     int capture_count;
     bool is_unicode;
     int interrupt_counter;
+    int64_t gotos; /* edgesim: REOP_goto steps not yet counted (an unanchored search takes one
+                      per position it tries) */
     void *opaque; /* used for stack overflow check */
 
     StackElem *stack_buf;
@@ -2799,6 +2801,9 @@ static int lre_poll_timeout(REExecContext *s)
 {
     if (unlikely(--s->interrupt_counter <= 0)) {
         s->interrupt_counter = INTERRUPT_COUNTER_INIT;
+        /* edgesim: the steps so far are counted before the limit is checked */
+        lre_count_steps(s->opaque, INTERRUPT_COUNTER_INIT, s->gotos);
+        s->gotos = 0;
         if (lre_check_timeout(s->opaque))
             return LRE_RET_TIMEOUT;
     }
@@ -3035,6 +3040,7 @@ static intptr_t lre_exec_backtrack(REExecContext *s, uint8_t **capture,
             bp = sp;
             break;
         case REOP_goto:
+            s->gotos++;
             val = get_u32(pc);
             pc += 4 + (int)val;
             if (lre_poll_timeout(s))
@@ -3400,6 +3406,7 @@ int lre_exec(uint8_t **capture,
     if (s->cbuf_type == 1 && s->is_unicode)
         s->cbuf_type = 2;
     s->interrupt_counter = INTERRUPT_COUNTER_INIT;
+    s->gotos = 0;
     s->opaque = opaque;
 
     s->stack_buf = s->static_stack_buf;
@@ -3417,6 +3424,7 @@ int lre_exec(uint8_t **capture,
     }
 
     ret = lre_exec_backtrack(s, capture, bc_buf + RE_HEADER_LEN, cptr);
+    lre_count_steps(opaque, INTERRUPT_COUNTER_INIT - s->interrupt_counter, s->gotos);
 
     if (s->stack_buf != s->static_stack_buf)
         lre_realloc(s->opaque, s->stack_buf, 0);

@@ -69,6 +69,9 @@ int lre_parse_escape(const uint8_t **pp, int allow_utf16);
 bool lre_check_stack_overflow(void *opaque, size_t alloca_size);
 /* must be provided by the user, return non zero if time out */
 int lre_check_timeout(void *opaque);
+/* edgesim: counts the steps an execution took, and how many of them were gotos, for the CPU
+   model */
+void lre_count_steps(void *opaque, int64_t steps, int64_t gotos);
 void *lre_realloc(void *opaque, void *ptr, size_t size);
 
 /* JS identifier test */

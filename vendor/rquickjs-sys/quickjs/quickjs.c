@@ -555,6 +555,29 @@ enum {
    enough to call the interrupt callback often. */
 #define JS_INTERRUPT_COUNTER_INIT 10000
 
+/* edgesim: what the CPU model counts (JS_SetEdgesimCounts); the order is the embedder's. */
+enum {
+    EDGESIM_OP_OTHER,    /* exceptions, declarations, `using` */
+    EDGESIM_OP_STACK,    /* locals, arguments, closure variables, constants, stack shuffles */
+    EDGESIM_OP_ARITH,    /* arithmetic, comparison, typeof */
+    EDGESIM_OP_BRANCH,   /* jumps, try/finally */
+    EDGESIM_OP_PROPERTY, /* property and element reads and writes, globals, `in`, `delete` */
+    EDGESIM_OP_CALL,     /* calls, `new`, returns */
+    EDGESIM_OP_CREATE,   /* object and array literals, closures, classes, spread */
+    EDGESIM_OP_ITERATE,  /* for-in/of, iterators, generators, await */
+    EDGESIM_NATIVE_CALLS, /* calls of built-in (C) functions */
+    EDGESIM_SCANS,        /* polls of built-ins' scans: an element, or 8 positions of a string */
+    EDGESIM_JOBS,         /* promise reactions and queueMicrotask callbacks run */
+    EDGESIM_REGEX_STEPS,  /* steps of the regular expression engine (lre_exec) */
+    EDGESIM_REGEX_GOTOS,  /* of them, gotos: an unanchored search takes one per position tried */
+    EDGESIM_BACKTRACES,   /* stack traces captured (an Error made or thrown) */
+    EDGESIM_CONCATS,      /* string concatenations */
+    EDGESIM_CONCAT_BYTES, /* bytes of flat strings a concatenation allocated */
+    EDGESIM_BIGINT_LIMBS, /* limb operations of BigInt arithmetic */
+    EDGESIM_JSON_BYTES,   /* characters JSON.parse read and JSON.stringify wrote */
+    EDGESIM_COUNTS
+};
+
 struct JSContext {
     JSGCObjectHeader header; /* must come first */
     JSRuntime *rt;
@@ -613,6 +636,10 @@ struct JSContext {
 
     /* when the counter reaches zero, JSRutime.interrupt_handler is called */
     int interrupt_counter;
+    /* edgesim: executed bytecode by class (EDGESIM_OP_*) and native calls, for the CPU model.
+       Points at edgesim_no_counts until JS_SetEdgesimCounts hands over the embedder's buffer. */
+    int64_t *edgesim_counts;
+    int64_t edgesim_no_counts[EDGESIM_COUNTS];
 
     struct list_head loaded_modules; /* list of JSModuleDef.link */
 
@@ -2556,6 +2583,7 @@ int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx)
     e = list_entry(rt->job_list.next, JSJobEntry, link);
     list_del(&e->link);
     ctx = e->ctx;
+    ctx->edgesim_counts[EDGESIM_JOBS]++;
     if (js_poll_interrupts_n(ctx, EDGESIM_JOB_POLLS))
         res = JS_EXCEPTION;
     else
@@ -2895,6 +2923,7 @@ JSContext *JS_NewContextRaw(JSRuntime *rt)
     ctx->error_prepare_stack = JS_UNDEFINED;
     ctx->error_stack_trace_limit = js_int32(10);
     ctx->async_context = JS_UNDEFINED;
+    ctx->edgesim_counts = ctx->edgesim_no_counts;
     ctx->eval_disallowed = false;
     init_list_head(&ctx->loaded_modules);
     // TODO(bnoordhuis) use getrandom() etc.
@@ -5454,6 +5483,7 @@ static JSValue JS_ConcatString1(JSContext *ctx, JSString *p1, JSString *p2)
     p = js_alloc_string(ctx, len, is_wide_char);
     if (!p)
         return JS_EXCEPTION;
+    ctx->edgesim_counts[EDGESIM_CONCAT_BYTES] += (int64_t)len << is_wide_char;
     if (!is_wide_char) {
         memcpy(str8(p), str8(p1), p1->len);
         memcpy(str8(p) + p1->len, str8(p2), p2->len);
@@ -5505,6 +5535,7 @@ static JSValue JS_ConcatString(JSContext *ctx, JSValue op1, JSValue op2)
 {
     JSString *p1, *p2;
 
+    ctx->edgesim_counts[EDGESIM_CONCATS]++;
     if (unlikely(!tag_is_string(JS_VALUE_GET_TAG(op1)))) {
         op1 = JS_ToStringFree(ctx, op1);
         if (JS_IsException(op1)) {
@@ -8211,6 +8242,8 @@ static void build_backtrace(JSContext *ctx, JSValueConst error_val,
     const char *str1;
     JSObject *p;
     JSFunctionBytecode *b;
+
+    ctx->edgesim_counts[EDGESIM_BACKTRACES]++;
     bool backtrace_barrier, has_prepare, has_filter_func;
     JSRuntime *rt;
     JSCallSiteData csd[64];
@@ -8701,6 +8734,14 @@ static __exception int js_poll_interrupts_n(JSContext *ctx, int64_t n)
     }
     ctx->interrupt_counter -= n;
     return 0;
+}
+
+/* edgesim: `n` polls of a built-in's scan (elements, or string positions by 8), counted apart
+   for the CPU model: V8 scans in optimised native loops. */
+static __exception int js_scan_polls(JSContext *ctx, int64_t n)
+{
+    ctx->edgesim_counts[EDGESIM_SCANS] += n;
+    return js_poll_interrupts_n(ctx, n);
 }
 
 /* return -1 (exception) or true/false */
@@ -12877,6 +12918,14 @@ static JSBigInt *js_bigint_extend(JSContext *ctx, JSBigInt *r,
 /* return NULL in case of error. Compute a + b (b_neg = 0) or a - b
    (b_neg = 1) */
 /* XXX: optimize */
+/* edgesim: counts `limbs` limb operations of BigInt arithmetic, each a poll, so that the CPU
+   limit stops a BigInt loop as promptly as a bytecode one. */
+static int js_bigint_work(JSContext *ctx, int64_t limbs)
+{
+    ctx->edgesim_counts[EDGESIM_BIGINT_LIMBS] += limbs;
+    return js_poll_interrupts_n(ctx, limbs);
+}
+
 static JSBigInt *js_bigint_add(JSContext *ctx, const JSBigInt *a,
                                const JSBigInt *b, int b_neg)
 {
@@ -12886,6 +12935,8 @@ static JSBigInt *js_bigint_add(JSContext *ctx, const JSBigInt *a,
 
     n2 = max_int(a->len, b->len);
     n1 = min_int(a->len, b->len);
+    if (js_bigint_work(ctx, n2))
+        return NULL;
     r = js_bigint_new(ctx, n2);
     if (!r)
         return NULL;
@@ -12931,6 +12982,8 @@ static JSBigInt *js_bigint_mul(JSContext *ctx, const JSBigInt *a,
 {
     JSBigInt *r;
 
+    if (js_bigint_work(ctx, (int64_t)a->len * b->len))
+        return NULL;
     r = js_bigint_new(ctx, a->len + b->len);
     if (!r)
         return NULL;
@@ -12962,6 +13015,8 @@ static JSBigInt *js_bigint_divrem(JSContext *ctx, const JSBigInt *a,
     b_sign = js_bigint_sign(b);
     na = a->len;
     nb = b->len;
+    if (js_bigint_work(ctx, (int64_t)max_int(na - nb + 1, 1) * nb))
+        return NULL;
 
     r = js_bigint_new(ctx, na + 2);
     if (!r)
@@ -17919,6 +17974,7 @@ static JSValue js_call_c_function(JSContext *ctx, JSValueConst func_obj,
     int arg_count, i;
     JSCFunctionEnum cproto;
 
+    ctx->edgesim_counts[EDGESIM_NATIVE_CALLS]++;
     p = JS_VALUE_GET_OBJ(func_obj);
     cproto = p->u.cfunc.cproto;
     arg_count = p->u.cfunc.length;
@@ -18098,6 +18154,124 @@ static bool needs_backtrace(JSValue exc)
 }
 
 /* argv[] is modified if (flags & JS_CALL_FLAG_COPY_ARGV) = 0. */
+/* edgesim: the class each opcode is counted in (EDGESIM_OP_OTHER where not listed). */
+static const uint8_t edgesim_op_class[256] = {
+    [OP_push_i32] = EDGESIM_OP_STACK, [OP_undefined] = EDGESIM_OP_STACK,
+    [OP_null] = EDGESIM_OP_STACK, [OP_push_this] = EDGESIM_OP_STACK,
+    [OP_push_false] = EDGESIM_OP_STACK, [OP_push_true] = EDGESIM_OP_STACK,
+    [OP_drop] = EDGESIM_OP_STACK, [OP_nip] = EDGESIM_OP_STACK, [OP_nip1] = EDGESIM_OP_STACK,
+    [OP_dup] = EDGESIM_OP_STACK, [OP_dup1] = EDGESIM_OP_STACK, [OP_dup2] = EDGESIM_OP_STACK,
+    [OP_dup3] = EDGESIM_OP_STACK, [OP_insert2] = EDGESIM_OP_STACK,
+    [OP_insert3] = EDGESIM_OP_STACK, [OP_insert4] = EDGESIM_OP_STACK,
+    [OP_perm3] = EDGESIM_OP_STACK, [OP_perm4] = EDGESIM_OP_STACK, [OP_perm5] = EDGESIM_OP_STACK,
+    [OP_swap] = EDGESIM_OP_STACK, [OP_swap2] = EDGESIM_OP_STACK, [OP_rot3l] = EDGESIM_OP_STACK,
+    [OP_rot3r] = EDGESIM_OP_STACK, [OP_rot4l] = EDGESIM_OP_STACK, [OP_rot5l] = EDGESIM_OP_STACK,
+    [OP_get_loc] = EDGESIM_OP_STACK, [OP_put_loc] = EDGESIM_OP_STACK,
+    [OP_set_loc] = EDGESIM_OP_STACK, [OP_get_arg] = EDGESIM_OP_STACK,
+    [OP_put_arg] = EDGESIM_OP_STACK, [OP_set_arg] = EDGESIM_OP_STACK,
+    [OP_get_var_ref] = EDGESIM_OP_STACK, [OP_put_var_ref] = EDGESIM_OP_STACK,
+    [OP_set_var_ref] = EDGESIM_OP_STACK, [OP_set_loc_uninitialized] = EDGESIM_OP_STACK,
+    [OP_get_loc_check] = EDGESIM_OP_STACK, [OP_put_loc_check] = EDGESIM_OP_STACK,
+    [OP_put_loc_check_init] = EDGESIM_OP_STACK, [OP_get_var_ref_check] = EDGESIM_OP_STACK,
+    [OP_put_var_ref_check] = EDGESIM_OP_STACK, [OP_put_var_ref_check_init] = EDGESIM_OP_STACK,
+    [OP_close_loc] = EDGESIM_OP_STACK, [OP_nop] = EDGESIM_OP_STACK,
+    [OP_push_minus1] = EDGESIM_OP_STACK, [OP_push_0] = EDGESIM_OP_STACK,
+    [OP_push_1] = EDGESIM_OP_STACK, [OP_push_2] = EDGESIM_OP_STACK,
+    [OP_push_3] = EDGESIM_OP_STACK, [OP_push_4] = EDGESIM_OP_STACK,
+    [OP_push_5] = EDGESIM_OP_STACK, [OP_push_6] = EDGESIM_OP_STACK,
+    [OP_push_7] = EDGESIM_OP_STACK, [OP_push_i8] = EDGESIM_OP_STACK,
+    [OP_push_i16] = EDGESIM_OP_STACK, [OP_get_loc8] = EDGESIM_OP_STACK,
+    [OP_put_loc8] = EDGESIM_OP_STACK, [OP_set_loc8] = EDGESIM_OP_STACK,
+    [OP_get_loc0_loc1] = EDGESIM_OP_STACK, [OP_get_loc0] = EDGESIM_OP_STACK,
+    [OP_get_loc1] = EDGESIM_OP_STACK, [OP_get_loc2] = EDGESIM_OP_STACK,
+    [OP_get_loc3] = EDGESIM_OP_STACK, [OP_put_loc0] = EDGESIM_OP_STACK,
+    [OP_put_loc1] = EDGESIM_OP_STACK, [OP_put_loc2] = EDGESIM_OP_STACK,
+    [OP_put_loc3] = EDGESIM_OP_STACK, [OP_set_loc0] = EDGESIM_OP_STACK,
+    [OP_set_loc1] = EDGESIM_OP_STACK, [OP_set_loc2] = EDGESIM_OP_STACK,
+    [OP_set_loc3] = EDGESIM_OP_STACK, [OP_get_arg0] = EDGESIM_OP_STACK,
+    [OP_get_arg1] = EDGESIM_OP_STACK, [OP_get_arg2] = EDGESIM_OP_STACK,
+    [OP_get_arg3] = EDGESIM_OP_STACK, [OP_put_arg0] = EDGESIM_OP_STACK,
+    [OP_put_arg1] = EDGESIM_OP_STACK, [OP_put_arg2] = EDGESIM_OP_STACK,
+    [OP_put_arg3] = EDGESIM_OP_STACK, [OP_set_arg0] = EDGESIM_OP_STACK,
+    [OP_set_arg1] = EDGESIM_OP_STACK, [OP_set_arg2] = EDGESIM_OP_STACK,
+    [OP_set_arg3] = EDGESIM_OP_STACK, [OP_get_var_ref0] = EDGESIM_OP_STACK,
+    [OP_get_var_ref1] = EDGESIM_OP_STACK, [OP_get_var_ref2] = EDGESIM_OP_STACK,
+    [OP_get_var_ref3] = EDGESIM_OP_STACK, [OP_put_var_ref0] = EDGESIM_OP_STACK,
+    [OP_put_var_ref1] = EDGESIM_OP_STACK, [OP_put_var_ref2] = EDGESIM_OP_STACK,
+    [OP_put_var_ref3] = EDGESIM_OP_STACK, [OP_set_var_ref0] = EDGESIM_OP_STACK,
+    [OP_set_var_ref1] = EDGESIM_OP_STACK, [OP_set_var_ref2] = EDGESIM_OP_STACK,
+    [OP_set_var_ref3] = EDGESIM_OP_STACK, [OP_push_const] = EDGESIM_OP_STACK,
+    [OP_push_const8] = EDGESIM_OP_STACK, [OP_push_atom_value] = EDGESIM_OP_STACK,
+    [OP_push_empty_string] = EDGESIM_OP_STACK, [OP_push_bigint_i32] = EDGESIM_OP_STACK,
+    [OP_neg] = EDGESIM_OP_ARITH, [OP_plus] = EDGESIM_OP_ARITH, [OP_dec] = EDGESIM_OP_ARITH,
+    [OP_inc] = EDGESIM_OP_ARITH, [OP_post_dec] = EDGESIM_OP_ARITH,
+    [OP_post_inc] = EDGESIM_OP_ARITH, [OP_dec_loc] = EDGESIM_OP_ARITH,
+    [OP_inc_loc] = EDGESIM_OP_ARITH, [OP_add_loc] = EDGESIM_OP_ARITH,
+    [OP_not] = EDGESIM_OP_ARITH, [OP_lnot] = EDGESIM_OP_ARITH, [OP_typeof] = EDGESIM_OP_ARITH,
+    [OP_mul] = EDGESIM_OP_ARITH, [OP_div] = EDGESIM_OP_ARITH, [OP_mod] = EDGESIM_OP_ARITH,
+    [OP_add] = EDGESIM_OP_ARITH, [OP_sub] = EDGESIM_OP_ARITH, [OP_shl] = EDGESIM_OP_ARITH,
+    [OP_sar] = EDGESIM_OP_ARITH, [OP_shr] = EDGESIM_OP_ARITH, [OP_and] = EDGESIM_OP_ARITH,
+    [OP_xor] = EDGESIM_OP_ARITH, [OP_or] = EDGESIM_OP_ARITH, [OP_pow] = EDGESIM_OP_ARITH,
+    [OP_lt] = EDGESIM_OP_ARITH, [OP_lte] = EDGESIM_OP_ARITH, [OP_gt] = EDGESIM_OP_ARITH,
+    [OP_gte] = EDGESIM_OP_ARITH, [OP_eq] = EDGESIM_OP_ARITH, [OP_neq] = EDGESIM_OP_ARITH,
+    [OP_strict_eq] = EDGESIM_OP_ARITH, [OP_strict_neq] = EDGESIM_OP_ARITH,
+    [OP_is_undefined_or_null] = EDGESIM_OP_ARITH, [OP_is_undefined] = EDGESIM_OP_ARITH,
+    [OP_is_null] = EDGESIM_OP_ARITH, [OP_typeof_is_undefined] = EDGESIM_OP_ARITH,
+    [OP_typeof_is_function] = EDGESIM_OP_ARITH,
+    [OP_if_false] = EDGESIM_OP_BRANCH, [OP_if_true] = EDGESIM_OP_BRANCH,
+    [OP_goto] = EDGESIM_OP_BRANCH, [OP_catch] = EDGESIM_OP_BRANCH,
+    [OP_gosub] = EDGESIM_OP_BRANCH, [OP_ret] = EDGESIM_OP_BRANCH,
+    [OP_nip_catch] = EDGESIM_OP_BRANCH, [OP_if_false8] = EDGESIM_OP_BRANCH,
+    [OP_if_true8] = EDGESIM_OP_BRANCH, [OP_goto8] = EDGESIM_OP_BRANCH,
+    [OP_goto16] = EDGESIM_OP_BRANCH,
+    [OP_check_brand] = EDGESIM_OP_PROPERTY, [OP_add_brand] = EDGESIM_OP_PROPERTY,
+    [OP_get_var_undef] = EDGESIM_OP_PROPERTY, [OP_get_var] = EDGESIM_OP_PROPERTY,
+    [OP_put_var] = EDGESIM_OP_PROPERTY, [OP_put_var_init] = EDGESIM_OP_PROPERTY,
+    [OP_get_ref_value] = EDGESIM_OP_PROPERTY, [OP_put_ref_value] = EDGESIM_OP_PROPERTY,
+    [OP_get_field] = EDGESIM_OP_PROPERTY, [OP_get_field2] = EDGESIM_OP_PROPERTY,
+    [OP_put_field] = EDGESIM_OP_PROPERTY, [OP_get_private_field] = EDGESIM_OP_PROPERTY,
+    [OP_put_private_field] = EDGESIM_OP_PROPERTY,
+    [OP_define_private_field] = EDGESIM_OP_PROPERTY, [OP_get_array_el] = EDGESIM_OP_PROPERTY,
+    [OP_get_array_el2] = EDGESIM_OP_PROPERTY, [OP_put_array_el] = EDGESIM_OP_PROPERTY,
+    [OP_get_super_value] = EDGESIM_OP_PROPERTY, [OP_put_super_value] = EDGESIM_OP_PROPERTY,
+    [OP_define_field] = EDGESIM_OP_PROPERTY, [OP_define_array_el] = EDGESIM_OP_PROPERTY,
+    [OP_append] = EDGESIM_OP_PROPERTY, [OP_to_propkey] = EDGESIM_OP_PROPERTY,
+    [OP_to_propkey2] = EDGESIM_OP_PROPERTY, [OP_with_get_var] = EDGESIM_OP_PROPERTY,
+    [OP_with_put_var] = EDGESIM_OP_PROPERTY, [OP_with_delete_var] = EDGESIM_OP_PROPERTY,
+    [OP_with_make_ref] = EDGESIM_OP_PROPERTY, [OP_with_get_ref] = EDGESIM_OP_PROPERTY,
+    [OP_with_get_ref_undef] = EDGESIM_OP_PROPERTY, [OP_delete] = EDGESIM_OP_PROPERTY,
+    [OP_delete_var] = EDGESIM_OP_PROPERTY, [OP_instanceof] = EDGESIM_OP_PROPERTY,
+    [OP_in] = EDGESIM_OP_PROPERTY, [OP_private_in] = EDGESIM_OP_PROPERTY,
+    [OP_get_length] = EDGESIM_OP_PROPERTY,
+    [OP_call_constructor] = EDGESIM_OP_CALL, [OP_call] = EDGESIM_OP_CALL,
+    [OP_tail_call] = EDGESIM_OP_CALL, [OP_call_method] = EDGESIM_OP_CALL,
+    [OP_tail_call_method] = EDGESIM_OP_CALL, [OP_array_from] = EDGESIM_OP_CALL,
+    [OP_apply] = EDGESIM_OP_CALL, [OP_return] = EDGESIM_OP_CALL,
+    [OP_return_undef] = EDGESIM_OP_CALL, [OP_check_ctor_return] = EDGESIM_OP_CALL,
+    [OP_check_ctor] = EDGESIM_OP_CALL, [OP_init_ctor] = EDGESIM_OP_CALL,
+    [OP_return_async] = EDGESIM_OP_CALL, [OP_eval] = EDGESIM_OP_CALL,
+    [OP_apply_eval] = EDGESIM_OP_CALL, [OP_call0] = EDGESIM_OP_CALL,
+    [OP_call1] = EDGESIM_OP_CALL, [OP_call2] = EDGESIM_OP_CALL, [OP_call3] = EDGESIM_OP_CALL,
+    [OP_fclosure] = EDGESIM_OP_CREATE, [OP_private_symbol] = EDGESIM_OP_CREATE,
+    [OP_object] = EDGESIM_OP_CREATE, [OP_special_object] = EDGESIM_OP_CREATE,
+    [OP_rest] = EDGESIM_OP_CREATE, [OP_regexp] = EDGESIM_OP_CREATE,
+    [OP_set_name] = EDGESIM_OP_CREATE, [OP_set_name_computed] = EDGESIM_OP_CREATE,
+    [OP_set_proto] = EDGESIM_OP_CREATE, [OP_set_home_object] = EDGESIM_OP_CREATE,
+    [OP_copy_data_properties] = EDGESIM_OP_CREATE, [OP_define_method] = EDGESIM_OP_CREATE,
+    [OP_define_method_computed] = EDGESIM_OP_CREATE, [OP_define_class] = EDGESIM_OP_CREATE,
+    [OP_define_class_computed] = EDGESIM_OP_CREATE, [OP_make_loc_ref] = EDGESIM_OP_CREATE,
+    [OP_make_arg_ref] = EDGESIM_OP_CREATE, [OP_make_var_ref_ref] = EDGESIM_OP_CREATE,
+    [OP_make_var_ref] = EDGESIM_OP_CREATE, [OP_fclosure8] = EDGESIM_OP_CREATE,
+    [OP_for_in_start] = EDGESIM_OP_ITERATE, [OP_for_of_start] = EDGESIM_OP_ITERATE,
+    [OP_for_await_of_start] = EDGESIM_OP_ITERATE, [OP_for_in_next] = EDGESIM_OP_ITERATE,
+    [OP_for_of_next] = EDGESIM_OP_ITERATE, [OP_iterator_get_value_done] = EDGESIM_OP_ITERATE,
+    [OP_iterator_close] = EDGESIM_OP_ITERATE, [OP_iterator_next] = EDGESIM_OP_ITERATE,
+    [OP_iterator_call] = EDGESIM_OP_ITERATE, [OP_initial_yield] = EDGESIM_OP_ITERATE,
+    [OP_yield] = EDGESIM_OP_ITERATE, [OP_yield_star] = EDGESIM_OP_ITERATE,
+    [OP_async_yield_star] = EDGESIM_OP_ITERATE, [OP_await] = EDGESIM_OP_ITERATE,
+
+};
+
 static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
                                JSValueConst this_obj, JSValueConst new_target,
                                int argc, JSValueConst *argv, int flags)
@@ -18121,7 +18295,7 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
 #endif
 
 #if !DIRECT_DISPATCH
-#define SWITCH(pc)      DUMP_BYTECODE_OR_DONT(pc) switch (opcode = *pc++)
+#define SWITCH(pc)      DUMP_BYTECODE_OR_DONT(pc) switch (opcode = *pc++, ctx->edgesim_counts[edgesim_op_class[opcode]]++, opcode)
 #define CASE(op)        case op
 #define DEFAULT         default
 #define BREAK           break
@@ -18132,7 +18306,8 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
 #include "quickjs-opcode.h"
         [ OP_COUNT ... 255 ] = &&case_default
     };
-#define SWITCH(pc)      DUMP_BYTECODE_OR_DONT(pc) __extension__ ({ goto *dispatch_table[opcode = *pc++]; });
+/* edgesim: every opcode is counted by class as it is dispatched */
+#define SWITCH(pc)      DUMP_BYTECODE_OR_DONT(pc) __extension__ ({ opcode = *pc++; ctx->edgesim_counts[edgesim_op_class[opcode]]++; goto *dispatch_table[opcode]; });
 #define CASE(op)        case_ ## op
 #define DEFAULT         case_default
 #define BREAK           SWITCH(pc)
@@ -38342,6 +38517,13 @@ void JS_SetEvalAllowed(JSContext *ctx, bool allowed)
     ctx->eval_disallowed = !allowed;
 }
 
+/* edgesim: from now on, count into `counts` (EDGESIM_COUNTS values the embedder keeps for as
+   long as the context lives). */
+void JS_SetEdgesimCounts(JSContext *ctx, int64_t *counts)
+{
+    ctx->edgesim_counts = counts;
+}
+
 static JSValue JS_EvalObject(JSContext *ctx, JSValueConst this_obj,
                              JSValueConst val, int flags, int scope_idx)
 {
@@ -43856,7 +44038,7 @@ static JSValue js_array_fill(JSContext *ctx, JSValueConst this_val,
 
     /* XXX: should special case fast arrays */
     while (start < end) {
-        if (js_poll_interrupts(ctx))
+        if (js_scan_polls(ctx, 1))
             goto exception;
         if (JS_SetPropertyInt64(ctx, obj, start, js_dup(argv[0])) < 0)
             goto exception;
@@ -43891,7 +44073,7 @@ static JSValue js_array_includes(JSContext *ctx, JSValueConst this_val,
         }
         if (js_get_fast_array(ctx, obj, &arrp, &count)) {
             for (; n < count; n++) {
-                if (js_poll_interrupts(ctx))
+                if (js_scan_polls(ctx, 1))
                     goto exception;
                 if (js_strict_eq2(ctx, argv[0], arrp[n],
                                   JS_EQ_SAME_VALUE_ZERO)) {
@@ -43942,7 +44124,7 @@ static JSValue js_array_indexOf(JSContext *ctx, JSValueConst this_val,
         }
         if (js_get_fast_array(ctx, obj, &arrp, &count)) {
             for (; n < count; n++) {
-                if (js_poll_interrupts(ctx))
+                if (js_scan_polls(ctx, 1))
                     goto exception;
                 if (js_strict_eq2(ctx, argv[0], arrp[n], JS_EQ_STRICT)) {
                     goto done;
@@ -43995,7 +44177,7 @@ static JSValue js_array_lastIndexOf(JSContext *ctx, JSValueConst this_val,
         }
         if (js_get_fast_array(ctx, obj, &arrp, &count) && count == len) {
             for (; n >= 0; n--) {
-                if (js_poll_interrupts(ctx))
+                if (js_scan_polls(ctx, 1))
                     goto exception;
                 if (js_strict_eq2(ctx, argv[0], arrp[n],
                                   JS_EQ_STRICT)) {
@@ -44164,7 +44346,7 @@ static JSValue js_array_join(JSContext *ctx, JSValueConst this_val,
     string_buffer_init(ctx, b, 0);
 
     for(i = 0; i < n; i++) {
-        if (js_poll_interrupts(ctx))
+        if (js_scan_polls(ctx, 1))
             goto fail;
         if (i > 0) {
             if (c >= 0) {
@@ -47512,7 +47694,7 @@ static JSValue js_string_indexOf(JSContext *ctx, JSValueConst this_val,
     ret = -1;
     if (len >= v_len && inc * (stop - start) >= 0) {
         for (i = start;; i += inc) {
-            if ((i & 7) == 0 && js_poll_interrupts(ctx))
+            if ((i & 7) == 0 && js_scan_polls(ctx, 1))
                 goto fail;
             if (!string_cmp(p, p1, i, 0, v_len)) {
                 ret = i;
@@ -47580,7 +47762,7 @@ static JSValue js_string_includes(JSContext *ctx, JSValueConst this_val,
     }
     if (start >= 0 && start <= stop) {
         for (i = start;; i++) {
-            if ((i & 7) == 0 && js_poll_interrupts(ctx))
+            if ((i & 7) == 0 && js_scan_polls(ctx, 1))
                 goto fail;
             if (!string_cmp(p, p1, i, 0, v_len)) {
                 ret = 1;
@@ -49729,6 +49911,14 @@ bool lre_check_stack_overflow(void *opaque, size_t alloca_size)
     return js_check_stack_overflow(ctx->rt, alloca_size);
 }
 
+/* edgesim: the steps one regular expression execution took (lre_exec). */
+void lre_count_steps(void *opaque, int64_t steps, int64_t gotos)
+{
+    JSContext *ctx = opaque;
+    ctx->edgesim_counts[EDGESIM_REGEX_STEPS] += steps;
+    ctx->edgesim_counts[EDGESIM_REGEX_GOTOS] += gotos;
+}
+
 int lre_check_timeout(void *opaque)
 {
     JSContext *ctx = opaque;
@@ -51310,6 +51500,7 @@ static JSValue JS_ParseJSON_internal(JSContext *ctx, const char *buf, size_t buf
     JSParseState s1, *s = &s1;
     JSValue val = JS_UNDEFINED;
 
+    ctx->edgesim_counts[EDGESIM_JSON_BYTES] += buf_len;
     js_parse_init(ctx, s, buf, buf_len, filename, 1);
     if (json_next_token(s))
         goto fail;
@@ -51939,6 +52130,7 @@ JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
     if (js_json_to_str(ctx, jsc, wrapper, val, jsc->empty))
         goto exception;
 
+    ctx->edgesim_counts[EDGESIM_JSON_BYTES] += jsc->b->len;
     ret = string_buffer_end(jsc->b);
     goto done;
 
@@ -61102,7 +61294,7 @@ static JSValue js_typed_array_indexOf(JSContext *ctx, JSValueConst this_val,
 
 done:
     if (scan_max > 0 &&
-        js_poll_interrupts_n(ctx, (res >= 0 ? (int64_t)(res - scan_from) * inc + 1 : scan_max) / 8))
+        js_scan_polls(ctx, (res >= 0 ? (int64_t)(res - scan_from) * inc + 1 : scan_max) / 8))
         return JS_EXCEPTION;
     if (special == special_includes)
         return js_bool(res >= 0);

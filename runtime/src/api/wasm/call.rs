@@ -15,7 +15,7 @@ use crate::engine::cpu::CpuMeter;
 
 /// Simulated picoseconds of V8 CPU per unit of fuel (costs.rs weighs the operators): the
 /// factor that minimises the worst ratio between edgesim's estimate and workerd's time over
-/// benches/calibration/wasm's workloads (README "CPU time").
+/// the WebAssembly workloads of benches/calibration/corpus (README "CPU time").
 pub const PS_PER_FUEL: u64 = 89;
 
 /// Builds the error JavaScript sees (wasm.js `makeError(kind, message)`).

@@ -4,7 +4,8 @@
 //! three, a division twenty (their latencies); floating-point arithmetic eight, its division
 //! twenty-four and square root thirty (a chain of them waits on each one's latency); a call
 //! ten. A unit is `call.rs` `PS_PER_FUEL` of V8 CPU; the weights and the unit were fitted
-//! to workerd's timings of benches/calibration/wasm (README "CPU time").
+//! to workerd's timings of the WebAssembly workloads of benches/calibration/corpus (README
+//! "CPU time").
 
 use wasmi::OperatorCost;
 

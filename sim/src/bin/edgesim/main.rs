@@ -267,6 +267,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
             "headers": r.headers.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
             "body": String::from_utf8_lossy(&r.body),
             "cpu_ms": exchange.report.cpu_used_ms,
+            "cpu_breakdown_ms": exchange.report.cpu.breakdown_ms(),
             "cpu": exchange.report.cpu,
             "outcome": exchange.report.outcome.as_str(),
             "logs": exchange.report.logs,
