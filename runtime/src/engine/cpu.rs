@@ -109,8 +109,8 @@ pub enum CpuTerm {
 }
 
 impl CpuCounts {
-    /// Each term's count and femtoseconds a unit, but the host's, already in picoseconds.
-    fn terms(&self) -> [(CpuTerm, u64, u64); 15] {
+    /// What each term of the model charged, in femtoseconds, but the host's (in `host_ps`).
+    fn charged_fs(&self) -> [(CpuTerm, u128); 15] {
         let b = &self.bytecode;
         [
             (
@@ -149,15 +149,12 @@ impl CpuCounts {
             (CpuTerm::BigintLimbs, b.bigint_limbs, fs_per::BIGINT_LIMB),
             (CpuTerm::JsonBytes, b.json_bytes, fs_per::JSON_BYTE),
         ]
+        .map(|(term, n, fs)| (term, u128::from(n) * u128::from(fs)))
     }
 
     /// The simulated V8 time these counts stand for.
     pub fn picos(&self) -> u64 {
-        let fs: u128 = self
-            .terms()
-            .iter()
-            .map(|&(_, n, w)| u128::from(n) * u128::from(w))
-            .sum();
+        let fs: u128 = self.charged_fs().iter().map(|&(_, fs)| fs).sum();
         u64::try_from(fs / 1000)
             .unwrap_or(u64::MAX)
             .saturating_add(self.host_ps)
@@ -165,9 +162,9 @@ impl CpuCounts {
 
     /// What each term of the model charged, in milliseconds (terms that charged nothing left out).
     pub fn breakdown_ms(&self) -> std::collections::BTreeMap<CpuTerm, f64> {
-        self.terms()
+        self.charged_fs()
             .iter()
-            .map(|&(term, n, w)| (term, (u128::from(n) * u128::from(w)) as f64 / 1e12))
+            .map(|&(term, fs)| (term, fs as f64 / 1e12))
             .chain([(CpuTerm::Host, self.host_ps as f64 / 1e9)])
             .filter(|&(_, ms)| ms > 0.0)
             .collect()

@@ -636,7 +636,7 @@ struct JSContext {
 
     /* when the counter reaches zero, JSRutime.interrupt_handler is called */
     int interrupt_counter;
-    /* edgesim: executed bytecode by class (EDGESIM_OP_*) and native calls, for the CPU model.
+    /* edgesim: what the CPU model counts (EDGESIM_*: executed bytecode by class, native work).
        Points at edgesim_no_counts until JS_SetEdgesimCounts hands over the embedder's buffer. */
     int64_t *edgesim_counts;
     int64_t edgesim_no_counts[EDGESIM_COUNTS];
@@ -8242,14 +8242,14 @@ static void build_backtrace(JSContext *ctx, JSValueConst error_val,
     const char *str1;
     JSObject *p;
     JSFunctionBytecode *b;
-
-    ctx->edgesim_counts[EDGESIM_BACKTRACES]++;
     bool backtrace_barrier, has_prepare, has_filter_func;
     JSRuntime *rt;
     JSCallSiteData csd[64];
     uint32_t i;
     double d;
     int stack_trace_limit;
+
+    ctx->edgesim_counts[EDGESIM_BACKTRACES]++;
 
     rt = ctx->rt;
     if (rt->in_build_stack_trace)
@@ -12915,9 +12915,6 @@ static JSBigInt *js_bigint_extend(JSContext *ctx, JSBigInt *r,
     return r;
 }
 
-/* return NULL in case of error. Compute a + b (b_neg = 0) or a - b
-   (b_neg = 1) */
-/* XXX: optimize */
 /* edgesim: counts `limbs` limb operations of BigInt arithmetic, each a poll, so that the CPU
    limit stops a BigInt loop as promptly as a bytecode one. */
 static int js_bigint_work(JSContext *ctx, int64_t limbs)
@@ -12926,6 +12923,9 @@ static int js_bigint_work(JSContext *ctx, int64_t limbs)
     return js_poll_interrupts_n(ctx, limbs);
 }
 
+/* return NULL in case of error. Compute a + b (b_neg = 0) or a - b
+   (b_neg = 1) */
+/* XXX: optimize */
 static JSBigInt *js_bigint_add(JSContext *ctx, const JSBigInt *a,
                                const JSBigInt *b, int b_neg)
 {
@@ -18153,7 +18153,6 @@ static bool needs_backtrace(JSValue exc)
     return can_store_error_stack(exc) || can_add_backtrace(exc);
 }
 
-/* argv[] is modified if (flags & JS_CALL_FLAG_COPY_ARGV) = 0. */
 /* edgesim: the class each opcode is counted in (EDGESIM_OP_OTHER where not listed). */
 static const uint8_t edgesim_op_class[256] = {
     [OP_push_i32] = EDGESIM_OP_STACK, [OP_undefined] = EDGESIM_OP_STACK,
@@ -18269,9 +18268,9 @@ static const uint8_t edgesim_op_class[256] = {
     [OP_iterator_call] = EDGESIM_OP_ITERATE, [OP_initial_yield] = EDGESIM_OP_ITERATE,
     [OP_yield] = EDGESIM_OP_ITERATE, [OP_yield_star] = EDGESIM_OP_ITERATE,
     [OP_async_yield_star] = EDGESIM_OP_ITERATE, [OP_await] = EDGESIM_OP_ITERATE,
-
 };
 
+/* argv[] is modified if (flags & JS_CALL_FLAG_COPY_ARGV) = 0. */
 static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
                                JSValueConst this_obj, JSValueConst new_target,
                                int argc, JSValueConst *argv, int flags)
@@ -49911,7 +49910,8 @@ bool lre_check_stack_overflow(void *opaque, size_t alloca_size)
     return js_check_stack_overflow(ctx->rt, alloca_size);
 }
 
-/* edgesim: the steps one regular expression execution took (lre_exec). */
+/* edgesim: counts steps of a regular expression execution, and the gotos among them; lre_exec
+   reports them every INTERRUPT_COUNTER_INIT steps, before it checks the limit, and at its end. */
 void lre_count_steps(void *opaque, int64_t steps, int64_t gotos)
 {
     JSContext *ctx = opaque;
