@@ -52,6 +52,38 @@ fn fetch_json_is_the_same_bytes_for_the_same_seed() {
     assert_eq!(v["outcome"], "ok");
 }
 
+/// `cpu_breakdown_ms` says what each term of the CPU model charged, and the terms add up to
+/// `cpu_ms`: an arithmetic loop is charged as simple operations, its delivery to the host.
+#[test]
+fn fetch_json_breaks_cpu_ms_down_by_what_each_term_of_the_model_charged() {
+    let out = edgesim(&[
+        "fetch",
+        "scenarios/workers/cpu-app",
+        "https://app.example.com/heavy?n=1",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], 200, "{v}");
+    let terms = v["cpu_breakdown_ms"].as_object().unwrap();
+    let sum: f64 = terms.values().map(|ms| ms.as_f64().unwrap()).sum();
+    let cpu_ms = v["cpu_ms"].as_f64().unwrap();
+    assert!(
+        (sum - cpu_ms).abs() < 1e-6,
+        "{terms:?} add up to {sum}, not {cpu_ms}"
+    );
+    let simple = terms["simple_ops"].as_f64().unwrap();
+    assert!(
+        simple > terms["call_ops"].as_f64().unwrap_or(0.0),
+        "{terms:?}"
+    );
+    assert_eq!(
+        terms["host"].as_f64(),
+        Some(0.01),
+        "one event delivered: 10 µs"
+    );
+    assert!(terms.values().all(|ms| ms.as_f64().unwrap() > 0.0));
+}
+
 #[test]
 fn fetch_exits_0_for_a_worker_error_page_and_2_for_a_broken_worker() {
     let throws = temp(
