@@ -103,6 +103,9 @@ pub enum CallKind {
 pub enum Caller {
     /// An isolate of the Worker named `worker` (its wrangler name) at `colo`.
     Worker { colo: String, worker: String },
+    /// The isolate `edgesim test` runs a test file of Worker `worker` in, at `colo`: the one
+    /// isolate of the run that holds what the test file hands out.
+    TestFile { colo: String, worker: String },
     /// The Durable Object at this address.
     Object(ObjectAddress),
 }

@@ -94,6 +94,19 @@ impl SimHost {
         self
     }
 
+    /// This isolate, as the callee of an RPC call it makes calls back the functions and
+    /// `RpcTarget`s the call passed.
+    fn as_caller(&self) -> Option<Caller> {
+        let (colo, worker) = (
+            self.colo.clone(),
+            self.worker.as_ref()?.definition.name.clone(),
+        );
+        Some(match self.objects {
+            Hosting::OwnClasses => Caller::TestFile { colo, worker },
+            Hosting::None | Hosting::Placed => Caller::Worker { colo, worker },
+        })
+    }
+
     fn hosts(&self, object: &ObjectAddress) -> bool {
         match &self.objects {
             Hosting::None => false,
@@ -181,7 +194,7 @@ impl Host for SimHost {
                  Durable Objects",
             ))));
         };
-        call.kind = crate::callbacks::stamped(call.kind, &self.colo, Some(&worker));
+        call.kind = crate::callbacks::stamped(call.kind, self.as_caller());
         Box::pin(ObjectService::call(
             self.platform.clone(),
             self.colo.clone(),
@@ -204,6 +217,7 @@ impl Host for SimHost {
             self.platform.clone(),
             self.colo.clone(),
             worker,
+            self.as_caller(),
             caller.clone(),
             call,
         ))
@@ -237,7 +251,7 @@ impl Host for SimHost {
     }
 
     fn call_service(&self, mut call: ServiceCall) -> HostFuture<Result<CallReply, CallError>> {
-        call.kind = crate::callbacks::stamped(call.kind, &self.colo, self.worker.as_ref());
+        call.kind = crate::callbacks::stamped(call.kind, self.as_caller());
         let from = self.worker.as_ref().map(|w| w.definition.name.clone());
         Box::pin(crate::services::call(
             self.platform.clone(),

@@ -443,7 +443,8 @@ fn service_binding_extra_handlers_give_the_workers_own_exports_default_its_queue
 fn auxiliary_workers_of_the_config_run_beside_the_runner_and_answer_through_service_bindings() {
     // miniflare.workers: one built by `wrangler build` into dist/ in the pool (loaded from its
     // wrangler config here), one a script with a KV binding and a named entrypoint; the
-    // project has no Worker of its own, so SELF has nothing to reach.
+    // project has no Worker of its own, so SELF has nothing to reach. A function the test
+    // passes to one is called back in the test file's isolate.
     let files = run(&fixture("auxiliary"), "spec", &RunOptions::default());
     let report = &files[0].report;
     assert!(!report.failed(), "{:#?}", report.tests);
@@ -454,6 +455,7 @@ fn auxiliary_workers_of_the_config_run_beside_the_runner_and_answer_through_serv
             "reaches an auxiliary Worker's fetch handler through a service binding",
             "runs its scheduled handler with service_binding_extra_handlers",
             "calls a named entrypoint over RPC, with the auxiliary Worker's own bindings",
+            "calls back a function the test passed to an auxiliary Worker",
             "has no Worker of its own for SELF to reach without a main",
         ]
     );

@@ -158,6 +158,12 @@ pub enum HomeCall {
         messages: String,
         reply: oneshot::Sender<edgesim_runtime::InvocationReport>,
     },
+    /// A call on a function or `RpcTarget` the test file handed out (callbacks.rs): it runs in
+    /// the file's isolate, where that lives.
+    Callback {
+        call: CallKind,
+        reply: oneshot::Sender<Result<CallReply, CallError>>,
+    },
     /// A test evicts or aborts objects; the answer is workerd's error, if any.
     Control {
         control: edgesim_runtime::host::ObjectControl,

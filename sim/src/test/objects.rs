@@ -54,6 +54,8 @@ pub struct HostedObjects {
     evictions: Vec<Eviction>,
     /// Queue batches running in the isolate, waiting for their reports.
     batches: BTreeMap<InvocationId, oneshot::Sender<InvocationReport>>,
+    /// Calls back on what the test file handed out, waiting for their answers.
+    callbacks: BTreeMap<InvocationId, Reply>,
     /// The platform's storage before the file ran: what `reset()` goes back to.
     initial_storage: Option<StorageSnapshot>,
 }
@@ -109,6 +111,7 @@ impl HostedObjects {
             sockets: BTreeMap::new(),
             evictions: Vec::new(),
             batches: BTreeMap::new(),
+            callbacks: BTreeMap::new(),
             initial_storage,
         }
     }
@@ -127,6 +130,10 @@ impl HostedObjects {
             } => {
                 let id = isolate.start_queue(&queue, messages);
                 self.batches.insert(id, reply);
+            }
+            HomeCall::Callback { call, reply } => {
+                let id = isolate.start_service(None, "{}".to_string(), call);
+                self.callbacks.insert(id, reply);
             }
             HomeCall::Call {
                 address,
@@ -182,6 +189,13 @@ impl HostedObjects {
     /// invocation's end (its console lines belong to the file's output).
     pub fn on_event(&mut self, isolate: &mut Isolate, event: IsolateEvent) -> Option<IsolateEvent> {
         match event {
+            IsolateEvent::Returned { id, result } if self.callbacks.contains_key(&id) => {
+                if let Some(reply) = self.callbacks.remove(&id) {
+                    let answer = result.map(CallReply::Value);
+                    let _ = reply.send(answer.map_err(|e| CallError::thrown(&e.class, &e.message)));
+                }
+                None
+            }
             IsolateEvent::Responded { id, response } if self.waiting.contains_key(&id) => {
                 self.answer(id, Ok(CallReply::Response(response)));
                 None
@@ -196,6 +210,10 @@ impl HostedObjects {
             IsolateEvent::Finished(report) => {
                 if let Some(reply) = self.batches.remove(&report.id) {
                     let _ = reply.send(report.clone());
+                }
+                // Its invocation ended without an answer: the call's promise never settled.
+                if let Some(reply) = self.callbacks.remove(&report.id) {
+                    let _ = reply.send(Err(CallError::connection_lost()));
                 }
                 self.finished(&report);
                 self.evict_idle(isolate);
