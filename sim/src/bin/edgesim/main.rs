@@ -15,6 +15,9 @@ use edgesim_sim::scenario::{LoadedScenario, run as scenario_run};
 use edgesim_sim::world::clients::Clients;
 use edgesim_sim::{one_colo, origins};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod d1;
 mod network;
 mod sweep;
