@@ -42,7 +42,7 @@ pub mod websocket;
 pub mod workflows;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::engine::catalog::{Catalog, Script, Unit};
 

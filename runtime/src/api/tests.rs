@@ -136,7 +136,7 @@ fn every_op_a_script_calls_is_installed_before_it_runs() {
 }
 
 /// A host for installing ops, which the test never calls.
-struct NoHost;
+pub(crate) struct NoHost;
 
 impl Host for NoHost {
     fn now_ms(&self) -> u64 {

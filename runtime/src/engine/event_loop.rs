@@ -6,7 +6,8 @@
 //! Objects: the input gate is passed in when it polls (io_state.rs composes them).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 
 use rquickjs::{Ctx, Value};
 
@@ -181,6 +182,80 @@ pub struct EventLoop {
     timer_deadlines: BTreeMap<TimerId, u64>,
     next_timer: TimerId,
     sleep: Option<(u64, HostFuture<()>)>,
+    /// Which operations (and whether the timers' sleep) may have become ready.
+    woken: Arc<Woken>,
+}
+
+/// What woke since the loop last looked: the operations (and the timers' sleep) to poll again.
+/// A pending operation is polled again only once its own waker fires, so delivering n events
+/// costs n polls rather than n² with n in flight — and a simulated sleep, which registers a
+/// timer on every poll, registers one per wait.
+#[derive(Default)]
+struct Woken {
+    ops: Mutex<BTreeSet<OpId>>,
+    sleep: Mutex<bool>,
+    /// The isolate task's waker, woken after the set is marked.
+    task: Mutex<Option<Waker>>,
+}
+
+impl Woken {
+    fn mark(&self, op: Option<OpId>) {
+        match op {
+            Some(id) => lock(&self.ops).insert(id),
+            None => std::mem::replace(&mut *lock(&self.sleep), true),
+        };
+        if let Some(task) = lock(&self.task).as_ref() {
+            task.wake_by_ref();
+        }
+    }
+
+    /// The waker of operation `op` (the timers' sleep when `None`).
+    fn waker(woken: &Arc<Woken>, op: Option<OpId>) -> Waker {
+        Waker::from(Arc::new(OpWaker {
+            op,
+            woken: woken.clone(),
+        }))
+    }
+
+    /// Remembers the waker of the task that polls the loop now.
+    fn polled_by(&self, cx: &Context<'_>) {
+        let mut task = lock(&self.task);
+        if !task.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *task = Some(cx.waker().clone());
+        }
+    }
+
+    /// Takes the mark of operation `id` (the timers' sleep when `None`): true if it was set.
+    fn take(&self, op: Option<OpId>) -> bool {
+        match op {
+            Some(id) => lock(&self.ops).remove(&id),
+            None => std::mem::replace(&mut *lock(&self.sleep), false),
+        }
+    }
+}
+
+/// The loop is single-threaded: a lock is never contended, and a poisoned one still holds
+/// a well-formed set.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The waker of one operation (the timers' sleep when `None`).
+struct OpWaker {
+    op: Option<OpId>,
+    woken: Arc<Woken>,
+}
+
+impl std::task::Wake for OpWaker {
+    fn wake(self: Arc<Self>) {
+        self.woken.mark(self.op);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.mark(self.op);
+    }
 }
 
 impl Default for EventLoop {
@@ -195,6 +270,7 @@ impl Default for EventLoop {
             timer_deadlines: BTreeMap::new(),
             next_timer: 1,
             sleep: None,
+            woken: Arc::default(),
         }
     }
 }
@@ -211,6 +287,8 @@ impl EventLoop {
     pub fn start(&mut self, id: OpId, op: PendingOp) {
         self.index(id, &op, true);
         self.ops.insert(id, op);
+        // Not polled yet: it may be ready at once.
+        lock(&self.woken.ops).insert(id);
     }
 
     /// Keeps `ops_of` and `sends` in step with `ops` as operation `id` comes or goes.
@@ -242,6 +320,7 @@ impl EventLoop {
     }
 
     fn remove_op(&mut self, id: OpId) -> Option<PendingOp> {
+        self.woken.take(Some(id));
         let op = self.ops.remove(&id)?;
         self.index(id, &op, false);
         Some(op)
@@ -406,13 +485,24 @@ impl EventLoop {
         host: &dyn Host,
     ) -> Poll<Wake> {
         let gate_of = |object: Option<ObjectSlot>| object.and_then(gates);
+        self.woken.polled_by(cx);
+        // In id order, as before the wakers were tracked: the first woken operation that is
+        // ready and that its gate lets through. One its gate holds stays marked.
+        let candidates: Vec<OpId> = lock(&self.woken.ops).iter().copied().collect();
         let mut ready = None;
-        for (id, op) in self.ops.iter_mut() {
-            if gate_of(op.object).is_some_and(|g| !g.lets_op_through(*id, op.kind)) {
+        for id in candidates {
+            let Some(op) = self.ops.get_mut(&id) else {
+                self.woken.take(Some(id));
+                continue;
+            };
+            if gate_of(op.object).is_some_and(|g| !g.lets_op_through(id, op.kind)) {
                 continue;
             }
-            if let Poll::Ready(outcome) = op.future.as_mut().poll(cx) {
-                ready = Some((*id, outcome));
+            self.woken.take(Some(id));
+            let waker = Woken::waker(&self.woken, Some(id));
+            if let Poll::Ready(outcome) = op.future.as_mut().poll(&mut Context::from_waker(&waker))
+            {
+                ready = Some((id, outcome));
                 break;
             }
         }
@@ -436,11 +526,20 @@ impl EventLoop {
         };
         if self.sleep.as_ref().map(|(at, _)| *at) != Some(deadline_ms) {
             self.sleep = Some((deadline_ms, host.sleep_until(deadline_ms)));
+            *lock(&self.woken.sleep) = true;
         }
+        if !self.woken.take(None) {
+            return Poll::Pending;
+        }
+        let waker = Woken::waker(&self.woken, None);
         let Some((_, sleep)) = self.sleep.as_mut() else {
             return Poll::Pending;
         };
-        if sleep.as_mut().poll(cx).is_pending() {
+        if sleep
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+        {
             return Poll::Pending;
         }
         self.sleep = None;
@@ -453,5 +552,79 @@ impl EventLoop {
             }),
             None => Poll::Pending,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::{Cell, RefCell};
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::rc::Rc;
+
+    use super::*;
+
+    /// An operation that counts its polls and finishes once `done` is set and its waker fired.
+    struct Watched {
+        polls: Rc<Cell<u32>>,
+        done: Rc<Cell<bool>>,
+        waker: Rc<RefCell<Option<Waker>>>,
+    }
+
+    impl Future for Watched {
+        type Output = OpOutcome;
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<OpOutcome> {
+            self.polls.set(self.polls.get() + 1);
+            if self.done.get() {
+                return Poll::Ready(OpOutcome::Undefined);
+            }
+            *self.waker.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+
+    fn poll(event_loop: &mut EventLoop) -> Option<OpId> {
+        let mut cx = Context::from_waker(Waker::noop());
+        let no_gates = |_: ObjectSlot| None;
+        match event_loop.poll_wake(&mut cx, &no_gates, &crate::api::tests::NoHost) {
+            Poll::Ready(Wake::Op { id, .. }) => Some(id),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_pending_operation_is_polled_again_only_when_its_own_waker_fires() {
+        let mut event_loop = EventLoop::default();
+        let (polls, done) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(false)));
+        let waker = Rc::new(RefCell::new(None));
+        let watched = Watched {
+            polls: polls.clone(),
+            done: done.clone(),
+            waker: waker.clone(),
+        };
+        let slow = event_loop.add_op((None, None), OpKind::Js, Box::pin(watched));
+        let (send, receive) = futures::channel::oneshot::channel::<()>();
+        let quick = event_loop.add_op(
+            (None, None),
+            OpKind::Js,
+            Box::pin(async move {
+                let _ = receive.await;
+                OpOutcome::Undefined
+            }),
+        );
+        assert_eq!(poll(&mut event_loop), None);
+        assert_eq!(polls.get(), 1, "a new operation is polled at once");
+        send.send(()).expect("the operation is waiting");
+        assert_eq!(poll(&mut event_loop), Some(quick));
+        assert_eq!(poll(&mut event_loop), None);
+        assert_eq!(polls.get(), 1, "nothing woke the slow operation");
+        done.set(true);
+        waker
+            .borrow()
+            .as_ref()
+            .expect("it left its waker")
+            .wake_by_ref();
+        assert_eq!(poll(&mut event_loop), Some(slow));
+        assert_eq!(polls.get(), 2);
     }
 }
