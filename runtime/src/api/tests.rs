@@ -135,7 +135,7 @@ fn every_op_a_script_calls_is_installed_before_it_runs() {
     }
 }
 
-/// A host for installing ops, which the test never calls.
+/// A host the test never calls: for installing ops, and for an event loop with no timers.
 pub(crate) struct NoHost;
 
 impl Host for NoHost {

@@ -201,9 +201,11 @@ struct Woken {
 impl Woken {
     fn mark(&self, op: Option<OpId>) {
         match op {
-            Some(id) => lock(&self.ops).insert(id),
-            None => std::mem::replace(&mut *lock(&self.sleep), true),
-        };
+            Some(id) => {
+                lock(&self.ops).insert(id);
+            }
+            None => *lock(&self.sleep) = true,
+        }
         if let Some(task) = lock(&self.task).as_ref() {
             task.wake_by_ref();
         }
@@ -487,7 +489,8 @@ impl EventLoop {
         let gate_of = |object: Option<ObjectSlot>| object.and_then(gates);
         self.woken.polled_by(cx);
         // In id order, as before the wakers were tracked: the first woken operation that is
-        // ready and that its gate lets through. One its gate holds stays marked.
+        // ready and that its gate lets through. One its gate holds stays marked. The marks are
+        // copied out: an operation may wake itself while it is polled.
         let candidates: Vec<OpId> = lock(&self.woken.ops).iter().copied().collect();
         let mut ready = None;
         for id in candidates {
